@@ -1,0 +1,71 @@
+"""factory_boy factories for the domain models. Units get their materialised path through the service."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth import get_user_model
+
+from zi.organisations import services as org_services
+from zi.organisations.models import Agency, AgencyKind, UnitType
+
+User = get_user_model()
+DEFAULT_PASSWORD = "Sandi-Kuat-2026!"
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"AG{n:03d}")
+    name = factory.Sequence(lambda n: f"Kementerian Contoh {n}")
+    kind = AgencyKind.KEMENTERIAN
+    province = "DKI Jakarta"
+
+
+class UnitTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UnitType
+        django_get_or_create = ("code",)
+
+    code = "satker"
+    name = "Satuan kerja"
+    builds_zi = True
+
+
+def make_unit(*, agency=None, parent=None, name="Unit", code=None, unit_type=None, serves_public=True):
+    """Create a unit through the service so its path is right."""
+    agency = agency or (parent.agency if parent else AgencyFactory())
+    unit_type = unit_type or UnitTypeFactory()
+    code = code or f"U{make_unit.counter}"
+    make_unit.counter += 1
+    return org_services.unit_create(
+        actor=None, agency=agency, parent=parent, code=code, name=name, unit_type=unit_type,
+        serves_public=serves_public,
+    )
+
+
+make_unit.counter = 1
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"Pegawai {n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.go.id")
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def save_password(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+def make_user_with_role(role, *, unit=None, agency=None, **kwargs):
+    user = UserFactory(**kwargs)
+    org_services.role_assign(actor=None, user=user, role=role, unit=unit, agency=agency)
+    return user

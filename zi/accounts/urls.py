@@ -1,0 +1,13 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from zi.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("masuk/", views.LoginView.as_view(), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("verifikasi/", views.otp_verify, name="otp_verify"),
+    path("dua-langkah/", views.otp_setup, name="otp_setup"),
+]

@@ -1,0 +1,175 @@
+"""Tamper-evident audit trail: record changes and verify the hash chain.
+
+Services call :func:`record` (or :func:`record_many`) inside their transaction for every create, change
+or delete of a domain record, passing before/after snapshots made by :func:`snapshot`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from zi.core.models import AuditEvent, AuditHead
+
+GENESIS_HASH = "0" * 64
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+        return value.name or None
+    return str(value)
+
+
+def to_jsonable(value: Any) -> Any:
+    """Round-trip through JSON so that what is hashed equals what the database gives back."""
+    return json.loads(json.dumps(value, default=_json_default, sort_keys=True))
+
+
+def snapshot(obj: models.Model, fields: Sequence[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of ``obj`` as plain JSON data (foreign keys as ids)."""
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        data[field.attname] = field.value_from_object(obj)
+    return to_jsonable(data)
+
+
+def _canonical(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def compute_hash(event: AuditEvent) -> str:
+    payload = {
+        "seq": event.seq,
+        "created_at": event.created_at.isoformat(),
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_repr": event.object_repr,
+        "scope_path": event.scope_path,
+        "before": event.before,
+        "after": event.after,
+        "extra": event.extra,
+        "prev_hash": event.prev_hash,
+    }
+    return hashlib.sha256(_canonical(payload)).hexdigest()
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to put in the trail."""
+
+    action: str
+    obj: models.Model | None = None
+    object_type: str = ""
+    object_id: str = ""
+    object_repr: str = ""
+    scope_path: str = ""
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    extra: dict[str, Any] | None = None
+
+
+def _scope_path_of(obj: models.Model | None) -> str:
+    if obj is None:
+        return ""
+    getter = getattr(obj, "audit_scope_path", None)
+    if callable(getter):
+        return getter() or ""
+    return ""
+
+
+def record(actor: Any, action: str, obj: models.Model | None = None, **kwargs: Any) -> AuditEvent:
+    """Append one event; call inside the transaction that makes the change."""
+    return record_many(actor, [Change(action=action, obj=obj, **kwargs)])[0]
+
+
+def record_many(actor: Any, changes: Iterable[Change]) -> list[AuditEvent]:
+    """Append several events in one locked step (bulk imports, set-based rescoring)."""
+    changes = list(changes)
+    if not changes:
+        return []
+    actor_id = getattr(actor, "pk", None) if actor is not None and getattr(actor, "is_authenticated", False) else None
+    actor_label = (
+        (getattr(actor, "username", "") or "") if actor_id else (actor if isinstance(actor, str) else "system")
+    )
+    with transaction.atomic():
+        AuditHead.objects.get_or_create(id=1)
+        head = AuditHead.objects.select_for_update().get(id=1)
+        now = timezone.now()
+        events: list[AuditEvent] = []
+        seq, prev = head.seq, head.last_hash
+        for change in changes:
+            obj = change.obj
+            seq += 1
+            event = AuditEvent(
+                seq=seq,
+                created_at=now,
+                actor_id=actor_id,
+                actor_label=actor_label[:255],
+                action=change.action,
+                object_type=change.object_type or (obj._meta.label_lower if obj is not None else ""),
+                object_id=change.object_id or (str(obj.pk) if obj is not None else ""),
+                object_repr=(change.object_repr or (str(obj) if obj is not None else ""))[:255],
+                scope_path=change.scope_path or _scope_path_of(obj),
+                before=to_jsonable(change.before) if change.before is not None else None,
+                after=to_jsonable(change.after) if change.after is not None else None,
+                extra=to_jsonable(change.extra or {}),
+                prev_hash=prev,
+            )
+            event.hash = compute_hash(event)
+            prev = event.hash
+            events.append(event)
+        AuditEvent.objects.bulk_create(events, batch_size=1000)
+        head.seq, head.last_hash = seq, prev
+        head.save(update_fields=["seq", "last_hash"])
+    return events
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+
+def verify(chunk_size: int = 5000) -> VerifyResult:
+    """Walk the chain in order; report the first row whose hash, link or sequence is wrong."""
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    checked = 0
+    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size):
+        if event.seq != expected_seq:
+            return VerifyResult(False, checked, expected_seq, f"event #{expected_seq} is missing")
+        if event.prev_hash != expected_prev:
+            return VerifyResult(False, checked, event.seq, "link to the previous event does not match")
+        if compute_hash(event) != event.hash:
+            return VerifyResult(False, checked, event.seq, "content does not match its hash (row was edited)")
+        expected_prev = event.hash
+        expected_seq += 1
+        checked += 1
+    head = AuditHead.objects.filter(id=1).first()
+    if head is not None and (head.seq != checked or head.last_hash != expected_prev):
+        return VerifyResult(False, checked, checked + 1, "events after the last one were removed")
+    return VerifyResult(True, checked)

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from zi.core.models import AuditEvent
+from zi.organisations.access import Action, grants_for, may, path_scope_filter, visible_units
+from zi.organisations.models import Role
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    grants = grants_for(request.user)
+    units = visible_units(request.user).select_related("unit_type", "agency")
+    context = {
+        "grants": grants,
+        "role_labels": dict(Role.choices),
+        "unit_count": units.count(),
+        "my_units": units.filter(path__in=[g.unit_path for g in grants if g.unit_path])[:20],
+    }
+    return render(request, "core/home.html", context)
+
+
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    if not may(request.user, Action.AUDIT_VIEW):
+        raise PermissionDenied
+    events = AuditEvent.objects.filter(path_scope_filter(request.user, Action.AUDIT_VIEW, "scope_path"))
+    page = Paginator(events.order_by("-seq"), 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_list.html", {"page": page})
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,145 @@
+"""Writes to the organisation model: agencies, units (with their materialised path), role assignments.
+
+Every write records an audit event in the same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from zi.core import audit
+from zi.organisations.access import forget_grants
+from zi.organisations.models import Agency, Role, RoleAssignment, Unit, UnitType
+
+UNIT_FIELDS = [
+    "agency",
+    "parent",
+    "code",
+    "name",
+    "unit_type",
+    "serves_public",
+    "province",
+    "is_active",
+    "path",
+]
+
+
+@transaction.atomic
+def agency_create(
+    *, actor: Any, code: str, name: str, kind: str, province: str = "", require_second_factor: bool = False
+) -> Agency:
+    agency = Agency(
+        code=code.strip(),
+        name=name.strip(),
+        kind=kind,
+        province=province,
+        require_second_factor=require_second_factor,
+    )
+    agency.full_clean()
+    agency.save()
+    audit.record(actor, "create", agency, after=audit.snapshot(agency))
+    return agency
+
+
+def _path_for(parent: Unit | None, pk: int) -> tuple[str, int]:
+    if parent is None:
+        return f"{pk}/", 0
+    return f"{parent.path}{pk}/", parent.depth + 1
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor: Any,
+    agency: Agency,
+    code: str,
+    name: str,
+    unit_type: UnitType,
+    parent: Unit | None = None,
+    serves_public: bool = True,
+    province: str = "",
+) -> Unit:
+    if parent is not None and parent.agency_id != agency.pk:
+        raise ValidationError(_("Unit induk harus berada di instansi yang sama."))
+    unit = Unit(
+        agency=agency,
+        parent=parent,
+        code=code.strip(),
+        name=name.strip(),
+        unit_type=unit_type,
+        serves_public=serves_public,
+        province=province or (parent.province if parent else agency.province),
+    )
+    unit.path = "pending/"
+    unit.full_clean(exclude=["path"])
+    unit.save()
+    unit.path, unit.depth = _path_for(parent, unit.pk)
+    unit.save(update_fields=["path", "depth"])
+    audit.record(actor, "create", unit, after=audit.snapshot(unit, UNIT_FIELDS))
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor: Any, unit: Unit, **changes: Any) -> Unit:
+    """Change a unit's fields; a new ``parent`` moves its whole subtree (one UPDATE, cycle-checked)."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    before = audit.snapshot(unit, UNIT_FIELDS)
+    new_parent = changes.pop("parent", unit.parent)
+    for field, value in changes.items():
+        setattr(unit, field, value)
+    moving = (new_parent.pk if new_parent else None) != unit.parent_id
+    if moving:
+        if new_parent is not None:
+            if new_parent.agency_id != unit.agency_id:
+                raise ValidationError(_("Unit induk harus berada di instansi yang sama."))
+            if new_parent.path.startswith(unit.path):
+                raise ValidationError(_("Unit tidak dapat dipindahkan ke bawah dirinya sendiri (siklus)."))
+        old_path, old_depth = unit.path, unit.depth
+        unit.parent = new_parent
+        unit.path, unit.depth = _path_for(new_parent, unit.pk)
+        depth_shift = unit.depth - old_depth
+        Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).update(
+            path=Concat(Value(unit.path), Substr("path", len(old_path) + 1)),
+            depth=F("depth") + depth_shift,
+        )
+    unit.full_clean()
+    unit.save()
+    audit.record(actor, "update", unit, before=before, after=audit.snapshot(unit, UNIT_FIELDS))
+    return unit
+
+
+def subtree(unit: Unit, include_self: bool = True):
+    queryset = Unit.objects.filter(path__startswith=unit.path)
+    return queryset if include_self else queryset.exclude(pk=unit.pk)
+
+
+@transaction.atomic
+def role_assign(
+    *, actor: Any, user: Any, role: str, unit: Unit | None = None, agency: Agency | None = None
+) -> RoleAssignment:
+    if role not in Role.values:
+        raise ValidationError(_("Peran tidak dikenal: %(role)s") % {"role": role})
+    if unit is not None and agency is not None:
+        raise ValidationError(_("Peran diberikan pada satu simpul: unit atau instansi, bukan keduanya."))
+    if unit is None and agency is None and role != Role.NATIONAL_VIEWER:
+        raise ValidationError(_("Hanya pemantau nasional yang boleh tanpa unit/instansi."))
+    assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit, agency=agency)
+    if created:
+        audit.record(actor, "create", assignment, after=audit.snapshot(assignment))
+    forget_grants(user)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
+    before = audit.snapshot(assignment)
+    audit.record(actor, "delete", assignment, before=before)
+    user = assignment.user
+    assignment.delete()
+    forget_grants(user)

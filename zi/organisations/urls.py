@@ -1,0 +1,11 @@
+from django.urls import path
+
+from zi.organisations import views
+
+app_name = "organisations"
+
+urlpatterns = [
+    path("", views.unit_list, name="unit_list"),
+    path("<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("impor/", views.import_view, name="import"),
+]
