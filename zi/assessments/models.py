@@ -1,0 +1,179 @@
+"""Evaluation periods, a unit's assessment per period, answers per lane, scores, and evidence."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zi.core.models import BaseModel
+from zi.lke.models import LkeQuestion, LkeTemplate
+from zi.organisations.models import Unit
+
+
+class Predicate(models.TextChoices):
+    WBK = "WBK", _("Menuju WBK")
+    WBBM = "WBBM", _("Menuju WBBM")
+
+
+class Period(BaseModel):
+    """An evaluation year; its LKE template version is fixed once set."""
+
+    year = models.PositiveSmallIntegerField(_("tahun"), unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    template = models.ForeignKey(LkeTemplate, on_delete=models.PROTECT, related_name="periods")
+    starts_on = models.DateField(_("mulai"))
+    ends_on = models.DateField(_("selesai"))
+    self_assessment_deadline = models.DateField(_("batas penilaian mandiri"), null=True, blank=True)
+    is_open = models.BooleanField(_("terbuka"), default=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("periode")
+        verbose_name_plural = _("periode")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draf")
+    SUBMITTED = "submitted", _("Dikirim")
+
+
+class Assessment(BaseModel):
+    """One unit's LKE for one period (all lanes)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assessments")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="assessments")
+    target_predicate = models.CharField(
+        _("predikat yang dituju"), max_length=8, choices=Predicate.choices, default=Predicate.WBK
+    )
+    current_predicate = models.CharField(
+        _("predikat yang dimiliki"), max_length=8, choices=Predicate.choices, blank=True, default=""
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit__path"]
+        verbose_name = _("penilaian")
+        verbose_name_plural = _("penilaian")
+        constraints = [models.UniqueConstraint(fields=["unit", "period"], name="assessment_unit_period")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.period}"
+
+    def audit_scope_path(self) -> str:
+        return self.unit.path
+
+
+class Lane(models.TextChoices):
+    SELF = "self", _("Penilaian mandiri")
+    REVIEW = "review", _("Reviu Kanwil/Eselon I")
+    TPI = "tpi", _("TPI")
+    TPN = "tpn", _("TPN")
+
+
+class Answer(models.Model):
+    """One lane's answer to one question: a choice, numeric inputs, or an index; ``value`` is 0..1."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    lane = models.CharField(max_length=8, choices=Lane.choices, default=Lane.SELF)
+    question = models.ForeignKey(LkeQuestion, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(max_length=8, blank=True, default="")
+    inputs = models.JSONField(null=True, blank=True)
+    value = models.FloatField(null=True, blank=True)
+    note = models.TextField(blank=True, default="")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "lane", "question"], name="answer_unique_per_lane")
+        ]
+        indexes = [models.Index(fields=["assessment", "lane"], name="answer_assessment_lane")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}/{self.lane}/{self.question_id}"
+
+    def audit_scope_path(self) -> str:
+        return self.assessment.unit.path
+
+
+class LaneScore(models.Model):
+    """The stored result of scoring one lane (recomputed by services, never edited by hand)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    lane = models.CharField(max_length=8, choices=Lane.choices)
+    total = models.FloatField()
+    pengungkit = models.FloatField()
+    hasil = models.FloatField()
+    pemenuhan = models.FloatField()
+    reform = models.FloatField()
+    eligible_wbk = models.BooleanField()
+    eligible_wbbm = models.BooleanField()
+    breakdown = models.JSONField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "lane"], name="lane_score_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}/{self.lane}: {self.total:.2f}"
+
+
+class EvidenceKind(models.TextChoices):
+    FILE = "file", _("Berkas")
+    LINK = "link", _("Tautan")
+
+
+class Evidence(BaseModel):
+    """A piece of supporting evidence (data dukung) for one question; its content lives in revisions."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
+    question = models.ForeignKey(LkeQuestion, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("judul"), max_length=255)
+    kind = models.CharField(max_length=8, choices=EvidenceKind.choices)
+    is_withdrawn = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["assessment", "question"], name="evidence_assessment_question")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def audit_scope_path(self) -> str:
+        return self.assessment.unit.path
+
+
+def evidence_upload_to(instance: EvidenceRevision, filename: str) -> str:
+    return f"evidence/{instance.evidence.assessment_id}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class EvidenceRevision(models.Model):
+    """An immutable numbered version of an evidence item: a stored file (by content hash) or a link."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    file = models.FileField(upload_to=evidence_upload_to, max_length=255, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.BigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["evidence", "number"]
+        constraints = [models.UniqueConstraint(fields=["evidence", "number"], name="evidence_revision_number")]
+
+    def __str__(self) -> str:
+        return f"{self.evidence} r{self.number}"

@@ -1,0 +1,107 @@
+"""Loading LKE templates into the database (idempotent) and getting their spec back."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from zi.core import audit
+from zi.lke.models import LkeQuestion, LkeTemplate
+from zi.lke.spec import Template, TemplateError, available_templates, parse_template
+
+_SPEC_CACHE: dict[tuple[int, str], Template] = {}
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    template: LkeTemplate
+    created: bool
+    questions: int
+
+
+def _content_hash(data: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+@transaction.atomic
+def template_load(*, path: Path | str, actor: Any = None) -> LoadResult:
+    """Load one template file. Same content again: nothing changes. Changed content under an existing
+    code+version is refused once any period uses it (publish a new version instead)."""
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    spec = parse_template(data)
+    digest = _content_hash(data)
+    existing = LkeTemplate.objects.filter(code=spec.code, version=spec.version).first()
+    if existing is not None:
+        if existing.content_hash == digest:
+            return LoadResult(existing, False, existing.questions.count())
+        if existing.periods.exists():
+            raise TemplateError(
+                f"{spec.code} {spec.version} is used by a period and its content changed: add a new version instead"
+            )
+        before = {"content_hash": existing.content_hash}
+        existing.data, existing.content_hash = data, digest
+        existing.title, existing.regulation = spec.title, spec.regulation
+        existing.save()
+        existing.questions.all().delete()
+        _create_questions(existing, spec)
+        audit.record(actor, "update", existing, before=before, after={"content_hash": digest})
+        return LoadResult(existing, False, len(spec.questions))
+    template = LkeTemplate.objects.create(
+        code=spec.code,
+        version=spec.version,
+        title=spec.title,
+        regulation=spec.regulation,
+        data=data,
+        content_hash=digest,
+    )
+    _create_questions(template, spec)
+    audit.record(actor, "create", template, after={"code": spec.code, "version": spec.version, "hash": digest})
+    return LoadResult(template, True, len(spec.questions))
+
+
+def _create_questions(template: LkeTemplate, spec: Template) -> None:
+    rows = []
+    for area in (*spec.lever, *spec.result):
+        for indicator in area.indicators:
+            for q in indicator.questions:
+                rows.append(
+                    LkeQuestion(
+                        template=template,
+                        code=q.code,
+                        order=q.order,
+                        aspect=area.aspect,
+                        area_code=area.code,
+                        area_key=area.key,
+                        area_name=area.name,
+                        indicator_code=indicator.code,
+                        indicator_name=indicator.name,
+                        text=q.text,
+                        answer_type=q.answer_type,
+                        weight=float(q.weight),
+                        options=[{"key": o.key, "value": o.value, "criteria": o.criteria} for o in q.options],
+                        inputs=[{"key": i.key, "label": i.label} for i in q.inputs],
+                        evidence_examples=list(q.evidence_examples),
+                    )
+                )
+    LkeQuestion.objects.bulk_create(rows)
+
+
+def templates_load_all(*, actor: Any = None) -> list[LoadResult]:
+    return [template_load(path=path, actor=actor) for path in available_templates().values()]
+
+
+def template_spec(template: LkeTemplate) -> Template:
+    """The parsed spec of a stored template (cached per process by content hash)."""
+    key = (template.pk, template.content_hash)
+    spec = _SPEC_CACHE.get(key)
+    if spec is None:
+        spec = parse_template(template.data)
+        _SPEC_CACHE[key] = spec
+    return spec
