@@ -1,14 +1,20 @@
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from zi.organisations import selectors
+from zi.organisations import selectors, services
 from zi.organisations.access import Action, may, visible_units
-from zi.organisations.models import RoleAssignment
+from zi.organisations.models import Role, RoleAssignment, Unit
 
 
 @login_required
@@ -33,6 +39,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assignments": RoleAssignment.objects.filter(unit=unit).select_related("user"),
         "staff_count": unit.staff.count(),
         "can_manage": may(request.user, Action.UNIT_MANAGE, unit),
+        "can_manage_people": may(request.user, Action.PEOPLE_MANAGE, unit),
+        "role_form": RoleAssignForm(),
     }
     return render(request, "organisations/unit_detail.html", context)
 
@@ -44,3 +52,51 @@ def import_view(request: HttpRequest) -> HttpResponse:
     from zi.organisations.importers import handle_import_request
 
     return handle_import_request(request)
+
+
+class RoleAssignForm(forms.Form):
+    username = forms.CharField(label=_("Nama pengguna atau NIP"), max_length=150)
+    role = forms.ChoiceField(
+        label=_("Peran"), choices=[(value, label) for value, label in Role.choices if value != Role.NATIONAL_VIEWER]
+    )
+
+
+def _managed_unit(request: HttpRequest, pk: int) -> Unit:
+    unit = visible_units(request.user).filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    if not may(request.user, Action.PEOPLE_MANAGE, unit):
+        raise PermissionDenied
+    return unit
+
+
+@login_required
+@require_POST
+def unit_role_add(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _managed_unit(request, pk)
+    form = RoleAssignForm(request.POST)
+    if form.is_valid():
+        key = form.cleaned_data["username"].strip()
+        User = get_user_model()
+        person = User.objects.filter(Q(username=key) | Q(nip=key)).select_related("unit").first()
+        if person is None or (person.unit_id and person.unit.agency_id != unit.agency_id):
+            messages.error(request, _("Orang dengan nama pengguna/NIP itu tidak ditemukan di instansi ini."))
+        else:
+            try:
+                services.role_assign(actor=request.user, user=person, role=form.cleaned_data["role"], unit=unit)
+                messages.success(request, _("Peran diberikan."))
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Periksa isian formulir peran."))
+    return redirect("organisations:unit_detail", pk=unit.pk)
+
+
+@login_required
+@require_POST
+def unit_role_revoke(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    unit = _managed_unit(request, pk)
+    assignment = get_object_or_404(RoleAssignment, pk=assignment_pk, unit=unit)
+    services.role_revoke(actor=request.user, assignment=assignment)
+    messages.success(request, _("Peran dicabut."))
+    return redirect("organisations:unit_detail", pk=unit.pk)
