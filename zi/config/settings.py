@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "zi.organisations",
     "zi.lke",
     "zi.assessments",
+    "zi.surveys",
+    "zi.programme",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,8 @@ urlpatterns = [
     path("unit/", include("zi.organisations.urls")),
     path("lke/", include("zi.lke.urls")),
     path("penilaian/", include("zi.assessments.urls")),
+    path("survei/", include("zi.surveys.urls")),
+    path("program/", include("zi.programme.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
