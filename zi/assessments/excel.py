@@ -14,6 +14,7 @@ whole file is valid (errors are reported per row).
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -196,7 +197,7 @@ class ImportReport:
 def _read_rows(uploaded_file) -> list[tuple[int, str, Any, Any]]:
     try:
         wb = load_workbook(uploaded_file, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError, TypeError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, EOFError) as exc:
         raise ValidationError("Berkas bukan workbook Excel (.xlsx) yang valid.") from exc
     if SHEET not in wb.sheetnames:
         raise ValidationError(f"Sheet '{SHEET}' tidak ditemukan. Gunakan berkas hasil ekspor LKE.")

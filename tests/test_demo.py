@@ -1,0 +1,136 @@
+"""``zi seed_demo``: idempotent, realistic trees, one working login per role, scoped views."""
+
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import io
+import sys
+import types
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.management import call_command
+
+from zi.core import audit
+from zi.core.models import AuditEvent
+from zi.organisations import demo
+from zi.organisations.access import Action, may, visible_units
+from zi.organisations.models import Agency, Unit
+
+User = get_user_model()
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def no_programme_hook(monkeypatch):
+    """The assessments demo hook is tested on its own; the organisation tests do not depend on it."""
+    monkeypatch.setattr(demo, "seed_programme_data", lambda stdout=None: None)
+
+
+@pytest.fixture
+def built():
+    return demo.build_demo()
+
+
+def unit(code: str) -> Unit:
+    return Unit.objects.get(code=code)
+
+
+def test_second_run_changes_nothing(built):
+    events = AuditEvent.objects.count()
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert demo.demo_counts() == built
+    assert AuditEvent.objects.count() == events
+    text = out.getvalue()
+    assert f"Demo logins (password: {demo.DEMO_PASSWORD})" in text
+    assert all(login.username in text for login in demo.DEMO_LOGINS)
+    assert built["units"] > 250 and built["agencies"] == 2 and built["demo_logins"] == len(demo.DEMO_LOGINS)
+
+
+def test_trees_match_the_articles(built):
+    assert unit("KANWIL-SUMSEL").children.count() == 29
+    assert unit("KANWIL-KEPRI").children.count() == 21
+    assert 15 <= unit("KANWIL-JATENG").children.count() <= 20
+    assert 10 <= unit("KANWIL-BANTEN").children.count() <= 12
+    lapas = unit("LAPAS-KELAS-I-PALEMBANG")
+    assert lapas.parent.code == "KANWIL-SUMSEL" and lapas.province == "Sumatera Selatan"
+    assert lapas.path == f"{unit('KANWIL-SUMSEL').pk}/{lapas.pk}/" and lapas.depth == 1
+    assert unit("DITJENPAS").depth == 0 and not unit("DITJENPAS").unit_type.builds_zi
+    assert unit("RUDENIM-PUSAT-TANJUNGPINANG").unit_type.code == "rudenim"
+    kalsel = Agency.objects.get(code="PEMPROV-KALSEL")
+    schools = Unit.objects.filter(agency=kalsel, unit_type__code__in=["sma", "smk"])
+    assert schools.count() >= 40 and not schools.exclude(parent__code="DISDIKBUD").exists()
+    assert Unit.objects.filter(agency=kalsel, serves_public=True).count() >= 228
+    assert unit("UPT-SAMSAT-BANJARMASIN-I").parent.code == "BAPENDA"
+    assert all(u.path.startswith(u.parent.path) for u in Unit.objects.exclude(parent=None).select_related("parent"))
+
+
+def test_staff_are_deterministic_and_cannot_log_in(built):
+    staff = User.objects.filter(unit__code="LAPAS-KELAS-I-PALEMBANG", username__startswith="lapas-plg.")
+    assert staff.count() == 40
+    assert not any(person.has_usable_password() for person in staff)
+    honorer = staff.filter(employment_type="non_asn")
+    assert honorer.exists() and not honorer.exclude(nip=None).exists()
+    nips = list(User.objects.exclude(nip=None).values_list("nip", flat=True))
+    assert len(nips) == len(set(nips)) and all(len(nip) == 18 and nip.isdigit() for nip in nips)
+    assert User.objects.filter(unit__code="KANIM-KELAS-I-TPI-PALEMBANG").count() == 25
+    assert User.objects.filter(unit__code="RUTAN-KELAS-I-TANJUNGPINANG").count() == 25
+    first = User.objects.get(username="lapas-plg.001")
+    assert first.position == "Kepala Lapas" and first.employment_type == "pns"
+    rng = demo.random.Random(2026)
+    again = demo.staff_people(demo.STAFF[0], "lapas", rng, 0)
+    assert again[0].full_name == first.full_name  # same seed, same people
+
+
+def test_every_demo_login_can_log_in(built, client):
+    for login in demo.DEMO_LOGINS:
+        user = User.objects.get(username=login.username)
+        validate_password(demo.DEMO_PASSWORD, user)
+        response = client.post("/akun/masuk/", {"username": login.username, "password": demo.DEMO_PASSWORD})
+        assert response.status_code == 302, login.username
+        client.logout()
+
+
+def test_logins_see_only_their_subtree(built):
+    def sees(username: str) -> set[str]:
+        return set(visible_units(User.objects.get(username=username)).values_list("code", flat=True))
+
+    lapas = {"LAPAS-KELAS-I-PALEMBANG"}
+    assert sees("demo-tim") == lapas and sees("demo-ketua") == lapas and sees("demo-kepala") == lapas
+    sumsel = set(Unit.objects.filter(path__startswith=unit("KANWIL-SUMSEL").path).values_list("code", flat=True))
+    assert len(sumsel) == 30 and sees("demo-reviewer") == sumsel and sees("demo-pimpinan") == sumsel
+    assert "RUTAN-KELAS-I-TANJUNGPINANG" not in sees("demo-reviewer")
+    kemenkumham = set(Unit.objects.filter(agency__code="KEMENKUMHAM").values_list("code", flat=True))
+    assert sees("demo-admin") == kemenkumham and sees("demo-tpi") == kemenkumham
+    assert sees("demo-kalsel-admin") == set(
+        Unit.objects.filter(agency__code="PEMPROV-KALSEL").values_list("code", flat=True)
+    )
+    assert len(sees("demo-nasional")) == Unit.objects.count()
+    admin = User.objects.get(username="demo-admin")
+    assert may(admin, Action.UNIT_MANAGE, Agency.objects.get(code="KEMENKUMHAM"))
+    assert not may(admin, Action.UNIT_MANAGE, Agency.objects.get(code="PEMPROV-KALSEL"))
+
+
+def test_audit_trail_records_the_demo_and_verifies(built):
+    assert AuditEvent.objects.filter(object_type="organisations.unit", action="create").count() == built["units"]
+    assert AuditEvent.objects.filter(object_type="accounts.user", action="create").count() >= built["people"]
+    assert AuditEvent.objects.filter(object_type="organisations.roleassignment").count() == len(demo.DEMO_LOGINS)
+    assert audit.verify().ok
+
+
+def test_programme_hook_skips_without_module_and_calls_it_when_present(monkeypatch):
+    monkeypatch.undo()  # the real hook, not the autouse stub
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    assert demo.seed_programme_data() is None
+    monkeypatch.undo()
+    fake = types.ModuleType("zi.assessments.demo")
+    fake.__spec__ = importlib.machinery.ModuleSpec("zi.assessments.demo", None)
+    calls = []
+    fake.seed_assessments = lambda stdout=None: calls.append(stdout) or {"periods": 1}
+    monkeypatch.setitem(sys.modules, "zi.assessments.demo", fake)
+    out = io.StringIO()
+    assert demo.seed_programme_data(out) == {"periods": 1}
+    assert calls == [out]

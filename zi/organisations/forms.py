@@ -1,0 +1,51 @@
+"""Forms of the organisation pages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from zi.organisations.models import Agency
+
+
+class ImportForm(forms.Form):
+    """Upload of a units or people file for one agency.
+
+    The agency field validates against every agency, so that the view can answer an out-of-scope choice
+    with 403 (after its own permission check) instead of a vague form error; the choices shown are only
+    the agencies the person may manage.
+    """
+
+    KIND_CHOICES = [("units", _("Unit kerja")), ("people", _("Pegawai"))]
+    ENCODING_CHOICES = [("utf-8", _("UTF-8 (disarankan)")), ("cp1252", _("Windows-1252 (CSV Excel lama)"))]
+
+    kind = forms.ChoiceField(label=_("Jenis data"), choices=KIND_CHOICES)
+    agency = forms.ModelChoiceField(label=_("Instansi"), queryset=Agency.objects.all(), empty_label=None)
+    file = forms.FileField(label=_("Berkas CSV atau XLSX"))
+    encoding = forms.ChoiceField(
+        label=_("Pengodean CSV"),
+        choices=ENCODING_CHOICES,
+        initial="utf-8",
+        required=False,
+        help_text=_("Hanya untuk CSV. XLSX selalu dibaca apa adanya."),
+    )
+
+    def __init__(self, *args, agencies: Sequence[Agency] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].widget.choices = [(agency.pk, str(agency)) for agency in agencies]
+        self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx,text/csv"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.ZI_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("Berkas terlalu besar (batas %(limit)s byte).") % {"limit": limit}, code="too_large"
+            )
+        return upload
+
+    def clean_encoding(self) -> str:
+        return self.cleaned_data.get("encoding") or "utf-8"
