@@ -212,8 +212,12 @@ def parse_template(data: dict[str, Any]) -> Template:
             if rule not in ZERO_DENOMINATOR_RULES:
                 raise TemplateError(f"zero_denominator rule {rule!r} not in {ZERO_DENOMINATOR_RULES}")
 
-        area_names = tuple(data["area_weights_total"].keys())
-        area_weights = tuple(_fraction(w) for w in data["area_weights_total"].values())
+        # A list, not a mapping: JSON object key order is not kept by every database (PostgreSQL jsonb).
+        raw_areas = sorted(data["areas"], key=lambda a: int(a["key"]))
+        if [int(a["key"]) for a in raw_areas] != list(range(1, len(raw_areas) + 1)):
+            raise TemplateError("areas must have keys 1..n")
+        area_names = tuple(str(a["name"]) for a in raw_areas)
+        area_weights = tuple(_fraction(a["weight"]) for a in raw_areas)
         thresholds = {
             predicate: Thresholds(**{k: v for k, v in raw.items() if k in Thresholds.__dataclass_fields__})
             for predicate, raw in data["predicate_thresholds"].items()

@@ -33,6 +33,7 @@ class Action(StrEnum):
     TPI_SCORE = "tpi.score"
     DASHBOARD_VIEW = "dashboard.view"
     AUDIT_VIEW = "audit.view"
+    INTEGRITY_HANDLE = "integrity.handle"  # whistle-blowing, gratification and conflict-of-interest reports
 
 
 _UNIT_TEAM = {
@@ -75,6 +76,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.TPI_SCORE,
             Action.DASHBOARD_VIEW,
             Action.AUDIT_VIEW,
+            Action.INTEGRITY_HANDLE,
         }
     ),
     Role.LEADER: frozenset({Action.UNIT_VIEW, Action.ASSESSMENT_VIEW_SUBMITTED, Action.DASHBOARD_VIEW}),

@@ -2,25 +2,52 @@
 
 - ``zi lke load [FILE …]``: load the shipped templates (or the given files) into the database; idempotent.
 - ``zi lke list``: the templates in the database with their question counts.
+- ``zi lke score ANSWERS.json`` (``-`` = stdin) [``--template-file PATH``]: score an answer document and print
+  the breakdown as JSON. The template comes from the database when loaded there, else from the shipped files,
+  so it works without a database. Input and output format: docs/lke.md.
 """
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+import json
+import sys
+from pathlib import Path
 
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
+
+from zi.lke.formulas import AnswerError
 from zi.lke.models import LkeTemplate
-from zi.lke.services import template_load, templates_load_all
-from zi.lke.spec import TemplateError
+from zi.lke.scoring import score_document
+from zi.lke.services import template_load, template_spec, templates_load_all
+from zi.lke.spec import Template, TemplateError, available_templates, load_template_file
+
+
+def load_template_by_code(code: str) -> Template:
+    """The newest stored version of ``code`` if the database has it, else the shipped file."""
+    try:
+        stored = LkeTemplate.objects.filter(code=code).order_by("-created_at").first()
+    except DatabaseError:  # no database or not migrated: the shipped files still work
+        stored = None
+    if stored is not None:
+        return template_spec(stored)
+    path = available_templates().get(code)
+    if path is None:
+        raise KeyError(code)
+    return load_template_file(path)
 
 
 class Command(BaseCommand):
-    help = "LKE templates: load, list."
+    help = "LKE templates: load, list, score."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         load = sub.add_parser("load", help="load shipped template files (or the given ones); idempotent")
         load.add_argument("files", nargs="*")
         sub.add_parser("list", help="list stored templates")
+        score = sub.add_parser("score", help="score an answer document (JSON file or - for stdin)")
+        score.add_argument("answers", help="path of the JSON answer document, or - for stdin")
+        score.add_argument("--template-file", dest="template_file", default=None, help="use this template file")
 
     def handle(self, *args, **options) -> None:
         action = options["action"]
@@ -37,4 +64,35 @@ class Command(BaseCommand):
                 self.stdout.write(f"{result.template}: {result.questions} questions ({state})")
         elif action == "list":
             for template in LkeTemplate.objects.all():
-                self.stdout.write(f"{template.code}\t{template.version}\t{template.questions.count()}\t{template.title}")
+                self.stdout.write(
+                    f"{template.code}\t{template.version}\t{template.questions.count()}\t{template.title}"
+                )
+        elif action == "score":
+            self._score(options["answers"], options.get("template_file"))
+
+    def _score(self, source: str, template_file: str | None) -> None:
+        try:
+            text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"Berkas jawaban tidak dapat dibaca: {exc}") from exc
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CommandError(f"JSON tidak valid: {exc.msg} (baris {exc.lineno}, kolom {exc.colno})") from exc
+        loader = load_template_by_code
+        if template_file:
+            try:
+                file_template = load_template_file(template_file)
+            except (TemplateError, OSError, ValueError) as exc:
+                raise CommandError(f"Berkas template tidak valid: {exc}") from exc
+
+            def loader(code: str) -> Template:
+                if code != file_template.code:
+                    raise KeyError(code)
+                return file_template
+
+        try:
+            result = score_document(doc, loader)
+        except AnswerError as exc:
+            raise CommandError(f"Jawaban tidak valid:\n{exc}") from exc
+        self.stdout.write(json.dumps(result, indent=2, ensure_ascii=False))

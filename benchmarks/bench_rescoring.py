@@ -1,0 +1,145 @@
+"""Benchmark: set-based rescoring of a period versus just reading its answers.
+
+    .venv/bin/python benchmarks/bench_rescoring.py --assessments 10000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zi_h1 \\
+        .venv/bin/python benchmarks/bench_rescoring.py --assessments 10000
+
+Without DATABASE_URL a fresh SQLite database in a temporary directory is used. With DATABASE_URL the database
+is FLUSHED first (use a scratch database). Prints one JSON line:
+``{"assessments", "answers", "read_s", "rescore_s", "ratio", ...}`` (times are the best of ``--repeat`` runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--assessments", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    tmp = None
+    if not os.environ.get("DATABASE_URL"):
+        tmp = tempfile.mkdtemp(prefix="zi-bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi.config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from zi.assessments.models import Answer, Assessment, LaneScore, Period
+    from zi.assessments.scoring import rescore_period
+    from zi.lke.models import LkeQuestion
+    from zi.lke.services import templates_load_all
+    from zi.organisations.models import Agency, Unit, UnitType
+
+    call_command("migrate", verbosity=0)
+    if tmp is None:
+        call_command("flush", interactive=False, verbosity=0)
+    rng = random.Random(args.seed)  # noqa: S311 - synthetic data
+    started = time.perf_counter()
+    template = templates_load_all()[0].template
+    questions = list(LkeQuestion.objects.filter(template=template).order_by("order"))
+    choice_values = {
+        "ya_tidak": [0, 1],
+        "abc": [0, 0.5, 1],
+        "abcd": [0, 0.33, 0.67, 1],
+        "abcde": [0, 0.25, 0.5, 0.75, 1],
+    }
+    with transaction.atomic():
+        agency = Agency.objects.create(code="BENCH", name="Instansi Benchmark", kind="kementerian")
+        unit_type, _ = UnitType.objects.get_or_create(code="satker", defaults={"name": "Satuan kerja"})
+        period = Period.objects.create(
+            year=2026, name="Benchmark", template=template, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31)
+        )
+        units = Unit.objects.bulk_create(
+            [
+                Unit(agency=agency, code=f"S{i:06d}", name=f"Satker {i}", unit_type=unit_type)
+                for i in range(args.assessments)
+            ],
+            batch_size=5000,
+        )
+        for unit in units:
+            unit.path = f"{unit.pk}/"
+        Unit.objects.bulk_update(units, ["path"], batch_size=5000)
+        assessments = Assessment.objects.bulk_create(
+            [Assessment(unit=u, period=period, current_predicate=rng.choice(["", "WBK"])) for u in units],
+            batch_size=5000,
+        )
+    now = timezone.now()
+    table = Answer._meta.db_table
+    columns = ["assessment_id", "lane", "question_id", "choice", "value", "note", "updated_at"]
+    rows = []
+    for a in assessments:
+        for q in questions:
+            if q.answer_type in choice_values:
+                value = float(rng.choice(choice_values[q.answer_type]))
+            else:
+                value = rng.randrange(0, 1_000_001) / 1_000_000
+            rows.append((a.pk, "self", q.pk, "", value, "", now))
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+            for start in range(0, len(rows), 50_000):
+                cursor.executemany(sql, rows[start : start + 50_000])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    generate_s = time.perf_counter() - started
+
+    def read() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT assessment_id, question_id, value FROM {table}")  # noqa: S608
+            return len(cursor.fetchall())
+
+    read_times, rescore_times = [], []
+    answers = 0
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        answers = read()
+        read_times.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        with transaction.atomic():
+            rescore_period(period=period, lane="self", batch_size=args.batch_size)
+        rescore_times.append(time.perf_counter() - t0)
+    assert LaneScore.objects.filter(lane="self").count() == args.assessments
+    read_s, rescore_s = min(read_times), min(rescore_times)
+    print(
+        json.dumps(
+            {
+                "assessments": args.assessments,
+                "answers": answers,
+                "read_s": round(read_s, 3),
+                "rescore_s": round(rescore_s, 3),
+                "ratio": round(rescore_s / read_s, 2),
+                "database": connection.vendor,
+                "generate_s": round(generate_s, 1),
+                "read_runs": [round(t, 3) for t in read_times],
+                "rescore_runs": [round(t, 3) for t in rescore_times],
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

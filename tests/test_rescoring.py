@@ -1,0 +1,135 @@
+"""Stored scores: one lane after a save and whole periods set-based give the same numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from django.core.management import call_command
+
+from tests import factories
+from zi.assessments.models import Answer, Assessment, LaneScore, Period
+from zi.assessments.scoring import lane_rescore, lane_values, rescore_period
+from zi.core.audit import verify
+from zi.core.models import AuditEvent
+from zi.lke import scoring
+from zi.lke.models import LkeQuestion, LkeTemplate
+from zi.lke.services import template_spec
+
+pytestmark = pytest.mark.django_db
+
+CHOICE_VALUES = {
+    "ya_tidak": [0.0, 1.0],
+    "abc": [0, 0.5, 1],
+    "abcd": [0, 0.33, 0.67, 1],
+    "abcde": [0, 0.25, 0.5, 0.75, 1],
+}
+
+
+@pytest.fixture
+def period(db):
+    call_command("lke", "load")
+    template = LkeTemplate.objects.get()
+    return Period.objects.create(
+        year=2026, name="ZI 2026", template=template, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31)
+    )
+
+
+def make_assessments(period, n, rng, lane="self", predicate=""):
+    agency = factories.AgencyFactory()
+    questions = list(LkeQuestion.objects.filter(template=period.template))
+    assessments = []
+    for i in range(n):
+        unit = factories.make_unit(agency=agency, name=f"Satker {i}")
+        assessments.append(
+            Assessment.objects.create(unit=unit, period=period, current_predicate=rng.choice(["", "WBK", predicate]))
+        )
+    answers = []
+    for a in assessments:
+        for q in questions:
+            if rng.random() < 0.1:
+                continue  # some unanswered
+            if q.answer_type in CHOICE_VALUES:
+                value = float(rng.choice(CHOICE_VALUES[q.answer_type]))
+            else:
+                value = rng.randrange(0, 1_000_001) / 1_000_000
+            answers.append(Answer(assessment=a, lane=lane, question=q, value=None if rng.random() < 0.05 else value))
+    Answer.objects.bulk_create(answers)
+    return assessments
+
+
+def test_lane_values_and_rescore_match_the_engine(period):
+    rng = random.Random(7)
+    (assessment,) = make_assessments(period, 1, rng)
+    spec = template_spec(period.template)
+    values = lane_values(assessment, "self")
+    expected = scoring.score(spec, values, assessment.current_predicate or None)
+    score = lane_rescore(assessment=assessment, lane="self")
+    stored = LaneScore.objects.get(assessment=assessment, lane="self")
+    assert stored.breakdown == expected.to_dict()
+    assert stored.total == expected.total / 100 == score.total
+    assert stored.eligible_wbk is expected.eligible_wbk
+
+
+def test_lane_rescore_audits_only_changes_and_is_cheap(period, django_assert_max_num_queries):
+    rng = random.Random(3)
+    (assessment,) = make_assessments(period, 1, rng)
+    lane_rescore(assessment=assessment, lane="self")  # warms the spec cache, first score → audited
+    assert AuditEvent.objects.filter(action="rescore").count() == 1
+    with django_assert_max_num_queries(6):  # savepoint pair + template id/hash + answers + previous + upsert
+        lane_rescore(assessment=assessment, lane="self")
+    assert AuditEvent.objects.filter(action="rescore").count() == 1  # nothing changed, no event
+    answer = Answer.objects.filter(assessment=assessment, lane="self", question__code="A.II.3.iii.a").first()
+    if answer is None:
+        question = LkeQuestion.objects.get(template=period.template, code="A.II.3.iii.a")
+        answer = Answer.objects.create(assessment=assessment, lane="self", question=question, value=0.0)
+    answer.value = 0.0 if answer.value else 1.0
+    answer.save()
+    lane_rescore(assessment=assessment, lane="self")
+    event = AuditEvent.objects.filter(action="rescore").last()
+    assert AuditEvent.objects.filter(action="rescore").count() == 2
+    assert event.before["total"] != event.after["total"]
+    assert verify().ok
+
+
+@pytest.mark.parametrize("settings_change", [{}, {"missing_answer": "excluded", "lhkasn_counted": False}])
+def test_rescore_period_equals_per_answer_engine(period, settings_change, django_assert_max_num_queries):
+    if settings_change:
+        template = period.template
+        template.data = {**template.data, "settings": {**template.data["settings"], **settings_change}}
+        template.content_hash = "changed-for-test"
+        template.save()
+    rng = random.Random(11)
+    assessments = make_assessments(period, 25, rng, predicate="WBBM")
+    # another lane's answers must not leak into "self"
+    q = LkeQuestion.objects.get(template=period.template, code="B.I.a")
+    Answer.objects.filter(assessment=assessments[0], question=q, lane="self").delete()
+    Answer.objects.create(assessment=assessments[0], lane="tpi", question=q, value=1.0)
+
+    spec = template_spec(LkeTemplate.objects.get(pk=period.template_id))
+    assert spec.settings.missing_answer == settings_change.get("missing_answer", "zero")
+    rescore_period(period=period, lane="self", batch_size=10)  # warm caches
+    with django_assert_max_num_queries(25):  # a fixed number per batch of 10, not per assessment
+        assert rescore_period(period=period, lane="self", batch_size=10) == 25
+    for a in assessments:
+        expected = scoring.score(spec, lane_values(a, "self"), a.current_predicate or None)
+        stored = LaneScore.objects.get(assessment=a, lane="self")
+        assert stored.breakdown == expected.to_dict(), a.pk
+        assert (stored.eligible_wbk, stored.eligible_wbbm) == (expected.eligible_wbk, expected.eligible_wbbm)
+    assert not LaneScore.objects.filter(lane="tpi").exists()
+
+
+def test_rescore_period_updates_in_place_and_scores_empty_assessments(period):
+    rng = random.Random(5)
+    (a,) = make_assessments(period, 1, rng)
+    empty = Assessment.objects.create(unit=factories.make_unit(name="Kosong"), period=period)
+    assert rescore_period(period=period) == 2
+    assert LaneScore.objects.get(assessment=empty).total == 0.0
+    Answer.objects.filter(assessment=a).update(value=1.0)
+    Answer.objects.filter(assessment=a, value__isnull=True).update(value=1.0)
+    rescore_period(period=period)
+    assert LaneScore.objects.count() == 2
+    stored = LaneScore.objects.get(assessment=a)
+    spec = template_spec(period.template)
+    assert stored.total == scoring.score(spec, lane_values(a, "self")).total / 100

@@ -1,0 +1,271 @@
+"""The pure scoring and eligibility engine: hand computations and every threshold edge (PermenPAN-RB 90/2021)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zi.lke import scoring
+from zi.lke.formulas import AnswerError, value_units
+from zi.lke.spec import TEMPLATES_DIR, load_template_file
+
+TPL = load_template_file(TEMPLATES_DIR / "permenpanrb-90-2021.yaml")
+LEVER = [q.code for a in TPL.lever for i in a.indicators for q in i.questions]
+IPAK, KINERJA, IPKP = "B.I.a", "B.I.b", "B.II.a"
+
+
+def with_settings(**changes):
+    return dataclasses.replace(TPL, settings=dataclasses.replace(TPL.settings, **changes))
+
+
+def lever(value, **overrides):
+    values = {code: value for code in LEVER}
+    values.update({k.replace("_", "."): v for k, v in overrides.items()})
+    return values
+
+
+def hasil(ipak, kinerja, ipkp):
+    return {IPAK: ipak / 4, KINERJA: kinerja, IPKP: ipkp / 4}
+
+
+def questions_of(prefix):
+    return [c for c in LEVER if c.startswith(prefix + ".")]
+
+
+def reasons(result, predicate):
+    return list(result.eligibility[predicate].reasons)
+
+
+# --- structure and full marks ------------------------------------------------------------------------------
+
+
+def test_template_shape():
+    assert TPL.lever_question_count == 110 and len(TPL.questions) == 113
+    assert sum(q.weight for q in TPL.questions.values() if q.code in LEVER) == 60
+
+
+def test_full_marks_give_exactly_100_and_every_predicate():
+    result = scoring.score(TPL, {code: 1.0 for code in TPL.questions}, "WBK")
+    d = result.to_dict()
+    assert (d["total"], d["pengungkit"], d["hasil"], d["pemenuhan"], d["reform"]) == (100.0, 60.0, 40.0, 30.0, 30.0)
+    assert list(d["areas"]) == list(TPL.area_names)
+    assert d["areas"]["Penguatan Pengawasan"] == {"score": 15.0, "weight": 15.0, "pemenuhan": 7.5, "reform": 7.5}
+    assert d["hasil_items"]["ipak"] == {"index": 4.0, "score": 17.5}
+    assert d["eligibility"] == {"WBK": {"eligible": True, "reasons": []}, "WBBM": {"eligible": True, "reasons": []}}
+    assert (d["answered"], d["unanswered"]) == (113, 0)
+
+
+def test_hand_computation_every_answer_type():
+    """A.I.1.i (0.5, 2 q): Ya=1, B=0.5 → 0.5 × 0.75 = 0.375.
+    A.I.1.iii (1, 3 q, ABCD): B, C, D → 1 × (0.67 + 0.33 + 0) / 3 = 0.333333…
+    A.I.2.i (1, 3 q): ABCD A=1, A–E B=0.75, D=0.25 → 1 × 2 / 3 = 0.666666…
+    A.II.1.i (2, 2 q, %): 7/10 and 3/4 → 2 × (0.7 + 0.75) / 2 = 1.45.
+    Pemenuhan = 0.375 + 0.333333 + 0.666667 = 1.375; Reform = 1.45; pengungkit 2.825 → 2.83 (half up).
+    Hasil: IPAK 3.71 → 17.5 × 3.71 / 4 = 16.23125; kinerja B → 3.75; IPKP 3.45 → 15.09375 → 35.075.
+    Total 37.9 → 37.90."""
+    values = {
+        "A.I.1.i.a": 1.0, "A.I.1.i.b": 0.5,
+        "A.I.1.iii.a": 0.67, "A.I.1.iii.b": 0.33, "A.I.1.iii.c": 0.0,
+        "A.I.2.i.a": 1.0, "A.I.2.i.b": 0.75, "A.I.2.i.c": 0.25,
+        "A.II.1.i.a": 0.7, "A.II.1.i.b": 0.75,
+        **hasil(3.71, 0.75, 3.45),
+    }  # fmt: skip
+    d = scoring.score(TPL, values).to_dict()
+    assert d["pemenuhan"] == 1.38  # 1.375 half up
+    assert d["reform"] == 1.45
+    assert d["pengungkit"] == 2.83
+    assert d["aspect_areas"]["A.I.1"] == 0.71  # 0.375 + 0.333333
+    assert d["hasil_items"]["ipak"] == {"index": 3.71, "score": 16.23}
+    assert d["hasil_items"]["kinerja"] == {"value": 0.75, "score": 3.75}
+    assert d["hasil_items"]["ipkp"] == {"index": 3.45, "score": 15.09}
+    assert d["hasil"] == 35.08  # 35.075 half up
+    assert d["total"] == 37.9
+    assert (d["answered"], d["unanswered"]) == (13, 100)
+
+
+def test_missing_answers_count_zero_or_are_excluded():
+    values = {"A.I.1.i.a": 1.0}  # A.I.1.i weight 0.5, 2 questions, one answered
+    assert scoring.score(TPL, values).to_dict()["pemenuhan"] == 0.25  # 0.5 × (1 + 0) / 2
+    excluded = with_settings(missing_answer="excluded")
+    assert scoring.score(excluded, values).to_dict()["pemenuhan"] == 0.5  # 0.5 × mean(1)
+    assert scoring.score(excluded, {}).to_dict()["total"] == 0.0  # no answers → 0
+
+
+def test_lhkasn_quirk():
+    values = {"A.II.5.iii.a": 1.0, "A.II.5.iii.b": 0.0}  # weight 2: LHKPN 100 %, LHKASN 0 %
+    assert scoring.score(TPL, values).to_dict()["aspect_areas"]["A.II.5"] == 1.0  # regulation: 2 × (1 + 0) / 2
+    quirk = with_settings(lhkasn_counted=False)
+    assert scoring.score(quirk, values).to_dict()["aspect_areas"]["A.II.5"] == 2.0  # workbook: LHKPN only
+
+
+def test_unknown_code_and_bad_value_rejected():
+    with pytest.raises(AnswerError):
+        scoring.score(TPL, {"A.9": 1.0})
+    with pytest.raises(ValueError):
+        scoring.score(TPL, {"A.I.1.i.a": 1.5})
+
+
+# --- WBK edges ---------------------------------------------------------------------------------------------
+
+# Lever 0.7125 everywhere = 42.75; IPAK 3.60 = 15.75; kinerja C = 2.50; IPKP 3.20 = 14.00 → total exactly 75.00.
+WBK_EDGE = {**lever(0.7125), **hasil(3.6, 0.5, 3.2)}
+
+
+def test_wbk_all_minimums_exactly_met():
+    r = scoring.score(TPL, WBK_EDGE)
+    assert r.to_dict()["total"] == 75.0
+    assert r.eligibility["WBK"].eligible, r.eligibility["WBK"].reasons
+
+
+def test_wbk_total_one_cent_below():
+    r = scoring.score(TPL, {**WBK_EDGE, "A.II.3.iii.a": 0.7075})  # weight 2: −0.01
+    assert reasons(r, "WBK") == ["Nilai total 74,99 < 75,00"]
+
+
+def test_wbk_pengungkit_edge():
+    # lever 0.6 = 36.00, + six single-question reform indicators raised to 1: 0.8 + 1.2 + 1.0 + 0.4 + 0.4 + 0.2 = 4.0
+    boosted = ["A.II.3.iii.a", "A.II.5.ii.a", "A.II.5.i.a", "A.II.1.ii.a", "A.II.1.iii.a", "A.II.2.i.a"]
+    values = {**lever(0.6), **{c: 1.0 for c in boosted}, **hasil(4, 1, 4)}
+    r = scoring.score(TPL, values)
+    assert r.to_dict()["pengungkit"] == 40.0
+    assert r.eligibility["WBK"].eligible, r.eligibility["WBK"].reasons  # also Pelayanan Publik area exactly 6.00
+    r = scoring.score(TPL, {**values, "A.II.3.iii.a": 0.995})
+    assert reasons(r, "WBK") == ["Nilai pengungkit 39,99 < 40,00"]
+
+
+def test_wbk_area_minimum_area_mode():
+    values = {**lever(1.0), **{c: 0.6 for c in LEVER if c.split(".")[2] == "5"}, **hasil(4, 1, 4)}
+    r = scoring.score(TPL, values, "WBK")
+    assert r.eligibility["WBK"].eligible
+    assert reasons(r, "WBBM") == ["Area Penguatan Pengawasan 9,00 < 11,25 (75% dari 15,00)"]
+    r = scoring.score(TPL, {**values, "A.II.5.iii.a": 0.59})  # question weight 1: −0.01
+    assert reasons(r, "WBK") == ["Area Penguatan Pengawasan 8,99 < 9,00 (60% dari 15,00)"]
+
+
+def test_area_minimum_aspect_mode():
+    aspect = with_settings(per_area_minimum="aspect")
+    values = {**lever(1.0), **{c: 0.6 for c in questions_of("A.I.5")}, **hasil(4, 1, 4)}
+    assert scoring.score(aspect, values).eligibility["WBK"].eligible  # Pemenuhan Pengawasan 4.50 = 60 % of 7.50
+    lower = {**values, "A.I.5.i.a": 0.58}  # question weight 0.75: −0.015 → 4.485 → 4.49
+    assert reasons(scoring.score(aspect, lower), "WBK") == [
+        "Area Penguatan Pengawasan (Pemenuhan) 4,49 < 4,50 (60% dari 7,50)"
+    ]
+    assert scoring.score(TPL, lower).eligibility["WBK"].eligible  # the literal per-area reading: 11.99 ≥ 9.00
+
+
+def test_wbbm_aspect_threshold_compared_rounded():
+    # 75 % of 3.50 = 2.625, shown 2.63; Pemenuhan Tatalaksana at 0.75 = exactly 2.625 passes
+    aspect = with_settings(per_area_minimum="aspect")
+    values = {**lever(1.0), **{c: 0.75 for c in questions_of("A.I.2")}, **hasil(4, 1, 4)}
+    assert scoring.score(aspect, values, "WBK").eligibility["WBBM"].eligible
+    lower = {**values, "A.I.2.ii.a": 0.72}  # weight 0.5: −0.015 → 2.61
+    assert reasons(scoring.score(aspect, lower, "WBK"), "WBBM") == [
+        "Area Penataan Tatalaksana (Pemenuhan) 2,61 < 2,63 (75% dari 3,50)"
+    ]
+
+
+def test_ipak_and_bersih_akuntabel_edges():
+    ok = scoring.score(TPL, {**lever(1.0), **hasil(3.6, 0.5, 4)})
+    assert ok.eligibility["WBK"].eligible  # bersih 15.75 + 2.50 = 18.25 exactly
+    r = scoring.score(TPL, {**lever(1.0), **hasil(3.59, 0.5, 4)})
+    assert reasons(r, "WBK") == [
+        "Birokrasi bersih dan akuntabel 18,21 < 18,25",  # 17.5 × 3.59 / 4 = 15.70625 → 15.71; + 2.50
+        "IPAK 3,59 < 3,60 (nilai 15,71 < 15,75)",
+    ]
+
+
+def test_kinerja_edges():
+    assert scoring.score(TPL, {**lever(1.0), **hasil(4, 0.5, 4)}).eligibility["WBK"].eligible  # C = 2.50
+    r = scoring.score(TPL, {**lever(1.0), **hasil(4, 0.25, 4)}, "WBK")  # D = 1.25
+    assert reasons(r, "WBK") == ["Capaian kinerja lebih baik 1,25 < 2,50"]
+    assert scoring.score(TPL, {**lever(1.0), **hasil(4, 0.75, 4)}, "WBK").eligibility["WBBM"].eligible  # B = 3.75
+    r = scoring.score(TPL, {**lever(1.0), **hasil(4, 0.5, 4)}, "WBK")
+    assert reasons(r, "WBBM") == ["Capaian kinerja lebih baik 2,50 < 3,75"]
+
+
+def test_ipkp_edges():
+    assert scoring.score(TPL, {**lever(1.0), **hasil(4, 1, 3.2)}).eligibility["WBK"].eligible
+    r = scoring.score(TPL, {**lever(1.0), **hasil(4, 1, 3.19)}, "WBK")
+    assert reasons(r, "WBK") == ["IPKP 3,19 < 3,20 (pelayanan publik prima 13,96 < 14,00)"]
+    assert scoring.score(TPL, {**lever(1.0), **hasil(4, 1, 3.6)}, "WBK").eligibility["WBBM"].eligible
+    r = scoring.score(TPL, {**lever(1.0), **hasil(4, 1, 3.59)}, "WBK")
+    assert reasons(r, "WBBM") == ["IPKP 3,59 < 3,60 (pelayanan publik prima 15,71 < 15,75)"]
+
+
+# --- WBBM edges --------------------------------------------------------------------------------------------
+
+# Lever 0.8 = 48.00 (every area 80 %); IPAK 4 = 17.50; kinerja B = 3.75; IPKP 3.60 = 15.75 → total 85.00.
+WBBM_EDGE = {**lever(0.8), **hasil(4, 0.75, 3.6)}
+
+
+def test_wbbm_total_and_pengungkit_edges():
+    r = scoring.score(TPL, WBBM_EDGE, "WBK")
+    assert (r.to_dict()["total"], r.to_dict()["pengungkit"]) == (85.0, 48.0)
+    assert r.eligibility["WBBM"].eligible, r.eligibility["WBBM"].reasons
+    r = scoring.score(TPL, {**WBBM_EDGE, "A.II.3.iii.a": 0.795}, "WBK")
+    assert reasons(r, "WBBM") == ["Nilai total 84,99 < 85,00", "Nilai pengungkit 47,99 < 48,00"]
+
+
+def test_wbbm_per_area_edge():
+    values = {**lever(1.0), **{c: 0.75 for c in LEVER if c.split(".")[2] == "5"}, **hasil(4, 1, 4)}
+    assert scoring.score(TPL, values, "WBK").eligibility["WBBM"].eligible  # 11.25 = 75 % of 15
+    r = scoring.score(TPL, {**values, "A.II.5.iii.a": 0.74}, "WBK")
+    assert reasons(r, "WBBM") == ["Area Penguatan Pengawasan 11,24 < 11,25 (75% dari 15,00)"]
+
+
+@pytest.mark.parametrize(("predicate", "eligible"), [(None, False), ("", False), ("WBK", True), ("WBBM", True)])
+def test_wbbm_requires_wbk(predicate, eligible):
+    r = scoring.score(TPL, {code: 1.0 for code in TPL.questions}, predicate)
+    assert r.eligibility["WBBM"].eligible is eligible
+    assert r.eligibility["WBK"].eligible
+    if not eligible:
+        assert reasons(r, "WBBM") == ["Belum memiliki predikat Menuju WBK"]
+
+
+# --- both scoring paths agree --------------------------------------------------------------------------------
+
+CHOICES = {
+    "ya_tidak": [0.0, 1.0],
+    "abc": [0.0, 0.5, 1.0],
+    "abcd": [0.0, 0.33, 0.67, 1.0],
+    "abcde": [0, 0.25, 0.5, 0.75, 1],
+}
+
+
+def value_strategy(question):
+    if question.answer_type in CHOICES:
+        return st.sampled_from([float(v) for v in CHOICES[question.answer_type]])
+    return st.integers(0, 1_000_000).map(lambda u: u / 1_000_000)
+
+
+def answer_sets():
+    return st.fixed_dictionaries(
+        {}, optional={code: st.one_of(st.none(), value_strategy(q)) for code, q in TPL.questions.items()}
+    )
+
+
+def group_sums(template, values):
+    """What the SQL aggregate computes: Σ coefficient × value-in-millionths and COUNT(value) per group."""
+    plan = scoring.plan_for(template)
+    groups: dict[str, tuple[int, int]] = {}
+    for code, value in values.items():
+        if value is None:
+            continue
+        key, coef = plan.groups[code]
+        total, count = groups.get(key, (0, 0))
+        groups[key] = (total + coef * value_units(value), count + 1)
+    return groups
+
+
+@pytest.mark.parametrize("template", [TPL, with_settings(missing_answer="excluded", lhkasn_counted=False)])
+@settings(max_examples=150, deadline=None)
+@given(values=answer_sets(), predicate=st.sampled_from([None, "WBK"]))
+def test_set_based_parts_equal_per_answer_engine(template, values, predicate):
+    direct = scoring.score(template, values, predicate)
+    grouped = scoring.score_parts(
+        template, scoring.parts_from_groups(template, group_sums(template, values)), predicate
+    )
+    assert grouped == direct

@@ -1,0 +1,271 @@
+"""Answer normalisation and a safe evaluator for the template's ``value_formula`` strings.
+
+Pure Python (no Django): used by the scoring engine, the CLI and the answer-saving services.
+
+Formulas are parsed with :mod:`ast` and only a whitelist is evaluated: numbers, input names, ``+ - * /``,
+unary minus and calls to ``min``, ``max`` and ``clamp01``. Arithmetic is exact (:class:`fractions.Fraction`).
+A division by zero anywhere in the formula applies the question's zero-denominator rule to the *whole*
+item (``Settings.zero_denominator_rule(code)``):
+
+- ``zero``: the item value is 0 (nothing to show, nothing earned);
+- ``one``: the item value is 1;
+- ``one_if_numerator_zero``: 1 when the numerator of the failing division is 0, else 0. For A.II.3.iii.a
+  (decrease of disciplinary violations, ``(last - this) / last``): both years 0 → 100 %, like the official
+  workbook; last year 0 and this year > 0 → 0, because violations rose (the workbook shows a division error);
+- ``error``: raise :class:`AnswerError`.
+
+The result is clamped to [0, 1] and quantised to 6 decimals (a percentage with 4 decimals), so that the
+per-answer engine and the set-based SQL rescoring, which sums values in millionths, agree exactly.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from zi.lke.spec import Question, Settings
+
+VALUE_SCALE = 1_000_000  # values are stored and summed in millionths
+_CHOICE_TYPES = ("ya_tidak", "abc", "abcd", "abcde")
+_FUNCTIONS = ("min", "max", "clamp01")
+
+
+class AnswerError(ValueError):
+    """An answer (or a whole answer document) is not valid; the message is Indonesian and meant for people."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or [message]
+
+
+class FormulaError(ValueError):
+    """The formula uses something outside the whitelist (a template error, not a user error)."""
+
+
+class _DivisionByZero(Exception):
+    def __init__(self, numerator: Fraction) -> None:
+        super().__init__("division by zero")
+        self.numerator = numerator
+
+
+def quantize_value(value: float | Fraction) -> float:
+    """A 0..1 value rounded to 6 decimals (half up), as stored."""
+    units = (Fraction(value) * VALUE_SCALE + Fraction(1, 2)).__floor__()
+    return units / VALUE_SCALE
+
+
+def value_units(value: float) -> int:
+    """The value in millionths (the exact integer both scoring paths use)."""
+    return round(value * VALUE_SCALE)
+
+
+@dataclass(frozen=True)
+class ParsedFormula:
+    expression: str
+    tree: ast.Expression
+    names: frozenset[str]
+
+
+_PARSE_CACHE: dict[str, ParsedFormula] = {}
+
+
+def parse(expr: str) -> ParsedFormula:
+    """Parse and check a formula against the whitelist; raises :class:`FormulaError`."""
+    cached = _PARSE_CACHE.get(expr)
+    if cached is not None:
+        return cached
+    try:
+        tree = ast.parse(expr.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise FormulaError(f"rumus tidak valid: {expr!r}") from exc
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expression | ast.Load | ast.Add | ast.Sub | ast.Mult | ast.Div | ast.USub | ast.UAdd):
+            continue
+        if isinstance(node, ast.BinOp):
+            if not isinstance(node.op, ast.Add | ast.Sub | ast.Mult | ast.Div):
+                raise FormulaError(f"operator tidak diizinkan dalam rumus {expr!r}")
+        elif isinstance(node, ast.UnaryOp):
+            if not isinstance(node.op, ast.USub | ast.UAdd):
+                raise FormulaError(f"operator tidak diizinkan dalam rumus {expr!r}")
+        elif isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, int | float):
+                raise FormulaError(f"konstanta tidak diizinkan dalam rumus {expr!r}")
+        elif isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS or node.keywords:
+                raise FormulaError(f"fungsi tidak diizinkan dalam rumus {expr!r} (hanya min, max, clamp01)")
+            if not node.args or (node.func.id == "clamp01" and len(node.args) != 1):
+                raise FormulaError(f"jumlah argumen salah dalam rumus {expr!r}")
+        elif isinstance(node, ast.Name):
+            if node.id not in _FUNCTIONS:
+                names.add(node.id)
+        else:
+            raise FormulaError(f"unsur {type(node).__name__} tidak diizinkan dalam rumus {expr!r}")
+    parsed = ParsedFormula(expr, tree, frozenset(names))
+    _PARSE_CACHE[expr] = parsed
+    return parsed
+
+
+def _eval(node: ast.AST, inputs: Mapping[str, Fraction]) -> Fraction:
+    if isinstance(node, ast.Expression):
+        return _eval(node.body, inputs)
+    if isinstance(node, ast.Constant):
+        return Fraction(str(node.value))
+    if isinstance(node, ast.Name):
+        try:
+            return inputs[node.id]
+        except KeyError:
+            raise AnswerError(f"Isian '{node.id}' belum diisi") from None
+    if isinstance(node, ast.UnaryOp):
+        operand = _eval(node.operand, inputs)
+        return -operand if isinstance(node.op, ast.USub) else operand
+    if isinstance(node, ast.BinOp):
+        left = _eval(node.left, inputs)
+        right = _eval(node.right, inputs)
+        if isinstance(node.op, ast.Add):
+            return left + right
+        if isinstance(node.op, ast.Sub):
+            return left - right
+        if isinstance(node.op, ast.Mult):
+            return left * right
+        if right == 0:
+            raise _DivisionByZero(left)
+        return left / right
+    if isinstance(node, ast.Call):
+        args = [_eval(arg, inputs) for arg in node.args]
+        name = node.func.id  # type: ignore[attr-defined]
+        if name == "min":
+            return min(args)
+        if name == "max":
+            return max(args)
+        return min(Fraction(1), max(Fraction(0), args[0]))
+    raise FormulaError(f"unsur {type(node).__name__} tidak diizinkan")  # pragma: no cover - parse() rejects it
+
+
+def evaluate(expr: str, inputs: Mapping[str, float], zero_rule: str = "zero", *, code: str = "") -> float:
+    """Evaluate ``expr`` with ``inputs``; the result is clamped to [0, 1] and quantised to 6 decimals."""
+    parsed = parse(expr)
+    exact = {key: Fraction(str(value)) for key, value in inputs.items()}
+    try:
+        result = _eval(parsed.tree, exact)
+    except _DivisionByZero as exc:
+        if zero_rule == "zero":
+            result = Fraction(0)
+        elif zero_rule == "one":
+            result = Fraction(1)
+        elif zero_rule == "one_if_numerator_zero":
+            result = Fraction(1) if exc.numerator == 0 else Fraction(0)
+        else:
+            where = f" untuk {code}" if code else ""
+            raise AnswerError(f"Pembagian dengan nol{where}: penyebut rumus bernilai 0") from None
+    return quantize_value(min(Fraction(1), max(Fraction(0), result)))
+
+
+@dataclass(frozen=True)
+class NormalizedAnswer:
+    """A validated answer: the canonical choice key (or ""), the numeric inputs (or None) and the 0..1 value
+    (None when unanswered)."""
+
+    choice: str
+    inputs: dict[str, float] | None
+    value: float | None
+
+
+def _fmt(number: float) -> str:
+    text = f"{number:g}"
+    return text.replace(".", ",")
+
+
+def _number(raw: object, label: str, code: str) -> float:
+    if isinstance(raw, bool):
+        raise AnswerError(f"Isian '{label}' untuk {code} harus berupa angka, bukan {raw!r}")
+    if isinstance(raw, int | float):
+        number = float(raw)
+    elif isinstance(raw, str):
+        text = raw.strip().replace(",", ".") if raw.count(",") == 1 and "." not in raw else raw.strip()
+        try:
+            number = float(text)
+        except ValueError:
+            raise AnswerError(f"Isian '{label}' untuk {code} harus berupa angka, bukan {raw!r}") from None
+    else:
+        raise AnswerError(f"Isian '{label}' untuk {code} harus berupa angka, bukan {raw!r}")
+    if not math.isfinite(number):
+        raise AnswerError(f"Isian '{label}' untuk {code} harus berupa angka terhingga, bukan {raw!r}")
+    return number
+
+
+def normalize_answer(question: Question, raw: object, settings: Settings) -> NormalizedAnswer:
+    """Validate one raw answer and compute its 0..1 value; raises :class:`AnswerError` (Indonesian)."""
+    code = question.code
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return NormalizedAnswer("", None, None)
+    kind = question.answer_type
+    if kind in _CHOICE_TYPES:
+        keys = question.option_keys
+        if not isinstance(raw, str):
+            raise AnswerError(f"Jawaban untuk {code} harus berupa pilihan ({', '.join(keys)}), bukan {raw!r}")
+        text = raw.strip()
+        key = text if text in keys else next((k for k in keys if k.casefold() == text.casefold()), None)
+        if key is None:
+            raise AnswerError(f"Pilihan '{text}' tidak ada untuk {code} (pilihan: {', '.join(keys)})")
+        table = settings.answer_values.get(kind) or {}
+        value = table.get(key, question.option_value(key))
+        if value is None:  # pragma: no cover - the template parser guarantees the table
+            raise AnswerError(f"Nilai pilihan '{key}' untuk {code} tidak ditentukan")
+        return NormalizedAnswer(key, None, quantize_value(float(value)))
+    if kind == "index_0_4":
+        name = question.inputs[0].key if question.inputs else "index"
+        if isinstance(raw, Mapping):
+            unknown = sorted(str(k) for k in raw if k != name)
+            if unknown or name not in raw:
+                raise AnswerError(f"Jawaban untuk {code} harus {{'{name}': angka 0–4}}; kunci tidak dikenal/kurang")
+            raw = raw[name]
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                return NormalizedAnswer("", None, None)
+        index = _number(raw, name.upper(), code)
+        if not 0 <= index <= 4:
+            raise AnswerError(f"Nilai {name.upper()} untuk {code} harus antara 0 dan 4, bukan {_fmt(index)}")
+        return NormalizedAnswer("", {name: index}, quantize_value(Fraction(str(index)) / 4))
+    if kind == "computed_percentage":
+        if not isinstance(raw, Mapping):
+            raise AnswerError(
+                f"Jawaban untuk {code} harus berupa isian angka: {', '.join(i.key for i in question.inputs)}"
+            )
+        declared = [i.key for i in question.inputs]
+        problems = []
+        unknown = sorted(str(k) for k in raw if k not in declared)
+        if unknown:
+            problems.append(f"Isian tidak dikenal untuk {code}: {', '.join(unknown)} (isian: {', '.join(declared)})")
+        missing = [k for k in declared if k not in raw or raw[k] is None or raw[k] == ""]
+        if missing:
+            problems.append(f"Isian belum diisi untuk {code}: {', '.join(missing)}")
+        inputs: dict[str, float] = {}
+        for key in declared:
+            if key in missing:
+                continue
+            try:
+                number = _number(raw[key], key, code)
+            except AnswerError as exc:
+                problems.append(str(exc))
+                continue
+            if number < 0:
+                problems.append(f"Isian '{key}' untuk {code} tidak boleh negatif ({_fmt(number)})")
+                continue
+            inputs[key] = number
+        if problems:
+            raise AnswerError("; ".join(problems), problems)
+        rule = settings.zero_denominator_rule(code)
+        value = evaluate(question.formula, inputs, rule, code=code)
+        return NormalizedAnswer("", inputs, value)
+    raise AnswerError(f"Jenis jawaban {kind!r} untuk {code} tidak dikenal")  # pragma: no cover
+
+
+def round_half_up(value: Fraction, places: int = 2) -> int:
+    """``value`` rounded half up to ``places`` decimals, as an integer count of 10**-places (exact)."""
+    scaled = value * 10**places
+    return (2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)
