@@ -40,7 +40,12 @@ def make_unit(*, agency=None, parent=None, name="Unit", code=None, unit_type=Non
     code = code or f"U{make_unit.counter}"
     make_unit.counter += 1
     return org_services.unit_create(
-        actor=None, agency=agency, parent=parent, code=code, name=name, unit_type=unit_type,
+        actor=None,
+        agency=agency,
+        parent=parent,
+        code=code,
+        name=name,
+        unit_type=unit_type,
         serves_public=serves_public,
     )
 

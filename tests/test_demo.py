@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.machinery
-import importlib.util
 import io
-import sys
-import types
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -21,12 +17,6 @@ from zi.organisations.models import Agency, Unit
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def no_programme_hook(monkeypatch):
-    """The assessments demo hook is tested on its own; the organisation tests do not depend on it."""
-    monkeypatch.setattr(demo, "seed_programme_data", lambda stdout=None: None)
 
 
 @pytest.fixture
@@ -121,16 +111,14 @@ def test_audit_trail_records_the_demo_and_verifies(built):
     assert audit.verify().ok
 
 
-def test_programme_hook_skips_without_module_and_calls_it_when_present(monkeypatch):
-    monkeypatch.undo()  # the real hook, not the autouse stub
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
-    assert demo.seed_programme_data() is None
-    monkeypatch.undo()
-    fake = types.ModuleType("zi.assessments.demo")
-    fake.__spec__ = importlib.machinery.ModuleSpec("zi.assessments.demo", None)
-    calls = []
-    fake.seed_assessments = lambda stdout=None: calls.append(stdout) or {"periods": 1}
-    monkeypatch.setitem(sys.modules, "zi.assessments.demo", fake)
-    out = io.StringIO()
-    assert demo.seed_programme_data(out) == {"periods": 1}
-    assert calls == [out]
+def test_demo_includes_a_period_assessments_scores_and_programme_records(built):
+    from zi.assessments.models import Assessment, AssessmentStatus, LaneScore, Period
+    from zi.programme.models import Complaint
+
+    period = Period.objects.get(year=2026)
+    assessments = Assessment.objects.filter(period=period)
+    assert assessments.count() >= 6
+    assert assessments.filter(status=AssessmentStatus.SUBMITTED).exists()
+    assert assessments.filter(status=AssessmentStatus.DRAFT, unit__name="Lapas Kelas I Palembang").exists()
+    assert LaneScore.objects.filter(assessment__period=period).count() == assessments.count()
+    assert Complaint.objects.filter(unit__name="Lapas Kelas I Palembang").exists()

@@ -2,11 +2,10 @@
 
 import pytest
 
+from tests import factories
 from zi.core.audit import verify
 from zi.organisations.access import Action, may
 from zi.organisations.models import Role, RoleAssignment
-
-from tests import factories
 
 
 @pytest.mark.django_db

@@ -1,10 +1,9 @@
 import pytest
 
+from tests import factories
 from zi.core.audit import verify
 from zi.organisations.access import Action, may, visible_units
 from zi.organisations.models import Role
-
-from tests import factories
 
 
 @pytest.mark.django_db

@@ -187,6 +187,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("ZI_STATIC_ROOT", VAR_DIR / "static"))
+STATICFILES_DIRS = [BASE_DIR / "static"]  # zi/static (vendored pico, htmx, app css/js) is not an app's dir
 MEDIA_ROOT = Path(os.environ.get("ZI_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media-not-served/"  # evidence is only served through permission-checked views
 STORAGES = {

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from zi.lke import views
+
 app_name = "lke"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.template_list, name="template_list"),
+    path("<int:pk>/", views.template_detail, name="template_detail"),
+]

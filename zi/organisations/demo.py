@@ -613,16 +613,17 @@ def demo_counts() -> dict[str, int]:
     }
 
 
-def seed_programme_data(stdout: TextIO | None = None) -> Any:
-    """Hook for the programme's own demo data (periods, LKE answers …): ``zi.assessments.demo.seed_assessments``.
+def seed_programme_data(stdout: TextIO | None = None) -> None:
+    """The programme's own demo data after the organisation data, in the same transaction: the 2026 period with
+    LKE self-assessments (``zi.assessments.demo``), then work plans, activities, complaints and innovations
+    (``zi.programme.demo``), then survey campaigns and responses (``zi.surveys.demo``, when present)."""
+    from zi.assessments.demo import seed_assessments
+    from zi.programme.demo import seed_programme
 
-    Skipped while that module does not exist. It is called with the same ``stdout`` and after the
-    organisation data, inside the same transaction.
-    """
-    if importlib.util.find_spec("zi.assessments.demo") is None:
-        return None
-    module = importlib.import_module("zi.assessments.demo")
-    return module.seed_assessments(stdout)
+    seed_assessments(stdout)
+    seed_programme(stdout)
+    if importlib.util.find_spec("zi.surveys.demo") is not None:
+        importlib.import_module("zi.surveys.demo").seed_surveys(stdout)
 
 
 @transaction.atomic

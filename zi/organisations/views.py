@@ -40,6 +40,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "staff_count": unit.staff.count(),
         "can_manage": may(request.user, Action.UNIT_MANAGE, unit),
         "can_manage_people": may(request.user, Action.PEOPLE_MANAGE, unit),
+        "can_view_programme": may(request.user, Action.ASSESSMENT_ANSWER, unit)
+        or may(request.user, Action.ASSESSMENT_VIEW_SUBMITTED, unit),
         "role_form": RoleAssignForm(),
     }
     return render(request, "organisations/unit_detail.html", context)

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+
+from tests import factories
+from zi.assessments.models import Assessment, Period
+from zi.lke.models import LkeTemplate
+from zi.lke.services import templates_load_all
+from zi.organisations import access
+from zi.organisations.models import Role
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def period(db):
+    templates_load_all()
+    template = LkeTemplate.objects.get(code="permenpanrb-90-2021")
+    return Period.objects.create(
+        year=2026,
+        name="Evaluasi ZI 2026",
+        template=template,
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+    )
+
+
+@pytest.fixture
+def lapas(tree):
+    return tree["lapas"]
+
+
+@pytest.fixture
+def staff(lapas):
+    """Six staff members of the Lapas (people without a login role)."""
+    return [factories.UserFactory(full_name=f"Pegawai Lapas {i}", unit=lapas) for i in range(6)]
+
+
+@pytest.fixture
+def outsider(tree):
+    return factories.UserFactory(full_name="Pegawai Rutan Luar", unit=tree["rutan"])
+
+
+@pytest.fixture
+def team(lapas):
+    return factories.make_user_with_role(Role.UNIT_TEAM_MEMBER, unit=lapas, unit_id=lapas.pk)
+
+
+@pytest.fixture
+def head(lapas):
+    return factories.make_user_with_role(Role.UNIT_HEAD, unit=lapas, unit_id=lapas.pk)
+
+
+@pytest.fixture
+def reviewer(tree):
+    return factories.make_user_with_role(Role.REVIEWER, unit=tree["sumsel"])
+
+
+@pytest.fixture
+def reviewer_kepri(tree):
+    return factories.make_user_with_role(Role.REVIEWER, unit=tree["kepri"])
+
+
+@pytest.fixture
+def integrity_handle(monkeypatch):
+    """Grant the proposed ``integrity.handle`` action to TPI evaluators (what access.py will do)."""
+    actions = dict(access.ROLE_ACTIONS)
+    actions[Role.TPI_EVALUATOR] = frozenset(actions[Role.TPI_EVALUATOR] | {"integrity.handle"})
+    monkeypatch.setattr(access, "ROLE_ACTIONS", actions)
+
+
+@pytest.fixture
+def tpi(agency, integrity_handle):
+    return factories.make_user_with_role(Role.TPI_EVALUATOR, agency=agency)
+
+
+@pytest.fixture
+def assessment(lapas, period):
+    return Assessment.objects.create(unit=lapas, period=period)

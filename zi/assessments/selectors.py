@@ -1,0 +1,369 @@
+"""Reads for assessments, always cut to what the person may see, in a constant number of queries.
+
+Visibility: a draft is seen only by people with ``ASSESSMENT_VIEW_DRAFT`` on the unit (the unit's own
+team roles); everyone else with ``ASSESSMENT_VIEW_SUBMITTED`` sees it once submitted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from zi.assessments import services
+from zi.assessments.evidence import ACCEPT_ATTR
+from zi.assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    Evidence,
+    EvidenceRevision,
+    Lane,
+    LaneScore,
+    Period,
+)
+from zi.lke.services import template_spec
+from zi.lke.spec import Area, Question, Template
+from zi.organisations.access import Action, may, scope_filter
+from zi.organisations.models import Unit
+
+HASIL_SECTION = "hasil"
+
+
+def visibility_filter(user: Any, prefix: str = "") -> Q:
+    """Rows (assessments, or rows reaching one through ``prefix``) that ``user`` may see."""
+    unit_field = f"{prefix}unit"
+    drafts = scope_filter(user, Action.ASSESSMENT_VIEW_DRAFT, unit_field)
+    submitted = scope_filter(user, Action.ASSESSMENT_VIEW_SUBMITTED, unit_field) & Q(
+        **{f"{prefix}status": AssessmentStatus.SUBMITTED}
+    )
+    return drafts | submitted
+
+
+def visible_assessments(user: Any) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(visibility_filter(user))
+
+
+def may_view(user: Any, assessment: Assessment) -> bool:
+    if may(user, Action.ASSESSMENT_VIEW_DRAFT, assessment.unit):
+        return True
+    return assessment.status != AssessmentStatus.DRAFT and may(user, Action.ASSESSMENT_VIEW_SUBMITTED, assessment.unit)
+
+
+def assessment_list(*, user: Any) -> QuerySet[Assessment]:
+    return (
+        visible_assessments(user)
+        .select_related("unit", "unit__agency", "period")
+        .prefetch_related(Prefetch("scores", queryset=LaneScore.objects.filter(lane=Lane.SELF), to_attr="self_scores"))
+        .order_by("-period__year", "unit__path")
+    )
+
+
+def assessment_get(*, user: Any, pk: int) -> Assessment | None:
+    return visible_assessments(user).select_related("unit", "period", "period__template").filter(pk=pk).first()
+
+
+def startable_units(*, user: Any) -> QuerySet[Unit]:
+    """Units where ``user`` may start an assessment (team with answer right, or agency admin)."""
+    q = scope_filter(user, Action.ASSESSMENT_ANSWER, "") | scope_filter(user, Action.UNIT_MANAGE, "")
+    return Unit.objects.filter(q).filter(unit_type__builds_zi=True).order_by("path")
+
+
+def open_periods() -> QuerySet[Period]:
+    return Period.objects.filter(is_open=True).select_related("template").order_by("-year")
+
+
+def evidence_revision_get(*, user: Any, evidence_pk: int, number: int) -> EvidenceRevision | None:
+    return (
+        EvidenceRevision.objects.filter(visibility_filter(user, "evidence__assessment__"))
+        .select_related("evidence", "evidence__question", "evidence__assessment", "evidence__assessment__unit")
+        .filter(evidence_id=evidence_pk, number=number)
+        .first()
+    )
+
+
+def evidence_get(*, user: Any, pk: int) -> Evidence | None:
+    return (
+        Evidence.objects.filter(visibility_filter(user, "assessment__"))
+        .select_related("assessment", "assessment__unit", "assessment__period", "question")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+# --- the worksheet -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class QuestionRow:
+    question: Question
+    area: Area
+    indicator_code: str
+    indicator_name: str
+    answer: Answer | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def code(self) -> str:
+        return self.question.code
+
+    @property
+    def anchor(self) -> str:
+        return "q-" + self.question.code.replace(".", "-")
+
+    @property
+    def answered(self) -> bool:
+        return self.answer is not None and self.answer.value is not None
+
+    @property
+    def active_evidence(self) -> list[Evidence]:
+        return [e for e in self.evidence if not e.is_withdrawn]
+
+    @property
+    def needs_evidence(self) -> bool:
+        return bool(self.question.evidence_examples) or self.area.aspect != "hasil"
+
+    @property
+    def missing_evidence(self) -> bool:
+        return self.answered and self.needs_evidence and not self.active_evidence
+
+    @property
+    def section_key(self) -> str:
+        return HASIL_SECTION if self.area.aspect == "hasil" else str(self.area.key)
+
+    @property
+    def matched_examples(self) -> list[tuple[str, bool]]:
+        """Each example evidence with whether an active evidence item carries that title."""
+        titles = {" ".join(e.title.split()).casefold() for e in self.active_evidence}
+        return [
+            (example, " ".join(example.split()).casefold() in titles) for example in self.question.evidence_examples
+        ]
+
+    @property
+    def percent(self) -> float | None:
+        if self.answer is None or self.answer.value is None:
+            return None
+        return round(self.answer.value * 100, 2)
+
+    @property
+    def input_values(self) -> list[tuple[Any, Any]]:
+        """(input, current value) pairs for numeric questions; the posted text when re-rendering an error."""
+        stored = (self.answer.inputs or {}) if self.answer is not None else {}
+        pairs = []
+        for item in self.question.inputs:
+            value = stored.get(item.key) if isinstance(stored, dict) else None
+            if (
+                value is None
+                and self.question.answer_type == "index_0_4"
+                and self.answer
+                and self.answer.value is not None
+            ):
+                value = round(self.answer.value * 4, 2)
+            pairs.append((item, "" if value is None else value))
+        return pairs
+
+
+@dataclass
+class Section:
+    key: str  # "1".."6" or "hasil"
+    title: str
+    weight: float
+    groups: list[tuple[Area, list[QuestionRow]]]
+
+    @property
+    def rows(self) -> list[QuestionRow]:
+        return [row for _, rows in self.groups for row in rows]
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def accept(self) -> str:
+        return ACCEPT_ATTR
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for row in self.rows if row.answered)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 0
+
+    @property
+    def unanswered(self) -> list[QuestionRow]:
+        return [row for row in self.rows if not row.answered]
+
+    @property
+    def missing_evidence(self) -> list[QuestionRow]:
+        return [row for row in self.rows if row.missing_evidence]
+
+
+@dataclass
+class AreaScore:
+    name: str
+    weight: float
+    score: float | None
+    pemenuhan: float | None
+    reform: float | None
+    min_wbk: float
+    min_wbbm: float
+
+    @property
+    def meets_wbk(self) -> bool:
+        return self.score is not None and self.score + 1e-9 >= self.min_wbk
+
+    @property
+    def meets_wbbm(self) -> bool:
+        return self.score is not None and self.score + 1e-9 >= self.min_wbbm
+
+
+@dataclass
+class Worksheet:
+    assessment: Assessment
+    spec: Template
+    sections: list[Section]
+    rows: dict[str, QuestionRow]
+    score: dict[str, Any]
+    area_scores: list[AreaScore]
+    can_answer: bool
+    can_upload: bool
+    can_submit: bool
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def accept(self) -> str:
+        return ACCEPT_ATTR
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for row in self.rows.values() if row.answered)
+
+    @property
+    def unanswered(self) -> list[QuestionRow]:
+        return [row for row in self.rows.values() if not row.answered]
+
+    @property
+    def missing_evidence(self) -> list[QuestionRow]:
+        return [row for row in self.rows.values() if row.missing_evidence]
+
+    @property
+    def complete(self) -> bool:
+        return not self.unanswered and not self.missing_evidence
+
+    def section(self, key: str) -> Section:
+        for section in self.sections:
+            if section.key == key:
+                return section
+        return self.sections[0]
+
+    def section_of(self, code: str) -> str:
+        row = self.rows.get(code)
+        return row.section_key if row is not None else self.sections[0].key
+
+    @property
+    def eligibility(self) -> list[dict[str, Any]]:
+        raw = self.score.get("eligibility") or {}
+        result = []
+        for predicate in ("WBK", "WBBM"):
+            item = raw.get(predicate)
+            if isinstance(item, dict):
+                result.append(
+                    {
+                        "predicate": predicate,
+                        "eligible": bool(item.get("eligible")),
+                        "reasons": [str(r) for r in item.get("reasons") or []],
+                    }
+                )
+        return result
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _score_dict(assessment: Assessment, spec: Template, rows: dict[str, QuestionRow], stored: Any) -> dict:
+    if stored is not None and isinstance(stored.breakdown, dict) and stored.breakdown:
+        return stored.breakdown
+    from zi.lke.scoring import score
+
+    values = {code: (row.answer.value if row.answer else None) for code, row in rows.items()}
+    return score(spec, values, assessment.current_predicate or None).to_dict()
+
+
+def _area_scores(spec: Template, score: dict[str, Any]) -> list[AreaScore]:
+    areas = score.get("areas") or {}
+    wbk = spec.thresholds.get("WBK")
+    wbbm = spec.thresholds.get("WBBM")
+    result = []
+    for index, name in enumerate(spec.area_names):
+        weight = float(spec.area_weights[index])
+        data = areas.get(name) or areas.get(str(index + 1)) or {}
+        result.append(
+            AreaScore(
+                name=name,
+                weight=weight,
+                score=_float(data.get("score")),
+                pemenuhan=_float(data.get("pemenuhan")),
+                reform=_float(data.get("reform")),
+                min_wbk=round(weight * wbk.per_area_min_fraction, 2) if wbk else 0.0,
+                min_wbbm=round(weight * wbbm.per_area_min_fraction, 2) if wbbm else 0.0,
+            )
+        )
+    return result
+
+
+def worksheet(*, user: Any, assessment: Assessment, lane: str = Lane.SELF) -> Worksheet:
+    """Everything the worksheet page needs, in a fixed number of queries whatever the data volume:
+    questions (1), answers (1), evidence (1) + revisions (1), stored score (1)."""
+    spec = template_spec(assessment.period.template)
+    question_codes = dict(assessment.period.template.questions.values_list("id", "code"))
+    rows: dict[str, QuestionRow] = {}
+    sections: dict[str, Section] = {}
+    for index, name in enumerate(spec.area_names, start=1):
+        sections[str(index)] = Section(str(index), name, float(spec.area_weights[index - 1]), [])
+    sections[HASIL_SECTION] = Section(HASIL_SECTION, "Hasil", float(sum(a.weight for a in spec.result)), [])
+    for area in (*spec.lever, *spec.result):
+        group: list[QuestionRow] = []
+        for indicator in area.indicators:
+            for question in indicator.questions:
+                row = QuestionRow(question, area, indicator.code, indicator.name)
+                rows[question.code] = row
+                group.append(row)
+        key = HASIL_SECTION if area.aspect == "hasil" else str(area.key)
+        sections[key].groups.append((area, group))
+    for answer in Answer.objects.filter(assessment=assessment, lane=lane):
+        code = question_codes.get(answer.question_id)
+        if code in rows:
+            rows[code].answer = answer
+    # Evidence and all its revisions: two queries always (also with no evidence), grouped in Python.
+    revisions: dict[int, list[EvidenceRevision]] = defaultdict(list)
+    for revision in EvidenceRevision.objects.filter(evidence__assessment=assessment).order_by("evidence_id", "number"):
+        revisions[revision.evidence_id].append(revision)
+    for item in Evidence.objects.filter(assessment=assessment).order_by("created_at", "pk"):
+        item.revision_list = revisions.get(item.pk, [])
+        item.revision_list_desc = item.revision_list[::-1]
+        code = question_codes.get(item.question_id)
+        if code in rows:
+            rows[code].evidence.append(item)
+    stored = LaneScore.objects.filter(assessment=assessment, lane=lane).first()
+    score = _score_dict(assessment, spec, rows, stored)
+    return Worksheet(
+        assessment=assessment,
+        spec=spec,
+        sections=list(sections.values()),
+        rows=rows,
+        score=score,
+        area_scores=_area_scores(spec, score),
+        can_answer=services.may_answer(user, assessment, lane),
+        can_upload=lane == Lane.SELF and services.may_upload(user, assessment),
+        can_submit=lane == Lane.SELF and services.may_submit(user, assessment),
+    )

@@ -1,0 +1,409 @@
+"""Writes on assessments: periods, starting an assessment, answers, submission and evidence (data dukung).
+
+Every function checks permission through :mod:`zi.organisations.access`, runs in one transaction and records
+an audit event with before/after snapshots. Errors are ``PermissionDenied`` / ``ValidationError`` with
+Indonesian messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from zi.assessments import evidence as evidence_checks
+from zi.assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    Evidence,
+    EvidenceKind,
+    EvidenceRevision,
+    Lane,
+    Period,
+    Predicate,
+)
+from zi.core import audit
+from zi.lke.models import LkeQuestion, LkeTemplate
+from zi.lke.services import template_spec
+from zi.organisations.access import Action, may
+from zi.organisations.models import Unit
+
+ANSWER_FIELDS = ("choice", "inputs", "value", "note", "lane", "question", "assessment")
+ASSESSMENT_FIELDS = ("unit", "period", "target_predicate", "current_predicate", "status", "submitted_at")
+EVIDENCE_FIELDS = ("assessment", "question", "title", "kind", "is_withdrawn")
+
+# Lanes other than the unit's own are written by the reviewers of that lane, only after submission.
+_LANE_ACTION = {Lane.REVIEW: Action.REVIEW_SCORE, Lane.TPI: Action.TPI_SCORE}
+
+
+# --- periods -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def period_create(
+    *,
+    actor: Any,
+    year: int,
+    name: str,
+    template: LkeTemplate,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    self_assessment_deadline: dt.date | None = None,
+    is_open: bool = True,
+) -> Period:
+    """A new evaluation period (national; only a superuser or the system may create one)."""
+    if actor is not None and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied("Hanya administrator sistem yang dapat membuat periode penilaian.")
+    if ends_on < starts_on:
+        raise ValidationError("Tanggal selesai tidak boleh sebelum tanggal mulai.")
+    if self_assessment_deadline and not (starts_on <= self_assessment_deadline <= ends_on):
+        raise ValidationError("Batas penilaian mandiri harus berada di dalam periode.")
+    if Period.objects.filter(year=year).exists():
+        raise ValidationError(f"Periode tahun {year} sudah ada.")
+    period = Period.objects.create(
+        year=year,
+        name=name.strip() or f"Periode {year}",
+        template=template,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        self_assessment_deadline=self_assessment_deadline,
+        is_open=is_open,
+    )
+    audit.record(actor, "create", period, after=audit.snapshot(period))
+    return period
+
+
+# --- assessments ---------------------------------------------------------------------------------------------
+
+
+def may_start_assessment(actor: Any, unit: Unit) -> bool:
+    return may(actor, Action.ASSESSMENT_ANSWER, unit) or may(actor, Action.UNIT_MANAGE, unit)
+
+
+@transaction.atomic
+def assessment_start(
+    *, actor: Any, unit: Unit, period: Period, target_predicate: str = Predicate.WBK, current_predicate: str = ""
+) -> Assessment:
+    if not may_start_assessment(actor, unit):
+        raise PermissionDenied("Anda tidak berwenang memulai penilaian untuk unit ini.")
+    if not period.is_open:
+        raise ValidationError("Periode penilaian ini sudah ditutup.")
+    if target_predicate not in Predicate.values:
+        raise ValidationError("Predikat yang dituju tidak dikenal.")
+    if current_predicate and current_predicate not in Predicate.values:
+        raise ValidationError("Predikat yang dimiliki tidak dikenal.")
+    if target_predicate == Predicate.WBBM and current_predicate != Predicate.WBK:
+        raise ValidationError("Predikat WBBM hanya dapat dituju oleh unit yang telah berpredikat WBK.")
+    if Assessment.objects.filter(unit=unit, period=period).exists():
+        raise ValidationError("Penilaian untuk unit ini pada periode tersebut sudah ada.")
+    try:
+        with transaction.atomic():
+            assessment = Assessment.objects.create(
+                unit=unit, period=period, target_predicate=target_predicate, current_predicate=current_predicate
+            )
+    except IntegrityError as exc:  # a concurrent start won the race
+        raise ValidationError("Penilaian untuk unit ini pada periode tersebut sudah ada.") from exc
+    audit.record(actor, "create", assessment, after=audit.snapshot(assessment, ASSESSMENT_FIELDS))
+    return assessment
+
+
+def _refresh_status(assessment: Assessment) -> None:
+    """Lock the assessment row and reload its status, so a stale object cannot write after submission."""
+    assessment.status = (
+        Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("status", flat=True).get()
+    )
+
+
+def may_answer(actor: Any, assessment: Assessment, lane: str = Lane.SELF) -> bool:
+    """May ``actor`` write ``lane`` answers of ``assessment`` now (status included)?"""
+    if lane == Lane.SELF:
+        return assessment.status == AssessmentStatus.DRAFT and may(actor, Action.ASSESSMENT_ANSWER, assessment.unit)
+    action = _LANE_ACTION.get(lane)
+    if action is None:
+        return False
+    return assessment.status == AssessmentStatus.SUBMITTED and may(actor, action, assessment.unit)
+
+
+def may_upload(actor: Any, assessment: Assessment) -> bool:
+    return assessment.status == AssessmentStatus.DRAFT and may(actor, Action.EVIDENCE_UPLOAD, assessment.unit)
+
+
+def may_submit(actor: Any, assessment: Assessment) -> bool:
+    return assessment.status == AssessmentStatus.DRAFT and may(actor, Action.ASSESSMENT_SUBMIT, assessment.unit)
+
+
+def _question(assessment: Assessment, code: str) -> LkeQuestion:
+    question = LkeQuestion.objects.filter(template_id=assessment.period.template_id, code=code).first()
+    if question is None:
+        raise ValidationError(f"Pertanyaan {code} tidak ada pada template LKE periode ini.")
+    return question
+
+
+@transaction.atomic
+def answer_save(
+    *,
+    actor: Any,
+    assessment: Assessment,
+    question_code: str,
+    raw: object,
+    note: str | None = None,
+    lane: str = Lane.SELF,
+    rescore: bool = True,
+) -> Answer:
+    """Validate and store one answer, then rescore the lane.
+
+    ``raw`` is an option key, a dict of numeric inputs, or a 0–4 index (``None``/``""`` = unanswered);
+    ``note=None`` keeps the stored note. An invalid answer raises ``ValidationError`` and stores nothing.
+    ``rescore=False`` lets bulk callers rescore once at the end.
+    """
+    from zi.assessments.scoring import lane_rescore
+    from zi.lke.scoring import AnswerError, normalize_answer
+
+    if lane not in Lane.values:
+        raise ValidationError("Jalur penilaian tidak dikenal.")
+    _refresh_status(assessment)
+    if not may_answer(actor, assessment, lane):
+        if lane == Lane.SELF and assessment.status != AssessmentStatus.DRAFT:
+            raise PermissionDenied("Penilaian sudah dikirim; jawaban tidak dapat diubah lagi.")
+        raise PermissionDenied("Anda tidak berwenang mengisi jawaban penilaian ini.")
+    spec = template_spec(assessment.period.template)
+    spec_question = spec.questions.get(question_code)
+    if spec_question is None:
+        raise ValidationError(f"Pertanyaan {question_code} tidak ada pada template LKE periode ini.")
+    try:
+        normalized = normalize_answer(spec_question, raw, spec.settings)
+    except AnswerError as exc:
+        raise ValidationError(str(exc), code="invalid_answer") from exc
+    if note is not None and len(note) > 5000:
+        raise ValidationError("Catatan terlalu panjang (maksimal 5000 karakter).")
+    question = _question(assessment, question_code)
+    answer = Answer.objects.select_for_update().filter(assessment=assessment, lane=lane, question=question).first()
+    before = audit.snapshot(answer, ANSWER_FIELDS) if answer is not None else None
+    if answer is None:
+        answer = Answer(assessment=assessment, lane=lane, question=question)
+    else:
+        answer.assessment = assessment  # already loaded: the audit scope needs its unit
+    answer.choice = normalized.choice or ""
+    answer.inputs = normalized.inputs
+    answer.value = normalized.value
+    if note is not None:
+        answer.note = note.strip()
+    after = audit.snapshot(answer, ANSWER_FIELDS)
+    if before == after:
+        return answer  # autosave of an unchanged form: nothing to store, audit or rescore
+    answer.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    answer.save()
+    audit.record(actor, "update" if before else "create", answer, before=before, after=after)
+    if rescore:
+        lane_rescore(assessment=assessment, lane=lane, actor=actor)
+    return answer
+
+
+@transaction.atomic
+def assessment_submit(*, actor: Any, assessment: Assessment) -> Assessment:
+    assessment = Assessment.objects.select_for_update().select_related("unit").get(pk=assessment.pk)
+    if not may(actor, Action.ASSESSMENT_SUBMIT, assessment.unit):
+        raise PermissionDenied("Anda tidak berwenang mengirim penilaian ini.")
+    if assessment.status != AssessmentStatus.DRAFT:
+        raise ValidationError("Penilaian ini sudah dikirim.")
+    before = audit.snapshot(assessment, ASSESSMENT_FIELDS)
+    assessment.status = AssessmentStatus.SUBMITTED
+    assessment.submitted_at = timezone.now()
+    assessment.save(update_fields=["status", "submitted_at", "updated_at"])
+    audit.record(actor, "submit", assessment, before=before, after=audit.snapshot(assessment, ASSESSMENT_FIELDS))
+    return assessment
+
+
+# --- evidence ------------------------------------------------------------------------------------------------
+
+
+def _check_upload(actor: Any, assessment: Assessment) -> None:
+    _refresh_status(assessment)
+    if not may(actor, Action.EVIDENCE_UPLOAD, assessment.unit):
+        raise PermissionDenied("Anda tidak berwenang mengunggah data dukung untuk unit ini.")
+    if assessment.status != AssessmentStatus.DRAFT:
+        raise PermissionDenied("Penilaian sudah dikirim; data dukung tidak dapat diubah lagi.")
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError("Judul data dukung wajib diisi.")
+    if len(title) > 255:
+        raise ValidationError("Judul data dukung terlalu panjang (maksimal 255 karakter).")
+    return title
+
+
+_URL_VALIDATOR = URLValidator(schemes=["http", "https"])
+
+
+def _clean_url(url: str) -> str:
+    url = (url or "").strip()
+    if not url:
+        raise ValidationError("Alamat tautan wajib diisi.")
+    if len(url) > 1000:
+        raise ValidationError("Alamat tautan terlalu panjang (maksimal 1000 karakter).")
+    try:
+        _URL_VALIDATOR(url)
+    except ValidationError as exc:
+        raise ValidationError("Tautan harus berupa alamat http:// atau https:// yang valid.") from exc
+    return url
+
+
+def _store_file(revision: EvidenceRevision, uploaded_file: Any, checked: evidence_checks.CheckedFile) -> None:
+    """Store the file under its content hash; identical content already stored is reused, not copied."""
+    revision.sha256 = checked.sha256
+    revision.size = checked.size
+    revision.content_type = checked.content_type
+    revision.original_name = checked.display_name
+    storage = revision.file.storage
+    name = revision.file.field.generate_filename(revision, checked.display_name)
+    if storage.exists(name):
+        revision.file.name = name
+    else:
+        uploaded_file.seek(0)
+        revision.file.save(checked.display_name, File(uploaded_file), save=False)
+
+
+def _revision_snapshot(revision: EvidenceRevision) -> dict[str, Any]:
+    # Built by hand: audit.snapshot() trips over an empty FileField (link revisions) in its JSON default.
+    data = {
+        "evidence_id": revision.evidence_id,
+        "number": revision.number,
+        "file": revision.file.name or "",
+        "url": revision.url,
+        "original_name": revision.original_name,
+        "content_type": revision.content_type,
+        "size": revision.size,
+        "sha256": revision.sha256,
+    }
+    return audit.to_jsonable(data)
+
+
+def _new_revision(
+    actor: Any, evidence: Evidence, number: int, *, uploaded_file: Any = None, url: str = ""
+) -> EvidenceRevision:
+    revision = EvidenceRevision(
+        evidence=evidence,
+        number=number,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if uploaded_file is not None:
+        checked = evidence_checks.check_upload(uploaded_file)
+        _store_file(revision, uploaded_file, checked)
+    else:
+        revision.url = url
+    revision.save()
+    return revision
+
+
+@transaction.atomic
+def evidence_add_file(
+    *, actor: Any, assessment: Assessment, question_code: str, title: str, uploaded_file: Any
+) -> Evidence:
+    _check_upload(actor, assessment)
+    question = _question(assessment, question_code)
+    title = _clean_title(title)
+    checked = evidence_checks.check_upload(uploaded_file)  # validate before anything is written
+    evidence = Evidence.objects.create(
+        assessment=assessment,
+        question=question,
+        title=title,
+        kind=EvidenceKind.FILE,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    revision = EvidenceRevision(evidence=evidence, number=1, uploaded_by=evidence.created_by)
+    _store_file(revision, uploaded_file, checked)
+    revision.save()
+    audit.record(
+        actor,
+        "create",
+        evidence,
+        after={**audit.snapshot(evidence, EVIDENCE_FIELDS), "revision": _revision_snapshot(revision)},
+    )
+    return evidence
+
+
+@transaction.atomic
+def evidence_add_link(*, actor: Any, assessment: Assessment, question_code: str, title: str, url: str) -> Evidence:
+    _check_upload(actor, assessment)
+    question = _question(assessment, question_code)
+    title = _clean_title(title)
+    url = _clean_url(url)
+    evidence = Evidence.objects.create(
+        assessment=assessment,
+        question=question,
+        title=title,
+        kind=EvidenceKind.LINK,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    revision = _new_revision(actor, evidence, 1, url=url)
+    audit.record(
+        actor,
+        "create",
+        evidence,
+        after={**audit.snapshot(evidence, EVIDENCE_FIELDS), "revision": _revision_snapshot(revision)},
+    )
+    return evidence
+
+
+@transaction.atomic
+def evidence_revise(
+    *, actor: Any, evidence: Evidence, uploaded_file: Any = None, url: str | None = None
+) -> EvidenceRevision:
+    """Add the next numbered revision; earlier revisions stay stored and downloadable."""
+    evidence = Evidence.objects.select_for_update().select_related("assessment__unit").get(pk=evidence.pk)
+    _check_upload(actor, evidence.assessment)
+    if evidence.is_withdrawn:
+        raise ValidationError("Data dukung ini sudah ditarik; tambahkan data dukung baru.")
+    if evidence.kind == EvidenceKind.FILE:
+        if uploaded_file is None:
+            raise ValidationError("Pilih berkas untuk revisi data dukung.")
+        url = ""
+    else:
+        if uploaded_file is not None:
+            raise ValidationError("Data dukung berupa tautan hanya dapat direvisi dengan tautan.")
+        url = _clean_url(url or "")
+    last = evidence.revisions.aggregate(n=Max("number"))["n"] or 0
+    revision = _new_revision(actor, evidence, last + 1, uploaded_file=uploaded_file, url=url)
+    audit.record(
+        actor,
+        "revise",
+        evidence,
+        before={"revision": last},
+        after={"revision": _revision_snapshot(revision)},
+    )
+    return revision
+
+
+@transaction.atomic
+def evidence_withdraw(*, actor: Any, evidence: Evidence, reason: str) -> Evidence:
+    """Mark evidence as withdrawn (kept for the record, no longer counted as data dukung)."""
+    evidence = Evidence.objects.select_for_update().select_related("assessment__unit").get(pk=evidence.pk)
+    _check_upload(actor, evidence.assessment)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError("Alasan penarikan wajib diisi.")
+    if len(reason) > 500:
+        raise ValidationError("Alasan penarikan terlalu panjang (maksimal 500 karakter).")
+    if evidence.is_withdrawn:
+        raise ValidationError("Data dukung ini sudah ditarik.")
+    before = audit.snapshot(evidence, EVIDENCE_FIELDS)
+    evidence.is_withdrawn = True
+    evidence.save(update_fields=["is_withdrawn", "updated_at"])
+    audit.record(
+        actor,
+        "withdraw",
+        evidence,
+        before=before,
+        after=audit.snapshot(evidence, EVIDENCE_FIELDS),
+        extra={"reason": reason},
+    )
+    return evidence

@@ -1,0 +1,371 @@
+"""Assessment pages: list and start, the LKE worksheet with htmx autosave, evidence, submission and Excel.
+
+Views are thin: they find the assessment through the visibility-scoped selectors (404 when not visible),
+call a service, and render. Every page works without JavaScript; htmx requests get small partials.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zi.assessments import evidence as evidence_checks
+from zi.assessments import forms, selectors, services
+from zi.assessments.models import Assessment, AssessmentStatus, Evidence, EvidenceKind, Lane
+from zi.lke.services import template_spec
+from zi.organisations.access import Action, may
+
+FILE_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(str(m) for m in exc.messages)
+
+
+def _get_assessment(request: HttpRequest, pk: int) -> Assessment:
+    assessment = selectors.assessment_get(user=request.user, pk=pk)
+    if assessment is None:
+        raise Http404
+    return assessment
+
+
+def _get_evidence(request: HttpRequest, pk: int) -> Evidence:
+    item = selectors.evidence_get(user=request.user, pk=pk)
+    if item is None:
+        raise Http404
+    return item
+
+
+def _worksheet_url(assessment: Assessment, section: str = "", anchor: str = "") -> str:
+    url = reverse("assessments:worksheet", args=[assessment.pk])
+    if section:
+        url += f"?bagian={section}"
+    if anchor:
+        url += f"#{anchor}"
+    return url
+
+
+def _section_for(code: str) -> str:
+    """The worksheet tab of a question code: "A.I.3.ii.a" → "3", "B.I.a" → "hasil"."""
+    parts = code.split(".")
+    if parts[0] == "A" and len(parts) > 2 and parts[2].isdigit():
+        return parts[2]
+    return selectors.HASIL_SECTION
+
+
+# --- list and start ------------------------------------------------------------------------------------------
+
+
+@login_required
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    units = selectors.startable_units(user=request.user)
+    periods = selectors.open_periods()
+    form = forms.StartAssessmentForm(units=units, periods=periods)
+    can_start = units.exists() and periods.exists()
+    return render(
+        request,
+        "assessments/assessment_list.html",
+        {"assessments": selectors.assessment_list(user=request.user), "form": form, "can_start": can_start},
+    )
+
+
+@login_required
+@require_POST
+def assessment_start(request: HttpRequest) -> HttpResponse:
+    units = selectors.startable_units(user=request.user)
+    periods = selectors.open_periods()
+    form = forms.StartAssessmentForm(request.POST, units=units, periods=periods)
+    if form.is_valid():
+        try:
+            assessment = services.assessment_start(
+                actor=request.user,
+                unit=form.cleaned_data["unit"],
+                period=form.cleaned_data["period"],
+                target_predicate=form.cleaned_data["target_predicate"],
+                current_predicate=form.cleaned_data["current_predicate"] or "",
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, _("Penilaian dimulai."))
+            return redirect("assessments:worksheet", pk=assessment.pk)
+    context = {
+        "assessments": selectors.assessment_list(user=request.user),
+        "form": form,
+        "can_start": True,
+    }
+    return render(request, "assessments/assessment_list.html", context, status=400)
+
+
+# --- worksheet -----------------------------------------------------------------------------------------------
+
+
+@login_required
+def worksheet(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _get_assessment(request, pk)
+    ws = selectors.worksheet(user=request.user, assessment=assessment)
+    section = ws.section(request.GET.get("bagian", ""))
+    return render(request, "assessments/worksheet.html", {"ws": ws, "a": assessment, "section": section})
+
+
+def _answer_partial(
+    request: HttpRequest, assessment: Assessment, code: str, *, error: str = "", saved: bool = False
+) -> HttpResponse:
+    ws = selectors.worksheet(user=request.user, assessment=assessment)
+    row = ws.rows[code]
+    context = {
+        "ws": ws,
+        "a": assessment,
+        "row": row,
+        "section": ws.section(row.section_key),
+        "error": error,
+        "saved": saved,
+        "oob": True,
+    }
+    return render(request, "assessments/partials/answer_result.html", context)
+
+
+@login_required
+@require_POST
+def answer_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    assessment = _get_assessment(request, pk)
+    question = template_spec(assessment.period.template).questions.get(code)
+    if question is None:
+        raise Http404
+    if not services.may_answer(request.user, assessment, Lane.SELF):
+        raise PermissionDenied(_("Anda tidak berwenang mengisi jawaban penilaian ini."))
+    error = ""
+    try:
+        raw = forms.raw_answer_from_post(question, request.POST)
+        services.answer_save(
+            actor=request.user,
+            assessment=assessment,
+            question_code=code,
+            raw=raw,
+            note=request.POST.get("note") if "note" in request.POST else None,
+        )
+    except ValidationError as exc:
+        error = _errors(exc)
+    anchor = "q-" + code.replace(".", "-")
+    if request.htmx:
+        return _answer_partial(request, assessment, code, error=error, saved=not error)
+    if error:
+        messages.error(request, f"{code}: {error}")
+    else:
+        messages.success(request, _("Jawaban %(code)s tersimpan.") % {"code": code})
+    return redirect(_worksheet_url(assessment, _section_for(code), anchor))
+
+
+# --- evidence ------------------------------------------------------------------------------------------------
+
+
+def _evidence_response(
+    request: HttpRequest, assessment: Assessment, code: str, *, error: str = "", ok_message: str = ""
+) -> HttpResponse:
+    anchor = "q-" + code.replace(".", "-")
+    if request.htmx:
+        ws = selectors.worksheet(user=request.user, assessment=assessment)
+        row = ws.rows[code]
+        context = {
+            "ws": ws,
+            "a": assessment,
+            "row": row,
+            "section": ws.section(row.section_key),
+            "ev_error": error,
+            "ev_message": ok_message,
+            "oob": True,
+        }
+        return render(request, "assessments/partials/evidence_result.html", context)
+    if error:
+        messages.error(request, f"{code}: {error}")
+    elif ok_message:
+        messages.success(request, ok_message)
+    return redirect(_worksheet_url(assessment, _section_for(code), anchor))
+
+
+@login_required
+@require_POST
+def evidence_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    assessment = _get_assessment(request, pk)
+    if code not in template_spec(assessment.period.template).questions:
+        raise Http404
+    if not may(request.user, Action.EVIDENCE_UPLOAD, assessment.unit):
+        raise PermissionDenied(_("Anda tidak berwenang mengunggah data dukung untuk unit ini."))
+    error = ""
+    try:
+        if request.POST.get("kind") == EvidenceKind.LINK:
+            form = forms.EvidenceLinkForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Isi judul dan tautan."))
+            services.evidence_add_link(
+                actor=request.user,
+                assessment=assessment,
+                question_code=code,
+                title=form.cleaned_data["title"],
+                url=form.cleaned_data["url"],
+            )
+        else:
+            form = forms.EvidenceFileForm(request.POST, request.FILES)
+            if not form.is_valid():
+                raise ValidationError(_("Isi judul dan pilih berkas."))
+            services.evidence_add_file(
+                actor=request.user,
+                assessment=assessment,
+                question_code=code,
+                title=form.cleaned_data["title"],
+                uploaded_file=form.cleaned_data["file"],
+            )
+    except ValidationError as exc:
+        error = _errors(exc)
+    return _evidence_response(
+        request, assessment, code, error=error, ok_message="" if error else _("Data dukung ditambahkan.")
+    )
+
+
+@login_required
+@require_POST
+def evidence_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get_evidence(request, pk)
+    if not may(request.user, Action.EVIDENCE_UPLOAD, item.assessment.unit):
+        raise PermissionDenied(_("Anda tidak berwenang mengunggah data dukung untuk unit ini."))
+    form = forms.EvidenceReviseForm(request.POST, request.FILES)
+    error = ""
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Revisi tidak valid."))
+        if item.kind == EvidenceKind.FILE:
+            services.evidence_revise(actor=request.user, evidence=item, uploaded_file=form.cleaned_data["file"])
+        else:
+            services.evidence_revise(actor=request.user, evidence=item, url=form.cleaned_data["url"])
+    except ValidationError as exc:
+        error = _errors(exc)
+    ok = "" if error else _("Revisi data dukung disimpan.")
+    return _evidence_response(request, item.assessment, item.question.code, error=error, ok_message=ok)
+
+
+@login_required
+@require_POST
+def evidence_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get_evidence(request, pk)
+    if not may(request.user, Action.EVIDENCE_UPLOAD, item.assessment.unit):
+        raise PermissionDenied(_("Anda tidak berwenang mengubah data dukung unit ini."))
+    error = ""
+    try:
+        services.evidence_withdraw(actor=request.user, evidence=item, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        error = _errors(exc)
+    ok = "" if error else _("Data dukung ditarik.")
+    return _evidence_response(request, item.assessment, item.question.code, error=error, ok_message=ok)
+
+
+@login_required
+@xframe_options_sameorigin
+def evidence_file(request: HttpRequest, pk: int, number: int) -> FileResponse:
+    """The stored bytes of one revision: inline only for PDF and images, sandboxed, never sniffed."""
+    revision = selectors.evidence_revision_get(user=request.user, evidence_pk=pk, number=number)
+    if revision is None or not revision.file:
+        raise Http404
+    inline = evidence_checks.is_inline_type(revision.content_type)
+    try:
+        handle = revision.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=revision.original_name or f"data-dukung-{pk}-r{number}",
+        content_type=revision.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_CSP
+    response["Cache-Control"] = "private, max-age=0, no-store"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+@login_required
+def evidence_preview(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    revision = selectors.evidence_revision_get(user=request.user, evidence_pk=pk, number=number)
+    if revision is None:
+        raise Http404
+    context = {
+        "revision": revision,
+        "evidence": revision.evidence,
+        "a": revision.evidence.assessment,
+        "is_image": evidence_checks.is_image_type(revision.content_type),
+        "is_pdf": revision.content_type == evidence_checks.PDF,
+    }
+    return render(request, "assessments/evidence_preview.html", context)
+
+
+# --- submission ----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _get_assessment(request, pk)
+    if not may(request.user, Action.ASSESSMENT_SUBMIT, assessment.unit):
+        raise PermissionDenied(_("Anda tidak berwenang mengirim penilaian ini."))
+    if request.method == "POST":
+        try:
+            services.assessment_submit(actor=request.user, assessment=assessment)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Penilaian telah dikirim."))
+        return redirect("assessments:worksheet", pk=assessment.pk)
+    ws = selectors.worksheet(user=request.user, assessment=assessment)
+    return render(request, "assessments/submit_confirm.html", {"ws": ws, "a": assessment})
+
+
+# --- Excel ---------------------------------------------------------------------------------------------------
+
+
+@login_required
+def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _get_assessment(request, pk)
+    from zi.assessments.excel import export_assessment_xlsx
+
+    content = export_assessment_xlsx(assessment, lane=Lane.SELF)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    filename = f"LKE-{assessment.unit.code}-{assessment.period.year}.xlsx".replace('"', "")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _get_assessment(request, pk)
+    if assessment.status != AssessmentStatus.DRAFT or not may(request.user, Action.ASSESSMENT_ANSWER, assessment.unit):
+        raise PermissionDenied(_("Anda tidak berwenang mengimpor jawaban penilaian ini."))
+    report: Any = None
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        from django.conf import settings
+
+        from zi.assessments.excel import import_assessment_xlsx
+
+        uploaded = form.cleaned_data["file"]
+        limit = getattr(settings, "ZI_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+        if uploaded.size > limit:
+            form.add_error("file", _("Berkas terlalu besar."))
+            status = 400
+        else:
+            report = import_assessment_xlsx(actor=request.user, assessment=assessment, uploaded_file=uploaded)
+            status = 200 if not report.errors else 400
+    elif request.method == "POST":
+        status = 400
+    return render(request, "assessments/import.html", {"a": assessment, "form": form, "report": report}, status=status)

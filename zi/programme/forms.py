@@ -1,0 +1,298 @@
+"""Forms of the programme pages. They only shape input; the services validate and decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zi.assessments.models import Assessment
+from zi.organisations.models import Unit
+from zi.programme.models import (
+    ActivityKind,
+    ChangeArea,
+    ComplaintCategory,
+    ComplaintChannel,
+    ComplaintStatus,
+    ConflictStatus,
+    GratificationDecision,
+    PlanItem,
+    PlanItemKind,
+    PlanItemStatus,
+    WhistleStatus,
+)
+from zi.programme.services import NEED_REQUIRED_MESSAGE
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _staff_choices(unit: Unit) -> list[tuple[int, str]]:
+    return [
+        (person.pk, f"{person.full_name}{' · ' + person.position if person.position else ''}")
+        for person in unit.staff.filter(is_active=True).order_by("full_name")
+    ]
+
+
+class StaffMultipleField(forms.TypedMultipleChoiceField):
+    """Checkboxes of the unit's staff; any submitted id is passed on so the service can name who is not staff."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(coerce=int, widget=forms.CheckboxSelectMultiple, required=False, **kwargs)
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value).isdigit()
+
+
+class StaffChoiceField(forms.TypedChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(coerce=int, **kwargs)
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value).isdigit()
+
+
+class WorkPlanForm(forms.Form):
+    title = forms.CharField(label=_("Judul rencana kerja"), max_length=255, required=False)
+    notes = forms.CharField(label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class PlanItemForm(forms.Form):
+    area_key = forms.TypedChoiceField(label=_("Area perubahan"), choices=ChangeArea.choices, coerce=int)
+    kind = forms.ChoiceField(label=_("Jenis"), choices=PlanItemKind.choices, initial=PlanItemKind.ACTIVITY)
+    title = forms.CharField(label=_("Judul"), max_length=255)
+    description = forms.CharField(label=_("Uraian"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    owner = StaffChoiceField(label=_("Penanggung jawab (pegawai unit)"))
+    due_on = forms.DateField(label=_("Tenggat"), widget=DateInput())
+    status = forms.ChoiceField(label=_("Status"), choices=PlanItemStatus.choices, initial=PlanItemStatus.PLANNED)
+    progress = forms.IntegerField(label=_("Kemajuan (%)"), min_value=0, max_value=100, initial=0)
+    lke_codes = forms.CharField(
+        label=_("Pertanyaan LKE yang didukung"),
+        required=False,
+        help_text=_("Kode dipisah spasi atau koma, mis. A.I.1.iv.b A.II.1.i.a"),
+    )
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", "—")] + _staff_choices(unit)
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Jenis kegiatan"), choices=ActivityKind.choices)
+    title = forms.CharField(label=_("Judul"), max_length=255)
+    held_on = forms.DateField(label=_("Tanggal"), widget=DateInput())
+    place = forms.CharField(label=_("Tempat"), max_length=255, required=False)
+    area_key = forms.TypedChoiceField(
+        label=_("Area perubahan"),
+        choices=[("", "—")] + ChangeArea.choices,
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    plan_item = forms.TypedChoiceField(label=_("Butir rencana kerja"), coerce=int, required=False, empty_value=None)
+    description = forms.CharField(label=_("Uraian"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    minutes = forms.CharField(label=_("Notulen"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    attendees = StaffMultipleField(label=_("Daftar hadir (pegawai unit)"))
+
+    def __init__(self, *args: Any, unit: Unit, plan_items: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].choices = _staff_choices(unit)
+        self.fields["plan_item"].choices = [("", "—")] + [(item.pk, str(item)) for item in plan_items]
+
+
+class AttendanceForm(forms.Form):
+    attendees = StaffMultipleField(label=_("Daftar hadir (pegawai unit)"))
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].choices = _staff_choices(unit)
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(
+        label=_("Foto kegiatan"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}),
+    )
+    caption = forms.CharField(label=_("Keterangan"), max_length=255, required=False)
+
+
+class ChangeAgentForm(forms.Form):
+    person = StaffChoiceField(label=_("Pegawai"))
+    appointed_on = forms.DateField(label=_("Tanggal penetapan"), widget=DateInput())
+    decree_ref = forms.CharField(label=_("Nomor SK"), max_length=255, required=False)
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "—")] + _staff_choices(unit)
+
+
+class ConcreteChangeForm(forms.Form):
+    title = forms.CharField(label=_("Judul perubahan"), max_length=255)
+    made_on = forms.DateField(label=_("Tanggal"), widget=DateInput())
+    description = forms.CharField(label=_("Uraian"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    integrated = forms.BooleanField(label=_("Sudah terintegrasi dalam sistem manajemen"), required=False)
+    integration_how = forms.CharField(
+        label=_("Bagaimana diintegrasikan (SOP, SK, sistem informasi …)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
+class ComplaintStaffForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Kanal"), choices=ComplaintChannel.choices)
+    channel_reference = forms.CharField(
+        label=_("Nomor referensi kanal"), max_length=100, required=False, help_text=_("Wajib untuk SP4N-LAPOR!")
+    )
+    category = forms.ChoiceField(label=_("Kategori"), choices=ComplaintCategory.choices)
+    received_at = forms.DateTimeField(label=_("Diterima pada"), widget=DateTimeInput(), required=False)
+    subject = forms.CharField(label=_("Pokok pengaduan"), max_length=255)
+    description = forms.CharField(label=_("Isi pengaduan"), widget=forms.Textarea(attrs={"rows": 4}))
+    complainant_name = forms.CharField(label=_("Nama pengadu (boleh kosong)"), max_length=255, required=False)
+    complainant_contact = forms.CharField(label=_("Kontak pengadu (boleh kosong)"), max_length=255, required=False)
+
+
+class ComplaintPublicForm(forms.Form):
+    category = forms.ChoiceField(label=_("Kategori"), choices=ComplaintCategory.choices)
+    subject = forms.CharField(label=_("Pokok pengaduan"), max_length=255)
+    description = forms.CharField(label=_("Ceritakan apa yang terjadi"), widget=forms.Textarea(attrs={"rows": 6}))
+    complainant_name = forms.CharField(label=_("Nama (boleh kosong)"), max_length=255, required=False)
+    complainant_contact = forms.CharField(
+        label=_("Kontak untuk tindak lanjut (boleh kosong)"), max_length=255, required=False
+    )
+    website = forms.CharField(required=False, label=_("Jangan diisi"))  # honeypot
+
+
+class WhistlePublicForm(forms.Form):
+    subject = forms.CharField(label=_("Pokok laporan"), max_length=255)
+    description = forms.CharField(
+        label=_("Uraian: apa, siapa, kapan, di mana, bagaimana"), widget=forms.Textarea(attrs={"rows": 8})
+    )
+    reporter_name = forms.CharField(label=_("Nama (boleh kosong — laporan anonim)"), max_length=255, required=False)
+    reporter_contact = forms.CharField(label=_("Kontak (boleh kosong)"), max_length=255, required=False)
+    website = forms.CharField(required=False, label=_("Jangan diisi"))  # honeypot
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(label=_("Kode lacak"), max_length=32)
+
+
+class ComplaintUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ComplaintStatus.choices)
+    handling_notes = forms.CharField(
+        label=_("Catatan penanganan (internal)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    public_response = forms.CharField(
+        label=_("Tanggapan untuk pengadu (tampil di halaman lacak)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class FollowUpForm(forms.Form):
+    done_on = forms.DateField(label=_("Tanggal"), widget=DateInput())
+    description = forms.CharField(label=_("Tindak lanjut"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InnovationForm(forms.Form):
+    title = forms.CharField(label=_("Nama inovasi"), max_length=255)
+    description = forms.CharField(label=_("Uraian"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    complaint = forms.TypedChoiceField(label=_("Pengaduan yang dijawab"), coerce=int, required=False, empty_value=None)
+    survey_finding = forms.CharField(label=_("Temuan survei"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    survey_reference = forms.CharField(label=_("Rujukan survei"), max_length=255, required=False)
+    problem_statement = forms.CharField(
+        label=_("Rumusan masalah pelayanan"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    beneficiaries = forms.CharField(label=_("Penerima manfaat"), max_length=255)
+    started_on = forms.DateField(label=_("Mulai diterapkan"), widget=DateInput())
+    measure_unit = forms.CharField(label=_("Satuan ukuran dampak"), max_length=100, required=False)
+    value_before = forms.DecimalField(label=_("Nilai sebelum"), required=False, max_digits=14, decimal_places=2)
+    value_after = forms.DecimalField(label=_("Nilai sesudah"), required=False, max_digits=14, decimal_places=2)
+    effect_note = forms.CharField(label=_("Catatan dampak"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    need_help = _(NEED_REQUIRED_MESSAGE)
+
+    def __init__(self, *args: Any, complaints: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["complaint"].choices = [("", "—")] + [(c.pk, str(c)) for c in complaints]
+
+
+class GratificationForm(forms.Form):
+    reporter = StaffChoiceField(label=_("Pelapor (pegawai unit)"))
+    offered_on = forms.DateField(label=_("Tanggal pemberian"), widget=DateInput())
+    giver_description = forms.CharField(label=_("Pemberi"), max_length=255)
+    gift_description = forms.CharField(label=_("Bentuk pemberian"), max_length=255)
+    value_estimate = forms.DecimalField(
+        label=_("Perkiraan nilai (Rp)"), required=False, max_digits=14, decimal_places=0
+    )
+    refused = forms.BooleanField(label=_("Ditolak saat diberikan"), required=False)
+    decision = forms.ChoiceField(
+        label=_("Keputusan"), choices=GratificationDecision.choices, initial=GratificationDecision.PENDING
+    )
+    decision_note = forms.CharField(label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reporter"].choices = [("", "—")] + _staff_choices(unit)
+
+
+class ConflictForm(forms.Form):
+    person = StaffChoiceField(label=_("Pegawai (kosongkan untuk pemetaan jabatan/fungsi)"), required=False)
+    declared_on = forms.DateField(label=_("Tanggal"), widget=DateInput())
+    situation = forms.CharField(label=_("Situasi benturan kepentingan"), widget=forms.Textarea(attrs={"rows": 3}))
+    related_party = forms.CharField(label=_("Pihak terkait"), max_length=255, required=False)
+    mitigation = forms.CharField(
+        label=_("Penanganan/mitigasi"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=ConflictStatus.choices)
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "—")] + _staff_choices(unit)
+
+
+class WhistleUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=WhistleStatus.choices)
+    handling_notes = forms.CharField(
+        label=_("Catatan penanganan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    public_response = forms.CharField(
+        label=_("Tanggapan untuk pelapor (tampil di halaman lacak)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class AttachEvidenceForm(forms.Form):
+    question_code = forms.CharField(label=_("Kode pertanyaan LKE"), max_length=32)
+
+    def __init__(self, *args: Any, assessment: Assessment | None = None, suggestions: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.assessment = assessment
+        if suggestions:
+            self.fields["question_code"].widget = forms.Select(choices=[(code, label) for code, label in suggestions])
+
+
+def plan_item_initial(item: PlanItem) -> dict[str, Any]:
+    return {
+        "area_key": item.area_key,
+        "kind": item.kind,
+        "title": item.title,
+        "description": item.description,
+        "owner": item.owner_id,
+        "due_on": item.due_on,
+        "status": item.status,
+        "progress": item.progress,
+        "lke_codes": " ".join(item.lke_codes or []),
+    }

@@ -1,0 +1,546 @@
+"""The building work of Zona Integritas (issue #5): what a unit actually does, recorded as it happens.
+
+Work plans with targets/activities per area of change, activities with attendance from the unit's own staff,
+change agents and the concrete changes they make, public complaints with an SLA and a public tracking code,
+innovations that must answer a documented need, the gratification and conflict-of-interest registers, and
+the whistle-blowing channel (whose reporter identity is only ever shown to integrity handlers).
+
+Every record is placed in the unit tree by its ``unit`` (or ``scope_unit()``), so :mod:`zi.organisations.access`
+scopes it like everything else. Writes go through :mod:`zi.programme.services` (audited).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zi.core.models import BaseModel
+from zi.organisations.models import Unit
+
+
+class ChangeArea(models.IntegerChoices):
+    """The six areas of change (``area_key`` of the LKE questions, 1..6)."""
+
+    MANAJEMEN_PERUBAHAN = 1, _("Manajemen Perubahan")
+    PENATAAN_TATALAKSANA = 2, _("Penataan Tatalaksana")
+    PENATAAN_SDM = 3, _("Penataan Sistem Manajemen SDM")
+    AKUNTABILITAS_KINERJA = 4, _("Penguatan Akuntabilitas Kinerja")
+    PENGAWASAN = 5, _("Penguatan Pengawasan")
+    PELAYANAN_PUBLIK = 6, _("Peningkatan Kualitas Pelayanan Publik")
+
+
+# --- work plan -------------------------------------------------------------------------------------------------
+
+
+class WorkPlan(BaseModel):
+    """A unit's plan for building ZI in one period (rencana kerja pembangunan ZI)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="work_plans")
+    period = models.ForeignKey("assessments.Period", on_delete=models.PROTECT, related_name="work_plans")
+    title = models.CharField(_("judul"), max_length=255)
+    notes = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        ordering = ["-period__year", "unit__path"]
+        verbose_name = _("rencana kerja")
+        verbose_name_plural = _("rencana kerja")
+        constraints = [models.UniqueConstraint(fields=["unit", "period"], name="workplan_unit_period")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def audit_scope_path(self) -> str:
+        return self.unit.path
+
+
+class PlanItemKind(models.TextChoices):
+    TARGET = "target", _("Target")
+    ACTIVITY = "activity", _("Kegiatan")
+
+
+class PlanItemStatus(models.TextChoices):
+    PLANNED = "planned", _("Direncanakan")
+    IN_PROGRESS = "in_progress", _("Berjalan")
+    DONE = "done", _("Selesai")
+    CANCELLED = "cancelled", _("Dibatalkan")
+
+
+class PlanItem(BaseModel):
+    """One target or planned activity of a work plan, in one area of change."""
+
+    work_plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="items")
+    area_key = models.PositiveSmallIntegerField(_("area perubahan"), choices=ChangeArea.choices)
+    kind = models.CharField(_("jenis"), max_length=16, choices=PlanItemKind.choices, default=PlanItemKind.ACTIVITY)
+    title = models.CharField(_("judul"), max_length=255)
+    description = models.TextField(_("uraian"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("penanggung jawab")
+    )
+    due_on = models.DateField(_("tenggat"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=PlanItemStatus.choices, default=PlanItemStatus.PLANNED
+    )
+    progress = models.PositiveSmallIntegerField(_("kemajuan (%)"), default=0)
+    lke_codes = models.JSONField(_("pertanyaan LKE yang didukung"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["area_key", "due_on", "pk"]
+        verbose_name = _("butir rencana kerja")
+        verbose_name_plural = _("butir rencana kerja")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def scope_unit(self) -> Unit:
+        return self.work_plan.unit
+
+    def audit_scope_path(self) -> str:
+        return self.work_plan.unit.path
+
+    @property
+    def is_late(self) -> bool:
+        return (
+            self.status in (PlanItemStatus.PLANNED, PlanItemStatus.IN_PROGRESS) and self.due_on < timezone.localdate()
+        )
+
+
+# --- activities ------------------------------------------------------------------------------------------------
+
+
+class ActivityKind(models.TextChoices):
+    SOSIALISASI = "sosialisasi", _("Sosialisasi")
+    INTERNALISASI = "internalisasi", _("Internalisasi")
+    BANNER = "banner", _("Pemasangan banner")
+    PUBLIKASI = "publikasi", _("Publikasi")
+    PELATIHAN = "pelatihan", _("Pelatihan")
+    RAPAT_MONEV = "rapat_monev", _("Rapat monitoring dan evaluasi")
+    OTHER = "other", _("Lainnya")
+
+
+class Activity(BaseModel):
+    """Something the unit did: a meeting, a socialisation, a banner, a publication — with who took part."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="programme_activities")
+    period = models.ForeignKey("assessments.Period", on_delete=models.PROTECT, related_name="+")
+    plan_item = models.ForeignKey(
+        PlanItem,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+        verbose_name=_("butir rencana kerja"),
+    )
+    kind = models.CharField(_("jenis kegiatan"), max_length=16, choices=ActivityKind.choices)
+    area_key = models.PositiveSmallIntegerField(_("area perubahan"), choices=ChangeArea.choices, null=True, blank=True)
+    title = models.CharField(_("judul"), max_length=255)
+    held_on = models.DateField(_("tanggal"))
+    place = models.CharField(_("tempat"), max_length=255, blank=True)
+    description = models.TextField(_("uraian"), blank=True)
+    minutes = models.TextField(_("notulen"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("kegiatan")
+        verbose_name_plural = _("kegiatan")
+        indexes = [models.Index(fields=["unit", "held_on"], name="activity_unit_date")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def audit_scope_path(self) -> str:
+        return self.unit.path
+
+    def get_absolute_url(self) -> str:
+        return reverse("programme:activity_detail", args=[self.pk])
+
+
+class Attendance(models.Model):
+    """One staff member of the unit present at an activity (the attendance list, daftar hadir)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["activity", "person"], name="attendance_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id}/{self.person_id}"
+
+
+def photo_upload_to(instance: ActivityPhoto, filename: str) -> str:
+    return f"programme/activity/{instance.activity_id}/{instance.sha256}.{filename.rpartition('.')[2]}"
+
+
+class ActivityPhoto(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to=photo_upload_to, max_length=255)
+    caption = models.CharField(_("keterangan"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=100)
+    size = models.BigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.caption or f"foto {self.pk}"
+
+    def scope_unit(self) -> Unit:
+        return self.activity.unit
+
+    def audit_scope_path(self) -> str:
+        return self.activity.unit.path
+
+
+# --- change agents ---------------------------------------------------------------------------------------------
+
+
+class ChangeAgent(BaseModel):
+    """A staff member appointed change agent (agen perubahan) of the unit for a period."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="change_agents")
+    period = models.ForeignKey("assessments.Period", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    appointed_on = models.DateField(_("tanggal penetapan"))
+    decree_ref = models.CharField(_("nomor SK"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["person__full_name"]
+        verbose_name = _("agen perubahan")
+        verbose_name_plural = _("agen perubahan")
+        constraints = [models.UniqueConstraint(fields=["unit", "period", "person"], name="change_agent_unique")]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+    def audit_scope_path(self) -> str:
+        return self.unit.path
+
+
+class ConcreteChange(BaseModel):
+    """A concrete change made by a change agent; ``integrated`` once it is part of the management system."""
+
+    agent = models.ForeignKey(ChangeAgent, on_delete=models.CASCADE, related_name="changes")
+    title = models.CharField(_("judul perubahan"), max_length=255)
+    description = models.TextField(_("uraian"), blank=True)
+    made_on = models.DateField(_("tanggal"))
+    integrated = models.BooleanField(_("terintegrasi dalam sistem manajemen"), default=False)
+    integration_how = models.TextField(_("cara integrasi (SOP, SK, sistem informasi …)"), blank=True)
+
+    class Meta:
+        ordering = ["made_on", "pk"]
+        verbose_name = _("perubahan konkret")
+        verbose_name_plural = _("perubahan konkret")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def scope_unit(self) -> Unit:
+        return self.agent.unit
+
+    def audit_scope_path(self) -> str:
+        return self.agent.unit.path
+
+
+# --- complaints ------------------------------------------------------------------------------------------------
+
+
+class ComplaintChannel(models.TextChoices):
+    COUNTER = "counter", _("Loket/datang langsung")
+    PHONE = "phone", _("Telepon")
+    EMAIL = "email", _("Surel")
+    LAPOR = "lapor", _("SP4N-LAPOR!")
+    WEB = "web", _("Formulir web aplikasi ini")
+    SOCIAL = "social", _("Media sosial")
+
+
+class ComplaintCategory(models.TextChoices):
+    PELAYANAN = "pelayanan", _("Prosedur/waktu pelayanan")
+    PETUGAS = "petugas", _("Perilaku petugas")
+    PUNGLI = "pungli", _("Pungutan liar/gratifikasi/percaloan")
+    SARPRAS = "sarpras", _("Sarana dan prasarana")
+    INFORMASI = "informasi", _("Informasi pelayanan")
+    LAINNYA = "lainnya", _("Lainnya")
+
+
+class ComplaintStatus(models.TextChoices):
+    RECEIVED = "received", _("Diterima")
+    IN_PROGRESS = "in_progress", _("Sedang diproses")
+    RESOLVED = "resolved", _("Selesai ditindaklanjuti")
+    REJECTED = "rejected", _("Ditolak/bukan kewenangan")
+
+
+OPEN_COMPLAINT_STATUSES = (ComplaintStatus.RECEIVED, ComplaintStatus.IN_PROGRESS)
+
+
+class Complaint(BaseModel):
+    """A public complaint (pengaduan masyarakat) to a unit, from any channel."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="complaints")
+    channel = models.CharField(_("kanal"), max_length=16, choices=ComplaintChannel.choices)
+    channel_reference = models.CharField(
+        _("nomor referensi kanal"), max_length=100, blank=True, help_text=_("Mis. nomor tiket SP4N-LAPOR!.")
+    )
+    category = models.CharField(_("kategori"), max_length=16, choices=ComplaintCategory.choices)
+    subject = models.CharField(_("pokok pengaduan"), max_length=255)
+    description = models.TextField(_("isi pengaduan"))
+    complainant_name = models.CharField(_("nama pengadu"), max_length=255, blank=True)
+    complainant_contact = models.CharField(_("kontak pengadu"), max_length=255, blank=True)
+    received_at = models.DateTimeField(_("diterima pada"))
+    sla_due_at = models.DateTimeField(_("batas waktu penyelesaian"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ComplaintStatus.choices, default=ComplaintStatus.RECEIVED
+    )
+    resolved_at = models.DateTimeField(_("diselesaikan pada"), null=True, blank=True)
+    handling_notes = models.TextField(_("catatan penanganan (internal)"), blank=True)
+    public_response = models.TextField(
+        _("tanggapan untuk pengadu"), blank=True, help_text=_("Ditampilkan pada halaman lacak pengaduan.")
+    )
+    tracking_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("pengaduan")
+        verbose_name_plural = _("pengaduan")
+        indexes = [models.Index(fields=["unit", "received_at"], name="complaint_unit_received")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def audit_scope_path(self) -> str:
+        return self.unit.path
+
+    def get_absolute_url(self) -> str:
+        return reverse("programme:complaint_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_COMPLAINT_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and timezone.now() > self.sla_due_at
+
+    @property
+    def was_late(self) -> bool:
+        return self.status == ComplaintStatus.RESOLVED and bool(self.resolved_at) and self.resolved_at > self.sla_due_at
+
+
+class FollowUpAction(models.Model):
+    """One step taken on a complaint (tindak lanjut)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="actions")
+    done_on = models.DateField(_("tanggal"))
+    description = models.TextField(_("tindak lanjut"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["done_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+    def scope_unit(self) -> Unit:
+        return self.complaint.unit
+
+    def audit_scope_path(self) -> str:
+        return self.complaint.unit.path
+
+
+# --- innovations -----------------------------------------------------------------------------------------------
+
+
+class Innovation(BaseModel):
+    """A service innovation; it must answer a documented need (a complaint, a survey finding or a problem)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="innovations")
+    title = models.CharField(_("nama inovasi"), max_length=255)
+    description = models.TextField(_("uraian"), blank=True)
+    complaint = models.ForeignKey(
+        Complaint,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="innovations",
+        verbose_name=_("pengaduan yang dijawab"),
+    )
+    survey_finding = models.TextField(_("temuan survei"), blank=True)
+    survey_reference = models.CharField(_("rujukan survei"), max_length=255, blank=True)
+    problem_statement = models.TextField(_("rumusan masalah pelayanan"), blank=True)
+    beneficiaries = models.CharField(_("penerima manfaat"), max_length=255)
+    started_on = models.DateField(_("mulai diterapkan"))
+    measure_unit = models.CharField(_("satuan ukuran dampak"), max_length=100, blank=True)
+    value_before = models.DecimalField(_("nilai sebelum"), max_digits=14, decimal_places=2, null=True, blank=True)
+    value_after = models.DecimalField(_("nilai sesudah"), max_digits=14, decimal_places=2, null=True, blank=True)
+    effect_note = models.TextField(_("catatan dampak"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        verbose_name = _("inovasi")
+        verbose_name_plural = _("inovasi")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def audit_scope_path(self) -> str:
+        return self.unit.path
+
+    def get_absolute_url(self) -> str:
+        return reverse("programme:innovation_detail", args=[self.pk])
+
+    @property
+    def need_summary(self) -> str:
+        parts = []
+        if self.complaint_id:
+            parts.append(f"{_('Pengaduan')}: {self.complaint.subject}")
+        if self.survey_finding:
+            parts.append(f"{_('Temuan survei')}: {self.survey_finding}")
+        if self.problem_statement:
+            parts.append(f"{_('Masalah')}: {self.problem_statement}")
+        return " · ".join(parts)
+
+
+# --- integrity registers ---------------------------------------------------------------------------------------
+
+
+class GratificationDecision(models.TextChoices):
+    PENDING = "pending", _("Menunggu keputusan")
+    REFUSED = "refused", _("Ditolak saat diberikan")
+    RETURNED = "returned", _("Dikembalikan kepada pemberi")
+    REPORTED_KPK = "reported_kpk", _("Dilaporkan ke KPK/UPG")
+    STATE_OWNED = "state_owned", _("Ditetapkan milik negara")
+    RECIPIENT_OWNED = "recipient_owned", _("Ditetapkan milik penerima")
+
+
+class GratificationReport(BaseModel):
+    """A report of a gift offered to/received by a staff member (register of gratifikasi)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="gratification_reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("pelapor")
+    )
+    offered_on = models.DateField(_("tanggal pemberian"))
+    giver_description = models.CharField(_("pemberi (uraian)"), max_length=255)
+    gift_description = models.CharField(_("bentuk pemberian"), max_length=255)
+    value_estimate = models.DecimalField(_("perkiraan nilai (Rp)"), max_digits=14, decimal_places=0, default=0)
+    refused = models.BooleanField(_("ditolak"), default=False)
+    decision = models.CharField(
+        _("keputusan"), max_length=16, choices=GratificationDecision.choices, default=GratificationDecision.PENDING
+    )
+    decision_note = models.TextField(_("catatan keputusan"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-offered_on", "-pk"]
+        verbose_name = _("laporan gratifikasi")
+        verbose_name_plural = _("laporan gratifikasi")
+
+    def __str__(self) -> str:
+        return f"{self.gift_description} ({self.offered_on})"
+
+    def audit_scope_path(self) -> str:
+        return self.unit.path
+
+
+class ConflictStatus(models.TextChoices):
+    IDENTIFIED = "identified", _("Teridentifikasi")
+    MITIGATED = "mitigated", _("Dimitigasi")
+    CLOSED = "closed", _("Selesai")
+
+
+class ConflictOfInterest(BaseModel):
+    """An identified or declared conflict of interest (benturan kepentingan) and how it is handled."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="conflicts_of_interest")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("pegawai yang bersangkutan"),
+        help_text=_("Kosongkan untuk pemetaan potensi benturan kepentingan pada suatu fungsi/jabatan."),
+    )
+    declared_on = models.DateField(_("tanggal"))
+    situation = models.TextField(_("situasi benturan kepentingan"))
+    related_party = models.CharField(_("pihak terkait"), max_length=255, blank=True)
+    mitigation = models.TextField(_("penanganan/mitigasi"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ConflictStatus.choices, default=ConflictStatus.IDENTIFIED
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-declared_on", "-pk"]
+        verbose_name = _("benturan kepentingan")
+        verbose_name_plural = _("benturan kepentingan")
+
+    def __str__(self) -> str:
+        return self.situation[:60]
+
+    def audit_scope_path(self) -> str:
+        return self.unit.path
+
+
+class WhistleStatus(models.TextChoices):
+    RECEIVED = "received", _("Diterima")
+    INVESTIGATING = "investigating", _("Sedang ditelaah")
+    SUBSTANTIATED = "substantiated", _("Terbukti, ditindaklanjuti")
+    UNSUBSTANTIATED = "unsubstantiated", _("Tidak terbukti")
+    CLOSED = "closed", _("Ditutup")
+
+
+class WhistleReport(BaseModel):
+    """A whistle-blowing report (WBS) about a unit.
+
+    The reporter's name and contact are only ever shown to integrity handlers (``integrity.handle``) who are not
+    staff of the reported unit; the unit itself only sees counts.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="whistle_reports")
+    received_at = models.DateTimeField(_("diterima pada"))
+    subject = models.CharField(_("pokok laporan"), max_length=255)
+    description = models.TextField(_("uraian"))
+    reporter_name = models.CharField(_("nama pelapor"), max_length=255, blank=True)
+    reporter_contact = models.CharField(_("kontak pelapor"), max_length=255, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=WhistleStatus.choices, default=WhistleStatus.RECEIVED)
+    handling_notes = models.TextField(_("catatan penanganan"), blank=True)
+    public_response = models.TextField(_("tanggapan untuk pelapor"), blank=True)
+    tracking_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("laporan whistle-blowing")
+        verbose_name_plural = _("laporan whistle-blowing")
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def audit_scope_path(self) -> str:
+        return self.unit.path
+
+
+# --- evidence produced by the work ----------------------------------------------------------------------------
+
+
+class AttachedEvidence(models.Model):
+    """Which programme record an LKE evidence item (a link to the record page) was made from."""
+
+    evidence = models.OneToOneField("assessments.Evidence", on_delete=models.CASCADE, related_name="programme_source")
+    record_type = models.CharField(max_length=32)
+    record_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["record_type", "record_id"], name="attached_evidence_record")]
+
+    def __str__(self) -> str:
+        return f"{self.record_type}:{self.record_id} → {self.evidence_id}"

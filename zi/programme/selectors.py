@@ -1,0 +1,254 @@
+"""Reads of the building-work records, always cut to what the person may see (via ``restrict``),
+plus the computed figures: staff reach of activities per month and the LKE inputs the records feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from zi.assessments.models import Period
+from zi.organisations.access import Action, restrict
+from zi.organisations.models import Unit
+from zi.programme import services
+from zi.programme.models import (
+    OPEN_COMPLAINT_STATUSES,
+    Activity,
+    Attendance,
+    ChangeAgent,
+    ChangeArea,
+    Complaint,
+    ComplaintStatus,
+    ConcreteChange,
+    ConflictOfInterest,
+    GratificationReport,
+    Innovation,
+    PlanItem,
+    WhistleReport,
+    WhistleStatus,
+    WorkPlan,
+)
+
+READ = Action.ASSESSMENT_VIEW_SUBMITTED
+
+
+def readable(queryset: QuerySet, user: Any, unit_field: str = "unit") -> QuerySet:
+    """Rows the user may read: reviewers/leaders/TPI (view_submitted) and the unit team (answer)."""
+    return queryset.filter(
+        Q(pk__in=restrict(queryset.model.objects.all(), user, READ, unit_field).values("pk"))
+        | Q(pk__in=restrict(queryset.model.objects.all(), user, Action.ASSESSMENT_ANSWER, unit_field).values("pk"))
+    )
+
+
+def readable_unit(*, user: Any, pk: int) -> Unit | None:
+    units = Unit.objects.filter(pk=pk).select_related("agency", "unit_type")
+    return (
+        restrict(units, user, READ, unit_field="").first()
+        or restrict(units, user, Action.ASSESSMENT_ANSWER, unit_field="").first()
+    )
+
+
+def current_period(year: Any = None) -> Period | None:
+    periods = Period.objects.select_related("template")
+    if year:
+        try:
+            return periods.filter(year=int(year)).first()
+        except (TypeError, ValueError):
+            return None
+    return periods.filter(is_open=True).order_by("-year").first() or periods.order_by("-year").first()
+
+
+def work_plan_for(*, user: Any, unit: Unit, period: Period) -> WorkPlan | None:
+    plans = readable(WorkPlan.objects.filter(unit=unit, period=period), user)
+    return plans.prefetch_related(
+        Prefetch("items", queryset=PlanItem.objects.select_related("owner").order_by("area_key", "due_on", "pk"))
+    ).first()
+
+
+def plan_by_area(plan: WorkPlan | None) -> list[dict[str, Any]]:
+    items = list(plan.items.all()) if plan else []
+    areas = []
+    for key, label in ChangeArea.choices:
+        area_items = [item for item in items if item.area_key == key]
+        progress = round(sum(item.progress for item in area_items) / len(area_items)) if area_items else None
+        areas.append({"key": key, "label": label, "items": area_items, "progress": progress})
+    return areas
+
+
+def activities_for(*, user: Any, unit: Unit, period: Period) -> QuerySet[Activity]:
+    return (
+        readable(Activity.objects.filter(unit=unit, period=period), user)
+        .annotate(n_attendees=Count("attendance"))
+        .select_related("plan_item")
+        .order_by("-held_on", "-pk")
+    )
+
+
+def staff_count(unit: Unit) -> int:
+    return unit.staff.filter(is_active=True).count()
+
+
+def activity_reach(activity: Activity, staff: int | None = None) -> float | None:
+    staff = staff_count(activity.unit) if staff is None else staff
+    if not staff:
+        return None
+    n = getattr(activity, "n_attendees", None)
+    if n is None:
+        n = activity.attendance.count()
+    return round(100.0 * n / staff, 1)
+
+
+def reach_by_month(*, unit: Unit, period: Period) -> list[dict[str, Any]]:
+    """Per month of the period: distinct staff attending that month, and the cumulative share of staff reached.
+
+    ``share`` = distinct people who attended at least one activity from the start of the period to the end of
+    that month ÷ the unit's current active staff count (percent, one decimal; None without staff).
+    """
+    staff = staff_count(unit)
+    rows = (
+        Attendance.objects.filter(activity__unit=unit, activity__period=period)
+        .annotate(month=TruncMonth("activity__held_on"))
+        .values_list("month", "person_id")
+    )
+    by_month: dict[dt.date, set[int]] = {}
+    for month, person_id in rows:
+        month_start = month if isinstance(month, dt.date) and not isinstance(month, dt.datetime) else month.date()
+        by_month.setdefault(month_start.replace(day=1), set()).add(person_id)
+    result = []
+    reached: set[int] = set()
+    last = min(period.ends_on, max(timezone.localdate(), period.starts_on))
+    cursor = period.starts_on.replace(day=1)
+    while cursor <= last:
+        month_people = by_month.get(cursor, set())
+        reached |= month_people
+        result.append(
+            {
+                "month": cursor,
+                "attendees": len(month_people),
+                "reached": len(reached),
+                "staff": staff,
+                "share": round(100.0 * len(reached) / staff, 1) if staff else None,
+            }
+        )
+        cursor = (cursor.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return result
+
+
+def change_agents_for(*, user: Any, unit: Unit, period: Period) -> QuerySet[ChangeAgent]:
+    return (
+        readable(ChangeAgent.objects.filter(unit=unit, period=period), user)
+        .select_related("person")
+        .prefetch_related(Prefetch("changes", queryset=ConcreteChange.objects.order_by("made_on", "pk")))
+    )
+
+
+def complaints_for(*, user: Any, unit: Unit, status: str = "") -> QuerySet[Complaint]:
+    complaints = readable(Complaint.objects.filter(unit=unit), user)
+    if status == "open":
+        complaints = complaints.filter(status__in=OPEN_COMPLAINT_STATUSES)
+    elif status == "overdue":
+        complaints = complaints.filter(status__in=OPEN_COMPLAINT_STATUSES, sla_due_at__lt=timezone.now())
+    elif status:
+        complaints = complaints.filter(status=status)
+    return complaints.order_by("-received_at", "-pk")
+
+
+def complaint_summary(*, unit: Unit) -> dict[str, int]:
+    now = timezone.now()
+    return Complaint.objects.filter(unit=unit).aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status__in=OPEN_COMPLAINT_STATUSES)),
+        overdue=Count("pk", filter=Q(status__in=OPEN_COMPLAINT_STATUSES, sla_due_at__lt=now)),
+        resolved=Count("pk", filter=Q(status=ComplaintStatus.RESOLVED)),
+    )
+
+
+def innovations_for(*, user: Any, unit: Unit, subtree: bool = False) -> QuerySet[Innovation]:
+    innovations = Innovation.objects.filter(unit__path__startswith=unit.path) if subtree else unit.innovations.all()
+    return readable(innovations, user).select_related("unit", "complaint").order_by("unit__path", "-started_on")
+
+
+def gratifications_for(*, user: Any, unit: Unit) -> QuerySet[GratificationReport]:
+    return readable(GratificationReport.objects.filter(unit=unit), user).select_related("reporter")
+
+
+def conflicts_for(*, user: Any, unit: Unit) -> QuerySet[ConflictOfInterest]:
+    return readable(ConflictOfInterest.objects.filter(unit=unit), user).select_related("person")
+
+
+def whistle_reports_for(*, user: Any, unit: Unit | None = None) -> QuerySet[WhistleReport]:
+    """Only integrity handlers see whistle-blowing reports (never the unit's own team)."""
+    reports = restrict(WhistleReport.objects.all(), user, services.INTEGRITY_HANDLE)
+    if unit is not None:
+        reports = reports.filter(unit__path__startswith=unit.path)
+    return reports.select_related("unit")
+
+
+def whistle_counts(*, unit: Unit) -> dict[str, int]:
+    """What the unit may know about reports on itself: counts only."""
+    return WhistleReport.objects.filter(unit=unit).aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status__in=[WhistleStatus.RECEIVED, WhistleStatus.INVESTIGATING])),
+    )
+
+
+# --- LKE inputs -----------------------------------------------------------------------------------------------
+
+
+def lke_inputs_for(unit: Unit, period: Period) -> dict[str, dict[str, Any]]:
+    """Inputs for the computed LKE items, counted from the unit's records in the period.
+
+    Returns ``{question_code: {"inputs": {input_key: int}, "source": str}}`` for A.II.1.i.a, A.II.1.i.b and
+    A.II.5.ii.a (input keys as in the 90/2021 template). Counting rules:
+
+    - change agents: appointed for the unit in the period; changes: made by those agents with a date in the period;
+      integrated: those marked integrated into the management system;
+    - complaints received (by date of receipt, local time) within the period: *harus ditindaklanjuti* = all but
+      the rejected ones (outside the unit's remit/invalid), *sedang diproses* = received or in progress,
+      *selesai* = resolved. So harus = diproses + selesai, which fits both readings of the formula.
+    """
+    agents = ChangeAgent.objects.filter(unit=unit, period=period)
+    changes = ConcreteChange.objects.filter(
+        agent__in=agents, made_on__gte=period.starts_on, made_on__lte=period.ends_on
+    )
+    n_agents = agents.count()
+    n_changes = changes.count()
+    n_integrated = changes.filter(integrated=True).count()
+    complaints = Complaint.objects.filter(
+        unit=unit, received_at__date__gte=period.starts_on, received_at__date__lte=period.ends_on
+    ).aggregate(
+        must=Count("pk", filter=~Q(status=ComplaintStatus.REJECTED)),
+        in_progress=Count("pk", filter=Q(status__in=OPEN_COMPLAINT_STATUSES)),
+        done=Count("pk", filter=Q(status=ComplaintStatus.RESOLVED)),
+        rejected=Count("pk", filter=Q(status=ComplaintStatus.REJECTED)),
+    )
+    span = f"{period.starts_on:%d-%m-%Y} s.d. {period.ends_on:%d-%m-%Y}"
+    agent_source = (
+        f"Register agen perubahan {unit.name}, periode {period.name}: {n_agents} agen ditetapkan, "
+        f"{n_changes} perubahan konkret bertanggal {span}"
+    )
+    return {
+        "A.II.1.i.a": {
+            "inputs": {"jumlah_agen_perubahan": n_agents, "jumlah_perubahan_dibuat": n_changes},
+            "source": agent_source + ".",
+        },
+        "A.II.1.i.b": {
+            "inputs": {"jumlah_perubahan_dibuat": n_changes, "jumlah_perubahan_terintegrasi": n_integrated},
+            "source": agent_source + f", {n_integrated} di antaranya ditandai terintegrasi dalam sistem manajemen.",
+        },
+        "A.II.5.ii.a": {
+            "inputs": {
+                "pengaduan_harus_ditindaklanjuti": complaints["must"],
+                "pengaduan_sedang_diproses": complaints["in_progress"],
+                "pengaduan_selesai": complaints["done"],
+            },
+            "source": (
+                f"Register pengaduan {unit.name}, diterima {span}: {complaints['must']} harus ditindaklanjuti "
+                f"({complaints['rejected']} ditolak/bukan kewenangan tidak dihitung), {complaints['in_progress']} "
+                f"sedang diproses, {complaints['done']} selesai."
+            ),
+        },
+    }

@@ -1,0 +1,1192 @@
+"""Writes on the building-work records. Keyword-only ``<entity>_<verb>`` functions, one transaction each.
+
+Every function checks permission through :mod:`zi.organisations.access`, validates (Indonesian messages in
+``ValidationError``), writes, and records an audit event with before/after snapshots in the same transaction.
+
+Who may do what:
+
+- the unit's ZI team (``assessment.answer`` on the unit) records everything of its unit;
+- integrity handlers (``integrity.handle``) handle whistle-blowing reports and may decide gratification reports;
+- the public (no login) may only submit a complaint or a whistle-blowing report and track it by its code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from zi.assessments.models import Assessment, AssessmentStatus, Evidence, EvidenceKind, EvidenceRevision, Period
+from zi.core import audit
+from zi.lke.models import LkeQuestion
+from zi.organisations.access import Action, may
+from zi.organisations.models import Unit
+from zi.programme import tracking
+from zi.programme.models import (
+    Activity,
+    ActivityKind,
+    ActivityPhoto,
+    AttachedEvidence,
+    Attendance,
+    ChangeAgent,
+    ChangeArea,
+    Complaint,
+    ComplaintCategory,
+    ComplaintChannel,
+    ComplaintStatus,
+    ConcreteChange,
+    ConflictOfInterest,
+    ConflictStatus,
+    FollowUpAction,
+    GratificationDecision,
+    GratificationReport,
+    Innovation,
+    PlanItem,
+    PlanItemKind,
+    PlanItemStatus,
+    WhistleReport,
+    WhistleStatus,
+    WorkPlan,
+)
+
+INTEGRITY_HANDLE = "integrity.handle"  # becomes Action.INTEGRITY_HANDLE once added to access.py
+
+# Days to settle a complaint, per category (calendar days from receipt). Override per deployment with
+# settings.ZI_COMPLAINT_SLA_DAYS = {"pungli": 5, ...}; categories not listed use DEFAULT_SLA_DAYS.
+DEFAULT_SLA_DAYS = 14
+SLA_DAYS = {
+    ComplaintCategory.PUNGLI: 7,
+    ComplaintCategory.PETUGAS: 10,
+    ComplaintCategory.INFORMASI: 7,
+}
+
+TEXT_MAX = 10_000
+IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+IMAGE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
+
+COMPLAINT_FIELDS = (
+    "unit",
+    "channel",
+    "channel_reference",
+    "category",
+    "subject",
+    "description",
+    "complainant_name",
+    "complainant_contact",
+    "received_at",
+    "sla_due_at",
+    "status",
+    "resolved_at",
+    "handling_notes",
+    "public_response",
+)
+# Never put the whistle-blower's identity in the audit trail (agency admins and auditors read it).
+WHISTLE_FIELDS = ("unit", "received_at", "subject", "status", "handling_notes", "public_response")
+
+
+# --- permission helpers ---------------------------------------------------------------------------------------
+
+
+def may_manage(user: Any, unit: Unit) -> bool:
+    """The unit's ZI team records the unit's building work."""
+    return may(user, Action.ASSESSMENT_ANSWER, unit)
+
+
+def may_read(user: Any, unit: Unit) -> bool:
+    return may(user, Action.ASSESSMENT_VIEW_SUBMITTED, unit) or may_manage(user, unit)
+
+
+def may_handle_integrity(user: Any, unit: Unit) -> bool:
+    return may(user, INTEGRITY_HANDLE, unit)
+
+
+def may_see_whistle_identity(user: Any, report: WhistleReport) -> bool:
+    """Only integrity handlers who are not themselves staff of the reported unit see the reporter's identity."""
+    if not may_handle_integrity(user, report.unit):
+        return False
+    return getattr(user, "unit_id", None) != report.unit_id
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _require_manage(actor: Any, unit: Unit) -> None:
+    _require(may_manage(actor, unit), _("Anda tidak berwenang mencatat kegiatan pembangunan ZI unit ini."))
+
+
+def _actor_or_none(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+# --- validation helpers ---------------------------------------------------------------------------------------
+
+
+def _text(
+    value: Any, label: str, *, required: bool = False, max_length: int = TEXT_MAX, single_line: bool = False
+) -> str:
+    text = str(value or "").strip()
+    if single_line:
+        text = " ".join(text.split())
+    if required and not text:
+        raise ValidationError(_("%(label)s wajib diisi.") % {"label": label})
+    if len(text) > max_length:
+        raise ValidationError(
+            _("%(label)s terlalu panjang (maksimal %(n)s karakter).") % {"label": label, "n": max_length}
+        )
+    return text
+
+
+def _choice(value: Any, choices: type[models.Choices], label: str) -> Any:
+    if value not in choices.values:
+        raise ValidationError(_("%(label)s tidak dikenal.") % {"label": label})
+    return value
+
+
+def _date(value: Any, label: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(_("%(label)s bukan tanggal yang valid.") % {"label": label}) from exc
+
+
+def _in_period(day: dt.date, period: Period, label: str) -> dt.date:
+    if not (period.starts_on <= day <= period.ends_on):
+        raise ValidationError(
+            _("%(label)s harus berada di dalam periode %(period)s (%(start)s s.d. %(end)s).")
+            % {"label": label, "period": period.name, "start": period.starts_on, "end": period.ends_on}
+        )
+    return day
+
+
+def _staff_of(unit: Unit, person: Any, label: str) -> Any:
+    User = get_user_model()
+    person_id = getattr(person, "pk", person)
+    found = User.objects.filter(pk=person_id, unit=unit, is_active=True).first() if person_id else None
+    if found is None:
+        raise ValidationError(
+            _("%(label)s harus pegawai aktif yang terdaftar pada %(unit)s.") % {"label": label, "unit": unit.name}
+        )
+    return found
+
+
+def _decimal(value: Any, label: str, *, required: bool = False) -> Decimal | None:
+    if value in (None, ""):
+        if required:
+            raise ValidationError(_("%(label)s wajib diisi.") % {"label": label})
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError(_("%(label)s harus berupa angka.") % {"label": label}) from exc
+    if not number.is_finite() or number < 0 or number >= Decimal("1e12"):
+        raise ValidationError(_("%(label)s harus angka positif yang wajar.") % {"label": label})
+    return number
+
+
+def _lke_codes(codes: Iterable[str] | str, period: Period) -> list[str]:
+    if isinstance(codes, str):
+        codes = codes.replace(",", " ").split()
+    wanted = sorted({str(code).strip() for code in codes if str(code).strip()})
+    if not wanted:
+        return []
+    known = set(
+        LkeQuestion.objects.filter(template_id=period.template_id, code__in=wanted).values_list("code", flat=True)
+    )
+    unknown = [code for code in wanted if code not in known]
+    if unknown:
+        raise ValidationError(
+            _("Kode pertanyaan LKE tidak dikenal pada template periode ini: %(codes)s") % {"codes": ", ".join(unknown)}
+        )
+    return wanted
+
+
+# --- work plan ------------------------------------------------------------------------------------------------
+
+PLAN_ITEM_FIELDS = (
+    "work_plan",
+    "area_key",
+    "kind",
+    "title",
+    "description",
+    "owner",
+    "due_on",
+    "status",
+    "progress",
+    "lke_codes",
+)
+
+
+@transaction.atomic
+def workplan_create(*, actor: Any, unit: Unit, period: Period, title: str = "", notes: str = "") -> WorkPlan:
+    _require_manage(actor, unit)
+    if WorkPlan.objects.filter(unit=unit, period=period).exists():
+        raise ValidationError(_("Rencana kerja unit ini untuk periode tersebut sudah ada."))
+    title = _text(title, _("Judul"), max_length=255, single_line=True) or _("Rencana Kerja Pembangunan ZI %(year)s") % {
+        "year": period.year
+    }
+    plan = WorkPlan.objects.create(unit=unit, period=period, title=title, notes=_text(notes, _("Catatan")))
+    audit.record(actor, "create", plan, after=audit.snapshot(plan))
+    return plan
+
+
+def _clean_plan_item(item: PlanItem, period: Period) -> None:
+    unit = item.work_plan.unit
+    item.area_key = int(_choice(int(item.area_key or 0), ChangeArea, _("Area perubahan")))
+    _choice(item.kind, PlanItemKind, _("Jenis butir"))
+    _choice(item.status, PlanItemStatus, _("Status"))
+    item.title = _text(item.title, _("Judul"), required=True, max_length=255, single_line=True)
+    item.description = _text(item.description, _("Uraian"))
+    item.owner = _staff_of(unit, item.owner_id if item.owner_id else None, _("Penanggung jawab"))
+    item.due_on = _in_period(_date(item.due_on, _("Tenggat")), period, _("Tenggat"))
+    try:
+        item.progress = int(item.progress)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(_("Kemajuan harus berupa angka 0–100.")) from exc
+    if not 0 <= item.progress <= 100:
+        raise ValidationError(_("Kemajuan harus berupa angka 0–100."))
+    if item.status == PlanItemStatus.DONE:
+        item.progress = 100
+    item.lke_codes = _lke_codes(item.lke_codes or [], period)
+
+
+@transaction.atomic
+def plan_item_create(
+    *,
+    actor: Any,
+    work_plan: WorkPlan,
+    area_key: int,
+    title: str,
+    owner: Any,
+    due_on: dt.date,
+    kind: str = PlanItemKind.ACTIVITY,
+    description: str = "",
+    status: str = PlanItemStatus.PLANNED,
+    progress: int = 0,
+    lke_codes: Iterable[str] | str = (),
+) -> PlanItem:
+    _require_manage(actor, work_plan.unit)
+    item = PlanItem(
+        work_plan=work_plan,
+        area_key=area_key,
+        kind=kind,
+        title=title,
+        description=description,
+        owner_id=getattr(owner, "pk", owner),
+        due_on=due_on,
+        status=status,
+        progress=progress,
+        lke_codes=lke_codes,
+    )
+    _clean_plan_item(item, work_plan.period)
+    item.save()
+    audit.record(actor, "create", item, after=audit.snapshot(item, PLAN_ITEM_FIELDS))
+    return item
+
+
+@transaction.atomic
+def plan_item_update(*, actor: Any, item: PlanItem, **changes: Any) -> PlanItem:
+    item = PlanItem.objects.select_for_update().select_related("work_plan__unit", "work_plan__period").get(pk=item.pk)
+    _require_manage(actor, item.work_plan.unit)
+    before = audit.snapshot(item, PLAN_ITEM_FIELDS)
+    allowed = {"area_key", "kind", "title", "description", "owner", "due_on", "status", "progress", "lke_codes"}
+    for field, value in changes.items():
+        if field not in allowed:
+            raise ValidationError(_("Isian tidak dapat diubah: %(field)s") % {"field": field})
+        if field == "owner":
+            item.owner_id = getattr(value, "pk", value)
+        else:
+            setattr(item, field, value)
+    _clean_plan_item(item, item.work_plan.period)
+    item.save()
+    audit.record(actor, "update", item, before=before, after=audit.snapshot(item, PLAN_ITEM_FIELDS))
+    return item
+
+
+# --- activities -----------------------------------------------------------------------------------------------
+
+ACTIVITY_FIELDS = (
+    "unit",
+    "period",
+    "plan_item",
+    "kind",
+    "area_key",
+    "title",
+    "held_on",
+    "place",
+    "description",
+    "minutes",
+)
+
+
+def _clean_activity(activity: Activity) -> None:
+    _choice(activity.kind, ActivityKind, _("Jenis kegiatan"))
+    if activity.area_key in ("", None):
+        activity.area_key = None
+    else:
+        activity.area_key = int(_choice(int(activity.area_key), ChangeArea, _("Area perubahan")))
+    activity.title = _text(activity.title, _("Judul"), required=True, max_length=255, single_line=True)
+    activity.held_on = _in_period(
+        _date(activity.held_on, _("Tanggal kegiatan")), activity.period, _("Tanggal kegiatan")
+    )
+    activity.place = _text(activity.place, _("Tempat"), max_length=255, single_line=True)
+    activity.description = _text(activity.description, _("Uraian"))
+    activity.minutes = _text(activity.minutes, _("Notulen"), max_length=50_000)
+    if activity.plan_item_id:
+        plan_item = PlanItem.objects.select_related("work_plan").get(pk=activity.plan_item_id)
+        if plan_item.work_plan.unit_id != activity.unit_id or plan_item.work_plan.period_id != activity.period_id:
+            raise ValidationError(_("Butir rencana kerja harus milik unit dan periode yang sama."))
+        if activity.area_key is None:
+            activity.area_key = plan_item.area_key
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    actor: Any,
+    unit: Unit,
+    period: Period,
+    kind: str,
+    title: str,
+    held_on: dt.date,
+    place: str = "",
+    description: str = "",
+    minutes: str = "",
+    area_key: int | None = None,
+    plan_item: PlanItem | None = None,
+    attendees: Iterable[Any] = (),
+) -> Activity:
+    _require_manage(actor, unit)
+    activity = Activity(
+        unit=unit,
+        period=period,
+        kind=kind,
+        title=title,
+        held_on=held_on,
+        place=place,
+        description=description,
+        minutes=minutes,
+        area_key=area_key,
+        plan_item_id=getattr(plan_item, "pk", plan_item),
+        created_by=_actor_or_none(actor),
+    )
+    _clean_activity(activity)
+    people = _attendees(unit, attendees)
+    activity.save()
+    Attendance.objects.bulk_create([Attendance(activity=activity, person=person) for person in people])
+    audit.record(
+        actor,
+        "create",
+        activity,
+        after={**audit.snapshot(activity, ACTIVITY_FIELDS), "attendees": sorted(p.pk for p in people)},
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, actor: Any, activity: Activity, **changes: Any) -> Activity:
+    activity = Activity.objects.select_for_update().select_related("unit", "period").get(pk=activity.pk)
+    _require_manage(actor, activity.unit)
+    before = audit.snapshot(activity, ACTIVITY_FIELDS)
+    allowed = {"kind", "title", "held_on", "place", "description", "minutes", "area_key", "plan_item"}
+    for field, value in changes.items():
+        if field not in allowed:
+            raise ValidationError(_("Isian tidak dapat diubah: %(field)s") % {"field": field})
+        if field == "plan_item":
+            activity.plan_item_id = getattr(value, "pk", value)
+        else:
+            setattr(activity, field, value)
+    _clean_activity(activity)
+    activity.save()
+    audit.record(actor, "update", activity, before=before, after=audit.snapshot(activity, ACTIVITY_FIELDS))
+    return activity
+
+
+def _attendees(unit: Unit, people: Iterable[Any]) -> list[Any]:
+    """The people as staff of ``unit``; anyone else is refused with their names (or ids) in the message."""
+    User = get_user_model()
+    ids = set()
+    for person in people:
+        raw = getattr(person, "pk", person)
+        try:
+            ids.add(int(raw))
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(_("Peserta tidak dikenal: %(value)s") % {"value": raw}) from exc
+    if not ids:
+        return []
+    found = list(User.objects.filter(pk__in=ids, unit=unit))
+    outside = ids - {person.pk for person in found}
+    if outside:
+        names = list(User.objects.filter(pk__in=outside).values_list("full_name", flat=True))
+        unknown = len(outside) - len(names)
+        label = ", ".join(sorted(names)) + (f" (+{unknown} {_('tidak dikenal')})" if unknown else "")
+        raise ValidationError(
+            _("Daftar hadir hanya boleh berisi pegawai %(unit)s. Bukan pegawai unit ini: %(names)s")
+            % {"unit": unit.name, "names": label}
+        )
+    return found
+
+
+@transaction.atomic
+def activity_set_attendance(*, actor: Any, activity: Activity, attendees: Iterable[Any]) -> Activity:
+    """Replace the attendance list with ``attendees`` (people or ids, all staff of the activity's unit)."""
+    activity = Activity.objects.select_for_update().select_related("unit").get(pk=activity.pk)
+    _require_manage(actor, activity.unit)
+    people = _attendees(activity.unit, attendees)
+    before = sorted(activity.attendance.values_list("person_id", flat=True))
+    after = sorted(person.pk for person in people)
+    if before == after:
+        return activity
+    activity.attendance.exclude(person_id__in=after).delete()
+    Attendance.objects.bulk_create(
+        [Attendance(activity=activity, person_id=pk) for pk in sorted(set(after) - set(before))]
+    )
+    audit.record(actor, "attendance", activity, before={"attendees": before}, after={"attendees": after})
+    return activity
+
+
+def check_image(uploaded_file: Any) -> tuple[str, int, str]:
+    """Content type, size and SHA-256 of an uploaded photo; only real PNG/JPEG/GIF/WebP images under the limit."""
+    import hashlib
+
+    import filetype
+
+    from zi.assessments.evidence import max_bytes
+
+    limit = max_bytes()
+    declared = getattr(uploaded_file, "size", None)
+    if declared is not None and declared > limit:
+        raise ValidationError(_("Berkas terlalu besar (maksimal %(mb)s MB).") % {"mb": limit // (1024 * 1024)})
+    digest = hashlib.sha256()
+    size = 0
+    uploaded_file.seek(0)
+    head = b""
+    for chunk in uploaded_file.chunks() if hasattr(uploaded_file, "chunks") else [uploaded_file.read()]:
+        if not head:
+            head = chunk[:8192]
+        size += len(chunk)
+        if size > limit:
+            raise ValidationError(_("Berkas terlalu besar (maksimal %(mb)s MB).") % {"mb": limit // (1024 * 1024)})
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    if size == 0:
+        raise ValidationError(_("Berkas kosong."))
+    content_type = filetype.guess_mime(head)
+    if content_type not in IMAGE_TYPES:
+        raise ValidationError(_("Foto harus berupa gambar PNG, JPEG, GIF atau WebP (diperiksa dari isi berkas)."))
+    return content_type, size, digest.hexdigest()
+
+
+@transaction.atomic
+def activity_add_photo(*, actor: Any, activity: Activity, uploaded_file: Any, caption: str = "") -> ActivityPhoto:
+    _require_manage(actor, activity.unit)
+    content_type, size, sha256 = check_image(uploaded_file)
+    caption = _text(caption, _("Keterangan"), max_length=255, single_line=True)
+    photo = ActivityPhoto(
+        activity=activity,
+        caption=caption,
+        content_type=content_type,
+        size=size,
+        sha256=sha256,
+        uploaded_by=_actor_or_none(actor),
+    )
+    uploaded_file.seek(0)
+    photo.file.save(f"foto.{IMAGE_EXTENSIONS[content_type]}", ContentFile(uploaded_file.read()), save=False)
+    photo.save()
+    audit.record(
+        actor,
+        "add_photo",
+        activity,
+        after={"photo": photo.pk, "sha256": sha256, "size": size, "content_type": content_type, "caption": caption},
+    )
+    return photo
+
+
+# --- change agents --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def change_agent_appoint(
+    *, actor: Any, unit: Unit, period: Period, person: Any, appointed_on: dt.date, decree_ref: str = ""
+) -> ChangeAgent:
+    _require_manage(actor, unit)
+    person = _staff_of(unit, person, _("Agen perubahan"))
+    appointed_on = _date(appointed_on, _("Tanggal penetapan"))
+    if appointed_on > period.ends_on:
+        raise ValidationError(_("Tanggal penetapan tidak boleh sesudah akhir periode."))
+    if ChangeAgent.objects.filter(unit=unit, period=period, person=person).exists():
+        raise ValidationError(
+            _("%(name)s sudah ditetapkan sebagai agen perubahan pada periode ini.") % {"name": person}
+        )
+    agent = ChangeAgent.objects.create(
+        unit=unit,
+        period=period,
+        person=person,
+        appointed_on=appointed_on,
+        decree_ref=_text(decree_ref, _("Nomor SK"), max_length=255, single_line=True),
+    )
+    audit.record(actor, "create", agent, after=audit.snapshot(agent))
+    return agent
+
+
+CHANGE_FIELDS = ("agent", "title", "description", "made_on", "integrated", "integration_how")
+
+
+def _clean_change(change: ConcreteChange) -> None:
+    change.title = _text(change.title, _("Judul perubahan"), required=True, max_length=255, single_line=True)
+    change.description = _text(change.description, _("Uraian"))
+    change.made_on = _in_period(
+        _date(change.made_on, _("Tanggal perubahan")), change.agent.period, _("Tanggal perubahan")
+    )
+    change.integrated = bool(change.integrated)
+    change.integration_how = _text(change.integration_how, _("Cara integrasi"))
+    if change.integrated and not change.integration_how:
+        raise ValidationError(
+            _("Jelaskan bagaimana perubahan diintegrasikan ke sistem manajemen (mis. SOP, SK, sistem informasi).")
+        )
+
+
+@transaction.atomic
+def change_create(
+    *,
+    actor: Any,
+    agent: ChangeAgent,
+    title: str,
+    made_on: dt.date,
+    description: str = "",
+    integrated: bool = False,
+    integration_how: str = "",
+) -> ConcreteChange:
+    _require_manage(actor, agent.unit)
+    change = ConcreteChange(
+        agent=agent,
+        title=title,
+        description=description,
+        made_on=made_on,
+        integrated=integrated,
+        integration_how=integration_how,
+    )
+    _clean_change(change)
+    change.save()
+    audit.record(actor, "create", change, after=audit.snapshot(change, CHANGE_FIELDS))
+    return change
+
+
+@transaction.atomic
+def change_update(*, actor: Any, change: ConcreteChange, **changes: Any) -> ConcreteChange:
+    change = ConcreteChange.objects.select_for_update().select_related("agent__unit", "agent__period").get(pk=change.pk)
+    _require_manage(actor, change.agent.unit)
+    before = audit.snapshot(change, CHANGE_FIELDS)
+    for field, value in changes.items():
+        if field not in {"title", "description", "made_on", "integrated", "integration_how"}:
+            raise ValidationError(_("Isian tidak dapat diubah: %(field)s") % {"field": field})
+        setattr(change, field, value)
+    _clean_change(change)
+    change.save()
+    audit.record(actor, "update", change, before=before, after=audit.snapshot(change, CHANGE_FIELDS))
+    return change
+
+
+# --- complaints -----------------------------------------------------------------------------------------------
+
+
+def sla_days(category: str) -> int:
+    configured = getattr(settings, "ZI_COMPLAINT_SLA_DAYS", {}) or {}
+    if category in configured:
+        return int(configured[category])
+    return int(SLA_DAYS.get(category, DEFAULT_SLA_DAYS))
+
+
+def sla_due(received_at: dt.datetime, category: str) -> dt.datetime:
+    return received_at + dt.timedelta(days=sla_days(category))
+
+
+def _new_tracking(model: type[models.Model]) -> tuple[str, str]:
+    for _attempt in range(5):
+        code = tracking.new_code()
+        digest = tracking.hash_code(code)
+        if not model.objects.filter(tracking_hash=digest).exists():
+            return code, digest
+    raise RuntimeError("could not draw a unique tracking code")  # pragma: no cover - 31^12 codes
+
+
+def _complaint_snapshot(complaint: Complaint) -> dict[str, Any]:
+    return audit.snapshot(complaint, COMPLAINT_FIELDS)
+
+
+def _build_complaint(
+    *,
+    unit: Unit,
+    channel: str,
+    category: str,
+    subject: str,
+    description: str,
+    complainant_name: str,
+    complainant_contact: str,
+    channel_reference: str,
+    received_at: dt.datetime,
+    created_by: Any,
+) -> tuple[Complaint, str]:
+    _choice(channel, ComplaintChannel, _("Kanal"))
+    _choice(category, ComplaintCategory, _("Kategori"))
+    if channel == ComplaintChannel.LAPOR and not str(channel_reference or "").strip():
+        raise ValidationError(_("Pengaduan dari SP4N-LAPOR! wajib mencantumkan nomor tiketnya."))
+    if timezone.is_naive(received_at):
+        received_at = timezone.make_aware(received_at)
+    if received_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError(_("Waktu diterima tidak boleh di masa depan."))
+    code, digest = _new_tracking(Complaint)
+    complaint = Complaint(
+        unit=unit,
+        channel=channel,
+        channel_reference=_text(channel_reference, _("Nomor referensi"), max_length=100, single_line=True),
+        category=category,
+        subject=_text(subject, _("Pokok pengaduan"), required=True, max_length=255, single_line=True),
+        description=_text(description, _("Isi pengaduan"), required=True),
+        complainant_name=_text(complainant_name, _("Nama"), max_length=255, single_line=True),
+        complainant_contact=_text(complainant_contact, _("Kontak"), max_length=255, single_line=True),
+        received_at=received_at,
+        sla_due_at=sla_due(received_at, category),
+        tracking_hash=digest,
+        created_by=created_by,
+    )
+    complaint.save()
+    return complaint, code
+
+
+@transaction.atomic
+def complaint_create(
+    *,
+    actor: Any,
+    unit: Unit,
+    channel: str,
+    category: str,
+    subject: str,
+    description: str,
+    received_at: dt.datetime | None = None,
+    complainant_name: str = "",
+    complainant_contact: str = "",
+    channel_reference: str = "",
+) -> tuple[Complaint, str]:
+    """Record a complaint received by the unit (counter, phone, e-mail, SP4N-LAPOR!, social media).
+
+    Returns the complaint and its tracking code (shown once, to hand to the complainant; only its hash is kept).
+    """
+    _require_manage(actor, unit)
+    complaint, code = _build_complaint(
+        unit=unit,
+        channel=channel,
+        category=category,
+        subject=subject,
+        description=description,
+        complainant_name=complainant_name,
+        complainant_contact=complainant_contact,
+        channel_reference=channel_reference,
+        received_at=received_at or timezone.now(),
+        created_by=_actor_or_none(actor),
+    )
+    audit.record(actor, "create", complaint, after=_complaint_snapshot(complaint))
+    return complaint, code
+
+
+@transaction.atomic
+def complaint_submit_public(
+    *,
+    unit: Unit,
+    category: str,
+    subject: str,
+    description: str,
+    complainant_name: str = "",
+    complainant_contact: str = "",
+) -> tuple[Complaint, str]:
+    """A complaint sent by anyone through the public web form (no login)."""
+    if not unit.is_active:
+        raise ValidationError(_("Unit ini tidak menerima pengaduan melalui formulir ini."))
+    complaint, code = _build_complaint(
+        unit=unit,
+        channel=ComplaintChannel.WEB,
+        category=category,
+        subject=subject,
+        description=description,
+        complainant_name=complainant_name,
+        complainant_contact=complainant_contact,
+        channel_reference="",
+        received_at=timezone.now(),
+        created_by=None,
+    )
+    audit.record("public", "create", complaint, after=_complaint_snapshot(complaint))
+    return complaint, code
+
+
+@transaction.atomic
+def complaint_update(
+    *,
+    actor: Any,
+    complaint: Complaint,
+    status: str | None = None,
+    handling_notes: str | None = None,
+    public_response: str | None = None,
+) -> Complaint:
+    complaint = Complaint.objects.select_for_update().select_related("unit").get(pk=complaint.pk)
+    _require_manage(actor, complaint.unit)
+    before = _complaint_snapshot(complaint)
+    if status is not None:
+        complaint.status = _choice(status, ComplaintStatus, _("Status"))
+        if complaint.status == ComplaintStatus.RESOLVED and complaint.resolved_at is None:
+            complaint.resolved_at = timezone.now()
+        elif complaint.status != ComplaintStatus.RESOLVED:
+            complaint.resolved_at = None
+    if handling_notes is not None:
+        complaint.handling_notes = _text(handling_notes, _("Catatan penanganan"))
+    if public_response is not None:
+        complaint.public_response = _text(public_response, _("Tanggapan"))
+    if complaint.status in (ComplaintStatus.RESOLVED, ComplaintStatus.REJECTED) and not complaint.public_response:
+        raise ValidationError(_("Tuliskan tanggapan untuk pengadu sebelum menyelesaikan atau menolak pengaduan."))
+    after = _complaint_snapshot(complaint)
+    if after == before:
+        return complaint
+    complaint.save()
+    audit.record(actor, "update", complaint, before=before, after=after)
+    return complaint
+
+
+@transaction.atomic
+def complaint_add_action(*, actor: Any, complaint: Complaint, done_on: dt.date, description: str) -> FollowUpAction:
+    _require_manage(actor, complaint.unit)
+    done_on = _date(done_on, _("Tanggal tindak lanjut"))
+    if done_on < timezone.localdate(complaint.received_at):
+        raise ValidationError(_("Tanggal tindak lanjut tidak boleh sebelum pengaduan diterima."))
+    action = FollowUpAction.objects.create(
+        complaint=complaint,
+        done_on=done_on,
+        description=_text(description, _("Tindak lanjut"), required=True),
+        created_by=_actor_or_none(actor),
+    )
+    if complaint.status == ComplaintStatus.RECEIVED:
+        before = _complaint_snapshot(complaint)
+        complaint.status = ComplaintStatus.IN_PROGRESS
+        complaint.save(update_fields=["status", "updated_at"])
+        audit.record(actor, "update", complaint, before=before, after=_complaint_snapshot(complaint))
+    audit.record(actor, "create", action, after=audit.snapshot(action))
+    return action
+
+
+# --- innovations ----------------------------------------------------------------------------------------------
+
+INNOVATION_FIELDS = (
+    "unit",
+    "title",
+    "description",
+    "complaint",
+    "survey_finding",
+    "survey_reference",
+    "problem_statement",
+    "beneficiaries",
+    "started_on",
+    "measure_unit",
+    "value_before",
+    "value_after",
+    "effect_note",
+)
+NEED_REQUIRED_MESSAGE = gettext_noop(
+    "Inovasi harus menjawab kebutuhan yang terdokumentasi: pilih pengaduan yang dijawab, tuliskan temuan survei "
+    "beserta rujukannya, atau rumuskan masalah pelayanannya. Inovasi yang dibuat hanya untuk memenuhi penilaian, "
+    "tanpa kebutuhan pemangku kepentingan atau masalah pelayanan, tidak berdampak."
+)
+
+
+def _clean_innovation(innovation: Innovation) -> None:
+    innovation.title = _text(innovation.title, _("Nama inovasi"), required=True, max_length=255, single_line=True)
+    innovation.description = _text(innovation.description, _("Uraian"))
+    innovation.survey_finding = _text(innovation.survey_finding, _("Temuan survei"))
+    innovation.survey_reference = _text(
+        innovation.survey_reference, _("Rujukan survei"), max_length=255, single_line=True
+    )
+    innovation.problem_statement = _text(innovation.problem_statement, _("Rumusan masalah"))
+    if innovation.complaint_id:
+        complaint = Complaint.objects.filter(pk=innovation.complaint_id).only("unit_id").first()
+        if complaint is None or complaint.unit_id != innovation.unit_id:
+            raise ValidationError(_("Pengaduan yang dijawab harus pengaduan kepada unit ini."))
+    if innovation.survey_finding and not innovation.survey_reference:
+        raise ValidationError(_("Sebutkan rujukan survei (mis. SKM semester I, butir 4) untuk temuan survei."))
+    if not (innovation.complaint_id or innovation.survey_finding or innovation.problem_statement):
+        raise ValidationError(_(NEED_REQUIRED_MESSAGE), code="need_required")
+    innovation.beneficiaries = _text(innovation.beneficiaries, _("Penerima manfaat"), required=True, max_length=255)
+    innovation.started_on = _date(innovation.started_on, _("Tanggal mulai"))
+    innovation.measure_unit = _text(innovation.measure_unit, _("Satuan ukuran"), max_length=100, single_line=True)
+    innovation.value_before = _decimal(innovation.value_before, _("Nilai sebelum"))
+    innovation.value_after = _decimal(innovation.value_after, _("Nilai sesudah"))
+    if (innovation.value_before is not None or innovation.value_after is not None) and not innovation.measure_unit:
+        raise ValidationError(_("Sebutkan satuan ukuran dampak (mis. menit waktu tunggu, jumlah pengaduan)."))
+    innovation.effect_note = _text(innovation.effect_note, _("Catatan dampak"))
+
+
+@transaction.atomic
+def innovation_create(
+    *,
+    actor: Any,
+    unit: Unit,
+    title: str,
+    beneficiaries: str,
+    started_on: dt.date,
+    description: str = "",
+    complaint: Complaint | None = None,
+    survey_finding: str = "",
+    survey_reference: str = "",
+    problem_statement: str = "",
+    measure_unit: str = "",
+    value_before: Any = None,
+    value_after: Any = None,
+    effect_note: str = "",
+) -> Innovation:
+    _require_manage(actor, unit)
+    innovation = Innovation(
+        unit=unit,
+        title=title,
+        description=description,
+        complaint_id=getattr(complaint, "pk", complaint),
+        survey_finding=survey_finding,
+        survey_reference=survey_reference,
+        problem_statement=problem_statement,
+        beneficiaries=beneficiaries,
+        started_on=started_on,
+        measure_unit=measure_unit,
+        value_before=value_before,
+        value_after=value_after,
+        effect_note=effect_note,
+        created_by=_actor_or_none(actor),
+    )
+    _clean_innovation(innovation)
+    innovation.save()
+    audit.record(actor, "create", innovation, after=audit.snapshot(innovation, INNOVATION_FIELDS))
+    return innovation
+
+
+@transaction.atomic
+def innovation_update(*, actor: Any, innovation: Innovation, **changes: Any) -> Innovation:
+    innovation = Innovation.objects.select_for_update().select_related("unit").get(pk=innovation.pk)
+    _require_manage(actor, innovation.unit)
+    before = audit.snapshot(innovation, INNOVATION_FIELDS)
+    for field, value in changes.items():
+        if field not in set(INNOVATION_FIELDS) - {"unit"}:
+            raise ValidationError(_("Isian tidak dapat diubah: %(field)s") % {"field": field})
+        if field == "complaint":
+            innovation.complaint_id = getattr(value, "pk", value)
+        else:
+            setattr(innovation, field, value)
+    _clean_innovation(innovation)
+    innovation.save()
+    audit.record(actor, "update", innovation, before=before, after=audit.snapshot(innovation, INNOVATION_FIELDS))
+    return innovation
+
+
+# --- gratification and conflict-of-interest registers ---------------------------------------------------------
+
+GRATIFICATION_FIELDS = (
+    "unit",
+    "reporter",
+    "offered_on",
+    "giver_description",
+    "gift_description",
+    "value_estimate",
+    "refused",
+    "decision",
+    "decision_note",
+)
+
+
+@transaction.atomic
+def gratification_report_create(
+    *,
+    actor: Any,
+    unit: Unit,
+    reporter: Any,
+    offered_on: dt.date,
+    giver_description: str,
+    gift_description: str,
+    value_estimate: Any = 0,
+    refused: bool = False,
+    decision: str = "",
+    decision_note: str = "",
+) -> GratificationReport:
+    _require(
+        may_manage(actor, unit) or may_handle_integrity(actor, unit),
+        _("Anda tidak berwenang mencatat laporan gratifikasi unit ini."),
+    )
+    offered_on = _date(offered_on, _("Tanggal pemberian"))
+    if offered_on > timezone.localdate():
+        raise ValidationError(_("Tanggal pemberian tidak boleh di masa depan."))
+    decision = decision or (GratificationDecision.REFUSED if refused else GratificationDecision.PENDING)
+    report = GratificationReport.objects.create(
+        unit=unit,
+        reporter=_staff_of(unit, reporter, _("Pelapor")),
+        offered_on=offered_on,
+        giver_description=_text(giver_description, _("Pemberi"), required=True, max_length=255, single_line=True),
+        gift_description=_text(
+            gift_description, _("Bentuk pemberian"), required=True, max_length=255, single_line=True
+        ),
+        value_estimate=_decimal(value_estimate, _("Perkiraan nilai")) or 0,
+        refused=bool(refused),
+        decision=_choice(decision, GratificationDecision, _("Keputusan")),
+        decision_note=_text(decision_note, _("Catatan keputusan")),
+        created_by=_actor_or_none(actor),
+    )
+    audit.record(actor, "create", report, after=audit.snapshot(report, GRATIFICATION_FIELDS))
+    return report
+
+
+@transaction.atomic
+def gratification_decide(
+    *, actor: Any, report: GratificationReport, decision: str, decision_note: str = ""
+) -> GratificationReport:
+    report = GratificationReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
+    _require(
+        may_manage(actor, report.unit) or may_handle_integrity(actor, report.unit),
+        _("Anda tidak berwenang memutuskan laporan gratifikasi ini."),
+    )
+    before = audit.snapshot(report, GRATIFICATION_FIELDS)
+    report.decision = _choice(decision, GratificationDecision, _("Keputusan"))
+    report.decision_note = _text(decision_note, _("Catatan keputusan"))
+    report.save()
+    audit.record(actor, "update", report, before=before, after=audit.snapshot(report, GRATIFICATION_FIELDS))
+    return report
+
+
+CONFLICT_FIELDS = ("unit", "person", "declared_on", "situation", "related_party", "mitigation", "status")
+
+
+@transaction.atomic
+def conflict_create(
+    *,
+    actor: Any,
+    unit: Unit,
+    declared_on: dt.date,
+    situation: str,
+    person: Any = None,
+    related_party: str = "",
+    mitigation: str = "",
+    status: str = ConflictStatus.IDENTIFIED,
+) -> ConflictOfInterest:
+    _require(
+        may_manage(actor, unit) or may_handle_integrity(actor, unit),
+        _("Anda tidak berwenang mencatat benturan kepentingan unit ini."),
+    )
+    conflict = ConflictOfInterest.objects.create(
+        unit=unit,
+        person=_staff_of(unit, person, _("Pegawai")) if person else None,
+        declared_on=_date(declared_on, _("Tanggal")),
+        situation=_text(situation, _("Situasi"), required=True),
+        related_party=_text(related_party, _("Pihak terkait"), max_length=255, single_line=True),
+        mitigation=_text(mitigation, _("Mitigasi")),
+        status=_choice(status, ConflictStatus, _("Status")),
+        created_by=_actor_or_none(actor),
+    )
+    audit.record(actor, "create", conflict, after=audit.snapshot(conflict, CONFLICT_FIELDS))
+    return conflict
+
+
+@transaction.atomic
+def conflict_update(
+    *, actor: Any, conflict: ConflictOfInterest, status: str, mitigation: str | None = None
+) -> ConflictOfInterest:
+    conflict = ConflictOfInterest.objects.select_for_update().select_related("unit").get(pk=conflict.pk)
+    _require(
+        may_manage(actor, conflict.unit) or may_handle_integrity(actor, conflict.unit),
+        _("Anda tidak berwenang mengubah catatan benturan kepentingan ini."),
+    )
+    before = audit.snapshot(conflict, CONFLICT_FIELDS)
+    conflict.status = _choice(status, ConflictStatus, _("Status"))
+    if mitigation is not None:
+        conflict.mitigation = _text(mitigation, _("Mitigasi"))
+    conflict.save()
+    audit.record(actor, "update", conflict, before=before, after=audit.snapshot(conflict, CONFLICT_FIELDS))
+    return conflict
+
+
+# --- whistle-blowing ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def whistle_submit_public(
+    *, unit: Unit, subject: str, description: str, reporter_name: str = "", reporter_contact: str = ""
+) -> tuple[WhistleReport, str]:
+    """An anonymous (or named) whistle-blowing report; returns the report and its tracking code."""
+    if not unit.is_active:
+        raise ValidationError(_("Unit ini tidak menerima laporan melalui formulir ini."))
+    code, digest = _new_tracking(WhistleReport)
+    report = WhistleReport.objects.create(
+        unit=unit,
+        received_at=timezone.now(),
+        subject=_text(subject, _("Pokok laporan"), required=True, max_length=255, single_line=True),
+        description=_text(description, _("Uraian"), required=True),
+        reporter_name=_text(reporter_name, _("Nama"), max_length=255, single_line=True),
+        reporter_contact=_text(reporter_contact, _("Kontak"), max_length=255, single_line=True),
+        tracking_hash=digest,
+    )
+    audit.record(
+        "public",
+        "create",
+        report,
+        after={
+            **audit.snapshot(report, WHISTLE_FIELDS),
+            "identity_given": bool(report.reporter_name or report.reporter_contact),
+        },
+    )
+    return report, code
+
+
+@transaction.atomic
+def whistle_update(
+    *,
+    actor: Any,
+    report: WhistleReport,
+    status: str | None = None,
+    handling_notes: str | None = None,
+    public_response: str | None = None,
+) -> WhistleReport:
+    report = WhistleReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
+    _require(may_handle_integrity(actor, report.unit), _("Anda tidak berwenang menangani laporan ini."))
+    before = audit.snapshot(report, WHISTLE_FIELDS)
+    if status is not None:
+        report.status = _choice(status, WhistleStatus, _("Status"))
+    if handling_notes is not None:
+        report.handling_notes = _text(handling_notes, _("Catatan penanganan"))
+    if public_response is not None:
+        report.public_response = _text(public_response, _("Tanggapan"))
+    report.save()
+    audit.record(actor, "update", report, before=before, after=audit.snapshot(report, WHISTLE_FIELDS))
+    return report
+
+
+# --- tracking -------------------------------------------------------------------------------------------------
+
+
+def track(code: str) -> dict[str, Any] | None:
+    """What the holder of a tracking code may see, or None (same answer for malformed and unknown codes)."""
+    normalized = tracking.normalize_code(code)
+    if not tracking.is_well_formed(normalized):
+        tracking.hash_code(normalized)  # same work either way
+        return None
+    digest = tracking.hash_code(normalized)
+    complaint = Complaint.objects.filter(tracking_hash=digest).select_related("unit").first()
+    if complaint is not None:
+        return {
+            "kind": "complaint",
+            "unit": complaint.unit.name,
+            "subject": complaint.subject,
+            "received_at": complaint.received_at,
+            "sla_due_at": complaint.sla_due_at,
+            "status": complaint.get_status_display(),
+            "status_code": complaint.status,
+            "public_response": complaint.public_response,
+            "actions": [action.done_on for action in complaint.actions.all()],
+        }
+    report = WhistleReport.objects.filter(tracking_hash=digest).select_related("unit").first()
+    if report is not None:
+        return {
+            "kind": "whistle",
+            "unit": report.unit.name,
+            "subject": "",
+            "received_at": report.received_at,
+            "sla_due_at": None,
+            "status": report.get_status_display(),
+            "status_code": report.status,
+            "public_response": report.public_response,
+            "actions": [],
+        }
+    return None
+
+
+# --- evidence as a by-product ---------------------------------------------------------------------------------
+
+ATTACHABLE = {"activity": Activity, "complaint": Complaint, "innovation": Innovation}
+
+
+def record_type_of(record: Any) -> str:
+    for name, model in ATTACHABLE.items():
+        if isinstance(record, model):
+            return name
+    raise ValidationError(_("Catatan jenis ini tidak dapat dilampirkan sebagai data dukung."))
+
+
+def _evidence_title(record: Any) -> str:
+    if isinstance(record, Activity):
+        return f"{_('Kegiatan')}: {record.title} ({record.held_on:%d-%m-%Y})"
+    if isinstance(record, Complaint):
+        return f"{_('Pengaduan')}: {record.subject} ({timezone.localdate(record.received_at):%d-%m-%Y})"
+    return f"{_('Inovasi')}: {record.title}"
+
+
+@transaction.atomic
+def record_attach_as_evidence(
+    *, actor: Any, record: Any, assessment: Assessment, question_code: str, base_url: str = ""
+) -> Evidence:
+    """Attach a record (activity, complaint, innovation) to an LKE question of its unit's assessment.
+
+    Creates an ``Evidence`` of kind link with revision 1 pointing at the record's page (absolute URL built
+    from ``base_url``, else ``settings.ZI_SITE_URL``), so the evidence is a by-product of the work.
+    """
+    record_type = record_type_of(record)
+    if record.unit_id != assessment.unit_id:
+        raise ValidationError(_("Catatan hanya dapat dilampirkan pada penilaian unitnya sendiri."))
+    _require(
+        may(actor, Action.EVIDENCE_UPLOAD, assessment.unit), _("Anda tidak berwenang menambah data dukung unit ini.")
+    )
+    if assessment.status != AssessmentStatus.DRAFT:
+        raise PermissionDenied(_("Penilaian sudah dikirim; data dukung tidak dapat diubah lagi."))
+    question = LkeQuestion.objects.filter(template_id=assessment.period.template_id, code=question_code).first()
+    if question is None:
+        raise ValidationError(
+            _("Pertanyaan %(code)s tidak ada pada template LKE periode ini.") % {"code": question_code}
+        )
+    already = AttachedEvidence.objects.filter(
+        record_type=record_type,
+        record_id=record.pk,
+        evidence__question=question,
+        evidence__assessment=assessment,
+        evidence__is_withdrawn=False,
+    ).exists()
+    if already:
+        raise ValidationError(_("Catatan ini sudah menjadi data dukung pertanyaan %(code)s.") % {"code": question_code})
+    base = (base_url or getattr(settings, "ZI_SITE_URL", "") or "http://localhost").rstrip("/")
+    url = f"{base}{record.get_absolute_url()}"
+    evidence = Evidence.objects.create(
+        assessment=assessment,
+        question=question,
+        title=_evidence_title(record)[:255],
+        kind=EvidenceKind.LINK,
+        created_by=_actor_or_none(actor),
+    )
+    revision = EvidenceRevision.objects.create(evidence=evidence, number=1, url=url, uploaded_by=_actor_or_none(actor))
+    try:
+        with transaction.atomic():
+            AttachedEvidence.objects.create(evidence=evidence, record_type=record_type, record_id=record.pk)
+    except IntegrityError as exc:  # pragma: no cover - one-to-one on a fresh row
+        raise ValidationError(_("Gagal melampirkan data dukung.")) from exc
+    audit.record(
+        actor,
+        "create",
+        evidence,
+        after={
+            **audit.snapshot(evidence, ("assessment", "question", "title", "kind", "is_withdrawn")),
+            "revision": audit.snapshot(revision, ("evidence", "number", "url")),
+            "source": {"type": record_type, "id": record.pk},
+        },
+    )
+    audit.record(actor, "attach_evidence", record, extra={"evidence": evidence.pk, "question": question_code})
+    return evidence

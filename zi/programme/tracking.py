@@ -1,0 +1,75 @@
+"""Public tracking codes and the per-address rate limits of the public pages.
+
+A tracking code is 12 characters from an alphabet without look-alikes (no 0/O, 1/I/L), shown grouped as
+``ABCD-EFGH-JKMN`` (31^12 ≈ 7.9·10^17 possibilities). Only a keyed hash (HMAC-SHA256 with the secret key) is
+stored, so the code cannot be read back from the database and lookups are by exact hash match.
+
+Rate limits count per hashed client address (``REMOTE_ADDR``; the raw address is never stored) in Django's
+cache. Behind a reverse proxy, make the proxy set ``REMOTE_ADDR`` (e.g. with a trusted-proxy middleware).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12
+
+# (max attempts, window seconds). Override with settings.ZI_PROGRAMME_RATE_LIMITS = {"submit": (5, 3600), ...}.
+DEFAULT_RATE_LIMITS = {
+    "submit": (5, 3600),  # public complaint / whistle-blowing submissions per address per hour
+    "track": (10, 900),  # tracking-code lookups per address per 15 minutes
+}
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def format_code(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def normalize_code(raw: str) -> str:
+    """Upper-case, without separators/spaces; look-alikes mapped (O→0 is not in the alphabet, so it stays invalid)."""
+    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())[:64]
+
+
+def is_well_formed(code: str) -> bool:
+    return len(code) == CODE_LENGTH and all(ch in ALPHABET for ch in code)
+
+
+def hash_code(code: str) -> str:
+    key = f"zi.programme.tracking:{settings.SECRET_KEY}".encode()
+    return hmac.new(key, normalize_code(code).encode(), hashlib.sha256).hexdigest()
+
+
+def client_key(request: HttpRequest) -> str:
+    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    key = f"zi.programme.ip:{settings.SECRET_KEY}".encode()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _limits(bucket: str) -> tuple[int, int]:
+    configured = getattr(settings, "ZI_PROGRAMME_RATE_LIMITS", {}) or {}
+    return tuple(configured.get(bucket, DEFAULT_RATE_LIMITS[bucket]))  # type: ignore[return-value]
+
+
+def hit(request: HttpRequest, bucket: str) -> bool:
+    """Count one attempt; False when the address is over the limit for ``bucket`` (the attempt is refused)."""
+    limit, window = _limits(bucket)
+    key = f"zi:programme:rl:{bucket}:{client_key(request)}"
+    if cache.add(key, 1, timeout=window):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window)
+        return True
+    return count <= limit
