@@ -62,28 +62,37 @@ def main() -> None:
         ServicePoint,
     )
 
-    rng = random.Random(20260401)
+    rng = random.Random(20260401)  # noqa: S311 - synthetic data, not security
     templates_load_all()
     services.instruments_load_all()
     template = LkeTemplate.objects.get(code="permenpanrb-90-2021")
     period, _ = Period.objects.get_or_create(
-        year=2097, defaults={"name": "Bench 2097", "template": template, "starts_on": "2097-01-01",
-                             "ends_on": "2097-12-31"})
-    agency, _ = Agency.objects.get_or_create(code="BENCH-SURVEYS", defaults={"name": "Bench surveys",
-                                                                              "kind": "kementerian"})
+        year=2097,
+        defaults={"name": "Bench 2097", "template": template, "starts_on": "2097-01-01", "ends_on": "2097-12-31"},
+    )
+    agency, _ = Agency.objects.get_or_create(
+        code="BENCH-SURVEYS", defaults={"name": "Bench surveys", "kind": "kementerian"}
+    )
     unit_type, _ = UnitType.objects.get_or_create(code="satker", defaults={"name": "Satuan kerja"})
     units = list(Unit.objects.filter(agency=agency).order_by("pk"))
     while len(units) < args.units:
-        units.append(org_services.unit_create(actor=None, agency=agency, parent=None, code=f"BS{len(units)}",
-                                              name=f"Unit bench {len(units)}", unit_type=unit_type))
+        units.append(
+            org_services.unit_create(
+                actor=None,
+                agency=agency,
+                parent=None,
+                code=f"BS{len(units)}",
+                name=f"Unit bench {len(units)}",
+                unit_type=unit_type,
+            )
+        )
     units = units[: args.units]
     skm = Instrument.objects.get(kind="skm")
     ipak = Instrument.objects.get(kind="ipak")
     items = list(skm.items.all()) + list(ipak.items.all())
     assert len(items) == 20
     now = timezone.now()
-    results: dict = {"database": connection.vendor, "answers": 0, "items_per_response": len(items),
-                     "units": len(units)}
+    results: dict = {"database": connection.vendor, "answers": 0, "items_per_response": len(items), "units": len(units)}
 
     def cleanup() -> None:
         campaigns = Campaign.objects.filter(unit__agency=agency)
@@ -98,10 +107,19 @@ def main() -> None:
     cleanup()
     campaigns = []
     for unit in units:
-        campaigns.append(services.campaign_create(
-            actor=None, unit=unit, period=period, instruments=[skm, ipak], title=f"Bench {unit.code}",
-            opens_at=now - dt.timedelta(days=200), closes_at=now + dt.timedelta(days=30),
-            respondent_groups=["pengguna_layanan", "pengunjung", "wbp"], population_size=1000))
+        campaigns.append(
+            services.campaign_create(
+                actor=None,
+                unit=unit,
+                period=period,
+                instruments=[skm, ipak],
+                title=f"Bench {unit.code}",
+                opens_at=now - dt.timedelta(days=200),
+                closes_at=now + dt.timedelta(days=30),
+                respondent_groups=["pengguna_layanan", "pengunjung", "wbp"],
+                population_size=1000,
+            )
+        )
 
     responses_total = args.answers // len(items)
     groups = ["pengguna_layanan", "pengunjung", "wbp"]
@@ -115,9 +133,17 @@ def main() -> None:
             for i in range(size):
                 campaign = campaigns[(made + i) % len(campaigns)]
                 at = now - dt.timedelta(days=rng.randint(0, 180), seconds=rng.randint(0, 86400))
-                rows.append(Response(campaign=campaign, group=groups[(made + i) % 3], submitted_at=at,
-                                     quarter=services.quarter_of(at), form_nonce=f"b{made + i}",
-                                     device_hash=f"{made + i:064d}"[-64:], ip_hash=""))
+                rows.append(
+                    Response(
+                        campaign=campaign,
+                        group=groups[(made + i) % 3],
+                        submitted_at=at,
+                        quarter=services.quarter_of(at),
+                        form_nonce=f"b{made + i}",
+                        device_hash=f"{made + i:064d}"[-64:],
+                        ip_hash="",
+                    )
+                )
             created = Response.objects.bulk_create(rows, batch_size=batch)
             answers = []
             for response in created:
@@ -150,17 +176,22 @@ def main() -> None:
         return round(statistics.median(samples), 2), value
 
     results["unit_results_ms"], unit_results = timed(lambda: services.campaign_results(campaigns[0]))
-    results["unit_example"] = {s.instrument.kind: (str(s.ikm.ikm) if s.ikm else str(s.index.value))
-                               for s in unit_results.overall}
+    results["unit_example"] = {
+        s.instrument.kind: (str(s.ikm.ikm) if s.ikm else str(s.index.value)) for s in unit_results.overall
+    }
     results["lke_feed_ms"], feed = timed(lambda: services.survey_index_for(units[0], period, "ipak"))
     results["lke_feed_example"] = {"value": feed.value, "respondents": feed.respondents, "ci95": feed.ci95}
 
     def national():
-        per_unit: dict[int, dict] = defaultdict(lambda: {"items": defaultdict(lambda: [0, 0]),
-                                                         "m": indices.MomentStats()})
+        per_unit: dict[int, dict] = defaultdict(
+            lambda: {"items": defaultdict(lambda: [0, 0]), "m": indices.MomentStats()}
+        )
         item_kind = {item.pk: (item.instrument.kind, item.code) for item in items}
-        rows = (ItemRollup.objects.filter(campaign__period=period, group__in=services.EXTERNAL_GROUPS)
-                .values_list("campaign__unit_id", "item_id").annotate(n=Sum("n"), s=Sum("s")))
+        rows = (
+            ItemRollup.objects.filter(campaign__period=period, group__in=services.EXTERNAL_GROUPS)
+            .values_list("campaign__unit_id", "item_id")
+            .annotate(n=Sum("n"), s=Sum("s"))
+        )
         national_items = defaultdict(lambda: [0, 0])
         for unit_id, item_id, n, s in rows:
             acc = per_unit[unit_id]["items"][item_id]
@@ -169,20 +200,33 @@ def main() -> None:
             national_items[item_id][0] += n
             national_items[item_id][1] += s
         moments = indices.MomentStats()
-        for unit_id, n, s, ss in (RespondentRollup.objects.filter(campaign__period=period, instrument=ipak,
-                                                                  group__in=services.EXTERNAL_GROUPS)
-                                  .values_list("campaign__unit_id").annotate(n=Sum("n"), s=Sum("s"), ss=Sum("ss"))):
+        for unit_id, n, s, ss in (
+            RespondentRollup.objects.filter(
+                campaign__period=period, instrument=ipak, group__in=services.EXTERNAL_GROUPS
+            )
+            .values_list("campaign__unit_id")
+            .annotate(n=Sum("n"), s=Sum("s"), ss=Sum("ss"))
+        ):
             per_unit[unit_id]["m"] = indices.MomentStats(n, s, ss)
             moments = moments + indices.MomentStats(n, s, ss)
         unit_ipak = {}
         for unit_id, data in per_unit.items():
-            stats = {item_kind[i][1]: tuple(v) for i, v in data["items"].items()
-                     if item_kind[i][0] == "ipak" and i in {it.pk for it in items if it.scale == "likert4"}}
+            stats = {
+                item_kind[i][1]: tuple(v)
+                for i, v in data["items"].items()
+                if item_kind[i][0] == "ipak" and i in {it.pk for it in items if it.scale == "likert4"}
+            }
             unit_ipak[unit_id] = indices.perception_index("ipak", stats, data["m"]).value
-        stats = {item_kind[i][1]: tuple(v) for i, v in national_items.items()
-                 if item_kind[i][0] == "ipak" and i in {it.pk for it in items if it.scale == "likert4"}}
-        skm_stats = {item_kind[i][1]: indices.ElementStat(item_kind[i][1], *v) for i, v in national_items.items()
-                     if item_kind[i][0] == "skm"}
+        stats = {
+            item_kind[i][1]: tuple(v)
+            for i, v in national_items.items()
+            if item_kind[i][0] == "ipak" and i in {it.pk for it in items if it.scale == "likert4"}
+        }
+        skm_stats = {
+            item_kind[i][1]: indices.ElementStat(item_kind[i][1], *v)
+            for i, v in national_items.items()
+            if item_kind[i][0] == "skm"
+        }
         return {
             "ipak": str(indices.perception_index("ipak", stats, moments).value),
             "ikm": str(indices.ikm_from_stats(skm_stats, moments.n).ikm),
@@ -193,10 +237,15 @@ def main() -> None:
     results["national_from_rollups_ms"], results["national_example"] = timed(national)
 
     def raw_scan():
-        return list(ResponseItem.objects.filter(response__campaign__period=period,
-                                                response__group__in=services.EXTERNAL_GROUPS,
-                                                response__excluded=False)
-                    .values("item_id").annotate(s=Sum("value")))
+        return list(
+            ResponseItem.objects.filter(
+                response__campaign__period=period,
+                response__group__in=services.EXTERNAL_GROUPS,
+                response__excluded=False,
+            )
+            .values("item_id")
+            .annotate(s=Sum("value"))
+        )
 
     results["national_raw_scan_ms"], _ = timed(raw_scan, repeat=1)
 
@@ -204,10 +253,13 @@ def main() -> None:
     target_items = services.campaign_items(target)
     samples = []
     for i in range(args.submits):
-        sub = services.Submission(group="pengguna_layanan",
-                                  answers={it.pk: (rng.randint(1, 4) if it.scale == "likert4" else 0)
-                                           for it in target_items},
-                                  form_nonce=f"live{i}", device_hash=f"live-device-{i}", ip_hash="bench")
+        sub = services.Submission(
+            group="pengguna_layanan",
+            answers={it.pk: (rng.randint(1, 4) if it.scale == "likert4" else 0) for it in target_items},
+            form_nonce=f"live{i}",
+            device_hash=f"live-device-{i}",
+            ip_hash="bench",
+        )
         start = time.perf_counter()
         services.response_submit(target, sub)
         samples.append((time.perf_counter() - start) * 1000)

@@ -1,3 +1,19 @@
+from django.urls import path
+
+from zi.surveys import views
+
 app_name = "surveys"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("s/<slug:token>/", views.public_form, name="public"),
+    path("k/<slug:token>/", views.kiosk_form, name="kiosk"),
+    path("", views.campaign_list, name="campaign_list"),
+    path("baru/", views.campaign_create, name="campaign_create"),
+    path("<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("<int:pk>/titik/", views.service_point_add, name="service_point_add"),
+    path("<int:pk>/titik/<int:point_id>/poster.pdf", views.poster_pdf, name="poster_pdf"),
+    path("<int:pk>/kode/", views.codes_generate, name="codes_generate"),
+    path("<int:pk>/respons/<int:response_id>/kecualikan/", views.response_exclude, name="response_exclude"),
+    path("<int:pk>/ekspor.csv", views.export_csv, name="export_csv"),
+    path("<int:pk>/ekspor.xlsx", views.export_xlsx, name="export_xlsx"),
+]

@@ -1,0 +1,176 @@
+"""Anonymous-respondent integrity: keyed hashes, signed device cookies and form stamps, rate counters, flags.
+
+Nothing here stores a raw IP address, device token or one-time code: only HMACs keyed with SECRET_KEY
+(``django.utils.crypto.salted_hmac``), scoped to the campaign so hashes cannot be joined across campaigns.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
+
+DEVICE_COOKIE = "zi_survei"
+DEVICE_SALT = "zi.surveys.device"
+STAMP_SALT = "zi.surveys.form-stamp"
+
+
+def setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+# Tunables (override in settings): minimum seconds to fill the form, stamp lifetime, rate windows.
+def min_fill_seconds() -> int:
+    return setting("ZI_SURVEY_MIN_FILL_SECONDS", 5)
+
+
+def stamp_max_age() -> int:
+    return setting("ZI_SURVEY_STAMP_MAX_AGE", 6 * 3600)
+
+
+def keyed_hash(purpose: str, campaign_id: int, value: str) -> str:
+    return salted_hmac(f"zi.surveys.{purpose}", f"{campaign_id}:{value}", algorithm="sha256").hexdigest()
+
+
+def client_ip(request: HttpRequest) -> str:
+    """REMOTE_ADDR only: a forwarded header is trusted only behind a proxy configured to overwrite it."""
+    if getattr(settings, "ZI_TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+# --- device cookie ---------------------------------------------------------------------------------------
+
+
+def new_device_cookie() -> str:
+    return signing.dumps(secrets.token_urlsafe(16), salt=DEVICE_SALT)
+
+
+def device_token(request: HttpRequest) -> str | None:
+    raw = request.COOKIES.get(DEVICE_COOKIE)
+    if not raw:
+        return None
+    try:
+        return signing.loads(raw, salt=DEVICE_SALT)
+    except signing.BadSignature:
+        return None
+
+
+# --- signed form stamp -----------------------------------------------------------------------------------
+
+
+def make_stamp(campaign_id: int, now: float | None = None) -> str:
+    return signing.dumps(
+        {"c": campaign_id, "t": int(now if now is not None else time.time()), "n": secrets.token_urlsafe(12)},
+        salt=STAMP_SALT,
+    )
+
+
+class StampError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Stamp:
+    campaign_id: int
+    issued: int
+    nonce: str
+
+
+def read_stamp(value: str, campaign_id: int) -> Stamp:
+    try:
+        data = signing.loads(value, salt=STAMP_SALT, max_age=stamp_max_age())
+    except signing.SignatureExpired as exc:
+        raise StampError("Formulir sudah kedaluwarsa. Silakan isi ulang.") from exc
+    except signing.BadSignature as exc:
+        raise StampError("Formulir tidak sah. Silakan muat ulang halaman survei.") from exc
+    if not isinstance(data, dict) or data.get("c") != campaign_id or not data.get("n"):
+        raise StampError("Formulir tidak sah. Silakan muat ulang halaman survei.")
+    if time.time() - int(data.get("t", 0)) > stamp_max_age():
+        raise StampError("Formulir sudah kedaluwarsa. Silakan isi ulang.")
+    return Stamp(campaign_id, int(data["t"]), str(data["n"])[:32])
+
+
+# --- networks --------------------------------------------------------------------------------------------
+
+
+def parse_networks(text: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """CIDRs, one per line (or comma separated); raises ValueError naming the bad entry."""
+    networks = []
+    for part in text.replace(",", "\n").splitlines():
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError as exc:
+            raise ValueError(f"CIDR tidak valid: {part}") from exc
+    return networks
+
+
+def in_networks(ip: str, text: str) -> bool:
+    if not ip or not text:
+        return False
+    try:
+        address = ipaddress.ip_address(ip)
+        return any(address in net for net in parse_networks(text))
+    except ValueError:
+        return False
+
+
+# --- rate counters ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    window: int  # seconds
+    flag_at: int  # responses in the window from one key that get flagged
+    reject_at: int  # hard flood: more than this are refused
+
+
+def ip_limits() -> RateLimits:
+    return RateLimits(
+        window=setting("ZI_SURVEY_RATE_WINDOW", 600),
+        flag_at=setting("ZI_SURVEY_IP_FLAG_AT", 5),
+        reject_at=setting("ZI_SURVEY_IP_REJECT_AT", 120),
+    )
+
+
+def device_limits() -> RateLimits:
+    # Kiosk tablets: one respondent every ~minute is normal; ten in a window is a burst.
+    return RateLimits(
+        window=setting("ZI_SURVEY_RATE_WINDOW", 600),
+        flag_at=setting("ZI_SURVEY_DEVICE_FLAG_AT", 10),
+        reject_at=setting("ZI_SURVEY_DEVICE_REJECT_AT", 0),  # 0 = never reject on device count
+    )
+
+
+def _bucket(window: int, now: float) -> int:
+    return int(now // window)
+
+
+def peek(kind: str, campaign_id: int, key_hash: str, limits: RateLimits, now: float | None = None) -> int:
+    """Submissions already counted for this key in the current window."""
+    now = now if now is not None else time.time()
+    return int(cache.get(f"zi:sv:{kind}:{campaign_id}:{key_hash}:{_bucket(limits.window, now)}", 0))
+
+
+def hit(kind: str, campaign_id: int, key_hash: str, limits: RateLimits, now: float | None = None) -> int:
+    now = now if now is not None else time.time()
+    key = f"zi:sv:{kind}:{campaign_id}:{key_hash}:{_bucket(limits.window, now)}"
+    if cache.add(key, 1, timeout=limits.window * 2):
+        return 1
+    try:
+        return int(cache.incr(key))
+    except ValueError:
+        cache.set(key, 1, timeout=limits.window * 2)
+        return 1

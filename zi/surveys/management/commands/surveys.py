@@ -1,0 +1,75 @@
+"""``zi surveys``: survey tools.
+
+- ``zi surveys load [FILE …]``: load the shipped instruments (or the given files); idempotent.
+- ``zi surveys ikm RESPONSES.csv``: IKM per PermenPAN-RB 14/2017 from a CSV with columns U1..U9 (one row per
+  respondent, answers 1–4, blanks allowed). Prints JSON: ``ikm`` (25–100, 2 decimals, half-up), ``grade``
+  (A–D), ``performance``, ``nrr`` (per element, 3 decimals), ``ikm_unit`` (1–4, 4 decimals), ``respondents``,
+  ``respondents_per_element``, ``weight`` ("1/9"). Bad input: message on stderr, exit status 1.
+- ``zi surveys rebuild-rollups [CAMPAIGN_ID …]``: recompute rollups from raw answers.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from zi.surveys.csvinput import CsvError, read_skm_csv
+from zi.surveys.indices import ikm_from_rows
+
+
+class Command(BaseCommand):
+    help = "Surveys: load instruments, compute an IKM from CSV, rebuild rollups."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        load = sub.add_parser("load", help="load shipped instrument files (or the given ones); idempotent")
+        load.add_argument("files", nargs="*")
+        ikm = sub.add_parser("ikm", help="IKM (14/2017) from a CSV with columns U1..U9")
+        ikm.add_argument("csv_file", help="path, or - for standard input")
+        rebuild = sub.add_parser("rebuild-rollups", help="recompute rollups from raw answers")
+        rebuild.add_argument("campaigns", nargs="*", type=int)
+
+    def handle(self, *args, **options) -> None:
+        action = options["action"]
+        if action == "load":
+            from zi.surveys.services import SurveyError, instrument_load, instruments_load_all
+
+            try:
+                results = [instrument_load(p) for p in options["files"]] if options["files"] else instruments_load_all()
+            except (SurveyError, OSError, ValueError) as exc:
+                raise CommandError(str(exc)) from exc
+            for result in results:
+                self.stdout.write(
+                    f"{result.instrument.code} {result.instrument.version}: {result.items} items ({result.state})"
+                )
+        elif action == "ikm":
+            path = options["csv_file"]
+            try:
+                if path == "-":
+                    data = sys.stdin.buffer.read()
+                else:
+                    with open(path, "rb") as handle:
+                        data = handle.read()
+                rows = read_skm_csv(data)
+            except OSError as exc:
+                raise CommandError(f"{path}: {exc.strerror or exc}") from exc
+            except CsvError as exc:
+                raise CommandError(f"{path}: {exc}") from exc
+            result = ikm_from_rows(rows)
+            if result.ikm is None:
+                raise CommandError(
+                    f"{path}: no answers for element(s) {', '.join(result.missing_elements)}; the IKM needs all nine"
+                )
+            self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        elif action == "rebuild-rollups":
+            from zi.surveys.models import Campaign
+            from zi.surveys.services import rollups_rebuild
+
+            campaigns = Campaign.objects.all()
+            if options["campaigns"]:
+                campaigns = campaigns.filter(pk__in=options["campaigns"])
+            for campaign in campaigns:
+                rollups_rebuild(campaign)
+                self.stdout.write(f"{campaign.pk} {campaign}: rebuilt")

@@ -1,0 +1,597 @@
+"""Public survey form (anonymous, no JavaScript needed), kiosk mode, and the staff pages."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+import time
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from zi.assessments.models import Period
+from zi.organisations.access import Action, visible_units
+from zi.surveys import integrity, services
+from zi.surveys.models import (
+    Campaign,
+    Channel,
+    Instrument,
+    InstrumentKind,
+    ItemScale,
+    RespondentGroup,
+    Response,
+    ResponseItem,
+    ServicePoint,
+)
+from zi.surveys.selectors import may_exclude, may_manage, visible_campaigns
+
+GROUP_LABELS = dict(RespondentGroup.choices)
+
+
+def _campaign_for(request: HttpRequest, pk: int) -> Campaign:
+    campaign = visible_campaigns(request.user).select_related("unit", "period").filter(pk=pk).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+# --- public form -----------------------------------------------------------------------------------------
+
+
+def _form_context(
+    campaign: Campaign,
+    items,
+    values: dict[str, str],
+    errors: dict[str, str],
+    kiosk: bool,
+    point: ServicePoint | None,
+    message: str = "",
+) -> dict:
+    questions = []
+    instrument_id = None
+    for number, item in enumerate(items, start=1):
+        name = f"q{item.pk}"
+        if item.scale == ItemScale.LIKERT4:
+            values_ = [1, 2, 3, 4]
+        else:
+            values_ = [0, 1]
+        labels = item.labels or [str(v) for v in values_]
+        questions.append(
+            {
+                "number": number,
+                "name": name,
+                "item": item,
+                "new_section": item.instrument_id != instrument_id,
+                "instrument": item.instrument,
+                "choices": [
+                    {"value": v, "label": label, "checked": values.get(name) == str(v), "id": f"{name}_{v}"}
+                    for v, label in zip(values_, labels, strict=False)
+                ],
+                "error": errors.get(name, ""),
+            }
+        )
+        instrument_id = item.instrument_id
+    groups = [
+        {"value": g, "label": GROUP_LABELS.get(g, g), "checked": values.get("kelompok") == g}
+        for g in campaign.respondent_groups
+    ]
+    if len(groups) == 1 and not values.get("kelompok"):
+        groups[0]["checked"] = True
+    return {
+        "campaign": campaign,
+        "questions": questions,
+        "groups": groups,
+        "service_types": [{"value": s, "checked": values.get("layanan") == s} for s in campaign.service_types],
+        "values": values,
+        "errors": errors,
+        "kiosk": kiosk,
+        "point": point,
+        "stamp": integrity.make_stamp(campaign.pk),
+        "message": message,
+        "action": reverse("surveys:kiosk" if kiosk else "surveys:public", args=[campaign.token]),
+    }
+
+
+def _render_form(request, campaign, items, values, errors, kiosk, point, message="", status=200) -> HttpResponse:
+    response = render(
+        request,
+        "surveys/public_form.html",
+        _form_context(campaign, items, values, errors, kiosk, point, message),
+        status=status,
+    )
+    if integrity.device_token(request) is None:
+        response.set_cookie(
+            integrity.DEVICE_COOKIE,
+            integrity.new_device_cookie(),
+            max_age=400 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
+
+
+def _notice(request, campaign, title: str, message: str, status: int, kiosk: bool = False) -> HttpResponse:
+    return render(
+        request,
+        "surveys/public_notice.html",
+        {
+            "campaign": campaign,
+            "title": title,
+            "message": message,
+            "kiosk": kiosk,
+            "again": reverse("surveys:kiosk", args=[campaign.token]) if kiosk else "",
+        },
+        status=status,
+    )
+
+
+@never_cache
+def public_form(request: HttpRequest, token: str) -> HttpResponse:
+    return _survey(request, token, kiosk=False)
+
+
+@never_cache
+def kiosk_form(request: HttpRequest, token: str) -> HttpResponse:
+    return _survey(request, token, kiosk=True)
+
+
+def _survey(request: HttpRequest, token: str, kiosk: bool) -> HttpResponse:
+    campaign = Campaign.objects.select_related("unit").filter(token=token).first()
+    if campaign is None or (kiosk and not campaign.kiosk_enabled):
+        raise Http404
+    if not services.campaign_is_open(campaign):
+        return _notice(
+            request,
+            campaign,
+            "Survei tidak dibuka",
+            "Survei ini belum dibuka atau sudah ditutup. Terima kasih atas perhatian Anda.",
+            410,
+        )
+    items = services.campaign_items(campaign)
+    point = None
+    point_id = request.POST.get("titik") or request.GET.get("titik")
+    if point_id and str(point_id).isdigit():
+        point = ServicePoint.objects.filter(campaign=campaign, pk=int(point_id)).first()
+    if request.method != "POST":
+        return _render_form(request, campaign, items, {}, {}, kiosk, point)
+    return _submit(request, campaign, items, kiosk, point)
+
+
+def _submit(request, campaign, items, kiosk: bool, point) -> HttpResponse:
+    post = request.POST
+    values = {key: post.get(key, "")[:120] for key in post if key not in ("csrfmiddlewaretoken", "ts")}
+    if post.get("website", ""):  # honeypot: invisible to people, filled by naive bots
+        return _notice(request, campaign, "Permintaan ditolak", "Formulir tidak dapat diproses.", 400, kiosk)
+    try:
+        stamp = integrity.read_stamp(post.get("ts", ""), campaign.pk)
+    except integrity.StampError as exc:
+        return _render_form(request, campaign, items, values, {}, kiosk, point, str(exc), status=400)
+    now = time.time()
+    if now - stamp.issued < integrity.min_fill_seconds():
+        return _render_form(
+            request,
+            campaign,
+            items,
+            values,
+            {},
+            kiosk,
+            point,
+            "Jawaban dikirim terlalu cepat. Periksa kembali jawaban Anda lalu kirim ulang.",
+            status=400,
+        )
+    ip = integrity.client_ip(request)
+    ip_hash = integrity.keyed_hash("ip", campaign.pk, ip) if ip else ""
+    ip_limits = integrity.ip_limits()
+    if ip_hash and integrity.peek("ip", campaign.pk, ip_hash, ip_limits) >= ip_limits.reject_at:
+        return _notice(
+            request,
+            campaign,
+            "Terlalu banyak kiriman",
+            "Terlalu banyak jawaban dikirim dari jaringan ini dalam waktu singkat. "
+            "Silakan coba lagi beberapa menit lagi.",
+            429,
+            kiosk,
+        )
+    errors: dict[str, str] = {}
+    group = post.get("kelompok", "")
+    if group not in campaign.respondent_groups:
+        errors["kelompok"] = "Pilih kelompok responden."
+    service_type = post.get("layanan", "")
+    if campaign.service_types and service_type not in campaign.service_types:
+        errors["layanan"] = "Pilih jenis layanan yang Anda terima."
+    answers: dict[int, int | None] = {}
+    for item in items:
+        raw = post.get(f"q{item.pk}", "").strip()
+        if raw == "":
+            answers[item.pk] = None
+        elif raw.lstrip("-").isdigit():
+            answers[item.pk] = int(raw)
+        else:
+            errors[f"q{item.pk}"] = "Jawaban di luar pilihan."
+    for item_id, message in services.validate_answers(items, answers).items():
+        errors.setdefault(f"q{item_id}", message)
+    if campaign.require_code and not services.normalise_code(post.get("kode", "")):
+        errors["kode"] = "Kode survei (tercetak pada struk/tanda terima) wajib diisi."
+    if errors:
+        return _render_form(
+            request,
+            campaign,
+            items,
+            values,
+            errors,
+            kiosk,
+            point,
+            "Masih ada isian yang perlu diperbaiki (lihat tanda di bawah).",
+            status=400,
+        )
+
+    token = integrity.device_token(request)
+    flags: dict[str, Any] = {}
+    device_hash = integrity.keyed_hash("device", campaign.pk, token) if token else ""
+    if not token:
+        flags["no_device_cookie"] = True
+    if ip_hash:
+        count = integrity.hit("ip", campaign.pk, ip_hash, ip_limits)
+        if count > ip_limits.flag_at:
+            flags["ip_burst"] = count
+    if device_hash:
+        limits = integrity.device_limits()
+        count = integrity.hit("device", campaign.pk, device_hash, limits)
+        if count > limits.flag_at or (not kiosk and count > 1):
+            flags["device_burst"] = count
+    if integrity.in_networks(ip, campaign.unit_networks):
+        flags["unit_network"] = True
+    flags["fill_seconds"] = int(now - stamp.issued) if flags else None
+    if flags.get("fill_seconds") is None:
+        flags.pop("fill_seconds")
+    submission = services.Submission(
+        group=group,
+        answers={k: v for k, v in answers.items() if v is not None},
+        service_type=service_type,
+        service_point=point,
+        channel=Channel.KIOSK if kiosk else Channel.PUBLIC,
+        form_nonce=stamp.nonce,
+        device_hash=device_hash,
+        one_per_device=not kiosk,
+        ip_hash=ip_hash,
+        flags=flags,
+        code=post.get("kode", ""),
+    )
+    try:
+        services.response_submit(campaign, submission)
+    except services.SurveyError as exc:
+        if "Perangkat ini sudah" in str(exc):
+            return _notice(request, campaign, "Anda sudah mengisi survei ini", str(exc), 409, kiosk)
+        return _render_form(
+            request,
+            campaign,
+            items,
+            values,
+            {"kode": str(exc)} if "Kode" in str(exc) else {},
+            kiosk,
+            point,
+            str(exc),
+            status=400,
+        )
+    return _notice(
+        request,
+        campaign,
+        "Terima kasih",
+        "Jawaban Anda sudah kami terima dan disimpan. Terima kasih atas partisipasi Anda.",
+        200,
+        kiosk,
+    )
+
+
+# --- staff pages -----------------------------------------------------------------------------------------
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns = visible_campaigns(request.user).select_related("unit", "period").order_by("-opens_at")[:500]
+    can_create = visible_units(request.user, Action.ASSESSMENT_ANSWER).exists()
+    return render(request, "surveys/campaign_list.html", {"campaigns": campaigns, "can_create": can_create})
+
+
+class CampaignForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=None, label="Unit kerja")
+    period = forms.ModelChoiceField(queryset=Period.objects.all(), label="Periode")
+    title = forms.CharField(label="Judul", max_length=255)
+    instruments = forms.ModelMultipleChoiceField(
+        queryset=Instrument.objects.filter(is_active=True), widget=forms.CheckboxSelectMultiple, label="Instrumen"
+    )
+    opens_at = forms.DateTimeField(label="Dibuka", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    closes_at = forms.DateTimeField(label="Ditutup", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    respondent_groups = forms.MultipleChoiceField(
+        choices=RespondentGroup.choices, widget=forms.CheckboxSelectMultiple, label="Kelompok responden"
+    )
+    service_types = forms.CharField(
+        label="Jenis layanan (satu per baris)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    population_size = forms.IntegerField(
+        label="Jumlah pengguna layanan pada periode (untuk ukuran sampel)", required=False, min_value=1
+    )
+    kiosk_enabled = forms.BooleanField(label="Aktifkan mode kios (tablet bersama)", required=False)
+    require_code = forms.BooleanField(label="Wajib kode sekali pakai dari struk", required=False)
+    unit_networks = forms.CharField(
+        label="Jaringan kantor (CIDR, satu per baris) — jawaban dari jaringan ini ditandai",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = visible_units(user, Action.ASSESSMENT_ANSWER)
+
+    def clean_unit_networks(self):
+        value = self.cleaned_data["unit_networks"]
+        try:
+            integrity.parse_networks(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return value
+
+    def clean_service_types(self):
+        lines = [line.strip()[:120] for line in self.cleaned_data["service_types"].splitlines() if line.strip()]
+        return list(dict.fromkeys(lines))
+
+
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    if not visible_units(request.user, Action.ASSESSMENT_ANSWER).exists():
+        raise PermissionDenied
+    form = CampaignForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        unit, period, instruments = data.pop("unit"), data.pop("period"), list(data.pop("instruments"))
+        if not may_manage(request.user, unit):
+            raise PermissionDenied
+        try:
+            campaign = services.campaign_create(
+                actor=request.user, unit=unit, period=period, instruments=instruments, **data
+            )
+        except services.SurveyError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Kampanye survei dibuat.")
+            return redirect("surveys:campaign_detail", pk=campaign.pk)
+    return render(request, "surveys/campaign_form.html", {"form": form})
+
+
+def _bars(summary: services.InstrumentSummary) -> dict:
+    """Inline SVG bar chart geometry (no JavaScript, no external library)."""
+    rows = [r for r in summary.items if r["scale"] == ItemScale.LIKERT4]
+    bar_h, gap, left, width = 18, 6, 60, 300
+    bars = []
+    for i, row in enumerate(rows):
+        mean = float(row["mean"]) if row["mean"] is not None else 0.0
+        bars.append(
+            {
+                # Geometry as strings so template localisation never writes "300,0" into SVG attributes.
+                "y": str(i * (bar_h + gap)),
+                "w": f"{mean / 4 * width:.1f}",
+                "label": row["code"],
+                "value": row["mean"],
+                "ty": str(i * (bar_h + gap) + 13),
+                "tx": f"{left + mean / 4 * width + 4:.1f}",
+            }
+        )
+    return {
+        "bars": bars,
+        "height": len(rows) * (bar_h + gap),
+        "left": left,
+        "width": width,
+        "bar_h": bar_h,
+        "total_width": left + width + 60,
+    }
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign_for(request, pk)
+    results = services.campaign_results(campaign)
+    public_url = request.build_absolute_uri(reverse("surveys:public", args=[campaign.token]))
+    charts = [(summary, _bars(summary)) for summary in results.overall]
+    flagged = (
+        Response.objects.filter(campaign=campaign)
+        .filter(Q(is_flagged=True) | Q(excluded=True))
+        .select_related("service_point")
+        .order_by("-submitted_at")[:200]
+    )
+    return render(
+        request,
+        "surveys/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "results": results,
+            "charts": charts,
+            "group_labels": GROUP_LABELS,
+            "public_url": public_url,
+            "kiosk_url": request.build_absolute_uri(reverse("surveys:kiosk", args=[campaign.token])),
+            "flagged": flagged,
+            "can_manage": may_manage(request.user, campaign),
+            "can_exclude": may_exclude(request.user, campaign),
+            "service_points": campaign.service_points.all(),
+            "skm": InstrumentKind.SKM,
+        },
+    )
+
+
+@login_required
+@require_POST
+def service_point_add(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign_for(request, pk)
+    if not may_manage(request.user, campaign):
+        raise PermissionDenied
+    try:
+        services.service_point_create(actor=request.user, campaign=campaign, name=request.POST.get("name", ""))
+    except services.SurveyError as exc:
+        messages.error(request, str(exc))
+    return redirect("surveys:campaign_detail", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def codes_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign_for(request, pk)
+    if not may_manage(request.user, campaign):
+        raise PermissionDenied
+    try:
+        count = int(request.POST.get("count", "0"))
+        codes = services.codes_generate(actor=request.user, campaign=campaign, count=count)
+    except (ValueError, services.SurveyError) as exc:
+        messages.error(request, str(exc) if isinstance(exc, services.SurveyError) else "Jumlah tidak valid.")
+        return redirect("surveys:campaign_detail", pk=campaign.pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kode-survei-{campaign.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["kode"])
+    writer.writerows([c] for c in codes)
+    return response
+
+
+@login_required
+@require_POST
+def response_exclude(request: HttpRequest, pk: int, response_id: int) -> HttpResponse:
+    campaign = _campaign_for(request, pk)
+    if not may_exclude(request.user, campaign):
+        raise PermissionDenied
+    response = get_object_or_404(Response, pk=response_id, campaign=campaign)
+    try:
+        if request.POST.get("reinstate"):
+            services.response_reinstate(actor=request.user, response=response, reason=request.POST.get("reason", ""))
+            messages.success(request, f"Respons #{response.pk} dihitung kembali.")
+        else:
+            services.response_exclude(actor=request.user, response=response, reason=request.POST.get("reason", ""))
+            messages.success(request, f"Respons #{response.pk} dikecualikan dari indeks.")
+    except services.SurveyError as exc:
+        messages.error(request, str(exc))
+    return redirect("surveys:campaign_detail", pk=campaign.pk)
+
+
+def _export_rows(campaign: Campaign):
+    items = services.campaign_items(campaign)
+    header = [
+        "id",
+        "waktu",
+        "kanal",
+        "kelompok",
+        "jenis_layanan",
+        "titik_layanan",
+        "ditandai",
+        "tanda",
+        "dikecualikan",
+        "alasan",
+    ] + [f"{i.instrument.code}:{i.code}" for i in items]
+    yield header
+    index = {item.pk: pos for pos, item in enumerate(items)}
+    points = dict(campaign.service_points.values_list("pk", "name"))
+    responses = (
+        Response.objects.filter(campaign=campaign)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "submitted_at",
+            "channel",
+            "group",
+            "service_type",
+            "service_point_id",
+            "is_flagged",
+            "flags",
+            "excluded",
+            "exclusion_reason",
+        )
+    )
+    chunk = 2000
+    last = 0
+    while True:
+        batch = list(responses.filter(pk__gt=last)[:chunk])
+        if not batch:
+            return
+        last = batch[-1][0]
+        answers: dict[int, list] = {row[0]: [""] * len(items) for row in batch}
+        for response_id, item_id, value in ResponseItem.objects.filter(response_id__in=list(answers)).values_list(
+            "response_id", "item_id", "value"
+        ):
+            if item_id in index:
+                answers[response_id][index[item_id]] = value
+        for pk, at, channel, group, stype, point, flagged, flags, excluded, reason in batch:
+            yield [
+                pk,
+                timezone.localtime(at).isoformat(timespec="seconds"),
+                channel,
+                group,
+                stype,
+                points.get(point, ""),
+                int(flagged),
+                ";".join(sorted(flags or {})),
+                int(excluded),
+                reason,
+                *answers[pk],
+            ]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+def export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    campaign = _campaign_for(request, pk)
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in _export_rows(campaign)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="survei-{campaign.pk}.csv"'
+    return response
+
+
+@login_required
+def export_xlsx(request: HttpRequest, pk: int) -> FileResponse:
+    from openpyxl import Workbook
+
+    campaign = _campaign_for(request, pk)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Respons")
+    for row in _export_rows(campaign):
+        sheet.append(row)
+    handle = tempfile.TemporaryFile()
+    workbook.save(handle)
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"survei-{campaign.pk}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+def poster_pdf(request: HttpRequest, pk: int, point_id: int) -> HttpResponse:
+    from zi.surveys.pdf import poster_pdf as build
+
+    campaign = _campaign_for(request, pk)
+    point = get_object_or_404(ServicePoint, pk=point_id, campaign=campaign)
+    url = request.build_absolute_uri(reverse("surveys:public", args=[campaign.token])) + f"?titik={point.pk}"
+    pdf = build(
+        url=url,
+        title=campaign.title,
+        unit=campaign.unit.name,
+        point=point.name,
+        note="Jawaban Anda anonim dan membantu kami memperbaiki pelayanan.",
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="poster-survei-{campaign.pk}-{point.pk}.pdf"'
+    return response
