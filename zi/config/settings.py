@@ -78,6 +78,10 @@ INSTALLED_APPS = [
     "zi.assessments",
     "zi.surveys",
     "zi.programme",
+    "zi.workflow",
+    "zi.insights",
+    "zi.portalrb",
+    "zi.api",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PortalRBConfig(AppConfig):
+    name = "zi.portalrb"
+    label = "portalrb"
