@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zi.assessments import evidence as evidence_checks
 from zi.assessments import forms, selectors, services
 from zi.assessments.models import Assessment, AssessmentStatus, Evidence, EvidenceKind, Lane
+from zi.assessments.suggestions import suggestions_for
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
 
@@ -114,7 +115,8 @@ def worksheet(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _get_assessment(request, pk)
     ws = selectors.worksheet(user=request.user, assessment=assessment)
     section = ws.section(request.GET.get("bagian", ""))
-    return render(request, "assessments/worksheet.html", {"ws": ws, "a": assessment, "section": section})
+    context = {"ws": ws, "a": assessment, "section": section, "suggestions": suggestions_for(assessment)}
+    return render(request, "assessments/worksheet.html", context)
 
 
 def _answer_partial(

@@ -2,14 +2,20 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from zi.organisations.access import Action, may, roles_of
+from zi.organisations.access import ROLE_ACTIONS, Action, grants_for, may, roles_of
 
 
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    own_unit_ids = [
+        int(g.unit_path.strip("/").rsplit("/", 1)[-1])
+        for g in grants_for(user)
+        if g.unit_path and Action.ASSESSMENT_ANSWER in ROLE_ACTIONS.get(g.role, ())
+    ]
     return {
+        "nav_programme_unit_id": own_unit_ids[0] if own_unit_ids else None,
         "nav_roles": sorted(roles_of(user)),
         "nav_can_manage_units": may(user, Action.UNIT_MANAGE),
         "nav_can_view_audit": may(user, Action.AUDIT_VIEW),
