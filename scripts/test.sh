@@ -24,6 +24,8 @@ install_system_packages() {
     command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
+    # WeasyPrint (PDF reports) needs Pango from Debian.
+    ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
     [ ${#missing[@]} -eq 0 ] && return 0
     local sudo=""
     if [ "$(id -u)" -ne 0 ]; then

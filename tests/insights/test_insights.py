@@ -1,0 +1,251 @@
+"""Insights: scoping, numbers equal hand counts and the live computation, warnings, exports, query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from tests import factories
+from zi.assessments import services as assessment_services
+from zi.assessments.models import Assessment, AssessmentStatus
+from zi.insights import rules as R
+from zi.insights.facts import survey_indices_many, warning_facts
+from zi.insights.models import UnitPeriodRollup
+from zi.insights.services import rollup_refresh
+from zi.lke.models import LkeTemplate
+from zi.lke.services import templates_load_all
+from zi.organisations.models import Role
+
+
+@pytest.fixture
+def world(tree):
+    templates_load_all()
+    template = LkeTemplate.objects.order_by("pk").first()
+    period = assessment_services.period_create(
+        actor=None,
+        year=2026,
+        name="Periode 2026",
+        template=template,
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+    )
+    for key in ("lapas", "rutan", "rutan_tpi"):
+        Assessment.objects.create(unit=tree[key], period=period)
+    Assessment.objects.filter(unit=tree["rutan"]).update(status=AssessmentStatus.SUBMITTED, submitted_at=timezone.now())
+    rollup_refresh(period=period)
+    return {"period": period, **tree}
+
+
+def test_rollup_counts_equal_hand_counts(world):
+    rows = {r.unit_id: r for r in UnitPeriodRollup.objects.filter(period=world["period"])}
+    assert len(rows) == 6
+    assert rows[world["lapas"].pk].participates and rows[world["lapas"].pk].status == "draft"
+    assert rows[world["rutan"].pk].status == "submitted"
+    assert not rows[world["kepri"].pk].participates
+
+
+def test_kanwil_leader_sees_only_own_kanwil(world, client):
+    leader = factories.make_user_with_role(Role.LEADER, unit=world["sumsel"], username="kakanwil")
+    client.force_login(leader)
+    page = client.get(reverse("insights:node", args=[world["sumsel"].pk]) + "?periode=2026")
+    assert page.status_code == 200
+    dash = page.context["dash"]
+    assert dash.summary["units"] == 3  # Kanwil Sumsel, Lapas, Rutan
+    assert dash.summary["building"] == 2
+    assert dash.summary["not_building"] == 1
+    assert client.get(reverse("insights:node", args=[world["kepri"].pk])).status_code == 404
+    assert client.get(reverse("insights:unit_page", args=[world["rutan_tpi"].pk])).status_code == 404
+    listing = client.get(reverse("insights:unit_list") + "?periode=2026")
+    names = {row[0].value for row in listing.context["table"].rows}
+    assert "Rutan Kelas I Tanjungpinang" not in names and "Lapas Kelas I Palembang" in names
+    # overview redirects to the only node
+    assert client.get(reverse("insights:overview")).status_code == 302
+
+
+def test_roles_without_dashboard_get_403_and_anonymous_redirect(world, client):
+    member = factories.make_user_with_role(Role.UNIT_TEAM_MEMBER, unit=world["lapas"], username="anggota")
+    assert client.get(reverse("insights:overview")).status_code == 302
+    client.force_login(member)
+    assert client.get(reverse("insights:overview")).status_code == 403
+
+
+def test_national_overview_ranking_and_exports(world, client):
+    viewer = factories.make_user_with_role(Role.NATIONAL_VIEWER, username="tpn")
+    client.force_login(viewer)
+    page = client.get(reverse("insights:node", args=[world["ditjen"].pk]) + "?periode=2026")
+    dash = page.context["dash"]
+    ranking = dash.table("peringkat_partisipasi")
+    assert [(r[1].value, r[3].value) for r in ranking.rows] == [
+        ("Kanwil Sumatera Selatan", 2),
+        ("Kanwil Kepulauan Riau", 1),
+    ]
+    assert b"<svg" in page.content and b"<title" in page.content
+    response = client.get(
+        reverse("insights:download", args=["peringkat_partisipasi", "xlsx"])
+        + f"?periode=2026&unit={world['ditjen'].pk}"
+    )
+    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    ws = wb.active
+    values = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert values[1][1] == "Kanwil Sumatera Selatan" and values[1][3] == 2
+    csv = b"".join(
+        client.get(reverse("insights:download", args=["cakupan", "csv"]) + "?periode=2026").streaming_content
+    ).decode()
+    assert "Satuan kerja,6,3,3" in csv
+    pdf = client.get(reverse("insights:report_pdf") + "?periode=2026")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_dashboard_query_count_constant(world, client, django_assert_max_num_queries):
+    viewer = factories.make_user_with_role(Role.NATIONAL_VIEWER, username="tpn2")
+    client.force_login(viewer)
+    url = reverse("insights:node", args=[world["ditjen"].pk]) + "?periode=2026"
+    client.get(url)
+    with django_assert_max_num_queries(25) as ctx:
+        client.get(url)
+    before = len(ctx.captured_queries)
+    for i in range(20):
+        unit = factories.make_unit(parent=world["sumsel"], name=f"Satker {i}")
+        Assessment.objects.create(unit=unit, period=world["period"])
+    rollup_refresh(period=world["period"])
+    with django_assert_max_num_queries(before):
+        client.get(url)
+
+
+def test_public_page_has_no_private_data(world, client):
+    page = client.get(reverse("insights:public"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Lapas Kelas I Palembang" not in body  # no index yet, and drafts never
+    assert "draft" not in body.lower()
+
+
+def test_survey_indices_equal_live(world):
+    # no campaigns: empty indices
+    assert survey_indices_many([world["lapas"].pk], world["period"])[world["lapas"].pk]["ipak"] is None
+
+
+# --- rules on crafted data --------------------------------------------------------------------------------------
+
+
+def _facts(**kw):
+    return R.UnitFacts(unit_id=1, **kw)
+
+
+def test_rule_rushed():
+    cfg = R.DEFAULT_RULES["rushed"]
+    june, aug = dt.date(2026, 6, 1), dt.datetime(2026, 8, 10, tzinfo=dt.UTC)
+    assert R.check_rushed(_facts(first_work_on=june, submitted_at=aug), cfg).code == "rushed"
+    assert R.check_rushed(_facts(first_work_on=dt.date(2026, 1, 5), submitted_at=aug), cfg) is None
+    assert R.check_rushed(_facts(first_work_on=june), cfg) is None
+
+
+def test_rule_no_stakeholders():
+    cfg = R.DEFAULT_RULES["no_stakeholders"]
+    assert R.check_no_stakeholders(_facts(), cfg).code == "no_stakeholders"
+    assert R.check_no_stakeholders(_facts(survey_responses=3), cfg) is None
+
+
+def test_rule_paperwork():
+    cfg = R.DEFAULT_RULES["paperwork"]
+    assert R.check_paperwork(_facts(evidence_revisions=20, evidence_in_burst=18), cfg).code == "paperwork"
+    assert R.check_paperwork(_facts(max_questions_per_file=7), cfg).code == "paperwork"
+    assert R.check_paperwork(_facts(answered_areas=(1, 2, 3, 4), activity_areas=(1,)), cfg).code == "paperwork"
+    assert (
+        R.check_paperwork(
+            _facts(evidence_revisions=20, evidence_in_burst=5, answered_areas=(1, 2), activity_areas=(1, 2)), cfg
+        )
+        is None
+    )
+
+
+def test_rule_few_people():
+    cfg = R.DEFAULT_RULES["few_people"]
+    assert R.check_few_people(_facts(staff=50, participants=5), cfg).code == "few_people"
+    assert R.check_few_people(_facts(staff=50, participants=30), cfg) is None
+    assert R.check_few_people(_facts(staff=3, participants=0), cfg) is None
+
+
+def test_rule_innovation_need():
+    cfg = R.DEFAULT_RULES["innovation_need"]
+    short = R.InnovationFact("Aplikasi", dt.date(2026, 3, 1), need_chars=10)
+    late = R.InnovationFact("Loket", dt.date(2026, 3, 1), need_chars=0, complaint_received_on=dt.date(2026, 4, 1))
+    good = R.InnovationFact("Antrian", dt.date(2026, 3, 1), need_chars=0, complaint_received_on=dt.date(2026, 2, 1))
+    assert R.check_innovation_need(_facts(innovations=[short]), cfg).code == "innovation_need"
+    assert R.check_innovation_need(_facts(innovations=[late]), cfg).code == "innovation_need"
+    assert R.check_innovation_need(_facts(innovations=[good]), cfg) is None
+
+
+def test_rule_reward_chasing():
+    cfg = R.DEFAULT_RULES["reward_chasing"]
+    flat = {"ikm": 80.0, "ipak": 3.1, "ipkp": 3.2}
+    assert (
+        R.check_reward_chasing(_facts(score_now=80, score_before=70, indices_now=flat, indices_before=flat), cfg).code
+        == "reward_chasing"
+    )
+    better = {"ikm": 85.0, "ipak": 3.1, "ipkp": 3.2}
+    assert (
+        R.check_reward_chasing(_facts(score_now=80, score_before=70, indices_now=better, indices_before=flat), cfg)
+        is None
+    )
+    assert R.check_reward_chasing(_facts(score_now=71, score_before=70), cfg) is None
+
+
+def test_rules_overridable(settings):
+    settings.ZI_WARNING_RULES = {"rushed": {"min_months": 1}, "few_people": {"enabled": False}}
+    merged = R.rules()
+    assert merged["rushed"]["min_months"] == 1 and merged["few_people"]["enabled"] is False
+    assert [w.code for w in R.evaluate(_facts(staff=50), merged)] == ["no_stakeholders"]
+
+
+def test_warning_facts_from_data(world):
+    facts = warning_facts(world["rutan"].pk, world["period"])
+    assert facts.submitted_at is not None and facts.first_work_on is None
+    codes = [w.code for w in R.evaluate(facts)]
+    assert "rushed" in codes and "no_stakeholders" in codes
+    row = UnitPeriodRollup.objects.get(unit=world["rutan"], period=world["period"])
+    assert "rushed" in row.warnings
+
+
+def test_rollup_survey_indices_equal_live_services(world, client):
+    from zi.surveys import services as survey_services
+    from zi.surveys.models import Instrument
+
+    survey_services.instruments_load_all()
+    kinds = {i.kind: i for i in Instrument.objects.all()}
+    now = timezone.now()
+    campaign = survey_services.campaign_create(
+        actor=None,
+        unit=world["lapas"],
+        period=world["period"],
+        instruments=[kinds["skm"], kinds["ipak"], kinds["ipkp"]],
+        title="Survei 2026",
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=30),
+        respondent_groups=["pengguna_layanan", "pengunjung", "wbp"],
+    )
+    items = survey_services.campaign_items(campaign)
+    for i, (value, group) in enumerate(
+        [(4, "pengguna_layanan"), (3, "pengunjung"), (2, "wbp"), (3, "pengguna_layanan")]
+    ):
+        answers = {item.pk: (value if item.scale == "likert4" else 0) for item in items}
+        sub = survey_services.Submission(
+            group=group, answers=answers, form_nonce=f"n{i}", device_hash=f"d{i}", flags={}
+        )
+        survey_services.response_submit(campaign, sub)
+    rollup_refresh(period=world["period"], units=[world["lapas"].pk])
+    row = UnitPeriodRollup.objects.get(unit=world["lapas"], period=world["period"])
+    for kind in ("ipak", "ipkp"):
+        live = survey_services.survey_index_for(world["lapas"], world["period"], kind)
+        assert getattr(row, kind) == live.value and live.value is not None
+    results = survey_services.campaign_results(campaign)
+    skm = next(s for s in results.overall if s.instrument.kind == "skm")
+    assert row.ikm == float(skm.ikm.ikm)
+    assert row.respondents == 4
+    page = client.get(reverse("insights:public") + "?q=Palembang").content.decode()
+    assert "Lapas Kelas I Palembang" in page and str(row.ikm).replace(".", ",") in page or str(row.ikm) in page

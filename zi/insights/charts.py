@@ -1,0 +1,149 @@
+"""Server-rendered inline SVG charts (no JavaScript, no remote assets, allowed by the CSP).
+
+Each chart has ``role="img"``, a ``<title>`` and a ``<desc>`` listing every value, and the page shows the table
+it was drawn from next to it, which is the text alternative. Colours are presentation attributes (no ``style``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from zi.insights.selectors import Table
+
+PALETTE = ("#1f5f8b", "#e07a1f", "#2e8b57", "#8b1f5f", "#6b6b6b")
+
+
+def _num(value: Any) -> float | None:
+    try:
+        return None if value is None or isinstance(value, bool) else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _fmt(value: Any) -> str:
+    number = _num(value)
+    if number is None:
+        return "–"
+    return f"{number:g}".replace(".", ",")
+
+
+def _describe(table: Table, rows: list, label_col: int, value_cols: list[int]) -> str:
+    return "; ".join(
+        f"{row[label_col]}: " + ", ".join(f"{table.headers[c]} {_fmt(row[c].value)}" for c in value_cols)
+        for row in rows
+    )
+
+
+def bar_chart(table: Table, label_col: int, value_cols: list[int], uid: str) -> SafeString:
+    rows = table.rows[:30]
+    if not rows:
+        return mark_safe("")  # noqa: S308 - constant
+    values = [[_num(row[c].value) or 0.0 for c in value_cols] for row in rows]
+    top = max((v for vs in values for v in vs), default=0.0) or 1.0
+    bar_h, gap, label_w, width = 14, 8, 230, 640
+    series = len(value_cols)
+    group_h = series * bar_h + gap
+    height = len(rows) * group_h + 30
+    scale = (width - label_w - 60) / top
+    desc = "; ".join(
+        f"{row[label_col]}: " + ", ".join(f"{table.headers[c]} {_fmt(row[c].value)}" for c in value_cols)
+        for row in rows
+    )
+    parts = [
+        f'<svg class="zi-chart" role="img" aria-labelledby="{uid}-t {uid}-d" viewBox="0 0 {width} {height}" '
+        f'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{uid}-t">{escape(table.title)}</title><desc id="{uid}-d">{escape(desc)}</desc>',
+    ]
+    for i, row in enumerate(rows):
+        y = i * group_h
+        label = str(row[label_col])
+        short = label if len(label) <= 34 else label[:33] + "…"
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + series * bar_h / 2 + 4}" text-anchor="end" font-size="11" '
+            f'fill="currentColor">{escape(short)}</text>'
+        )
+        for s, value in enumerate(values[i]):
+            w = max(value * scale, 0.5)
+            by = y + s * bar_h
+            parts.append(
+                f'<rect x="{label_w}" y="{by}" width="{w:.1f}" height="{bar_h - 2}" fill="{PALETTE[s % len(PALETTE)]}">'
+                f"<title>{escape(label)} · {escape(str(table.headers[value_cols[s]]))}: {_fmt(value)}</title></rect>"
+                f'<text x="{label_w + w + 4:.1f}" y="{by + bar_h - 4}" font-size="10" fill="currentColor">'
+                f"{_fmt(rows[i][value_cols[s]].value)}</text>"
+            )
+    ly = len(rows) * group_h + 14
+    for s, c in enumerate(value_cols):
+        x = label_w + s * 160
+        parts.append(
+            f'<rect x="{x}" y="{ly - 9}" width="10" height="10" fill="{PALETTE[s % len(PALETTE)]}"/>'
+            f'<text x="{x + 14}" y="{ly}" font-size="11" fill="currentColor">{escape(str(table.headers[c]))}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text is escaped above
+
+
+def line_chart(table: Table, label_col: int, value_cols: list[int], uid: str) -> SafeString:
+    rows = table.rows
+    if not rows:
+        return mark_safe("")  # noqa: S308 - constant
+    width, height, left, bottom, top_pad = 640, 240, 50, 40, 20
+    top = max((_num(r[c].value) or 0.0 for r in rows for c in value_cols), default=0.0) or 1.0
+    step = (width - left - 30) / max(len(rows) - 1, 1)
+    plot_h = height - bottom - top_pad
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        return left + i * step, top_pad + plot_h - v / top * plot_h
+
+    desc = "; ".join(
+        f"{row[label_col]}: " + ", ".join(f"{table.headers[c]} {_fmt(row[c].value)}" for c in value_cols)
+        for row in rows
+    )
+    parts = [
+        f'<svg class="zi-chart" role="img" aria-labelledby="{uid}-t {uid}-d" viewBox="0 0 {width} {height}" '
+        f'width="100%" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{uid}-t">{escape(table.title)}</title><desc id="{uid}-d">{escape(desc)}</desc>',
+        f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{width - 20}" y2="{top_pad + plot_h}" stroke="currentColor"/>',
+        f'<text x="{left - 6}" y="{top_pad + 4}" text-anchor="end" font-size="10" fill="currentColor">'
+        f"{_fmt(top)}</text>",
+    ]
+    for i, row in enumerate(rows):
+        x, _y = xy(i, 0)
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="11" '
+            f'fill="currentColor">{escape(str(row[label_col]))}</text>'
+        )
+    for s, c in enumerate(value_cols):
+        color = PALETTE[s % len(PALETTE)]
+        points = [xy(i, _num(r[c].value) or 0.0) for i, r in enumerate(rows)]
+        parts.append(
+            f'<polyline fill="none" stroke="{color}" stroke-width="2" '
+            f'points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in points)}"/>'
+        )
+        for (x, y), r in zip(points, rows, strict=True):
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"><title>{escape(str(r[label_col]))} · '
+                f"{escape(str(table.headers[c]))}: {_fmt(r[c].value)}</title></circle>"
+            )
+        lx = left + s * 160
+        parts.append(
+            f'<rect x="{lx}" y="{height - 12}" width="10" height="10" fill="{color}"/>'
+            f'<text x="{lx + 14}" y="{height - 3}" font-size="11" fill="currentColor">'
+            f"{escape(str(table.headers[c]))}</text>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text is escaped above
+
+
+def chart_for(table: Table) -> SafeString:
+    spec = table.chart
+    if not spec:
+        return mark_safe("")  # noqa: S308 - constant
+    uid = f"chart-{table.key}"
+    draw = line_chart if spec["kind"] == "line" else bar_chart
+    return draw(table, spec["label"], spec["values"], uid)
+
+
+__all__ = ["bar_chart", "chart_for", "format_html", "line_chart"]

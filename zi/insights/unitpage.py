@@ -1,0 +1,165 @@
+"""The unit's own page: scores per area against the WBK/WBBM minimums per lane, eligibility with reasons, gaps
+between lanes, what to do next, deadlines and early warnings. Live data for one unit (a fixed number of queries)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count
+from django.utils import timezone
+
+from zi.assessments.models import Assessment, Lane, LaneScore, Period
+from zi.assessments.selectors import may_view, worksheet
+from zi.insights.facts import warning_facts
+from zi.insights.rules import Warning, evaluate
+from zi.lke.services import template_spec
+from zi.organisations.models import Unit
+from zi.programme.models import OPEN_COMPLAINT_STATUSES, Complaint
+from zi.surveys.models import Campaign, InstrumentKind
+
+LANE_ORDER = (Lane.SELF, Lane.REVIEW, Lane.TPI, Lane.TPN)
+
+
+@dataclass
+class UnitOverview:
+    unit: Unit
+    period: Period
+    assessment: Assessment | None
+    scores_visible: bool
+    lanes: list[tuple[str, str]] = field(default_factory=list)  # (lane, label) that have a score
+    totals: list[dict[str, Any]] = field(default_factory=list)
+    areas: list[dict[str, Any]] = field(default_factory=list)
+    eligibility: list[dict[str, Any]] = field(default_factory=list)
+    todo: dict[str, Any] = field(default_factory=dict)
+    deadlines: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)
+
+
+def _area_score(breakdown: dict, name: str, index: int) -> float | None:
+    areas = breakdown.get("areas") or {}
+    data = areas.get(name) or areas.get(str(index + 1)) or {}
+    return data.get("score") if isinstance(data, dict) else None
+
+
+def unit_overview(*, user: Any, unit: Unit, period: Period) -> UnitOverview:
+    assessment = Assessment.objects.filter(unit=unit, period=period).select_related("period__template", "unit").first()
+    visible = assessment is not None and may_view(user, assessment)
+    ov = UnitOverview(unit, period, assessment, visible)
+    spec = template_spec(period.template)
+    if visible:
+        scores = {s.lane: s for s in LaneScore.objects.filter(assessment=assessment)}
+        labels = dict(Lane.choices)
+        ov.lanes = [(lane, str(labels[lane])) for lane in LANE_ORDER if lane in scores]
+        self_total = scores[Lane.SELF].total if Lane.SELF in scores else None
+        for lane, label in ov.lanes:
+            s = scores[lane]
+            ov.totals.append(
+                {
+                    "lane": label,
+                    "total": s.total,
+                    "pengungkit": s.pengungkit,
+                    "hasil": s.hasil,
+                    "gap": round(self_total - s.total, 2) if self_total is not None and lane != Lane.SELF else None,
+                }
+            )
+        wbk, wbbm = spec.thresholds.get("WBK"), spec.thresholds.get("WBBM")
+        for index, name in enumerate(spec.area_names):
+            weight = float(spec.area_weights[index])
+            per_lane = [_area_score(scores[lane].breakdown or {}, name, index) for lane, _ in ov.lanes]
+            min_wbk = round(weight * wbk.per_area_min_fraction, 2) if wbk else None
+            min_wbbm = round(weight * wbbm.per_area_min_fraction, 2) if wbbm else None
+            first = per_lane[0] if per_lane else None
+            ov.areas.append(
+                {
+                    "name": name,
+                    "weight": round(weight, 2),
+                    "scores": per_lane,
+                    "min_wbk": min_wbk,
+                    "min_wbbm": min_wbbm,
+                    "meets_wbk": first is not None and min_wbk is not None and first + 1e-9 >= min_wbk,
+                    "meets_wbbm": first is not None and min_wbbm is not None and first + 1e-9 >= min_wbbm,
+                    "gaps": [
+                        round(first - other, 2) if first is not None and other is not None else None
+                        for other in per_lane[1:]
+                    ],
+                }
+            )
+        if Lane.SELF in scores:
+            raw = (scores[Lane.SELF].breakdown or {}).get("eligibility") or {}
+            for predicate in ("WBK", "WBBM"):
+                item = raw.get(predicate)
+                if isinstance(item, dict):
+                    ov.eligibility.append(
+                        {
+                            "predicate": predicate,
+                            "eligible": bool(item.get("eligible")),
+                            "reasons": item.get("reasons") or [],
+                        }
+                    )
+        sheet = worksheet(user=user, assessment=assessment)
+        ov.todo["unanswered"] = len(sheet.unanswered)
+        ov.todo["unanswered_codes"] = [row.code for row in sheet.unanswered[:15]]
+        ov.todo["missing_evidence"] = len(sheet.missing_evidence)
+        ov.todo["missing_evidence_codes"] = [row.code for row in sheet.missing_evidence[:15]]
+    now = timezone.now()
+    ov.todo["overdue_complaints"] = Complaint.objects.filter(
+        unit=unit, status__in=OPEN_COMPLAINT_STATUSES, sla_due_at__lt=now
+    ).count()
+    kinds = set(
+        Campaign.objects.filter(unit=unit, period=period).values_list("instruments__kind", flat=True).distinct()
+    )
+    ov.todo["missing_surveys"] = [
+        str(label) for kind, label in InstrumentKind.choices if kind != InstrumentKind.INTERNAL and kind not in kinds
+    ]
+    today = timezone.localdate()
+    for label, day in (
+        ("Batas penilaian mandiri", period.self_assessment_deadline),
+        ("Akhir periode", period.ends_on),
+    ):
+        if day:
+            ov.deadlines.append({"label": label, "date": day, "days_left": (day - today).days})
+    if assessment is not None:
+        ov.warnings = evaluate(warning_facts(unit.pk, period))
+    return ov
+
+
+def lke_recap_rows(assessment: Assessment) -> tuple[list[str], list[list[Any]]]:
+    """Per question: code, area, indicator, question, value per lane (0–100 %), evidence items (3 queries)."""
+    from zi.assessments.models import Answer, Evidence
+    from zi.lke.models import LkeQuestion
+
+    questions = list(LkeQuestion.objects.filter(template_id=assessment.period.template_id).order_by("order"))
+    values: dict[tuple[int, str], float | None] = {
+        (q, lane): v
+        for q, lane, v in Answer.objects.filter(assessment=assessment).values_list("question_id", "lane", "value")
+    }
+    evidence = dict(
+        Evidence.objects.filter(assessment=assessment, is_withdrawn=False)
+        .values_list("question_id")
+        .annotate(n=Count("pk"))
+    )
+    headers = [
+        "Kode",
+        "Area",
+        "Indikator",
+        "Pertanyaan",
+        "Mandiri (%)",
+        "Reviu (%)",
+        "TPI (%)",
+        "TPN (%)",
+        "Data dukung",
+    ]
+    rows = []
+    for q in questions:
+        row = [q.code, q.area_name, q.indicator_name, q.text]
+        for lane in LANE_ORDER:
+            v = values.get((q.pk, lane))
+            row.append(None if v is None else round(v * 100, 2))
+        row.append(evidence.get(q.pk, 0))
+        rows.append(row)
+    return headers, rows
+
+
+__all__ = ["UnitOverview", "dt", "lke_recap_rows", "unit_overview"]

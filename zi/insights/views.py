@@ -1,0 +1,220 @@
+"""Pages of the insights app. Thin: scope through selectors (``DASHBOARD_VIEW``), render tables, charts, downloads.
+403 for people without any dashboard right, 404 for nodes outside their scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_page
+from django.views.decorators.vary import vary_on_headers
+
+from zi.assessments.models import Assessment
+from zi.insights import exports, reports, selectors, services
+from zi.insights import public as public_sel
+from zi.insights.models import UnitPeriodRollup
+from zi.insights.rules import ORDER, TITLES
+from zi.insights.unitpage import lke_recap_rows, unit_overview
+from zi.organisations.access import Action, may
+from zi.organisations.models import Unit
+
+AUTO_REFRESH_MAX_UNITS = 5000
+
+
+def _require_dashboard(request: HttpRequest) -> None:
+    if not may(request.user, Action.DASHBOARD_VIEW):
+        raise PermissionDenied
+
+
+def _period(request: HttpRequest):
+    period = selectors.period_for(request.GET.get("periode"))
+    if period is not None and not UnitPeriodRollup.objects.filter(period=period).exists():
+        # First look at a period: build its rollup once when the tree is small (cron refreshes it afterwards).
+        if Unit.objects.count() <= AUTO_REFRESH_MAX_UNITS:
+            services.rollup_refresh(period=period, actor=request.user)
+    return period
+
+
+def _node(request: HttpRequest, pk: Any) -> Unit | None:
+    if pk in (None, ""):
+        return None
+    try:
+        node = selectors.node_for(request.user, int(pk))
+    except (TypeError, ValueError):
+        node = None
+    if node is None:
+        raise Http404
+    return node
+
+
+def _dashboard_page(request: HttpRequest, node: Unit | None) -> HttpResponse:
+    period = _period(request)
+    context: dict[str, Any] = {"node": node, "period": period, "periods": selectors.periods()}
+    if period is not None:
+        context["dash"] = selectors.dashboard(user=request.user, period=period, node=node)
+        context["dq"] = f"periode={period.year}" + (f"&unit={node.pk}" if node else "")
+        if node is not None:
+            context["ancestors"] = [
+                u
+                for u in Unit.objects.filter(pk__in=node.ancestor_ids).order_by("depth")
+                if may(request.user, Action.DASHBOARD_VIEW, u)
+            ]
+    return render(request, "insights/dashboard.html", context)
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    _require_dashboard(request)
+    tops = list(selectors.top_units(request.user)[:2])
+    if len(tops) == 1 and not may(request.user, Action.DASHBOARD_VIEW, tops[0].agency):
+        return redirect(
+            reverse("insights:node", args=[tops[0].pk]) + ("?" + request.GET.urlencode() if request.GET else "")
+        )
+    return _dashboard_page(request, None)
+
+
+@login_required
+def node(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_dashboard(request)
+    return _dashboard_page(request, _node(request, pk))
+
+
+def _list_params(request: HttpRequest) -> dict[str, Any]:
+    return {key: request.GET.get(key, "") for key in ("jenis", "status", "q", "pola", "urut")}
+
+
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    _require_dashboard(request)
+    node_ = _node(request, request.GET.get("unit"))
+    period = _period(request)
+    if period is None:
+        raise Http404
+    f = request.GET.get("f", "all")
+    f = f if f in selectors.LIST_FILTERS else "all"
+    rows = selectors.unit_rows(user=request.user, period=period, node=node_, f=f, params=_list_params(request))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    table = selectors.unit_table(page.object_list, period)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "insights/unit_list.html",
+        {"node": node_, "period": period, "page": page, "table": table, "f": f, "query": query.urlencode()},
+    )
+
+
+@login_required
+def warning_list(request: HttpRequest) -> HttpResponse:
+    """Units of a subtree with early warnings: for leaders, reviewers and TPI evaluators."""
+    _require_dashboard(request)
+    node_ = _node(request, request.GET.get("unit"))
+    period = _period(request)
+    if period is None:
+        raise Http404
+    rows = selectors.unit_rows(user=request.user, period=period, node=node_, f="warnings", params=_list_params(request))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    items = [(r, [str(TITLES[c]) for c in r.warnings if c in TITLES]) for r in page.object_list]
+    patterns = [(code, str(TITLES[code])) for code in ORDER]
+    return render(
+        request,
+        "insights/warning_list.html",
+        {"node": node_, "period": period, "page": page, "items": items, "patterns": patterns},
+    )
+
+
+@login_required
+def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_dashboard(request)
+    unit = _node(request, pk)
+    period = selectors.period_for(request.GET.get("periode"))
+    if period is None:
+        raise Http404
+    ov = unit_overview(user=request.user, unit=unit, period=period)
+    return render(request, "insights/unit_page.html", {"ov": ov, "period": period, "periods": selectors.periods()})
+
+
+@login_required
+def unit_recap_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_dashboard(request)
+    unit = _node(request, pk)
+    period = selectors.period_for(request.GET.get("periode"))
+    assessment = (
+        Assessment.objects.filter(unit=unit, period=period).select_related("period").first() if period else None
+    )
+    from zi.assessments.selectors import may_view
+
+    if assessment is None or not may_view(request.user, assessment):
+        raise Http404
+    headers, rows = lke_recap_rows(assessment)
+    table = selectors.Table("rekap_lke", _("Rekap LKE"), headers, [[selectors.Cell(v) for v in r] for r in rows])
+    return exports.xlsx_response([table], f"rekap-lke-{unit.code}-{period.year}", [f"{unit.name} · {period.name}"])
+
+
+def _tables_for_download(request: HttpRequest, key: str) -> tuple[list[selectors.Table], str]:
+    node_ = _node(request, request.GET.get("unit"))
+    period = _period(request)
+    if period is None:
+        raise Http404
+    if key in ("unit", "rekap"):
+        f = request.GET.get("f", "all") if key == "unit" else "all"
+        rows = selectors.unit_rows(
+            user=request.user,
+            period=period,
+            node=node_,
+            f=f if f in selectors.LIST_FILTERS else "all",
+            params=_list_params(request),
+        )
+        return [selectors.unit_table(rows.iterator(chunk_size=2000), period)], f"{key}-{period.year}"
+    dash = selectors.dashboard(user=request.user, period=period, node=node_)
+    if key == "semua":
+        return dash.tables, f"wawasan-{period.year}"
+    tables = [t for t in dash.tables if t.key == key]
+    if not tables:
+        raise Http404
+    return tables, f"{key}-{period.year}"
+
+
+@login_required
+def download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
+    _require_dashboard(request)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    tables, name = _tables_for_download(request, key)
+    if fmt == "csv":
+        return exports.csv_response(tables, name)
+    return exports.xlsx_response(tables, name)
+
+
+@login_required
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    _require_dashboard(request)
+    node_ = _node(request, request.GET.get("unit"))
+    period = _period(request)
+    if period is None:
+        raise Http404
+    dash = selectors.dashboard(user=request.user, period=period, node=node_)
+    html = render_to_string("insights/report.html", {"dash": dash, "node": node_, "period": period}, request=request)
+    pdf = reports.render_pdf(html, dash)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="laporan-zi-{period.year}.pdf"'
+    return response
+
+
+@vary_on_headers("Accept-Language", "Cookie")
+@cache_page(getattr(settings, "ZI_PUBLIC_CACHE_SECONDS", 300))
+def public(request: HttpRequest) -> HttpResponse:
+    """No login: official predicates and public-service indices. Cacheable; nothing private."""
+    q = request.GET.get("q", "").strip()[:100]
+    predicates = public_sel.official_predicates(q)
+    rows = public_sel.latest_per_unit(public_sel.public_indices(q))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "insights/public.html", {"q": q, "predicates": predicates, "page": page})
