@@ -18,5 +18,6 @@ def navigation(request: HttpRequest) -> dict:
         "nav_programme_unit_id": own_unit_ids[0] if own_unit_ids else None,
         "nav_roles": sorted(roles_of(user)),
         "nav_can_manage_units": may(user, Action.UNIT_MANAGE),
+        "nav_can_view_dashboards": may(user, Action.DASHBOARD_VIEW),
         "nav_can_view_audit": may(user, Action.AUDIT_VIEW),
     }
