@@ -120,5 +120,5 @@ def test_demo_includes_a_period_assessments_scores_and_programme_records(built):
     assert assessments.count() >= 6
     assert assessments.filter(status=AssessmentStatus.SUBMITTED).exists()
     assert assessments.filter(status=AssessmentStatus.DRAFT, unit__name="Lapas Kelas I Palembang").exists()
-    assert LaneScore.objects.filter(assessment__period=period).count() == assessments.count()
+    assert LaneScore.objects.filter(assessment__period=period, lane="self").count() == assessments.count()
     assert Complaint.objects.filter(unit__name="Lapas Kelas I Palembang").exists()

@@ -133,3 +133,74 @@ def test_rescore_period_updates_in_place_and_scores_empty_assessments(period):
     stored = LaneScore.objects.get(assessment=a)
     spec = template_spec(period.template)
     assert stored.total == scoring.score(spec, lane_values(a, "self")).total / 100
+
+
+def make_varied_assessments(period, n, rng):
+    """``n`` assessments whose answers range from empty to near full marks (so both eligible and failing
+    predicates, reasons of every kind and unanswered hasil items occur), with random current predicates."""
+    agency = factories.AgencyFactory()
+    questions = list(LkeQuestion.objects.filter(template=period.template))
+    assessments = [
+        Assessment.objects.create(
+            unit=factories.make_unit(agency=agency, name=f"Acak {i}"),
+            period=period,
+            current_predicate=rng.choice(["", "WBK", "WBBM"]),
+        )
+        for i in range(n)
+    ]
+    answers = []
+    for a in assessments:
+        level = rng.choice([0.0, 0.3, 0.6, 0.8, 0.95, 1.0])
+        skip = rng.choice([0.0, 0.0, 0.1, 0.5, 1.0])
+        for q in questions:
+            if rng.random() < skip:
+                continue
+            if q.answer_type in CHOICE_VALUES:
+                options = [float(v) for v in CHOICE_VALUES[q.answer_type]]
+                value = max(options, key=lambda v: -abs(v - level)) if rng.random() < 0.7 else rng.choice(options)
+            else:
+                value = min(1.0, max(0.0, round(level + rng.uniform(-0.1, 0.1), 6)))
+            answers.append(Answer(assessment=a, lane="self", question=q, value=None if rng.random() < 0.03 else value))
+    Answer.objects.bulk_create(answers, batch_size=5000)
+    return assessments
+
+
+@pytest.mark.parametrize(
+    "settings_change",
+    [{}, {"missing_answer": "excluded", "lhkasn_counted": False, "per_area_minimum": "aspect"}],
+)
+def test_rescore_period_equals_score_on_random_answer_sets(period, settings_change):
+    """Hundreds of random answer sets: every stored row equals ``score()`` on that assessment's answers."""
+    if settings_change:
+        template = period.template
+        template.data = {**template.data, "settings": {**template.data["settings"], **settings_change}}
+        template.content_hash = f"random-{sorted(settings_change)}"
+        template.save()
+    rng = random.Random(2026)
+    assessments = make_varied_assessments(period, 300, rng)
+    assert rescore_period(period=period, lane="self", batch_size=64) == 300
+    spec = template_spec(LkeTemplate.objects.get(pk=period.template_id))
+    values_by_assessment: dict[int, dict[str, float | None]] = {a.pk: {} for a in assessments}
+    for assessment_id, code, value in Answer.objects.filter(lane="self").values_list(
+        "assessment_id", "question__code", "value"
+    ):
+        values_by_assessment[assessment_id][code] = value
+    stored = {s.assessment_id: s for s in LaneScore.objects.filter(lane="self")}
+    eligible = set()
+    for a in assessments:
+        expected = scoring.score(spec, values_by_assessment[a.pk], a.current_predicate or None)
+        row = stored[a.pk]
+        assert row.breakdown == expected.to_dict(), a.pk
+        assert (row.total, row.pengungkit, row.hasil, row.pemenuhan, row.reform) == (
+            expected.total / 100,
+            expected.pengungkit / 100,
+            expected.hasil / 100,
+            expected.pemenuhan / 100,
+            expected.reform / 100,
+        ), a.pk
+        assert (row.eligible_wbk, row.eligible_wbbm) == (expected.eligible_wbk, expected.eligible_wbbm), a.pk
+        eligible |= {p for p, e in expected.eligibility.items() if e.eligible}
+        lane_rescore(assessment=a, lane="self")  # the per-assessment path stores the same row
+        again = LaneScore.objects.get(pk=row.pk)
+        assert (again.breakdown, again.total, again.eligible_wbk) == (row.breakdown, row.total, row.eligible_wbk)
+    assert eligible == {"WBK", "WBBM"}  # the sets reach both predicates, not only failures

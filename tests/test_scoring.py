@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 from hypothesis import given, settings
@@ -269,3 +270,38 @@ def test_set_based_parts_equal_per_answer_engine(template, values, predicate):
         template, scoring.parts_from_groups(template, group_sums(template, values)), predicate
     )
     assert grouped == direct
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        TPL,
+        with_settings(missing_answer="excluded", lhkasn_counted=False),
+        with_settings(per_area_minimum="aspect", threshold_precision=1),
+    ],
+)
+@settings(max_examples=150, deadline=None)
+@given(values=answer_sets(), predicate=st.sampled_from([None, "", "WBK", "WBBM"]), level=st.sampled_from([0, 0.8, 1]))
+def test_row_scorer_equals_score_result(template, values, predicate, level):
+    """The bulk path's scorer (positional parts → stored fields + JSON text) equals ``score()`` exactly."""
+    values = {**{code: level for code in LEVER if code not in values}, **values} if level else values
+    expected = scoring.score(template, values, predicate)
+    parts = scoring.parts_from_values(template, values)
+    scorer = scoring.RowScorer(template)
+    got = scorer(
+        [parts.lever[c] for c in scorer.lever_codes],
+        [parts.result.get(c) for c in scorer.result_codes],
+        parts.answered,
+        predicate,
+    )
+    assert got[:7] == (
+        expected.total,
+        expected.pengungkit,
+        expected.hasil,
+        expected.pemenuhan,
+        expected.reform,
+        expected.eligible_wbk,
+        expected.eligible_wbbm,
+    )
+    assert json.loads(got[7]) == expected.to_dict()
+    assert json.dumps(json.loads(got[7])) == json.dumps(expected.to_dict())  # same key order and float reprs

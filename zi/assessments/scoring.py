@@ -1,11 +1,16 @@
 """Scoring stored answers: one lane after each save (:func:`lane_rescore`) and whole periods set-based
-(:func:`rescore_period`). Both end in :func:`zi.lke.scoring.score_parts`, so their numbers are identical.
+(:func:`rescore_period`). Both use the arithmetic of :func:`zi.lke.scoring.score_parts` (the bulk path through
+:class:`zi.lke.scoring.RowScorer`), so their stored rows are identical (tests/test_rescoring.py).
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from contextlib import ExitStack
 from typing import Any
 
+import psycopg
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -93,54 +98,322 @@ def lane_rescore(*, assessment: Assessment, lane: str, actor: Any = None) -> Lan
     return obj
 
 
-def _aggregate_sql(groups: list[tuple[int, int, int]]) -> str:
-    values = ",".join(f"({int(q)},{int(g)},{int(c)})" for q, g, c in groups)
-    answer = Answer._meta.db_table
-    assessment = Assessment._meta.db_table
-    # Only integers produced here are inlined; the lane and ids are parameters.
+class _Sparse(dict):
+    def __missing__(self, key: int) -> None:
+        return None
+
+
+class _Aggregator:
+    """Folds raw answer rows into :class:`zi.lke.scoring.RowScorer` inputs with integer arithmetic.
+
+    Every question id maps to a slot (its group of ``plan.groups``) and an integer coefficient; per assessment
+    the slots hold Σ coefficient × value-in-millionths and the number of answers, exactly what the former
+    ``GROUP BY`` aggregate computed (and what :func:`zi.lke.scoring.parts_from_groups` reads)."""
+
+    def __init__(self, spec: Template, question_ids: dict[str, int]) -> None:
+        plan = engine.plan_for(spec)
+        self.scorer = scorer = engine.RowScorer(spec)
+        keys = sorted({key for key, _ in plan.groups.values()})
+        slot = {key: i for i, key in enumerate(keys)}
+        self.slots = len(keys)
+        question = {
+            question_ids[code]: (slot[key], coef) for code, (key, coef) in plan.groups.items() if code in question_ids
+        }
+        # question id → (slot, coefficient) or None: a list index is much cheaper than a dict lookup per row
+        # (the answer query keeps question ids within first … last)
+        self.first = min(question, default=0)
+        self.last = max(question, default=-1)
+        self.question: list[tuple[int, int] | None] | _Sparse = (
+            [question.get(i) for i in range(self.last + 1)] if self.last < 1_000_000 else _Sparse(question)
+        )
+        lever_pos = {code: i for i, code in enumerate(scorer.lever_codes)}
+        self.zero = spec.settings.missing_answer == "zero"
+        # zero: an aspect area's slot already holds its exact score (coefficient = weight × L / n)
+        self.lever_slots = [slot.get(code) for code in scorer.lever_codes]
+        # excluded: per indicator slot, area position, weight × L / k for k answers (exact: L covers k ≤ n)
+        self.indicators = [
+            (
+                slot[ind.code],
+                lever_pos[ind.area_code],
+                ind.weight * plan.scale,
+                [0, *(int(ind.weight * plan.scale / k) for k in range(1, len(ind.counted) + 1))],
+            )
+            for ind in plan.indicators
+            if ind.code in slot
+        ]
+        self.result_slots = [slot.get(code) for code in scorer.result_codes]
+
+    def inputs(self, sums: list[int], counts: list[int]) -> tuple[list[int], list[int | None], int]:
+        if self.zero:
+            lever = [0 if i is None else sums[i] for i in self.lever_slots]
+        else:
+            lever = [0] * len(self.lever_slots)
+            for i, pos, weight, per_count in self.indicators:
+                count = counts[i]
+                if count:
+                    if count < len(per_count):
+                        lever[pos] += per_count[count] * sums[i]
+                    else:  # more answers than questions cannot happen (unique per lane); stay exact anyway
+                        lever[pos] += (weight * sums[i] / count).numerator
+        result = [None if i is None or not counts[i] else sums[i] for i in self.result_slots]
+        return lever, result, sum(counts)
+
+
+def _answer_sql() -> str:
+    """The cheap read of a batch's answers (no join, no ``GROUP BY``), ordered by assessment (index order).
+
+    PostgreSQL returns values in millionths: ``round()`` of a double there is ``rint()``, round-half-even like
+    Python's ``round()`` in :func:`zi.lke.formulas.value_units`, so the integers are the same; SQLite's
+    ``ROUND`` rounds half away from zero, so there Python rounds."""
+    value = f"CAST(ROUND(value * {engine.VALUE_SCALE}) AS BIGINT)" if connection.vendor == "postgresql" else "value"
     return (
-        f"WITH w(qid, grp, coef) AS (VALUES {values}) "  # noqa: S608
-        f"SELECT a.assessment_id, w.grp, "
-        f"SUM(w.coef * CAST(ROUND(a.value * {engine.VALUE_SCALE}) AS BIGINT)), COUNT(a.value) "
-        f"FROM {answer} a JOIN w ON w.qid = a.question_id "
-        f"JOIN {assessment} s ON s.id = a.assessment_id AND s.period_id = %s "
-        f"WHERE a.lane = %s AND a.assessment_id BETWEEN %s AND %s "
-        f"GROUP BY a.assessment_id, w.grp"
+        f"SELECT assessment_id, question_id, {value} FROM {Answer._meta.db_table} "  # noqa: S608
+        "WHERE lane = %s AND assessment_id BETWEEN %s AND %s AND question_id BETWEEN %s AND %s "
+        "AND value IS NOT NULL ORDER BY assessment_id"
     )
 
 
-def rescore_period(*, period: Period, lane: str = "self", batch_size: int = 2000, actor: Any = None) -> int:
-    """Rescore every assessment of ``period`` for ``lane``, set-based: per batch one aggregate query
-    (Σ coefficient × value per assessment and group) and one upsert. Returns the number of assessments."""
-    spec = _spec_for_period(period.pk)
-    plan = engine.plan_for(spec)
-    question_ids = dict(LkeQuestion.objects.filter(template_id=period.template_id).values_list("code", "pk"))
-    group_keys = sorted({key for key, _ in plan.groups.values()})
-    group_index = {key: i for i, key in enumerate(group_keys)}
-    rows = [
-        (question_ids[code], group_index[key], coef)
-        for code, (key, coef) in plan.groups.items()
-        if code in question_ids
-    ]
-    sql = _aggregate_sql(rows)
-    assessments = list(Assessment.objects.filter(period=period).order_by("pk").values_list("pk", "current_predicate"))
-    now = timezone.now()
-    count = 0
-    for start in range(0, len(assessments), batch_size):
-        batch = assessments[start : start + batch_size]
-        sums: dict[int, dict[str, tuple[int, int]]] = {pk: {} for pk, _ in batch}
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [period.pk, lane, batch[0][0], batch[-1][0]])
-            for assessment_id, grp, total, answered in cursor.fetchall():
-                sums[assessment_id][group_keys[grp]] = (int(total or 0), int(answered))
-        objs = []
-        for pk, predicate in batch:
-            result = engine.score_parts(spec, engine.parts_from_groups(spec, sums[pk]), predicate or None)
-            objs.append(_lane_score(pk, lane, result, now))
-        LaneScore.objects.bulk_create(
-            objs, update_conflicts=True, unique_fields=["assessment", "lane"], update_fields=_UPDATE_FIELDS
+def _fetch_answers(sql: str, params: list[Any]) -> list[tuple[int, int, Any]]:
+    """Answer rows of a batch. On PostgreSQL through a binary-result cursor on Django's connection (decoded in C
+    instead of parsing text; Django's own psycopg cursors bind client-side and get text only)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with psycopg.Cursor(cursor.cursor.connection) as raw:
+                raw.execute(sql, params, binary=True)
+                return raw.fetchall()
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+Sums = dict[int, tuple[list[int], list[int]]]
+
+
+def _aggregate_units(aggregator: _Aggregator, rows: list[tuple[int, int, int]], wanted: dict[int, Any]) -> Sums:
+    """Per assessment of ``wanted``: per slot Σ coefficient × value-in-millionths and the number of answers.
+    Rows of other periods' assessments in the id range are dropped."""
+    question = aggregator.question
+    slots = aggregator.slots
+    out: Sums = {}
+    current = None
+    sums: list[int] = []
+    counts: list[int] = []
+    for assessment_id, question_id, units in rows:
+        if assessment_id != current:
+            current = assessment_id
+            sums = [0] * slots
+            counts = [0] * slots
+            if assessment_id in wanted:
+                out[assessment_id] = (sums, counts)
+        entry = question[question_id]
+        if entry is not None:
+            i, coef = entry
+            sums[i] += coef * units
+            counts[i] += 1
+    return out
+
+
+def _aggregate_values(aggregator: _Aggregator, rows: list[tuple[int, int, float]], wanted: dict[int, Any]) -> Sums:
+    """:func:`_aggregate_units` for 0..1 values: ``round(value × 10**6)`` as :func:`zi.lke.formulas.value_units`."""
+    question = aggregator.question
+    slots = aggregator.slots
+    scale = engine.VALUE_SCALE
+    out: Sums = {}
+    current = None
+    sums: list[int] = []
+    counts: list[int] = []
+    for assessment_id, question_id, value in rows:
+        if assessment_id != current:
+            current = assessment_id
+            sums = [0] * slots
+            counts = [0] * slots
+            if assessment_id in wanted:
+                out[assessment_id] = (sums, counts)
+        entry = question[question_id]
+        if entry is not None:
+            i, coef = entry
+            sums[i] += coef * round(value * scale)
+            counts[i] += 1
+    return out
+
+
+_UPSERT_COLUMNS = ["assessment_id", "lane", *_UPDATE_FIELDS]
+_LOAD_TABLE = "zi_lane_score_load"
+_LOAD_SELECT = (
+    "SELECT assessment_id, %s, total, pengungkit, hasil, pemenuhan, reform, eligible_wbk, eligible_wbbm, "
+    "CAST(breakdown AS jsonb), %s FROM zi_lane_score_load"
+)
+
+
+def _upsert_sql(source: str) -> str:
+    table = LaneScore._meta.db_table
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _UPDATE_FIELDS)
+    return (
+        f"INSERT INTO {table} ({', '.join(_UPSERT_COLUMNS)}) {source} "  # noqa: S608
+        f"ON CONFLICT (assessment_id, lane) DO UPDATE SET {updates}"
+    )
+
+
+def _copy_text(rows: list[tuple[Any, ...]]) -> str:
+    """The rows as COPY text. Only the JSON can hold a COPY special character (a backslash of an escape)."""
+    lines = []
+    for pk, total, pengungkit, hasil, pemenuhan, reform, wbk, wbbm, breakdown in rows:
+        if "\\" in breakdown:
+            breakdown = breakdown.replace("\\", "\\\\")
+        lines.append(
+            f"{pk}\t{total!r}\t{pengungkit!r}\t{hasil!r}\t{pemenuhan!r}\t{reform!r}\t"
+            f"{'t' if wbk else 'f'}\t{'t' if wbbm else 'f'}\t{breakdown}\n"
         )
-        count += len(objs)
+    return "".join(lines)
+
+
+class _PostgresWriter:
+    """Per batch, in its own transaction: ``COPY`` into a temporary table (the JSON as plain text: no TOAST
+    compression of the staging copy), then one ``INSERT … SELECT … ON CONFLICT DO UPDATE`` that parses the JSON
+    once. The INSERT is sent in pipeline mode and only awaited before the next batch is written, so the server
+    works on it while Python scores the next batch (2 cores: about half the write time disappears). New JSON is
+    compressed with lz4 when the server has it (much cheaper than pglz; values read back the same)."""
+
+    def __init__(self, lane: str, now: Any) -> None:
+        self.lane = lane
+        self.now = now
+        self.pending: ExitStack | None = None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('default_toast_compression'), 'lz4' = ANY(enumvals) "
+                "FROM pg_settings WHERE name = 'default_toast_compression'"
+            )
+            row = cursor.fetchone()
+        self.compression = (row[0], "lz4") if row and row[1] else None
+
+    def write(self, rows: list[tuple[Any, ...]], before_upsert: Callable[[], Any]) -> Any:
+        """Stage ``rows``, call ``before_upsert()`` (the next batch's read, on the idle connection), send the
+        upsert and return what ``before_upsert`` returned; the transaction stays open until :meth:`finish`."""
+        self.finish()
+        stack = ExitStack()
+        stack.enter_context(transaction.atomic())
+        # uncompressed inline staging unless a row could exceed a page (then the default, TOASTed)
+        storage = "PLAIN" if max((len(row[-1]) for row in rows), default=0) < 6000 else "EXTENDED"
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {_LOAD_TABLE} (assessment_id bigint, total float8, pengungkit float8, "
+                    "hasil float8, pemenuhan float8, reform float8, eligible_wbk boolean, eligible_wbbm boolean, "
+                    f"breakdown text) ON COMMIT DROP; ALTER TABLE {_LOAD_TABLE} ALTER breakdown SET STORAGE {storage}"
+                )
+                with cursor.cursor.copy(f"COPY {_LOAD_TABLE} FROM STDIN") as copy:
+                    copy.write(_copy_text(rows))
+            result = before_upsert()
+            conn = connection.connection
+            cursor = stack.enter_context(psycopg.Cursor(conn))  # closed after the pipeline has synced
+            stack.enter_context(conn.pipeline())
+            if self.compression:
+                cursor.execute("SELECT set_config('default_toast_compression', %s, true)", [self.compression[1]])
+            cursor.execute(
+                _upsert_sql(_LOAD_SELECT),
+                [self.lane, self.now],
+            )
+            if self.compression:
+                cursor.execute("SELECT set_config('default_toast_compression', %s, true)", [self.compression[0]])
+            cursor.execute(f"DROP TABLE {_LOAD_TABLE}")
+        except BaseException:
+            if not stack.__exit__(*sys.exc_info()):
+                raise
+        self.pending = stack
+        return result
+
+    def finish(self) -> None:
+        """Wait for the sent upsert and commit its batch."""
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.close()
+
+    def abort(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.__exit__(*sys.exc_info())
+
+
+def _sqlite_write(lane: str, rows: list[tuple[Any, ...]], now: Any) -> None:
+    """One ``executemany`` of ``INSERT … ON CONFLICT DO UPDATE`` with the pre-serialised JSON, in a transaction."""
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            _upsert_sql(f"VALUES ({', '.join(['%s'] * len(_UPSERT_COLUMNS))})"),
+            [(pk, lane, *scored, stamp) for pk, *scored in rows],
+        )
+
+
+def rescore_period(*, period: Period, lane: str = "self", batch_size: int = 2000, actor: Any = None) -> int:
+    """Rescore every assessment of ``period`` for ``lane``, set-based. Returns the number of assessments.
+
+    Per batch of assessments: one plain read of the answer rows (no join or ``GROUP BY``), integer aggregation in
+    Python (question id → group, coefficient), the pure engine's :class:`~zi.lke.scoring.RowScorer` (the
+    arithmetic of :func:`~zi.lke.scoring.score_parts`, the JSON from a skeleton compiled per template, memoised
+    per distinct parts) and one bulk upsert in its own transaction (on PostgreSQL overlapping the next batch's
+    scoring, see :class:`_PostgresWriter`). ``benchmarks/bench_rescoring.py`` measures it."""
+    spec = _spec_for_period(period.pk)
+    question_ids = dict(LkeQuestion.objects.filter(template_id=period.template_id).values_list("code", "pk"))
+    aggregator = _Aggregator(spec, question_ids)
+    scorer = aggregator.scorer
+    sql = _answer_sql()
+    aggregate = _aggregate_units if connection.vendor == "postgresql" else _aggregate_values
+    assessments = list(Assessment.objects.filter(period=period).order_by("pk").values_list("pk", "current_predicate"))
+    batches = [assessments[start : start + batch_size] for start in range(0, len(assessments), batch_size)]
+    now = timezone.now()
+    empty = ([0] * aggregator.slots, [0] * aggregator.slots)
+    memo: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+    def fetch(k: int) -> list[tuple[int, int, float]] | None:
+        if k >= len(batches):
+            return None
+        batch = batches[k]
+        return _fetch_answers(sql, [lane, batch[0][0], batch[-1][0], aggregator.first, aggregator.last])
+
+    def score(batch: list[tuple[int, str]], answers: list[tuple[int, int, float]]) -> list[tuple[Any, ...]]:
+        sums = aggregate(aggregator, answers, dict(batch))
+        rows = []
+        for pk, predicate in batch:
+            lever, result, answered = aggregator.inputs(*sums.get(pk, empty))
+            key = (*lever, *result, answered, predicate)
+            scored = memo.get(key)
+            if scored is None:
+                if len(memo) > 10_000:
+                    memo.clear()
+                total, pengungkit, hasil, pemenuhan, reform, wbk, wbbm, breakdown = scorer(
+                    lever, result, answered, predicate or None
+                )
+                scored = memo[key] = (
+                    total / 100,
+                    pengungkit / 100,
+                    hasil / 100,
+                    pemenuhan / 100,
+                    reform / 100,
+                    wbk,
+                    wbbm,
+                    breakdown,
+                )
+            rows.append((pk, *scored))
+        return rows
+
+    count = 0
+    answers = fetch(0)
+    if connection.vendor == "postgresql":
+        writer = _PostgresWriter(lane, now)
+        try:
+            for k, batch in enumerate(batches):
+                rows = score(batch, answers or [])
+                answers = writer.write(rows, lambda k=k: fetch(k + 1))
+                count += len(rows)
+            writer.finish()
+        except BaseException:
+            writer.abort()
+            raise
+    else:
+        for k, batch in enumerate(batches):
+            rows = score(batch, answers or [])
+            _sqlite_write(lane, rows, now)
+            answers = fetch(k + 1)
+            count += len(rows)
     if count:
         audit.record(actor, "rescore", period, after={"lane": lane, "assessments": count})
     return count

@@ -356,6 +356,18 @@ def worksheet(*, user: Any, assessment: Assessment, lane: str = Lane.SELF) -> Wo
             rows[code].evidence.append(item)
     stored = LaneScore.objects.filter(assessment=assessment, lane=lane).first()
     score = _score_dict(assessment, spec, rows, stored)
+    from zi.workflow.services import journey_of
+
+    assessment._zi_journey = journey_of(assessment)  # one query for the three permission checks below
+    try:
+        return _worksheet(assessment, spec, sections, rows, score, user, lane)
+    finally:
+        del assessment._zi_journey
+
+
+def _worksheet(
+    assessment: Assessment, spec: Template, sections: dict, rows: dict, score: dict, user: Any, lane: str
+) -> Worksheet:
     return Worksheet(
         assessment=assessment,
         spec=spec,

@@ -121,8 +121,17 @@ def _refresh_status(assessment: Assessment) -> None:
     )
 
 
+def _workflow_lane_open(actor: Any, assessment: Assessment, lane: str) -> bool | None:
+    """The journey's verdict (state, TPI team, conflict of interest), or None without a journey."""
+    from zi.workflow.services import lane_open
+
+    return lane_open(actor, assessment, lane)
+
+
 def may_answer(actor: Any, assessment: Assessment, lane: str = Lane.SELF) -> bool:
-    """May ``actor`` write ``lane`` answers of ``assessment`` now (status included)?"""
+    """May ``actor`` write ``lane`` answers of ``assessment`` now (status and workflow state included)?"""
+    if _workflow_lane_open(actor, assessment, lane) is False:
+        return False
     if lane == Lane.SELF:
         return assessment.status == AssessmentStatus.DRAFT and may(actor, Action.ASSESSMENT_ANSWER, assessment.unit)
     action = _LANE_ACTION.get(lane)
@@ -132,10 +141,14 @@ def may_answer(actor: Any, assessment: Assessment, lane: str = Lane.SELF) -> boo
 
 
 def may_upload(actor: Any, assessment: Assessment) -> bool:
+    if _workflow_lane_open(actor, assessment, Lane.SELF) is False:
+        return False
     return assessment.status == AssessmentStatus.DRAFT and may(actor, Action.EVIDENCE_UPLOAD, assessment.unit)
 
 
 def may_submit(actor: Any, assessment: Assessment) -> bool:
+    if _workflow_lane_open(actor, assessment, Lane.SELF) is False:
+        return False
     return assessment.status == AssessmentStatus.DRAFT and may(actor, Action.ASSESSMENT_SUBMIT, assessment.unit)
 
 
@@ -213,6 +226,11 @@ def assessment_submit(*, actor: Any, assessment: Assessment) -> Assessment:
         raise PermissionDenied("Anda tidak berwenang mengirim penilaian ini.")
     if assessment.status != AssessmentStatus.DRAFT:
         raise ValidationError("Penilaian ini sudah dikirim.")
+    from zi.workflow.services import submit_via_journey
+
+    if submit_via_journey(actor=actor, assessment=assessment):  # the journey moves and sets the status
+        assessment.refresh_from_db()
+        return assessment
     before = audit.snapshot(assessment, ASSESSMENT_FIELDS)
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.submitted_at = timezone.now()
@@ -228,7 +246,7 @@ def _check_upload(actor: Any, assessment: Assessment) -> None:
     _refresh_status(assessment)
     if not may(actor, Action.EVIDENCE_UPLOAD, assessment.unit):
         raise PermissionDenied("Anda tidak berwenang mengunggah data dukung untuk unit ini.")
-    if assessment.status != AssessmentStatus.DRAFT:
+    if assessment.status != AssessmentStatus.DRAFT or _workflow_lane_open(actor, assessment, Lane.SELF) is False:
         raise PermissionDenied("Penilaian sudah dikirim; data dukung tidak dapat diubah lagi.")
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
@@ -269,14 +271,45 @@ def evidence_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return _evidence_response(request, item.assessment, item.question.code, error=error, ok_message=ok)
 
 
+def _signed_evidence_redirect(revision: Any, pk: int, number: int, inline: bool) -> HttpResponse:
+    """302 to a short-lived signed URL of the object. Only called after the permission check.
+
+    When ``ZI_S3_PUBLIC_URL`` is set (e.g. ``https://zi.example.go.id/_s3``) the URL is rewritten onto it: the
+    proxy forwards that prefix to the store with the store's Host header, so the signature still matches and
+    the browser stays on the app's origin (the page CSP allows images and frames from 'self' only; the proxy
+    adds the sandbox CSP of ``FILE_CSP`` there)."""
+    filename = revision.original_name or f"data-dukung-{pk}-r{number}"
+    parameters = {
+        "ResponseContentType": revision.content_type or "application/octet-stream",
+        "ResponseContentDisposition": content_disposition_header(not inline, filename),
+        "ResponseCacheControl": "private, max-age=0, no-store",
+    }
+    storage = revision.file.storage
+    url = storage.url(revision.file.name, parameters=parameters, expire=settings.ZI_S3_URL_EXPIRE_SECONDS)
+    public = getattr(settings, "ZI_S3_PUBLIC_URL", "")
+    endpoint = (getattr(storage, "endpoint_url", None) or "").rstrip("/")
+    if public and endpoint and url.startswith(endpoint + "/"):
+        url = public + url[len(endpoint) :]
+    response = HttpResponseRedirect(url)
+    response["Cache-Control"] = "private, max-age=0, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @login_required
 @xframe_options_sameorigin
-def evidence_file(request: HttpRequest, pk: int, number: int) -> FileResponse:
-    """The stored bytes of one revision: inline only for PDF and images, sandboxed, never sniffed."""
+def evidence_file(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The stored bytes of one revision: inline only for PDF and images, sandboxed, never sniffed.
+
+    With object storage (``ZI_STORAGE=s3``) the bytes do not pass through the app: after the same permission
+    check the answer is a redirect to a signed URL valid ``ZI_S3_URL_EXPIRE_SECONDS`` that makes the store
+    answer with the right type and disposition (see ``_signed_evidence_redirect``)."""
     revision = selectors.evidence_revision_get(user=request.user, evidence_pk=pk, number=number)
     if revision is None or not revision.file:
         raise Http404
     inline = evidence_checks.is_inline_type(revision.content_type)
+    if getattr(settings, "ZI_STORAGE", "filesystem") == "s3":
+        return _signed_evidence_redirect(revision, pk, number, inline)
     try:
         handle = revision.file.open("rb")
     except FileNotFoundError as exc:

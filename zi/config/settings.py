@@ -82,9 +82,12 @@ INSTALLED_APPS = [
     "zi.insights",
     "zi.portalrb",
     "zi.api",
+    "huey.contrib.djhuey",
+    "zi.bench",
 ]
 
 MIDDLEWARE = [
+    "zi.core.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "zi.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -194,10 +197,62 @@ STATIC_ROOT = Path(os.environ.get("ZI_STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]  # zi/static (vendored pico, htmx, app css/js) is not an app's dir
 MEDIA_ROOT = Path(os.environ.get("ZI_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media-not-served/"  # evidence is only served through permission-checked views
+# Evidence storage: local disk by default; ZI_STORAGE=s3 puts it in S3-compatible object storage (SeaweedFS,
+# MinIO, Ceph, a cloud) through django-storages. Same code path either way (``default_storage``); with S3 the
+# evidence view answers with a short-lived signed URL after its permission check (docs/production.md).
+ZI_STORAGE = os.environ.get("ZI_STORAGE", "filesystem").strip().lower()
+ZI_S3_URL_EXPIRE_SECONDS = int(os.environ.get("ZI_S3_URL_EXPIRE_SECONDS", "60"))
+ZI_S3_PUBLIC_URL = os.environ.get("ZI_S3_PUBLIC_URL", "").rstrip("/")  # same-origin proxy prefix, e.g. …/_s3
+_default_storage: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if ZI_STORAGE == "s3":
+    _s3_bucket = os.environ.get("ZI_S3_BUCKET", "")
+    if not _s3_bucket:
+        raise ImproperlyConfigured("ZI_S3_BUCKET must be set when ZI_STORAGE=s3.")
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _s3_bucket,
+            "endpoint_url": os.environ.get("ZI_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("ZI_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("ZI_S3_SECRET_KEY") or None,
+            "region_name": os.environ.get("ZI_S3_REGION", "us-east-1"),
+            "signature_version": "s3v4",
+            "addressing_style": "path",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": ZI_S3_URL_EXPIRE_SECONDS,
+            "file_overwrite": True,  # names are content hashes: the same name is the same bytes
+        },
+    }
+elif ZI_STORAGE != "filesystem":
+    raise ImproperlyConfigured("ZI_STORAGE must be 'filesystem' or 's3'.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Cache: per-process memory by default; several app processes need a shared one (rate limits, lockout
+# counters), e.g. ZI_CACHE_URL=redis://127.0.0.1:6379/1.
+if os.environ.get("ZI_CACHE_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["ZI_CACHE_URL"]}
+    }
+
+# Task queue (Huey): in-process and immediate by default (no broker); ZI_TASKS_REDIS_URL switches to Redis
+# with workers started by ``zi run_huey`` (zi/core/tasks.py holds the tasks).
+ZI_TASKS_REDIS_URL = os.environ.get("ZI_TASKS_REDIS_URL", "")
+if ZI_TASKS_REDIS_URL:
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": os.environ.get("ZI_TASKS_QUEUE", "zi"),
+        "url": ZI_TASKS_REDIS_URL,
+        "immediate": False,
+        "results": True,
+        "utc": True,
+        "consumer": {"workers": int(os.environ.get("ZI_TASKS_WORKERS", "2")), "worker_type": "thread"},
+    }
+else:
+    HUEY = {"huey_class": "huey.MemoryHuey", "name": "zi", "immediate": True, "results": True, "utc": True}
 
 ZI_EVIDENCE_MAX_BYTES = int(os.environ.get("ZI_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 ZI_IMPORT_MAX_BYTES = int(os.environ.get("ZI_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
@@ -206,23 +261,52 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "zi.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "zi.api.pagination.Pagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "zi.api.exceptions.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "zona-integritas API",
+    "DESCRIPTION": "REST API of zona-integritas: the same scoped permissions as the web pages. See docs/api.md.",
     "VERSION": "0.1.0",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the drf-spectacular-sidecar package, served by zi.api.pages.docs_asset: no CDN.
+    "SWAGGER_UI_DIST": "/api/docs/assets",
+    "SWAGGER_UI_FAVICON_HREF": "/api/docs/assets/favicon-32x32.png",
+    "ENUM_NAME_OVERRIDES": {"PredicateEnum": "zi.assessments.models.Predicate"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "zi.api.schema.add_error_responses",
+    ],
 }
 
+# ZI_LOG_FORMAT=json: one JSON object per line with the request id (zi/core/logging.py); plain by default.
+ZI_LOG_FORMAT = os.environ.get("ZI_LOG_FORMAT", "plain").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "zi.core.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "zi.core.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if ZI_LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("ZI_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 urlpatterns = [
     path("", include("zi.core.urls")),
@@ -13,9 +14,10 @@ urlpatterns = [
     path("alur/", include("zi.workflow.urls")),
     path("wawasan/", include("zi.insights.urls")),
     path("api/portalrb/", include("zi.portalrb.urls")),
+    path("portalrb/", include("zi.portalrb.urls_ui")),
     path("api/", include("zi.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zi.core import views
+from zi.core import health, views
 
 app_name = "core"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("jejak-audit/", views.audit_list, name="audit_list"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]

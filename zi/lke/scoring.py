@@ -16,17 +16,22 @@ display and for the threshold checks (``settings.threshold_precision``).
 The engine has two entry points that end in the same function (:func:`score_parts`):
 
 - :func:`score` takes one lane's values per question code (the regulation's definition, per indicator);
-- :func:`parts_from_groups` takes per-group integer sums computed by SQL (``zi.assessments.scoring``),
-  using the coefficients of :func:`plan_for` — both give identical numbers (tested).
+- :func:`parts_from_groups` takes per-group integer sums (``Σ coefficient × value``, the coefficients of
+  :func:`plan_for`) — both give identical numbers (tested).
+
+:func:`score_parts` and :class:`RowScorer` (bulk rescoring: the stored fields and the breakdown as JSON text,
+no :class:`ScoreResult` built) share the integer arithmetic and eligibility checks of :func:`_evaluate`.
 """
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from json.encoder import encode_basestring_ascii as _encode_str  # type: ignore[attr-defined]
+from typing import Any, NamedTuple
 
 from zi.lke import spec
 from zi.lke.formulas import VALUE_SCALE, AnswerError, normalize_answer, round_half_up, value_units
@@ -287,9 +292,23 @@ def _threshold_hundredths(value: float | Fraction, precision: int) -> int:
     return round_half_up(Fraction(str(value)) if isinstance(value, float | int) else value, precision)
 
 
+def _fill(memo: dict[Any, str], build: Callable[[Any], str], key: Any) -> str:
+    """A memoised failure reason: the texts repeat a lot across assessments, formatting is the slow part."""
+    if len(memo) > 50_000:
+        memo.clear()
+    text = memo[key] = build(key)
+    return text
+
+
+_Reason = tuple[dict[Any, str], Callable[[Any], str]]  # memo, build(key) → text
+
+
 @dataclass(frozen=True)
 class _Checks:
-    """One predicate's thresholds, pre-rounded to the comparison precision, with their labels."""
+    """One predicate's thresholds, pre-rounded to the comparison precision, with their labels.
+
+    The ``*_tail`` strings are the constant ends of the failure reasons (`` < 75,00``), so a failed check only
+    formats its value."""
 
     total: int
     pengungkit: int
@@ -302,6 +321,10 @@ class _Checks:
     ipkp_index: str
     required_rank: int
     required_name: str
+    # for _evaluate: (index into _Layout.check_sets, limit, reason) and the reasons of the other checks
+    area_checks: tuple[tuple[int, int, _Reason], ...] = ()
+    reasons: dict[str, _Reason] = field(default_factory=dict)
+    rank_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -311,9 +334,37 @@ class _Layout:
     areas: tuple[tuple[str, tuple[str, ...], tuple[str, ...], int], ...]  # name, pem codes, ref codes, weight
     result_coef: dict[str, int]
     checks: dict[str, _Checks]
+    # positional forms: lever values are lists in ``template.lever`` order, results in ``result_codes`` order
+    lever_codes: tuple[str, ...] = ()
+    pem_idx: tuple[int, ...] = ()
+    ref_idx: tuple[int, ...] = ()
+    area_idx: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] = ()
+    area_pairs: tuple[tuple[int, int], ...] = ()  # (pemenuhan, reform) index per area when each has one of each
+    check_sets: tuple[tuple[int, ...], ...] = ()  # distinct index sets of the per-area minimum checks
+    check_areas: tuple[int, ...] = ()  # per check set: the area with exactly these aspect areas, or -1
+    result_codes: tuple[str, ...] = ()
+    result_coefs: tuple[int, ...] = ()
+    ipak_i: int = 0
+    kinerja_i: int = 0
+    ipkp_i: int = 0
 
 
 _LAYOUTS: dict[int, _Layout] = {}
+
+
+def _value_reason(head: str, tail: str, prec: int) -> _Reason:
+    return {}, lambda value: f"{head}{_cents_str(value, prec)}{tail}"
+
+
+_area_reason = _value_reason
+
+
+def _index_reason(head: str, middle: str, tail: str, prec: int) -> _Reason:
+    def build(key: tuple[int | None, int]) -> str:
+        index, value = key
+        return f"{head}{'belum diisi' if index is None else _cents_str(index)}{middle}{_cents_str(value, prec)}{tail}"
+
+    return {}, build
 
 
 def _layout(plan: Plan) -> _Layout:
@@ -323,6 +374,8 @@ def _layout(plan: Plan) -> _Layout:
     template = plan.template
     prec = template.settings.threshold_precision
     lever = template.lever
+    lever_codes = tuple(a.code for a in lever)
+    position = {code: i for i, code in enumerate(lever_codes)}
     areas = tuple(
         (
             name,
@@ -332,6 +385,17 @@ def _layout(plan: Plan) -> _Layout:
         )
         for key, name in enumerate(template.area_names, start=1)
     )
+    check_sets: list[tuple[int, ...]] = []
+
+    def check_set(codes: tuple[str, ...]) -> int:
+        idx = tuple(position[c] for c in codes)
+        if idx not in check_sets:
+            check_sets.append(idx)
+        return check_sets.index(idx)
+
+    def tail(limit: int) -> str:
+        return f" < {_cents_str(limit, prec)}"
+
     checks: dict[str, _Checks] = {}
     for predicate, th in template.thresholds.items():
         fraction = Fraction(str(th.per_area_min_fraction))
@@ -350,28 +414,223 @@ def _layout(plan: Plan) -> _Layout:
                 area_checks.append((f"Area {name}", codes, round_half_up(fraction * weight, prec), suffix))
         required = (th.requires_existing_predicate or "").strip()
         name = required if required.startswith("Menuju") or not required else f"Menuju {required}"
+        limits = {
+            "total": _threshold_hundredths(th.total_min, prec),
+            "pengungkit": _threshold_hundredths(th.pengungkit_min, prec),
+            "bersih": _threshold_hundredths(th.bersih_akuntabel_min, prec),
+            "ipak": _threshold_hundredths(th.ipak_score_min, prec),
+            "kinerja": _threshold_hundredths(th.kinerja_lebih_baik_min, prec),
+            "pelayanan": _threshold_hundredths(th.pelayanan_prima_min, prec),
+        }
+        ipak_index = _cents_str(round_half_up(Fraction(str(th.ipak_index_min))))
+        ipkp_index = _cents_str(round_half_up(Fraction(str(th.ipkp_index_min))))
         checks[predicate] = _Checks(
-            total=_threshold_hundredths(th.total_min, prec),
-            pengungkit=_threshold_hundredths(th.pengungkit_min, prec),
+            total=limits["total"],
+            pengungkit=limits["pengungkit"],
             areas=tuple(area_checks),
-            bersih=_threshold_hundredths(th.bersih_akuntabel_min, prec),
-            ipak=_threshold_hundredths(th.ipak_score_min, prec),
-            ipak_index=_cents_str(round_half_up(Fraction(str(th.ipak_index_min)))),
-            kinerja=_threshold_hundredths(th.kinerja_lebih_baik_min, prec),
-            pelayanan=_threshold_hundredths(th.pelayanan_prima_min, prec),
-            ipkp_index=_cents_str(round_half_up(Fraction(str(th.ipkp_index_min)))),
+            bersih=limits["bersih"],
+            ipak=limits["ipak"],
+            ipak_index=ipak_index,
+            kinerja=limits["kinerja"],
+            pelayanan=limits["pelayanan"],
+            ipkp_index=ipkp_index,
             required_rank=PREDICATE_RANK.get(required, 1) if required else 0,
             required_name=name,
+            area_checks=tuple(
+                (check_set(codes), limit, _area_reason(f"{label} ", f"{tail(limit)}{suffix}", prec))
+                for label, codes, limit, suffix in area_checks
+            ),
+            reasons={
+                "total": _value_reason("Nilai total ", tail(limits["total"]), prec),
+                "pengungkit": _value_reason("Nilai pengungkit ", tail(limits["pengungkit"]), prec),
+                "bersih": _value_reason("Birokrasi bersih dan akuntabel ", tail(limits["bersih"]), prec),
+                "ipak": _index_reason("IPAK ", f" < {ipak_index} (nilai ", f"{tail(limits['ipak'])})", prec),
+                "kinerja": _value_reason("Capaian kinerja lebih baik ", tail(limits["kinerja"]), prec),
+                "pelayanan": _index_reason(
+                    "IPKP ", f" < {ipkp_index} (pelayanan publik prima ", f"{tail(limits['pelayanan'])})", prec
+                ),
+            },
+            rank_reason=f"Belum memiliki predikat {name}",
         )
+    result_codes = tuple(plan.result_weights)
+    area_idx = tuple((tuple(position[c] for c in pem), tuple(position[c] for c in ref)) for _, pem, ref, _ in areas)
+    area_pairs = (
+        tuple((pem[0], ref[0]) for pem, ref in area_idx)
+        if all(len(pem) == 1 and len(ref) == 1 for pem, ref in area_idx)
+        else ()
+    )
     layout = _Layout(
         pemenuhan=tuple(a.code for a in lever if a.aspect == "pemenuhan"),
         reform=tuple(a.code for a in lever if a.aspect == "reform"),
         areas=areas,
         result_coef={code: int(w * plan.scale) for code, w in plan.result_weights.items()},
         checks=checks,
+        lever_codes=lever_codes,
+        pem_idx=tuple(i for i, a in enumerate(lever) if a.aspect == "pemenuhan"),
+        ref_idx=tuple(i for i, a in enumerate(lever) if a.aspect == "reform"),
+        area_idx=area_idx,
+        area_pairs=area_pairs,
+        check_sets=tuple(check_sets),
+        check_areas=tuple(
+            next((k for k, (pem, ref) in enumerate(area_idx) if sorted(pem + ref) == sorted(idx)), -1)
+            for idx in check_sets
+        ),
+        result_codes=result_codes,
+        result_coefs=tuple(int(plan.result_weights[code] * plan.scale) for code in result_codes),
+        ipak_i=result_codes.index(plan.ipak_code),
+        kinerja_i=result_codes.index(plan.kinerja_code),
+        ipkp_i=result_codes.index(plan.ipkp_code),
     )
     _LAYOUTS[id(plan)] = layout
     return layout
+
+
+class _Evaluation(NamedTuple):
+    """Everything :class:`ScoreResult` holds that depends on the answers, in hundredths, positional."""
+
+    total: int
+    pengungkit: int
+    hasil: int
+    pemenuhan: int
+    reform: int
+    areas: list[tuple[int, int, int]]  # per ``_Layout.areas``: score, pemenuhan, reform
+    aspect_areas: list[int]  # per ``_Layout.lever_codes``
+    ipak_index: int | None
+    ipak_score: int
+    kinerja_value: int | None
+    kinerja_score: int
+    ipkp_index: int | None
+    ipkp_score: int
+    bersih_akuntabel: int
+    pelayanan_prima: int
+    eligibility: list[tuple[str, bool, tuple[str, ...]]]  # per ``_Layout.checks``: predicate, eligible, reasons
+
+
+def _evaluate(
+    plan: Plan, layout: _Layout, lever: Sequence[int], result: Sequence[int | None], rank: int
+) -> _Evaluation:
+    """The arithmetic and eligibility of :func:`score_parts` on positional inputs (integers only).
+
+    ``lever``: exact aspect-area scores in 1/D, in ``layout.lever_codes`` order; ``result``: result values in
+    millionths (None = unanswered) in ``layout.result_codes`` order; ``rank``: the current predicate's rank."""
+    d = plan.denominator
+    d2 = d + d
+    prec = plan.template.settings.threshold_precision
+    pscale = 2 * 10**prec
+    same = pscale == 200  # threshold precision 2: the compared figures are the hundredths shown
+    aspect = [(200 * n + d) // d2 for n in lever]
+    item = lever.__getitem__
+    pemenuhan = sum(map(item, layout.pem_idx))
+    reform = sum(map(item, layout.ref_idx))
+    if layout.area_pairs:  # one Pemenuhan and one Reform aspect area per area (the regulation's layout)
+        areas = [((200 * (lever[p] + lever[r]) + d) // d2, aspect[p], aspect[r]) for p, r in layout.area_pairs]
+    else:
+        areas = []
+        for pem_idx, ref_idx in layout.area_idx:
+            pem = sum(map(item, pem_idx))
+            ref = sum(map(item, ref_idx))
+            areas.append(((200 * (pem + ref) + d) // d2, (200 * pem + d) // d2, (200 * ref + d) // d2))
+    pengungkit = pemenuhan + reform
+
+    hasil = 0
+    for coef, units in zip(layout.result_coefs, result, strict=True):
+        if units:
+            hasil += coef * units
+    ipak_units = result[layout.ipak_i]
+    kinerja_units = result[layout.kinerja_i]
+    ipkp_units = result[layout.ipkp_i]
+    ipak_score = layout.result_coefs[layout.ipak_i] * (ipak_units or 0)
+    kinerja_score = layout.result_coefs[layout.kinerja_i] * (kinerja_units or 0)
+    ipkp_score = layout.result_coefs[layout.ipkp_i] * (ipkp_units or 0)
+    bersih = ipak_score + kinerja_score
+    total = pengungkit + hasil
+
+    # index in hundredths (units × 4 / 10**6), value in hundredths (units / 10**6), both half up
+    half = VALUE_SCALE
+    scale2 = 2 * VALUE_SCALE
+    ipak_index = None if ipak_units is None else (800 * ipak_units + half) // scale2
+    ipkp_index = None if ipkp_units is None else (800 * ipkp_units + half) // scale2
+    kinerja_value = None if kinerja_units is None else (200 * kinerja_units + half) // scale2
+
+    total_c = (200 * total + d) // d2
+    pengungkit_c = (200 * pengungkit + d) // d2
+    bersih_c = (200 * bersih + d) // d2
+    ipak_c = (200 * ipak_score + d) // d2
+    kinerja_c = (200 * kinerja_score + d) // d2
+    ipkp_c = (200 * ipkp_score + d) // d2
+    if same:
+        shown_total, shown_pengungkit, shown_bersih = total_c, pengungkit_c, bersih_c
+        shown_ipak, shown_kinerja, shown_pelayanan = ipak_c, kinerja_c, ipkp_c
+    else:
+        shown_total = (pscale * total + d) // d2
+        shown_pengungkit = (pscale * pengungkit + d) // d2
+        shown_bersih = (pscale * bersih + d) // d2
+        shown_ipak = (pscale * ipak_score + d) // d2
+        shown_kinerja = (pscale * kinerja_score + d) // d2
+        shown_pelayanan = (pscale * ipkp_score + d) // d2
+    check_values = []
+    for idx, area in zip(layout.check_sets, layout.check_areas, strict=True):
+        if same and area >= 0:  # the check's aspect areas are exactly one area's: its shown score
+            check_values.append(areas[area][0])
+        elif same and len(idx) == 1:
+            check_values.append(aspect[idx[0]])
+        else:
+            check_values.append((pscale * sum(map(item, idx)) + d) // d2)
+
+    eligibility = []
+    for predicate, ch in layout.checks.items():
+        reasons: list[str] = []
+        why = ch.reasons
+        if shown_total < ch.total:
+            memo, build = why["total"]
+            reasons.append(memo.get(shown_total) or _fill(memo, build, shown_total))
+        if shown_pengungkit < ch.pengungkit:
+            memo, build = why["pengungkit"]
+            reasons.append(memo.get(shown_pengungkit) or _fill(memo, build, shown_pengungkit))
+        for k, limit, (memo, build) in ch.area_checks:
+            value = check_values[k]
+            if value < limit:
+                reasons.append(memo.get(value) or _fill(memo, build, value))
+        if shown_bersih < ch.bersih:
+            memo, build = why["bersih"]
+            reasons.append(memo.get(shown_bersih) or _fill(memo, build, shown_bersih))
+        if shown_ipak < ch.ipak:
+            memo, build = why["ipak"]
+            key = (ipak_index, shown_ipak)
+            reasons.append(memo.get(key) or _fill(memo, build, key))
+        if shown_kinerja < ch.kinerja:
+            memo, build = why["kinerja"]
+            reasons.append(memo.get(shown_kinerja) or _fill(memo, build, shown_kinerja))
+        if shown_pelayanan < ch.pelayanan:
+            memo, build = why["pelayanan"]
+            key = (ipkp_index, shown_pelayanan)
+            reasons.append(memo.get(key) or _fill(memo, build, key))
+        if rank < ch.required_rank:
+            reasons.append(ch.rank_reason)
+        eligibility.append((predicate, not reasons, tuple(reasons)))
+
+    return _Evaluation(
+        total=total_c,
+        pengungkit=pengungkit_c,
+        hasil=(200 * hasil + d) // d2,
+        pemenuhan=(200 * pemenuhan + d) // d2,
+        reform=(200 * reform + d) // d2,
+        areas=areas,
+        aspect_areas=aspect,
+        ipak_index=ipak_index,
+        ipak_score=ipak_c,
+        kinerja_value=kinerja_value,
+        kinerja_score=kinerja_c,
+        ipkp_index=ipkp_index,
+        ipkp_score=ipkp_c,
+        bersih_akuntabel=bersih_c,
+        pelayanan_prima=ipkp_c,
+        eligibility=eligibility,
+    )
+
+
+def _rank(current_predicate: str | None) -> int:
+    return PREDICATE_RANK.get((current_predicate or "").strip(), 0)
 
 
 def score_parts(template: spec.Template, parts: Parts, current_predicate: str | None = None) -> ScoreResult:
@@ -379,126 +638,197 @@ def score_parts(template: spec.Template, parts: Parts, current_predicate: str | 
     plan = plan_for(template)
     layout = _layout(plan)
     settings = template.settings
-    d = plan.denominator
-    d2 = 2 * d
-    prec = settings.threshold_precision
-    pscale = 2 * 10**prec
-
-    def hundredths(n: int) -> int:
-        return (200 * n + d) // d2
-
-    def at_prec(n: int) -> int:
-        return (pscale * n + d) // d2
-
-    lever = parts.lever
-    pemenuhan = sum(lever[c] for c in layout.pemenuhan)
-    reform = sum(lever[c] for c in layout.reform)
-    areas: dict[str, dict[str, int]] = {}
-    for name, pem_codes, ref_codes, weight in layout.areas:
-        pem = sum(lever[c] for c in pem_codes)
-        ref = sum(lever[c] for c in ref_codes)
-        areas[name] = {
-            "score": hundredths(pem + ref),
-            "weight": weight,
-            "pemenuhan": hundredths(pem),
-            "reform": hundredths(ref),
-        }
-    pengungkit = pemenuhan + reform
-
-    result_units = parts.result
-    item = {code: coef * (result_units.get(code) or 0) for code, coef in layout.result_coef.items()}
-    ipak_score = item[plan.ipak_code]
-    kinerja_score = item[plan.kinerja_code]
-    ipkp_score = item[plan.ipkp_code]
-    bersih = ipak_score + kinerja_score
-    pelayanan = ipkp_score
-    hasil = sum(item.values())
-    total = pengungkit + hasil
-
-    half = VALUE_SCALE  # (2 × units × 4 × 100 + 10**6) // (2 × 10**6): index in hundredths, half up
-
-    def index_hundredths(code: str) -> int | None:
-        units = result_units.get(code)
-        return None if units is None else (800 * units + half) // (2 * VALUE_SCALE)
-
-    def value_hundredths(code: str) -> int | None:
-        units = result_units.get(code)
-        return None if units is None else (200 * units + half) // (2 * VALUE_SCALE)
-
-    have_rank = PREDICATE_RANK.get((current_predicate or "").strip(), 0)
-    shown = {
-        "total": at_prec(total),
-        "pengungkit": at_prec(pengungkit),
-        "bersih": at_prec(bersih),
-        "ipak": at_prec(ipak_score),
-        "kinerja": at_prec(kinerja_score),
-        "pelayanan": at_prec(pelayanan),
-    }
-    eligibility: dict[str, Eligibility] = {}
-    for predicate, ch in layout.checks.items():
-        reasons: list[str] = []
-        if shown["total"] < ch.total:
-            reasons.append(f"Nilai total {_cents_str(shown['total'], prec)} < {_cents_str(ch.total, prec)}")
-        if shown["pengungkit"] < ch.pengungkit:
-            reasons.append(
-                f"Nilai pengungkit {_cents_str(shown['pengungkit'], prec)} < {_cents_str(ch.pengungkit, prec)}"
-            )
-        for label, codes, limit, suffix in ch.areas:
-            value = at_prec(sum(lever[c] for c in codes))
-            if value < limit:
-                reasons.append(f"{label} {_cents_str(value, prec)} < {_cents_str(limit, prec)}{suffix}")
-        if shown["bersih"] < ch.bersih:
-            reasons.append(
-                f"Birokrasi bersih dan akuntabel {_cents_str(shown['bersih'], prec)} < {_cents_str(ch.bersih, prec)}"
-            )
-        if shown["ipak"] < ch.ipak:
-            idx = index_hundredths(plan.ipak_code)
-            reasons.append(
-                f"IPAK {'belum diisi' if idx is None else _cents_str(idx)} < {ch.ipak_index} "
-                f"(nilai {_cents_str(shown['ipak'], prec)} < {_cents_str(ch.ipak, prec)})"
-            )
-        if shown["kinerja"] < ch.kinerja:
-            reasons.append(
-                f"Capaian kinerja lebih baik {_cents_str(shown['kinerja'], prec)} < {_cents_str(ch.kinerja, prec)}"
-            )
-        if shown["pelayanan"] < ch.pelayanan:
-            idx = index_hundredths(plan.ipkp_code)
-            reasons.append(
-                f"IPKP {'belum diisi' if idx is None else _cents_str(idx)} < {ch.ipkp_index} "
-                f"(pelayanan publik prima {_cents_str(shown['pelayanan'], prec)} < {_cents_str(ch.pelayanan, prec)})"
-            )
-        if have_rank < ch.required_rank:
-            reasons.append(f"Belum memiliki predikat {ch.required_name}")
-        eligibility[predicate] = Eligibility(not reasons, tuple(reasons))
-
+    lever = [parts.lever[code] for code in layout.lever_codes]
+    result = [parts.result.get(code) for code in layout.result_codes]
+    ev = _evaluate(plan, layout, lever, result, _rank(current_predicate))
     return ScoreResult(
         template_code=template.code,
         template_version=template.version,
-        total=hundredths(total),
-        pengungkit=hundredths(pengungkit),
-        hasil=hundredths(hasil),
-        pemenuhan=hundredths(pemenuhan),
-        reform=hundredths(reform),
-        areas=areas,
-        aspect_areas={code: hundredths(v) for code, v in lever.items()},
-        ipak_index=index_hundredths(plan.ipak_code),
-        ipak_score=hundredths(ipak_score),
-        kinerja_value=value_hundredths(plan.kinerja_code),
-        kinerja_score=hundredths(kinerja_score),
-        ipkp_index=index_hundredths(plan.ipkp_code),
-        ipkp_score=hundredths(ipkp_score),
-        bersih_akuntabel=hundredths(bersih),
-        pelayanan_prima=hundredths(pelayanan),
-        eligibility=eligibility,
+        total=ev.total,
+        pengungkit=ev.pengungkit,
+        hasil=ev.hasil,
+        pemenuhan=ev.pemenuhan,
+        reform=ev.reform,
+        areas={
+            name: {"score": score, "weight": weight, "pemenuhan": pem, "reform": ref}
+            for (name, _, _, weight), (score, pem, ref) in zip(layout.areas, ev.areas, strict=True)
+        },
+        aspect_areas=dict(zip(layout.lever_codes, ev.aspect_areas, strict=True)),
+        ipak_index=ev.ipak_index,
+        ipak_score=ev.ipak_score,
+        kinerja_value=ev.kinerja_value,
+        kinerja_score=ev.kinerja_score,
+        ipkp_index=ev.ipkp_index,
+        ipkp_score=ev.ipkp_score,
+        bersih_akuntabel=ev.bersih_akuntabel,
+        pelayanan_prima=ev.pelayanan_prima,
+        eligibility={predicate: Eligibility(ok, reasons) for predicate, ok, reasons in ev.eligibility},
         answered=parts.answered,
         unanswered=len(template.questions) - parts.answered,
         settings={
             "per_area_minimum": settings.per_area_minimum,
             "missing_answer": settings.missing_answer,
             "lhkasn_counted": settings.lhkasn_counted,
-            "threshold_precision": prec,
+            "threshold_precision": settings.threshold_precision,
         },
     )
+
+
+class _JsonMemo(dict):
+    """``memo[x]`` is the JSON text of ``x`` (C-speed lookups; computed and kept on a miss)."""
+
+    def __init__(self, encode: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.encode = encode
+
+    def __missing__(self, key: Any) -> str:
+        if len(self) > 100_000:
+            self.clear()
+        text = self[key] = self.encode(key)
+        return text
+
+
+# ``json.dumps(cents / 100)``: the float's repr, or null; reasons: JSON strings (ASCII-escaped like json.dumps)
+_HUNDREDTHS_JSON = _JsonMemo(lambda cents: "null" if cents is None else repr(cents / 100))
+_STRING_JSON = _JsonMemo(_encode_str)
+
+
+def _json_hundredths(cents: int | None) -> str:
+    return _HUNDREDTHS_JSON[cents]
+
+
+def _json_str(text: str) -> str:
+    return json.dumps(text)  # ensure_ascii like Django's JSONField, so the stored text is the same kind
+
+
+class RowScorer:
+    """Scores positional parts straight to the stored ``LaneScore`` fields, for bulk rescoring.
+
+    ``scorer(lever, result, answered, current_predicate)`` returns ``(total, pengungkit, hasil, pemenuhan,
+    reform)`` in hundredths, ``eligible_wbk``, ``eligible_wbbm`` and the breakdown as compact JSON text that
+    parses to exactly ``score_parts(...).to_dict()`` (tested): the same arithmetic (:func:`_evaluate`), but no
+    :class:`ScoreResult` or dict is built and the JSON is one ``%`` format of a skeleton compiled per template.
+    ``lever`` are exact aspect-area scores in 1/D in ``lever_codes`` order, ``result`` values in millionths
+    (None = unanswered) in ``result_codes`` order."""
+
+    def __init__(self, template: spec.Template) -> None:
+        self.template = template
+        self.plan = plan_for(template)
+        self.layout = layout = _layout(self.plan)
+        self.lever_codes = layout.lever_codes
+        self.result_codes = layout.result_codes
+        self.question_count = len(template.questions)
+        predicates = [predicate for predicate in layout.checks]
+        self._wbk = predicates.index("WBK") if "WBK" in predicates else None
+        self._wbbm = predicates.index("WBBM") if "WBBM" in predicates else None
+        settings = template.settings
+        fragments: list[str] = []
+
+        def lit(text: str) -> None:
+            fragments.append(text.replace("%", "%%"))
+
+        def key(name: str) -> None:
+            lit(f"{_json_str(name)}:")
+
+        lit("{")
+        key("template")
+        lit(f"{_json_str(template.code)},")
+        key("version")
+        lit(f"{_json_str(template.version)},")
+        for name in ("total", "pengungkit", "hasil", "pemenuhan", "reform"):
+            key(name)
+            fragments.append("%s,")
+        key("areas")
+        lit("{")
+        for i, (name, _, _, weight) in enumerate(layout.areas):
+            lit("," if i else "")
+            key(name)
+            lit('{"score":')
+            fragments.append("%s")
+            lit(f',"weight":{_json_hundredths(weight)},"pemenuhan":')
+            fragments.append("%s")
+            lit(',"reform":')
+            fragments.append("%s}")
+        lit("},")
+        key("aspect_areas")
+        lit("{")
+        for i, code in enumerate(layout.lever_codes):
+            lit("," if i else "")
+            key(code)
+            fragments.append("%s")
+        lit('},"hasil_items":{"ipak":{"index":')
+        fragments.append("%s")
+        lit(',"score":')
+        fragments.append("%s")
+        lit('},"kinerja":{"value":')
+        fragments.append("%s")
+        lit(',"score":')
+        fragments.append("%s")
+        lit('},"ipkp":{"index":')
+        fragments.append("%s")
+        lit(',"score":')
+        fragments.append("%s")
+        lit('},"bersih_akuntabel":')
+        fragments.append("%s")
+        lit(',"pelayanan_prima":')
+        fragments.append("%s")
+        lit('},"eligibility":{')
+        for i, predicate in enumerate(predicates):
+            lit("," if i else "")
+            key(predicate)
+            lit('{"eligible":')
+            fragments.append("%s")
+            lit(',"reasons":')
+            fragments.append("%s}")
+        lit('},"answered":')
+        fragments.append("%s")
+        lit(',"unanswered":')
+        fragments.append("%s")
+        constant = {
+            "per_area_minimum": settings.per_area_minimum,
+            "missing_answer": settings.missing_answer,
+            "lhkasn_counted": settings.lhkasn_counted,
+            "threshold_precision": settings.threshold_precision,
+        }
+        lit(f',"settings":{json.dumps(constant, separators=(",", ":"))}}}')
+        self._format = "".join(fragments)
+
+    def __call__(
+        self, lever: Sequence[int], result: Sequence[int | None], answered: int, current_predicate: str | None
+    ) -> tuple[int, int, int, int, int, bool, bool, str]:
+        ev = _evaluate(self.plan, self.layout, lever, result, _rank(current_predicate))
+        num = _HUNDREDTHS_JSON.__getitem__
+        values = [num(ev.total), num(ev.pengungkit), num(ev.hasil), num(ev.pemenuhan), num(ev.reform)]
+        for area in ev.areas:
+            values += map(num, area)
+        values += map(num, ev.aspect_areas)
+        values += (
+            num(ev.ipak_index),
+            num(ev.ipak_score),
+            num(ev.kinerja_value),
+            num(ev.kinerja_score),
+            num(ev.ipkp_index),
+            num(ev.ipkp_score),
+            num(ev.bersih_akuntabel),
+            num(ev.pelayanan_prima),
+        )
+        for _, eligible, reasons in ev.eligibility:
+            if eligible:
+                values += ("true", "[]")
+            else:
+                values += ("false", f"[{','.join(map(_STRING_JSON.__getitem__, reasons))}]")
+        values += (str(answered), str(self.question_count - answered))
+        eligibility = ev.eligibility
+        return (
+            ev.total,
+            ev.pengungkit,
+            ev.hasil,
+            ev.pemenuhan,
+            ev.reform,
+            False if self._wbk is None else eligibility[self._wbk][1],
+            False if self._wbbm is None else eligibility[self._wbbm][1],
+            self._format % tuple(values),
+        )
 
 
 def score(

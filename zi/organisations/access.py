@@ -34,6 +34,11 @@ class Action(StrEnum):
     DASHBOARD_VIEW = "dashboard.view"
     AUDIT_VIEW = "audit.view"
     INTEGRITY_HANDLE = "integrity.handle"  # whistle-blowing, gratification and conflict-of-interest reports
+    PORTALRB_MANAGE = "portalrb.manage"  # PortalRB API tokens, fetch log and "what PortalRB will see"
+    PARTICIPATION_MANAGE = "workflow.participation"  # declaration, performance agreement, unit preconditions
+    TPI_TEAM_MANAGE = "workflow.tpi_team"  # TPI teams and assignment of units to them
+    PROPOSAL_SUBMIT = "workflow.propose"  # agency preconditions, proposal to TPN
+    TPN_RESULT_RECORD = "workflow.tpn_result"  # the Menteri's decree (predicate, not awarded, revocation)
 
 
 _UNIT_TEAM = {
@@ -53,10 +58,14 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.ASSESSMENT_VIEW_SUBMITTED,
             Action.DASHBOARD_VIEW,
             Action.AUDIT_VIEW,
+            Action.PORTALRB_MANAGE,
+            Action.TPI_TEAM_MANAGE,
+            Action.PROPOSAL_SUBMIT,
+            Action.TPN_RESULT_RECORD,
         }
     ),
     Role.UNIT_TEAM_MEMBER: frozenset(_UNIT_TEAM),
-    Role.UNIT_TEAM_LEADER: frozenset(_UNIT_TEAM | {Action.ASSESSMENT_SUBMIT}),
+    Role.UNIT_TEAM_LEADER: frozenset(_UNIT_TEAM | {Action.ASSESSMENT_SUBMIT, Action.PARTICIPATION_MANAGE}),
     Role.UNIT_HEAD: frozenset(
         {
             Action.UNIT_VIEW,
@@ -64,6 +73,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.ASSESSMENT_VIEW_SUBMITTED,
             Action.ASSESSMENT_SUBMIT,
             Action.DASHBOARD_VIEW,
+            Action.PARTICIPATION_MANAGE,
         }
     ),
     Role.REVIEWER: frozenset(
@@ -171,12 +181,12 @@ def scope_filter(user: Any, action: Action | str, unit_field: str = "unit") -> Q
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return nothing
     if user.is_superuser:
-        return Q()
+        return Q(pk__isnull=False)
     prefix = f"{unit_field}__" if unit_field else ""
     query = nothing
     for grant in _grants_with(user, action):
         if grant.is_global:
-            return Q()
+            return Q(pk__isnull=False)  # "everything"; a bare Q() would vanish when OR-ed with another Q
         if grant.unit_path is not None:
             query |= Q(**{f"{prefix}path__startswith": grant.unit_path})
         else:
@@ -200,12 +210,12 @@ def path_scope_filter(user: Any, action: Action | str, path_field: str) -> Q:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return nothing
     if user.is_superuser:
-        return Q()
+        return Q(pk__isnull=False)
     query = nothing
     agency_ids: set[int] = set()
     for grant in _grants_with(user, action):
         if grant.is_global:
-            return Q()
+            return Q(pk__isnull=False)  # "everything"; a bare Q() would vanish when OR-ed with another Q
         if grant.unit_path is not None:
             query |= Q(**{f"{path_field}__startswith": grant.unit_path})
         elif grant.agency_id is not None:

@@ -622,6 +622,9 @@ def seed_programme_data(stdout: TextIO | None = None) -> None:
 
     seed_assessments(stdout)
     seed_programme(stdout)
+    from zi.workflow.demo import seed_workflow
+
+    seed_workflow(stdout)
     if importlib.util.find_spec("zi.surveys.demo") is not None:
         importlib.import_module("zi.surveys.demo").seed_surveys(stdout)
 

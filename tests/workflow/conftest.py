@@ -1,0 +1,130 @@
+"""A world for journey tests: the assessments world plus head, TPI, admin, staff and helpers to drive states."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests import factories
+from tests.test_answer_services import build_world
+from zi.accounts.models import EmploymentType
+from zi.assessments import services as assessment_services
+from zi.assessments.demo import _answer_for
+from zi.assessments.models import Lane
+from zi.organisations.models import Role
+from zi.workflow import services
+from zi.workflow.models import DocumentKind, State
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf(name="dok.pdf"):
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+def fill_lane(world, quality=0.97, lane=Lane.SELF, actor=None):
+    rng = random.Random(7)
+    a = world["assessment"]
+    actor = actor or world["member"]
+    for code, question in world["spec"].questions.items():
+        assessment_services.answer_save(
+            actor=actor,
+            assessment=a,
+            question_code=code,
+            raw=_answer_for(question, quality, rng),
+            lane=lane,
+            rescore=False,
+        )
+    from zi.assessments.scoring import lane_rescore
+
+    lane_rescore(assessment=a, lane=lane)
+
+
+def make_world(tree, agency):
+    world = build_world(tree)
+    lapas = tree["lapas"]
+    world["agency"] = agency
+    world["head"] = factories.make_user_with_role(Role.UNIT_HEAD, unit=lapas, username="kepala", unit_id=lapas.pk)
+    world["leader"].unit = lapas
+    world["leader"].save()
+    world["honorer"] = factories.UserFactory(username="honorer", unit=lapas, employment_type=EmploymentType.NON_ASN)
+    world["pns"] = factories.UserFactory(username="pns", unit=lapas)
+    world["admin"] = factories.make_user_with_role(Role.AGENCY_ADMIN, agency=agency, username="admin")
+    world["tpi1"] = factories.make_user_with_role(Role.TPI_EVALUATOR, agency=agency, username="tpi1")
+    world["tpi2"] = factories.make_user_with_role(Role.TPI_EVALUATOR, agency=agency, username="tpi2")
+    world["tpi3"] = factories.make_user_with_role(Role.TPI_EVALUATOR, agency=agency, username="tpi3")
+    # an evaluator who works at the Lapas itself: conflict of interest
+    world["tpi_home"] = factories.make_user_with_role(
+        Role.TPI_EVALUATOR, agency=agency, username="tpihome", unit_id=lapas.pk
+    )
+    return world
+
+
+@pytest.fixture
+def jw(tree, agency):
+    return make_world(tree, agency)
+
+
+def declare(world, declared_on=None):
+    declaration = services.declaration_record(
+        actor=world["head"],
+        unit=world["lapas"],
+        declared_on=declared_on or dt.date(2025, 1, 15),
+        place="Aula Lapas Palembang",
+        signatories=[world["honorer"], world["pns"], world["head"]],
+    )
+    services.declaration_add_document(
+        actor=world["head"], declaration=declaration, kind=DocumentKind.PACT, uploaded_file=pdf("pakta.pdf")
+    )
+    return declaration
+
+
+def go(world, journey, to_state, actor, note="", data=None):
+    journey.refresh_from_db()
+    return services.transition(
+        actor=world[actor] if isinstance(actor, str) else actor,
+        journey=journey,
+        to_state=to_state,
+        note=note,
+        expected_version=journey.version,
+        data=data,
+    )
+
+
+def team(world, members=("tpi3",)):
+    return services.tpi_team_create(
+        actor=world["admin"],
+        agency=world["agency"],
+        period=world["period"],
+        name="Tim 1",
+        leader=world["tpi1"],
+        controller=world["tpi2"],
+        members=[world[m] for m in members],
+    )
+
+
+def journey_at(world, state, fill=True):
+    """Drive a fresh journey to ``state`` along the main path."""
+    declare(world)
+    journey = services.participation_create(actor=world["head"], assessment=world["assessment"])
+    path = [
+        (State.BUILDING, "head", ""),
+        (State.SELF_SUBMITTED, "leader", ""),
+        (State.IN_REVIEW, "reviewer", ""),
+        (State.REVIEWED, "reviewer", ""),
+        (State.TPI_EVALUATION, "tpi1", ""),
+        (State.TPI_MEETS, "tpi1", "Memenuhi"),
+    ]
+    for to_state, actor, note in path:
+        if journey.state == state:
+            return journey
+        if to_state == State.SELF_SUBMITTED and fill:
+            fill_lane(world)
+        if to_state == State.TPI_EVALUATION:
+            services.tpi_assign(actor=world["admin"], journey=journey, team=team(world))
+        journey = go(world, journey, to_state, actor, note)
+    assert journey.state == state
+    return journey

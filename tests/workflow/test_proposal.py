@@ -1,0 +1,156 @@
+"""Declaration share, preconditions (unit + agency), proposal, TPN result, revocation ban, pipeline numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from tests.workflow.conftest import go, journey_at, pdf
+from zi.assessments import services as assessment_services
+from zi.core.audit import verify
+from zi.workflow import selectors, services
+from zi.workflow.models import Declaration, Journey, State
+
+
+def _ready(jw, journey):
+    services.agency_profile_save(
+        actor=jw["admin"],
+        agency=jw["agency"],
+        year=2026,
+        bpk_opinion="WTP",
+        sakip="BB",
+        indeks_rb="B",
+        spip_level=3,
+        source="LHP BPK 2025; LHE SAKIP 2025",
+    )
+    services.preconditions_record(
+        actor=jw["head"], journey=journey, tlhp_percent=100, lhkpn_percent="100", sakip_internal="b"
+    )
+    services.sptjm_upload(actor=jw["head"], journey=journey, uploaded_file=pdf("sptjm.pdf"))
+    services.calendar_save(actor=None, period=jw["period"], proposal_deadline=dt.date(2026, 12, 31))
+
+
+def test_declaration_share_counts_all_staff(jw):
+    journey_at(jw, State.BUILDING)
+    declaration = Declaration.objects.get(unit=jw["lapas"])
+    signed, staff, percent = selectors.declaration_share(declaration)
+    assert (signed, staff) == (3, 5)  # head, PNS, honorer signed; the team leader and an evaluator did not
+    assert percent == 60.0
+    with pytest.raises(ValidationError, match="pegawai unit"):
+        services.declaration_sign(actor=jw["head"], declaration=declaration, users=[jw["reviewer"]])
+    with pytest.raises(ValidationError):  # a script is not a photo
+        bad = SimpleUploadedFile("foto.png", b"<script>alert(1)</script>", content_type="image/png")
+        services.declaration_add_document(actor=jw["head"], declaration=declaration, kind="photo", uploaded_file=bad)
+    with pytest.raises(PermissionDenied):
+        services.declaration_record(actor=jw["member"], unit=jw["lapas"], declared_on=dt.date(2025, 1, 1), place="x")
+    agreement = services.performance_agreement_save(
+        actor=jw["head"],
+        unit=jw["lapas"],
+        year=2026,
+        signed_on=dt.date(2026, 1, 20),
+        targets=[("Indeks kepuasan masyarakat", "3,60"), ("Pengaduan ditindaklanjuti", "100 %")],
+    )
+    assert agreement.targets.count() == 2
+
+
+def test_proposal_lists_every_missing_precondition(jw):
+    journey = journey_at(jw, State.TPI_MEETS)
+    services.calendar_save(actor=None, period=jw["period"], proposal_deadline=dt.date(2026, 5, 31))
+    with pytest.raises(ValidationError) as exc:
+        go(jw, journey, State.PROPOSED, "admin")
+    text = " ".join(exc.value.messages)
+    for fragment in ("syarat instansi", "Tindak lanjut", "LHKPN", "SAKIP internal", "SPTJM", "sudah lewat"):
+        assert fragment in text
+    assert Journey.objects.get(pk=journey.pk).state == State.TPI_MEETS
+
+
+def test_agency_thresholds_depend_on_kind_and_predicate(jw):
+    journey = journey_at(jw, State.TPI_MEETS)
+    _ready(jw, journey)
+    services.agency_profile_save(
+        actor=jw["admin"], agency=jw["agency"], year=2026, bpk_opinion="WDP", sakip="CC", indeks_rb="CC", spip_level=2
+    )
+    with pytest.raises(ValidationError) as exc:
+        go(jw, journey, State.PROPOSED, "admin")
+    assert len(exc.value.messages) == 4  # BPK, SAKIP, Indeks RB (K/L needs B), SPIP
+    with pytest.raises(PermissionDenied):
+        services.agency_profile_save(
+            actor=jw["head"], agency=jw["agency"], year=2026, bpk_opinion="WTP", sakip="A", indeks_rb="A", spip_level=3
+        )
+
+
+def test_building_one_year_from_earliest_declaration(jw):
+    from tests.workflow.conftest import declare
+
+    declare(jw, declared_on=timezone.localdate() - dt.timedelta(days=30))
+    journey = journey_at(jw, State.TPI_MEETS)  # adds a second, older declaration (2025-01-15)
+    _ready(jw, journey)
+    Declaration.objects.filter(declared_on__lt=timezone.localdate() - dt.timedelta(days=60)).delete()
+    with pytest.raises(ValidationError, match="minimal 1 tahun"):
+        go(jw, journey, State.PROPOSED, "admin")
+
+
+def test_propose_award_revoke_and_ban(jw, tree):
+    journey = journey_at(jw, State.TPI_MEETS)
+    _ready(jw, journey)
+    with pytest.raises(PermissionDenied):
+        go(jw, journey, State.PROPOSED, "head")
+    journey = go(jw, journey, State.PROPOSED, "admin", note="Surat usulan")
+    assert [p.category for p in selectors.proposed_units(agency=jw["agency"], year=2026)] == ["WBK"]
+    with pytest.raises(ValidationError, match="Nomor keputusan"):
+        go(jw, journey, State.AWARDED, "admin", data={})
+    journey = go(
+        jw,
+        journey,
+        State.AWARDED,
+        "admin",
+        data={"decree_number": "KEP-123/M.PAN-RB/12/2026", "decree_date": dt.date(2026, 12, 10)},
+    )
+    assert (journey.awarded_predicate, journey.decree_number) == ("WBK", "KEP-123/M.PAN-RB/12/2026")
+    assert services.unit_holds_wbk(jw["lapas"])
+    journey = go(jw, journey, State.MONITORED, "tpi1")
+    with pytest.raises(ValidationError):
+        go(jw, journey, State.REVOKED, "admin")  # needs a note
+    journey = go(jw, journey, State.REVOKED, "admin", note="Pelanggaran KKN", data={"revoked_on": timezone.localdate()})
+    assert not services.unit_holds_wbk(jw["lapas"])
+    # a new year's participation is refused for 2 years
+    period = assessment_services.period_create(
+        actor=None,
+        year=2027,
+        name="2027",
+        template=jw["template"],
+        starts_on=dt.date(2027, 1, 1),
+        ends_on=dt.date(2027, 12, 31),
+    )
+    a2027 = assessment_services.assessment_start(actor=jw["member"], unit=jw["lapas"], period=period)
+    with pytest.raises(ValidationError, match="tidak dapat diusulkan kembali"):
+        services.participation_create(actor=jw["head"], assessment=a2027)
+    assert verify().ok
+
+
+def test_wbbm_needs_wbk(jw, tree):
+    a = jw["assessment"]
+    with pytest.raises(ValidationError, match="WBBM"):
+        services.participation_create(actor=jw["head"], assessment=a, target_predicate="WBBM")
+    journey = services.participation_create(actor=jw["head"], assessment=a, afirmasi=True)
+    assert journey.category == "WBK-AFIRMASI"
+
+
+def test_pipeline_counts_per_subtree(jw, tree):
+    journey_at(jw, State.REVIEWED)
+    from zi.assessments.models import Assessment
+    from zi.workflow.models import State as S
+
+    rutan = Assessment.objects.create(unit=tree["rutan"], period=jw["period"])
+    Journey.objects.create(assessment=rutan, unit=tree["rutan"], period=jw["period"], target_predicate="WBK")
+    counts = selectors.pipeline_counts(root_unit=tree["sumsel"], period=jw["period"])
+    assert counts[S.REVIEWED] == 1 and counts[S.DECLARED] == 1 and sum(counts.values()) == 2
+    assert sum(selectors.pipeline_counts(root_unit=tree["kepri"], period=jw["period"]).values()) == 0
+    assert sum(selectors.pipeline_counts(agency=jw["agency"], period=jw["period"]).values()) == 2
+    reached = selectors.pipeline_reached(root_unit=tree["sumsel"], period=jw["period"])
+    assert reached[S.SELF_SUBMITTED] == 1 and reached[S.DECLARED] == 2
+    assert sum(selectors.pipeline_counts(period=jw["period"], user=jw["member"]).values()) == 0  # no dashboard right

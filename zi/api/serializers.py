@@ -1,0 +1,239 @@
+"""Read serializers (explicit field lists: nothing private leaks by a new model field) and write inputs.
+
+Writes never go through a ModelSerializer's ``save()``: input serializers only shape the request, the views
+pass the values to the domain services.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from zi.accounts.models import User
+from zi.assessments.models import Answer, Assessment, Evidence, EvidenceRevision, Lane, LaneScore, Period, Predicate
+from zi.organisations.models import Unit
+from zi.programme.models import Complaint
+from zi.surveys.models import Campaign
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    agency_code = serializers.CharField(source="agency.code", read_only=True)
+    unit_type = serializers.CharField(source="unit_type.code", read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = [
+            "id",
+            "code",
+            "name",
+            "agency",
+            "agency_code",
+            "parent",
+            "unit_type",
+            "serves_public",
+            "province",
+            "is_active",
+            "path",
+            "depth",
+        ]
+        read_only_fields = fields
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """Staff directory entry: no username, e-mail, NIP or login data."""
+
+    class Meta:
+        model = User
+        fields = ["id", "full_name", "position", "unit", "employment_type"]
+        read_only_fields = fields
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    template = serializers.CharField(source="template.version", read_only=True)
+
+    class Meta:
+        model = Period
+        fields = ["id", "year", "name", "template", "starts_on", "ends_on", "self_assessment_deadline", "is_open"]
+        read_only_fields = fields
+
+
+class LaneScoreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LaneScore
+        fields = [
+            "lane",
+            "total",
+            "pengungkit",
+            "hasil",
+            "pemenuhan",
+            "reform",
+            "eligible_wbk",
+            "eligible_wbbm",
+            "computed_at",
+        ]
+        read_only_fields = fields
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(source="period.year", read_only=True)
+    current_predicate = serializers.ChoiceField(choices=Predicate.choices, allow_blank=True, read_only=True)
+    scores = LaneScoreSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "unit",
+            "period",
+            "year",
+            "status",
+            "target_predicate",
+            "current_predicate",
+            "submitted_at",
+            "scores",
+        ]
+        read_only_fields = fields
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    question = serializers.CharField(source="question.code", read_only=True)
+
+    class Meta:
+        model = Answer
+        fields = ["id", "assessment", "lane", "question", "choice", "inputs", "value", "note", "updated_at"]
+        read_only_fields = fields
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    question = serializers.CharField(max_length=32, help_text="Kode pertanyaan LKE, mis. 1.a.1")
+    lane = serializers.ChoiceField(choices=Lane.choices, default=Lane.SELF)
+    choice = serializers.CharField(
+        max_length=8, required=False, allow_blank=True, help_text="Kunci pilihan (pertanyaan pilihan)."
+    )
+    inputs = serializers.DictField(
+        child=serializers.FloatField(allow_null=True), required=False, help_text="Isian angka (pertanyaan numerik)."
+    )
+    index = serializers.FloatField(required=False, allow_null=True, help_text="Indeks 0–4.")
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, trim_whitespace=False)
+
+    def raw(self) -> object:
+        data = self.validated_data
+        if "inputs" in data:
+            return data["inputs"]
+        if "index" in data:
+            return data["index"]
+        return data.get("choice", "")
+
+
+class EvidenceRevisionSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(read_only=True, help_text="The link of a link revision; empty for files.")
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EvidenceRevision
+        fields = ["number", "original_name", "content_type", "size", "sha256", "url", "uploaded_at", "download"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_download(self, revision: EvidenceRevision) -> str | None:
+        """Only the permission-checked download view, never a storage URL."""
+        if not revision.file:
+            return None
+        return reverse("assessments:evidence_file", args=[revision.evidence_id, revision.number])
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    question = serializers.CharField(source="question.code", read_only=True)
+    revisions = EvidenceRevisionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "assessment", "question", "title", "kind", "is_withdrawn", "created_at", "revisions"]
+        read_only_fields = fields
+
+
+class EvidenceInputSerializer(serializers.Serializer):
+    question = serializers.CharField(max_length=32)
+    title = serializers.CharField(max_length=255)
+    file = serializers.FileField(required=False, help_text="Berkas (PDF, gambar, dokumen Office).")
+    url = serializers.CharField(max_length=1000, required=False, help_text="Tautan http(s) sebagai ganti berkas.")
+
+    def validate(self, attrs: dict) -> dict:
+        if bool(attrs.get("file")) == bool(attrs.get("url")):
+            raise serializers.ValidationError("Isi tepat satu dari 'file' atau 'url'.")
+        return attrs
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    instruments = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "unit",
+            "period",
+            "title",
+            "instruments",
+            "opens_at",
+            "closes_at",
+            "respondent_groups",
+            "population_size",
+        ]
+        read_only_fields = fields
+
+
+class InstrumentIndexSerializer(serializers.Serializer):
+    instrument = serializers.CharField()
+    kind = serializers.CharField()
+    index = serializers.DictField()
+    ikm = serializers.DictField(allow_null=True)
+
+
+class CampaignIndicesSerializer(serializers.Serializer):
+    campaign = serializers.IntegerField()
+    responses = serializers.IntegerField()
+    excluded = serializers.IntegerField()
+    flagged = serializers.IntegerField()
+    instruments = InstrumentIndexSerializer(many=True)
+
+
+class ComplaintSerializer(serializers.ModelSerializer):
+    """No complainant identity, no internal handling notes, no tracking hash."""
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "id",
+            "unit",
+            "channel",
+            "category",
+            "subject",
+            "description",
+            "received_at",
+            "sla_due_at",
+            "status",
+            "resolved_at",
+            "public_response",
+        ]
+        read_only_fields = fields
+
+
+class DashboardSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(allow_null=True)
+    units = serializers.IntegerField()
+    assessments = serializers.DictField(child=serializers.IntegerField())
+    complaints_open = serializers.IntegerField()
+    complaints_overdue = serializers.IntegerField()
+    survey_campaigns = serializers.IntegerField()
+
+
+class TokenSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    prefix = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    last_used_at = serializers.DateTimeField(allow_null=True)

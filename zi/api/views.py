@@ -1,0 +1,317 @@
+"""The REST API: read-only viewsets scoped with ``access.restrict`` in ``get_queryset`` and explicit action
+endpoints that call the domain services for every write.
+
+Out-of-scope objects are simply not in the queryset (404); a write the person may not do answers 403 (the
+service raises ``PermissionDenied``); a refused value answers 400 with the service's message.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from zi.accounts.models import User
+from zi.api import filters, serializers
+from zi.assessments import selectors as assessment_selectors
+from zi.assessments import services as assessment_services
+from zi.assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    Evidence,
+    EvidenceRevision,
+    Lane,
+    LaneScore,
+    Period,
+)
+from zi.organisations.access import Action, may, restrict, scope_filter
+from zi.organisations.models import Unit
+from zi.programme import selectors as programme_selectors
+from zi.programme.models import OPEN_COMPLAINT_STATUSES, Complaint
+from zi.surveys import services as survey_services
+from zi.surveys.models import Campaign
+
+ID_REGEX = r"[0-9]{1,18}"
+
+
+class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """List and detail only; subclasses return an already scoped queryset from ``scoped_queryset``."""
+
+    lookup_value_regex = ID_REGEX
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    ordering_fields: list[str] = ["id"]
+
+    def scoped_queryset(self) -> QuerySet:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet:
+        return self.scoped_queryset()
+
+
+class UnitViewSet(ScopedReadViewSet):
+    """Units of the tree the person may see (their roles' subtrees)."""
+
+    serializer_class = serializers.UnitSerializer
+    filterset_class = filters.UnitFilter
+    ordering_fields = ["id", "path", "name", "code", "depth"]
+    ordering = ["path"]
+
+    def scoped_queryset(self) -> QuerySet:
+        units = restrict(Unit.objects.all(), self.request.user, Action.UNIT_VIEW, unit_field="")
+        return units.select_related("agency", "unit_type").order_by("path")
+
+
+class PersonViewSet(ScopedReadViewSet):
+    """Staff of the units the person may see (name, position, unit only)."""
+
+    serializer_class = serializers.PersonSerializer
+    filterset_class = filters.PersonFilter
+    ordering_fields = ["id", "full_name"]
+
+    def scoped_queryset(self) -> QuerySet:
+        people = User.objects.filter(unit__isnull=False, is_active=True)
+        return restrict(people, self.request.user, Action.UNIT_VIEW, unit_field="unit").order_by("full_name", "pk")
+
+
+class PeriodViewSet(ScopedReadViewSet):
+    """Evaluation periods (national, visible to every signed-in person)."""
+
+    serializer_class = serializers.PeriodSerializer
+    ordering_fields = ["id", "year"]
+
+    def scoped_queryset(self) -> QuerySet:
+        return Period.objects.select_related("template").order_by("-year")
+
+
+class AssessmentViewSet(ScopedReadViewSet):
+    """Assessments: drafts only to the unit's own team and head; submitted ones to everyone in scope."""
+
+    serializer_class = serializers.AssessmentSerializer
+    filterset_class = filters.AssessmentFilter
+    ordering_fields = ["id", "submitted_at"]
+
+    def scoped_queryset(self) -> QuerySet:
+        return (
+            assessment_selectors.visible_assessments(self.request.user)
+            .select_related("unit", "period")
+            .prefetch_related(Prefetch("scores", queryset=LaneScore.objects.order_by("lane")))
+            .order_by("-period__year", "unit__path", "pk")
+        )
+
+    def get_parsers(self):
+        if getattr(self, "action", None) == "evidence":
+            return [MultiPartParser(), FormParser(), JSONParser()]
+        return super().get_parsers()
+
+    @extend_schema(request=serializers.AnswerInputSerializer, responses={200: serializers.AnswerSerializer})
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def answers(self, request: Request, pk: str | None = None) -> Response:
+        """Save one answer through the same service and rules as the worksheet (validation, rescoring, audit)."""
+        assessment = self.get_object()
+        data = serializers.AnswerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        answer = assessment_services.answer_save(
+            actor=request.user,
+            assessment=assessment,
+            question_code=data.validated_data["question"],
+            raw=data.raw(),
+            note=data.validated_data.get("note"),
+            lane=data.validated_data["lane"],
+        )
+        answer = Answer.objects.select_related("question").get(pk=answer.pk)
+        return Response(serializers.AnswerSerializer(answer).data)
+
+    @extend_schema(request=None, responses={200: serializers.AssessmentSerializer})
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        assessment = self.get_object()
+        assessment_services.assessment_submit(actor=request.user, assessment=assessment)
+        return Response(serializers.AssessmentSerializer(self.get_queryset().get(pk=assessment.pk)).data)
+
+    @extend_schema(
+        request={"multipart/form-data": serializers.EvidenceInputSerializer},
+        responses={201: serializers.EvidenceSerializer},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def evidence(self, request: Request, pk: str | None = None) -> Response:
+        """Add evidence: a file (checked by content like the worksheet upload) or a link."""
+        assessment = self.get_object()
+        if not may(request.user, Action.EVIDENCE_UPLOAD, assessment.unit):
+            raise PermissionDenied("Anda tidak berwenang mengunggah data dukung untuk unit ini.")
+        data = serializers.EvidenceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        if values.get("file"):
+            item = assessment_services.evidence_add_file(
+                actor=request.user,
+                assessment=assessment,
+                question_code=values["question"],
+                title=values["title"],
+                uploaded_file=values["file"],
+            )
+        else:
+            item = assessment_services.evidence_add_link(
+                actor=request.user,
+                assessment=assessment,
+                question_code=values["question"],
+                title=values["title"],
+                url=values["url"],
+            )
+        item = _evidence_queryset(Evidence.objects.filter(pk=item.pk)).get()
+        return Response(serializers.EvidenceSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
+def any_of(*filters: Q) -> Q:
+    """OR of scope filters. ``Q()`` means "everything" here, but ``Q(pk__in=[]) | Q()`` drops the empty Q and
+    matches nothing, so an unrestricted filter must win explicitly."""
+    if any(not f for f in filters):
+        return Q()
+    result = filters[0]
+    for f in filters[1:]:
+        result |= f
+    return result
+
+
+def _answer_visibility(user) -> Q:
+    """Own lane (self) as the assessment; review/TPI lanes only to their scorers, once submitted."""
+    self_lane = assessment_selectors.visibility_filter(user, "assessment__") & Q(lane=Lane.SELF)
+    scorers = any_of(
+        scope_filter(user, Action.REVIEW_SCORE, "assessment__unit"),
+        scope_filter(user, Action.TPI_SCORE, "assessment__unit"),
+    ) & Q(assessment__status=AssessmentStatus.SUBMITTED)
+    return self_lane | scorers
+
+
+class AnswerViewSet(ScopedReadViewSet):
+    """Answers (read). Write with ``POST /api/assessments/{id}/answers/``."""
+
+    serializer_class = serializers.AnswerSerializer
+    filterset_class = filters.AnswerFilter
+    ordering_fields = ["id", "updated_at"]
+
+    def scoped_queryset(self) -> QuerySet:
+        return (
+            Answer.objects.filter(_answer_visibility(self.request.user))
+            .select_related("question")
+            .order_by("assessment_id", "lane", "question__order", "pk")
+        )
+
+
+def _evidence_queryset(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("question").prefetch_related(
+        Prefetch("revisions", queryset=EvidenceRevision.objects.order_by("number"))
+    )
+
+
+class EvidenceViewSet(ScopedReadViewSet):
+    """Evidence metadata; the bytes only through the permission-checked download link of each revision."""
+
+    serializer_class = serializers.EvidenceSerializer
+    filterset_class = filters.EvidenceFilter
+    ordering_fields = ["id", "created_at"]
+
+    def scoped_queryset(self) -> QuerySet:
+        visible = Evidence.objects.filter(assessment_selectors.visibility_filter(self.request.user, "assessment__"))
+        return _evidence_queryset(visible).order_by("assessment_id", "created_at", "pk")
+
+
+class CampaignViewSet(ScopedReadViewSet):
+    """Survey campaigns of the units where the person sees assessments."""
+
+    serializer_class = serializers.CampaignSerializer
+    filterset_class = filters.CampaignFilter
+    ordering_fields = ["id", "opens_at"]
+
+    def scoped_queryset(self) -> QuerySet:
+        # Same rule as zi.surveys.selectors.visible_campaigns, with the national (unrestricted) grant kept.
+        user = self.request.user
+        scope = any_of(
+            scope_filter(user, Action.ASSESSMENT_VIEW_DRAFT), scope_filter(user, Action.ASSESSMENT_VIEW_SUBMITTED)
+        )
+        return Campaign.objects.filter(scope).prefetch_related("instruments").order_by("-opens_at", "pk")
+
+    @extend_schema(responses={200: serializers.CampaignIndicesSerializer})
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def indices(self, request: Request, pk: str | None = None) -> Response:
+        """IPAK / IPKP / IKM of the campaign from its rollups (excluded responses not counted)."""
+        campaign = self.get_object()
+        results = survey_services.campaign_results(campaign)
+        data = {
+            "campaign": campaign.pk,
+            "responses": results.responses,
+            "excluded": results.excluded,
+            "flagged": results.flagged,
+            "instruments": [
+                {
+                    "instrument": summary.instrument.code,
+                    "kind": summary.instrument.kind,
+                    "index": summary.index.as_json(),
+                    "ikm": summary.ikm.as_json() if summary.ikm is not None else None,
+                }
+                for summary in results.overall
+            ],
+        }
+        return Response(serializers.CampaignIndicesSerializer(data).data)
+
+
+class ComplaintViewSet(ScopedReadViewSet):
+    """Public complaints of readable units, without the complainant's identity. Whistle-blowing reports are
+    never served by the API."""
+
+    serializer_class = serializers.ComplaintSerializer
+    filterset_class = filters.ComplaintFilter
+    ordering_fields = ["id", "received_at", "sla_due_at"]
+
+    def scoped_queryset(self) -> QuerySet:
+        return programme_selectors.readable(Complaint.objects.all(), self.request.user).order_by("-received_at", "-pk")
+
+
+class DashboardView(APIView):
+    """Simple counts for a subtree (``?unit=ID``) or for everything the person may watch."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("unit", int, description="Id unit akar subtree (opsional)")],
+        responses={200: serializers.DashboardSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        user = request.user
+        if not may(user, Action.DASHBOARD_VIEW):
+            raise PermissionDenied("Anda tidak berwenang melihat dasbor.")
+        units = restrict(Unit.objects.all(), user, Action.DASHBOARD_VIEW, unit_field="")
+        root = None
+        raw = request.query_params.get("unit", "")
+        if raw:
+            if not raw.isdigit() or len(raw) > 18:
+                return Response({"unit": ["Id unit tidak valid."]}, status=status.HTTP_400_BAD_REQUEST)
+            root = get_object_or_404(restrict(Unit.objects.all(), user, Action.UNIT_VIEW, unit_field=""), pk=int(raw))
+            if not may(user, Action.DASHBOARD_VIEW, root):
+                raise PermissionDenied("Anda tidak berwenang melihat dasbor unit ini.")
+            units = units.filter(path__startswith=root.path)
+        unit_ids = units.values("pk")
+        by_status = dict(
+            Assessment.objects.filter(unit__in=unit_ids)
+            .values_list("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+        )
+        complaints = Complaint.objects.filter(unit__in=unit_ids, status__in=OPEN_COMPLAINT_STATUSES)
+        data = {
+            "unit": root.pk if root else None,
+            "units": units.count(),
+            "assessments": {key: by_status.get(key, 0) for key in AssessmentStatus.values},
+            "complaints_open": complaints.count(),
+            "complaints_overdue": complaints.filter(sla_due_at__lt=timezone.now()).count(),
+            "survey_campaigns": Campaign.objects.filter(unit__in=unit_ids).count(),
+        }
+        return Response(serializers.DashboardSerializer(data).data)

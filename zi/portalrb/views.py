@@ -1,0 +1,180 @@
+"""Pages of the PortalRB integration: tokens and fetch log, "what PortalRB will see", the official workbook,
+and the signed evidence index PortalRB reviewers open from ``bukti_dukung_unit``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zi.assessments.models import Assessment, Evidence, EvidenceRevision, Lane
+from zi.assessments.selectors import assessment_get
+from zi.organisations.access import Action, may
+from zi.organisations.models import Agency
+from zi.portalrb import selectors, services, workbook
+from zi.portalrb.models import ApiToken, FetchSnapshot
+
+
+def _agency_for(request: HttpRequest, pk: int) -> Agency:
+    """404 for an agency out of scope; 403 for someone who manages PortalRB nowhere."""
+    if not may(request.user, Action.PORTALRB_MANAGE):
+        raise PermissionDenied
+    agency = get_object_or_404(Agency, pk=pk)
+    if not may(request.user, Action.PORTALRB_MANAGE, agency):
+        raise Http404
+    return agency
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    if not may(request.user, Action.PORTALRB_MANAGE):
+        raise PermissionDenied
+    agencies = [a for a in Agency.objects.all() if may(request.user, Action.PORTALRB_MANAGE, a)]
+    if len(agencies) == 1:
+        return redirect("portalrb_ui:tokens", agencies[0].pk)
+    return render(request, "portalrb/index.html", {"agencies": agencies})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest, agency_pk: int) -> HttpResponse:
+    agency = _agency_for(request, agency_pk)
+    secret = None
+    if request.method == "POST":
+        try:
+            _token, secret = services.token_create(actor=request.user, agency=agency, name=request.POST.get("name", ""))
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+    context = {
+        "agency": agency,
+        "tokens": ApiToken.objects.filter(agency=agency),
+        "secret": secret,
+        "snapshots": FetchSnapshot.objects.filter(agency=agency).select_related("unit", "token")[:50],
+        "base_url": request.build_absolute_uri("/api/portalrb/"),
+    }
+    return render(request, "portalrb/tokens.html", context)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, agency_pk: int, token_pk: int) -> HttpResponse:
+    agency = _agency_for(request, agency_pk)
+    token = get_object_or_404(ApiToken, pk=token_pk, agency=agency)
+    services.token_revoke(actor=request.user, token=token)
+    messages.success(request, _("Token dicabut."))
+    return redirect("portalrb_ui:tokens", agency.pk)
+
+
+@login_required
+def snapshot_detail(request: HttpRequest, agency_pk: int, snapshot_pk: int) -> HttpResponse:
+    agency = _agency_for(request, agency_pk)
+    snap = get_object_or_404(FetchSnapshot, pk=snapshot_pk, agency=agency)
+    response = HttpResponse(snap.body.encode(), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="portalrb-{snap.endpoint}-{snap.pk}-{snap.sha256[:12]}.json"'
+    )
+    return response
+
+
+@login_required
+def preview(request: HttpRequest, agency_pk: int) -> HttpResponse:
+    agency = _agency_for(request, agency_pk)
+    period, units, notes = selectors.preview(
+        agency=agency, evidence_base_url=request.build_absolute_uri("/").rstrip("/")
+    )
+    return render(
+        request, "portalrb/preview.html", {"agency": agency, "period": period, "units": units, "notes": notes}
+    )
+
+
+@login_required
+def workbook_export(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_get(user=request.user, pk=pk)
+    if assessment is None:
+        raise Http404
+    lane = request.GET.get("lajur", Lane.SELF)
+    if lane not in (Lane.SELF, Lane.TPI):
+        raise Http404
+    try:
+        content = workbook.export_official_xlsx(assessment, lane=lane)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect("assessments:worksheet", assessment.pk)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = (
+        f'attachment; filename="lke-lampiran-iii-{assessment.unit.code}-{assessment.period.year}.xlsx"'
+    )
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workbook_import(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_get(user=request.user, pk=pk)
+    if assessment is None:
+        raise Http404
+    report = None
+    if request.method == "POST":
+        uploaded = request.FILES.get("file")
+        if uploaded is None:
+            messages.error(request, _("Pilih berkas .xlsx."))
+        else:
+            try:
+                report = workbook.import_official_xlsx(
+                    actor=request.user, assessment=assessment, uploaded_file=uploaded
+                )
+            except ValidationError as exc:
+                messages.error(request, "; ".join(exc.messages))
+            except PermissionDenied:
+                raise
+    return render(request, "portalrb/workbook_import.html", {"a": assessment, "report": report})
+
+
+def evidence_index(request: HttpRequest, signed: str) -> HttpResponse:
+    """Opened by PortalRB reviewers without an account: the signed, expiring link is the credential."""
+    assessment_pk = selectors.unsign_evidence(signed)
+    if assessment_pk is None:
+        return render(request, "portalrb/evidence_expired.html", status=404)
+    assessment = get_object_or_404(Assessment.objects.select_related("unit", "period"), pk=assessment_pk)
+    items = (
+        Evidence.objects.filter(assessment=assessment, is_withdrawn=False)
+        .select_related("question")
+        .prefetch_related("revisions")
+        .order_by("question__order", "created_at")
+    )
+    groups: dict[str, dict] = {}
+    for item in items:
+        latest = max(item.revisions.all(), key=lambda r: r.number, default=None)
+        group = groups.setdefault(item.question.code, {"question": item.question, "items": []})
+        group["items"].append({"evidence": item, "revision": latest})
+    response = render(
+        request,
+        "portalrb/evidence_index.html",
+        {"assessment": assessment, "groups": list(groups.values()), "signed": signed},
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def evidence_file(request: HttpRequest, signed: str, revision_pk: int) -> HttpResponse:
+    assessment_pk = selectors.unsign_evidence(signed)
+    if assessment_pk is None:
+        raise Http404
+    revision = get_object_or_404(
+        EvidenceRevision.objects.select_related("evidence"),
+        pk=revision_pk,
+        evidence__assessment_id=assessment_pk,
+        evidence__is_withdrawn=False,
+    )
+    if not revision.file:
+        raise Http404
+    response = FileResponse(revision.file.open("rb"), as_attachment=True, filename=revision.original_name or "bukti")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,265 @@
+"""Export and import the official Lampiran III workbook (``data/lke-workbook-lampiran-iii.xlsx``).
+
+Export starts from a copy of the blank official file, types the unit's answers into column K of ``LKE ZI``
+(choices, the numeric input rows, IPAK/IPKP) and notes into column O, keeps every formula (so Excel or
+LibreOffice recalculates the official score), adds PortalRB's ``Jawaban`` sheet laid out by the master
+list's cell map, and a ``Catatan`` sheet explaining where the workbook's formulas differ from the regulation.
+Import reads column K back, validates every cell first and writes all answers in one transaction or none.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+import openpyxl
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from openpyxl.utils.exceptions import InvalidFileException
+
+from zi.assessments.models import Answer, Assessment, Lane
+from zi.lke.formulas import AnswerError, normalize_answer
+from zi.lke.services import template_spec
+from zi.portalrb.models import SoalMapping
+from zi.portalrb.selectors import number_text
+from zi.portalrb.soalmap import WORKBOOK_PATH, WORKBOOK_SHEET, read_map
+
+JAWABAN_SHEET = "Jawaban"
+NOTES_SHEET = "Catatan"
+NOTE_COLUMN = "O"
+TOTAL_CELL = "L208"  # NILAI EVALUASI ZONA INTEGRITAS
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+CATATAN = [
+    "Catatan tentang workbook resmi (Lampiran III PermenPAN-RB 90/2021) dan nilai aplikasi ZI",
+    "",
+    "Berkas ini dibuat dari salinan workbook resmi; rumus-rumusnya tidak diubah. Jawaban unit ada di kolom K "
+    "sheet 'LKE ZI', catatan di kolom O. Sheet 'Jawaban' memakai tata letak PortalRB (master soal 2026).",
+    "",
+    "Perbedaan rumus workbook dengan peraturan (nilai aplikasi mengikuti peraturan):",
+    "1. Pertanyaan yang belum dijawab berisi teks 'Blm Diisi' yang diabaikan oleh AVERAGE: workbook hanya "
+    "merata-ratakan pertanyaan yang sudah dijawab, sehingga nilai indikator yang belum lengkap bisa lebih tinggi. "
+    "Aplikasi menghitung jawaban kosong sebagai 0. Nilai keduanya sama bila semua pertanyaan dijawab.",
+    "2. Indikator Penyampaian Laporan Harta Kekayaan (bobot 2) di workbook hanya merata-ratakan baris LHKPN; "
+    "sub-indikator LHKASN dihitung tetapi tidak ikut dijumlahkan. Peraturan memberi bobot LHKPN 1,00 + LHKASN "
+    "1,00. Nilai keduanya sama hanya bila persentase LHKPN = persentase LHKASN.",
+    "3. Penurunan pelanggaran disiplin: tahun lalu 0 dan tahun ini 0 → 100 %; tahun lalu 0 dan tahun ini > 0 → "
+    "workbook menghasilkan galat pembagian, aplikasi memberi 0.",
+    "4. Persentase penanganan pengaduan = selesai ÷ harus ditindaklanjuti, dibatasi 100 % (sama di keduanya).",
+    "5. Baris 'Jumlah yang harus melaporkan' LHKASN (K185) diisi aplikasi dengan jumlah eselon III + eselon IV + "
+    "fungsional/pelaksana.",
+]
+
+
+def _mappings(assessment: Assessment) -> list[SoalMapping]:
+    rows = list(
+        SoalMapping.objects.filter(template_id=assessment.period.template_id)
+        .select_related("question")
+        .order_by("soal_id")
+    )
+    if not rows:
+        raise ValidationError("Peta soal PortalRB belum dimuat (jalankan `zi portalrb load-map`).")
+    return rows
+
+
+def _cell_value(mapping: SoalMapping, answer: Answer | None) -> Any:
+    if answer is None:
+        return None
+    if mapping.question.answer_type in ("ya_tidak", "abc", "abcd", "abcde"):
+        return answer.choice or None
+    inputs = answer.inputs or {}
+    key = mapping.input_key or next(iter(inputs), "")
+    value = inputs.get(key)
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def export_official_xlsx(assessment: Assessment, lane: str = Lane.SELF) -> bytes:
+    """The unit's answers in the official workbook (bytes); formulas untouched, recalculated on open."""
+    mappings = _mappings(assessment)
+    answers = {a.question_id: a for a in Answer.objects.filter(assessment=assessment, lane=lane)}
+    tpi = {a.question_id: a for a in Answer.objects.filter(assessment=assessment, lane=Lane.TPI)}
+    wb = openpyxl.load_workbook(WORKBOOK_PATH)
+    ws = wb[WORKBOOK_SHEET]
+    values: dict[str, Any] = {}
+    noted: set[int] = set()
+    for m in mappings:
+        value = _cell_value(m, answers.get(m.question_id))
+        ws[m.workbook_cell] = value
+        values[m.workbook_cell] = value
+        answer = answers.get(m.question_id)
+        if m.question_id not in noted and answer is not None and answer.note:
+            ws[f"{NOTE_COLUMN}{m.workbook_cell[1:]}"] = _safe(answer.note)
+        noted.add(m.question_id)
+    for cell, parts in read_map()["workbook"]["derived"].items():
+        part_values = [values.get(p) for p in parts]
+        ws[cell] = sum(part_values) if all(v is not None for v in part_values) else None
+    ws["B2"].value = ws["B2"].value  # header untouched
+    _jawaban_sheet(wb, mappings, answers, tpi)
+    notes = wb.create_sheet(NOTES_SHEET)
+    notes.append([f"Unit: {assessment.unit.name}", f"Periode: {assessment.period.name}", f"Lajur: {Lane(lane).label}"])
+    for line in CATATAN:
+        notes.append([line])
+    notes.column_dimensions["A"].width = 120
+    wb.calculation.fullCalcOnLoad = True  # Excel/LibreOffice recompute every formula when opening
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _safe(text: str) -> str:
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _jawaban_sheet(wb: Any, mappings: list[SoalMapping], answers: dict, tpi: dict) -> None:
+    """PortalRB's ``Jawaban`` layout: one row per soal at ``excel_baris``, columns from the master list."""
+    ws = wb.create_sheet(JAWABAN_SHEET)
+    ws["A1"] = "Jawaban LKE ZI — tata letak PortalRB (master soal 2026)"
+    header_row = 4
+    first = mappings[0].excel
+    ws[f"A{header_row}"] = "soal_id"
+    ws[f"G{header_row}"] = "Pertanyaan"
+    for key, title in (
+        ("jawaban_unit", "Jawaban unit"),
+        ("catatan_unit", "Catatan unit"),
+        ("bukti_dukung_unit", "Bukti dukung unit"),
+        ("jawaban_tpi", "Jawaban TPI"),
+        ("catatan_tpi", "Catatan TPI"),
+    ):
+        ws[f"{first[key]}{header_row}"] = title
+    noted: set[int] = set()
+    for m in mappings:
+        row, cols = m.excel_row, m.excel
+        own, theirs = answers.get(m.question_id), tpi.get(m.question_id)
+        ws[f"A{row}"] = m.soal_id
+        ws[f"G{row}"] = m.text
+        ws[f"{cols['jawaban_unit']}{row}"] = _cell_value(m, own)
+        ws[f"{cols['jawaban_tpi']}{row}"] = _cell_value(m, theirs)
+        if m.question_id not in noted:
+            if own is not None and own.note:
+                ws[f"{cols['catatan_unit']}{row}"] = _safe(own.note)
+            if theirs is not None and theirs.note:
+                ws[f"{cols['catatan_tpi']}{row}"] = _safe(theirs.note)
+        noted.add(m.question_id)
+
+
+@dataclass
+class ImportReport:
+    saved: int = 0
+    errors: list[tuple[str, str, str]] = field(default_factory=list)  # (cell, question code, message)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _read(uploaded_file: Any) -> Any:
+    size = getattr(uploaded_file, "size", None)
+    if size is not None and size > MAX_UPLOAD_BYTES:
+        raise ValidationError("Berkas terlalu besar (maksimal 10 MB).")
+    try:
+        wb = openpyxl.load_workbook(uploaded_file, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, EOFError) as exc:
+        raise ValidationError("Berkas bukan workbook Excel (.xlsx) yang valid.") from exc
+    if WORKBOOK_SHEET not in wb.sheetnames:
+        raise ValidationError(f"Sheet '{WORKBOOK_SHEET}' tidak ditemukan: gunakan workbook LKE resmi (Lampiran III).")
+    return wb[WORKBOOK_SHEET]
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_official(assessment: Assessment, uploaded_file: Any) -> tuple[dict[str, tuple[Any, str | None]], list]:
+    """Cells → {question code: (raw answer, note)} and errors; nothing is written."""
+    spec = template_spec(assessment.period.template)
+    ws = _read(uploaded_file)
+    mappings = _mappings(assessment)
+    errors: list[tuple[str, str, str]] = []
+    raw: dict[str, Any] = {}
+    notes: dict[str, str | None] = {}
+    cells: dict[str, Any] = {}
+    for m in mappings:
+        code = m.question.code
+        value = ws[m.workbook_cell].value
+        cells[m.workbook_cell] = value
+        if code not in notes:
+            note = ws[f"{NOTE_COLUMN}{m.workbook_cell[1:]}"].value
+            notes[code] = None if _blank(note) else str(note).lstrip("'")
+        if m.question.answer_type == "computed_percentage":
+            if not _blank(value) and not isinstance(value, int | float):
+                errors.append((m.workbook_cell, code, f"Isian {m.input_key} harus angka, bukan {value!r}"))
+                continue
+            raw.setdefault(code, {})[m.input_key] = None if _blank(value) else value
+        elif m.question.answer_type == "index_0_4":
+            raw[code] = None if _blank(value) else value
+        else:
+            raw[code] = None if _blank(value) else str(value).strip()
+    for cell, parts in read_map()["workbook"]["derived"].items():
+        value, part_values = ws[cell].value, [cells.get(p) for p in parts]
+        if not _blank(value) and all(isinstance(v, int | float) for v in part_values):
+            if isinstance(value, int | float) and abs(value - sum(part_values)) > 1e-9:
+                errors.append((cell, "", f"{cell} ({value}) ≠ jumlah {'+'.join(parts)} ({sum(part_values)})"))
+    result: dict[str, tuple[Any, str | None]] = {}
+    cell_of = {}
+    for m in mappings:
+        cell_of.setdefault(m.question.code, m.workbook_cell)
+    for code, value in raw.items():
+        if isinstance(value, dict) and all(v is None for v in value.values()):
+            value = None  # a computed item left blank is unanswered, not an error
+        try:
+            normalize_answer(spec.questions[code], value, spec.settings)
+        except AnswerError as exc:
+            errors.append((cell_of[code], code, str(exc)))
+            continue
+        result[code] = (value, notes.get(code))
+    return result, errors
+
+
+def import_official_xlsx(
+    *, actor: Any, assessment: Assessment, uploaded_file: Any, lane: str = Lane.SELF
+) -> ImportReport:
+    """Validate every cell, then save all answers through ``answer_save`` in one transaction (or nothing)."""
+    from zi.assessments.scoring import lane_rescore
+    from zi.assessments.services import answer_save
+
+    report = ImportReport()
+    parsed, report.errors = parse_official(assessment, uploaded_file)
+    if report.errors:
+        return report
+    existing = set(Answer.objects.filter(assessment=assessment, lane=lane).values_list("question__code", flat=True))
+    try:
+        with transaction.atomic():
+            for code, (value, note) in parsed.items():
+                if value is None and code not in existing and not note:
+                    continue
+                answer_save(
+                    actor=actor,
+                    assessment=assessment,
+                    question_code=code,
+                    raw=value,
+                    note=note,
+                    lane=lane,
+                    rescore=False,
+                )
+                report.saved += 1
+            lane_rescore(assessment=assessment, lane=lane, actor=actor)
+    except ValidationError as exc:
+        report.errors.append(("", "", "; ".join(exc.messages)))
+        report.saved = 0
+    except PermissionDenied:
+        raise
+    return report
+
+
+def recalculated_total(content: bytes) -> Any:
+    """The workbook's own total (``LKE ZI``!L208) from a file saved by Excel/LibreOffice (cached values)."""
+    wb = openpyxl.load_workbook(io.BytesIO(content), data_only=True)
+    return wb[WORKBOOK_SHEET][TOTAL_CELL].value
+
+
+def number(value: Any) -> str | None:
+    return number_text(value)

@@ -1,0 +1,173 @@
+"""The one table of allowed journey moves: (from, to) → required action and guard.
+
+A guard gets a :class:`Move` and returns the reasons the move is refused (empty list = allowed). Guards only
+read; effects of a move (copy-forward of lanes, assessment status, stage counters) live in
+:mod:`zi.workflow.services`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from zi.assessments.models import AssessmentStatus, Lane, LaneScore
+from zi.organisations.access import Action
+from zi.workflow.models import Journey, Predicate, State
+
+# Self lane and evidence are open to the unit team only in these states; the assessment is "draft" there.
+UNIT_EDIT_STATES = frozenset({State.BUILDING, State.RETURNED, State.TPI_RETURNED})
+# Lanes open to their scorers per state.
+LANE_STATES = {Lane.REVIEW: frozenset({State.IN_REVIEW}), Lane.TPI: frozenset({State.TPI_EVALUATION})}
+
+
+def assessment_status_for(state: str) -> str:
+    return (
+        AssessmentStatus.DRAFT if state in UNIT_EDIT_STATES or state == State.DECLARED else AssessmentStatus.SUBMITTED
+    )
+
+
+@dataclass
+class Move:
+    journey: Journey
+    actor: Any
+    to_state: str
+    note: str
+    data: dict[str, Any] = field(default_factory=dict)
+    today: dt.date = field(default_factory=timezone.localdate)
+
+
+Guard = Callable[[Move], list[str]]
+
+
+def _ok(move: Move) -> list[str]:
+    return []
+
+
+def _note_required(move: Move) -> list[str]:
+    return [] if move.note.strip() else ["Catatan wajib diisi untuk mengembalikan atau memutuskan."]
+
+
+def _declared(move: Move) -> list[str]:
+    from zi.workflow.models import Declaration, DocumentKind
+
+    declaration = Declaration.objects.filter(unit=move.journey.unit).order_by("-declared_on").first()
+    if declaration is None:
+        return ["Unit belum mencatat pencanangan."]
+    reasons = []
+    if not declaration.documents.filter(kind=DocumentKind.PACT).exists():
+        reasons.append("Dokumen pakta integritas belum diunggah.")
+    if not declaration.signatories.exists():
+        reasons.append("Belum ada pegawai yang menandatangani pakta integritas.")
+    return reasons
+
+
+def coi_reasons(actor: Any, journey: Journey) -> list[str]:
+    """Conflict of interest: an evaluator whose own unit is the evaluated unit or inside its subtree."""
+    home = getattr(actor, "unit", None)
+    if home is not None and home.path.startswith(journey.unit.path):
+        return ["Konflik kepentingan: evaluator berasal dari unit yang dievaluasi atau unit di bawahnya."]
+    return []
+
+
+def team_reasons(actor: Any, journey: Journey, *, lead: bool = False) -> list[str]:
+    team = journey.tpi_team
+    if team is None:
+        return ["Unit belum ditugaskan ke tim TPI."]
+    if getattr(actor, "is_superuser", False):
+        return []
+    if lead:
+        if getattr(actor, "pk", None) not in (team.leader_id, team.controller_id):
+            return ["Hanya ketua tim atau pengendali teknis yang dapat menyimpulkan LHE."]
+        return []
+    if getattr(actor, "pk", None) not in team.member_ids():
+        return ["Anda bukan anggota tim TPI yang ditugaskan untuk unit ini."]
+    return []
+
+
+def _tpi_start(move: Move) -> list[str]:
+    return team_reasons(move.actor, move.journey) + coi_reasons(move.actor, move.journey)
+
+
+def _tpi_return(move: Move) -> list[str]:
+    reasons = _note_required(move) + _tpi_start(move)
+    if move.journey.tpi_stage >= 2:
+        reasons.append("LHE 1 sudah dikembalikan; tahap kedua harus disimpulkan (LHE 2).")
+    return reasons
+
+
+def _tpi_conclude(move: Move) -> list[str]:
+    return team_reasons(move.actor, move.journey, lead=True) + coi_reasons(move.actor, move.journey)
+
+
+def _tpi_meets(move: Move) -> list[str]:
+    reasons = _tpi_conclude(move)
+    score = LaneScore.objects.filter(assessment_id=move.journey.assessment_id, lane=Lane.TPI).first()
+    eligible = score is not None and (
+        score.eligible_wbbm if move.journey.target_predicate == Predicate.WBBM else score.eligible_wbk
+    )
+    if not eligible:
+        reasons.append(f"Nilai jalur TPI belum memenuhi ambang {move.journey.target_predicate}.")
+    return reasons
+
+
+def _propose(move: Move) -> list[str]:
+    from zi.workflow import services
+
+    return services.proposal_reasons(move.journey, today=move.today)
+
+
+def _award(move: Move) -> list[str]:
+    reasons = []
+    if not str(move.data.get("decree_number") or "").strip():
+        reasons.append("Nomor keputusan menteri wajib diisi.")
+    if not isinstance(move.data.get("decree_date"), dt.date):
+        reasons.append("Tanggal keputusan wajib diisi.")
+    predicate = move.data.get("predicate") or move.journey.target_predicate
+    if predicate not in Predicate.values:
+        reasons.append("Predikat tidak dikenal.")
+    return reasons
+
+
+def _revoke(move: Move) -> list[str]:
+    reasons = _note_required(move)
+    if not isinstance(move.data.get("revoked_on", move.today), dt.date):
+        reasons.append("Tanggal pencabutan tidak valid.")
+    return reasons
+
+
+@dataclass(frozen=True)
+class Rule:
+    action: Action
+    guard: Guard = _ok
+    label: str = ""
+
+
+TRANSITIONS: dict[tuple[str, str], Rule] = {
+    (State.DECLARED, State.BUILDING): Rule(Action.PARTICIPATION_MANAGE, _declared, "Mulai pembangunan"),
+    (State.BUILDING, State.SELF_SUBMITTED): Rule(Action.ASSESSMENT_SUBMIT, _ok, "Kirim penilaian mandiri"),
+    (State.RETURNED, State.SELF_SUBMITTED): Rule(Action.ASSESSMENT_SUBMIT, _ok, "Kirim ulang"),
+    (State.SELF_SUBMITTED, State.IN_REVIEW): Rule(Action.REVIEW_SCORE, _ok, "Mulai reviu"),
+    (State.IN_REVIEW, State.RETURNED): Rule(Action.REVIEW_SCORE, _note_required, "Kembalikan ke unit"),
+    (State.IN_REVIEW, State.REVIEWED): Rule(Action.REVIEW_SCORE, _ok, "Teruskan ke TPI"),
+    # Pemda and units without a preliminary review go straight to TPI (P90 Lampiran II, stage 5).
+    (State.SELF_SUBMITTED, State.TPI_EVALUATION): Rule(Action.TPI_SCORE, _tpi_start, "Mulai evaluasi TPI"),
+    (State.REVIEWED, State.TPI_EVALUATION): Rule(Action.TPI_SCORE, _tpi_start, "Mulai evaluasi TPI"),
+    (State.TPI_EVALUATION, State.TPI_RETURNED): Rule(Action.TPI_SCORE, _tpi_return, "LHE 1: kembalikan"),
+    (State.TPI_RETURNED, State.TPI_EVALUATION): Rule(Action.ASSESSMENT_SUBMIT, _ok, "Kirim perbaikan ke TPI"),
+    (State.TPI_EVALUATION, State.TPI_MEETS): Rule(Action.TPI_SCORE, _tpi_meets, "LHE: memenuhi"),
+    (State.TPI_EVALUATION, State.TPI_NOT_MEETS): Rule(Action.TPI_SCORE, _tpi_conclude, "LHE: belum memenuhi"),
+    (State.TPI_MEETS, State.PROPOSED): Rule(Action.PROPOSAL_SUBMIT, _propose, "Usulkan ke TPN"),
+    (State.PROPOSED, State.AWARDED): Rule(Action.TPN_RESULT_RECORD, _award, "Catat penetapan predikat"),
+    (State.PROPOSED, State.NOT_AWARDED): Rule(Action.TPN_RESULT_RECORD, _note_required, "Catat tidak ditetapkan"),
+    (State.AWARDED, State.MONITORED): Rule(Action.TPI_SCORE, _ok, "Mulai pemantauan"),
+    (State.AWARDED, State.REVOKED): Rule(Action.TPN_RESULT_RECORD, _revoke, "Cabut predikat"),
+    (State.MONITORED, State.REVOKED): Rule(Action.TPN_RESULT_RECORD, _revoke, "Cabut predikat"),
+}
+
+
+def moves_from(state: str) -> list[tuple[str, Rule]]:
+    return [(to, rule) for (frm, to), rule in TRANSITIONS.items() if frm == state]

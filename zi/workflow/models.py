@@ -1,0 +1,261 @@
+"""The yearly journey of a unit: declaration, building, review, TPI evaluation, proposal, TPN result, predicate.
+
+One :class:`Journey` per assessment (unit × period) carries the state; every change of state goes through
+:func:`zi.workflow.services.transition` (one table of allowed moves in :mod:`zi.workflow.machine`) and leaves
+an append-only :class:`JourneyEvent`. Declarations, performance agreements and agency preconditions are the
+data the guards check.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zi.assessments.models import Assessment, Period
+from zi.core.models import BaseModel
+from zi.organisations.models import Agency, Unit
+
+
+class State(models.TextChoices):
+    DECLARED = "declared", _("Pencanangan")
+    BUILDING = "building", _("Pembangunan")
+    SELF_SUBMITTED = "self_submitted", _("Penilaian mandiri dikirim")
+    IN_REVIEW = "in_review", _("Sedang direviu")
+    RETURNED = "returned", _("Dikembalikan untuk perbaikan")
+    REVIEWED = "reviewed", _("Direviu, diteruskan ke TPI")
+    TPI_EVALUATION = "tpi_evaluation", _("Evaluasi TPI")
+    TPI_RETURNED = "tpi_returned", _("LHE 1: dikembalikan TPI")
+    TPI_MEETS = "tpi_meets", _("TPI: memenuhi")
+    TPI_NOT_MEETS = "tpi_not_meets", _("TPI: belum memenuhi")
+    PROPOSED = "proposed", _("Diusulkan ke TPN")
+    AWARDED = "awarded", _("Ditetapkan (predikat)")
+    NOT_AWARDED = "not_awarded", _("Tidak ditetapkan")
+    MONITORED = "monitored", _("Pemantauan pasca-predikat")
+    REVOKED = "revoked", _("Predikat dicabut")
+
+
+class Predicate(models.TextChoices):
+    WBK = "WBK", _("Menuju WBK")
+    WBBM = "WBBM", _("Menuju WBBM")
+
+
+class Journey(BaseModel):
+    """A unit's participation in one period (keiikutsertaan), with its workflow state and version."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="journey")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="journeys")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="journeys")
+    state = models.CharField(_("tahap"), max_length=20, choices=State.choices, default=State.DECLARED, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+    target_predicate = models.CharField(_("predikat yang dituju"), max_length=8, choices=Predicate.choices)
+    afirmasi = models.BooleanField(_("usulan afirmasi"), default=False)
+    # unit preconditions (P90 Lampiran II Tabel 5), recorded by the unit, checked at proposal
+    tlhp_percent = models.DecimalField(
+        _("tindak lanjut hasil pengawasan (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    lhkpn_percent = models.DecimalField(
+        _("kepatuhan LHKPN/LHKASN (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    sakip_internal = models.CharField(_("nilai SAKIP internal"), max_length=3, blank=True, default="")
+    # TPI
+    tpi_team = models.ForeignKey(
+        "workflow.TpiTeam", null=True, blank=True, on_delete=models.SET_NULL, related_name="journeys"
+    )
+    tpi_stage = models.PositiveSmallIntegerField(_("tahap LHE"), default=1)
+    tpi_due = models.DateField(_("tenggat evaluasi TPI"), null=True, blank=True)
+    tpi_conclusion = models.TextField(_("simpulan TPI"), blank=True, default="")
+    # proposal
+    sptjm = models.FileField(_("SPTJM kepala unit"), upload_to="workflow/sptjm/", max_length=255, blank=True)
+    sptjm_sha256 = models.CharField(max_length=64, blank=True, default="")
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    # TPN result and predicate
+    awarded_predicate = models.CharField(max_length=8, choices=Predicate.choices, blank=True, default="")
+    decree_number = models.CharField(_("nomor keputusan"), max_length=120, blank=True, default="")
+    decree_date = models.DateField(_("tanggal keputusan"), null=True, blank=True)
+    revoked_on = models.DateField(_("tanggal pencabutan"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit__path"]
+        verbose_name = _("keikutsertaan")
+        verbose_name_plural = _("keikutsertaan")
+        indexes = [models.Index(fields=["period", "state"], name="journey_period_state")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.period} · {self.get_state_display()}"
+
+    def audit_scope_path(self) -> str:
+        return self.unit.path
+
+    @property
+    def category(self) -> str:
+        if self.target_predicate == Predicate.WBBM:
+            return "WBBM"
+        return "WBK-AFIRMASI" if self.afirmasi else "WBK"
+
+
+class JourneyEvent(models.Model):
+    """One state change (append-only: never updated or deleted)."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(max_length=255, blank=True, default="")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    from_state = models.CharField(max_length=20, choices=State.choices)
+    to_state = models.CharField(max_length=20, choices=State.choices)
+    note = models.TextField(blank=True, default="")
+    version = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["journey", "version"]
+        constraints = [models.UniqueConstraint(fields=["journey", "version"], name="journey_event_version")]
+
+    def __str__(self) -> str:
+        return f"{self.journey_id}: {self.from_state} → {self.to_state}"
+
+
+class Declaration(BaseModel):
+    """Pencanangan: the unit declares it builds ZI; the integrity pact is signed by (most of) its staff."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="declarations")
+    declared_on = models.DateField(_("tanggal pencanangan"))
+    place = models.CharField(_("tempat"), max_length=255)
+    target_predicate = models.CharField(max_length=8, choices=Predicate.choices, default=Predicate.WBK)
+    signatories = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["unit__path", "declared_on"]
+        verbose_name = _("pencanangan")
+        verbose_name_plural = _("pencanangan")
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.declared_on}"
+
+    def audit_scope_path(self) -> str:
+        return self.unit.path
+
+
+class DocumentKind(models.TextChoices):
+    PACT = "pact", _("Pakta integritas")
+    CHARTER = "charter", _("Piagam pencanangan")
+    PHOTO = "photo", _("Foto")
+    OTHER = "other", _("Lainnya")
+
+
+class DeclarationDocument(models.Model):
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=8, choices=DocumentKind.choices)
+    file = models.FileField(upload_to="workflow/declarations/", max_length=255)
+    original_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.declaration} {self.kind}"
+
+    def audit_scope_path(self) -> str:
+        return self.declaration.unit.path
+
+
+class PerformanceAgreement(BaseModel):
+    """Perjanjian kinerja: the yearly agreement of the unit head with its targets."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="performance_agreements")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    signed_on = models.DateField(_("tanggal penandatanganan"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="performance_agreement_unit_year")]
+
+    def __str__(self) -> str:
+        return f"PK {self.unit} {self.year}"
+
+    def audit_scope_path(self) -> str:
+        return self.unit.path
+
+
+class PerformanceTarget(models.Model):
+    agreement = models.ForeignKey(PerformanceAgreement, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.CharField(_("indikator"), max_length=255)
+    target = models.CharField(_("target"), max_length=100)
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.target}"
+
+
+class AgencyProfile(BaseModel):
+    """The agency-level preconditions of one year (P90 Lampiran II Tabel 5), with where each came from."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="zi_profiles")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    bpk_opinion = models.CharField(_("opini BPK"), max_length=4, blank=True, default="")
+    sakip = models.CharField(_("predikat SAKIP"), max_length=3, blank=True, default="")
+    indeks_rb = models.CharField(_("indeks RB"), max_length=3, blank=True, default="")
+    spip_level = models.PositiveSmallIntegerField(_("maturitas SPIP"), null=True, blank=True)
+    source = models.CharField(_("sumber data"), max_length=255, blank=True, default="")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="agency_profile_year")]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.year}"
+
+    def audit_scope_path(self) -> str:
+        return f"a{self.agency_id}/"
+
+
+class TpiTeam(BaseModel):
+    """A TPI evaluation team of an agency in one period: members, a leader and a technical controller."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="tpi_teams")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="tpi_teams")
+    name = models.CharField(_("nama tim"), max_length=120)
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    controller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="tpi_teams")
+    capacity = models.PositiveSmallIntegerField(_("kapasitas (unit)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["agency", "name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "period", "name"], name="tpi_team_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_scope_path(self) -> str:
+        return f"a{self.agency_id}/"
+
+    def effective_capacity(self) -> int:
+        return self.capacity or int(getattr(settings, "ZI_TPI_TEAM_CAPACITY", 14))
+
+    def member_ids(self) -> set[int]:
+        return {self.leader_id, self.controller_id, *self.members.values_list("pk", flat=True)}
+
+
+class PeriodCalendar(BaseModel):
+    """Deadlines of one period (P90/P5: proposals by 31 May, or the date TPN announces)."""
+
+    period = models.OneToOneField(Period, on_delete=models.CASCADE, related_name="calendar")
+    review_deadline = models.DateField(_("batas reviu"), null=True, blank=True)
+    tpi_deadline = models.DateField(_("batas evaluasi TPI"), null=True, blank=True)
+    proposal_deadline = models.DateField(_("batas pengusulan ke TPN"))
+    remind_days = models.PositiveSmallIntegerField(_("pengingat (hari sebelum)"), default=14)
+
+    def __str__(self) -> str:
+        return f"{self.period}"
+
+
+class ReminderLog(models.Model):
+    """One reminder sent: unique per journey, kind and day, so running the command twice sends nothing new."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=32)
+    day = models.DateField()
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["journey", "kind", "day"], name="reminder_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.journey_id} {self.kind} {self.day}"

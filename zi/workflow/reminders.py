@@ -1,0 +1,102 @@
+"""Deadline reminders by e-mail, at most one per journey, kind and day (``zi workflow remind``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import get_connection, send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from zi.organisations.access import Action, may
+from zi.organisations.models import RoleAssignment
+from zi.workflow.models import Journey, ReminderLog, State
+from zi.workflow.services import proposal_deadline
+
+DJANGO_DEFAULT_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+
+def _backend() -> str:
+    """The configured backend; the console when nothing was configured (Django's SMTP default to localhost)."""
+    backend = getattr(settings, "EMAIL_BACKEND", DJANGO_DEFAULT_BACKEND)
+    if backend == DJANGO_DEFAULT_BACKEND and getattr(settings, "EMAIL_HOST", "localhost") == "localhost":
+        return CONSOLE_BACKEND
+    return backend
+
+
+def recipients(journey: Journey, action: Action) -> list[str]:
+    """E-mail addresses of people who may do ``action`` on the journey's unit (asked through access.may)."""
+    unit = journey.unit
+    candidates = RoleAssignment.objects.filter(
+        Q(unit_id__in=[*unit.ancestor_ids, unit.pk])
+        | Q(agency_id=unit.agency_id)
+        | Q(unit__isnull=True, agency__isnull=True)
+    ).select_related("user")
+    emails = set()
+    for assignment in candidates:
+        user = assignment.user
+        if user.email and user.is_active and may(user, action, unit):
+            emails.add(user.email)
+    if action == Action.TPI_SCORE and journey.tpi_team_id:
+        team = journey.tpi_team
+        emails = {e for e in emails if e in set(team_emails(team))} or set(team_emails(team))
+    return sorted(emails)
+
+
+def team_emails(team: Any) -> list[str]:
+    from django.contrib.auth import get_user_model
+
+    return [u.email for u in get_user_model().objects.filter(pk__in=team.member_ids()) if u.email]
+
+
+def _due(journey: Journey) -> list[tuple[str, dt.date, Action, str]]:
+    """(kind, deadline, who, what) reminders that apply to the journey's state."""
+    calendar = getattr(journey.period, "calendar", None)
+    items = []
+    if (
+        journey.state in (State.BUILDING, State.RETURNED, State.TPI_RETURNED)
+        and journey.period.self_assessment_deadline
+    ):
+        items.append(
+            ("self", journey.period.self_assessment_deadline, Action.ASSESSMENT_SUBMIT, "kirim penilaian mandiri")
+        )
+    if journey.state in (State.SELF_SUBMITTED, State.IN_REVIEW) and calendar and calendar.review_deadline:
+        items.append(("review", calendar.review_deadline, Action.REVIEW_SCORE, "selesaikan reviu"))
+    tpi_due = journey.tpi_due or (calendar.tpi_deadline if calendar else None)
+    if journey.state in (State.REVIEWED, State.TPI_EVALUATION) and tpi_due:
+        items.append(("tpi", tpi_due, Action.TPI_SCORE, "selesaikan evaluasi TPI"))
+    if journey.state == State.TPI_MEETS:
+        items.append(("proposal", proposal_deadline(journey.period), Action.PROPOSAL_SUBMIT, "usulkan ke TPN"))
+    return items
+
+
+def send_reminders(*, today: dt.date) -> int:
+    """Send the reminders due today; running it again the same day sends nothing. Returns e-mails sent."""
+    sent = 0
+    connection = get_connection(_backend())
+    journeys = Journey.objects.filter(period__is_open=True).select_related("unit", "period", "tpi_team")
+    for journey in journeys:
+        calendar = getattr(journey.period, "calendar", None)
+        window = calendar.remind_days if calendar else 14
+        for kind, deadline, action, what in _due(journey):
+            if not (today <= deadline <= today + dt.timedelta(days=window)):
+                continue
+            to = recipients(journey, action)
+            if not to:
+                continue
+            try:
+                with transaction.atomic():
+                    ReminderLog.objects.create(journey=journey, kind=kind, day=today, recipients=len(to))
+            except IntegrityError:
+                continue  # already reminded today
+            subject = f"[ZI] {journey.unit.name}: {what} sebelum {deadline:%d-%m-%Y}"
+            body = (
+                f"Unit {journey.unit.name} ({journey.period.name}) berada pada tahap "
+                f"“{journey.get_state_display()}”. Mohon {what} sebelum {deadline:%d-%m-%Y}."
+            )
+            send_mail(subject, body, None, to, connection=connection)
+            sent += 1
+    return sent

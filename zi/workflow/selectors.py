@@ -1,0 +1,284 @@
+"""Reads of the journey: scoped lists, the evaluator queue, side-by-side lanes, pipeline numbers.
+
+``pipeline_counts`` / ``pipeline_reached`` / ``proposed_units`` are the interface other apps (insights, the
+PortalRB API) call; keep their names and shapes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from zi.assessments.models import Answer, Assessment, Lane, LaneScore, Period
+from zi.assessments.selectors import may_view as may_view_assessment
+from zi.lke.services import template_spec
+from zi.organisations.access import Action, may, restrict, scope_filter
+from zi.organisations.models import Agency, Unit
+from zi.workflow.machine import TRANSITIONS, moves_from
+from zi.workflow.models import Declaration, Journey, JourneyEvent, State, TpiTeam
+
+
+def journeys_visible(user: Any) -> QuerySet[Journey]:
+    return restrict(Journey.objects.all(), user, Action.UNIT_VIEW)
+
+
+def journey_list(*, user: Any, period: Period | None = None) -> QuerySet[Journey]:
+    qs = journeys_visible(user).select_related("unit", "period", "tpi_team")
+    if period is not None:
+        qs = qs.filter(period=period)
+    return qs.order_by("-period__year", "unit__path")
+
+
+def journey_get(*, user: Any, pk: int) -> Journey | None:
+    return (
+        journeys_visible(user)
+        .select_related("unit", "unit__agency", "period", "period__template", "assessment", "tpi_team")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def journey_events(journey: Journey) -> QuerySet[JourneyEvent]:
+    return journey.events.select_related("actor").order_by("version")
+
+
+@dataclass
+class Decision:
+    to_state: str
+    label: str
+    needs_note: bool
+
+
+def decisions_for(user: Any, journey: Journey) -> list[Decision]:
+    """The moves the user may try from here (permission only; guards speak when tried)."""
+    result = []
+    for to_state, rule in moves_from(journey.state):
+        if may(user, rule.action, journey.unit):
+            needs_note = to_state in (State.RETURNED, State.TPI_RETURNED, State.NOT_AWARDED, State.REVOKED)
+            result.append(Decision(to_state, str(rule.label), needs_note))
+    return result
+
+
+def declaration_share(declaration: Declaration) -> tuple[int, int, float]:
+    """(signed, staff, percent) — all staff of the unit count, ASN and non-ASN alike."""
+    staff = declaration.unit.staff.filter(is_active=True).count()
+    signed = declaration.signatories.count()
+    return signed, staff, round(100 * signed / staff, 1) if staff else 0.0
+
+
+def may_compare(user: Any, journey: Journey) -> bool:
+    if may_view_assessment(user, journey.assessment):
+        return True
+    return journey.state not in (State.DECLARED, State.BUILDING) and may(
+        user, Action.ASSESSMENT_VIEW_SUBMITTED, journey.unit
+    )
+
+
+# --- side by side ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CompareRow:
+    code: str
+    text: str
+    area: str
+    values: dict[str, float | None] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def gap(self) -> float | None:
+        """Over-claim: self − TPI (positive = the unit claimed more than TPI found)."""
+        own, tpi = self.values.get(Lane.SELF), self.values.get(Lane.TPI)
+        if own is None or tpi is None:
+            return None
+        return round((own - tpi) * 100, 1)
+
+    @property
+    def over_claim(self) -> bool:
+        return self.gap is not None and self.gap > 0
+
+
+@dataclass
+class CompareArea:
+    name: str
+    scores: dict[str, float | None]
+
+    @property
+    def gap(self) -> float | None:
+        own, tpi = self.scores.get(Lane.SELF), self.scores.get(Lane.TPI)
+        return None if own is None or tpi is None else round(own - tpi, 2)
+
+    @property
+    def over_claim(self) -> bool:
+        return self.gap is not None and self.gap > 0
+
+
+LANES = (Lane.SELF, Lane.REVIEW, Lane.TPI)
+
+
+def side_by_side(journey: Journey) -> tuple[list[CompareArea], list[CompareRow]]:
+    spec = template_spec(journey.period.template)
+    rows: dict[str, CompareRow] = {}
+    for area in (*spec.lever, *spec.result):
+        for indicator in area.indicators:
+            for question in indicator.questions:
+                rows[question.code] = CompareRow(question.code, question.text, area.name)
+    for lane, code, value, note in Answer.objects.filter(
+        assessment_id=journey.assessment_id, lane__in=LANES
+    ).values_list("lane", "question__code", "value", "note"):
+        if code in rows:
+            rows[code].values[lane] = value
+            if note:
+                rows[code].notes[lane] = note
+    scores = {s.lane: s.breakdown for s in LaneScore.objects.filter(assessment_id=journey.assessment_id)}
+    areas = []
+    for name in spec.area_names:
+        per_lane = {}
+        for lane in LANES:
+            data = ((scores.get(lane) or {}).get("areas") or {}).get(name) or {}
+            value = data.get("score")
+            per_lane[lane] = float(value) if value is not None else None
+        areas.append(CompareArea(name, per_lane))
+    totals = {lane: (scores.get(lane) or {}).get("total") for lane in LANES}
+    areas.append(CompareArea("Total", {k: float(v) if v is not None else None for k, v in totals.items()}))
+    return areas, list(rows.values())
+
+
+def returned_notes(journey: Journey) -> list[tuple[str, str, str]]:
+    """(lane, question code, note) of the scorers, shown to the unit while its LKE is returned."""
+    if journey.state not in (State.RETURNED, State.TPI_RETURNED):
+        return []
+    lane = Lane.REVIEW if journey.state == State.RETURNED else Lane.TPI
+    return list(
+        Answer.objects.filter(assessment_id=journey.assessment_id, lane=lane)
+        .exclude(note="")
+        .order_by("question__order", "question__code")
+        .values_list("lane", "question__code", "note")
+    )
+
+
+# --- TPI -------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class QueueItem:
+    journey: Journey
+    due: dt.date | None
+    overdue: bool
+
+
+def evaluator_queue(*, user: Any, today: dt.date) -> list[QueueItem]:
+    """Units assigned to the user's TPI teams that are with TPI (or about to be), soonest deadline first."""
+    teams = TpiTeam.objects.filter(Q(members=user) | Q(leader=user) | Q(controller=user)).values("pk")
+    qs = (
+        restrict(Journey.objects.filter(tpi_team__in=teams), user, Action.TPI_SCORE)
+        .filter(state__in=(State.SELF_SUBMITTED, State.REVIEWED, State.TPI_EVALUATION, State.TPI_RETURNED))
+        .select_related("unit", "period", "tpi_team")
+        .distinct()
+    )
+    items = [QueueItem(j, j.tpi_due, bool(j.tpi_due and j.tpi_due < today)) for j in qs]
+    return sorted(items, key=lambda i: (i.due or dt.date.max, i.journey.unit.path))
+
+
+@dataclass
+class TeamLoad:
+    team: TpiTeam
+    load: int
+    capacity: int
+    minutes: int
+
+    @property
+    def overloaded(self) -> bool:
+        return self.load > self.capacity
+
+    @property
+    def full(self) -> bool:
+        return self.load >= self.capacity
+
+
+def team_loads(*, user: Any, period: Period) -> list[TeamLoad]:
+    from django.conf import settings
+
+    minutes_per_unit = int(getattr(settings, "ZI_TPI_MINUTES_PER_UNIT", 240))
+    agencies = [a.pk for a in Agency.objects.all() if may(user, Action.TPI_TEAM_MANAGE, a)]
+    teams = (
+        TpiTeam.objects.filter(period=period, agency_id__in=agencies)
+        .annotate(
+            load=Count("journeys", filter=~Q(journeys__state__in=(State.DECLARED, State.BUILDING)), distinct=True)
+        )
+        .select_related("leader", "controller")
+        .order_by("agency__name", "name")
+    )
+    return [TeamLoad(t, t.load, t.effective_capacity(), t.load * minutes_per_unit) for t in teams]
+
+
+# --- pipeline numbers (insights, PortalRB) ---------------------------------------------------------------------
+
+
+def _scoped(period: Period, root_unit: Unit | None, agency: Agency | None, user: Any) -> QuerySet[Journey]:
+    qs = Journey.objects.filter(period=period)
+    if root_unit is not None:
+        qs = qs.filter(unit__path__startswith=root_unit.path)
+    if agency is not None:
+        qs = qs.filter(unit__agency=agency)
+    if user is not None:
+        qs = qs.filter(scope_filter(user, Action.DASHBOARD_VIEW))
+    return qs
+
+
+def pipeline_counts(
+    *, root_unit: Unit | None = None, agency: Agency | None = None, period: Period, user: Any = None
+) -> dict[str, int]:
+    """Journeys per current state within a subtree (or agency) and period; every state present (0 if none).
+    One grouped query. Pass ``user`` to cut to what they may see on dashboards."""
+    counts = {state.value: 0 for state in State}
+    for state, n in _scoped(period, root_unit, agency, user).values_list("state").annotate(n=Count("pk")):
+        counts[state] = n
+    return counts
+
+
+def pipeline_reached(
+    *, root_unit: Unit | None = None, agency: Agency | None = None, period: Period, user: Any = None
+) -> dict[str, int]:
+    """Journeys that ever entered each state (from the event log): "20 submitted, 11 passed to TPI"."""
+    journeys = _scoped(period, root_unit, agency, user)
+    counts = {state.value: 0 for state in State}
+    rows = (
+        JourneyEvent.objects.filter(journey__in=journeys.values("pk"))
+        .values_list("to_state")
+        .annotate(n=Count("journey", distinct=True))
+    )
+    for state, n in rows:
+        counts[state] = n
+    counts[State.DECLARED] = journeys.count()
+    return counts
+
+
+@dataclass(frozen=True)
+class ProposedUnit:
+    unit: Unit
+    category: str  # "WBK" | "WBK-AFIRMASI" | "WBBM"
+    afirmasi: bool
+
+
+def proposed_units(*, agency: Agency, year: int) -> list[ProposedUnit]:
+    """Units the agency proposed to TPN for ``year`` (whatever the result since), in tree order."""
+    qs = (
+        Journey.objects.filter(unit__agency=agency, period__year=year, proposed_at__isnull=False)
+        .select_related("unit")
+        .order_by("unit__path")
+    )
+    return [ProposedUnit(unit=j.unit, category=j.category, afirmasi=j.afirmasi) for j in qs]
+
+
+def startable_assessments(*, user: Any) -> QuerySet[Assessment]:
+    """Assessments without a journey where the user may register participation."""
+    return restrict(Assessment.objects.filter(journey__isnull=True), user, Action.PARTICIPATION_MANAGE).select_related(
+        "unit", "period"
+    )
+
+
+__all__ = ["TRANSITIONS", "ProposedUnit", "pipeline_counts", "pipeline_reached", "proposed_units"]

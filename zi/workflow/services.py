@@ -1,0 +1,646 @@
+"""Writes of the yearly journey. Every function: keyword-only, ``actor`` first, one transaction, permission
+through :mod:`zi.organisations.access`, an audit event. State changes only through :func:`transition`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+
+from zi.assessments import evidence as evidence_checks
+from zi.assessments.models import Answer, Assessment, Lane
+from zi.core import audit
+from zi.organisations.access import Action, may
+from zi.organisations.models import Agency, Unit
+from zi.workflow import rules
+from zi.workflow.machine import LANE_STATES, TRANSITIONS, UNIT_EDIT_STATES, Move, assessment_status_for, coi_reasons
+from zi.workflow.models import (
+    AgencyProfile,
+    Declaration,
+    DeclarationDocument,
+    DocumentKind,
+    Journey,
+    JourneyEvent,
+    PerformanceAgreement,
+    PerformanceTarget,
+    PeriodCalendar,
+    Predicate,
+    State,
+    TpiTeam,
+)
+
+STALE = "Data sudah diubah orang lain, muat ulang halaman lalu ulangi keputusan Anda."
+JOURNEY_FIELDS = (
+    "state",
+    "version",
+    "target_predicate",
+    "afirmasi",
+    "tlhp_percent",
+    "lhkpn_percent",
+    "sakip_internal",
+    "tpi_team",
+    "tpi_stage",
+    "tpi_due",
+    "proposed_at",
+    "awarded_predicate",
+    "decree_number",
+    "decree_date",
+    "revoked_on",
+)
+ACTIVE_TPI_STATES = (State.SELF_SUBMITTED, State.REVIEWED, State.TPI_EVALUATION, State.TPI_RETURNED)
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+
+
+def _label(actor: Any) -> str:
+    if getattr(actor, "is_authenticated", False):
+        return actor.username
+    return actor if isinstance(actor, str) else "system"
+
+
+# --- predicates held, revocation ban ---------------------------------------------------------------------------
+
+
+def unit_holds_wbk(unit: Unit, *, exclude: Journey | None = None) -> bool:
+    """The unit holds WBK (or WBBM): an awarded, not revoked journey, or a predicate recorded on its assessment."""
+    awarded = Journey.objects.filter(unit=unit, state__in=(State.AWARDED, State.MONITORED))
+    if exclude is not None:
+        awarded = awarded.exclude(pk=exclude.pk)
+    if awarded.exists():
+        return True
+    return Assessment.objects.filter(unit=unit, current_predicate__in=(Predicate.WBK, Predicate.WBBM)).exists()
+
+
+def revocation_ban_until(unit: Unit) -> dt.date | None:
+    """The day the unit may be proposed again after a revocation (P90 Bab IV C), or None."""
+    last = Journey.objects.filter(unit=unit, revoked_on__isnull=False).order_by("-revoked_on").first()
+    if last is None:
+        return None
+    years = rules.revocation_ban_years()
+    try:
+        return last.revoked_on.replace(year=last.revoked_on.year + years)
+    except ValueError:
+        return last.revoked_on.replace(year=last.revoked_on.year + years, day=28)
+
+
+def _ban_reasons(unit: Unit, today: dt.date) -> list[str]:
+    until = revocation_ban_until(unit)
+    if until is not None and today < until:
+        return [f"Predikat unit dicabut; unit tidak dapat diusulkan kembali sebelum {until:%d-%m-%Y}."]
+    return []
+
+
+# --- participation ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def participation_create(
+    *, actor: Any, assessment: Assessment, target_predicate: str | None = None, afirmasi: bool = False
+) -> Journey:
+    """Register the unit's participation for the assessment's period; the journey starts at ``declared``."""
+    assessment = Assessment.objects.select_for_update().select_related("unit", "period").get(pk=assessment.pk)
+    unit = assessment.unit
+    if not may(actor, Action.PARTICIPATION_MANAGE, unit):
+        raise PermissionDenied("Anda tidak berwenang mendaftarkan keikutsertaan unit ini.")
+    if Journey.objects.filter(assessment=assessment).exists():
+        raise ValidationError("Keikutsertaan untuk penilaian ini sudah tercatat.")
+    target = target_predicate or assessment.target_predicate
+    if target not in Predicate.values:
+        raise ValidationError("Predikat yang dituju tidak dikenal.")
+    if target == Predicate.WBBM and not unit_holds_wbk(unit):
+        raise ValidationError("Predikat WBBM hanya dapat dituju oleh unit yang telah berpredikat WBK.")
+    reasons = _ban_reasons(unit, timezone.localdate())
+    if reasons:
+        raise ValidationError(reasons)
+    journey = Journey(
+        assessment=assessment,
+        unit=unit,
+        period=assessment.period,
+        target_predicate=target,
+        afirmasi=bool(afirmasi) and target == Predicate.WBK,
+        state=State.DECLARED,
+    )
+    journey.full_clean(exclude=["tpi_team", "sptjm"])
+    journey.save()
+    audit.record(actor, "create", journey, after=audit.snapshot(journey, JOURNEY_FIELDS))
+    _sync_assessment(actor, journey)
+    return journey
+
+
+def _decimal(value: Any, label: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ValidationError(f"{label} harus berupa angka.") from exc
+    if not Decimal(0) <= number <= Decimal(100):
+        raise ValidationError(f"{label} harus antara 0 dan 100.")
+    return number
+
+
+@transaction.atomic
+def preconditions_record(
+    *, actor: Any, journey: Journey, tlhp_percent: Any, lhkpn_percent: Any, sakip_internal: str
+) -> Journey:
+    """Record the unit-level preconditions (TLHP, LHKPN/LHKASN, internal SAKIP grade)."""
+    journey = Journey.objects.select_for_update().select_related("unit").get(pk=journey.pk)
+    if not may(actor, Action.PARTICIPATION_MANAGE, journey.unit):
+        raise PermissionDenied("Anda tidak berwenang mengubah data keikutsertaan unit ini.")
+    sakip_internal = (sakip_internal or "").strip().upper()
+    if sakip_internal and sakip_internal not in rules.rules()["scales"]["sakip"]:
+        raise ValidationError("Nilai SAKIP internal tidak dikenal.")
+    before = audit.snapshot(journey, JOURNEY_FIELDS)
+    journey.tlhp_percent = _decimal(tlhp_percent, "Tindak lanjut hasil pengawasan")
+    journey.lhkpn_percent = _decimal(lhkpn_percent, "Kepatuhan LHKPN/LHKASN")
+    journey.sakip_internal = sakip_internal
+    journey.save(update_fields=["tlhp_percent", "lhkpn_percent", "sakip_internal", "updated_at"])
+    audit.record(actor, "update", journey, before=before, after=audit.snapshot(journey, JOURNEY_FIELDS))
+    return journey
+
+
+@transaction.atomic
+def sptjm_upload(*, actor: Any, journey: Journey, uploaded_file: Any) -> Journey:
+    """The unit head's SPTJM (statement of responsibility for the data dukung), needed for the proposal."""
+    journey = Journey.objects.select_for_update().select_related("unit").get(pk=journey.pk)
+    if not may(actor, Action.PARTICIPATION_MANAGE, journey.unit):
+        raise PermissionDenied("Anda tidak berwenang mengunggah SPTJM unit ini.")
+    checked = evidence_checks.check_upload(uploaded_file)
+    if checked.content_type != evidence_checks.PDF:
+        raise ValidationError("SPTJM harus berupa berkas PDF.")
+    uploaded_file.seek(0)
+    journey.sptjm.save(checked.display_name, File(uploaded_file), save=False)
+    journey.sptjm_sha256 = checked.sha256
+    journey.save(update_fields=["sptjm", "sptjm_sha256", "updated_at"])
+    audit.record(actor, "sptjm", journey, after={"sptjm_sha256": checked.sha256, "name": checked.display_name})
+    return journey
+
+
+@transaction.atomic
+def agency_profile_save(
+    *,
+    actor: Any,
+    agency: Agency,
+    year: int,
+    bpk_opinion: str,
+    sakip: str,
+    indeks_rb: str,
+    spip_level: int | None,
+    source: str = "",
+) -> AgencyProfile:
+    if not may(actor, Action.PROPOSAL_SUBMIT, agency):
+        raise PermissionDenied("Anda tidak berwenang mengubah data syarat instansi.")
+    scales = rules.rules()["scales"]
+    values = {"bpk_opinion": bpk_opinion, "sakip": sakip, "indeks_rb": indeks_rb}
+    for key, value in values.items():
+        if value and value not in scales[key]:
+            raise ValidationError(f"Nilai {key} tidak dikenal: {value}.")
+    if spip_level is not None and not 1 <= int(spip_level) <= 5:
+        raise ValidationError("Maturitas SPIP harus antara 1 dan 5.")
+    profile = AgencyProfile.objects.select_for_update().filter(agency=agency, year=year).first()
+    before = audit.snapshot(profile) if profile else None
+    profile = profile or AgencyProfile(agency=agency, year=year)
+    profile.bpk_opinion, profile.sakip, profile.indeks_rb = bpk_opinion, sakip, indeks_rb
+    profile.spip_level = spip_level
+    profile.source = source.strip()
+    profile.full_clean()
+    profile.save()
+    audit.record(actor, "update" if before else "create", profile, before=before, after=audit.snapshot(profile))
+    return profile
+
+
+# --- declaration and performance agreement ---------------------------------------------------------------------
+
+
+def _staff_users(unit: Unit, users: Any) -> list[Any]:
+    ids = {getattr(u, "pk", u) for u in users}
+    staff = list(unit.staff.filter(pk__in=ids))
+    if len(staff) != len(ids):
+        raise ValidationError("Penanda tangan harus pegawai unit ini (termasuk pegawai non-ASN/honorer).")
+    return staff
+
+
+@transaction.atomic
+def declaration_record(
+    *,
+    actor: Any,
+    unit: Unit,
+    declared_on: dt.date,
+    place: str,
+    target_predicate: str = Predicate.WBK,
+    signatories: Any = (),
+) -> Declaration:
+    if not may(actor, Action.PARTICIPATION_MANAGE, unit):
+        raise PermissionDenied("Anda tidak berwenang mencatat pencanangan unit ini.")
+    if declared_on > timezone.localdate():
+        raise ValidationError("Tanggal pencanangan tidak boleh di masa depan.")
+    if target_predicate not in Predicate.values:
+        raise ValidationError("Predikat yang dituju tidak dikenal.")
+    declaration = Declaration(unit=unit, declared_on=declared_on, place=" ".join((place or "").split()))
+    declaration.target_predicate = target_predicate
+    declaration.full_clean()
+    declaration.save()
+    staff = _staff_users(unit, signatories)
+    declaration.signatories.set(staff)
+    after = {**audit.snapshot(declaration), "signatories": sorted(u.pk for u in staff)}
+    audit.record(actor, "create", declaration, after=after)
+    return declaration
+
+
+@transaction.atomic
+def declaration_sign(*, actor: Any, declaration: Declaration, users: Any) -> Declaration:
+    """Add signatories who sign later (stragglers may sign after the ceremony, P90 Lampiran I)."""
+    if not may(actor, Action.PARTICIPATION_MANAGE, declaration.unit):
+        raise PermissionDenied("Anda tidak berwenang mengubah pencanangan unit ini.")
+    staff = _staff_users(declaration.unit, users)
+    before = sorted(declaration.signatories.values_list("pk", flat=True))
+    declaration.signatories.add(*staff)
+    after = sorted(declaration.signatories.values_list("pk", flat=True))
+    audit.record(actor, "sign", declaration, before={"signatories": before}, after={"signatories": after})
+    return declaration
+
+
+@transaction.atomic
+def declaration_add_document(*, actor: Any, declaration: Declaration, kind: str, uploaded_file: Any) -> Any:
+    if not may(actor, Action.PARTICIPATION_MANAGE, declaration.unit):
+        raise PermissionDenied("Anda tidak berwenang mengubah pencanangan unit ini.")
+    if kind not in DocumentKind.values:
+        raise ValidationError("Jenis dokumen tidak dikenal.")
+    checked = evidence_checks.check_upload(uploaded_file)
+    if kind == DocumentKind.PHOTO and not evidence_checks.is_image_type(checked.content_type):
+        raise ValidationError("Foto harus berupa gambar (PNG, JPEG, GIF atau WebP).")
+    document = DeclarationDocument(
+        declaration=declaration,
+        kind=kind,
+        original_name=checked.display_name,
+        content_type=checked.content_type,
+        sha256=checked.sha256,
+    )
+    uploaded_file.seek(0)
+    document.file.save(checked.display_name, File(uploaded_file), save=False)
+    document.save()
+    audit.record(
+        actor, "create", document, after={"declaration": declaration.pk, "kind": kind, "sha256": checked.sha256}
+    )
+    return document
+
+
+@transaction.atomic
+def performance_agreement_save(
+    *, actor: Any, unit: Unit, year: int, signed_on: dt.date, targets: list[tuple[str, str]]
+) -> PerformanceAgreement:
+    """The yearly perjanjian kinerja with its targets (replaces the targets of that year)."""
+    if not may(actor, Action.PARTICIPATION_MANAGE, unit):
+        raise PermissionDenied("Anda tidak berwenang mencatat perjanjian kinerja unit ini.")
+    cleaned = [(" ".join(i.split()), " ".join(t.split())) for i, t in targets if (i or "").strip()]
+    if not cleaned:
+        raise ValidationError("Perjanjian kinerja memerlukan paling sedikit satu target.")
+    agreement = PerformanceAgreement.objects.select_for_update().filter(unit=unit, year=year).first()
+    before = None
+    if agreement is not None:
+        before = {**audit.snapshot(agreement), "targets": list(agreement.targets.values_list("indicator", "target"))}
+    agreement = agreement or PerformanceAgreement(unit=unit, year=year, signed_on=signed_on)
+    agreement.signed_on = signed_on
+    agreement.full_clean()
+    agreement.save()
+    agreement.targets.all().delete()
+    PerformanceTarget.objects.bulk_create(
+        [PerformanceTarget(agreement=agreement, indicator=i, target=t) for i, t in cleaned]
+    )
+    after = {**audit.snapshot(agreement), "targets": [list(p) for p in cleaned]}
+    audit.record(actor, "update" if before else "create", agreement, before=audit.to_jsonable(before), after=after)
+    return agreement
+
+
+# --- TPI teams -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def tpi_team_create(
+    *,
+    actor: Any,
+    agency: Agency,
+    period: Any,
+    name: str,
+    leader: Any,
+    controller: Any,
+    members: Any = (),
+    capacity: int | None = None,
+) -> TpiTeam:
+    if not may(actor, Action.TPI_TEAM_MANAGE, agency):
+        raise PermissionDenied("Anda tidak berwenang mengelola tim TPI instansi ini.")
+    people = [leader, controller, *members]
+    for person in people:
+        if not may(person, Action.TPI_SCORE):
+            raise ValidationError(f"{person} tidak memiliki peran evaluator TPI.")
+    team = TpiTeam(agency=agency, period=period, name=" ".join((name or "").split()), leader=leader)
+    team.controller = controller
+    team.capacity = capacity
+    team.full_clean()
+    team.save()
+    team.members.set(members)
+    after = {**audit.snapshot(team), "members": sorted(m.pk for m in members)}
+    audit.record(actor, "create", team, after=after)
+    return team
+
+
+def team_load(team: TpiTeam) -> int:
+    return Journey.objects.filter(tpi_team=team).exclude(state__in=(State.DECLARED, State.BUILDING)).count()
+
+
+@transaction.atomic
+def tpi_assign(*, actor: Any, journey: Journey, team: TpiTeam, due: dt.date | None = None) -> Journey:
+    """Assign a unit to a TPI team within the team's capacity."""
+    journey = Journey.objects.select_for_update().select_related("unit").get(pk=journey.pk)
+    if not may(actor, Action.TPI_TEAM_MANAGE, journey.unit.agency):
+        raise PermissionDenied("Anda tidak berwenang menugaskan tim TPI.")
+    if team.agency_id != journey.unit.agency_id or team.period_id != journey.period_id:
+        raise ValidationError("Tim TPI harus dari instansi dan periode yang sama.")
+    TpiTeam.objects.select_for_update().filter(pk=team.pk).first()  # serialise assignments to one team
+    if journey.tpi_team_id != team.pk and team_load(team) >= team.effective_capacity():
+        raise ValidationError(f"Tim {team.name} sudah penuh ({team.effective_capacity()} unit).")
+    before = audit.snapshot(journey, JOURNEY_FIELDS)
+    journey.tpi_team = team
+    journey.tpi_due = due
+    journey.save(update_fields=["tpi_team", "tpi_due", "updated_at"])
+    audit.record(actor, "assign", journey, before=before, after=audit.snapshot(journey, JOURNEY_FIELDS))
+    return journey
+
+
+# --- lanes ---------------------------------------------------------------------------------------------------
+
+
+def copy_lane(*, actor: Any, assessment: Assessment, source: str, target: str) -> int:
+    """Copy answers (choice, inputs, value; never notes) from one lane to the next and rescore the target.
+
+    A question the target lane has not answered gets the source answer; one the unit changed after the
+    target lane's row was written (a fix after a return) is refreshed; the scorer's own later work stays.
+    """
+    from zi.assessments.scoring import lane_rescore
+
+    existing = {a.question_id: a for a in Answer.objects.filter(assessment=assessment, lane=target)}
+    now = timezone.now()
+    create, update = [], []
+    for row in Answer.objects.filter(assessment=assessment, lane=source):
+        current = existing.get(row.question_id)
+        if current is None:
+            create.append(
+                Answer(
+                    assessment=assessment,
+                    lane=target,
+                    question_id=row.question_id,
+                    choice=row.choice,
+                    inputs=row.inputs,
+                    value=row.value,
+                    updated_by=_user(actor),
+                )
+            )
+        elif current.updated_at < row.updated_at and (current.choice, current.inputs, current.value) != (
+            row.choice,
+            row.inputs,
+            row.value,
+        ):
+            current.choice, current.inputs, current.value, current.updated_at = row.choice, row.inputs, row.value, now
+            update.append(current)
+    Answer.objects.bulk_create(create)
+    Answer.objects.bulk_update(update, ["choice", "inputs", "value", "updated_at"])
+    audit.record(
+        actor,
+        "copy_lane",
+        assessment,
+        after={"from": source, "to": target, "created": len(create), "refreshed": len(update)},
+    )
+    lane_rescore(assessment=assessment, lane=target, actor=actor)
+    return len(create) + len(update)
+
+
+@transaction.atomic
+def lane_note_save(*, actor: Any, journey: Journey, lane: str, question_code: str, text: str) -> Answer:
+    """A scorer's note on one question of their lane (the unit reads it while the LKE is returned)."""
+    journey = Journey.objects.select_related("unit", "assessment", "period").get(pk=journey.pk)
+    if lane not in LANE_STATES or not may_write_lane(actor, journey, lane):
+        raise PermissionDenied("Anda tidak berwenang menulis catatan pada jalur ini sekarang.")
+    if len(text or "") > 5000:
+        raise ValidationError("Catatan terlalu panjang (maksimal 5000 karakter).")
+    from zi.lke.models import LkeQuestion
+
+    question = LkeQuestion.objects.filter(template_id=journey.period.template_id, code=question_code).first()
+    if question is None:
+        raise ValidationError(f"Pertanyaan {question_code} tidak ada pada template LKE periode ini.")
+    answer = Answer.objects.select_for_update().filter(assessment=journey.assessment, lane=lane, question=question)
+    answer = answer.first() or Answer(assessment=journey.assessment, lane=lane, question=question)
+    before = answer.note if answer.pk else None
+    answer.note = (text or "").strip()
+    answer.updated_by = _user(actor)
+    answer.save()
+    audit.record(actor, "note", answer, before={"note": before}, after={"note": answer.note}, extra={"lane": lane})
+    return answer
+
+
+# --- hooks used by zi.assessments.services ---------------------------------------------------------------------
+
+
+def journey_of(assessment: Assessment) -> Journey | None:
+    cached = getattr(assessment, "_zi_journey", False)
+    if cached is False:
+        cached = Journey.objects.select_related("unit", "tpi_team").filter(assessment_id=assessment.pk).first()
+    return cached
+
+
+def may_write_lane(actor: Any, journey: Journey, lane: str) -> bool:
+    """The workflow's part of "may write this lane now": state, TPI team and conflict of interest."""
+    if lane == Lane.SELF:
+        return journey.state in UNIT_EDIT_STATES
+    if journey.state not in LANE_STATES.get(lane, ()):
+        return False
+    if lane == Lane.TPI:
+        from zi.workflow.machine import team_reasons
+
+        if coi_reasons(actor, journey):
+            return False
+        if journey.tpi_team_id is not None and team_reasons(actor, journey):
+            return False
+    action = Action.REVIEW_SCORE if lane == Lane.REVIEW else Action.TPI_SCORE
+    return may(actor, action, journey.unit)
+
+
+def lane_open(actor: Any, assessment: Assessment, lane: str) -> bool | None:
+    """None when the assessment has no journey (the assessment's own draft/submitted rule applies)."""
+    journey = journey_of(assessment)
+    if journey is None:
+        return None
+    return may_write_lane(actor, journey, lane)
+
+
+# --- proposal --------------------------------------------------------------------------------------------------
+
+
+def proposal_deadline(period: Any) -> dt.date:
+    calendar = PeriodCalendar.objects.filter(period=period).first()
+    return calendar.proposal_deadline if calendar else rules.default_proposal_deadline(period.year)
+
+
+def proposal_reasons(journey: Journey, *, today: dt.date) -> list[str]:
+    """Every reason the journey may not be proposed to TPN now (empty = it may)."""
+    reasons = []
+    profile = AgencyProfile.objects.select_related("agency").filter(
+        agency_id=journey.unit.agency_id, year=journey.period.year
+    )
+    reasons += rules.agency_reasons(profile.first(), journey.target_predicate)
+    reasons += rules.unit_reasons(journey, today=today, holds_wbk=unit_holds_wbk(journey.unit, exclude=journey))
+    reasons += _ban_reasons(journey.unit, today)
+    if not journey.sptjm:
+        reasons.append("SPTJM kepala unit belum diunggah.")
+    deadline = proposal_deadline(journey.period)
+    if today > deadline:
+        reasons.append(f"Batas pengusulan ke TPN ({deadline:%d-%m-%Y}) sudah lewat.")
+    return reasons
+
+
+# --- the state machine -------------------------------------------------------------------------------------------
+
+
+def _sync_assessment(actor: Any, journey: Journey) -> None:
+    """Keep ``Assessment.status`` in step: draft while the unit may edit, submitted otherwise."""
+    assessment = Assessment.objects.select_for_update().select_related("unit").get(pk=journey.assessment_id)
+    status = assessment_status_for(journey.state)
+    submitted_at = assessment.submitted_at
+    if journey.state == State.SELF_SUBMITTED:
+        submitted_at = timezone.now()
+    if status == assessment.status and submitted_at == assessment.submitted_at:
+        return
+    fields = ("status", "submitted_at")
+    before = audit.snapshot(assessment, fields)
+    assessment.status, assessment.submitted_at = status, submitted_at
+    assessment.save(update_fields=["status", "submitted_at", "updated_at"])
+    audit.record(actor, "status", assessment, before=before, after=audit.snapshot(assessment, fields))
+
+
+def _apply_effects(actor: Any, journey: Journey, to_state: str, note: str, data: dict[str, Any]) -> None:
+    frm = journey.state
+    assessment = journey.assessment
+    if to_state == State.IN_REVIEW:
+        copy_lane(actor=actor, assessment=assessment, source=Lane.SELF, target=Lane.REVIEW)
+    elif to_state == State.TPI_EVALUATION and frm == State.TPI_RETURNED:
+        journey.tpi_stage = 2
+        copy_lane(actor=actor, assessment=assessment, source=Lane.SELF, target=Lane.TPI)
+    elif to_state == State.TPI_EVALUATION:
+        reviewed = Answer.objects.filter(assessment=assessment, lane=Lane.REVIEW).exists()
+        copy_lane(actor=actor, assessment=assessment, source=Lane.REVIEW if reviewed else Lane.SELF, target=Lane.TPI)
+    elif to_state in (State.TPI_MEETS, State.TPI_NOT_MEETS):
+        journey.tpi_conclusion = note
+    elif to_state == State.PROPOSED:
+        journey.proposed_at = timezone.now()
+    elif to_state == State.AWARDED:
+        journey.awarded_predicate = data.get("predicate") or journey.target_predicate
+        journey.decree_number = str(data["decree_number"]).strip()
+        journey.decree_date = data["decree_date"]
+    elif to_state == State.REVOKED:
+        journey.revoked_on = data.get("revoked_on") or timezone.localdate()
+
+
+@transaction.atomic
+def transition(
+    *,
+    actor: Any,
+    journey: Journey,
+    to_state: str,
+    note: str = "",
+    expected_version: int,
+    data: dict[str, Any] | None = None,
+) -> Journey:
+    """Move ``journey`` to ``to_state`` if the table allows it, the actor may, the guard passes and nobody
+    changed the journey since ``expected_version`` was read. Refusals change nothing."""
+    journey = (
+        Journey.objects.select_for_update(of=("self",))
+        .select_related("unit", "unit__agency", "assessment", "period", "tpi_team")
+        .get(pk=journey.pk)
+    )
+    if journey.version != expected_version:
+        raise ValidationError(STALE, code="stale")
+    rule = TRANSITIONS.get((journey.state, to_state))
+    if rule is None:
+        to_label = State(to_state).label if to_state in State.values else to_state
+        raise ValidationError(
+            f"Perpindahan dari tahap “{journey.get_state_display()}” ke “{to_label}” tidak diizinkan.",
+            code="illegal",
+        )
+    if not may(actor, rule.action, journey.unit):
+        raise PermissionDenied("Anda tidak berwenang mengambil keputusan ini untuk unit ini.")
+    note = (note or "").strip()
+    if len(note) > 5000:
+        raise ValidationError("Catatan terlalu panjang (maksimal 5000 karakter).")
+    data = data or {}
+    reasons = rule.guard(Move(journey=journey, actor=actor, to_state=to_state, note=note, data=data))
+    if reasons:
+        raise ValidationError(reasons, code="guard")
+    before = audit.snapshot(journey, JOURNEY_FIELDS)
+    frm = journey.state
+    _apply_effects(actor, journey, to_state, note, data)
+    journey.state = to_state
+    journey.version += 1
+    journey.save()
+    JourneyEvent.objects.create(
+        journey=journey,
+        actor=_user(actor),
+        actor_label=_label(actor),
+        from_state=frm,
+        to_state=to_state,
+        note=note,
+        version=journey.version,
+    )
+    audit.record(
+        actor,
+        "transition",
+        journey,
+        before=before,
+        after=audit.snapshot(journey, JOURNEY_FIELDS),
+        extra={"from": frm, "to": to_state, "note": note},
+    )
+    _sync_assessment(actor, journey)
+    return journey
+
+
+@transaction.atomic
+def calendar_save(
+    *,
+    actor: Any,
+    period: Any,
+    proposal_deadline: dt.date,
+    review_deadline: dt.date | None = None,
+    tpi_deadline: dt.date | None = None,
+    remind_days: int = 14,
+) -> PeriodCalendar:
+    """Deadlines of a period (national: superuser or the system, like periods themselves)."""
+    if actor is not None and not isinstance(actor, str) and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied("Hanya administrator sistem yang dapat mengubah kalender periode.")
+    calendar = PeriodCalendar.objects.filter(period=period).first()
+    before = audit.snapshot(calendar) if calendar else None
+    calendar = calendar or PeriodCalendar(period=period)
+    calendar.proposal_deadline = proposal_deadline
+    calendar.review_deadline = review_deadline
+    calendar.tpi_deadline = tpi_deadline
+    calendar.remind_days = remind_days
+    calendar.full_clean()
+    calendar.save()
+    audit.record(actor, "update" if before else "create", calendar, before=before, after=audit.snapshot(calendar))
+    return calendar
+
+
+def submit_via_journey(*, actor: Any, assessment: Assessment) -> bool:
+    """Submission from the worksheet moves the journey (building/returned → submitted, LHE 1 fixes → TPI).
+    Returns False when the assessment has no journey."""
+    journey = Journey.objects.filter(assessment_id=assessment.pk).first()
+    if journey is None:
+        return False
+    to_state = State.TPI_EVALUATION if journey.state == State.TPI_RETURNED else State.SELF_SUBMITTED
+    transition(actor=actor, journey=journey, to_state=to_state, expected_version=journey.version)
+    return True

@@ -1,0 +1,190 @@
+"""Journey pages: list, one journey with its decisions, side-by-side lanes, the scorer's lane sheet, the
+evaluator queue, TPI team loads, the LHE PDF. Thin: scoped selectors (404), access (403), services (write)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zi.assessments import forms as assessment_forms
+from zi.assessments import selectors as assessment_selectors
+from zi.assessments import services as assessment_services
+from zi.assessments.models import Lane, Period
+from zi.lke.services import template_spec
+from zi.organisations.access import Action, may
+from zi.workflow import selectors, services
+from zi.workflow.models import Journey, State
+from zi.workflow.pdf import lhe_pdf
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(str(m) for m in exc.messages)
+
+
+def _journey(request: HttpRequest, pk: int) -> Journey:
+    journey = selectors.journey_get(user=request.user, pk=pk)
+    if journey is None:
+        raise Http404
+    return journey
+
+
+@login_required
+def journey_list(request: HttpRequest) -> HttpResponse:
+    journeys = selectors.journey_list(user=request.user)
+    startable = selectors.startable_assessments(user=request.user)
+    return render(request, "workflow/journey_list.html", {"journeys": journeys, "startable": startable})
+
+
+@login_required
+@require_POST
+def participation_create(request: HttpRequest) -> HttpResponse:
+    assessment = selectors.startable_assessments(user=request.user).filter(pk=request.POST.get("assessment")).first()
+    if assessment is None:
+        raise Http404
+    try:
+        journey = services.participation_create(
+            actor=request.user, assessment=assessment, afirmasi=request.POST.get("afirmasi") == "1"
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("workflow:journey_list")
+    return redirect("workflow:journey_detail", pk=journey.pk)
+
+
+@login_required
+def journey_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    journey = _journey(request, pk)
+    declaration = journey.unit.declarations.order_by("-declared_on").first()
+    context = {
+        "j": journey,
+        "events": selectors.journey_events(journey),
+        "decisions": selectors.decisions_for(request.user, journey),
+        "declaration": declaration,
+        "share": selectors.declaration_share(declaration) if declaration else None,
+        "returned_notes": selectors.returned_notes(journey),
+        "may_compare": selectors.may_compare(request.user, journey),
+        "lanes": [lane for lane in (Lane.REVIEW, Lane.TPI) if services.may_write_lane(request.user, journey, lane)],
+        "proposal_reasons": services.proposal_reasons(journey, today=timezone.localdate())
+        if journey.state == State.TPI_MEETS
+        else [],
+        "ban_until": services.revocation_ban_until(journey.unit),
+    }
+    return render(request, "workflow/journey_detail.html", context)
+
+
+@login_required
+@require_POST
+def journey_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    journey = _journey(request, pk)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    data = {}
+    if request.POST.get("decree_number"):
+        data["decree_number"] = request.POST["decree_number"]
+    if request.POST.get("decree_date"):
+        data["decree_date"] = parse_date(request.POST["decree_date"])
+    try:
+        services.transition(
+            actor=request.user,
+            journey=journey,
+            to_state=request.POST.get("to_state", ""),
+            note=request.POST.get("note", ""),
+            expected_version=version,
+            data=data,
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("workflow:journey_detail", pk=journey.pk)
+    messages.success(request, _("Keputusan tersimpan."))
+    return redirect("workflow:journey_detail", pk=journey.pk)
+
+
+@login_required
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    journey = _journey(request, pk)
+    if not selectors.may_compare(request.user, journey):
+        raise PermissionDenied
+    areas, rows = selectors.side_by_side(journey)
+    return render(request, "workflow/compare.html", {"j": journey, "areas": areas, "rows": rows})
+
+
+@login_required
+def lane_sheet(request: HttpRequest, pk: int, lane: str) -> HttpResponse:
+    """The review or TPI lane of one journey: each question with the lane's answer and note."""
+    journey = _journey(request, pk)
+    if lane not in (Lane.REVIEW, Lane.TPI):
+        raise Http404
+    if not may(request.user, Action.REVIEW_SCORE if lane == Lane.REVIEW else Action.TPI_SCORE, journey.unit):
+        raise PermissionDenied
+    ws = assessment_selectors.worksheet(user=request.user, assessment=journey.assessment, lane=lane)
+    return render(request, "workflow/lane_sheet.html", {"j": journey, "ws": ws, "lane": lane})
+
+
+@login_required
+@require_POST
+def lane_answer(request: HttpRequest, pk: int, lane: str, code: str) -> HttpResponse:
+    journey = _journey(request, pk)
+    question = template_spec(journey.period.template).questions.get(code)
+    if question is None or lane not in (Lane.REVIEW, Lane.TPI):
+        raise Http404
+    if not services.may_write_lane(request.user, journey, lane):
+        raise PermissionDenied
+    try:
+        raw = assessment_forms.raw_answer_from_post(question, request.POST)
+        assessment_services.answer_save(
+            actor=request.user,
+            assessment=journey.assessment,
+            question_code=code,
+            raw=raw,
+            note=request.POST.get("note") if "note" in request.POST else None,
+            lane=lane,
+        )
+    except ValidationError as exc:
+        messages.error(request, f"{code}: {_errors(exc)}")
+    else:
+        messages.success(request, _("Jawaban %(code)s tersimpan.") % {"code": code})
+    url = reverse("workflow:lane_sheet", args=[journey.pk, lane])
+    return redirect(f"{url}#q-{code.replace('.', '-')}")
+
+
+@login_required
+def evaluator_queue(request: HttpRequest) -> HttpResponse:
+    if not may(request.user, Action.TPI_SCORE):
+        raise PermissionDenied
+    items = selectors.evaluator_queue(user=request.user, today=timezone.localdate())
+    return render(request, "workflow/queue.html", {"items": items})
+
+
+@login_required
+def team_loads(request: HttpRequest) -> HttpResponse:
+    if not may(request.user, Action.TPI_TEAM_MANAGE):
+        raise PermissionDenied
+    period = Period.objects.order_by("-year").first()
+    loads = selectors.team_loads(user=request.user, period=period) if period else []
+    return render(request, "workflow/teams.html", {"loads": loads, "period": period})
+
+
+@login_required
+def lhe(request: HttpRequest, pk: int) -> HttpResponse:
+    journey = _journey(request, pk)
+    if not (may(request.user, Action.TPI_SCORE, journey.unit) or selectors.may_compare(request.user, journey)):
+        raise PermissionDenied
+    if journey.state in (State.DECLARED, State.BUILDING, State.SELF_SUBMITTED, State.IN_REVIEW, State.RETURNED):
+        raise Http404
+    areas, rows = selectors.side_by_side(journey)
+    notes = [(row.code, row.notes[Lane.TPI]) for row in rows if row.notes.get(Lane.TPI)]
+    content = lhe_pdf(journey=journey, areas=areas, notes=notes, events=list(selectors.journey_events(journey)))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="LHE-{journey.unit.code}-{journey.period.year}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
