@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
+from tests.browser.fixtures import browser, page, screenshot  # noqa: F401 - one shared chromium session
 
 
 @pytest.fixture

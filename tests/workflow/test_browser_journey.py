@@ -6,7 +6,6 @@ import os
 
 import pytest
 
-from tests.browser.conftest import browser, page  # noqa: F401 - the chromium fixtures
 from tests.browser.test_login_journey import log_in
 from tests.workflow.conftest import fill_lane, journey_at, make_world, team
 from zi.workflow import services
