@@ -8,7 +8,8 @@ Usage (the database is migrated first; the benchmark's own agency and rows are r
 Prints JSON: insert time for the raw rows, rollup build from raw rows (a repair path — in operation the rollups
 are updated on submit), one unit's full results page data, the LKE feed for one unit, a national aggregate of
 IPAK/IKM over all units from the rollup tables, the same national number by scanning raw answers (for contrast),
-and the submit latency through the real service (answers + rollup increments in one transaction).
+and the submit latency and SQL statements through the real service (response + answers, then the set-based rollup
+fold-in; see benchmarks/bench_survey_http.py for throughput through gunicorn).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.db.models import Sum
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     call_command("migrate", verbosity=0)
@@ -252,6 +254,7 @@ def main() -> None:
     target = campaigns[1]
     target_items = services.campaign_items(target)
     samples = []
+    statements: list[int] = []
     for i in range(args.submits):
         sub = services.Submission(
             group="pengguna_layanan",
@@ -261,9 +264,12 @@ def main() -> None:
             ip_hash="bench",
         )
         start = time.perf_counter()
-        services.response_submit(target, sub)
+        with CaptureQueriesContext(connection) as ctx:
+            services.response_submit(target, sub)
         samples.append((time.perf_counter() - start) * 1000)
+        statements.append(len(ctx.captured_queries))
     samples.sort()
+    results["submit_statements"] = {"min": min(statements), "max": max(statements)}
     results["submit_ms_median"] = round(statistics.median(samples), 2)
     results["submit_ms_p95"] = round(samples[int(len(samples) * 0.95) - 1], 2)
     if not args.keep:

@@ -112,6 +112,8 @@ def test_allowed_files_are_accepted(world, name, content, content_type):
         ("installer.doc.exe", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600),  # OLE but not .doc/.xls/.ppt
         ("kosong.pdf", b""),
         ("pdf-palsu.png", PDF[:4] + b"\x00" * 10),
+        ("terpotong.png", png_bytes()[:40]),  # starts like a PNG, cut before its pixels
+        ("poliglot.gif", b"GIF89a/*\x00\x00*/=alert(1)//<script>alert(1)</script>"),
     ],
 )
 def test_dangerous_or_mismatched_files_are_rejected(world, name, content):
@@ -119,6 +121,16 @@ def test_dangerous_or_mismatched_files_are_rejected(world, name, content):
         _add(world, name, content)
     assert not Evidence.objects.exists()
     assert not EvidenceRevision.objects.exists()
+
+
+def test_pixel_bomb_is_rejected(world):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("1", (10_000, 7_000)).save(buffer, "PNG")  # 70 megapixels in a few kilobytes
+    with pytest.raises(ValidationError, match="terlalu besar"):
+        _add(world, "bom.png", buffer.getvalue())
+    assert not Evidence.objects.exists()
 
 
 def test_zip_bomb_is_rejected(world):

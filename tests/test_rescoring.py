@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 
 import pytest
@@ -10,7 +11,7 @@ from django.core.management import call_command
 
 from tests import factories
 from zi.assessments.models import Answer, Assessment, LaneScore, Period
-from zi.assessments.scoring import lane_rescore, lane_values, rescore_period
+from zi.assessments.scoring import lane_rescore, lane_values, period_parts, rescore_period
 from zi.core.audit import verify
 from zi.core.models import AuditEvent
 from zi.lke import scoring
@@ -204,3 +205,74 @@ def test_rescore_period_equals_score_on_random_answer_sets(period, settings_chan
         again = LaneScore.objects.get(pk=row.pk)
         assert (again.breakdown, again.total, again.eligible_wbk) == (row.breakdown, row.total, row.eligible_wbk)
     assert eligible == {"WBK", "WBBM"}  # the sets reach both predicates, not only failures
+
+
+# value × 10**6 exactly halfway between two integers (Python's round() goes to the even one, SQLite's ROUND away
+# from zero), their floating-point neighbours, and values with more than six decimals
+TRICKY_VALUES = [
+    5e-07,
+    2.5e-06,
+    4.5e-06,
+    0.9990005,
+    0.9990025,
+    math.nextafter(5e-07, 0.0),
+    math.nextafter(5e-07, 1.0),
+    math.nextafter(2.5e-06, 0.0),
+    math.nextafter(0.9990025, 1.0),
+    1 / 3,
+    2 / 3,
+    0.1234565,
+    0.9999995,
+    math.nextafter(1.0, 0.0),
+    0.0,
+    1.0,
+]
+
+
+@pytest.mark.parametrize("settings_change", [{}, {"missing_answer": "excluded"}])
+def test_rescore_period_is_exact_on_rounding_edges(period, settings_change):
+    """Every stored row equals ``score()`` when answers sit on the rounding edges of value-in-millionths, some
+    questions are unanswered, a value is NULL, another lane and another period's assessment share the id range."""
+    if settings_change:
+        template = period.template
+        template.data = {**template.data, "settings": {**template.data["settings"], **settings_change}}
+        template.content_hash = "edges-excluded"
+        template.save()
+    assert all(round(v * 10**6) % 2 == 0 for v in TRICKY_VALUES[:5])  # the ties really are ties to an even neighbour
+    rng = random.Random(90)
+    agency = factories.AgencyFactory()
+    questions = list(LkeQuestion.objects.filter(template=period.template).order_by("pk"))
+    other_period = Period.objects.create(
+        year=2027,
+        name="ZI 2027",
+        template=period.template,
+        starts_on=dt.date(2027, 1, 1),
+        ends_on=dt.date(2027, 12, 31),
+    )
+    assessments = []
+    for i in range(12):
+        unit = factories.make_unit(agency=agency, name=f"Tepi {i}")
+        assessments.append(Assessment.objects.create(unit=unit, period=other_period if i == 5 else period))
+    answers = []
+    for i, a in enumerate(assessments):
+        for j, q in enumerate(questions):
+            if i % 3 == 1 and j % 4 == 0:
+                continue  # unanswered
+            value = TRICKY_VALUES[(i + j) % len(TRICKY_VALUES)] if i % 2 else rng.choice(TRICKY_VALUES)
+            answers.append(Answer(assessment=a, lane="self", question=q, value=None if (i, j) == (2, 7) else value))
+            answers.append(Answer(assessment=a, lane="tpi", question=q, value=1.0))
+    Answer.objects.bulk_create(answers)
+    assert rescore_period(period=period, lane="self", batch_size=4) == 11
+    spec = template_spec(LkeTemplate.objects.get(pk=period.template_id))
+    parts = period_parts(period=period, lane="self", batch_size=4)
+    assert len(parts) == 11
+    for a in assessments:
+        if a.period_id == other_period.pk:
+            assert not LaneScore.objects.filter(assessment=a).exists()
+            continue
+        # the exact integers (a one-millionth difference in one answer would show here, not in the hundredths)
+        assert parts[a.pk] == scoring.parts_from_values(spec, lane_values(a, "self")), a.pk
+        expected = scoring.score(spec, lane_values(a, "self"), a.current_predicate or None)
+        stored = LaneScore.objects.get(assessment=a, lane="self")
+        assert stored.breakdown == expected.to_dict(), a.pk
+        assert stored.total == expected.total / 100

@@ -44,3 +44,41 @@ def test_seed_programme_realistic_and_idempotent(tree, period):
     again = demo.seed_programme()
     assert again["units"] == 0
     assert Complaint.objects.filter(unit=lapas).count() == 20
+
+
+def test_seed_programme_fills_services_simplified(tree, period):
+    lapas = tree["lapas"]
+    for i in range(10):
+        factories.UserFactory(full_name=f"Pegawai Demo {i}", unit=lapas)
+    demo.seed_programme(stdout=io.StringIO())
+    inputs = selectors.lke_inputs_for(lapas, period)["A.II.6.i.b"]["inputs"]
+    assert inputs == {"jumlah_layanan_terdaftar": 6, "jumlah_layanan_dipermudah": 2}
+    assert audit_module.verify().ok
+
+
+def test_link_survey_findings_after_survey_demo(tree, period):
+    from zi.core.models import AuditEvent
+    from zi.surveys.demo import seed_surveys
+
+    lapas = tree["lapas"]
+    for i in range(10):
+        factories.UserFactory(full_name=f"Pegawai Demo {i}", unit=lapas)
+    assert demo.link_survey_findings() is None  # nothing to link before any record exists
+    demo.seed_programme(stdout=io.StringIO())
+    seed_surveys(stdout=io.StringIO())
+    out = io.StringIO()
+    innovation = demo.link_survey_findings(stdout=out)
+    assert innovation is not None and "temuan survei" in out.getvalue()
+    weakest = min(
+        selectors.survey_findings_for(unit, limit=1)[0]["mean"]
+        for unit in {i.unit for i in Innovation.objects.select_related("unit")}
+        if selectors.survey_findings_for(unit, limit=1)
+    )
+    finding = selectors.survey_finding_of(innovation)
+    assert finding is not None and finding["mean"] == weakest
+    assert innovation.survey_finding and innovation.survey_reference
+    event = AuditEvent.objects.filter(object_id=str(innovation.pk), action="update").get()
+    assert event.before["survey_item_id"] is None and event.after["survey_item_id"] == innovation.survey_item_id
+    assert demo.link_survey_findings() is None  # idempotent
+    assert Innovation.objects.filter(survey_item__isnull=False).count() == 1
+    assert audit_module.verify().ok

@@ -10,4 +10,6 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("verifikasi/", views.otp_verify, name="otp_verify"),
     path("dua-langkah/", views.otp_setup, name="otp_setup"),
+    path("sso/", views.SsoStartView.as_view(), name="sso_start"),
+    path("sso/kembali/", views.SsoCallbackView.as_view(), name="sso_callback"),
 ]

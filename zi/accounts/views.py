@@ -2,17 +2,21 @@ from __future__ import annotations
 
 import base64
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from zi.accounts import oidc
 from zi.accounts.forms import LoginForm, TokenForm
 from zi.accounts.second_factor import pending_device, qr_svg
 from zi.core import audit
@@ -22,6 +26,53 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sso_enabled"] = oidc.enabled()
+        context["sso_provider"] = settings.ZI_OIDC_PROVIDER_NAME
+        return context
+
+
+class SsoStartView(OIDCAuthenticationRequestView):
+    """Sends the browser to the identity provider (state, nonce and PKCE kept in the session)."""
+
+    get_settings = staticmethod(oidc.setting)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not oidc.enabled():
+            raise Http404
+        if not self.OIDC_OP_AUTH_ENDPOINT:
+            messages.error(request, _("Penyedia identitas (SSO) tidak dapat dihubungi. Coba lagi nanti."))
+            return redirect("accounts:login")
+        return super().get(request)
+
+
+SSO_FAILURES = {
+    oidc.FAILURE_UNKNOWN_USER: gettext_lazy(
+        "Akun SSO Anda belum terhubung dengan pengguna mana pun di aplikasi ini. Hubungi admin instansi Anda."
+    ),
+    oidc.FAILURE_PROVIDER: gettext_lazy("Penyedia identitas (SSO) tidak dapat dihubungi. Coba lagi nanti."),
+    oidc.FAILURE_TOKEN: gettext_lazy("Jawaban penyedia identitas (SSO) tidak sah; Anda tidak dimasukkan."),
+}
+
+
+class SsoCallbackView(OIDCAuthenticationCallbackView):
+    """The provider's redirect back: the backend checks the token and finds the person; failures say why."""
+
+    get_settings = staticmethod(oidc.setting)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not oidc.enabled():
+            raise Http404
+        return super().get(request)
+
+    def login_failure(self) -> HttpResponse:
+        reason = getattr(self.request, "zi_sso_failure", "")
+        messages.error(
+            self.request, SSO_FAILURES.get(reason, _("Masuk dengan SSO gagal atau dibatalkan. Silakan coba lagi."))
+        )
+        return redirect("accounts:login")
 
 
 def _safe_next(request: HttpRequest) -> str:

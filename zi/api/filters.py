@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import django_filters as df
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from zi.accounts.models import User
 from zi.assessments.models import Answer, Assessment, AssessmentStatus, Evidence, Lane
 from zi.organisations.models import Unit
 from zi.programme.models import Complaint, ComplaintCategory, ComplaintStatus
 from zi.surveys.models import Campaign
+from zi.workflow.models import Journey, State
 
 
 def _subtree(unit_field: str):
@@ -30,12 +32,12 @@ def _subtree(unit_field: str):
 
 class UnitFilter(df.FilterSet):
     parent = df.NumberFilter(field_name="parent_id")
-    root = df.BooleanFilter(field_name="parent", lookup_expr="isnull", label="Hanya unit akar")
+    root = df.BooleanFilter(field_name="parent", lookup_expr="isnull", label=_("Hanya unit akar"))
     agency = df.NumberFilter(field_name="agency_id")
-    subtree = df.NumberFilter(method=_subtree(""), label="Id unit: unit itu dan semua turunannya")
+    subtree = df.NumberFilter(method=_subtree(""), label=_("Id unit: unit itu dan semua turunannya"))
     code = df.CharFilter(field_name="code", lookup_expr="iexact")
     type = df.CharFilter(field_name="unit_type__code", lookup_expr="iexact")
-    q = df.CharFilter(method="search", label="Cari nama atau kode")
+    q = df.CharFilter(method="search", label=_("Cari nama atau kode"))
     depth = df.NumberFilter(field_name="depth")
 
     class Meta:
@@ -108,4 +110,16 @@ class ComplaintFilter(df.FilterSet):
 
     class Meta:
         model = Complaint
+        fields: list[str] = []
+
+
+class JourneyFilter(df.FilterSet):
+    unit = df.NumberFilter(field_name="unit_id")
+    subtree = df.NumberFilter(method=_subtree("unit"))
+    period = df.NumberFilter(field_name="period_id")
+    year = df.NumberFilter(field_name="period__year")
+    state = df.ChoiceFilter(choices=State.choices)
+
+    class Meta:
+        model = Journey
         fields: list[str] = []

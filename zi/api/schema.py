@@ -12,6 +12,7 @@ ERRORS = {
     "401": "No or invalid credentials.",
     "403": "Signed in, but this role may not do this here.",
     "404": "Not found, or outside the caller's scope.",
+    "503": "The database or the file storage is unavailable for a moment; nothing was stored. Retry later.",
 }
 
 

@@ -6,7 +6,10 @@ pass the values to the domain services.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -16,6 +19,14 @@ from zi.assessments.models import Answer, Assessment, Evidence, EvidenceRevision
 from zi.organisations.models import Unit
 from zi.programme.models import Complaint
 from zi.surveys.models import Campaign
+from zi.workflow.models import Journey, JourneyEvent, State
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def answer_version(answer: Answer) -> int:
+    """The answer's optimistic-concurrency version: its last change time in whole microseconds (exact, no float)."""
+    return (answer.updated_at - EPOCH) // dt.timedelta(microseconds=1)
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -99,11 +110,18 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 class AnswerSerializer(serializers.ModelSerializer):
     question = serializers.CharField(source="question.code", read_only=True)
+    version = serializers.SerializerMethodField(
+        help_text="Send it back as `version` when saving to refuse overwriting someone else's change (409)."
+    )
 
     class Meta:
         model = Answer
-        fields = ["id", "assessment", "lane", "question", "choice", "inputs", "value", "note", "updated_at"]
+        fields = ["id", "assessment", "lane", "question", "choice", "inputs", "value", "note", "updated_at", "version"]
         read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.INT64)
+    def get_version(self, answer: Answer) -> int:
+        return answer_version(answer)
 
 
 class AnswerInputSerializer(serializers.Serializer):
@@ -117,6 +135,17 @@ class AnswerInputSerializer(serializers.Serializer):
     )
     index = serializers.FloatField(required=False, allow_null=True, help_text="Indeks 0–4.")
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, trim_whitespace=False)
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=2**62,
+        help_text=(
+            "Optimistic concurrency: the `version` of the answer as last read (`null` when it did not exist yet). "
+            "Left out, the save overwrites like the worksheet's autosave; given and stale, the API answers 409 "
+            "with the current answer and stores nothing."
+        ),
+    )
 
     def raw(self) -> object:
         data = self.validated_data
@@ -162,7 +191,7 @@ class EvidenceInputSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         if bool(attrs.get("file")) == bool(attrs.get("url")):
-            raise serializers.ValidationError("Isi tepat satu dari 'file' atau 'url'.")
+            raise serializers.ValidationError(_("Isi tepat satu dari 'file' atau 'url'."))
         return attrs
 
 
@@ -228,6 +257,83 @@ class DashboardSerializer(serializers.Serializer):
     complaints_open = serializers.IntegerField()
     complaints_overdue = serializers.IntegerField()
     survey_campaigns = serializers.IntegerField()
+
+
+class JourneySerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    year = serializers.IntegerField(source="period.year", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = Journey
+        fields = [
+            "id",
+            "unit",
+            "unit_name",
+            "period",
+            "year",
+            "assessment",
+            "state",
+            "state_label",
+            "version",
+            "target_predicate",
+            "afirmasi",
+            "tpi_stage",
+            "tpi_due",
+            "proposed_at",
+            "awarded_predicate",
+            "decree_number",
+            "decree_date",
+            "revoked_on",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class TransitionOptionSerializer(serializers.Serializer):
+    transition = serializers.ChoiceField(choices=State.choices, help_text="Target state: send it as `transition`.")
+    label = serializers.CharField()
+    needs_note = serializers.BooleanField()
+
+
+class JourneyEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = JourneyEvent
+        fields = ["version", "at", "from_state", "to_state", "actor_label", "note"]
+        read_only_fields = fields
+
+
+class JourneyDetailSerializer(JourneySerializer):
+    transitions = TransitionOptionSerializer(
+        many=True,
+        read_only=True,
+        help_text="Moves the caller's roles allow from the current state; guards may still refuse one (400).",
+    )
+    events = JourneyEventSerializer(many=True, read_only=True)
+
+    class Meta(JourneySerializer.Meta):
+        fields = [*JourneySerializer.Meta.fields, "transitions", "events"]
+        read_only_fields = fields
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    transition = serializers.ChoiceField(choices=State.choices, help_text="Target state, e.g. `self_submitted`.")
+    version = serializers.IntegerField(
+        min_value=0, max_value=2**31 - 1, help_text="The journey's `version` as last read (stale → 409)."
+    )
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    decree_number = serializers.CharField(max_length=120, required=False, help_text="Awarding: decree number.")
+    decree_date = serializers.DateField(required=False, help_text="Awarding: decree date.")
+
+    def data_for_service(self) -> dict:
+        values = self.validated_data
+        return {key: values[key] for key in ("decree_number", "decree_date") if key in values}
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField(help_text="`stale`")
+    current = serializers.DictField(allow_null=True, help_text="The stored object as it is now (null: none yet).")
 
 
 class TokenSerializer(serializers.Serializer):

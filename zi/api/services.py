@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zi.api.models import ApiToken
 from zi.core import audit
@@ -35,15 +36,17 @@ def token_create(*, actor: Any, user: Any, name: str, expires_at: dt.datetime | 
     Returns the token row and the secret; the secret is not stored and cannot be shown again.
     """
     if not _may_manage(actor, user):
-        raise PermissionDenied("Anda hanya dapat membuat token untuk akun Anda sendiri.")
+        raise PermissionDenied(_("Anda hanya dapat membuat token untuk akun Anda sendiri."))
     if not user.is_active:
-        raise ValidationError("Akun tidak aktif.")
+        raise ValidationError(_("Akun tidak aktif."))
     name = " ".join((name or "").split())[:100] or "token"
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationError("Waktu kedaluwarsa harus di masa depan.")
+        raise ValidationError(_("Waktu kedaluwarsa harus di masa depan."))
     active = ApiToken.objects.filter(user=user, revoked_at__isnull=True).count()
     if active >= MAX_ACTIVE_TOKENS:
-        raise ValidationError(f"Paling banyak {MAX_ACTIVE_TOKENS} token aktif per orang; cabut yang tidak dipakai.")
+        raise ValidationError(
+            _("Paling banyak %(limit)s token aktif per orang; cabut yang tidak dipakai.") % {"limit": MAX_ACTIVE_TOKENS}
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user=user, name=name, prefix=raw[:10], key_hash=hash_key(raw), expires_at=expires_at)
     token.full_clean()
@@ -56,7 +59,7 @@ def token_create(*, actor: Any, user: Any, name: str, expires_at: dt.datetime | 
 def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     token = ApiToken.objects.select_for_update().select_related("user", "user__unit").get(pk=token.pk)
     if not _may_manage(actor, token.user):
-        raise PermissionDenied("Anda tidak berwenang mencabut token ini.")
+        raise PermissionDenied(_("Anda tidak berwenang mencabut token ini."))
     if token.revoked_at is not None:
         return token
     before = audit.snapshot(token, TOKEN_FIELDS)

@@ -14,6 +14,7 @@ router.register("answers", views.AnswerViewSet, basename="answer")
 router.register("evidence", views.EvidenceViewSet, basename="evidence")
 router.register("survey-campaigns", views.CampaignViewSet, basename="campaign")
 router.register("complaints", views.ComplaintViewSet, basename="complaint")
+router.register("journeys", views.JourneyViewSet, basename="journey")
 
 urlpatterns = [
     path("token/", pages.token_page, name="token"),

@@ -7,12 +7,15 @@ service raises ``PermissionDenied``); a refused value answers 400 with the servi
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
@@ -41,8 +44,15 @@ from zi.programme import selectors as programme_selectors
 from zi.programme.models import OPEN_COMPLAINT_STATUSES, Complaint
 from zi.surveys import services as survey_services
 from zi.surveys.models import Campaign
+from zi.workflow import selectors as workflow_selectors
+from zi.workflow import services as workflow_services
 
 ID_REGEX = r"[0-9]{1,18}"
+STALE_ANSWER = _l("Jawaban sudah diubah orang lain sejak Anda membacanya; muat ulang lalu ulangi perubahan Anda.")
+CONFLICT_RESPONSE = OpenApiResponse(
+    response=serializers.ConflictSerializer,
+    description="Stale `version`: someone changed it since the caller read it; nothing was stored.",
+)
 
 
 class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -114,21 +124,37 @@ class AssessmentViewSet(ScopedReadViewSet):
             return [MultiPartParser(), FormParser(), JSONParser()]
         return super().get_parsers()
 
-    @extend_schema(request=serializers.AnswerInputSerializer, responses={200: serializers.AnswerSerializer})
+    @extend_schema(
+        request=serializers.AnswerInputSerializer, responses={200: serializers.AnswerSerializer, 409: CONFLICT_RESPONSE}
+    )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def answers(self, request: Request, pk: str | None = None) -> Response:
         """Save one answer through the same service and rules as the worksheet (validation, rescoring, audit)."""
         assessment = self.get_object()
         data = serializers.AnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        answer = assessment_services.answer_save(
-            actor=request.user,
-            assessment=assessment,
-            question_code=data.validated_data["question"],
-            raw=data.raw(),
-            note=data.validated_data.get("note"),
-            lane=data.validated_data["lane"],
-        )
+        values = data.validated_data
+        with transaction.atomic():
+            if "version" in values:
+                current = _answer_for_update(assessment, values["lane"], values["question"])
+                current_version = serializers.answer_version(current) if current is not None else None
+                if current_version != values["version"]:
+                    if not assessment_services.may_answer(request.user, assessment, values["lane"]):
+                        raise PermissionDenied(_("Anda tidak berwenang mengisi jawaban penilaian ini."))
+                    body = {
+                        "detail": str(STALE_ANSWER),
+                        "code": "stale",
+                        "current": serializers.AnswerSerializer(current).data if current is not None else None,
+                    }
+                    return Response(body, status=status.HTTP_409_CONFLICT)
+            answer = assessment_services.answer_save(
+                actor=request.user,
+                assessment=assessment,
+                question_code=values["question"],
+                raw=data.raw(),
+                note=values.get("note"),
+                lane=values["lane"],
+            )
         answer = Answer.objects.select_related("question").get(pk=answer.pk)
         return Response(serializers.AnswerSerializer(answer).data)
 
@@ -148,7 +174,7 @@ class AssessmentViewSet(ScopedReadViewSet):
         """Add evidence: a file (checked by content like the worksheet upload) or a link."""
         assessment = self.get_object()
         if not may(request.user, Action.EVIDENCE_UPLOAD, assessment.unit):
-            raise PermissionDenied("Anda tidak berwenang mengunggah data dukung untuk unit ini.")
+            raise PermissionDenied(_("Anda tidak berwenang mengunggah data dukung untuk unit ini."))
         data = serializers.EvidenceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -170,6 +196,23 @@ class AssessmentViewSet(ScopedReadViewSet):
             )
         item = _evidence_queryset(Evidence.objects.filter(pk=item.pk)).get()
         return Response(serializers.EvidenceSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
+def _answer_for_update(assessment: Assessment, lane: str, question_code: str) -> Answer | None:
+    """Lock the assessment, then the answer (the order ``answer_save`` locks them in), so the version compared
+    here is still the stored one when the save runs in the same transaction."""
+    Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("pk", flat=True).get()
+    return (
+        Answer.objects.select_for_update(of=("self",))
+        .select_related("question")
+        .filter(
+            assessment=assessment,
+            lane=lane,
+            question__code=question_code,
+            question__template_id=assessment.period.template_id,
+        )
+        .first()
+    )
 
 
 def any_of(*filters: Q) -> Q:
@@ -287,16 +330,16 @@ class DashboardView(APIView):
     def get(self, request: Request) -> Response:
         user = request.user
         if not may(user, Action.DASHBOARD_VIEW):
-            raise PermissionDenied("Anda tidak berwenang melihat dasbor.")
+            raise PermissionDenied(_("Anda tidak berwenang melihat dasbor."))
         units = restrict(Unit.objects.all(), user, Action.DASHBOARD_VIEW, unit_field="")
         root = None
         raw = request.query_params.get("unit", "")
         if raw:
             if not raw.isdigit() or len(raw) > 18:
-                return Response({"unit": ["Id unit tidak valid."]}, status=status.HTTP_400_BAD_REQUEST)
+                return Response({"unit": [_("Id unit tidak valid.")]}, status=status.HTTP_400_BAD_REQUEST)
             root = get_object_or_404(restrict(Unit.objects.all(), user, Action.UNIT_VIEW, unit_field=""), pk=int(raw))
             if not may(user, Action.DASHBOARD_VIEW, root):
-                raise PermissionDenied("Anda tidak berwenang melihat dasbor unit ini.")
+                raise PermissionDenied(_("Anda tidak berwenang melihat dasbor unit ini."))
             units = units.filter(path__startswith=root.path)
         unit_ids = units.values("pk")
         by_status = dict(
@@ -315,3 +358,67 @@ class DashboardView(APIView):
             "survey_campaigns": Campaign.objects.filter(unit__in=unit_ids).count(),
         }
         return Response(serializers.DashboardSerializer(data).data)
+
+
+class JourneyViewSet(ScopedReadViewSet):
+    """Yearly journeys (workflow) of the units the person may see; the detail lists the moves the caller's roles
+    allow. Move with ``POST /api/journeys/{id}/transitions/`` (the same service and rules as the pages)."""
+
+    filterset_class = filters.JourneyFilter
+    ordering_fields = ["id", "state", "updated_at"]
+
+    def get_serializer_class(self):
+        if getattr(self, "action", None) in ("retrieve", "transitions"):
+            return serializers.JourneyDetailSerializer
+        return serializers.JourneySerializer
+
+    def scoped_queryset(self) -> QuerySet:
+        return (
+            workflow_selectors.journeys_visible(self.request.user)
+            .select_related("unit", "period")
+            .order_by("-period__year", "unit__path", "pk")
+        )
+
+    def _detail(self, journey) -> dict:
+        journey = (
+            workflow_selectors.journeys_visible(self.request.user)
+            .select_related("unit", "period")
+            .prefetch_related("events")
+            .get(pk=journey.pk)
+        )
+        journey.transitions = [
+            {"transition": d.to_state, "label": d.label, "needs_note": d.needs_note}
+            for d in workflow_selectors.decisions_for(self.request.user, journey)
+        ]
+        return serializers.JourneyDetailSerializer(journey).data
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return Response(self._detail(self.get_object()))
+
+    @extend_schema(
+        request=serializers.TransitionInputSerializer,
+        responses={200: serializers.JourneyDetailSerializer, 409: CONFLICT_RESPONSE},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def transitions(self, request: Request, pk: str | None = None) -> Response:
+        """Move the journey: 409 when ``version`` is stale, 403 when the caller's roles do not allow this move,
+        400 when the move is not in the table or a guard refuses it (every reason listed)."""
+        journey = self.get_object()
+        data = serializers.TransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            journey = workflow_services.transition(
+                actor=request.user,
+                journey=journey,
+                to_state=values["transition"],
+                note=values["note"],
+                expected_version=values["version"],
+                data=data.data_for_service(),
+            )
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "stale":
+                body = {"detail": " ".join(exc.messages), "code": "stale", "current": self._detail(journey)}
+                return Response(body, status=status.HTTP_409_CONFLICT)
+            raise
+        return Response(self._detail(journey))

@@ -4,6 +4,8 @@ Allowed: PDF, PNG, JPEG, GIF, WebP, OOXML (DOCX/XLSX/PPTX), ODF (ODT/ODS/ODP) an
 (DOC/XLS/PPT, OLE compound files). Everything else — HTML, SVG, scripts, executables, plain archives, a
 renamed file whose content does not match an allowed type — is refused. Zip containers are opened and
 refused when they look like a zip bomb, contain path-traversal names, macros, or lack the Office markers.
+Images are decoded in full (Pillow) so a file that only starts like an image — a truncated picture or a
+"GIF89a" header in front of a script — is refused, and so is a decompression bomb (too many pixels).
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ from typing import Any
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
 HEAD_BYTES = 8192
 ZIP_MAX_TOTAL_UNCOMPRESSED = 100 * 1024 * 1024
 ZIP_MAX_RATIO = 100
 ZIP_MAX_ENTRIES = 10_000
+IMAGE_MAX_PIXELS = 60_000_000  # a 60-megapixel photo decodes to ~240 MB; more is a decompression bomb here
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -129,7 +134,7 @@ def _hash_and_size(uploaded_file: Any, limit: int) -> tuple[str, int]:
     for chunk in chunks:
         size += len(chunk)
         if size > limit:
-            raise ValidationError(f"Berkas terlalu besar (maksimal {_human(limit)}).")
+            raise ValidationError(_("Berkas terlalu besar (maksimal %(limit)s).") % {"limit": _human(limit)})
         digest.update(chunk)
     uploaded_file.seek(0)
     return digest.hexdigest(), size
@@ -149,36 +154,55 @@ def _zip_type(uploaded_file: Any) -> str:
         with zipfile.ZipFile(uploaded_file) as archive:
             infos = archive.infolist()
             if len(infos) > ZIP_MAX_ENTRIES:
-                raise ValidationError("Berkas arsip berisi terlalu banyak entri.")
+                raise ValidationError(_("Berkas arsip berisi terlalu banyak entri."))
             total = sum(info.file_size for info in infos)
             compressed = sum(info.compress_size for info in infos)
             if total > ZIP_MAX_TOTAL_UNCOMPRESSED or total > ZIP_MAX_RATIO * max(compressed, 1):
-                raise ValidationError("Berkas ditolak: isi terkompresi tidak wajar (kemungkinan zip bomb).")
+                raise ValidationError(_("Berkas ditolak: isi terkompresi tidak wajar (kemungkinan zip bomb)."))
             names = {info.filename for info in infos}
             if any(_unsafe_member(name) for name in names):
-                raise ValidationError("Berkas ditolak: berisi nama berkas yang tidak aman.")
+                raise ValidationError(_("Berkas ditolak: berisi nama berkas yang tidak aman."))
             if any(name.lower().endswith("vbaproject.bin") for name in names):
-                raise ValidationError("Berkas berisi makro; simpan ulang tanpa makro (.docx/.xlsx/.pptx).")
+                raise ValidationError(_("Berkas berisi makro; simpan ulang tanpa makro (.docx/.xlsx/.pptx)."))
             if "[Content_Types].xml" in names:
                 for part, content_type in _OOXML_MAIN_PART.items():
                     if part in names:
                         return content_type
-                raise ValidationError("Dokumen Office tidak dikenali.")
+                raise ValidationError(_("Dokumen Office tidak dikenali."))
             if "mimetype" in names:
                 info = archive.getinfo("mimetype")
                 if info.file_size > 100:
-                    raise ValidationError("Dokumen OpenDocument tidak valid.")
+                    raise ValidationError(_("Dokumen OpenDocument tidak valid."))
                 mimetype = archive.read(info).decode("ascii", "replace").strip()
                 if mimetype in _ODF_MIMETYPES:
                     return mimetype
-                raise ValidationError("Jenis dokumen OpenDocument ini tidak diizinkan.")
+                raise ValidationError(_("Jenis dokumen OpenDocument ini tidak diizinkan."))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError, NotImplementedError) as exc:
-        raise ValidationError("Berkas arsip rusak atau tidak dapat dibaca.") from exc
+        raise ValidationError(_("Berkas arsip rusak atau tidak dapat dibaca.")) from exc
     finally:
         uploaded_file.seek(0)
     raise ValidationError(
         "Berkas ZIP biasa tidak diizinkan; unggah dokumen, lembar kerja, presentasi, PDF atau gambar."
     )
+
+
+def _check_image_decodes(uploaded_file: Any) -> None:
+    """Decode the whole picture: the magic bytes alone let through truncated files and script polyglots."""
+    uploaded_file.seek(0)
+    try:
+        with Image.open(uploaded_file) as image:
+            width, height = image.size
+            if width * height > IMAGE_MAX_PIXELS:
+                raise ValidationError(
+                    _("Gambar terlalu besar (%(width)s×%(height)s piksel).") % {"width": width, "height": height}
+                )
+            image.load()
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValidationError(_("Isi gambar tidak valid atau terpotong.")) from exc
+    finally:
+        uploaded_file.seek(0)
 
 
 def detect_type(uploaded_file: Any, original_name: str = "") -> str:
@@ -187,12 +211,14 @@ def detect_type(uploaded_file: Any, original_name: str = "") -> str:
     head = uploaded_file.read(HEAD_BYTES)
     uploaded_file.seek(0)
     if not head:
-        raise ValidationError("Berkas kosong.")
+        raise ValidationError(_("Berkas kosong."))
     for content_type, matches in _MAGIC:
         if matches(head):
             guessed = filetype.guess_mime(head)
             if content_type != PDF and guessed not in (content_type, "image/apng"):
-                raise ValidationError("Isi gambar tidak valid.")
+                raise ValidationError(_("Isi gambar tidak valid."))
+            if content_type in IMAGE_TYPES:
+                _check_image_decodes(uploaded_file)
             return content_type
     if head.startswith(b"PK\x03\x04"):
         return _zip_type(uploaded_file)
@@ -200,10 +226,10 @@ def detect_type(uploaded_file: Any, original_name: str = "") -> str:
         extension = original_name.rpartition(".")[2].lower() if "." in original_name else ""
         content_type = _OLE_BY_EXTENSION.get(extension)
         if content_type is None:
-            raise ValidationError("Dokumen Office lama hanya diterima dengan ekstensi .doc, .xls atau .ppt.")
+            raise ValidationError(_("Dokumen Office lama hanya diterima dengan ekstensi .doc, .xls atau .ppt."))
         return content_type
     raise ValidationError(
-        "Jenis berkas tidak diizinkan. Unggah PDF, gambar (PNG/JPEG/GIF/WebP) atau dokumen Office/OpenDocument."
+        _("Jenis berkas tidak diizinkan. Unggah PDF, gambar (PNG/JPEG/GIF/WebP) atau dokumen Office/OpenDocument.")
     )
 
 
@@ -212,11 +238,11 @@ def check_upload(uploaded_file: Any) -> CheckedFile:
     limit = max_bytes()
     declared = getattr(uploaded_file, "size", None)
     if declared is not None and declared > limit:
-        raise ValidationError(f"Berkas terlalu besar (maksimal {_human(limit)}).")
+        raise ValidationError(_("Berkas terlalu besar (maksimal %(limit)s).") % {"limit": _human(limit)})
     original_name = os.path.basename(str(getattr(uploaded_file, "name", "") or ""))
     sha256, size = _hash_and_size(uploaded_file, limit)
     if size == 0:
-        raise ValidationError("Berkas kosong.")
+        raise ValidationError(_("Berkas kosong."))
     content_type = detect_type(uploaded_file, original_name)
     extension = EXTENSIONS[content_type]
     return CheckedFile(

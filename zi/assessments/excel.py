@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
@@ -198,13 +199,15 @@ def _read_rows(uploaded_file) -> list[tuple[int, str, Any, Any]]:
     try:
         wb = load_workbook(uploaded_file, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, EOFError) as exc:
-        raise ValidationError("Berkas bukan workbook Excel (.xlsx) yang valid.") from exc
+        raise ValidationError(_("Berkas bukan workbook Excel (.xlsx) yang valid.")) from exc
     if SHEET not in wb.sheetnames:
-        raise ValidationError(f"Sheet '{SHEET}' tidak ditemukan. Gunakan berkas hasil ekspor LKE.")
+        raise ValidationError(
+            _("Sheet '%(sheet)s' tidak ditemukan. Gunakan berkas hasil ekspor LKE.") % {"sheet": SHEET}
+        )
     rows = []
     for index, row in enumerate(wb[SHEET].iter_rows(min_row=4, max_col=9, values_only=True), start=4):
         if index > MAX_IMPORT_ROWS:
-            raise ValidationError(f"Terlalu banyak baris (lebih dari {MAX_IMPORT_ROWS}).")
+            raise ValidationError(_("Terlalu banyak baris (lebih dari %(limit)s).") % {"limit": MAX_IMPORT_ROWS})
         code = row[0]
         if code is None or str(code).strip() == "":
             continue
@@ -228,7 +231,7 @@ def parse_import(spec: Template, uploaded_file) -> tuple[dict[str, tuple[object,
             q_code, key = code.split(":", 1)
             question = spec.questions.get(q_code)
             if question is None or key not in {i.key for i in question.inputs}:
-                errors.append((row, code, "Kode input tidak dikenal."))
+                errors.append((row, code, _("Kode input tidak dikenal.")))
                 continue
             input_rows.setdefault(q_code, {})[key] = (row, answer)
             code_rows.setdefault(q_code, row)
@@ -236,7 +239,7 @@ def parse_import(spec: Template, uploaded_file) -> tuple[dict[str, tuple[object,
         question = spec.questions.get(code)
         if question is None:
             if code not in structural:
-                errors.append((row, code, "Kode pertanyaan tidak dikenal pada template ini."))
+                errors.append((row, code, _("Kode pertanyaan tidak dikenal pada template ini.")))
             continue
         notes[code] = None if note is None else str(note)
         code_rows[code] = row

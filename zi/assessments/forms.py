@@ -23,9 +23,9 @@ def _number(text: str, label: str) -> float:
     try:
         value = float(cleaned)
     except ValueError as exc:
-        raise ValidationError(f"Isian “{label}” harus berupa angka.") from exc
+        raise ValidationError(_("Isian “%(label)s” harus berupa angka.") % {"label": label}) from exc
     if not math.isfinite(value):
-        raise ValidationError(f"Isian “{label}” harus berupa angka.")
+        raise ValidationError(_("Isian “%(label)s” harus berupa angka.") % {"label": label})
     return value
 
 
@@ -44,7 +44,7 @@ def raw_answer_from_post(question: Question, data: Any) -> object:
         return _number(texts[key], question.inputs[0].label)
     missing = [i.label for i in question.inputs if texts[i.key] == ""]
     if missing:
-        raise ValidationError("Lengkapi isian: " + ", ".join(missing) + ".")
+        raise ValidationError(_("Lengkapi isian: %(fields)s.") % {"fields": ", ".join(missing)})
     return {i.key: _number(texts[i.key], i.label) for i in question.inputs}
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack
+from operator import mul
 from typing import Any
 
 import psycopg
@@ -98,17 +99,14 @@ def lane_rescore(*, assessment: Assessment, lane: str, actor: Any = None) -> Lan
     return obj
 
 
-class _Sparse(dict):
-    def __missing__(self, key: int) -> None:
-        return None
-
-
 class _Aggregator:
-    """Folds raw answer rows into :class:`zi.lke.scoring.RowScorer` inputs with integer arithmetic.
+    """Turns per-assessment answer aggregates into :class:`zi.lke.scoring.RowScorer` inputs, exactly.
 
     Every question id maps to a slot (its group of ``plan.groups``) and an integer coefficient; per assessment
-    the slots hold Σ coefficient × value-in-millionths and the number of answers, exactly what the former
-    ``GROUP BY`` aggregate computed (and what :func:`zi.lke.scoring.parts_from_groups` reads)."""
+    the slots hold Σ coefficient × value-in-millionths and the number of answers, exactly what
+    :func:`zi.lke.scoring.parts_from_groups` reads. The sums are computed by the database (PostgreSQL:
+    ``GROUP BY`` assessment and slot) or from one ``group_concat`` row per assessment (SQLite), see
+    :func:`_fetch_sums`."""
 
     def __init__(self, spec: Template, question_ids: dict[str, int]) -> None:
         plan = engine.plan_for(spec)
@@ -116,16 +114,12 @@ class _Aggregator:
         keys = sorted({key for key, _ in plan.groups.values()})
         slot = {key: i for i, key in enumerate(keys)}
         self.slots = len(keys)
-        question = {
+        # question id → (slot, coefficient); ids of other templates' questions are not in it (ignored)
+        self.question: dict[int, tuple[int, int]] = {
             question_ids[code]: (slot[key], coef) for code, (key, coef) in plan.groups.items() if code in question_ids
         }
-        # question id → (slot, coefficient) or None: a list index is much cheaper than a dict lookup per row
-        # (the answer query keeps question ids within first … last)
-        self.first = min(question, default=0)
-        self.last = max(question, default=-1)
-        self.question: list[tuple[int, int] | None] | _Sparse = (
-            [question.get(i) for i in range(self.last + 1)] if self.last < 1_000_000 else _Sparse(question)
-        )
+        self.first = min(self.question, default=0)
+        self.last = max(self.question, default=-1)
         lever_pos = {code: i for i, code in enumerate(scorer.lever_codes)}
         self.zero = spec.settings.missing_answer == "zero"
         # zero: an aspect area's slot already holds its exact score (coefficient = weight × L / n)
@@ -142,6 +136,8 @@ class _Aggregator:
             if ind.code in slot
         ]
         self.result_slots = [slot.get(code) for code in scorer.result_codes]
+        self.empty = ([0] * self.slots, [0] * self.slots)
+        self._runs: dict[str, tuple[list[int], list[tuple[int, int, int]], list[int]]] = {}
 
     def inputs(self, sums: list[int], counts: list[int]) -> tuple[list[int], list[int | None], int]:
         if self.zero:
@@ -158,81 +154,111 @@ class _Aggregator:
         result = [None if i is None or not counts[i] else sums[i] for i in self.result_slots]
         return lever, result, sum(counts)
 
+    def runs(self, question_list: str) -> tuple[list[int], list[tuple[int, int, int]], list[int]]:
+        """For one ``group_concat`` of question ids: the coefficient per position (0 for questions of no slot),
+        runs ``(slot, start, end)`` of consecutive positions that add into the same slot, and the answer count
+        per slot. Memoised: assessments that answered the same questions (in the same row order) share it."""
+        cached = self._runs.get(question_list)
+        if cached is not None:
+            return cached
+        question = self.question
+        coefs: list[int] = []
+        runs: list[tuple[int, int, int]] = []
+        counts = [0] * self.slots
+        previous: int | None = None
+        start = 0
+        for position, question_id in enumerate(map(int, question_list.split(","))):
+            slot, coef = question.get(question_id, (None, 0))
+            coefs.append(coef)
+            if slot != previous:
+                if previous is not None:
+                    runs.append((previous, start, position))
+                previous, start = slot, position
+            if slot is not None:
+                counts[slot] += 1
+        if previous is not None:
+            runs.append((previous, start, len(coefs)))
+        if len(self._runs) > 4096:
+            self._runs.clear()
+        cached = self._runs[question_list] = (coefs, runs, counts)
+        return cached
 
-def _answer_sql() -> str:
-    """The cheap read of a batch's answers (no join, no ``GROUP BY``), ordered by assessment (index order).
 
-    PostgreSQL returns values in millionths: ``round()`` of a double there is ``rint()``, round-half-even like
-    Python's ``round()`` in :func:`zi.lke.formulas.value_units`, so the integers are the same; SQLite's
-    ``ROUND`` rounds half away from zero, so there Python rounds."""
-    value = f"CAST(ROUND(value * {engine.VALUE_SCALE}) AS BIGINT)" if connection.vendor == "postgresql" else "value"
+# Python's round() of value × 10**6 (half to even, as zi.lke.formulas.value_units) in SQLite, exactly. SQLite's
+# ROUND(x) = trunc(x ± 0.5) rounds half away from zero and is wrong just below a half (x + 0.5 rounds up in floating
+# point: only for 0.5 - 2**-54). In both cases |ROUND(x) - x| >= 0.5 (a tie gives exactly 0.5; otherwise the
+# difference is exact and below 0.5), and the right answer is the even neighbour: an odd R moves one towards zero
+# (R % 2 is 1 or -1 in SQLite). Cheaper than rounding by hand (checked against round() on 800,000 tricky values).
+_X = f"(value * {engine.VALUE_SCALE})"
+_R = f"CAST(ROUND({_X}) AS INTEGER)"
+_SQLITE_UNITS = f"({_R} - ({_R} %% 2) * (ABS({_R} - {_X}) >= 0.5))"  # %%: Django's parameter style
+
+
+def _sums_sql() -> str:
+    """One batch's exact per-assessment aggregates, computed by the database.
+
+    PostgreSQL: rows ``(assessment_id, slot, Σ coefficient × units, count)``, grouped by the server (hash
+    aggregate); question id → slot / coefficient by array subscript; ``round()`` of a double there is ``rint()``,
+    round-half-even like Python's ``round()``. SQLite: one row per assessment ``(assessment_id, question ids,
+    units)`` as two ``group_concat`` texts in the same row order; the ``GROUP BY`` follows the assessment index
+    (no sorter) and every per-answer step runs inside SQLite, Python only splits the texts (C speed)."""
+    table = Answer._meta.db_table
+    where = "lane = %s AND assessment_id BETWEEN %s AND %s AND value IS NOT NULL"
+    if connection.vendor == "postgresql":
+        return (
+            "SELECT assessment_id, slot, CAST(SUM(coef * units) AS BIGINT), COUNT(*) FROM ("  # noqa: S608
+            "SELECT assessment_id, (%s::int[])[question_id - %s] AS slot, (%s::bigint[])[question_id - %s] AS coef, "
+            f"CAST(ROUND(value * {engine.VALUE_SCALE}) AS BIGINT) AS units FROM {table} "
+            f"WHERE {where} AND question_id BETWEEN %s AND %s) AS answers GROUP BY assessment_id, slot"
+        )
     return (
-        f"SELECT assessment_id, question_id, {value} FROM {Answer._meta.db_table} "  # noqa: S608
-        "WHERE lane = %s AND assessment_id BETWEEN %s AND %s AND question_id BETWEEN %s AND %s "
-        "AND value IS NOT NULL ORDER BY assessment_id"
+        f"SELECT assessment_id, group_concat(question_id), group_concat({_SQLITE_UNITS}) FROM {table} "  # noqa: S608
+        f"WHERE {where} GROUP BY assessment_id"
     )
-
-
-def _fetch_answers(sql: str, params: list[Any]) -> list[tuple[int, int, Any]]:
-    """Answer rows of a batch. On PostgreSQL through a binary-result cursor on Django's connection (decoded in C
-    instead of parsing text; Django's own psycopg cursors bind client-side and get text only)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with psycopg.Cursor(cursor.cursor.connection) as raw:
-                raw.execute(sql, params, binary=True)
-                return raw.fetchall()
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 Sums = dict[int, tuple[list[int], list[int]]]
 
 
-def _aggregate_units(aggregator: _Aggregator, rows: list[tuple[int, int, int]], wanted: dict[int, Any]) -> Sums:
-    """Per assessment of ``wanted``: per slot Σ coefficient × value-in-millionths and the number of answers.
-    Rows of other periods' assessments in the id range are dropped."""
-    question = aggregator.question
-    slots = aggregator.slots
-    out: Sums = {}
-    current = None
-    sums: list[int] = []
-    counts: list[int] = []
-    for assessment_id, question_id, units in rows:
-        if assessment_id != current:
-            current = assessment_id
-            sums = [0] * slots
-            counts = [0] * slots
-            if assessment_id in wanted:
-                out[assessment_id] = (sums, counts)
-        entry = question[question_id]
-        if entry is not None:
-            i, coef = entry
-            sums[i] += coef * units
-            counts[i] += 1
-    return out
+def _sums_params(aggregator: _Aggregator, lane: str, first_id: int, last_id: int) -> list[Any]:
+    if connection.vendor != "postgresql":
+        return [lane, first_id, last_id]
+    base = aggregator.first - 1
+    span = range(aggregator.first, aggregator.last + 1)
+    slots = [aggregator.question.get(i, (-1, 0))[0] for i in span]
+    coefs = [aggregator.question.get(i, (-1, 0))[1] for i in span]
+    return [slots, base, coefs, base, lane, first_id, last_id, aggregator.first, aggregator.last]
 
 
-def _aggregate_values(aggregator: _Aggregator, rows: list[tuple[int, int, float]], wanted: dict[int, Any]) -> Sums:
-    """:func:`_aggregate_units` for 0..1 values: ``round(value × 10**6)`` as :func:`zi.lke.formulas.value_units`."""
-    question = aggregator.question
+def _fetch_sums(aggregator: _Aggregator, sql: str, params: list[Any]) -> Sums:
+    """Per assessment with answers in the batch: per slot Σ coefficient × value-in-millionths and the count.
+    On PostgreSQL through a binary-result cursor on Django's connection (decoded in C)."""
     slots = aggregator.slots
-    scale = engine.VALUE_SCALE
     out: Sums = {}
-    current = None
-    sums: list[int] = []
-    counts: list[int] = []
-    for assessment_id, question_id, value in rows:
-        if assessment_id != current:
-            current = assessment_id
-            sums = [0] * slots
-            counts = [0] * slots
-            if assessment_id in wanted:
-                out[assessment_id] = (sums, counts)
-        entry = question[question_id]
-        if entry is not None:
-            i, coef = entry
-            sums[i] += coef * round(value * scale)
-            counts[i] += 1
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with psycopg.Cursor(cursor.cursor.connection) as raw:
+                raw.execute(sql, params, binary=True)
+                rows = raw.fetchall()
+            for assessment_id, slot, total, count in rows:
+                if slot < 0:
+                    continue
+                entry = out.get(assessment_id)
+                if entry is None:
+                    entry = out[assessment_id] = ([0] * slots, [0] * slots)
+                entry[0][slot] = total
+                entry[1][slot] = count
+            return out
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    runs_for = aggregator.runs
+    for assessment_id, question_list, unit_list in rows:
+        coefs, runs, counts = runs_for(question_list)
+        weighted = list(map(mul, coefs, map(int, unit_list.split(","))))  # C-speed: no per-answer bytecode
+        sums = [0] * slots
+        for slot, start, end in runs:
+            sums[slot] += weighted[start] if end - start == 1 else sum(weighted[start:end])
+        out[assessment_id] = (sums, counts)
     return out
 
 
@@ -343,34 +369,54 @@ def _sqlite_write(lane: str, rows: list[tuple[Any, ...]], now: Any) -> None:
         )
 
 
+def period_parts(*, period: Period, lane: str = "self", batch_size: int = 2000) -> dict[int, engine.Parts]:
+    """Assessment id → the exact :class:`zi.lke.scoring.Parts` that :func:`rescore_period` scores, computed the
+    same set-based way (for checks: they must equal :func:`zi.lke.scoring.parts_from_values` of the answers)."""
+    spec = _spec_for_period(period.pk)
+    question_ids = dict(LkeQuestion.objects.filter(template_id=period.template_id).values_list("code", "pk"))
+    aggregator = _Aggregator(spec, question_ids)
+    lever_codes, result_codes = aggregator.scorer.lever_codes, aggregator.scorer.result_codes
+    ids = list(Assessment.objects.filter(period=period).order_by("pk").values_list("pk", flat=True))
+    out: dict[int, engine.Parts] = {}
+    sql = _sums_sql()
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start : start + batch_size]
+        sums = _fetch_sums(aggregator, sql, _sums_params(aggregator, lane, batch[0], batch[-1]))
+        for pk in batch:
+            lever, result, answered = aggregator.inputs(*sums.get(pk, aggregator.empty))
+            out[pk] = engine.Parts(
+                dict(zip(lever_codes, lever, strict=True)), dict(zip(result_codes, result, strict=True)), answered
+            )
+    return out
+
+
 def rescore_period(*, period: Period, lane: str = "self", batch_size: int = 2000, actor: Any = None) -> int:
     """Rescore every assessment of ``period`` for ``lane``, set-based. Returns the number of assessments.
 
-    Per batch of assessments: one plain read of the answer rows (no join or ``GROUP BY``), integer aggregation in
-    Python (question id → group, coefficient), the pure engine's :class:`~zi.lke.scoring.RowScorer` (the
-    arithmetic of :func:`~zi.lke.scoring.score_parts`, the JSON from a skeleton compiled per template, memoised
-    per distinct parts) and one bulk upsert in its own transaction (on PostgreSQL overlapping the next batch's
-    scoring, see :class:`_PostgresWriter`). ``benchmarks/bench_rescoring.py`` measures it."""
+    Per batch of assessments: the database computes the exact per-assessment aggregates (:func:`_sums_sql`:
+    PostgreSQL sums per slot, SQLite one ``group_concat`` row per assessment; no per-answer Python work), then the
+    pure engine's :class:`~zi.lke.scoring.RowScorer` (the arithmetic of :func:`~zi.lke.scoring.score_parts`, the
+    JSON from a skeleton compiled per template, memoised per distinct parts) and one bulk upsert in its own
+    transaction (on PostgreSQL overlapping the next batch's scoring, see :class:`_PostgresWriter`).
+    ``benchmarks/bench_rescoring.py`` measures it."""
     spec = _spec_for_period(period.pk)
     question_ids = dict(LkeQuestion.objects.filter(template_id=period.template_id).values_list("code", "pk"))
     aggregator = _Aggregator(spec, question_ids)
     scorer = aggregator.scorer
-    sql = _answer_sql()
-    aggregate = _aggregate_units if connection.vendor == "postgresql" else _aggregate_values
+    sql = _sums_sql()
     assessments = list(Assessment.objects.filter(period=period).order_by("pk").values_list("pk", "current_predicate"))
     batches = [assessments[start : start + batch_size] for start in range(0, len(assessments), batch_size)]
     now = timezone.now()
-    empty = ([0] * aggregator.slots, [0] * aggregator.slots)
+    empty = aggregator.empty
     memo: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
-    def fetch(k: int) -> list[tuple[int, int, float]] | None:
+    def fetch(k: int) -> Sums:
         if k >= len(batches):
-            return None
+            return {}
         batch = batches[k]
-        return _fetch_answers(sql, [lane, batch[0][0], batch[-1][0], aggregator.first, aggregator.last])
+        return _fetch_sums(aggregator, sql, _sums_params(aggregator, lane, batch[0][0], batch[-1][0]))
 
-    def score(batch: list[tuple[int, str]], answers: list[tuple[int, int, float]]) -> list[tuple[Any, ...]]:
-        sums = aggregate(aggregator, answers, dict(batch))
+    def score(batch: list[tuple[int, str]], sums: Sums) -> list[tuple[Any, ...]]:
         rows = []
         for pk, predicate in batch:
             lever, result, answered = aggregator.inputs(*sums.get(pk, empty))
@@ -401,7 +447,7 @@ def rescore_period(*, period: Period, lane: str = "self", batch_size: int = 2000
         writer = _PostgresWriter(lane, now)
         try:
             for k, batch in enumerate(batches):
-                rows = score(batch, answers or [])
+                rows = score(batch, answers)
                 answers = writer.write(rows, lambda k=k: fetch(k + 1))
                 count += len(rows)
             writer.finish()
@@ -410,7 +456,7 @@ def rescore_period(*, period: Period, lane: str = "self", batch_size: int = 2000
             raise
     else:
         for k, batch in enumerate(batches):
-            rows = score(batch, answers or [])
+            rows = score(batch, answers)
             _sqlite_write(lane, rows, now)
             answers = fetch(k + 1)
             count += len(rows)

@@ -16,6 +16,7 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zi.assessments import evidence as evidence_checks
 from zi.assessments.models import (
@@ -60,13 +61,13 @@ def period_create(
 ) -> Period:
     """A new evaluation period (national; only a superuser or the system may create one)."""
     if actor is not None and not getattr(actor, "is_superuser", False):
-        raise PermissionDenied("Hanya administrator sistem yang dapat membuat periode penilaian.")
+        raise PermissionDenied(_("Hanya administrator sistem yang dapat membuat periode penilaian."))
     if ends_on < starts_on:
-        raise ValidationError("Tanggal selesai tidak boleh sebelum tanggal mulai.")
+        raise ValidationError(_("Tanggal selesai tidak boleh sebelum tanggal mulai."))
     if self_assessment_deadline and not (starts_on <= self_assessment_deadline <= ends_on):
-        raise ValidationError("Batas penilaian mandiri harus berada di dalam periode.")
+        raise ValidationError(_("Batas penilaian mandiri harus berada di dalam periode."))
     if Period.objects.filter(year=year).exists():
-        raise ValidationError(f"Periode tahun {year} sudah ada.")
+        raise ValidationError(_("Periode tahun %(year)s sudah ada.") % {"year": year})
     period = Period.objects.create(
         year=year,
         name=name.strip() or f"Periode {year}",
@@ -92,24 +93,24 @@ def assessment_start(
     *, actor: Any, unit: Unit, period: Period, target_predicate: str = Predicate.WBK, current_predicate: str = ""
 ) -> Assessment:
     if not may_start_assessment(actor, unit):
-        raise PermissionDenied("Anda tidak berwenang memulai penilaian untuk unit ini.")
+        raise PermissionDenied(_("Anda tidak berwenang memulai penilaian untuk unit ini."))
     if not period.is_open:
-        raise ValidationError("Periode penilaian ini sudah ditutup.")
+        raise ValidationError(_("Periode penilaian ini sudah ditutup."))
     if target_predicate not in Predicate.values:
-        raise ValidationError("Predikat yang dituju tidak dikenal.")
+        raise ValidationError(_("Predikat yang dituju tidak dikenal."))
     if current_predicate and current_predicate not in Predicate.values:
-        raise ValidationError("Predikat yang dimiliki tidak dikenal.")
+        raise ValidationError(_("Predikat yang dimiliki tidak dikenal."))
     if target_predicate == Predicate.WBBM and current_predicate != Predicate.WBK:
-        raise ValidationError("Predikat WBBM hanya dapat dituju oleh unit yang telah berpredikat WBK.")
+        raise ValidationError(_("Predikat WBBM hanya dapat dituju oleh unit yang telah berpredikat WBK."))
     if Assessment.objects.filter(unit=unit, period=period).exists():
-        raise ValidationError("Penilaian untuk unit ini pada periode tersebut sudah ada.")
+        raise ValidationError(_("Penilaian untuk unit ini pada periode tersebut sudah ada."))
     try:
         with transaction.atomic():
             assessment = Assessment.objects.create(
                 unit=unit, period=period, target_predicate=target_predicate, current_predicate=current_predicate
             )
     except IntegrityError as exc:  # a concurrent start won the race
-        raise ValidationError("Penilaian untuk unit ini pada periode tersebut sudah ada.") from exc
+        raise ValidationError(_("Penilaian untuk unit ini pada periode tersebut sudah ada.")) from exc
     audit.record(actor, "create", assessment, after=audit.snapshot(assessment, ASSESSMENT_FIELDS))
     return assessment
 
@@ -155,7 +156,7 @@ def may_submit(actor: Any, assessment: Assessment) -> bool:
 def _question(assessment: Assessment, code: str) -> LkeQuestion:
     question = LkeQuestion.objects.filter(template_id=assessment.period.template_id, code=code).first()
     if question is None:
-        raise ValidationError(f"Pertanyaan {code} tidak ada pada template LKE periode ini.")
+        raise ValidationError(_("Pertanyaan %(code)s tidak ada pada template LKE periode ini.") % {"code": code})
     return question
 
 
@@ -180,22 +181,24 @@ def answer_save(
     from zi.lke.scoring import AnswerError, normalize_answer
 
     if lane not in Lane.values:
-        raise ValidationError("Jalur penilaian tidak dikenal.")
+        raise ValidationError(_("Jalur penilaian tidak dikenal."))
     _refresh_status(assessment)
     if not may_answer(actor, assessment, lane):
         if lane == Lane.SELF and assessment.status != AssessmentStatus.DRAFT:
-            raise PermissionDenied("Penilaian sudah dikirim; jawaban tidak dapat diubah lagi.")
-        raise PermissionDenied("Anda tidak berwenang mengisi jawaban penilaian ini.")
+            raise PermissionDenied(_("Penilaian sudah dikirim; jawaban tidak dapat diubah lagi."))
+        raise PermissionDenied(_("Anda tidak berwenang mengisi jawaban penilaian ini."))
     spec = template_spec(assessment.period.template)
     spec_question = spec.questions.get(question_code)
     if spec_question is None:
-        raise ValidationError(f"Pertanyaan {question_code} tidak ada pada template LKE periode ini.")
+        raise ValidationError(
+            _("Pertanyaan %(code)s tidak ada pada template LKE periode ini.") % {"code": question_code}
+        )
     try:
         normalized = normalize_answer(spec_question, raw, spec.settings)
     except AnswerError as exc:
         raise ValidationError(str(exc), code="invalid_answer") from exc
     if note is not None and len(note) > 5000:
-        raise ValidationError("Catatan terlalu panjang (maksimal 5000 karakter).")
+        raise ValidationError(_("Catatan terlalu panjang (maksimal 5000 karakter)."))
     question = _question(assessment, question_code)
     answer = Answer.objects.select_for_update().filter(assessment=assessment, lane=lane, question=question).first()
     before = audit.snapshot(answer, ANSWER_FIELDS) if answer is not None else None
@@ -223,9 +226,9 @@ def answer_save(
 def assessment_submit(*, actor: Any, assessment: Assessment) -> Assessment:
     assessment = Assessment.objects.select_for_update().select_related("unit").get(pk=assessment.pk)
     if not may(actor, Action.ASSESSMENT_SUBMIT, assessment.unit):
-        raise PermissionDenied("Anda tidak berwenang mengirim penilaian ini.")
+        raise PermissionDenied(_("Anda tidak berwenang mengirim penilaian ini."))
     if assessment.status != AssessmentStatus.DRAFT:
-        raise ValidationError("Penilaian ini sudah dikirim.")
+        raise ValidationError(_("Penilaian ini sudah dikirim."))
     from zi.workflow.services import submit_via_journey
 
     if submit_via_journey(actor=actor, assessment=assessment):  # the journey moves and sets the status
@@ -245,17 +248,17 @@ def assessment_submit(*, actor: Any, assessment: Assessment) -> Assessment:
 def _check_upload(actor: Any, assessment: Assessment) -> None:
     _refresh_status(assessment)
     if not may(actor, Action.EVIDENCE_UPLOAD, assessment.unit):
-        raise PermissionDenied("Anda tidak berwenang mengunggah data dukung untuk unit ini.")
+        raise PermissionDenied(_("Anda tidak berwenang mengunggah data dukung untuk unit ini."))
     if assessment.status != AssessmentStatus.DRAFT or _workflow_lane_open(actor, assessment, Lane.SELF) is False:
-        raise PermissionDenied("Penilaian sudah dikirim; data dukung tidak dapat diubah lagi.")
+        raise PermissionDenied(_("Penilaian sudah dikirim; data dukung tidak dapat diubah lagi."))
 
 
 def _clean_title(title: str) -> str:
     title = " ".join((title or "").split())
     if not title:
-        raise ValidationError("Judul data dukung wajib diisi.")
+        raise ValidationError(_("Judul data dukung wajib diisi."))
     if len(title) > 255:
-        raise ValidationError("Judul data dukung terlalu panjang (maksimal 255 karakter).")
+        raise ValidationError(_("Judul data dukung terlalu panjang (maksimal 255 karakter)."))
     return title
 
 
@@ -265,13 +268,13 @@ _URL_VALIDATOR = URLValidator(schemes=["http", "https"])
 def _clean_url(url: str) -> str:
     url = (url or "").strip()
     if not url:
-        raise ValidationError("Alamat tautan wajib diisi.")
+        raise ValidationError(_("Alamat tautan wajib diisi."))
     if len(url) > 1000:
-        raise ValidationError("Alamat tautan terlalu panjang (maksimal 1000 karakter).")
+        raise ValidationError(_("Alamat tautan terlalu panjang (maksimal 1000 karakter)."))
     try:
         _URL_VALIDATOR(url)
     except ValidationError as exc:
-        raise ValidationError("Tautan harus berupa alamat http:// atau https:// yang valid.") from exc
+        raise ValidationError(_("Tautan harus berupa alamat http:// atau https:// yang valid.")) from exc
     return url
 
 
@@ -283,9 +286,11 @@ def _store_file(revision: EvidenceRevision, uploaded_file: Any, checked: evidenc
     revision.original_name = checked.display_name
     storage = revision.file.storage
     name = revision.file.field.generate_filename(revision, checked.display_name)
-    if storage.exists(name):
+    if storage.exists(name) and storage.size(name) == checked.size:
         revision.file.name = name
     else:
+        if storage.exists(name):
+            storage.delete(name)  # a partial file left by a failed write (e.g. disk full) must not be reused
         uploaded_file.seek(0)
         revision.file.save(checked.display_name, File(uploaded_file), save=False)
 
@@ -380,14 +385,14 @@ def evidence_revise(
     evidence = Evidence.objects.select_for_update().select_related("assessment__unit").get(pk=evidence.pk)
     _check_upload(actor, evidence.assessment)
     if evidence.is_withdrawn:
-        raise ValidationError("Data dukung ini sudah ditarik; tambahkan data dukung baru.")
+        raise ValidationError(_("Data dukung ini sudah ditarik; tambahkan data dukung baru."))
     if evidence.kind == EvidenceKind.FILE:
         if uploaded_file is None:
-            raise ValidationError("Pilih berkas untuk revisi data dukung.")
+            raise ValidationError(_("Pilih berkas untuk revisi data dukung."))
         url = ""
     else:
         if uploaded_file is not None:
-            raise ValidationError("Data dukung berupa tautan hanya dapat direvisi dengan tautan.")
+            raise ValidationError(_("Data dukung berupa tautan hanya dapat direvisi dengan tautan."))
         url = _clean_url(url or "")
     last = evidence.revisions.aggregate(n=Max("number"))["n"] or 0
     revision = _new_revision(actor, evidence, last + 1, uploaded_file=uploaded_file, url=url)
@@ -408,11 +413,11 @@ def evidence_withdraw(*, actor: Any, evidence: Evidence, reason: str) -> Evidenc
     _check_upload(actor, evidence.assessment)
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ValidationError("Alasan penarikan wajib diisi.")
+        raise ValidationError(_("Alasan penarikan wajib diisi."))
     if len(reason) > 500:
-        raise ValidationError("Alasan penarikan terlalu panjang (maksimal 500 karakter).")
+        raise ValidationError(_("Alasan penarikan terlalu panjang (maksimal 500 karakter)."))
     if evidence.is_withdrawn:
-        raise ValidationError("Data dukung ini sudah ditarik.")
+        raise ValidationError(_("Data dukung ini sudah ditarik."))
     before = audit.snapshot(evidence, EVIDENCE_FIELDS)
     evidence.is_withdrawn = True
     evidence.save(update_fields=["is_withdrawn", "updated_at"])

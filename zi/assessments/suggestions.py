@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from zi.assessments.models import Assessment
 
 SURVEY_ITEMS = {"B.I.a": ("ipak", "ipak"), "B.II.a": ("ipkp", "ipkp")}
@@ -47,6 +49,9 @@ def suggestions_for(assessment: Assessment) -> dict[str, Suggestion]:
             continue
         warning = ""
         if not index.sample_ok:
-            warning = f"Sampel belum cukup: {index.respondents} dari minimal {index.required} responden."
+            warning = _("Sampel belum cukup: %(respondents)s dari minimal %(required)s responden.") % {
+                "respondents": index.respondents,
+                "required": index.required,
+            }
         found[code] = Suggestion(inputs={input_key: index.value}, source=index.source, warning=warning)
     return found

@@ -151,6 +151,47 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]
+# Single sign-on over OpenID Connect (mozilla-django-oidc, zi/accounts/oidc.py): off unless ZI_OIDC_ENABLED=1.
+# Endpoints are set one by one or discovered from ZI_OIDC_ISSUER; people are matched by one claim, never created
+# unless ZI_OIDC_CREATE_USERS=1 (then without roles). TOTP rules still apply after an SSO login.
+ZI_OIDC_ENABLED = os.environ.get("ZI_OIDC_ENABLED", "0") == "1"
+ZI_OIDC_ISSUER = os.environ.get("ZI_OIDC_ISSUER", "").strip()
+ZI_OIDC_PROVIDER_NAME = os.environ.get("ZI_OIDC_PROVIDER_NAME", "SSO instansi")
+ZI_OIDC_CLAIM = os.environ.get("ZI_OIDC_CLAIM", "email").strip()
+ZI_OIDC_USER_FIELD = os.environ.get("ZI_OIDC_USER_FIELD", "email").strip().lower()
+ZI_OIDC_CREATE_USERS = os.environ.get("ZI_OIDC_CREATE_USERS", "0") == "1"
+OIDC_RP_CLIENT_ID = os.environ.get("ZI_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("ZI_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("ZI_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("ZI_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("ZI_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("ZI_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("ZI_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("ZI_OIDC_SCOPES", "openid email profile")
+OIDC_CREATE_USER = ZI_OIDC_CREATE_USERS
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+OIDC_REDIRECT_REQUIRE_HTTPS = PRODUCTION
+if ZI_OIDC_ENABLED:
+    _oidc_missing = [name for name in ("ZI_OIDC_CLIENT_ID", "ZI_OIDC_CLIENT_SECRET") if not os.environ.get(name)]
+    if not ZI_OIDC_ISSUER:
+        _oidc_missing += [
+            name
+            for name in (
+                "ZI_OIDC_AUTHORIZATION_ENDPOINT",
+                "ZI_OIDC_TOKEN_ENDPOINT",
+                "ZI_OIDC_USERINFO_ENDPOINT",
+                "ZI_OIDC_JWKS_ENDPOINT",
+            )
+            if not os.environ.get(name)
+        ]
+    if _oidc_missing:
+        raise ImproperlyConfigured(f"ZI_OIDC_ENABLED=1 needs: {', '.join(_oidc_missing)} (or ZI_OIDC_ISSUER).")
+    if ZI_OIDC_USER_FIELD not in ("email", "nip", "username"):
+        raise ImproperlyConfigured("ZI_OIDC_USER_FIELD must be 'email', 'nip' or 'username'.")
+    AUTHENTICATION_BACKENDS.append("zi.accounts.oidc.OidcBackend")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -178,6 +219,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Health probes answer over plain HTTP even with SECURE_SSL_REDIRECT on: a load balancer or orchestrator probes
+# the app process directly inside the network (no proxy, no X-Forwarded-Proto) and treats a 301 as "down".
+# They carry no session, cookie or private data (SecurityMiddleware matches the path without its leading "/").
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if PRODUCTION:
     SECURE_SSL_REDIRECT = os.environ.get("ZI_SSL_REDIRECT", "1") == "1"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -256,6 +301,18 @@ else:
 
 ZI_EVIDENCE_MAX_BYTES = int(os.environ.get("ZI_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 ZI_IMPORT_MAX_BYTES = int(os.environ.get("ZI_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+
+# Public survey integrity (docs/surveys.md): fill time, rate flags, statistical stuffing checks, rollup delay.
+ZI_SURVEY_MIN_FILL_SECONDS = int(os.environ.get("ZI_SURVEY_MIN_FILL_SECONDS", "5"))
+ZI_SURVEY_RATE_WINDOW = int(os.environ.get("ZI_SURVEY_RATE_WINDOW", "600"))
+ZI_SURVEY_IP_FLAG_AT = int(os.environ.get("ZI_SURVEY_IP_FLAG_AT", "5"))
+ZI_SURVEY_IP_REJECT_AT = int(os.environ.get("ZI_SURVEY_IP_REJECT_AT", "120"))
+ZI_SURVEY_DEVICE_FLAG_AT = int(os.environ.get("ZI_SURVEY_DEVICE_FLAG_AT", "10"))
+ZI_SURVEY_PATTERN_WINDOW = int(os.environ.get("ZI_SURVEY_PATTERN_WINDOW", "1800"))
+ZI_SURVEY_PATTERN_FLAG_AT = int(os.environ.get("ZI_SURVEY_PATTERN_FLAG_AT", "8"))
+ZI_SURVEY_PATTERN_MIN_ITEMS = int(os.environ.get("ZI_SURVEY_PATTERN_MIN_ITEMS", "6"))
+ZI_SURVEY_STRAIGHTLINE_FLAG_AT = int(os.environ.get("ZI_SURVEY_STRAIGHTLINE_FLAG_AT", "5"))
+ZI_SURVEY_ROLLUP_DELAY = int(os.environ.get("ZI_SURVEY_ROLLUP_DELAY", "2"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
@@ -283,7 +340,10 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the drf-spectacular-sidecar package, served by zi.api.pages.docs_asset: no CDN.
     "SWAGGER_UI_DIST": "/api/docs/assets",
     "SWAGGER_UI_FAVICON_HREF": "/api/docs/assets/favicon-32x32.png",
-    "ENUM_NAME_OVERRIDES": {"PredicateEnum": "zi.assessments.models.Predicate"},
+    "ENUM_NAME_OVERRIDES": {
+        "PredicateEnum": "zi.assessments.models.Predicate",
+        "JourneyStateEnum": "zi.workflow.models.State",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "zi.api.schema.add_error_responses",
@@ -310,6 +370,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("ZI_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# PortalRB (docs/portalrb.md, "Open points of the guide"): numbers in answers as JSON strings ("12", the guide's
+# field table: string|null) or bare JSON numbers (12, the README's example); outside the proposal period answer
+# 404 DATA_NOT_FOUND ("not_found") or keep serving the latest period that has started ("latest").
+PORTALRB_NUMBER_FORMAT = os.environ.get("ZI_PORTALRB_NUMBER_FORMAT", "string").strip().lower()
+if PORTALRB_NUMBER_FORMAT not in ("string", "number"):
+    raise ImproperlyConfigured("ZI_PORTALRB_NUMBER_FORMAT must be 'string' or 'number'.")
+PORTALRB_OUTSIDE_PERIOD = os.environ.get("ZI_PORTALRB_OUTSIDE_PERIOD", "not_found").strip().lower()
+if PORTALRB_OUTSIDE_PERIOD not in ("not_found", "latest"):
+    raise ImproperlyConfigured("ZI_PORTALRB_OUTSIDE_PERIOD must be 'not_found' or 'latest'.")
 
 # Agency-wide switch for mandatory TOTP is on the Agency; this names the roles it applies to.
 ZI_SECOND_FACTOR_ROLES = ("agency_admin", "tpi_evaluator")

@@ -21,3 +21,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
 ]
+
+handler500 = "zi.api.errors.server_error"  # 503 + Retry-After when the database or storage is down

@@ -4,6 +4,18 @@ from django.http import HttpRequest
 
 from zi.organisations.access import ROLE_ACTIONS, Action, grants_for, may, roles_of
 
+# Whoever acts somewhere in the yearly journey (/alur/): the unit team, reviewers, TPI, agency admins, leaders.
+WORKFLOW_NAV_ACTIONS = (
+    Action.ASSESSMENT_ANSWER,
+    Action.PARTICIPATION_MANAGE,
+    Action.REVIEW_SCORE,
+    Action.TPI_SCORE,
+    Action.TPI_TEAM_MANAGE,
+    Action.PROPOSAL_SUBMIT,
+    Action.TPN_RESULT_RECORD,
+    Action.DASHBOARD_VIEW,
+)
+
 
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
@@ -20,4 +32,5 @@ def navigation(request: HttpRequest) -> dict:
         "nav_can_manage_units": may(user, Action.UNIT_MANAGE),
         "nav_can_view_dashboards": may(user, Action.DASHBOARD_VIEW),
         "nav_can_view_audit": may(user, Action.AUDIT_VIEW),
+        "nav_can_use_workflow": any(may(user, action) for action in WORKFLOW_NAV_ACTIONS),
     }

@@ -14,6 +14,37 @@ from zi.organisations.models import Agency, Unit, UnitType
 
 AREA_FIELDS = ("area1", "area2", "area3", "area4", "area5", "area6")
 
+# The leaders' funnel: how far a unit's journey (zi.workflow) got in the period, whatever happened after
+# (a journey returned for repairs still "submitted"; one not awarded still "proposed"). Units that go straight
+# from submission to TPI (Pemda) count as past the review stage once TPI starts.
+FUNNEL = (
+    (1, _("Pencanangan")),
+    (2, _("Pembangunan")),
+    (3, _("LKE dikirim")),
+    (4, _("Lolos reviu")),
+    (5, _("Lolos TPI")),
+    (6, _("Diusulkan ke TPN")),
+    (7, _("Ditetapkan")),
+)
+STAGE_RANK = {
+    "declared": 1,
+    "building": 2,
+    "self_submitted": 3,
+    "in_review": 3,
+    "returned": 3,
+    "reviewed": 4,
+    "tpi_evaluation": 4,
+    "tpi_returned": 4,
+    "tpi_not_meets": 4,
+    "tpi_meets": 5,
+    "proposed": 6,
+    "not_awarded": 6,
+    "awarded": 7,
+    "monitored": 7,
+    "revoked": 7,
+}
+HELD_STATES = ("awarded", "monitored")  # a predicate counts while held (not after revocation)
+
 
 class UnitPeriodRollup(models.Model):
     """What the dashboards know about one unit in one period (derived data: never edited by hand)."""
@@ -47,6 +78,9 @@ class UnitPeriodRollup(models.Model):
     complaints_overdue = models.PositiveIntegerField(default=0)
     activities = models.PositiveIntegerField(default=0)
     innovations = models.PositiveIntegerField(default=0)
+    stage = models.CharField(max_length=20, blank=True, default="")  # journey state ("" = no journey)
+    stage_rank = models.PositiveSmallIntegerField(default=0)  # FUNNEL stage reached (0 = no journey)
+    predicate = models.CharField(max_length=8, blank=True, default="")  # WBK/WBBM awarded and held
     warnings = models.JSONField(default=list, blank=True)  # early-warning codes (zi.insights.rules)
     warning_count = models.PositiveSmallIntegerField(default=0)
     refreshed_at = models.DateTimeField()
@@ -62,3 +96,28 @@ class UnitPeriodRollup(models.Model):
 
     def audit_scope_path(self) -> str:
         return self.path
+
+
+class PeriodSummary(models.Model):
+    """The rollup of one period aggregated once by the refresh (derived data), so the national dashboard of a
+    viewer who sees everything reads a few rows instead of aggregating 100,000 rollup rows (and ten periods for
+    the trend). ``level`` says what a row sums: ``all`` (the period), ``agency`` (one agency) or ``type`` (one unit
+    type, units that build ZI). ``data`` holds the same aggregates :mod:`zi.insights.selectors` computes over
+    :class:`UnitPeriodRollup`, by the same expressions, so every number is identical."""
+
+    ALL, AGENCY, TYPE = "all", "agency", "type"
+
+    period = models.ForeignKey("assessments.Period", on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=8)
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    unit_type = models.ForeignKey(UnitType, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    units = models.PositiveIntegerField(default=0)  # units that build ZI (the coverage table's order)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("ringkasan periode")
+        verbose_name_plural = _("ringkasan periode")
+        indexes = [models.Index(fields=["period", "level"], name="insights_summary_period_level")]
+
+    def __str__(self) -> str:
+        return f"{self.period_id}/{self.level}/{self.agency_id or self.unit_type_id or ''}"

@@ -1,27 +1,34 @@
-"""The public transparency page: official predicates (from the workflow app, when it provides them) and each
+"""The public transparency page: official predicates (from the workflow app's journeys) and each
 unit's latest public-service indices. Only public facts: unit and agency names, year, predicate, IKM/IPKP and
 respondent counts — never scores of unfinished assessments, people or complaints."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from zi.insights.models import UnitPeriodRollup
+from zi.workflow.selectors import public_predicates
 
 
-def official_predicates(q: str = "") -> list[dict[str, Any]] | None:
-    """Rows ``{"unit", "agency", "predicate", "year"}`` from ``zi.workflow.selectors.public_predicates(q=…)``;
-    None while the workflow app does not provide it (the page then says so)."""
-    if importlib.util.find_spec("zi.workflow.selectors") is None:
-        return None
-    func = getattr(importlib.import_module("zi.workflow.selectors"), "public_predicates", None)
-    if func is None:
-        return None
-    return [dict(row) for row in func(q=q)]
+def official_predicates(q: str = "", year: int | None = None) -> list[dict[str, Any]]:
+    """Rows ``{"unit", "agency", "predicate", "year"}``: predicates awarded by TPN and still held (the workflow
+    app's :func:`zi.workflow.selectors.public_predicates`, one query)."""
+    return public_predicates(q=q, year=year)
+
+
+def predicate_years(predicates: list[dict[str, Any]]) -> list[int]:
+    """Years that have at least one public predicate (the page's year filter), newest first."""
+    return sorted({row["year"] for row in predicates}, reverse=True)
+
+
+def latest_predicate_by_unit(predicates: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
+    """(unit name, agency name) → "WBK 2026": the newest predicate of each unit, shown next to its indices."""
+    out: dict[tuple[str, str], str] = {}
+    for row in predicates:  # newest year first
+        out.setdefault((row["unit"], row["agency"]), f"{row['predicate']} {row['year']}")
+    return out
 
 
 def public_indices(q: str = "") -> QuerySet[UnitPeriodRollup]:

@@ -7,24 +7,44 @@ Every number is a :class:`Cell` that may link to the filtered unit list behind i
 
 from __future__ import annotations
 
-import importlib.util
+import hashlib
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Avg, Count, Q, QuerySet, Value
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Avg, Count, Max, Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Substr
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from zi.assessments.models import AssessmentStatus, Period
-from zi.insights.models import AREA_FIELDS, UnitPeriodRollup
+from zi.insights.models import AREA_FIELDS, FUNNEL, PeriodSummary, UnitPeriodRollup
 from zi.insights.rules import ORDER, TITLES
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may, scope_filter
-from zi.organisations.models import Agency, Unit
+from zi.organisations.models import Unit
+from zi.workflow.models import State
 
-LIST_FILTERS = ("all", "building", "not_building", "submitted", "wbk", "wbbm", "warnings")
+STAGE_FILTERS = tuple(f"stage{rank}" for rank, _label in FUNNEL)
+LIST_FILTERS = (
+    "all",
+    "building",
+    "not_building",
+    "submitted",
+    "wbk",
+    "wbbm",
+    "warnings",
+    "pred_wbk",
+    "pred_wbbm",
+    "predicate",
+    *STAGE_FILTERS,
+)
 
 
 @dataclass
@@ -72,6 +92,11 @@ def scoped(user: Any, period: Period | None = None, node: Unit | None = None) ->
         qs = qs.filter(period=period)
     if node is not None:
         qs = qs.filter(path__startswith=node.path)
+        if connection.vendor == "sqlite" and node.path.endswith("/"):
+            # SQLite's LIKE is case-insensitive, so it never uses the (period, path) index for a prefix; paths are
+            # digits and "/" compared with BINARY collation, so the subtree is also the range [prefix, prefix
+            # with its final "/" raised to "0"), which the index serves. (PostgreSQL: varchar_pattern_ops index.)
+            qs = qs.filter(path__gte=node.path, path__lt=node.path[:-1] + "0")
     return qs
 
 
@@ -86,15 +111,32 @@ def list_url(*, period: Period, node: Unit | None = None, **params: Any) -> str:
     return reverse("insights:unit_list") + "?" + urlencode({k: v for k, v in query.items() if v not in (None, "")})
 
 
+class _Links:
+    """Links of one dashboard, built by string formatting from URL prefixes reversed once (a national page has
+    thousands of linked numbers; ``reverse`` + ``urlencode`` per number was a third of its render time)."""
+
+    def __init__(self, period: Period) -> None:
+        self.year = period.year
+        self.list_prefix = reverse("insights:unit_list") + f"?periode={period.year}"
+        self.node_prefix = reverse("insights:node", args=[0]).removesuffix("0/")
+
+    def unit_list(self, node: Unit | None = None, **params: Any) -> str:
+        url = self.list_prefix + (f"&unit={node.pk}" if node else "")
+        return url + "".join(f"&{k}={v}" for k, v in params.items() if v not in (None, ""))
+
+    def node(self, unit: Unit) -> str:
+        return f"{self.node_prefix}{unit.pk}/?periode={self.year}"
+
+
 # --- aggregates ------------------------------------------------------------------------------------------------
 
 _AREA_AVGS = {f"avg_{f}": Avg(f, filter=Q(participates=True, total__isnull=False)) for f in AREA_FIELDS}
 
 
-def summary(qs: QuerySet[UnitPeriodRollup]) -> dict[str, Any]:
-    """The headline numbers of a scope, one query."""
+def summary_aggregates() -> dict[str, Any]:
+    """The aggregate expressions of :func:`summary` (also what the refresh stores in :class:`PeriodSummary`)."""
     zi = Q(builds_zi=True)
-    data = qs.aggregate(
+    return dict(
         units=Count("pk", filter=zi),
         building=Count("pk", filter=zi & Q(participates=True)),
         submitted=Count("pk", filter=Q(participates=True) & ~Q(status=AssessmentStatus.DRAFT)),
@@ -109,22 +151,45 @@ def summary(qs: QuerySet[UnitPeriodRollup]) -> dict[str, Any]:
         n_ipak=Count("ipak"),
         n_ipkp=Count("ipkp"),
         complaints=Count("pk", filter=Q(complaints__gt=0)),
+        pred_wbk=Count("pk", filter=Q(predicate="WBK")),
+        pred_wbbm=Count("pk", filter=Q(predicate="WBBM")),
+        refreshed_at=Max("refreshed_at"),
+        **{
+            f"warn_{code}": Count("pk", filter=Q(warning_count__gt=0, warnings__icontains=f'"{code}"'))
+            for code in ORDER
+        },
+        **{f"stage{rank}": Count("pk", filter=Q(stage_rank__gte=rank)) for rank, _label in FUNNEL},
         **_AREA_AVGS,
     )
+
+
+def summary(qs: QuerySet[UnitPeriodRollup]) -> dict[str, Any]:
+    """The headline numbers of a scope, one query."""
+    return _finish_summary(qs.aggregate(**summary_aggregates()))
+
+
+def _finish_summary(data: dict[str, Any]) -> dict[str, Any]:
     data["not_building"] = data["units"] - data["building"]
+    data["predicates"] = data["pred_wbk"] + data["pred_wbbm"]
     for key in list(data):
         if key.startswith("avg_"):
             data[key] = _avg(data[key])
     return data
 
 
-def coverage_table(qs: QuerySet[UnitPeriodRollup], period: Period, node: Unit | None) -> Table:
-    rows = (
-        qs.filter(builds_zi=True)
-        .values("unit_type_id", "unit_type__name")
-        .annotate(units=Count("pk"), building=Count("pk", filter=Q(participates=True)))
-        .order_by("-units", "unit_type__name")
-    )
+_COVERAGE_AGGS = {"units": Count("pk"), "building": Count("pk", filter=Q(participates=True))}
+
+
+def coverage_table(
+    qs: QuerySet[UnitPeriodRollup], period: Period, node: Unit | None, rows: list[dict[str, Any]] | None = None
+) -> Table:
+    if rows is None:
+        rows = list(
+            qs.filter(builds_zi=True)
+            .values("unit_type_id", "unit_type__name")
+            .annotate(**_COVERAGE_AGGS)
+            .order_by("-units", "unit_type__name")
+        )
     table = Table(
         "cakupan",
         _("Cakupan pembangunan ZI per jenis unit"),
@@ -144,37 +209,26 @@ def coverage_table(qs: QuerySet[UnitPeriodRollup], period: Period, node: Unit | 
     return table
 
 
-def _workflow_pipeline(period: Period, node: Unit | None, agency: Agency | None) -> dict[str, int] | None:
-    if importlib.util.find_spec("zi.workflow.selectors") is None:
-        return None
-    module = importlib.import_module("zi.workflow.selectors")
-    func = getattr(module, "pipeline_counts", None)
-    if func is None:
-        return None
-    return dict(func(root_unit=node, agency=agency, period=period))
-
-
-def funnel_table(
-    qs: QuerySet[UnitPeriodRollup], period: Period, node: Unit | None, agency: Agency | None = None
-) -> Table:
-    """The pipeline from the workflow app when it is installed (its states), else draft/submitted assessments."""
+def funnel_table(data: dict[str, Any], period: Period, node: Unit | None) -> Table:
+    """The pipeline of the period from the journeys (zi.workflow) in the rollup: units that reached each stage,
+    then the predicates awarded (and still held) — every number links to its units."""
     table = Table(
         "tahapan",
-        _("Tahapan"),
+        _("Tahapan pembangunan ZI"),
         [_("Tahap"), _("Unit")],
         chart={"kind": "bar", "label": 0, "values": [1]},
+        note=_("Unit yang pernah mencapai tahap itu pada periode ini (dikembalikan untuk perbaikan tetap dihitung)."),
     )
-    pipeline = _workflow_pipeline(period, node, agency) if (node is not None or agency is not None) else None
-    if pipeline is not None:
-        table.note = _("Dari alur kerja (pencanangan sampai predikat).")
-        for state, count in pipeline.items():
-            table.rows.append([Cell(str(state)), Cell(count)])
-        return table
-    table.note = _("Status LKE penilaian mandiri (alur kerja lengkap belum tersedia).")
-    counts = dict(qs.filter(participates=True).values_list("status").annotate(n=Count("pk")))
-    for status, label in AssessmentStatus.choices:
-        n = counts.get(status, 0)
-        table.rows.append([Cell(str(label)), Cell(n, list_url(period=period, node=node, status=status))])
+    for rank, label in FUNNEL:
+        table.rows.append(
+            [Cell(str(label)), Cell(data[f"stage{rank}"], list_url(period=period, node=node, f=f"stage{rank}"))]
+        )
+    table.rows.append(
+        [Cell(_("Predikat WBK")), Cell(data["pred_wbk"], list_url(period=period, node=node, f="pred_wbk"))]
+    )
+    table.rows.append(
+        [Cell(_("Predikat WBBM")), Cell(data["pred_wbbm"], list_url(period=period, node=node, f="pred_wbbm"))]
+    )
     return table
 
 
@@ -190,6 +244,9 @@ _GROUP_AGGS = {
     "wbk": Count("pk", filter=Q(eligible_wbk=True)),
     "wbbm": Count("pk", filter=Q(eligible_wbbm=True)),
     "avg_total": Avg("total", filter=Q(participates=True, total__isnull=False)),
+    "proposed": Count("pk", filter=Q(stage_rank__gte=6)),
+    "pred_wbk": Count("pk", filter=Q(predicate="WBK")),
+    "pred_wbbm": Count("pk", filter=Q(predicate="WBBM")),
 }
 
 
@@ -237,31 +294,36 @@ def ranking_tables(groups_: list[dict[str, Any]], period: Period) -> list[Table]
         _("Layak WBK"),
         _("Layak WBBM"),
         _("Rata-rata nilai"),
+        _("Diusulkan ke TPN"),
+        _("Predikat WBK"),
+        _("Predikat WBBM"),
     ]
+
+    links = _Links(period)
+    cells: dict[int, list[Cell]] = {}
+    for index, g in enumerate(groups_):  # the cells of a group, shared by the four rankings
+        unit = g["unit"]
+
+        def link(unit: Unit | None = unit, **kw: Any) -> str | None:
+            return links.unit_list(unit, **kw) if unit else None
+
+        cells[index] = [
+            Cell(g["name"], links.node(unit) if unit else None),
+            Cell(g["units"], link()),
+            Cell(g["building"], link(f="building")),
+            Cell(g["submitted"], link(f="submitted")),
+            Cell(g["wbk"], link(f="wbk")),
+            Cell(g["wbbm"], link(f="wbbm")),
+            Cell(_avg(g["avg_total"]), link(f="building")),
+            Cell(g["proposed"], link(f="stage6")),
+            Cell(g["pred_wbk"], link(f="pred_wbk")),
+            Cell(g["pred_wbbm"], link(f="pred_wbbm")),
+        ]
 
     def build(key: str, title: str, order: Any, value_col: int) -> Table:
         table = Table(key, title, list(headers), chart={"kind": "bar", "label": 1, "values": [value_col]})
-        for rank, g in enumerate(sorted(groups_, key=order), start=1):
-            unit = g["unit"]
-
-            def link(unit: Unit | None = unit, **kw: Any) -> str | None:
-                return list_url(period=period, node=unit, **kw) if unit else None
-
-            table.rows.append(
-                [
-                    Cell(rank),
-                    Cell(
-                        g["name"],
-                        reverse("insights:node", args=[unit.pk]) + f"?periode={period.year}" if unit else None,
-                    ),
-                    Cell(g["units"], link()),
-                    Cell(g["building"], link(f="building")),
-                    Cell(g["submitted"], link(f="submitted")),
-                    Cell(g["wbk"], link(f="wbk")),
-                    Cell(g["wbbm"], link(f="wbbm")),
-                    Cell(_avg(g["avg_total"]), link(f="building")),
-                ]
-            )
+        ordered = sorted(range(len(groups_)), key=lambda i: order(groups_[i]))
+        table.rows = [[Cell(rank), *cells[i]] for rank, i in enumerate(ordered, start=1)]
         return table
 
     return [
@@ -276,6 +338,18 @@ def ranking_tables(groups_: list[dict[str, Any]], period: Period) -> list[Table]
             _("Peringkat menurut rata-rata nilai penilaian mandiri"),
             lambda g: (-(g["avg_total"] or -1), -g["building"], g["name"]),
             7,
+        ),
+        build(
+            "peringkat_usulan",
+            _("Peringkat menurut jumlah unit yang diusulkan ke TPN"),
+            lambda g: (-g["proposed"], -(g["pred_wbk"] + g["pred_wbbm"]), g["name"]),
+            8,
+        ),
+        build(
+            "peringkat_predikat",
+            _("Peringkat menurut predikat yang ditetapkan (WBBM, lalu WBK)"),
+            lambda g: (-g["pred_wbbm"], -g["pred_wbk"], -g["proposed"], g["name"]),
+            9,
         ),
     ]
 
@@ -325,12 +399,18 @@ def index_table(data: dict[str, Any], period: Period, node: Unit | None) -> Tabl
     return table
 
 
-def trend_table(qs_all_periods: QuerySet[UnitPeriodRollup], node: Unit | None) -> Table:
-    rows = (
-        qs_all_periods.values("period__year")
-        .annotate(**_GROUP_AGGS, avg_ikm=Avg("ikm"), avg_ipkp=Avg("ipkp"))
-        .order_by("period__year")
-    )
+def trend_table(
+    qs_all_periods: QuerySet[UnitPeriodRollup],
+    node: Unit | None,
+    rows: list[dict[str, Any]] | None = None,
+    years: dict[int, Period] | None = None,
+) -> Table:
+    if rows is None:
+        rows = list(
+            qs_all_periods.values("period__year")
+            .annotate(**_GROUP_AGGS, avg_ikm=Avg("ikm"), avg_ipkp=Avg("ipkp"))
+            .order_by("period__year")
+        )
     table = Table(
         "tren",
         _("Tren antartahun"),
@@ -343,10 +423,14 @@ def trend_table(qs_all_periods: QuerySet[UnitPeriodRollup], node: Unit | None) -
             _("Rata-rata nilai"),
             _("Rata-rata IKM"),
             _("Rata-rata IPKP"),
+            _("Diusulkan ke TPN"),
+            _("Predikat WBK"),
+            _("Predikat WBBM"),
         ],
-        chart={"kind": "line", "label": 0, "values": [1, 3, 4]},
+        chart={"kind": "line", "label": 0, "values": [1, 3, 4, 9, 10]},
     )
-    years = {p.year: p for p in Period.objects.filter(year__in=[r["period__year"] for r in rows])}
+    if years is None:
+        years = {p.year: p for p in Period.objects.filter(year__in=[r["period__year"] for r in rows])}
     for r in rows:
         period = years[r["period__year"]]
         table.rows.append(
@@ -359,18 +443,16 @@ def trend_table(qs_all_periods: QuerySet[UnitPeriodRollup], node: Unit | None) -
                 Cell(_avg(r["avg_total"])),
                 Cell(_avg(r["avg_ikm"])),
                 Cell(_avg(r["avg_ipkp"])),
+                Cell(r["proposed"], list_url(period=period, node=node, f="stage6")),
+                Cell(r["pred_wbk"], list_url(period=period, node=node, f="pred_wbk")),
+                Cell(r["pred_wbbm"], list_url(period=period, node=node, f="pred_wbbm")),
             ]
         )
     return table
 
 
-def warning_table(qs: QuerySet[UnitPeriodRollup], period: Period, node: Unit | None) -> Table:
-    """Units per early-warning pattern (one query: the rows that have any warning, codes counted in Python)."""
-    counts = dict.fromkeys(ORDER, 0)
-    for codes in qs.filter(warning_count__gt=0).values_list("warnings", flat=True).iterator(chunk_size=5000):
-        for code in codes:
-            if code in counts:
-                counts[code] += 1
+def warning_table(data: dict[str, Any], period: Period, node: Unit | None) -> Table:
+    """Units per early-warning pattern (counted in :func:`summary`'s aggregate)."""
     table = Table(
         "peringatan",
         _("Peringatan dini"),
@@ -379,7 +461,10 @@ def warning_table(qs: QuerySet[UnitPeriodRollup], period: Period, node: Unit | N
     )
     for code in ORDER:
         table.rows.append(
-            [Cell(str(TITLES[code])), Cell(counts[code], list_url(period=period, node=node, f="warnings", pola=code))]
+            [
+                Cell(str(TITLES[code])),
+                Cell(data[f"warn_{code}"], list_url(period=period, node=node, f="warnings", pola=code)),
+            ]
         )
     return table
 
@@ -396,22 +481,110 @@ class Dashboard:
         return next(t for t in self.tables if t.key == key)
 
 
-def dashboard(*, user: Any, period: Period, node: Unit | None = None) -> Dashboard:
-    """Everything a dashboard shows, in a fixed number of queries (about ten) for any size of subtree."""
+ROLLUP_VERSION_KEY = "zi:insights:rollup-version"
+
+
+def rollup_version() -> str:
+    """A token that changes whenever a rollup refresh finishes (:func:`bump_rollup_version`): part of every cached
+    dashboard's key, so a refresh makes all cached dashboards stale at once."""
+    version = cache.get(ROLLUP_VERSION_KEY)
+    if version is None:
+        cache.add(ROLLUP_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(ROLLUP_VERSION_KEY) or "none"
+    return version
+
+
+def bump_rollup_version() -> None:
+    cache.set(ROLLUP_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def _cache_key(user: Any, period: Period, node: Unit | None) -> str:
+    """Same rows visible (the scope filter of the user's dashboard grants), period, node, language, rollup."""
+    scope = str(scope_filter(user, Action.DASHBOARD_VIEW, ""))
+    raw = f"{rollup_version()}|{scope}|{period.pk}|{node.pk if node else ''}|{get_language()}"
+    return "zi:insights:dash:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _from_summaries(user: Any, period: Period) -> Dashboard | None:
+    """The national dashboard of a viewer who sees every unit, from :class:`PeriodSummary` (one query for the
+    period's rows and the trend, one to check every period has been summarised). None when the summaries cannot
+    stand in for the rollup: a narrower scope, or a period summarised by no refresh yet (then the rollup is read)."""
+    if scope_filter(user, Action.DASHBOARD_VIEW, "") != Q(pk__isnull=False):
+        return None
+    rows = list(
+        PeriodSummary.objects.filter(Q(period=period) | Q(level=PeriodSummary.ALL))
+        .select_related("period", "agency", "unit_type")
+        .order_by("level", "-units", "unit_type__name", "agency_id")
+    )
+    totals = {r.period_id: r for r in rows if r.level == PeriodSummary.ALL}
+    current = totals.get(period.pk)
+    if current is None or not current.data["rows"] or len(totals) != Period.objects.count():
+        return None
+    data = {key: current.data[key] for key in summary_aggregates()}
+    data = _finish_summary({**data, "refreshed_at": parse_datetime(data["refreshed_at"])})
+    qs = scoped(user, period, None)
+    agencies = [
+        {**r.data, "agency_id": r.agency_id, "name": r.agency.name, "unit": None}
+        for r in rows
+        if r.level == PeriodSummary.AGENCY and r.period_id == period.pk
+    ]
+    groups_ = agencies if len(agencies) > 1 else groups(user, qs, None)
+    coverage = [
+        {**r.data, "unit_type_id": r.unit_type_id, "unit_type__name": r.unit_type.name}
+        for r in rows
+        if r.level == PeriodSummary.TYPE and r.period_id == period.pk
+    ]
+    trend = [
+        {**r.data, "period__year": r.period.year}
+        for r in sorted(totals.values(), key=lambda r: r.period.year)
+        if r.data["rows"]
+    ]
+    tables = [
+        coverage_table(qs, period, None, coverage),
+        funnel_table(data, period, None),
+        *ranking_tables(groups_, period),
+        area_table(data, period, None),
+        index_table(data, period, None),
+        warning_table(data, period, None),
+        trend_table(qs, None, trend, {r.period.year: r.period for r in totals.values()}),
+    ]
+    return Dashboard(period, None, data, tables, data["refreshed_at"])
+
+
+def _build_dashboard(user: Any, period: Period, node: Unit | None) -> Dashboard:
+    if node is None:
+        fast = _from_summaries(user, period)
+        if fast is not None:
+            return fast
     qs = scoped(user, period, node)
     data = summary(qs)
-    agency = node.agency if node is not None and node.depth == 0 else None
     tables = [
         coverage_table(qs, period, node),
-        funnel_table(qs, period, node, agency),
+        funnel_table(data, period, node),
         *ranking_tables(groups(user, qs, node), period),
         area_table(data, period, node),
         index_table(data, period, node),
-        warning_table(qs, period, node),
+        warning_table(data, period, node),
         trend_table(scoped(user, None, node), node),
     ]
-    refreshed = qs.order_by("-refreshed_at").values_list("refreshed_at", flat=True).first()
-    return Dashboard(period, node, data, tables, refreshed)
+    return Dashboard(period, node, data, tables, data["refreshed_at"])
+
+
+def dashboard(*, user: Any, period: Period, node: Unit | None = None) -> Dashboard:
+    """Everything a dashboard shows, in a fixed number of queries (about ten) for any size of subtree.
+
+    The result is cached for ``ZI_INSIGHTS_CACHE_SECONDS`` (default 600; 0 turns it off) under a key made of the
+    user's dashboard scope, the period, the node, the language and :func:`rollup_version` — the rollup changes only
+    when a refresh runs, and every refresh changes the version. Callers check access to the node first."""
+    timeout = int(getattr(settings, "ZI_INSIGHTS_CACHE_SECONDS", 600))
+    if timeout <= 0:
+        return _build_dashboard(user, period, node)
+    key = _cache_key(user, period, node)
+    cached = cache.get(key)
+    if cached is None:
+        cached = _build_dashboard(user, period, node)
+        cache.set(key, cached, timeout)
+    return cached
 
 
 # --- the unit list behind every number ------------------------------------------------------------------------
@@ -436,6 +609,14 @@ def unit_rows(
         qs = qs.filter(eligible_wbbm=True)
     elif f == "warnings":
         qs = qs.filter(warning_count__gt=0)
+    elif f == "pred_wbk":
+        qs = qs.filter(predicate="WBK")
+    elif f == "pred_wbbm":
+        qs = qs.filter(predicate="WBBM")
+    elif f == "predicate":
+        qs = qs.exclude(predicate="")
+    elif f in STAGE_FILTERS:
+        qs = qs.filter(stage_rank__gte=int(f.removeprefix("stage")))
     if params.get("jenis"):
         try:
             qs = qs.filter(unit_type_id=int(params["jenis"]))
@@ -455,23 +636,26 @@ def unit_rows(
 
 
 UNIT_HEADERS = (
-    "Unit",
-    "Jenis unit",
-    "Status LKE",
-    "Nilai",
-    "Layak WBK",
-    "Layak WBBM",
-    "IKM",
-    "IPAK",
-    "IPKP",
-    "Pengaduan",
-    "Peringatan",
+    gettext_lazy("Unit"),
+    gettext_lazy("Jenis unit"),
+    gettext_lazy("Status LKE"),
+    gettext_lazy("Nilai"),
+    gettext_lazy("Layak WBK"),
+    gettext_lazy("Layak WBBM"),
+    gettext_lazy("IKM"),
+    gettext_lazy("IPAK"),
+    gettext_lazy("IPKP"),
+    gettext_lazy("Pengaduan"),
+    gettext_lazy("Peringatan"),
+    gettext_lazy("Tahap"),
+    gettext_lazy("Predikat"),
 )
 
 
 def unit_table(rows: Any, period: Period) -> Table:
     status_labels = dict(AssessmentStatus.choices)
-    table = Table("unit", _("Daftar unit"), [_(h) for h in UNIT_HEADERS])
+    stage_labels = dict(State.choices)
+    table = Table("unit", _("Daftar unit"), [str(h) for h in UNIT_HEADERS])
     for r in rows:
         table.rows.append(
             [
@@ -488,6 +672,8 @@ def unit_table(rows: Any, period: Period) -> Table:
                 Cell(r.ipkp),
                 Cell(r.complaints),
                 Cell(", ".join(str(TITLES[c]) for c in r.warnings if c in TITLES)),
+                Cell(str(stage_labels.get(r.stage, "")) if r.stage else ""),
+                Cell(r.predicate),
             ]
         )
     return table

@@ -16,11 +16,13 @@ from django.utils import timezone
 from zi.assessments.models import Assessment, Lane, LaneScore, Period
 from zi.core import audit
 from zi.insights import facts as facts_mod
-from zi.insights.models import AREA_FIELDS, UnitPeriodRollup
+from zi.insights.models import AREA_FIELDS, HELD_STATES, STAGE_RANK, PeriodSummary, UnitPeriodRollup
 from zi.insights.rules import evaluate, rules
+from zi.insights.selectors import _COVERAGE_AGGS, _GROUP_AGGS, bump_rollup_version, summary_aggregates
 from zi.lke.services import template_spec
 from zi.organisations.models import Unit
 from zi.programme.models import Activity, Innovation
+from zi.workflow.models import Journey
 
 BATCH_SIZE = 2000
 _UPDATE_FIELDS = [f.name for f in UnitPeriodRollup._meta.concrete_fields if f.name not in ("id", "unit", "period")]
@@ -60,6 +62,12 @@ def _batch_rows(units: list[tuple], period: Period, area_names: tuple[str, ...],
         .values_list("unit_id")
         .annotate(n=Count("pk"))
     )
+    journeys = {
+        uid: (state, predicate)
+        for uid, state, predicate in Journey.objects.filter(unit_id__in=ids, period=period).values_list(
+            "unit_id", "state", "awarded_predicate"
+        )
+    }
     participating = [uid for uid in ids if uid in assessments]
     warning_facts = facts_mod.warning_facts_many(participating, period, now=now) if participating else {}
     config = rules()
@@ -68,6 +76,7 @@ def _batch_rows(units: list[tuple], period: Period, area_names: tuple[str, ...],
         score = scores.get(uid)
         areas = _area_values(score[5], area_names) if score else [None] * 6
         codes = [w.code for w in evaluate(warning_facts[uid], config)] if uid in warning_facts else []
+        state, predicate = journeys.get(uid, ("", ""))
         row = UnitPeriodRollup(
             unit_id=uid,
             period_id=period.pk,
@@ -92,6 +101,9 @@ def _batch_rows(units: list[tuple], period: Period, area_names: tuple[str, ...],
             complaints_overdue=complaints[uid]["overdue"],
             activities=activities.get(uid, 0),
             innovations=innovations.get(uid, 0),
+            stage=state,
+            stage_rank=STAGE_RANK.get(state, 0),
+            predicate=predicate if state in HELD_STATES else "",
             warnings=codes,
             warning_count=len(codes),
             refreshed_at=now,
@@ -125,8 +137,36 @@ def rollup_refresh(*, period: Period, units: Iterable[int] | None = None, actor:
     with transaction.atomic():
         if units is None:  # units deactivated since the last refresh leave the dashboards
             UnitPeriodRollup.objects.filter(period=period).exclude(refreshed_at=now).delete()
+        summaries_refresh(period=period)
         audit.record(actor, "refresh", period, after={"rollup_rows": count, "all_units": units is None})
+    bump_rollup_version()  # cached dashboards of the old rollup are stale now (a rollback only costs a recompute)
     return count
+
+
+def summaries_refresh(*, period: Period) -> int:
+    """Rebuild the :class:`PeriodSummary` rows of ``period`` from its rollup: three ``GROUP BY`` aggregates over the
+    period's rows (the whole period, per agency, per unit type of units that build ZI) with the expressions the
+    dashboards use, then one insert of the few resulting rows. Part of :func:`rollup_refresh`; call it directly
+    after writing rollup rows any other way. Returns the number of summary rows."""
+    qs = UnitPeriodRollup.objects.filter(period=period)
+    total = qs.aggregate(rows=Count("pk"), **{**summary_aggregates(), **_GROUP_AGGS})
+    if total["refreshed_at"] is not None:
+        total["refreshed_at"] = total["refreshed_at"].isoformat()
+    rows = [PeriodSummary(period=period, level=PeriodSummary.ALL, units=total["units"], data=total)]
+    rows += [
+        PeriodSummary(period=period, level=PeriodSummary.AGENCY, agency_id=r.pop("agency_id"), units=r["units"], data=r)
+        for r in qs.values("agency_id").annotate(**_GROUP_AGGS).order_by()
+    ]
+    rows += [
+        PeriodSummary(
+            period=period, level=PeriodSummary.TYPE, unit_type_id=r.pop("unit_type_id"), units=r["units"], data=r
+        )
+        for r in qs.filter(builds_zi=True).values("unit_type_id").annotate(**_COVERAGE_AGGS).order_by()
+    ]
+    with transaction.atomic():
+        PeriodSummary.objects.filter(period=period).delete()
+        PeriodSummary.objects.bulk_create(rows)
+    return len(rows)
 
 
 def rollup_refresh_all(*, actor: Any = None) -> dict[int, int]:

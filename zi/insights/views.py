@@ -209,12 +209,34 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _year(value: str) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
 @vary_on_headers("Accept-Language", "Cookie")
 @cache_page(getattr(settings, "ZI_PUBLIC_CACHE_SECONDS", 300))
 def public(request: HttpRequest) -> HttpResponse:
     """No login: official predicates and public-service indices. Cacheable; nothing private."""
     q = request.GET.get("q", "").strip()[:100]
-    predicates = public_sel.official_predicates(q)
+    year = _year(request.GET.get("tahun", "").strip())
+    all_predicates = public_sel.official_predicates(q)  # one query; the year filter and the years list come from it
+    predicates = [p for p in all_predicates if year is None or p["year"] == year]
+    held = public_sel.latest_predicate_by_unit(all_predicates)
     rows = public_sel.latest_per_unit(public_sel.public_indices(q))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "insights/public.html", {"q": q, "predicates": predicates, "page": page})
+    for row in page.object_list:
+        row["predicate"] = held.get((row["unit__name"], row["agency__name"]), "")
+    return render(
+        request,
+        "insights/public.html",
+        {
+            "q": q,
+            "year": year,
+            "years": public_sel.predicate_years(all_predicates),
+            "predicates": predicates,
+            "page": page,
+        },
+    )

@@ -35,6 +35,19 @@ _CHOICE_TYPES = ("ya_tidak", "abc", "abcd", "abcde")
 _FUNCTIONS = ("min", "max", "clamp01")
 
 
+def _(message: str) -> str:
+    """Translate a user-facing message (Django's gettext), or keep the Indonesian source outside Django."""
+    try:
+        from django.conf import settings as django_settings
+
+        if not django_settings.configured:
+            return message
+        from django.utils.translation import gettext
+    except ImportError:  # pragma: no cover - Django is a dependency; the engine itself does not need it
+        return message
+    return gettext(message)
+
+
 class AnswerError(ValueError):
     """An answer (or a whole answer document) is not valid; the message is Indonesian and meant for people."""
 
@@ -120,7 +133,7 @@ def _eval(node: ast.AST, inputs: Mapping[str, Fraction]) -> Fraction:
         try:
             return inputs[node.id]
         except KeyError:
-            raise AnswerError(f"Isian '{node.id}' belum diisi") from None
+            raise AnswerError(_("Isian '%(key)s' belum diisi") % {"key": node.id}) from None
     if isinstance(node, ast.UnaryOp):
         operand = _eval(node.operand, inputs)
         return -operand if isinstance(node.op, ast.USub) else operand
@@ -161,8 +174,11 @@ def evaluate(expr: str, inputs: Mapping[str, float], zero_rule: str = "zero", *,
         elif zero_rule == "one_if_numerator_zero":
             result = Fraction(1) if exc.numerator == 0 else Fraction(0)
         else:
-            where = f" untuk {code}" if code else ""
-            raise AnswerError(f"Pembagian dengan nol{where}: penyebut rumus bernilai 0") from None
+            if code:
+                message = _("Pembagian dengan nol untuk %(code)s: penyebut rumus bernilai 0") % {"code": code}
+            else:
+                message = _("Pembagian dengan nol: penyebut rumus bernilai 0")
+            raise AnswerError(message) from None
     return quantize_value(min(Fraction(1), max(Fraction(0), result)))
 
 
@@ -183,7 +199,10 @@ def _fmt(number: float) -> str:
 
 def _number(raw: object, label: str, code: str) -> float:
     if isinstance(raw, bool):
-        raise AnswerError(f"Isian '{label}' untuk {code} harus berupa angka, bukan {raw!r}")
+        raise AnswerError(
+            _("Isian '%(key)s' untuk %(code)s harus berupa angka, bukan %(value)r")
+            % {"key": label, "code": code, "value": raw}
+        )
     if isinstance(raw, int | float):
         number = float(raw)
     elif isinstance(raw, str):
@@ -191,11 +210,20 @@ def _number(raw: object, label: str, code: str) -> float:
         try:
             number = float(text)
         except ValueError:
-            raise AnswerError(f"Isian '{label}' untuk {code} harus berupa angka, bukan {raw!r}") from None
+            raise AnswerError(
+                _("Isian '%(key)s' untuk %(code)s harus berupa angka, bukan %(value)r")
+                % {"key": label, "code": code, "value": raw}
+            ) from None
     else:
-        raise AnswerError(f"Isian '{label}' untuk {code} harus berupa angka, bukan {raw!r}")
+        raise AnswerError(
+            _("Isian '%(key)s' untuk %(code)s harus berupa angka, bukan %(value)r")
+            % {"key": label, "code": code, "value": raw}
+        )
     if not math.isfinite(number):
-        raise AnswerError(f"Isian '{label}' untuk {code} harus berupa angka terhingga, bukan {raw!r}")
+        raise AnswerError(
+            _("Isian '%(key)s' untuk %(code)s harus berupa angka terhingga, bukan %(value)r")
+            % {"key": label, "code": code, "value": raw}
+        )
     return number
 
 
@@ -208,42 +236,60 @@ def normalize_answer(question: Question, raw: object, settings: Settings) -> Nor
     if kind in _CHOICE_TYPES:
         keys = question.option_keys
         if not isinstance(raw, str):
-            raise AnswerError(f"Jawaban untuk {code} harus berupa pilihan ({', '.join(keys)}), bukan {raw!r}")
+            raise AnswerError(
+                _("Jawaban untuk %(code)s harus berupa pilihan (%(choices)s), bukan %(value)r")
+                % {"code": code, "choices": ", ".join(keys), "value": raw}
+            )
         text = raw.strip()
         key = text if text in keys else next((k for k in keys if k.casefold() == text.casefold()), None)
         if key is None:
-            raise AnswerError(f"Pilihan '{text}' tidak ada untuk {code} (pilihan: {', '.join(keys)})")
+            raise AnswerError(
+                _("Pilihan '%(key)s' tidak ada untuk %(code)s (pilihan: %(choices)s)")
+                % {"key": text, "code": code, "choices": ", ".join(keys)}
+            )
         table = settings.answer_values.get(kind) or {}
         value = table.get(key, question.option_value(key))
         if value is None:  # pragma: no cover - the template parser guarantees the table
-            raise AnswerError(f"Nilai pilihan '{key}' untuk {code} tidak ditentukan")
+            raise AnswerError(_("Nilai pilihan '%(key)s' untuk %(code)s tidak ditentukan") % {"key": key, "code": code})
         return NormalizedAnswer(key, None, quantize_value(float(value)))
     if kind == "index_0_4":
         name = question.inputs[0].key if question.inputs else "index"
         if isinstance(raw, Mapping):
             unknown = sorted(str(k) for k in raw if k != name)
             if unknown or name not in raw:
-                raise AnswerError(f"Jawaban untuk {code} harus {{'{name}': angka 0–4}}; kunci tidak dikenal/kurang")
+                raise AnswerError(
+                    _("Jawaban untuk %(code)s harus {'%(key)s': angka 0–4}; kunci tidak dikenal/kurang")
+                    % {"code": code, "key": name}
+                )
             raw = raw[name]
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 return NormalizedAnswer("", None, None)
         index = _number(raw, name.upper(), code)
         if not 0 <= index <= 4:
-            raise AnswerError(f"Nilai {name.upper()} untuk {code} harus antara 0 dan 4, bukan {_fmt(index)}")
+            raise AnswerError(
+                _("Nilai %(key)s untuk %(code)s harus antara 0 dan 4, bukan %(value)s")
+                % {"key": name.upper(), "code": code, "value": _fmt(index)}
+            )
         return NormalizedAnswer("", {name: index}, quantize_value(Fraction(str(index)) / 4))
     if kind == "computed_percentage":
         if not isinstance(raw, Mapping):
             raise AnswerError(
-                f"Jawaban untuk {code} harus berupa isian angka: {', '.join(i.key for i in question.inputs)}"
+                _("Jawaban untuk %(code)s harus berupa isian angka: %(keys)s")
+                % {"code": code, "keys": ", ".join(i.key for i in question.inputs)}
             )
         declared = [i.key for i in question.inputs]
         problems = []
         unknown = sorted(str(k) for k in raw if k not in declared)
         if unknown:
-            problems.append(f"Isian tidak dikenal untuk {code}: {', '.join(unknown)} (isian: {', '.join(declared)})")
+            problems.append(
+                _("Isian tidak dikenal untuk %(code)s: %(keys)s (isian: %(declared)s)")
+                % {"code": code, "keys": ", ".join(unknown), "declared": ", ".join(declared)}
+            )
         missing = [k for k in declared if k not in raw or raw[k] is None or raw[k] == ""]
         if missing:
-            problems.append(f"Isian belum diisi untuk {code}: {', '.join(missing)}")
+            problems.append(
+                _("Isian belum diisi untuk %(code)s: %(keys)s") % {"code": code, "keys": ", ".join(missing)}
+            )
         inputs: dict[str, float] = {}
         for key in declared:
             if key in missing:
@@ -254,7 +300,10 @@ def normalize_answer(question: Question, raw: object, settings: Settings) -> Nor
                 problems.append(str(exc))
                 continue
             if number < 0:
-                problems.append(f"Isian '{key}' untuk {code} tidak boleh negatif ({_fmt(number)})")
+                problems.append(
+                    _("Isian '%(key)s' untuk %(code)s tidak boleh negatif (%(value)s)")
+                    % {"key": key, "code": code, "value": _fmt(number)}
+                )
                 continue
             inputs[key] = number
         if problems:
@@ -262,7 +311,9 @@ def normalize_answer(question: Question, raw: object, settings: Settings) -> Nor
         rule = settings.zero_denominator_rule(code)
         value = evaluate(question.formula, inputs, rule, code=code)
         return NormalizedAnswer("", inputs, value)
-    raise AnswerError(f"Jenis jawaban {kind!r} untuk {code} tidak dikenal")  # pragma: no cover
+    raise AnswerError(
+        _("Jenis jawaban %(kind)r untuk %(code)s tidak dikenal") % {"kind": kind, "code": code}
+    )  # pragma: no cover
 
 
 def round_half_up(value: Fraction, places: int = 2) -> int:

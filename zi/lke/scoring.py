@@ -34,7 +34,7 @@ from json.encoder import encode_basestring_ascii as _encode_str  # type: ignore[
 from typing import Any, NamedTuple
 
 from zi.lke import spec
-from zi.lke.formulas import VALUE_SCALE, AnswerError, normalize_answer, round_half_up, value_units
+from zi.lke.formulas import VALUE_SCALE, AnswerError, _, normalize_answer, round_half_up, value_units
 
 PREDICATE_RANK = {"WBK": 1, "WBBM": 2, "Menuju WBK": 1, "Menuju WBBM": 2}
 EXCLUDED_GROUP = "-"
@@ -740,7 +740,7 @@ class RowScorer:
             fragments.append("%s,")
         key("areas")
         lit("{")
-        for i, (name, _, _, weight) in enumerate(layout.areas):
+        for i, (name, _pem, _ref, weight) in enumerate(layout.areas):
             lit("," if i else "")
             key(name)
             lit('{"score":')
@@ -812,7 +812,7 @@ class RowScorer:
             num(ev.bersih_akuntabel),
             num(ev.pelayanan_prima),
         )
-        for _, eligible, reasons in ev.eligibility:
+        for _predicate, eligible, reasons in ev.eligibility:
             if eligible:
                 values += ("true", "[]")
             else:
@@ -837,7 +837,7 @@ def score(
     """Score one lane: ``values`` maps question code → 0..1 value (None or missing = unanswered)."""
     unknown = sorted(code for code in values if code not in template.questions)
     if unknown:
-        raise AnswerError(f"Kode pertanyaan tidak dikenal: {', '.join(unknown)}")
+        raise AnswerError(_("Kode pertanyaan tidak dikenal: %(codes)s") % {"codes": ", ".join(unknown)})
     return score_parts(template, parts_from_values(template, values), current_predicate)
 
 
@@ -853,30 +853,37 @@ def score_document(doc: Any, template_loader: Callable[[str], spec.Template]) ->
 
     Raises :class:`AnswerError` listing every problem found."""
     if not isinstance(doc, Mapping):
-        raise AnswerError("Dokumen jawaban harus berupa objek JSON")
+        raise AnswerError(_("Dokumen jawaban harus berupa objek JSON"))
     problems: list[str] = []
     extra = sorted(str(k) for k in doc if k not in _DOC_KEYS)
     if extra:
-        problems.append(f"Kunci tidak dikenal: {', '.join(extra)} (kunci: {', '.join(_DOC_KEYS)})")
+        problems.append(
+            _("Kunci tidak dikenal: %(keys)s (kunci: %(allowed)s)")
+            % {"keys": ", ".join(extra), "allowed": ", ".join(_DOC_KEYS)}
+        )
     code = doc.get("template")
     if not isinstance(code, str) or not code.strip():
-        raise AnswerError("; ".join([*problems, "Kunci 'template' wajib diisi dengan kode template"]))
+        raise AnswerError("; ".join([*problems, _("Kunci 'template' wajib diisi dengan kode template")]))
     try:
         template = template_loader(code.strip())
     except (KeyError, LookupError, spec.TemplateError) as exc:
-        raise AnswerError(f"Template '{code}' tidak dikenal") from exc  # the loader decides what exists
+        raise AnswerError(
+            _("Template '%(code)s' tidak dikenal") % {"code": code}
+        ) from exc  # the loader decides what exists
     predicate = doc.get("current_predicate")
     if predicate not in (None, "") and predicate not in PREDICATE_RANK:
-        problems.append(f"current_predicate '{predicate}' tidak dikenal (pilihan: null, WBK, WBBM)")
+        problems.append(
+            _("current_predicate '%(value)s' tidak dikenal (pilihan: null, WBK, WBBM)") % {"value": predicate}
+        )
     answers = doc.get("answers", {})
     if not isinstance(answers, Mapping):
-        problems.append("Kunci 'answers' harus berupa objek {kode: jawaban}")
+        problems.append(_("Kunci 'answers' harus berupa objek {kode: jawaban}"))
         answers = {}
     values: dict[str, float | None] = {}
     for qcode, raw in answers.items():
         question = template.questions.get(str(qcode))
         if question is None:
-            problems.append(f"Kode pertanyaan tidak dikenal: {qcode}")
+            problems.append(_("Kode pertanyaan tidak dikenal: %(codes)s") % {"codes": qcode})
             continue
         try:
             values[question.code] = normalize_answer(question, raw, template.settings).value

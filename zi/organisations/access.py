@@ -39,6 +39,7 @@ class Action(StrEnum):
     TPI_TEAM_MANAGE = "workflow.tpi_team"  # TPI teams and assignment of units to them
     PROPOSAL_SUBMIT = "workflow.propose"  # agency preconditions, proposal to TPN
     TPN_RESULT_RECORD = "workflow.tpn_result"  # the Menteri's decree (predicate, not awarded, revocation)
+    CALENDAR_MANAGE = "workflow.calendar"  # national period deadlines: no role grants it, only superusers
 
 
 _UNIT_TEAM = {

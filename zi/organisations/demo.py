@@ -616,7 +616,8 @@ def demo_counts() -> dict[str, int]:
 def seed_programme_data(stdout: TextIO | None = None) -> None:
     """The programme's own demo data after the organisation data, in the same transaction: the 2026 period with
     LKE self-assessments (``zi.assessments.demo``), then work plans, activities, complaints and innovations
-    (``zi.programme.demo``), then survey campaigns and responses (``zi.surveys.demo``, when present)."""
+    (``zi.programme.demo``), then survey campaigns and responses (``zi.surveys.demo``, when present) and one demo
+    innovation linked to a weak survey result (``zi.programme.demo.link_survey_findings``)."""
     from zi.assessments.demo import seed_assessments
     from zi.programme.demo import seed_programme
 
@@ -627,6 +628,9 @@ def seed_programme_data(stdout: TextIO | None = None) -> None:
     seed_workflow(stdout)
     if importlib.util.find_spec("zi.surveys.demo") is not None:
         importlib.import_module("zi.surveys.demo").seed_surveys(stdout)
+        from zi.programme.demo import link_survey_findings
+
+        link_survey_findings(stdout)  # one demo innovation answers a weak survey result
 
 
 @transaction.atomic

@@ -110,7 +110,7 @@ def _serve(token: ApiToken, endpoint: str, payload: dict[str, Any], unit: Unit |
 def _units(request: HttpRequest, token: ApiToken, categories: tuple[str, ...], endpoint: str) -> HttpResponse:
     if request.GET:
         return error(422, "VALIDATION_ERROR", "Endpoint ini tidak menerima parameter.")
-    period = selectors.current_period()
+    period = selectors.serving_period()
     if period is None:
         return error(404, "DATA_NOT_FOUND", f"{NOT_PROPOSED} (di luar periode pengusulan).")
     payload = selectors.unit_list_payload(agency=token.agency, period=period, categories=categories)
@@ -138,7 +138,7 @@ def jawaban_unit(request: HttpRequest, token: ApiToken, unit_id: str) -> HttpRes
         return error(404, "DATA_NOT_FOUND", "Unit tidak ditemukan.")
     if unit.agency_id != token.agency_id:
         return error(403, "FORBIDDEN", "Token ini tidak berhak mengakses unit tersebut.")
-    period = selectors.current_period()
+    period = selectors.serving_period()
     if period is None:
         return error(404, "DATA_NOT_FOUND", f"{NOT_PROPOSED} (di luar periode pengusulan).")
     if selectors.find_proposed(agency=token.agency, period=period, unit=unit) is None:

@@ -1,7 +1,8 @@
 """Reads for PortalRB: the current proposal period, the proposed units and the answer payload of one unit.
 
 The payload follows *Panduan Teknis API Integrasi ZI* v1.0 §3: answers are strings or null (``"A"``, ``"Ya"``,
-numbers as decimal strings such as ``"12"`` or ``"3.71"``), notes and evidence links are strings or null.
+numbers as decimal strings such as ``"12"`` or ``"3.71"``, or bare JSON numbers with ``PORTALRB_NUMBER_FORMAT =
+"number"``), notes and evidence links are strings or null.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zi.assessments.models import Answer, Assessment, Evidence, Lane, Period
 from zi.organisations.models import Agency, Unit
@@ -29,6 +31,24 @@ CHOICES = {"YA_TIDAK": ("Ya", "Tidak"), "ABC": tuple("ABC"), "ABCD": tuple("ABCD
 def evidence_link_max_age() -> int:
     """Seconds a signed evidence link stays valid (setting ``PORTALRB_EVIDENCE_LINK_MAX_AGE``, default 30 days)."""
     return int(getattr(settings, "PORTALRB_EVIDENCE_LINK_MAX_AGE", 30 * 24 * 3600))
+
+
+def number_format() -> str:
+    """``"string"`` (default: the guide's field table types every answer ``string|null``) or ``"number"`` (bare
+    JSON numbers, as the shared README's example shows) — setting ``PORTALRB_NUMBER_FORMAT``."""
+    return "number" if getattr(settings, "PORTALRB_NUMBER_FORMAT", "string") == "number" else "string"
+
+
+def serving_period(today: dt.date | None = None) -> Period | None:
+    """The period the endpoints serve. Inside the proposal period the current one; outside it None (answered 404
+    ``DATA_NOT_FOUND``), or with ``PORTALRB_OUTSIDE_PERIOD = "latest"`` the latest period that has started (the
+    guide only says PortalRB does not fetch then, §8; see docs/portalrb.md)."""
+    period = current_period(today)
+    if period is not None or getattr(settings, "PORTALRB_OUTSIDE_PERIOD", "not_found") != "latest":
+        return period
+    today = today or timezone.localdate()
+    started = Period.objects.filter(starts_on__lte=today).select_related("template")
+    return started.order_by("-starts_on", "-year").first()
 
 
 def current_period(today: dt.date | None = None) -> Period | None:
@@ -94,7 +114,16 @@ def number_text(value: Any) -> str | None:
     return text
 
 
-def _answer_value(mapping: SoalMapping, answer: Answer | None) -> str | None:
+def number_json(value: Any) -> str | int | float | None:
+    """A number as served: the string of :func:`number_text`, or with ``number_format() == "number"`` a bare JSON
+    number (an int when whole: ``12``, ``3.71``)."""
+    text = number_text(value)
+    if text is None or number_format() == "string":
+        return text
+    return int(text) if "." not in text else float(text)
+
+
+def _answer_value(mapping: SoalMapping, answer: Answer | None) -> str | int | float | None:
     if answer is None:
         return None
     question = mapping.question
@@ -102,7 +131,7 @@ def _answer_value(mapping: SoalMapping, answer: Answer | None) -> str | None:
         return answer.choice or None
     inputs = answer.inputs or {}
     key = mapping.input_key or next(iter(inputs), "")
-    return number_text(inputs.get(key))
+    return number_json(inputs.get(key))
 
 
 def _text(value: str | None) -> str | None:
@@ -161,7 +190,7 @@ def unit_answers_payload(
         answers.append(row)
     result.payload = {"unit_id": str(unit.pk), "nama_unit": unit.name, "tahun": period.year, "answers": answers}
     if assessment is None:
-        result.problems.append("Unit belum memiliki penilaian (LKE) pada periode ini.")
+        result.problems.append(_("Unit belum memiliki penilaian (LKE) pada periode ini."))
     return result
 
 
@@ -175,17 +204,34 @@ def validate_answer(mapping: SoalMapping, row: dict[str, Any]) -> list[str]:
             continue
         if jenis in CHOICES:
             if value not in CHOICES[jenis]:
-                problems.append(f"soal {mapping.soal_id}: {lane} {value!r} bukan pilihan {'/'.join(CHOICES[jenis])}")
+                problems.append(
+                    _("soal %(soal)s: %(lane)s %(value)r bukan pilihan %(choices)s")
+                    % {"soal": mapping.soal_id, "lane": lane, "value": value, "choices": "/".join(CHOICES[jenis])}
+                )
+            continue
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            problems.append(
+                _("soal %(soal)s: %(lane)s %(value)r bukan angka")
+                % {"soal": mapping.soal_id, "lane": lane, "value": value}
+            )
             continue
         try:
-            number = Decimal(value)
+            number = Decimal(str(value))
         except ArithmeticError:
-            problems.append(f"soal {mapping.soal_id}: {lane} {value!r} bukan angka")
+            problems.append(
+                _("soal %(soal)s: %(lane)s %(value)r bukan angka")
+                % {"soal": mapping.soal_id, "lane": lane, "value": value}
+            )
             continue
         if jenis == "0-4" and not 0 <= number <= 4:
-            problems.append(f"soal {mapping.soal_id}: {lane} {value} di luar 0–4")
+            problems.append(
+                _("soal %(soal)s: %(lane)s %(value)s di luar 0–4")
+                % {"soal": mapping.soal_id, "lane": lane, "value": value}
+            )
         if jenis == "JUMLAH" and number < 0:
-            problems.append(f"soal {mapping.soal_id}: {lane} {value} negatif")
+            problems.append(
+                _("soal %(soal)s: %(lane)s %(value)s negatif") % {"soal": mapping.soal_id, "lane": lane, "value": value}
+            )
     return problems
 
 
@@ -197,15 +243,15 @@ class PreviewUnit:
 
 def preview(*, agency: Agency, evidence_base_url: str = "") -> tuple[Period | None, list[PreviewUnit], list[str]]:
     """What PortalRB would receive now, unit by unit, with missing answers and problems (nothing is recorded)."""
-    period = current_period()
+    period = serving_period()
     notes: list[str] = []
     if period is None:
-        return None, [], ["Tidak ada periode pengusulan yang sedang berjalan: PortalRB tidak akan mengambil data."]
+        return None, [], [_("Tidak ada periode pengusulan yang sedang berjalan: PortalRB tidak akan mengambil data.")]
     mappings = list(
         SoalMapping.objects.filter(template_id=period.template_id).select_related("question").order_by("soal_id")
     )
     if not mappings:
-        notes.append("Peta soal PortalRB belum dimuat (jalankan `zi portalrb load-map`).")
+        notes.append(_("Peta soal PortalRB belum dimuat (jalankan `zi portalrb load-map`)."))
     units = [
         PreviewUnit(
             p, unit_answers_payload(unit=p.unit, period=period, evidence_base_url=evidence_base_url, mappings=mappings)
@@ -213,5 +259,5 @@ def preview(*, agency: Agency, evidence_base_url: str = "") -> tuple[Period | No
         for p in proposed_units(agency=agency, year=period.year)
     ]
     if not units:
-        notes.append("Belum ada unit yang diusulkan pada periode ini.")
+        notes.append(_("Belum ada unit yang diusulkan pada periode ini."))
     return period, units, notes

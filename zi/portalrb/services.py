@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zi.core import audit
 from zi.organisations.access import Action, may
@@ -32,7 +33,7 @@ def canonical_json(payload: Any) -> str:
 def _check(actor: Any, agency: Agency) -> None:
     """People need the action on the agency; the system (None) and the CLI (a label string) may always."""
     if actor is not None and not isinstance(actor, str) and not may(actor, Action.PORTALRB_MANAGE, agency):
-        raise PermissionDenied("Anda tidak berwenang mengelola token PortalRB instansi ini.")
+        raise PermissionDenied(_("Anda tidak berwenang mengelola token PortalRB instansi ini."))
 
 
 @transaction.atomic
@@ -41,7 +42,7 @@ def token_create(*, actor: Any, agency: Agency, name: str) -> tuple[ApiToken, st
     _check(actor, agency)
     name = (name or "").strip() or "PortalRB"
     if len(name) > 100:
-        raise ValidationError("Nama token terlalu panjang (maksimal 100 karakter).")
+        raise ValidationError(_("Nama token terlalu panjang (maksimal 100 karakter)."))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         agency=agency,

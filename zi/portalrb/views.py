@@ -118,20 +118,31 @@ def workbook_import(request: HttpRequest, pk: int) -> HttpResponse:
     if assessment is None:
         raise Http404
     report = None
+    lane = request.POST.get("lajur", Lane.SELF)
+    sheet = request.POST.get("sheet", "lke")
     if request.method == "POST":
         uploaded = request.FILES.get("file")
-        if uploaded is None:
+        if lane not in (Lane.SELF, Lane.TPI) or sheet not in ("lke", "jawaban"):
+            messages.error(request, _("Pilihan lajur atau sheet tidak dikenal."))
+        elif uploaded is None:
             messages.error(request, _("Pilih berkas .xlsx."))
         else:
             try:
-                report = workbook.import_official_xlsx(
-                    actor=request.user, assessment=assessment, uploaded_file=uploaded
-                )
+                if sheet == "jawaban" or lane == Lane.TPI:  # the TPI's answers are only on the Jawaban sheet
+                    report = workbook.import_jawaban_xlsx(
+                        actor=request.user, assessment=assessment, uploaded_file=uploaded, lane=lane
+                    )
+                else:
+                    report = workbook.import_official_xlsx(
+                        actor=request.user, assessment=assessment, uploaded_file=uploaded
+                    )
             except ValidationError as exc:
                 messages.error(request, "; ".join(exc.messages))
             except PermissionDenied:
                 raise
-    return render(request, "portalrb/workbook_import.html", {"a": assessment, "report": report})
+    return render(
+        request, "portalrb/workbook_import.html", {"a": assessment, "report": report, "lane": lane, "sheet": sheet}
+    )
 
 
 def evidence_index(request: HttpRequest, signed: str) -> HttpResponse:

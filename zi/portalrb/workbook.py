@@ -17,6 +17,8 @@ from typing import Any
 import openpyxl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from openpyxl.utils.exceptions import InvalidFileException
 
 from zi.assessments.models import Answer, Assessment, Lane
@@ -33,23 +35,33 @@ TOTAL_CELL = "L208"  # NILAI EVALUASI ZONA INTEGRITAS
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 CATATAN = [
-    "Catatan tentang workbook resmi (Lampiran III PermenPAN-RB 90/2021) dan nilai aplikasi ZI",
-    "",
-    "Berkas ini dibuat dari salinan workbook resmi; rumus-rumusnya tidak diubah. Jawaban unit ada di kolom K "
-    "sheet 'LKE ZI', catatan di kolom O. Sheet 'Jawaban' memakai tata letak PortalRB (master soal 2026).",
-    "",
-    "Perbedaan rumus workbook dengan peraturan (nilai aplikasi mengikuti peraturan):",
-    "1. Pertanyaan yang belum dijawab berisi teks 'Blm Diisi' yang diabaikan oleh AVERAGE: workbook hanya "
-    "merata-ratakan pertanyaan yang sudah dijawab, sehingga nilai indikator yang belum lengkap bisa lebih tinggi. "
-    "Aplikasi menghitung jawaban kosong sebagai 0. Nilai keduanya sama bila semua pertanyaan dijawab.",
-    "2. Indikator Penyampaian Laporan Harta Kekayaan (bobot 2) di workbook hanya merata-ratakan baris LHKPN; "
-    "sub-indikator LHKASN dihitung tetapi tidak ikut dijumlahkan. Peraturan memberi bobot LHKPN 1,00 + LHKASN "
-    "1,00. Nilai keduanya sama hanya bila persentase LHKPN = persentase LHKASN.",
-    "3. Penurunan pelanggaran disiplin: tahun lalu 0 dan tahun ini 0 → 100 %; tahun lalu 0 dan tahun ini > 0 → "
-    "workbook menghasilkan galat pembagian, aplikasi memberi 0.",
-    "4. Persentase penanganan pengaduan = selesai ÷ harus ditindaklanjuti, dibatasi 100 % (sama di keduanya).",
-    "5. Baris 'Jumlah yang harus melaporkan' LHKASN (K185) diisi aplikasi dengan jumlah eselon III + eselon IV + "
-    "fungsional/pelaksana.",
+    _l("Catatan tentang workbook resmi (Lampiran III PermenPAN-RB 90/2021) dan nilai aplikasi ZI"),
+    _l(""),
+    _l(
+        "Berkas ini dibuat dari salinan workbook resmi; rumus-rumusnya tidak diubah. Jawaban unit ada di kolom K "
+        "sheet 'LKE ZI', catatan di kolom O. Sheet 'Jawaban' memakai tata letak PortalRB (master soal 2026)."
+    ),
+    _l(""),
+    _l("Perbedaan rumus workbook dengan peraturan (nilai aplikasi mengikuti peraturan):"),
+    _l(
+        "1. Pertanyaan yang belum dijawab berisi teks 'Blm Diisi' yang diabaikan oleh AVERAGE: workbook hanya "
+        "merata-ratakan pertanyaan yang sudah dijawab, sehingga nilai indikator yang belum lengkap bisa lebih tinggi. "
+        "Aplikasi menghitung jawaban kosong sebagai 0. Nilai keduanya sama bila semua pertanyaan dijawab."
+    ),
+    _l(
+        "2. Indikator Penyampaian Laporan Harta Kekayaan (bobot 2) di workbook hanya merata-ratakan baris LHKPN; "
+        "sub-indikator LHKASN dihitung tetapi tidak ikut dijumlahkan. Peraturan memberi bobot LHKPN 1,00 + LHKASN "
+        "1,00. Nilai keduanya sama hanya bila persentase LHKPN = persentase LHKASN."
+    ),
+    _l(
+        "3. Penurunan pelanggaran disiplin: tahun lalu 0 dan tahun ini 0 → 100 %; tahun lalu 0 dan tahun ini > 0 → "
+        "workbook menghasilkan galat pembagian, aplikasi memberi 0."
+    ),
+    _l("4. Persentase penanganan pengaduan = selesai ÷ harus ditindaklanjuti, dibatasi 100 % (sama di keduanya)."),
+    _l(
+        "5. Baris 'Jumlah yang harus melaporkan' LHKASN (K185) diisi aplikasi dengan jumlah eselon III + eselon IV + "
+        "fungsional/pelaksana."
+    ),
 ]
 
 
@@ -60,7 +72,7 @@ def _mappings(assessment: Assessment) -> list[SoalMapping]:
         .order_by("soal_id")
     )
     if not rows:
-        raise ValidationError("Peta soal PortalRB belum dimuat (jalankan `zi portalrb load-map`).")
+        raise ValidationError(_("Peta soal PortalRB belum dimuat (jalankan `zi portalrb load-map`)."))
     return rows
 
 
@@ -100,9 +112,15 @@ def export_official_xlsx(assessment: Assessment, lane: str = Lane.SELF) -> bytes
     ws["B2"].value = ws["B2"].value  # header untouched
     _jawaban_sheet(wb, mappings, answers, tpi)
     notes = wb.create_sheet(NOTES_SHEET)
-    notes.append([f"Unit: {assessment.unit.name}", f"Periode: {assessment.period.name}", f"Lajur: {Lane(lane).label}"])
+    notes.append(
+        [
+            _("Unit: %(name)s") % {"name": assessment.unit.name},
+            _("Periode: %(name)s") % {"name": assessment.period.name},
+            _("Lajur: %(name)s") % {"name": Lane(lane).label},
+        ]
+    )
     for line in CATATAN:
-        notes.append([line])
+        notes.append([str(line)])
     notes.column_dimensions["A"].width = 120
     wb.calculation.fullCalcOnLoad = True  # Excel/LibreOffice recompute every formula when opening
     buffer = io.BytesIO()
@@ -156,17 +174,17 @@ class ImportReport:
         return not self.errors
 
 
-def _read(uploaded_file: Any) -> Any:
+def _read(uploaded_file: Any, sheet: str = WORKBOOK_SHEET) -> Any:
     size = getattr(uploaded_file, "size", None)
     if size is not None and size > MAX_UPLOAD_BYTES:
-        raise ValidationError("Berkas terlalu besar (maksimal 10 MB).")
+        raise ValidationError(_("Berkas terlalu besar (maksimal 10 MB)."))
     try:
         wb = openpyxl.load_workbook(uploaded_file, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, EOFError) as exc:
-        raise ValidationError("Berkas bukan workbook Excel (.xlsx) yang valid.") from exc
-    if WORKBOOK_SHEET not in wb.sheetnames:
-        raise ValidationError(f"Sheet '{WORKBOOK_SHEET}' tidak ditemukan: gunakan workbook LKE resmi (Lampiran III).")
-    return wb[WORKBOOK_SHEET]
+        raise ValidationError(_("Berkas bukan workbook Excel (.xlsx) yang valid.")) from exc
+    if sheet not in wb.sheetnames:
+        raise ValidationError(f"Sheet '{sheet}' tidak ditemukan: gunakan workbook LKE resmi (Lampiran III).")
+    return wb[sheet]
 
 
 def _blank(value: Any) -> bool:
@@ -191,7 +209,13 @@ def parse_official(assessment: Assessment, uploaded_file: Any) -> tuple[dict[str
             notes[code] = None if _blank(note) else str(note).lstrip("'")
         if m.question.answer_type == "computed_percentage":
             if not _blank(value) and not isinstance(value, int | float):
-                errors.append((m.workbook_cell, code, f"Isian {m.input_key} harus angka, bukan {value!r}"))
+                errors.append(
+                    (
+                        m.workbook_cell,
+                        code,
+                        _("Isian %(key)s harus angka, bukan %(value)r") % {"key": m.input_key, "value": value},
+                    )
+                )
                 continue
             raw.setdefault(code, {})[m.input_key] = None if _blank(value) else value
         elif m.question.answer_type == "index_0_4":
@@ -202,7 +226,14 @@ def parse_official(assessment: Assessment, uploaded_file: Any) -> tuple[dict[str
         value, part_values = ws[cell].value, [cells.get(p) for p in parts]
         if not _blank(value) and all(isinstance(v, int | float) for v in part_values):
             if isinstance(value, int | float) and abs(value - sum(part_values)) > 1e-9:
-                errors.append((cell, "", f"{cell} ({value}) ≠ jumlah {'+'.join(parts)} ({sum(part_values)})"))
+                errors.append(
+                    (
+                        cell,
+                        "",
+                        _("%(cell)s (%(value)s) ≠ jumlah %(parts)s (%(sum)s)")
+                        % {"cell": cell, "value": value, "parts": "+".join(parts), "sum": sum(part_values)},
+                    )
+                )
     result: dict[str, tuple[Any, str | None]] = {}
     cell_of = {}
     for m in mappings:
@@ -223,13 +254,20 @@ def import_official_xlsx(
     *, actor: Any, assessment: Assessment, uploaded_file: Any, lane: str = Lane.SELF
 ) -> ImportReport:
     """Validate every cell, then save all answers through ``answer_save`` in one transaction (or nothing)."""
-    from zi.assessments.scoring import lane_rescore
-    from zi.assessments.services import answer_save
-
     report = ImportReport()
     parsed, report.errors = parse_official(assessment, uploaded_file)
     if report.errors:
         return report
+    return _save(actor, assessment, parsed, lane, report)
+
+
+def _save(
+    actor: Any, assessment: Assessment, parsed: dict[str, tuple[Any, str | None]], lane: str, report: ImportReport
+) -> ImportReport:
+    """All parsed answers through ``answer_save`` in one transaction, then one rescore; any error → nothing."""
+    from zi.assessments.scoring import lane_rescore
+    from zi.assessments.services import answer_save
+
     existing = set(Answer.objects.filter(assessment=assessment, lane=lane).values_list("question__code", flat=True))
     try:
         with transaction.atomic():
@@ -253,6 +291,107 @@ def import_official_xlsx(
     except PermissionDenied:
         raise
     return report
+
+
+# Jawaban sheet columns per lane (keys of the master list's ``excel`` cell map)
+JAWABAN_COLUMNS = {Lane.SELF: ("jawaban_unit", "catatan_unit"), Lane.TPI: ("jawaban_tpi", "catatan_tpi")}
+
+
+def _jawaban_number(value: Any) -> Any:
+    """A numeric cell of the ``Jawaban`` sheet: a number, or a number typed as text ("12", "3,71", "3.71")."""
+    if isinstance(value, str):
+        text = value.strip().replace(",", ".")
+        try:
+            return float(text) if any(c in text for c in ".eE") else int(text)
+        except ValueError:
+            return value
+    return value
+
+
+def parse_jawaban(
+    assessment: Assessment, uploaded_file: Any, lane: str = Lane.SELF
+) -> tuple[dict[str, tuple[Any, str | None]], list[tuple[str, str, str]]]:
+    """PortalRB's ``Jawaban`` sheet → {question code: (raw answer, note)} of one lane and errors by cell.
+
+    The lane picks the columns of the master list's cell map: the unit's (``jawaban_unit``/``catatan_unit``) or
+    the TPI's (``jawaban_tpi``/``catatan_tpi``). Nothing is written."""
+    if lane not in JAWABAN_COLUMNS:
+        raise ValidationError(_("Lajur tidak dikenal untuk sheet Jawaban."))
+    answer_key, note_key = JAWABAN_COLUMNS[Lane(lane)]
+    spec = template_spec(assessment.period.template)
+    mappings = _mappings(assessment)
+    ws = _read(uploaded_file, JAWABAN_SHEET)
+    errors: list[tuple[str, str, str]] = []
+    raw: dict[str, Any] = {}
+    notes: dict[str, str | None] = {}
+    cell_of: dict[str, str] = {}
+    for m in mappings:
+        code = m.question.code
+        cell = f"{m.excel[answer_key]}{m.excel_row}"
+        cell_of.setdefault(code, cell)
+        value = ws[cell].value
+        if code not in notes:
+            note = ws[f"{m.excel[note_key]}{m.excel_row}"].value
+            notes[code] = None if _blank(note) else str(note).lstrip("'")
+        if m.question.answer_type in ("computed_percentage", "index_0_4"):
+            value = None if _blank(value) else _jawaban_number(value)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+                errors.append(
+                    (
+                        cell,
+                        code,
+                        _("Soal %(soal)s: isian harus angka, bukan %(value)r") % {"soal": m.soal_id, "value": value},
+                    )
+                )
+                continue
+            if m.question.answer_type == "computed_percentage":
+                raw.setdefault(code, {})[m.input_key] = value
+            else:
+                raw[code] = value
+        else:
+            raw[code] = None if _blank(value) else str(value).strip()
+    return _normalised(spec, raw, notes, cell_of, errors)
+
+
+def _normalised(
+    spec: Any,
+    raw: dict[str, Any],
+    notes: dict[str, str | None],
+    cell_of: dict[str, str],
+    errors: list[tuple[str, str, str]],
+) -> tuple[dict[str, tuple[Any, str | None]], list[tuple[str, str, str]]]:
+    """Check every collected answer with ``normalize_answer``; the errors name the answer's cell."""
+    result: dict[str, tuple[Any, str | None]] = {}
+    failed = {code for _cell, code, _message in errors}
+    for code, value in raw.items():
+        if code in failed:
+            continue
+        if isinstance(value, dict) and all(v is None for v in value.values()):
+            value = None  # a computed item left blank is unanswered, not an error
+        try:
+            normalize_answer(spec.questions[code], value, spec.settings)
+        except AnswerError as exc:
+            errors.append((cell_of[code], code, str(exc)))
+            continue
+        result[code] = (value, notes.get(code))
+    return result, errors
+
+
+def import_jawaban_xlsx(
+    *, actor: Any, assessment: Assessment, uploaded_file: Any, lane: str = Lane.SELF
+) -> ImportReport:
+    """Import one lane from PortalRB's ``Jawaban`` sheet: every cell validated first, then all answers in one
+    transaction or none. Only who may write that lane now may import it (``may_answer``: the unit team its own
+    lane while in draft, TPI evaluators the TPI lane after submission); otherwise ``PermissionDenied``."""
+    from zi.assessments.services import may_answer
+
+    if not may_answer(actor, assessment, lane):
+        raise PermissionDenied(_("Anda tidak berwenang mengisi jawaban lajur ini."))
+    report = ImportReport()
+    parsed, report.errors = parse_jawaban(assessment, uploaded_file, lane)
+    if report.errors:
+        return report
+    return _save(actor, assessment, parsed, lane, report)
 
 
 def recalculated_total(content: bytes) -> Any:

@@ -2,13 +2,17 @@
 
 For Lapas Kelas I Palembang (KEMENKUMHAM) and a few other Sumsel satker that exist: a work plan with items in
 the six areas, about a dozen activities with attendance from the unit's own staff, five change agents with
-concrete changes (some integrated), about twenty complaints in every state (some overdue), three innovations
-that answer complaints, a few gratification and conflict-of-interest entries and two whistle-blowing reports.
+concrete changes (some integrated), about twenty complaints in every state (some overdue), a register of six
+services, three innovations that answer complaints (two simplify a registered service, feeding A.II.6.i.b), a
+few gratification and conflict-of-interest entries and two whistle-blowing reports.
 
 Idempotent: a unit that already has a work plan in the period is left alone. Creates nothing when the 2026
 period does not exist (run the assessment demo first). Deterministic (``random.Random`` seeded per unit);
 dates never lie in the future. Every record is written with an audit event (actor ``seed_demo``).
 One complaint of Lapas Kelas I Palembang gets the fixed tracking code :data:`DEMO_TRACKING_CODE`.
+
+The survey demo runs after this one; :func:`link_survey_findings` (called after it) then links one demo innovation
+to the lowest-scoring survey element of the demo units, through ``services.innovation_update``.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from django.utils import timezone
 from zi.assessments.models import Period
 from zi.core import audit
 from zi.organisations.models import Unit
-from zi.programme import services, tracking
+from zi.programme import selectors, services, tracking
 from zi.programme.models import (
     Activity,
     ActivityKind,
@@ -45,6 +49,8 @@ from zi.programme.models import (
     PlanItem,
     PlanItemKind,
     PlanItemStatus,
+    PublicService,
+    Simplification,
     WhistleReport,
     WorkPlan,
 )
@@ -122,6 +128,17 @@ INNOVATIONS = [
     ("Pengumuman jadwal kunjungan via WhatsApp resmi", 3, "Keluarga WBP", "pengaduan informasi per bulan", "4", "1"),
     ("Ruang tunggu ramah keluarga", 2, "Pengunjung, lansia dan anak", "skor unsur sarana SKM", "2.9", "3.5"),
 ]
+
+# The register of services (A.II.6.i.b): name, and the innovation (index in INNOVATIONS) that simplified it
+SERVICES = [
+    ("Layanan kunjungan tatap muka", 0),
+    ("Layanan kunjungan video call", None),
+    ("Penitipan barang dan makanan", None),
+    ("Layanan informasi dan pengaduan", 1),
+    ("Pengurusan pembebasan bersyarat", None),
+    ("Layanan kesehatan WBP", None),
+]
+SIMPLIFIED_BY = {0: [Simplification.FASTER, Simplification.APPLICATION], 1: [Simplification.APPLICATION]}
 
 
 def _aware(day: dt.date, hour: int = 9) -> dt.datetime:
@@ -276,8 +293,19 @@ def _seed_unit(unit: Unit, period: Period, *, main: bool, changes: list[audit.Ch
             changes.append(audit.Change("create", obj=action, after=audit.snapshot(action)))
         counts["complaints"] += 1
 
-    for title, complaint_index, beneficiaries, measure, before, after in INNOVATIONS if main else INNOVATIONS[:1]:
+    registered = []
+    for name, _by in SERVICES if main else SERVICES[:2]:
+        service = PublicService.objects.create(
+            unit=unit, name=name, standard_reference=f"SK Kepala {unit.name} tentang Standar Pelayanan {period.year}"
+        )
+        registered.append(service)
+        changes.append(audit.Change("create", obj=service, after=audit.snapshot(service, services.SERVICE_FIELDS)))
+
+    for index, (title, complaint_index, beneficiaries, measure, before, after) in enumerate(
+        INNOVATIONS if main else INNOVATIONS[:1]
+    ):
         complaint = complaints[complaint_index] if complaint_index < len(complaints) else None
+        simplified = [s for s, (_name, by) in zip(registered, SERVICES, strict=False) if by == index]
         innovation = Innovation.objects.create(
             unit=unit,
             title=title,
@@ -292,9 +320,18 @@ def _seed_unit(unit: Unit, period: Period, *, main: bool, changes: list[audit.Ch
             value_before=Decimal(before),
             value_after=Decimal(after),
             effect_note="Diukur dari rekap layanan sebelum dan sesudah penerapan.",
+            simplifications=list(SIMPLIFIED_BY.get(index, [])) if simplified else [],
         )
+        innovation.services.set(simplified)
         changes.append(
-            audit.Change("create", obj=innovation, after=audit.snapshot(innovation, services.INNOVATION_FIELDS))
+            audit.Change(
+                "create",
+                obj=innovation,
+                after={
+                    **audit.snapshot(innovation, services.INNOVATION_FIELDS),
+                    "services": sorted(s.pk for s in simplified),
+                },
+            )
         )
         counts["innovations"] += 1
 
@@ -361,3 +398,42 @@ def seed_programme(stdout: Any = None) -> dict[str, int]:
         summary = ", ".join(f"{key}={value}" for key, value in totals.items())
         stdout.write(f"Demo programme ({period.name}): {summary}; kode lacak demo {DEMO_TRACKING_CODE}")
     return totals
+
+
+@transaction.atomic
+def link_survey_findings(stdout: Any = None) -> Innovation | None:
+    """Link one demo innovation to the weakest survey result of the demo units (after the survey demo).
+
+    Among the demo units with innovations and survey results, take the scored element with the lowest mean and
+    link the unit's first innovation to it (campaign + element; the service writes the finding out and audits).
+    Idempotent: nothing when a demo unit's innovation already names a survey result, or without survey data.
+    """
+    from zi.workflow.demo import SYSTEM
+
+    period = Period.objects.filter(year=DEMO_YEAR).first()
+    if period is None:
+        return None
+    names = [MAIN_UNIT, *OTHER_UNITS]
+    innovations = Innovation.objects.filter(
+        unit__agency__code="KEMENKUMHAM", unit__name__in=names, started_on__lte=period.ends_on
+    ).order_by("pk")
+    if innovations.filter(survey_item__isnull=False).exists():
+        return None
+    candidates = []
+    for unit in Unit.objects.filter(pk__in=innovations.values("unit_id")).order_by("pk"):
+        findings = selectors.survey_findings_for(unit, limit=1)
+        if findings:
+            candidates.append((findings[0]["mean"], unit.pk, findings[0]))
+    if not candidates:
+        return None
+    _mean, unit_pk, finding = min(candidates, key=lambda c: (c[0], c[1]))
+    innovation = innovations.filter(unit_id=unit_pk).first()
+    innovation = services.innovation_update(
+        actor=SYSTEM, innovation=innovation, survey_campaign=finding["campaign"], survey_item=finding["item"]
+    )
+    if stdout is not None:
+        stdout.write(
+            f"Demo programme: inovasi '{innovation.title}' ({innovation.unit.name}) menjawab temuan survei "
+            f"{finding['code']} {finding['aspect']} (rata-rata {finding['mean']})."
+        )
+    return innovation

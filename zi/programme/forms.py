@@ -20,6 +20,7 @@ from zi.programme.models import (
     PlanItem,
     PlanItemKind,
     PlanItemStatus,
+    Simplification,
     WhistleStatus,
 )
 from zi.programme.services import NEED_REQUIRED_MESSAGE
@@ -199,6 +200,41 @@ class ComplaintUpdateForm(forms.Form):
         required=False,
     )
 
+    resolved_at = forms.DateField(
+        label=_("Tanggal tanggapan/penyelesaian"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Untuk status selesai: tanggal pengadu menerima tanggapan. Kosongkan untuk hari ini."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("status") != ComplaintStatus.RESOLVED:
+            data["resolved_at"] = None  # the date belongs to a resolved complaint only
+        return data
+
+
+def complaint_update_initial(complaint: Any) -> dict[str, Any]:
+    return {
+        "status": complaint.status,
+        "handling_notes": complaint.handling_notes,
+        "public_response": complaint.public_response,
+        "resolved_at": complaint.resolved_at.date() if complaint.resolved_at else None,
+    }
+
+
+def complaint_details_initial(complaint: Any) -> dict[str, Any]:
+    return {
+        "channel": complaint.channel,
+        "channel_reference": complaint.channel_reference,
+        "category": complaint.category,
+        "received_at": complaint.received_at,
+        "subject": complaint.subject,
+        "description": complaint.description,
+        "complainant_name": complaint.complainant_name,
+        "complainant_contact": complaint.complainant_contact,
+    }
+
 
 class FollowUpForm(forms.Form):
     done_on = forms.DateField(label=_("Tanggal"), widget=DateInput())
@@ -209,6 +245,11 @@ class InnovationForm(forms.Form):
     title = forms.CharField(label=_("Nama inovasi"), max_length=255)
     description = forms.CharField(label=_("Uraian"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     complaint = forms.TypedChoiceField(label=_("Pengaduan yang dijawab"), coerce=int, required=False, empty_value=None)
+    survey_link = forms.ChoiceField(
+        label=_("Temuan survei di platform (unsur/aspek bernilai rendah)"),
+        required=False,
+        help_text=_("Hasil survei unit ini, nilai terendah lebih dahulu (rata-rata skala 1–4)."),
+    )
     survey_finding = forms.CharField(label=_("Temuan survei"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     survey_reference = forms.CharField(label=_("Rujukan survei"), max_length=255, required=False)
     problem_statement = forms.CharField(
@@ -220,12 +261,75 @@ class InnovationForm(forms.Form):
     value_before = forms.DecimalField(label=_("Nilai sebelum"), required=False, max_digits=14, decimal_places=2)
     value_after = forms.DecimalField(label=_("Nilai sesudah"), required=False, max_digits=14, decimal_places=2)
     effect_note = forms.CharField(label=_("Catatan dampak"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    services = forms.TypedMultipleChoiceField(
+        label=_("Layanan yang dipermudah (register layanan unit)"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    simplifications = forms.MultipleChoiceField(
+        label=_("Cara layanan dipermudah"),
+        choices=Simplification.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     need_help = _(NEED_REQUIRED_MESSAGE)
 
-    def __init__(self, *args: Any, complaints: Any = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, complaints: Any = (), findings: Any = (), public_services: Any = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["complaint"].choices = [("", "—")] + [(c.pk, str(c)) for c in complaints]
+        self.fields["survey_link"].choices = [("", "—")] + [
+            (
+                f"{f['campaign']}:{f['item']}",
+                f"{f['code']} {f['aspect']} — {f['mean']:.2f} ({f['campaign_title']}, n={f['n']})",
+            )
+            for f in findings
+        ]
+        self.fields["services"].choices = [(s.pk, str(s)) for s in public_services]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        link = data.pop("survey_link", "") or ""
+        campaign, _sep, item = link.partition(":")
+        data["survey_campaign"] = int(campaign) if campaign.isdigit() else None
+        data["survey_item"] = int(item) if item.isdigit() else None
+        return data
+
+
+def innovation_initial(innovation: Any) -> dict[str, Any]:
+    link = f"{innovation.survey_campaign_id}:{innovation.survey_item_id}" if innovation.survey_item_id else ""
+    return {
+        "title": innovation.title,
+        "description": innovation.description,
+        "complaint": innovation.complaint_id,
+        "survey_link": link,
+        "survey_finding": innovation.survey_finding,
+        "survey_reference": innovation.survey_reference,
+        "problem_statement": innovation.problem_statement,
+        "beneficiaries": innovation.beneficiaries,
+        "started_on": innovation.started_on,
+        "measure_unit": innovation.measure_unit,
+        "value_before": innovation.value_before,
+        "value_after": innovation.value_after,
+        "effect_note": innovation.effect_note,
+        "services": [s.pk for s in innovation.services.all()],
+        "simplifications": innovation.simplifications,
+    }
+
+
+class PublicServiceForm(forms.Form):
+    name = forms.CharField(label=_("Nama layanan"), max_length=255)
+    standard_reference = forms.CharField(label=_("Rujukan standar pelayanan"), max_length=255, required=False)
+    description = forms.CharField(label=_("Uraian"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    is_active = forms.BooleanField(label=_("Masih diselenggarakan"), required=False, initial=True)
+
+
+class ChangeAgentEditForm(forms.Form):
+    appointed_on = forms.DateField(label=_("Tanggal penetapan"), widget=DateInput())
+    decree_ref = forms.CharField(label=_("Nomor SK"), max_length=255, required=False)
 
 
 class GratificationForm(forms.Form):
@@ -262,6 +366,18 @@ class ConflictForm(forms.Form):
         self.fields["person"].choices = [("", "—")] + _staff_choices(unit)
 
 
+class GratificationDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Keputusan"), choices=GratificationDecision.choices)
+    decision_note = forms.CharField(label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ConflictUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ConflictStatus.choices)
+    mitigation = forms.CharField(
+        label=_("Penanganan/mitigasi"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
 class WhistleUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=WhistleStatus.choices)
     handling_notes = forms.CharField(
@@ -282,6 +398,20 @@ class AttachEvidenceForm(forms.Form):
         self.assessment = assessment
         if suggestions:
             self.fields["question_code"].widget = forms.Select(choices=[(code, label) for code, label in suggestions])
+
+
+def activity_initial(activity: Any) -> dict[str, Any]:
+    return {
+        "kind": activity.kind,
+        "title": activity.title,
+        "held_on": activity.held_on,
+        "place": activity.place,
+        "area_key": activity.area_key,
+        "plan_item": activity.plan_item_id,
+        "description": activity.description,
+        "minutes": activity.minutes,
+        "attendees": list(activity.attendance.values_list("person_id", flat=True)),
+    }
 
 
 def plan_item_initial(item: PlanItem) -> dict[str, Any]:

@@ -184,6 +184,11 @@ class ActivityPhoto(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Withdrawn photos are hidden and no longer served, but the row and the file stay (audit trail).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
@@ -358,6 +363,43 @@ class FollowUpAction(models.Model):
 # --- innovations -----------------------------------------------------------------------------------------------
 
 
+class PublicService(BaseModel):
+    """A service (perijinan/pelayanan) the unit provides, as listed in its service standards (register layanan).
+
+    The register is the denominator of LKE A.II.6.i.b; the services an innovation simplified are its numerator.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="public_services")
+    name = models.CharField(_("nama layanan"), max_length=255)
+    description = models.TextField(_("uraian"), blank=True)
+    standard_reference = models.CharField(
+        _("rujukan standar pelayanan"), max_length=255, blank=True, help_text=_("Mis. nomor SK standar pelayanan.")
+    )
+    is_active = models.BooleanField(_("masih diselenggarakan"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("layanan")
+        verbose_name_plural = _("layanan")
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="public_service_unit_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_scope_path(self) -> str:
+        return self.unit.path
+
+
+class Simplification(models.TextChoices):
+    """The ways a service can be made easier, as listed in LKE A.II.6.i.b."""
+
+    FASTER = "faster", _("Waktu lebih cepat")
+    INTEGRATED = "integrated", _("Pelayanan publik yang terpadu")
+    SHORTER = "shorter", _("Alur lebih pendek/singkat")
+    APPLICATION = "application", _("Terintegrasi dengan aplikasi")
+
+
 class Innovation(BaseModel):
     """A service innovation; it must answer a documented need (a complaint, a survey finding or a problem)."""
 
@@ -374,6 +416,22 @@ class Innovation(BaseModel):
     )
     survey_finding = models.TextField(_("temuan survei"), blank=True)
     survey_reference = models.CharField(_("rujukan survei"), max_length=255, blank=True)
+    survey_campaign = models.ForeignKey(
+        "surveys.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("kampanye survei"),
+    )
+    survey_item = models.ForeignKey(
+        "surveys.InstrumentItem",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("unsur/aspek survei bernilai rendah"),
+    )
     problem_statement = models.TextField(_("rumusan masalah pelayanan"), blank=True)
     beneficiaries = models.CharField(_("penerima manfaat"), max_length=255)
     started_on = models.DateField(_("mulai diterapkan"))
@@ -381,6 +439,10 @@ class Innovation(BaseModel):
     value_before = models.DecimalField(_("nilai sebelum"), max_digits=14, decimal_places=2, null=True, blank=True)
     value_after = models.DecimalField(_("nilai sesudah"), max_digits=14, decimal_places=2, null=True, blank=True)
     effect_note = models.TextField(_("catatan dampak"), blank=True)
+    services = models.ManyToManyField(
+        PublicService, blank=True, related_name="innovations", verbose_name=_("layanan yang dipermudah")
+    )
+    simplifications = models.JSONField(_("cara mempermudah"), default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -398,10 +460,16 @@ class Innovation(BaseModel):
         return reverse("programme:innovation_detail", args=[self.pk])
 
     @property
+    def simplification_labels(self) -> list[str]:
+        return [str(Simplification(value).label) for value in self.simplifications if value in Simplification.values]
+
+    @property
     def need_summary(self) -> str:
         parts = []
         if self.complaint_id:
             parts.append(f"{_('Pengaduan')}: {self.complaint.subject}")
+        if self.survey_item_id:
+            parts.append(f"{_('Temuan survei')}: {self.survey_item.code} {self.survey_item.aspect}")
         if self.survey_finding:
             parts.append(f"{_('Temuan survei')}: {self.survey_finding}")
         if self.problem_statement:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ from zi.programme.models import (
     GratificationReport,
     Innovation,
     PlanItem,
+    PublicService,
     WhistleReport,
     WhistleStatus,
     WorkPlan,
@@ -168,7 +169,82 @@ def complaint_summary(*, unit: Unit) -> dict[str, int]:
 
 def innovations_for(*, user: Any, unit: Unit, subtree: bool = False) -> QuerySet[Innovation]:
     innovations = Innovation.objects.filter(unit__path__startswith=unit.path) if subtree else unit.innovations.all()
-    return readable(innovations, user).select_related("unit", "complaint").order_by("unit__path", "-started_on")
+    return (
+        readable(innovations, user)
+        .select_related("unit", "complaint", "survey_item")
+        .order_by("unit__path", "-started_on")
+    )
+
+
+def services_for(*, user: Any, unit: Unit) -> QuerySet[PublicService]:
+    """The unit's register of services, each with how many innovations simplified it."""
+    return (
+        readable(PublicService.objects.filter(unit=unit), user)
+        .annotate(n_innovations=Count("innovations"))
+        .order_by("-is_active", "name", "pk")
+    )
+
+
+# Mean (1–4) below which a survey item counts as a low-scoring finding (SKM "kurang baik" ends at 2.59; IPAK/IPKP
+# aspects below 3 are the ones units are asked to act on). Items above it are still offered, after the low ones.
+LOW_SCORE = 3.0
+
+
+def survey_findings_for(unit: Unit, limit: int = 40) -> list[dict[str, Any]]:
+    """Scored survey items of the unit's campaigns, lowest mean first (read-only from the surveys app's rollups).
+
+    Each row: ``campaign`` (id), ``campaign_title``, ``item`` (id), ``code``, ``aspect``, ``text``, ``n``,
+    ``mean`` (1–4, 2 decimals) and ``low`` (mean < :data:`LOW_SCORE`). One query.
+    """
+    from zi.surveys.models import ItemRollup, ItemScale
+
+    rows = (
+        ItemRollup.objects.filter(campaign__unit=unit, item__scale=ItemScale.LIKERT4)
+        .values(
+            "campaign_id", "campaign__title", "item_id", "item__code", "item__aspect", "item__text", "item__position"
+        )
+        .annotate(total_n=Sum("n"), total_s=Sum("s"))
+        .filter(total_n__gt=0)
+    )
+    findings = [
+        {
+            "campaign": row["campaign_id"],
+            "campaign_title": row["campaign__title"],
+            "item": row["item_id"],
+            "code": row["item__code"],
+            "aspect": row["item__aspect"],
+            "text": row["item__text"],
+            "n": row["total_n"],
+            "mean": round(row["total_s"] / row["total_n"], 2),
+            "position": row["item__position"],
+        }
+        for row in rows
+    ]
+    for finding in findings:
+        finding["low"] = finding["mean"] < LOW_SCORE
+    findings.sort(key=lambda f: (f["mean"], f["campaign"], f["position"]))
+    return findings[:limit]
+
+
+def survey_finding_of(innovation: Innovation) -> dict[str, Any] | None:
+    """The survey result an innovation answers (campaign, item, current mean), or None without a survey link."""
+    if not innovation.survey_item_id or not innovation.survey_campaign_id:
+        return None
+    from zi.surveys.models import Campaign, InstrumentItem, ItemRollup
+
+    campaign = Campaign.objects.filter(pk=innovation.survey_campaign_id).select_related("period").first()
+    item = InstrumentItem.objects.filter(pk=innovation.survey_item_id).select_related("instrument").first()
+    if campaign is None or item is None:
+        return None
+    totals = ItemRollup.objects.filter(campaign=campaign, item=item).aggregate(n=Sum("n"), s=Sum("s"))
+    n = totals["n"] or 0
+    return {
+        "campaign": campaign,
+        "item": item,
+        "n": n,
+        "mean": round(totals["s"] / n, 2) if n else None,
+        "low": bool(n) and totals["s"] / n < LOW_SCORE,
+    }
 
 
 def gratifications_for(*, user: Any, unit: Unit) -> QuerySet[GratificationReport]:
@@ -201,14 +277,17 @@ def whistle_counts(*, unit: Unit) -> dict[str, int]:
 def lke_inputs_for(unit: Unit, period: Period) -> dict[str, dict[str, Any]]:
     """Inputs for the computed LKE items, counted from the unit's records in the period.
 
-    Returns ``{question_code: {"inputs": {input_key: int}, "source": str}}`` for A.II.1.i.a, A.II.1.i.b and
-    A.II.5.ii.a (input keys as in the 90/2021 template). Counting rules:
+    Returns ``{question_code: {"inputs": {input_key: int}, "source": str}}`` for A.II.1.i.a, A.II.1.i.b,
+    A.II.5.ii.a and A.II.6.i.b (input keys as in the 90/2021 template). Counting rules:
 
     - change agents: appointed for the unit in the period; changes: made by those agents with a date in the period;
       integrated: those marked integrated into the management system;
     - complaints received (by date of receipt, local time) within the period: *harus ditindaklanjuti* = all but
       the rejected ones (outside the unit's remit/invalid), *sedang diproses* = received or in progress,
       *selesai* = resolved. So harus = diproses + selesai, which fits both readings of the formula.
+    - services (A.II.6.i.b): *terdaftar* = the unit's registered services still provided; *dipermudah* = those
+      linked to at least one of the unit's innovations that names how it simplified them (faster, integrated,
+      shorter flow, in an application) and started on or before the end of the period.
     """
     agents = ChangeAgent.objects.filter(unit=unit, period=period)
     changes = ConcreteChange.objects.filter(
@@ -224,6 +303,13 @@ def lke_inputs_for(unit: Unit, period: Period) -> dict[str, dict[str, Any]]:
         in_progress=Count("pk", filter=Q(status__in=OPEN_COMPLAINT_STATUSES)),
         done=Count("pk", filter=Q(status=ComplaintStatus.RESOLVED)),
         rejected=Count("pk", filter=Q(status=ComplaintStatus.REJECTED)),
+    )
+    services = PublicService.objects.filter(unit=unit, is_active=True).aggregate(
+        registered=Count("pk", distinct=True),
+        # an innovation linked to a service always names how it simplified it (services.innovation_create)
+        simplified=Count(
+            "pk", distinct=True, filter=Q(innovations__unit=unit, innovations__started_on__lte=period.ends_on)
+        ),
     )
     span = f"{period.starts_on:%d-%m-%Y} s.d. {period.ends_on:%d-%m-%Y}"
     agent_source = (
@@ -249,6 +335,17 @@ def lke_inputs_for(unit: Unit, period: Period) -> dict[str, dict[str, Any]]:
                 f"Register pengaduan {unit.name}, diterima {span}: {complaints['must']} harus ditindaklanjuti "
                 f"({complaints['rejected']} ditolak/bukan kewenangan tidak dihitung), {complaints['in_progress']} "
                 f"sedang diproses, {complaints['done']} selesai."
+            ),
+        },
+        "A.II.6.i.b": {
+            "inputs": {
+                "jumlah_layanan_terdaftar": services["registered"],
+                "jumlah_layanan_dipermudah": services["simplified"],
+            },
+            "source": (
+                f"Register layanan {unit.name}: {services['registered']} layanan terdaftar dan masih diselenggarakan, "
+                f"{services['simplified']} di antaranya dipermudah oleh inovasi yang diterapkan sampai "
+                f"{period.ends_on:%d-%m-%Y}."
             ),
         },
     }

@@ -13,7 +13,7 @@ Who may do what:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -54,12 +55,14 @@ from zi.programme.models import (
     PlanItem,
     PlanItemKind,
     PlanItemStatus,
+    PublicService,
+    Simplification,
     WhistleReport,
     WhistleStatus,
     WorkPlan,
 )
 
-INTEGRITY_HANDLE = "integrity.handle"  # becomes Action.INTEGRITY_HANDLE once added to access.py
+INTEGRITY_HANDLE = Action.INTEGRITY_HANDLE
 
 # Days to settle a complaint, per category (calendar days from receipt). Override per deployment with
 # settings.ZI_COMPLAINT_SLA_DAYS = {"pungli": 5, ...}; categories not listed use DEFAULT_SLA_DAYS.
@@ -108,6 +111,11 @@ def may_read(user: Any, unit: Unit) -> bool:
 
 def may_handle_integrity(user: Any, unit: Unit) -> bool:
     return may(user, INTEGRITY_HANDLE, unit)
+
+
+def may_write_register(user: Any, unit: Unit) -> bool:
+    """Gratification and conflict-of-interest registers: the unit's ZI team or an integrity handler."""
+    return may_manage(user, unit) or may_handle_integrity(user, unit)
 
 
 def may_see_whistle_identity(user: Any, report: WhistleReport) -> bool:
@@ -242,6 +250,20 @@ def workplan_create(*, actor: Any, unit: Unit, period: Period, title: str = "", 
     }
     plan = WorkPlan.objects.create(unit=unit, period=period, title=title, notes=_text(notes, _("Catatan")))
     audit.record(actor, "create", plan, after=audit.snapshot(plan))
+    return plan
+
+
+@transaction.atomic
+def workplan_update(*, actor: Any, plan: WorkPlan, title: str | None = None, notes: str | None = None) -> WorkPlan:
+    plan = WorkPlan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
+    _require_manage(actor, plan.unit)
+    before = audit.snapshot(plan)
+    if title is not None:
+        plan.title = _text(title, _("Judul"), required=True, max_length=255, single_line=True)
+    if notes is not None:
+        plan.notes = _text(notes, _("Catatan"))
+    plan.save()
+    audit.record(actor, "update", plan, before=before, after=audit.snapshot(plan))
     return plan
 
 
@@ -400,9 +422,11 @@ def activity_create(
 
 @transaction.atomic
 def activity_update(*, actor: Any, activity: Activity, **changes: Any) -> Activity:
+    """Change an activity; ``attendees`` (optional) replaces the attendance list in the same transaction."""
     activity = Activity.objects.select_for_update().select_related("unit", "period").get(pk=activity.pk)
     _require_manage(actor, activity.unit)
     before = audit.snapshot(activity, ACTIVITY_FIELDS)
+    attendees = changes.pop("attendees", None)
     allowed = {"kind", "title", "held_on", "place", "description", "minutes", "area_key", "plan_item"}
     for field, value in changes.items():
         if field not in allowed:
@@ -412,8 +436,21 @@ def activity_update(*, actor: Any, activity: Activity, **changes: Any) -> Activi
         else:
             setattr(activity, field, value)
     _clean_activity(activity)
+    after = audit.snapshot(activity, ACTIVITY_FIELDS)
+    if attendees is not None:
+        people = _attendees(activity.unit, attendees)
+        old_ids = sorted(activity.attendance.values_list("person_id", flat=True))
+        new_ids = sorted(person.pk for person in people)
+        if old_ids != new_ids:
+            before["attendees"], after["attendees"] = old_ids, new_ids
+            activity.attendance.exclude(person_id__in=new_ids).delete()
+            Attendance.objects.bulk_create(
+                [Attendance(activity=activity, person_id=pk) for pk in sorted(set(new_ids) - set(old_ids))]
+            )
+    if after == before:
+        return activity
     activity.save()
-    audit.record(actor, "update", activity, before=before, after=audit.snapshot(activity, ACTIVITY_FIELDS))
+    audit.record(actor, "update", activity, before=before, after=after)
     return activity
 
 
@@ -517,6 +554,26 @@ def activity_add_photo(*, actor: Any, activity: Activity, uploaded_file: Any, ca
     return photo
 
 
+@transaction.atomic
+def activity_withdraw_photo(*, actor: Any, photo: ActivityPhoto) -> ActivityPhoto:
+    """Withdraw a photo: hidden from the activity and no longer served; the row and the file stay for the audit."""
+    photo = ActivityPhoto.objects.select_for_update().select_related("activity__unit").get(pk=photo.pk)
+    _require_manage(actor, photo.activity.unit)
+    if photo.withdrawn_at is not None:
+        return photo
+    photo.withdrawn_at = timezone.now()
+    photo.withdrawn_by = _actor_or_none(actor)
+    photo.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    audit.record(
+        actor,
+        "withdraw_photo",
+        photo.activity,
+        before={"photo": photo.pk, "sha256": photo.sha256, "caption": photo.caption, "withdrawn": False},
+        after={"photo": photo.pk, "sha256": photo.sha256, "caption": photo.caption, "withdrawn": True},
+    )
+    return photo
+
+
 # --- change agents --------------------------------------------------------------------------------------------
 
 
@@ -541,6 +598,24 @@ def change_agent_appoint(
         decree_ref=_text(decree_ref, _("Nomor SK"), max_length=255, single_line=True),
     )
     audit.record(actor, "create", agent, after=audit.snapshot(agent))
+    return agent
+
+
+@transaction.atomic
+def change_agent_update(
+    *, actor: Any, agent: ChangeAgent, appointed_on: dt.date | None = None, decree_ref: str | None = None
+) -> ChangeAgent:
+    agent = ChangeAgent.objects.select_for_update().select_related("unit", "period").get(pk=agent.pk)
+    _require_manage(actor, agent.unit)
+    before = audit.snapshot(agent)
+    if appointed_on is not None:
+        agent.appointed_on = _date(appointed_on, _("Tanggal penetapan"))
+        if agent.appointed_on > agent.period.ends_on:
+            raise ValidationError(_("Tanggal penetapan tidak boleh sesudah akhir periode."))
+    if decree_ref is not None:
+        agent.decree_ref = _text(decree_ref, _("Nomor SK"), max_length=255, single_line=True)
+    agent.save()
+    audit.record(actor, "update", agent, before=before, after=audit.snapshot(agent))
     return agent
 
 
@@ -642,31 +717,46 @@ def _build_complaint(
     received_at: dt.datetime,
     created_by: Any,
 ) -> tuple[Complaint, str]:
-    _choice(channel, ComplaintChannel, _("Kanal"))
-    _choice(category, ComplaintCategory, _("Kategori"))
-    if channel == ComplaintChannel.LAPOR and not str(channel_reference or "").strip():
+    complaint = Complaint(
+        unit=unit,
+        channel=channel,
+        channel_reference=channel_reference,
+        category=category,
+        subject=subject,
+        description=description,
+        complainant_name=complainant_name,
+        complainant_contact=complainant_contact,
+        received_at=received_at,
+        created_by=created_by,
+    )
+    _clean_complaint(complaint)
+    complaint.sla_due_at = sla_due(complaint.received_at, complaint.category)
+    code, complaint.tracking_hash = _new_tracking(Complaint)
+    complaint.save()
+    return complaint, code
+
+
+def _clean_complaint(complaint: Complaint) -> None:
+    """The same rules for a new complaint and for correcting one."""
+    _choice(complaint.channel, ComplaintChannel, _("Kanal"))
+    _choice(complaint.category, ComplaintCategory, _("Kategori"))
+    if complaint.channel == ComplaintChannel.LAPOR and not str(complaint.channel_reference or "").strip():
         raise ValidationError(_("Pengaduan dari SP4N-LAPOR! wajib mencantumkan nomor tiketnya."))
+    received_at = complaint.received_at
+    if not isinstance(received_at, dt.datetime):
+        raise ValidationError(_("Waktu diterima bukan waktu yang valid."))
     if timezone.is_naive(received_at):
         received_at = timezone.make_aware(received_at)
     if received_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError(_("Waktu diterima tidak boleh di masa depan."))
-    code, digest = _new_tracking(Complaint)
-    complaint = Complaint(
-        unit=unit,
-        channel=channel,
-        channel_reference=_text(channel_reference, _("Nomor referensi"), max_length=100, single_line=True),
-        category=category,
-        subject=_text(subject, _("Pokok pengaduan"), required=True, max_length=255, single_line=True),
-        description=_text(description, _("Isi pengaduan"), required=True),
-        complainant_name=_text(complainant_name, _("Nama"), max_length=255, single_line=True),
-        complainant_contact=_text(complainant_contact, _("Kontak"), max_length=255, single_line=True),
-        received_at=received_at,
-        sla_due_at=sla_due(received_at, category),
-        tracking_hash=digest,
-        created_by=created_by,
+    complaint.received_at = received_at
+    complaint.channel_reference = _text(
+        complaint.channel_reference, _("Nomor referensi"), max_length=100, single_line=True
     )
-    complaint.save()
-    return complaint, code
+    complaint.subject = _text(complaint.subject, _("Pokok pengaduan"), required=True, max_length=255, single_line=True)
+    complaint.description = _text(complaint.description, _("Isi pengaduan"), required=True)
+    complaint.complainant_name = _text(complaint.complainant_name, _("Nama"), max_length=255, single_line=True)
+    complaint.complainant_contact = _text(complaint.complainant_contact, _("Kontak"), max_length=255, single_line=True)
 
 
 @transaction.atomic
@@ -733,6 +823,72 @@ def complaint_submit_public(
     return complaint, code
 
 
+COMPLAINT_DETAIL_FIELDS = (
+    "channel",
+    "channel_reference",
+    "category",
+    "subject",
+    "description",
+    "complainant_name",
+    "complainant_contact",
+    "received_at",
+)
+
+
+@transaction.atomic
+def complaint_update_details(*, actor: Any, complaint: Complaint, **changes: Any) -> Complaint:
+    """Correct what was recorded about a complaint (channel, category, text, complainant, time received).
+
+    Validated like a new complaint. A new category or receipt time moves the service-level deadline with it;
+    otherwise the deadline stays as stored.
+    """
+    complaint = Complaint.objects.select_for_update().select_related("unit").get(pk=complaint.pk)
+    _require_manage(actor, complaint.unit)
+    before = _complaint_snapshot(complaint)
+    old_key = (complaint.category, complaint.received_at)
+    for field, value in changes.items():
+        if field not in COMPLAINT_DETAIL_FIELDS:
+            raise ValidationError(_("Isian tidak dapat diubah: %(field)s") % {"field": field})
+        if field == "received_at" and (value is None or _same_minute(value, complaint.received_at)):
+            continue  # the form shows minutes: an unchanged value must not shift the deadline by seconds
+        setattr(complaint, field, value)
+    _clean_complaint(complaint)
+    if (complaint.category, complaint.received_at) != old_key:
+        complaint.sla_due_at = sla_due(complaint.received_at, complaint.category)
+    after = _complaint_snapshot(complaint)
+    if after == before:
+        return complaint
+    complaint.save()
+    audit.record(actor, "update", complaint, before=before, after=after)
+    return complaint
+
+
+def _same_minute(value: Any, stored: dt.datetime) -> bool:
+    if not isinstance(value, dt.datetime):
+        return False
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value.replace(second=0, microsecond=0) == stored.replace(second=0, microsecond=0)
+
+
+def _resolved_moment(value: Any, complaint: Complaint) -> dt.datetime:
+    """The response date of a resolved complaint: a date (taken at the end of that day) or a moment."""
+    if isinstance(value, dt.datetime):
+        moment = value if timezone.is_aware(value) else timezone.make_aware(value)
+    else:
+        day = _date(value, _("Tanggal selesai"))
+        moment = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
+        if day == timezone.localdate():
+            moment = min(moment, timezone.now())
+    if moment > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError(_("Tanggal selesai tidak boleh di masa depan."))
+    if moment < complaint.received_at:
+        if timezone.localdate(moment) < timezone.localdate(complaint.received_at):
+            raise ValidationError(_("Tanggal selesai tidak boleh sebelum pengaduan diterima."))
+        moment = complaint.received_at
+    return moment
+
+
 @transaction.atomic
 def complaint_update(
     *,
@@ -741,7 +897,13 @@ def complaint_update(
     status: str | None = None,
     handling_notes: str | None = None,
     public_response: str | None = None,
+    resolved_at: Any = None,
 ) -> Complaint:
+    """Move a complaint through its handling (received → in progress → resolved, or rejected).
+
+    ``resolved_at`` (a date or a moment) is the date the complainant got the answer; without it a complaint that
+    becomes resolved is resolved now. Overdue/late highlighting follows from the status, the deadline and it.
+    """
     complaint = Complaint.objects.select_for_update().select_related("unit").get(pk=complaint.pk)
     _require_manage(actor, complaint.unit)
     before = _complaint_snapshot(complaint)
@@ -751,6 +913,10 @@ def complaint_update(
             complaint.resolved_at = timezone.now()
         elif complaint.status != ComplaintStatus.RESOLVED:
             complaint.resolved_at = None
+    if resolved_at is not None:
+        if complaint.status != ComplaintStatus.RESOLVED:
+            raise ValidationError(_("Tanggal selesai hanya diisi untuk pengaduan yang selesai ditindaklanjuti."))
+        complaint.resolved_at = _resolved_moment(resolved_at, complaint)
     if handling_notes is not None:
         complaint.handling_notes = _text(handling_notes, _("Catatan penanganan"))
     if public_response is not None:
@@ -768,14 +934,9 @@ def complaint_update(
 @transaction.atomic
 def complaint_add_action(*, actor: Any, complaint: Complaint, done_on: dt.date, description: str) -> FollowUpAction:
     _require_manage(actor, complaint.unit)
-    done_on = _date(done_on, _("Tanggal tindak lanjut"))
-    if done_on < timezone.localdate(complaint.received_at):
-        raise ValidationError(_("Tanggal tindak lanjut tidak boleh sebelum pengaduan diterima."))
+    done_on, description = _clean_action(complaint, done_on, description)
     action = FollowUpAction.objects.create(
-        complaint=complaint,
-        done_on=done_on,
-        description=_text(description, _("Tindak lanjut"), required=True),
-        created_by=_actor_or_none(actor),
+        complaint=complaint, done_on=done_on, description=description, created_by=_actor_or_none(actor)
     )
     if complaint.status == ComplaintStatus.RECEIVED:
         before = _complaint_snapshot(complaint)
@@ -784,6 +945,93 @@ def complaint_add_action(*, actor: Any, complaint: Complaint, done_on: dt.date, 
         audit.record(actor, "update", complaint, before=before, after=_complaint_snapshot(complaint))
     audit.record(actor, "create", action, after=audit.snapshot(action))
     return action
+
+
+ACTION_FIELDS = ("complaint", "done_on", "description")
+
+
+def _clean_action(complaint: Complaint, done_on: Any, description: Any) -> tuple[dt.date, str]:
+    day = _date(done_on, _("Tanggal tindak lanjut"))
+    if day < timezone.localdate(complaint.received_at):
+        raise ValidationError(_("Tanggal tindak lanjut tidak boleh sebelum pengaduan diterima."))
+    return day, _text(description, _("Tindak lanjut"), required=True)
+
+
+@transaction.atomic
+def complaint_action_update(
+    *, actor: Any, action: FollowUpAction, done_on: dt.date, description: str
+) -> FollowUpAction:
+    """Correct a follow-up action (same checks as when it was added); one audit event when something changed."""
+    action = FollowUpAction.objects.select_for_update().select_related("complaint__unit").get(pk=action.pk)
+    _require_manage(actor, action.complaint.unit)
+    before = audit.snapshot(action, ACTION_FIELDS)
+    action.done_on, action.description = _clean_action(action.complaint, done_on, description)
+    after = audit.snapshot(action, ACTION_FIELDS)
+    if after != before:
+        action.save(update_fields=["done_on", "description"])
+        audit.record(actor, "update", action, before=before, after=after)
+    return action
+
+
+@transaction.atomic
+def complaint_action_delete(*, actor: Any, action: FollowUpAction) -> None:
+    """Remove a follow-up action recorded by mistake; the audit event keeps what it said. The status stays."""
+    action = FollowUpAction.objects.select_for_update().select_related("complaint__unit").get(pk=action.pk)
+    _require_manage(actor, action.complaint.unit)
+    audit.record(actor, "delete", action, before=audit.snapshot(action, ACTION_FIELDS))
+    action.delete()
+
+
+# --- register of services (LKE A.II.6.i.b) ---------------------------------------------------------------------
+
+SERVICE_FIELDS = ("unit", "name", "description", "standard_reference", "is_active")
+
+
+def _clean_service(service: PublicService) -> None:
+    service.name = _text(service.name, _("Nama layanan"), required=True, max_length=255, single_line=True)
+    service.description = _text(service.description, _("Uraian"))
+    service.standard_reference = _text(
+        service.standard_reference, _("Rujukan standar pelayanan"), max_length=255, single_line=True
+    )
+    service.is_active = bool(service.is_active)
+    clash = PublicService.objects.filter(unit_id=service.unit_id, name__iexact=service.name).exclude(pk=service.pk)
+    if clash.exists():
+        raise ValidationError(_("Layanan %(name)s sudah terdaftar pada unit ini.") % {"name": service.name})
+
+
+@transaction.atomic
+def service_create(
+    *, actor: Any, unit: Unit, name: str, description: str = "", standard_reference: str = "", is_active: bool = True
+) -> PublicService:
+    """Register a service the unit provides (the denominator of LKE A.II.6.i.b)."""
+    _require_manage(actor, unit)
+    service = PublicService(
+        unit=unit,
+        name=name,
+        description=description,
+        standard_reference=standard_reference,
+        is_active=is_active,
+        created_by=_actor_or_none(actor),
+    )
+    _clean_service(service)
+    service.save()
+    audit.record(actor, "create", service, after=audit.snapshot(service, SERVICE_FIELDS))
+    return service
+
+
+@transaction.atomic
+def service_update(*, actor: Any, service: PublicService, **changes: Any) -> PublicService:
+    service = PublicService.objects.select_for_update().select_related("unit").get(pk=service.pk)
+    _require_manage(actor, service.unit)
+    before = audit.snapshot(service, SERVICE_FIELDS)
+    for field, value in changes.items():
+        if field not in {"name", "description", "standard_reference", "is_active"}:
+            raise ValidationError(_("Isian tidak dapat diubah: %(field)s") % {"field": field})
+        setattr(service, field, value)
+    _clean_service(service)
+    service.save()
+    audit.record(actor, "update", service, before=before, after=audit.snapshot(service, SERVICE_FIELDS))
+    return service
 
 
 # --- innovations ----------------------------------------------------------------------------------------------
@@ -795,6 +1043,8 @@ INNOVATION_FIELDS = (
     "complaint",
     "survey_finding",
     "survey_reference",
+    "survey_campaign",
+    "survey_item",
     "problem_statement",
     "beneficiaries",
     "started_on",
@@ -802,12 +1052,47 @@ INNOVATION_FIELDS = (
     "value_before",
     "value_after",
     "effect_note",
+    "simplifications",
 )
 NEED_REQUIRED_MESSAGE = gettext_noop(
     "Inovasi harus menjawab kebutuhan yang terdokumentasi: pilih pengaduan yang dijawab, tuliskan temuan survei "
     "beserta rujukannya, atau rumuskan masalah pelayanannya. Inovasi yang dibuat hanya untuk memenuhi penilaian, "
     "tanpa kebutuhan pemangku kepentingan atau masalah pelayanan, tidak berdampak."
 )
+
+
+def _clean_survey_link(innovation: Innovation) -> None:
+    """A survey finding read from the surveys app: a campaign of the same unit and one of its scored items."""
+    from zi.surveys.models import Campaign, InstrumentItem, ItemRollup
+
+    if not (innovation.survey_campaign_id or innovation.survey_item_id):
+        return
+    if not (innovation.survey_campaign_id and innovation.survey_item_id):
+        raise ValidationError(_("Temuan survei harus menyebut kampanye survei dan unsur/aspeknya."))
+    campaign = Campaign.objects.filter(pk=innovation.survey_campaign_id).only("unit_id", "title").first()
+    if campaign is None or campaign.unit_id != innovation.unit_id:
+        raise ValidationError(_("Kampanye survei harus milik unit ini."))
+    item = (
+        InstrumentItem.objects.filter(pk=innovation.survey_item_id, instrument__campaigns=campaign)
+        .select_related("instrument")
+        .first()
+    )
+    if item is None or not item.counts_in_index:
+        raise ValidationError(_("Unsur/aspek survei tidak ada pada kampanye tersebut."))
+    if not innovation.survey_reference:
+        innovation.survey_reference = f"{campaign.title}, {item.code} {item.aspect}"[:255]
+    if not innovation.survey_finding:
+        # written out too, so readers of the text (reports, the early-warning rules) see the need
+        totals = ItemRollup.objects.filter(campaign=campaign, item=item).aggregate(n=Sum("n"), s=Sum("s"))
+        values = {"code": item.code, "aspect": item.aspect, "campaign": campaign.title, "text": item.text}
+        if totals["n"]:
+            values.update(mean=f"{totals['s'] / totals['n']:.2f}", n=totals["n"])
+            finding = _(
+                "Unsur %(code)s %(aspect)s pada %(campaign)s: rata-rata %(mean)s dari skala 1–4 (%(n)s jawaban)."
+            )
+        else:
+            finding = _("Unsur %(code)s %(aspect)s pada %(campaign)s.")
+        innovation.survey_finding = f"{finding % values} {item.text}"
 
 
 def _clean_innovation(innovation: Innovation) -> None:
@@ -822,9 +1107,11 @@ def _clean_innovation(innovation: Innovation) -> None:
         complaint = Complaint.objects.filter(pk=innovation.complaint_id).only("unit_id").first()
         if complaint is None or complaint.unit_id != innovation.unit_id:
             raise ValidationError(_("Pengaduan yang dijawab harus pengaduan kepada unit ini."))
+    _clean_survey_link(innovation)
     if innovation.survey_finding and not innovation.survey_reference:
         raise ValidationError(_("Sebutkan rujukan survei (mis. SKM semester I, butir 4) untuk temuan survei."))
-    if not (innovation.complaint_id or innovation.survey_finding or innovation.problem_statement):
+    need = innovation.complaint_id or innovation.survey_item_id or innovation.survey_finding
+    if not (need or innovation.problem_statement):
         raise ValidationError(_(NEED_REQUIRED_MESSAGE), code="need_required")
     innovation.beneficiaries = _text(innovation.beneficiaries, _("Penerima manfaat"), required=True, max_length=255)
     innovation.started_on = _date(innovation.started_on, _("Tanggal mulai"))
@@ -834,6 +1121,36 @@ def _clean_innovation(innovation: Innovation) -> None:
     if (innovation.value_before is not None or innovation.value_after is not None) and not innovation.measure_unit:
         raise ValidationError(_("Sebutkan satuan ukuran dampak (mis. menit waktu tunggu, jumlah pengaduan)."))
     innovation.effect_note = _text(innovation.effect_note, _("Catatan dampak"))
+    ways = innovation.simplifications or []
+    if isinstance(ways, str):
+        ways = [ways]
+    for way in ways:
+        _choice(way, Simplification, _("Cara mempermudah"))
+    innovation.simplifications = [value for value in Simplification.values if value in set(ways)]
+
+
+def _innovation_services(innovation: Innovation, services: Iterable[Any]) -> list[PublicService]:
+    ids = set()
+    for service in services:
+        raw = getattr(service, "pk", service)
+        try:
+            ids.add(int(raw))
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(_("Layanan tidak dikenal: %(value)s") % {"value": raw}) from exc
+    found = list(PublicService.objects.filter(pk__in=ids, unit_id=innovation.unit_id)) if ids else []
+    if len(found) != len(ids):
+        raise ValidationError(_("Layanan yang dipermudah harus layanan yang terdaftar pada unit ini."))
+    if found and not innovation.simplifications:
+        raise ValidationError(
+            _("Sebutkan bagaimana layanan dipermudah (waktu lebih cepat, terpadu, alur lebih pendek, aplikasi).")
+        )
+    if innovation.simplifications and not found:
+        raise ValidationError(_("Pilih layanan yang dipermudah oleh inovasi ini."))
+    return found
+
+
+def _innovation_snapshot(innovation: Innovation, services: Iterable[PublicService]) -> dict[str, Any]:
+    return {**audit.snapshot(innovation, INNOVATION_FIELDS), "services": sorted(s.pk for s in services)}
 
 
 @transaction.atomic
@@ -848,11 +1165,15 @@ def innovation_create(
     complaint: Complaint | None = None,
     survey_finding: str = "",
     survey_reference: str = "",
+    survey_campaign: Any = None,
+    survey_item: Any = None,
     problem_statement: str = "",
     measure_unit: str = "",
     value_before: Any = None,
     value_after: Any = None,
     effect_note: str = "",
+    services: Iterable[Any] = (),
+    simplifications: Iterable[str] = (),
 ) -> Innovation:
     _require_manage(actor, unit)
     innovation = Innovation(
@@ -862,6 +1183,8 @@ def innovation_create(
         complaint_id=getattr(complaint, "pk", complaint),
         survey_finding=survey_finding,
         survey_reference=survey_reference,
+        survey_campaign_id=getattr(survey_campaign, "pk", survey_campaign),
+        survey_item_id=getattr(survey_item, "pk", survey_item),
         problem_statement=problem_statement,
         beneficiaries=beneficiaries,
         started_on=started_on,
@@ -869,11 +1192,14 @@ def innovation_create(
         value_before=value_before,
         value_after=value_after,
         effect_note=effect_note,
+        simplifications=list(simplifications),
         created_by=_actor_or_none(actor),
     )
     _clean_innovation(innovation)
+    chosen = _innovation_services(innovation, services)
     innovation.save()
-    audit.record(actor, "create", innovation, after=audit.snapshot(innovation, INNOVATION_FIELDS))
+    innovation.services.set(chosen)
+    audit.record(actor, "create", innovation, after=_innovation_snapshot(innovation, chosen))
     return innovation
 
 
@@ -881,21 +1207,57 @@ def innovation_create(
 def innovation_update(*, actor: Any, innovation: Innovation, **changes: Any) -> Innovation:
     innovation = Innovation.objects.select_for_update().select_related("unit").get(pk=innovation.pk)
     _require_manage(actor, innovation.unit)
-    before = audit.snapshot(innovation, INNOVATION_FIELDS)
+    current = list(innovation.services.all())
+    before = _innovation_snapshot(innovation, current)
+    chosen_raw = changes.pop("services", None)
     for field, value in changes.items():
         if field not in set(INNOVATION_FIELDS) - {"unit"}:
             raise ValidationError(_("Isian tidak dapat diubah: %(field)s") % {"field": field})
-        if field == "complaint":
-            innovation.complaint_id = getattr(value, "pk", value)
+        if field in ("complaint", "survey_campaign", "survey_item"):
+            setattr(innovation, f"{field}_id", getattr(value, "pk", value))
         else:
             setattr(innovation, field, value)
     _clean_innovation(innovation)
+    chosen = _innovation_services(innovation, current if chosen_raw is None else chosen_raw)
     innovation.save()
-    audit.record(actor, "update", innovation, before=before, after=audit.snapshot(innovation, INNOVATION_FIELDS))
+    innovation.services.set(chosen)
+    audit.record(actor, "update", innovation, before=before, after=_innovation_snapshot(innovation, chosen))
     return innovation
 
 
 # --- gratification and conflict-of-interest registers ---------------------------------------------------------
+# The integrity registers (gratification, conflict of interest, and the whistle-blowing handling below) share one
+# shape: a permission check on the unit, validation, the write and its audit event in one transaction.
+
+
+def _register_create(
+    *, actor: Any, model: type[models.Model], unit: Unit, fields: tuple[str, ...], denied: str, build: Callable
+) -> Any:
+    """Create a register entry: permission first, then ``build()`` validates and returns the field values."""
+    _require(may_write_register(actor, unit), denied)
+    record = model.objects.create(unit=unit, created_by=_actor_or_none(actor), **build())
+    audit.record(actor, "create", record, after=audit.snapshot(record, fields))
+    return record
+
+
+def _register_update(
+    *,
+    actor: Any,
+    record: Any,
+    fields: tuple[str, ...],
+    denied: str,
+    apply: Callable,
+    allowed: Callable[[Any, Unit], bool] = may_write_register,
+) -> Any:
+    """Change a register entry under a row lock: permission, ``apply(record)`` validates and sets, save, audit."""
+    record = type(record).objects.select_for_update().select_related("unit").get(pk=record.pk)
+    _require(allowed(actor, record.unit), denied)
+    before = audit.snapshot(record, fields)
+    apply(record)
+    record.save()
+    audit.record(actor, "update", record, before=before, after=audit.snapshot(record, fields))
+    return record
+
 
 GRATIFICATION_FIELDS = (
     "unit",
@@ -924,47 +1286,51 @@ def gratification_report_create(
     decision: str = "",
     decision_note: str = "",
 ) -> GratificationReport:
-    _require(
-        may_manage(actor, unit) or may_handle_integrity(actor, unit),
-        _("Anda tidak berwenang mencatat laporan gratifikasi unit ini."),
-    )
-    offered_on = _date(offered_on, _("Tanggal pemberian"))
-    if offered_on > timezone.localdate():
-        raise ValidationError(_("Tanggal pemberian tidak boleh di masa depan."))
-    decision = decision or (GratificationDecision.REFUSED if refused else GratificationDecision.PENDING)
-    report = GratificationReport.objects.create(
+    def build() -> dict[str, Any]:
+        day = _date(offered_on, _("Tanggal pemberian"))
+        if day > timezone.localdate():
+            raise ValidationError(_("Tanggal pemberian tidak boleh di masa depan."))
+        chosen = decision or (GratificationDecision.REFUSED if refused else GratificationDecision.PENDING)
+        return {
+            "reporter": _staff_of(unit, reporter, _("Pelapor")),
+            "offered_on": day,
+            "giver_description": _text(
+                giver_description, _("Pemberi"), required=True, max_length=255, single_line=True
+            ),
+            "gift_description": _text(
+                gift_description, _("Bentuk pemberian"), required=True, max_length=255, single_line=True
+            ),
+            "value_estimate": _decimal(value_estimate, _("Perkiraan nilai")) or 0,
+            "refused": bool(refused),
+            "decision": _choice(chosen, GratificationDecision, _("Keputusan")),
+            "decision_note": _text(decision_note, _("Catatan keputusan")),
+        }
+
+    return _register_create(
+        actor=actor,
+        model=GratificationReport,
         unit=unit,
-        reporter=_staff_of(unit, reporter, _("Pelapor")),
-        offered_on=offered_on,
-        giver_description=_text(giver_description, _("Pemberi"), required=True, max_length=255, single_line=True),
-        gift_description=_text(
-            gift_description, _("Bentuk pemberian"), required=True, max_length=255, single_line=True
-        ),
-        value_estimate=_decimal(value_estimate, _("Perkiraan nilai")) or 0,
-        refused=bool(refused),
-        decision=_choice(decision, GratificationDecision, _("Keputusan")),
-        decision_note=_text(decision_note, _("Catatan keputusan")),
-        created_by=_actor_or_none(actor),
+        fields=GRATIFICATION_FIELDS,
+        denied=_("Anda tidak berwenang mencatat laporan gratifikasi unit ini."),
+        build=build,
     )
-    audit.record(actor, "create", report, after=audit.snapshot(report, GRATIFICATION_FIELDS))
-    return report
 
 
 @transaction.atomic
 def gratification_decide(
     *, actor: Any, report: GratificationReport, decision: str, decision_note: str = ""
 ) -> GratificationReport:
-    report = GratificationReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
-    _require(
-        may_manage(actor, report.unit) or may_handle_integrity(actor, report.unit),
-        _("Anda tidak berwenang memutuskan laporan gratifikasi ini."),
+    def apply(record: GratificationReport) -> None:
+        record.decision = _choice(decision, GratificationDecision, _("Keputusan"))
+        record.decision_note = _text(decision_note, _("Catatan keputusan"))
+
+    return _register_update(
+        actor=actor,
+        record=report,
+        fields=GRATIFICATION_FIELDS,
+        denied=_("Anda tidak berwenang memutuskan laporan gratifikasi ini."),
+        apply=apply,
     )
-    before = audit.snapshot(report, GRATIFICATION_FIELDS)
-    report.decision = _choice(decision, GratificationDecision, _("Keputusan"))
-    report.decision_note = _text(decision_note, _("Catatan keputusan"))
-    report.save()
-    audit.record(actor, "update", report, before=before, after=audit.snapshot(report, GRATIFICATION_FIELDS))
-    return report
 
 
 CONFLICT_FIELDS = ("unit", "person", "declared_on", "situation", "related_party", "mitigation", "status")
@@ -982,40 +1348,42 @@ def conflict_create(
     mitigation: str = "",
     status: str = ConflictStatus.IDENTIFIED,
 ) -> ConflictOfInterest:
-    _require(
-        may_manage(actor, unit) or may_handle_integrity(actor, unit),
-        _("Anda tidak berwenang mencatat benturan kepentingan unit ini."),
-    )
-    conflict = ConflictOfInterest.objects.create(
+    def build() -> dict[str, Any]:
+        return {
+            "person": _staff_of(unit, person, _("Pegawai")) if person else None,
+            "declared_on": _date(declared_on, _("Tanggal")),
+            "situation": _text(situation, _("Situasi"), required=True),
+            "related_party": _text(related_party, _("Pihak terkait"), max_length=255, single_line=True),
+            "mitigation": _text(mitigation, _("Mitigasi")),
+            "status": _choice(status, ConflictStatus, _("Status")),
+        }
+
+    return _register_create(
+        actor=actor,
+        model=ConflictOfInterest,
         unit=unit,
-        person=_staff_of(unit, person, _("Pegawai")) if person else None,
-        declared_on=_date(declared_on, _("Tanggal")),
-        situation=_text(situation, _("Situasi"), required=True),
-        related_party=_text(related_party, _("Pihak terkait"), max_length=255, single_line=True),
-        mitigation=_text(mitigation, _("Mitigasi")),
-        status=_choice(status, ConflictStatus, _("Status")),
-        created_by=_actor_or_none(actor),
+        fields=CONFLICT_FIELDS,
+        denied=_("Anda tidak berwenang mencatat benturan kepentingan unit ini."),
+        build=build,
     )
-    audit.record(actor, "create", conflict, after=audit.snapshot(conflict, CONFLICT_FIELDS))
-    return conflict
 
 
 @transaction.atomic
 def conflict_update(
     *, actor: Any, conflict: ConflictOfInterest, status: str, mitigation: str | None = None
 ) -> ConflictOfInterest:
-    conflict = ConflictOfInterest.objects.select_for_update().select_related("unit").get(pk=conflict.pk)
-    _require(
-        may_manage(actor, conflict.unit) or may_handle_integrity(actor, conflict.unit),
-        _("Anda tidak berwenang mengubah catatan benturan kepentingan ini."),
+    def apply(record: ConflictOfInterest) -> None:
+        record.status = _choice(status, ConflictStatus, _("Status"))
+        if mitigation is not None:
+            record.mitigation = _text(mitigation, _("Mitigasi"))
+
+    return _register_update(
+        actor=actor,
+        record=conflict,
+        fields=CONFLICT_FIELDS,
+        denied=_("Anda tidak berwenang mengubah catatan benturan kepentingan ini."),
+        apply=apply,
     )
-    before = audit.snapshot(conflict, CONFLICT_FIELDS)
-    conflict.status = _choice(status, ConflictStatus, _("Status"))
-    if mitigation is not None:
-        conflict.mitigation = _text(mitigation, _("Mitigasi"))
-    conflict.save()
-    audit.record(actor, "update", conflict, before=before, after=audit.snapshot(conflict, CONFLICT_FIELDS))
-    return conflict
 
 
 # --- whistle-blowing ------------------------------------------------------------------------------------------
@@ -1059,18 +1427,23 @@ def whistle_update(
     handling_notes: str | None = None,
     public_response: str | None = None,
 ) -> WhistleReport:
-    report = WhistleReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
-    _require(may_handle_integrity(actor, report.unit), _("Anda tidak berwenang menangani laporan ini."))
-    before = audit.snapshot(report, WHISTLE_FIELDS)
-    if status is not None:
-        report.status = _choice(status, WhistleStatus, _("Status"))
-    if handling_notes is not None:
-        report.handling_notes = _text(handling_notes, _("Catatan penanganan"))
-    if public_response is not None:
-        report.public_response = _text(public_response, _("Tanggapan"))
-    report.save()
-    audit.record(actor, "update", report, before=before, after=audit.snapshot(report, WHISTLE_FIELDS))
-    return report
+
+    def apply(record: WhistleReport) -> None:
+        if status is not None:
+            record.status = _choice(status, WhistleStatus, _("Status"))
+        if handling_notes is not None:
+            record.handling_notes = _text(handling_notes, _("Catatan penanganan"))
+        if public_response is not None:
+            record.public_response = _text(public_response, _("Tanggapan"))
+
+    return _register_update(
+        actor=actor,
+        record=report,
+        fields=WHISTLE_FIELDS,
+        denied=_("Anda tidak berwenang menangani laporan ini."),
+        apply=apply,
+        allowed=may_handle_integrity,
+    )
 
 
 # --- tracking -------------------------------------------------------------------------------------------------

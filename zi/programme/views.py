@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +14,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -21,15 +24,20 @@ from zi.assessments.models import Assessment, AssessmentStatus
 from zi.lke.models import LkeQuestion
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
-from zi.programme import forms, selectors, services, tracking
+from zi.programme import exports, forms, selectors, services, tracking
 from zi.programme.models import (
     Activity,
     ActivityPhoto,
     AttachedEvidence,
     ChangeAgent,
     Complaint,
+    ConcreteChange,
+    ConflictOfInterest,
+    FollowUpAction,
+    GratificationReport,
     Innovation,
     PlanItem,
+    PublicService,
     WorkPlan,
 )
 
@@ -58,6 +66,23 @@ def _record_for_read(request: HttpRequest, model: type[Model], pk: int, unit_fie
     if record is None:
         raise Http404
     return record
+
+
+def _record_for_manage(request: HttpRequest, model: type[Model], pk: int, unit_field: str = "unit") -> Any:
+    """A record the user may read (else 404) and write (else 403)."""
+    record = _record_for_read(request, model, pk, unit_field)
+    if not services.may_manage(request.user, _scope_unit(record)):
+        raise PermissionDenied
+    return record
+
+
+def _scope_unit(record: Any) -> Unit:
+    getter = getattr(record, "scope_unit", None)
+    return getter() if callable(getter) else record.unit
+
+
+def _edit_page(request: HttpRequest, unit: Unit, form: Any, title: str) -> HttpResponse:
+    return render(request, "programme/form.html", {"unit": unit, "form": form, "title": title})
 
 
 def _period(request: HttpRequest) -> Any:
@@ -187,6 +212,18 @@ def workplan_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def workplan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _record_for_manage(request, WorkPlan, pk)
+    form = forms.WorkPlanForm(request.POST or None, initial={"title": plan.title, "notes": plan.notes})
+    if request.method == "POST" and form.is_valid():
+        saved = _save(form, lambda: services.workplan_update(actor=request.user, plan=plan, **form.cleaned_data))
+        if saved is not None:
+            messages.success(request, _("Rencana kerja diperbarui."))
+            return redirect(_overview_url(plan.unit, plan.period))
+    return _edit_page(request, plan.unit, form, _("Ubah rencana kerja"))
+
+
+@login_required
 def plan_item_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _record_for_read(request, WorkPlan, pk)
     if not services.may_manage(request.user, plan.unit):
@@ -256,6 +293,23 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _record_for_manage(request, Activity, pk)
+    plan_items = PlanItem.objects.filter(work_plan__unit=activity.unit, work_plan__period=activity.period)
+    form = forms.ActivityForm(
+        request.POST or None, unit=activity.unit, plan_items=plan_items, initial=forms.activity_initial(activity)
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            form, lambda: services.activity_update(actor=request.user, activity=activity, **form.cleaned_data)
+        )
+        if saved is not None:
+            messages.success(request, _("Kegiatan diperbarui."))
+            return redirect(activity.get_absolute_url())
+    return _edit_page(request, activity.unit, form, _("Ubah kegiatan"))
+
+
+@login_required
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _record_for_read(request, Activity, pk)
     unit = activity.unit
@@ -268,7 +322,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attendees": attendees,
         "staff_count": staff,
         "reach": round(100.0 * len(attendees) / staff, 1) if staff else None,
-        "photos": activity.photos.all(),
+        "photos": activity.photos.filter(withdrawn_at__isnull=True),
         "can_manage": can_manage,
         "attendance_form": forms.AttendanceForm(unit=unit, initial={"attendees": [p.pk for p in attendees]})
         if can_manage
@@ -325,10 +379,23 @@ def activity_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def activity_photo(request: HttpRequest, pk: int) -> HttpResponse:
     photo = _record_for_read(request, ActivityPhoto, pk, unit_field="activity__unit")
+    if photo.withdrawn_at is not None:
+        raise Http404
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@login_required
+@require_POST
+def activity_photo_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    photo = _record_for_manage(request, ActivityPhoto, pk, unit_field="activity__unit")
+    if photo.withdrawn_at is not None:
+        raise Http404
+    services.activity_withdraw_photo(actor=request.user, photo=photo)
+    messages.success(request, _("Foto ditarik."))
+    return redirect(photo.activity.get_absolute_url())
 
 
 # --- change agents --------------------------------------------------------------------------------------------
@@ -372,6 +439,39 @@ def change_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+def agent_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    agent = _record_for_manage(request, ChangeAgent, pk)
+    form = forms.ChangeAgentEditForm(
+        request.POST or None, initial={"appointed_on": agent.appointed_on, "decree_ref": agent.decree_ref}
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _save(form, lambda: services.change_agent_update(actor=request.user, agent=agent, **form.cleaned_data))
+        if saved is not None:
+            messages.success(request, _("Agen perubahan diperbarui."))
+            return redirect(_overview_url(agent.unit, agent.period) + "#agen")
+    return _edit_page(request, agent.unit, form, _("Ubah penetapan %(name)s") % {"name": agent.person})
+
+
+@login_required
+def change_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    change = _record_for_manage(request, ConcreteChange, pk, unit_field="agent__unit")
+    initial = {
+        "title": change.title,
+        "made_on": change.made_on,
+        "description": change.description,
+        "integrated": change.integrated,
+        "integration_how": change.integration_how,
+    }
+    form = forms.ConcreteChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(form, lambda: services.change_update(actor=request.user, change=change, **form.cleaned_data))
+        if saved is not None:
+            messages.success(request, _("Perubahan konkret diperbarui."))
+            return redirect(_overview_url(change.agent.unit, change.agent.period) + "#agen")
+    return _edit_page(request, change.agent.unit, form, _("Ubah perubahan konkret"))
+
+
 # --- complaints (unit side) -----------------------------------------------------------------------------------
 
 
@@ -394,17 +494,28 @@ def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = _record_for_manage(request, Complaint, pk)
+    form = forms.ComplaintStaffForm(request.POST or None, initial=forms.complaint_details_initial(complaint))
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            form,
+            lambda: services.complaint_update_details(actor=request.user, complaint=complaint, **form.cleaned_data),
+        )
+        if saved is not None:
+            messages.success(request, _("Pengaduan diperbarui."))
+            return redirect(complaint.get_absolute_url())
+    return _edit_page(request, complaint.unit, form, _("Ubah data pengaduan"))
+
+
+@login_required
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _record_for_read(request, Complaint, pk)
     unit = complaint.unit
     can_manage = services.may_manage(request.user, unit)
     update_form = forms.ComplaintUpdateForm(
         request.POST if request.method == "POST" and "status" in request.POST else None,
-        initial={
-            "status": complaint.status,
-            "handling_notes": complaint.handling_notes,
-            "public_response": complaint.public_response,
-        },
+        initial=forms.complaint_update_initial(complaint),
     )
     action_form = forms.FollowUpForm(
         request.POST if request.method == "POST" and "done_on" in request.POST else None,
@@ -443,6 +554,34 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **_attach_context(request, complaint, "complaint"),
     }
     return render(request, "programme/complaint_detail.html", context)
+
+
+@login_required
+def complaint_action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _record_for_manage(request, FollowUpAction, pk, unit_field="complaint__unit")
+    complaint = action.complaint
+    form = forms.FollowUpForm(
+        request.POST or None, initial={"done_on": action.done_on, "description": action.description}
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            form,
+            lambda: services.complaint_action_update(actor=request.user, action=action, **form.cleaned_data),
+        )
+        if saved is not None:
+            messages.success(request, _("Tindak lanjut diperbarui."))
+            return redirect(complaint.get_absolute_url())
+    return _edit_page(request, complaint.unit, form, _("Ubah tindak lanjut"))
+
+
+@login_required
+@require_POST
+def complaint_action_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _record_for_manage(request, FollowUpAction, pk, unit_field="complaint__unit")
+    complaint = action.complaint
+    services.complaint_action_delete(actor=request.user, action=action)
+    messages.success(request, _("Tindak lanjut dihapus."))
+    return redirect(complaint.get_absolute_url())
 
 
 # --- complaints and whistle-blowing (public side) -------------------------------------------------------------
@@ -545,12 +684,20 @@ def innovation_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _innovation_form(request: HttpRequest, unit: Unit, initial: dict[str, Any]) -> forms.InnovationForm:
+    return forms.InnovationForm(
+        request.POST or None,
+        complaints=Complaint.objects.filter(unit=unit).order_by("-received_at")[:200],
+        findings=selectors.survey_findings_for(unit),
+        public_services=PublicService.objects.filter(unit=unit, is_active=True).order_by("name"),
+        initial=initial,
+    )
+
+
 @login_required
 def innovation_create(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit_for_manage(request, pk)
-    complaints = Complaint.objects.filter(unit=unit).order_by("-received_at")[:200]
-    initial = {"complaint": request.GET.get("pengaduan")}
-    form = forms.InnovationForm(request.POST or None, complaints=complaints, initial=initial)
+    form = _innovation_form(request, unit, {"complaint": request.GET.get("pengaduan")})
     if request.method == "POST" and form.is_valid():
         innovation = _save(form, lambda: services.innovation_create(actor=request.user, unit=unit, **form.cleaned_data))
         if innovation is not None:
@@ -564,11 +711,31 @@ def innovation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def innovation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    innovation = _record_for_manage(request, Innovation, pk)
+    form = _innovation_form(request, innovation.unit, forms.innovation_initial(innovation))
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            form, lambda: services.innovation_update(actor=request.user, innovation=innovation, **form.cleaned_data)
+        )
+        if saved is not None:
+            messages.success(request, _("Inovasi diperbarui."))
+            return redirect(innovation.get_absolute_url())
+    return render(
+        request,
+        "programme/form.html",
+        {"unit": innovation.unit, "form": form, "title": _("Ubah inovasi"), "intro": form.need_help},
+    )
+
+
+@login_required
 def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     innovation = _record_for_read(request, Innovation, pk)
     context = {
         "unit": innovation.unit,
         "innovation": innovation,
+        "survey": selectors.survey_finding_of(innovation),
+        "services": innovation.services.all(),
         "can_manage": services.may_manage(request.user, innovation.unit),
         **_attach_context(request, innovation, "innovation"),
     }
@@ -578,54 +745,120 @@ def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- integrity registers --------------------------------------------------------------------------------------
 
 
-@login_required
-def gratification_list(request: HttpRequest, pk: int) -> HttpResponse:
+@dataclass(frozen=True)
+class RegisterPage:
+    """What differs between the gratification and conflict-of-interest register pages."""
+
+    form: type
+    create: Callable[..., Any]
+    rows: Callable[..., Any]
+    template: str
+    rows_name: str
+    url_name: str
+    created_message: str
+    prepare: Callable[[dict[str, Any]], dict[str, Any]] = dict
+
+
+def _gratification_data(data: dict[str, Any]) -> dict[str, Any]:
+    return {**data, "value_estimate": data.get("value_estimate") or 0}
+
+
+REGISTER_PAGES = {
+    "gratification": RegisterPage(
+        form=forms.GratificationForm,
+        create=services.gratification_report_create,
+        rows=selectors.gratifications_for,
+        template="programme/gratification_list.html",
+        rows_name="reports",
+        url_name="programme:gratification_list",
+        created_message=gettext_noop("Laporan gratifikasi dicatat."),
+        prepare=_gratification_data,
+    ),
+    "conflict": RegisterPage(
+        form=forms.ConflictForm,
+        create=services.conflict_create,
+        rows=selectors.conflicts_for,
+        template="programme/conflict_list.html",
+        rows_name="conflicts",
+        url_name="programme:conflict_list",
+        created_message=gettext_noop("Benturan kepentingan dicatat."),
+    ),
+}
+
+
+def _register_page(request: HttpRequest, pk: int, page: RegisterPage) -> HttpResponse:
+    """A register: its rows for readers, and an entry form for the unit's ZI team and integrity handlers."""
     unit = _unit_for_read(request, pk)
-    can_write = services.may_manage(request.user, unit) or services.may_handle_integrity(request.user, unit)
-    form = forms.GratificationForm(request.POST or None, unit=unit)
+    can_write = services.may_write_register(request.user, unit)
+    form = page.form(request.POST or None, unit=unit)
     if request.method == "POST":
         if not can_write:
             raise PermissionDenied
         if form.is_valid():
-            data = dict(form.cleaned_data)
-            data["value_estimate"] = data.get("value_estimate") or 0
-            report = _save(form, lambda: services.gratification_report_create(actor=request.user, unit=unit, **data))
-            if report is not None:
-                messages.success(request, _("Laporan gratifikasi dicatat."))
-                return redirect("programme:gratification_list", pk=unit.pk)
+            data = page.prepare(form.cleaned_data)
+            record = _save(form, lambda: page.create(actor=request.user, unit=unit, **data))
+            if record is not None:
+                messages.success(request, _(page.created_message))
+                return redirect(page.url_name, pk=unit.pk)
     return render(
         request,
-        "programme/gratification_list.html",
-        {
-            "unit": unit,
-            "reports": selectors.gratifications_for(user=request.user, unit=unit),
-            "form": form if can_write else None,
-        },
+        page.template,
+        {"unit": unit, page.rows_name: page.rows(user=request.user, unit=unit), "form": form if can_write else None},
     )
+
+
+def _register_entry_for_write(request: HttpRequest, model: type[Model], pk: int) -> Any:
+    """A register entry the user may read (else 404) and write (else 403)."""
+    record = model.objects.select_related("unit").filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    if not services.may_write_register(request.user, record.unit):
+        if selectors.readable_unit(user=request.user, pk=record.unit_id) is None:
+            raise Http404
+        raise PermissionDenied
+    return record
+
+
+@login_required
+def gratification_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _register_entry_for_write(request, GratificationReport, pk)
+    form = forms.GratificationDecisionForm(
+        request.POST or None, initial={"decision": report.decision, "decision_note": report.decision_note}
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            form, lambda: services.gratification_decide(actor=request.user, report=report, **form.cleaned_data)
+        )
+        if saved is not None:
+            messages.success(request, _("Laporan gratifikasi diperbarui."))
+            return redirect("programme:gratification_list", pk=report.unit_id)
+    return _edit_page(request, report.unit, form, _("Keputusan atas laporan gratifikasi"))
+
+
+@login_required
+def conflict_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    conflict = _register_entry_for_write(request, ConflictOfInterest, pk)
+    form = forms.ConflictUpdateForm(
+        request.POST or None, initial={"status": conflict.status, "mitigation": conflict.mitigation}
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            form, lambda: services.conflict_update(actor=request.user, conflict=conflict, **form.cleaned_data)
+        )
+        if saved is not None:
+            messages.success(request, _("Catatan benturan kepentingan diperbarui."))
+            return redirect("programme:conflict_list", pk=conflict.unit_id)
+    return _edit_page(request, conflict.unit, form, _("Ubah penanganan benturan kepentingan"))
+
+
+@login_required
+def gratification_list(request: HttpRequest, pk: int) -> HttpResponse:
+    return _register_page(request, pk, REGISTER_PAGES["gratification"])
 
 
 @login_required
 def conflict_list(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _unit_for_read(request, pk)
-    can_write = services.may_manage(request.user, unit) or services.may_handle_integrity(request.user, unit)
-    form = forms.ConflictForm(request.POST or None, unit=unit)
-    if request.method == "POST":
-        if not can_write:
-            raise PermissionDenied
-        if form.is_valid():
-            conflict = _save(form, lambda: services.conflict_create(actor=request.user, unit=unit, **form.cleaned_data))
-            if conflict is not None:
-                messages.success(request, _("Benturan kepentingan dicatat."))
-                return redirect("programme:conflict_list", pk=unit.pk)
-    return render(
-        request,
-        "programme/conflict_list.html",
-        {
-            "unit": unit,
-            "conflicts": selectors.conflicts_for(user=request.user, unit=unit),
-            "form": form if can_write else None,
-        },
-    )
+    return _register_page(request, pk, REGISTER_PAGES["conflict"])
 
 
 @login_required
@@ -665,6 +898,83 @@ def whistle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "show_identity": services.may_see_whistle_identity(request.user, report),
         },
     )
+
+
+# --- register of services -------------------------------------------------------------------------------------
+
+
+@login_required
+def service_list(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit_for_read(request, pk)
+    can_manage = services.may_manage(request.user, unit)
+    form = forms.PublicServiceForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            service = _save(form, lambda: services.service_create(actor=request.user, unit=unit, **form.cleaned_data))
+            if service is not None:
+                messages.success(request, _("Layanan didaftarkan."))
+                return redirect("programme:service_list", pk=unit.pk)
+    period = selectors.current_period(request.GET.get("periode"))
+    return render(
+        request,
+        "programme/service_list.html",
+        {
+            "unit": unit,
+            "services": selectors.services_for(user=request.user, unit=unit),
+            "form": form if can_manage else None,
+            "can_manage": can_manage,
+            "lke": selectors.lke_inputs_for(unit, period)["A.II.6.i.b"] if period else None,
+            "period": period,
+        },
+    )
+
+
+@login_required
+def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    service = _record_for_manage(request, PublicService, pk)
+    initial = {
+        "name": service.name,
+        "standard_reference": service.standard_reference,
+        "description": service.description,
+        "is_active": service.is_active,
+    }
+    form = forms.PublicServiceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(form, lambda: services.service_update(actor=request.user, service=service, **form.cleaned_data))
+        if saved is not None:
+            messages.success(request, _("Layanan diperbarui."))
+            return redirect("programme:service_list", pk=service.unit_id)
+    return _edit_page(request, service.unit, form, _("Ubah layanan"))
+
+
+# --- downloads ------------------------------------------------------------------------------------------------
+
+
+@login_required
+def export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """CSV (default) or XLSX (``?format=xlsx``) of the complaint list or a register, as the person may see it."""
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    if kind == "wbs":
+        unit = Unit.objects.filter(pk=pk).first()
+        if unit is None or not services.may_handle_integrity(request.user, unit):
+            raise Http404
+        sheet = exports.whistle_sheet(user=request.user, unit=unit)
+    else:
+        unit = _unit_for_read(request, pk)
+        builders = {
+            "pengaduan": lambda: exports.complaints_sheet(
+                user=request.user, unit=unit, status=request.GET.get("status", "")
+            ),
+            "gratifikasi": lambda: exports.gratification_sheet(user=request.user, unit=unit),
+            "benturan-kepentingan": lambda: exports.conflict_sheet(user=request.user, unit=unit),
+        }
+        if kind not in builders:
+            raise Http404
+        sheet = builders[kind]()
+    filename = f"{kind}-{slugify(unit.code) or unit.pk}-{timezone.localdate():%Y%m%d}"
+    return exports.response(sheet, filename, fmt)
 
 
 # --- evidence -------------------------------------------------------------------------------------------------

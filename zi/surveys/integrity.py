@@ -6,6 +6,7 @@ Nothing here stores a raw IP address, device token or one-time code: only HMACs 
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import secrets
 import time
@@ -16,6 +17,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 DEVICE_COOKIE = "zi_survei"
 DEVICE_SALT = "zi.surveys.device"
@@ -90,13 +92,13 @@ def read_stamp(value: str, campaign_id: int) -> Stamp:
     try:
         data = signing.loads(value, salt=STAMP_SALT, max_age=stamp_max_age())
     except signing.SignatureExpired as exc:
-        raise StampError("Formulir sudah kedaluwarsa. Silakan isi ulang.") from exc
+        raise StampError(_("Formulir sudah kedaluwarsa. Silakan isi ulang.")) from exc
     except signing.BadSignature as exc:
-        raise StampError("Formulir tidak sah. Silakan muat ulang halaman survei.") from exc
+        raise StampError(_("Formulir tidak sah. Silakan muat ulang halaman survei.")) from exc
     if not isinstance(data, dict) or data.get("c") != campaign_id or not data.get("n"):
-        raise StampError("Formulir tidak sah. Silakan muat ulang halaman survei.")
+        raise StampError(_("Formulir tidak sah. Silakan muat ulang halaman survei."))
     if time.time() - int(data.get("t", 0)) > stamp_max_age():
-        raise StampError("Formulir sudah kedaluwarsa. Silakan isi ulang.")
+        raise StampError(_("Formulir sudah kedaluwarsa. Silakan isi ulang."))
     return Stamp(campaign_id, int(data["t"]), str(data["n"])[:32])
 
 
@@ -113,7 +115,7 @@ def parse_networks(text: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Netw
         try:
             networks.append(ipaddress.ip_network(part, strict=False))
         except ValueError as exc:
-            raise ValueError(f"CIDR tidak valid: {part}") from exc
+            raise ValueError(_("CIDR tidak valid: %(cidr)s") % {"cidr": part}) from exc
     return networks
 
 
@@ -174,3 +176,34 @@ def hit(kind: str, campaign_id: int, key_hash: str, limits: RateLimits, now: flo
     except ValueError:
         cache.set(key, 1, timeout=limits.window * 2)
         return 1
+
+
+# --- statistical stuffing: identical answer patterns -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PatternLimits:
+    window: int  # seconds looked back from a new response
+    pattern_flag_at: int  # identical full answer vectors in one campaign within the window (0 = off)
+    min_items: int  # shorter answer vectors are not compared (short questionnaires collide naturally)
+    straightline_flag_at: int  # straight-lined responses from one network within the window (0 = off)
+
+
+def pattern_limits() -> PatternLimits:
+    return PatternLimits(
+        window=setting("ZI_SURVEY_PATTERN_WINDOW", 1800),
+        pattern_flag_at=setting("ZI_SURVEY_PATTERN_FLAG_AT", 8),
+        min_items=setting("ZI_SURVEY_PATTERN_MIN_ITEMS", 6),
+        straightline_flag_at=setting("ZI_SURVEY_STRAIGHTLINE_FLAG_AT", 5),
+    )
+
+
+def answer_pattern(answers: dict[int, int], likert_ids: set[int], min_items: int) -> tuple[str, bool]:
+    """Fingerprint of a full answer vector (item ids and values; 16 hex characters) and whether every 1–4 answer
+    is the same value ("straight-lining"). Vectors with fewer than ``min_items`` answers get no fingerprint."""
+    likert = [value for item_id, value in answers.items() if item_id in likert_ids]
+    straight = len(likert) >= 2 and len(set(likert)) == 1
+    if len(answers) < max(min_items, 1):
+        return "", straight
+    text = ",".join(f"{item_id}:{answers[item_id]}" for item_id in sorted(answers))
+    return hashlib.sha256(text.encode()).hexdigest()[:16], straight

@@ -106,6 +106,8 @@ class Campaign(BaseModel):
     kiosk_enabled = models.BooleanField(_("mode kios (tablet bersama)"), default=False)
     require_code = models.BooleanField(_("wajib kode sekali pakai"), default=False)
     unit_networks = models.TextField(_("jaringan kantor (CIDR, satu per baris)"), blank=True)
+    closed_at = models.DateTimeField(_("ditutup lebih awal pada"), null=True, blank=True)
+    closed_reason = models.TextField(_("alasan penutupan"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -174,6 +176,12 @@ class Response(models.Model):
     device_unique = models.CharField(max_length=64, null=True, blank=True)  # set only where one per device applies
     ip_hash = models.CharField(max_length=64, blank=True)
     flags = models.JSONField(default=dict, blank=True)
+    # Fingerprint of the full answer vector (item ids and values) and whether every 1–4 answer is the same:
+    # the statistical stuffing checks count identical fingerprints in a time window with one indexed query.
+    pattern_hash = models.CharField(max_length=16, blank=True)
+    straight_line = models.BooleanField(default=False)
+    # True while this response's answers are counted in the rollups (applied set-based, after the submit).
+    rolled_up = models.BooleanField(default=False)
     is_flagged = models.BooleanField(default=False)
     excluded = models.BooleanField(default=False)
     exclusion_reason = models.TextField(blank=True)
@@ -192,6 +200,15 @@ class Response(models.Model):
             models.Index(fields=["campaign", "submitted_at"], name="response_campaign_time"),
             models.Index(fields=["campaign", "is_flagged"], name="response_campaign_flagged"),
             models.Index(fields=["campaign", "device_hash", "submitted_at"], name="response_campaign_device"),
+            models.Index(fields=["campaign", "pattern_hash", "submitted_at"], name="response_campaign_pattern"),
+            models.Index(
+                fields=["campaign", "ip_hash", "submitted_at"],
+                condition=models.Q(straight_line=True),
+                name="response_straight_line_ip",
+            ),
+            models.Index(
+                fields=["id"], condition=models.Q(rolled_up=False, excluded=False), name="response_rollup_pending"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,9 +7,11 @@ one — the chain has a single locked head and would serialise every respondent;
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import secrets
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,11 +20,13 @@ from typing import Any
 
 import yaml
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, IntegerField, Sum, Value, When
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from zi.core import audit
-from zi.surveys import indices
+from zi.surveys import indices, integrity, rollups
 from zi.surveys.integrity import keyed_hash
 from zi.surveys.models import (
     Campaign,
@@ -42,11 +46,26 @@ from zi.surveys.models import (
 )
 
 INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
+
+# Why a response was flagged, for the evaluator (keys of ``Response.flags``; values are counts or True).
+FLAG_REASONS = {
+    "no_device_cookie": _lazy("Tanpa cookie perangkat (cookie diblokir atau kiriman otomatis)"),
+    "ip_burst": _lazy("Banyak kiriman dari satu jaringan dalam 10 menit"),
+    "device_burst": _lazy("Lebih dari satu kiriman dari satu perangkat"),
+    "unit_network": _lazy("Dikirim dari jaringan kantor unit sendiri"),
+    "pattern_cluster": _lazy("Pola jawaban identik dengan banyak respons lain dalam waktu berdekatan"),
+    "straightline_network": _lazy("Jawaban seragam (semua butir sama) berulang dari satu jaringan"),
+}
 EXTERNAL_GROUPS = (RespondentGroup.PENGGUNA_LAYANAN, RespondentGroup.PENGUNJUNG)
 
 
 class SurveyError(Exception):
-    """A refusal with a message fit to show the respondent or the staff user."""
+    """A refusal with a message fit to show the respondent or the staff user; ``code`` lets views react to the
+    kind of refusal without reading the (translated) message."""
+
+    def __init__(self, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 # --- instruments -----------------------------------------------------------------------------------------
@@ -159,20 +178,31 @@ CAMPAIGN_FIELDS = (
 )
 
 
-@transaction.atomic
-def campaign_create(*, actor: Any, unit, period, instruments: Sequence[Instrument], **fields: Any) -> Campaign:
+def _clean_campaign_fields(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(CAMPAIGN_FIELDS)
     if unknown:
         raise TypeError(f"unknown campaign fields: {sorted(unknown)}")
-    if not instruments:
-        raise SurveyError("Pilih minimal satu instrumen.")
     if fields["closes_at"] <= fields["opens_at"]:
-        raise SurveyError("Waktu tutup harus setelah waktu buka.")
+        raise SurveyError(_("Waktu tutup harus setelah waktu buka."))
     groups = fields.get("respondent_groups") or [RespondentGroup.PENGGUNA_LAYANAN]
     if set(groups) - set(RespondentGroup.values):
-        raise SurveyError("Kelompok responden tidak dikenal.")
+        raise SurveyError(_("Kelompok responden tidak dikenal."))
     fields["respondent_groups"] = list(groups)
-    campaign = Campaign.objects.create(unit=unit, period=period, created_by=actor if actor else None, **fields)
+    try:
+        integrity.parse_networks(fields.get("unit_networks") or "")
+    except ValueError as exc:
+        raise SurveyError(str(exc)) from exc
+    return fields
+
+
+@transaction.atomic
+def campaign_create(*, actor: Any, unit, period, instruments: Sequence[Instrument], **fields: Any) -> Campaign:
+    if not instruments:
+        raise SurveyError(_("Pilih minimal satu instrumen."))
+    fields = _clean_campaign_fields(fields)
+    campaign = Campaign(unit=unit, period=period, created_by=actor if actor else None, **fields)
+    campaign.full_clean(exclude=["created_by"])
+    campaign.save()
     campaign.instruments.set(instruments)
     audit.record(
         actor, "create", campaign, after={**audit.snapshot(campaign), "instruments": [i.pk for i in instruments]}
@@ -181,12 +211,63 @@ def campaign_create(*, actor: Any, unit, period, instruments: Sequence[Instrumen
 
 
 @transaction.atomic
+def campaign_update(
+    *, actor: Any, campaign: Campaign, instruments: Sequence[Instrument] | None = None, **fields: Any
+) -> Campaign:
+    """Change a campaign's settings (audited). Unit and period never change; the instruments may change only
+    while the campaign has no response (answers must keep meaning the questions they were given to)."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    merged = {name: getattr(campaign, name) for name in CAMPAIGN_FIELDS}
+    merged.update(fields)
+    merged = _clean_campaign_fields(merged)
+    before = {**audit.snapshot(campaign), "instruments": sorted(campaign.instruments.values_list("pk", flat=True))}
+    new_instruments = None
+    if instruments is not None:
+        new_instruments = sorted(i.pk for i in instruments)
+        if not new_instruments:
+            raise SurveyError(_("Pilih minimal satu instrumen."))
+        if new_instruments != before["instruments"] and Response.objects.filter(campaign=campaign).exists():
+            raise SurveyError(
+                _("Instrumen tidak dapat diubah karena kampanye ini sudah memiliki jawaban. Buat kampanye baru."),
+                code="has_responses",
+            )
+    for name, value in merged.items():
+        setattr(campaign, name, value)
+    campaign.full_clean(exclude=["created_by"])
+    campaign.save()
+    if new_instruments is not None:
+        campaign.instruments.set(instruments)
+    after = {**audit.snapshot(campaign), "instruments": new_instruments or before["instruments"]}
+    audit.record(actor, "update", campaign, before=before, after=after)
+    return campaign
+
+
+@transaction.atomic
+def campaign_close(*, actor: Any, campaign: Campaign, reason: str = "", now=None) -> Campaign:
+    """Close a campaign now (audited): the public and kiosk forms say it is closed and accept nothing more.
+    Responses already stored are kept and still count."""
+    now = now or timezone.now()
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.closed_at is not None:
+        raise SurveyError(_("Kampanye ini sudah ditutup."), code="closed")
+    before = audit.snapshot(campaign)
+    campaign.closed_at = now
+    campaign.closed_reason = reason.strip()[:1000]
+    if campaign.closes_at > now:
+        campaign.closes_at = max(now, campaign.opens_at + dt.timedelta(seconds=1))
+    campaign.full_clean(exclude=["created_by"])
+    campaign.save()
+    audit.record(actor, "close", campaign, before=before, after=audit.snapshot(campaign))
+    return campaign
+
+
+@transaction.atomic
 def service_point_create(*, actor: Any, campaign: Campaign, name: str) -> ServicePoint:
     name = name.strip()[:120]
     if not name:
-        raise SurveyError("Nama titik layanan wajib diisi.")
+        raise SurveyError(_("Nama titik layanan wajib diisi."))
     if campaign.service_points.filter(name=name).exists():
-        raise SurveyError("Titik layanan dengan nama itu sudah ada.")
+        raise SurveyError(_("Titik layanan dengan nama itu sudah ada."))
     point = ServicePoint.objects.create(campaign=campaign, name=name)
     audit.record(actor, "create", point, after=audit.snapshot(point))
     return point
@@ -203,7 +284,7 @@ def normalise_code(code: str) -> str:
 def codes_generate(*, actor: Any, campaign: Campaign, count: int) -> list[str]:
     """New one-time codes (8 characters). Returned once in clear; only their keyed hashes are stored."""
     if not 1 <= count <= 10000:
-        raise SurveyError("Jumlah kode 1–10.000.")
+        raise SurveyError(_("Jumlah kode 1–10.000."))
     codes: list[str] = []
     seen: set[str] = set()
     while len(codes) < count:
@@ -219,9 +300,18 @@ def codes_generate(*, actor: Any, campaign: Campaign, count: int) -> list[str]:
     return codes
 
 
-def campaign_is_open(campaign: Campaign, now=None) -> bool:
+def campaign_state(campaign: Campaign, now=None) -> str:
+    """``open``, ``not_yet`` (before it opens) or ``closed`` (closed early by staff or past its closing time)."""
     now = now or timezone.now()
-    return campaign.opens_at <= now < campaign.closes_at
+    if campaign.closed_at is not None or now >= campaign.closes_at:
+        return "closed"
+    if now < campaign.opens_at:
+        return "not_yet"
+    return "open"
+
+
+def campaign_is_open(campaign: Campaign, now=None) -> bool:
+    return campaign_state(campaign, now) == "open"
 
 
 def quarter_of(moment) -> int:
@@ -247,12 +337,28 @@ class Submission:
     code: str = ""
 
 
+_ITEMS_CACHE: dict[tuple[int, Any], tuple[float, list[InstrumentItem]]] = {}
+_ITEMS_CACHE_SECONDS = 60
+
+
 def campaign_items(campaign: Campaign) -> list[InstrumentItem]:
-    return list(
+    """The campaign's questions in form order. Cached per process for a minute, keyed by the campaign's
+    ``updated_at`` (an edit changes the key): the public form and every submit need them, and they do not change
+    once a campaign has answers."""
+    key = (campaign.pk, campaign.updated_at)
+    hit = _ITEMS_CACHE.get(key)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < _ITEMS_CACHE_SECONDS:
+        return hit[1]
+    items = list(
         InstrumentItem.objects.filter(instrument__campaigns=campaign)
         .select_related("instrument")
         .order_by("instrument__kind", "instrument_id", "position")
     )
+    if len(_ITEMS_CACHE) > 512:
+        _ITEMS_CACHE.clear()
+    _ITEMS_CACHE[key] = (now, items)
+    return items
 
 
 def validate_answers(items: Iterable[InstrumentItem], answers: dict[int, int | None]) -> dict[int, str]:
@@ -262,11 +368,11 @@ def validate_answers(items: Iterable[InstrumentItem], answers: dict[int, int | N
         value = answers.get(item.pk)
         if value is None:
             if item.required:
-                errors[item.pk] = "Wajib dijawab."
+                errors[item.pk] = _("Wajib dijawab.")
             continue
         allowed = (1, 2, 3, 4) if item.scale == ItemScale.LIKERT4 else (0, 1)
         if value not in allowed:
-            errors[item.pk] = "Jawaban di luar pilihan."
+            errors[item.pk] = _("Jawaban di luar pilihan.")
     return errors
 
 
@@ -276,31 +382,84 @@ class SubmitResult:
     created: bool  # False: the same form was submitted again (idempotent replay of one stamp)
 
 
-def response_submit(campaign: Campaign, sub: Submission, now=None) -> SubmitResult:
-    """Store one response, its answers and the rollup increments in one transaction.
+def _device_used() -> SurveyError:
+    return SurveyError(
+        _("Perangkat ini sudah mengirim jawaban untuk survei ini. Terima kasih atas partisipasi Anda."),
+        code="device_used",
+    )
 
-    Refusals (``SurveyError``): closed campaign, unknown group/service type, invalid answers, a one-time code
-    missing/unknown/used, a second response from the same device (non-kiosk). The same form nonce submitted
-    twice returns the first response (a double click or a retried request never makes two rows).
+
+def _cluster_flags(campaign: Campaign, response: Response, now) -> None:
+    """Statistical stuffing checks for a new response, in its transaction: one indexed query with two counts.
+
+    - ``pattern_cluster``: at least ``ZI_SURVEY_PATTERN_FLAG_AT`` responses of this campaign with the same full
+      answer vector within ``ZI_SURVEY_PATTERN_WINDOW`` seconds;
+    - ``straightline_network``: at least ``ZI_SURVEY_STRAIGHTLINE_FLAG_AT`` straight-lined responses (every 1–4
+      answer the same) from one network (IP hash) within the window.
+
+    When a cluster reaches the threshold, its earlier members are flagged too (one small UPDATE per member, only
+    those not yet flagged for that reason: at most threshold − 1 rows, once). Flags never drop anything.
+    """
+    limits = integrity.pattern_limits()
+    checks: dict[str, tuple[Q, int]] = {}
+    if response.pattern_hash and limits.pattern_flag_at > 0:
+        checks["pattern_cluster"] = (Q(pattern_hash=response.pattern_hash), limits.pattern_flag_at)
+    if response.straight_line and response.ip_hash and limits.straightline_flag_at > 0:
+        checks["straightline_network"] = (
+            Q(ip_hash=response.ip_hash, straight_line=True),
+            limits.straightline_flag_at,
+        )
+    if not checks:
+        return
+    window = Response.objects.filter(campaign=campaign, submitted_at__gte=now - dt.timedelta(seconds=limits.window))
+    matches = Q()
+    for match, _threshold in checks.values():
+        matches |= match
+    counts = window.filter(matches).aggregate(
+        **{flag: Count("pk", filter=match) for flag, (match, _threshold) in checks.items()}
+    )  # includes the new response
+    changed = False
+    for flag, (match, threshold) in checks.items():
+        count = counts[flag]
+        if count < threshold:
+            continue
+        response.flags[flag] = count
+        changed = True
+        for earlier in window.filter(match).exclude(pk=response.pk).exclude(flags__has_key=flag).only("pk", "flags"):
+            Response.objects.filter(pk=earlier.pk).update(flags={**(earlier.flags or {}), flag: count}, is_flagged=True)
+    if changed:
+        response.is_flagged = True
+        Response.objects.filter(pk=response.pk).update(flags=response.flags, is_flagged=True)
+
+
+def response_submit(
+    campaign: Campaign, sub: Submission, now=None, items: Sequence[InstrumentItem] | None = None
+) -> SubmitResult:
+    """Store one response and its answers; the rollups are updated set-based after commit (:mod:`rollups`).
+
+    Refusals (``SurveyError`` with a ``code``): ``closed``, unknown group/service type, invalid answers, a
+    one-time code missing/unknown/used, ``device_used`` (a second response from the same device, non-kiosk).
+    The same form nonce submitted twice returns the first response (a double click or a retried request never
+    makes two rows). Duplicates are caught by the unique constraints, not by extra reads on the happy path.
     """
     now = now or timezone.now()
     if not campaign_is_open(campaign, now):
-        raise SurveyError("Survei ini sedang tidak dibuka.")
+        raise SurveyError(_("Survei ini sedang tidak dibuka."), code="closed")
     if sub.group not in campaign.respondent_groups:
-        raise SurveyError("Kelompok responden tidak tersedia pada survei ini.")
+        raise SurveyError(_("Kelompok responden tidak tersedia pada survei ini."))
     if campaign.service_types and sub.service_type not in campaign.service_types:
-        raise SurveyError("Jenis layanan tidak dikenal.")
-    items = campaign_items(campaign)
+        raise SurveyError(_("Jenis layanan tidak dikenal."))
+    items = list(items) if items is not None else campaign_items(campaign)
     errors = validate_answers(items, sub.answers)
-    known = {item.pk for item in items}
-    if errors or set(sub.answers) - known:
-        raise SurveyError("Ada jawaban yang belum diisi atau tidak sah.")
-    existing = Response.objects.filter(campaign=campaign, form_nonce=sub.form_nonce).first()
-    if existing is not None:
-        return SubmitResult(existing, False)
+    by_id = {item.pk: item for item in items}
+    if errors or set(sub.answers) - set(by_id):
+        raise SurveyError(_("Ada jawaban yang belum diisi atau tidak sah."))
+    answered = {item_id: value for item_id, value in sub.answers.items() if value is not None}
+    limits = integrity.pattern_limits()
+    likert_ids = {item.pk for item in items if item.scale == ItemScale.LIKERT4}
+    pattern_hash, straight = integrity.answer_pattern(answered, likert_ids, limits.min_items)
     device_unique = sub.device_hash if (sub.one_per_device and sub.device_hash) else None
-    if device_unique and Response.objects.filter(campaign=campaign, device_unique=device_unique).exists():
-        raise SurveyError("Perangkat ini sudah mengirim jawaban untuk survei ini. Terima kasih atas partisipasi Anda.")
+    form_nonce = sub.form_nonce or secrets.token_urlsafe(12)
     flags = dict(sub.flags)
     try:
         with transaction.atomic():
@@ -308,16 +467,18 @@ def response_submit(campaign: Campaign, sub: Submission, now=None) -> SubmitResu
             if campaign.require_code:
                 code = normalise_code(sub.code)
                 if not code:
-                    raise SurveyError("Kode survei (tercetak pada struk/tanda terima) wajib diisi.")
+                    raise SurveyError(_("Kode survei (tercetak pada struk/tanda terima) wajib diisi."), code="code")
                 code_row = (
                     OneTimeCode.objects.select_for_update()
                     .filter(campaign=campaign, code_hash=keyed_hash("code", campaign.pk, code))
                     .first()
                 )
                 if code_row is None:
-                    raise SurveyError("Kode survei tidak dikenal. Periksa kembali kode pada struk Anda.")
+                    raise SurveyError(
+                        _("Kode survei tidak dikenal. Periksa kembali kode pada struk Anda."), code="code"
+                    )
                 if code_row.used_at is not None:
-                    raise SurveyError("Kode survei ini sudah dipakai.")
+                    raise SurveyError(_("Kode survei ini sudah dipakai."), code="code_used")
             response = Response.objects.create(
                 campaign=campaign,
                 service_point=sub.service_point,
@@ -326,68 +487,56 @@ def response_submit(campaign: Campaign, sub: Submission, now=None) -> SubmitResu
                 service_type=sub.service_type,
                 submitted_at=now,
                 quarter=quarter_of(now),
-                form_nonce=sub.form_nonce or secrets.token_urlsafe(12),
+                form_nonce=form_nonce,
                 device_hash=sub.device_hash,
                 device_unique=device_unique,
                 ip_hash=sub.ip_hash,
                 flags=flags,
                 is_flagged=bool(flags),
+                pattern_hash=pattern_hash,
+                straight_line=straight,
             )
-            by_id = {item.pk: item for item in items}
-            answered = [(by_id[item_id], value) for item_id, value in sub.answers.items() if value is not None]
             ResponseItem.objects.bulk_create(
-                [ResponseItem(response=response, item=item, value=value) for item, value in answered]
+                [ResponseItem(response=response, item_id=item_id, value=value) for item_id, value in answered.items()]
             )
-            _apply_rollups(response, answered, +1)
+            _cluster_flags(campaign, response, now)
             if code_row is not None:
                 code_row.used_at = now
                 code_row.save(update_fields=["used_at"])
-    except IntegrityError as exc:
-        # A concurrent request with the same nonce or device won the race.
-        existing = Response.objects.filter(campaign=campaign, form_nonce=sub.form_nonce).first()
+    except (IntegrityError, SurveyError) as exc:
+        if isinstance(exc, SurveyError) and exc.code != "code_used":
+            raise
+        # A replay of the same form (or a concurrent request with the same nonce or device) won the race.
+        existing = Response.objects.filter(campaign=campaign, form_nonce=form_nonce).first()
         if existing is not None:
             return SubmitResult(existing, False)
-        raise SurveyError(
-            "Perangkat ini sudah mengirim jawaban untuk survei ini. Terima kasih atas partisipasi Anda."
-        ) from exc
+        if isinstance(exc, SurveyError):
+            raise
+        raise _device_used() from exc
+    rollups.after_submit(campaign.pk)
     return SubmitResult(response, True)
 
 
-def _apply_rollups(response: Response, answered: Sequence[tuple[InstrumentItem, int]], sign: int) -> None:
-    """Add (sign=+1) or remove (sign=−1) one response's answers to the rollups: two statements per table."""
-    if not answered:
-        return
-    key = {"campaign_id": response.campaign_id, "group": response.group, "quarter": response.quarter}
-    ItemRollup.objects.bulk_create([ItemRollup(item_id=item.pk, **key) for item, _ in answered], ignore_conflicts=True)
-    s_case = Case(
-        *[When(item_id=item.pk, then=Value(sign * v)) for item, v in answered],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    ss_case = Case(
-        *[When(item_id=item.pk, then=Value(sign * v * v)) for item, v in answered],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    ItemRollup.objects.filter(item_id__in=[item.pk for item, _ in answered], **key).update(
-        n=F("n") + sign, s=F("s") + s_case, ss=F("ss") + ss_case
-    )
-    per_instrument: dict[int, list[int]] = defaultdict(list)
-    for item, value in answered:
-        if item.scale == ItemScale.LIKERT4:
-            per_instrument[item.instrument_id].append(value)
-    for instrument_id, values in per_instrument.items():
-        mean = sum(values) / len(values)
-        RespondentRollup.objects.bulk_create(
-            [RespondentRollup(instrument_id=instrument_id, **key)], ignore_conflicts=True
-        )
-        RespondentRollup.objects.filter(instrument_id=instrument_id, **key).update(
-            n=F("n") + sign, s=F("s") + sign * mean, ss=F("ss") + sign * mean * mean
-        )
+def _answer_sets(response_ids: Sequence[int]) -> tuple[list[tuple], list[tuple]]:
+    return rollups.aggregate(list(response_ids))
 
 
-def _answered(response: Response) -> list[tuple[InstrumentItem, int]]:
-    return [(ri.item, ri.value) for ri in response.items.select_related("item")]
+def _exclude_many(actor: Any, responses: Sequence[Response], reason: str, now) -> None:
+    """Mark responses excluded and subtract those currently counted from the rollups (set-based)."""
+    counted = [r.pk for r in responses if r.rolled_up]
+    if counted:
+        rollups.add(*_answer_sets(counted), -1)
+    fields = ["excluded", "exclusion_reason", "excluded_by", "excluded_at", "rolled_up"]
+    changes = []
+    for response in responses:
+        before = audit.snapshot(response, fields[:4])
+        response.excluded, response.exclusion_reason = True, reason
+        response.excluded_by, response.excluded_at, response.rolled_up = actor, now, False
+        changes.append(
+            audit.Change(action="exclude", obj=response, before=before, after=audit.snapshot(response, fields[:4]))
+        )
+    Response.objects.bulk_update(list(responses), fields, batch_size=1000)
+    audit.record_many(actor, changes)
 
 
 @transaction.atomic
@@ -395,23 +544,32 @@ def response_exclude(*, actor: Any, response: Response, reason: str) -> Response
     """Take a response out of every index, keeping the row; the reason and who/when are recorded and audited."""
     reason = reason.strip()
     if len(reason) < 5:
-        raise SurveyError("Alasan pengecualian wajib diisi (minimal 5 karakter).")
-    response = Response.objects.select_for_update().get(pk=response.pk)
+        raise SurveyError(_("Alasan pengecualian wajib diisi (minimal 5 karakter)."))
+    response = Response.objects.select_for_update().select_related("campaign__unit").get(pk=response.pk)
     if response.excluded:
-        raise SurveyError("Respons ini sudah dikecualikan.")
-    before = audit.snapshot(response, ["excluded", "exclusion_reason", "excluded_by", "excluded_at"])
-    response.excluded, response.exclusion_reason = True, reason
-    response.excluded_by, response.excluded_at = actor, timezone.now()
-    response.save(update_fields=["excluded", "exclusion_reason", "excluded_by", "excluded_at"])
-    _apply_rollups(response, _answered(response), -1)
-    audit.record(
-        actor,
-        "exclude",
-        response,
-        before=before,
-        after=audit.snapshot(response, ["excluded", "exclusion_reason", "excluded_by", "excluded_at"]),
-    )
+        raise SurveyError(_("Respons ini sudah dikecualikan."))
+    _exclude_many(actor, [response], reason, timezone.now())
     return response
+
+
+@transaction.atomic
+def responses_exclude_flagged(*, actor: Any, campaign: Campaign, flag: str, reason: str) -> int:
+    """Exclude every counted response of a campaign carrying ``flag`` (e.g. one stuffing cluster reason) with one
+    reason: one audit event per response, rollups corrected with one aggregate per table. Returns how many."""
+    reason = reason.strip()
+    if len(reason) < 5:
+        raise SurveyError(_("Alasan pengecualian wajib diisi (minimal 5 karakter)."))
+    if flag not in FLAG_REASONS:
+        raise SurveyError(_("Tanda tidak dikenal."))
+    responses = list(
+        Response.objects.select_for_update()
+        .filter(campaign=campaign, is_flagged=True, excluded=False, flags__has_key=flag)
+        .select_related("campaign__unit")
+        .order_by("pk")
+    )
+    if responses:
+        _exclude_many(actor, responses, reason, timezone.now())
+    return len(responses)
 
 
 @transaction.atomic
@@ -419,62 +577,27 @@ def response_reinstate(*, actor: Any, response: Response, reason: str) -> Respon
     """Undo an exclusion (also audited, with its own reason); the earlier reason stays in the audit trail."""
     reason = reason.strip()
     if len(reason) < 5:
-        raise SurveyError("Alasan wajib diisi (minimal 5 karakter).")
-    response = Response.objects.select_for_update().get(pk=response.pk)
+        raise SurveyError(_("Alasan wajib diisi (minimal 5 karakter)."))
+    response = Response.objects.select_for_update().select_related("campaign__unit").get(pk=response.pk)
     if not response.excluded:
-        raise SurveyError("Respons ini tidak dikecualikan.")
+        raise SurveyError(_("Respons ini tidak dikecualikan."))
     before = audit.snapshot(response, ["excluded", "exclusion_reason", "excluded_by", "excluded_at"])
     response.excluded, response.exclusion_reason, response.excluded_by, response.excluded_at = False, "", None, None
-    response.save(update_fields=["excluded", "exclusion_reason", "excluded_by", "excluded_at"])
-    _apply_rollups(response, _answered(response), +1)
+    response.rolled_up = True
+    response.save(update_fields=["excluded", "exclusion_reason", "excluded_by", "excluded_at", "rolled_up"])
+    rollups.add(*_answer_sets([response.pk]), +1)
     audit.record(actor, "reinstate", response, before=before, after={"excluded": False}, extra={"reason": reason})
     return response
 
 
-@transaction.atomic
 def rollups_rebuild(campaign: Campaign) -> None:
-    """Recompute a campaign's rollups from raw rows (repair/verification; not needed in normal operation)."""
-    ItemRollup.objects.filter(campaign=campaign).delete()
-    RespondentRollup.objects.filter(campaign=campaign).delete()
-    item_sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
-    resp_sums: dict[tuple, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
-    per_response: dict[tuple, list[int]] = defaultdict(list)
-    rows = ResponseItem.objects.filter(response__campaign=campaign, response__excluded=False).values_list(
-        "response_id",
-        "response__group",
-        "response__quarter",
-        "item_id",
-        "item__instrument_id",
-        "item__scale",
-        "value",
-    )
-    for response_id, group, quarter, item_id, instrument_id, scale, value in rows.iterator(chunk_size=5000):
-        acc = item_sums[(item_id, group, quarter)]
-        acc[0] += 1
-        acc[1] += value
-        acc[2] += value * value
-        if scale == ItemScale.LIKERT4:
-            per_response[(response_id, instrument_id, group, quarter)].append(value)
-    for (_, instrument_id, group, quarter), values in per_response.items():
-        mean = sum(values) / len(values)
-        acc = resp_sums[(instrument_id, group, quarter)]
-        acc[0] += 1
-        acc[1] += mean
-        acc[2] += mean * mean
-    ItemRollup.objects.bulk_create(
-        [
-            ItemRollup(campaign=campaign, item_id=k[0], group=k[1], quarter=k[2], n=v[0], s=v[1], ss=v[2])
-            for k, v in item_sums.items()
-        ],
-        batch_size=1000,
-    )
-    RespondentRollup.objects.bulk_create(
-        [
-            RespondentRollup(campaign=campaign, instrument_id=k[0], group=k[1], quarter=k[2], n=v[0], s=v[1], ss=v[2])
-            for k, v in resp_sums.items()
-        ],
-        batch_size=1000,
-    )
+    """Recompute a campaign's rollups from raw rows (repair/verification): clear them, mark every included
+    response pending, and fold them in again set-based (:func:`rollups.apply_pending`)."""
+    with transaction.atomic():
+        ItemRollup.objects.filter(campaign=campaign).delete()
+        RespondentRollup.objects.filter(campaign=campaign).delete()
+        Response.objects.filter(campaign=campaign).update(rolled_up=False)
+    rollups.apply_pending(campaign.pk)
 
 
 # --- reading indices -------------------------------------------------------------------------------------
@@ -538,9 +661,17 @@ class CampaignResults:
     responses: int
     excluded: int
     flagged: int
+    # The same overall indices without the flagged (not excluded) responses, for a side-by-side comparison.
+    without_flagged: list[InstrumentSummary] = field(default_factory=list)
+    flagged_counted: int = 0
 
 
 def campaign_results(campaign: Campaign) -> CampaignResults:
+    """Everything the results page shows, from the rollups (pending submissions are folded in first).
+
+    "Without flagged" subtracts the flagged-but-counted responses' aggregate (two GROUP BY queries over those
+    responses only) from the rollups, so it costs the same whatever the campaign's size."""
+    rollups.apply_pending(campaign.pk)
     instruments = list(campaign.instruments.order_by("kind", "code").prefetch_related("items"))
     item_rows = list(ItemRollup.objects.filter(campaign=campaign).values_list("item_id", "group", "quarter", "n", "s"))
     resp_rows = list(
@@ -548,17 +679,25 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
             "instrument_id", "group", "quarter", "n", "s", "ss"
         )
     )
+    flagged_ids = list(
+        Response.objects.filter(campaign=campaign, is_flagged=True, excluded=False, rolled_up=True).values_list(
+            "pk", flat=True
+        )
+    )
+    minus_items, minus_resp = rollups.aggregate(flagged_ids)
+    minus_item_rows = [(item, group, quarter, -n, -s) for _c, item, group, quarter, n, s, _ss in minus_items]
+    minus_resp_rows = [(inst, group, quarter, -n, -s, -ss) for _c, inst, group, quarter, n, s, ss in minus_resp]
 
-    def build(select) -> list[InstrumentSummary]:
+    def build(select, item_source=item_rows, resp_source=resp_rows) -> list[InstrumentSummary]:
         out = []
         for instrument in instruments:
             stats: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-            for item_id, group, quarter, n, s in item_rows:
+            for item_id, group, quarter, n, s in item_source:
                 if select(group, quarter):
                     stats[item_id][0] += n
                     stats[item_id][1] += s
             moments = indices.MomentStats()
-            for instrument_id, group, quarter, n, s, ss in resp_rows:
+            for instrument_id, group, quarter, n, s, ss in resp_source:
                 if instrument_id == instrument.pk and select(group, quarter):
                     moments = moments + indices.MomentStats(n, s, ss)
             out.append(
@@ -574,15 +713,23 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
 
     groups = sorted({row[1] for row in resp_rows if row[3] > 0})
     quarters = sorted({row[2] for row in resp_rows if row[3] > 0})
-    counts = Response.objects.filter(campaign=campaign)
+    counts = Response.objects.filter(campaign=campaign).aggregate(
+        responses=Count("pk"),
+        excluded=Count("pk", filter=Q(excluded=True)),
+        flagged=Count("pk", filter=Q(is_flagged=True)),
+    )
     return CampaignResults(
         campaign=campaign,
         overall=build(lambda g, q: True),
         by_group={g: build(lambda gg, q, g=g: gg == g) for g in groups},
         by_quarter={q: build(lambda g, qq, q=q: qq == q) for q in quarters},
-        responses=counts.count(),
-        excluded=counts.filter(excluded=True).count(),
-        flagged=counts.filter(is_flagged=True).count(),
+        responses=counts["responses"],
+        excluded=counts["excluded"],
+        flagged=counts["flagged"],
+        without_flagged=build(lambda g, q: True, item_rows + minus_item_rows, resp_rows + minus_resp_rows)
+        if flagged_ids
+        else [],
+        flagged_counted=len(flagged_ids),
     )
 
 

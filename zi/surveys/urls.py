@@ -10,10 +10,13 @@ urlpatterns = [
     path("", views.campaign_list, name="campaign_list"),
     path("baru/", views.campaign_create, name="campaign_create"),
     path("<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("<int:pk>/ubah/", views.campaign_edit, name="campaign_edit"),
+    path("<int:pk>/tutup/", views.campaign_close, name="campaign_close"),
     path("<int:pk>/titik/", views.service_point_add, name="service_point_add"),
     path("<int:pk>/titik/<int:point_id>/poster.pdf", views.poster_pdf, name="poster_pdf"),
     path("<int:pk>/kode/", views.codes_generate, name="codes_generate"),
     path("<int:pk>/respons/<int:response_id>/kecualikan/", views.response_exclude, name="response_exclude"),
+    path("<int:pk>/ditandai/kecualikan/", views.flagged_exclude, name="flagged_exclude"),
     path("<int:pk>/ekspor.csv", views.export_csv, name="export_csv"),
     path("<int:pk>/ekspor.xlsx", views.export_xlsx, name="export_xlsx"),
 ]

@@ -16,6 +16,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -65,12 +68,15 @@ def _form_context(
             values_ = [1, 2, 3, 4]
         else:
             values_ = [0, 1]
-        labels = item.labels or [str(v) for v in values_]
+        # Question wording is data; its English lives in the catalog via instrument_strings.py (gettext_noop).
+        labels = [_(label) for label in item.labels] if item.labels else [str(v) for v in values_]
         questions.append(
             {
                 "number": number,
                 "name": name,
                 "item": item,
+                "text": _(item.text),
+                "section": _(item.instrument.title),
                 "new_section": item.instrument_id != instrument_id,
                 "instrument": item.instrument,
                 "choices": [
@@ -121,7 +127,9 @@ def _render_form(request, campaign, items, values, errors, kiosk, point, message
     return response
 
 
-def _notice(request, campaign, title: str, message: str, status: int, kiosk: bool = False) -> HttpResponse:
+def _notice(
+    request, campaign, title: str, message: str, status: int, kiosk: bool = False, ok: bool = False
+) -> HttpResponse:
     return render(
         request,
         "surveys/public_notice.html",
@@ -129,6 +137,7 @@ def _notice(request, campaign, title: str, message: str, status: int, kiosk: boo
             "campaign": campaign,
             "title": title,
             "message": message,
+            "ok": ok,
             "kiosk": kiosk,
             "again": reverse("surveys:kiosk", args=[campaign.token]) if kiosk else "",
         },
@@ -150,13 +159,23 @@ def _survey(request: HttpRequest, token: str, kiosk: bool) -> HttpResponse:
     campaign = Campaign.objects.select_related("unit").filter(token=token).first()
     if campaign is None or (kiosk and not campaign.kiosk_enabled):
         raise Http404
-    if not services.campaign_is_open(campaign):
+    state = services.campaign_state(campaign)
+    if state == "closed":
         return _notice(
             request,
             campaign,
-            "Survei tidak dibuka",
-            "Survei ini belum dibuka atau sudah ditutup. Terima kasih atas perhatian Anda.",
+            _("Survei sudah ditutup"),
+            _("Survei ini sudah ditutup dan tidak menerima jawaban lagi. Terima kasih atas perhatian Anda."),
             410,
+        )
+    if state == "not_yet":
+        return _notice(
+            request,
+            campaign,
+            _("Survei belum dibuka"),
+            _("Survei ini belum dibuka. Silakan kembali mulai %(date)s.")
+            % {"date": date_format(timezone.localtime(campaign.opens_at), "DATETIME_FORMAT")},
+            403,
         )
     items = services.campaign_items(campaign)
     point = None
@@ -172,7 +191,7 @@ def _submit(request, campaign, items, kiosk: bool, point) -> HttpResponse:
     post = request.POST
     values = {key: post.get(key, "")[:120] for key in post if key not in ("csrfmiddlewaretoken", "ts")}
     if post.get("website", ""):  # honeypot: invisible to people, filled by naive bots
-        return _notice(request, campaign, "Permintaan ditolak", "Formulir tidak dapat diproses.", 400, kiosk)
+        return _notice(request, campaign, _("Permintaan ditolak"), _("Formulir tidak dapat diproses."), 400, kiosk)
     try:
         stamp = integrity.read_stamp(post.get("ts", ""), campaign.pk)
     except integrity.StampError as exc:
@@ -187,7 +206,7 @@ def _submit(request, campaign, items, kiosk: bool, point) -> HttpResponse:
             {},
             kiosk,
             point,
-            "Jawaban dikirim terlalu cepat. Periksa kembali jawaban Anda lalu kirim ulang.",
+            _("Jawaban dikirim terlalu cepat. Periksa kembali jawaban Anda lalu kirim ulang."),
             status=400,
         )
     ip = integrity.client_ip(request)
@@ -197,19 +216,21 @@ def _submit(request, campaign, items, kiosk: bool, point) -> HttpResponse:
         return _notice(
             request,
             campaign,
-            "Terlalu banyak kiriman",
-            "Terlalu banyak jawaban dikirim dari jaringan ini dalam waktu singkat. "
-            "Silakan coba lagi beberapa menit lagi.",
+            _("Terlalu banyak kiriman"),
+            _(
+                "Terlalu banyak jawaban dikirim dari jaringan ini dalam waktu singkat. "
+                "Silakan coba lagi beberapa menit lagi."
+            ),
             429,
             kiosk,
         )
     errors: dict[str, str] = {}
     group = post.get("kelompok", "")
     if group not in campaign.respondent_groups:
-        errors["kelompok"] = "Pilih kelompok responden."
+        errors["kelompok"] = _("Pilih kelompok responden.")
     service_type = post.get("layanan", "")
     if campaign.service_types and service_type not in campaign.service_types:
-        errors["layanan"] = "Pilih jenis layanan yang Anda terima."
+        errors["layanan"] = _("Pilih jenis layanan yang Anda terima.")
     answers: dict[int, int | None] = {}
     for item in items:
         raw = post.get(f"q{item.pk}", "").strip()
@@ -218,11 +239,11 @@ def _submit(request, campaign, items, kiosk: bool, point) -> HttpResponse:
         elif raw.lstrip("-").isdigit():
             answers[item.pk] = int(raw)
         else:
-            errors[f"q{item.pk}"] = "Jawaban di luar pilihan."
+            errors[f"q{item.pk}"] = _("Jawaban di luar pilihan.")
     for item_id, message in services.validate_answers(items, answers).items():
         errors.setdefault(f"q{item_id}", message)
     if campaign.require_code and not services.normalise_code(post.get("kode", "")):
-        errors["kode"] = "Kode survei (tercetak pada struk/tanda terima) wajib diisi."
+        errors["kode"] = _("Kode survei (tercetak pada struk/tanda terima) wajib diisi.")
     if errors:
         return _render_form(
             request,
@@ -232,7 +253,7 @@ def _submit(request, campaign, items, kiosk: bool, point) -> HttpResponse:
             errors,
             kiosk,
             point,
-            "Masih ada isian yang perlu diperbaiki (lihat tanda di bawah).",
+            _("Masih ada isian yang perlu diperbaiki (lihat tanda di bawah)."),
             status=400,
         )
 
@@ -269,16 +290,18 @@ def _submit(request, campaign, items, kiosk: bool, point) -> HttpResponse:
         code=post.get("kode", ""),
     )
     try:
-        services.response_submit(campaign, submission)
+        services.response_submit(campaign, submission, items=items)
     except services.SurveyError as exc:
-        if "Perangkat ini sudah" in str(exc):
-            return _notice(request, campaign, "Anda sudah mengisi survei ini", str(exc), 409, kiosk)
+        if exc.code == "device_used":
+            return _notice(request, campaign, _("Anda sudah mengisi survei ini"), str(exc), 409, kiosk)
+        if exc.code == "closed":
+            return _notice(request, campaign, _("Survei sudah ditutup"), str(exc), 410, kiosk)
         return _render_form(
             request,
             campaign,
             items,
             values,
-            {"kode": str(exc)} if "Kode" in str(exc) else {},
+            {"kode": str(exc)} if exc.code in ("code", "code_used") else {},
             kiosk,
             point,
             str(exc),
@@ -287,10 +310,11 @@ def _submit(request, campaign, items, kiosk: bool, point) -> HttpResponse:
     return _notice(
         request,
         campaign,
-        "Terima kasih",
-        "Jawaban Anda sudah kami terima dan disimpan. Terima kasih atas partisipasi Anda.",
+        _("Terima kasih"),
+        _("Jawaban Anda sudah kami terima dan disimpan. Terima kasih atas partisipasi Anda."),
         200,
         kiosk,
+        ok=True,
     )
 
 
@@ -305,34 +329,39 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 class CampaignForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=None, label="Unit kerja")
-    period = forms.ModelChoiceField(queryset=Period.objects.all(), label="Periode")
-    title = forms.CharField(label="Judul", max_length=255)
+    unit = forms.ModelChoiceField(queryset=None, label=_lazy("Unit kerja"))
+    period = forms.ModelChoiceField(queryset=Period.objects.all(), label=_lazy("Periode"))
+    title = forms.CharField(label=_lazy("Judul"), max_length=255)
     instruments = forms.ModelMultipleChoiceField(
-        queryset=Instrument.objects.filter(is_active=True), widget=forms.CheckboxSelectMultiple, label="Instrumen"
+        queryset=Instrument.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        label=_lazy("Instrumen"),
     )
-    opens_at = forms.DateTimeField(label="Dibuka", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    closes_at = forms.DateTimeField(label="Ditutup", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    opens_at = forms.DateTimeField(label=_lazy("Dibuka"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    closes_at = forms.DateTimeField(
+        label=_lazy("Ditutup"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
     respondent_groups = forms.MultipleChoiceField(
-        choices=RespondentGroup.choices, widget=forms.CheckboxSelectMultiple, label="Kelompok responden"
+        choices=RespondentGroup.choices, widget=forms.CheckboxSelectMultiple, label=_lazy("Kelompok responden")
     )
     service_types = forms.CharField(
-        label="Jenis layanan (satu per baris)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_lazy("Jenis layanan (satu per baris)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     population_size = forms.IntegerField(
-        label="Jumlah pengguna layanan pada periode (untuk ukuran sampel)", required=False, min_value=1
+        label=_lazy("Jumlah pengguna layanan pada periode (untuk ukuran sampel)"), required=False, min_value=1
     )
-    kiosk_enabled = forms.BooleanField(label="Aktifkan mode kios (tablet bersama)", required=False)
-    require_code = forms.BooleanField(label="Wajib kode sekali pakai dari struk", required=False)
+    kiosk_enabled = forms.BooleanField(label=_lazy("Aktifkan mode kios (tablet bersama)"), required=False)
+    require_code = forms.BooleanField(label=_lazy("Wajib kode sekali pakai dari struk"), required=False)
     unit_networks = forms.CharField(
-        label="Jaringan kantor (CIDR, satu per baris) — jawaban dari jaringan ini ditandai",
+        label=_lazy("Jaringan kantor (CIDR, satu per baris) — jawaban dari jaringan ini ditandai"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = visible_units(user, Action.ASSESSMENT_ANSWER)
+        if "unit" in self.fields:
+            self.fields["unit"].queryset = visible_units(user, Action.ASSESSMENT_ANSWER)
 
     def clean_unit_networks(self):
         value = self.cleaned_data["unit_networks"]
@@ -345,6 +374,34 @@ class CampaignForm(forms.Form):
     def clean_service_types(self):
         lines = [line.strip()[:120] for line in self.cleaned_data["service_types"].splitlines() if line.strip()]
         return list(dict.fromkeys(lines))
+
+
+class CampaignEditForm(CampaignForm):
+    """The same settings without unit and period (a campaign never moves); instruments are locked once the
+    campaign has answers (the service refuses a change too)."""
+
+    def __init__(self, *args, campaign: Campaign, locked_instruments: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["unit"], self.fields["period"]
+        if locked_instruments:
+            self.fields["instruments"].disabled = True
+            self.fields["instruments"].help_text = _lazy("Tidak dapat diubah: kampanye sudah memiliki jawaban.")
+
+    @staticmethod
+    def initial_for(campaign: Campaign) -> dict[str, Any]:
+        tz = timezone.get_current_timezone()
+        return {
+            "title": campaign.title,
+            "instruments": list(campaign.instruments.all()),
+            "opens_at": timezone.localtime(campaign.opens_at, tz).strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": timezone.localtime(campaign.closes_at, tz).strftime("%Y-%m-%dT%H:%M"),
+            "respondent_groups": campaign.respondent_groups,
+            "service_types": "\n".join(campaign.service_types),
+            "population_size": campaign.population_size,
+            "kiosk_enabled": campaign.kiosk_enabled,
+            "require_code": campaign.require_code,
+            "unit_networks": campaign.unit_networks,
+        }
 
 
 @login_required
@@ -364,9 +421,51 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         except services.SurveyError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Kampanye survei dibuat.")
+            messages.success(request, _("Kampanye survei dibuat."))
             return redirect("surveys:campaign_detail", pk=campaign.pk)
-    return render(request, "surveys/campaign_form.html", {"form": form})
+    return render(request, "surveys/campaign_form.html", {"form": form, "campaign": None})
+
+
+@login_required
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign_for(request, pk)
+    if not may_manage(request.user, campaign):
+        raise PermissionDenied
+    locked = Response.objects.filter(campaign=campaign).exists()
+    form = CampaignEditForm(
+        request.POST or None,
+        user=request.user,
+        campaign=campaign,
+        locked_instruments=locked,
+        initial=CampaignEditForm.initial_for(campaign),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        instruments = None if locked else list(data.pop("instruments"))
+        data.pop("instruments", None)
+        try:
+            services.campaign_update(actor=request.user, campaign=campaign, instruments=instruments, **data)
+        except services.SurveyError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Kampanye survei diperbarui."))
+            return redirect("surveys:campaign_detail", pk=campaign.pk)
+    return render(request, "surveys/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+@require_POST
+def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign_for(request, pk)
+    if not may_manage(request.user, campaign):
+        raise PermissionDenied
+    try:
+        services.campaign_close(actor=request.user, campaign=campaign, reason=request.POST.get("reason", ""))
+    except services.SurveyError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Kampanye survei ditutup: formulir publik tidak menerima jawaban lagi."))
+    return redirect("surveys:campaign_detail", pk=campaign.pk)
 
 
 def _bars(summary: services.InstrumentSummary) -> dict:
@@ -397,29 +496,47 @@ def _bars(summary: services.InstrumentSummary) -> dict:
     }
 
 
+def _flag_rows(flags: dict) -> list[dict[str, Any]]:
+    rows = []
+    for key, value in (flags or {}).items():
+        if key == "fill_seconds":
+            continue
+        rows.append({"key": key, "label": services.FLAG_REASONS.get(key, key), "count": value})
+    return rows
+
+
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign_for(request, pk)
     results = services.campaign_results(campaign)
     public_url = request.build_absolute_uri(reverse("surveys:public", args=[campaign.token]))
     charts = [(summary, _bars(summary)) for summary in results.overall]
-    flagged = (
-        Response.objects.filter(campaign=campaign)
+    flagged = [
+        {"response": r, "reasons": _flag_rows(r.flags), "fill_seconds": (r.flags or {}).get("fill_seconds")}
+        for r in Response.objects.filter(campaign=campaign)
         .filter(Q(is_flagged=True) | Q(excluded=True))
         .select_related("service_point")
         .order_by("-submitted_at")[:200]
-    )
+    ]
+    present = {row["key"] for item in flagged for row in item["reasons"]}
+    comparison = [
+        {"with": with_, "without": without}
+        for with_, without in zip(results.overall, results.without_flagged, strict=False)
+    ]
     return render(
         request,
         "surveys/campaign_detail.html",
         {
             "campaign": campaign,
+            "state": services.campaign_state(campaign),
             "results": results,
             "charts": charts,
+            "comparison": comparison,
             "group_labels": GROUP_LABELS,
             "public_url": public_url,
             "kiosk_url": request.build_absolute_uri(reverse("surveys:kiosk", args=[campaign.token])),
             "flagged": flagged,
+            "flag_choices": [(key, label) for key, label in services.FLAG_REASONS.items() if key in present],
             "can_manage": may_manage(request.user, campaign),
             "can_exclude": may_exclude(request.user, campaign),
             "service_points": campaign.service_points.all(),
@@ -451,7 +568,7 @@ def codes_generate(request: HttpRequest, pk: int) -> HttpResponse:
         count = int(request.POST.get("count", "0"))
         codes = services.codes_generate(actor=request.user, campaign=campaign, count=count)
     except (ValueError, services.SurveyError) as exc:
-        messages.error(request, str(exc) if isinstance(exc, services.SurveyError) else "Jumlah tidak valid.")
+        messages.error(request, str(exc) if isinstance(exc, services.SurveyError) else _("Jumlah tidak valid."))
         return redirect("surveys:campaign_detail", pk=campaign.pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kode-survei-{campaign.pk}.csv"'
@@ -471,12 +588,33 @@ def response_exclude(request: HttpRequest, pk: int, response_id: int) -> HttpRes
     try:
         if request.POST.get("reinstate"):
             services.response_reinstate(actor=request.user, response=response, reason=request.POST.get("reason", ""))
-            messages.success(request, f"Respons #{response.pk} dihitung kembali.")
+            messages.success(request, _("Respons #%(id)d dihitung kembali.") % {"id": response.pk})
         else:
             services.response_exclude(actor=request.user, response=response, reason=request.POST.get("reason", ""))
-            messages.success(request, f"Respons #{response.pk} dikecualikan dari indeks.")
+            messages.success(request, _("Respons #%(id)d dikecualikan dari indeks.") % {"id": response.pk})
     except services.SurveyError as exc:
         messages.error(request, str(exc))
+    return redirect("surveys:campaign_detail", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def flagged_exclude(request: HttpRequest, pk: int) -> HttpResponse:
+    """Exclude every counted response carrying one flag reason (e.g. a stuffing cluster), with one reason."""
+    campaign = _campaign_for(request, pk)
+    if not may_exclude(request.user, campaign):
+        raise PermissionDenied
+    try:
+        count = services.responses_exclude_flagged(
+            actor=request.user,
+            campaign=campaign,
+            flag=request.POST.get("flag", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except services.SurveyError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(count)d respons dikecualikan dari indeks.") % {"count": count})
     return redirect("surveys:campaign_detail", pk=campaign.pk)
 
 
@@ -590,7 +728,7 @@ def poster_pdf(request: HttpRequest, pk: int, point_id: int) -> HttpResponse:
         title=campaign.title,
         unit=campaign.unit.name,
         point=point.name,
-        note="Jawaban Anda anonim dan membantu kami memperbaiki pelayanan.",
+        note=_("Jawaban Anda anonim dan membantu kami memperbaiki pelayanan."),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="poster-survei-{campaign.pk}-{point.pk}.pdf"'

@@ -65,6 +65,16 @@ def _declared(move: Move) -> list[str]:
     return reasons
 
 
+def _carried_confirmed(move: Move) -> list[str]:
+    """Carried-over answers must be confirmed before submission: stale evidence never passes silently."""
+    from zi.workflow.models import CarriedQuestion
+
+    open_rows = CarriedQuestion.objects.filter(journey=move.journey, confirmed_at__isnull=True).count()
+    if open_rows:
+        return [f"{open_rows} jawaban bawaan periode lalu belum dikonfirmasi (“disalin — konfirmasi”)."]
+    return []
+
+
 def coi_reasons(actor: Any, journey: Journey) -> list[str]:
     """Conflict of interest: an evaluator whose own unit is the evaluated unit or inside its subtree."""
     home = getattr(actor, "unit", None)
@@ -148,8 +158,10 @@ class Rule:
 
 TRANSITIONS: dict[tuple[str, str], Rule] = {
     (State.DECLARED, State.BUILDING): Rule(Action.PARTICIPATION_MANAGE, _declared, "Mulai pembangunan"),
-    (State.BUILDING, State.SELF_SUBMITTED): Rule(Action.ASSESSMENT_SUBMIT, _ok, "Kirim penilaian mandiri"),
-    (State.RETURNED, State.SELF_SUBMITTED): Rule(Action.ASSESSMENT_SUBMIT, _ok, "Kirim ulang"),
+    (State.BUILDING, State.SELF_SUBMITTED): Rule(
+        Action.ASSESSMENT_SUBMIT, _carried_confirmed, "Kirim penilaian mandiri"
+    ),
+    (State.RETURNED, State.SELF_SUBMITTED): Rule(Action.ASSESSMENT_SUBMIT, _carried_confirmed, "Kirim ulang"),
     (State.SELF_SUBMITTED, State.IN_REVIEW): Rule(Action.REVIEW_SCORE, _ok, "Mulai reviu"),
     (State.IN_REVIEW, State.RETURNED): Rule(Action.REVIEW_SCORE, _note_required, "Kembalikan ke unit"),
     (State.IN_REVIEW, State.REVIEWED): Rule(Action.REVIEW_SCORE, _ok, "Teruskan ke TPI"),

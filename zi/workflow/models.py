@@ -247,15 +247,50 @@ class PeriodCalendar(BaseModel):
 
 
 class ReminderLog(models.Model):
-    """One reminder sent: unique per journey, kind and day, so running the command twice sends nothing new."""
+    """One reminder sent: unique per journey, kind and deadline, so the daily task (or the command run again)
+    never repeats it; a moved deadline is a new deadline and is reminded once more. ``day`` is when it was sent."""
 
     journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=32)
+    deadline = models.DateField(null=True)
     day = models.DateField()
     recipients = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["journey", "kind", "day"], name="reminder_once_a_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["journey", "kind", "deadline"], name="reminder_once_per_deadline")
+        ]
 
     def __str__(self) -> str:
         return f"{self.journey_id} {self.kind} {self.day}"
+
+
+class CarriedQuestion(BaseModel):
+    """One question whose self-lane answer (and evidence references) was carried over from the unit's previous
+    period. It stays "carried over — confirm" until someone of the unit confirms it, so stale answers and
+    evidence never pass into a submission silently."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="carried")
+    question = models.ForeignKey("lke.LkeQuestion", on_delete=models.PROTECT, related_name="+")
+    source_assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="+")
+    answer_carried = models.BooleanField(default=False)
+    evidence_carried = models.PositiveSmallIntegerField(default=0)
+    carried_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["journey", "question__order", "question__code"]
+        verbose_name = _("jawaban bawaan")
+        verbose_name_plural = _("jawaban bawaan")
+        constraints = [models.UniqueConstraint(fields=["journey", "question"], name="carried_question_once")]
+
+    def __str__(self) -> str:
+        return f"{self.journey_id}/{self.question_id}"
+
+    def audit_scope_path(self) -> str:
+        return self.journey.unit.path

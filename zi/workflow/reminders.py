@@ -1,4 +1,5 @@
-"""Deadline reminders by e-mail, at most one per journey, kind and day (``zi workflow remind``)."""
+"""Deadline reminders by e-mail, at most one per journey, kind and deadline (``zi workflow remind`` and the daily
+Huey task ``zi.workflow.tasks.workflow_send_reminders``)."""
 
 from __future__ import annotations
 
@@ -74,7 +75,8 @@ def _due(journey: Journey) -> list[tuple[str, dt.date, Action, str]]:
 
 
 def send_reminders(*, today: dt.date) -> int:
-    """Send the reminders due today; running it again the same day sends nothing. Returns e-mails sent."""
+    """Send the reminders whose deadline falls within the reminder window; each (journey, kind, deadline) is
+    reminded once, so running it again (any day) sends nothing new. Returns e-mails sent."""
     sent = 0
     connection = get_connection(_backend())
     journeys = Journey.objects.filter(period__is_open=True).select_related("unit", "period", "tpi_team")
@@ -87,16 +89,20 @@ def send_reminders(*, today: dt.date) -> int:
             to = recipients(journey, action)
             if not to:
                 continue
-            try:
-                with transaction.atomic():
-                    ReminderLog.objects.create(journey=journey, kind=kind, day=today, recipients=len(to))
-            except IntegrityError:
-                continue  # already reminded today
             subject = f"[ZI] {journey.unit.name}: {what} sebelum {deadline:%d-%m-%Y}"
             body = (
                 f"Unit {journey.unit.name} ({journey.period.name}) berada pada tahap "
                 f"“{journey.get_state_display()}”. Mohon {what} sebelum {deadline:%d-%m-%Y}."
             )
-            send_mail(subject, body, None, to, connection=connection)
+            try:
+                # The log row and the send succeed together: a failed send rolls the row back (retried next run);
+                # a concurrent run waits on the unique row and then skips.
+                with transaction.atomic():
+                    ReminderLog.objects.create(
+                        journey=journey, kind=kind, deadline=deadline, day=today, recipients=len(to)
+                    )
+                    send_mail(subject, body, None, to, connection=connection)
+            except IntegrityError:
+                continue  # already reminded of this deadline
             sent += 1
     return sent

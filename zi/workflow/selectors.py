@@ -215,6 +215,66 @@ def team_loads(*, user: Any, period: Period) -> list[TeamLoad]:
     return [TeamLoad(t, t.load, t.effective_capacity(), t.load * minutes_per_unit) for t in teams]
 
 
+def manageable_agencies(user: Any, action: Action) -> list[Agency]:
+    """Agencies on which the user holds ``action`` agency-wide (TPI teams, agency preconditions)."""
+    return [a for a in Agency.objects.order_by("name") if may(user, action, a)]
+
+
+def tpi_candidates(agency: Agency) -> QuerySet[Any]:
+    """Active users whose role in this agency (or nationally) grants ``tpi.score``: who may sit in a TPI team."""
+    from django.contrib.auth import get_user_model
+
+    from zi.organisations.access import ROLE_ACTIONS
+    from zi.organisations.models import RoleAssignment
+
+    roles = [role for role, actions in ROLE_ACTIONS.items() if Action.TPI_SCORE in actions]
+    holders = RoleAssignment.objects.filter(role__in=roles).filter(
+        Q(agency=agency) | Q(unit__agency=agency) | Q(agency__isnull=True, unit__isnull=True)
+    )
+    return get_user_model().objects.filter(is_active=True, pk__in=holders.values("user_id")).order_by("username")
+
+
+def team_get(*, user: Any, pk: int) -> TpiTeam | None:
+    team = TpiTeam.objects.select_related("agency", "period", "leader", "controller").filter(pk=pk).first()
+    if team is None or not may(user, Action.TPI_TEAM_MANAGE, team.agency):
+        return None
+    return team
+
+
+def team_journeys(team: TpiTeam) -> QuerySet[Journey]:
+    """Journeys of the team's agency and period that a team could still evaluate (not concluded yet)."""
+    return (
+        Journey.objects.filter(unit__agency_id=team.agency_id, period_id=team.period_id)
+        .exclude(state__in=(State.TPI_MEETS, State.TPI_NOT_MEETS, State.PROPOSED, State.AWARDED))
+        .exclude(state__in=(State.NOT_AWARDED, State.MONITORED, State.REVOKED))
+        .select_related("unit", "tpi_team")
+        .order_by("unit__path")
+    )
+
+
+def team_conflicts(team: TpiTeam, journeys: Any) -> dict[int, list[Any]]:
+    """Journey pk → the team's people who may not evaluate it (their own unit is it or below it)."""
+    from zi.workflow.machine import coi_reasons
+
+    people = [team.leader, team.controller, *team.members.select_related("unit")]
+    return {j.pk: [p for p in people if coi_reasons(p, j)] for j in journeys}
+
+
+def proposal_list(*, user: Any, year: int) -> QuerySet[Journey]:
+    """The proposal list of a year: units TPI found meeting the thresholds and those proposed since, per agency,
+    within the user's ``workflow.propose`` scope."""
+    states = (State.TPI_MEETS, State.PROPOSED, State.AWARDED, State.NOT_AWARDED, State.MONITORED, State.REVOKED)
+    return (
+        restrict(Journey.objects.filter(period__year=year, state__in=states), user, Action.PROPOSAL_SUBMIT)
+        .select_related("unit", "unit__agency", "period")
+        .order_by("unit__agency__name", "unit__path")
+    )
+
+
+def unit_staff(unit: Unit) -> QuerySet[Any]:
+    return unit.staff.filter(is_active=True).order_by("username")
+
+
 # --- pipeline numbers (insights, PortalRB) ---------------------------------------------------------------------
 
 
@@ -282,3 +342,60 @@ def startable_assessments(*, user: Any) -> QuerySet[Assessment]:
 
 
 __all__ = ["TRANSITIONS", "ProposedUnit", "pipeline_counts", "pipeline_reached", "proposed_units"]
+
+
+def public_predicates(*, q: str = "", year: int | None = None) -> list[dict[str, Any]]:
+    """Predicates officially awarded (TPN decree recorded) and still held, for the public transparency page.
+
+    A predicate is public once the journey reached ``awarded`` (or ``monitored`` after it) with its
+    ``awarded_predicate``; proposed, not-awarded and revoked journeys and every draft stay out. Only public facts
+    leave: unit and agency names, the predicate and the period's year. One query; ``q`` matches unit or agency
+    name, ``year`` the period's year. Newest year first, then agency and unit name.
+    """
+    from zi.workflow.models import Predicate
+
+    qs = Journey.objects.filter(
+        state__in=(State.AWARDED, State.MONITORED),
+        awarded_predicate__in=(Predicate.WBK, Predicate.WBBM),
+        unit__is_active=True,
+    )
+    if year is not None:
+        qs = qs.filter(period__year=year)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(unit__name__icontains=q) | Q(unit__agency__name__icontains=q))
+    rows = qs.order_by("-period__year", "unit__agency__name", "unit__name").values_list(
+        "unit__name", "unit__agency__name", "awarded_predicate", "period__year"
+    )
+    return [{"unit": unit, "agency": agency, "predicate": predicate, "year": y} for unit, agency, predicate, y in rows]
+
+
+@dataclass
+class EarlierAnswer:
+    """One earlier lane's answer to a question, shown beside the scorer's own inputs on the lane sheet."""
+
+    lane: str
+    label: str
+    choice: str
+    value: float | None
+    note: str
+
+
+def lane_sheet_context(worksheet: Any, journey: Journey, lane: str) -> None:
+    """Attach ``row.earlier`` (the self answer, and for the TPI lane the review answer) to each worksheet row:
+    one query whatever the number of questions. The evidence is already on ``row.evidence`` (two queries)."""
+    earlier_lanes = [Lane.SELF] if lane == Lane.REVIEW else [Lane.SELF, Lane.REVIEW]
+    labels = dict(Lane.choices)
+    found: dict[str, dict[str, EarlierAnswer]] = {}
+    for answer_lane, code, choice, value, note in Answer.objects.filter(
+        assessment_id=journey.assessment_id, lane__in=earlier_lanes
+    ).values_list("lane", "question__code", "choice", "value", "note"):
+        found.setdefault(code, {})[answer_lane] = EarlierAnswer(
+            answer_lane, str(labels.get(answer_lane, answer_lane)), choice, value, note
+        )
+    for code, row in worksheet.rows.items():
+        per_lane = found.get(code, {})
+        row.earlier = [
+            per_lane.get(item) or EarlierAnswer(item, str(labels.get(item, item)), "", None, "")
+            for item in earlier_lanes
+        ]

@@ -352,6 +352,23 @@ def tpi_team_create(
     return team
 
 
+@transaction.atomic
+def tpi_team_set_members(*, actor: Any, team: TpiTeam, members: Any) -> TpiTeam:
+    """Replace the team's (ordinary) members; the leader and the technical controller stay as they are."""
+    team = TpiTeam.objects.select_for_update().select_related("leader", "controller").get(pk=team.pk)
+    if not may(actor, Action.TPI_TEAM_MANAGE, team.agency):
+        raise PermissionDenied("Anda tidak berwenang mengelola tim TPI instansi ini.")
+    members = list(members)
+    for person in members:
+        if not may(person, Action.TPI_SCORE):
+            raise ValidationError(f"{person} tidak memiliki peran evaluator TPI.")
+    before = sorted(team.members.values_list("pk", flat=True))
+    team.members.set(members)
+    after = sorted(m.pk for m in members)
+    audit.record(actor, "members", team, before={"members": before}, after={"members": after})
+    return team
+
+
 def team_load(team: TpiTeam) -> int:
     return Journey.objects.filter(tpi_team=team).exclude(state__in=(State.DECLARED, State.BUILDING)).count()
 
@@ -367,6 +384,11 @@ def tpi_assign(*, actor: Any, journey: Journey, team: TpiTeam, due: dt.date | No
     TpiTeam.objects.select_for_update().filter(pk=team.pk).first()  # serialise assignments to one team
     if journey.tpi_team_id != team.pk and team_load(team) >= team.effective_capacity():
         raise ValidationError(f"Tim {team.name} sudah penuh ({team.effective_capacity()} unit).")
+    if coi_reasons(team.leader, journey) and coi_reasons(team.controller, journey):
+        raise ValidationError(
+            f"Konflik kepentingan: ketua tim ({team.leader}) dan pengendali teknis ({team.controller}) berasal "
+            f"dari {journey.unit.name} atau unit di bawahnya; tidak ada yang dapat menyimpulkan LHE. Pilih tim lain."
+        )
     before = audit.snapshot(journey, JOURNEY_FIELDS)
     journey.tpi_team = team
     journey.tpi_due = due
@@ -619,9 +641,14 @@ def calendar_save(
     tpi_deadline: dt.date | None = None,
     remind_days: int = 14,
 ) -> PeriodCalendar:
-    """Deadlines of a period (national: superuser or the system, like periods themselves)."""
-    if actor is not None and not isinstance(actor, str) and not getattr(actor, "is_superuser", False):
+    """Deadlines of a period (national: ``workflow.calendar``, which only superusers hold, or the system)."""
+    if actor is not None and not isinstance(actor, str) and not may(actor, Action.CALENDAR_MANAGE):
         raise PermissionDenied("Hanya administrator sistem yang dapat mengubah kalender periode.")
+    if remind_days is None or not 0 <= int(remind_days) <= 365:
+        raise ValidationError("Pengingat harus antara 0 dan 365 hari.")
+    for label, value in (("Batas reviu", review_deadline), ("Batas evaluasi TPI", tpi_deadline)):
+        if value is not None and value > proposal_deadline:
+            raise ValidationError(f"{label} tidak boleh setelah batas pengusulan ke TPN.")
     calendar = PeriodCalendar.objects.filter(period=period).first()
     before = audit.snapshot(calendar) if calendar else None
     calendar = calendar or PeriodCalendar(period=period)

@@ -3,6 +3,8 @@ evaluator queue, TPI team loads, the LHE PDF. Thin: scoped selectors (404), acce
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +23,10 @@ from zi.assessments.models import Lane, Period
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
 from zi.workflow import selectors, services
-from zi.workflow.models import Journey, State
+from zi.workflow.carryover import may_carry_over, previous_assessment
+from zi.workflow.carryover import unconfirmed as unconfirmed_carried
+from zi.workflow.dossier import may_download as may_download_dossier
+from zi.workflow.models import Journey, PeriodCalendar, State
 from zi.workflow.pdf import lhe_pdf
 
 
@@ -40,7 +45,30 @@ def _journey(request: HttpRequest, pk: int) -> Journey:
 def journey_list(request: HttpRequest) -> HttpResponse:
     journeys = selectors.journey_list(user=request.user)
     startable = selectors.startable_assessments(user=request.user)
-    return render(request, "workflow/journey_list.html", {"journeys": journeys, "startable": startable})
+    return render(
+        request,
+        "workflow/journey_list.html",
+        {"journeys": journeys, "startable": startable, "links": _links(request.user)},
+    )
+
+
+def _links(user: Any) -> list[tuple[str, str]]:
+    """The workflow pages this user may open (each page checks again)."""
+    from zi.workflow import monitoring
+
+    links = []
+    if may(user, Action.TPI_SCORE):
+        links.append((reverse("workflow:queue"), _("Antrean evaluator TPI")))
+    if may(user, Action.TPI_TEAM_MANAGE):
+        links.append((reverse("workflow:teams"), _("Tim TPI")))
+    if may(user, Action.PROPOSAL_SUBMIT):
+        links.append((reverse("workflow:proposals"), _("Daftar usulan ke TPN")))
+        links.append((reverse("workflow:agency_profiles"), _("Syarat instansi")))
+    if may(user, Action.CALENDAR_MANAGE):
+        links.append((reverse("workflow:calendar"), _("Kalender periode")))
+    if monitoring.may_view(user):
+        links.append((reverse("workflow:monitoring"), _("Pemantauan pasca-predikat")))
+    return links
 
 
 @login_required
@@ -76,6 +104,12 @@ def journey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if journey.state == State.TPI_MEETS
         else [],
         "ban_until": services.revocation_ban_until(journey.unit),
+        "may_manage": may(request.user, Action.PARTICIPATION_MANAGE, journey.unit),
+        "may_dossier": may_download_dossier(request.user, journey),
+        "carried_open": unconfirmed_carried(journey).count(),
+        "may_carry": may_carry_over(request.user, journey) and previous_assessment(journey) is not None,
+        "deadline": services.proposal_deadline(journey.period),
+        "calendar": PeriodCalendar.objects.filter(period=journey.period).first(),
     }
     return render(request, "workflow/journey_detail.html", context)
 
@@ -120,13 +154,15 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def lane_sheet(request: HttpRequest, pk: int, lane: str) -> HttpResponse:
-    """The review or TPI lane of one journey: each question with the lane's answer and note."""
+    """The review or TPI lane of one journey: each question with the unit's answer and evidence beside the
+    lane's own answer and note, so the scorer never leaves the page (a fixed number of queries)."""
     journey = _journey(request, pk)
     if lane not in (Lane.REVIEW, Lane.TPI):
         raise Http404
     if not may(request.user, Action.REVIEW_SCORE if lane == Lane.REVIEW else Action.TPI_SCORE, journey.unit):
         raise PermissionDenied
     ws = assessment_selectors.worksheet(user=request.user, assessment=journey.assessment, lane=lane)
+    selectors.lane_sheet_context(ws, journey, lane)
     return render(request, "workflow/lane_sheet.html", {"j": journey, "ws": ws, "lane": lane})
 
 
@@ -169,9 +205,17 @@ def evaluator_queue(request: HttpRequest) -> HttpResponse:
 def team_loads(request: HttpRequest) -> HttpResponse:
     if not may(request.user, Action.TPI_TEAM_MANAGE):
         raise PermissionDenied
-    period = Period.objects.order_by("-year").first()
+    from zi.workflow.forms import TeamForm
+
+    periods = list(Period.objects.order_by("-year"))
+    period = periods[0] if periods else None
     loads = selectors.team_loads(user=request.user, period=period) if period else []
-    return render(request, "workflow/teams.html", {"loads": loads, "period": period})
+    create = [
+        (agency, TeamForm(candidates=selectors.tpi_candidates(agency), prefix=None))
+        for agency in selectors.manageable_agencies(request.user, Action.TPI_TEAM_MANAGE)
+    ]
+    context = {"loads": loads, "period": period, "periods": periods, "create": create}
+    return render(request, "workflow/teams.html", context)
 
 
 @login_required

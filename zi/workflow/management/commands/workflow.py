@@ -1,4 +1,4 @@
-"""``zi workflow remind`` (deadline e-mails, idempotent per day) and ``zi workflow seed`` (demo journeys)."""
+"""``zi workflow remind`` (deadline e-mails, each deadline reminded once) and ``zi workflow seed`` (demo journeys)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="sub", required=True)
-        remind = sub.add_parser("remind", help="kirim pengingat tenggat hari ini (sekali per hari)")
+        remind = sub.add_parser("remind", help="kirim pengingat tenggat (sekali per tenggat)")
         remind.add_argument("--date", help="tanggal acuan YYYY-MM-DD (bawaan: hari ini)")
         sub.add_parser("seed", help="beri penilaian demo tahap alur yang beragam")
 

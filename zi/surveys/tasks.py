@@ -1,0 +1,24 @@
+"""Survey background work (Huey; found by ``huey.contrib.djhuey`` as the app's ``tasks`` module).
+
+``surveys_apply_rollups`` folds submitted responses into the rollups (see :mod:`zi.surveys.rollups`); it is
+enqueued by submits (debounced) and also runs every minute so nothing stays pending if an enqueue was missed.
+"""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+
+@db_task()
+def surveys_apply_rollups(campaign_id: int | None = None) -> int:
+    from zi.surveys import rollups
+
+    return rollups.apply_pending(campaign_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def surveys_apply_rollups_periodic() -> int:
+    from zi.surveys import rollups
+
+    return rollups.apply_pending()

@@ -1,0 +1,188 @@
+"""The proposal dossier (berkas usulan): one zip per proposed unit for the agency's proposal to TPN.
+
+Contents: the LKE export (self and TPI lanes, the existing Excel export), the LHE PDF, the declaration (a
+summary with the signatories' share and its stored documents), the SPTJM, the evidence index (question, title,
+revision, SHA-256, link) and the survey results of the period. ``SHA256SUMS`` lists the hash of every member
+so the package can be checked after it travels.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from zi.assessments.excel import export_assessment_xlsx
+from zi.assessments.models import Answer, EvidenceRevision, Lane
+from zi.core import audit
+from zi.organisations.access import Action, may
+from zi.workflow.models import Declaration, Journey, State
+from zi.workflow.pdf import lhe_pdf
+
+# The package exists once TPI concluded "meets": prepared before proposing, downloadable afterwards.
+DOSSIER_STATES = frozenset(
+    {State.TPI_MEETS, State.PROPOSED, State.AWARDED, State.NOT_AWARDED, State.MONITORED, State.REVOKED}
+)
+
+
+def may_download(user: Any, journey: Journey) -> bool:
+    return journey.state in DOSSIER_STATES and may(user, Action.PROPOSAL_SUBMIT, journey.unit)
+
+
+def _csv(rows: list[list[Any]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _lhe(journey: Journey) -> bytes:
+    from zi.workflow import selectors
+
+    areas, rows = selectors.side_by_side(journey)
+    notes = [(row.code, row.notes[Lane.TPI]) for row in rows if row.notes.get(Lane.TPI)]
+    return lhe_pdf(journey=journey, areas=areas, notes=notes, events=list(selectors.journey_events(journey)))
+
+
+def _declaration(journey: Journey) -> tuple[bytes, list[tuple[str, Any]]]:
+    from zi.workflow.selectors import declaration_share
+
+    declaration = Declaration.objects.filter(unit=journey.unit).order_by("-declared_on").first()
+    if declaration is None:
+        return b"Belum ada pencanangan.\n", []
+    signed, staff, percent = declaration_share(declaration)
+    lines = [
+        f"Unit: {journey.unit.name}",
+        f"Tanggal pencanangan: {declaration.declared_on:%d-%m-%Y}",
+        f"Tempat: {declaration.place}",
+        f"Predikat dituju: {declaration.target_predicate}",
+        f"Penanda tangan pakta integritas: {signed} dari {staff} pegawai ({percent} %)",
+        "",
+        "Penanda tangan:",
+        *[
+            f"- {u.get_full_name() or u.username} ({u.get_employment_type_display()})"
+            for u in declaration.signatories.order_by("username")
+        ],
+        "",
+        "Dokumen:",
+    ]
+    files = []
+    for document in declaration.documents.order_by("pk"):
+        name = f"pencanangan/{document.kind}-{document.pk}-{document.original_name or 'dokumen'}"
+        lines.append(f"- {name} sha256={document.sha256}")
+        files.append((name, document.file))
+    return ("\n".join(lines) + "\n").encode("utf-8"), files
+
+
+def _evidence_index(journey: Journey, link_for: Callable[[int, int], str]) -> bytes:
+    rows: list[list[Any]] = [
+        ["kode", "judul", "jenis", "revisi", "sha256", "ukuran_byte", "nama_berkas", "tautan", "ditarik"]
+    ]
+    revisions = (
+        EvidenceRevision.objects.filter(evidence__assessment_id=journey.assessment_id)
+        .select_related("evidence__question")
+        .order_by("evidence__question__order", "evidence_id", "number")
+    )
+    for r in revisions:
+        link = r.url or link_for(r.evidence_id, r.number)
+        rows.append(
+            [
+                r.evidence.question.code,
+                r.evidence.title,
+                r.evidence.kind,
+                r.number,
+                r.sha256,
+                r.size,
+                r.original_name,
+                link,
+                "ya" if r.evidence.is_withdrawn else "tidak",
+            ]
+        )
+    return _csv(rows)
+
+
+def _surveys(journey: Journey) -> bytes:
+    from zi.insights.facts import complaint_counts_many, survey_indices_many
+
+    uid = journey.unit_id
+    idx = survey_indices_many([uid], journey.period)[uid]
+    complaints = complaint_counts_many([uid], journey.period)[uid]
+    rows = [
+        ["indikator", "nilai"],
+        ["IKM (25-100)", idx["ikm"]],
+        ["IPAK (0-4)", idx["ipak"]],
+        ["IPKP (0-4)", idx["ipkp"]],
+        ["responden", idx["respondents"]],
+        ["pengaduan diterima", complaints["total"]],
+        ["pengaduan selesai", complaints["resolved"]],
+        ["pengaduan selesai tepat waktu", complaints["on_time"]],
+        ["pengaduan terbuka melewati SLA", complaints["overdue"]],
+    ]
+    return _csv(rows)
+
+
+def build_dossier(journey: Journey, *, link_for: Callable[[int, int], str]) -> tuple[bytes, dict[str, str]]:
+    """The zip bytes and {member name: sha256}. ``link_for(evidence_pk, revision)`` gives a file's address."""
+    base = f"{journey.unit.code}-{journey.period.year}"
+    members: list[tuple[str, bytes]] = [
+        (f"LKE-mandiri-{base}.xlsx", export_assessment_xlsx(journey.assessment, lane=Lane.SELF)),
+    ]
+    if Answer.objects.filter(assessment_id=journey.assessment_id, lane=Lane.TPI).exists():
+        members.append((f"LKE-TPI-{base}.xlsx", export_assessment_xlsx(journey.assessment, lane=Lane.TPI)))
+    members.append((f"LHE-{base}.pdf", _lhe(journey)))
+    summary, files = _declaration(journey)
+    members.append(("pencanangan/ringkasan.txt", summary))
+    for name, field in files:
+        with field.open("rb") as handle:
+            members.append((name, handle.read()))
+    if journey.sptjm:
+        with journey.sptjm.open("rb") as handle:
+            members.append((f"SPTJM-{base}.pdf", handle.read()))
+    members.append(("indeks-data-dukung.csv", _evidence_index(journey, link_for)))
+    members.append(("hasil-survei.csv", _surveys(journey)))
+    facts = {
+        "unit": journey.unit.name,
+        "unit_code": journey.unit.code,
+        "period": journey.period.year,
+        "category": journey.category,
+        "state": journey.state,
+        "proposed_at": journey.proposed_at.isoformat() if journey.proposed_at else None,
+        "tpi_conclusion": journey.tpi_conclusion,
+        "sptjm_sha256": journey.sptjm_sha256 or None,
+        "generated_at": timezone.now().isoformat(),
+    }
+    members.append(("usulan.json", json.dumps(facts, ensure_ascii=False, indent=2).encode("utf-8")))
+    hashes = {name: hashlib.sha256(data).hexdigest() for name, data in members}
+    sums = "".join(f"{digest}  {name}\n" for name, digest in hashes.items()).encode("utf-8")
+    buffer = io.BytesIO()
+    stamp = timezone.localtime().timetuple()[:6]
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in [*members, ("SHA256SUMS", sums)]:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    return buffer.getvalue(), hashes
+
+
+@transaction.atomic
+def dossier_export(*, actor: Any, journey: Journey, link_for: Callable[[int, int], str]) -> bytes:
+    """Build the package for someone who may propose the unit, and audit who took which contents."""
+    if not may_download(actor, journey):
+        raise PermissionDenied("Anda tidak berwenang mengunduh berkas usulan unit ini.")
+    content, hashes = build_dossier(journey, link_for=link_for)
+    audit.record(
+        actor,
+        "export",
+        journey,
+        after={"dossier": True, "sha256": hashlib.sha256(content).hexdigest(), "members": hashes},
+    )
+    return content

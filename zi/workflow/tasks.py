@@ -1,0 +1,23 @@
+"""Workflow background work (Huey; found by ``huey.contrib.djhuey`` as the app's ``tasks`` module).
+
+``workflow_send_reminders`` runs every day at 00:00 UTC (07:00 WIB) and e-mails the deadline reminders that are
+due (:func:`zi.workflow.reminders.send_reminders`). It is idempotent: a ``ReminderLog`` row per journey, kind and
+day means a second run the same day (a retried task, a manual ``zi workflow remind``) sends nothing new. In the
+embedded default (immediate mode, no worker) nothing runs periodically: schedule ``zi workflow remind`` with cron
+or run a worker (``zi run_huey``, docs/operations.md).
+"""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+
+@db_periodic_task(crontab(minute="0", hour="0"))
+def workflow_send_reminders() -> int:
+    """Send today's due reminders (local date, ``TIME_ZONE``); returns the number of e-mails sent."""
+    from django.utils import timezone
+
+    from zi.workflow.reminders import send_reminders
+
+    return send_reminders(today=timezone.localdate())

@@ -1,0 +1,512 @@
+"""Journey data pages: declaration, unit preconditions / SPTJM / performance agreement, agency preconditions,
+TPI teams, the period calendar, carry-over, the proposal dossier and post-predicate monitoring.
+
+Thin like :mod:`zi.workflow.views`: scoped loads (404), ``access.may`` for the page (403), services for writes
+(which check again and audit). Forms work without JavaScript; refusals come back as messages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zi.assessments import services as assessment_services
+from zi.assessments.models import Period
+from zi.organisations.access import Action, may
+from zi.organisations.models import Agency
+from zi.workflow import carryover, dossier, forms, monitoring, selectors, services
+from zi.workflow.models import AgencyProfile, Declaration, PerformanceAgreement, PeriodCalendar
+from zi.workflow.views import _errors, _journey
+
+
+def _form_errors(form: Any) -> str:
+    parts = [f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items()]
+    return " ".join(parts)
+
+
+def _refuse(request: HttpRequest, form: Any) -> None:
+    messages.error(request, _form_errors(form))
+
+
+# --- declaration -----------------------------------------------------------------------------------------------
+
+
+def _declaration_of(journey: Any, declaration_pk: int) -> Declaration:
+    declaration = Declaration.objects.filter(pk=declaration_pk, unit=journey.unit).first()
+    if declaration is None:
+        raise Http404
+    return declaration
+
+
+@login_required
+def declaration(request: HttpRequest, pk: int) -> HttpResponse:
+    journey = _journey(request, pk)
+    may_edit = may(request.user, Action.PARTICIPATION_MANAGE, journey.unit)
+    staff = selectors.unit_staff(journey.unit)
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        form = forms.DeclarationForm(request.POST, staff=staff)
+        if form.is_valid():
+            try:
+                services.declaration_record(actor=request.user, unit=journey.unit, **form.cleaned_data)
+            except ValidationError as exc:
+                messages.error(request, _errors(exc))
+            else:
+                messages.success(request, _("Pencanangan tercatat."))
+                return redirect("workflow:declaration", pk=journey.pk)
+        else:
+            _refuse(request, form)
+    declarations = []
+    for item in journey.unit.declarations.order_by("-declared_on").prefetch_related("documents", "signatories"):
+        signed = {u.pk for u in item.signatories.all()}
+        declarations.append(
+            {
+                "d": item,
+                "share": selectors.declaration_share(item),
+                "unsigned": forms.SignForm(staff=staff.exclude(pk__in=signed)) if may_edit else None,
+                "has_unsigned": staff.exclude(pk__in=signed).exists(),
+            }
+        )
+    context = {
+        "j": journey,
+        "may_edit": may_edit,
+        "declarations": declarations,
+        "form": forms.DeclarationForm(
+            staff=staff, initial={"target_predicate": journey.target_predicate, "declared_on": timezone.localdate()}
+        ),
+        "document_form": forms.DocumentForm(),
+    }
+    return render(request, "workflow/declaration.html", context)
+
+
+@login_required
+@require_POST
+def declaration_sign(request: HttpRequest, pk: int, declaration_pk: int) -> HttpResponse:
+    journey = _journey(request, pk)
+    item = _declaration_of(journey, declaration_pk)
+    form = forms.SignForm(request.POST, staff=selectors.unit_staff(journey.unit))
+    if form.is_valid():
+        try:
+            services.declaration_sign(actor=request.user, declaration=item, users=form.cleaned_data["users"])
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Tanda tangan tercatat."))
+    else:
+        _refuse(request, form)
+    return redirect("workflow:declaration", pk=journey.pk)
+
+
+@login_required
+@require_POST
+def declaration_document(request: HttpRequest, pk: int, declaration_pk: int) -> HttpResponse:
+    journey = _journey(request, pk)
+    item = _declaration_of(journey, declaration_pk)
+    form = forms.DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.declaration_add_document(
+                actor=request.user,
+                declaration=item,
+                kind=form.cleaned_data["kind"],
+                uploaded_file=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Dokumen pencanangan tersimpan."))
+    else:
+        _refuse(request, form)
+    return redirect("workflow:declaration", pk=journey.pk)
+
+
+# --- unit data: preconditions, SPTJM, performance agreement ----------------------------------------------------
+
+
+@login_required
+def participation_data(request: HttpRequest, pk: int) -> HttpResponse:
+    journey = _journey(request, pk)
+    if not may(request.user, Action.PARTICIPATION_MANAGE, journey.unit):
+        raise PermissionDenied
+    agreement = PerformanceAgreement.objects.filter(unit=journey.unit, year=journey.period.year).first()
+    initial_targets = ""
+    if agreement is not None:
+        initial_targets = "\n".join(f"{t.indicator} | {t.target}" for t in agreement.targets.order_by("pk"))
+    context = {
+        "j": journey,
+        "preconditions_form": forms.PreconditionsForm(
+            initial={
+                "tlhp_percent": journey.tlhp_percent,
+                "lhkpn_percent": journey.lhkpn_percent,
+                "sakip_internal": journey.sakip_internal,
+            }
+        ),
+        "sptjm_form": forms.SptjmForm(),
+        "agreement": agreement,
+        "agreement_form": forms.PerformanceAgreementForm(
+            initial={
+                "year": journey.period.year,
+                "signed_on": agreement.signed_on if agreement else None,
+                "targets": initial_targets,
+            }
+        ),
+        "proposal_reasons": services.proposal_reasons(journey, today=timezone.localdate()),
+        "deadline": services.proposal_deadline(journey.period),
+    }
+    return render(request, "workflow/participation_data.html", context)
+
+
+@login_required
+@require_POST
+def preconditions_save(request: HttpRequest, pk: int) -> HttpResponse:
+    journey = _journey(request, pk)
+    form = forms.PreconditionsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.preconditions_record(actor=request.user, journey=journey, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Syarat unit tersimpan."))
+    else:
+        _refuse(request, form)
+    return redirect("workflow:participation_data", pk=journey.pk)
+
+
+@login_required
+@require_POST
+def sptjm_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    journey = _journey(request, pk)
+    form = forms.SptjmForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.sptjm_upload(actor=request.user, journey=journey, uploaded_file=form.cleaned_data["file"])
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("SPTJM tersimpan."))
+    else:
+        _refuse(request, form)
+    return redirect("workflow:participation_data", pk=journey.pk)
+
+
+@login_required
+@require_POST
+def agreement_save(request: HttpRequest, pk: int) -> HttpResponse:
+    journey = _journey(request, pk)
+    form = forms.PerformanceAgreementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.performance_agreement_save(actor=request.user, unit=journey.unit, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Perjanjian kinerja tersimpan."))
+    else:
+        _refuse(request, form)
+    return redirect("workflow:participation_data", pk=journey.pk)
+
+
+# --- agency preconditions ------------------------------------------------------------------------------------------
+
+
+def _default_year() -> int:
+    period = Period.objects.order_by("-year").first()
+    return period.year if period else timezone.localdate().year
+
+
+@login_required
+def agency_profiles(request: HttpRequest) -> HttpResponse:
+    agencies = selectors.manageable_agencies(request.user, Action.PROPOSAL_SUBMIT)
+    if not agencies:
+        raise PermissionDenied
+    year = _default_year()
+    rows = []
+    for agency in agencies:
+        profile = AgencyProfile.objects.filter(agency=agency, year=year).first()
+        initial = {"year": year}
+        if profile is not None:
+            initial.update(
+                bpk_opinion=profile.bpk_opinion,
+                sakip=profile.sakip,
+                indeks_rb=profile.indeks_rb,
+                spip_level=profile.spip_level,
+                source=profile.source,
+            )
+        rows.append({"agency": agency, "profile": profile, "form": forms.AgencyProfileForm(initial=initial)})
+    profiles = AgencyProfile.objects.filter(agency__in=agencies).select_related("agency").order_by("-year")
+    return render(request, "workflow/agency_profiles.html", {"rows": rows, "year": year, "profiles": profiles})
+
+
+@login_required
+@require_POST
+def agency_profile_save(request: HttpRequest, agency_pk: int) -> HttpResponse:
+    agency = Agency.objects.filter(pk=agency_pk).first()
+    if agency is None or not may(request.user, Action.UNIT_VIEW, agency):
+        raise Http404
+    form = forms.AgencyProfileForm(request.POST)
+    if form.is_valid():
+        try:
+            services.agency_profile_save(actor=request.user, agency=agency, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Syarat instansi tersimpan."))
+    else:
+        _refuse(request, form)
+    return redirect("workflow:agency_profiles")
+
+
+# --- TPI teams -------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def team_create(request: HttpRequest, agency_pk: int) -> HttpResponse:
+    agency = Agency.objects.filter(pk=agency_pk).first()
+    if agency is None:
+        raise Http404
+    if not may(request.user, Action.TPI_TEAM_MANAGE, agency):
+        raise PermissionDenied
+    period = Period.objects.filter(pk=request.POST.get("period")).first()
+    form = forms.TeamForm(request.POST, candidates=selectors.tpi_candidates(agency))
+    if period is None:
+        messages.error(request, _("Pilih periode."))
+    elif form.is_valid():
+        try:
+            team = services.tpi_team_create(actor=request.user, agency=agency, period=period, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Tim TPI dibuat."))
+            return redirect("workflow:team_detail", pk=team.pk)
+    else:
+        _refuse(request, form)
+    return redirect("workflow:teams")
+
+
+def _team(request: HttpRequest, pk: int) -> Any:
+    if not may(request.user, Action.TPI_TEAM_MANAGE):
+        raise PermissionDenied
+    team = selectors.team_get(user=request.user, pk=pk)
+    if team is None:
+        raise Http404
+    return team
+
+
+@login_required
+def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    team = _team(request, pk)
+    candidates = selectors.tpi_candidates(team.agency)
+    journeys = selectors.team_journeys(team)
+    assigned = [j for j in journeys if j.tpi_team_id == team.pk]
+    conflicts = selectors.team_conflicts(team, journeys)
+    context = {
+        "team": team,
+        "members": team.members.order_by("username"),
+        "members_form": forms.MembersForm(candidates=candidates, initial={"members": team.members.all()}),
+        "assign_form": forms.AssignForm(journeys=journeys.exclude(tpi_team=team)),
+        "assigned": [(j, conflicts.get(j.pk, [])) for j in assigned],
+        "others": [(j, conflicts.get(j.pk, [])) for j in journeys if j.tpi_team_id != team.pk],
+        "load": services.team_load(team),
+        "capacity": team.effective_capacity(),
+    }
+    return render(request, "workflow/team_detail.html", context)
+
+
+@login_required
+@require_POST
+def team_members(request: HttpRequest, pk: int) -> HttpResponse:
+    team = _team(request, pk)
+    form = forms.MembersForm(request.POST, candidates=selectors.tpi_candidates(team.agency))
+    if form.is_valid():
+        try:
+            services.tpi_team_set_members(actor=request.user, team=team, members=form.cleaned_data["members"])
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Anggota tim tersimpan."))
+    else:
+        _refuse(request, form)
+    return redirect("workflow:team_detail", pk=team.pk)
+
+
+@login_required
+@require_POST
+def team_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    team = _team(request, pk)
+    form = forms.AssignForm(request.POST, journeys=selectors.team_journeys(team))
+    if form.is_valid():
+        journey = form.cleaned_data["journey"]
+        try:
+            services.tpi_assign(actor=request.user, journey=journey, team=team, due=form.cleaned_data["due"])
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("%(unit)s ditugaskan ke %(team)s.") % {"unit": journey.unit, "team": team})
+    else:
+        _refuse(request, form)
+    return redirect("workflow:team_detail", pk=team.pk)
+
+
+# --- calendar --------------------------------------------------------------------------------------------------
+
+
+@login_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    if not may(request.user, Action.CALENDAR_MANAGE):
+        raise PermissionDenied
+    periods = list(Period.objects.order_by("-year"))
+    period = next((p for p in periods if str(p.pk) == request.GET.get("periode", request.POST.get("period"))), None)
+    period = period or (periods[0] if periods else None)
+    if period is None:
+        raise Http404
+    existing = PeriodCalendar.objects.filter(period=period).first()
+    if request.method == "POST":
+        form = forms.CalendarForm(request.POST)
+        if form.is_valid():
+            try:
+                services.calendar_save(actor=request.user, period=period, **form.cleaned_data)
+            except ValidationError as exc:
+                messages.error(request, _errors(exc))
+            else:
+                messages.success(request, _("Kalender periode tersimpan."))
+                return redirect(f"{reverse('workflow:calendar')}?periode={period.pk}")
+        else:
+            _refuse(request, form)
+    initial = {"proposal_deadline": services.proposal_deadline(period), "remind_days": 14}
+    if existing is not None:
+        initial.update(
+            review_deadline=existing.review_deadline,
+            tpi_deadline=existing.tpi_deadline,
+            remind_days=existing.remind_days,
+        )
+    context = {"periods": periods, "period": period, "existing": existing, "form": forms.CalendarForm(initial=initial)}
+    return render(request, "workflow/calendar.html", context)
+
+
+# --- carry-over ------------------------------------------------------------------------------------------------
+
+
+@login_required
+def carried(request: HttpRequest, pk: int) -> HttpResponse:
+    journey = _journey(request, pk)
+    rows = list(carryover.carried_rows(journey))
+    context = {
+        "j": journey,
+        "rows": rows,
+        "open": sum(1 for r in rows if r.confirmed_at is None),
+        "source": carryover.previous_assessment(journey),
+        "may_carry": carryover.may_carry_over(request.user, journey),
+        "may_confirm": bool(rows) and assessment_services.may_answer(request.user, journey.assessment),
+    }
+    return render(request, "workflow/carried.html", context)
+
+
+@login_required
+@require_POST
+def carry_over(request: HttpRequest, pk: int) -> HttpResponse:
+    journey = _journey(request, pk)
+    try:
+        result = carryover.carry_over(actor=request.user, journey=journey)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(
+            request,
+            _("%(answers)s jawaban dan %(evidence)s data dukung dari %(year)s disalin; konfirmasi satu per satu.")
+            % {"answers": result.answers, "evidence": result.evidence, "year": result.source.period.year},
+        )
+    return redirect("workflow:carried", pk=journey.pk)
+
+
+@login_required
+@require_POST
+def carry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    journey = _journey(request, pk)
+    try:
+        n = carryover.carry_confirm(actor=request.user, journey=journey, question_codes=request.POST.getlist("code"))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("%(n)s jawaban bawaan dikonfirmasi.") % {"n": n})
+    return redirect("workflow:carried", pk=journey.pk)
+
+
+# --- proposal dossier ------------------------------------------------------------------------------------------
+
+
+@login_required
+def dossier_download(request: HttpRequest, pk: int) -> HttpResponse:
+    journey = _journey(request, pk)
+    if journey.state not in dossier.DOSSIER_STATES:
+        raise Http404
+    if not dossier.may_download(request.user, journey):
+        raise PermissionDenied
+
+    def link_for(evidence_pk: int, number: int) -> str:
+        return request.build_absolute_uri(reverse("assessments:evidence_file", args=[evidence_pk, number]))
+
+    content = dossier.dossier_export(actor=request.user, journey=journey, link_for=link_for)
+    response = HttpResponse(content, content_type="application/zip")
+    name = f"berkas-usulan-{journey.unit.code}-{journey.period.year}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- post-predicate monitoring -------------------------------------------------------------------------------------
+
+
+@login_required
+def predicate_watch(request: HttpRequest) -> HttpResponse:
+    if not monitoring.may_view(request.user):
+        raise PermissionDenied
+    periods = list(Period.objects.order_by("-year"))
+    period = next((p for p in periods if str(p.pk) == request.GET.get("periode")), periods[0] if periods else None)
+    rows = monitoring.predicate_watch(user=request.user, period=period, today=timezone.localdate()) if period else []
+    if request.GET.get("risiko") == "1":
+        rows = [r for r in rows if r.at_risk]
+    context = {
+        "rows": rows,
+        "periods": periods,
+        "period": period,
+        "at_risk": sum(1 for r in rows if r.at_risk),
+        "limits": monitoring.thresholds(),
+    }
+    return render(request, "workflow/monitoring.html", context)
+
+
+# --- proposal list -----------------------------------------------------------------------------------------------
+
+
+@login_required
+def proposals(request: HttpRequest) -> HttpResponse:
+    if not may(request.user, Action.PROPOSAL_SUBMIT):
+        raise PermissionDenied
+    years = list(Period.objects.order_by("-year").values_list("year", flat=True))
+    try:
+        year = int(request.GET.get("tahun") or (years[0] if years else timezone.localdate().year))
+    except ValueError as exc:
+        raise Http404 from exc
+    journeys = list(selectors.proposal_list(user=request.user, year=year))
+    today = timezone.localdate()
+    rows = [
+        {
+            "j": j,
+            "reasons": services.proposal_reasons(j, today=today) if j.proposed_at is None else [],
+        }
+        for j in journeys
+    ]
+    context = {"rows": rows, "year": year, "years": years, "proposed": sum(1 for j in journeys if j.proposed_at)}
+    return render(request, "workflow/proposals.html", context)
