@@ -6,6 +6,17 @@ from tests import factories
 from tests.browser.fixtures import browser, page, screenshot  # noqa: F401 - one shared chromium session
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Indonesian): a request in English must not leak its active
+    language into the next test on the same worker thread."""
+    from django.utils import translation
+
+    translation.activate("id")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def agency(db):
     return factories.AgencyFactory(code="KEMENKUMHAM", name="Kementerian Hukum dan HAM")

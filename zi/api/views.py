@@ -13,7 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -48,7 +48,9 @@ from zi.workflow import selectors as workflow_selectors
 from zi.workflow import services as workflow_services
 
 ID_REGEX = r"[0-9]{1,18}"
-STALE_ANSWER = _l("Jawaban sudah diubah orang lain sejak Anda membacanya; muat ulang lalu ulangi perubahan Anda.")
+STALE_ANSWER = gettext_lazy(
+    "Jawaban sudah diubah orang lain sejak Anda membacanya; muat ulang lalu ulangi perubahan Anda."
+)
 CONFLICT_RESPONSE = OpenApiResponse(
     response=serializers.ConflictSerializer,
     description="Stale `version`: someone changed it since the caller read it; nothing was stored.",

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zi.assessments.models import Assessment, Lane, LaneScore, Period
 from zi.assessments.selectors import may_view, worksheet
@@ -115,8 +116,8 @@ def unit_overview(*, user: Any, unit: Unit, period: Period) -> UnitOverview:
     ]
     today = timezone.localdate()
     for label, day in (
-        ("Batas penilaian mandiri", period.self_assessment_deadline),
-        ("Akhir periode", period.ends_on),
+        (_("Batas penilaian mandiri"), period.self_assessment_deadline),
+        (_("Akhir periode"), period.ends_on),
     ):
         if day:
             ov.deadlines.append({"label": label, "date": day, "days_left": (day - today).days})
@@ -141,15 +142,15 @@ def lke_recap_rows(assessment: Assessment) -> tuple[list[str], list[list[Any]]]:
         .annotate(n=Count("pk"))
     )
     headers = [
-        "Kode",
-        "Area",
-        "Indikator",
-        "Pertanyaan",
-        "Mandiri (%)",
-        "Reviu (%)",
-        "TPI (%)",
-        "TPN (%)",
-        "Data dukung",
+        _("Kode"),
+        _("Area"),
+        _("Indikator"),
+        _("Pertanyaan"),
+        _("Mandiri (%)"),
+        _("Reviu (%)"),
+        _("TPI (%)"),
+        _("TPN (%)"),
+        _("Data dukung"),
     ]
     rows = []
     for q in questions:

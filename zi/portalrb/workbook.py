@@ -18,7 +18,7 @@ import openpyxl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from openpyxl.utils.exceptions import InvalidFileException
 
 from zi.assessments.models import Answer, Assessment, Lane
@@ -35,30 +35,32 @@ TOTAL_CELL = "L208"  # NILAI EVALUASI ZONA INTEGRITAS
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 CATATAN = [
-    _l("Catatan tentang workbook resmi (Lampiran III PermenPAN-RB 90/2021) dan nilai aplikasi ZI"),
-    _l(""),
-    _l(
+    gettext_lazy("Catatan tentang workbook resmi (Lampiran III PermenPAN-RB 90/2021) dan nilai aplikasi ZI"),
+    "",
+    gettext_lazy(
         "Berkas ini dibuat dari salinan workbook resmi; rumus-rumusnya tidak diubah. Jawaban unit ada di kolom K "
         "sheet 'LKE ZI', catatan di kolom O. Sheet 'Jawaban' memakai tata letak PortalRB (master soal 2026)."
     ),
-    _l(""),
-    _l("Perbedaan rumus workbook dengan peraturan (nilai aplikasi mengikuti peraturan):"),
-    _l(
+    "",
+    gettext_lazy("Perbedaan rumus workbook dengan peraturan (nilai aplikasi mengikuti peraturan):"),
+    gettext_lazy(
         "1. Pertanyaan yang belum dijawab berisi teks 'Blm Diisi' yang diabaikan oleh AVERAGE: workbook hanya "
         "merata-ratakan pertanyaan yang sudah dijawab, sehingga nilai indikator yang belum lengkap bisa lebih tinggi. "
         "Aplikasi menghitung jawaban kosong sebagai 0. Nilai keduanya sama bila semua pertanyaan dijawab."
     ),
-    _l(
+    gettext_lazy(
         "2. Indikator Penyampaian Laporan Harta Kekayaan (bobot 2) di workbook hanya merata-ratakan baris LHKPN; "
         "sub-indikator LHKASN dihitung tetapi tidak ikut dijumlahkan. Peraturan memberi bobot LHKPN 1,00 + LHKASN "
         "1,00. Nilai keduanya sama hanya bila persentase LHKPN = persentase LHKASN."
     ),
-    _l(
+    gettext_lazy(
         "3. Penurunan pelanggaran disiplin: tahun lalu 0 dan tahun ini 0 → 100 %; tahun lalu 0 dan tahun ini > 0 → "
         "workbook menghasilkan galat pembagian, aplikasi memberi 0."
     ),
-    _l("4. Persentase penanganan pengaduan = selesai ÷ harus ditindaklanjuti, dibatasi 100 % (sama di keduanya)."),
-    _l(
+    gettext_lazy(
+        "4. Persentase penanganan pengaduan = selesai ÷ harus ditindaklanjuti, dibatasi 100 % (sama di keduanya)."
+    ),
+    gettext_lazy(
         "5. Baris 'Jumlah yang harus melaporkan' LHKASN (K185) diisi aplikasi dengan jumlah eselon III + eselon IV + "
         "fungsional/pelaksana."
     ),

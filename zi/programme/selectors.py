@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zi.assessments.models import Period
 from zi.organisations.access import Action, restrict
@@ -311,19 +312,20 @@ def lke_inputs_for(unit: Unit, period: Period) -> dict[str, dict[str, Any]]:
             "pk", distinct=True, filter=Q(innovations__unit=unit, innovations__started_on__lte=period.ends_on)
         ),
     )
-    span = f"{period.starts_on:%d-%m-%Y} s.d. {period.ends_on:%d-%m-%Y}"
-    agent_source = (
-        f"Register agen perubahan {unit.name}, periode {period.name}: {n_agents} agen ditetapkan, "
-        f"{n_changes} perubahan konkret bertanggal {span}"
-    )
+    span = _("%(start)s s.d. %(end)s") % {"start": f"{period.starts_on:%d-%m-%Y}", "end": f"{period.ends_on:%d-%m-%Y}"}
+    agent_source = _(
+        "Register agen perubahan %(unit)s, periode %(period)s: %(agents)s agen ditetapkan, "
+        "%(changes)s perubahan konkret bertanggal %(span)s"
+    ) % {"unit": unit.name, "period": period.name, "agents": n_agents, "changes": n_changes, "span": span}
     return {
         "A.II.1.i.a": {
             "inputs": {"jumlah_agen_perubahan": n_agents, "jumlah_perubahan_dibuat": n_changes},
-            "source": agent_source + ".",
+            "source": _("%(source)s.") % {"source": agent_source},
         },
         "A.II.1.i.b": {
             "inputs": {"jumlah_perubahan_dibuat": n_changes, "jumlah_perubahan_terintegrasi": n_integrated},
-            "source": agent_source + f", {n_integrated} di antaranya ditandai terintegrasi dalam sistem manajemen.",
+            "source": _("%(source)s, %(count)s di antaranya ditandai terintegrasi dalam sistem manajemen.")
+            % {"source": agent_source, "count": n_integrated},
         },
         "A.II.5.ii.a": {
             "inputs": {
@@ -332,9 +334,12 @@ def lke_inputs_for(unit: Unit, period: Period) -> dict[str, dict[str, Any]]:
                 "pengaduan_selesai": complaints["done"],
             },
             "source": (
-                f"Register pengaduan {unit.name}, diterima {span}: {complaints['must']} harus ditindaklanjuti "
-                f"({complaints['rejected']} ditolak/bukan kewenangan tidak dihitung), {complaints['in_progress']} "
-                f"sedang diproses, {complaints['done']} selesai."
+                _(
+                    "Register pengaduan %(unit)s, diterima %(span)s: %(must)s harus ditindaklanjuti "
+                    "(%(rejected)s ditolak/bukan kewenangan tidak dihitung), %(in_progress)s "
+                    "sedang diproses, %(done)s selesai."
+                )
+                % {"unit": unit.name, "span": span, **complaints}
             ),
         },
         "A.II.6.i.b": {
@@ -343,9 +348,11 @@ def lke_inputs_for(unit: Unit, period: Period) -> dict[str, dict[str, Any]]:
                 "jumlah_layanan_dipermudah": services["simplified"],
             },
             "source": (
-                f"Register layanan {unit.name}: {services['registered']} layanan terdaftar dan masih diselenggarakan, "
-                f"{services['simplified']} di antaranya dipermudah oleh inovasi yang diterapkan sampai "
-                f"{period.ends_on:%d-%m-%Y}."
+                _(
+                    "Register layanan %(unit)s: %(registered)s layanan terdaftar dan masih diselenggarakan, "
+                    "%(simplified)s di antaranya dipermudah oleh inovasi yang diterapkan sampai %(date)s."
+                )
+                % {"unit": unit.name, "date": f"{period.ends_on:%d-%m-%Y}", **services}
             ),
         },
     }

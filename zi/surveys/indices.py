@@ -22,25 +22,28 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy, gettext_noop
+
 SKM_ELEMENTS: tuple[str, ...] = tuple(f"U{i}" for i in range(1, 10))
-SKM_ELEMENT_NAMES: dict[str, str] = {
-    "U1": "Persyaratan",
-    "U2": "Sistem, mekanisme, dan prosedur",
-    "U3": "Waktu penyelesaian",
-    "U4": "Biaya/tarif",
-    "U5": "Produk spesifikasi jenis pelayanan",
-    "U6": "Kompetensi pelaksana",
-    "U7": "Perilaku pelaksana",
-    "U8": "Penanganan pengaduan, saran dan masukan",
-    "U9": "Sarana dan prasarana",
+SKM_ELEMENT_NAMES: dict[str, Promise] = {
+    "U1": gettext_lazy("Persyaratan"),
+    "U2": gettext_lazy("Sistem, mekanisme, dan prosedur"),
+    "U3": gettext_lazy("Waktu penyelesaian"),
+    "U4": gettext_lazy("Biaya/tarif"),
+    "U5": gettext_lazy("Produk spesifikasi jenis pelayanan"),
+    "U6": gettext_lazy("Kompetensi pelaksana"),
+    "U7": gettext_lazy("Perilaku pelaksana"),
+    "U8": gettext_lazy("Penanganan pengaduan, saran dan masukan"),
+    "U9": gettext_lazy("Sarana dan prasarana"),
 }
 
 # Grade boundaries on the converted 25–100 value (lower bound inclusive, half-open intervals).
 IKM_GRADES: tuple[tuple[Decimal, str, str], ...] = (
-    (Decimal("88.31"), "A", "Sangat baik"),
-    (Decimal("76.61"), "B", "Baik"),
-    (Decimal("65.00"), "C", "Kurang baik"),
-    (Decimal("25.00"), "D", "Tidak baik"),
+    (Decimal("88.31"), "A", gettext_noop("Sangat baik")),
+    (Decimal("76.61"), "B", gettext_noop("Baik")),
+    (Decimal("65.00"), "C", gettext_noop("Kurang baik")),
+    (Decimal("25.00"), "D", gettext_noop("Tidak baik")),
 )
 
 MAPPING_AS_IS = "as_is"

@@ -4,6 +4,7 @@ text uses the built-in Helvetica font (WinAnsi; characters outside Latin-1 are r
 from __future__ import annotations
 
 import qrcode
+from django.utils.translation import gettext as _
 from qrcode.constants import ERROR_CORRECT_M
 
 A4 = (595.28, 841.89)
@@ -51,7 +52,7 @@ def poster_pdf(*, url: str, title: str, unit: str, point: str, note: str = "") -
         line(chunk, 16, y)
         y -= 22
     y -= 6
-    line(f"Titik layanan: {point}", 16, y, bold=True)
+    line(_("Titik layanan: %(point)s") % {"point": point}, 16, y, bold=True)
     matrix = qr_matrix(url)
     size = len(matrix)
     box = 360.0
@@ -65,9 +66,9 @@ def poster_pdf(*, url: str, title: str, unit: str, point: str, note: str = "") -
                 ops.append(f"{left + c * cell:.3f} {top - (r + 1) * cell:.3f} {cell:.3f} {cell:.3f} re")
     ops.append("f")
     y = top - box - 40
-    line("Pindai kode QR ini untuk mengisi survei", 18, y, bold=True)
+    line(_("Pindai kode QR ini untuk mengisi survei"), 18, y, bold=True)
     y -= 24
-    line("Anonim - tanpa login - sekitar 3 menit", 13, y)
+    line(_("Anonim - tanpa login - sekitar 3 menit"), 13, y)
     y -= 22
     line(url, 10, y)
     if note:

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zi.assessments import services as assessment_services
 from zi.assessments.models import Answer, Assessment, Evidence, EvidenceKind, EvidenceRevision, Lane
@@ -113,12 +114,12 @@ def carry_over(*, actor: Any, journey: Journey) -> CarryResult:
     assessment = journey.assessment
     writable = assessment_services.may_answer(actor, assessment, Lane.SELF)
     if not (writable and assessment_services.may_upload(actor, assessment)):
-        raise PermissionDenied("Anda tidak berwenang mengisi penilaian mandiri unit ini sekarang.")
+        raise PermissionDenied(_("Anda tidak berwenang mengisi penilaian mandiri unit ini sekarang."))
     if CarriedQuestion.objects.filter(journey=journey).exists():
-        raise ValidationError("Jawaban tahun lalu sudah pernah disalin untuk keikutsertaan ini.")
+        raise ValidationError(_("Jawaban tahun lalu sudah pernah disalin untuk keikutsertaan ini."))
     source = previous_assessment(journey)
     if source is None:
-        raise ValidationError("Unit ini tidak memiliki penilaian periode sebelumnya untuk disalin.")
+        raise ValidationError(_("Unit ini tidak memiliki penilaian periode sebelumnya untuk disalin."))
     spec = template_spec(assessment.period.template)
     questions = dict(LkeQuestion.objects.filter(template_id=assessment.period.template_id).values_list("code", "pk"))
     answered = set(
@@ -212,7 +213,7 @@ def carry_confirm(*, actor: Any, journey: Journey, question_codes: list[str]) ->
     """Confirm carried-over questions (the unit checked the answer and its evidence are still true)."""
     journey = Journey.objects.select_related("unit", "assessment").get(pk=journey.pk)
     if not assessment_services.may_answer(actor, journey.assessment, Lane.SELF):
-        raise PermissionDenied("Anda tidak berwenang mengonfirmasi jawaban unit ini sekarang.")
+        raise PermissionDenied(_("Anda tidak berwenang mengonfirmasi jawaban unit ini sekarang."))
     rows = list(
         unconfirmed(journey)
         .select_for_update(of=("self",))
@@ -220,7 +221,7 @@ def carry_confirm(*, actor: Any, journey: Journey, question_codes: list[str]) ->
         .select_related("question")
     )
     if not rows:
-        raise ValidationError("Pilih paling sedikit satu jawaban bawaan yang belum dikonfirmasi.")
+        raise ValidationError(_("Pilih paling sedikit satu jawaban bawaan yang belum dikonfirmasi."))
     now = timezone.now()
     for row in rows:
         row.confirmed_at, row.confirmed_by, row.updated_at = now, _user(actor), now

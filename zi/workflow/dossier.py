@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zi.assessments.excel import export_assessment_xlsx
 from zi.assessments.models import Answer, EvidenceRevision, Lane
@@ -177,7 +178,7 @@ def build_dossier(journey: Journey, *, link_for: Callable[[int, int], str]) -> t
 def dossier_export(*, actor: Any, journey: Journey, link_for: Callable[[int, int], str]) -> bytes:
     """Build the package for someone who may propose the unit, and audit who took which contents."""
     if not may_download(actor, journey):
-        raise PermissionDenied("Anda tidak berwenang mengunduh berkas usulan unit ini.")
+        raise PermissionDenied(_("Anda tidak berwenang mengunduh berkas usulan unit ini."))
     content, hashes = build_dossier(journey, link_for=link_for)
     audit.record(
         actor,

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zi.assessments.models import AssessmentStatus, Lane, LaneScore
 from zi.organisations.access import Action
@@ -48,7 +50,7 @@ def _ok(move: Move) -> list[str]:
 
 
 def _note_required(move: Move) -> list[str]:
-    return [] if move.note.strip() else ["Catatan wajib diisi untuk mengembalikan atau memutuskan."]
+    return [] if move.note.strip() else [_("Catatan wajib diisi untuk mengembalikan atau memutuskan.")]
 
 
 def _declared(move: Move) -> list[str]:
@@ -56,12 +58,12 @@ def _declared(move: Move) -> list[str]:
 
     declaration = Declaration.objects.filter(unit=move.journey.unit).order_by("-declared_on").first()
     if declaration is None:
-        return ["Unit belum mencatat pencanangan."]
+        return [_("Unit belum mencatat pencanangan.")]
     reasons = []
     if not declaration.documents.filter(kind=DocumentKind.PACT).exists():
-        reasons.append("Dokumen pakta integritas belum diunggah.")
+        reasons.append(_("Dokumen pakta integritas belum diunggah."))
     if not declaration.signatories.exists():
-        reasons.append("Belum ada pegawai yang menandatangani pakta integritas.")
+        reasons.append(_("Belum ada pegawai yang menandatangani pakta integritas."))
     return reasons
 
 
@@ -71,7 +73,10 @@ def _carried_confirmed(move: Move) -> list[str]:
 
     open_rows = CarriedQuestion.objects.filter(journey=move.journey, confirmed_at__isnull=True).count()
     if open_rows:
-        return [f"{open_rows} jawaban bawaan periode lalu belum dikonfirmasi (“disalin — konfirmasi”)."]
+        return [
+            _("%(count)s jawaban bawaan periode lalu belum dikonfirmasi (“disalin — konfirmasi”).")
+            % {"count": open_rows}
+        ]
     return []
 
 
@@ -79,22 +84,22 @@ def coi_reasons(actor: Any, journey: Journey) -> list[str]:
     """Conflict of interest: an evaluator whose own unit is the evaluated unit or inside its subtree."""
     home = getattr(actor, "unit", None)
     if home is not None and home.path.startswith(journey.unit.path):
-        return ["Konflik kepentingan: evaluator berasal dari unit yang dievaluasi atau unit di bawahnya."]
+        return [_("Konflik kepentingan: evaluator berasal dari unit yang dievaluasi atau unit di bawahnya.")]
     return []
 
 
 def team_reasons(actor: Any, journey: Journey, *, lead: bool = False) -> list[str]:
     team = journey.tpi_team
     if team is None:
-        return ["Unit belum ditugaskan ke tim TPI."]
+        return [_("Unit belum ditugaskan ke tim TPI.")]
     if getattr(actor, "is_superuser", False):
         return []
     if lead:
         if getattr(actor, "pk", None) not in (team.leader_id, team.controller_id):
-            return ["Hanya ketua tim atau pengendali teknis yang dapat menyimpulkan LHE."]
+            return [_("Hanya ketua tim atau pengendali teknis yang dapat menyimpulkan LHE.")]
         return []
     if getattr(actor, "pk", None) not in team.member_ids():
-        return ["Anda bukan anggota tim TPI yang ditugaskan untuk unit ini."]
+        return [_("Anda bukan anggota tim TPI yang ditugaskan untuk unit ini.")]
     return []
 
 
@@ -105,7 +110,7 @@ def _tpi_start(move: Move) -> list[str]:
 def _tpi_return(move: Move) -> list[str]:
     reasons = _note_required(move) + _tpi_start(move)
     if move.journey.tpi_stage >= 2:
-        reasons.append("LHE 1 sudah dikembalikan; tahap kedua harus disimpulkan (LHE 2).")
+        reasons.append(_("LHE 1 sudah dikembalikan; tahap kedua harus disimpulkan (LHE 2)."))
     return reasons
 
 
@@ -120,7 +125,9 @@ def _tpi_meets(move: Move) -> list[str]:
         score.eligible_wbbm if move.journey.target_predicate == Predicate.WBBM else score.eligible_wbk
     )
     if not eligible:
-        reasons.append(f"Nilai jalur TPI belum memenuhi ambang {move.journey.target_predicate}.")
+        reasons.append(
+            _("Nilai jalur TPI belum memenuhi ambang %(predicate)s.") % {"predicate": move.journey.target_predicate}
+        )
     return reasons
 
 
@@ -133,19 +140,19 @@ def _propose(move: Move) -> list[str]:
 def _award(move: Move) -> list[str]:
     reasons = []
     if not str(move.data.get("decree_number") or "").strip():
-        reasons.append("Nomor keputusan menteri wajib diisi.")
+        reasons.append(_("Nomor keputusan menteri wajib diisi."))
     if not isinstance(move.data.get("decree_date"), dt.date):
-        reasons.append("Tanggal keputusan wajib diisi.")
+        reasons.append(_("Tanggal keputusan wajib diisi."))
     predicate = move.data.get("predicate") or move.journey.target_predicate
     if predicate not in Predicate.values:
-        reasons.append("Predikat tidak dikenal.")
+        reasons.append(_("Predikat tidak dikenal."))
     return reasons
 
 
 def _revoke(move: Move) -> list[str]:
     reasons = _note_required(move)
     if not isinstance(move.data.get("revoked_on", move.today), dt.date):
-        reasons.append("Tanggal pencabutan tidak valid.")
+        reasons.append(_("Tanggal pencabutan tidak valid."))
     return reasons
 
 
@@ -157,27 +164,37 @@ class Rule:
 
 
 TRANSITIONS: dict[tuple[str, str], Rule] = {
-    (State.DECLARED, State.BUILDING): Rule(Action.PARTICIPATION_MANAGE, _declared, "Mulai pembangunan"),
+    (State.DECLARED, State.BUILDING): Rule(Action.PARTICIPATION_MANAGE, _declared, gettext_lazy("Mulai pembangunan")),
     (State.BUILDING, State.SELF_SUBMITTED): Rule(
-        Action.ASSESSMENT_SUBMIT, _carried_confirmed, "Kirim penilaian mandiri"
+        Action.ASSESSMENT_SUBMIT, _carried_confirmed, gettext_lazy("Kirim penilaian mandiri")
     ),
-    (State.RETURNED, State.SELF_SUBMITTED): Rule(Action.ASSESSMENT_SUBMIT, _carried_confirmed, "Kirim ulang"),
-    (State.SELF_SUBMITTED, State.IN_REVIEW): Rule(Action.REVIEW_SCORE, _ok, "Mulai reviu"),
-    (State.IN_REVIEW, State.RETURNED): Rule(Action.REVIEW_SCORE, _note_required, "Kembalikan ke unit"),
-    (State.IN_REVIEW, State.REVIEWED): Rule(Action.REVIEW_SCORE, _ok, "Teruskan ke TPI"),
+    (State.RETURNED, State.SELF_SUBMITTED): Rule(
+        Action.ASSESSMENT_SUBMIT, _carried_confirmed, gettext_lazy("Kirim ulang")
+    ),
+    (State.SELF_SUBMITTED, State.IN_REVIEW): Rule(Action.REVIEW_SCORE, _ok, gettext_lazy("Mulai reviu")),
+    (State.IN_REVIEW, State.RETURNED): Rule(Action.REVIEW_SCORE, _note_required, gettext_lazy("Kembalikan ke unit")),
+    (State.IN_REVIEW, State.REVIEWED): Rule(Action.REVIEW_SCORE, _ok, gettext_lazy("Teruskan ke TPI")),
     # Pemda and units without a preliminary review go straight to TPI (P90 Lampiran II, stage 5).
-    (State.SELF_SUBMITTED, State.TPI_EVALUATION): Rule(Action.TPI_SCORE, _tpi_start, "Mulai evaluasi TPI"),
-    (State.REVIEWED, State.TPI_EVALUATION): Rule(Action.TPI_SCORE, _tpi_start, "Mulai evaluasi TPI"),
-    (State.TPI_EVALUATION, State.TPI_RETURNED): Rule(Action.TPI_SCORE, _tpi_return, "LHE 1: kembalikan"),
-    (State.TPI_RETURNED, State.TPI_EVALUATION): Rule(Action.ASSESSMENT_SUBMIT, _ok, "Kirim perbaikan ke TPI"),
-    (State.TPI_EVALUATION, State.TPI_MEETS): Rule(Action.TPI_SCORE, _tpi_meets, "LHE: memenuhi"),
-    (State.TPI_EVALUATION, State.TPI_NOT_MEETS): Rule(Action.TPI_SCORE, _tpi_conclude, "LHE: belum memenuhi"),
-    (State.TPI_MEETS, State.PROPOSED): Rule(Action.PROPOSAL_SUBMIT, _propose, "Usulkan ke TPN"),
-    (State.PROPOSED, State.AWARDED): Rule(Action.TPN_RESULT_RECORD, _award, "Catat penetapan predikat"),
-    (State.PROPOSED, State.NOT_AWARDED): Rule(Action.TPN_RESULT_RECORD, _note_required, "Catat tidak ditetapkan"),
-    (State.AWARDED, State.MONITORED): Rule(Action.TPI_SCORE, _ok, "Mulai pemantauan"),
-    (State.AWARDED, State.REVOKED): Rule(Action.TPN_RESULT_RECORD, _revoke, "Cabut predikat"),
-    (State.MONITORED, State.REVOKED): Rule(Action.TPN_RESULT_RECORD, _revoke, "Cabut predikat"),
+    (State.SELF_SUBMITTED, State.TPI_EVALUATION): Rule(
+        Action.TPI_SCORE, _tpi_start, gettext_lazy("Mulai evaluasi TPI")
+    ),
+    (State.REVIEWED, State.TPI_EVALUATION): Rule(Action.TPI_SCORE, _tpi_start, gettext_lazy("Mulai evaluasi TPI")),
+    (State.TPI_EVALUATION, State.TPI_RETURNED): Rule(Action.TPI_SCORE, _tpi_return, gettext_lazy("LHE 1: kembalikan")),
+    (State.TPI_RETURNED, State.TPI_EVALUATION): Rule(
+        Action.ASSESSMENT_SUBMIT, _ok, gettext_lazy("Kirim perbaikan ke TPI")
+    ),
+    (State.TPI_EVALUATION, State.TPI_MEETS): Rule(Action.TPI_SCORE, _tpi_meets, gettext_lazy("LHE: memenuhi")),
+    (State.TPI_EVALUATION, State.TPI_NOT_MEETS): Rule(
+        Action.TPI_SCORE, _tpi_conclude, gettext_lazy("LHE: belum memenuhi")
+    ),
+    (State.TPI_MEETS, State.PROPOSED): Rule(Action.PROPOSAL_SUBMIT, _propose, gettext_lazy("Usulkan ke TPN")),
+    (State.PROPOSED, State.AWARDED): Rule(Action.TPN_RESULT_RECORD, _award, gettext_lazy("Catat penetapan predikat")),
+    (State.PROPOSED, State.NOT_AWARDED): Rule(
+        Action.TPN_RESULT_RECORD, _note_required, gettext_lazy("Catat tidak ditetapkan")
+    ),
+    (State.AWARDED, State.MONITORED): Rule(Action.TPI_SCORE, _ok, gettext_lazy("Mulai pemantauan")),
+    (State.AWARDED, State.REVOKED): Rule(Action.TPN_RESULT_RECORD, _revoke, gettext_lazy("Cabut predikat")),
+    (State.MONITORED, State.REVOKED): Rule(Action.TPN_RESULT_RECORD, _revoke, gettext_lazy("Cabut predikat")),
 }
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from zi.assessments.models import Period
 from zi.organisations.access import Action, may, scope_filter
@@ -69,20 +70,28 @@ def reasons_for(predicate: str, indices: dict[str, Any], complaints: dict[str, i
     for key, label in (("ipak", "IPAK"), ("ipkp", "IPKP")):
         value = indices.get(key)
         if value is None:
-            reasons.append(f"Belum ada hasil survei {label} pada periode ini.")
+            reasons.append(_("Belum ada hasil survei %(index)s pada periode ini.") % {"index": label})
         elif value < float(need[key]):
-            reasons.append(f"{label} {value:.2f} di bawah ambang {float(need[key]):.2f} untuk {predicate}.")
+            reasons.append(
+                _("%(index)s %(value)s di bawah ambang %(need)s untuk %(predicate)s.")
+                % {"index": label, "value": f"{value:.2f}", "need": f"{float(need[key]):.2f}", "predicate": predicate}
+            )
     ikm = indices.get("ikm")
     if ikm is not None and ikm < float(limits["ikm_min"]):
-        reasons.append(f"IKM {ikm:.2f} di bawah {float(limits['ikm_min']):.2f} (mutu pelayanan B).")
+        reasons.append(
+            _("IKM %(value)s di bawah %(need)s (mutu pelayanan B).")
+            % {"value": f"{ikm:.2f}", "need": f"{float(limits['ikm_min']):.2f}"}
+        )
     if complaints["overdue"] > int(limits["complaints_overdue_max"]):
-        reasons.append(f"{complaints['overdue']} pengaduan terbuka melewati batas waktu layanan.")
+        reasons.append(
+            _("%(count)s pengaduan terbuka melewati batas waktu layanan.") % {"count": complaints["overdue"]}
+        )
     if complaints["total"]:
         rate = complaints["on_time"] / complaints["total"]
         if rate < float(limits["complaints_on_time_min"]):
             reasons.append(
-                f"Hanya {rate:.0%} pengaduan selesai tepat waktu "
-                f"(ambang {float(limits['complaints_on_time_min']):.0%})."
+                _("Hanya %(rate)s pengaduan selesai tepat waktu (ambang %(need)s).")
+                % {"rate": f"{rate:.0%}", "need": f"{float(limits['complaints_on_time_min']):.0%}"}
             )
     return reasons
 
@@ -118,6 +127,9 @@ def predicate_watch(*, user: Any, period: Period, today: dt.date) -> list[WatchR
             row.report_due = _anniversary(journey.decree_date, every)
             renewed = any(u == uid and year > journey.period.year for u, year in proposed_since)
             if today >= row.report_due and not renewed:
-                row.reasons.append(f"Laporan pemantauan {every} tahunan jatuh tempo sejak {row.report_due:%d-%m-%Y}.")
+                row.reasons.append(
+                    _("Laporan pemantauan %(years)s tahunan jatuh tempo sejak %(date)s.")
+                    % {"years": every, "date": f"{row.report_due:%d-%m-%Y}"}
+                )
         rows.append(row)
     return sorted(rows, key=lambda r: (not r.at_risk, r.journey.unit.path))

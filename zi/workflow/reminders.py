@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.mail import get_connection, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from zi.organisations.access import Action, may
 from zi.organisations.models import RoleAssignment
@@ -62,15 +63,15 @@ def _due(journey: Journey) -> list[tuple[str, dt.date, Action, str]]:
         and journey.period.self_assessment_deadline
     ):
         items.append(
-            ("self", journey.period.self_assessment_deadline, Action.ASSESSMENT_SUBMIT, "kirim penilaian mandiri")
+            ("self", journey.period.self_assessment_deadline, Action.ASSESSMENT_SUBMIT, _("kirim penilaian mandiri"))
         )
     if journey.state in (State.SELF_SUBMITTED, State.IN_REVIEW) and calendar and calendar.review_deadline:
-        items.append(("review", calendar.review_deadline, Action.REVIEW_SCORE, "selesaikan reviu"))
+        items.append(("review", calendar.review_deadline, Action.REVIEW_SCORE, _("selesaikan reviu")))
     tpi_due = journey.tpi_due or (calendar.tpi_deadline if calendar else None)
     if journey.state in (State.REVIEWED, State.TPI_EVALUATION) and tpi_due:
-        items.append(("tpi", tpi_due, Action.TPI_SCORE, "selesaikan evaluasi TPI"))
+        items.append(("tpi", tpi_due, Action.TPI_SCORE, _("selesaikan evaluasi TPI")))
     if journey.state == State.TPI_MEETS:
-        items.append(("proposal", proposal_deadline(journey.period), Action.PROPOSAL_SUBMIT, "usulkan ke TPN"))
+        items.append(("proposal", proposal_deadline(journey.period), Action.PROPOSAL_SUBMIT, _("usulkan ke TPN")))
     return items
 
 
@@ -89,11 +90,19 @@ def send_reminders(*, today: dt.date) -> int:
             to = recipients(journey, action)
             if not to:
                 continue
-            subject = f"[ZI] {journey.unit.name}: {what} sebelum {deadline:%d-%m-%Y}"
-            body = (
-                f"Unit {journey.unit.name} ({journey.period.name}) berada pada tahap "
-                f"“{journey.get_state_display()}”. Mohon {what} sebelum {deadline:%d-%m-%Y}."
-            )
+            when = f"{deadline:%d-%m-%Y}"
+            subject = _("[ZI] %(unit)s: %(what)s sebelum %(date)s") % {
+                "unit": journey.unit.name,
+                "what": what,
+                "date": when,
+            }
+            body = _("Unit %(unit)s (%(period)s) berada pada tahap “%(state)s”. Mohon %(what)s sebelum %(date)s.") % {
+                "unit": journey.unit.name,
+                "period": journey.period.name,
+                "state": journey.get_state_display(),
+                "what": what,
+                "date": when,
+            }
             try:
                 # The log row and the send succeed together: a failed send rolls the row back (retried next run);
                 # a concurrent run waits on the unique row and then skips.

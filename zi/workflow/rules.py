@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 from django.db.models import Min
+from django.utils.translation import gettext as _
 
 from zi.organisations.models import AgencyKind, Unit
 
@@ -51,19 +52,31 @@ def building_since(unit: Unit) -> dt.date | None:
 
 def agency_reasons(profile: Any, predicate: str) -> list[str]:
     if profile is None:
-        return ["Data syarat instansi (opini BPK, SAKIP, Indeks RB, SPIP) tahun ini belum diisi."]
+        return [_("Data syarat instansi (opini BPK, SAKIP, Indeks RB, SPIP) tahun ini belum diisi.")]
     need = rules()["predicates"][predicate]["agency"]
     reasons = []
     if not _at_least("bpk_opinion", profile.bpk_opinion, need["bpk_opinion"]):
-        reasons.append(f"Opini BPK instansi {profile.bpk_opinion or '–'}; syarat minimal {need['bpk_opinion']}.")
+        reasons.append(
+            _("Opini BPK instansi %(value)s; syarat minimal %(need)s.")
+            % {"value": profile.bpk_opinion or "–", "need": need["bpk_opinion"]}
+        )
     if not _at_least("sakip", profile.sakip, need["sakip"]):
-        reasons.append(f"Predikat SAKIP instansi {profile.sakip or '–'}; syarat minimal {need['sakip']}.")
+        reasons.append(
+            _("Predikat SAKIP instansi %(value)s; syarat minimal %(need)s.")
+            % {"value": profile.sakip or "–", "need": need["sakip"]}
+        )
     kind = "pemda" if profile.agency.kind in PEMDA_KINDS else "kl"
     rb_min = need["indeks_rb"][kind]
     if not _at_least("indeks_rb", profile.indeks_rb, rb_min):
-        reasons.append(f"Indeks RB instansi {profile.indeks_rb or '–'}; syarat minimal {rb_min}.")
+        reasons.append(
+            _("Indeks RB instansi %(value)s; syarat minimal %(need)s.")
+            % {"value": profile.indeks_rb or "–", "need": rb_min}
+        )
     if profile.spip_level is None or profile.spip_level < need["spip_level"]:
-        reasons.append(f"Maturitas SPIP level {profile.spip_level or '–'}; syarat minimal level {need['spip_level']}.")
+        reasons.append(
+            _("Maturitas SPIP level %(value)s; syarat minimal level %(need)s.")
+            % {"value": profile.spip_level or "–", "need": need["spip_level"]}
+        )
     return reasons
 
 
@@ -72,25 +85,33 @@ def unit_reasons(journey: Any, *, today: dt.date, holds_wbk: bool) -> list[str]:
     reasons = []
     if journey.tlhp_percent is None or float(journey.tlhp_percent) < need["tlhp_percent"]:
         reasons.append(
-            f"Tindak lanjut hasil pengawasan {journey.tlhp_percent or '–'} %; syarat {need['tlhp_percent']} %."
+            _("Tindak lanjut hasil pengawasan %(value)s %%; syarat %(need)s %%.")
+            % {"value": journey.tlhp_percent or "–", "need": need["tlhp_percent"]}
         )
     if journey.lhkpn_percent is None or float(journey.lhkpn_percent) < need["lhkpn_percent"]:
-        reasons.append(f"Kepatuhan LHKPN/LHKASN {journey.lhkpn_percent or '–'} %; syarat {need['lhkpn_percent']} %.")
+        reasons.append(
+            _("Kepatuhan LHKPN/LHKASN %(value)s %%; syarat %(need)s %%.")
+            % {"value": journey.lhkpn_percent or "–", "need": need["lhkpn_percent"]}
+        )
     since = building_since(journey.unit)
     years = need["building_years"]
     if since is None:
-        reasons.append("Unit belum mencatat pencanangan.")
+        reasons.append(_("Unit belum mencatat pencanangan."))
     else:
         try:
             anniversary = since.replace(year=since.year + years)
         except ValueError:  # 29 February
             anniversary = since.replace(year=since.year + years, day=28)
         if today < anniversary:
-            reasons.append(f"Pembangunan ZI baru sejak {since:%d-%m-%Y}; syarat minimal {years} tahun.")
+            reasons.append(
+                _("Pembangunan ZI baru sejak %(date)s; syarat minimal %(years)s tahun.")
+                % {"date": f"{since:%d-%m-%Y}", "years": years}
+            )
     if not _at_least("sakip", journey.sakip_internal, need["sakip_internal"]):
         reasons.append(
-            f"Nilai SAKIP internal {journey.sakip_internal or '–'}; syarat minimal {need['sakip_internal']}."
+            _("Nilai SAKIP internal %(value)s; syarat minimal %(need)s.")
+            % {"value": journey.sakip_internal or "–", "need": need["sakip_internal"]}
         )
     if need.get("holds_wbk") and not holds_wbk:
-        reasons.append("Usulan WBBM hanya untuk unit yang telah berpredikat WBK.")
+        reasons.append(_("Usulan WBBM hanya untuk unit yang telah berpredikat WBK."))
     return reasons

@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zi.assessments import evidence as evidence_checks
 from zi.assessments.models import Answer, Assessment, Lane
@@ -35,7 +37,7 @@ from zi.workflow.models import (
     TpiTeam,
 )
 
-STALE = "Data sudah diubah orang lain, muat ulang halaman lalu ulangi keputusan Anda."
+STALE = gettext_lazy("Data sudah diubah orang lain, muat ulang halaman lalu ulangi keputusan Anda.")
 JOURNEY_FIELDS = (
     "state",
     "version",
@@ -94,7 +96,10 @@ def revocation_ban_until(unit: Unit) -> dt.date | None:
 def _ban_reasons(unit: Unit, today: dt.date) -> list[str]:
     until = revocation_ban_until(unit)
     if until is not None and today < until:
-        return [f"Predikat unit dicabut; unit tidak dapat diusulkan kembali sebelum {until:%d-%m-%Y}."]
+        return [
+            _("Predikat unit dicabut; unit tidak dapat diusulkan kembali sebelum %(date)s.")
+            % {"date": f"{until:%d-%m-%Y}"}
+        ]
     return []
 
 
@@ -109,14 +114,14 @@ def participation_create(
     assessment = Assessment.objects.select_for_update().select_related("unit", "period").get(pk=assessment.pk)
     unit = assessment.unit
     if not may(actor, Action.PARTICIPATION_MANAGE, unit):
-        raise PermissionDenied("Anda tidak berwenang mendaftarkan keikutsertaan unit ini.")
+        raise PermissionDenied(_("Anda tidak berwenang mendaftarkan keikutsertaan unit ini."))
     if Journey.objects.filter(assessment=assessment).exists():
-        raise ValidationError("Keikutsertaan untuk penilaian ini sudah tercatat.")
+        raise ValidationError(_("Keikutsertaan untuk penilaian ini sudah tercatat."))
     target = target_predicate or assessment.target_predicate
     if target not in Predicate.values:
-        raise ValidationError("Predikat yang dituju tidak dikenal.")
+        raise ValidationError(_("Predikat yang dituju tidak dikenal."))
     if target == Predicate.WBBM and not unit_holds_wbk(unit):
-        raise ValidationError("Predikat WBBM hanya dapat dituju oleh unit yang telah berpredikat WBK.")
+        raise ValidationError(_("Predikat WBBM hanya dapat dituju oleh unit yang telah berpredikat WBK."))
     reasons = _ban_reasons(unit, timezone.localdate())
     if reasons:
         raise ValidationError(reasons)
@@ -141,9 +146,9 @@ def _decimal(value: Any, label: str) -> Decimal | None:
     try:
         number = Decimal(str(value))
     except InvalidOperation as exc:
-        raise ValidationError(f"{label} harus berupa angka.") from exc
+        raise ValidationError(_("%(label)s harus berupa angka.") % {"label": label}) from exc
     if not Decimal(0) <= number <= Decimal(100):
-        raise ValidationError(f"{label} harus antara 0 dan 100.")
+        raise ValidationError(_("%(label)s harus antara 0 dan 100.") % {"label": label})
     return number
 
 
@@ -154,13 +159,13 @@ def preconditions_record(
     """Record the unit-level preconditions (TLHP, LHKPN/LHKASN, internal SAKIP grade)."""
     journey = Journey.objects.select_for_update().select_related("unit").get(pk=journey.pk)
     if not may(actor, Action.PARTICIPATION_MANAGE, journey.unit):
-        raise PermissionDenied("Anda tidak berwenang mengubah data keikutsertaan unit ini.")
+        raise PermissionDenied(_("Anda tidak berwenang mengubah data keikutsertaan unit ini."))
     sakip_internal = (sakip_internal or "").strip().upper()
     if sakip_internal and sakip_internal not in rules.rules()["scales"]["sakip"]:
-        raise ValidationError("Nilai SAKIP internal tidak dikenal.")
+        raise ValidationError(_("Nilai SAKIP internal tidak dikenal."))
     before = audit.snapshot(journey, JOURNEY_FIELDS)
-    journey.tlhp_percent = _decimal(tlhp_percent, "Tindak lanjut hasil pengawasan")
-    journey.lhkpn_percent = _decimal(lhkpn_percent, "Kepatuhan LHKPN/LHKASN")
+    journey.tlhp_percent = _decimal(tlhp_percent, _("Tindak lanjut hasil pengawasan"))
+    journey.lhkpn_percent = _decimal(lhkpn_percent, _("Kepatuhan LHKPN/LHKASN"))
     journey.sakip_internal = sakip_internal
     journey.save(update_fields=["tlhp_percent", "lhkpn_percent", "sakip_internal", "updated_at"])
     audit.record(actor, "update", journey, before=before, after=audit.snapshot(journey, JOURNEY_FIELDS))
@@ -172,10 +177,10 @@ def sptjm_upload(*, actor: Any, journey: Journey, uploaded_file: Any) -> Journey
     """The unit head's SPTJM (statement of responsibility for the data dukung), needed for the proposal."""
     journey = Journey.objects.select_for_update().select_related("unit").get(pk=journey.pk)
     if not may(actor, Action.PARTICIPATION_MANAGE, journey.unit):
-        raise PermissionDenied("Anda tidak berwenang mengunggah SPTJM unit ini.")
+        raise PermissionDenied(_("Anda tidak berwenang mengunggah SPTJM unit ini."))
     checked = evidence_checks.check_upload(uploaded_file)
     if checked.content_type != evidence_checks.PDF:
-        raise ValidationError("SPTJM harus berupa berkas PDF.")
+        raise ValidationError(_("SPTJM harus berupa berkas PDF."))
     uploaded_file.seek(0)
     journey.sptjm.save(checked.display_name, File(uploaded_file), save=False)
     journey.sptjm_sha256 = checked.sha256
@@ -197,14 +202,14 @@ def agency_profile_save(
     source: str = "",
 ) -> AgencyProfile:
     if not may(actor, Action.PROPOSAL_SUBMIT, agency):
-        raise PermissionDenied("Anda tidak berwenang mengubah data syarat instansi.")
+        raise PermissionDenied(_("Anda tidak berwenang mengubah data syarat instansi."))
     scales = rules.rules()["scales"]
     values = {"bpk_opinion": bpk_opinion, "sakip": sakip, "indeks_rb": indeks_rb}
     for key, value in values.items():
         if value and value not in scales[key]:
-            raise ValidationError(f"Nilai {key} tidak dikenal: {value}.")
+            raise ValidationError(_("Nilai %(key)s tidak dikenal: %(value)s.") % {"key": key, "value": value})
     if spip_level is not None and not 1 <= int(spip_level) <= 5:
-        raise ValidationError("Maturitas SPIP harus antara 1 dan 5.")
+        raise ValidationError(_("Maturitas SPIP harus antara 1 dan 5."))
     profile = AgencyProfile.objects.select_for_update().filter(agency=agency, year=year).first()
     before = audit.snapshot(profile) if profile else None
     profile = profile or AgencyProfile(agency=agency, year=year)
@@ -224,7 +229,7 @@ def _staff_users(unit: Unit, users: Any) -> list[Any]:
     ids = {getattr(u, "pk", u) for u in users}
     staff = list(unit.staff.filter(pk__in=ids))
     if len(staff) != len(ids):
-        raise ValidationError("Penanda tangan harus pegawai unit ini (termasuk pegawai non-ASN/honorer).")
+        raise ValidationError(_("Penanda tangan harus pegawai unit ini (termasuk pegawai non-ASN/honorer)."))
     return staff
 
 
@@ -239,11 +244,11 @@ def declaration_record(
     signatories: Any = (),
 ) -> Declaration:
     if not may(actor, Action.PARTICIPATION_MANAGE, unit):
-        raise PermissionDenied("Anda tidak berwenang mencatat pencanangan unit ini.")
+        raise PermissionDenied(_("Anda tidak berwenang mencatat pencanangan unit ini."))
     if declared_on > timezone.localdate():
-        raise ValidationError("Tanggal pencanangan tidak boleh di masa depan.")
+        raise ValidationError(_("Tanggal pencanangan tidak boleh di masa depan."))
     if target_predicate not in Predicate.values:
-        raise ValidationError("Predikat yang dituju tidak dikenal.")
+        raise ValidationError(_("Predikat yang dituju tidak dikenal."))
     declaration = Declaration(unit=unit, declared_on=declared_on, place=" ".join((place or "").split()))
     declaration.target_predicate = target_predicate
     declaration.full_clean()
@@ -259,7 +264,7 @@ def declaration_record(
 def declaration_sign(*, actor: Any, declaration: Declaration, users: Any) -> Declaration:
     """Add signatories who sign later (stragglers may sign after the ceremony, P90 Lampiran I)."""
     if not may(actor, Action.PARTICIPATION_MANAGE, declaration.unit):
-        raise PermissionDenied("Anda tidak berwenang mengubah pencanangan unit ini.")
+        raise PermissionDenied(_("Anda tidak berwenang mengubah pencanangan unit ini."))
     staff = _staff_users(declaration.unit, users)
     before = sorted(declaration.signatories.values_list("pk", flat=True))
     declaration.signatories.add(*staff)
@@ -271,12 +276,12 @@ def declaration_sign(*, actor: Any, declaration: Declaration, users: Any) -> Dec
 @transaction.atomic
 def declaration_add_document(*, actor: Any, declaration: Declaration, kind: str, uploaded_file: Any) -> Any:
     if not may(actor, Action.PARTICIPATION_MANAGE, declaration.unit):
-        raise PermissionDenied("Anda tidak berwenang mengubah pencanangan unit ini.")
+        raise PermissionDenied(_("Anda tidak berwenang mengubah pencanangan unit ini."))
     if kind not in DocumentKind.values:
-        raise ValidationError("Jenis dokumen tidak dikenal.")
+        raise ValidationError(_("Jenis dokumen tidak dikenal."))
     checked = evidence_checks.check_upload(uploaded_file)
     if kind == DocumentKind.PHOTO and not evidence_checks.is_image_type(checked.content_type):
-        raise ValidationError("Foto harus berupa gambar (PNG, JPEG, GIF atau WebP).")
+        raise ValidationError(_("Foto harus berupa gambar (PNG, JPEG, GIF atau WebP)."))
     document = DeclarationDocument(
         declaration=declaration,
         kind=kind,
@@ -299,10 +304,10 @@ def performance_agreement_save(
 ) -> PerformanceAgreement:
     """The yearly perjanjian kinerja with its targets (replaces the targets of that year)."""
     if not may(actor, Action.PARTICIPATION_MANAGE, unit):
-        raise PermissionDenied("Anda tidak berwenang mencatat perjanjian kinerja unit ini.")
+        raise PermissionDenied(_("Anda tidak berwenang mencatat perjanjian kinerja unit ini."))
     cleaned = [(" ".join(i.split()), " ".join(t.split())) for i, t in targets if (i or "").strip()]
     if not cleaned:
-        raise ValidationError("Perjanjian kinerja memerlukan paling sedikit satu target.")
+        raise ValidationError(_("Perjanjian kinerja memerlukan paling sedikit satu target."))
     agreement = PerformanceAgreement.objects.select_for_update().filter(unit=unit, year=year).first()
     before = None
     if agreement is not None:
@@ -336,11 +341,11 @@ def tpi_team_create(
     capacity: int | None = None,
 ) -> TpiTeam:
     if not may(actor, Action.TPI_TEAM_MANAGE, agency):
-        raise PermissionDenied("Anda tidak berwenang mengelola tim TPI instansi ini.")
+        raise PermissionDenied(_("Anda tidak berwenang mengelola tim TPI instansi ini."))
     people = [leader, controller, *members]
     for person in people:
         if not may(person, Action.TPI_SCORE):
-            raise ValidationError(f"{person} tidak memiliki peran evaluator TPI.")
+            raise ValidationError(_("%(person)s tidak memiliki peran evaluator TPI.") % {"person": person})
     team = TpiTeam(agency=agency, period=period, name=" ".join((name or "").split()), leader=leader)
     team.controller = controller
     team.capacity = capacity
@@ -357,11 +362,11 @@ def tpi_team_set_members(*, actor: Any, team: TpiTeam, members: Any) -> TpiTeam:
     """Replace the team's (ordinary) members; the leader and the technical controller stay as they are."""
     team = TpiTeam.objects.select_for_update().select_related("leader", "controller").get(pk=team.pk)
     if not may(actor, Action.TPI_TEAM_MANAGE, team.agency):
-        raise PermissionDenied("Anda tidak berwenang mengelola tim TPI instansi ini.")
+        raise PermissionDenied(_("Anda tidak berwenang mengelola tim TPI instansi ini."))
     members = list(members)
     for person in members:
         if not may(person, Action.TPI_SCORE):
-            raise ValidationError(f"{person} tidak memiliki peran evaluator TPI.")
+            raise ValidationError(_("%(person)s tidak memiliki peran evaluator TPI.") % {"person": person})
     before = sorted(team.members.values_list("pk", flat=True))
     team.members.set(members)
     after = sorted(m.pk for m in members)
@@ -378,16 +383,22 @@ def tpi_assign(*, actor: Any, journey: Journey, team: TpiTeam, due: dt.date | No
     """Assign a unit to a TPI team within the team's capacity."""
     journey = Journey.objects.select_for_update().select_related("unit").get(pk=journey.pk)
     if not may(actor, Action.TPI_TEAM_MANAGE, journey.unit.agency):
-        raise PermissionDenied("Anda tidak berwenang menugaskan tim TPI.")
+        raise PermissionDenied(_("Anda tidak berwenang menugaskan tim TPI."))
     if team.agency_id != journey.unit.agency_id or team.period_id != journey.period_id:
-        raise ValidationError("Tim TPI harus dari instansi dan periode yang sama.")
+        raise ValidationError(_("Tim TPI harus dari instansi dan periode yang sama."))
     TpiTeam.objects.select_for_update().filter(pk=team.pk).first()  # serialise assignments to one team
     if journey.tpi_team_id != team.pk and team_load(team) >= team.effective_capacity():
-        raise ValidationError(f"Tim {team.name} sudah penuh ({team.effective_capacity()} unit).")
+        raise ValidationError(
+            _("Tim %(team)s sudah penuh (%(capacity)s unit).")
+            % {"team": team.name, "capacity": team.effective_capacity()}
+        )
     if coi_reasons(team.leader, journey) and coi_reasons(team.controller, journey):
         raise ValidationError(
-            f"Konflik kepentingan: ketua tim ({team.leader}) dan pengendali teknis ({team.controller}) berasal "
-            f"dari {journey.unit.name} atau unit di bawahnya; tidak ada yang dapat menyimpulkan LHE. Pilih tim lain."
+            _(
+                "Konflik kepentingan: ketua tim (%(leader)s) dan pengendali teknis (%(controller)s) berasal "
+                "dari %(unit)s atau unit di bawahnya; tidak ada yang dapat menyimpulkan LHE. Pilih tim lain."
+            )
+            % {"leader": team.leader, "controller": team.controller, "unit": journey.unit.name}
         )
     before = audit.snapshot(journey, JOURNEY_FIELDS)
     journey.tpi_team = team
@@ -449,14 +460,16 @@ def lane_note_save(*, actor: Any, journey: Journey, lane: str, question_code: st
     """A scorer's note on one question of their lane (the unit reads it while the LKE is returned)."""
     journey = Journey.objects.select_related("unit", "assessment", "period").get(pk=journey.pk)
     if lane not in LANE_STATES or not may_write_lane(actor, journey, lane):
-        raise PermissionDenied("Anda tidak berwenang menulis catatan pada jalur ini sekarang.")
+        raise PermissionDenied(_("Anda tidak berwenang menulis catatan pada jalur ini sekarang."))
     if len(text or "") > 5000:
-        raise ValidationError("Catatan terlalu panjang (maksimal 5000 karakter).")
+        raise ValidationError(_("Catatan terlalu panjang (maksimal 5000 karakter)."))
     from zi.lke.models import LkeQuestion
 
     question = LkeQuestion.objects.filter(template_id=journey.period.template_id, code=question_code).first()
     if question is None:
-        raise ValidationError(f"Pertanyaan {question_code} tidak ada pada template LKE periode ini.")
+        raise ValidationError(
+            _("Pertanyaan %(code)s tidak ada pada template LKE periode ini.") % {"code": question_code}
+        )
     answer = Answer.objects.select_for_update().filter(assessment=journey.assessment, lane=lane, question=question)
     answer = answer.first() or Answer(assessment=journey.assessment, lane=lane, question=question)
     before = answer.note if answer.pk else None
@@ -520,10 +533,10 @@ def proposal_reasons(journey: Journey, *, today: dt.date) -> list[str]:
     reasons += rules.unit_reasons(journey, today=today, holds_wbk=unit_holds_wbk(journey.unit, exclude=journey))
     reasons += _ban_reasons(journey.unit, today)
     if not journey.sptjm:
-        reasons.append("SPTJM kepala unit belum diunggah.")
+        reasons.append(_("SPTJM kepala unit belum diunggah."))
     deadline = proposal_deadline(journey.period)
     if today > deadline:
-        reasons.append(f"Batas pengusulan ke TPN ({deadline:%d-%m-%Y}) sudah lewat.")
+        reasons.append(_("Batas pengusulan ke TPN (%(date)s) sudah lewat.") % {"date": f"{deadline:%d-%m-%Y}"})
     return reasons
 
 
@@ -592,14 +605,15 @@ def transition(
     if rule is None:
         to_label = State(to_state).label if to_state in State.values else to_state
         raise ValidationError(
-            f"Perpindahan dari tahap “{journey.get_state_display()}” ke “{to_label}” tidak diizinkan.",
+            _("Perpindahan dari tahap “%(from)s” ke “%(to)s” tidak diizinkan.")
+            % {"from": journey.get_state_display(), "to": to_label},
             code="illegal",
         )
     if not may(actor, rule.action, journey.unit):
-        raise PermissionDenied("Anda tidak berwenang mengambil keputusan ini untuk unit ini.")
+        raise PermissionDenied(_("Anda tidak berwenang mengambil keputusan ini untuk unit ini."))
     note = (note or "").strip()
     if len(note) > 5000:
-        raise ValidationError("Catatan terlalu panjang (maksimal 5000 karakter).")
+        raise ValidationError(_("Catatan terlalu panjang (maksimal 5000 karakter)."))
     data = data or {}
     reasons = rule.guard(Move(journey=journey, actor=actor, to_state=to_state, note=note, data=data))
     if reasons:
@@ -643,12 +657,12 @@ def calendar_save(
 ) -> PeriodCalendar:
     """Deadlines of a period (national: ``workflow.calendar``, which only superusers hold, or the system)."""
     if actor is not None and not isinstance(actor, str) and not may(actor, Action.CALENDAR_MANAGE):
-        raise PermissionDenied("Hanya administrator sistem yang dapat mengubah kalender periode.")
+        raise PermissionDenied(_("Hanya administrator sistem yang dapat mengubah kalender periode."))
     if remind_days is None or not 0 <= int(remind_days) <= 365:
-        raise ValidationError("Pengingat harus antara 0 dan 365 hari.")
-    for label, value in (("Batas reviu", review_deadline), ("Batas evaluasi TPI", tpi_deadline)):
+        raise ValidationError(_("Pengingat harus antara 0 dan 365 hari."))
+    for label, value in ((_("Batas reviu"), review_deadline), (_("Batas evaluasi TPI"), tpi_deadline)):
         if value is not None and value > proposal_deadline:
-            raise ValidationError(f"{label} tidak boleh setelah batas pengusulan ke TPN.")
+            raise ValidationError(_("%(label)s tidak boleh setelah batas pengusulan ke TPN.") % {"label": label})
     calendar = PeriodCalendar.objects.filter(period=period).first()
     before = audit.snapshot(calendar) if calendar else None
     calendar = calendar or PeriodCalendar(period=period)
