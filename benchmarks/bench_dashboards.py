@@ -2,9 +2,10 @@
 
 Builds a synthetic tree (agencies → Eselon I root → Kanwil per province → satker) and its ``UnitPeriodRollup``
 rows for ``--years`` periods directly (the dashboards read only the rollup; filling it from raw answers is
-``zi insights refresh``'s job), then requests the pages through Django's test client as a national viewer — the
-whole view, template and middleware path, no HTTP server — and times, side by side in one run, one hand-written
-SQL aggregate over the same rollup rows. Prints one JSON report.
+``zi insights refresh``'s job; the tree and the ``COPY`` are ``zi bench``'s ``synthetic_tree`` and ``copy_rows``),
+then requests the pages through Django's test client as a national viewer and as leaders whose role sits at the
+Eselon I root and at the Kanwil — the whole view, template and middleware path, no HTTP server — and times, side by
+side in one run, one hand-written SQL aggregate over the same rollup rows. Prints one JSON report.
 
     # SQLite in a fresh temporary directory
     .venv/bin/python benchmarks/bench_dashboards.py --units 10000 --years 3
@@ -99,25 +100,12 @@ ROLLUP_COLUMNS = [
 STAGES = ["declared", "building", "self_submitted", "reviewed", "tpi_meets", "proposed", "awarded"]
 
 
-def _write_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
-    """COPY on PostgreSQL, executemany on SQLite (synthetic rows; the model's own writes are in services)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)  # noqa: S608
-
-
 def generate(units_total: int, agencies_n: int, years: int, first_year: int, seed: int) -> dict[str, Any]:
     from django.db import connection, transaction
     from django.utils import timezone
 
     from zi.assessments.models import Period
+    from zi.bench.management.commands.bench import copy_rows, synthetic_tree
     from zi.insights.models import UnitPeriodRollup
     from zi.lke.services import templates_load_all
     from zi.organisations.models import Agency, Unit, UnitType
@@ -136,43 +124,9 @@ def generate(units_total: int, agencies_n: int, years: int, first_year: int, see
     agencies = Agency.objects.bulk_create(
         [Agency(code=f"BD{i:04d}", name=f"Instansi {i}", kind="kementerian") for i in range(agencies_n)]
     )
-    per_agency = max(3, units_total // agencies_n)
     next_pk = 1
-    units: list[Unit] = []
-    for agency in agencies:
-        root = Unit(pk=next_pk, agency=agency, code="PUSAT", name=f"{agency.name} Pusat", unit_type=types["eselon1"])
-        root.path, root.depth = f"{root.pk}/", 0
-        next_pk += 1
-        units.append(root)
-        kanwils = []
-        for k in range(min(34, max(1, per_agency // 30))):
-            unit = Unit(
-                pk=next_pk,
-                agency=agency,
-                parent_id=root.pk,
-                code=f"KW{k:02d}",
-                name=f"Kanwil {agency.pk}-{k}",
-                unit_type=types["kanwil"],
-                province=f"Provinsi {k}",
-            )
-            unit.path, unit.depth = f"{root.path}{unit.pk}/", 1
-            next_pk += 1
-            units.append(unit)
-            kanwils.append(unit)
-        for s in range(per_agency - 1 - len(kanwils)):
-            parent = kanwils[s % len(kanwils)]
-            unit = Unit(
-                pk=next_pk,
-                agency=agency,
-                parent_id=parent.pk,
-                code=f"S{s:05d}",
-                name=f"Satker {agency.pk}-{s}",
-                unit_type=types["satker"],
-                province=parent.province,
-            )
-            unit.path, unit.depth = f"{parent.path}{unit.pk}/", 2
-            next_pk += 1
-            units.append(unit)
+    units = synthetic_tree(agencies, units_total, types, next_pk)
+    next_pk += len(units)
     started = time.perf_counter()
     with transaction.atomic():
         Unit.objects.bulk_create(units, batch_size=5000)
@@ -235,7 +189,7 @@ def generate(units_total: int, agencies_n: int, years: int, first_year: int, see
                 )
             )
         with transaction.atomic():
-            _write_rows(UnitPeriodRollup._meta.db_table, ROLLUP_COLUMNS, rows)
+            copy_rows(UnitPeriodRollup._meta.db_table, ROLLUP_COLUMNS, rows)
         rows_written += len(rows)
         print(f"rollup {year}: {rows_written:,} rows", file=sys.stderr)
     with connection.cursor() as cursor:
@@ -281,15 +235,25 @@ def measure(repeat: int, warmup: int) -> dict[str, Any]:
     kanwil = Unit.objects.filter(depth=1, parent=root).order_by("pk").first()
     satker = Unit.objects.filter(depth=2, path__startswith=kanwil.path).order_by("pk").first()
     year = f"?periode={period.year}"
+    leaders = {}  # scoped viewers: a leader whose role sits at the Eselon I root, one at the Kanwil
+    for key, node in (("eselon1", root), ("kanwil", kanwil)):
+        leaders[key], created = get_user_model().objects.get_or_create(
+            username=f"bench-pimpinan-{key}", defaults={"full_name": "Bench"}
+        )
+        if created:
+            org_services.role_assign(actor=None, user=leaders[key], role=Role.LEADER, unit=node)
     pages = {
-        "national": ("/wawasan/" + year, ""),
-        "eselon1": (f"/wawasan/unit/{root.pk}/" + year, root.path),
-        "kanwil": (f"/wawasan/unit/{kanwil.pk}/" + year, kanwil.path),
-        "unit": (f"/wawasan/unit/{satker.pk}/" + year, satker.path),
+        "national": ("/wawasan/" + year, "", user),
+        "eselon1": (f"/wawasan/unit/{root.pk}/" + year, root.path, user),
+        "kanwil": (f"/wawasan/unit/{kanwil.pk}/" + year, kanwil.path, user),
+        "unit": (f"/wawasan/unit/{satker.pk}/" + year, satker.path, user),
+        "eselon1_leader": (f"/wawasan/unit/{root.pk}/" + year, root.path, leaders["eselon1"]),
+        "kanwil_leader": (f"/wawasan/unit/{kanwil.pk}/" + year, kanwil.path, leaders["kanwil"]),
     }
     sql = SQL if connection.vendor == "postgresql" else SQL_SQLITE
     report: dict[str, Any] = {}
-    for name, (url, prefix) in pages.items():
+    for name, (url, prefix, viewer) in pages.items():
+        client.force_login(viewer)
         report[name] = {"url": url}
         for mode, cache_seconds in (("cold", 0), ("cached", 600)):
             # cold: the dashboard computed on every request (ZI_INSIGHTS_CACHE_SECONDS=0); cached: served from the

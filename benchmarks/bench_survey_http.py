@@ -21,23 +21,15 @@ import argparse
 import datetime as dt
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi.bench.settings_bench")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def setup_campaign() -> int:
@@ -111,6 +103,7 @@ def statements_per_submit(campaign_id: int, samples: int = 20) -> dict:
 
 
 def run_mode(mode: str, campaign_id: int, args: argparse.Namespace) -> dict:
+    from zi.bench.management.commands.bench import free_port, gunicorn_server, loadgen
     from zi.surveys.models import Campaign, Response
 
     campaign = Campaign.objects.get(pk=campaign_id)
@@ -137,76 +130,30 @@ def run_mode(mode: str, campaign_id: int, args: argparse.Namespace) -> dict:
                 stderr=subprocess.DEVNULL,
             )
         )
-    port = free_port()
-    server = subprocess.Popen(  # noqa: S603
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "zi.config.wsgi:application",
-            "-w",
-            str(args.workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    load = {"requests": args.requests, "concurrency": args.concurrency, "seconds": args.seconds}
     try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).read()  # noqa: S310 - loopback
-                break
-            except OSError:
-                time.sleep(0.2)
-
-        def load(url: str, extra: list[str]) -> dict:
-            out = subprocess.run(  # noqa: S603
-                [
-                    sys.executable,
-                    "-m",
-                    "zi.bench.loadgen",
-                    url,
-                    "--requests",
-                    str(args.requests),
-                    "--concurrency",
-                    str(args.concurrency),
-                    "--max-seconds",
-                    str(args.seconds),
-                    *extra,
-                ],
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=args.seconds + 120,
-                check=True,
-            )
-            return json.loads(out.stdout.strip().splitlines()[-1])
-
-        health = load(base + "/healthz", [])
-        survey = load(f"{base}/survei/s/{campaign.token}/", ["--survey", str(campaign.pk)])
-        deferred = any(f.name == "rolled_up" for f in Response._meta.get_fields())  # absent before deferral
-        pending = Response.objects.filter(campaign=campaign, rolled_up=False, excluded=False) if deferred else None
-        t0 = time.perf_counter()
-        while pending is not None and pending.exists():
-            if time.perf_counter() - t0 > 120:
-                break
-            time.sleep(0.1)
-        lag = round(time.perf_counter() - t0, 2)
-        return {
-            "healthz": health,
-            "survey_submit": survey,
-            "ratio_survey_to_healthz": round(survey["requests_per_s"] / health["requests_per_s"], 3)
-            if health["requests_per_s"]
-            else None,
-            "rollup_lag_after_load_s": lag,
-            "pending_left": pending.count() if pending is not None else 0,
-        }
+        with gunicorn_server(env, args.workers) as base:
+            health = loadgen(base + "/healthz", env, extra=[], **load)
+            survey = loadgen(f"{base}/survei/s/{campaign.token}/", env, extra=["--survey", str(campaign.pk)], **load)
+            deferred = any(f.name == "rolled_up" for f in Response._meta.get_fields())  # absent before deferral
+            pending = Response.objects.filter(campaign=campaign, rolled_up=False, excluded=False) if deferred else None
+            t0 = time.perf_counter()
+            while pending is not None and pending.exists():
+                if time.perf_counter() - t0 > 120:
+                    break
+                time.sleep(0.1)
+            lag = round(time.perf_counter() - t0, 2)
+            return {
+                "healthz": health,
+                "survey_submit": survey,
+                "ratio_survey_to_healthz": round(survey["requests_per_s"] / health["requests_per_s"], 3)
+                if health["requests_per_s"]
+                else None,
+                "rollup_lag_after_load_s": lag,
+                "pending_left": pending.count() if pending is not None else 0,
+            }
     finally:
-        for proc in [server, *helpers]:
+        for proc in helpers:
             proc.terminate()
             try:
                 proc.wait(timeout=20)

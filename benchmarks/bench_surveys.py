@@ -3,11 +3,17 @@
 Usage (the database is migrated first; the benchmark's own agency and rows are removed at the end unless --keep):
 
     DATABASE_URL=sqlite:////tmp/bench_surveys.sqlite3 .venv/bin/python benchmarks/bench_surveys.py --answers 1000000
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zi_h5 .venv/bin/python benchmarks/bench_surveys.py
+    createdb -h 127.0.0.1 -U postgres zi_surveybench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zi_surveybench .venv/bin/python benchmarks/bench_surveys.py \
+        --answers 10000000 --units 500
+
+The raw rows are generated set-based (``generate_series`` / recursive CTE, 100 000 responses per statement pair)
+and the rollups built with two ``INSERT … SELECT … GROUP BY`` (:func:`zi.surveys.rollups.rebuild`).
 
 Prints JSON: insert time for the raw rows, rollup build from raw rows (a repair path — in operation the rollups
-are updated on submit), one unit's full results page data, the LKE feed for one unit, a national aggregate of
-IPAK/IKM over all units from the rollup tables, the same national number by scanning raw answers (for contrast),
+are updated after each submit), one unit's full results page data, the LKE feed for one unit, a national aggregate of
+IPAK/IKM over all units from the rollup tables, the same national numbers computed from the raw answers (checked
+equal; for contrast),
 and the submit latency and SQL statements through the real service (response + answers, then the set-based rollup
 fold-in; see benchmarks/bench_survey_http.py for throughput through gunicorn).
 """
@@ -29,11 +35,94 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi.config.settings")
 
 
+GROUPS_SQL = "CASE g %% 3 WHEN 0 THEN 'pengguna_layanan' WHEN 1 THEN 'pengunjung' ELSE 'wbp' END"
+
+
+def generate_raw(connection, campaigns, items, responses_total: int, now, chunk: int = 100_000) -> None:
+    """Insert ``responses_total`` responses round-robin over the campaigns and one answer per item each, set-based:
+    ``generate_series`` on PostgreSQL, a recursive CTE on SQLite; chunks of ``chunk`` responses per statement pair
+    (progress on stderr). Values are deterministic functions of the ids (a per-respondent base 2–4 plus noise), so a
+    run is reproducible and the raw-scan and rollup figures can be compared exactly."""
+    from zi.surveys.models import ResponseItem
+
+    pg = connection.vendor == "postgresql"
+    q = connection.ops.quote_name
+    ids = [c.pk for c in campaigns]
+    item_ids = [i.pk for i in items]
+    epoch = int(now.timestamp())
+    span = 180 * 86400
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_campaign")
+        cursor.execute("CREATE TEMPORARY TABLE bench_campaign (idx integer PRIMARY KEY, id bigint)")
+        cursor.executemany("INSERT INTO bench_campaign VALUES (%s, %s)", list(enumerate(ids)))
+    if pg:
+        series = "generate_series(%s::bigint, %s::bigint) AS s(g)"
+        ts = "to_timestamp(%s - (g * 7919) %% %s)"
+        quarter = (
+            f"(EXTRACT(YEAR FROM {ts} AT TIME ZONE 'Asia/Jakarta') * 10 "
+            f"+ EXTRACT(QUARTER FROM {ts} AT TIME ZONE 'Asia/Jakarta'))::int"
+        )
+        flags = "'{}'::jsonb"
+        likert = (
+            "LEAST(4, GREATEST(1, 2 + ((r.id / 3) %% 3)::int + ((r.id * 31 + i.id * 17) %% 5 = 0)::int "
+            "- ((r.id * 13 + i.id * 7) %% 7 = 0)::int))"
+        )
+        yesno = "(((r.id + i.id) %% 20) = 0)::int"
+    else:
+        series = "(WITH RECURSIVE s(g) AS (SELECT %s UNION ALL SELECT g + 1 FROM s WHERE g < %s) SELECT g FROM s) s"
+        ts = "datetime(%s - (g * 7919) %% %s, 'unixepoch')"
+        quarter = (
+            f"CAST(strftime('%%Y', {ts}, '+7 hours') AS integer) * 10 "
+            f"+ (CAST(strftime('%%m', {ts}, '+7 hours') AS integer) + 2) / 3"
+        )
+        flags = "'{}'"
+        likert = (
+            "MIN(4, MAX(1, 2 + ((r.id / 3) %% 3) + ((r.id * 31 + i.id * 17) %% 5 = 0) "
+            "- ((r.id * 13 + i.id * 7) %% 7 = 0)))"
+        )
+        yesno = "(((r.id + i.id) %% 20) = 0)"
+    response_sql = (
+        f"INSERT INTO surveys_response (campaign_id, channel, {q('group')}, service_type, submitted_at, quarter, "  # noqa: S608
+        "form_nonce, device_hash, ip_hash, flags, pattern_hash, answer_vector, straight_line, rolled_up, is_flagged, "
+        "excluded, exclusion_reason) "
+        f"SELECT c.id, 'public', {GROUPS_SQL}, '', {ts}, {quarter}, 'b' || g, 'bench' || g, '', {flags}, '', '', "
+        f"{'false' if pg else '0'}, {'false' if pg else '0'}, {'false' if pg else '0'}, {'false' if pg else '0'}, '' "
+        f"FROM {series} JOIN bench_campaign c ON c.idx = g %% %s"
+    )
+    marks = ", ".join(["%s"] * len(item_ids))
+    answer_sql = (
+        "INSERT INTO surveys_responseitem (response_id, item_id, value) "  # noqa: S608
+        f"SELECT r.id, i.id, CASE WHEN i.scale = 'likert4' THEN {likert} ELSE {yesno} END "
+        "FROM surveys_response r CROSS JOIN surveys_instrumentitem i "
+        f"WHERE r.id > %s AND r.campaign_id IN (SELECT id FROM bench_campaign) AND i.id IN ({marks})"
+    )
+    made = 0
+    started = time.perf_counter()
+    while made < responses_total:
+        size = min(chunk, responses_total - made)
+        with transaction_atomic(connection):
+            last = ResponseItem.objects.order_by("-response_id").values_list("response_id", flat=True).first() or 0
+            ts_params = [epoch, span]
+            params = [*ts_params, *ts_params, *ts_params, made + 1, made + size, len(ids)]
+            with connection.cursor() as cursor:
+                cursor.execute(response_sql, params)
+                cursor.execute(answer_sql, [last, *item_ids])
+        made += size
+        print(f"  {made:,} responses, {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+
+
+def transaction_atomic(connection):
+    from django.db import transaction
+
+    return transaction.atomic(using=connection.alias)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--answers", type=int, default=1_000_000)
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--submits", type=int, default=200)
+    parser.add_argument("--raw-repeat", type=int, default=1, help="runs of the raw-answer national scan (median)")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
 
@@ -41,8 +130,8 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, transaction
-    from django.db.models import Sum
+    from django.db import connection
+    from django.db.models import Count, Sum
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
@@ -52,7 +141,7 @@ def main() -> None:
     from zi.lke.services import templates_load_all
     from zi.organisations import services as org_services
     from zi.organisations.models import Agency, Unit, UnitType
-    from zi.surveys import indices, services
+    from zi.surveys import indices, rollups, services
     from zi.surveys.models import (
         Campaign,
         Instrument,
@@ -124,47 +213,17 @@ def main() -> None:
         )
 
     responses_total = args.answers // len(items)
-    groups = ["pengguna_layanan", "pengunjung", "wbp"]
     t0 = time.perf_counter()
-    batch = 2000
-    made = 0
-    while made < responses_total:
-        size = min(batch, responses_total - made)
-        with transaction.atomic():
-            rows = []
-            for i in range(size):
-                campaign = campaigns[(made + i) % len(campaigns)]
-                at = now - dt.timedelta(days=rng.randint(0, 180), seconds=rng.randint(0, 86400))
-                rows.append(
-                    Response(
-                        campaign=campaign,
-                        group=groups[(made + i) % 3],
-                        submitted_at=at,
-                        quarter=services.quarter_of(at),
-                        form_nonce=f"b{made + i}",
-                        device_hash=f"{made + i:064d}"[-64:],
-                        ip_hash="",
-                    )
-                )
-            created = Response.objects.bulk_create(rows, batch_size=batch)
-            answers = []
-            for response in created:
-                base = rng.choice((2, 3, 3, 4, 4))
-                for item in items:
-                    if item.scale == "likert4":
-                        value = min(4, max(1, base + rng.choice((-1, 0, 0, 0, 1))))
-                    else:
-                        value = rng.random() < 0.05
-                    answers.append(ResponseItem(response=response, item=item, value=int(value)))
-            ResponseItem.objects.bulk_create(answers, batch_size=5000)
-        made += size
-    results["answers"] = responses_total * len(items)
+    generate_raw(connection, campaigns, items, responses_total, now)
+    results["answers"] = ResponseItem.objects.filter(response__campaign__in=campaigns).count()
     results["responses"] = responses_total
     results["insert_raw_s"] = round(time.perf_counter() - t0, 2)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE surveys_response; ANALYZE surveys_responseitem")
 
     t0 = time.perf_counter()
-    for campaign in campaigns:
-        services.rollups_rebuild(campaign)
+    rollups.rebuild([c.pk for c in campaigns])
     results["rollup_build_from_raw_s"] = round(time.perf_counter() - t0, 2)
     results["item_rollup_rows"] = ItemRollup.objects.filter(campaign__in=campaigns).count()
 
@@ -238,18 +297,50 @@ def main() -> None:
 
     results["national_from_rollups_ms"], results["national_example"] = timed(national)
 
-    def raw_scan():
-        return list(
-            ResponseItem.objects.filter(
-                response__campaign__period=period,
-                response__group__in=services.EXTERNAL_GROUPS,
-                response__excluded=False,
-            )
-            .values("item_id")
-            .annotate(s=Sum("value"))
+    def national_raw():
+        """The same national IPAK and IKM, but aggregated from the raw answers (what the rollups avoid)."""
+        likert = {it.pk for it in items if it.scale == "likert4"}
+        item_kind = {item.pk: (item.instrument.kind, item.code) for item in items}
+        answers = ResponseItem.objects.filter(
+            response__campaign__period=period,
+            response__group__in=services.EXTERNAL_GROUPS,
+            response__excluded=False,
         )
+        national_items = {
+            row["item_id"]: (row["n"], row["s"])
+            for row in answers.values("item_id").annotate(n=Count("pk"), s=Sum("value"))
+        }
+        t = {"r": Response._meta.db_table, "ri": ResponseItem._meta.db_table, "ii": "surveys_instrumentitem"}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*), SUM(m), SUM(m * m) FROM (SELECT r.id, AVG(ri.value * 1.0) AS m "  # noqa: S608
+                f"FROM {t['ri']} ri JOIN {t['r']} r ON r.id = ri.response_id JOIN {t['ii']} ii ON ii.id = ri.item_id "
+                f"WHERE r.campaign_id IN (SELECT id FROM surveys_campaign WHERE period_id = %s) "
+                f"AND r.{connection.ops.quote_name('group')} IN (%s, %s) AND NOT r.excluded "
+                f"AND ii.instrument_id = %s AND ii.scale = 'likert4' GROUP BY r.id) per_respondent",
+                [period.pk, *(str(g) for g in services.EXTERNAL_GROUPS), ipak.pk],
+            )
+            n, s_, ss = cursor.fetchone()
+        moments = indices.MomentStats(int(n), float(s_), float(ss))
+        stats = {item_kind[i][1]: v for i, v in national_items.items() if item_kind[i][0] == "ipak" and i in likert}
+        skm_stats = {
+            item_kind[i][1]: indices.ElementStat(item_kind[i][1], *v)
+            for i, v in national_items.items()
+            if item_kind[i][0] == "skm"
+        }
+        return {
+            "ipak": str(indices.perception_index("ipak", stats, moments).value),
+            "ikm": str(indices.ikm_from_stats(skm_stats, moments.n).ikm),
+        }
 
-    results["national_raw_scan_ms"], _ = timed(raw_scan, repeat=1)
+    results["national_raw_scan_ms"], raw_example = timed(national_raw, repeat=args.raw_repeat)
+    results["national_raw_example"] = raw_example
+    results["national_same_result"] = raw_example["ipak"] == results["national_example"]["ipak"] and (
+        raw_example["ikm"] == results["national_example"]["ikm"]
+    )
+    results["raw_over_rollups"] = round(
+        results["national_raw_scan_ms"] / max(results["national_from_rollups_ms"], 0.01)
+    )
 
     target = campaigns[1]
     target_items = services.campaign_items(target)
@@ -263,6 +354,7 @@ def main() -> None:
             device_hash=f"live-device-{i}",
             ip_hash="bench",
         )
+        connection.queries_log.clear()  # with DEBUG the 9 000-entry log is full by now: counts would read 0
         start = time.perf_counter()
         with CaptureQueriesContext(connection) as ctx:
             services.response_submit(target, sub)

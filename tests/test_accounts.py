@@ -184,3 +184,24 @@ def test_second_factor_rule_does_not_touch_team_members(client, tree, agency, me
     agency.save()
     login(client, "anggota")
     assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_many_failed_logins_from_one_address_are_refused_for_any_username(client, member, settings):
+    """Password spraying (one password, many usernames) from one address: after the address limit even a correct
+    password is refused there, without being checked; other addresses are unaffected."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.ZI_LOGIN_ADDRESS_FAILURE_LIMIT = 3
+    for name in ("budi", "siti", "anggota"):
+        assert login(client, name, "Musim-Hujan-2026!").status_code == 200
+    refused = login(client, "anggota")
+    assert refused.status_code == 429
+    assert "Terlalu banyak percobaan masuk" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    elsewhere = client.post(
+        LOGIN_URL, {"username": "anggota", "password": factories.DEFAULT_PASSWORD}, REMOTE_ADDR="10.9.8.7"
+    )
+    assert elsewhere.status_code == 302
+    cache.clear()

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def built():
-    return demo.build_demo()
+def built(demo_db):
+    """The demo, seeded once per worker (``demo_db`` in tests/conftest.py); its ``demo_counts()``."""
+    return demo_db
 
 
 def unit(code: str) -> Unit:

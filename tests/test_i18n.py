@@ -181,15 +181,12 @@ def _survey_campaign(unit, period):
     )
 
 
-@pytest.mark.django_db
-def test_key_pages_of_every_app_render_in_english(client):
+def test_key_pages_of_every_app_render_in_english(demo_db, client):
     """One demo world, one pass over the pages: English labels present, their Indonesian sources absent."""
     from zi.assessments.models import Assessment
-    from zi.organisations import demo
     from zi.organisations.models import Agency
     from zi.workflow.models import Journey
 
-    demo.build_demo()
     assessment = Assessment.objects.select_related("unit", "period").get(
         period__year=2026, unit__code="LAPAS-KELAS-I-PALEMBANG"
     )

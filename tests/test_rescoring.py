@@ -171,15 +171,17 @@ def make_varied_assessments(period, n, rng):
     [{}, {"missing_answer": "excluded", "lhkasn_counted": False, "per_area_minimum": "aspect"}],
 )
 def test_rescore_period_equals_score_on_random_answer_sets(period, settings_change):
-    """Hundreds of random answer sets: every stored row equals ``score()`` on that assessment's answers."""
+    """120 random answer sets per settings variant: every stored row equals ``score()`` on that assessment's
+    answers (the pure engine's own property tests in tests/test_scoring.py cover far more answer sets; this one
+    proves the database path, so it needs variety, not volume)."""
     if settings_change:
         template = period.template
         template.data = {**template.data, "settings": {**template.data["settings"], **settings_change}}
         template.content_hash = f"random-{sorted(settings_change)}"
         template.save()
     rng = random.Random(2026)
-    assessments = make_varied_assessments(period, 300, rng)
-    assert rescore_period(period=period, lane="self", batch_size=64) == 300
+    assessments = make_varied_assessments(period, 120, rng)
+    assert rescore_period(period=period, lane="self", batch_size=32) == 120
     spec = template_spec(LkeTemplate.objects.get(pk=period.template_id))
     values_by_assessment: dict[int, dict[str, float | None]] = {a.pk: {} for a in assessments}
     for assessment_id, code, value in Answer.objects.filter(lane="self").values_list(
@@ -188,7 +190,7 @@ def test_rescore_period_equals_score_on_random_answer_sets(period, settings_chan
         values_by_assessment[assessment_id][code] = value
     stored = {s.assessment_id: s for s in LaneScore.objects.filter(lane="self")}
     eligible = set()
-    for a in assessments:
+    for i, a in enumerate(assessments):
         expected = scoring.score(spec, values_by_assessment[a.pk], a.current_predicate or None)
         row = stored[a.pk]
         assert row.breakdown == expected.to_dict(), a.pk
@@ -201,9 +203,10 @@ def test_rescore_period_equals_score_on_random_answer_sets(period, settings_chan
         ), a.pk
         assert (row.eligible_wbk, row.eligible_wbbm) == (expected.eligible_wbk, expected.eligible_wbbm), a.pk
         eligible |= {p for p, e in expected.eligibility.items() if e.eligible}
-        lane_rescore(assessment=a, lane="self")  # the per-assessment path stores the same row
-        again = LaneScore.objects.get(pk=row.pk)
-        assert (again.breakdown, again.total, again.eligible_wbk) == (row.breakdown, row.total, row.eligible_wbk)
+        if i % 4 == 0:  # the per-assessment path stores the same row (it shares the engine: a sample suffices)
+            lane_rescore(assessment=a, lane="self")
+            again = LaneScore.objects.get(pk=row.pk)
+            assert (again.breakdown, again.total, again.eligible_wbk) == (row.breakdown, row.total, row.eligible_wbk)
     assert eligible == {"WBK", "WBBM"}  # the sets reach both predicates, not only failures
 
 

@@ -4,15 +4,13 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from zi.assessments.models import Answer, Assessment, Period
-from zi.organisations import demo
 from zi.programme.selectors import lke_inputs_for
 
 User = get_user_model()
 
 
 @pytest.fixture
-def demo_world(db):
-    demo.build_demo()
+def demo_world(demo_db):
     period = Period.objects.get(year=2026)
     assessment = Assessment.objects.get(period=period, unit__name="Lapas Kelas I Palembang")
     return assessment

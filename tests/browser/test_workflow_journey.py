@@ -1,20 +1,25 @@
-"""The yearly journey in a real browser with three logins on the unit side, the Kanwil reviewer and the TPI:
-the unit head submits the LKE from the worksheet, the reviewer notes a question and returns it, the team leader
-reads the note and resubmits, the reviewer forwards, the TPI evaluator scores in the TPI lane and concludes;
-the LHE PDF opens and every step is in the audit trail."""
+"""The whole yearly journey in a real browser with three logins: the unit team leader registers the unit,
+records the declaration (pencanangan) with its signatories and the integrity pact and starts building, answers in the
+worksheet and submits the LKE; the Kanwil reviewer notes a question and returns it; the team leader reads the
+note and resubmits; the reviewer forwards; the TPI evaluator scores with the keyboard (save and next) and
+concludes; the LHE PDF opens and every step, the declaration included, is in the audit trail by its actor.
+
+The agency admin's steps (TPI team, proposal, TPN result) are covered without a browser in tests/workflow/.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
 from tests.browser.test_login_journey import log_in
-from tests.workflow.conftest import fill_lane, journey_at, make_world, team
+from tests.workflow.conftest import PDF_BYTES, fill_lane, make_world, team
 from zi.core.audit import verify
 from zi.core.models import AuditEvent
 from zi.workflow import services
-from zi.workflow.models import Journey, State
+from zi.workflow.models import Declaration, DeclarationDocument, DocumentKind, Journey, State
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -33,29 +38,65 @@ def _switch(page, username: str) -> None:
     log_in(page, username)
 
 
+def _anchor(code: str) -> str:
+    return "q-" + code.replace(".", "-")
+
+
 def test_unit_reviewer_tpi_through_the_year(page, tree, agency, screenshot):
     from playwright.sync_api import expect
 
     jw = make_world(tree, agency)
-    journey = journey_at(jw, State.BUILDING)
+    state = page.locator("#journey-state")
+    messages = page.locator(".messages")
+    code = jw["codes"]["abc"]
+    questions = jw["spec"].questions
+    ordered = sorted(questions, key=lambda c: questions[c].order)
+    next_code = ordered[ordered.index(code) + 1]
+
+    # 1. the unit team leader registers this year's participation, records the declaration and starts building
+    log_in(page, "ketua")
+    page.get_by_role("link", name="Alur ZI", exact=True).click()
+    page.get_by_role("button", name="Daftarkan").click()
+    expect(state).to_have_text("Pencanangan")
+    journey = Journey.objects.get(assessment=jw["assessment"])
+    url = f"/alur/{journey.pk}/"
+    page.locator("main").get_by_role("link", name="Pencanangan", exact=True).click()
+    page.evaluate("window.ziSamePage = true")  # htmx swaps <main>: the declaration forms never reload the page
+    form = page.locator("#declaration-form")
+    form.get_by_label("Tempat").fill("Aula Lapas Palembang")
+    for person in ("head", "honorer", "pns"):
+        form.locator(f"input[name=signatories][value='{jw[person].pk}']").check()
+    form.get_by_role("button", name="Simpan pencanangan").click()
+    expect(messages).to_contain_text("Pencanangan tercatat.")
+    declaration = Declaration.objects.get(unit=jw["lapas"])
+    article = page.locator(f"#declaration-{declaration.pk}")
+    expect(article.locator(".share")).to_contain_text("3 /")
+    article.get_by_label("Jenis dokumen").select_option(DocumentKind.PACT)
+    article.get_by_label("Berkas").set_input_files(
+        {"name": "pakta-integritas.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
+    )
+    article.get_by_role("button", name="Unggah dokumen").click()
+    expect(messages).to_contain_text("Dokumen pencanangan tersimpan.")
+    expect(article.locator("li", has_text="pakta-integritas.pdf")).to_be_visible()
+    assert page.evaluate("window.ziSamePage") is True
+    page.goto(url)
+    _decide(page, State.BUILDING)
+    expect(state).to_have_text("Pembangunan")
+
+    # the year's work on the LKE (the team fills it; the agency admin assigns the TPI team)
     fill_lane(jw)
     services.tpi_assign(actor=jw["admin"], journey=journey, team=team(jw))
-    url = f"/alur/{journey.pk}/"
-    state = page.locator("#journey-state")
-    code = jw["codes"]["abc"]
 
-    # 1. the unit head finds the journey through the nav and submits the LKE from the worksheet
-    log_in(page, "kepala")
-    page.get_by_role("link", name="Alur ZI", exact=True).click()
-    page.get_by_role("link", name=jw["lapas"].name).click()
-    expect(state).to_have_text("Pembangunan")
+    # 2. the team leader changes one answer in the worksheet (autosaved) and submits the LKE
     page.get_by_role("link", name="Lembar kerja LKE (mandiri)").click()
+    page.locator(f"#f-{_anchor(code)} input[name=choice][value='B']").check()
+    expect(page.locator(f"#st-{_anchor(code)}")).to_contain_text("Tersimpan")
     page.get_by_role("button", name="Kirim penilaian").click()
     page.locator("main form button[type=submit]").click()
     page.goto(url)
     expect(state).to_have_text("Penilaian mandiri dikirim")
 
-    # 2. the Kanwil reviewer starts the review, notes one question in the review lane and returns the LKE
+    # 3. the Kanwil reviewer starts the review, notes one question in the review lane and returns the LKE
     _switch(page, "reviewer")
     page.goto(url)
     _decide(page, State.IN_REVIEW)
@@ -63,13 +104,13 @@ def test_unit_reviewer_tpi_through_the_year(page, tree, agency, screenshot):
     page.get_by_role("link", name="Isi jalur reviu").click()
     form = page.locator(f"form[action$='/jawab/{code}/']")
     form.locator("textarea[name=note]").fill("Lengkapi SK tim kerja ZI")
-    form.locator("button[type=submit]").click()
-    expect(page.locator(".messages")).to_contain_text(f"Jawaban {code} tersimpan")
+    form.get_by_role("button", name=f"Simpan {code}", exact=True).click()
+    expect(messages).to_contain_text(f"Jawaban {code} tersimpan")
     page.goto(url)
     _decide(page, State.RETURNED, note="Perbaiki data dukung area manajemen perubahan")
     expect(state).to_have_text("Dikembalikan untuk perbaikan")
 
-    # 3. the unit team leader reads the note and sends the LKE again
+    # 4. the team leader reads the note and sends the LKE again
     _switch(page, "ketua")
     page.goto(url)
     expect(page.get_by_role("heading", name="Catatan untuk perbaikan")).to_be_visible()
@@ -77,24 +118,36 @@ def test_unit_reviewer_tpi_through_the_year(page, tree, agency, screenshot):
     _decide(page, State.SELF_SUBMITTED)
     expect(state).to_have_text("Penilaian mandiri dikirim")
 
-    # 4. the reviewer forwards to TPI
+    # 5. the reviewer forwards to TPI
     _switch(page, "reviewer")
     page.goto(url)
     _decide(page, State.IN_REVIEW)
     _decide(page, State.REVIEWED)
     expect(state).to_have_text("Direviu, diteruskan ke TPI")
 
-    # 5. the TPI evaluator (team leader) takes the unit from the queue, scores and concludes
+    # 6. the TPI evaluator (team leader) takes the unit from the queue and scores with the keyboard only:
+    #    answer, Tab to the note, type, Ctrl+Enter saves and puts the focus on the next question's answer
     _switch(page, "tpi1")
     page.goto("/alur/evaluator/")
     page.get_by_role("link", name=jw["lapas"].name).click()
     _decide(page, State.TPI_EVALUATION)
     expect(state).to_have_text("Evaluasi TPI")
     page.get_by_role("link", name="Isi jalur TPI").click()
-    form = page.locator(f"form[action$='/jawab/{code}/']")
-    form.locator("textarea[name=note]").fill("SK tim sudah lengkap")
-    form.locator("button[type=submit]").click()
-    expect(page.locator(".messages")).to_contain_text(f"Jawaban {code} tersimpan")
+    answer = page.locator(f"#c-{_anchor(code)}")
+    answer.focus()
+    answer.select_option("A")
+    page.keyboard.press("Tab")
+    expect(page.locator(f"#n-{_anchor(code)}")).to_be_focused()
+    page.keyboard.type("SK tim sudah lengkap")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name=f"Simpan {code}", exact=True)).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Control+Enter")  # in the note: save and next
+    expect(messages).to_contain_text(f"Jawaban {code} tersimpan")
+    expect(page).to_have_url(re.compile(f"#{_anchor(next_code)}$"))
+    expect(
+        page.locator(f"#{_anchor(next_code)} .lane-form fieldset :is(select, input, textarea)").first
+    ).to_be_focused()
     page.goto(url)
     _decide(page, State.TPI_MEETS, note="LHE: memenuhi syarat WBK")
     expect(state).to_have_text("TPI: memenuhi")
@@ -107,13 +160,24 @@ def test_unit_reviewer_tpi_through_the_year(page, tree, agency, screenshot):
 
     # every step is in the audit trail, by the person who took it, and the chain holds
     assert Journey.objects.get(pk=journey.pk).state == State.TPI_MEETS
+    document = DeclarationDocument.objects.get(declaration=declaration)
+    assert list(
+        AuditEvent.objects.filter(object_type__in=["workflow.journey", "workflow.declaration"], action="create")
+        .order_by("seq")
+        .values_list("actor_label", "object_type")
+    ) == [("ketua", "workflow.journey"), ("ketua", "workflow.declaration")]
+    assert (
+        AuditEvent.objects.get(object_type="workflow.declarationdocument", object_id=str(document.pk)).actor_label
+        == "ketua"
+    )
     steps = list(
         AuditEvent.objects.filter(action="transition", object_id=str(journey.pk))
         .order_by("seq")
         .values_list("actor_label", "extra__to")
     )
-    assert steps[1:] == [
-        ("kepala", State.SELF_SUBMITTED),
+    assert steps == [
+        ("ketua", State.BUILDING),
+        ("ketua", State.SELF_SUBMITTED),
         ("reviewer", State.IN_REVIEW),
         ("reviewer", State.RETURNED),
         ("ketua", State.SELF_SUBMITTED),

@@ -114,10 +114,7 @@ def test_public_page_without_login_lists_predicates_and_filters_by_year(journeys
     assert "Dinas Kesehatan" in searched and "Lapas" not in searched
 
 
-def test_public_page_shows_the_demos_awarded_unit_and_nothing_private(db, client):
-    from zi.organisations.demo import build_demo
-
-    build_demo()
+def test_public_page_shows_the_demos_awarded_unit_and_nothing_private(demo_db, client):
     awarded = set(Journey.objects.filter(state=State.AWARDED).values_list("unit__name", flat=True))
     not_awarded = set(Journey.objects.exclude(state=State.AWARDED).values_list("unit__name", flat=True))
     assert awarded == {"Kanim Kelas I TPI Palembang"} and "Bapas Kelas I Palembang" in not_awarded

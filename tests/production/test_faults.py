@@ -5,30 +5,36 @@ nothing half-written stays behind, nothing acknowledged is lost, and the audit c
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import hashlib
-import json
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
 import pytest
 import requests
 from botocore.exceptions import EndpointConnectionError
+from django.conf import settings as django_settings
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
 from django.db.backends.utils import CursorWrapper
 from django.test import Client
+from django.utils import timezone
 from huey import RedisHuey
 from rest_framework.test import APIClient
 
+from tests import factories
 from tests.api.world import PDF, build
 from tests.surveys.conftest import (  # noqa: F401 - fixtures used by the task-queue test (the autouse one clears
     _clear_cache_and_fast_forms,  # the cache around every test of this module, which is harmless here)
@@ -38,11 +44,17 @@ from tests.surveys.conftest import (  # noqa: F401 - fixtures used by the task-q
 )
 from tests.surveys.test_public_form import _post as survey_post
 from zi.api import services as api_services
+from zi.assessments import services as assessment_services
 from zi.assessments.models import Answer, Evidence, EvidenceRevision
 from zi.core import audit
 from zi.core.models import AuditEvent
+from zi.lke.models import LkeTemplate
+from zi.lke.services import template_spec, templates_load_all
+from zi.organisations.models import Role
 from zi.surveys import rollups
+from zi.surveys import services as survey_services
 from zi.surveys import tasks as survey_tasks
+from zi.surveys.models import Instrument
 from zi.surveys.models import Response as SurveyResponse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -313,56 +325,70 @@ def test_concurrent_first_saves_without_version_make_one_row(live_server, tree):
 
 # --- load while the app process is killed ----------------------------------------------------------------------
 
-SETUP = r"""
-import datetime as dt, json
-from django.utils import timezone
-from tests import factories
-from zi.api import services as api_services
-from zi.assessments import services as assessment_services
-from zi.lke.models import LkeTemplate
-from zi.lke.services import template_spec
-from zi.organisations.models import Role
-from zi.surveys import services as survey_services
-from zi.surveys.models import Instrument
 
-agency = factories.AgencyFactory(code="KEMENKUMHAM", name="Kementerian Hukum dan HAM")
-unit = factories.make_unit(agency=agency, name="Lapas Kelas I Palembang", code="LAPAS-PLG")
-member = factories.make_user_with_role(Role.UNIT_TEAM_MEMBER, unit=unit, username="anggota")
-template = LkeTemplate.objects.order_by("pk").first()
-period = assessment_services.period_create(actor=None, year=2026, name="Periode 2026", template=template,
-    starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31))
-assessment = assessment_services.assessment_start(actor=member, unit=unit, period=period)
-now = timezone.now()
-campaign = survey_services.campaign_create(actor=None, unit=unit, period=period,
-    instruments=[Instrument.objects.filter(kind="skm").first()], title="Survei Layanan 2026",
-    opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=30),
-    respondent_groups=["pengguna_layanan"])
-_token, raw = api_services.token_create(actor=None, user=member, name="beban")
-question = next(iter(template_spec(template).questions))
-print(json.dumps({"campaign": campaign.token, "assessment": assessment.pk, "token": raw, "question": question}))
-"""
+def _burst_setup() -> dict:
+    """A unit with a draft assessment, an open campaign and a team member's API token (committed: the app
+    processes read it from the same database)."""
+    templates_load_all()
+    survey_services.instruments_load_all()
+    agency = factories.AgencyFactory(code="KEMENKUMHAM", name="Kementerian Hukum dan HAM")
+    unit = factories.make_unit(agency=agency, name="Lapas Kelas I Palembang", code="LAPAS-PLG")
+    member = factories.make_user_with_role(Role.UNIT_TEAM_MEMBER, unit=unit, username="anggota")
+    template = LkeTemplate.objects.order_by("pk").first()
+    lke_period = assessment_services.period_create(
+        actor=None,
+        year=2026,
+        name="Periode 2026",
+        template=template,
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+    )
+    assessment = assessment_services.assessment_start(actor=member, unit=unit, period=lke_period)
+    now = timezone.now()
+    campaign = survey_services.campaign_create(
+        actor=None,
+        unit=unit,
+        period=lke_period,
+        instruments=[Instrument.objects.filter(kind="skm").first()],
+        title="Survei Layanan 2026",
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=30),
+        respondent_groups=["pengguna_layanan"],
+    )
+    _token, raw = api_services.token_create(actor=None, user=member, name="beban")
+    question = next(iter(template_spec(template).questions))
+    return {"campaign": campaign.token, "assessment": assessment.pk, "token": raw, "question": question}
 
-CHECK = r"""
-import hashlib, json
-from collections import Counter
-from django.core.files.storage import default_storage
-from zi.assessments.models import Evidence, EvidenceRevision
-from zi.surveys.models import Response
-devices = Counter(Response.objects.values_list("device_hash", flat=True))
-files_ok = True
-for revision in EvidenceRevision.objects.exclude(file=""):
-    with default_storage.open(revision.file.name, "rb") as handle:
-        files_ok &= hashlib.sha256(handle.read()).hexdigest() == revision.sha256
-print(json.dumps({"responses": sum(devices.values()), "max_per_device": max(devices.values(), default=0),
-    "evidence_titles": list(Evidence.objects.values_list("title", flat=True)), "files_ok": files_ok}))
-"""
+
+def _burst_state(media: Path) -> dict:
+    """What the database and the app's media directory hold after the burst."""
+    devices = Counter(SurveyResponse.objects.values_list("device_hash", flat=True))
+    files_ok = all(
+        hashlib.sha256((media / revision.file.name).read_bytes()).hexdigest() == revision.sha256
+        for revision in EvidenceRevision.objects.exclude(file="")
+    )
+    return {
+        "responses": sum(devices.values()),
+        "max_per_device": max(devices.values(), default=0),
+        "evidence_titles": list(Evidence.objects.values_list("title", flat=True)),
+        "evidence_ids": list(Evidence.objects.values_list("pk", flat=True)),
+        "files_ok": files_ok,
+    }
+
+
+def _database_url() -> str:
+    """The test database this process uses, as a URL for the app processes."""
+    db = connection.settings_dict
+    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    return f"postgres://{quote(db['USER'])}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 class App:
-    """``gunicorn`` serving the app on loopback from its own SQLite instance; ``kill`` is a SIGKILL of the whole
-    process group (master and workers, mid-request), ``start`` brings it back on the same port."""
+    """``gunicorn`` serving the app on loopback from the test's PostgreSQL database and its own media directory;
+    ``kill`` is a SIGKILL of the whole process group (master and workers, mid-request), ``start`` brings it back
+    on the same port."""
 
-    def __init__(self, var: Path) -> None:
+    def __init__(self, var: Path, database_url: str) -> None:
         import socket
 
         self.var = var
@@ -372,26 +398,16 @@ class App:
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
         self.env.update(
+            DATABASE_URL=database_url,
+            DJANGO_SECRET_KEY=django_settings.SECRET_KEY,  # the same keyed hashes as this process
             ZI_VAR_DIR=str(var),
-            PYTHONPATH=str(ROOT),  # the set-up script uses tests.factories
             DJANGO_DEBUG="0",
             ZI_SURVEY_MIN_FILL_SECONDS="0",
             ZI_SURVEY_IP_REJECT_AT="1000000",
             ZI_SURVEY_IP_FLAG_AT="1000000",
         )
         self.process: subprocess.Popen | None = None
-
-    def zi(self, *args: str) -> str:
-        result = subprocess.run(
-            [str(Path(sys.executable).parent / "zi"), *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert result.returncode == 0, (args, result.stderr[-2000:])
-        return result.stdout
+        var.mkdir(parents=True, exist_ok=True)
 
     def start(self) -> None:
         self.process = subprocess.Popen(
@@ -468,42 +484,65 @@ def _survey_client(app: App, token: str, index: int, outcome: dict) -> None:
     outcome[index] = "gave-up"
 
 
-def _upload_client(app: App, setup: dict, index: int, outcome: dict) -> None:
-    """An API client that does not retry an upload whose answer it did not get (it cannot know whether it was
-    stored): acknowledged uploads must be there, unacknowledged ones may or may not be."""
-    data = PDF + f"% unggahan {index}\n".encode()
-    try:
-        response = requests.post(
-            f"{app.url}/api/assessments/{setup['assessment']}/evidence/",
-            headers={"Authorization": f"Bearer {setup['token']}"},
-            data={"question": setup["question"], "title": f"Unggahan {index}"},
-            files={"file": (f"u{index}.pdf", data, "application/pdf")},
-            timeout=60,
-        )
-        outcome[index] = "acked" if response.status_code == 201 else f"refused-{response.status_code}"
-    except requests.RequestException:
-        outcome[index] = "unknown"
+def _upload_client(app: App, setup: dict, index: int, outcome: dict, start_when: Callable[[], bool]) -> None:
+    """An API client that sends each upload with an ``Idempotency-Key`` and retries with the same key until it
+    gets an answer: a retry after a lost answer returns the first upload (same id) instead of a second copy.
+    It starts when ``start_when()`` says so (just before a kill), with a file large enough to be in flight."""
+    deadline = time.monotonic() + 120
+    while not start_when() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    data = PDF + f"% unggahan {index}\n".encode() + b"%" + b"0" * 1_500_000 + b"\n"
+    headers = {"Authorization": f"Bearer {setup['token']}", "Idempotency-Key": f"beban-{index}-{os.getpid()}"}
+    for _attempt in range(60):
+        try:
+            response = requests.post(
+                f"{app.url}/api/assessments/{setup['assessment']}/evidence/",
+                headers=headers,
+                data={"question": setup["question"], "title": f"Unggahan {index}"},
+                files={"file": (f"u{index}.pdf", data, "application/pdf")},
+                timeout=60,
+            )
+        except requests.RequestException:
+            outcome.setdefault("connection_errors", []).append(index)
+            time.sleep(0.3)
+            continue
+        if response.status_code in (201, 409, 503):  # 409: the first try is still running; 503: retry later
+            if response.status_code == 201:
+                replayed = response.headers.get("Idempotent-Replayed") == "true"
+                outcome[index] = ("acked-replayed" if replayed else "acked", response.json()["id"])
+                return
+            time.sleep(0.3)
+            continue
+        outcome[index] = (f"refused-{response.status_code}", None)
+        return
+    outcome[index] = ("gave-up", None)
 
 
 @pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
 def test_burst_of_writes_while_the_app_is_killed_and_restarted(tmp_path):
-    """40 survey submissions and 12 evidence uploads from 14 concurrent clients while every app process is
-    SIGKILLed twice and restarted: every acknowledged write is stored, nothing is duplicated, every stored file
-    matches its hash and the audit chain verifies."""
-    if os.environ.get("DATABASE_URL"):
-        pytest.skip("runs once, in the SQLite pass, against its own file database (PostgreSQL: live-server tests)")
-    app = App(tmp_path / "var")
-    app.zi("migrate", "--noinput")
-    app.zi("lke", "load")
-    app.zi("surveys", "load")
-    setup = json.loads(app.zi("shell", "-c", SETUP).strip().splitlines()[-1])
+    """40 survey submissions and 12 evidence uploads from 14 respondents and 12 API clients at once while every
+    app process is SIGKILLed twice and restarted: every client retries until acknowledged (uploads with an
+    Idempotency-Key), so every write is stored exactly once, every stored file matches its hash and the audit
+    chain verifies."""
+    if connection.vendor != "postgresql":
+        pytest.skip("runs in the PostgreSQL pass: the app processes share the (already migrated) test database")
+    setup = _burst_setup()
+    app = App(tmp_path / "var", _database_url())
     app.start()
     surveys: dict = {}
-    uploads: dict[int, str] = {}
+    uploads: dict = {}
     try:
-        with ThreadPoolExecutor(max_workers=14) as pool:
-            jobs = [pool.submit(_survey_client, app, setup["campaign"], i, surveys) for i in range(40)]
-            jobs += [pool.submit(_upload_client, app, setup, i, uploads) for i in range(12)]
+
+        def acked_at_least(count: int) -> Callable[[], bool]:
+            return lambda: sum(1 for key in surveys if isinstance(key, int)) >= count
+
+        # 12 upload clients (half start just before each kill, so some are cut off mid-request) + 14 respondents
+        with ThreadPoolExecutor(max_workers=26) as pool:
+            jobs = [
+                pool.submit(_upload_client, app, setup, i, uploads, acked_at_least(7 + 16 * (i % 2))) for i in range(12)
+            ]
+            jobs += [pool.submit(_survey_client, app, setup["campaign"], i, surveys) for i in range(40)]
             for done_at in (8, 24):  # kill mid-burst: after 8 and after 24 acknowledged submissions
                 deadline = time.monotonic() + 120
                 while sum(1 for key in surveys if isinstance(key, int)) < done_at and time.monotonic() < deadline:
@@ -518,14 +557,17 @@ def test_burst_of_writes_while_the_app_is_killed_and_restarted(tmp_path):
     errors = surveys.pop("connection_errors", [])
     assert errors, "the kills did not hit the burst"
     assert set(surveys.values()) <= {"stored", "stored-before"}, surveys
+    upload_errors = uploads.pop("connection_errors", [])
     print(
-        f"connection errors seen: {len(errors)}; told 'already sent' after a lost answer: "
-        f"{sum(v == 'stored-before' for v in surveys.values())}; uploads: {sorted(uploads.values())}"
+        f"connection errors seen: {len(errors)} surveys, {len(upload_errors)} uploads; told 'already sent' after a "
+        f"lost answer: {sum(v == 'stored-before' for v in surveys.values())}; uploads replayed by key: "
+        f"{sum(result == 'acked-replayed' for result, _id in uploads.values())}"
     )
-    state = json.loads(app.zi("shell", "-c", CHECK).strip().splitlines()[-1])
+    assert {result for result, _id in uploads.values()} <= {"acked", "acked-replayed"}, uploads
+    assert len(uploads) == 12
+    state = _burst_state(app.var / "media")
     assert state["responses"] == 40 and state["max_per_device"] == 1  # none lost, none twice
-    acked = {f"Unggahan {i}" for i, result in uploads.items() if result == "acked"}
-    titles = state["evidence_titles"]
-    assert acked <= set(titles) and len(titles) == len(set(titles)) <= 12
+    assert sorted(state["evidence_titles"]) == sorted(f"Unggahan {i}" for i in range(12))  # each exactly once
+    assert sorted(state["evidence_ids"]) == sorted(evidence_id for _result, evidence_id in uploads.values())
     assert state["files_ok"]
-    assert json.loads(app.zi("audit", "verify", "--json"))["ok"] is True
+    assert audit.verify().ok

@@ -50,6 +50,8 @@ class Provider:
         self.codes: dict[str, dict] = {}
         self.tokens: dict[str, dict] = {}
         self.token_requests = 0
+        self.issued_id_tokens: list[str] = []
+        self.ended_sessions: list[dict] = []  # the ID token claims of each session ended at the end-session endpoint
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.issuer = f"http://127.0.0.1:{self.server.server_address[1]}/realms/instansi"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -66,6 +68,7 @@ class Provider:
             "token_endpoint": f"{self.issuer}/token",
             "userinfo_endpoint": f"{self.issuer}/userinfo",
             "jwks_uri": f"{self.issuer}/certs",
+            "end_session_endpoint": f"{self.issuer}/logout",
             "id_token_signing_alg_values_supported": ["RS256"],
             "code_challenge_methods_supported": ["S256"],
         }
@@ -99,6 +102,8 @@ class Provider:
                     return self._json(200, provider.jwks())
                 if path == "/auth":
                     return self._authorize(query)
+                if path == "/logout":
+                    return self._end_session(query)
                 if path == "/userinfo":
                     token = self.headers.get("Authorization", "").removeprefix("Bearer ")
                     if token not in provider.tokens:
@@ -126,6 +131,17 @@ class Provider:
                 self.send_header(
                     "Location", f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query['state']})}"
                 )
+                self.end_headers()
+
+            def _end_session(self, query: dict) -> None:
+                """RP-initiated logout: only for an ID token this provider issued to this client."""
+                hint = query.get("id_token_hint", "")
+                if hint not in provider.issued_id_tokens or query.get("client_id") != CLIENT_ID:
+                    return self._json(400, {"error": "invalid_request"})
+                claims = jwt.decode(hint, provider.key.public_key(), algorithms=["RS256"], audience=CLIENT_ID)
+                provider.ended_sessions.append(claims)
+                self.send_response(302)
+                self.send_header("Location", query["post_logout_redirect_uri"])
                 self.end_headers()
 
             def do_POST(self):
@@ -163,6 +179,7 @@ class Provider:
                     algorithm="RS256",
                     headers={"kid": provider.kid},
                 )
+                provider.issued_id_tokens.append(id_token)
                 access = secrets.token_urlsafe(24)
                 provider.tokens[access] = claims
                 return self._json(200, {"access_token": access, "token_type": "Bearer", "id_token": id_token})
@@ -358,3 +375,35 @@ def test_settings_refuse_half_configured_sso(tmp_path):
     )
     assert result.returncode != 0
     assert "ZI_OIDC_CLIENT_SECRET" in result.stderr and "ZI_OIDC_ISSUER" in result.stderr
+
+
+def test_logout_after_sso_also_ends_the_provider_session(client, sso, provider, tree):
+    user = factories.make_user_with_role(Role.UNIT_TEAM_MEMBER, unit=tree["lapas"], email="siti@instansi.go.id")
+    sso_login(client, provider, {"sub": "s-1", "email": "siti@instansi.go.id", "email_verified": True})
+    assert _logged_in_user(client) == user
+    response = client.post("/akun/keluar/")
+    assert response.status_code == 302
+    target = urlsplit(response["Location"])
+    assert f"{target.scheme}://{target.netloc}{target.path}" == provider.issuer + "/logout"
+    query = {k: v[0] for k, v in parse_qs(target.query).items()}
+    assert query["id_token_hint"] == provider.issued_id_tokens[-1]
+    assert query["post_logout_redirect_uri"] == "http://testserver/akun/masuk/"
+    assert query["client_id"] == CLIENT_ID
+    assert not _logged_in_user(client).is_authenticated  # logged out here before going to the provider
+    at_provider = requests.get(response["Location"], allow_redirects=False, timeout=10)
+    assert at_provider.status_code == 302 and at_provider.headers["Location"] == "http://testserver/akun/masuk/"
+    assert [claims["sub"] for claims in provider.ended_sessions] == ["s-1"]
+
+
+def test_logout_stays_local_for_password_logins_and_when_switched_off(client, sso, provider, tree):
+    user = factories.make_user_with_role(Role.UNIT_TEAM_MEMBER, unit=tree["lapas"], email="siti@instansi.go.id")
+    client.force_login(user)
+    response = client.post("/akun/keluar/")
+    assert response.status_code == 302 and response["Location"] == "/akun/masuk/"
+    sso.ZI_OIDC_END_SESSION_ENDPOINT = "off"
+    sso_login(client, provider, {"sub": "s-1", "email": "siti@instansi.go.id", "email_verified": True})
+    assert _logged_in_user(client) == user
+    response = client.post("/akun/keluar/")
+    assert response["Location"] == "/akun/masuk/"
+    assert not _logged_in_user(client).is_authenticated
+    assert provider.ended_sessions == []

@@ -7,7 +7,6 @@ import pytest
 from zi.assessments.models import Assessment
 from zi.assessments.suggestions import suggestions_for
 from zi.insights.models import UnitPeriodRollup
-from zi.organisations import demo as org_demo
 from zi.organisations.models import Unit
 from zi.surveys import demo, services
 from zi.surveys.models import Campaign, ItemRollup, Response
@@ -15,8 +14,7 @@ from zi.surveys.models import Campaign, ItemRollup, Response
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_surveys_feed_dashboards_and_lke():
-    org_demo.build_demo()
+def test_demo_surveys_feed_dashboards_and_lke(demo_db):  # demo_db: what zi seed_demo builds, shared per worker
     campaigns = Campaign.objects.filter(title=demo.TITLE)
     assert campaigns.count() == len(demo.UNITS)
     lapas = Unit.objects.get(name="Lapas Kelas I Palembang")

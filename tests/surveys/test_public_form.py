@@ -160,6 +160,7 @@ def test_kiosk_allows_many_respondents_but_flags_bursts(client, make_campaign, s
     settings.ZI_SURVEY_IP_FLAG_AT = 1000
     settings.ZI_SURVEY_STRAIGHTLINE_FLAG_AT = 0  # identical straight-lined answers: tested in test_stuffing.py
     settings.ZI_SURVEY_PATTERN_FLAG_AT = 0
+    settings.ZI_SURVEY_NEAR_FLAG_AT = 0
     campaign = make_campaign(kiosk_enabled=True)
     for _ in range(5):
         response = _post(client, campaign, kiosk=True)

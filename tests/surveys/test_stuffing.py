@@ -88,6 +88,7 @@ def test_short_vectors_are_not_compared(make_campaign, settings):
 
 def test_straight_lining_from_one_network_is_flagged_not_from_many(make_campaign, settings):
     settings.ZI_SURVEY_PATTERN_FLAG_AT = 0
+    settings.ZI_SURVEY_NEAR_FLAG_AT = 0
     settings.ZI_SURVEY_STRAIGHTLINE_FLAG_AT = 3
     campaign = make_campaign(kinds=("skm",))
     now = timezone.now()

@@ -31,6 +31,7 @@ def _no_clusters(settings):
     reaching its threshold adds one UPDATE per earlier member, once: at most threshold − 1)."""
     settings.ZI_SURVEY_IP_FLAG_AT = 10_000
     settings.ZI_SURVEY_PATTERN_FLAG_AT = 10_000
+    settings.ZI_SURVEY_NEAR_FLAG_AT = 10_000
     settings.ZI_SURVEY_STRAIGHTLINE_FLAG_AT = 10_000
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -95,12 +94,10 @@ def test_remind_is_idempotent_per_day(jw):
     assert len(mail.outbox) == 1
 
 
-@pytest.mark.django_db
-def test_demo_journeys_varied_and_idempotent():
-    from zi.organisations.demo import build_demo
+def test_demo_journeys_varied_and_idempotent(demo_db):
     from zi.workflow.demo import seed_workflow
 
-    build_demo()  # zi seed_demo runs seed_workflow itself
+    # demo_db is what zi seed_demo builds, and zi seed_demo runs seed_workflow itself
     assert Journey.objects.count() == 8
     assert seed_workflow()["journeys"] == 0
     states = dict(Journey.objects.values_list("unit__name", "state"))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from typing import Any
+from urllib.parse import urlencode
 
 import jwt
 import requests
@@ -85,6 +86,36 @@ def setting(attr: str, *args: Any) -> Any:
     if not value and attr in DISCOVERED:
         value = discovery().get(DISCOVERED[attr]) or value
     return value
+
+
+# Where mozilla-django-oidc keeps the ID token in the session (OIDC_STORE_ID_TOKEN): the id_token_hint of logout.
+ID_TOKEN_SESSION_KEY = "oidc_id_token"  # noqa: S105 - a session key name, not a secret
+
+
+def end_session_endpoint() -> str:
+    """The provider's logout URL: ``ZI_OIDC_END_SESSION_ENDPOINT``, else ``end_session_endpoint`` from discovery;
+    empty when logout is to stay local (``off``, or the provider publishes none)."""
+    configured = getattr(settings, "ZI_OIDC_END_SESSION_ENDPOINT", "")
+    if configured.lower() == "off":
+        return ""
+    return configured or str(discovery().get("end_session_endpoint") or "")
+
+
+def provider_logout_url(id_token: str, post_logout_redirect_uri: str) -> str:
+    """RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): the provider ends its session for the person
+    the ID token names and sends the browser back to ``post_logout_redirect_uri`` (registered at the provider).
+    Empty when SSO is off, there is no ID token (a password login) or no endpoint is known."""
+    endpoint = end_session_endpoint() if enabled() and id_token else ""
+    if not endpoint:
+        return ""
+    query = urlencode(
+        {
+            "id_token_hint": id_token,
+            "post_logout_redirect_uri": post_logout_redirect_uri,
+            "client_id": getattr(settings, "OIDC_RP_CLIENT_ID", ""),
+        }
+    )
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 
 def _fail(request: Any, reason: str) -> None:

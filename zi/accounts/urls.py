@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from zi.accounts import views
@@ -7,7 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("masuk/", views.LoginView.as_view(), name="login"),
-    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("keluar/", views.LogoutView.as_view(), name="logout"),
     path("verifikasi/", views.otp_verify, name="otp_verify"),
     path("dua-langkah/", views.otp_setup, name="otp_setup"),
     path("sso/", views.SsoStartView.as_view(), name="sso_start"),

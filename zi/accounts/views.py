@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,17 +24,68 @@ from zi.accounts.forms import LoginForm, TokenForm
 from zi.accounts.second_factor import pending_device, qr_svg
 from zi.core import audit
 
+ADDRESS_WINDOW_SECONDS = 15 * 60
+ADDRESS_LIMITED = gettext_lazy("Terlalu banyak percobaan masuk yang gagal dari jaringan Anda. Coba lagi nanti.")
+
+
+def _address_key(request: HttpRequest) -> str:
+    """A cache key per client address; the address itself is kept only as a keyed hash."""
+    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    digest = hmac.new(f"zi.accounts.login:{settings.SECRET_KEY}".encode(), address.encode(), hashlib.sha256)
+    return f"zi:accounts:login-failures:{digest.hexdigest()[:32]}"
+
+
+def _address_failures(request: HttpRequest) -> int:
+    return int(cache.get(_address_key(request), 0))
+
+
+def _count_address_failure(request: HttpRequest) -> None:
+    key = _address_key(request)
+    if not cache.add(key, 1, timeout=ADDRESS_WINDOW_SECONDS):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=ADDRESS_WINDOW_SECONDS)
+
 
 class LoginView(auth_views.LoginView):
+    """The login form. Two limits: django-axes locks a *username* after ``ZI_LOGIN_FAILURE_LIMIT`` failures
+    (guessing one person's password), and ``ZI_LOGIN_ADDRESS_FAILURE_LIMIT`` failed logins from one *address* in
+    15 minutes refuse further attempts from it (trying one password on many usernames). The address limit is high
+    because whole offices share one NAT address."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if _address_failures(request) >= settings.ZI_LOGIN_ADDRESS_FAILURE_LIMIT:
+            # Refused before the credentials are looked at: nothing is checked, nothing counts against a username.
+            context = self.get_context_data(form=self.form_class(request), limited=ADDRESS_LIMITED)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        _count_address_failure(self.request)
+        return super().form_invalid(form)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sso_enabled"] = oidc.enabled()
         context["sso_provider"] = settings.ZI_OIDC_PROVIDER_NAME
         return context
+
+
+class LogoutView(auth_views.LogoutView):
+    """Local logout; after an SSO login also at the identity provider (RP-initiated logout), so the next person
+    at a shared office computer is not signed straight back in by the provider's still-open session."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        id_token = request.session.get(oidc.ID_TOKEN_SESSION_KEY, "")
+        response = super().post(request, *args, **kwargs)  # flushes the session, the ID token with it
+        back = request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL))
+        at_provider = oidc.provider_logout_url(id_token, back)
+        return redirect(at_provider) if at_provider else response
 
 
 class SsoStartView(OIDCAuthenticationRequestView):

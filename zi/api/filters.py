@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from zi.accounts.models import User
-from zi.assessments.models import Answer, Assessment, AssessmentStatus, Evidence, Lane
+from zi.assessments.models import Answer, Assessment, AssessmentStatus, Evidence, Lane, Period
 from zi.organisations.models import Unit
 from zi.programme.models import Complaint, ComplaintCategory, ComplaintStatus
 from zi.surveys.models import Campaign
@@ -55,6 +55,15 @@ class PersonFilter(df.FilterSet):
 
     class Meta:
         model = User
+        fields: list[str] = []
+
+
+class PeriodFilter(df.FilterSet):
+    year = df.NumberFilter(field_name="year")
+    is_open = df.BooleanFilter(field_name="is_open")
+
+    class Meta:
+        model = Period
         fields: list[str] = []
 
 

@@ -38,3 +38,27 @@ class ApiToken(BaseModel):
         if self.revoked_at is not None:
             return False
         return self.expires_at is None or self.expires_at > timezone.now()
+
+
+class IdempotencyKey(models.Model):
+    """The first result of a write sent with an ``Idempotency-Key`` header, so a client that lost the answer can
+    send the same request again and get that result back instead of a second copy (docs/api.md).
+
+    One row per (user, key): keys of different people never meet. ``fingerprint`` is a hash of what the request
+    asked for (endpoint, fields, file bytes); the same key with another request is refused. Rows older than
+    ``ZI_IDEMPOTENCY_KEY_HOURS`` no longer count and are removed. Not a domain record, so not audited: the write
+    it remembers is.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="api_idempotency_user_key")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key[:20]}"

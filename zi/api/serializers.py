@@ -333,7 +333,11 @@ class TransitionInputSerializer(serializers.Serializer):
 class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField(help_text="`stale`")
-    current = serializers.DictField(allow_null=True, help_text="The stored object as it is now (null: none yet).")
+    current = serializers.DictField(
+        allow_null=True,
+        required=False,
+        help_text="The stored object as it is now (null: none yet); absent for `idempotency_key_in_progress`.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):

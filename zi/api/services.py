@@ -57,7 +57,8 @@ def token_create(*, actor: Any, user: Any, name: str, expires_at: dt.datetime | 
 
 @transaction.atomic
 def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
-    token = ApiToken.objects.select_for_update().select_related("user", "user__unit").get(pk=token.pk)
+    # Lock only the token row: PostgreSQL refuses FOR UPDATE on the nullable side of the outer join to the unit.
+    token = ApiToken.objects.select_for_update(of=("self",)).select_related("user", "user__unit").get(pk=token.pk)
     if not _may_manage(actor, token.user):
         raise PermissionDenied(_("Anda tidak berwenang mencabut token ini."))
     if token.revoked_at is not None:

@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zi.accounts.models import User
-from zi.api import filters, serializers
+from zi.api import filters, idempotency, serializers
 from zi.assessments import selectors as assessment_selectors
 from zi.assessments import services as assessment_services
 from zi.assessments.models import (
@@ -100,6 +100,7 @@ class PeriodViewSet(ScopedReadViewSet):
     """Evaluation periods (national, visible to every signed-in person)."""
 
     serializer_class = serializers.PeriodSerializer
+    filterset_class = filters.PeriodFilter
     ordering_fields = ["id", "year"]
 
     def scoped_queryset(self) -> QuerySet:
@@ -127,14 +128,22 @@ class AssessmentViewSet(ScopedReadViewSet):
         return super().get_parsers()
 
     @extend_schema(
-        request=serializers.AnswerInputSerializer, responses={200: serializers.AnswerSerializer, 409: CONFLICT_RESPONSE}
+        request=serializers.AnswerInputSerializer,
+        parameters=[idempotency.PARAMETER],
+        responses={200: serializers.AnswerSerializer, 409: CONFLICT_RESPONSE, **idempotency.RESPONSES},
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def answers(self, request: Request, pk: str | None = None) -> Response:
-        """Save one answer through the same service and rules as the worksheet (validation, rescoring, audit)."""
+        """Save one answer through the same service and rules as the worksheet (validation, rescoring, audit).
+        With ``Idempotency-Key`` a retry returns the first result instead of saving again."""
         assessment = self.get_object()
         data = serializers.AnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        print_ = idempotency.fingerprint(f"answers:{assessment.pk}", dict(data.validated_data))
+        return idempotency.run(request, f"answers:{assessment.pk}", print_, lambda: self._save_answer(assessment, data))
+
+    def _save_answer(self, assessment: Assessment, data: serializers.AnswerInputSerializer) -> Response:
+        request = self.request
         values = data.validated_data
         with transaction.atomic():
             if "version" in values:
@@ -169,17 +178,27 @@ class AssessmentViewSet(ScopedReadViewSet):
 
     @extend_schema(
         request={"multipart/form-data": serializers.EvidenceInputSerializer},
-        responses={201: serializers.EvidenceSerializer},
+        parameters=[idempotency.PARAMETER],
+        responses={201: serializers.EvidenceSerializer, 409: idempotency.IN_PROGRESS, **idempotency.RESPONSES},
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def evidence(self, request: Request, pk: str | None = None) -> Response:
-        """Add evidence: a file (checked by content like the worksheet upload) or a link."""
+        """Add evidence: a file (checked by content like the worksheet upload) or a link. With
+        ``Idempotency-Key`` a retry returns the first result (same id) and stores nothing new."""
         assessment = self.get_object()
         if not may(request.user, Action.EVIDENCE_UPLOAD, assessment.unit):
             raise PermissionDenied(_("Anda tidak berwenang mengunggah data dukung untuk unit ini."))
         data = serializers.EvidenceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
+        fields = {name: values.get(name) for name in ("question", "title", "url")}
+        print_ = idempotency.fingerprint(f"evidence:{assessment.pk}", fields, [values.get("file")])
+        return idempotency.run(
+            request, f"evidence:{assessment.pk}", print_, lambda: self._add_evidence(assessment, values)
+        )
+
+    def _add_evidence(self, assessment: Assessment, values: dict) -> Response:
+        request = self.request
         if values.get("file"):
             item = assessment_services.evidence_add_file(
                 actor=request.user,

@@ -173,6 +173,10 @@ OIDC_USE_NONCE = True
 OIDC_USE_PKCE = True
 OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+# Logging out of an SSO session also ends it at the provider (RP-initiated logout): its end_session_endpoint from
+# discovery, or this URL; "off" keeps logout local. The ID token is kept in the session as the id_token_hint.
+ZI_OIDC_END_SESSION_ENDPOINT = os.environ.get("ZI_OIDC_END_SESSION_ENDPOINT", "").strip()
+OIDC_STORE_ID_TOKEN = True
 OIDC_REDIRECT_REQUIRE_HTTPS = PRODUCTION
 if ZI_OIDC_ENABLED:
     _oidc_missing = [name for name in ("ZI_OIDC_CLIENT_ID", "ZI_OIDC_CLIENT_SECRET") if not os.environ.get(name)]
@@ -200,6 +204,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # the login form answers the same for unknown and known usernames (no enumeration).
 AXES_FAILURE_LIMIT = int(os.environ.get("ZI_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("ZI_LOGIN_COOLOFF_HOURS", "0.5"))
+# Failed logins from one address (any usernames) within 15 minutes before that address is refused (429).
+ZI_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("ZI_LOGIN_ADDRESS_FAILURE_LIMIT", "100"))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
@@ -299,7 +305,23 @@ if ZI_TASKS_REDIS_URL:
 else:
     HUEY = {"huey_class": "huey.MemoryHuey", "name": "zi", "immediate": True, "results": True, "utc": True}
 
+# E-mail (complaint notifications, reminders) through Django's backend, sent by the task queue: SMTP once
+# ZI_EMAIL_HOST is set, otherwise the console backend (messages go to the log; nothing leaves the machine).
+ZI_EMAIL_HOST = os.environ.get("ZI_EMAIL_HOST", "").strip()
+if ZI_EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = ZI_EMAIL_HOST
+    EMAIL_PORT = int(os.environ.get("ZI_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("ZI_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("ZI_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("ZI_EMAIL_TLS", "1") != "0"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("ZI_EMAIL_FROM", "zona-integritas@localhost")
+
 ZI_EVIDENCE_MAX_BYTES = int(os.environ.get("ZI_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+# API writes sent with an Idempotency-Key header are remembered this long (zi/api/idempotency.py, docs/api.md).
+ZI_IDEMPOTENCY_KEY_HOURS = float(os.environ.get("ZI_IDEMPOTENCY_KEY_HOURS", "24"))
 ZI_IMPORT_MAX_BYTES = int(os.environ.get("ZI_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 
 # Public survey integrity (docs/surveys.md): fill time, rate flags, statistical stuffing checks, rollup delay.
@@ -312,6 +334,8 @@ ZI_SURVEY_PATTERN_WINDOW = int(os.environ.get("ZI_SURVEY_PATTERN_WINDOW", "1800"
 ZI_SURVEY_PATTERN_FLAG_AT = int(os.environ.get("ZI_SURVEY_PATTERN_FLAG_AT", "8"))
 ZI_SURVEY_PATTERN_MIN_ITEMS = int(os.environ.get("ZI_SURVEY_PATTERN_MIN_ITEMS", "6"))
 ZI_SURVEY_STRAIGHTLINE_FLAG_AT = int(os.environ.get("ZI_SURVEY_STRAIGHTLINE_FLAG_AT", "5"))
+ZI_SURVEY_NEAR_FLAG_AT = int(os.environ.get("ZI_SURVEY_NEAR_FLAG_AT", "5"))
+ZI_SURVEY_NEAR_MAX_DIFF = int(os.environ.get("ZI_SURVEY_NEAR_MAX_DIFF", "1"))
 ZI_SURVEY_ROLLUP_DELAY = int(os.environ.get("ZI_SURVEY_ROLLUP_DELAY", "2"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

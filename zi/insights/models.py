@@ -106,9 +106,14 @@ class PeriodSummary(models.Model):
     :class:`UnitPeriodRollup`, by the same expressions, so every number is identical."""
 
     ALL, AGENCY, TYPE = "all", "agency", "type"
+    # One tree node's subtree (``path``, a node at depth ≤ ``SUMMARY_DEPTH`` with descendants in the period): its
+    # totals, its coverage per unit type, and one row per child (the rankings), so the dashboards of agency roots,
+    # Eselon I units and Kanwil read a few rows too.
+    NODE, NODE_TYPE, NODE_CHILD = "node", "node_type", "node_child"
 
     period = models.ForeignKey("assessments.Period", on_delete=models.CASCADE, related_name="+")
-    level = models.CharField(max_length=8)
+    level = models.CharField(max_length=16)
+    path = models.CharField(max_length=255, blank=True, default="")  # the node's path (node levels only)
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     unit_type = models.ForeignKey(UnitType, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     units = models.PositiveIntegerField(default=0)  # units that build ZI (the coverage table's order)
@@ -117,7 +122,10 @@ class PeriodSummary(models.Model):
     class Meta:
         verbose_name = _("ringkasan periode")
         verbose_name_plural = _("ringkasan periode")
-        indexes = [models.Index(fields=["period", "level"], name="insights_summary_period_level")]
+        indexes = [
+            models.Index(fields=["period", "level"], name="insights_summary_period_level"),
+            models.Index(fields=["path", "level"], name="insights_summary_path_level"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.period_id}/{self.level}/{self.agency_id or self.unit_type_id or ''}"
+        return f"{self.period_id}/{self.level}/{self.path or self.agency_id or self.unit_type_id or ''}"

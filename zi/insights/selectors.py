@@ -177,7 +177,7 @@ def _finish_summary(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-_COVERAGE_AGGS = {"units": Count("pk"), "building": Count("pk", filter=Q(participates=True))}
+COVERAGE_AGGS = {"units": Count("pk"), "building": Count("pk", filter=Q(participates=True))}
 
 
 def coverage_table(
@@ -187,7 +187,7 @@ def coverage_table(
         rows = list(
             qs.filter(builds_zi=True)
             .values("unit_type_id", "unit_type__name")
-            .annotate(**_COVERAGE_AGGS)
+            .annotate(**COVERAGE_AGGS)
             .order_by("-units", "unit_type__name")
         )
     table = Table(
@@ -232,12 +232,33 @@ def funnel_table(data: dict[str, Any], period: Period, node: Unit | None) -> Tab
     return table
 
 
+def summary_depth() -> int:
+    """Deepest tree level whose nodes get their own summaries (``ZI_INSIGHTS_SUMMARY_DEPTH``, default 2: agency
+    roots, Eselon I units, Kanwil). Deeper nodes have small subtrees and aggregate the rollup."""
+    return max(-1, int(getattr(settings, "ZI_INSIGHTS_SUMMARY_DEPTH", 2)))
+
+
+def summary_min_rows() -> int:
+    """Subtrees with at least this many rollup rows in a period (``ZI_INSIGHTS_SUMMARY_MIN_ROWS``, default 500) get
+    their coverage and ranking rows summarised too; smaller ones aggregate a few hundred rows in milliseconds."""
+    return max(1, int(getattr(settings, "ZI_INSIGHTS_SUMMARY_MIN_ROWS", 500)))
+
+
+def path_prefix(depth: int) -> Substr:
+    """SQL for the path of a row's ancestor at ``depth`` (``"12/34/"`` of ``"12/34/56/"`` for depth 1), for rows at
+    that depth or deeper; portable (SUBSTR/INSTR on SQLite, SUBSTRING/STRPOS on PostgreSQL)."""
+    end: Any = StrIndex("path", Value("/"))
+    for _level in range(depth):
+        end = end + StrIndex(Substr("path", end + 1), Value("/"))
+    return Substr("path", 1, end)
+
+
 def _child_key(prefix_len: int) -> Substr:
     rest = Substr("path", prefix_len + 1)
     return Substr(rest, 1, StrIndex(rest, Value("/")) - 1)
 
 
-_GROUP_AGGS = {
+GROUP_AGGS = {
     "units": Count("pk", filter=Q(builds_zi=True)),
     "building": Count("pk", filter=Q(builds_zi=True, participates=True)),
     "submitted": Count("pk", filter=Q(participates=True) & ~Q(status=AssessmentStatus.DRAFT)),
@@ -257,7 +278,7 @@ def groups(user: Any, qs: QuerySet[UnitPeriodRollup], node: Unit | None) -> list
             qs.filter(depth__gt=node.depth)
             .annotate(child=_child_key(len(node.path)))
             .values("child")
-            .annotate(**_GROUP_AGGS)
+            .annotate(**GROUP_AGGS)
         )
         units = Unit.objects.in_bulk([int(r["child"]) for r in rows if r["child"]])
         return [
@@ -265,7 +286,7 @@ def groups(user: Any, qs: QuerySet[UnitPeriodRollup], node: Unit | None) -> list
             for r in rows
             if r["child"] and int(r["child"]) in units
         ]
-    agencies = list(qs.values("agency_id", "agency__name").annotate(**_GROUP_AGGS))
+    agencies = list(qs.values("agency_id", "agency__name").annotate(**GROUP_AGGS))
     if len(agencies) > 1:
         return [{**r, "name": r["agency__name"], "unit": None} for r in agencies]
     tops = list(top_units(user)[:200])
@@ -277,11 +298,11 @@ def groups(user: Any, qs: QuerySet[UnitPeriodRollup], node: Unit | None) -> list
         aggs.update(
             {
                 f"{key}_{top.pk}": type(agg)(agg.source_expressions[0], filter=inside & agg.filter)
-                for key, agg in _GROUP_AGGS.items()
+                for key, agg in GROUP_AGGS.items()
             }
         )
     data = qs.aggregate(**aggs)
-    return [{**{key: data[f"{key}_{top.pk}"] for key in _GROUP_AGGS}, "name": top.name, "unit": top} for top in tops]
+    return [{**{key: data[f"{key}_{top.pk}"] for key in GROUP_AGGS}, "name": top.name, "unit": top} for top in tops]
 
 
 def ranking_tables(groups_: list[dict[str, Any]], period: Period) -> list[Table]:
@@ -408,7 +429,7 @@ def trend_table(
     if rows is None:
         rows = list(
             qs_all_periods.values("period__year")
-            .annotate(**_GROUP_AGGS, avg_ikm=Avg("ikm"), avg_ipkp=Avg("ipkp"))
+            .annotate(**GROUP_AGGS, avg_ikm=Avg("ikm"), avg_ipkp=Avg("ipkp"))
             .order_by("period__year")
         )
     table = Table(
@@ -505,6 +526,21 @@ def _cache_key(user: Any, period: Period, node: Unit | None) -> str:
     return "zi:insights:dash:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _top_groups_from_summaries(user: Any, period: Period) -> list[dict[str, Any]] | None:
+    """The ranking rows of a national overview over one agency (its top nodes) from the top nodes' summaries, or
+    None when one of them has none in this period (a leaf, or summaries written before node summaries)."""
+    tops = list(top_units(user)[:200])
+    found = {
+        r.path: r.data
+        for r in PeriodSummary.objects.filter(
+            level=PeriodSummary.NODE, period=period, path__in=[top.path for top in tops]
+        )
+    }
+    if not tops or any(top.path not in found for top in tops):
+        return None
+    return [{**{key: found[top.path][key] for key in GROUP_AGGS}, "name": top.name, "unit": top} for top in tops]
+
+
 def _from_summaries(user: Any, period: Period) -> Dashboard | None:
     """The national dashboard of a viewer who sees every unit, from :class:`PeriodSummary` (one query for the
     period's rows and the trend, one to check every period has been summarised). None when the summaries cannot
@@ -512,7 +548,9 @@ def _from_summaries(user: Any, period: Period) -> Dashboard | None:
     if scope_filter(user, Action.DASHBOARD_VIEW, "") != Q(pk__isnull=False):
         return None
     rows = list(
-        PeriodSummary.objects.filter(Q(period=period) | Q(level=PeriodSummary.ALL))
+        PeriodSummary.objects.filter(
+            Q(period=period, level__in=(PeriodSummary.AGENCY, PeriodSummary.TYPE)) | Q(level=PeriodSummary.ALL)
+        )
         .select_related("period", "agency", "unit_type")
         .order_by("level", "-units", "unit_type__name", "agency_id")
     )
@@ -528,7 +566,7 @@ def _from_summaries(user: Any, period: Period) -> Dashboard | None:
         for r in rows
         if r.level == PeriodSummary.AGENCY and r.period_id == period.pk
     ]
-    groups_ = agencies if len(agencies) > 1 else groups(user, qs, None)
+    groups_ = agencies if len(agencies) > 1 else _top_groups_from_summaries(user, period) or groups(user, qs, None)
     coverage = [
         {**r.data, "unit_type_id": r.unit_type_id, "unit_type__name": r.unit_type.name}
         for r in rows
@@ -551,11 +589,80 @@ def _from_summaries(user: Any, period: Period) -> Dashboard | None:
     return Dashboard(period, None, data, tables, data["refreshed_at"])
 
 
+def _sees_whole_subtree(user: Any, node: Unit) -> bool:
+    """Whether the viewer's dashboard scope holds every row under ``node`` (then the node's summaries, computed over
+    all those rows, are what the rollup would give them): a global grant, a grant on the node's agency, or a subtree
+    grant at or above the node. Any other shape of scope answers False (the rollup is read)."""
+    scope = scope_filter(user, Action.DASHBOARD_VIEW, "")
+    if scope == Q(pk__isnull=False):
+        return True
+    if scope.negated or scope.connector != Q.OR:
+        return False
+    for child in scope.children:
+        if isinstance(child, tuple):
+            key, value = child
+            if key == "path__startswith" and node.path.startswith(value):
+                return True
+            if key == "agency_id" and value == node.agency_id:
+                return True
+    return False
+
+
+def _node_from_summaries(user: Any, period: Period, node: Unit) -> Dashboard | None:
+    """A node's dashboard from its :class:`PeriodSummary` rows (one query, plus ``in_bulk`` for the children's
+    names), when the node is summarised (depth ≤ :func:`summary_depth`, ``detail`` in this period), the viewer sees
+    its whole subtree and every period was summarised with node rows. Else None: the rollup is read."""
+    if node.depth > summary_depth() or not _sees_whole_subtree(user, node):
+        return None
+    rows = list(
+        PeriodSummary.objects.filter(
+            Q(level=PeriodSummary.ALL)
+            | Q(path=node.path, level=PeriodSummary.NODE)
+            | Q(path=node.path, period=period, level__in=(PeriodSummary.NODE_TYPE, PeriodSummary.NODE_CHILD))
+        )
+        .select_related("period", "unit_type")
+        .order_by("level", "-units", "unit_type__name", "pk")
+    )
+    totals = {r.period_id: r for r in rows if r.level == PeriodSummary.ALL}
+    if len(totals) != Period.objects.count() or any(r.data.get("node_depth", -1) < node.depth for r in totals.values()):
+        return None  # some period summarised before node summaries existed (or not at all)
+    own = {r.period_id: r for r in rows if r.level == PeriodSummary.NODE}
+    current = own.get(period.pk)
+    if current is None or not current.data.get("detail"):
+        return None
+    missing = [pk for pk, r in totals.items() if pk not in own and r.data["rows"]]
+    if missing and UnitPeriodRollup.objects.filter(path=node.path, period_id__in=missing).exists():
+        return None  # a period where the node was a leaf with its own row: its trend point needs the rollup
+    data = {key: current.data[key] for key in summary_aggregates()}
+    data = _finish_summary({**data, "refreshed_at": parse_datetime(data["refreshed_at"])})
+    qs = scoped(user, period, node)
+    coverage = [
+        {**r.data, "unit_type_id": r.unit_type_id, "unit_type__name": r.unit_type.name}
+        for r in rows
+        if r.level == PeriodSummary.NODE_TYPE
+    ]
+    child_rows = [r.data for r in rows if r.level == PeriodSummary.NODE_CHILD]
+    units = Unit.objects.in_bulk([r["child"] for r in child_rows])
+    groups_ = [
+        {**r, "name": units[r["child"]].name, "unit": units[r["child"]]} for r in child_rows if r["child"] in units
+    ]
+    trend = [{**r.data, "period__year": r.period.year} for r in sorted(own.values(), key=lambda r: r.period.year)]
+    tables = [
+        coverage_table(qs, period, node, coverage),
+        funnel_table(data, period, node),
+        *ranking_tables(groups_, period),
+        area_table(data, period, node),
+        index_table(data, period, node),
+        warning_table(data, period, node),
+        trend_table(qs, node, trend, {r.period.year: r.period for r in own.values()}),
+    ]
+    return Dashboard(period, node, data, tables, data["refreshed_at"])
+
+
 def _build_dashboard(user: Any, period: Period, node: Unit | None) -> Dashboard:
-    if node is None:
-        fast = _from_summaries(user, period)
-        if fast is not None:
-            return fast
+    fast = _from_summaries(user, period) if node is None else _node_from_summaries(user, period, node)
+    if fast is not None:
+        return fast
     qs = scoped(user, period, node)
     data = summary(qs)
     tables = [

@@ -7,10 +7,12 @@ refreshing it is not audited record by record; one audit event per refresh recor
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from zi.assessments.models import Assessment, Lane, LaneScore, Period
@@ -18,7 +20,15 @@ from zi.core import audit
 from zi.insights import facts as facts_mod
 from zi.insights.models import AREA_FIELDS, HELD_STATES, STAGE_RANK, PeriodSummary, UnitPeriodRollup
 from zi.insights.rules import evaluate, rules
-from zi.insights.selectors import _COVERAGE_AGGS, _GROUP_AGGS, bump_rollup_version, summary_aggregates
+from zi.insights.selectors import (
+    COVERAGE_AGGS,
+    GROUP_AGGS,
+    bump_rollup_version,
+    path_prefix,
+    summary_aggregates,
+    summary_depth,
+    summary_min_rows,
+)
 from zi.lke.services import template_spec
 from zi.organisations.models import Unit
 from zi.programme.models import Activity, Innovation
@@ -149,24 +159,117 @@ def summaries_refresh(*, period: Period) -> int:
     dashboards use, then one insert of the few resulting rows. Part of :func:`rollup_refresh`; call it directly
     after writing rollup rows any other way. Returns the number of summary rows."""
     qs = UnitPeriodRollup.objects.filter(period=period)
-    total = qs.aggregate(rows=Count("pk"), **{**summary_aggregates(), **_GROUP_AGGS})
+    total = qs.aggregate(rows=Count("pk"), **{**summary_aggregates(), **GROUP_AGGS})
+    total["node_depth"] = summary_depth()  # nodes down to this depth have summaries (absent: written before 0005)
     if total["refreshed_at"] is not None:
         total["refreshed_at"] = total["refreshed_at"].isoformat()
     rows = [PeriodSummary(period=period, level=PeriodSummary.ALL, units=total["units"], data=total)]
     rows += [
         PeriodSummary(period=period, level=PeriodSummary.AGENCY, agency_id=r.pop("agency_id"), units=r["units"], data=r)
-        for r in qs.values("agency_id").annotate(**_GROUP_AGGS).order_by()
+        for r in qs.values("agency_id").annotate(**GROUP_AGGS).order_by()
     ]
     rows += [
         PeriodSummary(
             period=period, level=PeriodSummary.TYPE, unit_type_id=r.pop("unit_type_id"), units=r["units"], data=r
         )
-        for r in qs.filter(builds_zi=True).values("unit_type_id").annotate(**_COVERAGE_AGGS).order_by()
+        for r in qs.filter(builds_zi=True).values("unit_type_id").annotate(**COVERAGE_AGGS).order_by()
     ]
+    rows += _node_summaries(qs, period)
     with transaction.atomic():
         PeriodSummary.objects.filter(period=period).delete()
         PeriodSummary.objects.bulk_create(rows)
     return len(rows)
+
+
+def _node_summaries(qs: Any, period: Period) -> list[PeriodSummary]:
+    """Per tree node at depth ≤ :func:`summary_depth` that has descendants in the period: its totals (like the
+    ``all`` row; the node's trend), and for subtrees of at least :func:`summary_min_rows` rows (``detail``) also its
+    coverage per unit type and its children's ranking columns — at most three ``GROUP BY`` over the period's rollup
+    per depth, grouped by the ancestor's path (:func:`path_prefix`), so each node's numbers are the aggregates of
+    exactly the rows under ``path LIKE 'node path%'`` that the computed dashboard reads."""
+    rows: list[PeriodSummary] = []
+    min_rows = summary_min_rows()
+    for level in range(summary_depth() + 1):
+        # nodes with descendants first (one DISTINCT), so the heavy aggregate skips the leaves at this depth
+        nodes = set(
+            qs.filter(depth__gt=level).annotate(node=path_prefix(level)).values_list("node", flat=True).distinct()
+        )
+        if not nodes:
+            break  # no row below this depth
+        inside = qs.filter(Q(depth__gt=level) | Q(depth=level, path__in=sorted(nodes))).annotate(
+            node=path_prefix(level)
+        )
+        parents: set[str] = set()
+        totals = inside.values("node").annotate(
+            rows=Count("pk"),
+            descendants=Count("pk", filter=Q(depth__gt=level)),
+            **{**summary_aggregates(), **GROUP_AGGS},
+        )
+        for r in totals.order_by():
+            if not r.pop("descendants"):
+                continue  # a leaf: its dashboard aggregates its own row
+            r["detail"] = r["rows"] >= min_rows  # smaller subtrees: only the trend comes from here
+            if r["detail"]:
+                parents.add(r["node"])
+            if r["refreshed_at"] is not None:
+                r["refreshed_at"] = r["refreshed_at"].isoformat()
+            rows.append(
+                PeriodSummary(period=period, level=PeriodSummary.NODE, path=r.pop("node"), units=r["units"], data=r)
+            )
+        if not parents:
+            continue
+        within = reduce(or_, (Q(path__startswith=path) for path in sorted(parents)))  # at most rows / min_rows
+        for r in (
+            inside.filter(within, builds_zi=True).values("node", "unit_type_id").annotate(**COVERAGE_AGGS).order_by()
+        ):
+            if r["node"] in parents:
+                path, type_id = r.pop("node"), r.pop("unit_type_id")
+                rows.append(
+                    PeriodSummary(
+                        period=period,
+                        level=PeriodSummary.NODE_TYPE,
+                        path=path,
+                        unit_type_id=type_id,
+                        units=r["units"],
+                        data=r,
+                    )
+                )
+        children = (
+            qs.filter(within, depth__gt=level)
+            .annotate(node=path_prefix(level), child=path_prefix(level + 1))
+            .values("node", "child")
+            .annotate(**GROUP_AGGS)
+            .order_by()
+        )
+        for r in children:
+            if r["node"] not in parents:
+                continue
+            path = r.pop("node")
+            r["child"] = int(r["child"][len(path) :].strip("/"))
+            rows.append(
+                PeriodSummary(period=period, level=PeriodSummary.NODE_CHILD, path=path, units=r["units"], data=r)
+            )
+    return rows
+
+
+def summaries_refresh_stale() -> list[int]:
+    """Summarise every period whose rollup has rows but whose summaries are missing or were written for another
+    :func:`summary_depth` (after an upgrade, e.g. migration ``0005``, or a settings change): what ``migrate`` runs
+    (``post_migrate``), so dashboards read summaries again without waiting for a refresh. Reads only the rollup
+    (a few ``GROUP BY`` per period), never recomputes it. Returns the years summarised."""
+    depth = summary_depth()
+    current = {
+        s.period_id
+        for s in PeriodSummary.objects.filter(level=PeriodSummary.ALL).only("period_id", "data")
+        if s.data.get("node_depth") == depth
+    }
+    with_rows = set(UnitPeriodRollup.objects.values_list("period_id", flat=True).distinct())
+    stale = list(Period.objects.filter(pk__in=with_rows - current).order_by("year"))
+    for period in stale:
+        summaries_refresh(period=period)
+    if stale:
+        bump_rollup_version()
+    return [p.year for p in stale]
 
 
 def rollup_refresh_all(*, actor: Any = None) -> dict[int, int]:

@@ -19,6 +19,8 @@ from zi.lke.services import template_spec
 from zi.organisations.models import Unit
 from zi.programme.models import OPEN_COMPLAINT_STATUSES, Complaint
 from zi.surveys.models import Campaign, InstrumentKind
+from zi.workflow import rules as workflow_rules
+from zi.workflow.models import PeriodCalendar
 
 LANE_ORDER = (Lane.SELF, Lane.REVIEW, Lane.TPI, Lane.TPN)
 
@@ -114,16 +116,31 @@ def unit_overview(*, user: Any, unit: Unit, period: Period) -> UnitOverview:
     ov.todo["missing_surveys"] = [
         str(label) for kind, label in InstrumentKind.choices if kind != InstrumentKind.INTERNAL and kind not in kinds
     ]
-    today = timezone.localdate()
-    for label, day in (
-        (_("Batas penilaian mandiri"), period.self_assessment_deadline),
-        (_("Akhir periode"), period.ends_on),
-    ):
-        if day:
-            ov.deadlines.append({"label": label, "date": day, "days_left": (day - today).days})
+    ov.deadlines = _deadlines(period, timezone.localdate())
     if assessment is not None:
         ov.warnings = evaluate(warning_facts(unit.pk, period))
     return ov
+
+
+def _deadlines(period: Period, today: dt.date) -> list[dict[str, Any]]:
+    """The period's dates in order: self-assessment, then the national calendar of zi.workflow (review, TPI,
+    proposal to TPN — the regulation's default proposal date when no calendar is set), then the period's end."""
+    calendar = PeriodCalendar.objects.filter(period=period).first()
+    items = [
+        (_("Batas penilaian mandiri"), period.self_assessment_deadline),
+        (_("Batas reviu"), calendar.review_deadline if calendar else None),
+        (_("Batas evaluasi TPI"), calendar.tpi_deadline if calendar else None),
+        (
+            _("Batas pengusulan ke TPN"),
+            calendar.proposal_deadline if calendar else workflow_rules.default_proposal_deadline(period.year),
+        ),
+        (_("Akhir periode"), period.ends_on),
+    ]
+    dated = [(label, day) for label, day in items if day]
+    return [
+        {"label": label, "date": day, "days_left": (day - today).days}
+        for label, day in sorted(dated, key=lambda item: item[1])
+    ]
 
 
 def lke_recap_rows(assessment: Assessment) -> tuple[list[str], list[list[Any]]]:

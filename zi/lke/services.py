@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.db import transaction
 
 from zi.core import audit
 from zi.lke.models import LkeQuestion, LkeTemplate
-from zi.lke.spec import Template, TemplateError, available_templates, parse_template
+from zi.lke.spec import Template, TemplateError, available_templates, load_yaml, parse_template
 
 _SPEC_CACHE: dict[tuple[int, str], Template] = {}
 
@@ -34,7 +33,7 @@ def template_load(*, path: Path | str, actor: Any = None) -> LoadResult:
     """Load one template file. Same content again: nothing changes. Changed content under an existing
     code+version is refused once any period uses it (publish a new version instead)."""
     with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+        data = load_yaml(handle)
     spec = parse_template(data)
     digest = _content_hash(data)
     existing = LkeTemplate.objects.filter(code=spec.code, version=spec.version).first()

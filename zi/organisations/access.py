@@ -40,6 +40,9 @@ class Action(StrEnum):
     PROPOSAL_SUBMIT = "workflow.propose"  # agency preconditions, proposal to TPN
     TPN_RESULT_RECORD = "workflow.tpn_result"  # the Menteri's decree (predicate, not awarded, revocation)
     CALENDAR_MANAGE = "workflow.calendar"  # national period deadlines: no role grants it, only superusers
+    # Survey instruments: new versions and periods; an agency's own internal surveys. National (standard)
+    # instruments need the grant without agency scope (or a superuser); an agency's own, the agency's grant.
+    SURVEY_INSTRUMENT_MANAGE = "survey.instrument"
 
 
 _UNIT_TEAM = {
@@ -63,6 +66,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.TPI_TEAM_MANAGE,
             Action.PROPOSAL_SUBMIT,
             Action.TPN_RESULT_RECORD,
+            Action.SURVEY_INSTRUMENT_MANAGE,
         }
     ),
     Role.UNIT_TEAM_MEMBER: frozenset(_UNIT_TEAM),

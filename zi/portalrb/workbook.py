@@ -256,20 +256,30 @@ def import_official_xlsx(
     *, actor: Any, assessment: Assessment, uploaded_file: Any, lane: str = Lane.SELF
 ) -> ImportReport:
     """Validate every cell, then save all answers through ``answer_save`` in one transaction (or nothing)."""
-    report = ImportReport()
-    parsed, report.errors = parse_official(assessment, uploaded_file)
-    if report.errors:
-        return report
-    return _save(actor, assessment, parsed, lane, report)
+    parsed, errors = parse_official(assessment, uploaded_file)
+    return _apply_answers(actor=actor, assessment=assessment, parsed=parsed, errors=errors, lane=lane)
 
 
-def _save(
-    actor: Any, assessment: Assessment, parsed: dict[str, tuple[Any, str | None]], lane: str, report: ImportReport
+def _apply_answers(
+    *,
+    actor: Any,
+    assessment: Assessment,
+    parsed: dict[str, tuple[Any, str | None]],
+    errors: list[tuple[str, str, str]],
+    lane: str,
 ) -> ImportReport:
-    """All parsed answers through ``answer_save`` in one transaction, then one rescore; any error → nothing."""
+    """The all-or-nothing step shared by both workbook imports (``LKE ZI`` and ``Jawaban``).
+
+    Any parse error → nothing is written and the report lists the errors. Otherwise every parsed answer goes
+    through ``answer_save`` (validation, audit) in one transaction, then one rescore of the lane; a value the
+    service refuses rolls the whole import back and becomes the report's one error. ``PermissionDenied``
+    propagates (the view answers 403)."""
     from zi.assessments.scoring import lane_rescore
     from zi.assessments.services import answer_save
 
+    report = ImportReport(errors=list(errors))
+    if report.errors:
+        return report
     existing = set(Answer.objects.filter(assessment=assessment, lane=lane).values_list("question__code", flat=True))
     try:
         with transaction.atomic():
@@ -389,11 +399,8 @@ def import_jawaban_xlsx(
 
     if not may_answer(actor, assessment, lane):
         raise PermissionDenied(_("Anda tidak berwenang mengisi jawaban lajur ini."))
-    report = ImportReport()
-    parsed, report.errors = parse_jawaban(assessment, uploaded_file, lane)
-    if report.errors:
-        return report
-    return _save(actor, assessment, parsed, lane, report)
+    parsed, errors = parse_jawaban(assessment, uploaded_file, lane)
+    return _apply_answers(actor=actor, assessment=assessment, parsed=parsed, errors=errors, lane=lane)
 
 
 def recalculated_total(content: bytes) -> Any:

@@ -375,6 +375,66 @@ def _seed_unit(unit: Unit, period: Period, *, main: bool, changes: list[audit.Ch
     return counts
 
 
+# Which LKE questions the demo records are attached to as evidence (besides each activity's plan item codes).
+RESOLVED_COMPLAINT_QUESTION = "A.I.5.iii.b"  # pengaduan masyarakat ditindaklanjuti
+INNOVATION_QUESTION = "A.I.6.ii.f"  # terdapat inovasi pelayanan
+SIMPLIFIED_SERVICE_QUESTION = "A.II.6.i.b"  # layanan telah dipermudah
+
+
+@transaction.atomic
+def seed_unit(unit: Unit, period: Period, *, main: bool = True) -> dict[str, int]:
+    """The demo records of one unit (the full set with ``main``, a smaller one otherwise), audited, and — when the
+    unit has a draft assessment in the period — attached as evidence to its LKE questions
+    (:func:`attach_evidence`). Nothing when the unit already has a work plan in the period. Returns counts."""
+    if WorkPlan.objects.filter(unit=unit, period=period).exists():
+        return {}
+    changes: list[audit.Change] = []
+    counts = _seed_unit(unit, period, main=main, changes=changes)
+    audit.record_many(ACTOR, changes)
+    counts["evidence"] = attach_evidence(unit, period)
+    return counts
+
+
+def attach_evidence(unit: Unit, period: Period) -> int:
+    """Attach the unit's records to the LKE questions they support on its draft assessment, through the same
+    service the record pages use (``services.record_attach_as_evidence``): each activity to the questions of its
+    work-plan item, each resolved complaint to A.I.5.iii.b, each innovation to A.I.6.ii.f and, when it simplified
+    registered services, to A.II.6.i.b. Records already attached to a question are skipped. Returns how many
+    evidence items were made (0 without a draft assessment)."""
+    from django.core.exceptions import ValidationError
+
+    from zi.assessments.models import Assessment, AssessmentStatus
+    from zi.programme.models import AttachedEvidence
+    from zi.workflow.demo import SYSTEM
+
+    assessment = Assessment.objects.filter(unit=unit, period=period, status=AssessmentStatus.DRAFT).first()
+    if assessment is None:
+        return 0
+    wanted: list[tuple[Any, str]] = []
+    for activity in Activity.objects.filter(unit=unit, period=period).select_related("plan_item").order_by("pk"):
+        if activity.plan_item is not None:
+            wanted += [(activity, code) for code in activity.plan_item.lke_codes or []]
+    for complaint in Complaint.objects.filter(unit=unit, status=ComplaintStatus.RESOLVED).order_by("pk"):
+        wanted.append((complaint, RESOLVED_COMPLAINT_QUESTION))
+    for innovation in Innovation.objects.filter(unit=unit, started_on__lte=period.ends_on).order_by("pk"):
+        wanted.append((innovation, INNOVATION_QUESTION))
+        if innovation.services.exists():
+            wanted.append((innovation, SIMPLIFIED_SERVICE_QUESTION))
+    made = 0
+    for record, code in wanted:
+        kind = services.record_type_of(record)
+        if AttachedEvidence.objects.filter(
+            record_type=kind, record_id=record.pk, evidence__assessment=assessment, evidence__question__code=code
+        ).exists():
+            continue
+        try:
+            services.record_attach_as_evidence(actor=SYSTEM, record=record, assessment=assessment, question_code=code)
+        except ValidationError:  # a code the period's template does not have
+            continue
+        made += 1
+    return made
+
+
 @transaction.atomic
 def seed_programme(stdout: Any = None) -> dict[str, int]:
     period = Period.objects.filter(year=DEMO_YEAR).first()
@@ -384,16 +444,16 @@ def seed_programme(stdout: Any = None) -> dict[str, int]:
             stdout.write(f"Demo programme: periode {DEMO_YEAR} belum ada, dilewati.")
         return totals
     units = {u.name: u for u in Unit.objects.filter(agency__code="KEMENKUMHAM", name__in=[MAIN_UNIT, *OTHER_UNITS])}
-    changes: list[audit.Change] = []
     for name in [MAIN_UNIT, *OTHER_UNITS]:
         unit = units.get(name)
-        if unit is None or WorkPlan.objects.filter(unit=unit, period=period).exists():
+        if unit is None:
             continue
-        counts = _seed_unit(unit, period, main=name == MAIN_UNIT, changes=changes)
+        counts = seed_unit(unit, period, main=name == MAIN_UNIT)
+        if not counts:
+            continue
         totals["units"] += 1
         for key, value in counts.items():
-            totals[key] += value
-    audit.record_many(ACTOR, changes)
+            totals[key] = totals.get(key, 0) + value
     if stdout is not None:
         summary = ", ".join(f"{key}={value}" for key, value in totals.items())
         stdout.write(f"Demo programme ({period.name}): {summary}; kode lacak demo {DEMO_TRACKING_CODE}")

@@ -172,6 +172,14 @@ class ComplaintPublicForm(forms.Form):
     complainant_contact = forms.CharField(
         label=_("Kontak untuk tindak lanjut (boleh kosong)"), max_length=255, required=False
     )
+    notify_email = forms.EmailField(
+        label=_("Surel untuk kabar perkembangan (boleh kosong)"),
+        required=False,
+        help_text=_(
+            "Hanya dipakai untuk mengirimkan kode lacak dan kabar setiap kali status pengaduan berubah atau "
+            "ditanggapi. Alamat ini tidak ditampilkan kepada petugas unit."
+        ),
+    )
     website = forms.CharField(required=False, label=_("Jangan diisi"))  # honeypot
 
 

@@ -308,6 +308,16 @@ class Complaint(BaseModel):
         _("tanggapan untuk pengadu"), blank=True, help_text=_("Ditampilkan pada halaman lacak pengaduan.")
     )
     tracking_hash = models.CharField(max_length=64, unique=True)
+    # The last four characters of the tracking code: a reference the complainant recognises in notification
+    # e-mails; the code itself is never stored (only its keyed hash).
+    tracking_hint = models.CharField(max_length=4, blank=True)
+    # Optional, given on the public form only to hear about the handling (zi.programme.notifications). Never shown
+    # to the unit, never exported, never in the audit trail or the API; the unit sees only that one was left.
+    notify_email = models.EmailField(
+        _("surel untuk pemberitahuan"),
+        blank=True,
+        help_text=_("Hanya dipakai untuk mengirim kabar perkembangan pengaduan kepada pengadu."),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:

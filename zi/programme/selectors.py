@@ -18,6 +18,7 @@ from zi.programme import services
 from zi.programme.models import (
     OPEN_COMPLAINT_STATUSES,
     Activity,
+    AttachedEvidence,
     Attendance,
     ChangeAgent,
     ChangeArea,
@@ -71,13 +72,75 @@ def work_plan_for(*, user: Any, unit: Unit, period: Period) -> WorkPlan | None:
 
 
 def plan_by_area(plan: WorkPlan | None) -> list[dict[str, Any]]:
+    """The plan's items per area of change, each with ``produced`` (:func:`plan_item_evidence`)."""
     items = list(plan.items.all()) if plan else []
+    produced = plan_item_evidence(plan)
+    for item in items:
+        item.produced = produced.get(item.pk, {"activities": 0, "codes": [], "other": []})
     areas = []
     for key, label in ChangeArea.choices:
         area_items = [item for item in items if item.area_key == key]
         progress = round(sum(item.progress for item in area_items) / len(area_items)) if area_items else None
         areas.append({"key": key, "label": label, "items": area_items, "progress": progress})
     return areas
+
+
+def worksheet_link(assessment: Any, code: str) -> str:
+    """The worksheet place of an LKE question: its tab (``?bagian=``, area number or "hasil") and its anchor."""
+    from django.urls import reverse
+
+    from zi.assessments.selectors import HASIL_SECTION
+
+    parts = code.split(".")
+    section = parts[2] if parts[0] == "A" and len(parts) > 2 and parts[2].isdigit() else HASIL_SECTION
+    url = reverse("assessments:worksheet", args=[assessment.pk])
+    return f"{url}?bagian={section}#q-{code.replace('.', '-')}"
+
+
+def plan_item_evidence(plan: WorkPlan | None) -> dict[int, dict[str, Any]]:
+    """What each work-plan item has produced so far, against the LKE questions it says it supports.
+
+    Per item id: ``activities`` (recorded against the item) and ``codes`` — one row per LKE code of the item with
+    ``evidence`` (evidence items on the unit's assessment of the plan's period made from those activities, not
+    withdrawn) and ``url`` (that question on the worksheet; empty without an assessment). Evidence the activities
+    produced for questions the item does not name is listed under ``other``. Three queries.
+    """
+    from zi.assessments.models import Assessment
+
+    if plan is None:
+        return {}
+    items = list(plan.items.all())
+    assessment = Assessment.objects.filter(unit_id=plan.unit_id, period_id=plan.period_id).first()
+    activity_item = dict(Activity.objects.filter(plan_item__work_plan=plan).values_list("pk", "plan_item_id"))
+    counts: dict[tuple[int, str], int] = {}
+    if assessment is not None and activity_item:
+        rows = AttachedEvidence.objects.filter(
+            record_type="activity",
+            record_id__in=list(activity_item),
+            evidence__assessment=assessment,
+            evidence__is_withdrawn=False,
+        ).values_list("record_id", "evidence__question__code")
+        for record_id, code in rows:
+            key = (activity_item[record_id], code)
+            counts[key] = counts.get(key, 0) + 1
+    result: dict[int, dict[str, Any]] = {}
+    for item in items:
+        codes = list(item.lke_codes or [])
+        result[item.pk] = {
+            "activities": sum(1 for plan_item in activity_item.values() if plan_item == item.pk),
+            "codes": [
+                {
+                    "code": code,
+                    "evidence": counts.get((item.pk, code), 0),
+                    "url": worksheet_link(assessment, code) if assessment is not None else "",
+                }
+                for code in codes
+            ],
+            "other": sorted(
+                {code for (item_pk, code), n in counts.items() if item_pk == item.pk and code not in codes and n}
+            ),
+        }
+    return result
 
 
 def activities_for(*, user: Any, unit: Unit, period: Period) -> QuerySet[Activity]:

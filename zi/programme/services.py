@@ -32,7 +32,7 @@ from zi.core import audit
 from zi.lke.models import LkeQuestion
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
-from zi.programme import tracking
+from zi.programme import notifications, tracking
 from zi.programme.models import (
     Activity,
     ActivityKind,
@@ -130,12 +130,105 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
+MANAGE_DENIED = gettext_noop("Anda tidak berwenang mencatat kegiatan pembangunan ZI unit ini.")
+
+
 def _require_manage(actor: Any, unit: Unit) -> None:
-    _require(may_manage(actor, unit), _("Anda tidak berwenang mencatat kegiatan pembangunan ZI unit ini."))
+    _require(may_manage(actor, unit), _(MANAGE_DENIED))
 
 
 def _actor_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
+    """The person to store as author: a logged-in user, else None (the public, or a seeding actor without a row)."""
+    return actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+
+
+def _anyone(actor: Any, unit: Unit) -> bool:
+    """The public side: anyone may submit (the view rate-limits; the service checks the unit takes submissions)."""
+    return True
+
+
+def _scope_unit(record: Any) -> Unit:
+    getter = getattr(record, "scope_unit", None)
+    return getter() if callable(getter) else record.unit
+
+
+# --- the one way records are created and changed --------------------------------------------------------------
+# Every write of this app has the same shape: a permission check on the record's unit, validation that is the
+# same for a new record and for a correction, the write, and one audit event with before/after in the same
+# transaction. These two helpers are that shape; the services only say what differs (fields, checks, extra rows).
+
+Snapshot = tuple[str, ...] | Callable[[Any], dict[str, Any]]
+
+
+def _take(snapshot: Snapshot, record: Any) -> dict[str, Any]:
+    return snapshot(record) if callable(snapshot) else audit.snapshot(record, snapshot)
+
+
+def _record_create(
+    *,
+    actor: Any,
+    record: Any,
+    snapshot: Snapshot,
+    clean: Callable[[Any], None],
+    then: Callable[[Any], dict[str, Any] | None] | None = None,
+    allowed: Callable[[Any, Unit], bool] = may_manage,
+    denied: str = "",
+    audit_actor: Any = None,
+) -> Any:
+    """Create ``record`` (unsaved): permission on its unit, ``clean(record)`` validates and normalises it (the
+    same function the update uses), save, ``then(record)`` writes dependent rows and returns extra audit values,
+    one ``create`` event. ``audit_actor`` overrides who the trail names (``"public"`` for the web forms)."""
+    _require(allowed(actor, _scope_unit(record)), denied or _(MANAGE_DENIED))
+    clean(record)
+    record.save()
+    extra = then(record) if then is not None else None
+    audit.record(audit_actor or actor, "create", record, after={**_take(snapshot, record), **(extra or {})})
+    return record
+
+
+def _record_update(
+    *,
+    actor: Any,
+    record: Any,
+    snapshot: Snapshot,
+    apply: Callable[[Any], dict[str, tuple[Any, Any]] | None],
+    related: tuple[str, ...] = ("unit",),
+    allowed: Callable[[Any, Unit], bool] = may_manage,
+    denied: str = "",
+    skip_unchanged: bool = False,
+    update_fields: list[str] | None = None,
+) -> Any:
+    """Change a record under a row lock: permission on its unit, ``apply(record)`` sets and validates the new
+    values (it may write dependent rows and return ``{key: (old, new)}`` for the audit), save, one ``update``
+    event with before/after. With ``skip_unchanged`` nothing is written or audited when nothing changed."""
+    record = type(record).objects.select_for_update(of=("self",)).select_related(*related).get(pk=record.pk)
+    _require(allowed(actor, _scope_unit(record)), denied or _(MANAGE_DENIED))
+    before = _take(snapshot, record)
+    extra = apply(record) or {}
+    after = _take(snapshot, record)
+    for key, (old, new) in extra.items():
+        if old != new:
+            before[key], after[key] = old, new
+    if skip_unchanged and after == before:
+        return record
+    if update_fields:
+        record.save(update_fields=update_fields)
+    else:
+        record.save()
+    audit.record(actor, "update", record, before=before, after=after)
+    return record
+
+
+def _set_fields(record: Any, changes: dict[str, Any], allowed: Iterable[str], foreign: Iterable[str] = ()) -> None:
+    """Copy ``changes`` onto ``record``; unknown fields are refused, foreign keys take an object or an id."""
+    allowed, foreign = set(allowed), set(foreign)
+    for field, value in changes.items():
+        if field not in allowed:
+            raise ValidationError(_("Isian tidak dapat diubah: %(field)s") % {"field": field})
+        if field in foreign:
+            setattr(record, f"{field}_id", getattr(value, "pk", value))
+        else:
+            setattr(record, field, value)
 
 
 # --- validation helpers ---------------------------------------------------------------------------------------
@@ -323,21 +416,17 @@ def plan_item_create(
 
 @transaction.atomic
 def plan_item_update(*, actor: Any, item: PlanItem, **changes: Any) -> PlanItem:
-    item = PlanItem.objects.select_for_update().select_related("work_plan__unit", "work_plan__period").get(pk=item.pk)
-    _require_manage(actor, item.work_plan.unit)
-    before = audit.snapshot(item, PLAN_ITEM_FIELDS)
-    allowed = {"area_key", "kind", "title", "description", "owner", "due_on", "status", "progress", "lke_codes"}
-    for field, value in changes.items():
-        if field not in allowed:
-            raise ValidationError(_("Isian tidak dapat diubah: %(field)s") % {"field": field})
-        if field == "owner":
-            item.owner_id = getattr(value, "pk", value)
-        else:
-            setattr(item, field, value)
-    _clean_plan_item(item, item.work_plan.period)
-    item.save()
-    audit.record(actor, "update", item, before=before, after=audit.snapshot(item, PLAN_ITEM_FIELDS))
-    return item
+    def apply(record: PlanItem) -> None:
+        _set_fields(record, changes, PLAN_ITEM_FIELDS[1:], foreign=("owner",))
+        _clean_plan_item(record, record.work_plan.period)
+
+    return _record_update(
+        actor=actor,
+        record=item,
+        snapshot=PLAN_ITEM_FIELDS,
+        apply=apply,
+        related=("work_plan__unit", "work_plan__period"),
+    )
 
 
 # --- activities -----------------------------------------------------------------------------------------------
@@ -393,7 +482,6 @@ def activity_create(
     plan_item: PlanItem | None = None,
     attendees: Iterable[Any] = (),
 ) -> Activity:
-    _require_manage(actor, unit)
     activity = Activity(
         unit=unit,
         period=period,
@@ -407,51 +495,54 @@ def activity_create(
         plan_item_id=getattr(plan_item, "pk", plan_item),
         created_by=_actor_or_none(actor),
     )
-    _clean_activity(activity)
-    people = _attendees(unit, attendees)
-    activity.save()
-    Attendance.objects.bulk_create([Attendance(activity=activity, person=person) for person in people])
-    audit.record(
-        actor,
-        "create",
-        activity,
-        after={**audit.snapshot(activity, ACTIVITY_FIELDS), "attendees": sorted(p.pk for p in people)},
-    )
-    return activity
+    people: list[Any] = []
+
+    def clean(record: Activity) -> None:
+        _clean_activity(record)
+        people.extend(_attendees(unit, attendees))
+
+    def then(record: Activity) -> dict[str, Any]:
+        Attendance.objects.bulk_create([Attendance(activity=record, person=person) for person in people])
+        return {"attendees": sorted(person.pk for person in people)}
+
+    return _record_create(actor=actor, record=activity, snapshot=ACTIVITY_FIELDS, clean=clean, then=then)
+
+
+ACTIVITY_EDITABLE = ("kind", "title", "held_on", "place", "description", "minutes", "area_key", "plan_item")
 
 
 @transaction.atomic
 def activity_update(*, actor: Any, activity: Activity, **changes: Any) -> Activity:
     """Change an activity; ``attendees`` (optional) replaces the attendance list in the same transaction."""
-    activity = Activity.objects.select_for_update().select_related("unit", "period").get(pk=activity.pk)
-    _require_manage(actor, activity.unit)
-    before = audit.snapshot(activity, ACTIVITY_FIELDS)
     attendees = changes.pop("attendees", None)
-    allowed = {"kind", "title", "held_on", "place", "description", "minutes", "area_key", "plan_item"}
-    for field, value in changes.items():
-        if field not in allowed:
-            raise ValidationError(_("Isian tidak dapat diubah: %(field)s") % {"field": field})
-        if field == "plan_item":
-            activity.plan_item_id = getattr(value, "pk", value)
-        else:
-            setattr(activity, field, value)
-    _clean_activity(activity)
-    after = audit.snapshot(activity, ACTIVITY_FIELDS)
-    if attendees is not None:
-        people = _attendees(activity.unit, attendees)
-        old_ids = sorted(activity.attendance.values_list("person_id", flat=True))
-        new_ids = sorted(person.pk for person in people)
-        if old_ids != new_ids:
-            before["attendees"], after["attendees"] = old_ids, new_ids
-            activity.attendance.exclude(person_id__in=new_ids).delete()
-            Attendance.objects.bulk_create(
-                [Attendance(activity=activity, person_id=pk) for pk in sorted(set(new_ids) - set(old_ids))]
-            )
-    if after == before:
-        return activity
-    activity.save()
-    audit.record(actor, "update", activity, before=before, after=after)
-    return activity
+
+    def apply(record: Activity) -> dict[str, tuple[Any, Any]]:
+        _set_fields(record, changes, ACTIVITY_EDITABLE, foreign=("plan_item",))
+        _clean_activity(record)
+        if attendees is None:
+            return {}
+        return {"attendees": _replace_attendance(record, _attendees(record.unit, attendees))}
+
+    return _record_update(
+        actor=actor,
+        record=activity,
+        snapshot=ACTIVITY_FIELDS,
+        apply=apply,
+        related=("unit", "period"),
+        skip_unchanged=True,
+    )
+
+
+def _replace_attendance(activity: Activity, people: list[Any]) -> tuple[list[int], list[int]]:
+    """Make the attendance list exactly ``people``; returns the person ids before and after."""
+    old_ids = sorted(activity.attendance.values_list("person_id", flat=True))
+    new_ids = sorted(person.pk for person in people)
+    if old_ids != new_ids:
+        activity.attendance.exclude(person_id__in=new_ids).delete()
+        Attendance.objects.bulk_create(
+            [Attendance(activity=activity, person_id=pk) for pk in sorted(set(new_ids) - set(old_ids))]
+        )
+    return old_ids, new_ids
 
 
 def _attendees(unit: Unit, people: Iterable[Any]) -> list[Any]:
@@ -484,15 +575,9 @@ def activity_set_attendance(*, actor: Any, activity: Activity, attendees: Iterab
     """Replace the attendance list with ``attendees`` (people or ids, all staff of the activity's unit)."""
     activity = Activity.objects.select_for_update().select_related("unit").get(pk=activity.pk)
     _require_manage(actor, activity.unit)
-    people = _attendees(activity.unit, attendees)
-    before = sorted(activity.attendance.values_list("person_id", flat=True))
-    after = sorted(person.pk for person in people)
+    before, after = _replace_attendance(activity, _attendees(activity.unit, attendees))
     if before == after:
         return activity
-    activity.attendance.exclude(person_id__in=after).delete()
-    Attendance.objects.bulk_create(
-        [Attendance(activity=activity, person_id=pk) for pk in sorted(set(after) - set(before))]
-    )
     audit.record(actor, "attendance", activity, before={"attendees": before}, after={"attendees": after})
     return activity
 
@@ -664,17 +749,13 @@ def change_create(
 
 @transaction.atomic
 def change_update(*, actor: Any, change: ConcreteChange, **changes: Any) -> ConcreteChange:
-    change = ConcreteChange.objects.select_for_update().select_related("agent__unit", "agent__period").get(pk=change.pk)
-    _require_manage(actor, change.agent.unit)
-    before = audit.snapshot(change, CHANGE_FIELDS)
-    for field, value in changes.items():
-        if field not in {"title", "description", "made_on", "integrated", "integration_how"}:
-            raise ValidationError(_("Isian tidak dapat diubah: %(field)s") % {"field": field})
-        setattr(change, field, value)
-    _clean_change(change)
-    change.save()
-    audit.record(actor, "update", change, before=before, after=audit.snapshot(change, CHANGE_FIELDS))
-    return change
+    def apply(record: ConcreteChange) -> None:
+        _set_fields(record, changes, CHANGE_FIELDS[1:])
+        _clean_change(record)
+
+    return _record_update(
+        actor=actor, record=change, snapshot=CHANGE_FIELDS, apply=apply, related=("agent__unit", "agent__period")
+    )
 
 
 # --- complaints -----------------------------------------------------------------------------------------------
@@ -701,39 +782,47 @@ def _new_tracking(model: type[models.Model]) -> tuple[str, str]:
 
 
 def _complaint_snapshot(complaint: Complaint) -> dict[str, Any]:
-    return audit.snapshot(complaint, COMPLAINT_FIELDS)
+    # the e-mail address for notifications never enters the trail; only whether one was left
+    return {**audit.snapshot(complaint, COMPLAINT_FIELDS), "notify_requested": bool(complaint.notify_email)}
 
 
-def _build_complaint(
-    *,
-    unit: Unit,
-    channel: str,
-    category: str,
-    subject: str,
-    description: str,
-    complainant_name: str,
-    complainant_contact: str,
-    channel_reference: str,
-    received_at: dt.datetime,
-    created_by: Any,
+def _new_complaint(
+    *, actor: Any, allowed: Callable[[Any, Unit], bool] = may_manage, audit_actor: Any = None, **values: Any
 ) -> tuple[Complaint, str]:
-    complaint = Complaint(
-        unit=unit,
-        channel=channel,
-        channel_reference=channel_reference,
-        category=category,
-        subject=subject,
-        description=description,
-        complainant_name=complainant_name,
-        complainant_contact=complainant_contact,
-        received_at=received_at,
-        created_by=created_by,
+    """A new complaint from any channel: validated by :func:`_clean_complaint` (as a correction is), the deadline
+    taken at receipt, a fresh tracking code (only its hash and last four characters are stored)."""
+    complaint = Complaint(**values)
+    codes: list[str] = []
+
+    def clean(record: Complaint) -> None:
+        _clean_complaint(record)
+        record.notify_email = _notify_email(record.notify_email)
+        record.sla_due_at = sla_due(record.received_at, record.category)
+        code, record.tracking_hash = _new_tracking(Complaint)
+        record.tracking_hint = code[-4:]
+        codes.append(code)
+
+    _record_create(
+        actor=actor,
+        record=complaint,
+        snapshot=_complaint_snapshot,
+        clean=clean,
+        allowed=allowed,
+        audit_actor=audit_actor,
     )
-    _clean_complaint(complaint)
-    complaint.sla_due_at = sla_due(complaint.received_at, complaint.category)
-    code, complaint.tracking_hash = _new_tracking(Complaint)
-    complaint.save()
-    return complaint, code
+    return complaint, codes[0]
+
+
+def _notify_email(value: Any) -> str:
+    from django.core.validators import validate_email
+
+    address = _text(value, _("Surel untuk pemberitahuan"), max_length=254, single_line=True)
+    if address:
+        try:
+            validate_email(address)
+        except ValidationError as exc:
+            raise ValidationError(_("Alamat surel untuk pemberitahuan tidak valid.")) from exc
+    return address
 
 
 def _clean_complaint(complaint: Complaint) -> None:
@@ -777,8 +866,8 @@ def complaint_create(
 
     Returns the complaint and its tracking code (shown once, to hand to the complainant; only its hash is kept).
     """
-    _require_manage(actor, unit)
-    complaint, code = _build_complaint(
+    return _new_complaint(
+        actor=actor,
         unit=unit,
         channel=channel,
         category=category,
@@ -790,8 +879,6 @@ def complaint_create(
         received_at=received_at or timezone.now(),
         created_by=_actor_or_none(actor),
     )
-    audit.record(actor, "create", complaint, after=_complaint_snapshot(complaint))
-    return complaint, code
 
 
 @transaction.atomic
@@ -803,11 +890,19 @@ def complaint_submit_public(
     description: str,
     complainant_name: str = "",
     complainant_contact: str = "",
+    notify_email: str = "",
 ) -> tuple[Complaint, str]:
-    """A complaint sent by anyone through the public web form (no login)."""
+    """A complaint sent by anyone through the public web form (no login).
+
+    ``notify_email`` (optional) is where the complainant wants to hear about the handling: a receipt with the
+    tracking code now, then a message at every status change or answer (:mod:`zi.programme.notifications`).
+    """
     if not unit.is_active:
         raise ValidationError(_("Unit ini tidak menerima pengaduan melalui formulir ini."))
-    complaint, code = _build_complaint(
+    complaint, code = _new_complaint(
+        actor=None,
+        allowed=_anyone,
+        audit_actor="public",
         unit=unit,
         channel=ComplaintChannel.WEB,
         category=category,
@@ -815,11 +910,12 @@ def complaint_submit_public(
         description=description,
         complainant_name=complainant_name,
         complainant_contact=complainant_contact,
+        notify_email=notify_email,
         channel_reference="",
         received_at=timezone.now(),
         created_by=None,
     )
-    audit.record("public", "create", complaint, after=_complaint_snapshot(complaint))
+    notifications.complaint_received(complaint, code)
     return complaint, code
 
 
@@ -842,25 +938,18 @@ def complaint_update_details(*, actor: Any, complaint: Complaint, **changes: Any
     Validated like a new complaint. A new category or receipt time moves the service-level deadline with it;
     otherwise the deadline stays as stored.
     """
-    complaint = Complaint.objects.select_for_update().select_related("unit").get(pk=complaint.pk)
-    _require_manage(actor, complaint.unit)
-    before = _complaint_snapshot(complaint)
-    old_key = (complaint.category, complaint.received_at)
-    for field, value in changes.items():
-        if field not in COMPLAINT_DETAIL_FIELDS:
-            raise ValidationError(_("Isian tidak dapat diubah: %(field)s") % {"field": field})
-        if field == "received_at" and (value is None or _same_minute(value, complaint.received_at)):
-            continue  # the form shows minutes: an unchanged value must not shift the deadline by seconds
-        setattr(complaint, field, value)
-    _clean_complaint(complaint)
-    if (complaint.category, complaint.received_at) != old_key:
-        complaint.sla_due_at = sla_due(complaint.received_at, complaint.category)
-    after = _complaint_snapshot(complaint)
-    if after == before:
-        return complaint
-    complaint.save()
-    audit.record(actor, "update", complaint, before=before, after=after)
-    return complaint
+
+    def apply(record: Complaint) -> None:
+        old_key = (record.category, record.received_at)
+        for field, value in changes.items():
+            if field == "received_at" and (value is None or _same_minute(value, record.received_at)):
+                continue  # the form shows minutes: an unchanged value must not shift the deadline by seconds
+            _set_fields(record, {field: value}, COMPLAINT_DETAIL_FIELDS)
+        _clean_complaint(record)
+        if (record.category, record.received_at) != old_key:
+            record.sla_due_at = sla_due(record.received_at, record.category)
+
+    return _record_update(actor=actor, record=complaint, snapshot=_complaint_snapshot, apply=apply, skip_unchanged=True)
 
 
 def _same_minute(value: Any, stored: dt.datetime) -> bool:
@@ -903,58 +992,65 @@ def complaint_update(
 
     ``resolved_at`` (a date or a moment) is the date the complainant got the answer; without it a complaint that
     becomes resolved is resolved now. Overdue/late highlighting follows from the status, the deadline and it.
+    A complainant who left an e-mail address hears about a new status or answer (never about internal notes).
     """
-    complaint = Complaint.objects.select_for_update().select_related("unit").get(pk=complaint.pk)
-    _require_manage(actor, complaint.unit)
-    before = _complaint_snapshot(complaint)
-    if status is not None:
-        complaint.status = _choice(status, ComplaintStatus, _("Status"))
-        if complaint.status == ComplaintStatus.RESOLVED and complaint.resolved_at is None:
-            complaint.resolved_at = timezone.now()
-        elif complaint.status != ComplaintStatus.RESOLVED:
-            complaint.resolved_at = None
-    if resolved_at is not None:
-        if complaint.status != ComplaintStatus.RESOLVED:
-            raise ValidationError(_("Tanggal selesai hanya diisi untuk pengaduan yang selesai ditindaklanjuti."))
-        complaint.resolved_at = _resolved_moment(resolved_at, complaint)
-    if handling_notes is not None:
-        complaint.handling_notes = _text(handling_notes, _("Catatan penanganan"))
-    if public_response is not None:
-        complaint.public_response = _text(public_response, _("Tanggapan"))
-    if complaint.status in (ComplaintStatus.RESOLVED, ComplaintStatus.REJECTED) and not complaint.public_response:
-        raise ValidationError(_("Tuliskan tanggapan untuk pengadu sebelum menyelesaikan atau menolak pengaduan."))
-    after = _complaint_snapshot(complaint)
-    if after == before:
-        return complaint
-    complaint.save()
-    audit.record(actor, "update", complaint, before=before, after=after)
-    return complaint
+    seen: dict[str, Any] = {}
 
+    def apply(record: Complaint) -> None:
+        seen.update(status=record.status, public_response=record.public_response)
+        if status is not None:
+            record.status = _choice(status, ComplaintStatus, _("Status"))
+            if record.status == ComplaintStatus.RESOLVED and record.resolved_at is None:
+                record.resolved_at = timezone.now()
+            elif record.status != ComplaintStatus.RESOLVED:
+                record.resolved_at = None
+        if resolved_at is not None:
+            if record.status != ComplaintStatus.RESOLVED:
+                raise ValidationError(_("Tanggal selesai hanya diisi untuk pengaduan yang selesai ditindaklanjuti."))
+            record.resolved_at = _resolved_moment(resolved_at, record)
+        if handling_notes is not None:
+            record.handling_notes = _text(handling_notes, _("Catatan penanganan"))
+        if public_response is not None:
+            record.public_response = _text(public_response, _("Tanggapan"))
+        if record.status in (ComplaintStatus.RESOLVED, ComplaintStatus.REJECTED) and not record.public_response:
+            raise ValidationError(_("Tuliskan tanggapan untuk pengadu sebelum menyelesaikan atau menolak pengaduan."))
 
-@transaction.atomic
-def complaint_add_action(*, actor: Any, complaint: Complaint, done_on: dt.date, description: str) -> FollowUpAction:
-    _require_manage(actor, complaint.unit)
-    done_on, description = _clean_action(complaint, done_on, description)
-    action = FollowUpAction.objects.create(
-        complaint=complaint, done_on=done_on, description=description, created_by=_actor_or_none(actor)
+    complaint = _record_update(
+        actor=actor, record=complaint, snapshot=_complaint_snapshot, apply=apply, skip_unchanged=True
     )
-    if complaint.status == ComplaintStatus.RECEIVED:
-        before = _complaint_snapshot(complaint)
-        complaint.status = ComplaintStatus.IN_PROGRESS
-        complaint.save(update_fields=["status", "updated_at"])
-        audit.record(actor, "update", complaint, before=before, after=_complaint_snapshot(complaint))
-    audit.record(actor, "create", action, after=audit.snapshot(action))
-    return action
+    notifications.complaint_changed(complaint, old_status=seen["status"], old_response=seen["public_response"])
+    return complaint
 
 
 ACTION_FIELDS = ("complaint", "done_on", "description")
 
 
-def _clean_action(complaint: Complaint, done_on: Any, description: Any) -> tuple[dt.date, str]:
-    day = _date(done_on, _("Tanggal tindak lanjut"))
-    if day < timezone.localdate(complaint.received_at):
+def _clean_action(action: FollowUpAction) -> None:
+    """The same checks when a follow-up action is added and when it is corrected."""
+    action.done_on = _date(action.done_on, _("Tanggal tindak lanjut"))
+    if action.done_on < timezone.localdate(action.complaint.received_at):
         raise ValidationError(_("Tanggal tindak lanjut tidak boleh sebelum pengaduan diterima."))
-    return day, _text(description, _("Tindak lanjut"), required=True)
+    action.description = _text(action.description, _("Tindak lanjut"), required=True)
+
+
+@transaction.atomic
+def complaint_add_action(*, actor: Any, complaint: Complaint, done_on: dt.date, description: str) -> FollowUpAction:
+    """Record a step taken on a complaint; the first one moves a *received* complaint to *in progress*."""
+    action = FollowUpAction(
+        complaint=complaint, done_on=done_on, description=description, created_by=_actor_or_none(actor)
+    )
+
+    def then(record: FollowUpAction) -> None:
+        if complaint.status == ComplaintStatus.RECEIVED:
+            before = _complaint_snapshot(complaint)
+            complaint.status = ComplaintStatus.IN_PROGRESS
+            complaint.save(update_fields=["status", "updated_at"])
+            audit.record(actor, "update", complaint, before=before, after=_complaint_snapshot(complaint))
+            notifications.complaint_changed(
+                complaint, old_status=ComplaintStatus.RECEIVED, old_response=complaint.public_response
+            )
+
+    return _record_create(actor=actor, record=action, snapshot=audit.snapshot, clean=_clean_action, then=then)
 
 
 @transaction.atomic
@@ -962,15 +1058,20 @@ def complaint_action_update(
     *, actor: Any, action: FollowUpAction, done_on: dt.date, description: str
 ) -> FollowUpAction:
     """Correct a follow-up action (same checks as when it was added); one audit event when something changed."""
-    action = FollowUpAction.objects.select_for_update().select_related("complaint__unit").get(pk=action.pk)
-    _require_manage(actor, action.complaint.unit)
-    before = audit.snapshot(action, ACTION_FIELDS)
-    action.done_on, action.description = _clean_action(action.complaint, done_on, description)
-    after = audit.snapshot(action, ACTION_FIELDS)
-    if after != before:
-        action.save(update_fields=["done_on", "description"])
-        audit.record(actor, "update", action, before=before, after=after)
-    return action
+
+    def apply(record: FollowUpAction) -> None:
+        record.done_on, record.description = done_on, description
+        _clean_action(record)
+
+    return _record_update(
+        actor=actor,
+        record=action,
+        snapshot=ACTION_FIELDS,
+        apply=apply,
+        related=("complaint__unit",),
+        skip_unchanged=True,
+        update_fields=["done_on", "description"],
+    )
 
 
 @transaction.atomic
@@ -1021,17 +1122,11 @@ def service_create(
 
 @transaction.atomic
 def service_update(*, actor: Any, service: PublicService, **changes: Any) -> PublicService:
-    service = PublicService.objects.select_for_update().select_related("unit").get(pk=service.pk)
-    _require_manage(actor, service.unit)
-    before = audit.snapshot(service, SERVICE_FIELDS)
-    for field, value in changes.items():
-        if field not in {"name", "description", "standard_reference", "is_active"}:
-            raise ValidationError(_("Isian tidak dapat diubah: %(field)s") % {"field": field})
-        setattr(service, field, value)
-    _clean_service(service)
-    service.save()
-    audit.record(actor, "update", service, before=before, after=audit.snapshot(service, SERVICE_FIELDS))
-    return service
+    def apply(record: PublicService) -> None:
+        _set_fields(record, changes, SERVICE_FIELDS[1:])
+        _clean_service(record)
+
+    return _record_update(actor=actor, record=service, snapshot=SERVICE_FIELDS, apply=apply)
 
 
 # --- innovations ----------------------------------------------------------------------------------------------
@@ -1234,10 +1329,15 @@ def _register_create(
     *, actor: Any, model: type[models.Model], unit: Unit, fields: tuple[str, ...], denied: str, build: Callable
 ) -> Any:
     """Create a register entry: permission first, then ``build()`` validates and returns the field values."""
-    _require(may_write_register(actor, unit), denied)
-    record = model.objects.create(unit=unit, created_by=_actor_or_none(actor), **build())
-    audit.record(actor, "create", record, after=audit.snapshot(record, fields))
-    return record
+    record = model(unit=unit, created_by=_actor_or_none(actor))
+
+    def clean(entry: Any) -> None:
+        for field, value in build().items():
+            setattr(entry, field, value)
+
+    return _record_create(
+        actor=actor, record=record, snapshot=fields, clean=clean, allowed=may_write_register, denied=denied
+    )
 
 
 def _register_update(
@@ -1250,13 +1350,7 @@ def _register_update(
     allowed: Callable[[Any, Unit], bool] = may_write_register,
 ) -> Any:
     """Change a register entry under a row lock: permission, ``apply(record)`` validates and sets, save, audit."""
-    record = type(record).objects.select_for_update().select_related("unit").get(pk=record.pk)
-    _require(allowed(actor, record.unit), denied)
-    before = audit.snapshot(record, fields)
-    apply(record)
-    record.save()
-    audit.record(actor, "update", record, before=before, after=audit.snapshot(record, fields))
-    return record
+    return _record_update(actor=actor, record=record, snapshot=fields, apply=apply, allowed=allowed, denied=denied)
 
 
 GRATIFICATION_FIELDS = (

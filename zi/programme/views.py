@@ -81,10 +81,6 @@ def _scope_unit(record: Any) -> Unit:
     return getter() if callable(getter) else record.unit
 
 
-def _edit_page(request: HttpRequest, unit: Unit, form: Any, title: str) -> HttpResponse:
-    return render(request, "programme/form.html", {"unit": unit, "form": form, "title": title})
-
-
 def _period(request: HttpRequest) -> Any:
     period = selectors.current_period(request.GET.get("periode"))
     if period is None:
@@ -100,6 +96,28 @@ def _save(form: Any, call: Callable[[], Any]) -> Any:
         for message in exc.messages:
             form.add_error(None, message)
         return None
+
+
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    write: Callable[[dict[str, Any]], Any],
+    done: str,
+    next_url: Callable[[Any], str],
+    unit: Unit,
+    title: str,
+    **extra: Any,
+) -> HttpResponse:
+    """The one shape of every create and edit page: a valid POST runs ``write(cleaned_data)`` (a service, whose
+    ValidationError becomes a form error), then a message and a redirect to ``next_url(result)``; otherwise the
+    form page, with the errors."""
+    if request.method == "POST" and form.is_valid():
+        result = _save(form, lambda: write(form.cleaned_data))
+        if result is not None:
+            messages.success(request, done)
+            return redirect(next_url(result))
+    return render(request, "programme/form.html", {"unit": unit, "form": form, "title": title, **extra})
 
 
 def _overview_url(unit: Unit, period: Any = None) -> str:
@@ -200,58 +218,58 @@ def unit_overview(request: HttpRequest, pk: int) -> HttpResponse:
 def workplan_create(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit_for_manage(request, pk)
     period = _period(request)
-    form = forms.WorkPlanForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        plan = _save(
-            form, lambda: services.workplan_create(actor=request.user, unit=unit, period=period, **form.cleaned_data)
-        )
-        if plan is not None:
-            messages.success(request, _("Rencana kerja dibuat."))
-            return redirect(_overview_url(unit, period))
-    return render(request, "programme/form.html", {"unit": unit, "form": form, "title": _("Rencana kerja baru")})
+    return _form_page(
+        request,
+        forms.WorkPlanForm(request.POST or None),
+        write=lambda data: services.workplan_create(actor=request.user, unit=unit, period=period, **data),
+        done=_("Rencana kerja dibuat."),
+        next_url=lambda plan: _overview_url(unit, period),
+        unit=unit,
+        title=_("Rencana kerja baru"),
+    )
 
 
 @login_required
 def workplan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _record_for_manage(request, WorkPlan, pk)
-    form = forms.WorkPlanForm(request.POST or None, initial={"title": plan.title, "notes": plan.notes})
-    if request.method == "POST" and form.is_valid():
-        saved = _save(form, lambda: services.workplan_update(actor=request.user, plan=plan, **form.cleaned_data))
-        if saved is not None:
-            messages.success(request, _("Rencana kerja diperbarui."))
-            return redirect(_overview_url(plan.unit, plan.period))
-    return _edit_page(request, plan.unit, form, _("Ubah rencana kerja"))
+    return _form_page(
+        request,
+        forms.WorkPlanForm(request.POST or None, initial={"title": plan.title, "notes": plan.notes}),
+        write=lambda data: services.workplan_update(actor=request.user, plan=plan, **data),
+        done=_("Rencana kerja diperbarui."),
+        next_url=lambda saved: _overview_url(plan.unit, plan.period),
+        unit=plan.unit,
+        title=_("Ubah rencana kerja"),
+    )
 
 
 @login_required
 def plan_item_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _record_for_read(request, WorkPlan, pk)
-    if not services.may_manage(request.user, plan.unit):
-        raise PermissionDenied
-    form = forms.PlanItemForm(request.POST or None, unit=plan.unit, initial={"area_key": request.GET.get("area")})
-    if request.method == "POST" and form.is_valid():
-        item = _save(form, lambda: services.plan_item_create(actor=request.user, work_plan=plan, **form.cleaned_data))
-        if item is not None:
-            messages.success(request, _("Butir rencana kerja ditambahkan."))
-            return redirect(_overview_url(plan.unit, plan.period))
-    return render(
-        request, "programme/form.html", {"unit": plan.unit, "form": form, "title": _("Butir rencana kerja baru")}
+    plan = _record_for_manage(request, WorkPlan, pk)
+    return _form_page(
+        request,
+        forms.PlanItemForm(request.POST or None, unit=plan.unit, initial={"area_key": request.GET.get("area")}),
+        write=lambda data: services.plan_item_create(actor=request.user, work_plan=plan, **data),
+        done=_("Butir rencana kerja ditambahkan."),
+        next_url=lambda item: _overview_url(plan.unit, plan.period),
+        unit=plan.unit,
+        title=_("Butir rencana kerja baru"),
     )
 
 
 @login_required
 def plan_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _record_for_read(request, PlanItem, pk, unit_field="work_plan__unit")
+    item = _record_for_manage(request, PlanItem, pk, unit_field="work_plan__unit")
     unit = item.work_plan.unit
-    if not services.may_manage(request.user, unit):
-        raise PermissionDenied
-    form = forms.PlanItemForm(request.POST or None, unit=unit, initial=forms.plan_item_initial(item))
-    if request.method == "POST" and form.is_valid():
-        saved = _save(form, lambda: services.plan_item_update(actor=request.user, item=item, **form.cleaned_data))
-        if saved is not None:
-            messages.success(request, _("Butir rencana kerja diperbarui."))
-            return redirect(_overview_url(unit, item.work_plan.period))
-    return render(request, "programme/form.html", {"unit": unit, "form": form, "title": _("Ubah butir rencana kerja")})
+    return _form_page(
+        request,
+        forms.PlanItemForm(request.POST or None, unit=unit, initial=forms.plan_item_initial(item)),
+        write=lambda data: services.plan_item_update(actor=request.user, item=item, **data),
+        done=_("Butir rencana kerja diperbarui."),
+        next_url=lambda saved: _overview_url(unit, item.work_plan.period),
+        unit=unit,
+        title=_("Ubah butir rencana kerja"),
+    )
 
 
 # --- activities -----------------------------------------------------------------------------------------------
@@ -262,33 +280,15 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit_for_manage(request, pk)
     period = _period(request)
     plan_items = PlanItem.objects.filter(work_plan__unit=unit, work_plan__period=period)
-    form = forms.ActivityForm(request.POST or None, unit=unit, plan_items=plan_items)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        activity = _save(
-            form,
-            lambda: services.activity_create(
-                actor=request.user,
-                unit=unit,
-                period=period,
-                kind=data["kind"],
-                title=data["title"],
-                held_on=data["held_on"],
-                place=data["place"],
-                description=data["description"],
-                minutes=data["minutes"],
-                area_key=data["area_key"],
-                plan_item=data["plan_item"],
-                attendees=data["attendees"],
-            ),
-        )
-        if activity is not None:
-            messages.success(request, _("Kegiatan dicatat."))
-            return redirect(activity.get_absolute_url())
-    return render(
+    return _form_page(
         request,
-        "programme/form.html",
-        {"unit": unit, "form": form, "title": _("Catat kegiatan"), "subtitle": period.name},
+        forms.ActivityForm(request.POST or None, unit=unit, plan_items=plan_items),
+        write=lambda data: services.activity_create(actor=request.user, unit=unit, period=period, **data),
+        done=_("Kegiatan dicatat."),
+        next_url=lambda activity: activity.get_absolute_url(),
+        unit=unit,
+        title=_("Catat kegiatan"),
+        subtitle=period.name,
     )
 
 
@@ -296,17 +296,17 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _record_for_manage(request, Activity, pk)
     plan_items = PlanItem.objects.filter(work_plan__unit=activity.unit, work_plan__period=activity.period)
-    form = forms.ActivityForm(
-        request.POST or None, unit=activity.unit, plan_items=plan_items, initial=forms.activity_initial(activity)
+    return _form_page(
+        request,
+        forms.ActivityForm(
+            request.POST or None, unit=activity.unit, plan_items=plan_items, initial=forms.activity_initial(activity)
+        ),
+        write=lambda data: services.activity_update(actor=request.user, activity=activity, **data),
+        done=_("Kegiatan diperbarui."),
+        next_url=lambda saved: saved.get_absolute_url(),
+        unit=activity.unit,
+        title=_("Ubah kegiatan"),
     )
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            form, lambda: services.activity_update(actor=request.user, activity=activity, **form.cleaned_data)
-        )
-        if saved is not None:
-            messages.success(request, _("Kegiatan diperbarui."))
-            return redirect(activity.get_absolute_url())
-    return _edit_page(request, activity.unit, form, _("Ubah kegiatan"))
 
 
 @login_required
@@ -405,52 +405,46 @@ def activity_photo_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def agent_create(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit_for_manage(request, pk)
     period = _period(request)
-    form = forms.ChangeAgentForm(request.POST or None, unit=unit)
-    if request.method == "POST" and form.is_valid():
-        agent = _save(
-            form,
-            lambda: services.change_agent_appoint(actor=request.user, unit=unit, period=period, **form.cleaned_data),
-        )
-        if agent is not None:
-            messages.success(request, _("Agen perubahan ditetapkan."))
-            return redirect(_overview_url(unit, period) + "#agen")
-    return render(
+    return _form_page(
         request,
-        "programme/form.html",
-        {"unit": unit, "form": form, "title": _("Tetapkan agen perubahan"), "subtitle": period.name},
+        forms.ChangeAgentForm(request.POST or None, unit=unit),
+        write=lambda data: services.change_agent_appoint(actor=request.user, unit=unit, period=period, **data),
+        done=_("Agen perubahan ditetapkan."),
+        next_url=lambda agent: _overview_url(unit, period) + "#agen",
+        unit=unit,
+        title=_("Tetapkan agen perubahan"),
+        subtitle=period.name,
     )
 
 
 @login_required
 def change_create(request: HttpRequest, pk: int) -> HttpResponse:
-    agent = _record_for_read(request, ChangeAgent, pk)
-    if not services.may_manage(request.user, agent.unit):
-        raise PermissionDenied
-    form = forms.ConcreteChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        change = _save(form, lambda: services.change_create(actor=request.user, agent=agent, **form.cleaned_data))
-        if change is not None:
-            messages.success(request, _("Perubahan konkret dicatat."))
-            return redirect(_overview_url(agent.unit, agent.period) + "#agen")
-    return render(
+    agent = _record_for_manage(request, ChangeAgent, pk)
+    return _form_page(
         request,
-        "programme/form.html",
-        {"unit": agent.unit, "form": form, "title": _("Perubahan konkret oleh %(name)s") % {"name": agent.person}},
+        forms.ConcreteChangeForm(request.POST or None),
+        write=lambda data: services.change_create(actor=request.user, agent=agent, **data),
+        done=_("Perubahan konkret dicatat."),
+        next_url=lambda change: _overview_url(agent.unit, agent.period) + "#agen",
+        unit=agent.unit,
+        title=_("Perubahan konkret oleh %(name)s") % {"name": agent.person},
     )
 
 
 @login_required
 def agent_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agent = _record_for_manage(request, ChangeAgent, pk)
-    form = forms.ChangeAgentEditForm(
-        request.POST or None, initial={"appointed_on": agent.appointed_on, "decree_ref": agent.decree_ref}
+    return _form_page(
+        request,
+        forms.ChangeAgentEditForm(
+            request.POST or None, initial={"appointed_on": agent.appointed_on, "decree_ref": agent.decree_ref}
+        ),
+        write=lambda data: services.change_agent_update(actor=request.user, agent=agent, **data),
+        done=_("Agen perubahan diperbarui."),
+        next_url=lambda saved: _overview_url(agent.unit, agent.period) + "#agen",
+        unit=agent.unit,
+        title=_("Ubah penetapan %(name)s") % {"name": agent.person},
     )
-    if request.method == "POST" and form.is_valid():
-        saved = _save(form, lambda: services.change_agent_update(actor=request.user, agent=agent, **form.cleaned_data))
-        if saved is not None:
-            messages.success(request, _("Agen perubahan diperbarui."))
-            return redirect(_overview_url(agent.unit, agent.period) + "#agen")
-    return _edit_page(request, agent.unit, form, _("Ubah penetapan %(name)s") % {"name": agent.person})
 
 
 @login_required
@@ -463,13 +457,15 @@ def change_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "integrated": change.integrated,
         "integration_how": change.integration_how,
     }
-    form = forms.ConcreteChangeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = _save(form, lambda: services.change_update(actor=request.user, change=change, **form.cleaned_data))
-        if saved is not None:
-            messages.success(request, _("Perubahan konkret diperbarui."))
-            return redirect(_overview_url(change.agent.unit, change.agent.period) + "#agen")
-    return _edit_page(request, change.agent.unit, form, _("Ubah perubahan konkret"))
+    return _form_page(
+        request,
+        forms.ConcreteChangeForm(request.POST or None, initial=initial),
+        write=lambda data: services.change_update(actor=request.user, change=change, **data),
+        done=_("Perubahan konkret diperbarui."),
+        next_url=lambda saved: _overview_url(change.agent.unit, change.agent.period) + "#agen",
+        unit=change.agent.unit,
+        title=_("Ubah perubahan konkret"),
+    )
 
 
 # --- complaints (unit side) -----------------------------------------------------------------------------------
@@ -482,30 +478,35 @@ def _show_code(request: HttpRequest, code: str) -> None:
 @login_required
 def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit_for_manage(request, pk)
-    form = forms.ComplaintStaffForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        result = _save(form, lambda: services.complaint_create(actor=request.user, unit=unit, **form.cleaned_data))
-        if result is not None:
-            complaint, code = result
-            _show_code(request, code)
-            messages.success(request, _("Pengaduan dicatat."))
-            return redirect(complaint.get_absolute_url())
-    return render(request, "programme/form.html", {"unit": unit, "form": form, "title": _("Catat pengaduan")})
+
+    def shown_once(result: tuple[Complaint, str]) -> str:
+        complaint, code = result
+        _show_code(request, code)
+        return complaint.get_absolute_url()
+
+    return _form_page(
+        request,
+        forms.ComplaintStaffForm(request.POST or None),
+        write=lambda data: services.complaint_create(actor=request.user, unit=unit, **data),
+        done=_("Pengaduan dicatat."),
+        next_url=shown_once,
+        unit=unit,
+        title=_("Catat pengaduan"),
+    )
 
 
 @login_required
 def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _record_for_manage(request, Complaint, pk)
-    form = forms.ComplaintStaffForm(request.POST or None, initial=forms.complaint_details_initial(complaint))
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            form,
-            lambda: services.complaint_update_details(actor=request.user, complaint=complaint, **form.cleaned_data),
-        )
-        if saved is not None:
-            messages.success(request, _("Pengaduan diperbarui."))
-            return redirect(complaint.get_absolute_url())
-    return _edit_page(request, complaint.unit, form, _("Ubah data pengaduan"))
+    return _form_page(
+        request,
+        forms.ComplaintStaffForm(request.POST or None, initial=forms.complaint_details_initial(complaint)),
+        write=lambda data: services.complaint_update_details(actor=request.user, complaint=complaint, **data),
+        done=_("Pengaduan diperbarui."),
+        next_url=lambda saved: saved.get_absolute_url(),
+        unit=complaint.unit,
+        title=_("Ubah data pengaduan"),
+    )
 
 
 @login_required
@@ -560,18 +561,17 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def complaint_action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = _record_for_manage(request, FollowUpAction, pk, unit_field="complaint__unit")
     complaint = action.complaint
-    form = forms.FollowUpForm(
-        request.POST or None, initial={"done_on": action.done_on, "description": action.description}
+    return _form_page(
+        request,
+        forms.FollowUpForm(
+            request.POST or None, initial={"done_on": action.done_on, "description": action.description}
+        ),
+        write=lambda data: services.complaint_action_update(actor=request.user, action=action, **data),
+        done=_("Tindak lanjut diperbarui."),
+        next_url=lambda saved: complaint.get_absolute_url(),
+        unit=complaint.unit,
+        title=_("Ubah tindak lanjut"),
     )
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            form,
-            lambda: services.complaint_action_update(actor=request.user, action=action, **form.cleaned_data),
-        )
-        if saved is not None:
-            messages.success(request, _("Tindak lanjut diperbarui."))
-            return redirect(complaint.get_absolute_url())
-    return _edit_page(request, complaint.unit, form, _("Ubah tindak lanjut"))
 
 
 @login_required
@@ -698,15 +698,15 @@ def _innovation_form(request: HttpRequest, unit: Unit, initial: dict[str, Any]) 
 def innovation_create(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit_for_manage(request, pk)
     form = _innovation_form(request, unit, {"complaint": request.GET.get("pengaduan")})
-    if request.method == "POST" and form.is_valid():
-        innovation = _save(form, lambda: services.innovation_create(actor=request.user, unit=unit, **form.cleaned_data))
-        if innovation is not None:
-            messages.success(request, _("Inovasi dicatat."))
-            return redirect(innovation.get_absolute_url())
-    return render(
+    return _form_page(
         request,
-        "programme/form.html",
-        {"unit": unit, "form": form, "title": _("Catat inovasi"), "intro": form.need_help},
+        form,
+        write=lambda data: services.innovation_create(actor=request.user, unit=unit, **data),
+        done=_("Inovasi dicatat."),
+        next_url=lambda innovation: innovation.get_absolute_url(),
+        unit=unit,
+        title=_("Catat inovasi"),
+        intro=form.need_help,
     )
 
 
@@ -714,17 +714,15 @@ def innovation_create(request: HttpRequest, pk: int) -> HttpResponse:
 def innovation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     innovation = _record_for_manage(request, Innovation, pk)
     form = _innovation_form(request, innovation.unit, forms.innovation_initial(innovation))
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            form, lambda: services.innovation_update(actor=request.user, innovation=innovation, **form.cleaned_data)
-        )
-        if saved is not None:
-            messages.success(request, _("Inovasi diperbarui."))
-            return redirect(innovation.get_absolute_url())
-    return render(
+    return _form_page(
         request,
-        "programme/form.html",
-        {"unit": innovation.unit, "form": form, "title": _("Ubah inovasi"), "intro": form.need_help},
+        form,
+        write=lambda data: services.innovation_update(actor=request.user, innovation=innovation, **data),
+        done=_("Inovasi diperbarui."),
+        next_url=lambda saved: saved.get_absolute_url(),
+        unit=innovation.unit,
+        title=_("Ubah inovasi"),
+        intro=form.need_help,
     )
 
 
@@ -822,33 +820,33 @@ def _register_entry_for_write(request: HttpRequest, model: type[Model], pk: int)
 @login_required
 def gratification_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _register_entry_for_write(request, GratificationReport, pk)
-    form = forms.GratificationDecisionForm(
-        request.POST or None, initial={"decision": report.decision, "decision_note": report.decision_note}
+    return _form_page(
+        request,
+        forms.GratificationDecisionForm(
+            request.POST or None, initial={"decision": report.decision, "decision_note": report.decision_note}
+        ),
+        write=lambda data: services.gratification_decide(actor=request.user, report=report, **data),
+        done=_("Laporan gratifikasi diperbarui."),
+        next_url=lambda saved: reverse("programme:gratification_list", args=[report.unit_id]),
+        unit=report.unit,
+        title=_("Keputusan atas laporan gratifikasi"),
     )
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            form, lambda: services.gratification_decide(actor=request.user, report=report, **form.cleaned_data)
-        )
-        if saved is not None:
-            messages.success(request, _("Laporan gratifikasi diperbarui."))
-            return redirect("programme:gratification_list", pk=report.unit_id)
-    return _edit_page(request, report.unit, form, _("Keputusan atas laporan gratifikasi"))
 
 
 @login_required
 def conflict_edit(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = _register_entry_for_write(request, ConflictOfInterest, pk)
-    form = forms.ConflictUpdateForm(
-        request.POST or None, initial={"status": conflict.status, "mitigation": conflict.mitigation}
+    return _form_page(
+        request,
+        forms.ConflictUpdateForm(
+            request.POST or None, initial={"status": conflict.status, "mitigation": conflict.mitigation}
+        ),
+        write=lambda data: services.conflict_update(actor=request.user, conflict=conflict, **data),
+        done=_("Catatan benturan kepentingan diperbarui."),
+        next_url=lambda saved: reverse("programme:conflict_list", args=[conflict.unit_id]),
+        unit=conflict.unit,
+        title=_("Ubah penanganan benturan kepentingan"),
     )
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            form, lambda: services.conflict_update(actor=request.user, conflict=conflict, **form.cleaned_data)
-        )
-        if saved is not None:
-            messages.success(request, _("Catatan benturan kepentingan diperbarui."))
-            return redirect("programme:conflict_list", pk=conflict.unit_id)
-    return _edit_page(request, conflict.unit, form, _("Ubah penanganan benturan kepentingan"))
 
 
 @login_required
@@ -940,13 +938,15 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "description": service.description,
         "is_active": service.is_active,
     }
-    form = forms.PublicServiceForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = _save(form, lambda: services.service_update(actor=request.user, service=service, **form.cleaned_data))
-        if saved is not None:
-            messages.success(request, _("Layanan diperbarui."))
-            return redirect("programme:service_list", pk=service.unit_id)
-    return _edit_page(request, service.unit, form, _("Ubah layanan"))
+    return _form_page(
+        request,
+        forms.PublicServiceForm(request.POST or None, initial=initial),
+        write=lambda data: services.service_update(actor=request.user, service=service, **data),
+        done=_("Layanan diperbarui."),
+        next_url=lambda saved: reverse("programme:service_list", args=[service.unit_id]),
+        unit=service.unit,
+        title=_("Ubah layanan"),
+    )
 
 
 # --- downloads ------------------------------------------------------------------------------------------------

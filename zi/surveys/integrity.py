@@ -10,6 +10,7 @@ import hashlib
 import ipaddress
 import secrets
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -187,15 +188,44 @@ class PatternLimits:
     pattern_flag_at: int  # identical full answer vectors in one campaign within the window (0 = off)
     min_items: int  # shorter answer vectors are not compared (short questionnaires collide naturally)
     straightline_flag_at: int  # straight-lined responses from one network within the window (0 = off)
+    near_flag_at: int = 5  # near-identical vectors from one network within the window (0 = off)
+    near_max_diff: int = 1  # positions in which two vectors may differ and still be "near-identical"
 
 
-def pattern_limits() -> PatternLimits:
-    return PatternLimits(
+def pattern_limits(**overrides: int) -> PatternLimits:
+    """The stuffing thresholds from the settings; ``overrides`` (an evaluator's re-scan) replace single values."""
+    limits = PatternLimits(
         window=setting("ZI_SURVEY_PATTERN_WINDOW", 1800),
         pattern_flag_at=setting("ZI_SURVEY_PATTERN_FLAG_AT", 8),
         min_items=setting("ZI_SURVEY_PATTERN_MIN_ITEMS", 6),
         straightline_flag_at=setting("ZI_SURVEY_STRAIGHTLINE_FLAG_AT", 5),
+        near_flag_at=setting("ZI_SURVEY_NEAR_FLAG_AT", 5),
+        near_max_diff=setting("ZI_SURVEY_NEAR_MAX_DIFF", 1),
     )
+    values = {key: int(value) for key, value in overrides.items() if value is not None}
+    return PatternLimits(**{**limits.__dict__, **values})
+
+
+def answer_vector(answers: dict[int, int], item_ids: Iterable[int]) -> str:
+    """The answers over all the campaign's items in item-id order, one character each ("0"–"4"; "-" for a blank), so
+    the vectors of one campaign line up position by position."""
+    return "".join(
+        str(answers[item_id]) if item_id in answers and 0 <= answers[item_id] <= 9 else "-"
+        for item_id in sorted(item_ids)
+    )[:255]
+
+
+def near_identical(a: str, b: str, max_diff: int) -> bool:
+    """Same length and at most ``max_diff`` positions differ (Hamming distance)."""
+    if len(a) != len(b) or not a:
+        return False
+    diff = 0
+    for x, y in zip(a, b, strict=True):
+        if x != y:
+            diff += 1
+            if diff > max_diff:
+                return False
+    return True
 
 
 def answer_pattern(answers: dict[int, int], likert_ids: set[int], min_items: int) -> tuple[str, bool]:

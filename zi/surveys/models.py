@@ -30,7 +30,14 @@ class IndexMapping(models.TextChoices):
 
 
 class Instrument(BaseModel):
-    """A versioned questionnaire shipped as ``zi/surveys/instruments/*.yaml``."""
+    """A versioned questionnaire: shipped as ``zi/surveys/instruments/*.yaml`` or made in the instrument pages.
+
+    A version is never changed once it has answers: a change is a new row (same ``code``, new ``version``,
+    ``supersedes`` pointing at the old one), so old campaigns keep the questions their answers were given to.
+    ``periods`` says which evaluation periods a version is for (none: every period); a new campaign takes the
+    version of each chosen code that is valid for its period. ``agency`` is empty for the national (standard)
+    instruments and set for an agency's own internal surveys.
+    """
 
     code = models.SlugField(_("kode"), max_length=64)
     version = models.CharField(_("versi"), max_length=32)
@@ -40,6 +47,21 @@ class Instrument(BaseModel):
     index_mapping = models.CharField(max_length=8, choices=IndexMapping.choices, default=IndexMapping.AS_IS)
     content_hash = models.CharField(max_length=64)
     is_active = models.BooleanField(default=True)
+    agency = models.ForeignKey(
+        "organisations.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="survey_instruments",
+        verbose_name=_("instansi pemilik"),
+    )
+    periods = models.ManyToManyField(
+        "assessments.Period", blank=True, related_name="survey_instruments", verbose_name=_("berlaku untuk periode")
+    )
+    supersedes = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("menggantikan")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["kind", "code", "version"]
@@ -49,6 +71,9 @@ class Instrument(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.version})"
+
+    def audit_scope_path(self) -> str:
+        return f"a{self.agency_id}/" if self.agency_id else ""
 
 
 class ItemScale(models.TextChoices):
@@ -179,6 +204,9 @@ class Response(models.Model):
     # Fingerprint of the full answer vector (item ids and values) and whether every 1–4 answer is the same:
     # the statistical stuffing checks count identical fingerprints in a time window with one indexed query.
     pattern_hash = models.CharField(max_length=16, blank=True)
+    # The answers in item-id order, one character each ("1"–"4", "0"/"1" for yes/no, "-" blank): compared
+    # position by position with the same network's recent responses for near-identical vectors.
+    answer_vector = models.CharField(max_length=255, blank=True)
     straight_line = models.BooleanField(default=False)
     # True while this response's answers are counted in the rollups (applied set-based, after the submit).
     rolled_up = models.BooleanField(default=False)
@@ -201,11 +229,7 @@ class Response(models.Model):
             models.Index(fields=["campaign", "is_flagged"], name="response_campaign_flagged"),
             models.Index(fields=["campaign", "device_hash", "submitted_at"], name="response_campaign_device"),
             models.Index(fields=["campaign", "pattern_hash", "submitted_at"], name="response_campaign_pattern"),
-            models.Index(
-                fields=["campaign", "ip_hash", "submitted_at"],
-                condition=models.Q(straight_line=True),
-                name="response_straight_line_ip",
-            ),
+            models.Index(fields=["campaign", "ip_hash", "submitted_at"], name="response_campaign_ip"),
             models.Index(
                 fields=["id"], condition=models.Q(rolled_up=False, excluded=False), name="response_rollup_pending"
             ),
@@ -272,3 +296,40 @@ class RespondentRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}/{self.instrument_id}/{self.group}/{self.quarter}: n={self.n}"
+
+
+class ExternalIndex(BaseModel):
+    """An IPAK or IPKP value from outside the platform (e.g. the BPS/TPN survey or an independent survey),
+    recorded by an evaluator for a unit and period. When present, the LKE feed uses it instead of the unit's own
+    campaigns, and shows its source."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="external_survey_indices")
+    period = models.ForeignKey("assessments.Period", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(
+        _("indeks"),
+        max_length=8,
+        choices=[
+            (InstrumentKind.IPAK.value, InstrumentKind.IPAK.label),
+            (InstrumentKind.IPKP.value, InstrumentKind.IPKP.label),
+        ],
+    )
+    value = models.DecimalField(_("nilai (0–4)"), max_digits=4, decimal_places=2)
+    source = models.CharField(_("sumber"), max_length=255)
+    respondents = models.PositiveIntegerField(_("jumlah responden"), null=True, blank=True)
+    note = models.TextField(_("catatan"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["unit", "period", "kind"]
+        verbose_name = _("indeks survei eksternal")
+        verbose_name_plural = _("indeks survei eksternal")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period", "kind"], name="external_index_unique"),
+            models.CheckConstraint(condition=models.Q(value__gte=0, value__lte=4), name="external_index_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind.upper()} {self.value} ({self.source})"
+
+    def audit_scope_path(self) -> str:
+        return self.unit.path

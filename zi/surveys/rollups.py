@@ -80,6 +80,32 @@ def aggregate(response_ids: Sequence[int]) -> tuple[list[tuple], list[tuple]]:
     return item_rows, resp_rows
 
 
+def aggregate_by_service_type(campaign_id: int) -> tuple[list[tuple], list[tuple]]:
+    """Counted answers of one campaign per service type: item rows ``(service type, item, n, Σx)`` and respondent
+    rows ``(service type, instrument, n, Σm, Σm²)``. The rollups are keyed by respondent group, not service type,
+    so this reads the campaign's raw answers — two ``GROUP BY`` over one campaign, bounded by its size (a unit's
+    campaign, thousands of responses), never national."""
+    t = _tables()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.service_type, ri.item_id, COUNT(*), SUM(ri.value) FROM {t['ri']} ri "  # noqa: S608
+            f"JOIN {t['r']} r ON r.id = ri.response_id WHERE r.campaign_id = %s AND r.rolled_up "
+            f"GROUP BY r.service_type, ri.item_id",
+            [campaign_id],
+        )
+        item_rows = [(row[0], row[1], int(row[2]), int(row[3])) for row in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT st, instrument_id, COUNT(*), SUM(m), SUM(m * m) FROM ("  # noqa: S608
+            f"SELECT r.id AS rid, r.service_type AS st, ii.instrument_id AS instrument_id, AVG(ri.value * 1.0) AS m "
+            f"FROM {t['ri']} ri JOIN {t['r']} r ON r.id = ri.response_id JOIN {t['ii']} ii ON ii.id = ri.item_id "
+            f"WHERE r.campaign_id = %s AND r.rolled_up AND ii.scale = %s "
+            f"GROUP BY r.id, r.service_type, ii.instrument_id) per_respondent GROUP BY st, instrument_id",
+            [campaign_id, ItemScale.LIKERT4],
+        )
+        resp_rows = [(row[0], row[1], int(row[2]), float(row[3]), float(row[4])) for row in cursor.fetchall()]
+    return item_rows, resp_rows
+
+
 def add(item_rows: Sequence[tuple], resp_rows: Sequence[tuple], sign: int) -> None:
     """Add (sign=+1) or subtract (sign=−1) aggregated contributions: one upsert statement per table."""
     t = _tables()
@@ -122,6 +148,45 @@ def apply_pending(campaign_id: int | None = None, batch_size: int = BATCH_SIZE) 
         total += len(ids)
         if len(ids) < batch_size:
             return total
+
+
+def rebuild(campaign_ids: Sequence[int]) -> int:
+    """Recompute the rollups of these campaigns from raw answers with two ``INSERT … SELECT … GROUP BY``
+    statements (repair, verification, bulk loads): no batches, no Python loop, so ten million answers take one
+    scan. Marks every included response counted *first* and aggregates only counted rows, so a response stored
+    meanwhile stays pending and is folded in by :func:`apply_pending` later, never twice. Run it when no exclusion
+    is being made on these campaigns. Returns the responses counted."""
+    campaign_ids = [int(pk) for pk in campaign_ids]
+    if not campaign_ids:
+        return 0
+    t = _tables()
+    marks = ", ".join(["%s"] * len(campaign_ids))
+    with transaction.atomic():
+        ItemRollup.objects.filter(campaign_id__in=campaign_ids).delete()
+        RespondentRollup.objects.filter(campaign_id__in=campaign_ids).delete()
+        counted = Response.objects.filter(campaign_id__in=campaign_ids, excluded=False).update(rolled_up=True)
+        Response.objects.filter(campaign_id__in=campaign_ids, excluded=True).update(rolled_up=False)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {t['ir']} (campaign_id, item_id, {t['group']}, quarter, n, s, ss) "  # noqa: S608
+                f"SELECT r.campaign_id, ri.item_id, r.{t['group']}, r.quarter, COUNT(*), SUM(ri.value), "
+                f"SUM(ri.value * ri.value) FROM {t['ri']} ri JOIN {t['r']} r ON r.id = ri.response_id "
+                f"WHERE r.campaign_id IN ({marks}) AND r.rolled_up "
+                f"GROUP BY r.campaign_id, ri.item_id, r.{t['group']}, r.quarter",
+                campaign_ids,
+            )
+            cursor.execute(
+                f"INSERT INTO {t['rr']} (campaign_id, instrument_id, {t['group']}, quarter, n, s, ss) "  # noqa: S608
+                f"SELECT campaign_id, instrument_id, grp, quarter, COUNT(*), SUM(m), SUM(m * m) FROM ("
+                f"SELECT r.id AS rid, r.campaign_id AS campaign_id, ii.instrument_id AS instrument_id, "
+                f"r.{t['group']} AS grp, r.quarter AS quarter, AVG(ri.value * 1.0) AS m "
+                f"FROM {t['ri']} ri JOIN {t['r']} r ON r.id = ri.response_id JOIN {t['ii']} ii ON ii.id = ri.item_id "
+                f"WHERE r.campaign_id IN ({marks}) AND r.rolled_up AND ii.scale = %s "
+                f"GROUP BY r.id, r.campaign_id, ii.instrument_id, r.{t['group']}, r.quarter"
+                f") per_respondent GROUP BY campaign_id, instrument_id, grp, quarter",
+                [*campaign_ids, ItemScale.LIKERT4],
+            )
+    return counted
 
 
 def tasks_run_inline() -> bool:

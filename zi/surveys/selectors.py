@@ -1,18 +1,19 @@
 """Survey reads that users see, scoped through :mod:`zi.organisations.access`.
 
-Proposed for ``access.py`` (not edited here: owned by another stream): ``SURVEY_VIEW`` (= ``ASSESSMENT_VIEW_DRAFT``
-∪ ``ASSESSMENT_VIEW_SUBMITTED``), ``SURVEY_MANAGE`` (unit team = ``ASSESSMENT_ANSWER``) and ``SURVEY_EXCLUDE``
-(reviewer/TPI). Until then these helpers map onto the existing actions.
+Campaign reads and writes map onto the assessment actions (seeing: ``assessment.view_draft`` ∪
+``assessment.view_submitted``; running a campaign: ``assessment.answer``; excluding answers and recording an
+external index: ``review.score``/``tpi.score``). Instruments have their own action, ``survey.instrument``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Max, Q, QuerySet
 
-from zi.organisations.access import Action, may, scope_filter
-from zi.surveys.models import Campaign
+from zi.organisations.access import Action, may, scope_filter, visible_units
+from zi.organisations.models import Agency
+from zi.surveys.models import Campaign, Instrument
 
 
 def visible_campaigns(user: Any) -> QuerySet[Campaign]:
@@ -31,3 +32,44 @@ def may_exclude(user: Any, campaign: Campaign) -> bool:
     """Evaluators only (reviewer/TPI). ASSESSMENT_VIEW_SUBMITTED alone is also held by the unit team, which must
     not be able to drop its own unfavourable answers."""
     return may(user, Action.REVIEW_SCORE, campaign) or may(user, Action.TPI_SCORE, campaign)
+
+
+def may_manage_instrument(user: Any, instrument: Instrument) -> bool:
+    """New versions and periods of an instrument: the owning agency's grant of ``survey.instrument``; national
+    (standard) instruments have no unit or agency, so :func:`may` accepts only a grant without scope."""
+    if instrument.agency_id:
+        return may(user, Action.SURVEY_INSTRUMENT_MANAGE, instrument.agency)
+    return may(user, Action.SURVEY_INSTRUMENT_MANAGE, instrument)
+
+
+def instrument_agencies(user: Any) -> list[Agency]:
+    """Agencies for which the user may create internal survey instruments."""
+    if not may(user, Action.SURVEY_INSTRUMENT_MANAGE):
+        return []
+    return [agency for agency in Agency.objects.order_by("name") if may(user, Action.SURVEY_INSTRUMENT_MANAGE, agency)]
+
+
+def visible_instruments(user: Any) -> QuerySet[Instrument]:
+    """National instruments, plus the internal instruments of agencies where the user works or manages them."""
+    agency_ids = set(visible_units(user, Action.UNIT_VIEW).values_list("agency_id", flat=True).distinct())
+    agency_ids |= {a.pk for a in instrument_agencies(user)}
+    return Instrument.objects.filter(Q(agency__isnull=True) | Q(agency_id__in=agency_ids))
+
+
+def campaign_instrument_choices(user: Any) -> QuerySet[Instrument]:
+    """One choice per instrument code for a new campaign: its newest active version (the service then takes the
+    version valid for the campaign's period)."""
+    newest = (
+        visible_instruments(user)
+        .filter(is_active=True)
+        .values("code", "agency_id")
+        .annotate(last=Max("pk"))
+        .values_list("last", flat=True)
+    )
+    return Instrument.objects.filter(pk__in=list(newest)).order_by("kind", "code")
+
+
+def may_record_external_index(user: Any, unit: Any) -> bool:
+    """An external IPAK/IPKP value (e.g. BPS) for the LKE: evaluators of the unit (TPI or reviewer), like exclusion:
+    the unit team must not be able to replace its own survey result."""
+    return may(user, Action.TPI_SCORE, unit) or may(user, Action.REVIEW_SCORE, unit)

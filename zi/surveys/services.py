@@ -31,6 +31,7 @@ from zi.surveys.integrity import keyed_hash
 from zi.surveys.models import (
     Campaign,
     Channel,
+    ExternalIndex,
     IndexMapping,
     Instrument,
     InstrumentItem,
@@ -55,7 +56,11 @@ FLAG_REASONS = {
     "unit_network": _lazy("Dikirim dari jaringan kantor unit sendiri"),
     "pattern_cluster": _lazy("Pola jawaban identik dengan banyak respons lain dalam waktu berdekatan"),
     "straightline_network": _lazy("Jawaban seragam (semua butir sama) berulang dari satu jaringan"),
+    "near_identical_network": _lazy(
+        "Pola jawaban hampir identik (hanya berbeda pada sedikit butir) berulang dari satu jaringan"
+    ),
 }
+STATISTICAL_FLAGS = ("pattern_cluster", "straightline_network", "near_identical_network")
 EXTERNAL_GROUPS = (RespondentGroup.PENGGUNA_LAYANAN, RespondentGroup.PENGUNJUNG)
 
 
@@ -162,6 +167,259 @@ def instruments_load_all(actor: Any = None) -> list[LoadResult]:
     return [instrument_load(path, actor) for path in sorted(INSTRUMENTS_DIR.glob("*.yaml"))]
 
 
+# --- instrument versions made in the UI ------------------------------------------------------------------
+
+IPAK_ASPECTS = ("diskriminasi", "kecurangan", "gratifikasi", "pungli", "percaloan")  # 90/2021, five aspects
+STANDARD_KINDS = (InstrumentKind.SKM, InstrumentKind.IPAK, InstrumentKind.IPKP)
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    """One question of a version being made in the UI (the same fields as an item in the YAML files)."""
+
+    code: str
+    aspect: str
+    text: str
+    scale: str = ItemScale.LIKERT4
+    labels: tuple[str, ...] = ()
+    required: bool = True
+
+
+def check_structure(kind: str, items: Sequence[ItemSpec], base: Instrument | None = None) -> None:
+    """Refuse an item list that breaks the instrument's regulated structure, saying why.
+
+    - every instrument: at least one 1–4 question, codes unique, wording present, labels 4 (1–4) or 2 (yes/no);
+    - SKM: exactly the nine elements U1..U9 of PermenPAN-RB 14/2017, in order, each 1–4 and required (the IKM
+      weighs each element 1/9: dropping or adding one changes the formula, not just the wording);
+    - IPAK: each of the five aspects of 90/2021 keeps at least one 1–4 question;
+    - IPKP: each aspect of the version it replaces (the SKM elements) keeps at least one 1–4 question.
+    Wording, answer labels, extra yes/no questions (IPAK/IPKP) and anything in internal surveys may change.
+    """
+    if not items:
+        raise SurveyError(_("Instrumen harus memuat minimal satu pertanyaan."))
+    seen: set[str] = set()
+    for item in items:
+        if not item.code or not item.text.strip() or not item.aspect.strip():
+            raise SurveyError(_("Setiap pertanyaan wajib memiliki kode, aspek dan teks."))
+        if item.code in seen:
+            raise SurveyError(_("Kode pertanyaan %(code)s dipakai dua kali.") % {"code": item.code})
+        seen.add(item.code)
+        if item.scale not in ItemScale.values:
+            raise SurveyError(_("Skala pertanyaan %(code)s tidak dikenal.") % {"code": item.code})
+        width = 4 if item.scale == ItemScale.LIKERT4 else 2
+        if item.labels and len(item.labels) != width:
+            raise SurveyError(
+                _("Pertanyaan %(code)s memerlukan %(width)d label jawaban.") % {"code": item.code, "width": width}
+            )
+    likert = [item for item in items if item.scale == ItemScale.LIKERT4]
+    if not likert:
+        raise SurveyError(_("Instrumen harus memuat minimal satu pertanyaan berskala 1–4."))
+    if kind == InstrumentKind.SKM:
+        codes = [item.code for item in items]
+        if codes != list(indices.SKM_ELEMENTS) or len(likert) != 9 or not all(i.required for i in items):
+            raise SurveyError(
+                _(
+                    "SKM harus tetap memuat tepat sembilan unsur U1–U9 PermenPAN-RB 14/2017, berurutan, wajib "
+                    "dijawab dan berskala 1–4: IKM membobot setiap unsur 1/9, sehingga unsur tidak dapat dihapus "
+                    "atau ditambah. Yang dapat diubah: rumusan pertanyaan dan label jawaban."
+                ),
+                code="structure",
+            )
+    needed: tuple[str, ...] = ()
+    if kind == InstrumentKind.IPAK:
+        needed = IPAK_ASPECTS
+    elif kind == InstrumentKind.IPKP and base is not None:
+        needed = tuple(dict.fromkeys(i.aspect for i in base.items.all() if i.scale == ItemScale.LIKERT4))
+    present = {item.aspect.strip().lower() for item in likert}
+    missing = [aspect for aspect in needed if aspect.lower() not in present]
+    if missing:
+        raise SurveyError(
+            _(
+                "%(kind)s harus tetap mencakup setiap aspeknya dengan minimal satu pertanyaan berskala 1–4; "
+                "aspek yang hilang: %(missing)s."
+            )
+            % {"kind": kind.upper(), "missing": ", ".join(missing)},
+            code="structure",
+        )
+
+
+def _specs_hash(kind: str, title: str, description: str, mapping: str, items: Sequence[ItemSpec]) -> str:
+    data = {
+        "kind": kind,
+        "title": title,
+        "description": description,
+        "index_mapping": mapping,
+        "items": [item.__dict__ | {"labels": list(item.labels)} for item in items],
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _create_version(
+    *,
+    actor: Any,
+    code: str,
+    version: str,
+    kind: str,
+    title: str,
+    description: str,
+    items: Sequence[ItemSpec],
+    periods: Sequence[Any],
+    agency: Any = None,
+    base: Instrument | None = None,
+) -> Instrument:
+    version, title = version.strip()[:32], title.strip()[:255]
+    if not version or not title:
+        raise SurveyError(_("Versi dan judul wajib diisi."))
+    if Instrument.objects.filter(code=code, version=version).exists():
+        raise SurveyError(_("Versi %(version)s dari %(code)s sudah ada.") % {"version": version, "code": code})
+    check_structure(kind, items, base)
+    mapping = base.index_mapping if base is not None else IndexMapping.AS_IS
+    instrument = Instrument(
+        code=code,
+        version=version,
+        kind=kind,
+        title=title,
+        description=description.strip(),
+        index_mapping=mapping,
+        content_hash=_specs_hash(kind, title, description.strip(), mapping, items),
+        agency=agency,
+        supersedes=base,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    instrument.full_clean(exclude=["created_by", "supersedes", "agency"])
+    instrument.save()
+    InstrumentItem.objects.bulk_create(
+        InstrumentItem(
+            instrument=instrument,
+            code=item.code,
+            position=position,
+            aspect=item.aspect.strip(),
+            text=item.text.strip(),
+            scale=item.scale,
+            labels=list(item.labels),
+            required=item.required,
+        )
+        for position, item in enumerate(items, start=1)
+    )
+    instrument.periods.set(periods)
+    audit.record(
+        actor,
+        "create",
+        instrument,
+        after={
+            **audit.snapshot(instrument),
+            "items": [[i.code, i.aspect, i.text, i.scale, list(i.labels), i.required] for i in items],
+            "periods": sorted(p.pk for p in periods),
+        },
+        extra={"supersedes": base.pk if base is not None else None},
+    )
+    return instrument
+
+
+@transaction.atomic
+def instrument_new_version(
+    *,
+    actor: Any,
+    base: Instrument,
+    version: str,
+    title: str,
+    items: Sequence[ItemSpec],
+    periods: Sequence[Any] = (),
+    description: str = "",
+) -> Instrument:
+    """A new version of ``base`` (same code and kind, new wording/items, chosen periods), audited. ``base`` and
+    every answer given to it stay as they are: campaigns point at the version they were made with."""
+    return _create_version(
+        actor=actor,
+        code=base.code,
+        version=version,
+        kind=base.kind,
+        title=title,
+        description=description,
+        items=items,
+        periods=periods,
+        agency=base.agency,
+        base=base,
+    )
+
+
+@transaction.atomic
+def instrument_create_internal(
+    *,
+    actor: Any,
+    agency: Any,
+    code: str,
+    version: str,
+    title: str,
+    items: Sequence[ItemSpec],
+    periods: Sequence[Any] = (),
+    description: str = "",
+) -> Instrument:
+    """A custom internal survey of an agency (e.g. staff perception of the ZI work): kind ``internal``, never
+    IPAK/IPKP and never fed into the LKE. Audited."""
+    from django.utils.text import slugify
+
+    code = slugify(code)[:64]
+    if not code:
+        raise SurveyError(_("Kode instrumen wajib diisi (huruf, angka, tanda hubung)."))
+    if Instrument.objects.filter(code=code).exists():
+        raise SurveyError(_("Kode instrumen %(code)s sudah dipakai.") % {"code": code})
+    return _create_version(
+        actor=actor,
+        code=code,
+        version=version,
+        kind=InstrumentKind.INTERNAL,
+        title=title,
+        description=description,
+        items=items,
+        periods=periods,
+        agency=agency,
+    )
+
+
+@transaction.atomic
+def instrument_set_periods(*, actor: Any, instrument: Instrument, periods: Sequence[Any]) -> Instrument:
+    """Change which periods a version is for (audited). Answers are unaffected; only new campaigns look at it."""
+    before = sorted(instrument.periods.values_list("pk", flat=True))
+    instrument.periods.set(periods)
+    after = sorted(p.pk for p in periods)
+    audit.record(actor, "update", instrument, before={"periods": before}, after={"periods": after})
+    return instrument
+
+
+def instrument_for_period(instrument: Instrument, period: Any) -> Instrument | None:
+    """The version of ``instrument``'s code (same owner) that a new campaign in ``period`` uses: the newest active
+    version listed for that period, else the newest active version listed for no period (valid for all)."""
+    versions = list(
+        Instrument.objects.filter(code=instrument.code, agency_id=instrument.agency_id, is_active=True)
+        .prefetch_related("periods")
+        .order_by("-pk")
+    )
+    for version in versions:
+        if any(p.pk == period.pk for p in version.periods.all()):
+            return version
+    for version in versions:
+        if not version.periods.all():
+            return version
+    return None
+
+
+def _resolve_instruments(instruments: Sequence[Instrument], unit: Any, period: Any) -> list[Instrument]:
+    resolved: list[Instrument] = []
+    for instrument in instruments:
+        if instrument.agency_id and instrument.agency_id != unit.agency_id:
+            raise SurveyError(_("Instrumen %(title)s milik instansi lain.") % {"title": instrument.title})
+        version = instrument_for_period(instrument, period)
+        if version is None:
+            raise SurveyError(
+                _("Instrumen %(title)s tidak berlaku untuk periode %(period)s.")
+                % {"title": instrument.title, "period": period}
+            )
+        if version not in resolved:
+            resolved.append(version)
+    return resolved
+
+
 # --- campaigns -------------------------------------------------------------------------------------------
 
 
@@ -200,6 +458,7 @@ def campaign_create(*, actor: Any, unit, period, instruments: Sequence[Instrumen
     if not instruments:
         raise SurveyError(_("Pilih minimal satu instrumen."))
     fields = _clean_campaign_fields(fields)
+    instruments = _resolve_instruments(instruments, unit, period)
     campaign = Campaign(unit=unit, period=period, created_by=actor if actor else None, **fields)
     campaign.full_clean(exclude=["created_by"])
     campaign.save()
@@ -223,6 +482,7 @@ def campaign_update(
     before = {**audit.snapshot(campaign), "instruments": sorted(campaign.instruments.values_list("pk", flat=True))}
     new_instruments = None
     if instruments is not None:
+        instruments = _resolve_instruments(instruments, campaign.unit, campaign.period) if instruments else []
         new_instruments = sorted(i.pk for i in instruments)
         if not new_instruments:
             raise SurveyError(_("Pilih minimal satu instrumen."))
@@ -389,44 +649,67 @@ def _device_used() -> SurveyError:
     )
 
 
+def _vector_comparable(vector: str, min_items: int) -> bool:
+    return len(vector) - vector.count("-") >= max(min_items, 1)
+
+
 def _cluster_flags(campaign: Campaign, response: Response, now) -> None:
-    """Statistical stuffing checks for a new response, in its transaction: one indexed query with two counts.
+    """Statistical stuffing checks for a new response, in its transaction: **one** indexed query (the recent
+    responses sharing its fingerprint or its network), then counting in Python.
 
     - ``pattern_cluster``: at least ``ZI_SURVEY_PATTERN_FLAG_AT`` responses of this campaign with the same full
       answer vector within ``ZI_SURVEY_PATTERN_WINDOW`` seconds;
     - ``straightline_network``: at least ``ZI_SURVEY_STRAIGHTLINE_FLAG_AT`` straight-lined responses (every 1–4
-      answer the same) from one network (IP hash) within the window.
+      answer the same) from one network (IP hash) within the window;
+    - ``near_identical_network``: at least ``ZI_SURVEY_NEAR_FLAG_AT`` responses from one network within the window
+      whose answer vectors differ from this one in at most ``ZI_SURVEY_NEAR_MAX_DIFF`` answers (a person changing
+      one answer per fake submission defeats the exact fingerprint, not this).
 
     When a cluster reaches the threshold, its earlier members are flagged too (one small UPDATE per member, only
     those not yet flagged for that reason: at most threshold − 1 rows, once). Flags never drop anything.
     """
     limits = integrity.pattern_limits()
-    checks: dict[str, tuple[Q, int]] = {}
-    if response.pattern_hash and limits.pattern_flag_at > 0:
-        checks["pattern_cluster"] = (Q(pattern_hash=response.pattern_hash), limits.pattern_flag_at)
-    if response.straight_line and response.ip_hash and limits.straightline_flag_at > 0:
-        checks["straightline_network"] = (
-            Q(ip_hash=response.ip_hash, straight_line=True),
-            limits.straightline_flag_at,
-        )
-    if not checks:
+    use_pattern = bool(response.pattern_hash) and limits.pattern_flag_at > 0
+    use_straight = response.straight_line and bool(response.ip_hash) and limits.straightline_flag_at > 0
+    use_near = (
+        bool(response.ip_hash)
+        and limits.near_flag_at > 0
+        and _vector_comparable(response.answer_vector, limits.min_items)
+    )
+    if not (use_pattern or use_straight or use_near):
         return
+    match = Q(pk__in=[])
+    if use_pattern:
+        match |= Q(pattern_hash=response.pattern_hash)
+    if use_straight or use_near:
+        match |= Q(ip_hash=response.ip_hash)
     window = Response.objects.filter(campaign=campaign, submitted_at__gte=now - dt.timedelta(seconds=limits.window))
-    matches = Q()
-    for match, _threshold in checks.values():
-        matches |= match
-    counts = window.filter(matches).aggregate(
-        **{flag: Count("pk", filter=match) for flag, (match, _threshold) in checks.items()}
+    rows = list(
+        window.filter(match).values_list("pk", "pattern_hash", "ip_hash", "straight_line", "answer_vector", "flags")
     )  # includes the new response
+    members: dict[str, tuple[list[tuple], int]] = {}
+    if use_pattern:
+        members["pattern_cluster"] = ([r for r in rows if r[1] == response.pattern_hash], limits.pattern_flag_at)
+    if use_straight:
+        same = [r for r in rows if r[2] == response.ip_hash and r[3]]
+        members["straightline_network"] = (same, limits.straightline_flag_at)
+    if use_near:
+        near = [
+            r
+            for r in rows
+            if r[2] == response.ip_hash and integrity.near_identical(r[4], response.answer_vector, limits.near_max_diff)
+        ]
+        members["near_identical_network"] = (near, limits.near_flag_at)
     changed = False
-    for flag, (match, threshold) in checks.items():
-        count = counts[flag]
+    for flag, (cluster, threshold) in members.items():
+        count = len(cluster)
         if count < threshold:
             continue
         response.flags[flag] = count
         changed = True
-        for earlier in window.filter(match).exclude(pk=response.pk).exclude(flags__has_key=flag).only("pk", "flags"):
-            Response.objects.filter(pk=earlier.pk).update(flags={**(earlier.flags or {}), flag: count}, is_flagged=True)
+        for pk, _p, _i, _s, _v, flags in cluster:
+            if pk != response.pk and flag not in (flags or {}):
+                Response.objects.filter(pk=pk).update(flags={**(flags or {}), flag: count}, is_flagged=True)
     if changed:
         response.is_flagged = True
         Response.objects.filter(pk=response.pk).update(flags=response.flags, is_flagged=True)
@@ -458,6 +741,7 @@ def response_submit(
     limits = integrity.pattern_limits()
     likert_ids = {item.pk for item in items if item.scale == ItemScale.LIKERT4}
     pattern_hash, straight = integrity.answer_pattern(answered, likert_ids, limits.min_items)
+    vector = integrity.answer_vector(answered, by_id)
     device_unique = sub.device_hash if (sub.one_per_device and sub.device_hash) else None
     form_nonce = sub.form_nonce or secrets.token_urlsafe(12)
     flags = dict(sub.flags)
@@ -494,6 +778,7 @@ def response_submit(
                 flags=flags,
                 is_flagged=bool(flags),
                 pattern_hash=pattern_hash,
+                answer_vector=vector,
                 straight_line=straight,
             )
             ResponseItem.objects.bulk_create(
@@ -590,14 +875,108 @@ def response_reinstate(*, actor: Any, response: Response, reason: str) -> Respon
     return response
 
 
+@dataclass(frozen=True)
+class _Scanned:
+    pk: int
+    at: Any
+    ip_hash: str
+    pattern_hash: str
+    straight: bool
+    vector: str
+
+
+def _scan_clusters(rows: Sequence[_Scanned], limits: integrity.PatternLimits) -> dict[int, dict[str, int]]:
+    """The same rules as :func:`_cluster_flags`, replayed over stored responses in time order: for each response,
+    the earlier ones within the window (and itself) that match it; a cluster reaching its threshold flags all its
+    members with its size. Grouped by fingerprint/network first, so the work is per group, not n²."""
+    window = dt.timedelta(seconds=limits.window)
+    found: dict[int, dict[str, int]] = defaultdict(dict)
+
+    def mark(flag: str, cluster: list[_Scanned], threshold: int) -> None:
+        if threshold > 0 and len(cluster) >= threshold:
+            for member in cluster:
+                found[member.pk][flag] = max(found[member.pk].get(flag, 0), len(cluster))
+
+    by_pattern: dict[str, list[_Scanned]] = defaultdict(list)
+    by_network: dict[str, list[_Scanned]] = defaultdict(list)
+    for row in rows:
+        if row.pattern_hash:
+            by_pattern[row.pattern_hash].append(row)
+        if row.ip_hash:
+            by_network[row.ip_hash].append(row)
+    for group in by_pattern.values():
+        for i, row in enumerate(group):
+            mark("pattern_cluster", [r for r in group[: i + 1] if r.at >= row.at - window], limits.pattern_flag_at)
+    for group in by_network.values():
+        for i, row in enumerate(group):
+            recent = [r for r in group[: i + 1] if r.at >= row.at - window]
+            if row.straight:
+                mark("straightline_network", [r for r in recent if r.straight], limits.straightline_flag_at)
+            if _vector_comparable(row.vector, limits.min_items):
+                near = [r for r in recent if integrity.near_identical(r.vector, row.vector, limits.near_max_diff)]
+                mark("near_identical_network", near, limits.near_flag_at)
+    return found
+
+
+@transaction.atomic
+def responses_rescan(*, actor: Any, campaign: Campaign, **thresholds: int | None) -> dict[str, int]:
+    """Re-run the statistical stuffing checks over every stored response of a campaign, e.g. after an evaluator
+    lowered a threshold (``thresholds`` override the settings: ``window``, ``pattern_flag_at``, ``min_items``,
+    ``straightline_flag_at``, ``near_flag_at``, ``near_max_diff``).
+
+    Flag-only: it adds flags that the current rules find and never removes a flag, never excludes and never
+    deletes (the flags raised at submit time stay as the record of what was seen then). Fingerprints and vectors
+    are recomputed from the raw answers (responses stored before a rule existed are covered). One audit event on
+    the campaign with the thresholds used and what was newly flagged. Returns counts per flag."""
+    limits = integrity.pattern_limits(**thresholds)
+    if limits.window <= 0 or limits.near_max_diff < 0:
+        raise SurveyError(_("Ambang pemindaian tidak valid."))
+    items = campaign_items(campaign)
+    likert_ids = {item.pk for item in items if item.scale == ItemScale.LIKERT4}
+    item_ids = [item.pk for item in items]
+    responses = list(
+        Response.objects.select_for_update()
+        .filter(campaign=campaign)
+        .order_by("submitted_at", "pk")
+        .only("pk", "submitted_at", "ip_hash", "flags", "is_flagged", "pattern_hash", "straight_line", "answer_vector")
+    )
+    answers: dict[int, dict[int, int]] = defaultdict(dict)
+    for response_id, item_id, value in ResponseItem.objects.filter(response__campaign=campaign).values_list(
+        "response_id", "item_id", "value"
+    ):
+        answers[response_id][item_id] = value
+    rows = []
+    for response in responses:
+        pattern, straight = integrity.answer_pattern(answers[response.pk], likert_ids, limits.min_items)
+        vector = integrity.answer_vector(answers[response.pk], item_ids)
+        rows.append(_Scanned(response.pk, response.submitted_at, response.ip_hash, pattern, straight, vector))
+        response.answer_vector = vector  # stored for later submit-time comparisons (older rows had none)
+    found = _scan_clusters(rows, limits)
+    counts: dict[str, int] = defaultdict(int)
+    newly: list[int] = []
+    for response in responses:
+        new_flags = {
+            flag: size for flag, size in found.get(response.pk, {}).items() if flag not in (response.flags or {})
+        }
+        if new_flags:
+            response.flags = {**(response.flags or {}), **new_flags}
+            response.is_flagged = True
+            newly.append(response.pk)
+            for flag in new_flags:
+                counts[flag] += 1
+    Response.objects.bulk_update(responses, ["flags", "is_flagged", "answer_vector"], batch_size=1000)
+    audit.record(
+        actor,
+        "rescan",
+        campaign,
+        extra={"thresholds": limits.__dict__, "newly_flagged": newly, "counts": dict(counts)},
+    )
+    return dict(counts)
+
+
 def rollups_rebuild(campaign: Campaign) -> None:
-    """Recompute a campaign's rollups from raw rows (repair/verification): clear them, mark every included
-    response pending, and fold them in again set-based (:func:`rollups.apply_pending`)."""
-    with transaction.atomic():
-        ItemRollup.objects.filter(campaign=campaign).delete()
-        RespondentRollup.objects.filter(campaign=campaign).delete()
-        Response.objects.filter(campaign=campaign).update(rolled_up=False)
-    rollups.apply_pending(campaign.pk)
+    """Recompute a campaign's rollups from raw rows (repair/verification), set-based (:func:`rollups.rebuild`)."""
+    rollups.rebuild([campaign.pk])
 
 
 # --- reading indices -------------------------------------------------------------------------------------
@@ -664,6 +1043,7 @@ class CampaignResults:
     # The same overall indices without the flagged (not excluded) responses, for a side-by-side comparison.
     without_flagged: list[InstrumentSummary] = field(default_factory=list)
     flagged_counted: int = 0
+    by_service_type: dict[str, list[InstrumentSummary]] = field(default_factory=dict)
 
 
 def campaign_results(campaign: Campaign) -> CampaignResults:
@@ -713,6 +1093,13 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
 
     groups = sorted({row[1] for row in resp_rows if row[3] > 0})
     quarters = sorted({row[2] for row in resp_rows if row[3] > 0})
+    by_service_type: dict[str, list[InstrumentSummary]] = {}
+    if campaign.service_types:
+        st_items, st_resp = rollups.aggregate_by_service_type(campaign.pk)
+        st_item_rows = [(item, stype, 0, n, s) for stype, item, n, s in st_items]
+        st_resp_rows = [(inst, stype, 0, n, s, ss) for stype, inst, n, s, ss in st_resp]
+        for stype in sorted({row[1] for row in st_resp_rows if row[3] > 0}):
+            by_service_type[stype] = build(lambda g, q, st=stype: g == st, st_item_rows, st_resp_rows)
     counts = Response.objects.filter(campaign=campaign).aggregate(
         responses=Count("pk"),
         excluded=Count("pk", filter=Q(excluded=True)),
@@ -730,6 +1117,7 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
         if flagged_ids
         else [],
         flagged_counted=len(flagged_ids),
+        by_service_type=by_service_type,
     )
 
 
@@ -745,18 +1133,37 @@ class SurveyIndex:
     ci95: tuple[float | None, float | None]
     campaigns: tuple[dict, ...]  # {"id", "title", "respondents"}
     groups: tuple[str, ...]
+    external: str = ""  # the source of an external value recorded by an evaluator (then no campaign is used)
 
     @property
     def source(self) -> str:
+        if self.external:
+            return _("Nilai %(kind)s eksternal: %(source)s") % {"kind": self.kind.upper(), "source": self.external}
         names = ", ".join(c["title"] for c in self.campaigns)
         return f"Survei {self.kind.upper()}: {names} ({self.respondents} responden)"
 
 
 def survey_index_for(unit, period, kind: str) -> SurveyIndex | None:
-    """IPAK or IPKP of a unit in a period from its campaigns' rollups (external respondents only: service users
-    and visitors — staff and inmate answers are not IPAK/IPKP per 90/2021). None when no campaign has one."""
+    """IPAK or IPKP of a unit in a period for the LKE (B.I.a / B.II.a suggestions in every lane's worksheet).
+
+    An external value recorded by an evaluator (:func:`external_index_record`, e.g. the BPS/TPN survey) wins and is
+    returned with its source. Otherwise the unit's campaigns' rollups, external respondents only (service users and
+    visitors — staff and inmate answers are not IPAK/IPKP per 90/2021). None when there is neither."""
     if kind not in (InstrumentKind.IPAK, InstrumentKind.IPKP):
         raise ValueError("kind must be 'ipak' or 'ipkp'")
+    external = ExternalIndex.objects.filter(unit=unit, period=period, kind=kind).first()
+    if external is not None:
+        return SurveyIndex(
+            kind=kind,
+            value=float(external.value),
+            respondents=external.respondents or 0,
+            required=0,
+            sample_ok=True,
+            ci95=(None, None),
+            campaigns=(),
+            groups=(),
+            external=external.source,
+        )
     campaigns = list(
         Campaign.objects.filter(unit=unit, period=period, instruments__kind=kind).distinct().order_by("opens_at")
     )
@@ -816,3 +1223,53 @@ def survey_index_for(unit, period, kind: str) -> SurveyIndex | None:
         campaigns=tuple({"id": c.pk, "title": c.title, "respondents": by_campaign.get(c.pk, 0)} for c in campaigns),
         groups=tuple(str(g) for g in EXTERNAL_GROUPS),
     )
+
+
+# --- external IPAK/IPKP values ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def external_index_record(
+    *,
+    actor: Any,
+    unit: Any,
+    period: Any,
+    kind: str,
+    value: Any,
+    source: str,
+    respondents: int | None = None,
+    note: str = "",
+) -> ExternalIndex:
+    """Record (or replace) the external IPAK/IPKP of a unit and period, e.g. from the BPS/TPN survey or an
+    independent survey; the LKE feed then uses it instead of the unit's own campaigns. Audited before/after."""
+    from decimal import Decimal, InvalidOperation
+
+    if kind not in (InstrumentKind.IPAK, InstrumentKind.IPKP):
+        raise SurveyError(_("Indeks eksternal hanya untuk IPAK atau IPKP."))
+    try:
+        number = Decimal(str(value).replace(",", ".")).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError) as exc:
+        raise SurveyError(_("Nilai harus berupa angka 0–4.")) from exc
+    if not Decimal(0) <= number <= Decimal(4):
+        raise SurveyError(_("Nilai harus berupa angka 0–4."))
+    source = source.strip()[:255]
+    if len(source) < 3:
+        raise SurveyError(_("Sumber nilai wajib diisi (mis. survei BPS 2026)."))
+    row = ExternalIndex.objects.select_for_update().filter(unit=unit, period=period, kind=kind).first()
+    before = audit.snapshot(row) if row is not None else None
+    if row is None:
+        row = ExternalIndex(unit=unit, period=period, kind=kind)
+    row.value, row.source, row.respondents, row.note = number, source, respondents, note.strip()
+    row.recorded_by = actor if getattr(actor, "pk", None) else None
+    row.full_clean(exclude=["recorded_by"])
+    row.save()
+    audit.record(actor, "update" if before else "create", row, before=before, after=audit.snapshot(row))
+    return row
+
+
+@transaction.atomic
+def external_index_remove(*, actor: Any, external: ExternalIndex) -> None:
+    """Withdraw an external value (audited): the LKE feed goes back to the unit's own campaigns."""
+    before = audit.snapshot(external)
+    audit.record(actor, "delete", external, before=before)
+    external.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zi.surveys import views
+from zi.surveys import instrument_views, views
 
 app_name = "surveys"
 
@@ -19,4 +19,11 @@ urlpatterns = [
     path("<int:pk>/ditandai/kecualikan/", views.flagged_exclude, name="flagged_exclude"),
     path("<int:pk>/ekspor.csv", views.export_csv, name="export_csv"),
     path("<int:pk>/ekspor.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("<int:pk>/pindai-ulang/", views.campaign_rescan, name="campaign_rescan"),
+    path("indeks-eksternal/<int:unit_id>/<int:period_id>/", views.external_index, name="external_index"),
+    path("instrumen/", instrument_views.instrument_list, name="instrument_list"),
+    path("instrumen/baru/", instrument_views.instrument_internal_new, name="instrument_internal_new"),
+    path("instrumen/<int:pk>/", instrument_views.instrument_detail, name="instrument_detail"),
+    path("instrumen/<int:pk>/versi-baru/", instrument_views.instrument_version_new, name="instrument_version_new"),
+    path("instrumen/<int:pk>/periode/", instrument_views.instrument_periods, name="instrument_periods"),
 ]

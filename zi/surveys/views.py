@@ -28,6 +28,7 @@ from zi.surveys import integrity, services
 from zi.surveys.models import (
     Campaign,
     Channel,
+    ExternalIndex,
     Instrument,
     InstrumentKind,
     ItemScale,
@@ -36,7 +37,13 @@ from zi.surveys.models import (
     ResponseItem,
     ServicePoint,
 )
-from zi.surveys.selectors import may_exclude, may_manage, visible_campaigns
+from zi.surveys.selectors import (
+    campaign_instrument_choices,
+    may_exclude,
+    may_manage,
+    may_record_external_index,
+    visible_campaigns,
+)
 
 GROUP_LABELS = dict(RespondentGroup.choices)
 
@@ -45,6 +52,23 @@ def _campaign_for(request: HttpRequest, pk: int) -> Campaign:
     campaign = visible_campaigns(request.user).select_related("unit", "period").filter(pk=pk).first()
     if campaign is None:
         raise Http404
+    return campaign
+
+
+def _managed_campaign(request: HttpRequest, pk: int) -> Campaign:
+    """A campaign the user may change (edit, close, service points, codes): 404 out of scope, 403 without the
+    unit team's right."""
+    campaign = _campaign_for(request, pk)
+    if not may_manage(request.user, campaign):
+        raise PermissionDenied
+    return campaign
+
+
+def _evaluated_campaign(request: HttpRequest, pk: int) -> Campaign:
+    """A campaign whose answers the user may judge (exclude, rescan): evaluators only."""
+    campaign = _campaign_for(request, pk)
+    if not may_exclude(request.user, campaign):
+        raise PermissionDenied
     return campaign
 
 
@@ -333,7 +357,7 @@ class CampaignForm(forms.Form):
     period = forms.ModelChoiceField(queryset=Period.objects.all(), label=_lazy("Periode"))
     title = forms.CharField(label=_lazy("Judul"), max_length=255)
     instruments = forms.ModelMultipleChoiceField(
-        queryset=Instrument.objects.filter(is_active=True),
+        queryset=Instrument.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label=_lazy("Instrumen"),
     )
@@ -362,6 +386,8 @@ class CampaignForm(forms.Form):
         super().__init__(*args, **kwargs)
         if "unit" in self.fields:
             self.fields["unit"].queryset = visible_units(user, Action.ASSESSMENT_ANSWER)
+        # One choice per instrument code (its newest version); the service takes the version valid for the period.
+        self.fields["instruments"].queryset = campaign_instrument_choices(user)
 
     def clean_unit_networks(self):
         value = self.cleaned_data["unit_networks"]
@@ -383,6 +409,10 @@ class CampaignEditForm(CampaignForm):
     def __init__(self, *args, campaign: Campaign, locked_instruments: bool, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["unit"], self.fields["period"]
+        current = campaign.instruments.values_list("pk", flat=True)
+        self.fields["instruments"].queryset = Instrument.objects.filter(
+            Q(pk__in=list(current)) | Q(pk__in=self.fields["instruments"].queryset.values("pk"))
+        ).order_by("kind", "code", "version")
         if locked_instruments:
             self.fields["instruments"].disabled = True
             self.fields["instruments"].help_text = _lazy("Tidak dapat diubah: kampanye sudah memiliki jawaban.")
@@ -428,9 +458,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign_for(request, pk)
-    if not may_manage(request.user, campaign):
-        raise PermissionDenied
+    campaign = _managed_campaign(request, pk)
     locked = Response.objects.filter(campaign=campaign).exists()
     form = CampaignEditForm(
         request.POST or None,
@@ -456,9 +484,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign_for(request, pk)
-    if not may_manage(request.user, campaign):
-        raise PermissionDenied
+    campaign = _managed_campaign(request, pk)
     try:
         services.campaign_close(actor=request.user, campaign=campaign, reason=request.POST.get("reason", ""))
     except services.SurveyError as exc:
@@ -496,6 +522,48 @@ def _bars(summary: services.InstrumentSummary) -> dict:
     }
 
 
+def _headline(summary: services.InstrumentSummary) -> tuple[float | None, float]:
+    """The number a trend shows for an instrument and its scale maximum: IKM on 25–100, others on 0–4."""
+    if summary.ikm is not None:
+        return (float(summary.ikm.ikm) if summary.ikm.ikm is not None else None), 100.0
+    return (float(summary.index.value) if summary.index.value is not None else None), 4.0
+
+
+def _trend_chart(results: services.CampaignResults) -> list[dict]:
+    """Per instrument, one bar per quarter (inline SVG geometry, no JavaScript): the trend the issue asks for."""
+    charts = []
+    quarters = list(results.by_quarter)
+    bar_w, gap, height, top = 48, 16, 120, 16
+    for position, summary in enumerate(results.overall):
+        bars = []
+        for i, quarter in enumerate(quarters):
+            value, scale = _headline(results.by_quarter[quarter][position])
+            h = 0.0 if value is None else value / scale * height
+            x = i * (bar_w + gap)
+            bars.append(
+                {
+                    "x": str(x),
+                    "y": f"{top + height - h:.1f}",
+                    "h": f"{h:.1f}",
+                    "label": f"{quarter // 10} T{quarter % 10}",
+                    "value": "–" if value is None else f"{value:.2f}",
+                    "tx": str(x + 2),
+                    "vy": f"{top + height - h - 3:.1f}",
+                    "ly": str(top + height + 14),
+                }
+            )
+        charts.append(
+            {
+                "title": summary.instrument.title,
+                "bars": bars,
+                "bar_w": bar_w,
+                "width": max(len(quarters), 1) * (bar_w + gap),
+                "height": top + height + 20,
+            }
+        )
+    return charts
+
+
 def _flag_rows(flags: dict) -> list[dict[str, Any]]:
     rows = []
     for key, value in (flags or {}).items():
@@ -519,6 +587,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-submitted_at")[:200]
     ]
     present = {row["key"] for item in flagged for row in item["reasons"]}
+    trend = _trend_chart(results)
     comparison = [
         {"with": with_, "without": without}
         for with_, without in zip(results.overall, results.without_flagged, strict=False)
@@ -541,6 +610,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_exclude": may_exclude(request.user, campaign),
             "service_points": campaign.service_points.all(),
             "skm": InstrumentKind.SKM,
+            "trend": trend,
+            "group_rows": [(GROUP_LABELS.get(g, g), g, rows) for g, rows in results.by_group.items()],
+            "rescan_form": RescanForm.current() if may_exclude(request.user, campaign) else None,
+            "can_external": may_record_external_index(request.user, campaign.unit),
         },
     )
 
@@ -548,9 +621,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def service_point_add(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign_for(request, pk)
-    if not may_manage(request.user, campaign):
-        raise PermissionDenied
+    campaign = _managed_campaign(request, pk)
     try:
         services.service_point_create(actor=request.user, campaign=campaign, name=request.POST.get("name", ""))
     except services.SurveyError as exc:
@@ -561,9 +632,7 @@ def service_point_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def codes_generate(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign_for(request, pk)
-    if not may_manage(request.user, campaign):
-        raise PermissionDenied
+    campaign = _managed_campaign(request, pk)
     try:
         count = int(request.POST.get("count", "0"))
         codes = services.codes_generate(actor=request.user, campaign=campaign, count=count)
@@ -581,9 +650,7 @@ def codes_generate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def response_exclude(request: HttpRequest, pk: int, response_id: int) -> HttpResponse:
-    campaign = _campaign_for(request, pk)
-    if not may_exclude(request.user, campaign):
-        raise PermissionDenied
+    campaign = _evaluated_campaign(request, pk)
     response = get_object_or_404(Response, pk=response_id, campaign=campaign)
     try:
         if request.POST.get("reinstate"):
@@ -601,9 +668,7 @@ def response_exclude(request: HttpRequest, pk: int, response_id: int) -> HttpRes
 @require_POST
 def flagged_exclude(request: HttpRequest, pk: int) -> HttpResponse:
     """Exclude every counted response carrying one flag reason (e.g. a stuffing cluster), with one reason."""
-    campaign = _campaign_for(request, pk)
-    if not may_exclude(request.user, campaign):
-        raise PermissionDenied
+    campaign = _evaluated_campaign(request, pk)
     try:
         count = services.responses_exclude_flagged(
             actor=request.user,
@@ -616,6 +681,97 @@ def flagged_exclude(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("%(count)d respons dikecualikan dari indeks.") % {"count": count})
     return redirect("surveys:campaign_detail", pk=campaign.pk)
+
+
+class RescanForm(forms.Form):
+    """Thresholds for a re-scan; each defaults to the current setting (docs/operations.md)."""
+
+    window = forms.IntegerField(label=_lazy("Jendela waktu (detik)"), min_value=60, max_value=30 * 86400)
+    pattern_flag_at = forms.IntegerField(label=_lazy("Pola identik: tandai mulai (0 = mati)"), min_value=0)
+    straightline_flag_at = forms.IntegerField(
+        label=_lazy("Jawaban seragam dari satu jaringan: tandai mulai"), min_value=0
+    )
+    near_flag_at = forms.IntegerField(label=_lazy("Pola hampir identik dari satu jaringan: tandai mulai"), min_value=0)
+    near_max_diff = forms.IntegerField(
+        label=_lazy("Pola hampir identik: beda butir paling banyak"), min_value=0, max_value=5
+    )
+    min_items = forms.IntegerField(label=_lazy("Jumlah butir minimal untuk dibandingkan"), min_value=1)
+
+    @classmethod
+    def current(cls) -> RescanForm:
+        limits = integrity.pattern_limits()
+        return cls(initial={name: getattr(limits, name) for name in cls.base_fields})
+
+
+@login_required
+@require_POST
+def campaign_rescan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Evaluators re-run the stuffing checks over the stored responses with the thresholds they set (flag-only)."""
+    campaign = _evaluated_campaign(request, pk)
+    form = RescanForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Ambang pemindaian tidak valid."))
+        return redirect("surveys:campaign_detail", pk=campaign.pk)
+    try:
+        counts = services.responses_rescan(actor=request.user, campaign=campaign, **form.cleaned_data)
+    except services.SurveyError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Pemindaian ulang selesai: %(count)d tanda baru. Tidak ada respons yang dihapus atau dikecualikan.")
+            % {"count": sum(counts.values())},
+        )
+    return redirect(reverse("surveys:campaign_detail", args=[campaign.pk]) + "#ditandai")
+
+
+class ExternalIndexForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_lazy("Indeks"), choices=[(InstrumentKind.IPAK.value, "IPAK"), (InstrumentKind.IPKP.value, "IPKP")]
+    )
+    value = forms.DecimalField(label=_lazy("Nilai (0–4)"), min_value=0, max_value=4, decimal_places=2)
+    source = forms.CharField(label=_lazy("Sumber (mis. Survei BPS 2026, lembaga survei independen)"), max_length=255)
+    respondents = forms.IntegerField(label=_lazy("Jumlah responden (jika diketahui)"), required=False, min_value=1)
+    note = forms.CharField(label=_lazy("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@login_required
+def external_index(request: HttpRequest, unit_id: int, period_id: int) -> HttpResponse:
+    """An evaluator records an external IPAK/IPKP (e.g. BPS) for a unit and period; the LKE feed then uses it
+    instead of the unit's own campaigns (with its source shown). Also lists what the feed gives now."""
+    unit = visible_units(request.user).filter(pk=unit_id).first()
+    period = Period.objects.filter(pk=period_id).first()
+    if unit is None or period is None:
+        raise Http404
+    if not may_record_external_index(request.user, unit):
+        raise PermissionDenied
+    form = ExternalIndexForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("remove"):
+        row = ExternalIndex.objects.filter(unit=unit, period=period, kind=request.POST.get("remove")).first()
+        if row is not None:
+            services.external_index_remove(actor=request.user, external=row)
+            messages.success(request, _("Nilai eksternal dihapus; LKE kembali memakai survei unit."))
+        return redirect("surveys:external_index", unit_id=unit.pk, period_id=period.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.external_index_record(actor=request.user, unit=unit, period=period, **form.cleaned_data)
+        except services.SurveyError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Nilai eksternal disimpan; LKE memakai nilai ini beserta sumbernya."))
+            return redirect("surveys:external_index", unit_id=unit.pk, period_id=period.pk)
+    feed = [services.survey_index_for(unit, period, kind) for kind in (InstrumentKind.IPAK, InstrumentKind.IPKP)]
+    return render(
+        request,
+        "surveys/external_index.html",
+        {
+            "unit": unit,
+            "period": period,
+            "form": form,
+            "rows": ExternalIndex.objects.filter(unit=unit, period=period).select_related("recorded_by"),
+            "feed": [(kind, index) for kind, index in zip(("IPAK", "IPKP"), feed, strict=True)],
+        },
+    )
 
 
 def _export_rows(campaign: Campaign):
@@ -680,6 +836,17 @@ def _export_rows(campaign: Campaign):
             ]
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe:
+    service types, point names and exclusion reasons are typed by people (CSV/formula injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -690,7 +857,8 @@ def export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     campaign = _campaign_for(request, pk)
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
-        (writer.writerow(row) for row in _export_rows(campaign)), content_type="text/csv; charset=utf-8"
+        (writer.writerow([_cell(v) for v in row]) for row in _export_rows(campaign)),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="survei-{campaign.pk}.csv"'
     return response
@@ -704,7 +872,7 @@ def export_xlsx(request: HttpRequest, pk: int) -> FileResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Respons")
     for row in _export_rows(campaign):
-        sheet.append(row)
+        sheet.append([_cell(v) for v in row])
     handle = tempfile.TemporaryFile()
     workbook.save(handle)
     handle.seek(0)

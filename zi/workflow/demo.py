@@ -1,5 +1,7 @@
 """Demo journeys for the demo assessments (run after :mod:`zi.assessments.demo`): varied states — building,
-declared, one returned with reviewer notes, two in TPI evaluation, one proposed, one awarded WBK with a decree.
+declared, one returned with reviewer notes, two in TPI evaluation, one proposed, one awarded WBK with a decree —
+and one building unit (Lapas Kelas I Palembang) that started from last year's answers: a closed previous-year period
+holds its earlier self-assessment and the carry-over left its questions "disalin — konfirmasi".
 
 Idempotent: assessments that already have a journey are left alone. Moves go through the real
 ``transition`` service (guards included) with a system actor, so the audit chain and events are genuine.
@@ -8,17 +10,31 @@ Idempotent: assessments that already have a journey are left alone. Moves go thr
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from zi.assessments.models import Assessment, Lane, Period
+from zi.assessments import services as assessment_services
+from zi.assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    Evidence,
+    EvidenceKind,
+    EvidenceRevision,
+    Lane,
+    Period,
+)
+from zi.assessments.scoring import lane_rescore
 from zi.core import audit
+from zi.lke.scoring import normalize_answer
+from zi.lke.services import template_spec
 from zi.organisations.models import Agency
-from zi.workflow import services
-from zi.workflow.models import Declaration, DocumentKind, Journey, PeriodCalendar, State, TpiTeam
+from zi.workflow import carryover, services
+from zi.workflow.models import CarriedQuestion, Declaration, DocumentKind, Journey, PeriodCalendar, State, TpiTeam
 
 DEMO_PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
 
@@ -47,6 +63,11 @@ PLAN = {
     "Bapas Kelas I Palembang": State.PROPOSED,
     "Kanim Kelas I TPI Palembang": State.AWARDED,
 }
+# The building unit whose period starts from last year's answers, carried over by its team leader (the demo
+# team's own unit, so the demo logins see "disalin — konfirmasi" at once). Answers are written through the real
+# answer service, which records a person as their author: the system actor cannot carry them.
+CARRY_OVER_UNIT = "Lapas Kelas I Palembang"
+CARRY_OVER_BY = "demo-ketua"
 PATH = [
     State.BUILDING,
     State.SELF_SUBMITTED,
@@ -178,6 +199,105 @@ def seed_workflow(stdout: Any = None) -> dict[str, int]:
                     text="Data dukung belum menunjukkan pelaksanaan; lampirkan laporan monev triwulan.",
                 )
             journey = _move(journey, State.RETURNED, note="Lengkapi data dukung area 1 sebelum diteruskan ke TPI.")
+    carried = seed_carry_over(period)
     if stdout is not None:
-        stdout.write(f"Demo journeys: {created} created in {period.name}")
-    return {"journeys": created}
+        stdout.write(f"Demo journeys: {created} created in {period.name}; {carried} questions carried over")
+    return {"journeys": created, "carried": carried}
+
+
+def _previous_period(period: Period) -> Period:
+    previous = Period.objects.filter(year=period.year - 1).first()
+    if previous is not None:
+        return previous
+    year = period.year - 1
+    return assessment_services.period_create(
+        actor=SYSTEM,
+        year=year,
+        name=f"Evaluasi ZI {year}",
+        template=period.template,
+        starts_on=dt.date(year, 1, 2),
+        ends_on=dt.date(year, 12, 31),
+        is_open=False,
+    )
+
+
+def _previous_assessment(journey: Journey, previous: Period) -> Assessment:
+    """Last year's submitted self-assessment of the unit, every question answered, a few with link evidence;
+    bulk-created and audited the way :mod:`zi.assessments.demo` seeds the current year."""
+    from zi.assessments.demo import _answer_for
+
+    existing = Assessment.objects.filter(unit=journey.unit, period=previous).first()
+    if existing is not None:
+        return existing
+    unit = journey.unit
+    assessment = Assessment.objects.create(
+        unit=unit,
+        period=previous,
+        target_predicate=journey.target_predicate,
+        status=AssessmentStatus.SUBMITTED,
+        submitted_at=dt.datetime(previous.year, 11, 28, 9, 0, tzinfo=dt.UTC),
+    )
+    spec = template_spec(previous.template)
+    rows = {q.code: q for q in previous.template.questions.all()}
+    rng = random.Random(f"{previous.year}-{unit.code}")
+    answers = []
+    for code in sorted(spec.questions, key=lambda c: spec.questions[c].order):
+        question = spec.questions[code]
+        normalized = normalize_answer(question, _answer_for(question, 0.75, rng), spec.settings)
+        answers.append(
+            Answer(
+                assessment=assessment,
+                lane=Lane.SELF,
+                question=rows[code],
+                choice=normalized.choice,
+                inputs=normalized.inputs,
+                value=normalized.value,
+                note=f"Sesuai data dukung {previous.year}.",
+            )
+        )
+    Answer.objects.bulk_create(answers)
+    changes = [audit.Change(action="create", obj=assessment, after=audit.snapshot(assessment))]
+    answered_now = set(journey.assessment.answers.filter(lane=Lane.SELF).values_list("question__code", flat=True))
+    for row in [a for a in answers if a.question.code not in answered_now][:6]:
+        evidence = Evidence.objects.create(
+            assessment=assessment,
+            question=row.question,
+            title=f"Laporan {row.question.code} {previous.year}",
+            kind=EvidenceKind.LINK,
+        )
+        EvidenceRevision.objects.create(
+            evidence=evidence,
+            number=1,
+            url=f"https://intranet.example.go.id/zi/{unit.code}/{previous.year}/{row.question.code}",
+        )
+        changes.append(audit.Change(action="create", obj=evidence, after=audit.snapshot(evidence)))
+    changes.append(
+        audit.Change(
+            action="answer",
+            object_type="assessments.assessment",
+            object_id=str(assessment.pk),
+            object_repr=f"{unit.name} {previous.year}",
+            scope_path=unit.path,
+            after={"answers": len(answers), "lane": Lane.SELF},
+        )
+    )
+    audit.record_many("seed_demo", changes)
+    lane_rescore(assessment=assessment, lane=Lane.SELF)
+    return assessment
+
+
+def seed_carry_over(period: Period, unit_name: str = CARRY_OVER_UNIT, username: str = CARRY_OVER_BY) -> int:
+    """Give the unit's building journey a previous-year self-assessment and let ``username`` carry it over (once,
+    through the real service); returns the number of questions carried (0 when already done, or without such a
+    journey or person)."""
+    actor = get_user_model().objects.filter(username=username, is_active=True).first()
+    journey = (
+        Journey.objects.filter(period=period, unit__name=unit_name, state=State.BUILDING)
+        .select_related("unit", "period", "assessment")
+        .first()
+    )
+    if actor is None or journey is None or CarriedQuestion.objects.filter(journey=journey).exists():
+        return 0
+    _previous_assessment(journey, _previous_period(period))
+    carryover.carry_over(actor=actor, journey=journey)
+    return CarriedQuestion.objects.filter(journey=journey).count()

@@ -16,9 +16,10 @@ import zipfile
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zi.assessments.excel import export_assessment_xlsx
@@ -51,7 +52,8 @@ def _lhe(journey: Journey) -> bytes:
 
     areas, rows = selectors.side_by_side(journey)
     notes = [(row.code, row.notes[Lane.TPI]) for row in rows if row.notes.get(Lane.TPI)]
-    return lhe_pdf(journey=journey, areas=areas, notes=notes, events=list(selectors.journey_events(journey)))
+    with translation.override(settings.LANGUAGE_CODE):  # the package goes to TPN: the official Indonesian text
+        return lhe_pdf(journey=journey, areas=areas, notes=notes, events=list(selectors.journey_events(journey)))
 
 
 def _declaration(journey: Journey) -> tuple[bytes, list[tuple[str, Any]]]:

@@ -4,7 +4,11 @@ are uncompressed so the content is inspectable."""
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
 from zi.surveys.pdf import _text, _wrap
+from zi.workflow.models import State
 
 A4 = (595.28, 841.89)
 MARGIN = 56.0
@@ -69,28 +73,50 @@ class _Doc:
 
 
 def _num(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}".replace(".", ",")
+    if value is None:
+        return "-"
+    # Indonesian writes a decimal comma; English a decimal point.
+    text = f"{value:.2f}"
+    return text if get_language() == "en" else text.replace(".", ",")
+
+
+def _state_label(value: str) -> str:
+    try:
+        return str(State(value).label)
+    except ValueError:
+        return value
 
 
 def lhe_pdf(*, journey, areas, notes, events) -> bytes:  # noqa: ANN001 - plain data from the selectors
-    """LHE: unit, period, stage, TPI score per area (with self and review for comparison), notes, conclusion."""
+    """LHE: unit, period, stage, TPI score per area (with self and review for comparison), notes, conclusion.
+
+    Written in the active language: Indonesian (the official text, the default) or English for a user whose
+    interface is English. The proposal dossier renders it in Indonesian (:mod:`zi.workflow.dossier`)."""
     doc = _Doc()
     stage = 2 if journey.tpi_stage >= 2 else 1
-    doc.line(f"LAPORAN HASIL EVALUASI (LHE {stage})", 16, bold=True)
-    doc.line("Pembangunan Zona Integritas - Tim Penilai Internal", 11)
+    doc.line(_("LAPORAN HASIL EVALUASI (LHE %(stage)s)") % {"stage": stage}, 16, bold=True)
+    doc.line(_("Pembangunan Zona Integritas - Tim Penilai Internal"), 11)
     doc.gap()
-    doc.line(f"Unit kerja: {journey.unit.name}", 11, bold=True)
-    doc.line(f"Instansi: {journey.unit.agency.name}", 10)
-    doc.line(f"Periode: {journey.period.name}   Predikat yang dituju: {journey.target_predicate}", 10)
+    doc.line(_("Unit kerja: %(unit)s") % {"unit": journey.unit.name}, 11, bold=True)
+    doc.line(_("Instansi: %(agency)s") % {"agency": journey.unit.agency.name}, 10)
+    doc.line(
+        _("Periode: %(period)s   Predikat yang dituju: %(predicate)s")
+        % {"period": journey.period.name, "predicate": journey.target_predicate},
+        10,
+    )
     if journey.tpi_team:
         team = journey.tpi_team
-        doc.line(f"Tim TPI: {team.name} (ketua {team.leader}, pengendali teknis {team.controller})", 10)
-    doc.line(f"Tahap: {journey.get_state_display()}", 10)
+        doc.line(
+            _("Tim TPI: %(team)s (ketua %(leader)s, pengendali teknis %(controller)s)")
+            % {"team": team.name, "leader": team.leader, "controller": team.controller},
+            10,
+        )
+    doc.line(_("Tahap: %(state)s") % {"state": journey.get_state_display()}, 10)
     doc.gap()
-    doc.line("Nilai per area", 12, bold=True)
-    doc.line("Area", 10, bold=True)
+    doc.line(_("Nilai per area"), 12, bold=True)
+    doc.line(_("Area"), 10, bold=True)
     doc.y += 14
-    for x, head in ((330, "Mandiri"), (410, "Reviu"), (490, "TPI")):
+    for x, head in ((330, _("Mandiri")), (410, _("Reviu")), (490, "TPI")):
         doc.line(head, 10, bold=True, x=x)
         doc.y += 14
     doc.y -= 14
@@ -102,22 +128,23 @@ def lhe_pdf(*, journey, areas, notes, events) -> bytes:  # noqa: ANN001 - plain 
             doc.y += 14
         doc.y -= 14
     doc.gap()
-    doc.line("Catatan evaluator per pertanyaan", 12, bold=True)
+    doc.line(_("Catatan evaluator per pertanyaan"), 12, bold=True)
     if not notes:
-        doc.line("Tidak ada catatan.", 10)
+        doc.line(_("Tidak ada catatan."), 10)
     for code, note in notes:
         doc.para(f"{code}: {note}")
     doc.gap()
-    doc.line("Simpulan", 12, bold=True)
+    doc.line(_("Simpulan"), 12, bold=True)
     conclusion = {
-        "tpi_meets": "MEMENUHI syarat untuk diusulkan ke TPN.",
-        "tpi_not_meets": "BELUM MEMENUHI syarat untuk diusulkan ke TPN.",
-    }.get(journey.state, "Evaluasi masih berjalan; LKE dapat dikembalikan untuk perbaikan.")
+        State.TPI_MEETS: _("MEMENUHI syarat untuk diusulkan ke TPN."),
+        State.TPI_NOT_MEETS: _("BELUM MEMENUHI syarat untuk diusulkan ke TPN."),
+    }.get(journey.state, _("Evaluasi masih berjalan; LKE dapat dikembalikan untuk perbaikan."))
     doc.para(conclusion)
     if journey.tpi_conclusion:
         doc.para(journey.tpi_conclusion)
     doc.gap()
-    doc.line("Riwayat", 12, bold=True)
+    doc.line(_("Riwayat"), 12, bold=True)
     for event in events:
-        doc.para(f"{event.at:%d-%m-%Y %H:%M} {event.actor_label}: {event.from_state} -> {event.to_state} {event.note}")
+        moved = f"{_state_label(event.from_state)} -> {_state_label(event.to_state)}"
+        doc.para(f"{event.at:%d-%m-%Y %H:%M} {event.actor_label}: {moved} {event.note}".rstrip())
     return doc.render()

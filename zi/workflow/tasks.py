@@ -2,7 +2,7 @@
 
 ``workflow_send_reminders`` runs every day at 00:00 UTC (07:00 WIB) and e-mails the deadline reminders that are
 due (:func:`zi.workflow.reminders.send_reminders`). It is idempotent: a ``ReminderLog`` row per journey, kind and
-day means a second run the same day (a retried task, a manual ``zi workflow remind``) sends nothing new. In the
+deadline means a second run (a retried task, a manual ``zi workflow remind``) sends nothing new. In the
 embedded default (immediate mode, no worker) nothing runs periodically: schedule ``zi workflow remind`` with cron
 or run a worker (``zi run_huey``, docs/operations.md).
 """

@@ -189,8 +189,19 @@ def lane_answer(request: HttpRequest, pk: int, lane: str, code: str) -> HttpResp
         messages.error(request, f"{code}: {_errors(exc)}")
     else:
         messages.success(request, _("Jawaban %(code)s tersimpan.") % {"code": code})
+        if request.POST.get("next"):
+            code = _next_code(journey, code)
     url = reverse("workflow:lane_sheet", args=[journey.pk, lane])
     return redirect(f"{url}#q-{code.replace('.', '-')}")
+
+
+def _next_code(journey: Journey, code: str) -> str:
+    """The question after ``code`` in LKE order ("save and next"); the last question stays where it is. A failed
+    save never moves on, so the scorer sees the refusal next to the question it concerns."""
+    questions = template_spec(journey.period.template).questions
+    ordered = sorted(questions, key=lambda c: questions[c].order)
+    index = ordered.index(code)
+    return ordered[min(index + 1, len(ordered) - 1)]
 
 
 @login_required

@@ -7,6 +7,8 @@ Thin like :mod:`zi.workflow.views`: scoped loads (404), ``access.may`` for the p
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -37,6 +39,34 @@ def _refuse(request: HttpRequest, form: Any) -> None:
     messages.error(request, _form_errors(form))
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    ok: bool
+    value: Any = None
+
+
+def _apply(
+    request: HttpRequest,
+    form: Any | None,
+    action: Callable[[dict[str, Any]], Any],
+    success: str | Callable[[Any], str],
+) -> _Outcome:
+    """The one shape of every write on these pages: validate the form, call the service with the cleaned data,
+    and report the outcome as a message: the form's errors or the service's refusal (nothing stored), else
+    ``success`` (a text, or a function of the service's result). The caller picks the redirect. Without a
+    form the action gets no data (buttons that only name the object in the URL)."""
+    if form is not None and not form.is_valid():
+        _refuse(request, form)
+        return _Outcome(ok=False)
+    try:
+        value = action(form.cleaned_data if form is not None else {})
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return _Outcome(ok=False)
+    messages.success(request, success(value) if callable(success) else success)
+    return _Outcome(ok=True, value=value)
+
+
 # --- declaration -----------------------------------------------------------------------------------------------
 
 
@@ -55,17 +85,14 @@ def declaration(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied
-        form = forms.DeclarationForm(request.POST, staff=staff)
-        if form.is_valid():
-            try:
-                services.declaration_record(actor=request.user, unit=journey.unit, **form.cleaned_data)
-            except ValidationError as exc:
-                messages.error(request, _errors(exc))
-            else:
-                messages.success(request, _("Pencanangan tercatat."))
-                return redirect("workflow:declaration", pk=journey.pk)
-        else:
-            _refuse(request, form)
+        outcome = _apply(
+            request,
+            forms.DeclarationForm(request.POST, staff=staff),
+            lambda data: services.declaration_record(actor=request.user, unit=journey.unit, **data),
+            _("Pencanangan tercatat."),
+        )
+        if outcome.ok:
+            return redirect("workflow:declaration", pk=journey.pk)
     declarations = []
     for item in journey.unit.declarations.order_by("-declared_on").prefetch_related("documents", "signatories"):
         signed = {u.pk for u in item.signatories.all()}
@@ -94,16 +121,12 @@ def declaration(request: HttpRequest, pk: int) -> HttpResponse:
 def declaration_sign(request: HttpRequest, pk: int, declaration_pk: int) -> HttpResponse:
     journey = _journey(request, pk)
     item = _declaration_of(journey, declaration_pk)
-    form = forms.SignForm(request.POST, staff=selectors.unit_staff(journey.unit))
-    if form.is_valid():
-        try:
-            services.declaration_sign(actor=request.user, declaration=item, users=form.cleaned_data["users"])
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
-        else:
-            messages.success(request, _("Tanda tangan tercatat."))
-    else:
-        _refuse(request, form)
+    _apply(
+        request,
+        forms.SignForm(request.POST, staff=selectors.unit_staff(journey.unit)),
+        lambda data: services.declaration_sign(actor=request.user, declaration=item, users=data["users"]),
+        _("Tanda tangan tercatat."),
+    )
     return redirect("workflow:declaration", pk=journey.pk)
 
 
@@ -112,21 +135,14 @@ def declaration_sign(request: HttpRequest, pk: int, declaration_pk: int) -> Http
 def declaration_document(request: HttpRequest, pk: int, declaration_pk: int) -> HttpResponse:
     journey = _journey(request, pk)
     item = _declaration_of(journey, declaration_pk)
-    form = forms.DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.declaration_add_document(
-                actor=request.user,
-                declaration=item,
-                kind=form.cleaned_data["kind"],
-                uploaded_file=form.cleaned_data["file"],
-            )
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
-        else:
-            messages.success(request, _("Dokumen pencanangan tersimpan."))
-    else:
-        _refuse(request, form)
+    _apply(
+        request,
+        forms.DocumentForm(request.POST, request.FILES),
+        lambda data: services.declaration_add_document(
+            actor=request.user, declaration=item, kind=data["kind"], uploaded_file=data["file"]
+        ),
+        _("Dokumen pencanangan tersimpan."),
+    )
     return redirect("workflow:declaration", pk=journey.pk)
 
 
@@ -170,16 +186,12 @@ def participation_data(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def preconditions_save(request: HttpRequest, pk: int) -> HttpResponse:
     journey = _journey(request, pk)
-    form = forms.PreconditionsForm(request.POST)
-    if form.is_valid():
-        try:
-            services.preconditions_record(actor=request.user, journey=journey, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
-        else:
-            messages.success(request, _("Syarat unit tersimpan."))
-    else:
-        _refuse(request, form)
+    _apply(
+        request,
+        forms.PreconditionsForm(request.POST),
+        lambda data: services.preconditions_record(actor=request.user, journey=journey, **data),
+        _("Syarat unit tersimpan."),
+    )
     return redirect("workflow:participation_data", pk=journey.pk)
 
 
@@ -187,16 +199,12 @@ def preconditions_save(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def sptjm_upload(request: HttpRequest, pk: int) -> HttpResponse:
     journey = _journey(request, pk)
-    form = forms.SptjmForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.sptjm_upload(actor=request.user, journey=journey, uploaded_file=form.cleaned_data["file"])
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
-        else:
-            messages.success(request, _("SPTJM tersimpan."))
-    else:
-        _refuse(request, form)
+    _apply(
+        request,
+        forms.SptjmForm(request.POST, request.FILES),
+        lambda data: services.sptjm_upload(actor=request.user, journey=journey, uploaded_file=data["file"]),
+        _("SPTJM tersimpan."),
+    )
     return redirect("workflow:participation_data", pk=journey.pk)
 
 
@@ -204,16 +212,12 @@ def sptjm_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agreement_save(request: HttpRequest, pk: int) -> HttpResponse:
     journey = _journey(request, pk)
-    form = forms.PerformanceAgreementForm(request.POST)
-    if form.is_valid():
-        try:
-            services.performance_agreement_save(actor=request.user, unit=journey.unit, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
-        else:
-            messages.success(request, _("Perjanjian kinerja tersimpan."))
-    else:
-        _refuse(request, form)
+    _apply(
+        request,
+        forms.PerformanceAgreementForm(request.POST),
+        lambda data: services.performance_agreement_save(actor=request.user, unit=journey.unit, **data),
+        _("Perjanjian kinerja tersimpan."),
+    )
     return redirect("workflow:participation_data", pk=journey.pk)
 
 
@@ -254,16 +258,12 @@ def agency_profile_save(request: HttpRequest, agency_pk: int) -> HttpResponse:
     agency = Agency.objects.filter(pk=agency_pk).first()
     if agency is None or not may(request.user, Action.UNIT_VIEW, agency):
         raise Http404
-    form = forms.AgencyProfileForm(request.POST)
-    if form.is_valid():
-        try:
-            services.agency_profile_save(actor=request.user, agency=agency, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
-        else:
-            messages.success(request, _("Syarat instansi tersimpan."))
-    else:
-        _refuse(request, form)
+    _apply(
+        request,
+        forms.AgencyProfileForm(request.POST),
+        lambda data: services.agency_profile_save(actor=request.user, agency=agency, **data),
+        _("Syarat instansi tersimpan."),
+    )
     return redirect("workflow:agency_profiles")
 
 
@@ -279,19 +279,17 @@ def team_create(request: HttpRequest, agency_pk: int) -> HttpResponse:
     if not may(request.user, Action.TPI_TEAM_MANAGE, agency):
         raise PermissionDenied
     period = Period.objects.filter(pk=request.POST.get("period")).first()
-    form = forms.TeamForm(request.POST, candidates=selectors.tpi_candidates(agency))
     if period is None:
         messages.error(request, _("Pilih periode."))
-    elif form.is_valid():
-        try:
-            team = services.tpi_team_create(actor=request.user, agency=agency, period=period, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
-        else:
-            messages.success(request, _("Tim TPI dibuat."))
-            return redirect("workflow:team_detail", pk=team.pk)
-    else:
-        _refuse(request, form)
+        return redirect("workflow:teams")
+    outcome = _apply(
+        request,
+        forms.TeamForm(request.POST, candidates=selectors.tpi_candidates(agency)),
+        lambda data: services.tpi_team_create(actor=request.user, agency=agency, period=period, **data),
+        _("Tim TPI dibuat."),
+    )
+    if outcome.ok:
+        return redirect("workflow:team_detail", pk=outcome.value.pk)
     return redirect("workflow:teams")
 
 
@@ -328,16 +326,12 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def team_members(request: HttpRequest, pk: int) -> HttpResponse:
     team = _team(request, pk)
-    form = forms.MembersForm(request.POST, candidates=selectors.tpi_candidates(team.agency))
-    if form.is_valid():
-        try:
-            services.tpi_team_set_members(actor=request.user, team=team, members=form.cleaned_data["members"])
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
-        else:
-            messages.success(request, _("Anggota tim tersimpan."))
-    else:
-        _refuse(request, form)
+    _apply(
+        request,
+        forms.MembersForm(request.POST, candidates=selectors.tpi_candidates(team.agency)),
+        lambda data: services.tpi_team_set_members(actor=request.user, team=team, members=data["members"]),
+        _("Anggota tim tersimpan."),
+    )
     return redirect("workflow:team_detail", pk=team.pk)
 
 
@@ -345,17 +339,12 @@ def team_members(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def team_assign(request: HttpRequest, pk: int) -> HttpResponse:
     team = _team(request, pk)
-    form = forms.AssignForm(request.POST, journeys=selectors.team_journeys(team))
-    if form.is_valid():
-        journey = form.cleaned_data["journey"]
-        try:
-            services.tpi_assign(actor=request.user, journey=journey, team=team, due=form.cleaned_data["due"])
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
-        else:
-            messages.success(request, _("%(unit)s ditugaskan ke %(team)s.") % {"unit": journey.unit, "team": team})
-    else:
-        _refuse(request, form)
+    _apply(
+        request,
+        forms.AssignForm(request.POST, journeys=selectors.team_journeys(team)),
+        lambda data: services.tpi_assign(actor=request.user, journey=data["journey"], team=team, due=data["due"]),
+        lambda journey: _("%(unit)s ditugaskan ke %(team)s.") % {"unit": journey.unit, "team": team},
+    )
     return redirect("workflow:team_detail", pk=team.pk)
 
 
@@ -373,17 +362,14 @@ def calendar(request: HttpRequest) -> HttpResponse:
         raise Http404
     existing = PeriodCalendar.objects.filter(period=period).first()
     if request.method == "POST":
-        form = forms.CalendarForm(request.POST)
-        if form.is_valid():
-            try:
-                services.calendar_save(actor=request.user, period=period, **form.cleaned_data)
-            except ValidationError as exc:
-                messages.error(request, _errors(exc))
-            else:
-                messages.success(request, _("Kalender periode tersimpan."))
-                return redirect(f"{reverse('workflow:calendar')}?periode={period.pk}")
-        else:
-            _refuse(request, form)
+        outcome = _apply(
+            request,
+            forms.CalendarForm(request.POST),
+            lambda data: services.calendar_save(actor=request.user, period=period, **data),
+            _("Kalender periode tersimpan."),
+        )
+        if outcome.ok:
+            return redirect(f"{reverse('workflow:calendar')}?periode={period.pk}")
     initial = {"proposal_deadline": services.proposal_deadline(period), "remind_days": 14}
     if existing is not None:
         initial.update(
@@ -417,16 +403,15 @@ def carried(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def carry_over(request: HttpRequest, pk: int) -> HttpResponse:
     journey = _journey(request, pk)
-    try:
-        result = carryover.carry_over(actor=request.user, journey=journey)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(
-            request,
+    _apply(
+        request,
+        None,
+        lambda _data: carryover.carry_over(actor=request.user, journey=journey),
+        lambda result: (
             _("%(answers)s jawaban dan %(evidence)s data dukung dari %(year)s disalin; konfirmasi satu per satu.")
-            % {"answers": result.answers, "evidence": result.evidence, "year": result.source.period.year},
-        )
+            % {"answers": result.answers, "evidence": result.evidence, "year": result.source.period.year}
+        ),
+    )
     return redirect("workflow:carried", pk=journey.pk)
 
 
@@ -434,12 +419,14 @@ def carry_over(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def carry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     journey = _journey(request, pk)
-    try:
-        n = carryover.carry_confirm(actor=request.user, journey=journey, question_codes=request.POST.getlist("code"))
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, _("%(n)s jawaban bawaan dikonfirmasi.") % {"n": n})
+    _apply(
+        request,
+        None,
+        lambda _data: carryover.carry_confirm(
+            actor=request.user, journey=journey, question_codes=request.POST.getlist("code")
+        ),
+        lambda n: _("%(n)s jawaban bawaan dikonfirmasi.") % {"n": n},
+    )
     return redirect("workflow:carried", pk=journey.pk)
 
 

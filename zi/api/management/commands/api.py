@@ -1,4 +1,5 @@
-"""``zi api token create --user USERNAME [--name N] [--days D]``, ``zi api token list|revoke``."""
+"""``zi api token create --user USERNAME [--name N] [--days D]``, ``zi api token list|revoke``,
+``zi api idempotency purge`` (forget Idempotency-Key results older than ``ZI_IDEMPOTENCY_KEY_HOURS``)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from zi.api import services
+from zi.api import idempotency, services
 from zi.api.models import ApiToken
 
 
 class Command(BaseCommand):
-    help = "Personal API tokens: create (prints the secret once), list, revoke."
+    help = "Personal API tokens: create (prints the secret once), list, revoke; purge expired idempotency keys."
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="what", required=True)
@@ -28,9 +29,14 @@ class Command(BaseCommand):
         listing.add_argument("--user", required=True)
         revoke = actions.add_parser("revoke")
         revoke.add_argument("id", type=int)
+        keys = sub.add_parser("idempotency")
+        keys.add_subparsers(dest="action", required=True).add_parser("purge")
 
     def handle(self, *args, **options) -> None:
         action = options["action"]
+        if options["what"] == "idempotency":
+            self.stdout.write(f"purged {idempotency.purge_expired()}")
+            return
         if action == "revoke":
             token = ApiToken.objects.filter(pk=options["id"]).first()
             if token is None:

@@ -10,6 +10,7 @@ tree is written in one pass. ``run`` measures ratios side by side in one run (se
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -18,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +55,8 @@ class Progress:
             self.stream.write("\n")
 
 
-def _copy_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
+def copy_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
+    """COPY on PostgreSQL, executemany elsewhere (synthetic rows; also used by ``benchmarks/bench_dashboards.py``)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
@@ -72,10 +75,121 @@ def _reset_sequences(*models: Any) -> None:
             cursor.execute(sql)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def synthetic_tree(agencies: list[Any], units_total: int, types: dict[str, Any], first_pk: int) -> list[Any]:
+    """Unsaved units, paths computed in Python: per agency an Eselon I root (depth 0), one Kanwil per province
+    (depth 1, up to 34) and satker spread over them (depth 2), ``units_total`` in all. ``types`` maps
+    ``eselon1``/``kanwil``/``satker`` to unit types; primary keys start at ``first_pk``."""
+    from zi.organisations.models import Unit
+
+    per_agency = max(3, units_total // max(len(agencies), 1))
+    next_pk = first_pk
+    units: list[Any] = []
+    for agency in agencies:
+        root = Unit(pk=next_pk, agency=agency, code="PUSAT", name=f"{agency.name} Pusat", unit_type=types["eselon1"])
+        root.path, root.depth = f"{root.pk}/", 0
+        next_pk += 1
+        units.append(root)
+        parents = []
+        for k in range(min(PROVINCES, max(1, per_agency // 30))):
+            unit = Unit(
+                pk=next_pk,
+                agency=agency,
+                parent_id=root.pk,
+                code=f"KW{k:02d}",
+                name=f"Kanwil {k}",
+                unit_type=types["kanwil"],
+                province=f"Provinsi {k}",
+            )
+            unit.path, unit.depth = f"{root.path}{unit.pk}/", 1
+            next_pk += 1
+            units.append(unit)
+            parents.append(unit)
+        for s in range(per_agency - 1 - len(parents)):
+            parent = parents[s % len(parents)]
+            unit = Unit(
+                pk=next_pk,
+                agency=agency,
+                parent_id=parent.pk,
+                code=f"S{s:05d}",
+                name=f"Satker {agency.code}-{s}",
+                unit_type=types["satker"],
+                province=parent.province,
+            )
+            unit.path, unit.depth = f"{parent.path}{unit.pk}/", 2
+            next_pk += 1
+            units.append(unit)
+    return units
+
+
+@contextlib.contextmanager
+def gunicorn_server(env: dict[str, str], workers: int) -> Iterator[str]:
+    """``gunicorn zi.config.wsgi`` (sync workers) on a free loopback port; yields its base URL once ``/healthz``
+    answers, stops it afterwards."""
+    import urllib.request
+
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "zi.config.wsgi:application",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2).read()  # noqa: S310 - loopback
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def loadgen(url: str, env: dict[str, str], *, requests: int, concurrency: int, seconds: float, extra: list[str]) -> Any:
+    """One ``zi.bench.loadgen`` run in a subprocess; its JSON summary."""
+    out = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "zi.bench.loadgen",
+            url,
+            "--requests",
+            str(requests),
+            "--concurrency",
+            str(concurrency),
+            "--max-seconds",
+            str(seconds),
+            *extra,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=seconds + 120,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 class Command(BaseCommand):
@@ -135,46 +249,8 @@ class Command(BaseCommand):
         agencies = Agency.objects.bulk_create(
             [Agency(code=f"BN{i:04d}", name=f"Instansi {i}", kind="kementerian") for i in range(o["agencies"])]
         )
-        per_agency = max(3, o["units"] // max(len(agencies), 1))
         next_pk = (Unit.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-        units: list[Unit] = []
-        for agency in agencies:
-            kanwils = min(PROVINCES, max(1, per_agency // 30))
-            root = Unit(
-                pk=next_pk, agency=agency, code="PUSAT", name=f"{agency.name} Pusat", unit_type=types["eselon1"]
-            )
-            root.path, root.depth = f"{root.pk}/", 0
-            next_pk += 1
-            units.append(root)
-            parents = []
-            for k in range(kanwils):
-                unit = Unit(
-                    pk=next_pk,
-                    agency=agency,
-                    parent_id=root.pk,
-                    code=f"KW{k:02d}",
-                    name=f"Kanwil {k}",
-                    unit_type=types["kanwil"],
-                    province=f"Provinsi {k}",
-                )
-                unit.path, unit.depth = f"{root.path}{unit.pk}/", 1
-                next_pk += 1
-                units.append(unit)
-                parents.append(unit)
-            for s in range(per_agency - 1 - kanwils):
-                parent = parents[s % len(parents)]
-                unit = Unit(
-                    pk=next_pk,
-                    agency=agency,
-                    parent_id=parent.pk,
-                    code=f"S{s:05d}",
-                    name=f"Satker {agency.code}-{s}",
-                    unit_type=types["satker"],
-                    province=parent.province,
-                )
-                unit.path, unit.depth = f"{parent.path}{unit.pk}/", 2
-                next_pk += 1
-                units.append(unit)
+        units = synthetic_tree(agencies, o["units"], types, next_pk)
         bar = Progress("units", len(units), err)
         with transaction.atomic():
             for i in range(0, len(units), o["batch"]):
@@ -207,7 +283,10 @@ class Command(BaseCommand):
                 assessments.extend(Assessment.objects.bulk_create(chunk, batch_size=o["batch"]))
                 bar.add(len(chunk))
             bar = Progress(f"answers {year}", len(assessments) * len(questions), err)
-            for i in range(0, len(assessments), 1000):
+            if connection.vendor == "postgresql":  # set-based in the server: no answer rows in Python
+                self._answers_in_database(period, template, assessments, bar, o["seed"])
+            python_chunks = [] if connection.vendor == "postgresql" else range(0, len(assessments), 1000)
+            for i in python_chunks:
                 rows = []
                 for a in assessments[i : i + 1000]:
                     for q in questions:
@@ -217,7 +296,7 @@ class Command(BaseCommand):
                             value = rng.randrange(0, 1_000_001) / 1_000_000
                         rows.append((a.pk, "self", q.pk, "", value, "", now))
                 with transaction.atomic():
-                    _copy_rows(answer_table, columns, rows)
+                    copy_rows(answer_table, columns, rows)
                 bar.add(len(rows))
             if o["evidence"]:
                 self._evidence_rows(assessments, questions, o, rng, Evidence, EvidenceRevision)
@@ -237,6 +316,20 @@ class Command(BaseCommand):
             "seconds": round(time.perf_counter() - started, 1),
         }
         self.stdout.write(json.dumps(report))
+
+    @staticmethod
+    def _answers_in_database(period: Any, template: Any, assessments: list[Any], bar: Progress, seed: int) -> None:
+        from zi.bench.answers import insert_answers
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setseed(%s)", [1 / (seed + 1)])
+        for i in range(0, len(assessments), 10_000):
+            chunk = assessments[i : i + 10_000]
+            with transaction.atomic():
+                rows = insert_answers(
+                    period_id=period.pk, template_id=template.pk, first_id=chunk[0].pk, last_id=chunk[-1].pk
+                )
+            bar.add(rows)
 
     def _evidence_rows(self, assessments, questions, o, rng, Evidence, EvidenceRevision) -> None:  # noqa: N803
         bar = Progress("evidence metadata", len(assessments) * o["evidence"], self.stderr)
@@ -456,74 +549,20 @@ class Command(BaseCommand):
         from zi.surveys.models import Campaign
 
         campaign = Campaign.objects.order_by("pk").first()
-        port = _free_port()
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zi.bench.settings_bench", "ZI_LOG_LEVEL": "WARNING"}
-        gunicorn = Path(sys.executable).parent / "gunicorn"
-        server = subprocess.Popen(  # noqa: S603
-            [
-                str(gunicorn),
-                "zi.config.wsgi:application",
-                "-w",
-                str(o["http_workers"]),
-                "-b",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            import urllib.request
-
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/healthz", timeout=2).read()  # noqa: S310 - loopback
-                    break
-                except OSError:
-                    time.sleep(0.2)
-
-            def load(url: str, extra: list[str]) -> dict[str, Any]:
-                out = subprocess.run(  # noqa: S603
-                    [
-                        sys.executable,
-                        "-m",
-                        "zi.bench.loadgen",
-                        url,
-                        "--requests",
-                        str(o["http_requests"]),
-                        "--concurrency",
-                        str(o["http_concurrency"]),
-                        "--max-seconds",
-                        str(o["http_seconds"]),
-                        *extra,
-                    ],
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    timeout=o["http_seconds"] + 120,
-                    check=True,
-                )
-                return json.loads(out.stdout.strip().splitlines()[-1])
-
-            health = load(base + "/healthz", [])
+        load = {"requests": o["http_requests"], "concurrency": o["http_concurrency"], "seconds": o["http_seconds"]}
+        with gunicorn_server(env, o["http_workers"]) as base:
+            health = loadgen(base + "/healthz", env, extra=[], **load)
             result: dict[str, Any] = {"server": f"gunicorn -w {o['http_workers']} (sync)", "healthz": health}
             if campaign is None:
                 result["survey"] = {"missing": "no survey campaign in the database (zi bench generate)"}
             else:
-                survey = load(f"{base}/survei/s/{campaign.token}/", ["--survey", str(campaign.pk)])
+                survey = loadgen(
+                    f"{base}/survei/s/{campaign.token}/", env, extra=["--survey", str(campaign.pk)], **load
+                )
                 result["survey_submit"] = survey
                 if survey["requests_per_s"] and health["requests_per_s"]:
                     result["ratio_survey_to_healthz_throughput"] = round(
                         survey["requests_per_s"] / health["requests_per_s"], 3
                     )
             return result
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()

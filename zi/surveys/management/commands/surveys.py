@@ -6,6 +6,9 @@
   (A–D), ``performance``, ``nrr`` (per element, 3 decimals), ``ikm_unit`` (1–4, 4 decimals), ``respondents``,
   ``respondents_per_element``, ``weight`` ("1/9"). Bad input: message on stderr, exit status 1.
 - ``zi surveys rebuild-rollups [CAMPAIGN_ID …]``: recompute rollups from raw answers.
+- ``zi surveys rescan CAMPAIGN_ID … [--near-flag-at N] [--near-max-diff N] [--pattern-flag-at N]
+  [--straightline-flag-at N] [--window S] [--min-items N]``: re-run the stuffing checks over the stored responses
+  with these thresholds (default: the settings). Flag-only: adds flags, never removes, excludes or deletes; audited.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from zi.surveys.indices import ikm_from_rows
 
 
 class Command(BaseCommand):
-    help = "Surveys: load instruments, compute an IKM from CSV, rebuild rollups."
+    help = "Surveys: load instruments, compute an IKM from CSV, rebuild rollups, re-scan for stuffing."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -30,6 +33,10 @@ class Command(BaseCommand):
         ikm.add_argument("csv_file", help="path, or - for standard input")
         rebuild = sub.add_parser("rebuild-rollups", help="recompute rollups from raw answers")
         rebuild.add_argument("campaigns", nargs="*", type=int)
+        rescan = sub.add_parser("rescan", help="re-run the stuffing checks over stored responses (flag-only)")
+        rescan.add_argument("campaigns", nargs="+", type=int)
+        for name in ("window", "pattern-flag-at", "straightline-flag-at", "near-flag-at", "near-max-diff", "min-items"):
+            rescan.add_argument(f"--{name}", type=int, default=None)
 
     def handle(self, *args, **options) -> None:
         action = options["action"]
@@ -73,3 +80,28 @@ class Command(BaseCommand):
             for campaign in campaigns:
                 rollups_rebuild(campaign)
                 self.stdout.write(f"{campaign.pk} {campaign}: rebuilt")
+        elif action == "rescan":
+            from zi.surveys.models import Campaign
+            from zi.surveys.services import SurveyError, responses_rescan
+
+            thresholds = {
+                key: options[key]
+                for key in (
+                    "window",
+                    "pattern_flag_at",
+                    "straightline_flag_at",
+                    "near_flag_at",
+                    "near_max_diff",
+                    "min_items",
+                )
+            }
+            campaigns = list(Campaign.objects.filter(pk__in=options["campaigns"]).order_by("pk"))
+            missing = set(options["campaigns"]) - {c.pk for c in campaigns}
+            if missing:
+                raise CommandError(f"unknown campaign(s): {sorted(missing)}")
+            for campaign in campaigns:
+                try:
+                    counts = responses_rescan(actor=None, campaign=campaign, **thresholds)
+                except SurveyError as exc:
+                    raise CommandError(str(exc)) from exc
+                self.stdout.write(json.dumps({"campaign": campaign.pk, "newly_flagged": counts}))

@@ -1,0 +1,99 @@
+"""The LHE in the reader's language (the dossier's copy stays the official Indonesian), the lane sheet's
+"save and next" without JavaScript, and the agency admin's proposal and TPN result through the journey page."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from django.conf import settings
+from django.urls import reverse
+
+from tests.workflow.conftest import journey_at
+from zi.assessments.models import Lane
+from zi.workflow.models import State
+
+
+def test_lhe_follows_the_interface_language_and_the_dossier_stays_indonesian(client, jw):
+    journey = journey_at(jw, State.TPI_MEETS)
+    url = reverse("workflow:lhe", args=[journey.pk])
+    client.force_login(jw["tpi1"])
+    indonesian = client.get(url).content
+    assert b"LAPORAN HASIL EVALUASI \\(LHE 1\\)" in indonesian and b"Tahap: TPI: memenuhi" in indonesian
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content
+    assert english.startswith(b"%PDF-") and b"TPI: meets the requirements" in english
+    assert b"TPI: memenuhi" not in english  # state names in the stage line and the history are English too
+
+    client.force_login(jw["admin"])  # the English-speaking admin downloads the package for TPN
+    package = client.get(reverse("workflow:dossier", args=[journey.pk]))
+    with zipfile.ZipFile(io.BytesIO(package.content)) as archive:
+        lhe = next(archive.read(n) for n in archive.namelist() if n.startswith("LHE-"))
+    assert b"LAPORAN HASIL EVALUASI" in lhe and b"TPI: memenuhi" in lhe
+
+
+def test_lane_save_and_next_moves_to_the_next_question_only_when_saved(client, jw):
+    journey = journey_at(jw, State.IN_REVIEW)
+    questions = jw["spec"].questions
+    ordered = sorted(questions, key=lambda c: questions[c].order)
+    code = jw["codes"]["abc"]
+    following = ordered[ordered.index(code) + 1]
+    client.force_login(jw["reviewer"])
+    sheet = reverse("workflow:lane_sheet", args=[journey.pk, Lane.REVIEW])
+    html = client.get(sheet).content.decode()
+    assert 'name="next"' in html and "workflow/lane.js" in html and "Ctrl+Enter" in html
+
+    answer = reverse("workflow:lane_answer", args=[journey.pk, Lane.REVIEW, code])
+    saved = client.post(answer, {"choice": "B", "note": "Cek SK", "next": "1"})
+    assert saved["Location"] == f"{sheet}#q-{following.replace('.', '-')}"
+    refused = client.post(answer, {"choice": "Z", "next": "1"})  # not an option: stays on the question
+    assert refused["Location"] == f"{sheet}#q-{code.replace('.', '-')}"
+    last = ordered[-1]
+    assert journey.assessment.answers.get(lane=Lane.REVIEW, question__code=code).choice == "B"
+    stays = client.post(reverse("workflow:lane_answer", args=[journey.pk, Lane.REVIEW, last]), {"next": "1"})
+    assert stays["Location"].endswith(f"#q-{last.replace('.', '-')}")
+
+
+def test_agency_admin_proposes_and_records_the_decree_through_the_journey_page(client, jw):
+    """The year's last steps (the browser journey stops at the TPI's conclusion): the agency admin proposes the unit
+    to TPN and records the Menteri's decree with the page's decision forms; both are in the audit trail."""
+    from tests.workflow.test_proposal import _ready
+    from zi.core.models import AuditEvent
+
+    journey = journey_at(jw, State.TPI_MEETS)
+    _ready(jw, journey)
+    client.force_login(jw["admin"])
+    page = reverse("workflow:journey_detail", args=[journey.pk])
+    decide = reverse("workflow:transition", args=[journey.pk])
+    assert 'data-to="proposed"' in client.get(page).content.decode()
+    client.post(decide, {"version": journey.version, "to_state": State.PROPOSED, "note": "Surat usulan"})
+    journey.refresh_from_db()
+    assert journey.state == State.PROPOSED
+    html = client.get(page).content.decode()
+    assert 'name="decree_number"' in html
+    stale = client.post(decide, {"version": journey.version - 1, "to_state": State.AWARDED, "decree_number": "X"})
+    assert stale.status_code == 302
+    journey.refresh_from_db()
+    assert journey.state == State.PROPOSED  # a decision on a stale version changes nothing
+    client.post(
+        decide,
+        {
+            "version": journey.version,
+            "to_state": State.AWARDED,
+            "decree_number": "KEP-7/M.PAN-RB/12/2026",
+            "decree_date": "2026-12-10",
+        },
+    )
+    journey.refresh_from_db()
+    assert (journey.state, journey.decree_number, journey.awarded_predicate) == (
+        State.AWARDED,
+        "KEP-7/M.PAN-RB/12/2026",
+        "WBK",
+    )
+    assert "KEP-7/M.PAN-RB/12/2026" in client.get(page).content.decode()
+    steps = AuditEvent.objects.filter(action="transition", object_id=str(journey.pk)).order_by("seq")
+    assert list(steps.values_list("actor_label", "extra__to"))[-2:] == [
+        ("admin", State.PROPOSED),
+        ("admin", State.AWARDED),
+    ]
