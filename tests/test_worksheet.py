@@ -217,7 +217,8 @@ def test_worksheet_queries_do_not_grow_with_data(client, world, django_assert_nu
         response = client.get(_ws_url(world), {"bagian": "1"})
     assert response.status_code == 200
     assert response.content.decode().count("r2 ·") >= 5
-    assert len(empty.captured_queries) <= 22  # 12 for the worksheet + the suggestions (programme aggregates; per IPAK/IPKP: external value, campaigns)
+    # 12 for the worksheet + the suggestions (programme aggregates; per IPAK/IPKP: external value, campaigns)
+    assert len(empty.captured_queries) <= 22
     with CaptureQueriesContext(connection) as save:
         client.post(_save_url(world, world["codes"]["abc"]), {"choice": "B"}, **HX)
     assert len(save.captured_queries) < 45

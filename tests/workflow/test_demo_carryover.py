@@ -38,6 +38,12 @@ def test_demo_unit_started_from_last_years_answers(client, jw):
     page = client.get(reverse("workflow:journey_detail", args=[journey.pk])).content.decode()
     assert "disalin — konfirmasi" in page
     assert "disalin — konfirmasi" in client.get(reverse("workflow:carried", args=[journey.pk])).content.decode()
+    # the unit's own page lists them under what to do next (for the unit head)
+    client.force_login(jw["head"])
+    unit_page = client.get(
+        reverse("insights:unit_page", args=[jw["lapas"].pk]) + f"?periode={jw['period'].year}"
+    ).content.decode()
+    assert f"{carried_count} pertanyaan disalin dari tahun lalu belum dikonfirmasi" in unit_page
 
     assert seed_carry_over(jw["period"], unit_name=jw["lapas"].name, username="ketua") == 0  # idempotent
     assert Assessment.objects.filter(unit=jw["lapas"]).count() == 2

@@ -20,7 +20,7 @@ from zi.organisations.models import Unit
 from zi.programme.models import OPEN_COMPLAINT_STATUSES, Complaint
 from zi.surveys.models import Campaign, InstrumentKind
 from zi.workflow import rules as workflow_rules
-from zi.workflow.models import PeriodCalendar
+from zi.workflow.models import CarriedQuestion, PeriodCalendar
 
 LANE_ORDER = (Lane.SELF, Lane.REVIEW, Lane.TPI, Lane.TPN)
 
@@ -106,6 +106,13 @@ def unit_overview(*, user: Any, unit: Unit, period: Period) -> UnitOverview:
         ov.todo["unanswered_codes"] = [row.code for row in sheet.unanswered[:15]]
         ov.todo["missing_evidence"] = len(sheet.missing_evidence)
         ov.todo["missing_evidence_codes"] = [row.code for row in sheet.missing_evidence[:15]]
+        carried = list(
+            CarriedQuestion.objects.filter(journey__assessment=assessment, confirmed_at__isnull=True)
+            .order_by("question__order", "question__code")
+            .values_list("question__code", flat=True)
+        )
+        ov.todo["carried_unconfirmed"] = len(carried)  # carried over from last year: submission waits for them
+        ov.todo["carried_codes"] = carried[:15]
     now = timezone.now()
     ov.todo["overdue_complaints"] = Complaint.objects.filter(
         unit=unit, status__in=OPEN_COMPLAINT_STATUSES, sla_due_at__lt=now

@@ -74,6 +74,9 @@ class InternalForm(VersionForm):
     def __init__(self, *args: Any, agencies: list, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = _agency_queryset(agencies)
+        if len(agencies) == 1:  # the usual case: an agency admin of one agency needs no choice
+            self.fields["agency"].initial = agencies[0].pk
+            self.fields["agency"].empty_label = None
         self.fields["version"].label = _lazy("Versi")
 
 
