@@ -134,3 +134,24 @@ def test_bad_address_refused_and_whistle_form_has_none(client, lapas):
         )
     assert "notify_email" not in forms.WhistlePublicForm().fields
     assert "tidak ditampilkan" in str(forms.ComplaintPublicForm().fields["notify_email"].help_text)
+
+
+def test_mails_are_written_in_the_language_of_the_form(
+    client, lapas, team, settings, sent, django_capture_on_commit_callbacks
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the complainant switched the public form to English
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit(client, lapas, notify_email=ADDRESS)
+    complaint = Complaint.objects.get()
+    assert complaint.notify_language == "en"
+    assert mail.outbox[0].subject == "Your complaint to Lapas Kelas I Palembang has been received"
+    assert "Keep this tracking code" in mail.outbox[0].body and "Simpan kode lacak" not in mail.outbox[0].body
+    with django_capture_on_commit_callbacks(execute=True):  # the unit's staff work in Indonesian: still English
+        services.complaint_update(actor=team, complaint=complaint, status="in_progress")
+    assert mail.outbox[1].subject.startswith("Progress of your complaint:")
+    assert "There is news on your complaint (tracking code ending in" in mail.outbox[1].body
+    Complaint.objects.filter(pk=complaint.pk).update(notify_language="xx")  # unknown: Indonesian
+    complaint.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.complaint_update(actor=team, complaint=complaint, public_response="Loket kedua dibuka.")
+    assert mail.outbox[2].subject.startswith("Perkembangan pengaduan Anda:")

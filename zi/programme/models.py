@@ -318,6 +318,8 @@ class Complaint(BaseModel):
         blank=True,
         help_text=_("Hanya dipakai untuk mengirim kabar perkembangan pengaduan kepada pengadu."),
     )
+    # The interface language the complainant used on the public form: their e-mails are written in it.
+    notify_language = models.CharField(max_length=8, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:

@@ -12,7 +12,8 @@ trail records ``notify_requested: true``). Whistle-blowing reports have no such 
 
 Sending: through the task queue (:func:`zi.core.tasks.send_email`, Django's e-mail backend) after the transaction
 commits, so a rolled-back change sends nothing and a slow mail server never holds a database transaction. The
-message is rendered in Indonesian (the public form's language).
+message is written in the language the complainant used on the public form (``Complaint.notify_language``),
+Indonesian when that is unknown.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ from django.utils.translation import gettext as _
 from zi.programme import tracking
 
 LANGUAGE = "id"
+
+
+def _language(complaint: Any) -> str:
+    """The complainant's form language when the site offers it, else Indonesian."""
+    chosen = getattr(complaint, "notify_language", "") or ""
+    return chosen if chosen in dict(settings.LANGUAGES) else LANGUAGE
 
 
 def track_url() -> str:
@@ -53,7 +60,7 @@ def complaint_received(complaint: Any, code: str) -> bool:
     """The receipt, with the full tracking code (the only time it is sent). False when no address was left."""
     if not complaint.notify_email:
         return False
-    with translation.override(LANGUAGE):
+    with translation.override(_language(complaint)):
         subject = _("Pengaduan Anda kepada %(unit)s telah diterima") % {"unit": complaint.unit.name}
         body = "\n".join(
             [
@@ -82,7 +89,7 @@ def complaint_changed(complaint: Any, *, old_status: str, old_response: str) -> 
     answered = bool(complaint.public_response) and complaint.public_response != old_response
     if not (status_changed or answered):
         return False
-    with translation.override(LANGUAGE):
+    with translation.override(_language(complaint)):
         reference = (
             _("kode lacak berakhiran %(hint)s") % {"hint": complaint.tracking_hint}
             if complaint.tracking_hint

@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -911,6 +911,7 @@ def complaint_submit_public(
         complainant_name=complainant_name,
         complainant_contact=complainant_contact,
         notify_email=notify_email,
+        notify_language=translation.get_language() or "",  # the form's language: the e-mails use it
         channel_reference="",
         received_at=timezone.now(),
         created_by=None,
