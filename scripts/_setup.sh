@@ -56,7 +56,29 @@ ensure_venv() {
     fi
 }
 
+# --- nginx for the deploy-config test (`nginx -t`): Debian's binary unpacked into the venv, never installed as a
+# service (installing the package would start a server on port 80). Best effort: without it that one test skips.
+ensure_test_nginx() {
+    local target="$VENV/opt/nginx"
+    command -v nginx >/dev/null 2>&1 && return 0
+    [ -x "$target/usr/sbin/nginx" ] && return 0
+    command -v apt-get >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1 || return 0
+    local tmp
+    tmp="$(mktemp -d)"
+    log "unpacking Debian's nginx into $target (for tests/production/test_deploy_files.py)"
+    if (cd "$tmp" && apt-get download -qq nginx >/dev/null 2>&1) && mkdir -p "$target" && dpkg -x "$tmp"/nginx_*.deb "$target"; then
+        :
+    else
+        log "could not fetch nginx; the nginx -t test will skip"
+    fi
+    rm -rf "$tmp"
+    return 0
+}
+
 zi_setup() {
     install_system_packages "${1:-}"
     ensure_venv
+    if [ "${1:-}" = "chromium" ]; then  # the test set-up
+        ensure_test_nginx
+    fi
 }
