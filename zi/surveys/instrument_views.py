@@ -7,6 +7,7 @@ Plain forms (no JavaScript): the questions are a Django formset with a few empty
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -168,23 +169,14 @@ def instrument_version_new(request: HttpRequest, pk: int) -> HttpResponse:
         formset = ItemFormSet(request.POST, prefix="butir")
     else:
         formset = ItemFormSet(initial=_item_initial(base), prefix="butir")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        try:
-            instrument = services.instrument_new_version(
-                actor=request.user,
-                base=base,
-                version=form.cleaned_data["version"],
-                title=form.cleaned_data["title"],
-                description=form.cleaned_data["description"],
-                items=_specs(formset),
-                periods=list(form.cleaned_data["periods"]),
-            )
-        except services.SurveyError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Versi baru instrumen disimpan. Kampanye lama tetap memakai versinya."))
-            return redirect("surveys:instrument_detail", pk=instrument.pk)
-    return render(request, "surveys/instrument_form.html", {"form": form, "formset": formset, "base": base})
+    return _save_instrument(
+        request,
+        form,
+        formset,
+        base,
+        save=lambda data, items: services.instrument_new_version(actor=request.user, base=base, items=items, **data),
+        done=_("Versi baru instrumen disimpan. Kampanye lama tetap memakai versinya."),
+    )
 
 
 @login_required
@@ -194,24 +186,37 @@ def instrument_internal_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = InternalForm(request.POST or None, agencies=agencies)
     formset = ItemFormSet(request.POST or None, prefix="butir")
+    return _save_instrument(
+        request,
+        form,
+        formset,
+        None,
+        save=lambda data, items: services.instrument_create_internal(actor=request.user, items=items, **data),
+        done=_("Survei internal dibuat."),
+    )
+
+
+def _save_instrument(
+    request: HttpRequest,
+    form: forms.Form,
+    formset: Any,
+    base: Instrument | None,
+    *,
+    save: Callable[[dict[str, Any], list], Instrument],
+    done: str,
+) -> HttpResponse:
+    """The instrument form page: on a valid POST ``save(cleaned form data, item specs)``; a refusal is shown on the
+    form, success goes to the new instrument."""
     if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = {**form.cleaned_data, "periods": list(form.cleaned_data["periods"])}
         try:
-            instrument = services.instrument_create_internal(
-                actor=request.user,
-                agency=form.cleaned_data["agency"],
-                code=form.cleaned_data["code"],
-                version=form.cleaned_data["version"],
-                title=form.cleaned_data["title"],
-                description=form.cleaned_data["description"],
-                items=_specs(formset),
-                periods=list(form.cleaned_data["periods"]),
-            )
+            instrument = save(data, _specs(formset))
         except services.SurveyError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Survei internal dibuat."))
+            messages.success(request, done)
             return redirect("surveys:instrument_detail", pk=instrument.pk)
-    return render(request, "surveys/instrument_form.html", {"form": form, "formset": formset, "base": None})
+    return render(request, "surveys/instrument_form.html", {"form": form, "formset": formset, "base": base})
 
 
 @login_required
