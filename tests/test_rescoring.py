@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import random
 
@@ -37,6 +38,12 @@ def period(db):
     )
 
 
+def assert_breakdown(spec, breakdown, expected):
+    """A stored breakdown holds the reason codes and expands to exactly what ``zi lke score`` prints."""
+    assert breakdown == expected.to_stored()
+    assert scoring.expand_breakdown(spec, breakdown) == expected.to_dict()
+
+
 def make_assessments(period, n, rng, lane="self", predicate=""):
     agency = factories.AgencyFactory()
     questions = list(LkeQuestion.objects.filter(template=period.template))
@@ -68,7 +75,7 @@ def test_lane_values_and_rescore_match_the_engine(period):
     expected = scoring.score(spec, values, assessment.current_predicate or None)
     score = lane_rescore(assessment=assessment, lane="self")
     stored = LaneScore.objects.get(assessment=assessment, lane="self")
-    assert stored.breakdown == expected.to_dict()
+    assert_breakdown(spec, stored.breakdown, expected)
     assert stored.total == expected.total / 100 == score.total
     assert stored.eligible_wbk is expected.eligible_wbk
 
@@ -116,7 +123,7 @@ def test_rescore_period_equals_per_answer_engine(period, settings_change, django
     for a in assessments:
         expected = scoring.score(spec, lane_values(a, "self"), a.current_predicate or None)
         stored = LaneScore.objects.get(assessment=a, lane="self")
-        assert stored.breakdown == expected.to_dict(), a.pk
+        assert_breakdown(spec, stored.breakdown, expected), a.pk
         assert (stored.eligible_wbk, stored.eligible_wbbm) == (expected.eligible_wbk, expected.eligible_wbbm)
     assert not LaneScore.objects.filter(lane="tpi").exists()
 
@@ -193,7 +200,7 @@ def test_rescore_period_equals_score_on_random_answer_sets(period, settings_chan
     for i, a in enumerate(assessments):
         expected = scoring.score(spec, values_by_assessment[a.pk], a.current_predicate or None)
         row = stored[a.pk]
-        assert row.breakdown == expected.to_dict(), a.pk
+        assert_breakdown(spec, row.breakdown, expected), a.pk
         assert (row.total, row.pengungkit, row.hasil, row.pemenuhan, row.reform) == (
             expected.total / 100,
             expected.pengungkit / 100,
@@ -277,5 +284,90 @@ def test_rescore_period_is_exact_on_rounding_edges(period, settings_change):
         assert parts[a.pk] == scoring.parts_from_values(spec, lane_values(a, "self")), a.pk
         expected = scoring.score(spec, lane_values(a, "self"), a.current_predicate or None)
         stored = LaneScore.objects.get(assessment=a, lane="self")
-        assert stored.breakdown == expected.to_dict(), a.pk
+        assert_breakdown(spec, stored.breakdown, expected), a.pk
         assert stored.total == expected.total / 100
+
+
+def test_answer_units_column_is_pythons_round_of_the_value(period):
+    """``Answer.units`` (computed by the database) is ``round(value × 10**6)`` exactly, ties and their neighbours
+    included, and NULL for an unanswered value; it follows updates of the value."""
+    agency = factories.AgencyFactory()
+    assessment = Assessment.objects.create(unit=factories.make_unit(agency=agency, name="Satuan"), period=period)
+    questions = list(LkeQuestion.objects.filter(template=period.template).order_by("pk"))
+    rng = random.Random(5)
+    values = [*TRICKY_VALUES, 0.0, 1.0, 0.5, *(rng.random() for _ in range(60)), None]
+    values += [k / 10**6 + 5e-07 for k in range(3)] + [math.nextafter(k / 10**6 + 5e-07, 0.0) for k in range(3)]
+    values = values[: len(questions)]
+    Answer.objects.bulk_create(
+        Answer(assessment=assessment, lane="self", question=q, value=v) for q, v in zip(questions, values, strict=False)
+    )
+    stored = list(Answer.objects.filter(assessment=assessment).order_by("question_id").values_list("value", "units"))
+    assert stored == [(v, None if v is None else round(v * 10**6)) for v in values]
+    answer = Answer.objects.filter(assessment=assessment, value__isnull=False).first()
+    answer.value = 0.9990025
+    answer.save()
+    assert Answer.objects.values_list("units", flat=True).get(pk=answer.pk) == round(0.9990025 * 10**6) == 999002
+
+
+def test_stored_reasons_are_codes_that_expand_to_the_sentences(period):
+    """The stored breakdown keeps each failed check as a short code; the page, exports and API read the sentence
+    (``expand_breakdown``) that ``zi lke score`` prints. Sentences stored by an earlier version pass through."""
+    (assessment,) = make_assessments(period, 1, random.Random(3), predicate="")
+    Answer.objects.filter(assessment=assessment, question__code="B.I.a").delete()  # IPAK not filled in
+    lane_rescore(assessment=assessment, lane="self")
+    spec = template_spec(period.template)
+    stored = LaneScore.objects.get(assessment=assessment, lane="self").breakdown
+    assert stored["v"] == 2 and len(json.dumps(stored, separators=(",", ":"))) < 650  # the full one: 2.4 KB
+    codes = stored["reasons"]["WBBM"]
+    assert "rank" in codes and any(c.startswith("ipak::") for c in codes)
+    assert all(" " not in c for c in codes)
+    expanded = scoring.expand_breakdown(spec, stored)["eligibility"]["WBBM"]["reasons"]
+    assert "Belum memiliki predikat Menuju WBK" in expanded
+    assert any(r.startswith("IPAK belum diisi < 3,60 (nilai 0,00 < ") for r in expanded)
+    assert scoring.reason_text(spec, "WBK", "total:6089") == "Nilai total 60,89 < 75,00"
+    assert scoring.reason_text(spec, "WBK", "area1:262") == "Area Penataan Tatalaksana 2,62 < 4,20 (60% dari 7,00)"
+    assert scoring.reason_text(spec, "WBK", "ipkp:185:811") == "IPKP 1,85 < 3,20 (pelayanan publik prima 8,11 < 14,00)"
+    assert scoring.reason_text(spec, "WBK", "total:x") == "total:x"  # not a code: unchanged
+    legacy = {"total": 60.89, "eligibility": {"WBK": {"eligible": False, "reasons": ["Nilai total 60,89 < 75,00"]}}}
+    assert scoring.expand_breakdown(spec, legacy) == legacy  # rows stored by the earlier format pass through
+    assert scoring.stored_area_scores(stored, spec.area_names) == [
+        area["score"] for area in scoring.expand_breakdown(spec, stored)["areas"].values()
+    ]
+
+
+def test_lke_rescore_command_rewrites_a_period_in_the_current_format(period, capsys):
+    """``zi lke rescore YEAR`` rewrites every lane score of the period (here: rows in the earlier full format),
+    ``--lane all`` covers every lane, ``--queue`` hands it to the task queue; a wrong year or lane is refused."""
+    from django.core.management.base import CommandError
+
+    assessments = make_assessments(period, 3, random.Random(11))
+    spec = template_spec(period.template)
+    for a in assessments:
+        old = scoring.score(spec, lane_values(a, "self"), a.current_predicate or None)
+        LaneScore.objects.create(
+            assessment=a, lane="self", total=0, pengungkit=0, hasil=0, pemenuhan=0, reform=0,
+            eligible_wbk=False, eligible_wbbm=False, breakdown=old.to_dict(), computed_at=a.created_at,
+        )  # fmt: skip
+    call_command("lke", "rescore", "2026")
+    assert "3 assessments rescored (lane self)" in capsys.readouterr().out
+    for a in assessments:
+        expected = scoring.score(spec, lane_values(a, "self"), a.current_predicate or None)
+        stored = LaneScore.objects.get(assessment=a, lane="self")
+        assert_breakdown(spec, stored.breakdown, expected)
+        assert stored.total == expected.total / 100
+    tpi_question = LkeQuestion.objects.filter(template=period.template).first()
+    Answer.objects.create(assessment=assessments[1], lane="tpi", question=tpi_question, value=1.0)
+    call_command("lke", "rescore", "2026", "--lane", "all")
+    # only the lanes the workflow opened: no empty review/TPN lane appears for units nobody reviewed
+    assert list(LaneScore.objects.exclude(lane="self").values_list("assessment_id", "lane")) == [
+        (assessments[1].pk, "tpi")
+    ]
+    assert "1 assessments rescored (lane tpi)" in capsys.readouterr().out
+    LaneScore.objects.filter(lane="tpi").update(total=0)
+    call_command("lke", "rescore", "2026", "--lane", "tpi", "--queue")
+    assert "queued" in capsys.readouterr().out
+    assert LaneScore.objects.get(lane="tpi").total > 0
+    with pytest.raises(CommandError, match="Periode 1999"):
+        call_command("lke", "rescore", "1999")
+    with pytest.raises(CommandError, match="Jalur 'nope'"):
+        call_command("lke", "rescore", "2026", "--lane", "nope")

@@ -303,5 +303,6 @@ def test_row_scorer_equals_score_result(template, values, predicate, level):
         expected.eligible_wbk,
         expected.eligible_wbbm,
     )
-    assert json.loads(got[7]) == expected.to_dict()
-    assert json.dumps(json.loads(got[7])) == json.dumps(expected.to_dict())  # same key order and float reprs
+    assert json.loads(got[7]) == expected.to_stored()
+    assert json.dumps(json.loads(got[7])) == json.dumps(expected.to_stored())  # same key order and float reprs
+    assert scoring.expand_breakdown(template, json.loads(got[7])) == expected.to_dict()  # the sentences, on read

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zi.core.models import BaseModel
+from zi.lke.formulas import VALUE_SCALE
 from zi.lke.models import LkeQuestion, LkeTemplate
 from zi.organisations.models import Unit
 
@@ -77,15 +78,45 @@ class Lane(models.TextChoices):
     TPN = "tpn", _("TPN")
 
 
-class Answer(models.Model):
-    """One lane's answer to one question: a choice, numeric inputs, or an index; ``value`` is 0..1."""
+class ValueUnits(models.Func):
+    """``round(value × 10⁶)`` exactly as Python's ``round()`` (half to even, :func:`zi.lke.formulas.value_units`),
+    in SQL, for the stored :attr:`Answer.units` column.
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    PostgreSQL's ``round(double precision)`` is ``rint()``: half to even already. SQLite's ``ROUND(x)`` rounds ties
+    away from zero and errs just below a half (``x + 0.5`` rounds up in floating point for ``0.5 - 2**-54``); in both
+    cases ``|ROUND(x) - x| >= 0.5`` and the right answer is the even neighbour, so an odd result moves one towards
+    zero (``R - 2 * (R / 2)`` is SQLite's truncating ``R % 2``, written without ``%`` for Django's parameter style).
+    Checked against ``round()`` on 800,000 tie and neighbour values (tests/test_rescoring.py checks the column)."""
+
+    output_field = models.BigIntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        value, params = compiler.compile(self.source_expressions[0])
+        return f"CAST(ROUND({value} * {VALUE_SCALE}) AS BIGINT)", params
+
+    def as_sqlite(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        value, params = compiler.compile(self.source_expressions[0])
+        x = f"({value} * {VALUE_SCALE})"
+        r = f"CAST(ROUND({x}) AS INTEGER)"
+        return f"({r} - ({r} - 2 * ({r} / 2)) * (ABS({r} - {x}) >= 0.5))", params * 5
+
+
+class Answer(models.Model):
+    """One lane's answer to one question: a choice, numeric inputs, or an index; ``value`` is 0..1.
+
+    ``units`` is ``value`` in millionths, computed by the database (a stored generated column): the exact integer
+    the scorer sums. Bulk rescoring reads it from the covering index ``answer_scoring`` without touching the table
+    rows (``zi.assessments.scoring``)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers", db_index=False)
     lane = models.CharField(max_length=8, choices=Lane.choices, default=Lane.SELF)
     question = models.ForeignKey(LkeQuestion, on_delete=models.PROTECT, related_name="+")
     choice = models.CharField(max_length=8, blank=True, default="")
     inputs = models.JSONField(null=True, blank=True)
     value = models.FloatField(null=True, blank=True)
+    units = models.GeneratedField(
+        expression=ValueUnits("value"), output_field=models.BigIntegerField(), db_persist=True
+    )
     note = models.TextField(blank=True, default="")
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -96,7 +127,8 @@ class Answer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assessment", "lane", "question"], name="answer_unique_per_lane")
         ]
-        indexes = [models.Index(fields=["assessment", "lane"], name="answer_assessment_lane")]
+        # the unique constraint's index serves lookups by assessment and lane; this one covers bulk scoring
+        indexes = [models.Index(fields=["assessment", "lane", "question", "units"], name="answer_scoring")]
 
     def __str__(self) -> str:
         return f"{self.assessment_id}/{self.lane}/{self.question_id}"

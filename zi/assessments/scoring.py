@@ -6,16 +6,18 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Iterable
 from contextlib import ExitStack
 from operator import mul
 from typing import Any
 
 import psycopg
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from zi.assessments.models import Answer, Assessment, LaneScore, Period
+from zi.assessments.models import Answer, Assessment, Lane, LaneScore, Period
 from zi.core import audit
 from zi.lke import scoring as engine
 from zi.lke.models import LkeQuestion, LkeTemplate
@@ -65,7 +67,7 @@ def _lane_score(assessment_id: int, lane: str, result: engine.ScoreResult, now: 
         reform=result.reform / 100,
         eligible_wbk=result.eligible_wbk,
         eligible_wbbm=result.eligible_wbbm,
-        breakdown=result.to_dict(),
+        breakdown=result.to_stored(),
         computed_at=now,
     )
 
@@ -154,7 +156,7 @@ class _Aggregator:
         result = [None if i is None or not counts[i] else sums[i] for i in self.result_slots]
         return lever, result, sum(counts)
 
-    def runs(self, question_list: str) -> tuple[list[int], list[tuple[int, int, int]], list[int]]:
+    def runs(self, question_list: str | tuple[int, ...]) -> tuple[list[int], list[tuple[int, int, int]], list[int]]:
         """For one ``group_concat`` of question ids: the coefficient per position (0 for questions of no slot),
         runs ``(slot, start, end)`` of consecutive positions that add into the same slot, and the answer count
         per slot. Memoised: assessments that answered the same questions (in the same row order) share it."""
@@ -167,7 +169,8 @@ class _Aggregator:
         counts = [0] * self.slots
         previous: int | None = None
         start = 0
-        for position, question_id in enumerate(map(int, question_list.split(","))):
+        questions = map(int, question_list.split(",")) if isinstance(question_list, str) else question_list
+        for position, question_id in enumerate(questions):
             slot, coef = question.get(question_id, (None, 0))
             coefs.append(coef)
             if slot != previous:
@@ -184,35 +187,26 @@ class _Aggregator:
         return cached
 
 
-# Python's round() of value × 10**6 (half to even, as zi.lke.formulas.value_units) in SQLite, exactly. SQLite's
-# ROUND(x) = trunc(x ± 0.5) rounds half away from zero and is wrong just below a half (x + 0.5 rounds up in floating
-# point: only for 0.5 - 2**-54). In both cases |ROUND(x) - x| >= 0.5 (a tie gives exactly 0.5; otherwise the
-# difference is exact and below 0.5), and the right answer is the even neighbour: an odd R moves one towards zero
-# (R % 2 is 1 or -1 in SQLite). Cheaper than rounding by hand (checked against round() on 800,000 tricky values).
-_X = f"(value * {engine.VALUE_SCALE})"
-_R = f"CAST(ROUND({_X}) AS INTEGER)"
-_SQLITE_UNITS = f"({_R} - ({_R} %% 2) * (ABS({_R} - {_X}) >= 0.5))"  # %%: Django's parameter style
-
-
 def _sums_sql() -> str:
     """One batch's exact per-assessment aggregates, computed by the database.
 
-    PostgreSQL: rows ``(assessment_id, slot, Σ coefficient × units, count)``, grouped by the server (hash
-    aggregate); question id → slot / coefficient by array subscript; ``round()`` of a double there is ``rint()``,
-    round-half-even like Python's ``round()``. SQLite: one row per assessment ``(assessment_id, question ids,
-    units)`` as two ``group_concat`` texts in the same row order; the ``GROUP BY`` follows the assessment index
-    (no sorter) and every per-answer step runs inside SQLite, Python only splits the texts (C speed)."""
+    One row per assessment ``(assessment_id, question ids, units)``, the two lists in the same row order, read
+    from the covering index ``answer_scoring`` (assessment, lane, question, units) without visiting a table row:
+    ``units`` is the value in millionths, a stored generated column (Python's ``round()`` exactly, see
+    :class:`zi.assessments.models.ValueUnits`). The ``GROUP BY`` follows the index (no sorter). PostgreSQL:
+    ``array_agg`` (decoded in C from the binary result); SQLite: ``group_concat`` texts split at C speed. Python
+    then multiplies by the per-position coefficients and sums runs of positions per slot (:func:`_sums`); a
+    server-side ``GROUP BY assessment, slot`` costs PostgreSQL about the time of reading the answers, and SQLite a
+    temporary B-tree (3–5× slower)."""
     table = Answer._meta.db_table
-    where = "lane = %s AND assessment_id BETWEEN %s AND %s AND value IS NOT NULL"
+    where = "lane = %s AND assessment_id BETWEEN %s AND %s AND units IS NOT NULL"
     if connection.vendor == "postgresql":
         return (
-            "SELECT assessment_id, slot, CAST(SUM(coef * units) AS BIGINT), COUNT(*) FROM ("  # noqa: S608
-            "SELECT assessment_id, (%s::int[])[question_id - %s] AS slot, (%s::bigint[])[question_id - %s] AS coef, "
-            f"CAST(ROUND(value * {engine.VALUE_SCALE}) AS BIGINT) AS units FROM {table} "
-            f"WHERE {where} AND question_id BETWEEN %s AND %s) AS answers GROUP BY assessment_id, slot"
+            f"SELECT assessment_id, array_agg(question_id), array_agg(units) FROM {table} "  # noqa: S608
+            f"WHERE {where} GROUP BY assessment_id"
         )
     return (
-        f"SELECT assessment_id, group_concat(question_id), group_concat({_SQLITE_UNITS}) FROM {table} "  # noqa: S608
+        f"SELECT assessment_id, group_concat(question_id), group_concat(units) FROM {table} "  # noqa: S608
         f"WHERE {where} GROUP BY assessment_id"
     )
 
@@ -220,46 +214,42 @@ def _sums_sql() -> str:
 Sums = dict[int, tuple[list[int], list[int]]]
 
 
-def _sums_params(aggregator: _Aggregator, lane: str, first_id: int, last_id: int) -> list[Any]:
-    if connection.vendor != "postgresql":
-        return [lane, first_id, last_id]
-    base = aggregator.first - 1
-    span = range(aggregator.first, aggregator.last + 1)
-    slots = [aggregator.question.get(i, (-1, 0))[0] for i in span]
-    coefs = [aggregator.question.get(i, (-1, 0))[1] for i in span]
-    return [slots, base, coefs, base, lane, first_id, last_id, aggregator.first, aggregator.last]
+def _batch_params(lane: str, first_id: int, last_id: int) -> list[Any]:
+    return [lane, first_id, last_id]
 
 
 def _fetch_sums(aggregator: _Aggregator, sql: str, params: list[Any]) -> Sums:
     """Per assessment with answers in the batch: per slot Σ coefficient × value-in-millionths and the count.
-    On PostgreSQL through a binary-result cursor on Django's connection (decoded in C)."""
-    slots = aggregator.slots
-    out: Sums = {}
+    On PostgreSQL through a binary-result cursor on Django's connection (arrays decoded in C)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with psycopg.Cursor(cursor.cursor.connection) as raw:
                 raw.execute(sql, params, binary=True)
-                rows = raw.fetchall()
-            for assessment_id, slot, total, count in rows:
-                if slot < 0:
-                    continue
-                entry = out.get(assessment_id)
-                if entry is None:
-                    entry = out[assessment_id] = ([0] * slots, [0] * slots)
-                entry[0][slot] = total
-                entry[1][slot] = count
-            return out
+                return _postgres_sums(aggregator, raw.fetchall())
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        rows = [(pk, questions, map(int, units.split(","))) for pk, questions, units in cursor.fetchall()]
+    return _sums(aggregator, rows)
+
+
+def _sums(aggregator: _Aggregator, rows: Iterable[tuple[int, Any, Iterable[int]]]) -> Sums:
+    """Rows ``(assessment_id, question ids, units)`` (ids as a ``group_concat`` text or a tuple, units in the same
+    order) as :data:`Sums`."""
+    slots = aggregator.slots
+    out: Sums = {}
     runs_for = aggregator.runs
     for assessment_id, question_list, unit_list in rows:
         coefs, runs, counts = runs_for(question_list)
-        weighted = list(map(mul, coefs, map(int, unit_list.split(","))))  # C-speed: no per-answer bytecode
+        weighted = list(map(mul, coefs, unit_list))  # C-speed: no per-answer bytecode
         sums = [0] * slots
         for slot, start, end in runs:
             sums[slot] += weighted[start] if end - start == 1 else sum(weighted[start:end])
         out[assessment_id] = (sums, counts)
     return out
+
+
+def _postgres_sums(aggregator: _Aggregator, rows: list[tuple[int, list[int], list[int]]]) -> Sums:
+    """PostgreSQL's ``(assessment_id, question id array, units array)`` rows as :data:`Sums`."""
+    return _sums(aggregator, [(pk, tuple(questions), units) for pk, questions, units in rows])
 
 
 _UPSERT_COLUMNS = ["assessment_id", "lane", *_UPDATE_FIELDS]
@@ -292,17 +282,24 @@ def _copy_text(rows: list[tuple[Any, ...]]) -> str:
     return "".join(lines)
 
 
-class _PostgresWriter:
-    """Per batch, in its own transaction: ``COPY`` into a temporary table (the JSON as plain text: no TOAST
-    compression of the staging copy), then one ``INSERT … SELECT … ON CONFLICT DO UPDATE`` that parses the JSON
-    once. The INSERT is sent in pipeline mode and only awaited before the next batch is written, so the server
-    works on it while Python scores the next batch (2 cores: about half the write time disappears). New JSON is
-    compressed with lz4 when the server has it (much cheaper than pglz; values read back the same)."""
+class _PostgresPipeline:
+    """Bulk rescoring on PostgreSQL with the server and Python working at the same time (pipeline mode).
 
-    def __init__(self, lane: str, now: Any) -> None:
+    While Python scores batch *k*, the server already runs batch *k−1*'s upsert and batch *k+1*'s aggregate, both
+    sent ahead on the same connection in pipeline mode; :meth:`write` then waits for them, commits batch *k−1*
+    and stages batch *k*. Per batch, in its own transaction: ``COPY`` into a temporary table (the JSON as plain
+    text), then one ``INSERT … SELECT … ON CONFLICT DO UPDATE`` that parses the JSON once. New JSON is compressed
+    with lz4 when the server has it and a value is large enough to be compressed at all."""
+
+    def __init__(self, aggregator: _Aggregator, sql: str, params: list[list[Any]], lane: str, now: Any) -> None:
+        self.aggregator = aggregator
+        self.sql = sql
+        self.params = params  # the aggregate's parameters per batch
         self.lane = lane
         self.now = now
-        self.pending: ExitStack | None = None
+        self.batch: ExitStack | None = None  # the open pipeline (and from the first write on, its transaction)
+        self.reading: psycopg.Cursor | None = None  # the aggregate sent ahead
+        self.next_read = 0
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT current_setting('default_toast_compression'), 'lz4' = ANY(enumvals) "
@@ -310,13 +307,43 @@ class _PostgresWriter:
             )
             row = cursor.fetchone()
         self.compression = (row[0], "lz4") if row and row[1] else None
+        self.conn = connection.connection
 
-    def write(self, rows: list[tuple[Any, ...]], before_upsert: Callable[[], Any]) -> Any:
-        """Stage ``rows``, call ``before_upsert()`` (the next batch's read, on the idle connection), send the
-        upsert and return what ``before_upsert`` returned; the transaction stays open until :meth:`finish`."""
-        self.finish()
-        stack = ExitStack()
-        stack.enter_context(transaction.atomic())
+    def _send_read(self) -> None:
+        """Send the next batch's aggregate into the open pipeline (no wait)."""
+        if self.next_read < len(self.params):
+            self.reading = psycopg.Cursor(self.conn)
+            self.reading.execute(self.sql, self.params[self.next_read], binary=True)
+        self.next_read += 1
+
+    def start(self) -> Sums:
+        """Read batch 0 (waiting), send batch 1's aggregate ahead; returns batch 0's sums."""
+        sums = _fetch_sums(self.aggregator, self.sql, self.params[0]) if self.params else {}
+        self.next_read = 1
+        batch = ExitStack()
+        batch.enter_context(self.conn.pipeline())
+        self.batch = batch
+        self._send_read()
+        return sums
+
+    def _sync(self) -> Sums:
+        """Wait for everything sent, commit the open batch; returns the aggregate sent ahead ({} past the end)."""
+        batch, self.batch = self.batch, None
+        reading, self.reading = self.reading, None
+        try:
+            if batch is not None:
+                batch.close()
+            return _postgres_sums(self.aggregator, reading.fetchall()) if reading is not None else {}
+        finally:
+            if reading is not None:
+                reading.close()
+
+    def write(self, rows: list[tuple[Any, ...]]) -> Sums:
+        """Wait for the previous batch's upsert and the aggregate sent ahead, commit; stage ``rows`` and send their
+        upsert and the aggregate after next. Returns the next batch's sums."""
+        sums = self._sync()
+        batch = ExitStack()
+        batch.enter_context(transaction.atomic())
         # uncompressed inline staging unless a row could exceed a page (then the default, TOASTed)
         storage = "PLAIN" if max((len(row[-1]) for row in rows), default=0) < 6000 else "EXTENDED"
         try:
@@ -328,35 +355,87 @@ class _PostgresWriter:
                 )
                 with cursor.cursor.copy(f"COPY {_LOAD_TABLE} FROM STDIN") as copy:
                     copy.write(_copy_text(rows))
-            result = before_upsert()
-            conn = connection.connection
-            cursor = stack.enter_context(psycopg.Cursor(conn))  # closed after the pipeline has synced
-            stack.enter_context(conn.pipeline())
+            cursor = batch.enter_context(psycopg.Cursor(self.conn))  # closed after the pipeline has synced
+            batch.enter_context(self.conn.pipeline())
             if self.compression:
                 cursor.execute("SELECT set_config('default_toast_compression', %s, true)", [self.compression[1]])
-            cursor.execute(
-                _upsert_sql(_LOAD_SELECT),
-                [self.lane, self.now],
-            )
+            cursor.execute(_upsert_sql(_LOAD_SELECT), [self.lane, self.now])
             if self.compression:
                 cursor.execute("SELECT set_config('default_toast_compression', %s, true)", [self.compression[0]])
             cursor.execute(f"DROP TABLE {_LOAD_TABLE}")
+            self.batch = batch
+            self._send_read()
         except BaseException:
-            if not stack.__exit__(*sys.exc_info()):
+            self.batch = None
+            if not batch.__exit__(*sys.exc_info()):
                 raise
-        self.pending = stack
-        return result
+        return sums
 
     def finish(self) -> None:
-        """Wait for the sent upsert and commit its batch."""
-        if self.pending is not None:
-            pending, self.pending = self.pending, None
-            pending.close()
+        """Wait for the last upsert and commit its batch."""
+        self._sync()
 
     def abort(self) -> None:
-        if self.pending is not None:
-            pending, self.pending = self.pending, None
-            pending.__exit__(*sys.exc_info())
+        batch, self.batch = self.batch, None
+        reading, self.reading = self.reading, None
+        try:
+            if batch is not None:
+                batch.__exit__(*sys.exc_info())
+        finally:
+            if reading is not None:
+                reading.close()
+
+
+class _SqliteReader:
+    """Reads a batch's answers on a worker thread while the main thread scores the previous batch.
+
+    The thread uses the same SQLite connection (Django opens it with ``check_same_thread=False``; it sees this
+    transaction's uncommitted rows) and the main thread does not touch the connection until :meth:`sums` has joined
+    the thread. The whole batch comes back as **one** text (a ``group_concat`` of the per-assessment rows), so the
+    thread needs the GIL once per batch: ``sqlite3_step`` runs without it, in parallel with the scoring."""
+
+    def __init__(self, aggregator: _Aggregator, lane: str) -> None:
+        self.aggregator = aggregator
+        self.lane = lane
+        table = Answer._meta.db_table
+        self.sql = (
+            "SELECT group_concat(assessment_id || ':' || questions || ':' || units, ';') FROM ("  # noqa: S608
+            f"SELECT assessment_id, group_concat(question_id) AS questions, group_concat(units) AS units FROM {table} "
+            "WHERE lane = ? AND assessment_id BETWEEN ? AND ? AND units IS NOT NULL GROUP BY assessment_id)"
+        )
+        connection.ensure_connection()
+        self.raw = connection.connection
+
+    def start(self, batch: list[tuple[int, str]]) -> tuple[threading.Thread, dict[str, Any]]:
+        result: dict[str, Any] = {}
+        params = (self.lane, batch[0][0], batch[-1][0])
+
+        def read() -> None:
+            cursor = self.raw.cursor()
+            try:
+                result["text"] = cursor.execute(self.sql, params).fetchone()[0]
+            except BaseException as exc:  # handed to the main thread by sums()
+                result["error"] = exc
+            finally:
+                cursor.close()
+
+        thread = threading.Thread(target=read, name="zi-rescore-read", daemon=True)
+        thread.start()
+        return thread, result
+
+    def sums(self, started: tuple[threading.Thread, dict[str, Any]]) -> Sums:
+        thread, result = started
+        thread.join()
+        if "error" in result:
+            raise result["error"]
+        text = result.get("text")
+        if not text:
+            return {}
+        rows = []
+        for row in text.split(";"):
+            pk, questions, units = row.split(":")
+            rows.append((int(pk), questions, map(int, units.split(","))))
+        return _sums(self.aggregator, rows)
 
 
 def _sqlite_write(lane: str, rows: list[tuple[Any, ...]], now: Any) -> None:
@@ -376,12 +455,12 @@ def period_parts(*, period: Period, lane: str = "self", batch_size: int = 2000) 
     question_ids = dict(LkeQuestion.objects.filter(template_id=period.template_id).values_list("code", "pk"))
     aggregator = _Aggregator(spec, question_ids)
     lever_codes, result_codes = aggregator.scorer.lever_codes, aggregator.scorer.result_codes
-    ids = list(Assessment.objects.filter(period=period).order_by("pk").values_list("pk", flat=True))
+    ids = list(_lane_assessments(period, lane).order_by("pk").values_list("pk", flat=True))
     out: dict[int, engine.Parts] = {}
     sql = _sums_sql()
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
-        sums = _fetch_sums(aggregator, sql, _sums_params(aggregator, lane, batch[0], batch[-1]))
+        sums = _fetch_sums(aggregator, sql, _batch_params(lane, batch[0], batch[-1]))
         for pk in batch:
             lever, result, answered = aggregator.inputs(*sums.get(pk, aggregator.empty))
             out[pk] = engine.Parts(
@@ -390,31 +469,41 @@ def period_parts(*, period: Period, lane: str = "self", batch_size: int = 2000) 
     return out
 
 
-def rescore_period(*, period: Period, lane: str = "self", batch_size: int = 2000, actor: Any = None) -> int:
-    """Rescore every assessment of ``period`` for ``lane``, set-based. Returns the number of assessments.
+def _lane_assessments(period: Period, lane: str) -> Any:
+    """The assessments of ``period`` that have ``lane``: all of them for the self-assessment; for the review, TPI
+    and TPN lanes only those the workflow has opened (a stored score or an answer), so rescoring never adds an
+    empty lane to a unit that was not reviewed or evaluated."""
+    assessments = Assessment.objects.filter(period=period)
+    if lane == Lane.SELF:
+        return assessments
+    return assessments.filter(
+        Exists(LaneScore.objects.filter(assessment=OuterRef("pk"), lane=lane))
+        | Exists(Answer.objects.filter(assessment=OuterRef("pk"), lane=lane))
+    )
 
-    Per batch of assessments: the database computes the exact per-assessment aggregates (:func:`_sums_sql`:
-    PostgreSQL sums per slot, SQLite one ``group_concat`` row per assessment; no per-answer Python work), then the
-    pure engine's :class:`~zi.lke.scoring.RowScorer` (the arithmetic of :func:`~zi.lke.scoring.score_parts`, the
-    JSON from a skeleton compiled per template, memoised per distinct parts) and one bulk upsert in its own
-    transaction (on PostgreSQL overlapping the next batch's scoring, see :class:`_PostgresWriter`).
+
+def rescore_period(*, period: Period, lane: str = "self", batch_size: int = 2000, actor: Any = None) -> int:
+    """Rescore every assessment of ``period`` that has ``lane`` (:func:`_lane_assessments`), set-based. Returns the
+    number of assessments.
+
+    Per batch of assessments: the database returns each assessment's question ids and values in millionths from a
+    covering index (:func:`_sums_sql`; one row per assessment), Python turns them into exact per-slot sums at C
+    speed (:func:`_sums`), then the pure engine's :class:`~zi.lke.scoring.RowScorer` (the arithmetic of
+    :func:`~zi.lke.scoring.score_parts`, the compact stored JSON from a skeleton compiled per template, memoised
+    per distinct parts) and one bulk upsert in its own transaction. The next batch's read overlaps the scoring: on
+    PostgreSQL the server runs the previous upsert and the next read while Python scores
+    (:class:`_PostgresPipeline`); on SQLite a worker thread reads on the same connection (:class:`_SqliteReader`).
     ``benchmarks/bench_rescoring.py`` measures it."""
     spec = _spec_for_period(period.pk)
     question_ids = dict(LkeQuestion.objects.filter(template_id=period.template_id).values_list("code", "pk"))
     aggregator = _Aggregator(spec, question_ids)
     scorer = aggregator.scorer
     sql = _sums_sql()
-    assessments = list(Assessment.objects.filter(period=period).order_by("pk").values_list("pk", "current_predicate"))
+    assessments = list(_lane_assessments(period, lane).order_by("pk").values_list("pk", "current_predicate"))
     batches = [assessments[start : start + batch_size] for start in range(0, len(assessments), batch_size)]
     now = timezone.now()
     empty = aggregator.empty
     memo: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-
-    def fetch(k: int) -> Sums:
-        if k >= len(batches):
-            return {}
-        batch = batches[k]
-        return _fetch_sums(aggregator, sql, _sums_params(aggregator, lane, batch[0][0], batch[-1][0]))
 
     def score(batch: list[tuple[int, str]], sums: Sums) -> list[tuple[Any, ...]]:
         rows = []
@@ -442,24 +531,35 @@ def rescore_period(*, period: Period, lane: str = "self", batch_size: int = 2000
         return rows
 
     count = 0
-    answers = fetch(0)
     if connection.vendor == "postgresql":
-        writer = _PostgresWriter(lane, now)
+        pipeline = _PostgresPipeline(
+            aggregator, sql, [_batch_params(lane, b[0][0], b[-1][0]) for b in batches], lane, now
+        )
         try:
-            for k, batch in enumerate(batches):
+            answers = pipeline.start()
+            for batch in batches:
                 rows = score(batch, answers)
-                answers = writer.write(rows, lambda k=k: fetch(k + 1))
+                answers = pipeline.write(rows)
                 count += len(rows)
-            writer.finish()
+            pipeline.finish()
         except BaseException:
-            writer.abort()
+            pipeline.abort()
             raise
     else:
-        for k, batch in enumerate(batches):
-            rows = score(batch, answers)
-            _sqlite_write(lane, rows, now)
-            answers = fetch(k + 1)
-            count += len(rows)
+        reader = _SqliteReader(aggregator, lane)
+        answers = reader.sums(reader.start(batches[0])) if batches else {}
+        ahead = None
+        try:
+            for k, batch in enumerate(batches):
+                ahead = reader.start(batches[k + 1]) if k + 1 < len(batches) else None
+                rows = score(batch, answers)  # while SQLite reads the next batch
+                answers = reader.sums(ahead) if ahead is not None else {}
+                ahead = None
+                _sqlite_write(lane, rows, now)
+                count += len(rows)
+        finally:
+            if ahead is not None:  # scoring failed: let the read finish before the connection rolls back
+                ahead[0].join()
     if count:
         audit.record(actor, "rescore", period, after={"lane": lane, "assessments": count})
     return count

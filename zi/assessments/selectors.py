@@ -291,9 +291,10 @@ def _float(value: Any) -> float | None:
 
 
 def _score_dict(assessment: Assessment, spec: Template, rows: dict[str, QuestionRow], stored: Any) -> dict:
+    from zi.lke.scoring import expand_breakdown, score
+
     if stored is not None and isinstance(stored.breakdown, dict) and stored.breakdown:
-        return stored.breakdown
-    from zi.lke.scoring import score
+        return expand_breakdown(spec, stored.breakdown)
 
     values = {code: (row.answer.value if row.answer else None) for code, row in rows.items()}
     return score(spec, values, assessment.current_predicate or None).to_dict()

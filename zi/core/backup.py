@@ -316,7 +316,7 @@ def _non_empty_models() -> list[str]:
 
 def _insert(model: type[models.Model], batch: list[models.Model]) -> None:
     """Multi-row INSERT of rows as stored (``raw``: no ``auto_now``, no signals), as ``loaddata`` saves one row."""
-    fields = [f for f in model._meta.local_concrete_fields]
+    fields = [f for f in model._meta.local_concrete_fields if not f.generated]  # the database computes those
     size = max(1, connection.ops.bulk_batch_size(fields, batch) or len(batch))
     for start in range(0, len(batch), size):
         model._base_manager._insert(batch[start : start + size], fields=fields, raw=True, using=connection.alias)

@@ -29,6 +29,7 @@ from zi.insights.selectors import (
     summary_depth,
     summary_min_rows,
 )
+from zi.lke.scoring import stored_area_scores
 from zi.lke.services import template_spec
 from zi.organisations.models import Unit
 from zi.programme.models import Activity, Innovation
@@ -39,13 +40,7 @@ _UPDATE_FIELDS = [f.name for f in UnitPeriodRollup._meta.concrete_fields if f.na
 
 
 def _area_values(breakdown: Any, area_names: tuple[str, ...]) -> list[float | None]:
-    areas = (breakdown or {}).get("areas") or {}
-    values = []
-    for index, name in enumerate(area_names):
-        data = areas.get(name) or areas.get(str(index + 1)) or {}
-        score = data.get("score") if isinstance(data, dict) else None
-        values.append(float(score) if score is not None else None)
-    return values
+    return stored_area_scores(breakdown, area_names)
 
 
 def _batch_rows(units: list[tuple], period: Period, area_names: tuple[str, ...], now: Any) -> list[UnitPeriodRollup]:

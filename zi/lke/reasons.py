@@ -1,9 +1,9 @@
 """LKE eligibility reasons in the reader's language, at display time.
 
-The scorer (:mod:`zi.lke.scoring`) stores each failed eligibility check as one Indonesian sentence inside the lane
-score (``breakdown["eligibility"][predicate]["reasons"]``), with Indonesian number formatting (``"IPAK 3,41 < 3,60
-(nilai 2,10 < 2,50)"``). Those strings are data already written for many assessments and built on a hot path, so
-they stay as they are; this module parses the shapes the scorer builds and rebuilds them with ``gettext`` and the
+The scorer (:mod:`zi.lke.scoring`) gives each failed eligibility check as one Indonesian sentence with Indonesian
+number formatting (``"IPAK 3,41 < 3,60 (nilai 2,10 < 2,50)"``): the ``zi lke score`` output, and what
+``expand_breakdown`` rebuilds from the reason codes stored in a lane score (rows of the earlier format hold the
+sentences themselves). This module parses the shapes the scorer builds and rebuilds them with ``gettext`` and the
 active locale's number format. A string of any other shape (an older or newer scorer, a hand-written note) is
 returned unchanged, so a translation can never lose a reason.
 

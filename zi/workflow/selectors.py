@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 
 from zi.assessments.models import Answer, Assessment, Lane, LaneScore, Period
 from zi.assessments.selectors import may_view as may_view_assessment
+from zi.lke.scoring import expand_breakdown
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may, restrict, scope_filter
 from zi.organisations.models import Agency, Unit
@@ -133,7 +134,10 @@ def side_by_side(journey: Journey) -> tuple[list[CompareArea], list[CompareRow]]
             rows[code].values[lane] = value
             if note:
                 rows[code].notes[lane] = note
-    scores = {s.lane: s.breakdown for s in LaneScore.objects.filter(assessment_id=journey.assessment_id)}
+    scores = {
+        s.lane: expand_breakdown(spec, s.breakdown or {})
+        for s in LaneScore.objects.filter(assessment_id=journey.assessment_id)
+    }
     areas = []
     for name in spec.area_names:
         per_lane = {}

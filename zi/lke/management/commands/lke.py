@@ -5,12 +5,16 @@
 - ``zi lke score ANSWERS.json`` (``-`` = stdin) [``--template-file PATH``]: score an answer document and print
   the breakdown as JSON. The template comes from the database when loaded there, else from the shipped files,
   so it works without a database. Input and output format: docs/lke.md.
+- ``zi lke rescore YEAR [--lane self|review|tpi|tpn|all] [--queue]``: rescore every assessment of the period
+  (set-based, ``zi.assessments.scoring.rescore_period``), for example after changing a template's settings or to
+  rewrite scores stored in an older format; ``--queue`` hands it to the task queue instead.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -38,7 +42,7 @@ def load_template_by_code(code: str) -> Template:
 
 
 class Command(BaseCommand):
-    help = "LKE templates: load, list, score."
+    help = "LKE templates: load, list, score; rescore a period."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -48,6 +52,10 @@ class Command(BaseCommand):
         score = sub.add_parser("score", help="score an answer document (JSON file or - for stdin)")
         score.add_argument("answers", help="path of the JSON answer document, or - for stdin")
         score.add_argument("--template-file", dest="template_file", default=None, help="use this template file")
+        rescore = sub.add_parser("rescore", help="rescore every assessment of a period (set-based)")
+        rescore.add_argument("year", type=int, help="the period's year")
+        rescore.add_argument("--lane", default="self", help="self, review, tpi, tpn or all (default: self)")
+        rescore.add_argument("--queue", action="store_true", help="run it in the task queue instead of here")
 
     def handle(self, *args, **options) -> None:
         action = options["action"]
@@ -69,6 +77,30 @@ class Command(BaseCommand):
                 )
         elif action == "score":
             self._score(options["answers"], options.get("template_file"))
+        elif action == "rescore":
+            self._rescore(options["year"], options["lane"], queue=options["queue"])
+
+    def _rescore(self, year: int, lane_option: str, *, queue: bool) -> None:
+        from zi.assessments.models import Lane, Period
+        from zi.assessments.scoring import rescore_period
+        from zi.core import tasks
+
+        period = Period.objects.filter(year=year).first()
+        if period is None:
+            raise CommandError(f"Periode {year} tidak ada")
+        lanes = list(Lane.values) if lane_option == "all" else [lane_option]
+        if any(lane not in Lane.values for lane in lanes):
+            raise CommandError(f"Jalur '{lane_option}' tidak dikenal (pilihan: {', '.join(Lane.values)}, all)")
+        for lane in lanes:
+            if queue:
+                tasks.rescore_period(period.pk, lane)
+                self.stdout.write(f"{period}: rescoring of lane {lane} queued")
+                continue
+            started = time.perf_counter()
+            count = rescore_period(period=period, lane=lane)
+            self.stdout.write(
+                f"{period}: {count} assessments rescored (lane {lane}) in {time.perf_counter() - started:.1f} s"
+            )
 
     def _score(self, source: str, template_file: str | None) -> None:
         try:
