@@ -30,7 +30,6 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from json.encoder import encode_basestring_ascii as _encode_str  # type: ignore[attr-defined]
 from typing import Any, NamedTuple
 
 from zi.lke import spec
@@ -292,29 +291,36 @@ class ScoreResult:
         }
 
     def to_stored(self) -> dict[str, Any]:
-        """What ``LaneScore.breakdown`` stores (format ``"v": 2``): every figure of :meth:`to_dict` in hundredths
-        (integers), positional in the template's order, and each failed check as its reason code
-        (``"total:6089"``, see :func:`reason_text`) instead of the sentence; what the template already says (area
-        names and weights, settings) is left out. :func:`expand_breakdown` turns it back into :meth:`to_dict`:
-        about 0.35 KB per lane instead of 2.4 KB, which is most of the cost of writing a rescored period."""
+        """What ``LaneScore.breakdown`` stores (format ``"v": 2``), about 0.45 KB instead of the 2.4 KB of
+        :meth:`to_dict`, which :func:`expand_breakdown` rebuilds exactly.
+
+        ``figures`` holds every figure in hundredths as one comma-separated text, in the template's order: total,
+        pengungkit, hasil, pemenuhan, reform; score, pemenuhan and reform per area; the aspect areas; IPAK index and
+        score, kinerja value and score, IPKP index and score, bersih & akuntabel, pelayanan prima (an empty field:
+        not filled in). ``reasons`` holds per predicate its failed checks as space-separated reason codes
+        (``"total:6089 area1:262"``, see :func:`reason_text`). What the template already says (area names and
+        weights, settings) is left out. Texts rather than JSON numbers: PostgreSQL's ``jsonb`` parses each number
+        into a ``numeric``, which made writing a rescored period about 30 % slower."""
+        figures = [self.total, self.pengungkit, self.hasil, self.pemenuhan, self.reform]
+        for area in self.areas.values():
+            figures += (area["score"], area["pemenuhan"], area["reform"])
+        figures += self.aspect_areas.values()
+        figures += (
+            self.ipak_index,
+            self.ipak_score,
+            self.kinerja_value,
+            self.kinerja_score,
+            self.ipkp_index,
+            self.ipkp_score,
+            self.bersih_akuntabel,
+            self.pelayanan_prima,
+        )
         return {
             "v": STORED_VERSION,
             "template": self.template_code,
             "version": self.template_version,
-            "scores": [self.total, self.pengungkit, self.hasil, self.pemenuhan, self.reform],
-            "areas": [[a["score"], a["pemenuhan"], a["reform"]] for a in self.areas.values()],
-            "aspect_areas": list(self.aspect_areas.values()),
-            "hasil_items": [
-                self.ipak_index,
-                self.ipak_score,
-                self.kinerja_value,
-                self.kinerja_score,
-                self.ipkp_index,
-                self.ipkp_score,
-                self.bersih_akuntabel,
-                self.pelayanan_prima,
-            ],
-            "reasons": {predicate: list(e.codes) for predicate, e in self.eligibility.items()},
+            "figures": ",".join("" if x is None else str(x) for x in figures),
+            "reasons": {predicate: " ".join(e.codes) for predicate, e in self.eligibility.items()},
             "answered": self.answered,
         }
 
@@ -783,8 +789,13 @@ def expand_breakdown(template: spec.Template, stored: Mapping[str, Any]) -> dict
         return dict(stored) if isinstance(stored, Mapping) else {}
     layout = _layout(plan_for(template))
     f = _hundredths
-    total, pengungkit, hasil, pemenuhan, reform = stored["scores"]
-    ipak_index, ipak_score, kinerja_value, kinerja_score, ipkp_index, ipkp_score, bersih, prima = stored["hasil_items"]
+    figures = [int(x) if x else None for x in stored["figures"].split(",")]
+    n_areas, n_aspects = len(layout.areas), len(layout.lever_codes)
+    total, pengungkit, hasil, pemenuhan, reform = figures[:5]
+    area_figures = figures[5 : 5 + 3 * n_areas]
+    aspect_figures = figures[5 + 3 * n_areas : 5 + 3 * n_areas + n_aspects]
+    hasil_figures = figures[5 + 3 * n_areas + n_aspects :]
+    ipak_index, ipak_score, kinerja_value, kinerja_score, ipkp_index, ipkp_score, bersih, prima = hasil_figures
     settings = template.settings
     return {
         "template": stored.get("template", template.code),
@@ -796,9 +807,11 @@ def expand_breakdown(template: spec.Template, stored: Mapping[str, Any]) -> dict
         "reform": f(reform),
         "areas": {
             name: {"score": f(score), "weight": f(weight), "pemenuhan": f(pem), "reform": f(ref)}
-            for (name, _, _, weight), (score, pem, ref) in zip(layout.areas, stored["areas"], strict=False)
+            for (name, _, _, weight), score, pem, ref in zip(
+                layout.areas, area_figures[0::3], area_figures[1::3], area_figures[2::3], strict=True
+            )
         },
-        "aspect_areas": {code: f(v) for code, v in zip(layout.lever_codes, stored["aspect_areas"], strict=False)},
+        "aspect_areas": {code: f(v) for code, v in zip(layout.lever_codes, aspect_figures, strict=True)},
         "hasil_items": {
             "ipak": {"index": f(ipak_index), "score": f(ipak_score)},
             "kinerja": {"value": f(kinerja_value), "score": f(kinerja_score)},
@@ -807,7 +820,7 @@ def expand_breakdown(template: spec.Template, stored: Mapping[str, Any]) -> dict
             "pelayanan_prima": f(prima),
         },
         "eligibility": {
-            predicate: {"eligible": not codes, "reasons": [_reason_text(layout, predicate, c) for c in codes]}
+            predicate: {"eligible": not codes, "reasons": [_reason_text(layout, predicate, c) for c in codes.split()]}
             for predicate, codes in stored["reasons"].items()
         },
         "answered": stored["answered"],
@@ -825,8 +838,8 @@ def stored_area_scores(stored: Any, area_names: Sequence[str]) -> list[float | N
     """The six area scores (in units, template order) of a stored breakdown of either format, without expanding
     it (bulk readers: the insights rollup)."""
     if isinstance(stored, Mapping) and stored.get("v") == STORED_VERSION:
-        areas = stored.get("areas") or []
-        return [areas[i][0] / 100 if i < len(areas) else None for i in range(len(area_names))]
+        scores = stored["figures"].split(",")[5 : 5 + 3 * len(area_names) : 3]
+        return [int(x) / 100 if x else None for x in scores]
     areas = (stored or {}).get("areas") or {} if isinstance(stored, Mapping) else {}
     values: list[float | None] = []
     for index, name in enumerate(area_names):
@@ -834,24 +847,6 @@ def stored_area_scores(stored: Any, area_names: Sequence[str]) -> list[float | N
         score = data.get("score") if isinstance(data, Mapping) else None
         values.append(float(score) if score is not None else None)
     return values
-
-
-class _JsonMemo(dict):
-    """``memo[x]`` is the JSON text of ``x`` (C-speed lookups; computed and kept on a miss)."""
-
-    def __init__(self, encode: Callable[[Any], str]) -> None:
-        super().__init__()
-        self.encode = encode
-
-    def __missing__(self, key: Any) -> str:
-        if len(self) > 100_000:
-            self.clear()
-        text = self[key] = self.encode(key)
-        return text
-
-
-# reason codes: JSON strings (ASCII-escaped like json.dumps)
-_STRING_JSON = _JsonMemo(_encode_str)
 
 
 def _json_str(text: str) -> str:
@@ -878,14 +873,12 @@ class RowScorer:
         predicates = [predicate for predicate in layout.checks]
         self._wbk = predicates.index("WBK") if "WBK" in predicates else None
         self._wbbm = predicates.index("WBBM") if "WBBM" in predicates else None
-        n_areas, n_aspects = len(layout.areas), len(layout.lever_codes)
-        areas = ",".join(["[%d,%d,%d]"] * n_areas)
-        aspects = ",".join(["%d"] * n_aspects)
-        reasons = ",".join(f"{_json_str(predicate)}:[%s]" for predicate in predicates)
+        n_figures = 5 + 3 * len(layout.areas) + len(layout.lever_codes)
+        reasons = ",".join(f'{_json_str(predicate)}:"%s"' for predicate in predicates)
         head = f'{{"v":{STORED_VERSION},"template":{_json_str(template.code)},"version":{_json_str(template.version)},'
         self._format = head.replace("%", "%%") + (
-            f'"scores":[%d,%d,%d,%d,%d],"areas":[{areas}],"aspect_areas":[{aspects}],'
-            f'"hasil_items":[%s,%d,%s,%d,%s,%d,%d,%d],"reasons":{{{reasons}}},"answered":%d}}'
+            '"figures":"' + ",".join(["%d"] * n_figures) + f',%s,%d,%s,%d,%s,%d,%d,%d","reasons":{{{reasons}}},'
+            '"answered":%d}'
         )
 
     def __call__(
@@ -897,17 +890,17 @@ class RowScorer:
             values += area
         values += ev.aspect_areas
         values += (
-            "null" if ev.ipak_index is None else ev.ipak_index,
+            "" if ev.ipak_index is None else ev.ipak_index,
             ev.ipak_score,
-            "null" if ev.kinerja_value is None else ev.kinerja_value,
+            "" if ev.kinerja_value is None else ev.kinerja_value,
             ev.kinerja_score,
-            "null" if ev.ipkp_index is None else ev.ipkp_index,
+            "" if ev.ipkp_index is None else ev.ipkp_index,
             ev.ipkp_score,
             ev.bersih_akuntabel,
             ev.pelayanan_prima,
         )
         for _predicate, _eligible, codes in ev.eligibility:
-            values.append(",".join(map(_STRING_JSON.__getitem__, codes)))
+            values.append(" ".join(codes))  # codes hold only [a-z0-9:]: no JSON escaping needed
         values.append(answered)
         eligibility = ev.eligibility
         return (
