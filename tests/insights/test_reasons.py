@@ -101,3 +101,37 @@ def test_unit_page_shows_reasons_in_the_readers_language(tree, client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get(url).content.decode()
     assert "70.10 &lt; 75.00" in english and "70,10" not in english
+
+
+def test_pages_render_the_stored_reason_codes_as_sentences(tree, client):
+    """A score stored by the scorer (reason codes) reads as the same sentences as ``zi lke score`` on the worksheet
+    and the unit page, in Indonesian and in English."""
+    from zi.assessments.scoring import lane_rescore
+
+    templates_load_all()
+    period = assessment_services.period_create(
+        actor=None,
+        year=2026,
+        name="Periode 2026",
+        template=LkeTemplate.objects.order_by("pk").first(),
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+    )
+    assessment = Assessment.objects.create(unit=tree["lapas"], period=period, status=AssessmentStatus.SUBMITTED)
+    lane_rescore(assessment=assessment, lane=Lane.SELF)  # nothing answered: every check fails
+    stored = LaneScore.objects.get(assessment=assessment, lane=Lane.SELF).breakdown
+    assert stored["reasons"]["WBK"].startswith("total:0 pengungkit:0 area0:0")
+    team_leader = factories.make_user_with_role(Role.UNIT_TEAM_LEADER, unit=tree["lapas"], username="ketua")
+    kakanwil = factories.make_user_with_role(Role.LEADER, unit=tree["sumsel"], username="kakanwil")
+    for url, user in (
+        (reverse("assessments:worksheet", args=[assessment.pk]), team_leader),
+        (reverse("insights:unit_page", args=[tree["lapas"].pk]) + "?periode=2026", kakanwil),
+    ):
+        client.force_login(user)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+        page = client.get(url).content.decode()
+        assert "Nilai total 0,00 &lt; 75,00" in page and "Area Manajemen Perubahan 0,00 &lt; 4,80" in page, url
+        assert "IPAK belum diisi &lt; 3,60" in page and "total:0" not in page, url
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        english = client.get(url).content.decode()
+        assert "0.00 &lt; 75.00" in english and "total:0" not in english, url
