@@ -123,3 +123,23 @@ def test_demo_includes_a_period_assessments_scores_and_programme_records(built):
     assert assessments.filter(status=AssessmentStatus.DRAFT, unit__name="Lapas Kelas I Palembang").exists()
     assert LaneScore.objects.filter(assessment__period=period, lane="self").count() == assessments.count()
     assert Complaint.objects.filter(unit__name="Lapas Kelas I Palembang").exists()
+
+
+def test_demo_evidence_is_dated_along_the_year_except_the_paperwork_example(built):
+    """The demo's early warnings come from its story, not from every upload having the seeding time: the team's
+    unit shows no "paperwork only" warning, the paperwork example does (uploads in the last days)."""
+    from zi.assessments.demo import PAPERWORK_EXAMPLE
+    from zi.assessments.models import Assessment, Period
+    from zi.insights.facts import warning_facts_many
+    from zi.insights.rules import evaluate
+
+    period = Period.objects.get(year=2026)
+    names = dict(Assessment.objects.filter(period=period).values_list("unit_id", "unit__name"))
+    facts = warning_facts_many(list(names), period)
+    warnings = {names[uid]: {w.code: w for w in evaluate(f)} for uid, f in facts.items()}
+    assert "paperwork" not in warnings["Lapas Kelas I Palembang"]
+    assert warnings[PAPERWORK_EXAMPLE]["paperwork"].details["burst_share"] == 1.0
+    bursts = {name: f.evidence_in_burst for uid, f in facts.items() if (name := names[uid]) != PAPERWORK_EXAMPLE}
+    assert set(bursts.values()) == {0}, bursts
+    call_command("seed_demo", stdout=io.StringIO())  # a second run moves nothing back
+    assert warning_facts_many(list(names), period) == facts

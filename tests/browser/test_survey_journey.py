@@ -95,3 +95,50 @@ def test_public_form_switches_language_without_javascript(browser, live_server, 
         expect(page.get_by_role("button", name="Bahasa Indonesia")).to_be_visible()
     finally:
         context.close()
+
+
+def test_agency_admin_builds_an_internal_survey_adding_rows_in_place(page, tree, screenshot):
+    """The agency admin writes an internal survey in the browser: "Tambah baris pertanyaan" adds rows in place
+    (htmx swaps only the question rows: the title typed above and the questions typed so far stay), then saves
+    five questions and sees them on the instrument page."""
+    from playwright.sync_api import expect
+
+    from tests import factories
+    from zi.organisations.models import Role
+
+    services.instruments_load_all()
+    factories.make_user_with_role(Role.AGENCY_ADMIN, agency=tree["lapas"].agency, username="admin-instansi")
+    page.goto("/akun/masuk/")
+    page.get_by_label("Nama pengguna").fill("admin-instansi")
+    page.get_by_label("Kata sandi").fill(factories.DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.goto("/survei/instrumen/")
+    page.get_by_role("button", name="Buat survei internal").click()
+    page.locator("#id_code").fill("budaya-kerja")
+    page.locator("#id_version").fill("1")
+    page.locator("#id_title").fill("Persepsi pegawai tentang budaya kerja")
+
+    def question(n: int, text: str) -> None:
+        page.locator(f"#id_butir-{n}-code").fill(f"P{n + 1}")
+        page.locator(f"#id_butir-{n}-aspect").fill("budaya kerja")
+        page.locator(f"#id_butir-{n}-text").fill(text)
+
+    for n in range(3):
+        question(n, f"Pernyataan budaya kerja nomor {n + 1}")
+    expect(page.locator("fieldset.survey-item")).to_have_count(3)
+    page.get_by_role("button", name="Tambah baris pertanyaan").click()
+    expect(page.locator("fieldset.survey-item")).to_have_count(6)
+    assert page.locator("#id_title").input_value() == "Persepsi pegawai tentang budaya kerja"  # not swapped
+    assert page.locator("#id_butir-2-text").input_value() == "Pernyataan budaya kerja nomor 3"
+    assert "/survei/instrumen/baru/" in page.url  # no page load: the rows were swapped in place
+    question(3, "Pimpinan memberi contoh integritas")
+    question(4, "Saya tahu cara melaporkan pungli")
+    screenshot("instrument-internal-new")
+    page.get_by_role("button", name="Simpan versi").click()
+    expect(page.get_by_role("heading", name="Persepsi pegawai tentang budaya kerja")).to_be_visible()
+    custom = Instrument.objects.get(code="budaya-kerja")
+    assert list(custom.items.values_list("text", flat=True))[3:] == [
+        "Pimpinan memberi contoh integritas",
+        "Saya tahu cara melaporkan pungli",
+    ]
+    expect(page.get_by_text("Saya tahu cara melaporkan pungli")).to_be_visible()

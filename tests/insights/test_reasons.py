@@ -71,7 +71,8 @@ def test_template_filter():
         assert rendered.render(Context({"r": "Nilai total 70,10 < 75,00"})) == "Nilai total 70,10 &lt; 75,00"
 
 
-def test_unit_page_shows_reasons_in_the_readers_language(tree, client):
+def submitted_assessment(unit):
+    """A submitted 2026 assessment of ``unit`` on the shipped LKE."""
     templates_load_all()
     period = assessment_services.period_create(
         actor=None,
@@ -81,7 +82,11 @@ def test_unit_page_shows_reasons_in_the_readers_language(tree, client):
         starts_on=dt.date(2026, 1, 1),
         ends_on=dt.date(2026, 12, 31),
     )
-    assessment = Assessment.objects.create(unit=tree["lapas"], period=period, status=AssessmentStatus.SUBMITTED)
+    return Assessment.objects.create(unit=unit, period=period, status=AssessmentStatus.SUBMITTED)
+
+
+def test_unit_page_shows_reasons_in_the_readers_language(tree, client):
+    assessment = submitted_assessment(tree["lapas"])
     LaneScore.objects.create(
         assessment=assessment,
         lane=Lane.SELF,
@@ -108,16 +113,7 @@ def test_pages_render_the_stored_reason_codes_as_sentences(tree, client):
     and the unit page, in Indonesian and in English."""
     from zi.assessments.scoring import lane_rescore
 
-    templates_load_all()
-    period = assessment_services.period_create(
-        actor=None,
-        year=2026,
-        name="Periode 2026",
-        template=LkeTemplate.objects.order_by("pk").first(),
-        starts_on=dt.date(2026, 1, 1),
-        ends_on=dt.date(2026, 12, 31),
-    )
-    assessment = Assessment.objects.create(unit=tree["lapas"], period=period, status=AssessmentStatus.SUBMITTED)
+    assessment = submitted_assessment(tree["lapas"])
     lane_rescore(assessment=assessment, lane=Lane.SELF)  # nothing answered: every check fails
     stored = LaneScore.objects.get(assessment=assessment, lane=Lane.SELF).breakdown
     assert stored["reasons"]["WBK"].startswith("total:0 pengungkit:0 area0:0")

@@ -182,3 +182,36 @@ def test_agency_admin_makes_internal_survey_but_not_national_versions(client, in
             closes_at=timezone.now() + dt.timedelta(days=1),
             respondent_groups=["pns"],
         )
+
+
+def test_add_rows_keeps_what_was_typed_and_saves_nothing(client, instruments, tree):
+    """ "Tambah baris pertanyaan" (without JavaScript: a plain submit) brings the form back with three more empty
+    rows, every typed value kept and no error shown; nothing is saved; the button disappears at 60 rows."""
+    admin = factories.make_user_with_role(Role.AGENCY_ADMIN, agency=tree["lapas"].agency)
+    client.force_login(admin)
+    url = reverse("surveys:instrument_internal_new")
+    assert "Tambah baris pertanyaan" in client.get(url).content.decode()
+    rows = [
+        {"code": f"P{n}", "aspect": "budaya", "text": f"Pertanyaan nomor {n}", "scale": "likert4", "required": "on"}
+        for n in (1, 2, 3)
+    ]
+    data = {"agency": tree["lapas"].agency.pk, "code": "", "title": "Survei budaya kerja", "add_rows": "1"}
+    data |= {"butir-TOTAL_FORMS": "3", "butir-INITIAL_FORMS": "0"}
+    data |= {f"butir-{n}-{key}": value for n, row in enumerate(rows) for key, value in row.items()}
+    before = Instrument.objects.count()
+    page = client.post(url, data).content.decode()
+    assert Instrument.objects.count() == before
+    assert page.count('class="survey-item"') == 6 and 'name="butir-TOTAL_FORMS" value="6"' in page
+    assert 'value="Pertanyaan nomor 3"' not in page and "Pertanyaan nomor 3</textarea>" in page
+    assert 'value="Survei budaya kerja"' in page
+    assert "errorlist" not in page  # the empty code/version are not complained about yet
+    # the page as it came back saves all three questions (the new empty rows are ignored)
+    data |= {"code": "budaya-kerja", "version": "1", "butir-TOTAL_FORMS": "6", "butir-INITIAL_FORMS": "3"}
+    data |= {f"butir-{n}-scale": "likert4" for n in (3, 4, 5)} | {f"butir-{n}-required": "on" for n in (3, 4, 5)}
+    del data["add_rows"]
+    saved = client.post(url, data)
+    assert saved.status_code == 302, saved.content.decode().split("<main")[-1][:3000]
+    assert list(Instrument.objects.get(code="budaya-kerja").items.values_list("code", flat=True)) == ["P1", "P2", "P3"]
+    data["add_rows"] = "1"
+    data["butir-TOTAL_FORMS"] = "59"
+    assert "Tambah baris pertanyaan" not in client.post(url, data).content.decode()  # capped at 60 rows

@@ -5,6 +5,11 @@ the period is left alone. Answers are deterministic (``random.Random`` seeded pe
 demo shows every state: Lapas Kelas I Palembang half-filled (the demo team's unit), several satker fully
 answered and submitted with scores above and below the WBK line, and Kanim Muara Enim (already WBK)
 aiming at WBBM.
+
+The demo's history is simulated: :func:`spread_upload_times` (run at the end of the demo seeding) dates the
+evidence uploads over the months before each unit's submission, as a team that built its evidence along the year
+would have them, except :data:`PAPERWORK_EXAMPLE`, which keeps every upload in the last days: the worked example
+of the "paperwork only" early warning on the dashboards.
 """
 
 from __future__ import annotations
@@ -159,3 +164,38 @@ def seed_assessments(stdout: Any = None) -> dict[str, int]:
     if stdout is not None:
         stdout.write(f"Demo assessments: {created} created ({answers_created} answers) in {period.name}")
     return {"assessments": created, "answers": answers_created}
+
+
+PAPERWORK_EXAMPLE = "Rutan Kelas IIB Prabumulih"
+_QUIET_DAYS = 21  # the spread uploads end this long before the unit's reference date (the warning looks at 14)
+
+
+def spread_upload_times(period: Period | None = None, *, keep_burst: str = PAPERWORK_EXAMPLE) -> int:
+    """Date each demo unit's evidence uploads (revisions and their evidence items) evenly between three weeks
+    after the period starts and three weeks before the unit's submission (or today), in upload order. Only
+    uploads still inside those last three weeks move, so a second run changes nothing. Returns how many moved."""
+    period = period or Period.objects.filter(year=DEMO_YEAR).first()
+    if period is None:
+        return 0
+    now = timezone.now()
+    start = timezone.make_aware(dt.datetime.combine(period.starts_on + dt.timedelta(days=_QUIET_DAYS), dt.time(9)))
+    moved = 0
+    for assessment in Assessment.objects.filter(period=period).exclude(unit__name=keep_burst).order_by("pk"):
+        end = min(assessment.submitted_at or now, now) - dt.timedelta(days=_QUIET_DAYS)
+        if end <= start:
+            continue  # seeded early in the year: nothing to spread over
+        revisions = list(
+            EvidenceRevision.objects.filter(evidence__assessment=assessment).select_related("evidence").order_by("pk")
+        )
+        if not revisions or all(r.uploaded_at <= end for r in revisions):
+            continue
+        step = (end - start) / len(revisions)
+        evidence: dict[int, Evidence] = {}
+        for i, revision in enumerate(revisions):
+            revision.uploaded_at = start + step * (i + 0.5)
+            first = evidence.setdefault(revision.evidence_id, revision.evidence)
+            first.created_at = min(first.created_at, revision.uploaded_at)
+        EvidenceRevision.objects.bulk_update(revisions, ["uploaded_at"])
+        Evidence.objects.bulk_update(list(evidence.values()), ["created_at"])
+        moved += len(revisions)
+    return moved

@@ -631,6 +631,9 @@ def seed_programme_data(stdout: TextIO | None = None) -> None:
         from zi.programme.demo import link_survey_findings
 
         link_survey_findings(stdout)  # one demo innovation answers a weak survey result
+    from zi.assessments.demo import spread_upload_times
+
+    spread_upload_times()  # evidence built along the year, except the paperwork example
 
 
 @transaction.atomic

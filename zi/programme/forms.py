@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from zi.assessments.models import Assessment
@@ -175,12 +177,19 @@ class ComplaintPublicForm(forms.Form):
     notify_email = forms.EmailField(
         label=_("Surel untuk kabar perkembangan (boleh kosong)"),
         required=False,
-        help_text=_(
-            "Hanya dipakai untuk mengirimkan kode lacak dan kabar setiap kali status pengaduan berubah atau "
-            "ditanggapi. Alamat ini tidak ditampilkan kepada petugas unit."
-        ),
     )
     website = forms.CharField(required=False, label=_("Jangan diisi"))  # honeypot
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["notify_email"].help_text = format_lazy(
+            _(
+                "Hanya dipakai untuk mengirimkan kode lacak dan kabar setiap kali status pengaduan berubah atau "
+                "ditanggapi. Alamat ini tidak ditampilkan kepada petugas unit dan dihapus {days} hari setelah "
+                "pengaduan selesai."
+            ),
+            days=settings.ZI_COMPLAINT_EMAIL_RETENTION_DAYS,
+        )
 
 
 class WhistlePublicForm(forms.Form):

@@ -34,6 +34,7 @@ from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
 from zi.programme import notifications, tracking
 from zi.programme.models import (
+    OPEN_COMPLAINT_STATUSES,
     Activity,
     ActivityKind,
     ActivityPhoto,
@@ -918,6 +919,46 @@ def complaint_submit_public(
     )
     notifications.complaint_received(complaint, code)
     return complaint, code
+
+
+def complainant_emails_erase(*, now: Any = None, days: int | None = None) -> int:
+    """Erase the complainant's notification address (and language) from every complaint closed (resolved or
+    rejected) and unchanged for ``days`` (default ``settings.ZI_COMPLAINT_EMAIL_RETENTION_DAYS``): the address was
+    given only to hear about the handling. Open complaints keep it, whatever their age. One audit event per
+    complaint (``notify_requested`` true → false; never the address). Returns how many were erased.
+
+    Run daily by the ``programme_erase_complainant_emails`` task, or ``zi programme erase-emails`` from cron."""
+    days = settings.ZI_COMPLAINT_EMAIL_RETENTION_DAYS if days is None else days
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    with transaction.atomic():
+        closed = list(
+            Complaint.objects.select_for_update()
+            .filter(updated_at__lt=cutoff)
+            .exclude(notify_email="")
+            .exclude(status__in=OPEN_COMPLAINT_STATUSES)
+            .select_related("unit")
+            .only("pk", "subject", "status", "unit__path", "unit__name")
+        )
+        if not closed:
+            return 0
+        Complaint.objects.filter(pk__in=[c.pk for c in closed]).update(notify_email="", notify_language="")
+        audit.record_many(
+            "system",
+            [
+                audit.Change(
+                    action="erase_notify_email",
+                    object_type="programme.complaint",
+                    object_id=str(c.pk),
+                    object_repr=f"{c.unit.name}: {c.subject}"[:200],
+                    scope_path=c.unit.path,
+                    before={"notify_requested": True},
+                    after={"notify_requested": False},
+                    extra={"retention_days": days, "status": c.status},
+                )
+                for c in closed
+            ],
+        )
+    return len(closed)
 
 
 COMPLAINT_DETAIL_FIELDS = (

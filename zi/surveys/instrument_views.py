@@ -1,8 +1,10 @@
 """Instrument pages: list, one version, a new version, an agency's own internal survey, the periods of a version.
 
-Plain forms (no JavaScript): the questions are a Django formset with a few empty rows for new questions and a
-"hapus" box per row. Writes go through :mod:`zi.surveys.services` (structure checks, audit); permission is
-``survey.instrument`` via :mod:`zi.surveys.selectors`.
+Plain forms that work without JavaScript: the questions are a Django formset with a few empty rows for new
+questions and a "hapus" box per row; "Tambah baris" re-renders the form with three more empty rows, keeping what
+was typed and saving nothing (with htmx only the question rows are swapped). Writes go through
+:mod:`zi.surveys.services` (structure checks, audit); permission is ``survey.instrument`` via
+:mod:`zi.surveys.selectors`.
 """
 
 from __future__ import annotations
@@ -51,7 +53,9 @@ class ItemForm(forms.Form):
         )
 
 
-ItemFormSet = forms.formset_factory(ItemForm, extra=3, can_delete=True, max_num=60, validate_max=True)
+MAX_ITEMS = 60
+ADD_ROWS = 3
+ItemFormSet = forms.formset_factory(ItemForm, extra=ADD_ROWS, can_delete=True, max_num=MAX_ITEMS, validate_max=True)
 
 
 class VersionForm(forms.Form):
@@ -206,8 +210,14 @@ def _save_instrument(
     done: str,
 ) -> HttpResponse:
     """The instrument form page: on a valid POST ``save(cleaned form data, item specs)``; a refusal is shown on the
-    form, success goes to the new instrument."""
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    form, success goes to the new instrument. A POST with ``add_rows`` saves nothing: the same page comes back with
+    what was typed and :data:`ADD_ROWS` more empty question rows (no error shown yet)."""
+    if request.method == "POST" and "add_rows" in request.POST:
+        # unbound copies holding the typed values: nothing is validated yet, the new rows get their defaults
+        formset = ItemFormSet(initial=[_typed(row) for row in formset.forms][:MAX_ITEMS], prefix=formset.prefix)
+        form.initial = _typed(form)
+        form.is_bound = False
+    elif request.method == "POST" and form.is_valid() and formset.is_valid():
         data = {**form.cleaned_data, "periods": list(form.cleaned_data["periods"])}
         try:
             instrument = save(data, _specs(formset))
@@ -216,7 +226,20 @@ def _save_instrument(
         else:
             messages.success(request, done)
             return redirect("surveys:instrument_detail", pk=instrument.pk)
-    return render(request, "surveys/instrument_form.html", {"form": form, "formset": formset, "base": base})
+    can_add = formset.total_form_count() < MAX_ITEMS
+    return render(
+        request,
+        "surveys/instrument_form.html",
+        {"form": form, "formset": formset, "base": base, "can_add_rows": can_add, "max_items": MAX_ITEMS},
+    )
+
+
+def _typed(form: forms.Form) -> dict[str, Any]:
+    """A bound form's submitted values as ``initial`` data, without validating them."""
+    return {
+        name: field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+        for name, field in form.fields.items()
+    }
 
 
 @login_required
