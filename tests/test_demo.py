@@ -137,9 +137,15 @@ def test_demo_evidence_is_dated_along_the_year_except_the_paperwork_example(buil
     names = dict(Assessment.objects.filter(period=period).values_list("unit_id", "unit__name"))
     facts = warning_facts_many(list(names), period)
     warnings = {names[uid]: {w.code: w for w in evaluate(f)} for uid, f in facts.items()}
-    assert "paperwork" not in warnings["Lapas Kelas I Palembang"]
+    for name in ("Lapas Kelas I Palembang", "Kanim Kelas I TPI Palembang", "Bapas Kelas I Palembang"):
+        assert "paperwork" not in warnings[name], name  # units that record their activities
+    assert "paperwork" in warnings["Lapas Kelas IIB Muara Enim"]  # answers, but no activity recorded at all
     assert warnings[PAPERWORK_EXAMPLE]["paperwork"].details["burst_share"] == 1.0
     bursts = {name: f.evidence_in_burst for uid, f in facts.items() if (name := names[uid]) != PAPERWORK_EXAMPLE}
     assert set(bursts.values()) == {0}, bursts
+    from zi.insights.models import UnitPeriodRollup
+
+    rollups = dict(UnitPeriodRollup.objects.filter(period=period).values_list("unit__name", "warnings"))
+    assert "paperwork" not in rollups["Lapas Kelas I Palembang"] and "paperwork" in rollups[PAPERWORK_EXAMPLE]
     call_command("seed_demo", stdout=io.StringIO())  # a second run moves nothing back
     assert warning_facts_many(list(names), period) == facts

@@ -125,8 +125,9 @@ def test_warnings_with_explanations_reach_head_reviewer_and_evaluator(pipeline, 
     html = page.content.decode()
     assert str(TITLES["no_stakeholders"]) in html
     assert all(w.explanation and w.explanation in html for w in warnings)
-    listing = client.get(reverse("insights:warning_list") + "?periode=2026")
-    assert "Lapas Kelas I Palembang" in listing.content.decode()
+    listing = client.get(reverse("insights:warning_list") + "?periode=2026").content.decode()
+    assert "Lapas Kelas I Palembang" in listing
+    assert all(w.explanation in listing for w in warnings)  # the list says why, not only which pattern
 
 
 def test_team_member_does_not_get_the_warning_pages(pipeline, client):

@@ -20,8 +20,9 @@ from django.views.decorators.vary import vary_on_headers
 from zi.assessments.models import Assessment
 from zi.insights import exports, reports, selectors, services
 from zi.insights import public as public_sel
+from zi.insights.facts import warning_facts_many
 from zi.insights.models import UnitPeriodRollup
-from zi.insights.rules import ORDER, TITLES
+from zi.insights.rules import ORDER, TITLES, evaluate
 from zi.insights.unitpage import lke_recap_rows, unit_overview
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
@@ -122,13 +123,26 @@ def warning_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     rows = selectors.unit_rows(user=request.user, period=period, node=node_, f="warnings", params=_list_params(request))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    items = [(r, [str(TITLES[c]) for c in r.warnings if c in TITLES]) for r in page.object_list]
+    items = _warning_items(list(page.object_list), period)
     patterns = [(code, str(TITLES[code])) for code in ORDER]
     return render(
         request,
         "insights/warning_list.html",
         {"node": node_, "period": period, "page": page, "items": items, "patterns": patterns},
     )
+
+
+def _warning_items(rows: list[Any], period: Any) -> list[tuple[Any, list[tuple[str, str]]]]:
+    """Per listed unit its warnings as (title, explanation): the codes come from the rollup (what the list was
+    filtered on), the explanations from the current facts of this page's units (a fixed number of queries); a
+    warning that no longer fires since the last refresh keeps its title without an explanation."""
+    live = {
+        uid: {w.code: w.explanation for w in evaluate(facts)}
+        for uid, facts in warning_facts_many([r.unit_id for r in rows], period).items()
+    }
+    return [
+        (r, [(str(TITLES[c]), live.get(r.unit_id, {}).get(c, "")) for c in r.warnings if c in TITLES]) for r in rows
+    ]
 
 
 @login_required

@@ -626,14 +626,14 @@ def seed_programme_data(stdout: TextIO | None = None) -> None:
     from zi.workflow.demo import seed_workflow
 
     seed_workflow(stdout)
+    from zi.assessments.demo import spread_upload_times
+
+    spread_upload_times()  # evidence built along the year, except the paperwork example (before any rollup refresh)
     if importlib.util.find_spec("zi.surveys.demo") is not None:
         importlib.import_module("zi.surveys.demo").seed_surveys(stdout)
         from zi.programme.demo import link_survey_findings
 
         link_survey_findings(stdout)  # one demo innovation answers a weak survey result
-    from zi.assessments.demo import spread_upload_times
-
-    spread_upload_times()  # evidence built along the year, except the paperwork example
 
 
 @transaction.atomic
