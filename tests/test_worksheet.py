@@ -172,7 +172,13 @@ def test_submit_page_lists_incomplete_items(client, world):
     code = world["codes"]["abc"]
     services.answer_save(actor=world["member"], assessment=a, question_code=code, raw="A")
     client.force_login(world["member"])
-    assert client.get(reverse("assessments:submit", args=[a.pk])).status_code == 403
+    # a team member reads what is incomplete (the score panel links here) but may not submit
+    listing = client.get(reverse("assessments:submit", args=[a.pk]))
+    assert listing.status_code == 200 and "Kelengkapan LKE" in listing.content.decode()
+    assert code in listing.content.decode() and 'method="post"' not in listing.content.decode().split("<main")[-1]
+    assert client.post(reverse("assessments:submit", args=[a.pk])).status_code == 403
+    a.refresh_from_db()
+    assert a.status != AssessmentStatus.SUBMITTED
     client.force_login(world["leader"])
     html = client.get(reverse("assessments:submit", args=[a.pk])).content.decode()
     assert "Belum dijawab" in html and "tanpa data dukung" in html and code in html

@@ -128,3 +128,29 @@ def test_public_page_shows_the_demos_awarded_unit_and_nothing_private(demo_db, c
     main = re.search(r"<main.*?</main>", html, re.S).group(0).lower()  # the page's content, not the site footer
     for private in ("draft", "konsep", "kep-", "nomor keputusan", "demo-", "@demo.zona-integritas.id", "pengaduan"):
         assert private not in main, private
+
+
+def test_public_page_serves_each_visitor_their_own_header(journeys, tree, client):
+    """The data is cached, the page is not: after a logged-in admin opened it, an anonymous visitor does not get
+    the admin's menu (a cached response did exactly that), and gets a CSRF token that works with their own cookie
+    (the language switch); the second visit reads the data from the cache."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from zi.organisations.models import Role
+
+    admin = factories.make_user_with_role(Role.AGENCY_ADMIN, agency=tree["lapas"].agency, username="admin-pusat")
+    client.force_login(admin)
+    url = reverse("insights:public")
+    with CaptureQueriesContext(connection) as first:
+        assert reverse("accounts:logout") in client.get(url).content.decode()  # the admin's own menu
+    visitor = Client(enforce_csrf_checks=True)
+    with CaptureQueriesContext(connection) as second:
+        html = visitor.get(url).content.decode()
+    assert reverse("accounts:logout") not in html  # no one else's menu
+    assert "Lapas Kelas I Palembang" in html  # the (cached) data is the same for everyone
+    assert len(second) < len(first)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    switched = visitor.post(reverse("set_language"), {"language": "en", "next": url, "csrfmiddlewaretoken": token})
+    assert switched.status_code == 302

@@ -106,9 +106,8 @@ class _Aggregator:
 
     Every question id maps to a slot (its group of ``plan.groups``) and an integer coefficient; per assessment
     the slots hold Σ coefficient × value-in-millionths and the number of answers, exactly what
-    :func:`zi.lke.scoring.parts_from_groups` reads. The sums are computed by the database (PostgreSQL:
-    ``GROUP BY`` assessment and slot) or from one ``group_concat`` row per assessment (SQLite), see
-    :func:`_fetch_sums`."""
+    :func:`zi.lke.scoring.parts_from_groups` reads. The sums come from one row per assessment (its question ids
+    and values in millionths, see :func:`_sums_sql`), summed per slot at C speed by :func:`_sums`."""
 
     def __init__(self, spec: Template, question_ids: dict[str, int]) -> None:
         plan = engine.plan_for(spec)
@@ -120,8 +119,6 @@ class _Aggregator:
         self.question: dict[int, tuple[int, int]] = {
             question_ids[code]: (slot[key], coef) for code, (key, coef) in plan.groups.items() if code in question_ids
         }
-        self.first = min(self.question, default=0)
-        self.last = max(self.question, default=-1)
         lever_pos = {code: i for i, code in enumerate(scorer.lever_codes)}
         self.zero = spec.settings.missing_answer == "zero"
         # zero: an aspect area's slot already holds its exact score (coefficient = weight × L / n)
@@ -157,9 +154,10 @@ class _Aggregator:
         return lever, result, sum(counts)
 
     def runs(self, question_list: str | tuple[int, ...]) -> tuple[list[int], list[tuple[int, int, int]], list[int]]:
-        """For one ``group_concat`` of question ids: the coefficient per position (0 for questions of no slot),
-        runs ``(slot, start, end)`` of consecutive positions that add into the same slot, and the answer count
-        per slot. Memoised: assessments that answered the same questions (in the same row order) share it."""
+        """For one list of question ids (a ``group_concat`` text or a tuple): the coefficient per position (0 for
+        questions of no slot), runs ``(slot, start, end)`` of consecutive positions that add into the same slot, and
+        the answer count per slot. Memoised: assessments that answered the same questions (in the same row order)
+        share it."""
         cached = self._runs.get(question_list)
         if cached is not None:
             return cached

@@ -348,10 +348,12 @@ def evidence_preview(request: HttpRequest, pk: int, number: int) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what is still incomplete, for everyone who may see the LKE (the score panel links here); the submit
+    form only for those who may submit. POST: submit (``assessment.submit`` on the unit)."""
     assessment = _get_assessment(request, pk)
-    if not may(request.user, Action.ASSESSMENT_SUBMIT, assessment.unit):
-        raise PermissionDenied(_("Anda tidak berwenang mengirim penilaian ini."))
     if request.method == "POST":
+        if not may(request.user, Action.ASSESSMENT_SUBMIT, assessment.unit):
+            raise PermissionDenied(_("Anda tidak berwenang mengirim penilaian ini."))
         try:
             services.assessment_submit(actor=request.user, assessment=assessment)
         except ValidationError as exc:

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,8 +16,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_page
-from django.views.decorators.vary import vary_on_headers
 
 from zi.assessments.models import Assessment
 from zi.insights import exports, reports, selectors, services
@@ -230,16 +230,27 @@ def _year(value: str) -> int | None:
         return None
 
 
-@vary_on_headers("Accept-Language", "Cookie")
-@cache_page(getattr(settings, "ZI_PUBLIC_CACHE_SECONDS", 300))
+def _public_data(q: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The public page's data for a search: the official predicates and the latest indices per unit, the same for
+    every visitor, cached ``ZI_PUBLIC_CACHE_SECONDS``. Only the data: the page itself is rendered per request,
+    because its header (the visitor's own menu) and CSRF token belong to the visitor. (Caching the whole response
+    served the first visitor's menu, logged in or not, to everyone for five minutes.)"""
+    key = "zi:insights:public:" + hashlib.sha256(q.encode()).hexdigest()
+    data = cache.get(key)
+    if data is None:
+        # one query each; the year filter and the years list come from the predicates
+        data = (public_sel.official_predicates(q), public_sel.latest_per_unit(public_sel.public_indices(q)))
+        cache.set(key, data, getattr(settings, "ZI_PUBLIC_CACHE_SECONDS", 300))
+    return data
+
+
 def public(request: HttpRequest) -> HttpResponse:
-    """No login: official predicates and public-service indices. Cacheable; nothing private."""
+    """No login: official predicates and public-service indices (the data cached, see :func:`_public_data`)."""
     q = request.GET.get("q", "").strip()[:100]
     year = _year(request.GET.get("tahun", "").strip())
-    all_predicates = public_sel.official_predicates(q)  # one query; the year filter and the years list come from it
+    all_predicates, rows = _public_data(q)
     predicates = [p for p in all_predicates if year is None or p["year"] == year]
     held = public_sel.latest_predicate_by_unit(all_predicates)
-    rows = public_sel.latest_per_unit(public_sel.public_indices(q))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     for row in page.object_list:
         row["predicate"] = held.get((row["unit__name"], row["agency__name"]), "")

@@ -291,7 +291,7 @@ class ScoreResult:
         }
 
     def to_stored(self) -> dict[str, Any]:
-        """What ``LaneScore.breakdown`` stores (format ``"v": 2``), about 0.45 KB instead of the 2.4 KB of
+        """What ``LaneScore.breakdown`` stores (format ``"v": 2``), about 0.5 KB instead of the 2.4 KB of
         :meth:`to_dict`, which :func:`expand_breakdown` rebuilds exactly.
 
         ``figures`` holds every figure in hundredths as one comma-separated text, in the template's order: total,
@@ -395,7 +395,7 @@ class _Layout:
 _LAYOUTS: dict[int, _Layout] = {}
 
 
-# Stored reason codes (``LaneScore.breakdown["eligibility"][predicate]["reasons"]``): ``<tag>:<shown value>``, the
+# Stored reason codes (space-separated in ``LaneScore.breakdown["reasons"][predicate]``): ``<tag>:<shown value>``, the
 # value an integer in units of the threshold precision (hundredths by default); the IPAK/IPKP codes also carry the
 # index in hundredths (empty: not filled in). Tags: total, pengungkit, area<k> (k-th per-area minimum check of the
 # predicate), bersih, ipak, kinerja, ipkp, and plain ``rank`` (the required current predicate is missing).
