@@ -39,10 +39,6 @@ BATCH_SIZE = 2000
 _UPDATE_FIELDS = [f.name for f in UnitPeriodRollup._meta.concrete_fields if f.name not in ("id", "unit", "period")]
 
 
-def _area_values(breakdown: Any, area_names: tuple[str, ...]) -> list[float | None]:
-    return stored_area_scores(breakdown, area_names)
-
-
 def _batch_rows(units: list[tuple], period: Period, area_names: tuple[str, ...], now: Any) -> list[UnitPeriodRollup]:
     ids = [u[0] for u in units]
     assessments = {
@@ -79,7 +75,7 @@ def _batch_rows(units: list[tuple], period: Period, area_names: tuple[str, ...],
     rows = []
     for uid, path, depth, agency_id, unit_type_id, builds_zi in units:
         score = scores.get(uid)
-        areas = _area_values(score[5], area_names) if score else [None] * 6
+        areas = stored_area_scores(score[5], area_names) if score else [None] * 6
         codes = [w.code for w in evaluate(warning_facts[uid], config)] if uid in warning_facts else []
         state, predicate = journeys.get(uid, ("", ""))
         row = UnitPeriodRollup(

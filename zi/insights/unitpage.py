@@ -15,7 +15,7 @@ from zi.assessments.models import Assessment, Lane, LaneScore, Period
 from zi.assessments.selectors import may_view, worksheet
 from zi.insights.facts import warning_facts
 from zi.insights.rules import Warning, evaluate
-from zi.lke.scoring import expand_breakdown
+from zi.lke.scoring import expand_breakdown, stored_area_scores
 from zi.lke.services import template_spec
 from zi.organisations.models import Unit
 from zi.programme.models import OPEN_COMPLAINT_STATUSES, Complaint
@@ -41,13 +41,6 @@ class UnitOverview:
     warnings: list[Warning] = field(default_factory=list)
 
 
-def _area_score(breakdown: dict, name: str, index: int) -> float | None:
-    """One area's score in an expanded breakdown (by name; very old rows were keyed by the area number)."""
-    areas = breakdown.get("areas") or {}
-    data = areas.get(name) or areas.get(str(index + 1)) or {}
-    return data.get("score") if isinstance(data, dict) else None
-
-
 def unit_overview(*, user: Any, unit: Unit, period: Period) -> UnitOverview:
     assessment = Assessment.objects.filter(unit=unit, period=period).select_related("period__template", "unit").first()
     visible = assessment is not None and may_view(user, assessment)
@@ -55,7 +48,7 @@ def unit_overview(*, user: Any, unit: Unit, period: Period) -> UnitOverview:
     spec = template_spec(period.template)
     if visible:
         scores = {s.lane: s for s in LaneScore.objects.filter(assessment=assessment)}
-        breakdowns = {lane: expand_breakdown(spec, s.breakdown or {}) for lane, s in scores.items()}
+        area_scores = {lane: stored_area_scores(s.breakdown, spec.area_names) for lane, s in scores.items()}
         labels = dict(Lane.choices)
         ov.lanes = [(lane, str(labels[lane])) for lane in LANE_ORDER if lane in scores]
         self_total = scores[Lane.SELF].total if Lane.SELF in scores else None
@@ -73,7 +66,7 @@ def unit_overview(*, user: Any, unit: Unit, period: Period) -> UnitOverview:
         wbk, wbbm = spec.thresholds.get("WBK"), spec.thresholds.get("WBBM")
         for index, name in enumerate(spec.area_names):
             weight = float(spec.area_weights[index])
-            per_lane = [_area_score(breakdowns[lane], name, index) for lane, _ in ov.lanes]
+            per_lane = [area_scores[lane][index] for lane, _ in ov.lanes]
             min_wbk = round(weight * wbk.per_area_min_fraction, 2) if wbk else None
             min_wbbm = round(weight * wbbm.per_area_min_fraction, 2) if wbbm else None
             first = per_lane[0] if per_lane else None
@@ -93,7 +86,7 @@ def unit_overview(*, user: Any, unit: Unit, period: Period) -> UnitOverview:
                 }
             )
         if Lane.SELF in scores:
-            raw = breakdowns[Lane.SELF].get("eligibility") or {}
+            raw = expand_breakdown(spec, scores[Lane.SELF].breakdown or {}).get("eligibility") or {}
             for predicate in ("WBK", "WBBM"):
                 item = raw.get(predicate)
                 if isinstance(item, dict):

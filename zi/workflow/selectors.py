@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 
 from zi.assessments.models import Answer, Assessment, Lane, LaneScore, Period
 from zi.assessments.selectors import may_view as may_view_assessment
-from zi.lke.scoring import expand_breakdown
+from zi.lke.scoring import stored_area_scores
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may, restrict, scope_filter
 from zi.organisations.models import Agency, Unit
@@ -134,20 +134,13 @@ def side_by_side(journey: Journey) -> tuple[list[CompareArea], list[CompareRow]]
             rows[code].values[lane] = value
             if note:
                 rows[code].notes[lane] = note
-    scores = {
-        s.lane: expand_breakdown(spec, s.breakdown or {})
-        for s in LaneScore.objects.filter(assessment_id=journey.assessment_id)
-    }
-    areas = []
-    for name in spec.area_names:
-        per_lane = {}
-        for lane in LANES:
-            data = ((scores.get(lane) or {}).get("areas") or {}).get(name) or {}
-            value = data.get("score")
-            per_lane[lane] = float(value) if value is not None else None
-        areas.append(CompareArea(name, per_lane))
-    totals = {lane: (scores.get(lane) or {}).get("total") for lane in LANES}
-    areas.append(CompareArea("Total", {k: float(v) if v is not None else None for k, v in totals.items()}))
+    scores = {s.lane: s for s in LaneScore.objects.filter(assessment_id=journey.assessment_id)}
+    area_scores = {lane: stored_area_scores(s.breakdown, spec.area_names) for lane, s in scores.items()}
+    areas = [
+        CompareArea(name, {lane: area_scores[lane][i] if lane in scores else None for lane in LANES})
+        for i, name in enumerate(spec.area_names)
+    ]
+    areas.append(CompareArea("Total", {lane: scores[lane].total if lane in scores else None for lane in LANES}))
     return areas, list(rows.values())
 
 
