@@ -82,8 +82,8 @@ INSTALLED_APPS = [
     "zi.insights",
     "zi.portalrb",
     "zi.api",
+    "zi.demo",
     "huey.contrib.djhuey",
-    "zi.bench",
 ]
 
 MIDDLEWARE = [
@@ -96,7 +96,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "zi.accounts.middleware.RequireSecondFactorMiddleware",
+    "zi.organisations.second_factor.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -290,7 +290,7 @@ if os.environ.get("ZI_CACHE_URL"):
     }
 
 # Task queue (Huey): in-process and immediate by default (no broker); ZI_TASKS_REDIS_URL switches to Redis
-# with workers started by ``zi run_huey`` (zi/core/tasks.py holds the tasks).
+# with workers started by ``zi run_huey`` (each app's tasks.py holds its tasks).
 ZI_TASKS_REDIS_URL = os.environ.get("ZI_TASKS_REDIS_URL", "")
 if ZI_TASKS_REDIS_URL:
     HUEY = {

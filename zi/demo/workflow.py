@@ -1,4 +1,4 @@
-"""Demo journeys for the demo assessments (run after :mod:`zi.assessments.demo`): varied states — building,
+"""Demo journeys for the demo assessments (run after :mod:`zi.demo.assessments`): varied states — building,
 declared, one returned with reviewer notes, two in TPI evaluation, one proposed, one awarded WBK with a decree —
 and one building unit (Lapas Kelas I Palembang) that started from last year's answers: a closed previous-year period
 holds its earlier self-assessment and the carry-over left its questions "disalin — konfirmasi".
@@ -30,6 +30,7 @@ from zi.assessments.models import (
 )
 from zi.assessments.scoring import lane_rescore
 from zi.core import audit
+from zi.demo.assessments import _answer_for
 from zi.lke.scoring import normalize_answer
 from zi.lke.services import template_spec
 from zi.organisations.models import Agency
@@ -223,8 +224,7 @@ def _previous_period(period: Period) -> Period:
 
 def _previous_assessment(journey: Journey, previous: Period) -> Assessment:
     """Last year's submitted self-assessment of the unit, every question answered, a few with link evidence;
-    bulk-created and audited the way :mod:`zi.assessments.demo` seeds the current year."""
-    from zi.assessments.demo import _answer_for
+    bulk-created and audited the way :mod:`zi.demo.assessments` seeds the current year."""
 
     existing = Assessment.objects.filter(unit=journey.unit, period=previous).first()
     if existing is not None:

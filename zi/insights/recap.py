@@ -2,8 +2,7 @@
 
 openpyxl's ``write_only`` mode writes rows to a temporary file as they come, and the rows are read from the
 database with a server-side cursor (``iterator(chunk_size=…)``), so memory stays flat whatever the number of
-units. (Kept here until an insights/report app owns national exports; ``zi.core.tasks.generate_national_recap``
-and ``zi bench run`` call it.)
+units. ``zi.insights.tasks.generate_national_recap`` and ``zi bench run`` call it.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Demo survey data: one IPAK + IPKP + SKM campaign per demo satker in the 2026 period, with responses.
 
-Called by ``zi seed_demo`` (through ``zi.organisations.demo.seed_programme_data``) after the assessments demo.
+Called by ``zi seed_demo`` (through ``zi.demo.organisations.seed_programme_data``) after the assessments demo.
 Idempotent: a unit that already has the demo campaign is left alone. Responses are deterministic (seeded per
 unit), spread over the quarters up to today, mostly from service users and visitors (the LKE feed) with some
 inmates (WBP, shown per group only). Rows are written with ``bulk_create`` and folded into the rollups

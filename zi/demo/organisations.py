@@ -27,8 +27,6 @@ username) first; existing records are left as they are (a changed demo password 
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import random
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TextIO
@@ -40,6 +38,10 @@ from django.utils.text import slugify
 
 from zi.accounts.models import EmploymentType
 from zi.core import audit
+from zi.demo.assessments import seed_assessments, spread_upload_times
+from zi.demo.programme import link_survey_findings, seed_programme
+from zi.demo.surveys import seed_surveys
+from zi.demo.workflow import seed_workflow
 from zi.organisations import services
 from zi.organisations.models import Agency, AgencyKind, Role, RoleAssignment, Unit, UnitType
 
@@ -615,25 +617,15 @@ def demo_counts() -> dict[str, int]:
 
 def seed_programme_data(stdout: TextIO | None = None) -> None:
     """The programme's own demo data after the organisation data, in the same transaction: the 2026 period with
-    LKE self-assessments (``zi.assessments.demo``), then work plans, activities, complaints and innovations
-    (``zi.programme.demo``), then survey campaigns and responses (``zi.surveys.demo``, when present) and one demo
-    innovation linked to a weak survey result (``zi.programme.demo.link_survey_findings``)."""
-    from zi.assessments.demo import seed_assessments
-    from zi.programme.demo import seed_programme
-
+    LKE self-assessments (``zi.demo.assessments``), then work plans, activities, complaints and innovations
+    (``zi.demo.programme``), then survey campaigns and responses (``zi.demo.surveys``, when present) and one demo
+    innovation linked to a weak survey result (``zi.demo.programme.link_survey_findings``)."""
     seed_assessments(stdout)
     seed_programme(stdout)
-    from zi.workflow.demo import seed_workflow
-
     seed_workflow(stdout)
-    from zi.assessments.demo import spread_upload_times
-
     spread_upload_times()  # evidence built along the year, except the paperwork example (before any rollup refresh)
-    if importlib.util.find_spec("zi.surveys.demo") is not None:
-        importlib.import_module("zi.surveys.demo").seed_surveys(stdout)
-        from zi.programme.demo import link_survey_findings
-
-        link_survey_findings(stdout)  # one demo innovation answers a weak survey result
+    seed_surveys(stdout)
+    link_survey_findings(stdout)  # one demo innovation answers a weak survey result
 
 
 @transaction.atomic

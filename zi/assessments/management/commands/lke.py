@@ -81,9 +81,9 @@ class Command(BaseCommand):
             self._rescore(options["year"], options["lane"], queue=options["queue"])
 
     def _rescore(self, year: int, lane_option: str, *, queue: bool) -> None:
+        from zi.assessments import tasks
         from zi.assessments.models import Lane, Period
         from zi.assessments.scoring import rescore_period
-        from zi.core import tasks
 
         period = Period.objects.filter(year=year).first()
         if period is None:

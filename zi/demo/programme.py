@@ -23,16 +23,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from zi.assessments.models import Period
+from zi.assessments.models import Assessment, AssessmentStatus, Period
 from zi.core import audit
+from zi.demo.workflow import SYSTEM
 from zi.organisations.models import Unit
 from zi.programme import selectors, services, tracking
 from zi.programme.models import (
     Activity,
     ActivityKind,
+    AttachedEvidence,
     Attendance,
     ChangeAgent,
     Complaint,
@@ -406,11 +409,6 @@ def attach_evidence(unit: Unit, period: Period) -> int:
     work-plan item, each resolved complaint to A.I.5.iii.b, each innovation to A.I.6.ii.f and, when it simplified
     registered services, to A.II.6.i.b. Records already attached to a question are skipped. Returns how many
     evidence items were made (0 without a draft assessment)."""
-    from django.core.exceptions import ValidationError
-
-    from zi.assessments.models import Assessment, AssessmentStatus
-    from zi.programme.models import AttachedEvidence
-    from zi.workflow.demo import SYSTEM
 
     assessment = Assessment.objects.filter(unit=unit, period=period, status=AssessmentStatus.DRAFT).first()
     if assessment is None:
@@ -473,7 +471,6 @@ def link_survey_findings(stdout: Any = None) -> Innovation | None:
     link the unit's first innovation to it (campaign + element; the service writes the finding out and audits).
     Idempotent: nothing when a demo unit's innovation already names a survey result, or without survey data.
     """
-    from zi.workflow.demo import SYSTEM
 
     period = Period.objects.filter(year=DEMO_YEAR).first()
     if period is None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from zi.organisations import demo
+from zi.demo import organisations as demo
 
 
 class Command(BaseCommand):
