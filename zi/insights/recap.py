@@ -13,6 +13,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from zi.core.tabular import formula_safe
+
 HEADERS = [
     "Instansi",
     "Kode unit",
@@ -28,12 +30,6 @@ HEADERS = [
     "Layak WBK",
     "Layak WBBM",
 ]
-
-
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def write_national_recap(target: Any, *, year: int | None = None, lane: str = "self", chunk_size: int = 5000) -> int:
@@ -63,7 +59,7 @@ def write_national_recap(target: Any, *, year: int | None = None, lane: str = "s
     ws.append(HEADERS)
     count = 0
     for row in rows.iterator(chunk_size=chunk_size):
-        ws.append([_safe(value) for value in row])
+        ws.append([formula_safe(value) for value in row])
         count += 1
     wb.save(target)
     return count
