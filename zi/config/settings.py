@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "zi.accounts",
     "zi.organisations",
     "zi.lke",
+    "zi.predicates",
     "zi.assessments",
     "zi.surveys",
     "zi.programme",

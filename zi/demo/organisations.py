@@ -39,6 +39,7 @@ from django.utils.text import slugify
 from zi.accounts.models import EmploymentType
 from zi.core import audit
 from zi.demo.assessments import seed_assessments, spread_upload_times
+from zi.demo.predicates import seed_predicates
 from zi.demo.programme import link_survey_findings, seed_programme
 from zi.demo.surveys import seed_surveys
 from zi.demo.workflow import seed_workflow
@@ -620,6 +621,7 @@ def seed_programme_data(stdout: TextIO | None = None) -> None:
     LKE self-assessments (``zi.demo.assessments``), then work plans, activities, complaints and innovations
     (``zi.demo.programme``), then survey campaigns and responses (``zi.demo.surveys``, when present) and one demo
     innovation linked to a weak survey result (``zi.demo.programme.link_survey_findings``)."""
+    seed_predicates(stdout)  # the register first: an assessment's current predicate is read from it
     seed_assessments(stdout)
     seed_programme(stdout)
     seed_workflow(stdout)

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from zi.assessments import services as assessment_services
 from zi.assessments.models import (
@@ -179,8 +180,8 @@ def seed_workflow(stdout: Any = None) -> dict[str, int]:
             data = None
             if state == State.AWARDED:
                 data = {
-                    "decree_number": f"KEP-{journey.unit.code}/M.PANRB/12/{period.year}",
-                    "decree_date": dt.date(period.year, 12, 10),
+                    "decree_number": f"KEP-{journey.unit.code}/M.PANRB/11/{period.year}",
+                    "decree_date": min(timezone.localdate(), dt.date(period.year, 11, 28)),  # never in the future
                 }
             journey = _move(journey, state, note=note, data=data)
         if target == State.RETURNED:
