@@ -78,8 +78,8 @@ def test_round_trip_is_exact(instance, media, tmp_path):
     archive = tmp_path / "zi.tar.gz"
     out = io.StringIO()
     call_command("backup", str(archive), stdout=out)
-    assert "Backup written" in out.getvalue()
-    with pytest.raises(CommandError, match="exists"):
+    assert "Cadangan ditulis" in out.getvalue()
+    with pytest.raises(CommandError, match="sudah ada"):
         call_command("backup", str(archive))
 
     call_command("flush", interactive=False, verbosity=0)  # a new, empty, migrated database
@@ -88,7 +88,7 @@ def test_round_trip_is_exact(instance, media, tmp_path):
 
     out = io.StringIO()
     call_command("restore", str(archive), stdout=out)
-    assert "Audit chain intact" in out.getvalue()
+    assert "Rantai audit utuh" in out.getvalue()
     assert _everything() == before_rows
     assert _files() == before_files
     revision = EvidenceRevision.objects.exclude(file="").first()
@@ -96,7 +96,7 @@ def test_round_trip_is_exact(instance, media, tmp_path):
         assert hashlib.sha256(handle.read()).hexdigest() == revision.sha256
     verified = io.StringIO()
     call_command("audit", "verify", stdout=verified)
-    assert "Audit chain intact" in verified.getvalue()
+    assert "Rantai audit utuh" in verified.getvalue()
 
     with pytest.raises(CommandError, match="not empty"):  # a second restore would mix two instances
         call_command("restore", str(archive))
@@ -106,7 +106,7 @@ def test_round_trip_is_exact(instance, media, tmp_path):
 def test_tampered_archives_are_refused_before_anything_is_written(instance, media, tmp_path):
     archive = tmp_path / "zi.tar.gz"
     call_command("backup", str(archive), stdout=io.StringIO())
-    assert "Archive intact" in _run_check(archive)
+    assert "Arsip utuh" in _run_check(archive)
     call_command("flush", interactive=False, verbosity=0)
     media.MEDIA_ROOT = str(tmp_path / "media-restored")
     evidence_member = next(
@@ -204,7 +204,7 @@ def test_demo_instance_round_trips_through_the_command_line(tmp_path):
     assert made.returncode == 0, made.stderr[-2000:]
     restored = _zi(["restore", str(archive)], target)
     assert restored.returncode == 0, restored.stderr[-2000:]
-    assert "Audit chain intact" in restored.stdout
+    assert "Rantai audit utuh" in restored.stdout
     verified = _zi(["audit", "verify", "--json"], target)
     assert verified.returncode == 0 and json.loads(verified.stdout)["ok"] is True
     dumps = [_zi(["dumpdata", "--exclude=sessions", "--exclude=axes", "--indent=0"], var) for var in (source, target)]
