@@ -36,7 +36,7 @@ def test_second_run_changes_nothing(built):
     assert demo.demo_counts() == built
     assert AuditEvent.objects.count() == events
     text = out.getvalue()
-    assert f"Demo logins (password: {demo.DEMO_PASSWORD})" in text
+    assert f"Akun demo (kata sandi: {demo.DEMO_PASSWORD})" in text
     assert all(login.username in text for login in demo.DEMO_LOGINS)
     assert built["units"] > 250 and built["agencies"] == 2 and built["demo_logins"] == len(demo.DEMO_LOGINS)
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from zi.assessments.models import (
     Answer,
@@ -163,7 +164,10 @@ def seed_assessments(stdout: Any = None) -> dict[str, int]:
         created += 1
         answers_created += len(rows)
     if stdout is not None:
-        stdout.write(f"Demo assessments: {created} created ({answers_created} answers) in {period.name}")
+        stdout.write(
+            gettext("Demo penilaian mandiri: %(created)d dibuat (%(answers)d jawaban) di %(period)s")
+            % {"created": created, "answers": answers_created, "period": period.name}
+        )
     return {"assessments": created, "answers": answers_created}
 
 

@@ -35,6 +35,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from zi.accounts.models import EmploymentType
 from zi.core import audit
@@ -483,7 +484,14 @@ def demo_login_table() -> list[tuple[str, str, str]]:
 class _Builder:
     def __init__(self, stdout: TextIO | None) -> None:
         self.stdout = stdout
-        self.created: dict[str, int] = {"unit_types": 0, "agencies": 0, "units": 0, "people": 0, "roles": 0}
+        self.created: dict[str, int] = {
+            "unit_types": 0,
+            "agencies": 0,
+            "units": 0,
+            "staff": 0,
+            "logins": 0,
+            "roles": 0,
+        }
         self.units: dict[tuple[str, str], Unit] = {}
         self._password_hash = ""
 
@@ -569,7 +577,7 @@ class _Builder:
             audit.record_many(
                 ACTOR, [audit.Change("create", obj=u, after=audit.snapshot(u, USER_AUDIT_FIELDS)) for u in new]
             )
-            self.created["people"] += len(new)
+            self.created["staff"] += len(new)
 
     def logins(self, agencies_by_code: dict[str, Agency]) -> None:
         User = get_user_model()
@@ -597,12 +605,17 @@ class _Builder:
         user.password = self.password_hash()
         user.save()
         audit.record(ACTOR, "create", user, after=audit.snapshot(user, USER_AUDIT_FIELDS))
-        self.created["people"] += 1
+        self.created["logins"] += 1
         return user
 
 
 def demo_counts() -> dict[str, int]:
-    """Totals of what the demo consists of (equal after every run)."""
+    """Totals of what the demo consists of (equal after every run).
+
+    ``people`` is everyone with a unit in the demo agencies once the whole demo is seeded: the satker staff,
+    the demo logins with a home unit, and the unit heads the workflow demo adds to sign an integrity pact where
+    a unit has no staff list — more than the organisation step creates (``zi seed_demo`` says so).
+    """
     codes = [spec.code for spec in agencies()]
     usernames = [login.username for login in DEMO_LOGINS]
     User = get_user_model()
@@ -639,9 +652,11 @@ def build_demo(stdout: TextIO | None = None) -> dict[str, int]:
     builder.staff()
     builder.logins(agencies_by_code)
     builder.say(
-        "Dibuat: {unit_types} jenis unit, {agencies} instansi, {units} unit, {people} orang, {roles} peran.".format(
-            **builder.created
+        _(
+            "Dibuat (struktur organisasi): %(unit_types)d jenis unit, %(agencies)d instansi, %(units)d unit, "
+            "%(staff)d pegawai satker, %(logins)d akun demo, %(roles)d peran."
         )
+        % builder.created
     )
     seed_programme_data(stdout)
     return demo_counts()

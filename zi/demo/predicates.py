@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext
+
 from zi.organisations.models import Unit
 from zi.predicates import services
 from zi.predicates.models import Award, Source
@@ -52,5 +54,5 @@ def seed_predicates(stdout: Any = None) -> int:
             services.award_revoke(actor=ACTOR, award=award, revoked_on=revocation[0], reason=revocation[1])
         made += 1
     if stdout is not None and made:
-        stdout.write(f"Register predikat: {made} keputusan lama dicatat.")
+        stdout.write(gettext("Register predikat: %(count)d keputusan lama dicatat.") % {"count": made})
     return made

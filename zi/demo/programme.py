@@ -26,6 +26,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from zi.assessments.models import Assessment, AssessmentStatus, Period
 from zi.core import audit
@@ -444,7 +445,7 @@ def seed_programme(stdout: Any = None) -> dict[str, int]:
     totals = dict.fromkeys(("units", "plans", "activities", "agents", "complaints", "innovations"), 0)
     if period is None:
         if stdout is not None:
-            stdout.write(f"Demo programme: periode {DEMO_YEAR} belum ada, dilewati.")
+            stdout.write(gettext("Demo program: periode %(year)s belum ada, dilewati.") % {"year": DEMO_YEAR})
         return totals
     units = {u.name: u for u in Unit.objects.filter(agency__code="KEMENKUMHAM", name__in=[MAIN_UNIT, *OTHER_UNITS])}
     for name in [MAIN_UNIT, *OTHER_UNITS]:
@@ -458,8 +459,20 @@ def seed_programme(stdout: Any = None) -> dict[str, int]:
         for key, value in counts.items():
             totals[key] = totals.get(key, 0) + value
     if stdout is not None:
-        summary = ", ".join(f"{key}={value}" for key, value in totals.items())
-        stdout.write(f"Demo programme ({period.name}): {summary}; kode lacak demo {DEMO_TRACKING_CODE}")
+        labels = {
+            "units": gettext("unit"),
+            "plans": gettext("rencana kerja"),
+            "activities": gettext("kegiatan"),
+            "agents": gettext("agen perubahan"),
+            "complaints": gettext("pengaduan"),
+            "innovations": gettext("inovasi"),
+            "evidence": gettext("data dukung"),
+        }
+        summary = ", ".join(f"{value} {labels.get(key, key)}" for key, value in totals.items())
+        stdout.write(
+            gettext("Demo program (%(period)s): %(summary)s; kode lacak demo %(code)s")
+            % {"period": period.name, "summary": summary, "code": DEMO_TRACKING_CODE}
+        )
     return totals
 
 
@@ -495,7 +508,16 @@ def link_survey_findings(stdout: Any = None) -> Innovation | None:
     )
     if stdout is not None:
         stdout.write(
-            f"Demo programme: inovasi '{innovation.title}' ({innovation.unit.name}) menjawab temuan survei "
-            f"{finding['code']} {finding['aspect']} (rata-rata {finding['mean']})."
+            gettext(
+                "Demo program: inovasi '%(title)s' (%(unit)s) menjawab temuan survei %(code)s %(aspect)s "
+                "(rata-rata %(mean)s)."
+            )
+            % {
+                "title": innovation.title,
+                "unit": innovation.unit.name,
+                "code": finding["code"],
+                "aspect": finding["aspect"],
+                "mean": finding["mean"],
+            }
         )
     return innovation

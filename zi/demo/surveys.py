@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from zi.assessments.models import Period
 from zi.organisations.models import Unit
@@ -158,7 +159,13 @@ def seed_surveys(stdout: Any = None) -> dict[str, int]:
 
         rollup_refresh(period=period, actor=ACTOR)
     if stdout is not None:
-        stdout.write("Demo survei ({}): {}".format(period.name, ", ".join(f"{k}={v}" for k, v in totals.items())))
+        stdout.write(
+            gettext(
+                "Demo survei (%(period)s): %(campaigns)d kampanye, %(responses)d respons, %(answers)d jawaban, "
+                "%(flagged)d ditandai"
+            )
+            % {"period": period.name, **totals}
+        )
     return totals
 
 

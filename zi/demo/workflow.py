@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from zi.assessments import services as assessment_services
 from zi.assessments.models import (
@@ -203,7 +204,10 @@ def seed_workflow(stdout: Any = None) -> dict[str, int]:
             journey = _move(journey, State.RETURNED, note="Lengkapi data dukung area 1 sebelum diteruskan ke TPI.")
     carried = seed_carry_over(period)
     if stdout is not None:
-        stdout.write(f"Demo journeys: {created} created in {period.name}; {carried} questions carried over")
+        stdout.write(
+            gettext("Demo alur ZI: %(created)d alur dibuat di %(period)s; %(carried)d jawaban dibawa dari tahun lalu")
+            % {"created": created, "period": period.name, "carried": carried}
+        )
     return {"journeys": created, "carried": carried}
 
 
