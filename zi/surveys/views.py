@@ -16,7 +16,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_POST
 from zi.assessments.models import Period
 from zi.core.tabular import formula_safe
 from zi.organisations.access import Action, visible_units
+from zi.organisations.timezones import format_local, unit_timezone
 from zi.surveys import integrity, services
 from zi.surveys.models import (
     Campaign,
@@ -199,7 +199,7 @@ def _survey(request: HttpRequest, token: str, kiosk: bool) -> HttpResponse:
             campaign,
             _("Survei belum dibuka"),
             _("Survei ini belum dibuka. Silakan kembali mulai %(date)s.")
-            % {"date": date_format(timezone.localtime(campaign.opens_at), "DATETIME_FORMAT")},
+            % {"date": format_local(campaign.opens_at, campaign.unit)},
             403,
         )
     items = services.campaign_items(campaign)
@@ -792,6 +792,7 @@ def _export_rows(campaign: Campaign):
     yield header
     index = {item.pk: pos for pos, item in enumerate(items)}
     points = dict(campaign.service_points.values_list("pk", "name"))
+    zone = unit_timezone(campaign.unit)  # times in the unit's zone, with their offset (ISO 8601)
     responses = (
         Response.objects.filter(campaign=campaign)
         .order_by("pk")
@@ -824,7 +825,7 @@ def _export_rows(campaign: Campaign):
         for pk, at, channel, group, stype, point, flagged, flags, excluded, reason in batch:
             yield [
                 pk,
-                timezone.localtime(at).isoformat(timespec="seconds"),
+                at.astimezone(zone).isoformat(timespec="seconds"),
                 channel,
                 group,
                 stype,
