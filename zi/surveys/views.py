@@ -362,7 +362,11 @@ class CampaignForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label=_lazy("Instrumen"),
     )
-    opens_at = forms.DateTimeField(label=_lazy("Dibuka"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    opens_at = forms.DateTimeField(
+        label=_lazy("Dibuka"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_lazy("Waktu setempat unit (WIB, WITA atau WIT)."),
+    )
     closes_at = forms.DateTimeField(
         label=_lazy("Ditutup"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -390,6 +394,19 @@ class CampaignForm(forms.Form):
         # One choice per instrument code (its newest version); the service takes the version valid for the period.
         self.fields["instruments"].queryset = campaign_instrument_choices(user)
 
+    unit_for_times: Any = None  # the edit form's campaign unit (the create form has a unit field)
+
+    def clean(self):
+        """The opening and closing times are typed in the unit's own zone (WIB/WITA/WIT), not the server's."""
+        data = super().clean()
+        unit = data.get("unit") or self.unit_for_times
+        if unit is not None:
+            zone = unit_timezone(unit)
+            for name in ("opens_at", "closes_at"):
+                if data.get(name):
+                    data[name] = timezone.localtime(data[name]).replace(tzinfo=None).replace(tzinfo=zone)
+        return data
+
     def clean_unit_networks(self):
         value = self.cleaned_data["unit_networks"]
         try:
@@ -410,6 +427,7 @@ class CampaignEditForm(CampaignForm):
     def __init__(self, *args, campaign: Campaign, locked_instruments: bool, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["unit"], self.fields["period"]
+        self.unit_for_times = campaign.unit
         current = campaign.instruments.values_list("pk", flat=True)
         self.fields["instruments"].queryset = Instrument.objects.filter(
             Q(pk__in=list(current)) | Q(pk__in=self.fields["instruments"].queryset.values("pk"))
@@ -420,7 +438,7 @@ class CampaignEditForm(CampaignForm):
 
     @staticmethod
     def initial_for(campaign: Campaign) -> dict[str, Any]:
-        tz = timezone.get_current_timezone()
+        tz = unit_timezone(campaign.unit)
         return {
             "title": campaign.title,
             "instruments": list(campaign.instruments.all()),

@@ -58,3 +58,12 @@ def audit_value(value: Any) -> str:
     from zi.core.labels import display_value
 
     return display_value(value)
+
+
+@register.filter
+def unit_zone(unit: Any) -> str:
+    """``{{ unit|unit_zone }}``: "WITA (Asia/Makassar)", the zone the unit's times are shown in."""
+    from zi.organisations.timezones import abbreviation, zone_name
+
+    name = zone_name(unit)
+    return f"{abbreviation(name)} ({name})"
