@@ -80,3 +80,10 @@ def test_format(db):
         Context({"m": MOMENT, "u": wita, "none": None})
     )
     assert html == "07-12-2026 03.38 WITA|07-12-2026|–"
+
+
+def test_saved_at_clock_in_the_units_zone(db):
+    agency = factories.AgencyFactory(code="X2", province="Papua")
+    unit = factories.make_unit(agency=agency)
+    text = Template("{% load zi_tags %}{{ u|unit_clock }}").render(Context({"u": unit}))
+    assert text.endswith(" WIT") and text.count(".") == 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from tests import factories
@@ -15,6 +16,7 @@ from zi.organisations.models import Role
 from zi.programme import services
 from zi.programme.models import WhistleReport
 
+User = get_user_model()
 SUBJECT = "Kepala Lapas Budi Santoso minta setoran XQZ-77"
 DESCRIPTION = "Uraian rinci yang menyebut nama saksi Wulan Pertiwi"
 GIFT = "Jam tangan emas dari Toko Sinar Jaya"
@@ -119,3 +121,8 @@ def test_demo_trail_names_no_integrity_report(demo_db):
     assert subjects
     stored = AuditEvent.objects.filter(object_type__in=list(labels.CONFIDENTIAL)).values_list("object_repr", flat=True)
     assert stored and not any(s in r for s in subjects for r in stored)
+    events = AuditEvent.objects.filter(object_type__in=list(labels.CONFIDENTIAL))
+    for username in ("demo-admin", "demo-nasional"):
+        viewer = User.objects.get(username=username)
+        shown = repr([(v.label, v.before, v.after, v.changes) for v in labels.describe_events(events, viewer)])
+        assert not any(s in shown for s in subjects), username

@@ -348,7 +348,7 @@ def _submit(request, campaign, items, kiosk: bool, point) -> HttpResponse:
 
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    campaigns = visible_campaigns(request.user).select_related("unit", "period").order_by("-opens_at")[:500]
+    campaigns = visible_campaigns(request.user).select_related("unit__agency", "period").order_by("-opens_at")[:500]
     can_create = visible_units(request.user, Action.ASSESSMENT_ANSWER).exists()
     return render(request, "surveys/campaign_list.html", {"campaigns": campaigns, "can_create": can_create})
 

@@ -67,3 +67,13 @@ def unit_zone(unit: Any) -> str:
 
     name = zone_name(unit)
     return f"{abbreviation(name)} ({name})"
+
+
+@register.filter
+def unit_clock(unit: Any) -> str:
+    """``{{ unit|unit_clock }}``: the time now on the unit's clock, "02.38.05 WITA" (e.g. "saved at")."""
+    from django.utils import timezone
+
+    from zi.organisations.timezones import format_local
+
+    return format_local(timezone.now(), unit, seconds=True).split(" ", 1)[1]  # without the date
