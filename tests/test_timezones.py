@@ -76,7 +76,7 @@ def test_format(db):
     with translation.override("en"):
         assert format_local(MOMENT, wita) == "07-12-2026 03:38 WITA"
     assert abbreviation("UTC") == "UTC"
-    html = Template("{% load zi_tags %}{{ m|unit_time:u }}|{{ m|unit_date:u }}|{{ none|unit_time:u }}").render(
+    html = Template("{% load zi_time %}{{ m|unit_time:u }}|{{ m|unit_date:u }}|{{ none|unit_time:u }}").render(
         Context({"m": MOMENT, "u": wita, "none": None})
     )
     assert html == "07-12-2026 03.38 WITA|07-12-2026|–"
@@ -85,5 +85,5 @@ def test_format(db):
 def test_saved_at_clock_in_the_units_zone(db):
     agency = factories.AgencyFactory(code="X2", province="Papua")
     unit = factories.make_unit(agency=agency)
-    text = Template("{% load zi_tags %}{{ u|unit_clock }}").render(Context({"u": unit}))
+    text = Template("{% load zi_time %}{{ u|unit_clock }}").render(Context({"u": unit}))
     assert text.endswith(" WIT") and text.count(".") == 2

@@ -10,8 +10,10 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from tests import factories
-from zi.core import audit, labels
+from zi.core import audit
+from zi.core import labels as core_labels
 from zi.core.models import AuditEvent
+from zi.organisations import labels
 from zi.organisations.models import Role
 from zi.programme import services
 from zi.programme.models import WhistleReport
@@ -33,7 +35,7 @@ def report(lapas):
 def legacy_event(report, monkeypatch):
     """An event written before this rule: the subject stored as object_repr (rows are never rewritten)."""
     with monkeypatch.context() as patch:
-        patch.setattr(labels, "CONFIDENTIAL", {})
+        patch.setattr(core_labels, "CONFIDENTIAL", {})
         return audit.record(
             "public",
             "update",
@@ -100,7 +102,7 @@ def test_label_of_each_integrity_type(lapas, staff, team, tpi, admin):
         assert labels.label(obj, admin) == neutral
         assert labels.label(obj, team) == neutral  # the unit's own team: no name on generic surfaces either
         assert labels.label(obj, tpi) == str(obj)
-        event = AuditEvent.objects.filter(object_type=labels.type_of(obj), object_id=str(obj.pk)).get()
+        event = AuditEvent.objects.filter(object_type=core_labels.type_of(obj), object_id=str(obj.pk)).get()
         assert event.object_repr == neutral
         (shown,) = labels.describe_events([event], admin)
         assert shown.label == neutral
@@ -119,9 +121,11 @@ def test_other_agencies_handler_does_not_read_it(client, report):
 def test_demo_trail_names_no_integrity_report(demo_db):
     subjects = list(WhistleReport.objects.values_list("subject", flat=True))
     assert subjects
-    stored = AuditEvent.objects.filter(object_type__in=list(labels.CONFIDENTIAL)).values_list("object_repr", flat=True)
+    stored = AuditEvent.objects.filter(object_type__in=list(core_labels.CONFIDENTIAL)).values_list(
+        "object_repr", flat=True
+    )
     assert stored and not any(s in r for s in subjects for r in stored)
-    events = AuditEvent.objects.filter(object_type__in=list(labels.CONFIDENTIAL))
+    events = AuditEvent.objects.filter(object_type__in=list(core_labels.CONFIDENTIAL))
     for username in ("demo-admin", "demo-nasional"):
         viewer = User.objects.get(username=username)
         shown = repr([(v.label, v.before, v.after, v.changes) for v in labels.describe_events(events, viewer)])

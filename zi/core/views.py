@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from zi.core import labels
 from zi.core.models import AuditEvent
+from zi.organisations import labels
 from zi.organisations.access import Action, grants_for, may, path_scope_filter, visible_units
 from zi.organisations.models import Role
 
