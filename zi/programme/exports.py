@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import FileResponse, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zi.core import tabular
 from zi.core.tabular import formula_safe
 from zi.organisations.models import Unit
+from zi.organisations.timezones import format_local
 from zi.programme import selectors, services
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,8 +35,8 @@ def safe_cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return _("ya") if value else _("tidak")
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value
+    if isinstance(value, dt.datetime):  # rows pass a unit's times through _when; this is the default zone
+        return format_local(value, None)
     return formula_safe(value)
 
 
@@ -74,6 +74,11 @@ def response(sheet: Sheet, filename: str, fmt: str) -> HttpResponse:
     return result
 
 
+def _when(value: dt.datetime | None, unit: Unit) -> str | None:
+    """A moment as the unit reads it: "07-12-2026 02.38 WITA" (the unit's zone, as on its pages)."""
+    return format_local(value, unit) if value is not None else None
+
+
 def _sheet(name: str, headers: Sequence[str], rows: Iterable[list[Any]]) -> Sheet:
     return Sheet(name=name, headers=list(headers), rows=list(rows))
 
@@ -99,15 +104,15 @@ def complaints_sheet(*, user: Any, unit: Unit, status: str = "") -> Sheet:
     rows = []
     for c in selectors.complaints_for(user=user, unit=unit, status=status):
         row = [
-            c.received_at,
+            _when(c.received_at, unit),
             c.get_channel_display(),
             c.channel_reference,
             c.get_category_display(),
             c.subject,
             c.description,
             c.get_status_display(),
-            c.sla_due_at,
-            c.resolved_at,
+            _when(c.sla_due_at, unit),
+            _when(c.resolved_at, unit),
             c.is_overdue,
             c.was_late,
             c.public_response,
@@ -180,7 +185,7 @@ def whistle_sheet(*, user: Any, unit: Unit) -> Sheet:
         hidden = _("(dirahasiakan)")
         rows.append(
             [
-                r.received_at,
+                _when(r.received_at, r.unit),
                 r.unit.name,
                 r.subject,
                 r.description,

@@ -26,6 +26,7 @@ from zi.assessments.models import Answer, EvidenceRevision, Lane
 from zi.core import audit
 from zi.core.tabular import csv_bytes
 from zi.organisations.access import Action, may
+from zi.organisations.timezones import local
 from zi.workflow.models import Declaration, Journey, State
 from zi.workflow.pdf import lhe_pdf
 
@@ -150,16 +151,16 @@ def build_dossier(journey: Journey, *, link_for: Callable[[int, int], str]) -> t
         "period": journey.period.year,
         "category": journey.category,
         "state": journey.state,
-        "proposed_at": journey.proposed_at.isoformat() if journey.proposed_at else None,
+        "proposed_at": local(journey.proposed_at, journey.unit).isoformat() if journey.proposed_at else None,
         "tpi_conclusion": journey.tpi_conclusion,
         "sptjm_sha256": journey.sptjm_sha256 or None,
-        "generated_at": timezone.now().isoformat(),
+        "generated_at": local(timezone.now(), journey.unit).isoformat(),  # the unit's zone, with its offset
     }
     members.append(("usulan.json", json.dumps(facts, ensure_ascii=False, indent=2).encode("utf-8")))
     hashes = {name: hashlib.sha256(data).hexdigest() for name, data in members}
     sums = "".join(f"{digest}  {name}\n" for name, digest in hashes.items()).encode("utf-8")
     buffer = io.BytesIO()
-    stamp = timezone.localtime().timetuple()[:6]
+    stamp = local(timezone.now(), journey.unit).timetuple()[:6]
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in [*members, ("SHA256SUMS", sums)]:
             info = zipfile.ZipInfo(name, date_time=stamp)
