@@ -79,8 +79,8 @@ def assert_broken_at(seq: int) -> audit.VerifyResult:
     assert result.broken_seq == seq, result
     ok, output = run_command()
     assert not ok
-    assert f"BROKEN at event #{seq}:" in output, output
-    assert f"audit chain broken at event #{seq}" in output, output
+    assert f"RUSAK pada peristiwa #{seq}:" in output, output
+    assert f"rantai audit rusak pada peristiwa #{seq}" in output, output
     return result
 
 
@@ -177,3 +177,14 @@ def test_resealing_an_edited_row_breaks_at_the_head(target, field):
     last = AuditEvent.objects.count()
     assert (result.ok, result.broken_seq) == (False, last + 1)
     assert "removed" in result.reason
+
+
+def test_deleting_a_user_keeps_the_chain_intact(db):
+    """The actor of an event is kept as it was when the user is deleted (no SET NULL rewriting the event)."""
+    user = factories.UserFactory(username="akan-dihapus")
+    user_pk = user.pk
+    event = audit.record(user, "login", None)
+    user.delete()
+    event.refresh_from_db()
+    assert (event.actor_id, event.actor_label) == (user_pk, "akan-dihapus")
+    assert audit.verify().ok
