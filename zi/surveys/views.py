@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from zi.assessments.models import Period
+from zi.core.links import absolute_url
 from zi.core.tabular import formula_safe
 from zi.organisations.access import Action, visible_units
 from zi.surveys import integrity, services
@@ -578,7 +579,7 @@ def _flag_rows(flags: dict) -> list[dict[str, Any]]:
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign_for(request, pk)
     results = services.campaign_results(campaign)
-    public_url = request.build_absolute_uri(reverse("surveys:public", args=[campaign.token]))
+    public_url = absolute_url(reverse("surveys:public", args=[campaign.token]))
     charts = [(summary, _bars(summary)) for summary in results.overall]
     flagged = [
         {"response": r, "reasons": _flag_rows(r.flags), "fill_seconds": (r.flags or {}).get("fill_seconds")}
@@ -604,7 +605,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "comparison": comparison,
             "group_labels": GROUP_LABELS,
             "public_url": public_url,
-            "kiosk_url": request.build_absolute_uri(reverse("surveys:kiosk", args=[campaign.token])),
+            "kiosk_url": absolute_url(reverse("surveys:kiosk", args=[campaign.token])),
             "flagged": flagged,
             "flag_choices": [(key, label) for key, label in services.FLAG_REASONS.items() if key in present],
             "can_manage": may_manage(request.user, campaign),
@@ -880,7 +881,7 @@ def poster_pdf(request: HttpRequest, pk: int, point_id: int) -> HttpResponse:
 
     campaign = _campaign_for(request, pk)
     point = get_object_or_404(ServicePoint, pk=point_id, campaign=campaign)
-    url = request.build_absolute_uri(reverse("surveys:public", args=[campaign.token])) + f"?titik={point.pk}"
+    url = absolute_url(reverse("surveys:public", args=[campaign.token])) + f"?titik={point.pk}"
     pdf = build(
         url=url,
         title=campaign.title,

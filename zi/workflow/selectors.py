@@ -18,7 +18,7 @@ from zi.lke.scoring import stored_area_scores
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may, restrict, scope_filter
 from zi.organisations.models import Agency, Unit
-from zi.workflow.machine import TRANSITIONS, moves_from
+from zi.workflow.machine import CONFIRM_STATES, TRANSITIONS, moves_from
 from zi.workflow.models import Declaration, Journey, JourneyEvent, State, TpiTeam
 
 
@@ -51,6 +51,7 @@ class Decision:
     to_state: str
     label: str
     needs_note: bool
+    confirm: bool = False
 
 
 def decisions_for(user: Any, journey: Journey) -> list[Decision]:
@@ -59,7 +60,7 @@ def decisions_for(user: Any, journey: Journey) -> list[Decision]:
     for to_state, rule in moves_from(journey.state):
         if may(user, rule.action, journey.unit):
             needs_note = to_state in (State.RETURNED, State.TPI_RETURNED, State.NOT_AWARDED, State.REVOKED)
-            result.append(Decision(to_state, str(rule.label), needs_note))
+            result.append(Decision(to_state, str(rule.label), needs_note, to_state in CONFIRM_STATES))
     return result
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from zi.assessments import services as assessment_services
 from zi.assessments.models import Period
+from zi.core.links import absolute_url
 from zi.organisations.access import Action, may
 from zi.organisations.models import Agency
 from zi.workflow import carryover, dossier, forms, monitoring, selectors, services
@@ -442,7 +443,7 @@ def dossier_download(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
 
     def link_for(evidence_pk: int, number: int) -> str:
-        return request.build_absolute_uri(reverse("assessments:evidence_file", args=[evidence_pk, number]))
+        return absolute_url(reverse("assessments:evidence_file", args=[evidence_pk, number]))
 
     content = dossier.dossier_export(actor=request.user, journey=journey, link_for=link_for)
     response = HttpResponse(content, content_type="application/zip")
