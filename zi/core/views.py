@@ -23,6 +23,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "unit_count": units.count(),
         "my_units": units.filter(path__in=[g.unit_path for g in grants if g.unit_path])[:20],
     }
+    if may(request.user, Action.TPI_TEAM_MANAGE):
+        from zi.workflow.selectors import without_tpi_team
+
+        context["unassigned"] = without_tpi_team(user=request.user)
     return render(request, "core/home.html", context)
 
 

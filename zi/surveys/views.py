@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
@@ -484,9 +485,19 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Closing is irreversible: GET shows the confirmation page (what closing does, the reason); only its POST,
+    which carries ``confirm``, closes. A POST without it (an old form, a stray click) leads to that page."""
     campaign = _managed_campaign(request, pk)
+    if request.method != "POST" or request.POST.get("confirm") != "1":
+        if request.method == "POST":
+            url = reverse("surveys:campaign_close", args=[campaign.pk])
+            return redirect(f"{url}?{urlencode({'reason': request.POST.get('reason', '')[:1000]})}")
+        if campaign.closed_at is not None:
+            messages.info(request, _("Kampanye ini sudah ditutup."))
+            return redirect("surveys:campaign_detail", pk=campaign.pk)
+        context = {"campaign": campaign, "reason": request.GET.get("reason", "")[:1000]}
+        return render(request, "surveys/campaign_close.html", context)
     try:
         services.campaign_close(actor=request.user, campaign=campaign, reason=request.POST.get("reason", ""))
     except services.SurveyError as exc:

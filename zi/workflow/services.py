@@ -668,6 +668,10 @@ def transition(
             after={"reason": journey.tpi_override_reason, "checks": journey.tpi_override_checks},
         )
     _sync_assessment(actor, journey)
+    if to_state in (State.SELF_SUBMITTED, State.REVIEWED) and journey.tpi_team_id is None:
+        from zi.workflow.reminders import notify_without_team
+
+        notify_without_team(journey)
     return journey
 
 

@@ -44,7 +44,11 @@ def _journey(request: HttpRequest, pk: int) -> Journey:
 
 @login_required
 def journey_list(request: HttpRequest) -> HttpResponse:
-    journeys = selectors.journey_list(user=request.user)
+    from zi.workflow.reminders import next_deadline
+
+    journeys = list(selectors.journey_list(user=request.user).select_related("period__calendar"))
+    for journey in journeys:
+        journey.next_due = next_deadline(journey)
     startable = selectors.startable_assessments(user=request.user)
     return render(
         request,
@@ -267,6 +271,7 @@ def team_loads(request: HttpRequest) -> HttpResponse:
         for agency in selectors.manageable_agencies(request.user, Action.TPI_TEAM_MANAGE)
     ]
     context = {"loads": loads, "period": period, "periods": periods, "create": create}
+    context["unassigned"] = selectors.without_tpi_team(user=request.user)
     return render(request, "workflow/teams.html", context)
 
 

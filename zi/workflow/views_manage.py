@@ -314,7 +314,9 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "team": team,
         "members": team.members.order_by("username"),
         "members_form": forms.MembersForm(candidates=candidates, initial={"members": team.members.all()}),
-        "assign_form": forms.AssignForm(journeys=journeys.exclude(tpi_team=team)),
+        "assign_form": forms.AssignForm(
+            journeys=journeys.exclude(tpi_team=team), initial={"journey": request.GET.get("keikutsertaan")}
+        ),
         "assigned": [(j, conflicts.get(j.pk, [])) for j in assigned],
         "others": [(j, conflicts.get(j.pk, [])) for j in journeys if j.tpi_team_id != team.pk],
         "load": services.team_load(team),
@@ -379,6 +381,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             remind_days=existing.remind_days,
         )
     context = {"periods": periods, "period": period, "existing": existing, "form": forms.CalendarForm(initial=initial)}
+    context["proposal_deadline"] = initial["proposal_deadline"]
     return render(request, "workflow/calendar.html", context)
 
 
