@@ -34,7 +34,9 @@ class DeadlineStatus:
             return ngettext("terlambat %(n)s hari", "terlambat %(n)s hari", -self.days_left) % {"n": -self.days_left}
         if self.days_left == 0:
             return _("hari ini")
-        return ngettext("%(n)s hari lagi", "%(n)s hari lagi", self.days_left) % {"n": self.days_left}
+        if self.days_left == 1:
+            return _("besok")
+        return _("%(n)s hari lagi") % {"n": self.days_left}
 
 
 def deadline_status(day: dt.date | dt.datetime | None, today: dt.date | None = None) -> DeadlineStatus | None:
