@@ -155,3 +155,11 @@ def test_instrument_wording_is_in_the_catalog_source():
     assert set(instrument_strings.STRINGS) == set(instrument_strings_gen.strings()), (
         "run: python -m zi.surveys.instrument_strings_gen > zi/surveys/instrument_strings.py"
     )
+
+
+def test_survey_links_use_the_configured_address(client, make_campaign, tree, settings):
+    settings.ZI_SITE_URL = "https://zi.example.go.id"
+    campaign = make_campaign()
+    client.force_login(factories.make_user_with_role(Role.UNIT_TEAM_MEMBER, unit=tree["lapas"]))
+    page = client.get(reverse("surveys:campaign_detail", args=[campaign.pk])).content.decode()
+    assert f"https://zi.example.go.id{reverse('surveys:public', args=[campaign.token])}" in page

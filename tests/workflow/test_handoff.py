@@ -127,3 +127,12 @@ def test_reminder_and_dossier_links_use_the_configured_address(client, jw, setti
     body = mail.outbox[-1].body
     assert f"https://zi.example.go.id{reverse('workflow:journey_detail', args=[journey.pk])}" in body
     assert "localhost" not in body and "testserver" not in body
+
+
+def test_absolute_url_uses_the_configured_site_address(settings):
+    from zi.core.links import absolute_url
+
+    settings.ZI_SITE_URL = "https://zi.example.go.id/"
+    assert absolute_url("/program/kegiatan/7/") == "https://zi.example.go.id/program/kegiatan/7/"
+    assert absolute_url("alur/") == "https://zi.example.go.id/alur/"
+    assert absolute_url("https://elsewhere.example/x") == "https://elsewhere.example/x"
