@@ -93,3 +93,18 @@ def test_confirmation_page_permissions(client, jw):
     assert client.get(reverse("workflow:decide", args=[journey.pk, State.REVOKED])).status_code == 404
     client.force_login(jw["other"])  # a unit team member elsewhere: the journey is out of scope
     assert client.get(url).status_code == 404
+
+
+def test_api_transition_takes_the_override_reason(jw):
+    from rest_framework.test import APIClient
+
+    journey = journey_at(jw, State.TPI_EVALUATION)
+    client = APIClient()
+    client.force_authenticate(jw["tpi1"])
+    url = f"/api/journeys/{journey.pk}/transitions/"
+    body = {"transition": State.TPI_MEETS, "version": journey.version, "note": "Memenuhi"}
+    refused = client.post(url, body, format="json")
+    assert refused.status_code == 400 and "pengecualian" in refused.content.decode()
+    done = client.post(url, {**body, "override_reason": OVERRIDE}, format="json")
+    assert done.status_code == 200 and done.json()["state"] == State.TPI_MEETS
+    assert Journey.objects.get(pk=journey.pk).tpi_override_reason == OVERRIDE
