@@ -138,6 +138,7 @@ MATRIX = {
     "workflow:participation_create": _SCOPES,
     "workflow:journey_detail": "workflow/test_pages_and_demo.py",
     "workflow:transition": "workflow/test_pages_and_demo.py",
+    "workflow:decide": "workflow/test_conclusion_guard.py",
     "workflow:compare": "workflow/test_pages_and_demo.py",
     "workflow:lhe": "workflow/test_pages_and_demo.py",
     "workflow:lane_sheet": "workflow/test_lane_workspace.py",

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
-from tests.workflow.conftest import fill_lane, go, journey_at, pdf, team
+from tests.workflow.conftest import OVERRIDE, fill_lane, go, journey_at, pdf, team
 from zi.assessments import services as assessment_services
 from zi.core.models import AuditEvent
 from zi.organisations.models import Role
@@ -42,7 +42,7 @@ def _meets_with_evidence(jw):
     journey = go(jw, journey, State.REVIEWED, "reviewer")
     services.tpi_assign(actor=jw["admin"], journey=journey, team=team(jw))
     journey = go(jw, journey, State.TPI_EVALUATION, "tpi1")
-    journey = go(jw, journey, State.TPI_MEETS, "tpi1", "Memenuhi")
+    journey = go(jw, journey, State.TPI_MEETS, "tpi1", "Memenuhi", data={"override_reason": OVERRIDE})
     return journey, evidence
 
 

@@ -74,6 +74,12 @@ ALLOWED_HOSTS = _env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when ZI_ENV=production.")
 CSRF_TRUSTED_ORIGINS = _env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# The site's public address: every generated link (stored evidence links, e-mails, posters, the PortalRB package)
+# is built from it by zi.core.links.absolute_url, never from the request's Host or "localhost".
+_first_host = next((h for h in ALLOWED_HOSTS if h and h[0] not in ".*"), "")
+ZI_SITE_URL = os.environ.get(
+    "ZI_SITE_URL", (f"https://{_first_host}" if _first_host else "") if PRODUCTION else "http://127.0.0.1:8000"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from zi.assessments.models import Assessment, Lane, LaneScore, Period
 from zi.assessments.selectors import may_view, worksheet
+from zi.core.deadlines import deadline_status
 from zi.insights.facts import warning_facts
 from zi.insights.rules import Warning, evaluate
 from zi.lke.scoring import expand_breakdown, stored_area_scores
@@ -145,7 +146,7 @@ def _deadlines(period: Period, today: dt.date) -> list[dict[str, Any]]:
     ]
     dated = [(label, day) for label, day in items if day]
     return [
-        {"label": label, "date": day, "days_left": (day - today).days}
+        {"label": label, "date": day, "days_left": deadline_status(day, today).days_left}
         for label, day in sorted(dated, key=lambda item: item[1])
     ]
 

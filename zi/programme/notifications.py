@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from zi.core.links import absolute_url
 from zi.organisations.timezones import format_local
 from zi.programme import tracking
 
@@ -39,9 +40,8 @@ def _language(complaint: Any) -> str:
 
 
 def track_url() -> str:
-    """The public tracking page, absolute when ``settings.ZI_SITE_URL`` is set."""
-    base = (getattr(settings, "ZI_SITE_URL", "") or "").rstrip("/")
-    return f"{base}{reverse('programme:track')}"
+    """The public tracking page on the configured site address."""
+    return absolute_url(reverse("programme:track"))
 
 
 def _queue(subject: str, body: str, recipient: str) -> None:

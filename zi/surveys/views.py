@@ -16,12 +16,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from zi.assessments.models import Period
+from zi.core.links import absolute_url
 from zi.core.tabular import formula_safe
 from zi.organisations.access import Action, visible_units
 from zi.organisations.timezones import format_local, unit_timezone
@@ -501,9 +503,19 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Closing is irreversible: GET shows the confirmation page (what closing does, the reason); only its POST,
+    which carries ``confirm``, closes. A POST without it (an old form, a stray click) leads to that page."""
     campaign = _managed_campaign(request, pk)
+    if request.method != "POST" or request.POST.get("confirm") != "1":
+        if request.method == "POST":
+            url = reverse("surveys:campaign_close", args=[campaign.pk])
+            return redirect(f"{url}?{urlencode({'reason': request.POST.get('reason', '')[:1000]})}")
+        if campaign.closed_at is not None:
+            messages.info(request, _("Kampanye ini sudah ditutup."))
+            return redirect("surveys:campaign_detail", pk=campaign.pk)
+        context = {"campaign": campaign, "reason": request.GET.get("reason", "")[:1000]}
+        return render(request, "surveys/campaign_close.html", context)
     try:
         services.campaign_close(actor=request.user, campaign=campaign, reason=request.POST.get("reason", ""))
     except services.SurveyError as exc:
@@ -596,7 +608,7 @@ def _flag_rows(flags: dict) -> list[dict[str, Any]]:
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign_for(request, pk)
     results = services.campaign_results(campaign)
-    public_url = request.build_absolute_uri(reverse("surveys:public", args=[campaign.token]))
+    public_url = absolute_url(reverse("surveys:public", args=[campaign.token]))
     charts = [(summary, _bars(summary)) for summary in results.overall]
     flagged = [
         {"response": r, "reasons": _flag_rows(r.flags), "fill_seconds": (r.flags or {}).get("fill_seconds")}
@@ -622,7 +634,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "comparison": comparison,
             "group_labels": GROUP_LABELS,
             "public_url": public_url,
-            "kiosk_url": request.build_absolute_uri(reverse("surveys:kiosk", args=[campaign.token])),
+            "kiosk_url": absolute_url(reverse("surveys:kiosk", args=[campaign.token])),
             "flagged": flagged,
             "flag_choices": [(key, label) for key, label in services.FLAG_REASONS.items() if key in present],
             "can_manage": may_manage(request.user, campaign),
@@ -899,7 +911,7 @@ def poster_pdf(request: HttpRequest, pk: int, point_id: int) -> HttpResponse:
 
     campaign = _campaign_for(request, pk)
     point = get_object_or_404(ServicePoint, pk=point_id, campaign=campaign)
-    url = request.build_absolute_uri(reverse("surveys:public", args=[campaign.token])) + f"?titik={point.pk}"
+    url = absolute_url(reverse("surveys:public", args=[campaign.token])) + f"?titik={point.pk}"
     pdf = build(
         url=url,
         title=campaign.title,

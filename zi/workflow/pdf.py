@@ -142,6 +142,8 @@ def lhe_pdf(*, journey, areas, notes, events) -> bytes:  # noqa: ANN001 - plain 
     doc.para(conclusion)
     if journey.tpi_conclusion:
         doc.para(journey.tpi_conclusion)
+    if journey.tpi_override_reason:  # "memenuhi" despite unmet preconditions: the TPI's recorded reason
+        doc.para(_("Pengecualian syarat oleh TPI: %(reason)s") % {"reason": journey.tpi_override_reason})
     doc.gap()
     doc.line(_("Riwayat"), 12, bold=True)
     from zi.organisations.timezones import format_local  # the unit's local time, as on the journey page

@@ -57,6 +57,8 @@ JOURNEY_FIELDS = (
     "decree_number",
     "decree_date",
     "revoked_on",
+    "tpi_override_reason",
+    "tpi_override_checks",
 )
 ACTIVE_TPI_STATES = (State.SELF_SUBMITTED, State.REVIEWED, State.TPI_EVALUATION, State.TPI_RETURNED)
 
@@ -514,8 +516,9 @@ def proposal_deadline(period: Any) -> dt.date:
     return calendar.proposal_deadline if calendar else rules.default_proposal_deadline(period.year)
 
 
-def proposal_reasons(journey: Journey, *, today: dt.date) -> list[str]:
-    """Every reason the journey may not be proposed to TPN now (empty = it may)."""
+def precondition_reasons(journey: Journey, *, today: dt.date) -> list[str]:
+    """The preconditions of P90 Tabel 5 the journey misses (agency, unit, revocation ban). The TPI conclusion
+    "memenuhi" checks them (a recorded override lets it pass) and the proposal checks them again (no override)."""
     reasons = []
     profile = AgencyProfile.objects.select_related("agency").filter(
         agency_id=journey.unit.agency_id, year=journey.period.year
@@ -523,6 +526,12 @@ def proposal_reasons(journey: Journey, *, today: dt.date) -> list[str]:
     reasons += rules.agency_reasons(profile.first(), journey.target_predicate)
     reasons += rules.unit_reasons(journey, today=today, holds_wbk=unit_holds_wbk(journey.unit))
     reasons += _ban_reasons(journey.unit, today)
+    return reasons
+
+
+def proposal_reasons(journey: Journey, *, today: dt.date) -> list[str]:
+    """Every reason the journey may not be proposed to TPN now (empty = it may)."""
+    reasons = precondition_reasons(journey, today=today)
     if not journey.sptjm:
         reasons.append(_("SPTJM kepala unit belum diunggah."))
     deadline = proposal_deadline(journey.period)
@@ -563,6 +572,12 @@ def _apply_effects(actor: Any, journey: Journey, to_state: str, note: str, data:
         copy_lane(actor=actor, assessment=assessment, source=Lane.REVIEW if reviewed else Lane.SELF, target=Lane.TPI)
     elif to_state in (State.TPI_MEETS, State.TPI_NOT_MEETS):
         journey.tpi_conclusion = note
+        journey.tpi_override_reason, journey.tpi_override_checks = "", []
+        if to_state == State.TPI_MEETS:
+            failing = precondition_reasons(journey, today=timezone.localdate())
+            override = str(data.get("override_reason") or "").strip()
+            if failing and override:
+                journey.tpi_override_reason, journey.tpi_override_checks = override, [str(r) for r in failing]
     elif to_state == State.PROPOSED:
         journey.proposed_at = timezone.now()
     elif to_state == State.AWARDED:
@@ -644,7 +659,19 @@ def transition(
         after=audit.snapshot(journey, JOURNEY_FIELDS),
         extra={"from": frm, "to": to_state, "note": note},
     )
+    if to_state == State.TPI_MEETS and journey.tpi_override_reason:
+        # The override is its own event in the chain: who concluded "memenuhi" despite which unmet checks, and why.
+        audit.record(
+            actor,
+            "tpi_override",
+            journey,
+            after={"reason": journey.tpi_override_reason, "checks": journey.tpi_override_checks},
+        )
     _sync_assessment(actor, journey)
+    if to_state in (State.SELF_SUBMITTED, State.REVIEWED) and journey.tpi_team_id is None:
+        from zi.workflow.reminders import notify_without_team
+
+        notify_without_team(journey)
     return journey
 
 
