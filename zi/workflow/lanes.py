@@ -9,13 +9,14 @@ The rule (also in ``docs/security.md``):
 * nobody sees any lane of an assessment they may not see (drafts: the unit's own team and head only);
 * everyone who may see the assessment sees the self lane;
 * a lane's scorers see their lane whenever they see the assessment (the reviewers of the unit for the review lane;
-  the assigned TPI team — or, before a team is assigned, every TPI evaluator of the unit — without a conflict of
-  interest for the TPI lane; nobody scores the TPN lane in the application);
+  the members, leader and controller of the assigned TPI team, without a conflict of interest, for the TPI lane;
+  nobody scores the TPN lane in the application);
 * everyone else who sees the assessment (the unit's team and head, leaders, national viewers, agency admins, other
   reviewers or evaluators) sees a lane only once it is released: the review lane once the review is returned or
   forwarded, the TPI lane once the TPI returned it (LHE 1) or concluded, the TPN lane once TPN decided.
 
-An assessment without a journey has no lane state: only the scorers see its review and TPI lanes.
+An assessment without a journey has no lane state and no team: only the holders of ``review.score`` /
+``tpi.score`` on its unit (who may write those lanes then) see its review and TPI lanes.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def scores_lane(user: Any, assessment: Assessment, journey: Journey | None, lane
         return True
     if _conflicted(user, assessment.unit.path):
         return False
-    return journey.tpi_team_id is None or user.pk in journey.tpi_team.member_ids()
+    return journey.tpi_team_id is not None and user.pk in journey.tpi_team.member_ids()
 
 
 def visible_lanes(user: Any, assessment: Assessment) -> frozenset[str]:
@@ -124,14 +125,12 @@ def lane_filter(user: Any, prefix: str = "assessment__", lane_field: str = "lane
         released |= Q(**{lane_field: lane, f"{state}__in": sorted(states)})
     reviewer = Q(**{lane_field: Lane.REVIEW}) & scope_filter(user, Action.REVIEW_SCORE, f"{prefix}unit")
     teams = TpiTeam.objects.filter(Q(members=user) | Q(leader=user) | Q(controller=user)).values("pk")
-    assigned = Q(**{f"{prefix}journey__tpi_team__isnull": True}) | Q(**{f"{prefix}journey__tpi_team__in": teams})
+    assigned = Q(**{f"{prefix}journey__tpi_team__in": teams})
     home = _home_path(user)
     if home is not None:
         assigned &= ~Q(**{f"{prefix}unit__path__in": _ancestor_paths(home)})
     no_journey = Q(**{f"{prefix}journey__isnull": True})
     evaluator = (
-        Q(**{lane_field: Lane.TPI})
-        & scope_filter(user, Action.TPI_SCORE, f"{prefix}unit")
-        & (no_journey | (Q(**{f"{prefix}journey__isnull": False}) & assigned))
+        Q(**{lane_field: Lane.TPI}) & scope_filter(user, Action.TPI_SCORE, f"{prefix}unit") & (no_journey | assigned)
     )
     return seen & (released | reviewer | evaluator)
