@@ -11,9 +11,7 @@ Every text cell is neutralised against spreadsheet formula injection: a cell tha
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -23,11 +21,12 @@ from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zi.core import tabular
+from zi.core.tabular import formula_safe
 from zi.organisations.models import Unit
 from zi.programme import selectors, services
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: Any) -> Any:
@@ -38,9 +37,7 @@ def safe_cell(value: Any) -> Any:
         return _("ya") if value else _("tidak")
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return formula_safe(value)
 
 
 @dataclass
@@ -55,11 +52,7 @@ class Sheet:
 
 
 def csv_bytes(sheet: Sheet) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([safe_cell(h) for h in sheet.headers])
-    writer.writerows(sheet.safe_rows())
-    return ("\ufeff" + buffer.getvalue()).encode()
+    return tabular.csv_bytes([sheet.headers, *sheet.safe_rows()])
 
 
 def response(sheet: Sheet, filename: str, fmt: str) -> HttpResponse:

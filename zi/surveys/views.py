@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from zi.assessments.models import Period
+from zi.core.tabular import formula_safe
 from zi.organisations.access import Action, visible_units
 from zi.surveys import integrity, services
 from zi.surveys.models import (
@@ -836,17 +837,6 @@ def _export_rows(campaign: Campaign):
             ]
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe:
-    service types, point names and exclusion reasons are typed by people (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -857,7 +847,7 @@ def export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     campaign = _campaign_for(request, pk)
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
-        (writer.writerow([_cell(v) for v in row]) for row in _export_rows(campaign)),
+        (writer.writerow([formula_safe(v) for v in row]) for row in _export_rows(campaign)),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="survei-{campaign.pk}.csv"'
@@ -872,7 +862,7 @@ def export_xlsx(request: HttpRequest, pk: int) -> FileResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Respons")
     for row in _export_rows(campaign):
-        sheet.append([_cell(v) for v in row])
+        sheet.append([formula_safe(v) for v in row])
     handle = tempfile.TemporaryFile()
     workbook.save(handle)
     handle.seek(0)

@@ -8,7 +8,6 @@ so the package can be checked after it travels.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from zi.assessments.excel import export_assessment_xlsx
 from zi.assessments.models import Answer, EvidenceRevision, Lane
 from zi.core import audit
+from zi.core.tabular import csv_bytes
 from zi.organisations.access import Action, may
 from zi.workflow.models import Declaration, Journey, State
 from zi.workflow.pdf import lhe_pdf
@@ -37,14 +37,6 @@ DOSSIER_STATES = frozenset(
 
 def may_download(user: Any, journey: Journey) -> bool:
     return journey.state in DOSSIER_STATES and may(user, Action.PROPOSAL_SUBMIT, journey.unit)
-
-
-def _csv(rows: list[list[Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row])
-    return out.getvalue().encode("utf-8-sig")
 
 
 def _lhe(journey: Journey, lanes: Any) -> bytes:
@@ -110,7 +102,7 @@ def _evidence_index(journey: Journey, link_for: Callable[[int, int], str]) -> by
                 "ya" if r.evidence.is_withdrawn else "tidak",
             ]
         )
-    return _csv(rows)
+    return csv_bytes(rows)
 
 
 def _surveys(journey: Journey) -> bytes:
@@ -130,7 +122,7 @@ def _surveys(journey: Journey) -> bytes:
         ["pengaduan selesai tepat waktu", complaints["on_time"]],
         ["pengaduan terbuka melewati SLA", complaints["overdue"]],
     ]
-    return _csv(rows)
+    return csv_bytes(rows)
 
 
 def build_dossier(journey: Journey, *, link_for: Callable[[int, int], str], lanes: Any) -> tuple[bytes, dict[str, str]]:
