@@ -27,6 +27,7 @@ from zi.insights.unitpage import lke_recap_rows, unit_overview
 from zi.organisations.access import Action, may, restrict
 from zi.organisations.models import Unit
 from zi.predicates.selectors import holder_summary
+from zi.workflow.lanes import visible_lanes
 
 AUTO_REFRESH_MAX_UNITS = 5000
 
@@ -175,7 +176,7 @@ def unit_recap_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
     if assessment is None or not may_view(request.user, assessment):
         raise Http404
-    headers, rows = lke_recap_rows(assessment)
+    headers, rows = lke_recap_rows(assessment, visible_lanes(request.user, assessment))
     table = selectors.Table("rekap_lke", _("Rekap LKE"), headers, [[selectors.Cell(v) for v in r] for r in rows])
     return exports.xlsx_response([table], f"rekap-lke-{unit.code}-{period.year}", [f"{unit.name} · {period.name}"])
 

@@ -92,11 +92,21 @@ def _cell_value(mapping: SoalMapping, answer: Answer | None) -> Any:
     return int(value) if float(value).is_integer() else float(value)
 
 
-def export_official_xlsx(assessment: Assessment, lane: str = Lane.SELF) -> bytes:
-    """The unit's answers in the official workbook (bytes); formulas untouched, recalculated on open."""
+def export_official_xlsx(assessment: Assessment, lane: str = Lane.SELF, lanes: Any = None) -> bytes:
+    """The unit's answers in the official workbook (bytes); formulas untouched, recalculated on open.
+
+    ``lanes``: the lanes the recipient may see (:func:`zi.workflow.lanes.visible_lanes`); the Jawaban sheet's TPI
+    columns stay empty unless the TPI lane is in it. Default: only ``lane`` itself."""
+    lanes = frozenset(lanes if lanes is not None else (lane,))
+    if lane not in lanes:
+        raise ValueError(f"lane {lane!r} is not among the visible lanes")
     mappings = _mappings(assessment)
     answers = {a.question_id: a for a in Answer.objects.filter(assessment=assessment, lane=lane)}
-    tpi = {a.question_id: a for a in Answer.objects.filter(assessment=assessment, lane=Lane.TPI)}
+    tpi = (
+        {a.question_id: a for a in Answer.objects.filter(assessment=assessment, lane=Lane.TPI)}
+        if Lane.TPI in lanes
+        else {}
+    )
     wb = openpyxl.load_workbook(WORKBOOK_PATH)
     ws = wb[WORKBOOK_SHEET]
     values: dict[str, Any] = {}
