@@ -25,3 +25,11 @@ def id_decimal(value: Any, places: int = 2) -> str:
         return f"{float(value):,.{int(places)}f}".replace(",", "_").replace(".", ",").replace("_", ".")
     except (TypeError, ValueError):
         return str(value)
+
+
+@register.filter
+def number_input(value: Any) -> str:
+    """A stored number as typed back into a text input ("1.000", "2,5"): ``zi.core.numbers.number_input_value``."""
+    from zi.core.numbers import number_input_value
+
+    return number_input_value(value)
