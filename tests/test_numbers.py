@@ -52,7 +52,8 @@ def test_a_dot_that_does_not_group_thousands_is_ambiguous(text):
     with translation.override("id"), pytest.raises(NumberError) as exc:
         parse_number(text, label="Jumlah pegawai")
     message = str(exc.value)
-    assert "“Jumlah pegawai”" in message and "membingungkan" in message and "1,5" in message
+    assert "“Jumlah pegawai”" in message and "membingungkan" in message
+    assert "1.000 berarti seribu" in message and "untuk pecahan tulis 2,5" in message
 
 
 @pytest.mark.parametrize("text", ["x", "1,2,3", "1,234.5", "2,", "1e3", ""])
@@ -85,8 +86,9 @@ def test_the_english_ui_reads_its_own_format():
         assert parse_number("1,000", label="Staff") == 1000
         assert parse_number("2.5", label="Staff") == Decimal("2.5")
         assert parse_number("1.000", label="Staff", lang="id") == 1000
-        with pytest.raises(NumberError):
+        with pytest.raises(NumberError) as exc:
             parse_number("1,5", label="Staff")
+        assert str(exc.value) == "“Staff”: “1,5” is ambiguous: 1,000 means one thousand; write a fraction as 2.5."
 
 
 def test_display_is_indonesian():

@@ -78,31 +78,33 @@ def parse_number(
         body = body.replace(thousand, decimal)
     d, t = re.escape(decimal), re.escape(thousand)
     match = re.fullmatch(rf"(\d+|\d{{1,3}}(?:{t}\d{{3}})+)(?:{d}(\d+))?", body)
+    examples = {
+        "label": label,
+        "value": raw.strip(),
+        "one_thousand": f"1{thousand}000",
+        "fraction": f"2{decimal}5",
+    }
     if match is None:
         parts = body.split(thousand)
         if decimal not in body and len(parts) >= 2 and all(p.isdigit() for p in parts):
             raise NumberError(
                 _(
-                    "“%(label)s”: “%(value)s” membingungkan. Titik adalah pemisah ribuan (1.000 = seribu); "
-                    "untuk pecahan pakai koma (1,5)."
+                    "“%(label)s”: “%(value)s” membingungkan: %(one_thousand)s berarti seribu; "
+                    "untuk pecahan tulis %(fraction)s."
                 )
-                % {"label": label, "value": raw.strip()}
+                % examples
             )
         raise NumberError(
-            _(
-                "“%(label)s” harus berupa angka, bukan “%(value)s”. Tulis ribuan dengan titik dan desimal dengan "
-                "koma, mis. 1.000 atau 2,5."
-            )
-            % {"label": label, "value": raw.strip()}
+            _("“%(label)s” harus berupa angka, bukan “%(value)s” (mis. %(one_thousand)s atau %(fraction)s).") % examples
         )
     integer, fraction = match.group(1).replace(thousand, ""), match.group(2)
     if whole and fraction is not None and len(fraction) == 3 and thousand not in match.group(1):
         raise NumberError(
             _(
-                "“%(label)s”: “%(value)s” membingungkan untuk bilangan bulat. Untuk seribu tulis 1.000 atau 1000; "
-                "koma adalah tanda desimal."
+                "“%(label)s”: “%(value)s” membingungkan untuk bilangan bulat; "
+                "untuk seribu tulis %(one_thousand)s atau 1000."
             )
-            % {"label": label, "value": raw.strip()}
+            % examples
         )
     number = Decimal(f"{sign}{integer}.{fraction}" if fraction is not None else f"{sign}{integer}")
     return _whole(number, label, whole, raw.strip())
