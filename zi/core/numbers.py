@@ -136,14 +136,15 @@ def number_input_value(value: Any) -> str:
 
 class NumberField(forms.DecimalField):
     """A form field for a number typed by a person: :func:`parse_number` with the field's label, so "1.000" is
-    one thousand and "1.5" is refused as ambiguous. ``whole=True`` for counts. Rendered as a text input with a
+    one thousand and "1.5" is refused as ambiguous. ``whole=True`` for counts; ``below_thousand=True`` for a
+    percentage or an index (a lone dot is then the decimal point). Rendered as a text input with a
     decimal keypad (a ``type=number`` input would reject "1.000" in the browser before it reaches us)."""
 
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
     default_error_messages = {"invalid": gettext_lazy("Masukkan angka.")}
 
-    def __init__(self, *args: Any, whole: bool = False, **kwargs: Any) -> None:
-        self.whole = whole
+    def __init__(self, *args: Any, whole: bool = False, below_thousand: bool = False, **kwargs: Any) -> None:
+        self.whole, self.below_thousand = whole, below_thousand
         kwargs.setdefault("localize", True)
         super().__init__(*args, **kwargs)
 
@@ -151,7 +152,9 @@ class NumberField(forms.DecimalField):
         if value in self.empty_values or (isinstance(value, str) and not value.strip()):
             return None
         try:
-            number = parse_number(value, label=str(self.label or ""), whole=self.whole)
+            number = parse_number(
+                value, label=str(self.label or ""), whole=self.whole, below_thousand=self.below_thousand
+            )
         except NumberError as exc:
             raise ValidationError(str(exc), code="invalid") from exc
         return number
