@@ -324,10 +324,15 @@ class TransitionInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     decree_number = serializers.CharField(max_length=120, required=False, help_text="Awarding: decree number.")
     decree_date = serializers.DateField(required=False, help_text="Awarding: decree date.")
+    override_reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        help_text="TPI concluding `tpi_meets` while proposal preconditions are unmet: the reason (audited).",
+    )
 
     def data_for_service(self) -> dict:
         values = self.validated_data
-        return {key: values[key] for key in ("decree_number", "decree_date") if key in values}
+        return {key: values[key] for key in ("decree_number", "decree_date", "override_reason") if key in values}
 
 
 class ConflictSerializer(serializers.Serializer):

@@ -13,11 +13,14 @@ from django.utils.translation import gettext as _
 
 from zi.assessments.models import Assessment, Lane, LaneScore, Period
 from zi.assessments.selectors import may_view, worksheet
+from zi.core.deadlines import deadline_status
 from zi.insights.facts import warning_facts
 from zi.insights.rules import Warning, evaluate
 from zi.lke.scoring import expand_breakdown, stored_area_scores
 from zi.lke.services import template_spec
 from zi.organisations.models import Unit
+from zi.predicates.models import Award
+from zi.predicates.selectors import history as predicate_history
 from zi.programme.models import OPEN_COMPLAINT_STATUSES, Complaint
 from zi.surveys.models import Campaign, InstrumentKind
 from zi.workflow import rules as workflow_rules
@@ -39,6 +42,7 @@ class UnitOverview:
     todo: dict[str, Any] = field(default_factory=dict)
     deadlines: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
+    predicates: list[Award] = field(default_factory=list)  # the unit's decrees, oldest first (predicate register)
 
 
 def unit_overview(*, user: Any, unit: Unit, period: Period) -> UnitOverview:
@@ -120,6 +124,7 @@ def unit_overview(*, user: Any, unit: Unit, period: Period) -> UnitOverview:
         str(label) for kind, label in InstrumentKind.choices if kind != InstrumentKind.INTERNAL and kind not in kinds
     ]
     ov.deadlines = _deadlines(period, timezone.localdate())
+    ov.predicates = predicate_history(unit)
     if assessment is not None:
         ov.warnings = evaluate(warning_facts(unit.pk, period))
     return ov
@@ -141,7 +146,7 @@ def _deadlines(period: Period, today: dt.date) -> list[dict[str, Any]]:
     ]
     dated = [(label, day) for label, day in items if day]
     return [
-        {"label": label, "date": day, "days_left": (day - today).days}
+        {"label": label, "date": day, "days_left": deadline_status(day, today).days_left}
         for label, day in sorted(dated, key=lambda item: item[1])
     ]
 

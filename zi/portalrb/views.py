@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zi.assessments.models import Assessment, Evidence, EvidenceRevision, Lane
 from zi.assessments.selectors import assessment_get
+from zi.core.links import absolute_url, site_url
 from zi.organisations.access import Action, may
 from zi.organisations.models import Agency
 from zi.portalrb import selectors, services, workbook
@@ -54,7 +55,7 @@ def tokens(request: HttpRequest, agency_pk: int) -> HttpResponse:
         "tokens": ApiToken.objects.filter(agency=agency),
         "secret": secret,
         "snapshots": FetchSnapshot.objects.filter(agency=agency).select_related("unit", "token")[:50],
-        "base_url": request.build_absolute_uri("/api/portalrb/"),
+        "base_url": absolute_url("/api/portalrb/"),
     }
     return render(request, "portalrb/tokens.html", context)
 
@@ -83,9 +84,7 @@ def snapshot_detail(request: HttpRequest, agency_pk: int, snapshot_pk: int) -> H
 @login_required
 def preview(request: HttpRequest, agency_pk: int) -> HttpResponse:
     agency = _agency_for(request, agency_pk)
-    period, units, notes = selectors.preview(
-        agency=agency, evidence_base_url=request.build_absolute_uri("/").rstrip("/")
-    )
+    period, units, notes = selectors.preview(agency=agency, evidence_base_url=site_url())
     return render(
         request, "portalrb/preview.html", {"agency": agency, "period": period, "units": units, "notes": notes}
     )

@@ -23,6 +23,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from zi.assessments.models import Answer, Assessment, Lane
 from zi.core.numbers import FILE_LANGUAGE, NumberError, parse_number
+from zi.core.tabular import formula_safe
 from zi.lke.formulas import AnswerError, normalize_answer, zero_denominator, zero_denominator_text
 from zi.lke.services import template_spec
 from zi.portalrb.models import SoalMapping
@@ -109,7 +110,7 @@ def export_official_xlsx(assessment: Assessment, lane: str = Lane.SELF) -> bytes
         values[m.workbook_cell] = value
         answer = answers.get(m.question_id)
         if m.question_id not in noted and answer is not None and answer.note:
-            ws[f"{NOTE_COLUMN}{m.workbook_cell[1:]}"] = _safe(answer.note)
+            ws[f"{NOTE_COLUMN}{m.workbook_cell[1:]}"] = formula_safe(answer.note)
         noted.add(m.question_id)
     for cell, parts in read_map()["workbook"]["derived"].items():
         part_values = [values.get(p) for p in parts]
@@ -164,10 +165,6 @@ def zero_denominator_lines(assessment: Assessment, answers: dict[int, Answer]) -
     return lines
 
 
-def _safe(text: str) -> str:
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def _jawaban_sheet(wb: Any, mappings: list[SoalMapping], answers: dict, tpi: dict) -> None:
     """PortalRB's ``Jawaban`` layout: one row per soal at ``excel_baris``, columns from the master list."""
     ws = wb.create_sheet(JAWABAN_SHEET)
@@ -194,9 +191,9 @@ def _jawaban_sheet(wb: Any, mappings: list[SoalMapping], answers: dict, tpi: dic
         ws[f"{cols['jawaban_tpi']}{row}"] = _cell_value(m, theirs)
         if m.question_id not in noted:
             if own is not None and own.note:
-                ws[f"{cols['catatan_unit']}{row}"] = _safe(own.note)
+                ws[f"{cols['catatan_unit']}{row}"] = formula_safe(own.note)
             if theirs is not None and theirs.note:
-                ws[f"{cols['catatan_tpi']}{row}"] = _safe(theirs.note)
+                ws[f"{cols['catatan_tpi']}{row}"] = formula_safe(theirs.note)
         noted.add(m.question_id)
 
 

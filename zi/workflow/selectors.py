@@ -14,11 +14,12 @@ from django.db.models import Count, Q, QuerySet
 
 from zi.assessments.models import Answer, Assessment, Lane, LaneScore, Period
 from zi.assessments.selectors import may_view as may_view_assessment
+from zi.core.deadlines import deadline_status
 from zi.lke.scoring import stored_area_scores
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may, restrict, scope_filter
 from zi.organisations.models import Agency, Unit
-from zi.workflow.machine import TRANSITIONS, moves_from
+from zi.workflow.machine import CONFIRM_STATES, TRANSITIONS, moves_from
 from zi.workflow.models import Declaration, Journey, JourneyEvent, State, TpiTeam
 
 
@@ -51,6 +52,7 @@ class Decision:
     to_state: str
     label: str
     needs_note: bool
+    confirm: bool = False
 
 
 def decisions_for(user: Any, journey: Journey) -> list[Decision]:
@@ -59,7 +61,7 @@ def decisions_for(user: Any, journey: Journey) -> list[Decision]:
     for to_state, rule in moves_from(journey.state):
         if may(user, rule.action, journey.unit):
             needs_note = to_state in (State.RETURNED, State.TPI_RETURNED, State.NOT_AWARDED, State.REVOKED)
-            result.append(Decision(to_state, str(rule.label), needs_note))
+            result.append(Decision(to_state, str(rule.label), needs_note, to_state in CONFIRM_STATES))
     return result
 
 
@@ -176,8 +178,36 @@ def evaluator_queue(*, user: Any, today: dt.date) -> list[QueueItem]:
         .select_related("unit", "period", "tpi_team")
         .distinct()
     )
-    items = [QueueItem(j, j.tpi_due, bool(j.tpi_due and j.tpi_due < today)) for j in qs]
+    items = [QueueItem(j, j.tpi_due, bool(j.tpi_due and deadline_status(j.tpi_due, today).overdue)) for j in qs]
     return sorted(items, key=lambda i: (i.due or dt.date.max, i.journey.unit.path))
+
+
+# Submitted (Pemda and units without a review go straight to TPI) or forwarded by the reviewer: TPI's turn.
+WAITING_FOR_TPI = (State.SELF_SUBMITTED, State.REVIEWED)
+
+
+@dataclass
+class UnassignedItem:
+    journey: Journey
+    team: TpiTeam | None  # a team of the same agency and period (its page has the assignment form), or None
+
+
+def without_tpi_team(*, user: Any) -> list[UnassignedItem]:
+    """LKEs waiting for TPI whose unit has no TPI team: they are in no evaluator's queue, so those who assign teams
+    (``workflow.tpi_team``) see them, oldest submission first, each with a team to assign it to when one exists."""
+    qs = (
+        restrict(Journey.objects.filter(state__in=WAITING_FOR_TPI, tpi_team__isnull=True), user, Action.TPI_TEAM_MANAGE)
+        .select_related("unit", "unit__agency", "period", "assessment")
+        .order_by("assessment__submitted_at", "unit__path")
+    )
+    journeys = list(qs)
+    teams: dict[tuple[int, int], TpiTeam] = {}
+    if journeys:
+        rows = TpiTeam.objects.filter(
+            agency_id__in={j.unit.agency_id for j in journeys}, period_id__in={j.period_id for j in journeys}
+        ).order_by("-name")
+        teams = {(t.agency_id, t.period_id): t for t in rows}  # the first team by name wins
+    return [UnassignedItem(j, teams.get((j.unit.agency_id, j.period_id))) for j in journeys]
 
 
 @dataclass

@@ -9,6 +9,7 @@ urlpatterns = [
     path("ikut/", views.participation_create, name="participation_create"),
     path("<int:pk>/", views.journey_detail, name="journey_detail"),
     path("<int:pk>/keputusan/", views.journey_transition, name="transition"),
+    path("<int:pk>/keputusan/<str:to_state>/", views.decide, name="decide"),
     path("<int:pk>/banding/", views.compare, name="compare"),
     path("<int:pk>/lhe.pdf", views.lhe, name="lhe"),
     path("<int:pk>/jalur/<str:lane>/", views.lane_sheet, name="lane_sheet"),

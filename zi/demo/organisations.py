@@ -27,8 +27,6 @@ username) first; existing records are left as they are (a changed demo password 
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import random
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TextIO
@@ -37,9 +35,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from zi.accounts.models import EmploymentType
 from zi.core import audit
+from zi.demo.assessments import seed_assessments, spread_upload_times
+from zi.demo.predicates import seed_predicates
+from zi.demo.programme import link_survey_findings, seed_programme
+from zi.demo.surveys import seed_surveys
+from zi.demo.workflow import seed_workflow
 from zi.organisations import services
 from zi.organisations.models import Agency, AgencyKind, Role, RoleAssignment, Unit, UnitType
 
@@ -480,7 +484,14 @@ def demo_login_table() -> list[tuple[str, str, str]]:
 class _Builder:
     def __init__(self, stdout: TextIO | None) -> None:
         self.stdout = stdout
-        self.created: dict[str, int] = {"unit_types": 0, "agencies": 0, "units": 0, "people": 0, "roles": 0}
+        self.created: dict[str, int] = {
+            "unit_types": 0,
+            "agencies": 0,
+            "units": 0,
+            "staff": 0,
+            "logins": 0,
+            "roles": 0,
+        }
         self.units: dict[tuple[str, str], Unit] = {}
         self._password_hash = ""
 
@@ -566,7 +577,7 @@ class _Builder:
             audit.record_many(
                 ACTOR, [audit.Change("create", obj=u, after=audit.snapshot(u, USER_AUDIT_FIELDS)) for u in new]
             )
-            self.created["people"] += len(new)
+            self.created["staff"] += len(new)
 
     def logins(self, agencies_by_code: dict[str, Agency]) -> None:
         User = get_user_model()
@@ -594,12 +605,17 @@ class _Builder:
         user.password = self.password_hash()
         user.save()
         audit.record(ACTOR, "create", user, after=audit.snapshot(user, USER_AUDIT_FIELDS))
-        self.created["people"] += 1
+        self.created["logins"] += 1
         return user
 
 
 def demo_counts() -> dict[str, int]:
-    """Totals of what the demo consists of (equal after every run)."""
+    """Totals of what the demo consists of (equal after every run).
+
+    ``people`` is everyone with a unit in the demo agencies once the whole demo is seeded: the satker staff,
+    the demo logins with a home unit, and the unit heads the workflow demo adds to sign an integrity pact where
+    a unit has no staff list — more than the organisation step creates (``zi seed_demo`` says so).
+    """
     codes = [spec.code for spec in agencies()]
     usernames = [login.username for login in DEMO_LOGINS]
     User = get_user_model()
@@ -615,25 +631,16 @@ def demo_counts() -> dict[str, int]:
 
 def seed_programme_data(stdout: TextIO | None = None) -> None:
     """The programme's own demo data after the organisation data, in the same transaction: the 2026 period with
-    LKE self-assessments (``zi.assessments.demo``), then work plans, activities, complaints and innovations
-    (``zi.programme.demo``), then survey campaigns and responses (``zi.surveys.demo``, when present) and one demo
-    innovation linked to a weak survey result (``zi.programme.demo.link_survey_findings``)."""
-    from zi.assessments.demo import seed_assessments
-    from zi.programme.demo import seed_programme
-
+    LKE self-assessments (``zi.demo.assessments``), then work plans, activities, complaints and innovations
+    (``zi.demo.programme``), then survey campaigns and responses (``zi.demo.surveys``, when present) and one demo
+    innovation linked to a weak survey result (``zi.demo.programme.link_survey_findings``)."""
+    seed_predicates(stdout)  # the register first: an assessment's current predicate is read from it
     seed_assessments(stdout)
     seed_programme(stdout)
-    from zi.workflow.demo import seed_workflow
-
     seed_workflow(stdout)
-    from zi.assessments.demo import spread_upload_times
-
     spread_upload_times()  # evidence built along the year, except the paperwork example (before any rollup refresh)
-    if importlib.util.find_spec("zi.surveys.demo") is not None:
-        importlib.import_module("zi.surveys.demo").seed_surveys(stdout)
-        from zi.programme.demo import link_survey_findings
-
-        link_survey_findings(stdout)  # one demo innovation answers a weak survey result
+    seed_surveys(stdout)
+    link_survey_findings(stdout)  # one demo innovation answers a weak survey result
 
 
 @transaction.atomic
@@ -645,9 +652,11 @@ def build_demo(stdout: TextIO | None = None) -> dict[str, int]:
     builder.staff()
     builder.logins(agencies_by_code)
     builder.say(
-        "Dibuat: {unit_types} jenis unit, {agencies} instansi, {units} unit, {people} orang, {roles} peran.".format(
-            **builder.created
+        _(
+            "Dibuat (struktur organisasi): %(unit_types)d jenis unit, %(agencies)d instansi, %(units)d unit, "
+            "%(staff)d pegawai satker, %(logins)d akun demo, %(roles)d peran."
         )
+        % builder.created
     )
     seed_programme_data(stdout)
     return demo_counts()
