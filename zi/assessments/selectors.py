@@ -24,6 +24,8 @@ from zi.assessments.models import (
     LaneScore,
     Period,
 )
+from zi.core.numbers import number_input_value
+from zi.lke.formulas import ZeroDenominator, zero_denominator, zero_denominator_text
 from zi.lke.services import template_spec
 from zi.lke.spec import Area, Question, Template
 from zi.organisations.access import Action, may, scope_filter
@@ -104,6 +106,11 @@ class QuestionRow:
     indicator_name: str
     answer: Answer | None = None
     evidence: list[Evidence] = field(default_factory=list)
+    zero: ZeroDenominator | None = None  # the template's zero-denominator rule decided this answer's value
+
+    @property
+    def zero_note(self) -> str:
+        return zero_denominator_text(self.zero) if self.zero is not None else ""
 
     @property
     def code(self) -> str:
@@ -149,7 +156,8 @@ class QuestionRow:
 
     @property
     def input_values(self) -> list[tuple[Any, Any]]:
-        """(input, current value) pairs for numeric questions; the posted text when re-rendering an error."""
+        """(input, current value) pairs for numeric questions, the value as typed back in the page's language
+        ("1.000", "2,5"): what the person sees is what is stored, and saving it again reads the same number."""
         stored = (self.answer.inputs or {}) if self.answer is not None else {}
         pairs = []
         for item in self.question.inputs:
@@ -161,7 +169,7 @@ class QuestionRow:
                 and self.answer.value is not None
             ):
                 value = round(self.answer.value * 4, 2)
-            pairs.append((item, "" if value is None else value))
+            pairs.append((item, number_input_value(value)))
         return pairs
 
 
@@ -345,6 +353,7 @@ def worksheet(*, user: Any, assessment: Assessment, lane: str = Lane.SELF) -> Wo
         code = question_codes.get(answer.question_id)
         if code in rows:
             rows[code].answer = answer
+            rows[code].zero = zero_denominator(rows[code].question, answer.inputs, spec.settings)
     # Evidence and all its revisions: two queries always (also with no evidence), grouped in Python.
     revisions: dict[int, list[EvidenceRevision]] = defaultdict(list)
     for revision in EvidenceRevision.objects.filter(evidence__assessment=assessment).order_by("evidence_id", "number"):

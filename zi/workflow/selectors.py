@@ -414,6 +414,7 @@ class EarlierAnswer:
     choice: str
     value: float | None
     note: str
+    zero_note: str = ""  # the zero-denominator rule that decided ``value`` (zi.lke.formulas.zero_denominator_text)
 
 
 def lane_sheet_context(worksheet: Any, journey: Journey, lane: str, visible: Any) -> None:
@@ -424,11 +425,20 @@ def lane_sheet_context(worksheet: Any, journey: Journey, lane: str, visible: Any
     earlier_lanes = [item for item in earlier_lanes if item in visible]
     labels = dict(Lane.choices)
     found: dict[str, dict[str, EarlierAnswer]] = {}
-    for answer_lane, code, choice, value, note in Answer.objects.filter(
+    from zi.lke.formulas import zero_denominator, zero_denominator_text
+
+    for answer_lane, code, choice, value, note, inputs in Answer.objects.filter(
         assessment_id=journey.assessment_id, lane__in=earlier_lanes
-    ).values_list("lane", "question__code", "choice", "value", "note"):
+    ).values_list("lane", "question__code", "choice", "value", "note", "inputs"):
+        row = worksheet.rows.get(code)
+        zero = zero_denominator(row.question, inputs, worksheet.spec.settings) if row is not None else None
         found.setdefault(code, {})[answer_lane] = EarlierAnswer(
-            answer_lane, str(labels.get(answer_lane, answer_lane)), choice, value, note
+            answer_lane,
+            str(labels.get(answer_lane, answer_lane)),
+            choice,
+            value,
+            note,
+            zero_denominator_text(zero) if zero is not None else "",
         )
     for code, row in worksheet.rows.items():
         per_lane = found.get(code, {})
