@@ -142,6 +142,11 @@ def survey_checks(assessment: Assessment, lane: str, answers: dict[str, Answer |
     return checks
 
 
+def survey_check_lines(assessment: Assessment, lane: str) -> list[str]:
+    """Plain-text lines for exports and PDFs: each IPAK/IPKP item of the lane with the unit's index."""
+    return [f"{check.code}: {check.text}" for check in survey_checks(assessment, lane) if check.text]
+
+
 def checked_survey_source(assessment: Assessment, question: Any, inputs: dict | None, source: str) -> str:
     """The source to store with a survey-index answer; refuses a value that differs from the unit's index
     (external value first, else its own survey) when no source is stated. Empty for every other answer and for

@@ -616,23 +616,34 @@ def demo_counts() -> dict[str, int]:
 def seed_programme_data(stdout: TextIO | None = None) -> None:
     """The programme's own demo data after the organisation data, in the same transaction: the 2026 period with
     LKE self-assessments (``zi.assessments.demo``), then work plans, activities, complaints and innovations
-    (``zi.programme.demo``), then survey campaigns and responses (``zi.surveys.demo``, when present) and one demo
-    innovation linked to a weak survey result (``zi.programme.demo.link_survey_findings``)."""
+    (``zi.programme.demo``), then survey campaigns and responses (``zi.surveys.demo``, when present) whose IPAK/IPKP
+    the self-assessments take, then the journeys, the dashboards' rollup and one demo innovation linked to a weak
+    survey result (``zi.programme.demo.link_survey_findings``)."""
     from zi.assessments.demo import seed_assessments
     from zi.programme.demo import seed_programme
 
     seed_assessments(stdout)
     seed_programme(stdout)
+    surveys = importlib.import_module("zi.surveys.demo") if importlib.util.find_spec("zi.surveys.demo") else None
+    if surveys is not None:
+        # before the journeys: the LKE's IPAK/IPKP come from the units' surveys, and the journeys copy the
+        # self-assessment into the review and TPI lanes (whose guards then judge the surveys' values)
+        surveys.seed_surveys(stdout, refresh=False)
+        surveys.align_lke_with_surveys(stdout=stdout)
     from zi.workflow.demo import seed_workflow
 
     seed_workflow(stdout)
     from zi.assessments.demo import spread_upload_times
 
     spread_upload_times()  # evidence built along the year, except the paperwork example (before any rollup refresh)
-    if importlib.util.find_spec("zi.surveys.demo") is not None:
-        importlib.import_module("zi.surveys.demo").seed_surveys(stdout)
+    if surveys is not None:
+        surveys.align_lke_with_surveys()  # lanes a journey carried over or copied since (idempotent)
+        from zi.insights.services import rollup_refresh
         from zi.programme.demo import link_survey_findings
 
+        period = surveys.Period.objects.filter(year=surveys.DEMO_YEAR).first()
+        if period is not None:
+            rollup_refresh(period=period, actor=surveys.ACTOR)
         link_survey_findings(stdout)  # one demo innovation answers a weak survey result
 
 

@@ -93,6 +93,8 @@ def _cell_value(mapping: SoalMapping, answer: Answer | None) -> Any:
 
 def export_official_xlsx(assessment: Assessment, lane: str = Lane.SELF) -> bytes:
     """The unit's answers in the official workbook (bytes); formulas untouched, recalculated on open."""
+    from zi.assessments.suggestions import survey_check_lines
+
     mappings = _mappings(assessment)
     answers = {a.question_id: a for a in Answer.objects.filter(assessment=assessment, lane=lane)}
     tpi = {a.question_id: a for a in Answer.objects.filter(assessment=assessment, lane=Lane.TPI)}
@@ -123,6 +125,12 @@ def export_official_xlsx(assessment: Assessment, lane: str = Lane.SELF) -> bytes
     )
     for line in CATATAN:
         notes.append([str(line)])
+    survey_lines = survey_check_lines(assessment, lane)
+    if survey_lines:
+        notes.append([""])
+        notes.append([_("IPAK/IPKP: nilai LKE dan nilai survei/eksternal unit")])
+        for line in survey_lines:
+            notes.append([_safe(line)])
     notes.column_dimensions["A"].width = 120
     wb.calculation.fullCalcOnLoad = True  # Excel/LibreOffice recompute every formula when opening
     buffer = io.BytesIO()
