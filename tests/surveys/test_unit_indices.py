@@ -21,7 +21,7 @@ from zi.assessments.suggestions import suggestions_for
 from zi.insights.models import UnitPeriodRollup
 from zi.organisations.models import Role
 from zi.surveys import services
-from zi.surveys.models import Response
+from zi.surveys.models import Campaign, Response
 from zi.surveys.unit_indices import survey_index_for, survey_indices_for, survey_indices_many
 from zi.workflow import monitoring
 from zi.workflow.models import Journey
@@ -133,6 +133,10 @@ def test_every_surface_shows_the_one_index(demo_db, client, django_capture_on_co
     # dashboards (rollup), unit list page and its export, public page
     row = UnitPeriodRollup.objects.get(unit=unit, period=period)
     assert row.ipak == external and row.ipkp == ipkp.value
+    ikm = survey_index_for(unit, period, "ikm")
+    campaign = Campaign.objects.get(unit=unit, period=period)
+    skm = next(s for s in services.campaign_results(campaign).overall if s.instrument.kind == "skm")
+    assert row.ikm == ikm.value == float(skm.ikm.ikm) and row.respondents == ikm.all_respondents
     client.force_login(_user("demo-nasional"))
     listing = client.get(reverse("insights:unit_list") + "?periode=2026&q=Kanim Kelas I TPI Palembang")
     cells = {r[0].value: r for r in listing.context["table"].rows}
