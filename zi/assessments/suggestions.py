@@ -165,7 +165,7 @@ def checked_survey_source(assessment: Assessment, question: Any, inputs: dict | 
         label = question.inputs[0].label if question.inputs else kind.upper()
         raise ValidationError(
             _(
-                "%(label)s %(value)s berbeda dari nilai %(label)s unit %(index)s (%(source)s). Isi \"Sumber nilai\" "
+                '%(label)s %(value)s berbeda dari nilai %(label)s unit %(index)s (%(source)s). Isi "Sumber nilai" '
                 "(mis. BPS, laporan no. …) atau pakai nilai survei."
             )
             % {"label": label, "value": _num(float(value)), "index": _num(index.value), "source": index.source},

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Sum
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from zi.surveys import indices
@@ -41,10 +40,6 @@ from zi.surveys.models import (
 EXTERNAL_GROUPS = (RespondentGroup.PENGGUNA_LAYANAN, RespondentGroup.PENGUNJUNG)
 LKE_KINDS = (InstrumentKind.IPAK.value, InstrumentKind.IPKP.value)
 KINDS = (*LKE_KINDS, "ikm")  # the IKM is the SKM instruments' index
-
-
-def _fmt(value: float | None, places: int = 2) -> str:
-    return "–" if value is None else number_format(value, decimal_pos=places)
 
 
 @dataclass(frozen=True)
@@ -352,10 +347,3 @@ def survey_index_for(unit: Any, period: Any, kind: str) -> SurveyIndex | None:
     if kind not in KINDS:
         raise ValueError("kind must be 'ipak', 'ipkp' or 'ikm'")
     return survey_indices_for(unit, period).get(kind)
-
-
-def index_text(index: SurveyIndex | None) -> str:
-    """"3,59 (Survei IPAK: … — 51 responden …)" for exports and plain-text surfaces."""
-    if index is None or index.value is None:
-        return "–"
-    return f"{_fmt(index.value)} ({index.source})"
