@@ -100,6 +100,14 @@ def test_differing_typed_value_needs_a_source(make_campaign, tree, period, clien
     assert not Answer.objects.filter(assessment=assessment, question__code="B.II.a").exists()
     sheet = client.get(reverse("assessments:worksheet", args=[assessment.pk]) + "?bagian=hasil").content.decode()
     assert BPS in sheet and "3,81" in sheet and "3,67" in sheet and "berbeda dari" in sheet
+    # the API: the same refusal, and the source in the body
+    api_url = f"/api/assessments/{assessment.pk}/answers/"
+    refused_api = client.post(api_url, {"question": "B.II.a", "index": 2.5}, content_type="application/json")
+    assert refused_api.status_code == 400 and "IPKP" in refused_api.content.decode()
+    saved = client.post(
+        api_url, {"question": "B.II.a", "index": 2.5, "source": BPS}, content_type="application/json"
+    ).json()
+    assert saved["value"] == 2.5 / 4 and saved["source"] == BPS
 
 
 # --- every surface, one value --------------------------------------------------------------------------------
@@ -154,6 +162,9 @@ def test_every_surface_shows_the_one_index(demo_db, client, django_capture_on_co
     # monitoring (predicate held) and the TPN dossier
     watch = monitoring.predicate_watch(user=_user("demo-nasional"), period=period, today=timezone.localdate())
     assert next(r for r in watch if r.journey.unit_id == unit.pk).indices["ipak"] == external
+    client.force_login(_user("demo-nasional"))
+    watch_html = client.get(reverse("workflow:monitoring")).content.decode()
+    assert shown_ipak in watch_html and BPS in watch_html
     client.force_login(_user("demo-admin"))
     dossier = client.get(reverse("workflow:dossier", args=[journey.pk]))
     assert dossier.status_code == 200

@@ -150,7 +150,7 @@ def survey_check_lines(assessment: Assessment, lane: str) -> list[str]:
 def checked_survey_source(assessment: Assessment, question: Any, inputs: dict | None, source: str) -> str:
     """The source to store with a survey-index answer; refuses a value that differs from the unit's index
     (external value first, else its own survey) when no source is stated. Empty for every other answer and for
-    a value equal to the index (it then comes from the survey)."""
+    a value equal to the index (it then comes from the survey); kept as stated when the unit has no index."""
     kind = survey_kind(question)
     value = (inputs or {}).get(kind) if kind else None
     if value is None:
@@ -158,9 +158,11 @@ def checked_survey_source(assessment: Assessment, question: Any, inputs: dict | 
     from zi.surveys.unit_indices import survey_index_for
 
     index = survey_index_for(assessment.unit_id, assessment.period, kind)
-    if index is None or index.value is None or round(float(value), 2) == round(index.value, 2):
-        return ""
     source = " ".join((source or "").split())[:255]
+    if index is None or index.value is None:
+        return source  # no survey and no external value: the typed value stands, with its source when stated
+    if round(float(value), 2) == round(index.value, 2):
+        return ""
     if len(source) < 3:
         label = question.inputs[0].label if question.inputs else kind.upper()
         raise ValidationError(

@@ -628,8 +628,8 @@ def seed_programme_data(stdout: TextIO | None = None) -> None:
     if surveys is not None:
         # before the journeys: the LKE's IPAK/IPKP come from the units' surveys, and the journeys copy the
         # self-assessment into the review and TPI lanes (whose guards then judge the surveys' values)
-        surveys.seed_surveys(stdout, refresh=False)
-        surveys.align_lke_with_surveys(stdout=stdout)
+        changed = surveys.seed_surveys(stdout, refresh=False)["campaigns"]
+        changed += surveys.align_lke_with_surveys(stdout=stdout)
     from zi.workflow.demo import seed_workflow
 
     seed_workflow(stdout)
@@ -637,12 +637,12 @@ def seed_programme_data(stdout: TextIO | None = None) -> None:
 
     spread_upload_times()  # evidence built along the year, except the paperwork example (before any rollup refresh)
     if surveys is not None:
-        surveys.align_lke_with_surveys()  # lanes a journey carried over or copied since (idempotent)
+        changed += surveys.align_lke_with_surveys()  # lanes a journey carried over or copied since (idempotent)
         from zi.insights.services import rollup_refresh
         from zi.programme.demo import link_survey_findings
 
         period = surveys.Period.objects.filter(year=surveys.DEMO_YEAR).first()
-        if period is not None:
+        if period is not None and changed:  # a second run changes nothing (not even the audit trail)
             rollup_refresh(period=period, actor=surveys.ACTOR)
         link_survey_findings(stdout)  # one demo innovation answers a weak survey result
 
