@@ -65,11 +65,13 @@ def test_demo_lke_survey_values_equal_the_campaigns(demo_db):
             assert f"{ipak.survey_respondents} responden" in source and str(responses) in source, source
             assert ipak.all_respondents == responses
     assert checked >= 16  # eight demo units, both items, and the lanes the journeys copied
-    lapas = next(a for a in assessments if a.unit.name == "Lapas Kelas I Palembang")
-    ipak = found[lapas.unit_id].ipak
-    score = LaneScore.objects.get(assessment=lapas, lane=Lane.SELF)
-    if ipak.value < 3.6:  # its survey is below the WBK minimum: the LKE no longer says "memenuhi syarat"
-        assert not score.eligible_wbk
+    # eligibility follows the surveys: no lane below the IPAK minimum says "memenuhi syarat" (LPKA: 3,29)
+    for score in LaneScore.objects.filter(assessment__in=assessments):
+        held = Answer.objects.get(assessment_id=score.assessment_id, lane=score.lane, question__code="B.I.a")
+        if held.inputs["ipak"] < 3.6:
+            assert not score.eligible_wbk, (score.assessment_id, score.lane)
+    lpka = next(a for a in assessments if a.unit.name == "LPKA Kelas I Palembang")
+    assert not LaneScore.objects.get(assessment=lpka, lane=Lane.SELF).eligible_wbk
 
 
 # --- the refusal ---------------------------------------------------------------------------------------------
