@@ -12,8 +12,8 @@ from tests import factories
 from tests.test_answer_services import build_world
 from zi.accounts.models import EmploymentType
 from zi.assessments import services as assessment_services
-from zi.assessments.demo import _answer_for
 from zi.assessments.models import Lane
+from zi.demo.assessments import _answer_for
 from zi.organisations.models import Role
 from zi.workflow import services
 from zi.workflow.models import DocumentKind, State

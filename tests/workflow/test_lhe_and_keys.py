@@ -82,7 +82,7 @@ def test_agency_admin_proposes_and_records_the_decree_through_the_journey_page(c
             "version": journey.version,
             "to_state": State.AWARDED,
             "decree_number": "KEP-7/M.PAN-RB/12/2026",
-            "decree_date": "2026-12-10",
+            "decree_date": "2026-12-01",
         },
     )
     journey.refresh_from_db()

@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
 from zi.assessments.models import Answer, Assessment, Evidence, Lane
+from zi.core.tabular import formula_safe
 from zi.lke.scoring import AnswerError, normalize_answer
 from zi.lke.services import template_spec
 from zi.lke.spec import CHOICE_TYPES, Template
@@ -56,13 +57,6 @@ BOLD = Font(bold=True)
 FILL_AREA = PatternFill("solid", fgColor="DDEBF7")
 FILL_INDICATOR = PatternFill("solid", fgColor="F2F2F2")
 WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-def _safe_text(value: Any) -> Any:
-    """Text that Excel must not treat as a formula (leading = + - @) is prefixed with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def _criteria(question) -> str:
@@ -108,7 +102,7 @@ def export_assessment_xlsx(assessment: Assessment, lane: str = Lane.SELF) -> byt
     total_cells: dict[str, list[str]] = {"pemenuhan": [], "reform": [], "hasil": []}
 
     def add_row(values: list[Any], fill: PatternFill | None = None, bold: bool = False) -> int:
-        ws.append([_safe_text(v) for v in values])
+        ws.append([formula_safe(v) for v in values])
         row = ws.max_row
         for cell in ws[row]:
             cell.alignment = WRAP
@@ -208,10 +202,10 @@ def _survey_sheet(wb: Workbook, assessment: Assessment, lane: str, answers: dict
                 check.code,
                 check.label,
                 check.lke_value,
-                _safe_text(check.answer_source) or None,
+                formula_safe(check.answer_source) or None,
                 check.index_value,
-                _safe_text(check.index.source) if check.index is not None else None,
-                _safe_text(check.warning) or None,
+                formula_safe(check.index.source) if check.index is not None else None,
+                formula_safe(check.warning) or None,
             ]
         )
     for column, width in zip("ABCDEFG", (10, 8, 10, 30, 12, 60, 60), strict=True):

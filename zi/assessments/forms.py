@@ -52,9 +52,6 @@ class StartAssessmentForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=None)
     period = forms.ModelChoiceField(label=_("Periode"), queryset=None)
     target_predicate = forms.ChoiceField(label=_("Predikat yang dituju"), choices=Predicate.choices)
-    current_predicate = forms.ChoiceField(
-        label=_("Predikat yang dimiliki"), choices=[("", _("Belum ada"))] + list(Predicate.choices), required=False
-    )
 
     def __init__(self, *args: Any, units: Any, periods: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -35,6 +35,7 @@ from zi.lke.models import LkeQuestion, LkeTemplate
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
+from zi.predicates import selectors as predicate_selectors
 
 ANSWER_FIELDS = ("choice", "inputs", "value", "note", "source", "lane", "question", "assessment")
 ASSESSMENT_FIELDS = ("unit", "period", "target_predicate", "current_predicate", "status", "submitted_at")
@@ -89,17 +90,16 @@ def may_start_assessment(actor: Any, unit: Unit) -> bool:
 
 
 @transaction.atomic
-def assessment_start(
-    *, actor: Any, unit: Unit, period: Period, target_predicate: str = Predicate.WBK, current_predicate: str = ""
-) -> Assessment:
+def assessment_start(*, actor: Any, unit: Unit, period: Period, target_predicate: str = Predicate.WBK) -> Assessment:
+    """Start the unit's assessment for ``period``. The predicate it already holds comes from the predicate register
+    (:func:`zi.predicates.selectors.current_predicate`), never from what is typed."""
+    current_predicate = predicate_selectors.current_predicate(unit)
     if not may_start_assessment(actor, unit):
         raise PermissionDenied(_("Anda tidak berwenang memulai penilaian untuk unit ini."))
     if not period.is_open:
         raise ValidationError(_("Periode penilaian ini sudah ditutup."))
     if target_predicate not in Predicate.values:
         raise ValidationError(_("Predikat yang dituju tidak dikenal."))
-    if current_predicate and current_predicate not in Predicate.values:
-        raise ValidationError(_("Predikat yang dimiliki tidak dikenal."))
     if target_predicate == Predicate.WBBM and current_predicate != Predicate.WBK:
         raise ValidationError(_("Predikat WBBM hanya dapat dituju oleh unit yang telah berpredikat WBK."))
     if Assessment.objects.filter(unit=unit, period=period).exists():

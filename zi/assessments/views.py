@@ -94,7 +94,6 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
                 unit=form.cleaned_data["unit"],
                 period=form.cleaned_data["period"],
                 target_predicate=form.cleaned_data["target_predicate"],
-                current_predicate=form.cleaned_data["current_predicate"] or "",
             )
         except ValidationError as exc:
             form.add_error(None, _errors(exc))

@@ -18,6 +18,8 @@ from zi.insights.rules import Warning, evaluate
 from zi.lke.scoring import expand_breakdown, stored_area_scores
 from zi.lke.services import template_spec
 from zi.organisations.models import Unit
+from zi.predicates.models import Award
+from zi.predicates.selectors import history as predicate_history
 from zi.programme.models import OPEN_COMPLAINT_STATUSES, Complaint
 from zi.surveys.models import Campaign, InstrumentKind
 from zi.workflow import rules as workflow_rules
@@ -39,6 +41,7 @@ class UnitOverview:
     todo: dict[str, Any] = field(default_factory=dict)
     deadlines: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
+    predicates: list[Award] = field(default_factory=list)  # the unit's decrees, oldest first (predicate register)
     indices: list[Any] = field(default_factory=list)  # zi.surveys.unit_indices.SurveyIndex: IPAK, IPKP, IKM
     survey_checks: list[Any] = field(default_factory=list)  # the self-assessment's IPAK/IPKP beside them
 
@@ -129,6 +132,7 @@ def unit_overview(*, user: Any, unit: Unit, period: Period) -> UnitOverview:
     if visible:
         ov.survey_checks = [c for c in survey_checks(assessment, Lane.SELF) if c.differs or c.survey_differs]
     ov.deadlines = _deadlines(period, timezone.localdate())
+    ov.predicates = predicate_history(unit)
     if assessment is not None:
         ov.warnings = evaluate(warning_facts(unit.pk, period))
     return ov

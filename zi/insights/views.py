@@ -24,8 +24,9 @@ from zi.insights.facts import warning_facts_many
 from zi.insights.models import UnitPeriodRollup
 from zi.insights.rules import ORDER, TITLES, evaluate
 from zi.insights.unitpage import lke_recap_rows, unit_overview
-from zi.organisations.access import Action, may
+from zi.organisations.access import Action, may, restrict
 from zi.organisations.models import Unit
+from zi.predicates.selectors import holder_summary
 
 AUTO_REFRESH_MAX_UNITS = 5000
 
@@ -56,12 +57,18 @@ def _node(request: HttpRequest, pk: Any) -> Unit | None:
     return node
 
 
+def _dashboard_units(user: Any, node: Unit | None) -> Any:
+    units = restrict(Unit.objects.all(), user, Action.DASHBOARD_VIEW, unit_field="")
+    return units.filter(path__startswith=node.path) if node is not None else units
+
+
 def _dashboard_page(request: HttpRequest, node: Unit | None) -> HttpResponse:
     period = _period(request)
     context: dict[str, Any] = {"node": node, "period": period, "periods": selectors.periods()}
     if period is not None:
         context["dash"] = selectors.dashboard(user=request.user, period=period, node=node)
         context["dq"] = f"periode={period.year}" + (f"&unit={node.pk}" if node else "")
+        context["holders"] = holder_summary(_dashboard_units(request.user, node))
         if node is not None:
             context["ancestors"] = [
                 u

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl.utils.exceptions import InvalidFileException
 
 from zi.assessments.models import Answer, Assessment, Lane
+from zi.core.tabular import formula_safe
 from zi.lke.formulas import AnswerError, normalize_answer
 from zi.lke.services import template_spec
 from zi.portalrb.models import SoalMapping
@@ -108,7 +109,7 @@ def export_official_xlsx(assessment: Assessment, lane: str = Lane.SELF) -> bytes
         values[m.workbook_cell] = value
         answer = answers.get(m.question_id)
         if m.question_id not in noted and answer is not None and answer.note:
-            ws[f"{NOTE_COLUMN}{m.workbook_cell[1:]}"] = _safe(answer.note)
+            ws[f"{NOTE_COLUMN}{m.workbook_cell[1:]}"] = formula_safe(answer.note)
         noted.add(m.question_id)
     for cell, parts in read_map()["workbook"]["derived"].items():
         part_values = [values.get(p) for p in parts]
@@ -130,16 +131,12 @@ def export_official_xlsx(assessment: Assessment, lane: str = Lane.SELF) -> bytes
         notes.append([""])
         notes.append([_("IPAK/IPKP: nilai LKE dan nilai survei/eksternal unit")])
         for line in survey_lines:
-            notes.append([_safe(line)])
+            notes.append([formula_safe(line)])
     notes.column_dimensions["A"].width = 120
     wb.calculation.fullCalcOnLoad = True  # Excel/LibreOffice recompute every formula when opening
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
-
-
-def _safe(text: str) -> str:
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _jawaban_sheet(wb: Any, mappings: list[SoalMapping], answers: dict, tpi: dict) -> None:
@@ -168,9 +165,9 @@ def _jawaban_sheet(wb: Any, mappings: list[SoalMapping], answers: dict, tpi: dic
         ws[f"{cols['jawaban_tpi']}{row}"] = _cell_value(m, theirs)
         if m.question_id not in noted:
             if own is not None and own.note:
-                ws[f"{cols['catatan_unit']}{row}"] = _safe(own.note)
+                ws[f"{cols['catatan_unit']}{row}"] = formula_safe(own.note)
             if theirs is not None and theirs.note:
-                ws[f"{cols['catatan_tpi']}{row}"] = _safe(theirs.note)
+                ws[f"{cols['catatan_tpi']}{row}"] = formula_safe(theirs.note)
         noted.add(m.question_id)
 
 

@@ -32,6 +32,7 @@ from zi.core import audit
 from zi.lke.models import LkeQuestion
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
+from zi.organisations.timezones import format_local_date
 from zi.programme import notifications, tracking
 from zi.programme.models import (
     OPEN_COMPLAINT_STATUSES,
@@ -1637,7 +1638,7 @@ def _evidence_title(record: Any) -> str:
     if isinstance(record, Activity):
         return f"{_('Kegiatan')}: {record.title} ({record.held_on:%d-%m-%Y})"
     if isinstance(record, Complaint):
-        return f"{_('Pengaduan')}: {record.subject} ({timezone.localdate(record.received_at):%d-%m-%Y})"
+        return f"{_('Pengaduan')}: {record.subject} ({format_local_date(record.received_at, record.unit)})"
     return f"{_('Inovasi')}: {record.title}"
 
 

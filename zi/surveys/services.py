@@ -1168,19 +1168,7 @@ def external_index_record(
     row.full_clean(exclude=["recorded_by"])
     row.save()
     audit.record(actor, "update" if before else "create", row, before=before, after=audit.snapshot(row))
-    _refresh_dashboards(unit, period)
     return row
-
-
-def _refresh_dashboards(unit: Any, period: Any) -> None:
-    """The dashboards' rollup of this one unit, after the commit: it shows the value the LKE uses at once."""
-
-    def refresh() -> None:
-        from zi.insights.services import rollup_refresh
-
-        rollup_refresh(period=period, units=[unit.pk])
-
-    transaction.on_commit(refresh, robust=True)
 
 
 @transaction.atomic
@@ -1188,6 +1176,4 @@ def external_index_remove(*, actor: Any, external: ExternalIndex) -> None:
     """Withdraw an external value (audited): the LKE feed goes back to the unit's own campaigns."""
     before = audit.snapshot(external)
     audit.record(actor, "delete", external, before=before)
-    unit, period = external.unit, external.period
     external.delete()
-    _refresh_dashboards(unit, period)

@@ -16,14 +16,15 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from zi.assessments.models import Period
+from zi.core.tabular import formula_safe
 from zi.organisations.access import Action, visible_units
+from zi.organisations.timezones import format_local, unit_timezone
 from zi.surveys import integrity, services
 from zi.surveys.models import (
     Campaign,
@@ -198,7 +199,7 @@ def _survey(request: HttpRequest, token: str, kiosk: bool) -> HttpResponse:
             campaign,
             _("Survei belum dibuka"),
             _("Survei ini belum dibuka. Silakan kembali mulai %(date)s.")
-            % {"date": date_format(timezone.localtime(campaign.opens_at), "DATETIME_FORMAT")},
+            % {"date": format_local(campaign.opens_at, campaign.unit)},
             403,
         )
     items = services.campaign_items(campaign)
@@ -347,7 +348,7 @@ def _submit(request, campaign, items, kiosk: bool, point) -> HttpResponse:
 
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    campaigns = visible_campaigns(request.user).select_related("unit", "period").order_by("-opens_at")[:500]
+    campaigns = visible_campaigns(request.user).select_related("unit__agency", "period").order_by("-opens_at")[:500]
     can_create = visible_units(request.user, Action.ASSESSMENT_ANSWER).exists()
     return render(request, "surveys/campaign_list.html", {"campaigns": campaigns, "can_create": can_create})
 
@@ -361,7 +362,11 @@ class CampaignForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label=_lazy("Instrumen"),
     )
-    opens_at = forms.DateTimeField(label=_lazy("Dibuka"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    opens_at = forms.DateTimeField(
+        label=_lazy("Dibuka"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_lazy("Waktu setempat unit (WIB, WITA atau WIT)."),
+    )
     closes_at = forms.DateTimeField(
         label=_lazy("Ditutup"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -389,6 +394,19 @@ class CampaignForm(forms.Form):
         # One choice per instrument code (its newest version); the service takes the version valid for the period.
         self.fields["instruments"].queryset = campaign_instrument_choices(user)
 
+    unit_for_times: Any = None  # the edit form's campaign unit (the create form has a unit field)
+
+    def clean(self):
+        """The opening and closing times are typed in the unit's own zone (WIB/WITA/WIT), not the server's."""
+        data = super().clean()
+        unit = data.get("unit") or self.unit_for_times
+        if unit is not None:
+            zone = unit_timezone(unit)
+            for name in ("opens_at", "closes_at"):
+                if data.get(name):
+                    data[name] = timezone.localtime(data[name]).replace(tzinfo=None).replace(tzinfo=zone)
+        return data
+
     def clean_unit_networks(self):
         value = self.cleaned_data["unit_networks"]
         try:
@@ -409,6 +427,7 @@ class CampaignEditForm(CampaignForm):
     def __init__(self, *args, campaign: Campaign, locked_instruments: bool, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["unit"], self.fields["period"]
+        self.unit_for_times = campaign.unit
         current = campaign.instruments.values_list("pk", flat=True)
         self.fields["instruments"].queryset = Instrument.objects.filter(
             Q(pk__in=list(current)) | Q(pk__in=self.fields["instruments"].queryset.values("pk"))
@@ -419,7 +438,7 @@ class CampaignEditForm(CampaignForm):
 
     @staticmethod
     def initial_for(campaign: Campaign) -> dict[str, Any]:
-        tz = timezone.get_current_timezone()
+        tz = unit_timezone(campaign.unit)
         return {
             "title": campaign.title,
             "instruments": list(campaign.instruments.all()),
@@ -791,6 +810,7 @@ def _export_rows(campaign: Campaign):
     yield header
     index = {item.pk: pos for pos, item in enumerate(items)}
     points = dict(campaign.service_points.values_list("pk", "name"))
+    zone = unit_timezone(campaign.unit)  # times in the unit's zone, with their offset (ISO 8601)
     responses = (
         Response.objects.filter(campaign=campaign)
         .order_by("pk")
@@ -823,7 +843,7 @@ def _export_rows(campaign: Campaign):
         for pk, at, channel, group, stype, point, flagged, flags, excluded, reason in batch:
             yield [
                 pk,
-                timezone.localtime(at).isoformat(timespec="seconds"),
+                at.astimezone(zone).isoformat(timespec="seconds"),
                 channel,
                 group,
                 stype,
@@ -836,17 +856,6 @@ def _export_rows(campaign: Campaign):
             ]
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe:
-    service types, point names and exclusion reasons are typed by people (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -857,7 +866,7 @@ def export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     campaign = _campaign_for(request, pk)
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
-        (writer.writerow([_cell(v) for v in row]) for row in _export_rows(campaign)),
+        (writer.writerow([formula_safe(v) for v in row]) for row in _export_rows(campaign)),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="survei-{campaign.pk}.csv"'
@@ -872,7 +881,7 @@ def export_xlsx(request: HttpRequest, pk: int) -> FileResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Respons")
     for row in _export_rows(campaign):
-        sheet.append([_cell(v) for v in row])
+        sheet.append([formula_safe(v) for v in row])
     handle = tempfile.TemporaryFile()
     workbook.save(handle)
     handle.seek(0)

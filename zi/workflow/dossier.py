@@ -8,7 +8,6 @@ so the package can be checked after it travels.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -25,7 +24,9 @@ from django.utils.translation import gettext as _
 from zi.assessments.excel import export_assessment_xlsx
 from zi.assessments.models import Answer, EvidenceRevision, Lane
 from zi.core import audit
+from zi.core.tabular import csv_bytes
 from zi.organisations.access import Action, may
+from zi.organisations.timezones import local
 from zi.workflow.models import Declaration, Journey, State
 from zi.workflow.pdf import lhe_pdf
 
@@ -37,14 +38,6 @@ DOSSIER_STATES = frozenset(
 
 def may_download(user: Any, journey: Journey) -> bool:
     return journey.state in DOSSIER_STATES and may(user, Action.PROPOSAL_SUBMIT, journey.unit)
-
-
-def _csv(rows: list[list[Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row])
-    return out.getvalue().encode("utf-8-sig")
 
 
 def _lhe(journey: Journey) -> bytes:
@@ -110,7 +103,7 @@ def _evidence_index(journey: Journey, link_for: Callable[[int, int], str]) -> by
                 "ya" if r.evidence.is_withdrawn else "tidak",
             ]
         )
-    return _csv(rows)
+    return csv_bytes(rows)
 
 
 def _surveys(journey: Journey) -> bytes:
@@ -130,7 +123,7 @@ def _surveys(journey: Journey) -> bytes:
         ["pengaduan selesai tepat waktu", complaints["on_time"], ""],
         ["pengaduan terbuka melewati SLA", complaints["overdue"], ""],
     ]
-    return _csv(rows)
+    return csv_bytes(rows)
 
 
 def build_dossier(journey: Journey, *, link_for: Callable[[int, int], str]) -> tuple[bytes, dict[str, str]]:
@@ -158,16 +151,16 @@ def build_dossier(journey: Journey, *, link_for: Callable[[int, int], str]) -> t
         "period": journey.period.year,
         "category": journey.category,
         "state": journey.state,
-        "proposed_at": journey.proposed_at.isoformat() if journey.proposed_at else None,
+        "proposed_at": local(journey.proposed_at, journey.unit).isoformat() if journey.proposed_at else None,
         "tpi_conclusion": journey.tpi_conclusion,
         "sptjm_sha256": journey.sptjm_sha256 or None,
-        "generated_at": timezone.now().isoformat(),
+        "generated_at": local(timezone.now(), journey.unit).isoformat(),  # the unit's zone, with its offset
     }
     members.append(("usulan.json", json.dumps(facts, ensure_ascii=False, indent=2).encode("utf-8")))
     hashes = {name: hashlib.sha256(data).hexdigest() for name, data in members}
     sums = "".join(f"{digest}  {name}\n" for name, digest in hashes.items()).encode("utf-8")
     buffer = io.BytesIO()
-    stamp = timezone.localtime().timetuple()[:6]
+    stamp = local(timezone.now(), journey.unit).timetuple()[:6]
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in [*members, ("SHA256SUMS", sums)]:
             info = zipfile.ZipInfo(name, date_time=stamp)

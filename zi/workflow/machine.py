@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from zi.assessments.models import AssessmentStatus, Lane, LaneScore
 from zi.organisations.access import Action
+from zi.predicates.services import award_problems
 from zi.workflow.models import Journey, Predicate, State
 
 # Self lane and evidence are open to the unit team only in these states; the assessment is "draft" there.
@@ -146,6 +147,15 @@ def _award(move: Move) -> list[str]:
     predicate = move.data.get("predicate") or move.journey.target_predicate
     if predicate not in Predicate.values:
         reasons.append(_("Predikat tidak dikenal."))
+    if not reasons:  # the register's own rules: no future decree, one per year, WBBM needs WBK, ban after revocation
+        reasons += award_problems(
+            unit=move.journey.unit,
+            predicate=predicate,
+            year=move.journey.period.year,
+            decree_number=" ".join(str(move.data["decree_number"]).split()),
+            decree_date=move.data["decree_date"],
+            today=move.today,
+        )
     return reasons
 
 

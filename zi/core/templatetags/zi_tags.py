@@ -25,3 +25,11 @@ def id_decimal(value: Any, places: int = 2) -> str:
         return f"{float(value):,.{int(places)}f}".replace(",", "_").replace(".", ",").replace("_", ".")
     except (TypeError, ValueError):
         return str(value)
+
+
+@register.filter
+def audit_value(value: Any) -> str:
+    """A snapshot value in the audit trail's change list (already masked by :mod:`zi.core.labels`)."""
+    from zi.core.labels import display_value
+
+    return display_value(value)

@@ -2,8 +2,7 @@
 
 openpyxl's ``write_only`` mode writes rows to a temporary file as they come, and the rows are read from the
 database with a server-side cursor (``iterator(chunk_size=…)``), so memory stays flat whatever the number of
-units. (Kept here until an insights/report app owns national exports; ``zi.core.tasks.generate_national_recap``
-and ``zi bench run`` call it.)
+units. ``zi.insights.tasks.generate_national_recap`` and ``zi bench run`` call it.
 """
 
 from __future__ import annotations
@@ -13,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+
+from zi.core.tabular import formula_safe
 
 HEADERS = [
     "Instansi",
@@ -29,12 +30,6 @@ HEADERS = [
     "Layak WBK",
     "Layak WBBM",
 ]
-
-
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def write_national_recap(target: Any, *, year: int | None = None, lane: str = "self", chunk_size: int = 5000) -> int:
@@ -64,7 +59,7 @@ def write_national_recap(target: Any, *, year: int | None = None, lane: str = "s
     ws.append(HEADERS)
     count = 0
     for row in rows.iterator(chunk_size=chunk_size):
-        ws.append([_safe(value) for value in row])
+        ws.append([formula_safe(value) for value in row])
         count += 1
     wb.save(target)
     return count

@@ -27,8 +27,6 @@ username) first; existing records are left as they are (a changed demo password 
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import random
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TextIO
@@ -37,9 +35,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from zi.accounts.models import EmploymentType
+from zi.assessments.models import Period
 from zi.core import audit
+from zi.demo.assessments import seed_assessments, spread_upload_times
+from zi.demo.predicates import seed_predicates
+from zi.demo.programme import link_survey_findings, seed_programme
+from zi.demo.surveys import ACTOR as SURVEY_ACTOR
+from zi.demo.surveys import DEMO_YEAR as SURVEY_DEMO_YEAR
+from zi.demo.surveys import align_lke_with_surveys, seed_surveys
+from zi.demo.workflow import seed_workflow
 from zi.organisations import services
 from zi.organisations.models import Agency, AgencyKind, Role, RoleAssignment, Unit, UnitType
 
@@ -480,7 +487,14 @@ def demo_login_table() -> list[tuple[str, str, str]]:
 class _Builder:
     def __init__(self, stdout: TextIO | None) -> None:
         self.stdout = stdout
-        self.created: dict[str, int] = {"unit_types": 0, "agencies": 0, "units": 0, "people": 0, "roles": 0}
+        self.created: dict[str, int] = {
+            "unit_types": 0,
+            "agencies": 0,
+            "units": 0,
+            "staff": 0,
+            "logins": 0,
+            "roles": 0,
+        }
         self.units: dict[tuple[str, str], Unit] = {}
         self._password_hash = ""
 
@@ -566,7 +580,7 @@ class _Builder:
             audit.record_many(
                 ACTOR, [audit.Change("create", obj=u, after=audit.snapshot(u, USER_AUDIT_FIELDS)) for u in new]
             )
-            self.created["people"] += len(new)
+            self.created["staff"] += len(new)
 
     def logins(self, agencies_by_code: dict[str, Agency]) -> None:
         User = get_user_model()
@@ -594,12 +608,17 @@ class _Builder:
         user.password = self.password_hash()
         user.save()
         audit.record(ACTOR, "create", user, after=audit.snapshot(user, USER_AUDIT_FIELDS))
-        self.created["people"] += 1
+        self.created["logins"] += 1
         return user
 
 
 def demo_counts() -> dict[str, int]:
-    """Totals of what the demo consists of (equal after every run)."""
+    """Totals of what the demo consists of (equal after every run).
+
+    ``people`` is everyone with a unit in the demo agencies once the whole demo is seeded: the satker staff,
+    the demo logins with a home unit, and the unit heads the workflow demo adds to sign an integrity pact where
+    a unit has no staff list — more than the organisation step creates (``zi seed_demo`` says so).
+    """
     codes = [spec.code for spec in agencies()]
     usernames = [login.username for login in DEMO_LOGINS]
     User = get_user_model()
@@ -615,36 +634,26 @@ def demo_counts() -> dict[str, int]:
 
 def seed_programme_data(stdout: TextIO | None = None) -> None:
     """The programme's own demo data after the organisation data, in the same transaction: the 2026 period with
-    LKE self-assessments (``zi.assessments.demo``), then work plans, activities, complaints and innovations
-    (``zi.programme.demo``), then survey campaigns and responses (``zi.surveys.demo``, when present) whose IPAK/IPKP
-    the self-assessments take, then the journeys, the dashboards' rollup and one demo innovation linked to a weak
-    survey result (``zi.programme.demo.link_survey_findings``)."""
-    from zi.assessments.demo import seed_assessments
-    from zi.programme.demo import seed_programme
-
+    LKE self-assessments (``zi.demo.assessments``), then work plans, activities, complaints and innovations
+    (``zi.demo.programme``), then survey campaigns and responses (``zi.demo.surveys``) whose IPAK/IPKP the
+    self-assessments take, then the journeys, the dashboards' rollup and one demo innovation linked to a weak survey
+    result (``zi.demo.programme.link_survey_findings``)."""
+    seed_predicates(stdout)  # the register first: an assessment's current predicate is read from it
     seed_assessments(stdout)
     seed_programme(stdout)
-    surveys = importlib.import_module("zi.surveys.demo") if importlib.util.find_spec("zi.surveys.demo") else None
-    if surveys is not None:
-        # before the journeys: the LKE's IPAK/IPKP come from the units' surveys, and the journeys copy the
-        # self-assessment into the review and TPI lanes (whose guards then judge the surveys' values)
-        changed = surveys.seed_surveys(stdout, refresh=False)["campaigns"]
-        changed += surveys.align_lke_with_surveys(stdout=stdout)
-    from zi.workflow.demo import seed_workflow
-
+    # before the journeys: the LKE's IPAK/IPKP come from the units' surveys, and the journeys copy the
+    # self-assessment into the review and TPI lanes (whose guards then judge the surveys' values)
+    changed = seed_surveys(stdout, refresh=False)["campaigns"]
+    changed += align_lke_with_surveys(stdout=stdout)
     seed_workflow(stdout)
-    from zi.assessments.demo import spread_upload_times
-
     spread_upload_times()  # evidence built along the year, except the paperwork example (before any rollup refresh)
-    if surveys is not None:
-        changed += surveys.align_lke_with_surveys()  # lanes a journey carried over or copied since (idempotent)
+    changed += align_lke_with_surveys()  # lanes a journey carried over or copied since (idempotent)
+    period = Period.objects.filter(year=SURVEY_DEMO_YEAR).first()
+    if period is not None and changed:  # a second run changes nothing (not even the audit trail)
         from zi.insights.services import rollup_refresh
-        from zi.programme.demo import link_survey_findings
 
-        period = surveys.Period.objects.filter(year=surveys.DEMO_YEAR).first()
-        if period is not None and changed:  # a second run changes nothing (not even the audit trail)
-            rollup_refresh(period=period, actor=surveys.ACTOR)
-        link_survey_findings(stdout)  # one demo innovation answers a weak survey result
+        rollup_refresh(period=period, actor=SURVEY_ACTOR)
+    link_survey_findings(stdout)  # one demo innovation answers a weak survey result
 
 
 @transaction.atomic
@@ -656,9 +665,11 @@ def build_demo(stdout: TextIO | None = None) -> dict[str, int]:
     builder.staff()
     builder.logins(agencies_by_code)
     builder.say(
-        "Dibuat: {unit_types} jenis unit, {agencies} instansi, {units} unit, {people} orang, {roles} peran.".format(
-            **builder.created
+        _(
+            "Dibuat (struktur organisasi): %(unit_types)d jenis unit, %(agencies)d instansi, %(units)d unit, "
+            "%(staff)d pegawai satker, %(logins)d akun demo, %(roles)d peran."
         )
+        % builder.created
     )
     seed_programme_data(stdout)
     return demo_counts()

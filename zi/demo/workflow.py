@@ -1,4 +1,4 @@
-"""Demo journeys for the demo assessments (run after :mod:`zi.assessments.demo`): varied states — building,
+"""Demo journeys for the demo assessments (run after :mod:`zi.demo.assessments`): varied states — building,
 declared, one returned with reviewer notes, two in TPI evaluation, one proposed, one awarded WBK with a decree —
 and one building unit (Lapas Kelas I Palembang) that started from last year's answers: a closed previous-year period
 holds its earlier self-assessment and the carry-over left its questions "disalin — konfirmasi".
@@ -16,6 +16,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from zi.assessments import services as assessment_services
 from zi.assessments.models import (
@@ -30,6 +32,7 @@ from zi.assessments.models import (
 )
 from zi.assessments.scoring import lane_rescore
 from zi.core import audit
+from zi.demo.assessments import _answer_for
 from zi.lke.scoring import normalize_answer
 from zi.lke.services import template_spec
 from zi.organisations.models import Agency
@@ -178,8 +181,8 @@ def seed_workflow(stdout: Any = None) -> dict[str, int]:
             data = None
             if state == State.AWARDED:
                 data = {
-                    "decree_number": f"KEP-{journey.unit.code}/M.PANRB/12/{period.year}",
-                    "decree_date": dt.date(period.year, 12, 10),
+                    "decree_number": f"KEP-{journey.unit.code}/M.PANRB/11/{period.year}",
+                    "decree_date": min(timezone.localdate(), dt.date(period.year, 11, 28)),  # never in the future
                 }
             journey = _move(journey, state, note=note, data=data)
         if target == State.RETURNED:
@@ -201,7 +204,10 @@ def seed_workflow(stdout: Any = None) -> dict[str, int]:
             journey = _move(journey, State.RETURNED, note="Lengkapi data dukung area 1 sebelum diteruskan ke TPI.")
     carried = seed_carry_over(period)
     if stdout is not None:
-        stdout.write(f"Demo journeys: {created} created in {period.name}; {carried} questions carried over")
+        stdout.write(
+            gettext("Demo alur ZI: %(created)d alur dibuat di %(period)s; %(carried)d jawaban dibawa dari tahun lalu")
+            % {"created": created, "period": period.name, "carried": carried}
+        )
     return {"journeys": created, "carried": carried}
 
 
@@ -223,8 +229,7 @@ def _previous_period(period: Period) -> Period:
 
 def _previous_assessment(journey: Journey, previous: Period) -> Assessment:
     """Last year's submitted self-assessment of the unit, every question answered, a few with link evidence;
-    bulk-created and audited the way :mod:`zi.assessments.demo` seeds the current year."""
-    from zi.assessments.demo import _answer_for
+    bulk-created and audited the way :mod:`zi.demo.assessments` seeds the current year."""
 
     existing = Assessment.objects.filter(unit=journey.unit, period=previous).first()
     if existing is not None:

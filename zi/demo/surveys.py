@@ -1,6 +1,6 @@
 """Demo survey data: one IPAK + IPKP + SKM campaign per demo satker in the 2026 period, with responses.
 
-Called by ``zi seed_demo`` (through ``zi.organisations.demo.seed_programme_data``) after the assessments demo.
+Called by ``zi seed_demo`` (through ``zi.demo.organisations.seed_programme_data``) after the assessments demo.
 Idempotent: a unit that already has the demo campaign is left alone. Responses are deterministic (seeded per
 unit), spread over the quarters up to today, mostly from service users and visitors (the LKE feed) with some
 inmates (WBP, shown per group only). Rows are written with ``bulk_create`` and folded into the rollups
@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from zi.assessments.models import Period
 from zi.organisations.models import Unit
@@ -162,7 +163,13 @@ def seed_surveys(stdout: Any = None, *, refresh: bool = True) -> dict[str, int]:
 
         rollup_refresh(period=period, actor=ACTOR)
     if stdout is not None:
-        stdout.write("Demo survei ({}): {}".format(period.name, ", ".join(f"{k}={v}" for k, v in totals.items())))
+        stdout.write(
+            gettext(
+                "Demo survei (%(period)s): %(campaigns)d kampanye, %(responses)d respons, %(answers)d jawaban, "
+                "%(flagged)d ditandai"
+            )
+            % {"period": period.name, **totals}
+        )
     return totals
 
 

@@ -23,16 +23,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from zi.assessments.models import Period
+from zi.assessments.models import Assessment, AssessmentStatus, Period
 from zi.core import audit
+from zi.demo.workflow import SYSTEM
 from zi.organisations.models import Unit
 from zi.programme import selectors, services, tracking
 from zi.programme.models import (
     Activity,
     ActivityKind,
+    AttachedEvidence,
     Attendance,
     ChangeAgent,
     Complaint,
@@ -406,11 +410,6 @@ def attach_evidence(unit: Unit, period: Period) -> int:
     work-plan item, each resolved complaint to A.I.5.iii.b, each innovation to A.I.6.ii.f and, when it simplified
     registered services, to A.II.6.i.b. Records already attached to a question are skipped. Returns how many
     evidence items were made (0 without a draft assessment)."""
-    from django.core.exceptions import ValidationError
-
-    from zi.assessments.models import Assessment, AssessmentStatus
-    from zi.programme.models import AttachedEvidence
-    from zi.workflow.demo import SYSTEM
 
     assessment = Assessment.objects.filter(unit=unit, period=period, status=AssessmentStatus.DRAFT).first()
     if assessment is None:
@@ -446,7 +445,7 @@ def seed_programme(stdout: Any = None) -> dict[str, int]:
     totals = dict.fromkeys(("units", "plans", "activities", "agents", "complaints", "innovations"), 0)
     if period is None:
         if stdout is not None:
-            stdout.write(f"Demo programme: periode {DEMO_YEAR} belum ada, dilewati.")
+            stdout.write(gettext("Demo program: periode %(year)s belum ada, dilewati.") % {"year": DEMO_YEAR})
         return totals
     units = {u.name: u for u in Unit.objects.filter(agency__code="KEMENKUMHAM", name__in=[MAIN_UNIT, *OTHER_UNITS])}
     for name in [MAIN_UNIT, *OTHER_UNITS]:
@@ -460,8 +459,20 @@ def seed_programme(stdout: Any = None) -> dict[str, int]:
         for key, value in counts.items():
             totals[key] = totals.get(key, 0) + value
     if stdout is not None:
-        summary = ", ".join(f"{key}={value}" for key, value in totals.items())
-        stdout.write(f"Demo programme ({period.name}): {summary}; kode lacak demo {DEMO_TRACKING_CODE}")
+        labels = {
+            "units": gettext("unit"),
+            "plans": gettext("rencana kerja"),
+            "activities": gettext("kegiatan"),
+            "agents": gettext("agen perubahan"),
+            "complaints": gettext("pengaduan"),
+            "innovations": gettext("inovasi"),
+            "evidence": gettext("data dukung"),
+        }
+        summary = ", ".join(f"{value} {labels.get(key, key)}" for key, value in totals.items())
+        stdout.write(
+            gettext("Demo program (%(period)s): %(summary)s; kode lacak demo %(code)s")
+            % {"period": period.name, "summary": summary, "code": DEMO_TRACKING_CODE}
+        )
     return totals
 
 
@@ -473,7 +484,6 @@ def link_survey_findings(stdout: Any = None) -> Innovation | None:
     link the unit's first innovation to it (campaign + element; the service writes the finding out and audits).
     Idempotent: nothing when a demo unit's innovation already names a survey result, or without survey data.
     """
-    from zi.workflow.demo import SYSTEM
 
     period = Period.objects.filter(year=DEMO_YEAR).first()
     if period is None:
@@ -498,7 +508,16 @@ def link_survey_findings(stdout: Any = None) -> Innovation | None:
     )
     if stdout is not None:
         stdout.write(
-            f"Demo programme: inovasi '{innovation.title}' ({innovation.unit.name}) menjawab temuan survei "
-            f"{finding['code']} {finding['aspect']} (rata-rata {finding['mean']})."
+            gettext(
+                "Demo program: inovasi '%(title)s' (%(unit)s) menjawab temuan survei %(code)s %(aspect)s "
+                "(rata-rata %(mean)s)."
+            )
+            % {
+                "title": innovation.title,
+                "unit": innovation.unit.name,
+                "code": finding["code"],
+                "aspect": finding["aspect"],
+                "mean": finding["mean"],
+            }
         )
     return innovation

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from zi.assessments.models import (
     Answer,
@@ -39,6 +40,7 @@ from zi.lke.scoring import normalize_answer
 from zi.lke.services import template_spec, templates_load_all
 from zi.lke.spec import CHOICE_TYPES, Question
 from zi.organisations.models import Unit
+from zi.predicates.selectors import current_predicate
 
 DEMO_YEAR = 2026
 
@@ -64,23 +66,23 @@ def _answer_for(question: Question, quality: float, rng: random.Random) -> Any:
     return values
 
 
-def _unit_profiles(units: dict[str, Unit]) -> list[tuple[Unit, float, float, bool, str, str]]:
+def _unit_profiles(units: dict[str, Unit]) -> list[tuple[Unit, float, float, bool, str]]:
     wanted = [
-        # name fragment, quality, answered, submitted, current predicate, target
-        ("Lapas Kelas I Palembang", 0.85, 0.55, False, "", Predicate.WBK),
-        ("Kanim Kelas II TPI Muara Enim", 0.97, 1.0, True, Predicate.WBK, Predicate.WBBM),
-        ("Kanim Kelas I TPI Palembang", 0.93, 1.0, True, "", Predicate.WBK),
-        ("Bapas Kelas I Palembang", 0.9, 1.0, True, "", Predicate.WBK),
-        ("LPKA Kelas I Palembang", 0.8, 1.0, True, "", Predicate.WBK),
-        ("Lapas Perempuan Kelas IIA Palembang", 0.7, 1.0, True, "", Predicate.WBK),
-        ("Rutan Kelas IIB Prabumulih", 0.6, 0.9, False, "", Predicate.WBK),
-        ("Lapas Kelas IIB Muara Enim", 0.75, 0.3, False, "", Predicate.WBK),
+        # name fragment, quality, answered, submitted, target (the predicate held comes from the register)
+        ("Lapas Kelas I Palembang", 0.85, 0.55, False, Predicate.WBK),
+        ("Kanim Kelas II TPI Muara Enim", 0.97, 1.0, True, Predicate.WBBM),
+        ("Kanim Kelas I TPI Palembang", 0.93, 1.0, True, Predicate.WBK),
+        ("Bapas Kelas I Palembang", 0.9, 1.0, True, Predicate.WBK),
+        ("LPKA Kelas I Palembang", 0.8, 1.0, True, Predicate.WBK),
+        ("Lapas Perempuan Kelas IIA Palembang", 0.7, 1.0, True, Predicate.WBK),
+        ("Rutan Kelas IIB Prabumulih", 0.6, 0.9, False, Predicate.WBK),
+        ("Lapas Kelas IIB Muara Enim", 0.75, 0.3, False, Predicate.WBK),
     ]
     found = []
-    for fragment, quality, answered, submitted, current, target in wanted:
+    for fragment, quality, answered, submitted, target in wanted:
         unit = units.get(fragment)
         if unit is not None:
-            found.append((unit, quality, answered, submitted, current, target))
+            found.append((unit, quality, answered, submitted, target))
     return found
 
 
@@ -103,7 +105,7 @@ def seed_assessments(stdout: Any = None) -> dict[str, int]:
     units = {u.name: u for u in Unit.objects.filter(agency__code="KEMENKUMHAM")}
     created = 0
     answers_created = 0
-    for unit, quality, answered, submitted, current, target in _unit_profiles(units):
+    for unit, quality, answered, submitted, target in _unit_profiles(units):
         if Assessment.objects.filter(unit=unit, period=period).exists():
             continue
         rng = random.Random(f"{DEMO_YEAR}-{unit.code}")
@@ -111,7 +113,7 @@ def seed_assessments(stdout: Any = None) -> dict[str, int]:
             unit=unit,
             period=period,
             target_predicate=target,
-            current_predicate=current,
+            current_predicate=current_predicate(unit),  # from the predicate register (zi.demo.predicates)
             status=AssessmentStatus.SUBMITTED if submitted else AssessmentStatus.DRAFT,
             submitted_at=timezone.now() if submitted else None,
         )
@@ -162,7 +164,10 @@ def seed_assessments(stdout: Any = None) -> dict[str, int]:
         created += 1
         answers_created += len(rows)
     if stdout is not None:
-        stdout.write(f"Demo assessments: {created} created ({answers_created} answers) in {period.name}")
+        stdout.write(
+            gettext("Demo penilaian mandiri: %(created)d dibuat (%(answers)d jawaban) di %(period)s")
+            % {"created": created, "answers": answers_created, "period": period.name}
+        )
     return {"assessments": created, "answers": answers_created}
 
 
