@@ -5,12 +5,12 @@ Idempotent: a unit that already has the demo campaign is left alone. Responses a
 unit), spread over the quarters up to today, mostly from service users and visitors (the LKE feed) with some
 inmates (WBP, shown per group only). Rows are written with ``bulk_create`` and folded into the rollups
 set-based (:func:`zi.surveys.rollups.apply_pending`); then the dashboards' rollup is refreshed
-(:func:`zi.insights.services.rollup_refresh`) so IKM/IPAK/IPKP show on the dashboards and in the LKE suggestions
-at once. :func:`align_lke_with_surveys` then writes each demo unit's IPAK/IPKP into its LKE self-assessment (the
-survey is the LKE's default source), before the journeys copy the self-assessment into the review and TPI lanes, so
-no lane disagrees with the unit's survey. One unit (Rutan Kelas IIB Prabumulih) also received a burst of identical
-all-4 answers from one network:
-those are flagged (``pattern_cluster``, ``straightline_network``) for the evaluator to judge.
+(:func:`zi.insights.services.rollup_refresh`; ``zi seed_demo`` passes ``refresh=False`` and refreshes once after
+the journeys) so IKM/IPAK/IPKP show on the dashboards and in the LKE suggestions. :func:`align_lke_with_surveys`
+writes each demo unit's IPAK/IPKP into its LKE self-assessment (the survey is the LKE's default source) before the
+journeys copy the self-assessment into the review and TPI lanes, so no lane disagrees with the unit's survey. One
+unit (Rutan Kelas IIB Prabumulih) also received a burst of identical all-4 answers from one network: those are
+flagged (``pattern_cluster``, ``straightline_network``) for the evaluator to judge.
 """
 
 from __future__ import annotations
