@@ -167,6 +167,7 @@ class AssessmentViewSet(ScopedReadViewSet):
                 raw=data.raw(),
                 note=values.get("note"),
                 lane=values["lane"],
+                source=values.get("source"),
             )
         answer = Answer.objects.select_related("question").get(pk=answer.pk)
         return Response(serializers.AnswerSerializer(answer).data)

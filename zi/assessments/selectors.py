@@ -112,6 +112,8 @@ class QuestionRow:
     def zero_note(self) -> str:
         return zero_denominator_text(self.zero) if self.zero is not None else ""
 
+    survey_check: Any = None  # zi.assessments.suggestions.SurveyCheck for the IPAK/IPKP items
+
     @property
     def code(self) -> str:
         return self.question.code
@@ -239,6 +241,11 @@ class Worksheet:
     can_answer: bool
     can_upload: bool
     can_submit: bool
+    survey_checks: list[Any] = field(default_factory=list)  # the IPAK/IPKP items beside the unit's indices
+
+    @property
+    def survey_warnings(self) -> list[Any]:
+        return [check for check in self.survey_checks if check.differs or check.survey_differs]
 
     @property
     def total(self) -> int:
@@ -332,7 +339,7 @@ def _area_scores(spec: Template, score: dict[str, Any]) -> list[AreaScore]:
 
 def worksheet(*, user: Any, assessment: Assessment, lane: str = Lane.SELF) -> Worksheet:
     """Everything the worksheet page needs, in a fixed number of queries whatever the data volume:
-    questions (1), answers (1), evidence (1) + revisions (1), stored score (1)."""
+    questions (1), answers (1), evidence (1) + revisions (1), stored score (1), the unit's survey indices (5)."""
     spec = template_spec(assessment.period.template)
     question_codes = dict(assessment.period.template.questions.values_list("id", "code"))
     rows: dict[str, QuestionRow] = {}
@@ -366,13 +373,19 @@ def worksheet(*, user: Any, assessment: Assessment, lane: str = Lane.SELF) -> Wo
             rows[code].evidence.append(item)
     stored = LaneScore.objects.filter(assessment=assessment, lane=lane).first()
     score = _score_dict(assessment, spec, rows, stored)
+    from zi.assessments.suggestions import survey_checks
     from zi.workflow.services import journey_of
 
+    checks = survey_checks(assessment, lane, {code: row.answer for code, row in rows.items()})
+    for check in checks:
+        rows[check.code].survey_check = check
     assessment._zi_journey = journey_of(assessment)  # one query for the three permission checks below
     try:
-        return _worksheet(assessment, spec, sections, rows, score, user, lane)
+        sheet = _worksheet(assessment, spec, sections, rows, score, user, lane)
     finally:
         del assessment._zi_journey
+    sheet.survey_checks = checks
+    return sheet
 
 
 def _worksheet(

@@ -44,6 +44,8 @@ class UnitOverview:
     deadlines: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
     predicates: list[Award] = field(default_factory=list)  # the unit's decrees, oldest first (predicate register)
+    indices: list[Any] = field(default_factory=list)  # zi.surveys.unit_indices.SurveyIndex: IPAK, IPKP, IKM
+    survey_checks: list[Any] = field(default_factory=list)  # the self-assessment's IPAK/IPKP beside them
 
 
 def unit_overview(*, user: Any, unit: Unit, period: Period) -> UnitOverview:
@@ -125,6 +127,13 @@ def unit_overview(*, user: Any, unit: Unit, period: Period) -> UnitOverview:
     ov.todo["missing_surveys"] = [
         str(label) for kind, label in InstrumentKind.choices if kind != InstrumentKind.INTERNAL and kind not in kinds
     ]
+    from zi.assessments.suggestions import survey_checks
+    from zi.surveys.unit_indices import KINDS, survey_indices_for
+
+    found = survey_indices_for(unit, period)
+    ov.indices = [index for kind in KINDS if (index := found.get(kind)) is not None]
+    if visible:
+        ov.survey_checks = [c for c in survey_checks(assessment, Lane.SELF) if c.differs or c.survey_differs]
     ov.deadlines = _deadlines(period, timezone.localdate())
     ov.predicates = predicate_history(unit)
     if assessment is not None:

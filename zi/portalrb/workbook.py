@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl.utils.exceptions import InvalidFileException
 
 from zi.assessments.models import Answer, Assessment, Lane
+from zi.assessments.suggestions import survey_check_lines
 from zi.core.numbers import FILE_LANGUAGE, NumberError, parse_number
 from zi.core.tabular import formula_safe
 from zi.lke.formulas import AnswerError, normalize_answer, zero_denominator, zero_denominator_text
@@ -139,6 +140,12 @@ def export_official_xlsx(assessment: Assessment, lane: str = Lane.SELF, lanes: A
         notes.append([str(line)])
     for line in zero_denominator_lines(assessment, answers):
         notes.append([line])
+    survey_lines = survey_check_lines(assessment, lane)
+    if survey_lines:
+        notes.append([""])
+        notes.append([_("IPAK/IPKP: nilai LKE dan nilai survei/eksternal unit")])
+        for line in survey_lines:
+            notes.append([formula_safe(line)])
     notes.column_dimensions["A"].width = 120
     wb.calculation.fullCalcOnLoad = True  # Excel/LibreOffice recompute every formula when opening
     buffer = io.BytesIO()

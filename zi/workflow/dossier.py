@@ -113,15 +113,15 @@ def _surveys(journey: Journey) -> bytes:
     idx = survey_indices_many([uid], journey.period)[uid]
     complaints = complaint_counts_many([uid], journey.period)[uid]
     rows = [
-        ["indikator", "nilai"],
-        ["IKM (25-100)", idx["ikm"]],
-        ["IPAK (0-4)", idx["ipak"]],
-        ["IPKP (0-4)", idx["ipkp"]],
-        ["responden", idx["respondents"]],
-        ["pengaduan diterima", complaints["total"]],
-        ["pengaduan selesai", complaints["resolved"]],
-        ["pengaduan selesai tepat waktu", complaints["on_time"]],
-        ["pengaduan terbuka melewati SLA", complaints["overdue"]],
+        ["indikator", "nilai", "sumber"],
+        ["IKM (25-100)", idx["ikm"], idx["ikm_source"]],
+        ["IPAK (0-4)", idx["ipak"], idx["ipak_source"]],
+        ["IPKP (0-4)", idx["ipkp"], idx["ipkp_source"]],
+        ["responden", idx["respondents"], ""],
+        ["pengaduan diterima", complaints["total"], ""],
+        ["pengaduan selesai", complaints["resolved"], ""],
+        ["pengaduan selesai tepat waktu", complaints["on_time"], ""],
+        ["pengaduan terbuka melewati SLA", complaints["overdue"], ""],
     ]
     return csv_bytes(rows)
 

@@ -237,6 +237,7 @@ def lane_answer(request: HttpRequest, pk: int, lane: str, code: str) -> HttpResp
             raw=raw,
             note=request.POST.get("note") if "note" in request.POST else None,
             lane=lane,
+            source=request.POST.get("sumber") if "sumber" in request.POST else None,
         )
     except ValidationError as exc:
         messages.error(request, f"{code}: {_errors(exc)}")
