@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
-from tests.workflow.conftest import go, journey_at, make_world, team
+from tests.workflow.conftest import OVERRIDE, go, journey_at, make_world, team
 from zi.assessments.models import Answer, Assessment, Lane
 from zi.organisations.models import Role
 from zi.portalrb import soalmap
@@ -69,7 +69,7 @@ def _drive(world, state):
     journey = go(world, journey, State.TPI_EVALUATION, "tpi1")
     services.lane_note_save(actor=world["tpi3"], journey=journey, lane=Lane.TPI, question_code=code, text=TPI_NOTE)
     if state == "tpi_meets":
-        journey = go(world, journey, State.TPI_MEETS, "tpi1", note="Memenuhi")
+        journey = go(world, journey, State.TPI_MEETS, "tpi1", note="Memenuhi", data={"override_reason": OVERRIDE})
     return journey, code
 
 
@@ -196,5 +196,5 @@ def test_a_conflicted_evaluator_and_an_unassigned_one(lw):
         user = lw[name]
         assert (Lane.TPI in visible_lanes(user, a)) is expected, name
         assert Answer.objects.filter(lane_filter(user), assessment=a, lane=Lane.TPI).exists() is expected, name
-    journey = go(lw, journey, State.TPI_MEETS, "tpi1", note="Memenuhi")
+    journey = go(lw, journey, State.TPI_MEETS, "tpi1", note="Memenuhi", data={"override_reason": OVERRIDE})
     assert Lane.TPI in visible_lanes(lw["tpi_home"], journey.assessment)

@@ -15,6 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from zi.assessments.models import Answer, Assessment, Lane, LaneScore, Period
 from zi.assessments.selectors import may_view as may_view_assessment
 from zi.core.deadlines import deadline_status
+from zi.lke.formulas import zero_denominator, zero_denominator_text
 from zi.lke.scoring import stored_area_scores
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may, restrict, scope_filter
@@ -90,6 +91,7 @@ class CompareRow:
     area: str
     values: dict[str, float | None] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    zero_notes: dict[str, str] = field(default_factory=dict)  # lane → the zero-denominator sentence, when it decided
 
     @property
     def gap(self) -> float | None:
@@ -132,13 +134,16 @@ def side_by_side(journey: Journey, lanes: Any) -> tuple[list[CompareArea], list[
         for indicator in area.indicators:
             for question in indicator.questions:
                 rows[question.code] = CompareRow(question.code, question.text, area.name)
-    for lane, code, value, note in Answer.objects.filter(
+    for lane, code, value, note, inputs in Answer.objects.filter(
         assessment_id=journey.assessment_id, lane__in=shown
-    ).values_list("lane", "question__code", "value", "note"):
+    ).values_list("lane", "question__code", "value", "note", "inputs"):
         if code in rows:
             rows[code].values[lane] = value
             if note:
                 rows[code].notes[lane] = note
+            zero = zero_denominator(spec.questions[code], inputs, spec.settings) if inputs else None
+            if zero is not None:
+                rows[code].zero_notes[lane] = zero_denominator_text(zero)
     scores = {s.lane: s for s in LaneScore.objects.filter(assessment_id=journey.assessment_id, lane__in=shown)}
     area_scores = {lane: stored_area_scores(s.breakdown, spec.area_names) for lane, s in scores.items()}
     areas = [
