@@ -33,16 +33,17 @@ OTHERS = ("rutan", "rutan_tpi", "sumsel", "kepri", "ditjen")
 
 
 @pytest.fixture
-def live(tree, agency, settings):
+def live(tree, agency, settings, django_capture_on_commit_callbacks):
     settings.ZI_INSIGHTS_SUMMARY_MIN_ROWS = 2  # the small tree stands in for big subtrees: node rows in detail
     settings.ZI_INSIGHTS_CACHE_SECONDS = 0
-    world = make_world(tree, agency)
-    for key in ("rutan", "rutan_tpi"):
-        assessment_services.assessment_start(
-            actor=factories.make_user_with_role(Role.UNIT_TEAM_LEADER, unit=tree[key], username=f"ketua-{key}"),
-            unit=tree[key],
-            period=world["period"],
-        )
+    with django_capture_on_commit_callbacks(execute=True):  # the world is "committed" before each test's event
+        world = make_world(tree, agency)
+        for key in ("rutan", "rutan_tpi"):
+            assessment_services.assessment_start(
+                actor=factories.make_user_with_role(Role.UNIT_TEAM_LEADER, unit=tree[key], username=f"ketua-{key}"),
+                unit=tree[key],
+                period=world["period"],
+            )
     rollup_refresh(period=world["period"])
     return world
 
@@ -77,12 +78,12 @@ def _check(world, before_others, summaries_before=None):
 
 
 def test_transition_refreshes_the_units_row(live, django_capture_on_commit_callbacks):
-    others, summaries = _others(live), _summaries(live["period"])
-    journey = journey_at(live, State.BUILDING)  # before the rollup knew of a journey
-    rollup_refresh(period=live["period"])
+    with django_capture_on_commit_callbacks(execute=True):
+        journey = journey_at(live, State.BUILDING)
     assert _row(live, "lapas").stage == State.BUILDING
+    with django_capture_on_commit_callbacks(execute=True):
+        fill_lane(live)
     others, summaries = _others(live), _summaries(live["period"])
-    fill_lane(live)
     with django_capture_on_commit_callbacks(execute=True):
         go(live, journey, State.SELF_SUBMITTED, "leader")
     row = _row(live, "lapas")
@@ -260,3 +261,42 @@ def test_periodic_safety_net_skips_when_nothing_was_written(live):
     )
     assert tasks.insights_refresh_current_period.call_local() == 6
     assert _row(live, "lapas").complaints == 1
+
+
+def test_announcements_of_one_transaction_dispatch_once_and_a_rollback_drops_them(
+    db, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    calls = []
+
+    def record(unit_ids, period_id):
+        calls.append((unit_ids, period_id))
+
+    events.register(record)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            events.on_unit_changed(3, 1)
+            events.on_units_changed([2, 3, None], 1)
+            events.on_unit_changed(3)
+            try:
+                with transaction.atomic():
+                    events.on_unit_changed(9, 1)
+                    raise RuntimeError("rolled back")
+            except RuntimeError:
+                pass
+        # 9 joined the collector registered before its savepoint: refreshed needlessly, which is harmless
+        assert calls == [([3], None), ([2, 3, 9], 1)]
+        calls.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            with transaction.atomic():
+                try:
+                    with transaction.atomic():
+                        events.on_unit_changed(7, 1)  # the collector is registered inside the savepoint…
+                        raise RuntimeError("rolled back")
+                except RuntimeError:
+                    pass
+                events.on_unit_changed(8, 1)  # …so after its rollback a new one collects
+        assert calls == [([8], 1)]
+    finally:
+        events.unregister(record)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from functools import partial
+from typing import Any
 
 from django.db import transaction
 
@@ -35,11 +35,17 @@ def unregister(handler: Handler) -> None:
 
 def on_units_changed(unit_ids: Iterable[int | None], period_id: int | None = None) -> None:
     """The data of these units changed in ``period_id`` (None: in any period, e.g. a predicate or a complaint whose
-    period the caller does not know). Handlers run after the current transaction commits (at once without one)."""
-    ids = sorted({int(pk) for pk in unit_ids if pk is not None})
+    period the caller does not know). Handlers run after the current transaction commits (at once without one),
+    once per period for all the units announced in the transaction: a transition that also records an award, or a
+    demo seeded in one transaction, refreshes each unit once."""
+    ids = {int(pk) for pk in unit_ids if pk is not None}
     if not ids or not _handlers:
         return
-    transaction.on_commit(partial(_dispatch, ids, period_id))
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _Pending({period_id: ids})()
+        return
+    _pending(connection).add(ids, period_id)
 
 
 def on_unit_changed(unit_id: int | None, period_id: int | None = None) -> None:
@@ -47,9 +53,33 @@ def on_unit_changed(unit_id: int | None, period_id: int | None = None) -> None:
     on_units_changed([unit_id], period_id)
 
 
-def _dispatch(unit_ids: list[int], period_id: int | None) -> None:
-    for handler in list(_handlers):
-        try:
-            handler(unit_ids, period_id)
-        except Exception:  # a dashboard refresh (or its broker) failing must never fail a committed decision
-            logger.exception("unit-changed handler %r failed for units %s", handler, unit_ids)
+class _Pending:
+    """The units announced in one transaction, per period; called once, on commit."""
+
+    def __init__(self, pending: dict[int | None, set[int]] | None = None) -> None:
+        self.pending: dict[int | None, set[int]] = pending or {}
+        self.done = False
+
+    def add(self, ids: set[int], period_id: int | None) -> None:
+        self.pending.setdefault(period_id, set()).update(ids)
+
+    def __call__(self) -> None:
+        self.done = True  # what is announced from now on belongs to a new collector
+        for period_id, ids in sorted(self.pending.items(), key=lambda item: item[0] or 0):
+            for handler in list(_handlers):
+                try:
+                    handler(sorted(ids), period_id)
+                except Exception:  # a dashboard refresh (or its broker) failing must never fail a committed change
+                    logger.exception("unit-changed handler %r failed for units %s", handler, sorted(ids))
+
+
+def _pending(connection: Any) -> _Pending:
+    """This transaction's collector, registered with ``on_commit`` when the first unit is announced. A rollback (of
+    the transaction or of the savepoint it was registered in) drops it from ``run_on_commit`` with the changes it
+    collected, so the next announcement starts a new one."""
+    current = getattr(connection, "_zi_unit_events", None)
+    if current is None or current.done or not any(entry[1] is current for entry in connection.run_on_commit):
+        current = _Pending()
+        connection._zi_unit_events = current
+        transaction.on_commit(current)
+    return current

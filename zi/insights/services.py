@@ -241,6 +241,8 @@ def rollup_refresh_units(*, unit_ids: Iterable[int], period_id: int | None = Non
         .order_by("pk")
         .values_list("pk", "path", "depth", "agency_id", "unit_type_id", "unit_type__builds_zi")
     )
+    if len(ids) > BATCH_SIZE:  # a bulk change (an import, a seeded demo): the set-based path in batches
+        return sum(rollup_refresh(period=p, units=ids, actor="insights-events") for p in periods.order_by("year"))
     count = 0
     for period in periods.select_related("template").order_by("year"):
         old = UnitPeriodRollup.objects.filter(period=period, unit_id__in=ids)
