@@ -37,6 +37,7 @@ from zi.programme.models import Activity, Innovation
 from zi.workflow.models import Journey
 
 BATCH_SIZE = 2000
+PARTIAL_SUMMARY_MAX_UNITS = 100  # more changed rows than this: rebuild the period's summaries whole
 _UPDATE_FIELDS = [f.name for f in UnitPeriodRollup._meta.concrete_fields if f.name not in ("id", "unit", "period")]
 
 
@@ -182,8 +183,8 @@ def _summaries_refresh_for(*, period: Period, keys: set[tuple[str, int, int]]) -
     numbers equal a full rebuild's. Falls back to the full rebuild when the period has no current summaries."""
     depth = summary_depth()
     current = PeriodSummary.objects.filter(period=period, level=PeriodSummary.ALL).only("data").first()
-    if current is None or current.data.get("node_depth") != depth:
-        return summaries_refresh(period=period)
+    if current is None or current.data.get("node_depth") != depth or len(keys) > PARTIAL_SUMMARY_MAX_UNITS:
+        return summaries_refresh(period=period)  # (many units: a few GROUP BYs beat hundreds of prefix filters)
     qs = UnitPeriodRollup.objects.filter(period=period)
     agencies = sorted({agency for _path, agency, _type in keys})
     types = sorted({unit_type for _path, _agency, unit_type in keys})
