@@ -30,7 +30,7 @@ from zi.assessments.models import (
     Period,
     Predicate,
 )
-from zi.core import audit
+from zi.core import audit, events
 from zi.lke.models import LkeQuestion, LkeTemplate
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
@@ -112,6 +112,7 @@ def assessment_start(*, actor: Any, unit: Unit, period: Period, target_predicate
     except IntegrityError as exc:  # a concurrent start won the race
         raise ValidationError(_("Penilaian untuk unit ini pada periode tersebut sudah ada.")) from exc
     audit.record(actor, "create", assessment, after=audit.snapshot(assessment, ASSESSMENT_FIELDS))
+    events.on_unit_changed(unit.pk, period.pk)  # the unit now builds ZI on the dashboards
     return assessment
 
 
@@ -248,6 +249,7 @@ def assessment_submit(*, actor: Any, assessment: Assessment) -> Assessment:
     assessment.submitted_at = timezone.now()
     assessment.save(update_fields=["status", "submitted_at", "updated_at"])
     audit.record(actor, "submit", assessment, before=before, after=audit.snapshot(assessment, ASSESSMENT_FIELDS))
+    events.on_unit_changed(assessment.unit_id, assessment.period_id)
     return assessment
 
 
