@@ -14,12 +14,13 @@ from tests import factories
 from zi.assessments import services as assessment_services
 from zi.assessments.models import Assessment, AssessmentStatus
 from zi.insights import rules as R
-from zi.insights.facts import survey_indices_many, warning_facts
+from zi.insights.facts import warning_facts
 from zi.insights.models import UnitPeriodRollup
 from zi.insights.services import rollup_refresh
 from zi.lke.models import LkeTemplate
 from zi.lke.services import templates_load_all
 from zi.organisations.models import Role
+from zi.surveys.unit_indices import survey_index_dicts
 
 
 @pytest.fixture
@@ -155,7 +156,7 @@ def test_public_page_has_no_private_data(world, client):
 
 def test_survey_indices_equal_live(world):
     # no campaigns: empty indices
-    assert survey_indices_many([world["lapas"].pk], world["period"])[world["lapas"].pk]["ipak"] is None
+    assert survey_index_dicts([world["lapas"].pk], world["period"])[world["lapas"].pk]["ipak"] is None
 
 
 # --- rules on crafted data --------------------------------------------------------------------------------------

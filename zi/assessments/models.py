@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zi.core.models import BaseModel
@@ -32,6 +35,14 @@ class Period(BaseModel):
         ordering = ["-year"]
         verbose_name = _("periode")
         verbose_name_plural = _("periode")
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """The period as aware datetimes in the site's zone: the first day's start and the last day's end."""
+        tz = timezone.get_current_timezone()
+        return (
+            dt.datetime.combine(self.starts_on, dt.time.min, tzinfo=tz),
+            dt.datetime.combine(self.ends_on, dt.time.max, tzinfo=tz),
+        )
 
     def __str__(self) -> str:
         return self.name

@@ -19,25 +19,16 @@ from django.utils import timezone
 from zi.assessments.models import Answer, Assessment, EvidenceRevision, Lane, LaneScore, Period
 from zi.insights.rules import InnovationFact, UnitFacts, rules
 from zi.programme.models import (
-    OPEN_COMPLAINT_STATUSES,
     Activity,
     Attendance,
-    Complaint,
-    ComplaintStatus,
     Innovation,
     WorkPlan,
 )
-from zi.surveys import unit_indices
+from zi.programme.selectors import complaint_counts_many
 from zi.surveys.models import Response
+from zi.surveys.unit_indices import survey_index_dicts
 
 CONSULTATION_WORDS = ("konsultasi publik", "forum konsultasi", "fkp")
-
-
-def period_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(period.starts_on, dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(period.ends_on, dt.time.max, tzinfo=tz)
-    return start, end
 
 
 def previous_period(period: Period) -> Period | None:
@@ -45,39 +36,6 @@ def previous_period(period: Period) -> Period | None:
 
 
 # --- survey indices --------------------------------------------------------------------------------------------
-
-
-def survey_indices_many(unit_ids: Sequence[int], period: Period | None) -> dict[int, dict[str, Any]]:
-    """Per unit: ``ikm`` (25–100), ``ipak`` and ``ipkp`` (0–4), their sources and ``respondents`` in ``period``:
-    :func:`zi.surveys.unit_indices.survey_indices_many` (external value first, else the campaigns' rollups; a fixed
-    number of queries) in the plain shape the rollup, the dossier and monitoring keep."""
-    found = unit_indices.survey_indices_many(unit_ids, period)
-    return {uid: found[uid].as_dict() for uid in unit_ids}
-
-
-# --- counts ---------------------------------------------------------------------------------------------------
-
-
-def complaint_counts_many(unit_ids: Sequence[int], period: Period | None) -> dict[int, dict[str, int]]:
-    """Complaints received in the period per unit: total, resolved, resolved within the SLA, open past the SLA."""
-    result = {uid: {"total": 0, "resolved": 0, "on_time": 0, "overdue": 0} for uid in unit_ids}
-    if period is None or not unit_ids:
-        return result
-    start, end = period_bounds(period)
-    now = timezone.now()
-    rows = (
-        Complaint.objects.filter(unit_id__in=unit_ids, received_at__range=(start, end))
-        .values("unit_id")
-        .annotate(
-            total=Count("pk"),
-            resolved=Count("pk", filter=Q(status=ComplaintStatus.RESOLVED)),
-            on_time=Count("pk", filter=Q(status=ComplaintStatus.RESOLVED, resolved_at__lte=F("sla_due_at"))),
-            overdue=Count("pk", filter=Q(status__in=OPEN_COMPLAINT_STATUSES, sla_due_at__lt=now)),
-        )
-    )
-    for row in rows:
-        result[row.pop("unit_id")] = row
-    return result
 
 
 def _rate(counts: dict[str, int]) -> float | None:
@@ -107,7 +65,7 @@ def warning_facts_many(unit_ids: Sequence[int], period: Period, now: dt.datetime
     facts = {uid: UnitFacts(unit_id=uid) for uid in unit_ids}
     if not unit_ids:
         return facts
-    start, end = period_bounds(period)
+    start, end = period.bounds()
     assessments = dict(
         Assessment.objects.filter(unit_id__in=unit_ids, period=period).values_list("unit_id", "submitted_at")
     )
@@ -241,8 +199,8 @@ def warning_facts_many(unit_ids: Sequence[int], period: Period, now: dt.datetime
             assessment__period_id__in=[period.pk] + ([before.pk] if before else []),
         ).values_list("assessment__unit_id", "assessment__period_id", "total")
     }
-    indices_now = survey_indices_many(unit_ids, period)
-    indices_before = survey_indices_many(unit_ids, before) if before else {}
+    indices_now = survey_index_dicts(unit_ids, period)
+    indices_before = survey_index_dicts(unit_ids, before) if before else {}
     complaints_before = complaint_counts_many(unit_ids, before) if before else {}
     keys = ("ikm", "ipak", "ipkp")
     for uid, f in facts.items():

@@ -34,6 +34,8 @@ from zi.lke.services import template_spec
 from zi.organisations.models import Unit
 from zi.predicates.selectors import held_awards
 from zi.programme.models import Activity, Innovation
+from zi.programme.selectors import complaint_counts_many
+from zi.surveys.unit_indices import survey_index_dicts
 from zi.workflow.models import Journey
 
 BATCH_SIZE = 2000
@@ -55,8 +57,8 @@ def _batch_rows(units: list[tuple], period: Period, area_names: tuple[str, ...],
             "assessment__unit_id", "total", "pengungkit", "hasil", "eligible_wbk", "eligible_wbbm", "breakdown"
         )
     }
-    surveys = facts_mod.survey_indices_many(ids, period)
-    complaints = facts_mod.complaint_counts_many(ids, period)
+    surveys = survey_index_dicts(ids, period)
+    complaints = complaint_counts_many(ids, period)
     activities = dict(
         Activity.objects.filter(unit_id__in=ids, period=period).values_list("unit_id").annotate(n=Count("pk"))
     )

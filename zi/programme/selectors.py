@@ -4,9 +4,10 @@ plus the computed figures: staff reach of activities per month and the LKE input
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -419,3 +420,25 @@ def lke_inputs_for(unit: Unit, period: Period) -> dict[str, dict[str, Any]]:
             ),
         },
     }
+
+
+def complaint_counts_many(unit_ids: Sequence[int], period: Period | None) -> dict[int, dict[str, int]]:
+    """Complaints received in the period per unit: total, resolved, resolved within the SLA, open past the SLA."""
+    result = {uid: {"total": 0, "resolved": 0, "on_time": 0, "overdue": 0} for uid in unit_ids}
+    if period is None or not unit_ids:
+        return result
+    start, end = period.bounds()
+    now = timezone.now()
+    rows = (
+        Complaint.objects.filter(unit_id__in=unit_ids, received_at__range=(start, end))
+        .values("unit_id")
+        .annotate(
+            total=Count("pk"),
+            resolved=Count("pk", filter=Q(status=ComplaintStatus.RESOLVED)),
+            on_time=Count("pk", filter=Q(status=ComplaintStatus.RESOLVED, resolved_at__lte=F("sla_due_at"))),
+            overdue=Count("pk", filter=Q(status__in=OPEN_COMPLAINT_STATUSES, sla_due_at__lt=now)),
+        )
+    )
+    for row in rows:
+        result[row.pop("unit_id")] = row
+    return result

@@ -347,3 +347,10 @@ def survey_index_for(unit: Any, period: Any, kind: str) -> SurveyIndex | None:
     if kind not in KINDS:
         raise ValueError("kind must be 'ipak', 'ipkp' or 'ikm'")
     return survey_indices_for(unit, period).get(kind)
+
+
+def survey_index_dicts(unit_ids: Sequence[int], period: Any) -> dict[int, dict[str, Any]]:
+    """:func:`survey_indices_many` in the plain shape (:meth:`UnitIndices.as_dict`) the dashboards' rollup, the
+    dossier and monitoring keep."""
+    found = survey_indices_many(unit_ids, period)
+    return {uid: found[uid].as_dict() for uid in unit_ids}

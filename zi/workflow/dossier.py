@@ -27,6 +27,8 @@ from zi.core import audit
 from zi.core.tabular import csv_bytes
 from zi.organisations.access import Action, may
 from zi.organisations.timezones import local
+from zi.programme.selectors import complaint_counts_many
+from zi.surveys.unit_indices import survey_index_dicts
 from zi.workflow.models import Declaration, Journey, State
 from zi.workflow.pdf import lhe_pdf
 
@@ -107,10 +109,8 @@ def _evidence_index(journey: Journey, link_for: Callable[[int, int], str]) -> by
 
 
 def _surveys(journey: Journey) -> bytes:
-    from zi.insights.facts import complaint_counts_many, survey_indices_many
-
     uid = journey.unit_id
-    idx = survey_indices_many([uid], journey.period)[uid]
+    idx = survey_index_dicts([uid], journey.period)[uid]
     complaints = complaint_counts_many([uid], journey.period)[uid]
     rows = [
         ["indikator", "nilai", "sumber"],

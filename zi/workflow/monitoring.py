@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from zi.assessments.models import Period
 from zi.organisations.access import Action, may, scope_filter
+from zi.programme.selectors import complaint_counts_many
+from zi.surveys.unit_indices import survey_index_dicts
 from zi.workflow.models import Journey, State
 
 DATA = Path(__file__).resolve().parent / "data" / "monitoring.yaml"
@@ -100,8 +102,6 @@ def predicate_watch(*, user: Any, period: Period, today: dt.date) -> list[WatchR
     """Units holding a predicate within the user's dashboard or TPI scope, at-risk first.
 
     One row per unit: its latest awarded journey. Survey indices and complaints are those of ``period``."""
-    from zi.insights.facts import complaint_counts_many, survey_indices_many
-
     scope = scope_filter(user, Action.DASHBOARD_VIEW) | scope_filter(user, Action.TPI_SCORE)
     journeys = (
         Journey.objects.filter(scope)
@@ -113,7 +113,7 @@ def predicate_watch(*, user: Any, period: Period, today: dt.date) -> list[WatchR
     for journey in journeys:
         latest.setdefault(journey.unit_id, journey)
     unit_ids = list(latest)
-    indices = survey_indices_many(unit_ids, period)
+    indices = survey_index_dicts(unit_ids, period)
     complaints = complaint_counts_many(unit_ids, period)
     proposed_since = set(
         Journey.objects.filter(unit_id__in=unit_ids, proposed_at__isnull=False).values_list("unit_id", "period__year")
