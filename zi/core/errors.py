@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import parse_qsl
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -67,6 +68,16 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 def has_invalid_text(request: HttpRequest) -> bool:
     """True when a submitted field name or value (or upload file name) was not valid UTF-8: Django decodes form
     data with replacement characters, and a person typing never sends U+FFFD."""
+    if request.content_type == "application/x-www-form-urlencoded" and (request.encoding or "utf-8").lower() in (
+        "utf-8",
+        "utf8",
+    ):
+        # Django falls back to Latin-1 for raw bytes that are not UTF-8 (no replacement character to see): decode
+        # the body strictly, percent-escapes included.
+        try:
+            parse_qsl(request.body.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict")
+        except (UnicodeDecodeError, ValueError):
+            return True
     for key, values in request.POST.lists():
         if REPLACEMENT_CHARACTER in key or any(REPLACEMENT_CHARACTER in value for value in values):
             return True
