@@ -3,7 +3,9 @@
 Clients connect from their own loopback addresses (127.0.0.2, 127.0.0.3 …: the socket is bound to them), so the
 only X-Forwarded-For the app can believe is the one nginx builds with ``$proxy_add_x_forwarded_for``. Two people
 are counted apart (complaint limit, survey address flags), a header a client forges changes nothing, and a
-respondent whose first try crashed mid-way is not flagged when the same form is sent again.
+respondent whose first try crashed mid-way is not flagged when the same form is sent again: in front of the live
+server (any database), and on PostgreSQL in front of gunicorn (``deploy/gunicorn.conf.py``, shared Redis cache)
+whose worker really dies inside the submit transaction (:mod:`tests.production.crash_wsgi`).
 
 Also here: retries are never suspicious through the view (a crash inside the transaction, a replay of the same
 form, a refused one-time code), database connection health checks, and task retries on a dropped connection.
@@ -14,18 +16,21 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import requests
 import urllib3
 from django.conf import settings as django_settings
 from django.core.cache import cache
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 from requests.adapters import HTTPAdapter
@@ -197,18 +202,21 @@ class SourceAddressAdapter(HTTPAdapter):
         super().init_poolmanager(*args, **kwargs)
 
 
-def _person(source: str) -> requests.Session:
+def _person(source: str, origin: str = "") -> requests.Session:
     session = requests.Session()
     session.mount("https://", SourceAddressAdapter(source))
     session.trust_env = False  # no proxy or CA bundle from the environment
     session.verify = False  # the throw-away certificate
+    if origin:  # what a browser sends to an HTTPS site on port 443 (nginx passes $host without the test's port)
+        session.headers["Origin"] = origin
     return session
 
 
-@pytest.fixture
-def nginx(live_server, tmp_path):
-    """The shipped ``deploy/nginx/zi.conf`` with its upstreams pointed at the live server, free ports and a
+@contextmanager
+def shipped_nginx(app: str, tmp_path: Path):
+    """The shipped ``deploy/nginx/zi.conf`` with its upstreams pointed at ``app`` (host:port), free ports and a
     throw-away certificate; yields the HTTPS base URL."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     binary = _nginx_binary()
     if binary is None:
         pytest.skip("nginx is not installed (scripts/_setup.sh unpacks Debian's nginx for the tests)")
@@ -226,7 +234,6 @@ def nginx(live_server, tmp_path):
         capture_output=True,
         check=True,
     )
-    app = live_server.url.removeprefix("http://").replace("localhost", "127.0.0.1")
     http_port, https_port = _free_port(), _free_port()
     text = NGINX_CONF.read_text(encoding="utf-8").replace("/etc/nginx/tls/", f"{tls}/")
     text = re.sub(r"(server\s+)[a-z0-9_-]+:\d+", rf"\g<1>{app}", text)  # every upstream: the live server
@@ -275,6 +282,12 @@ def nginx(live_server, tmp_path):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def nginx(live_server, tmp_path):
+    with shipped_nginx(live_server.url.removeprefix("http://").replace("localhost", "127.0.0.1"), tmp_path) as base:
+        yield base
 
 
 def _complain(session: requests.Session, base: str, unit, **headers) -> int:
@@ -334,3 +347,104 @@ def test_through_the_shipped_nginx_two_clients_are_two_and_a_retry_is_not_flagge
     assert retried.flags == {} and not retried.is_flagged
     assert Response.objects.filter(campaign=campaign).count() == 3
     assert django_settings.ZI_TRUSTED_PROXIES == ["127.0.0.1/32", "::1/128"]
+
+
+# --- nginx → gunicorn (deploy/gunicorn.conf.py) on PostgreSQL and Redis: a worker really dies -----------------------
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    return f"postgres://{quote(db['USER'])}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@contextmanager
+def shipped_gunicorn(tmp_path: Path, crash_marker: Path, cache_url: str):
+    """``gunicorn -c deploy/gunicorn.conf.py`` (2 workers) serving :mod:`tests.production.crash_wsgi` from the
+    test's PostgreSQL database, with the shared Redis cache and the trusted proxy of ``deploy/env.example``."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ZI_", "DATABASE_URL"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="zi.config.settings",
+        DATABASE_URL=_database_url(),
+        DJANGO_SECRET_KEY=django_settings.SECRET_KEY,  # the same keyed hashes as this process
+        ZI_VAR_DIR=str(tmp_path / "var"),
+        DJANGO_DEBUG="0",
+        ZI_CACHE_URL=cache_url,
+        ZI_TRUSTED_PROXIES="127.0.0.1/32,::1/128",
+        ZI_BIND=f"127.0.0.1:{port}",
+        ZI_WEB_WORKERS="2",
+        ZI_SURVEY_MIN_FILL_SECONDS="0",
+        ZI_SURVEY_PATTERN_FLAG_AT="0",
+        ZI_SURVEY_STRAIGHTLINE_FLAG_AT="0",
+        ZI_SURVEY_NEAR_FLAG_AT="0",
+        ZI_TEST_CRASH_ONCE=str(crash_marker),
+    )
+    log = tmp_path / "gunicorn.log"
+    process = subprocess.Popen(  # noqa: S603
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
+            "tests.production.crash_wsgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("ab"),
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("gunicorn did not come up: " + log.read_text()[-2000:])
+            time.sleep(0.3)
+        yield f"127.0.0.1:{port}", log
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_after_a_killed_worker_behind_nginx_is_not_flagged(tmp_path, tree, make_campaign):  # noqa: F811
+    """The respondent's first POST kills the gunicorn worker inside the submit transaction (nginx answers 502);
+    the same form sent again is stored once and not flagged, and a second respondent from another address is not
+    counted with the first. Before: ``device_burst`` (the counter in the shared cache was raised before the crash)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("runs in the PostgreSQL pass: the app processes share the (already migrated) test database")
+    import redis
+
+    cache_url = os.environ.get("ZI_TEST_CACHE_URL", "redis://127.0.0.1:6379/13")
+    try:
+        redis.Redis.from_url(cache_url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"no Redis for the shared cache: {exc}")
+    campaign = make_campaign()
+    marker = tmp_path / "crash-once"
+    with shipped_gunicorn(tmp_path, marker, cache_url) as (app, log), shipped_nginx(app, tmp_path / "nginx") as base:
+        # gunicorn believes nginx's X-Forwarded-Proto (forwarded_allow_ips), so CSRF checks the HTTPS origin
+        dina, eko = _person("127.0.0.5", "https://127.0.0.1"), _person("127.0.0.6", "https://127.0.0.1")
+        url = f"{base}{reverse('surveys:public', args=[campaign.token])}"
+        data = _form_data(dina.get(url, timeout=30).text, campaign)
+        marker.touch()
+        first = dina.post(url, data=data, timeout=30)
+        assert first.status_code == 502 and not marker.exists()  # the worker died on this request
+        assert not Response.objects.filter(campaign=campaign).exists()
+        retry = dina.post(url, data=data, timeout=30)
+        assert retry.status_code == 200 and "Terima kasih" in retry.text, log.read_text()[-2000:]
+        assert _answer_survey(eko, base, campaign)[0] == 200
+    responses = list(Response.objects.filter(campaign=campaign).order_by("pk"))
+    assert [r.ip_hash for r in responses] == [
+        integrity.keyed_hash("ip", campaign.pk, "127.0.0.5"),
+        integrity.keyed_hash("ip", campaign.pk, "127.0.0.6"),
+    ]
+    assert [r.flags for r in responses] == [{}, {}]

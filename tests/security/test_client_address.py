@@ -76,6 +76,7 @@ def test_without_trusted_proxies_the_header_is_ignored(settings):
 def test_axes_uses_the_same_address():
     request = _request(PROXY, "6.6.6.6, 203.0.113.7")
     assert get_client_ip_address(request) == client_address(request) == "203.0.113.7"
+    assert get_client_ip_address(RequestFactory().get("/", REMOTE_ADDR="")) is None  # unknown: no "unknown" row
 
 
 def test_an_invalid_trusted_proxy_setting_refuses_to_start(tmp_path):

@@ -70,6 +70,8 @@ def client_address(request: HttpRequest) -> str:
     return str(client)
 
 
-def axes_client_ip(request: HttpRequest) -> str:
-    """django-axes' ``AXES_CLIENT_IP_CALLABLE``: the same address as everywhere else."""
-    return client_address(request) or "unknown"
+def axes_client_ip(request: HttpRequest) -> str | None:
+    """django-axes' ``AXES_CLIENT_IP_CALLABLE``: the same address as everywhere else (None when unknown or not an
+    address, as axes' own default: its records keep the address in an IP field)."""
+    address = client_address(request)
+    return address if _address(address) is not None else None
