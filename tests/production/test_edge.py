@@ -35,6 +35,7 @@ from django.test import Client
 from django.urls import reverse
 from requests.adapters import HTTPAdapter
 
+from tests.production.conftest import unavailable
 from tests.production.test_deploy_files import NGINX_CONF, _nginx_version
 from tests.surveys.conftest import answers_for, instruments, make_campaign, period, stamp_from  # noqa: F401
 from zi.core import tasks as core_tasks
@@ -427,7 +428,7 @@ def test_a_retry_after_a_killed_worker_behind_nginx_is_not_flagged(tmp_path, tre
     try:
         redis.Redis.from_url(cache_url, socket_connect_timeout=2).ping()
     except redis.RedisError as exc:
-        pytest.skip(f"no Redis for the shared cache: {exc}")
+        unavailable(f"Redis at {cache_url} (the shared cache) is not reachable: {exc}")
     campaign = make_campaign()
     marker = tmp_path / "crash-once"
     with shipped_gunicorn(tmp_path, marker, cache_url) as (app, log), shipped_nginx(app, tmp_path / "nginx") as base:
