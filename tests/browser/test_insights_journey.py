@@ -8,6 +8,7 @@ import os
 import re
 
 import pytest
+from django.utils import timezone
 
 from tests import factories
 from tests.browser.test_login_journey import log_in
@@ -17,6 +18,7 @@ from zi.insights.services import rollup_refresh
 from zi.lke.models import LkeTemplate
 from zi.lke.services import templates_load_all
 from zi.organisations.models import Role
+from zi.predicates import services as predicate_services
 from zi.workflow.models import Journey, Predicate, State
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -46,6 +48,14 @@ def insights_world(tree):
         state=State.AWARDED,
         target_predicate=Predicate.WBK,
         awarded_predicate=Predicate.WBK,
+    )
+    predicate_services.award_record(  # the decree the awarded journey recorded, in the predicate register
+        actor="test",
+        unit=tree["lapas"],
+        predicate=Predicate.WBK,
+        year=period.year,
+        decree_number=f"KEP-1/M.PAN-RB/{period.year}",
+        decree_date=min(timezone.localdate(), period.ends_on),
     )
     rollup_refresh(period=period)
     factories.make_user_with_role(Role.LEADER, unit=tree["sumsel"], username="pimpinan", full_name="Kepala Kanwil")
