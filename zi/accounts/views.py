@@ -23,6 +23,7 @@ from zi.accounts import oidc
 from zi.accounts.forms import LoginForm, TokenForm
 from zi.accounts.second_factor import pending_device, qr_svg
 from zi.core import audit
+from zi.core.clients import client_address
 
 ADDRESS_WINDOW_SECONDS = 15 * 60
 ADDRESS_LIMITED = gettext_lazy("Terlalu banyak percobaan masuk yang gagal dari jaringan Anda. Coba lagi nanti.")
@@ -30,7 +31,7 @@ ADDRESS_LIMITED = gettext_lazy("Terlalu banyak percobaan masuk yang gagal dari j
 
 def _address_key(request: HttpRequest) -> str:
     """A cache key per client address; the address itself is kept only as a keyed hash."""
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    address = client_address(request) or "unknown"
     digest = hmac.new(f"zi.accounts.login:{settings.SECRET_KEY}".encode(), address.encode(), hashlib.sha256)
     return f"zi:accounts:login-failures:{digest.hexdigest()[:32]}"
 

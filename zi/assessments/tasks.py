@@ -6,21 +6,21 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from huey.contrib.djhuey import db_task
 
 from zi.assessments.excel import export_assessment_xlsx
 from zi.assessments.models import Assessment, Period
 from zi.assessments.scoring import rescore_period as _rescore
+from zi.core.tasks import db_task_retried
 
 
-@db_task()
+@db_task_retried()
 def rescore_period(period_id: int, lane: str = "self", actor_id: int | None = None) -> int:
     """Rescore every assessment of a period for a lane (``zi.assessments.scoring.rescore_period``)."""
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     return _rescore(period=Period.objects.get(pk=period_id), lane=lane, actor=actor)
 
 
-@db_task()
+@db_task_retried()
 def generate_assessment_report(assessment_id: int, lane: str = "self") -> str:
     """Render one assessment's LKE workbook and keep it in the default storage; returns the stored name."""
     assessment = Assessment.objects.select_related("unit", "period").get(pk=assessment_id)

@@ -18,6 +18,7 @@ Environment variables (all optional in development):
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -150,7 +151,13 @@ TEMPLATES = [
 ]
 
 _default_sqlite = f"sqlite:///{VAR_DIR / 'zi.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60)}
+# Persistent connections are checked before each request reuses them (CONN_HEALTH_CHECKS): a connection the
+# database dropped (restart, failover, idle timeout) is replaced instead of costing a 503 per worker.
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60, conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -236,6 +243,15 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "zi.core.clients.axes_client_ip"  # the same client address as every other limit
+# Reverse proxies whose X-Forwarded-For is believed (CIDRs, comma separated; zi/core/clients.py): behind nginx the
+# client is the right-most X-Forwarded-For address that is not one of these. Empty: REMOTE_ADDR is the client.
+ZI_TRUSTED_PROXIES = _env_list("ZI_TRUSTED_PROXIES")
+for _proxy in ZI_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"ZI_TRUSTED_PROXIES: not an address or CIDR: {_proxy!r}") from _exc
 # Government offices sit behind one NAT address: locking by address would lock a whole office out, so lockout
 # is per username (also for unknown usernames, so it reveals nothing); per-address throttling is separate.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -23,4 +23,5 @@ urlpatterns = [
     path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
 ]
 
+handler400 = "zi.core.errors.bad_request"  # the site's 413/400 page for too large or unreadable bodies
 handler500 = "zi.api.errors.server_error"  # 503 + Retry-After when the database or storage is down

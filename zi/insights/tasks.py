@@ -23,10 +23,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
 
 from zi.assessments.models import Period
 from zi.core.models import AuditEvent
+from zi.core.tasks import db_periodic_task_retried, db_task_retried
 from zi.insights.recap import national_recap_to_storage
 from zi.insights.services import rollup_refresh, rollup_refresh_units
 
@@ -39,7 +39,7 @@ def _newest_audit_seq() -> int:
     return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
 
 
-@db_periodic_task(crontab(minute=f"*/{REFRESH_MINUTES}"))
+@db_periodic_task_retried(crontab(minute=f"*/{REFRESH_MINUTES}"))
 def insights_refresh_current_period() -> int:
     """Rebuild the rollup of the newest period (set-based, a fixed number of queries per 2,000 units), unless
     nothing was written since the last rebuild (no new audit event, one indexed query) and it is recent."""
@@ -55,7 +55,7 @@ def insights_refresh_current_period() -> int:
     return count
 
 
-@db_task()
+@db_task_retried()
 def insights_units_changed(unit_ids: list[int], period_id: int | None = None) -> int:
     """Refresh the rollup rows of units whose data changed (:func:`rollup_refresh_units`)."""
     return rollup_refresh_units(unit_ids=unit_ids, period_id=period_id)
@@ -66,13 +66,13 @@ def enqueue_units_changed(unit_ids: list[int], period_id: int | None = None) -> 
     insights_units_changed(unit_ids, period_id)
 
 
-@db_task()
+@db_task_retried()
 def insights_refresh(**kwargs: Any) -> Any:
     """Refresh the dashboard rollups (:func:`zi.insights.services.rollup_refresh`) on a worker."""
     return rollup_refresh(**kwargs)
 
 
-@db_task()
+@db_task_retried()
 def generate_national_recap(year: int | None = None) -> str:
     """Stream the national recap workbook (every unit's scores) into the default storage."""
     return national_recap_to_storage(year=year)

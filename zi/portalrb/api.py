@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
+from zi.core.clients import client_address
 from zi.core.links import site_url
 from zi.organisations.models import Unit
 from zi.portalrb import selectors, services
@@ -62,7 +63,7 @@ def _throttled(key: str) -> int | None:
 
 
 def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return client_address(request) or "unknown"
 
 
 def portalrb_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

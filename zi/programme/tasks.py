@@ -9,10 +9,11 @@ nothing runs periodically: schedule ``zi programme erase-emails`` with cron or r
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+
+from zi.core.tasks import db_periodic_task_retried
 
 
-@db_periodic_task(crontab(minute="30", hour="18"))
+@db_periodic_task_retried(crontab(minute="30", hour="18"))
 def programme_erase_complainant_emails() -> int:
     """Erase the expired complainant notification addresses; returns how many."""
     from zi.programme.services import complainant_emails_erase

@@ -4,8 +4,9 @@ A tracking code is 12 characters from an alphabet without look-alikes (no 0/O, 1
 ``ABCD-EFGH-JKMN`` (31^12 ≈ 7.9·10^17 possibilities). Only a keyed hash (HMAC-SHA256 with the secret key) is
 stored, so the code cannot be read back from the database and lookups are by exact hash match.
 
-Rate limits count per hashed client address (``REMOTE_ADDR``; the raw address is never stored) in Django's
-cache. Behind a reverse proxy, make the proxy set ``REMOTE_ADDR`` (e.g. with a trusted-proxy middleware).
+Rate limits count per hashed client address (:func:`zi.core.clients.client_address`, which reads
+``X-Forwarded-For`` only from the trusted proxies in ``ZI_TRUSTED_PROXIES``; the raw address is never stored) in
+Django's cache.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import secrets
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from zi.core.clients import client_address
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
@@ -51,7 +54,7 @@ def hash_code(code: str) -> str:
 
 
 def client_key(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    address = client_address(request) or "unknown"
     key = f"zi.programme.ip:{settings.SECRET_KEY}".encode()
     return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]
 

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from zi.assessments.models import Assessment, AssessmentStatus
+from zi.core.errors import refuse_invalid_text
 from zi.core.links import absolute_url
 from zi.lke.models import LkeQuestion
 from zi.organisations.access import Action, may
@@ -618,6 +619,7 @@ def _public_submit(
 
 
 @never_cache
+@refuse_invalid_text
 def complaint_public(request: HttpRequest, unit_pk: int) -> HttpResponse:
     unit = _public_unit(unit_pk)
     return _public_submit(
@@ -626,6 +628,7 @@ def complaint_public(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 
 @never_cache
+@refuse_invalid_text
 def whistle_public(request: HttpRequest, unit_pk: int) -> HttpResponse:
     unit = _public_unit(unit_pk)
     return _public_submit(

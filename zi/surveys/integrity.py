@@ -20,6 +20,8 @@ from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from zi.core.clients import client_address
+
 DEVICE_COOKIE = "zi_survei"
 DEVICE_SALT = "zi.surveys.device"
 STAMP_SALT = "zi.surveys.form-stamp"
@@ -43,12 +45,8 @@ def keyed_hash(purpose: str, campaign_id: int, value: str) -> str:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """REMOTE_ADDR only: a forwarded header is trusted only behind a proxy configured to overwrite it."""
-    if getattr(settings, "ZI_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address as every other limit sees it (trusted proxies only: :mod:`zi.core.clients`)."""
+    return client_address(request)
 
 
 # --- device cookie ---------------------------------------------------------------------------------------

@@ -7,17 +7,18 @@ enqueued by submits (debounced) and also runs every minute so nothing stays pend
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+
+from zi.core.tasks import db_periodic_task_retried, db_task_retried
 
 
-@db_task()
+@db_task_retried()
 def surveys_apply_rollups(campaign_id: int | None = None) -> int:
     from zi.surveys import rollups
 
     return rollups.apply_pending(campaign_id)
 
 
-@db_periodic_task(crontab(minute="*"))
+@db_periodic_task_retried(crontab(minute="*"))
 def surveys_apply_rollups_periodic() -> int:
     from zi.surveys import rollups
 

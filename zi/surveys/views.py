@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from zi.assessments.models import Period
+from zi.core.errors import refuse_invalid_text
 from zi.core.links import absolute_url
 from zi.core.numbers import NumberField
 from zi.core.tabular import formula_safe
@@ -174,11 +175,13 @@ def _notice(
 
 
 @never_cache
+@refuse_invalid_text
 def public_form(request: HttpRequest, token: str) -> HttpResponse:
     return _survey(request, token, kiosk=False)
 
 
 @never_cache
+@refuse_invalid_text
 def kiosk_form(request: HttpRequest, token: str) -> HttpResponse:
     return _survey(request, token, kiosk=True)
 
@@ -290,14 +293,17 @@ def _submit(request, campaign, items, kiosk: bool, point) -> HttpResponse:
     device_hash = integrity.keyed_hash("device", campaign.pk, token) if token else ""
     if not token:
         flags["no_device_cookie"] = True
+    # Retries are never suspicious: the flags are decided from what is already counted (committed responses), and
+    # the counters are raised only once this response is committed (below). A request that crashed mid-way or was
+    # refused counts nothing, so the respondent's retry is not a "burst".
+    device_limits = integrity.device_limits()
     if ip_hash:
-        count = integrity.hit("ip", campaign.pk, ip_hash, ip_limits)
+        count = integrity.peek("ip", campaign.pk, ip_hash, ip_limits) + 1
         if count > ip_limits.flag_at:
             flags["ip_burst"] = count
     if device_hash:
-        limits = integrity.device_limits()
-        count = integrity.hit("device", campaign.pk, device_hash, limits)
-        if count > limits.flag_at or (not kiosk and count > 1):
+        count = integrity.peek("device", campaign.pk, device_hash, device_limits) + 1
+        if count > device_limits.flag_at or (not kiosk and count > 1):
             flags["device_burst"] = count
     if integrity.in_networks(ip, campaign.unit_networks):
         flags["unit_network"] = True
@@ -318,7 +324,7 @@ def _submit(request, campaign, items, kiosk: bool, point) -> HttpResponse:
         code=post.get("kode", ""),
     )
     try:
-        services.response_submit(campaign, submission, items=items)
+        result = services.response_submit(campaign, submission, items=items)
     except services.SurveyError as exc:
         if exc.code == "device_used":
             return _notice(request, campaign, _("Anda sudah mengisi survei ini"), str(exc), 409, kiosk)
@@ -335,6 +341,11 @@ def _submit(request, campaign, items, kiosk: bool, point) -> HttpResponse:
             str(exc),
             status=400,
         )
+    if result.created:  # committed (response_submit's transaction is the outermost); a replay counts nothing
+        if ip_hash:
+            integrity.hit("ip", campaign.pk, ip_hash, ip_limits)
+        if device_hash:
+            integrity.hit("device", campaign.pk, device_hash, device_limits)
     return _notice(
         request,
         campaign,

@@ -10,10 +10,11 @@ or run a worker (``zi run_huey``, docs/operations.md).
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+
+from zi.core.tasks import db_periodic_task_retried
 
 
-@db_periodic_task(crontab(minute="0", hour="0"))
+@db_periodic_task_retried(crontab(minute="0", hour="0"))
 def workflow_send_reminders() -> int:
     """Send today's due reminders (local date, ``TIME_ZONE``); returns the number of e-mails sent."""
     from django.utils import timezone
