@@ -17,6 +17,7 @@ from zi.insights.services import rollup_refresh
 from zi.lke.models import LkeTemplate
 from zi.lke.services import templates_load_all
 from zi.organisations.models import Role
+from zi.predicates import services as predicate_services
 from zi.workflow.models import Journey, Predicate, State
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -46,6 +47,14 @@ def insights_world(tree):
         state=State.AWARDED,
         target_predicate=Predicate.WBK,
         awarded_predicate=Predicate.WBK,
+    )
+    predicate_services.award_record(  # the decree in the predicate register: what the public page lists
+        actor="test",
+        unit=tree["lapas"],
+        predicate=Predicate.WBK,
+        year=2025,
+        decree_number="KEP-WBK/2025",
+        decree_date=dt.date(2025, 12, 1),
     )
     rollup_refresh(period=period)
     factories.make_user_with_role(Role.LEADER, unit=tree["sumsel"], username="pimpinan", full_name="Kepala Kanwil")
@@ -102,3 +111,10 @@ def test_public_transparency_page_without_login(page, insights_world, screenshot
     expect(page).to_have_url(re.compile(r"q=Tanjungpinang"))
     expect(page.locator("#predikat")).to_contain_text("Belum ada predikat.")
     screenshot("insights-public")
+    page.get_by_label("Cari unit atau instansi").fill("")
+    page.get_by_role("button", name="Tampilkan").click()
+    page.locator("#predikat").get_by_role("link", name="Lapas Kelas I Palembang").click()  # the unit's public page
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lapas Kelas I Palembang")
+    expect(page.locator("#riwayat")).to_contain_text("WBK")
+    page.get_by_role("button", name="Sampaikan pengaduan").click()  # a link styled as a button
+    expect(page).to_have_url(re.compile(rf"/program/pengaduan/{insights_world['lapas'].pk}/baru/$"))

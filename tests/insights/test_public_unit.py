@@ -52,18 +52,18 @@ def world(tree):
         actor="test",
         unit=lapas,
         predicate=Predicate.WBK,
-        year=2023,
-        decree_number="KEP-LAMA/2023",
-        decree_date=dt.date(2023, 12, 11),
+        year=2021,
+        decree_number="KEP-LAMA/2021",
+        decree_date=dt.date(2021, 12, 10),
     )
-    predicate_services.award_revoke(actor="test", award=old, revoked_on=dt.date(2024, 2, 3), reason="Pungli terbukti")
+    predicate_services.award_revoke(actor="test", award=old, revoked_on=dt.date(2022, 2, 3), reason="Pungli terbukti")
     predicate_services.award_record(
         actor="test",
         unit=lapas,
         predicate=Predicate.WBK,
-        year=2026,
-        decree_number="KEP-BARU/2026",
-        decree_date=dt.date(2026, 12, 1),
+        year=2025,
+        decree_number="KEP-BARU/2025",
+        decree_date=dt.date(2025, 12, 1),
     )
     now = timezone.now()
     skm = Instrument.objects.get(kind="skm")
@@ -118,9 +118,12 @@ def test_anyone_sees_a_units_predicate_history_indices_surveys_and_complaint_for
     response = client.get(_url(lapas))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Lapas Kelas I Palembang" in html and "<strong>WBK 2026</strong>" in html
-    assert "KEP-BARU/2026" in html and "KEP-LAMA/2023" in html and "dicabut 03-02-2024" in html
-    assert "Pungli terbukti" not in html  # the revocation's reason is not a public fact
+    assert "Lapas Kelas I Palembang" in html and "<strong>WBK 2025</strong>" in html
+    history = html.split('id="riwayat"')[1].split("</section>")[0]
+    assert history.index(">2025<") < history.index(">2021<") and "dicabut 03-02-2022" in history  # newest first
+    assert "dipegang" in history
+    for private in ("Pungli terbukti", "KEP-"):  # neither the revocation's reason nor decree numbers are shown
+        assert private not in html, private
     assert "88,5" in html and "3,41" in html and "123" in html  # Indonesian decimals
     assert "71,25" not in html  # the self-assessment score is not public
     assert reverse("programme:complaint_public", args=[lapas.pk]) in html

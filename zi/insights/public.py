@@ -62,7 +62,8 @@ def latest_per_unit(rows: QuerySet) -> list[dict[str, Any]]:
 
 def unit_public_facts(unit_id: int) -> dict[str, Any] | None:
     """The public facts of one active unit (its public page), or None when there is no such unit: name and agency,
-    every predicate award (year, decree, revocation date; never the revocation reason), its public-service indices
+    every predicate award (predicate, year, revocation date; never the decree number or the revocation reason, as on
+    the transparency page), its public-service indices
     per period (newest first), the survey campaigns open to the public now, and whether it serves the public.
 
     Plain data (no model instances) so the view can cache it; the page itself is rendered per request."""
@@ -74,8 +75,6 @@ def unit_public_facts(unit_id: int) -> dict[str, Any] | None:
         {
             "predicate": award.predicate,
             "year": award.year,
-            "decree_number": award.decree_number,
-            "decree_date": award.decree_date,
             "revoked_on": award.revoked_on,
             "held": held is not None and award.pk == held.pk,
         }
