@@ -63,8 +63,7 @@ def latest_per_unit(rows: QuerySet) -> list[dict[str, Any]]:
 def unit_public_facts(unit_id: int) -> dict[str, Any] | None:
     """The public facts of one active unit (its public page), or None when there is no such unit: name and agency,
     every predicate award (predicate, year, revocation date; never the decree number or the revocation reason, as on
-    the transparency page), its public-service indices
-    per period (newest first), the survey campaigns open to the public now, and whether it serves the public.
+    the transparency page), its public-service indices per period (newest first) and the surveys open to the public.
 
     Plain data (no model instances) so the view can cache it; the page itself is rendered per request."""
     unit = Unit.objects.filter(pk=unit_id, is_active=True).select_related("agency", "unit_type").first()
@@ -90,7 +89,6 @@ def unit_public_facts(unit_id: int) -> dict[str, Any] | None:
         "unit": unit.name,
         "agency": unit.agency.name,
         "unit_type": str(unit.unit_type) if unit.unit_type_id else "",
-        "serves_public": unit.serves_public,
         "predicate": f"{held.predicate} {held.year}" if held else "",
         "awards": awards,
         "indices": indices,
