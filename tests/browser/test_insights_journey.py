@@ -8,6 +8,7 @@ import os
 import re
 
 import pytest
+from django.utils import timezone
 
 from tests import factories
 from tests.browser.test_login_journey import log_in
@@ -48,13 +49,13 @@ def insights_world(tree):
         target_predicate=Predicate.WBK,
         awarded_predicate=Predicate.WBK,
     )
-    predicate_services.award_record(  # the decree in the predicate register: what the public page lists
+    predicate_services.award_record(  # the decree the awarded journey recorded, in the predicate register
         actor="test",
         unit=tree["lapas"],
         predicate=Predicate.WBK,
-        year=2025,
-        decree_number="KEP-WBK/2025",
-        decree_date=dt.date(2025, 12, 1),
+        year=period.year,
+        decree_number=f"KEP-1/M.PAN-RB/{period.year}",
+        decree_date=min(timezone.localdate(), period.ends_on),
     )
     rollup_refresh(period=period)
     factories.make_user_with_role(Role.LEADER, unit=tree["sumsel"], username="pimpinan", full_name="Kepala Kanwil")

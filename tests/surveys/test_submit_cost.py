@@ -22,8 +22,9 @@ pytestmark = pytest.mark.django_db
 # INSERT, answers INSERT, plus the transaction's SAVEPOINT/RELEASE (BEGIN/COMMIT outside tests).
 SUBMIT_BOUND = 6
 # Without a worker (immediate mode) the same request also folds the pending response into the rollups:
-# lock pending ids, two GROUP BY aggregates, two upserts, one UPDATE, and that transaction's two statements.
-INLINE_BOUND = SUBMIT_BOUND + 8
+# lock pending ids, two GROUP BY aggregates, two upserts, one UPDATE, and that transaction's two statements, plus
+# one read of the batch's campaigns (unit, period) to tell the dashboards which rollup rows to refresh.
+INLINE_BOUND = SUBMIT_BOUND + 9
 
 
 def _no_clusters(settings):

@@ -133,7 +133,7 @@ def test_self_lane_follows_the_state(jw):
     assert a.status == AssessmentStatus.DRAFT
     from zi.workflow.selectors import returned_notes
 
-    assert returned_notes(journey) == [(Lane.REVIEW, code, "Perbaiki SK")]
+    assert returned_notes(journey, jw["member"]) == [(Lane.REVIEW, code, "Perbaiki SK")]
     assessment_services.answer_save(actor=jw["member"], assessment=a, question_code=code, raw="B")  # open again
     assessment_services.assessment_submit(actor=jw["leader"], assessment=a)
     journey.refresh_from_db()

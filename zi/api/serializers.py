@@ -91,6 +91,12 @@ class AssessmentSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="period.year", read_only=True)
     current_predicate = serializers.ChoiceField(choices=Predicate.choices, allow_blank=True, read_only=True)
     scores = LaneScoreSerializer(many=True, read_only=True)
+    survey_indices = serializers.SerializerMethodField(
+        help_text=(
+            "The unit's IPAK, IPKP and IKM in the period: an external value recorded by an evaluator (with its "
+            "source) first, else the unit's own survey campaigns — the values the LKE, dashboards and dossier show."
+        )
+    )
 
     class Meta:
         model = Assessment
@@ -104,8 +110,28 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "current_predicate",
             "submitted_at",
             "scores",
+            "survey_indices",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_survey_indices(self, assessment: Assessment) -> dict:
+        """Computed for the whole page at once (one set-based call per period, never one per assessment)."""
+        from zi.surveys.unit_indices import KINDS, survey_indices_many
+
+        cache = self.context.setdefault("_survey_indices", {})
+        key = (assessment.unit_id, assessment.period_id)
+        if key not in cache:
+            parent = self.parent
+            page = list(parent.instance) if isinstance(parent, serializers.ListSerializer) else [assessment]
+            by_period: dict = {}
+            for item in page:
+                by_period.setdefault(item.period_id, (item.period, []))[1].append(item.unit_id)
+            for period_id, (period, unit_ids) in by_period.items():
+                for uid, found in survey_indices_many(unit_ids, period).items():
+                    cache[(uid, period_id)] = found
+        found = cache[key]
+        return {kind: (index.as_json() if (index := found.get(kind)) is not None else None) for kind in KINDS}
 
 
 class AnswerSerializer(serializers.ModelSerializer):
@@ -116,7 +142,19 @@ class AnswerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Answer
-        fields = ["id", "assessment", "lane", "question", "choice", "inputs", "value", "note", "updated_at", "version"]
+        fields = [
+            "id",
+            "assessment",
+            "lane",
+            "question",
+            "choice",
+            "inputs",
+            "value",
+            "note",
+            "source",
+            "updated_at",
+            "version",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.INT64)
@@ -135,6 +173,12 @@ class AnswerInputSerializer(serializers.Serializer):
     )
     index = serializers.FloatField(required=False, allow_null=True, help_text="Indeks 0–4.")
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, trim_whitespace=False)
+    source = serializers.CharField(
+        max_length=255,
+        required=False,
+        allow_blank=True,
+        help_text="Sumber nilai IPAK/IPKP yang berbeda dari survei unit atau nilai eksternal (mis. BPS, laporan …).",
+    )
     version = serializers.IntegerField(
         required=False,
         allow_null=True,

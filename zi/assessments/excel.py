@@ -173,10 +173,43 @@ def export_assessment_xlsx(assessment: Assessment, lane: str = Lane.SELF) -> byt
     row = add_row([None, "NILAI EVALUASI ZONA INTEGRITAS"], bold=True)
     ws[f"H{row}"] = f"=H{pengungkit_row}+H{summary['hasil']}"
     ws.freeze_panes = "C4"
+    _survey_sheet(wb, assessment, lane, answers)
 
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+SURVEY_SHEET = "Survei IPAK-IPKP"
+SURVEY_HEADERS = ("Kode", "Indeks", "Nilai LKE", "Sumber nilai LKE", "Nilai survei/eksternal", "Sumber", "Peringatan")
+
+
+def _survey_sheet(wb: Workbook, assessment: Assessment, lane: str, answers: dict[str, Answer]) -> None:
+    """The IPAK/IPKP items beside the unit's index (external value first, else its survey); the import reads only
+    the LKE sheet, so this one never changes an answer."""
+    from zi.assessments.suggestions import survey_checks
+
+    checks = survey_checks(assessment, lane, answers)
+    if not checks:
+        return
+    sheet = wb.create_sheet(SURVEY_SHEET)
+    sheet.append(list(SURVEY_HEADERS))
+    for cell in sheet[1]:
+        cell.font = BOLD
+    for check in checks:
+        sheet.append(
+            [
+                check.code,
+                check.label,
+                check.lke_value,
+                formula_safe(check.answer_source) or None,
+                check.index_value,
+                formula_safe(check.index.source) if check.index is not None else None,
+                formula_safe(check.warning) or None,
+            ]
+        )
+    for column, width in zip("ABCDEFG", (10, 8, 10, 30, 12, 60, 60), strict=True):
+        sheet.column_dimensions[column].width = width
 
 
 @dataclass

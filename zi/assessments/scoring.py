@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from zi.assessments.models import Answer, Assessment, Lane, LaneScore, Period
-from zi.core import audit
+from zi.core import audit, events
 from zi.lke import scoring as engine
 from zi.lke.models import LkeQuestion, LkeTemplate
 from zi.lke.services import template_spec
@@ -88,6 +88,7 @@ def lane_rescore(*, assessment: Assessment, lane: str, actor: Any = None) -> Lan
         [obj], update_conflicts=True, unique_fields=["assessment", "lane"], update_fields=_UPDATE_FIELDS
     )
     current = (obj.total, obj.eligible_wbk, obj.eligible_wbbm)
+    events.on_unit_changed(assessment.unit_id, assessment.period_id)  # scores and areas on the dashboards
     if previous is None or tuple(previous) != current:
         keys = ("total", "eligible_wbk", "eligible_wbbm")
         audit.record(

@@ -30,14 +30,14 @@ from zi.assessments.models import (
     Period,
     Predicate,
 )
-from zi.core import audit
+from zi.core import audit, events
 from zi.lke.models import LkeQuestion, LkeTemplate
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
 from zi.predicates import selectors as predicate_selectors
 
-ANSWER_FIELDS = ("choice", "inputs", "value", "note", "lane", "question", "assessment")
+ANSWER_FIELDS = ("choice", "inputs", "value", "note", "source", "lane", "question", "assessment")
 ASSESSMENT_FIELDS = ("unit", "period", "target_predicate", "current_predicate", "status", "submitted_at")
 EVIDENCE_FIELDS = ("assessment", "question", "title", "kind", "is_withdrawn")
 
@@ -112,6 +112,7 @@ def assessment_start(*, actor: Any, unit: Unit, period: Period, target_predicate
     except IntegrityError as exc:  # a concurrent start won the race
         raise ValidationError(_("Penilaian untuk unit ini pada periode tersebut sudah ada.")) from exc
     audit.record(actor, "create", assessment, after=audit.snapshot(assessment, ASSESSMENT_FIELDS))
+    events.on_unit_changed(unit.pk, period.pk)  # the unit now builds ZI on the dashboards
     return assessment
 
 
@@ -170,14 +171,18 @@ def answer_save(
     note: str | None = None,
     lane: str = Lane.SELF,
     rescore: bool = True,
+    source: str | None = None,
 ) -> Answer:
     """Validate and store one answer, then rescore the lane.
 
     ``raw`` is an option key, a dict of numeric inputs, or a 0–4 index (``None``/``""`` = unanswered);
     ``note=None`` keeps the stored note. An invalid answer raises ``ValidationError`` and stores nothing.
+    ``source`` (``None`` keeps the stored one) states where a survey index comes from when it differs from the
+    unit's survey or external value: a differing IPAK/IPKP without a source is refused.
     ``rescore=False`` lets bulk callers rescore once at the end.
     """
     from zi.assessments.scoring import lane_rescore
+    from zi.assessments.suggestions import checked_survey_source
     from zi.lke.scoring import AnswerError, normalize_answer
 
     if lane not in Lane.values:
@@ -202,10 +207,15 @@ def answer_save(
     question = _question(assessment, question_code)
     answer = Answer.objects.select_for_update().filter(assessment=assessment, lane=lane, question=question).first()
     before = audit.snapshot(answer, ANSWER_FIELDS) if answer is not None else None
+    stored_source = answer.source if answer is not None else ""
+    checked_source = checked_survey_source(
+        assessment, spec_question, normalized.inputs, stored_source if source is None else source
+    )
     if answer is None:
         answer = Answer(assessment=assessment, lane=lane, question=question)
     else:
         answer.assessment = assessment  # already loaded: the audit scope needs its unit
+    answer.source = checked_source
     answer.choice = normalized.choice or ""
     answer.inputs = normalized.inputs
     answer.value = normalized.value
@@ -239,6 +249,7 @@ def assessment_submit(*, actor: Any, assessment: Assessment) -> Assessment:
     assessment.submitted_at = timezone.now()
     assessment.save(update_fields=["status", "submitted_at", "updated_at"])
     audit.record(actor, "submit", assessment, before=before, after=audit.snapshot(assessment, ASSESSMENT_FIELDS))
+    events.on_unit_changed(assessment.unit_id, assessment.period_id)
     return assessment
 
 

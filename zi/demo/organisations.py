@@ -38,11 +38,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from zi.accounts.models import EmploymentType
+from zi.assessments.models import Period
 from zi.core import audit
 from zi.demo.assessments import seed_assessments, spread_upload_times
 from zi.demo.predicates import seed_predicates
 from zi.demo.programme import link_survey_findings, seed_programme
-from zi.demo.surveys import seed_surveys
+from zi.demo.surveys import ACTOR as SURVEY_ACTOR
+from zi.demo.surveys import DEMO_YEAR as SURVEY_DEMO_YEAR
+from zi.demo.surveys import align_lke_with_surveys, seed_surveys
 from zi.demo.workflow import seed_workflow
 from zi.organisations import services
 from zi.organisations.models import Agency, AgencyKind, Role, RoleAssignment, Unit, UnitType
@@ -632,14 +635,24 @@ def demo_counts() -> dict[str, int]:
 def seed_programme_data(stdout: TextIO | None = None) -> None:
     """The programme's own demo data after the organisation data, in the same transaction: the 2026 period with
     LKE self-assessments (``zi.demo.assessments``), then work plans, activities, complaints and innovations
-    (``zi.demo.programme``), then survey campaigns and responses (``zi.demo.surveys``, when present) and one demo
-    innovation linked to a weak survey result (``zi.demo.programme.link_survey_findings``)."""
+    (``zi.demo.programme``), then survey campaigns and responses (``zi.demo.surveys``) whose IPAK/IPKP the
+    self-assessments take, then the journeys, the dashboards' rollup and one demo innovation linked to a weak survey
+    result (``zi.demo.programme.link_survey_findings``)."""
     seed_predicates(stdout)  # the register first: an assessment's current predicate is read from it
     seed_assessments(stdout)
     seed_programme(stdout)
+    # before the journeys: the LKE's IPAK/IPKP come from the units' surveys, and the journeys copy the
+    # self-assessment into the review and TPI lanes (whose guards then judge the surveys' values)
+    changed = seed_surveys(stdout, refresh=False)["campaigns"]
+    changed += align_lke_with_surveys(stdout=stdout)
     seed_workflow(stdout)
     spread_upload_times()  # evidence built along the year, except the paperwork example (before any rollup refresh)
-    seed_surveys(stdout)
+    changed += align_lke_with_surveys()  # lanes a journey carried over or copied since (idempotent)
+    period = Period.objects.filter(year=SURVEY_DEMO_YEAR).first()
+    if period is not None and changed:  # a second run changes nothing (not even the audit trail)
+        from zi.insights.services import rollup_refresh
+
+        rollup_refresh(period=period, actor=SURVEY_ACTOR)
     link_survey_findings(stdout)  # one demo innovation answers a weak survey result
 
 

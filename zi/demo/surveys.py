@@ -5,9 +5,12 @@ Idempotent: a unit that already has the demo campaign is left alone. Responses a
 unit), spread over the quarters up to today, mostly from service users and visitors (the LKE feed) with some
 inmates (WBP, shown per group only). Rows are written with ``bulk_create`` and folded into the rollups
 set-based (:func:`zi.surveys.rollups.apply_pending`); then the dashboards' rollup is refreshed
-(:func:`zi.insights.services.rollup_refresh`) so IKM/IPAK/IPKP show on the dashboards and in the LKE suggestions
-at once. One unit (Rutan Kelas IIB Prabumulih) also received a burst of identical all-4 answers from one network:
-those are flagged (``pattern_cluster``, ``straightline_network``) for the evaluator to judge.
+(:func:`zi.insights.services.rollup_refresh`; ``zi seed_demo`` passes ``refresh=False`` and refreshes once after
+the journeys) so IKM/IPAK/IPKP show on the dashboards and in the LKE suggestions. :func:`align_lke_with_surveys`
+writes each demo unit's IPAK/IPKP into its LKE self-assessment (the survey is the LKE's default source) before the
+journeys copy the self-assessment into the review and TPI lanes, so no lane disagrees with the unit's survey. One
+unit (Rutan Kelas IIB Prabumulih) also received a burst of identical all-4 answers from one network: those are
+flagged (``pattern_cluster``, ``straightline_network``) for the evaluator to judge.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ UNITS = (
     ("Lapas Kelas I Palembang", 0.86, 64),
     ("Kanim Kelas II TPI Muara Enim", 0.95, 72),
     ("Kanim Kelas I TPI Palembang", 0.9, 80),
-    ("Bapas Kelas I Palembang", 0.82, 45),
+    ("Bapas Kelas I Palembang", 0.9, 45),  # proposed to TPN: its TPI lane met the IPAK/IPKP minimum
     ("LPKA Kelas I Palembang", 0.74, 38),
     ("Lapas Perempuan Kelas IIA Palembang", 0.66, 34),
     (STUFFED_UNIT, 0.55, 26),  # below the minimum sample of 30 on its own
@@ -79,7 +82,7 @@ def _moment(rng: random.Random, start: dt.datetime, end: dt.datetime) -> dt.date
 
 
 @transaction.atomic
-def seed_surveys(stdout: Any = None) -> dict[str, int]:
+def seed_surveys(stdout: Any = None, *, refresh: bool = True) -> dict[str, int]:
     totals = {"campaigns": 0, "responses": 0, "answers": 0, "flagged": 0}
     period = Period.objects.filter(year=DEMO_YEAR).first()
     if period is None:
@@ -155,6 +158,7 @@ def seed_surveys(stdout: Any = None) -> dict[str, int]:
         new_campaigns.append(campaign.pk)
     if new_campaigns:
         rollups.apply_pending()
+    if new_campaigns and refresh:
         from zi.insights.services import rollup_refresh
 
         rollup_refresh(period=period, actor=ACTOR)
@@ -190,3 +194,73 @@ def _response(
         device_hash=secrets.token_hex(16),
         ip_hash=integrity.keyed_hash("ip", campaign.pk, f"198.51.100.{rng.randint(1, 250)}"),
     )
+
+
+@transaction.atomic
+def align_lke_with_surveys(period: Period | None = None, stdout: Any = None) -> int:
+    """Every demo assessment's IPAK/IPKP items take the unit's index (external value first, else its campaigns),
+    in every lane that holds them and always in the self-assessment, as a team would by pressing "Pakai nilai ini".
+    Idempotent (only differing rows are written); audited; the touched lanes are rescored. Returns rows written."""
+    from zi.assessments.models import Answer, Assessment, Lane
+    from zi.assessments.scoring import lane_rescore
+    from zi.assessments.suggestions import survey_kind
+    from zi.core import audit
+    from zi.lke.models import LkeQuestion
+    from zi.lke.scoring import normalize_answer
+    from zi.lke.services import template_spec
+    from zi.surveys.unit_indices import survey_indices_many
+
+    period = period or Period.objects.filter(year=DEMO_YEAR).first()
+    if period is None:
+        return 0
+    spec = template_spec(period.template)
+    items = {code: kind for code, q in spec.questions.items() if (kind := survey_kind(q))}
+    questions = {q.code: q for q in LkeQuestion.objects.filter(template=period.template, code__in=list(items))}
+    assessments = list(Assessment.objects.filter(period=period).select_related("unit"))
+    found = survey_indices_many([a.unit_id for a in assessments], period)
+    existing = {
+        (a.assessment_id, a.lane, a.question.code): a
+        for a in Answer.objects.filter(assessment__in=assessments, question__code__in=list(items)).select_related(
+            "question"
+        )
+    }
+    changes: list[audit.Change] = []
+    touched: set[tuple[int, str]] = set()
+    written = 0
+    for assessment in assessments:
+        lanes = {Lane.SELF.value} | {lane for (aid, lane, _c) in existing if aid == assessment.pk}
+        for code, kind in items.items():
+            index = found[assessment.unit_id].get(kind)
+            if index is None or index.value is None:
+                continue
+            normalized = normalize_answer(spec.questions[code], index.value, spec.settings)
+            for lane in sorted(lanes):
+                row = existing.get((assessment.pk, lane, code))
+                if row is not None and row.value == normalized.value and row.inputs == normalized.inputs:
+                    continue
+                before = {"inputs": row.inputs, "value": row.value, "source": row.source} if row else None
+                if row is None:
+                    row = Answer(assessment=assessment, lane=lane, question=questions[code])
+                row.choice, row.inputs, row.value, row.source = "", normalized.inputs, normalized.value, ""
+                row.save()
+                written += 1
+                touched.add((assessment.pk, lane))
+                changes.append(
+                    audit.Change(
+                        action="answer",
+                        object_type="assessments.answer",
+                        object_id=f"{assessment.pk}:{lane}:{code}",
+                        object_repr=f"{assessment.unit.name} {code}",
+                        scope_path=assessment.unit.path,
+                        before=before,
+                        after={"inputs": row.inputs, "value": row.value, "source": index.source},
+                    )
+                )
+    if changes:
+        audit.record_many(ACTOR, changes)
+    by_pk = {a.pk: a for a in assessments}
+    for assessment_id, lane in sorted(touched):
+        lane_rescore(assessment=by_pk[assessment_id], lane=lane)
+    if stdout is not None:
+        stdout.write(f"Demo LKE: {written} IPAK/IPKP answers taken from the units' surveys")
+    return written

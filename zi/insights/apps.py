@@ -4,6 +4,8 @@ from django.apps import AppConfig
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_migrate
 
+from zi.core import events
+
 
 def summaries_after_migrate(
     sender: AppConfig, *, apps: Any = None, using: str = DEFAULT_DB_ALIAS, **kwargs: Any
@@ -34,3 +36,6 @@ class InsightsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(summaries_after_migrate, sender=self, dispatch_uid="zi.insights.summaries_after_migrate")
+        from zi.insights.tasks import enqueue_units_changed  # tasks import models: only once the registry is ready
+
+        events.register(enqueue_units_changed)

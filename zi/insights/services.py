@@ -37,6 +37,7 @@ from zi.programme.models import Activity, Innovation
 from zi.workflow.models import Journey
 
 BATCH_SIZE = 2000
+PARTIAL_SUMMARY_MAX_UNITS = 100  # more changed rows than this: rebuild the period's summaries whole
 _UPDATE_FIELDS = [f.name for f in UnitPeriodRollup._meta.concrete_fields if f.name not in ("id", "unit", "period")]
 
 
@@ -149,11 +150,7 @@ def summaries_refresh(*, period: Period) -> int:
     dashboards use, then one insert of the few resulting rows. Part of :func:`rollup_refresh`; call it directly
     after writing rollup rows any other way. Returns the number of summary rows."""
     qs = UnitPeriodRollup.objects.filter(period=period)
-    total = qs.aggregate(rows=Count("pk"), **{**summary_aggregates(), **GROUP_AGGS})
-    total["node_depth"] = summary_depth()  # nodes down to this depth have summaries (absent: written before 0005)
-    if total["refreshed_at"] is not None:
-        total["refreshed_at"] = total["refreshed_at"].isoformat()
-    rows = [PeriodSummary(period=period, level=PeriodSummary.ALL, units=total["units"], data=total)]
+    rows = [_all_summary(qs, period)]
     rows += [
         PeriodSummary(period=period, level=PeriodSummary.AGENCY, agency_id=r.pop("agency_id"), units=r["units"], data=r)
         for r in qs.values("agency_id").annotate(**GROUP_AGGS).order_by()
@@ -171,20 +168,122 @@ def summaries_refresh(*, period: Period) -> int:
     return len(rows)
 
 
-def _node_summaries(qs: Any, period: Period) -> list[PeriodSummary]:
+def _all_summary(qs: Any, period: Period) -> PeriodSummary:
+    total = qs.aggregate(rows=Count("pk"), **{**summary_aggregates(), **GROUP_AGGS})
+    total["node_depth"] = summary_depth()  # nodes down to this depth have summaries (absent: written before 0005)
+    if total["refreshed_at"] is not None:
+        total["refreshed_at"] = total["refreshed_at"].isoformat()
+    return PeriodSummary(period=period, level=PeriodSummary.ALL, units=total["units"], data=total)
+
+
+def _summaries_refresh_for(*, period: Period, keys: set[tuple[str, int, int]]) -> int:
+    """Rebuild only the :class:`PeriodSummary` rows that rollup rows with these ``(path, agency, unit type)`` keys
+    count in: the period's ``all`` row, their agencies' and unit types' rows, and their ancestors' node rows (down
+    to :func:`summary_depth`) — the same expressions as :func:`summaries_refresh`, over the same rows, so the
+    numbers equal a full rebuild's. Falls back to the full rebuild when the period has no current summaries."""
+    depth = summary_depth()
+    current = PeriodSummary.objects.filter(period=period, level=PeriodSummary.ALL).only("data").first()
+    if current is None or current.data.get("node_depth") != depth or len(keys) > PARTIAL_SUMMARY_MAX_UNITS:
+        return summaries_refresh(period=period)  # (many units: a few GROUP BYs beat hundreds of prefix filters)
+    qs = UnitPeriodRollup.objects.filter(period=period)
+    agencies = sorted({agency for _path, agency, _type in keys})
+    types = sorted({unit_type for _path, _agency, unit_type in keys})
+    only: dict[int, set[str]] = {}
+    for path, _agency, _type in keys:
+        parts = path.strip("/").split("/")
+        for level in range(min(depth + 1, len(parts))):
+            only.setdefault(level, set()).add("/".join(parts[: level + 1]) + "/")
+    rows = [_all_summary(qs, period)]
+    rows += [
+        PeriodSummary(period=period, level=PeriodSummary.AGENCY, agency_id=r.pop("agency_id"), units=r["units"], data=r)
+        for r in qs.filter(agency_id__in=agencies).values("agency_id").annotate(**GROUP_AGGS).order_by()
+    ]
+    rows += [
+        PeriodSummary(
+            period=period, level=PeriodSummary.TYPE, unit_type_id=r.pop("unit_type_id"), units=r["units"], data=r
+        )
+        for r in qs.filter(builds_zi=True, unit_type_id__in=types)
+        .values("unit_type_id")
+        .annotate(**COVERAGE_AGGS)
+        .order_by()
+    ]
+    rows += _node_summaries(qs, period, only) if only else []
+    paths = sorted(set().union(*only.values())) if only else []
+    stale = (
+        Q(level=PeriodSummary.ALL)
+        | Q(level=PeriodSummary.AGENCY, agency_id__in=agencies)
+        | Q(level=PeriodSummary.TYPE, unit_type_id__in=types)
+        | Q(level__in=(PeriodSummary.NODE, PeriodSummary.NODE_TYPE, PeriodSummary.NODE_CHILD), path__in=paths)
+    )
+    with transaction.atomic():
+        PeriodSummary.objects.filter(stale, period=period).delete()
+        PeriodSummary.objects.bulk_create(rows)
+    return len(rows)
+
+
+def rollup_refresh_units(*, unit_ids: Iterable[int], period_id: int | None = None) -> int:
+    """The incremental refresh after an event (:mod:`zi.core.events`): recompute the rollup rows of just these units
+    in ``period_id`` (None: every period where they have rows) and the summaries those rows count in, then make the
+    cached dashboards stale. A period whose rollup was never built is left to the full build (first view, the
+    periodic task or ``zi insights refresh``): a rollup of one unit would show a dashboard of one unit.
+
+    Not audited row by row, unlike :func:`rollup_refresh`: the rollup is derived data and the event that caused the
+    refresh (a transition, an award, a complaint…) is in the audit trail already. Returns the rows written."""
+    ids = sorted({int(pk) for pk in unit_ids})
+    if not ids:
+        return 0
+    built = UnitPeriodRollup.objects.values("period_id")
+    if period_id is not None:
+        periods = Period.objects.filter(pk=period_id, pk__in=built)
+    else:
+        periods = Period.objects.filter(pk__in=UnitPeriodRollup.objects.filter(unit_id__in=ids).values("period_id"))
+    unit_rows = list(
+        Unit.objects.filter(pk__in=ids, is_active=True)
+        .order_by("pk")
+        .values_list("pk", "path", "depth", "agency_id", "unit_type_id", "unit_type__builds_zi")
+    )
+    if len(ids) > BATCH_SIZE:  # a bulk change (an import, a seeded demo): the set-based path in batches
+        return sum(rollup_refresh(period=p, units=ids, actor="insights-events") for p in periods.order_by("year"))
+    count = 0
+    for period in periods.select_related("template").order_by("year"):
+        old = UnitPeriodRollup.objects.filter(period=period, unit_id__in=ids)
+        keys = set(old.values_list("path", "agency_id", "unit_type_id"))
+        keys |= {(path, agency, unit_type) for _pk, path, _depth, agency, unit_type, _zi in unit_rows}
+        area_names = template_spec(period.template).area_names
+        rows = _batch_rows(unit_rows, period, area_names, timezone.now()) if unit_rows else []
+        with transaction.atomic():
+            old.exclude(unit_id__in=[u[0] for u in unit_rows]).delete()  # deactivated units leave the dashboards
+            UnitPeriodRollup.objects.bulk_create(
+                rows, update_conflicts=True, unique_fields=["unit", "period"], update_fields=_UPDATE_FIELDS
+            )
+            _summaries_refresh_for(period=period, keys=keys)
+        count += len(rows)
+    bump_rollup_version()
+    return count
+
+
+def _node_summaries(qs: Any, period: Period, only: dict[int, set[str]] | None = None) -> list[PeriodSummary]:
     """Per tree node at depth ≤ :func:`summary_depth` that has descendants in the period: its totals (like the
     ``all`` row; the node's trend), and for subtrees of at least :func:`summary_min_rows` rows (``detail``) also its
     coverage per unit type and its children's ranking columns — at most three ``GROUP BY`` over the period's rollup
     per depth, grouped by the ancestor's path (:func:`path_prefix`), so each node's numbers are the aggregates of
-    exactly the rows under ``path LIKE 'node path%'`` that the computed dashboard reads."""
+    exactly the rows under ``path LIKE 'node path%'`` that the computed dashboard reads. ``only`` (depth → node
+    paths) limits it to those nodes' subtrees (the incremental refresh of one unit's ancestors)."""
     rows: list[PeriodSummary] = []
     min_rows = summary_min_rows()
+    everything = qs
     for level in range(summary_depth() + 1):
+        if only is not None:
+            if not only.get(level):
+                continue
+            qs = everything.filter(reduce(or_, (Q(path__startswith=path) for path in sorted(only[level]))))
         # nodes with descendants first (one DISTINCT), so the heavy aggregate skips the leaves at this depth
         nodes = set(
             qs.filter(depth__gt=level).annotate(node=path_prefix(level)).values_list("node", flat=True).distinct()
         )
         if not nodes:
+            if only is not None:
+                continue  # this node has no descendants (any more): its summaries go
             break  # no row below this depth
         inside = qs.filter(Q(depth__gt=level) | Q(depth=level, path__in=sorted(nodes))).annotate(
             node=path_prefix(level)

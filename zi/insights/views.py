@@ -27,6 +27,7 @@ from zi.insights.unitpage import lke_recap_rows, unit_overview
 from zi.organisations.access import Action, may, restrict
 from zi.organisations.models import Unit
 from zi.predicates.selectors import holder_summary
+from zi.workflow.lanes import visible_lanes
 
 AUTO_REFRESH_MAX_UNITS = 5000
 
@@ -62,9 +63,24 @@ def _dashboard_units(user: Any, node: Unit | None) -> Any:
     return units.filter(path__startswith=node.path) if node is not None else units
 
 
+def _live(request: HttpRequest) -> dict[str, Any] | None:
+    """How the open page polls for a changed rollup (htmx, every ``ZI_INSIGHTS_POLL_SECONDS``; 0 = never): the
+    page's own address without the version it was rendered at, which htmx sends back as ``versi``."""
+    seconds = int(getattr(settings, "ZI_INSIGHTS_POLL_SECONDS", 10))
+    if seconds <= 0:
+        return None
+    query = request.GET.copy()
+    query.pop("versi", None)
+    url = request.path + ("?" + query.urlencode() if query else "")
+    return {"seconds": seconds, "url": url, "version": selectors.rollup_version()}
+
+
 def _dashboard_page(request: HttpRequest, node: Unit | None) -> HttpResponse:
+    if request.htmx and request.GET.get("versi") == selectors.rollup_version():
+        return HttpResponse(status=204)  # a poll while no refresh ran: nothing to swap (htmx leaves the page)
     period = _period(request)
     context: dict[str, Any] = {"node": node, "period": period, "periods": selectors.periods()}
+    context["live"] = _live(request)
     if period is not None:
         context["dash"] = selectors.dashboard(user=request.user, period=period, node=node)
         context["dq"] = f"periode={period.year}" + (f"&unit={node.pk}" if node else "")
@@ -175,7 +191,7 @@ def unit_recap_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
     if assessment is None or not may_view(request.user, assessment):
         raise Http404
-    headers, rows = lke_recap_rows(assessment)
+    headers, rows = lke_recap_rows(assessment, visible_lanes(request.user, assessment))
     table = selectors.Table("rekap_lke", _("Rekap LKE"), headers, [[selectors.Cell(v) for v in r] for r in rows])
     return exports.xlsx_response([table], f"rekap-lke-{unit.code}-{period.year}", [f"{unit.name} · {period.name}"])
 

@@ -18,6 +18,7 @@ from zi.organisations.access import Action, may
 from zi.organisations.models import Agency
 from zi.portalrb import selectors, services, workbook
 from zi.portalrb.models import ApiToken, FetchSnapshot
+from zi.workflow.lanes import visible_lanes
 
 
 def _agency_for(request: HttpRequest, pk: int) -> Agency:
@@ -96,10 +97,11 @@ def workbook_export(request: HttpRequest, pk: int) -> HttpResponse:
     if assessment is None:
         raise Http404
     lane = request.GET.get("lajur", Lane.SELF)
-    if lane not in (Lane.SELF, Lane.TPI):
+    lanes = visible_lanes(request.user, assessment)
+    if lane not in (Lane.SELF, Lane.TPI) or lane not in lanes:  # a lane not released to this person: none
         raise Http404
     try:
-        content = workbook.export_official_xlsx(assessment, lane=lane)
+        content = workbook.export_official_xlsx(assessment, lane=lane, lanes=lanes)
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
         return redirect("assessments:worksheet", assessment.pk)
@@ -140,7 +142,15 @@ def workbook_import(request: HttpRequest, pk: int) -> HttpResponse:
             except PermissionDenied:
                 raise
     return render(
-        request, "portalrb/workbook_import.html", {"a": assessment, "report": report, "lane": lane, "sheet": sheet}
+        request,
+        "portalrb/workbook_import.html",
+        {
+            "a": assessment,
+            "report": report,
+            "lane": lane,
+            "sheet": sheet,
+            "may_export_tpi": Lane.TPI in visible_lanes(request.user, assessment),
+        },
     )
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zi.core import audit
+from zi.core import audit, events
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
 from zi.predicates import rules, selectors
@@ -105,6 +105,7 @@ def award_record(
     award.full_clean()
     award.save()
     audit.record(actor, "create", award, after=audit.snapshot(award, AWARD_FIELDS))
+    events.on_unit_changed(unit.pk)  # the predicate held, in every period it counts in
     return award
 
 
@@ -133,4 +134,5 @@ def award_revoke(*, actor: Any, award: Award, revoked_on: dt.date, reason: str, 
     award.full_clean()
     award.save()
     audit.record(actor, "revoke", award, before=before, after=audit.snapshot(award, AWARD_FIELDS))
+    events.on_unit_changed(award.unit_id)
     return award

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from zi.assessments.models import Assessment, AssessmentStatus, Evidence, EvidenceKind, EvidenceRevision, Period
-from zi.core import audit
+from zi.core import audit, events
 from zi.core.links import absolute_url
 from zi.lke.models import LkeQuestion
 from zi.organisations.access import Action, may
@@ -813,6 +813,7 @@ def _new_complaint(
         allowed=allowed,
         audit_actor=audit_actor,
     )
+    events.on_unit_changed(complaint.unit_id)  # the dashboards' complaint counts
     return complaint, codes[0]
 
 
@@ -993,7 +994,11 @@ def complaint_update_details(*, actor: Any, complaint: Complaint, **changes: Any
         if (record.category, record.received_at) != old_key:
             record.sla_due_at = sla_due(record.received_at, record.category)
 
-    return _record_update(actor=actor, record=complaint, snapshot=_complaint_snapshot, apply=apply, skip_unchanged=True)
+    complaint = _record_update(
+        actor=actor, record=complaint, snapshot=_complaint_snapshot, apply=apply, skip_unchanged=True
+    )
+    events.on_unit_changed(complaint.unit_id)
+    return complaint
 
 
 def _same_minute(value: Any, stored: dt.datetime) -> bool:
@@ -1063,6 +1068,7 @@ def complaint_update(
         actor=actor, record=complaint, snapshot=_complaint_snapshot, apply=apply, skip_unchanged=True
     )
     notifications.complaint_changed(complaint, old_status=seen["status"], old_response=seen["public_response"])
+    events.on_unit_changed(complaint.unit_id)
     return complaint
 
 

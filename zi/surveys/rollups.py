@@ -27,7 +27,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from zi.surveys.models import InstrumentItem, ItemRollup, ItemScale, RespondentRollup, Response, ResponseItem
+from zi.core import events
+from zi.surveys.models import Campaign, InstrumentItem, ItemRollup, ItemScale, RespondentRollup, Response, ResponseItem
 
 BATCH_SIZE = 2000
 SCHEDULED_KEY = "zi:sv:rollups-scheduled"
@@ -106,8 +107,19 @@ def aggregate_by_service_type(campaign_id: int) -> tuple[list[tuple], list[tuple
     return item_rows, resp_rows
 
 
+def _announce(campaign_ids: Sequence[int]) -> None:
+    """Tell the dashboards (:mod:`zi.core.events`) which units' survey indices changed, per period (one query)."""
+    by_period: dict[int, set[int]] = {}
+    for unit_id, period_id in Campaign.objects.filter(pk__in=set(campaign_ids)).values_list("unit_id", "period_id"):
+        by_period.setdefault(period_id, set()).add(unit_id)
+    for period_id, unit_ids in by_period.items():
+        events.on_units_changed(unit_ids, period_id)
+
+
 def add(item_rows: Sequence[tuple], resp_rows: Sequence[tuple], sign: int) -> None:
     """Add (sign=+1) or subtract (sign=−1) aggregated contributions: one upsert statement per table."""
+    if item_rows or resp_rows:
+        _announce([row[0] for row in item_rows] + [row[0] for row in resp_rows])
     t = _tables()
     key_cols = f"campaign_id, item_id, {t['group']}, quarter"
     for table, key, rows, cast in (
@@ -186,6 +198,7 @@ def rebuild(campaign_ids: Sequence[int]) -> int:
                 f") per_respondent GROUP BY campaign_id, instrument_id, grp, quarter",
                 [*campaign_ids, ItemScale.LIKERT4],
             )
+    _announce(campaign_ids)
     return counted
 
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from zi.assessments.models import Period
 from zi.core.links import absolute_url
+from zi.core.numbers import NumberField
 from zi.core.tabular import formula_safe
 from zi.organisations.access import Action, visible_units
 from zi.organisations.timezones import format_local, unit_timezone
@@ -378,8 +379,11 @@ class CampaignForm(forms.Form):
     service_types = forms.CharField(
         label=_lazy("Jenis layanan (satu per baris)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    population_size = forms.IntegerField(
-        label=_lazy("Jumlah pengguna layanan pada periode (untuk ukuran sampel)"), required=False, min_value=1
+    population_size = NumberField(
+        label=_lazy("Jumlah pengguna layanan pada periode (untuk ukuran sampel)"),
+        whole=True,
+        required=False,
+        min_value=1,
     )
     kiosk_enabled = forms.BooleanField(label=_lazy("Aktifkan mode kios (tablet bersama)"), required=False)
     require_code = forms.BooleanField(label=_lazy("Wajib kode sekali pakai dari struk"), required=False)
@@ -760,9 +764,9 @@ class ExternalIndexForm(forms.Form):
     kind = forms.ChoiceField(
         label=_lazy("Indeks"), choices=[(InstrumentKind.IPAK.value, "IPAK"), (InstrumentKind.IPKP.value, "IPKP")]
     )
-    value = forms.DecimalField(label=_lazy("Nilai (0–4)"), min_value=0, max_value=4, decimal_places=2)
+    value = NumberField(label=_lazy("Nilai (0–4)"), below_thousand=True, min_value=0, max_value=4, decimal_places=2)
     source = forms.CharField(label=_lazy("Sumber (mis. Survei BPS 2026, lembaga survei independen)"), max_length=255)
-    respondents = forms.IntegerField(label=_lazy("Jumlah responden (jika diketahui)"), required=False, min_value=1)
+    respondents = NumberField(label=_lazy("Jumlah responden (jika diketahui)"), whole=True, required=False, min_value=1)
     note = forms.CharField(label=_lazy("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

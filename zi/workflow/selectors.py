@@ -15,6 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from zi.assessments.models import Answer, Assessment, Lane, LaneScore, Period
 from zi.assessments.selectors import may_view as may_view_assessment
 from zi.core.deadlines import deadline_status
+from zi.lke.formulas import zero_denominator, zero_denominator_text
 from zi.lke.scoring import stored_area_scores
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may, restrict, scope_filter
@@ -90,6 +91,7 @@ class CompareRow:
     area: str
     values: dict[str, float | None] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    zero_notes: dict[str, str] = field(default_factory=dict)  # lane → the zero-denominator sentence, when it decided
 
     @property
     def gap(self) -> float | None:
@@ -122,21 +124,27 @@ class CompareArea:
 LANES = (Lane.SELF, Lane.REVIEW, Lane.TPI)
 
 
-def side_by_side(journey: Journey) -> tuple[list[CompareArea], list[CompareRow]]:
+def side_by_side(journey: Journey, lanes: Any) -> tuple[list[CompareArea], list[CompareRow]]:
+    """Areas and questions of the lanes in ``lanes`` (what :func:`zi.workflow.lanes.visible_lanes` gives the
+    viewer); a lane not in it has no value, score or note here, so no page or report built on it can show one."""
     spec = template_spec(journey.period.template)
+    shown = [lane for lane in LANES if lane in lanes]
     rows: dict[str, CompareRow] = {}
     for area in (*spec.lever, *spec.result):
         for indicator in area.indicators:
             for question in indicator.questions:
                 rows[question.code] = CompareRow(question.code, question.text, area.name)
-    for lane, code, value, note in Answer.objects.filter(
-        assessment_id=journey.assessment_id, lane__in=LANES
-    ).values_list("lane", "question__code", "value", "note"):
+    for lane, code, value, note, inputs in Answer.objects.filter(
+        assessment_id=journey.assessment_id, lane__in=shown
+    ).values_list("lane", "question__code", "value", "note", "inputs"):
         if code in rows:
             rows[code].values[lane] = value
             if note:
                 rows[code].notes[lane] = note
-    scores = {s.lane: s for s in LaneScore.objects.filter(assessment_id=journey.assessment_id)}
+            zero = zero_denominator(spec.questions[code], inputs, spec.settings) if inputs else None
+            if zero is not None:
+                rows[code].zero_notes[lane] = zero_denominator_text(zero)
+    scores = {s.lane: s for s in LaneScore.objects.filter(assessment_id=journey.assessment_id, lane__in=shown)}
     area_scores = {lane: stored_area_scores(s.breakdown, spec.area_names) for lane, s in scores.items()}
     areas = [
         CompareArea(name, {lane: area_scores[lane][i] if lane in scores else None for lane in LANES})
@@ -146,11 +154,16 @@ def side_by_side(journey: Journey) -> tuple[list[CompareArea], list[CompareRow]]
     return areas, list(rows.values())
 
 
-def returned_notes(journey: Journey) -> list[tuple[str, str, str]]:
-    """(lane, question code, note) of the scorers, shown to the unit while its LKE is returned."""
+def returned_notes(journey: Journey, user: Any) -> list[tuple[str, str, str]]:
+    """(lane, question code, note) of the scorers, shown to the unit while its LKE is returned (to whoever may
+    see that lane: :func:`zi.workflow.lanes.visible_lanes`)."""
+    from zi.workflow.lanes import lane_visible
+
     if journey.state not in (State.RETURNED, State.TPI_RETURNED):
         return []
     lane = Lane.REVIEW if journey.state == State.RETURNED else Lane.TPI
+    if not lane_visible(user, journey.assessment, lane):
+        return []
     return list(
         Answer.objects.filter(assessment_id=journey.assessment_id, lane=lane)
         .exclude(note="")
@@ -406,19 +419,31 @@ class EarlierAnswer:
     choice: str
     value: float | None
     note: str
+    zero_note: str = ""  # the zero-denominator rule that decided ``value`` (zi.lke.formulas.zero_denominator_text)
 
 
-def lane_sheet_context(worksheet: Any, journey: Journey, lane: str) -> None:
-    """Attach ``row.earlier`` (the self answer, and for the TPI lane the review answer) to each worksheet row:
-    one query whatever the number of questions. The evidence is already on ``row.evidence`` (two queries)."""
+def lane_sheet_context(worksheet: Any, journey: Journey, lane: str, visible: Any) -> None:
+    """Attach ``row.earlier`` (the self answer, and for the TPI lane the review answer when ``visible`` holds it)
+    to each worksheet row: one query whatever the number of questions. The evidence is already on
+    ``row.evidence`` (two queries)."""
     earlier_lanes = [Lane.SELF] if lane == Lane.REVIEW else [Lane.SELF, Lane.REVIEW]
+    earlier_lanes = [item for item in earlier_lanes if item in visible]
     labels = dict(Lane.choices)
     found: dict[str, dict[str, EarlierAnswer]] = {}
-    for answer_lane, code, choice, value, note in Answer.objects.filter(
+    from zi.lke.formulas import zero_denominator, zero_denominator_text
+
+    for answer_lane, code, choice, value, note, inputs in Answer.objects.filter(
         assessment_id=journey.assessment_id, lane__in=earlier_lanes
-    ).values_list("lane", "question__code", "choice", "value", "note"):
+    ).values_list("lane", "question__code", "choice", "value", "note", "inputs"):
+        row = worksheet.rows.get(code)
+        zero = zero_denominator(row.question, inputs, worksheet.spec.settings) if row is not None else None
         found.setdefault(code, {})[answer_lane] = EarlierAnswer(
-            answer_lane, str(labels.get(answer_lane, answer_lane)), choice, value, note
+            answer_lane,
+            str(labels.get(answer_lane, answer_lane)),
+            choice,
+            value,
+            note,
+            zero_denominator_text(zero) if zero is not None else "",
         )
     for code, row in worksheet.rows.items():
         per_lane = found.get(code, {})

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from zi.assessments import evidence as evidence_checks
 from zi.assessments.models import Answer, Assessment, Lane
-from zi.core import audit
+from zi.core import audit, events
 from zi.organisations.access import Action, may
 from zi.organisations.models import Agency, Unit
 from zi.predicates import selectors as predicate_selectors
@@ -668,6 +668,7 @@ def transition(
             after={"reason": journey.tpi_override_reason, "checks": journey.tpi_override_checks},
         )
     _sync_assessment(actor, journey)
+    events.on_unit_changed(journey.unit_id, journey.period_id)  # the dashboards' stage, status and predicate
     if to_state in (State.SELF_SUBMITTED, State.REVIEWED) and journey.tpi_team_id is None:
         from zi.workflow.reminders import notify_without_team
 

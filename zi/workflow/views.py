@@ -26,6 +26,7 @@ from zi.workflow import selectors, services
 from zi.workflow.carryover import may_carry_over, previous_assessment
 from zi.workflow.carryover import unconfirmed as unconfirmed_carried
 from zi.workflow.dossier import may_download as may_download_dossier
+from zi.workflow.lanes import lane_visible, visible_lanes
 from zi.workflow.machine import CONFIRM_STATES, TRANSITIONS, conclusion_checks
 from zi.workflow.models import Journey, PeriodCalendar, State
 from zi.workflow.pdf import lhe_pdf
@@ -103,8 +104,9 @@ def journey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "decisions": decisions,
         "declaration": declaration,
         "share": selectors.declaration_share(declaration) if declaration else None,
-        "returned_notes": selectors.returned_notes(journey),
+        "returned_notes": selectors.returned_notes(journey, request.user),
         "may_compare": selectors.may_compare(request.user, journey),
+        "may_lhe": may_view_lhe(request.user, journey),
         "lanes": [lane for lane in (Lane.REVIEW, Lane.TPI) if services.may_write_lane(request.user, journey, lane)],
         "checks": conclusion_checks(journey) if any(d.to_state == State.TPI_MEETS for d in decisions) else None,
         "proposal_reasons": services.proposal_reasons(journey, today=timezone.localdate())
@@ -193,8 +195,11 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     journey = _journey(request, pk)
     if not selectors.may_compare(request.user, journey):
         raise PermissionDenied
-    areas, rows = selectors.side_by_side(journey)
-    return render(request, "workflow/compare.html", {"j": journey, "areas": areas, "rows": rows})
+    lanes = visible_lanes(request.user, journey.assessment)
+    areas, rows = selectors.side_by_side(journey, lanes)
+    shown = [lane for lane in selectors.LANES if lane in lanes]
+    context = {"j": journey, "areas": areas, "rows": rows, "lanes": shown, "gap": Lane.TPI in shown}
+    return render(request, "workflow/compare.html", context)
 
 
 @login_required
@@ -206,8 +211,11 @@ def lane_sheet(request: HttpRequest, pk: int, lane: str) -> HttpResponse:
         raise Http404
     if not may(request.user, Action.REVIEW_SCORE if lane == Lane.REVIEW else Action.TPI_SCORE, journey.unit):
         raise PermissionDenied
+    visible = visible_lanes(request.user, journey.assessment)
+    if lane not in visible:  # another team's TPI lane still in evaluation: as if it did not exist
+        raise Http404
     ws = assessment_selectors.worksheet(user=request.user, assessment=journey.assessment, lane=lane)
-    selectors.lane_sheet_context(ws, journey, lane)
+    selectors.lane_sheet_context(ws, journey, lane, visible)
     return render(request, "workflow/lane_sheet.html", {"j": journey, "ws": ws, "lane": lane})
 
 
@@ -229,6 +237,7 @@ def lane_answer(request: HttpRequest, pk: int, lane: str, code: str) -> HttpResp
             raw=raw,
             note=request.POST.get("note") if "note" in request.POST else None,
             lane=lane,
+            source=request.POST.get("sumber") if "sumber" in request.POST else None,
         )
     except ValidationError as exc:
         messages.error(request, f"{code}: {_errors(exc)}")
@@ -275,14 +284,22 @@ def team_loads(request: HttpRequest) -> HttpResponse:
     return render(request, "workflow/teams.html", context)
 
 
+LHE_STATES = frozenset(State) - {State.DECLARED, State.BUILDING, State.SELF_SUBMITTED, State.IN_REVIEW, State.RETURNED}
+
+
+def may_view_lhe(user: Any, journey: Journey) -> bool:
+    """The LHE is the TPI lane's report: there once TPI started, to whoever may see the TPI lane now."""
+    return journey.state in LHE_STATES and lane_visible(user, journey.assessment, Lane.TPI)
+
+
 @login_required
 def lhe(request: HttpRequest, pk: int) -> HttpResponse:
     journey = _journey(request, pk)
     if not (may(request.user, Action.TPI_SCORE, journey.unit) or selectors.may_compare(request.user, journey)):
         raise PermissionDenied
-    if journey.state in (State.DECLARED, State.BUILDING, State.SELF_SUBMITTED, State.IN_REVIEW, State.RETURNED):
+    if not may_view_lhe(request.user, journey):
         raise Http404
-    areas, rows = selectors.side_by_side(journey)
+    areas, rows = selectors.side_by_side(journey, visible_lanes(request.user, journey.assessment))
     notes = [(row.code, row.notes[Lane.TPI]) for row in rows if row.notes.get(Lane.TPI)]
     content = lhe_pdf(journey=journey, areas=areas, notes=notes, events=list(selectors.journey_events(journey)))
     response = HttpResponse(content, content_type="application/pdf")

@@ -28,6 +28,14 @@ def id_decimal(value: Any, places: int = 2) -> str:
 
 
 @register.filter
+def number_input(value: Any) -> str:
+    """A stored number as typed back into a text input ("1.000", "2,5"): ``zi.core.numbers.number_input_value``."""
+    from zi.core.numbers import number_input_value
+
+    return number_input_value(value)
+
+
+@register.filter
 def audit_value(value: Any) -> str:
     """A snapshot value in the audit trail's change list (already masked by :mod:`zi.core.labels`)."""
     from zi.core.labels import display_value
