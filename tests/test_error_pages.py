@@ -1,5 +1,6 @@
-"""403, 404 and 500 pages in the site's layout and language, never Django's debug text; the demo serves with DEBUG
-off (and still serves its static files), so a browser never sees Django's debug page."""
+"""403 (also a form sent without its CSRF token), 404 and 500 pages in the site's layout and language, never
+Django's debug text; the demo serves with DEBUG off (and still serves its static files), so a browser never sees
+Django's debug page."""
 
 from __future__ import annotations
 
@@ -69,6 +70,20 @@ def test_403_in_the_layout_and_both_languages(tree):
     client.cookies["django_language"] = "en"
     english = client.get("/unit/impor/").content.decode()
     assert "Access denied" in english and "Akses ditolak" not in english
+
+
+def test_a_form_sent_without_its_csrf_token_is_a_403_page_in_the_layout():
+    """Django's CSRF failure answer (an expired form, cookies off) is the site's page, not the bare English one."""
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/program/pengaduan/lacak/", {"code": "ABCD-EFGH"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    _layout(html)
+    assert "Formulir tidak dapat dikirim" in html and "CSRF verification failed" not in html
+    _no_debug_text(html)
+    client.cookies["django_language"] = "en"
+    english = client.post("/program/pengaduan/lacak/", {"code": "ABCD-EFGH"}).content.decode()
+    assert "The form could not be sent" in english
 
 
 def test_500_in_the_layout_without_the_database_or_a_trace(tree, monkeypatch):
