@@ -7,7 +7,12 @@
 #   ZI_DEMO_ADDR=0.0.0.0:8080 bash scripts/demo.sh                        # another address
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/zi bash scripts/demo.sh # on PostgreSQL
 #   ZI_DEMO_NO_SERVE=1 bash scripts/demo.sh                               # set up only, do not serve
+#   DJANGO_DEBUG=1 bash scripts/demo.sh                                   # Django's debug pages (developers only)
+#
+# The demo serves with DEBUG off, so a browser sees the site's own 403/404/500 pages, never Django's debug page
+# (which lists every URL pattern and setting). `runserver --insecure` still serves the static files then.
 set -euo pipefail
+export DJANGO_DEBUG="${DJANGO_DEBUG:-0}"
 
 source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh"
 ADDR="${ZI_DEMO_ADDR:-127.0.0.1:8000}"
@@ -31,4 +36,4 @@ fi
 log "serving on http://$ADDR/  (log in at http://$ADDR/akun/masuk/; Ctrl+C stops)"
 reload=()
 [ "${CI:-}" = "true" ] && reload=(--noreload)
-exec "$ZI" runserver "${reload[@]}" "$ADDR"
+exec "$ZI" runserver --insecure "${reload[@]}" "$ADDR"

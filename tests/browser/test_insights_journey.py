@@ -112,3 +112,10 @@ def test_public_transparency_page_without_login(page, insights_world, screenshot
     expect(page).to_have_url(re.compile(r"q=Tanjungpinang"))
     expect(page.locator("#predikat")).to_contain_text("Belum ada predikat.")
     screenshot("insights-public")
+    page.get_by_label("Cari unit atau instansi").fill("")
+    page.get_by_role("button", name="Tampilkan").click()
+    page.locator("#predikat").get_by_role("link", name="Lapas Kelas I Palembang").click()  # the unit's public page
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lapas Kelas I Palembang")
+    expect(page.locator("#riwayat")).to_contain_text("WBK")
+    page.get_by_role("button", name="Sampaikan pengaduan").click()  # a link styled as a button
+    expect(page).to_have_url(re.compile(rf"/program/pengaduan/{insights_world['lapas'].pk}/baru/$"))

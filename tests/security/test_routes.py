@@ -39,6 +39,7 @@ PUBLIC = {
     "programme:public_sent": "the tracking code shown once after a public submission",
     "programme:track": "tracking-code lookup (rate limited per address, keyed hash)",
     "insights:public": "published predicates (public by design)",
+    "insights:public_unit": "one unit's public facts: predicates, public indices, open public surveys",
     "set_language": "language switch",
     "portalrb:unit-wbk": "PortalRB provider API: its own bearer tokens, rate limited (tests/portalrb/test_api.py)",
     "portalrb:unit-wbbm": "PortalRB provider API: its own bearer tokens, rate limited (tests/portalrb/test_api.py)",

@@ -288,3 +288,18 @@ def public(request: HttpRequest) -> HttpResponse:
             "page": page,
         },
     )
+
+
+def public_unit(request: HttpRequest, pk: int) -> HttpResponse:
+    """No login: one unit's public facts (:func:`zi.insights.public.unit_public_facts`): its predicate history,
+    public-service indices, the surveys open to the public and its complaint form. The data is cached per unit like
+    the transparency page's (``ZI_PUBLIC_CACHE_SECONDS``); the page is rendered per request (the header is the
+    visitor's). An inactive or unknown unit is a 404."""
+    key = f"zi:insights:public-unit:{pk}"
+    facts = cache.get(key)
+    if facts is None:
+        facts = public_sel.unit_public_facts(pk)
+        if facts is None:
+            raise Http404  # not cached: ids that do not exist never fill the cache
+        cache.set(key, facts, getattr(settings, "ZI_PUBLIC_CACHE_SECONDS", 300))
+    return render(request, "insights/public_unit.html", {"facts": facts})
