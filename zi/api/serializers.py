@@ -29,6 +29,16 @@ def answer_version(answer: Answer) -> int:
     return (answer.updated_at - EPOCH) // dt.timedelta(microseconds=1)
 
 
+class PredicateOrNullField(serializers.ChoiceField):
+    """A predicate (WBK/WBBM) or ``null`` when none is set: a stored ``""`` is never served (not in the enum)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(choices=Predicate.choices, allow_null=True, read_only=True, **kwargs)
+
+    def to_representation(self, value: str) -> str | None:
+        return value or None
+
+
 class UnitSerializer(serializers.ModelSerializer):
     agency_code = serializers.CharField(source="agency.code", read_only=True)
     unit_type = serializers.CharField(source="unit_type.code", read_only=True)
@@ -165,9 +175,9 @@ class EvidenceRevisionSerializer(serializers.ModelSerializer):
         fields = ["number", "original_name", "content_type", "size", "sha256", "url", "uploaded_at", "download"]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True, "description": "Download path; null for a link."})
     def get_download(self, revision: EvidenceRevision) -> str | None:
-        """Only the permission-checked download view, never a storage URL."""
+        """Only the permission-checked download view, never a storage URL; ``null`` for a link revision."""
         if not revision.file:
             return None
         return reverse("assessments:evidence_file", args=[revision.evidence_id, revision.number])
@@ -263,6 +273,7 @@ class JourneySerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     year = serializers.IntegerField(source="period.year", read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
+    target_predicate = PredicateOrNullField(help_text="`null` while no predicate is chosen yet.")
 
     class Meta:
         model = Journey

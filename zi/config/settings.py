@@ -88,6 +88,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "zi.core.logging.RequestIdMiddleware",
+    "zi.api.errors.JsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "zi.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,0 +1,122 @@
+"""Bad ids never reach the database (no 500), and every API error answers the documented JSON body."""
+
+from __future__ import annotations
+
+import pytest
+
+HUGE = "99999999999999999999"
+LIST_FILTERS = [
+    ("people", "unit"),
+    ("people", "subtree"),
+    ("units", "parent"),
+    ("units", "agency"),
+    ("units", "subtree"),
+    ("answers", "assessment"),
+    ("evidence", "assessment"),
+    ("survey-campaigns", "unit"),
+    ("survey-campaigns", "period"),
+    ("assessments", "unit"),
+    ("assessments", "period"),
+    ("journeys", "unit"),
+    ("journeys", "period"),
+    ("complaints", "unit"),
+    ("complaints", "subtree"),
+]
+
+
+def assert_json_error(response, status: int) -> dict:
+    assert response.status_code == status, response.content[:300]
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert isinstance(body, dict) and body
+    return body
+
+
+@pytest.mark.parametrize(("resource", "param"), LIST_FILTERS)
+@pytest.mark.parametrize("value", ["1e20", HUGE, "9223372036854775808", "-1", "0", "1.5", " 1", "", "١"])
+def test_id_filters_refuse_what_is_not_a_64_bit_id(world, api_client_for, resource, param, value):
+    client = api_client_for(world["superuser"])
+    body = assert_json_error(client.get(f"/api/{resource}/", {param: value}), 400)
+    assert param in body
+
+
+def test_id_filters_take_the_largest_id_and_a_real_one(world, api_client_for):
+    client = api_client_for(world["superuser"])
+    assert client.get("/api/people/", {"unit": str(2**63 - 1)}).json()["count"] == 0
+    assert client.get("/api/people/", {"unit": world["staff"].unit_id}).json()["count"] >= 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"is_open": "-1"},
+        {"is_open": "1"},
+        {"page_size": "null"},
+        {"page_size": "0"},
+        {"page_size": "201"},
+        {"page": "x"},
+    ],
+)
+def test_booleans_and_paging_are_checked_as_the_schema_says(world, api_client_for, query):
+    assert_json_error(api_client_for(world["superuser"]).get("/api/periods/", query), 400)
+
+
+def test_a_parameter_given_twice_or_empty_is_refused(world, api_client_for):
+    client = api_client_for(world["superuser"])
+    assert_json_error(client.get("/api/answers/?lane="), 400)
+    assert_json_error(client.get("/api/journeys/?page_size=1&page_size=2"), 400)
+    assert_json_error(client.get("/api/units/?parent=1&parent=2"), 400)
+    assert client.get("/api/periods/", {"is_open": "true"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/answers/%C2%84/",
+        f"/api/people/{HUGE}/",
+        "/api/units/-1/",
+        "/api/tidak-ada/",
+        "/api/assessments/1/tidak-ada/",
+    ],
+)
+def test_resolver_404s_under_the_api_are_json(world, api_client_for, path):
+    body = assert_json_error(api_client_for(world["superuser"]).get(path), 404)
+    assert body["code"] == "not_found"
+
+
+def test_405_is_json_with_allow(world, api_client_for):
+    response = api_client_for(world["superuser"]).delete("/api/units/")
+    assert_json_error(response, 405)
+    assert "GET" in response["Allow"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/penilaian/data-dukung/{HUGE}/r1/berkas",
+        f"/penilaian/data-dukung/1/r{HUGE}/berkas",
+        f"/penilaian/{HUGE}/",
+        f"/unit/{HUGE}/",
+        f"/program/pengaduan/{HUGE}/",
+        f"/alur/{HUGE}/",
+        f"/api/portalrb/bukti/x/berkas/{HUGE}/",
+        f"/api/token/{HUGE}/cabut/",
+    ],
+)
+def test_web_routes_with_20_digit_ids_are_404_not_500(world, client, path):
+    client.force_login(world["superuser"])
+    assert client.get(path).status_code == 404
+
+
+def test_link_evidence_download_is_null(world, api_client_for):
+    from zi.assessments import services
+
+    item = services.evidence_add_link(
+        actor=world["member"],
+        assessment=world["draft"],
+        question_code=world["choice_code"],
+        title="Tautan",
+        url="https://example.org/sk",
+    )
+    body = api_client_for(world["member"]).get(f"/api/evidence/{item.pk}/").json()
+    assert body["revisions"][0]["download"] is None
