@@ -120,3 +120,9 @@ def test_link_evidence_download_is_null(world, api_client_for):
     )
     body = api_client_for(world["member"]).get(f"/api/evidence/{item.pk}/").json()
     assert body["revisions"][0]["download"] is None
+
+
+@pytest.mark.parametrize("value", ["", "-617", "0", "1e20", HUGE, "9223372036854775808"])
+def test_dashboard_unit_is_a_64_bit_id(world, api_client_for, value):
+    response = api_client_for(world["users"][("national_viewer", True)]).get("/api/dashboard/", {"unit": value})
+    assert_json_error(response, 400)

@@ -1,6 +1,6 @@
 """Workflow journeys in the API: scoped list and detail with the caller's allowed moves, and transitions through
 the workflow service — every role inside and outside its subtree, anonymous, stale versions (409), moves the
-table or a guard refuses (400), the schema."""
+table or a guard refuses (409 `refused`), the schema."""
 
 from __future__ import annotations
 
@@ -114,7 +114,8 @@ def test_full_review_round_trip_with_guards(world, journey, api_client_for):
     leader = api_client_for(world["leader"])
     reviewer = api_client_for(world["users"][(Role.REVIEWER, True)])
     illegal = _post(leader, journey, State.AWARDED)
-    assert illegal.status_code == 400 and "tidak diizinkan" in str(illegal.json())
+    assert illegal.status_code == 409 and "tidak diizinkan" in str(illegal.json())
+    assert illegal.json()["code"] == "refused"
     assert _post(leader, journey, State.SELF_SUBMITTED).status_code == 200
     journey.refresh_from_db()
     started = _post(reviewer, journey, State.IN_REVIEW)
@@ -122,7 +123,7 @@ def test_full_review_round_trip_with_guards(world, journey, api_client_for):
     assert {m["transition"] for m in started.json()["transitions"]} == {State.RETURNED, State.REVIEWED}
     journey.refresh_from_db()
     no_note = _post(reviewer, journey, State.RETURNED, note="  ")
-    assert no_note.status_code == 400 and "Catatan wajib" in str(no_note.json())
+    assert no_note.status_code == 409 and "Catatan wajib" in str(no_note.json())
     returned = _post(reviewer, journey, State.RETURNED, note="Lengkapi SK tim <b>ZI</b>")
     assert returned.status_code == 200
     data = returned.json()
@@ -155,3 +156,12 @@ def test_schema_documents_journeys(db, tmp_path):
     text = target.read_text()
     assert "/api/journeys/{id}/transitions/" in text
     assert "'409':" in text
+
+
+def test_a_journey_without_a_target_predicate_serves_null_not_an_empty_string(world, journey, api_client_for):
+    """The schema's enum is WBK/WBBM, nullable: a stored "" is served as null (list and detail)."""
+    Journey.objects.filter(pk=journey.pk).update(target_predicate="")
+    client = api_client_for(world["leader"])
+    assert client.get(f"/api/journeys/{journey.pk}/").json()["target_predicate"] is None
+    rows = client.get("/api/journeys/").json()["results"]
+    assert [row["target_predicate"] for row in rows if row["id"] == journey.pk] == [None]

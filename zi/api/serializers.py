@@ -135,10 +135,14 @@ class AnswerSerializer(serializers.ModelSerializer):
 
 
 class AnswerInputSerializer(serializers.Serializer):
-    question = serializers.CharField(max_length=32, help_text="Kode pertanyaan LKE, mis. 1.a.1")
+    question = serializers.CharField(max_length=32, trim_whitespace=False, help_text="Kode pertanyaan LKE, mis. 1.a.1")
     lane = serializers.ChoiceField(choices=Lane.choices, default=Lane.SELF)
     choice = serializers.CharField(
-        max_length=8, required=False, allow_blank=True, help_text="Kunci pilihan (pertanyaan pilihan)."
+        max_length=8,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="Kunci pilihan (pertanyaan pilihan).",
     )
     inputs = serializers.DictField(
         child=serializers.FloatField(allow_null=True), required=False, help_text="Isian angka (pertanyaan numerik)."
@@ -194,10 +198,14 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class EvidenceInputSerializer(serializers.Serializer):
-    question = serializers.CharField(max_length=32)
-    title = serializers.CharField(max_length=255)
+    """Exactly one of ``file`` or ``url`` (the schema says so with ``oneOf``, zi/api/schema.py)."""
+
+    question = serializers.CharField(max_length=32, trim_whitespace=False)
+    title = serializers.CharField(max_length=255, trim_whitespace=False)
     file = serializers.FileField(required=False, help_text="Berkas (PDF, gambar, dokumen Office).")
-    url = serializers.CharField(max_length=1000, required=False, help_text="Tautan http(s) sebagai ganti berkas.")
+    url = serializers.CharField(
+        max_length=1000, required=False, trim_whitespace=False, help_text="Tautan http(s) sebagai ganti berkas."
+    )
 
     def validate(self, attrs: dict) -> dict:
         if bool(attrs.get("file")) == bool(attrs.get("url")):
@@ -333,7 +341,9 @@ class TransitionInputSerializer(serializers.Serializer):
         min_value=0, max_value=2**31 - 1, help_text="The journey's `version` as last read (stale → 409)."
     )
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    decree_number = serializers.CharField(max_length=120, required=False, help_text="Awarding: decree number.")
+    decree_number = serializers.CharField(
+        max_length=120, required=False, trim_whitespace=False, help_text="Awarding: decree number."
+    )
     decree_date = serializers.DateField(required=False, help_text="Awarding: decree date.")
 
     def data_for_service(self) -> dict:
@@ -343,7 +353,7 @@ class TransitionInputSerializer(serializers.Serializer):
 
 class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    code = serializers.CharField(help_text="`stale`")
+    code = serializers.CharField(help_text="`stale`, or `refused` (then `errors` lists the service's reasons)")
     current = serializers.DictField(
         allow_null=True,
         required=False,

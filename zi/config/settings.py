@@ -375,6 +375,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "zi.api.schema.add_error_responses",
+        "zi.api.schema.tighten_inputs",
     ],
 }
 
