@@ -32,12 +32,13 @@ def assert_json_error(response, status: int) -> dict:
     return body
 
 
-@pytest.mark.parametrize(("resource", "param"), LIST_FILTERS)
 @pytest.mark.parametrize("value", ["1e20", HUGE, "9223372036854775808", "-1", "0", "1.5", " 1", "", "١"])
-def test_id_filters_refuse_what_is_not_a_64_bit_id(world, api_client_for, resource, param, value):
+def test_id_filters_refuse_what_is_not_a_64_bit_id(world, api_client_for, value):
+    """``?unit=1e20`` and 20-digit ids raised OverflowError on SQLite (500); every id filter answers 400 now."""
     client = api_client_for(world["superuser"])
-    body = assert_json_error(client.get(f"/api/{resource}/", {param: value}), 400)
-    assert param in body
+    for resource, param in LIST_FILTERS:
+        body = assert_json_error(client.get(f"/api/{resource}/", {param: value}), 400)
+        assert param in body, (resource, param)
 
 
 def test_id_filters_take_the_largest_id_and_a_real_one(world, api_client_for):

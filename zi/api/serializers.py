@@ -282,6 +282,7 @@ class JourneySerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="period.year", read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     target_predicate = PredicateOrNullField(help_text="`null` while no predicate is chosen yet.")
+    awarded_predicate = PredicateOrNullField(help_text="`null` until a predicate is awarded.")
 
     class Meta:
         model = Journey
