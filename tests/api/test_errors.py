@@ -127,3 +127,24 @@ def test_link_evidence_download_is_null(world, api_client_for):
 def test_dashboard_unit_is_a_64_bit_id(world, api_client_for, value):
     response = api_client_for(world["users"][("national_viewer", True)]).get("/api/dashboard/", {"unit": value})
     assert_json_error(response, 400)
+
+
+def test_every_route_takes_ids_with_the_one_id_converter():
+    """``<int:…>`` let 20-digit ids reach the database; every route of ours uses ``<id:…>`` (zi/core/converters.py)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from django.urls.converters import IntConverter
+
+    def walk(patterns):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns)
+            elif isinstance(entry, URLPattern):
+                yield entry
+
+    with_int = [
+        str(entry.pattern)
+        for entry in walk(get_resolver().url_patterns)
+        if entry.callback.__module__.startswith("zi.")  # Django's admin and django-otp's pages are not ours
+        and any(isinstance(conv, IntConverter) for conv in getattr(entry.pattern, "converters", {}).values())
+    ]
+    assert not with_int
