@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi.bench.settings_bench")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi.config.settings_bench")
 
 
 def setup_campaign() -> int:
@@ -107,7 +107,7 @@ def run_mode(mode: str, campaign_id: int, args: argparse.Namespace) -> dict:
     from zi.surveys.models import Campaign, Response
 
     campaign = Campaign.objects.get(pk=campaign_id)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zi.bench.settings_bench", "ZI_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zi.config.settings_bench", "ZI_LOG_LEVEL": "WARNING"}
     helpers: list[subprocess.Popen] = []
     tmp = tempfile.mkdtemp(prefix="zi-bench-http-")
     if mode == "worker":

@@ -73,7 +73,7 @@ class SharedDemo:
                 f"{DEMO_FIXTURE} must be set up before the test's own transaction (db / django_db marker)"
             )
         with self.blocker.unblock():
-            from zi.organisations import demo
+            from zi.demo import organisations as demo
 
             atomic = transaction.atomic()
             atomic._from_testcase = True  # like TestCase's atomics: durable blocks inside stay allowed

@@ -137,7 +137,7 @@ def chain(actor, tree):
 def test_verify_passes_on_an_intact_chain(chain):
     ok, output = run_verify()
     assert ok, output
-    assert f"{len(chain)} events verified" in output
+    assert f"{len(chain)} peristiwa diperiksa" in output
     assert audit.verify().ok
 
 

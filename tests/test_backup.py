@@ -78,8 +78,8 @@ def test_round_trip_is_exact(instance, media, tmp_path):
     archive = tmp_path / "zi.tar.gz"
     out = io.StringIO()
     call_command("backup", str(archive), stdout=out)
-    assert "Backup written" in out.getvalue()
-    with pytest.raises(CommandError, match="exists"):
+    assert "Cadangan ditulis" in out.getvalue()
+    with pytest.raises(CommandError, match="sudah ada"):
         call_command("backup", str(archive))
 
     call_command("flush", interactive=False, verbosity=0)  # a new, empty, migrated database
@@ -88,7 +88,7 @@ def test_round_trip_is_exact(instance, media, tmp_path):
 
     out = io.StringIO()
     call_command("restore", str(archive), stdout=out)
-    assert "Audit chain intact" in out.getvalue()
+    assert "Rantai audit utuh" in out.getvalue()
     assert _everything() == before_rows
     assert _files() == before_files
     revision = EvidenceRevision.objects.exclude(file="").first()
@@ -96,9 +96,9 @@ def test_round_trip_is_exact(instance, media, tmp_path):
         assert hashlib.sha256(handle.read()).hexdigest() == revision.sha256
     verified = io.StringIO()
     call_command("audit", "verify", stdout=verified)
-    assert "Audit chain intact" in verified.getvalue()
+    assert "Rantai audit utuh" in verified.getvalue()
 
-    with pytest.raises(CommandError, match="not empty"):  # a second restore would mix two instances
+    with pytest.raises(CommandError, match="tidak kosong"):  # a second restore would mix two instances
         call_command("restore", str(archive))
 
 
@@ -106,7 +106,7 @@ def test_round_trip_is_exact(instance, media, tmp_path):
 def test_tampered_archives_are_refused_before_anything_is_written(instance, media, tmp_path):
     archive = tmp_path / "zi.tar.gz"
     call_command("backup", str(archive), stdout=io.StringIO())
-    assert "Archive intact" in _run_check(archive)
+    assert "Arsip utuh" in _run_check(archive)
     call_command("flush", interactive=False, verbosity=0)
     media.MEDIA_ROOT = str(tmp_path / "media-restored")
     evidence_member = next(
@@ -114,13 +114,13 @@ def test_tampered_archives_are_refused_before_anything_is_written(instance, medi
     )
 
     cases = {
-        "evidence-bytes": (lambda n, d: d + b"x" if n == evidence_member else d, "does not match its SHA-256"),
+        "evidence-bytes": (lambda n, d: d + b"x" if n == evidence_member else d, "tidak cocok dengan SHA-256"),
         "database-row": (
             lambda n, d: d.replace(b"Antrean lama", b"Antrean baru") if n == "database.jsonl" else d,
-            "does not match its SHA-256",
+            "tidak cocok dengan SHA-256",
         ),
-        "member-removed": (lambda n, d: None if n == evidence_member else d, "missing"),
-        "no-manifest": (lambda n, d: None if n == "manifest.json" else d, "no manifest"),
+        "member-removed": (lambda n, d: None if n == evidence_member else d, "hilang"),
+        "no-manifest": (lambda n, d: None if n == "manifest.json" else d, "tidak memuat manifest.json"),
     }
     for label, (change, message) in cases.items():
         bad = tmp_path / f"{label}.tar.gz"
@@ -135,12 +135,12 @@ def test_tampered_archives_are_refused_before_anything_is_written(instance, medi
         evil = tarfile.TarInfo("files/../../etc/cron.d/zi")
         evil.size = 3
         new.addfile(evil, io.BytesIO(b"bad"))
-    with pytest.raises(CommandError, match="unsafe member"):
+    with pytest.raises(CommandError, match="tidak aman"):
         call_command("restore", str(extra))
 
     truncated = tmp_path / "truncated.tar.gz"
     truncated.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
-    with pytest.raises(CommandError, match="cannot be read"):
+    with pytest.raises(CommandError, match="tidak dapat dibaca"):
         call_command("restore", str(truncated))
 
     assert not Evidence.objects.exists() and not AuditEvent.objects.exists()
@@ -173,7 +173,7 @@ def test_restore_refuses_another_schema(instance, media, tmp_path):
 
     forged = tmp_path / "forged.tar.gz"
     _rewrite(archive, forged, other_schema)
-    with pytest.raises(CommandError, match="schema"):
+    with pytest.raises(CommandError, match="Skema basis data"):
         call_command("restore", str(forged))
     assert not AuditEvent.objects.exists()
 
@@ -196,7 +196,7 @@ def test_demo_instance_round_trips_through_the_command_line(tmp_path):
     assert migrated.returncode == 0, migrated.stderr[-2000:]
     source.mkdir()
     shutil.copy(target / "zi.sqlite3", source / "zi.sqlite3")  # … and a copy of it (one migrate is slow enough)
-    for args in (["lke", "load"], ["seed_demo"], ["workflow", "seed"]):
+    for args in (["lke", "load"], ["seed_demo"]):  # seed_demo includes the workflow journeys
         result = _zi(args, source)
         assert result.returncode == 0, (args, result.stderr[-2000:])
     archive = tmp_path / "demo.tar.gz"
@@ -204,7 +204,7 @@ def test_demo_instance_round_trips_through_the_command_line(tmp_path):
     assert made.returncode == 0, made.stderr[-2000:]
     restored = _zi(["restore", str(archive)], target)
     assert restored.returncode == 0, restored.stderr[-2000:]
-    assert "Audit chain intact" in restored.stdout
+    assert "Rantai audit utuh" in restored.stdout
     verified = _zi(["audit", "verify", "--json"], target)
     assert verified.returncode == 0 and json.loads(verified.stdout)["ok"] is True
     dumps = [_zi(["dumpdata", "--exclude=sessions", "--exclude=axes", "--indent=0"], var) for var in (source, target)]

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from zi.core import audit
 from zi.core.models import AuditEvent
-from zi.organisations import demo
+from zi.demo import organisations as demo
 from zi.organisations.access import Action, may, visible_units
 from zi.organisations.models import Agency, Unit
 
@@ -36,7 +36,7 @@ def test_second_run_changes_nothing(built):
     assert demo.demo_counts() == built
     assert AuditEvent.objects.count() == events
     text = out.getvalue()
-    assert f"Demo logins (password: {demo.DEMO_PASSWORD})" in text
+    assert f"Akun demo (kata sandi: {demo.DEMO_PASSWORD})" in text
     assert all(login.username in text for login in demo.DEMO_LOGINS)
     assert built["units"] > 250 and built["agencies"] == 2 and built["demo_logins"] == len(demo.DEMO_LOGINS)
 
@@ -128,8 +128,8 @@ def test_demo_includes_a_period_assessments_scores_and_programme_records(built):
 def test_demo_evidence_is_dated_along_the_year_except_the_paperwork_example(built):
     """The demo's early warnings come from its story, not from every upload having the seeding time: the team's
     unit shows no "paperwork only" warning, the paperwork example does (uploads in the last days)."""
-    from zi.assessments.demo import PAPERWORK_EXAMPLE
     from zi.assessments.models import Assessment, Period
+    from zi.demo.assessments import PAPERWORK_EXAMPLE
     from zi.insights.facts import warning_facts_many
     from zi.insights.rules import evaluate
 

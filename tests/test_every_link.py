@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from zi.organisations.demo import DEMO_LOGINS
+from zi.demo.organisations import DEMO_LOGINS
 
 HREF = re.compile(r'href="(/[^"#]*)"')
 SKIP = re.compile(r"^/(static|media)/|^/akun/keluar/")

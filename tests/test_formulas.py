@@ -65,7 +65,8 @@ def test_computed_ratio_and_cap(tpl):
 
 def test_zero_denominator_default_rule_is_zero(tpl):
     assert norm(tpl, "A.II.1.i.a", {"jumlah_agen_perubahan": 0, "jumlah_perubahan_dibuat": 0}).value == 0.0
-    assert norm(tpl, "A.II.4.i.a", {"jumlah_sasaran": 0, "jumlah_sasaran_tercapai": 3}).value == 0.0
+    assert norm(tpl, "A.II.4.i.a", {"jumlah_sasaran": 0, "jumlah_sasaran_tercapai": 0}).value == 0.0
+    assert norm(tpl, "A.II.1.i.a", {"jumlah_agen_perubahan": 0, "jumlah_perubahan_dibuat": 3}).value == 0.0
 
 
 def test_disciplinary_decrease_rules(tpl):
@@ -133,7 +134,7 @@ def test_computed_errors_are_all_listed(tpl):
     with pytest.raises(AnswerError) as exc:
         norm(tpl, "A.II.1.i.a", {"jumlah_agen_perubahan": -2, "x": 1})
     assert len(exc.value.problems) == 3
-    assert "Isian 'jumlah_agen_perubahan' untuk A.II.1.i.a tidak boleh negatif (-2)" in exc.value.problems
+    assert "“Jumlah Agen Perubahan” tidak boleh negatif (-2)." in exc.value.problems  # the label, not the key
 
 
 def test_index_answers(tpl):

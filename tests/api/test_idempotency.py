@@ -77,7 +77,7 @@ def test_keys_expire(world, api_client_for, settings):
     IdempotencyKey.objects.update(created_at=IdempotencyKey.objects.get().created_at - dt.timedelta(hours=2))
     out = io.StringIO()
     call_command("api", "idempotency", "purge", stdout=out)
-    assert out.getvalue().strip() == "purged 1" and not IdempotencyKey.objects.exists()
+    assert out.getvalue().strip() == "1 kunci idempotensi kedaluwarsa dihapus" and not IdempotencyKey.objects.exists()
 
 
 def test_refusals_are_not_remembered(world, api_client_for):

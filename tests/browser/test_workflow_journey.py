@@ -149,8 +149,14 @@ def test_unit_reviewer_tpi_through_the_year(page, tree, agency, screenshot):
         page.locator(f"#{_anchor(next_code)} .lane-form fieldset :is(select, input, textarea)").first
     ).to_be_focused()
     page.goto(url)
+    expect(page.locator("#conclusion-checks")).to_contain_text("Data syarat instansi")  # before deciding
     _decide(page, State.TPI_MEETS, note="LHE: memenuhi syarat WBK")
+    # irreversible: a confirmation step; the unmet preconditions need the TPI's override reason
+    expect(page.locator("#decide-warning")).to_be_visible()
+    page.locator("textarea[name=override_reason]").fill("Data syarat instansi menyusul dari Inspektorat")
+    page.locator("#decide-confirm").click()
     expect(state).to_have_text("TPI: memenuhi")
+    expect(page.locator("#tpi-override")).to_contain_text("Data syarat instansi menyusul dari Inspektorat")
     screenshot("workflow-tpi-meets")
 
     # the LHE PDF opens with the TPI's note

@@ -19,7 +19,15 @@ from zi.insights.tasks import insights_refresh_current_period
 from zi.lke.models import LkeTemplate
 from zi.lke.services import templates_load_all
 from zi.organisations.models import Role
+from zi.predicates import services as predicate_services
+from zi.predicates.models import Award
 from zi.workflow.models import Journey, Predicate, State
+
+
+def _award(unit, predicate, year, decree_date):
+    predicate_services.award_record(
+        actor="test", unit=unit, predicate=predicate, year=year, decree_number=f"KEP/{year}", decree_date=decree_date
+    )
 
 
 @pytest.fixture
@@ -46,6 +54,7 @@ def pipeline(tree):
             target_predicate=Predicate.WBK,
             awarded_predicate=Predicate.WBK if state == State.AWARDED else "",
         )
+    _award(tree["lapas"], "WBK", 2026, dt.date(2026, 11, 30))  # the decree the awarded journey recorded
     rollup_refresh(period=period)
     return {"period": period, "journeys": journeys, **tree}
 
@@ -106,6 +115,8 @@ def test_rankings_by_proposals_and_by_results(pipeline, client):
 
 def test_revoked_predicate_leaves_the_counts_after_refresh(pipeline, client):
     Journey.objects.filter(pk=pipeline["journeys"]["lapas"].pk).update(state=State.REVOKED)
+    award = Award.objects.get(unit=pipeline["lapas"], year=2026)
+    predicate_services.award_revoke(actor="test", award=award, revoked_on=award.decree_date, reason="Pungli terbukti")
     rollup_refresh(period=pipeline["period"])
     row = UnitPeriodRollup.objects.get(unit=pipeline["lapas"], period=pipeline["period"])
     assert row.predicate == "" and row.stage == State.REVOKED and row.stage_rank == 7
@@ -138,6 +149,8 @@ def test_team_member_does_not_get_the_warning_pages(pipeline, client):
 
 def test_periodic_task_refreshes_the_newest_period(pipeline):
     Journey.objects.filter(pk=pipeline["journeys"]["rutan"].pk).update(state=State.AWARDED, awarded_predicate="WBBM")
+    _award(pipeline["rutan"], "WBK", 2024, dt.date(2024, 12, 2))
+    _award(pipeline["rutan"], "WBBM", 2026, dt.date(2026, 11, 30))
     assert insights_refresh_current_period.call_local() == 6
     row = UnitPeriodRollup.objects.get(unit=pipeline["rutan"], period=pipeline["period"])
     assert row.predicate == "WBBM"

@@ -82,7 +82,8 @@ def test_empty_list_inside_the_period(client, tree, period, proposals, token):
     assert body == {"tahun": period.year, "units": []}
 
 
-def test_jawaban_unit_fields_types_and_nulls(client, tree, period, proposals, token, assessment):
+def test_jawaban_unit_fields_types_and_nulls(client, tree, period, proposals, token, assessment, settings):
+    settings.ZI_SITE_URL = "https://zi.example.go.id"  # links are built on the configured address, not the request
     proposals[tree["lapas"]] = ("WBK", False)
     answer(assessment, "A.I.1.i.a", "Ya", note="Tim dibentuk dengan SK")
     answer(assessment, "A.I.1.i.a", "Tidak", lane=Lane.TPI, note="SK belum ditandatangani")
@@ -119,7 +120,7 @@ def test_jawaban_unit_fields_types_and_nulls(client, tree, period, proposals, to
     assert first["jawaban_tpi"] == "Tidak"
     assert first["catatan_unit"] == "Tim dibentuk dengan SK"
     assert first["catatan_tpi"] == "SK belum ditandatangani"
-    assert first["bukti_dukung_unit"].startswith("http://testserver/api/portalrb/bukti/")
+    assert first["bukti_dukung_unit"].startswith("https://zi.example.go.id/api/portalrb/bukti/")
     assert first["bukti_dukung_unit"].endswith("#q-A.I.1.i.a")
     assert answers[2] == {
         "soal_id": 2,
@@ -144,7 +145,7 @@ def test_evidence_link_opens_and_expires(client, tree, period, proposals, token,
         actor=team, assessment=assessment, question_code="A.I.1.i.a", title="SK Tim", url="https://example.go.id/sk.pdf"
     )
     link = get(client, f"lke/jawaban-unit/{tree['lapas'].pk}", token[1]).json()["answers"][0]["bukti_dukung_unit"]
-    path = link.replace("http://testserver", "").split("#")[0]
+    path = link.removeprefix(settings.ZI_SITE_URL).split("#")[0]
     page = client.get(path)
     assert page.status_code == 200
     assert b"SK Tim" in page.content and b"https://example.go.id/sk.pdf" in page.content

@@ -22,8 +22,10 @@ from huey import RedisHuey
 from tests.production.conftest import unavailable
 from tests.test_answer_services import build_world
 from zi.assessments import services
+from zi.assessments import tasks as assessment_tasks
 from zi.assessments.models import LaneScore
 from zi.core import tasks
+from zi.insights import tasks as insights_tasks
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("ZI_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -39,9 +41,9 @@ def test_rescore_task_runs_inline_by_default(tree):
     world = build_world(tree)
     code = world["codes"]["ya_tidak"]
     services.answer_save(actor=world["member"], assessment=world["assessment"], question_code=code, raw="Ya")
-    assert tasks.rescore_period(world["period"].pk, "self")() == 1
+    assert assessment_tasks.rescore_period(world["period"].pk, "self")() == 1
     assert LaneScore.objects.filter(assessment=world["assessment"], lane="self").exists()
-    assert tasks.insights_refresh() is not None  # a Result; None inside when insights has no rollup_refresh
+    assert insights_tasks.insights_refresh() is not None
 
 
 def test_email_task_sends_through_the_configured_backend(settings):
@@ -126,7 +128,7 @@ def test_a_real_redis_consumer_runs_the_tasks(consumer, tmp_path):
     if connection.vendor != "postgresql":
         return
     world = build_world_committed()
-    result = producer.enqueue(tasks.rescore_period.s(world["period"].pk, "self"))
+    result = producer.enqueue(assessment_tasks.rescore_period.s(world["period"].pk, "self"))
     assert result.get(blocking=True, timeout=120) == 1, _log(tmp_path)
     assert LaneScore.objects.filter(assessment=world["assessment"], lane="self").exists()
 

@@ -199,3 +199,26 @@ def test_register_entry_out_of_scope_and_read_only(client, kind, gratification, 
     assert ConflictOfInterest.objects.get().status == "identified"
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_gratification_value_is_typed_the_indonesian_way(client, team, lapas, staff):
+    """Issue #16 item 5: "1.500.000" is one and a half million rupiah, shown grouped; "1.5" is refused."""
+    from zi.programme.models import GratificationReport
+
+    url = reverse("programme:gratification_list", args=[lapas.pk])
+    client.force_login(team)
+    data = {
+        "reporter": staff[0].pk,
+        "offered_on": "2026-03-01",
+        "giver_description": "Keluarga warga binaan",
+        "gift_description": "Parsel",
+        "decision": "pending",
+        "value_estimate": "1.5",
+    }
+    html = client.post(url, data).content.decode()
+    assert "“Perkiraan nilai (Rp)”: “1.5” membingungkan" in html
+    assert not GratificationReport.objects.exists()
+    data["value_estimate"] = "1.500.000"
+    assert client.post(url, data).status_code == 302
+    assert GratificationReport.objects.get().value_estimate == 1500000
+    assert ">1.500.000</td>" in client.get(url).content.decode()

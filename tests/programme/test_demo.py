@@ -6,7 +6,8 @@ import io
 
 from tests import factories
 from zi.core import audit as audit_module
-from zi.programme import demo, selectors, services, tracking
+from zi.demo import programme as demo
+from zi.programme import selectors, services, tracking
 from zi.programme.models import Activity, ChangeAgent, Complaint, Innovation, WorkPlan
 
 
@@ -58,7 +59,7 @@ def test_seed_programme_fills_services_simplified(tree, period):
 
 def test_link_survey_findings_after_survey_demo(tree, period):
     from zi.core.models import AuditEvent
-    from zi.surveys.demo import seed_surveys
+    from zi.demo.surveys import seed_surveys
 
     lapas = tree["lapas"]
     for i in range(10):

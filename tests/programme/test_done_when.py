@@ -16,10 +16,11 @@ from django.urls import reverse
 from tests import factories
 from zi.assessments.models import Answer, Assessment, Evidence, Lane
 from zi.assessments.suggestions import suggestions_for
+from zi.demo import programme as demo
 from zi.insights.facts import warning_facts
 from zi.insights.rules import evaluate, rules
 from zi.lke.services import template_spec
-from zi.programme import demo, selectors, services
+from zi.programme import selectors, services
 from zi.programme.models import (
     Activity,
     AttachedEvidence,

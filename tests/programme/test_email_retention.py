@@ -67,9 +67,9 @@ def test_command_takes_a_retention_and_refuses_a_negative_one(lapas, team):
     _age(complaint, 2)
     out = io.StringIO()
     call_command("programme", "erase-emails", stdout=out)  # default 90 days: too recent
-    assert out.getvalue().strip() == "0 complainant e-mail addresses erased"
+    assert out.getvalue().strip() == "0 alamat surel pengadu dihapus"
     call_command("programme", "erase-emails", "--days", "1", stdout=out)
-    assert "1 complainant e-mail addresses erased" in out.getvalue()
+    assert "1 alamat surel pengadu dihapus" in out.getvalue()
     assert Complaint.objects.get(pk=complaint.pk).notify_email == ""
     with pytest.raises(CommandError, match="--days"):
         call_command("programme", "erase-emails", "--days", "-1")

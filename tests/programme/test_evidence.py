@@ -29,13 +29,10 @@ def activity(team, lapas, period, staff):
     )
 
 
-def test_attach_activity_as_evidence(team, activity, assessment):
+def test_attach_activity_as_evidence(team, activity, assessment, settings):
+    settings.ZI_SITE_URL = "https://zi.example.go.id"
     evidence = services.record_attach_as_evidence(
-        actor=team,
-        record=activity,
-        assessment=assessment,
-        question_code="A.I.1.ii.c",
-        base_url="https://zi.example.go.id/",
+        actor=team, record=activity, assessment=assessment, question_code="A.I.1.ii.c"
     )
     assert evidence.kind == EvidenceKind.LINK and evidence.question.code == "A.I.1.ii.c"
     revision = evidence.revisions.get()
@@ -72,7 +69,8 @@ def test_attach_refused_for_other_unit_reader_or_submitted(team, activity, asses
         )
 
 
-def test_attach_complaint_through_the_page(client, team, lapas, assessment):
+def test_attach_complaint_through_the_page(client, team, lapas, assessment, settings):
+    settings.ZI_SITE_URL = "https://zi.example.go.id/"  # a trailing slash is fine
     complaint, _ = services.complaint_create(
         actor=team, unit=lapas, channel="counter", category="pelayanan", subject="Antrean", description="lama"
     )
@@ -84,7 +82,8 @@ def test_attach_complaint_through_the_page(client, team, lapas, assessment):
     )
     assert response.status_code == 302
     evidence = Evidence.objects.get(assessment=assessment)
-    assert evidence.revisions.get().url == f"http://testserver/program/pengaduan/{complaint.pk}/"
+    # the configured address, not the Host of the request that attached it
+    assert evidence.revisions.get().url == f"https://zi.example.go.id/program/pengaduan/{complaint.pk}/"
     reader = factories.make_user_with_role(Role.REVIEWER, unit=lapas)
     client.force_login(reader)
     response = client.post(

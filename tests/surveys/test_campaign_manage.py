@@ -93,7 +93,8 @@ def test_closed_campaign_says_so_and_accepts_nothing(client, make_campaign, tree
     member = factories.make_user_with_role(Role.UNIT_TEAM_MEMBER, unit=tree["lapas"])
     staff = client.__class__()
     staff.force_login(member)
-    reply = staff.post(reverse("surveys:campaign_close", args=[campaign.pk]), {"reason": "Target sampel tercapai"})
+    close = reverse("surveys:campaign_close", args=[campaign.pk])
+    reply = staff.post(close, {"reason": "Target sampel tercapai", "confirm": "1"})
     assert reply.status_code == 302
     campaign.refresh_from_db()
     assert campaign.closed_at is not None and campaign.closed_reason == "Target sampel tercapai"
@@ -106,6 +107,28 @@ def test_closed_campaign_says_so_and_accepts_nothing(client, make_campaign, tree
     assert "Ditutup" in staff.get(reverse("surveys:campaign_detail", args=[campaign.pk])).content.decode()
     again = staff.post(reverse("surveys:campaign_close", args=[campaign.pk]), follow=True)
     assert "sudah ditutup" in again.content.decode()
+
+
+def test_closing_asks_for_confirmation_first(client, make_campaign, tree):
+    """Closing is irreversible: the detail page's button leads to a confirmation page (GET, no JavaScript needed);
+    a POST without the confirmation field closes nothing."""
+    campaign = make_campaign()
+    client.force_login(factories.make_user_with_role(Role.UNIT_TEAM_MEMBER, unit=tree["lapas"]))
+    close = reverse("surveys:campaign_close", args=[campaign.pk])
+    detail = client.get(reverse("surveys:campaign_detail", args=[campaign.pk])).content.decode()
+    assert f'<form method="get" action="{close}"' in detail
+    page = client.get(close, {"reason": "Sampel cukup"})
+    html = page.content.decode()
+    assert page.status_code == 200 and 'name="confirm" value="1"' in html and 'value="Sampel cukup"' in html
+    stray = client.post(close, {"reason": "Sampel cukup"})
+    assert stray.status_code == 302 and stray["Location"].startswith(close)
+    campaign.refresh_from_db()
+    assert campaign.closed_at is None
+    assert not AuditEvent.objects.filter(action="close", object_type="surveys.campaign").exists()
+    client.post(close, {"reason": "Sampel cukup", "confirm": "1"})
+    campaign.refresh_from_db()
+    assert campaign.closed_at is not None and campaign.closed_reason == "Sampel cukup"
+    assert client.get(close).status_code == 302  # closed: back to the campaign page
 
 
 def test_not_yet_open_campaign_says_when(client, make_campaign):
@@ -132,3 +155,11 @@ def test_instrument_wording_is_in_the_catalog_source():
     assert set(instrument_strings.STRINGS) == set(instrument_strings_gen.strings()), (
         "run: python -m zi.surveys.instrument_strings_gen > zi/surveys/instrument_strings.py"
     )
+
+
+def test_survey_links_use_the_configured_address(client, make_campaign, tree, settings):
+    settings.ZI_SITE_URL = "https://zi.example.go.id"
+    campaign = make_campaign()
+    client.force_login(factories.make_user_with_role(Role.UNIT_TEAM_MEMBER, unit=tree["lapas"]))
+    page = client.get(reverse("surveys:campaign_detail", args=[campaign.pk])).content.decode()
+    assert f"https://zi.example.go.id{reverse('surveys:public', args=[campaign.token])}" in page

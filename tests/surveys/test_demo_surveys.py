@@ -6,9 +6,10 @@ import pytest
 
 from zi.assessments.models import Assessment
 from zi.assessments.suggestions import suggestions_for
+from zi.demo import surveys as demo
 from zi.insights.models import UnitPeriodRollup
 from zi.organisations.models import Unit
-from zi.surveys import demo, services
+from zi.surveys import services
 from zi.surveys.models import Campaign, ItemRollup, Response
 
 pytestmark = pytest.mark.django_db

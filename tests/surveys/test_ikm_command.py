@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,9 +68,10 @@ def test_ikm_blanks_semicolons_bom_and_extra_columns(tmp_path, capsys):
     ],
 )
 def test_ikm_bad_input(tmp_path, content, message):
+    """The messages in English (``ZI_LANGUAGE=en``); the Indonesian default is checked through ``zi`` below."""
     path = tmp_path / "bad.csv"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(CommandError) as exc:
+    with translation.override("en"), pytest.raises(CommandError) as exc:
         call_command("surveys", "ikm", str(path))
     assert message in str(exc.value)
 
@@ -77,7 +79,7 @@ def test_ikm_bad_input(tmp_path, content, message):
 def test_ikm_wrong_encoding(tmp_path):
     path = tmp_path / "latin1.csv"
     path.write_bytes("Keterangan,U1,U2,U3,U4,U5,U6,U7,U8,U9\nsangat baik é,4,4,4,4,4,4,4,4,4\n".encode("utf-16"))
-    with pytest.raises(CommandError, match="not UTF-8"):
+    with pytest.raises(CommandError, match="bukan teks UTF-8"):
         call_command("surveys", "ikm", str(path))
 
 
@@ -98,4 +100,4 @@ def test_ikm_cli_exit_status_and_stderr(tmp_path):
     bad.write_text(_csv([[4, 4, 4, 9, 4, 4, 4, 4, 4]]), encoding="utf-8")
     fail = subprocess.run([*zi, "surveys", "ikm", str(bad)], capture_output=True, text=True, cwd=ROOT, check=False)
     assert fail.returncode != 0
-    assert "column U4" in fail.stderr and fail.stdout == ""
+    assert "baris 2, kolom U4: '9' bukan jawaban 1–4" in fail.stderr and fail.stdout == ""

@@ -113,7 +113,8 @@ def test_external_value_replaces_the_own_survey_in_the_lke_with_its_source(clien
     response = client.post(url, {"kind": "ipak", "value": "3.41", "source": "Survei BPS 2026", "respondents": "120"})
     assert response.status_code == 302
     suggestion = suggestions_for(assessment)["B.I.a"]
-    assert suggestion.inputs == {"ipak": 3.41} and "Survei BPS 2026" in suggestion.source and not suggestion.warning
+    assert suggestion.inputs == {"ipak": 3.41} and "Survei BPS 2026" in suggestion.source
+    assert "3,00" in suggestion.warning and "IPAK Lapas 2026" in suggestion.warning  # the own survey beside it
     assert "B.II.a" not in suggestions_for(assessment)  # IPKP: neither a campaign nor an external value
     event = AuditEvent.objects.get(object_type="surveys.externalindex", action="create")
     assert event.after["source"] == "Survei BPS 2026" and event.scope_path == tree["lapas"].path

@@ -10,7 +10,7 @@ from zi.assessments import services as assessment_services
 from zi.assessments.models import Assessment, AssessmentStatus, Lane
 from zi.core.audit import verify
 from zi.core.models import AuditEvent
-from zi.workflow.demo import seed_carry_over
+from zi.demo.workflow import seed_carry_over
 from zi.workflow.models import CarriedQuestion, State
 
 

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
-from tests.workflow.conftest import fill_lane, go, journey_at, pdf, team
+from tests.workflow.conftest import OVERRIDE, fill_lane, go, journey_at, pdf, team
 from zi.assessments import services as assessment_services
 from zi.core.models import AuditEvent
 from zi.organisations.models import Role
-from zi.workflow import monitoring, services
+from zi.workflow import monitoring, services, views_manage
 from zi.workflow.models import State
 
 
@@ -42,7 +42,7 @@ def _meets_with_evidence(jw):
     journey = go(jw, journey, State.REVIEWED, "reviewer")
     services.tpi_assign(actor=jw["admin"], journey=journey, team=team(jw))
     journey = go(jw, journey, State.TPI_EVALUATION, "tpi1")
-    journey = go(jw, journey, State.TPI_MEETS, "tpi1", "Memenuhi")
+    journey = go(jw, journey, State.TPI_MEETS, "tpi1", "Memenuhi", data={"override_reason": OVERRIDE})
     return journey, evidence
 
 
@@ -121,7 +121,7 @@ def test_dossier_not_before_tpi_conclusion(client, jw):
     assert not AuditEvent.objects.filter(action="export").exists()
 
 
-def test_monitoring_lists_awarded_units_at_risk(client, jw, tree):
+def test_monitoring_lists_awarded_units_at_risk(client, jw, tree, monkeypatch):
     journey, _ = _meets_with_evidence(jw)
     _ready(jw, journey)
     journey = go(jw, journey, State.PROPOSED, "admin")
@@ -130,8 +130,10 @@ def test_monitoring_lists_awarded_units_at_risk(client, jw, tree):
         journey,
         State.AWARDED,
         "admin",
-        data={"decree_number": "KEP-1/M.PAN-RB/12/2023", "decree_date": dt.date(2023, 12, 10)},
+        data={"decree_number": "KEP-1/M.PAN-RB/11/2026", "decree_date": dt.date(2026, 11, 30)},
     )
+    # two years and more after the decree (a decree is never dated in the future, so the clock moves instead)
+    monkeypatch.setattr(views_manage.timezone, "localdate", lambda *args: dt.date(2029, 1, 15))
     url = reverse("workflow:monitoring")
     client.force_login(jw["member"])  # no dashboard, no TPI: 403
     assert client.get(url).status_code == 403
@@ -140,7 +142,7 @@ def test_monitoring_lists_awarded_units_at_risk(client, jw, tree):
     html = client.get(url).content.decode()
     assert jw["lapas"].name in html and "at-risk" in html
     assert "Belum ada hasil survei IPAK" in html and "Laporan pemantauan 2 tahunan jatuh tempo" in html
-    assert "KEP-1/M.PAN-RB/12/2023" in html
+    assert "KEP-1/M.PAN-RB/11/2026" in html
     # TPI sees it too; a leader of another subtree does not
     client.force_login(jw["tpi1"])
     assert jw["lapas"].name in client.get(url).content.decode()

@@ -144,3 +144,30 @@ def test_daily_reminder_task_is_scheduled_daily():
     name = workflow_send_reminders.task_class.__name__
     assert name in due_at(0, 0)
     assert name not in due_at(0, 1) and name not in due_at(12, 0)
+
+
+def test_lane_sheet_shows_zero_denominator_rule_for_unit_and_own_lane(client, jw):
+    """Issue #16 item 6: a 0/0 computed item shows the rule applied and the points at stake on every lane."""
+    journey, _code = _to_tpi_evaluation(jw, with_evidence=False)
+    zero = {"pengaduan_harus_ditindaklanjuti": 0, "pengaduan_sedang_diproses": 0, "pengaduan_selesai": 0}
+    client.force_login(jw["reviewer"])
+    url = reverse("workflow:lane_answer", args=[journey.pk, "review", "A.II.5.ii.a"])
+    client.post(url, {"in_" + k: "0" for k in zero})
+    assert jw["assessment"].answers.get(lane=Lane.REVIEW, question__code="A.II.5.ii.a").value == 0.0
+    html = client.get(reverse("workflow:lane_sheet", args=[journey.pk, "review"])).content.decode()
+    article = html[html.index('id="q-A-II-5-ii-a"') :]
+    article = article[: article.index("</article>")]
+    note = "0/0 — dinilai 0 % menurut aturan template (zero); nilai yang dipertaruhkan 3,00"
+    assert article.count(note) == 1  # the reviewer's own 0/0 (the unit answered otherwise)
+    # the unit's own answer 0/0: shown beside it too
+    from zi.assessments.models import Answer
+
+    Answer.objects.filter(assessment=jw["assessment"], lane=Lane.SELF, question__code="A.II.5.ii.a").update(
+        inputs=zero, value=0.0
+    )
+    html = client.get(reverse("workflow:lane_sheet", args=[journey.pk, "review"])).content.decode()
+    article = html[html.index('id="q-A-II-5-ii-a"') :]
+    assert article[: article.index("</article>")].count(note) == 2
+    # a count typed with a fraction is refused on the lane too, naming the label
+    response = client.post(url, {"in_" + k: "2,5" for k in zero}, follow=True)
+    assert "“Jumlah pengaduan masyarakat yang harus ditindaklanjuti” harus bilangan bulat" in response.content.decode()

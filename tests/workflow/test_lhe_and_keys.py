@@ -72,19 +72,21 @@ def test_agency_admin_proposes_and_records_the_decree_through_the_journey_page(c
     assert journey.state == State.PROPOSED
     html = client.get(page).content.decode()
     assert 'name="decree_number"' in html
-    stale = client.post(decide, {"version": journey.version - 1, "to_state": State.AWARDED, "decree_number": "X"})
-    assert stale.status_code == 302
+    stale = {"version": journey.version - 1, "to_state": State.AWARDED, "decree_number": "X", "confirm": "1"}
+    stale = client.post(decide, stale)
+    assert stale.status_code == 200 and "diubah orang lain" in stale.content.decode()
     journey.refresh_from_db()
     assert journey.state == State.PROPOSED  # a decision on a stale version changes nothing
-    client.post(
-        decide,
-        {
-            "version": journey.version,
-            "to_state": State.AWARDED,
-            "decree_number": "KEP-7/M.PAN-RB/12/2026",
-            "decree_date": "2026-12-10",
-        },
-    )
+    award = {
+        "version": journey.version,
+        "to_state": State.AWARDED,
+        "decree_number": "KEP-7/M.PAN-RB/12/2026",
+        "decree_date": "2026-12-01",
+    }
+    step = client.post(decide, award).content.decode()  # awarding is irreversible: a confirmation step first
+    journey.refresh_from_db()
+    assert journey.state == State.PROPOSED and 'name="confirm"' in step and "KEP-7/M.PAN-RB/12/2026" in step
+    client.post(decide, {**award, "confirm": "1"})
     journey.refresh_from_db()
     assert (journey.state, journey.decree_number, journey.awarded_predicate) == (
         State.AWARDED,

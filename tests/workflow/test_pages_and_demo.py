@@ -95,7 +95,7 @@ def test_remind_is_idempotent_per_day(jw):
 
 
 def test_demo_journeys_varied_and_idempotent(demo_db):
-    from zi.workflow.demo import seed_workflow
+    from zi.demo.workflow import seed_workflow
 
     # demo_db is what zi seed_demo builds, and zi seed_demo runs seed_workflow itself
     assert Journey.objects.count() == 8

@@ -108,7 +108,7 @@ def test_propose_award_revoke_and_ban(jw, tree):
         journey,
         State.AWARDED,
         "admin",
-        data={"decree_number": "KEP-123/M.PAN-RB/12/2026", "decree_date": dt.date(2026, 12, 10)},
+        data={"decree_number": "KEP-123/M.PAN-RB/12/2026", "decree_date": dt.date(2026, 12, 1)},
     )
     assert (journey.awarded_predicate, journey.decree_number) == ("WBK", "KEP-123/M.PAN-RB/12/2026")
     assert services.unit_holds_wbk(jw["lapas"])

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests import factories
-from tests.workflow.conftest import declare, fill_lane, go, journey_at, pdf, team
+from tests.workflow.conftest import OVERRIDE, declare, fill_lane, go, journey_at, pdf, team
 from zi.assessments import services as assessment_services
 from zi.assessments.models import Answer, AssessmentStatus, Lane, LaneScore
 from zi.core.audit import verify
@@ -133,7 +133,7 @@ def test_self_lane_follows_the_state(jw):
     assert a.status == AssessmentStatus.DRAFT
     from zi.workflow.selectors import returned_notes
 
-    assert returned_notes(journey) == [(Lane.REVIEW, code, "Perbaiki SK")]
+    assert returned_notes(journey, jw["member"]) == [(Lane.REVIEW, code, "Perbaiki SK")]
     assessment_services.answer_save(actor=jw["member"], assessment=a, question_code=code, raw="B")  # open again
     assessment_services.assessment_submit(actor=jw["leader"], assessment=a)
     journey.refresh_from_db()
@@ -201,7 +201,8 @@ def test_tpi_two_stages_team_and_conflict_of_interest(jw):
         go(jw, journey, State.TPI_RETURNED, "tpi3", note="lagi")
     with pytest.raises(ValidationError, match="ketua tim"):
         go(jw, journey, State.TPI_NOT_MEETS, "tpi3", note="x")
-    assert go(jw, journey, State.TPI_MEETS, "tpi2", note="LHE 2").state == State.TPI_MEETS
+    data = {"override_reason": OVERRIDE}
+    assert go(jw, journey, State.TPI_MEETS, "tpi2", note="LHE 2", data=data).state == State.TPI_MEETS
 
 
 def test_tpi_meets_requires_threshold(jw):

@@ -101,6 +101,12 @@ class AssessmentSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="period.year", read_only=True)
     current_predicate = serializers.ChoiceField(choices=Predicate.choices, allow_blank=True, read_only=True)
     scores = LaneScoreSerializer(many=True, read_only=True)
+    survey_indices = serializers.SerializerMethodField(
+        help_text=(
+            "The unit's IPAK, IPKP and IKM in the period: an external value recorded by an evaluator (with its "
+            "source) first, else the unit's own survey campaigns — the values the LKE, dashboards and dossier show."
+        )
+    )
 
     class Meta:
         model = Assessment
@@ -114,8 +120,28 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "current_predicate",
             "submitted_at",
             "scores",
+            "survey_indices",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_survey_indices(self, assessment: Assessment) -> dict:
+        """Computed for the whole page at once (one set-based call per period, never one per assessment)."""
+        from zi.surveys.unit_indices import KINDS, survey_indices_many
+
+        cache = self.context.setdefault("_survey_indices", {})
+        key = (assessment.unit_id, assessment.period_id)
+        if key not in cache:
+            parent = self.parent
+            page = list(parent.instance) if isinstance(parent, serializers.ListSerializer) else [assessment]
+            by_period: dict = {}
+            for item in page:
+                by_period.setdefault(item.period_id, (item.period, []))[1].append(item.unit_id)
+            for period_id, (period, unit_ids) in by_period.items():
+                for uid, found in survey_indices_many(unit_ids, period).items():
+                    cache[(uid, period_id)] = found
+        found = cache[key]
+        return {kind: (index.as_json() if (index := found.get(kind)) is not None else None) for kind in KINDS}
 
 
 class AnswerSerializer(serializers.ModelSerializer):
@@ -126,7 +152,19 @@ class AnswerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Answer
-        fields = ["id", "assessment", "lane", "question", "choice", "inputs", "value", "note", "updated_at", "version"]
+        fields = [
+            "id",
+            "assessment",
+            "lane",
+            "question",
+            "choice",
+            "inputs",
+            "value",
+            "note",
+            "source",
+            "updated_at",
+            "version",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.INT64)
@@ -149,6 +187,12 @@ class AnswerInputSerializer(serializers.Serializer):
     )
     index = serializers.FloatField(required=False, allow_null=True, help_text="Indeks 0–4.")
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, trim_whitespace=False)
+    source = serializers.CharField(
+        max_length=255,
+        required=False,
+        allow_blank=True,
+        help_text="Sumber nilai IPAK/IPKP yang berbeda dari survei unit atau nilai eksternal (mis. BPS, laporan …).",
+    )
     version = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -346,10 +390,15 @@ class TransitionInputSerializer(serializers.Serializer):
         max_length=120, required=False, trim_whitespace=False, help_text="Awarding: decree number."
     )
     decree_date = serializers.DateField(required=False, help_text="Awarding: decree date.")
+    override_reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        help_text="TPI concluding `tpi_meets` while proposal preconditions are unmet: the reason (audited).",
+    )
 
     def data_for_service(self) -> dict:
         values = self.validated_data
-        return {key: values[key] for key in ("decree_number", "decree_date") if key in values}
+        return {key: values[key] for key in ("decree_number", "decree_date", "override_reason") if key in values}
 
 
 class ConflictSerializer(serializers.Serializer):

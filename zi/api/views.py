@@ -34,7 +34,6 @@ from zi.assessments.models import (
     AssessmentStatus,
     Evidence,
     EvidenceRevision,
-    Lane,
     LaneScore,
     Period,
 )
@@ -46,6 +45,7 @@ from zi.surveys import services as survey_services
 from zi.surveys.models import Campaign
 from zi.workflow import selectors as workflow_selectors
 from zi.workflow import services as workflow_services
+from zi.workflow.lanes import lane_filter
 
 ID_REGEX = r"[0-9]{1,18}"
 STALE_ANSWER = gettext_lazy(
@@ -121,7 +121,9 @@ class AssessmentViewSet(ScopedReadViewSet):
         return (
             assessment_selectors.visible_assessments(self.request.user)
             .select_related("unit", "period")
-            .prefetch_related(Prefetch("scores", queryset=LaneScore.objects.order_by("lane")))
+            .prefetch_related(
+                Prefetch("scores", queryset=LaneScore.objects.filter(lane_filter(self.request.user)).order_by("lane"))
+            )
             .order_by("-period__year", "unit__path", "pk")
         )
 
@@ -168,6 +170,7 @@ class AssessmentViewSet(ScopedReadViewSet):
                 raw=data.raw(),
                 note=values.get("note"),
                 lane=values["lane"],
+                source=values.get("source"),
             )
         answer = Answer.objects.select_related("question").get(pk=answer.pk)
         return Response(serializers.AnswerSerializer(answer).data)
@@ -250,16 +253,6 @@ def any_of(*filters: Q) -> Q:
     return result
 
 
-def _answer_visibility(user) -> Q:
-    """Own lane (self) as the assessment; review/TPI lanes only to their scorers, once submitted."""
-    self_lane = assessment_selectors.visibility_filter(user, "assessment__") & Q(lane=Lane.SELF)
-    scorers = any_of(
-        scope_filter(user, Action.REVIEW_SCORE, "assessment__unit"),
-        scope_filter(user, Action.TPI_SCORE, "assessment__unit"),
-    ) & Q(assessment__status=AssessmentStatus.SUBMITTED)
-    return self_lane | scorers
-
-
 class AnswerViewSet(ScopedReadViewSet):
     """Answers (read). Write with ``POST /api/assessments/{id}/answers/``."""
 
@@ -269,7 +262,7 @@ class AnswerViewSet(ScopedReadViewSet):
 
     def scoped_queryset(self) -> QuerySet:
         return (
-            Answer.objects.filter(_answer_visibility(self.request.user))
+            Answer.objects.filter(lane_filter(self.request.user))
             .select_related("question")
             .order_by("assessment_id", "lane", "question__order", "pk")
         )

@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
 from zi.assessments.models import Answer, Assessment, Evidence, Lane
+from zi.core.tabular import formula_safe
 from zi.lke.scoring import AnswerError, normalize_answer
 from zi.lke.services import template_spec
 from zi.lke.spec import CHOICE_TYPES, Template
@@ -56,13 +57,6 @@ BOLD = Font(bold=True)
 FILL_AREA = PatternFill("solid", fgColor="DDEBF7")
 FILL_INDICATOR = PatternFill("solid", fgColor="F2F2F2")
 WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-def _safe_text(value: Any) -> Any:
-    """Text that Excel must not treat as a formula (leading = + - @) is prefixed with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def _criteria(question) -> str:
@@ -108,7 +102,7 @@ def export_assessment_xlsx(assessment: Assessment, lane: str = Lane.SELF) -> byt
     total_cells: dict[str, list[str]] = {"pemenuhan": [], "reform": [], "hasil": []}
 
     def add_row(values: list[Any], fill: PatternFill | None = None, bold: bool = False) -> int:
-        ws.append([_safe_text(v) for v in values])
+        ws.append([formula_safe(v) for v in values])
         row = ws.max_row
         for cell in ws[row]:
             cell.alignment = WRAP
@@ -179,10 +173,43 @@ def export_assessment_xlsx(assessment: Assessment, lane: str = Lane.SELF) -> byt
     row = add_row([None, "NILAI EVALUASI ZONA INTEGRITAS"], bold=True)
     ws[f"H{row}"] = f"=H{pengungkit_row}+H{summary['hasil']}"
     ws.freeze_panes = "C4"
+    _survey_sheet(wb, assessment, lane, answers)
 
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+SURVEY_SHEET = "Survei IPAK-IPKP"
+SURVEY_HEADERS = ("Kode", "Indeks", "Nilai LKE", "Sumber nilai LKE", "Nilai survei/eksternal", "Sumber", "Peringatan")
+
+
+def _survey_sheet(wb: Workbook, assessment: Assessment, lane: str, answers: dict[str, Answer]) -> None:
+    """The IPAK/IPKP items beside the unit's index (external value first, else its survey); the import reads only
+    the LKE sheet, so this one never changes an answer."""
+    from zi.assessments.suggestions import survey_checks
+
+    checks = survey_checks(assessment, lane, answers)
+    if not checks:
+        return
+    sheet = wb.create_sheet(SURVEY_SHEET)
+    sheet.append(list(SURVEY_HEADERS))
+    for cell in sheet[1]:
+        cell.font = BOLD
+    for check in checks:
+        sheet.append(
+            [
+                check.code,
+                check.label,
+                check.lke_value,
+                formula_safe(check.answer_source) or None,
+                check.index_value,
+                formula_safe(check.index.source) if check.index is not None else None,
+                formula_safe(check.warning) or None,
+            ]
+        )
+    for column, width in zip("ABCDEFG", (10, 8, 10, 30, 12, 60, 60), strict=True):
+        sheet.column_dimensions[column].width = width
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zi.assessments.evidence import ACCEPT_ATTR
 from zi.assessments.models import Predicate
+from zi.core.numbers import NumberError, parse_number
 from zi.lke.spec import CHOICE_TYPES, Question
 
 
@@ -18,15 +19,13 @@ def input_field_name(question: Question, key: str) -> str:
     return f"in_{key}"
 
 
-def _number(text: str, label: str) -> float:
-    cleaned = text.strip().replace(" ", "").replace(",", ".")
+def _number(text: str, label: str, whole: bool = False, below_thousand: bool = False) -> Decimal:
+    """A typed input, read by the shared parser (``zi.core.numbers``) in the page's language: "1.000" is one
+    thousand and "2,5" two and a half in Indonesian; "1.5" is refused as ambiguous. The message names the label."""
     try:
-        value = float(cleaned)
-    except ValueError as exc:
-        raise ValidationError(_("Isian “%(label)s” harus berupa angka.") % {"label": label}) from exc
-    if not math.isfinite(value):
-        raise ValidationError(_("Isian “%(label)s” harus berupa angka.") % {"label": label})
-    return value
+        return parse_number(text, label=label, whole=whole, below_thousand=below_thousand)
+    except NumberError as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 def raw_answer_from_post(question: Question, data: Any) -> object:
@@ -41,20 +40,25 @@ def raw_answer_from_post(question: Question, data: Any) -> object:
         return None
     if question.answer_type == "index_0_4":
         key = question.inputs[0].key
-        return _number(texts[key], question.inputs[0].label)
+        return _number(texts[key], question.inputs[0].label, below_thousand=True)
     missing = [i.label for i in question.inputs if texts[i.key] == ""]
     if missing:
         raise ValidationError(_("Lengkapi isian: %(fields)s.") % {"fields": ", ".join(missing)})
-    return {i.key: _number(texts[i.key], i.label) for i in question.inputs}
+    numbers, problems = {}, []
+    for item in question.inputs:
+        try:
+            numbers[item.key] = _number(texts[item.key], item.label, item.whole)
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    if problems:
+        raise ValidationError(problems)
+    return numbers
 
 
 class StartAssessmentForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=None)
     period = forms.ModelChoiceField(label=_("Periode"), queryset=None)
     target_predicate = forms.ChoiceField(label=_("Predikat yang dituju"), choices=Predicate.choices)
-    current_predicate = forms.ChoiceField(
-        label=_("Predikat yang dimiliki"), choices=[("", _("Belum ada"))] + list(Predicate.choices), required=False
-    )
 
     def __init__(self, *args: Any, units: Any, periods: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

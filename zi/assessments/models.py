@@ -118,6 +118,9 @@ class Answer(models.Model):
         expression=ValueUnits("value"), output_field=models.BigIntegerField(), db_persist=True
     )
     note = models.TextField(blank=True, default="")
+    # A survey index (IPAK/IPKP) typed differently from the unit's own survey or the recorded external value
+    # needs its stated source, e.g. "BPS, laporan no. 12/2026" (zi.assessments.suggestions.checked_survey_source).
+    source = models.CharField(_("sumber nilai"), max_length=255, blank=True, default="")
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -24,6 +24,8 @@ from zi.assessments.models import (
     LaneScore,
     Period,
 )
+from zi.core.numbers import number_input_value
+from zi.lke.formulas import ZeroDenominator, zero_denominator, zero_denominator_text
 from zi.lke.services import template_spec
 from zi.lke.spec import Area, Question, Template
 from zi.organisations.access import Action, may, scope_filter
@@ -104,6 +106,13 @@ class QuestionRow:
     indicator_name: str
     answer: Answer | None = None
     evidence: list[Evidence] = field(default_factory=list)
+    zero: ZeroDenominator | None = None  # the template's zero-denominator rule decided this answer's value
+
+    @property
+    def zero_note(self) -> str:
+        return zero_denominator_text(self.zero) if self.zero is not None else ""
+
+    survey_check: Any = None  # zi.assessments.suggestions.SurveyCheck for the IPAK/IPKP items
 
     @property
     def code(self) -> str:
@@ -149,7 +158,8 @@ class QuestionRow:
 
     @property
     def input_values(self) -> list[tuple[Any, Any]]:
-        """(input, current value) pairs for numeric questions; the posted text when re-rendering an error."""
+        """(input, current value) pairs for numeric questions, the value as typed back in the page's language
+        ("1.000", "2,5"): what the person sees is what is stored, and saving it again reads the same number."""
         stored = (self.answer.inputs or {}) if self.answer is not None else {}
         pairs = []
         for item in self.question.inputs:
@@ -161,7 +171,7 @@ class QuestionRow:
                 and self.answer.value is not None
             ):
                 value = round(self.answer.value * 4, 2)
-            pairs.append((item, "" if value is None else value))
+            pairs.append((item, number_input_value(value)))
         return pairs
 
 
@@ -231,6 +241,11 @@ class Worksheet:
     can_answer: bool
     can_upload: bool
     can_submit: bool
+    survey_checks: list[Any] = field(default_factory=list)  # the IPAK/IPKP items beside the unit's indices
+
+    @property
+    def survey_warnings(self) -> list[Any]:
+        return [check for check in self.survey_checks if check.differs or check.survey_differs]
 
     @property
     def total(self) -> int:
@@ -324,7 +339,7 @@ def _area_scores(spec: Template, score: dict[str, Any]) -> list[AreaScore]:
 
 def worksheet(*, user: Any, assessment: Assessment, lane: str = Lane.SELF) -> Worksheet:
     """Everything the worksheet page needs, in a fixed number of queries whatever the data volume:
-    questions (1), answers (1), evidence (1) + revisions (1), stored score (1)."""
+    questions (1), answers (1), evidence (1) + revisions (1), stored score (1), the unit's survey indices (5)."""
     spec = template_spec(assessment.period.template)
     question_codes = dict(assessment.period.template.questions.values_list("id", "code"))
     rows: dict[str, QuestionRow] = {}
@@ -345,6 +360,7 @@ def worksheet(*, user: Any, assessment: Assessment, lane: str = Lane.SELF) -> Wo
         code = question_codes.get(answer.question_id)
         if code in rows:
             rows[code].answer = answer
+            rows[code].zero = zero_denominator(rows[code].question, answer.inputs, spec.settings)
     # Evidence and all its revisions: two queries always (also with no evidence), grouped in Python.
     revisions: dict[int, list[EvidenceRevision]] = defaultdict(list)
     for revision in EvidenceRevision.objects.filter(evidence__assessment=assessment).order_by("evidence_id", "number"):
@@ -357,13 +373,19 @@ def worksheet(*, user: Any, assessment: Assessment, lane: str = Lane.SELF) -> Wo
             rows[code].evidence.append(item)
     stored = LaneScore.objects.filter(assessment=assessment, lane=lane).first()
     score = _score_dict(assessment, spec, rows, stored)
+    from zi.assessments.suggestions import survey_checks
     from zi.workflow.services import journey_of
 
+    checks = survey_checks(assessment, lane, {code: row.answer for code, row in rows.items()})
+    for check in checks:
+        rows[check.code].survey_check = check
     assessment._zi_journey = journey_of(assessment)  # one query for the three permission checks below
     try:
-        return _worksheet(assessment, spec, sections, rows, score, user, lane)
+        sheet = _worksheet(assessment, spec, sections, rows, score, user, lane)
     finally:
         del assessment._zi_journey
+    sheet.survey_checks = checks
+    return sheet
 
 
 def _worksheet(

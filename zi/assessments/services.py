@@ -35,8 +35,9 @@ from zi.lke.models import LkeQuestion, LkeTemplate
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
+from zi.predicates import selectors as predicate_selectors
 
-ANSWER_FIELDS = ("choice", "inputs", "value", "note", "lane", "question", "assessment")
+ANSWER_FIELDS = ("choice", "inputs", "value", "note", "source", "lane", "question", "assessment")
 ASSESSMENT_FIELDS = ("unit", "period", "target_predicate", "current_predicate", "status", "submitted_at")
 EVIDENCE_FIELDS = ("assessment", "question", "title", "kind", "is_withdrawn")
 
@@ -89,17 +90,16 @@ def may_start_assessment(actor: Any, unit: Unit) -> bool:
 
 
 @transaction.atomic
-def assessment_start(
-    *, actor: Any, unit: Unit, period: Period, target_predicate: str = Predicate.WBK, current_predicate: str = ""
-) -> Assessment:
+def assessment_start(*, actor: Any, unit: Unit, period: Period, target_predicate: str = Predicate.WBK) -> Assessment:
+    """Start the unit's assessment for ``period``. The predicate it already holds comes from the predicate register
+    (:func:`zi.predicates.selectors.current_predicate`), never from what is typed."""
+    current_predicate = predicate_selectors.current_predicate(unit)
     if not may_start_assessment(actor, unit):
         raise PermissionDenied(_("Anda tidak berwenang memulai penilaian untuk unit ini."))
     if not period.is_open:
         raise ValidationError(_("Periode penilaian ini sudah ditutup."))
     if target_predicate not in Predicate.values:
         raise ValidationError(_("Predikat yang dituju tidak dikenal."))
-    if current_predicate and current_predicate not in Predicate.values:
-        raise ValidationError(_("Predikat yang dimiliki tidak dikenal."))
     if target_predicate == Predicate.WBBM and current_predicate != Predicate.WBK:
         raise ValidationError(_("Predikat WBBM hanya dapat dituju oleh unit yang telah berpredikat WBK."))
     if Assessment.objects.filter(unit=unit, period=period).exists():
@@ -170,14 +170,18 @@ def answer_save(
     note: str | None = None,
     lane: str = Lane.SELF,
     rescore: bool = True,
+    source: str | None = None,
 ) -> Answer:
     """Validate and store one answer, then rescore the lane.
 
     ``raw`` is an option key, a dict of numeric inputs, or a 0–4 index (``None``/``""`` = unanswered);
     ``note=None`` keeps the stored note. An invalid answer raises ``ValidationError`` and stores nothing.
+    ``source`` (``None`` keeps the stored one) states where a survey index comes from when it differs from the
+    unit's survey or external value: a differing IPAK/IPKP without a source is refused.
     ``rescore=False`` lets bulk callers rescore once at the end.
     """
     from zi.assessments.scoring import lane_rescore
+    from zi.assessments.suggestions import checked_survey_source
     from zi.lke.scoring import AnswerError, normalize_answer
 
     if lane not in Lane.values:
@@ -202,10 +206,15 @@ def answer_save(
     question = _question(assessment, question_code)
     answer = Answer.objects.select_for_update().filter(assessment=assessment, lane=lane, question=question).first()
     before = audit.snapshot(answer, ANSWER_FIELDS) if answer is not None else None
+    stored_source = answer.source if answer is not None else ""
+    checked_source = checked_survey_source(
+        assessment, spec_question, normalized.inputs, stored_source if source is None else source
+    )
     if answer is None:
         answer = Answer(assessment=assessment, lane=lane, question=question)
     else:
         answer.assessment = assessment  # already loaded: the audit scope needs its unit
+    answer.source = checked_source
     answer.choice = normalized.choice or ""
     answer.inputs = normalized.inputs
     answer.value = normalized.value

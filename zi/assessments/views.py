@@ -94,7 +94,6 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
                 unit=form.cleaned_data["unit"],
                 period=form.cleaned_data["period"],
                 target_predicate=form.cleaned_data["target_predicate"],
-                current_predicate=form.cleaned_data["current_predicate"] or "",
             )
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
@@ -117,7 +116,12 @@ def worksheet(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _get_assessment(request, pk)
     ws = selectors.worksheet(user=request.user, assessment=assessment)
     section = ws.section(request.GET.get("bagian", ""))
-    context = {"ws": ws, "a": assessment, "section": section, "suggestions": suggestions_for(assessment)}
+    context = {
+        "ws": ws,
+        "a": assessment,
+        "section": section,
+        "suggestions": suggestions_for(assessment, ws.survey_checks),
+    }
     return render(request, "assessments/worksheet.html", context)
 
 
@@ -156,6 +160,7 @@ def answer_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             question_code=code,
             raw=raw,
             note=request.POST.get("note") if "note" in request.POST else None,
+            source=request.POST.get("sumber") if "sumber" in request.POST else None,
         )
     except ValidationError as exc:
         error = _errors(exc)

@@ -41,7 +41,7 @@ def main() -> None:
 
     make_body = None
     if args.survey:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi.bench.settings_bench")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi.config.settings_bench")
         import django
 
         django.setup()

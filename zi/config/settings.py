@@ -10,7 +10,8 @@ Environment variables (all optional in development):
 - ``DJANGO_SECRET_KEY``: required in production; in development one key is generated once and kept in
   ``var/secret_key`` so sessions survive restarts and are shared by several processes.
 - ``DATABASE_URL``: e.g. ``postgres://postgres@127.0.0.1:5432/zi``; default SQLite ``var/zi.sqlite3``.
-- ``ZI_VAR_DIR``: where SQLite, media and the dev secret live (default ``./var``).
+- ``ZI_VAR_DIR``: where SQLite, media and the dev secret live (default: ``var/`` of the checkout, see
+  :func:`default_var_dir`; never the working directory, so ``zi`` works from any directory).
 - ``DJANGO_ALLOWED_HOSTS``, ``DJANGO_CSRF_TRUSTED_ORIGINS``: comma separated.
 - ``ZI_EVIDENCE_MAX_BYTES``: upload limit for one evidence file (default 20 MiB).
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
@@ -28,7 +30,24 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent  # the ``zi`` package
 ZI_ENV = os.environ.get("ZI_ENV", "development").strip().lower()
 PRODUCTION = ZI_ENV == "production"
-VAR_DIR = Path(os.environ.get("ZI_VAR_DIR", Path.cwd() / "var")).resolve()
+
+
+def default_var_dir(package_dir: Path = BASE_DIR, environ: Mapping[str, str] = os.environ) -> Path:
+    """Where ``var/`` is when ``ZI_VAR_DIR`` is not set: never the working directory (``zi`` run elsewhere used
+    to create a stray ``./var`` with an empty database).
+
+    A development checkout (``pyproject.toml`` next to the ``zi`` package, as with ``pip install -e``) keeps it
+    in the checkout, where ``scripts/demo.sh`` always put it; an installed package uses the user's data
+    directory (``$XDG_DATA_HOME/zona-integritas``, by default ``~/.local/share/zona-integritas``).
+    """
+    checkout = package_dir.parent
+    if (checkout / "pyproject.toml").is_file():
+        return checkout / "var"
+    data_home = environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "zona-integritas"
+
+
+VAR_DIR = Path(os.environ.get("ZI_VAR_DIR") or default_var_dir()).resolve()
 
 
 def _env_list(name: str, default: str = "") -> list[str]:
@@ -55,6 +74,12 @@ ALLOWED_HOSTS = _env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when ZI_ENV=production.")
 CSRF_TRUSTED_ORIGINS = _env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# The site's public address: every generated link (stored evidence links, e-mails, posters, the PortalRB package)
+# is built from it by zi.core.links.absolute_url, never from the request's Host or "localhost".
+_first_host = next((h for h in ALLOWED_HOSTS if h and h[0] not in ".*"), "")
+ZI_SITE_URL = os.environ.get(
+    "ZI_SITE_URL", (f"https://{_first_host}" if _first_host else "") if PRODUCTION else "http://127.0.0.1:8000"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -75,6 +100,7 @@ INSTALLED_APPS = [
     "zi.accounts",
     "zi.organisations",
     "zi.lke",
+    "zi.predicates",
     "zi.assessments",
     "zi.surveys",
     "zi.programme",
@@ -82,8 +108,8 @@ INSTALLED_APPS = [
     "zi.insights",
     "zi.portalrb",
     "zi.api",
+    "zi.demo",
     "huey.contrib.djhuey",
-    "zi.bench",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +123,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "zi.accounts.middleware.RequireSecondFactorMiddleware",
+    "zi.organisations.second_factor.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -291,7 +317,7 @@ if os.environ.get("ZI_CACHE_URL"):
     }
 
 # Task queue (Huey): in-process and immediate by default (no broker); ZI_TASKS_REDIS_URL switches to Redis
-# with workers started by ``zi run_huey`` (zi/core/tasks.py holds the tasks).
+# with workers started by ``zi run_huey`` (each app's tasks.py holds its tasks).
 ZI_TASKS_REDIS_URL = os.environ.get("ZI_TASKS_REDIS_URL", "")
 if ZI_TASKS_REDIS_URL:
     HUEY = {

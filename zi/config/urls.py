@@ -12,6 +12,7 @@ urlpatterns = [
     path("survei/", include("zi.surveys.urls")),
     path("program/", include("zi.programme.urls")),
     path("alur/", include("zi.workflow.urls")),
+    path("predikat/", include("zi.predicates.urls")),
     path("wawasan/", include("zi.insights.urls")),
     path("api/portalrb/", include("zi.portalrb.urls")),
     path("portalrb/", include("zi.portalrb.urls_ui")),

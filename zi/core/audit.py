@@ -19,6 +19,7 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from zi.core import labels
 from zi.core.models import AuditEvent, AuditHead
 
 GENESIS_HASH = "0" * 64
@@ -123,15 +124,21 @@ def record_many(actor: Any, changes: Iterable[Change]) -> list[AuditEvent]:
         for change in changes:
             obj = change.obj
             seq += 1
+            object_type = change.object_type or (obj._meta.label_lower if obj is not None else "")
+            object_id = change.object_id or (str(obj.pk) if obj is not None else "")
+            if labels.is_confidential(object_type):  # never store an integrity report's subject (see labels)
+                object_repr = labels.stored_label_for(object_type, object_id)
+            else:
+                object_repr = change.object_repr or (str(obj) if obj is not None else "")
             event = AuditEvent(
                 seq=seq,
                 created_at=now,
                 actor_id=actor_id,
                 actor_label=actor_label[:255],
                 action=change.action,
-                object_type=change.object_type or (obj._meta.label_lower if obj is not None else ""),
-                object_id=change.object_id or (str(obj.pk) if obj is not None else ""),
-                object_repr=(change.object_repr or (str(obj) if obj is not None else ""))[:255],
+                object_type=object_type,
+                object_id=object_id,
+                object_repr=object_repr[:255],
                 scope_path=change.scope_path or _scope_path_of(obj),
                 before=to_jsonable(change.before) if change.before is not None else None,
                 after=to_jsonable(change.after) if change.after is not None else None,

@@ -45,6 +45,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zi.core import audit
 from zi.core.models import AuditHead
@@ -122,7 +123,10 @@ def _referenced_files() -> list[str]:
     names: set[str] = set()
     for model, file_field in _file_fields():
         if file_field.storage is not default_storage:
-            raise BackupError(f"{model._meta.label}.{file_field.name} uses another storage than the default one.")
+            raise BackupError(
+                _("%(field)s memakai penyimpanan lain selain penyimpanan bawaan.")
+                % {"field": f"{model._meta.label}.{file_field.name}"}
+            )
         values = model._base_manager.exclude(**{file_field.attname: ""}).values_list(file_field.attname, flat=True)
         names.update(name for name in values.distinct().iterator() if name)
     return sorted(names)
@@ -193,8 +197,11 @@ def create_backup(output: Path) -> BackupResult:
     unapplied = _unapplied_migrations()
     if unapplied:
         raise BackupError(
-            f"The database lacks migrations of this version ({', '.join(unapplied[:3])}…): run 'zi migrate', or "
-            "back up with the version that matches the database."
+            _(
+                "Basis data belum memuat migrasi versi ini (%(migrations)s…): jalankan 'zi migrate', atau cadangkan "
+                "dengan versi yang cocok dengan basis datanya."
+            )
+            % {"migrations": ", ".join(unapplied[:3])}
         )
     partial = output.with_name(f".{output.name}.partial")
     members: dict[str, dict[str, Any]] = {}
@@ -220,9 +227,13 @@ def create_backup(output: Path) -> BackupResult:
                     for name in file_names:
                         member = FILES + name
                         if not _safe_member(member):
-                            raise BackupError(f"Refusing to archive a file with an unsafe name: {name!r}")
+                            raise BackupError(
+                                _("Berkas bernama tidak aman tidak diarsipkan: %(name)r") % {"name": name}
+                            )
                         if not default_storage.exists(name):
-                            raise BackupError(f"A referenced file is missing from the storage: {name}")
+                            raise BackupError(
+                                _("Berkas yang dirujuk tidak ada di penyimpanan: %(name)s") % {"name": name}
+                            )
                         with tempfile.TemporaryFile(dir=workdir) as spool:
                             with default_storage.open(name, "rb") as source:
                                 sha, size = _sha256_copy(source, spool)
@@ -269,37 +280,43 @@ def read_manifest(path: Path) -> dict[str, Any]:
             try:
                 handle = tar.extractfile(MANIFEST)
             except KeyError as exc:
-                raise BackupError("The archive has no manifest.json: not a zona-integritas backup.") from exc
+                raise BackupError(_("Arsip tidak memuat manifest.json: bukan cadangan zona-integritas.")) from exc
             try:
                 manifest = json.loads(handle.read()) if handle else None
             except ValueError as exc:
-                raise BackupError("manifest.json is not valid JSON.") from exc
+                raise BackupError(_("manifest.json bukan JSON yang sah.")) from exc
             if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-                raise BackupError(f"Unknown backup format (expected {FORMAT}).")
+                raise BackupError(_("Format cadangan tidak dikenal (seharusnya %(format)s).") % {"format": FORMAT})
             listed = manifest.get("members")
             if not isinstance(listed, dict) or DATABASE not in listed:
-                raise BackupError("The manifest lists no database member.")
+                raise BackupError(_("Manifes tidak mencantumkan anggota basis data."))
             seen: set[str] = set()
             for info in tar:
                 name = info.name
                 if name == MANIFEST:
                     continue
                 if not info.isfile() or not _safe_member(name):
-                    raise BackupError(f"Refused: unexpected or unsafe member in the archive: {name!r}")
+                    raise BackupError(_("Anggota arsip tak terduga atau tidak aman: %(name)r") % {"name": name})
                 if name in seen:
-                    raise BackupError(f"Refused: member {name} appears twice.")
+                    raise BackupError(_("Anggota %(name)s muncul dua kali.") % {"name": name})
                 seen.add(name)
                 expected = listed.get(name)
                 if expected is None:
-                    raise BackupError(f"Refused: member {name} is not listed in the manifest (archive altered).")
+                    raise BackupError(_("Anggota %(name)s tidak tercantum di manifes (arsip diubah).") % {"name": name})
                 actual = _hash_file(tar.extractfile(info))  # type: ignore[arg-type]
                 if actual != {"sha256": expected.get("sha256"), "size": expected.get("size")}:
-                    raise BackupError(f"Refused: {name} does not match its SHA-256 in the manifest (archive altered).")
+                    raise BackupError(
+                        _("%(name)s tidak cocok dengan SHA-256-nya di manifes (arsip diubah).") % {"name": name}
+                    )
             missing = sorted(set(listed) - seen)
             if missing:
-                raise BackupError(f"Refused: members listed in the manifest are missing: {', '.join(missing[:5])}")
+                raise BackupError(
+                    _("Anggota yang tercantum di manifes hilang: %(names)s") % {"names": ", ".join(missing[:5])}
+                )
     except (tarfile.TarError, EOFError, OSError) as exc:
-        raise BackupError(f"The archive cannot be read ({type(exc).__name__}: {exc}).") from exc
+        raise BackupError(
+            _("Arsip tidak dapat dibaca (%(error)s).") % {"error": f"{type(exc).__name__}: {exc}"}
+        ) from exc
     return manifest
 
 
@@ -334,7 +351,9 @@ def _load(stream: IO[str]) -> None:
         obj = item.object
         model = type(obj)
         if model._meta.parents:
-            raise BackupError(f"{model._meta.label}: multi-table inheritance is not supported by the restore.")
+            raise BackupError(
+                _("%(model)s: pewarisan multi-tabel tidak didukung oleh pemulihan.") % {"model": model._meta.label}
+            )
         if model is not current:
             if pending:
                 _insert(current, pending)  # type: ignore[arg-type]
@@ -369,12 +388,17 @@ def restore_backup(path: Path) -> RestoreResult:
     manifest = read_manifest(path)
     if _unapplied_migrations() or manifest["migrations"] != _migrations():
         raise BackupError(
-            "The database schema (applied migrations) differs from the backup's: restore with the version of "
-            "zona-integritas that made the backup, then upgrade (zi migrate)."
+            _(
+                "Skema basis data (migrasi yang dijalankan) berbeda dari skema cadangan: pulihkan dengan versi "
+                "zona-integritas yang membuat cadangan itu, lalu tingkatkan (zi migrate)."
+            )
         )
     occupied = _non_empty_models()
     if occupied:
-        raise BackupError(f"The database is not empty ({', '.join(occupied[:5])}…): restore only into a new one.")
+        raise BackupError(
+            _("Basis data tidak kosong (%(models)s…): pulihkan hanya ke basis data baru.")
+            % {"models": ", ".join(occupied[:5])}
+        )
     written: list[str] = []
     try:
         with tempfile.TemporaryDirectory(prefix="zi-restore-") as workdir, tarfile.open(path, "r:gz") as tar:
@@ -401,14 +425,15 @@ def restore_backup(path: Path) -> RestoreResult:
                     }
                 )
                 if dict(sorted(counts.items())) != manifest["counts"]:
-                    raise BackupError("Object counts after loading differ from the manifest.")
+                    raise BackupError(_("Jumlah objek setelah dimuat berbeda dari manifes."))
                 result = audit.verify()
                 if not result.ok:
                     raise BackupError(
-                        f"Audit chain BROKEN after restore at event #{result.broken_seq}: {result.reason}"
+                        _("Rantai audit RUSAK setelah pemulihan pada peristiwa #%(seq)s: %(reason)s")
+                        % {"seq": result.broken_seq, "reason": result.reason}
                     )
                 if _audit_head() != manifest["audit"]:
-                    raise BackupError("The audit chain's head differs from the one recorded in the manifest.")
+                    raise BackupError(_("Ujung rantai audit berbeda dari yang tercatat di manifes."))
     except Exception:
         for name in written:
             default_storage.delete(name)
@@ -423,11 +448,15 @@ def _restore_file(tar: tarfile.TarFile, info: tarfile.TarInfo, name: str, sha256
         with default_storage.open(name, "rb") as existing:
             if _hash_file(existing)["sha256"] == sha256:
                 return  # the same bytes are already there (content-addressed names)
-        raise BackupError(f"The storage already holds other content under {name}.")
+        raise BackupError(_("Penyimpanan sudah berisi konten lain dengan nama %(name)s.") % {"name": name})
     stored = default_storage.save(name, File(tar.extractfile(info), name=name))  # type: ignore[arg-type]
     written.append(stored)
     if stored != name:
-        raise BackupError(f"The storage saved {name} under another name ({stored}).")
+        raise BackupError(
+            _("Penyimpanan menyimpan %(name)s dengan nama lain (%(stored)s).") % {"name": name, "stored": stored}
+        )
     with default_storage.open(stored, "rb") as check:
         if _hash_file(check)["sha256"] != sha256:
-            raise BackupError(f"{name} reads back with other bytes than were restored.")
+            raise BackupError(
+                _("%(name)s terbaca kembali dengan bita yang berbeda dari yang dipulihkan.") % {"name": name}
+            )

@@ -26,8 +26,10 @@ class AuditEvent(models.Model):
 
     seq = models.BigIntegerField(unique=True)
     created_at = models.DateTimeField(db_index=True)
+    # DO_NOTHING (no database constraint either): deleting a user must not rewrite the events they caused, which
+    # would break the hash chain; actor_label keeps who it was.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False
     )
     actor_label = models.CharField(max_length=255, blank=True)
     action = models.CharField(max_length=64, db_index=True)

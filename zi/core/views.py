@@ -8,7 +8,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from zi.core.home import panels
 from zi.core.models import AuditEvent
+from zi.organisations import labels
 from zi.organisations.access import Action, grants_for, may, path_scope_filter, visible_units
 from zi.organisations.models import Role
 
@@ -23,6 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "unit_count": units.count(),
         "my_units": units.filter(path__in=[g.unit_path for g in grants if g.unit_path])[:20],
     }
+    context["panels"] = panels(request)  # contributed by higher apps (zi.core.home)
     return render(request, "core/home.html", context)
 
 
@@ -32,7 +35,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     events = AuditEvent.objects.filter(path_scope_filter(request.user, Action.AUDIT_VIEW, "scope_path"))
     page = Paginator(events.order_by("-seq"), 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_list.html", {"page": page})
+    # Labels and snapshots through the one labelling rule: integrity reports stay neutral for non-handlers.
+    rows = labels.describe_events(page.object_list, request.user)
+    return render(request, "core/audit_list.html", {"page": page, "rows": rows})
 
 
 @require_GET

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from zi.core.tabular import formula_safe
 from zi.insights.selectors import Table
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,17 +26,10 @@ class _Echo:
         return value
 
 
-def _safe(value: Any) -> Any:
-    """Keep spreadsheet formulas out of exported text (CSV/XLSX injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def csv_rows(table: Table) -> Iterator[list[Any]]:
     yield list(table.headers)
     for row in table.plain_rows():
-        yield [_safe(v) for v in row]
+        yield [formula_safe(v) for v in row]
 
 
 def csv_response(tables: Iterable[Table], filename: str) -> StreamingHttpResponse:
@@ -69,7 +63,7 @@ def write_workbook(tables: Iterable[Table], handle: Any, title_rows: list[str] |
             bold.append(cell)
         ws.append(bold)
         for row in table.plain_rows():
-            ws.append([_safe(v) for v in row])
+            ws.append([formula_safe(v) for v in row])
     wb.save(handle)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Min, Q, Sum, Value
+from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Min, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -27,9 +27,8 @@ from zi.programme.models import (
     Innovation,
     WorkPlan,
 )
-from zi.surveys import indices
-from zi.surveys.models import Campaign, InstrumentKind, ItemRollup, ItemScale, RespondentRollup, Response
-from zi.surveys.services import EXTERNAL_GROUPS
+from zi.surveys import unit_indices
+from zi.surveys.models import Response
 
 CONSULTATION_WORDS = ("konsultasi publik", "forum konsultasi", "fkp")
 
@@ -49,85 +48,11 @@ def previous_period(period: Period) -> Period | None:
 
 
 def survey_indices_many(unit_ids: Sequence[int], period: Period | None) -> dict[int, dict[str, Any]]:
-    """Per unit: ``ikm`` (25–100), ``ipak`` and ``ipkp`` (0–4) and ``respondents`` in ``period``, from the
-    survey rollups (4 queries). IPAK/IPKP equal :func:`zi.surveys.services.survey_index_for` (external respondents
-    only); the IKM is that of the SKM instruments over all respondent groups, like the campaign results page."""
-    result: dict[int, dict[str, Any]] = {
-        uid: {"ikm": None, "ipak": None, "ipkp": None, "respondents": 0} for uid in unit_ids
-    }
-    if period is None or not unit_ids:
-        return result
-    links = Campaign.instruments.through.objects.filter(
-        campaign__unit_id__in=unit_ids, campaign__period=period
-    ).values_list(
-        "campaign__unit_id",
-        "campaign_id",
-        "campaign__population_size",
-        "instrument__kind",
-        "instrument__code",
-        "instrument__version",
-        "instrument__index_mapping",
-    )
-    populations: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
-    mappings: dict[tuple[int, str], list[tuple[str, str, str]]] = defaultdict(list)
-    for unit_id, campaign_id, population, kind, code, version, mapping in links:
-        populations[(unit_id, kind)][campaign_id] = population or 0
-        mappings[(unit_id, kind)].append((code, version, mapping))
-    if not populations:
-        return result
-    items = (
-        ItemRollup.objects.filter(
-            campaign__unit_id__in=unit_ids, campaign__period=period, item__scale=ItemScale.LIKERT4
-        )
-        .values("campaign__unit_id", "item_id", "item__code", "item__instrument__kind", "group")
-        .annotate(n=Sum("n"), s=Sum("s"))
-    )
-    item_stats: dict[tuple[int, str, bool], dict[Any, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for row in items:
-        external = row["group"] in EXTERNAL_GROUPS
-        kind = row["item__instrument__kind"]
-        key_item = row["item__code"] if kind == InstrumentKind.SKM else row["item_id"]
-        for flag in {external, False}:  # False = all groups
-            acc = item_stats[(row["campaign__unit_id"], kind, flag)][key_item]
-            acc[0] += row["n"]
-            acc[1] += row["s"]
-    moments_rows = (
-        RespondentRollup.objects.filter(campaign__unit_id__in=unit_ids, campaign__period=period)
-        .values("campaign__unit_id", "instrument__kind", "group")
-        .annotate(n=Sum("n"), s=Sum("s"), ss=Sum("ss"))
-    )
-    moments: dict[tuple[int, str, bool], indices.MomentStats] = defaultdict(indices.MomentStats)
-    for row in moments_rows:
-        stat = indices.MomentStats(row["n"], row["s"], row["ss"])
-        key = (row["campaign__unit_id"], row["instrument__kind"])
-        moments[(*key, False)] = moments[(*key, False)] + stat
-        if row["group"] in EXTERNAL_GROUPS:
-            moments[(*key, True)] = moments[(*key, True)] + stat
-    for uid, n in (
-        Response.objects.filter(campaign__unit_id__in=unit_ids, campaign__period=period, excluded=False)
-        .values_list("campaign__unit_id")
-        .annotate(n=Count("pk"))
-    ):
-        result[uid]["respondents"] = n
-    for (uid, kind), pops in populations.items():
-        if kind in (InstrumentKind.IPAK, InstrumentKind.IPKP):
-            stats = item_stats.get((uid, kind, True), {})
-            mapping = sorted(mappings[(uid, kind)])[0][2]
-            population = sum(pops.values()) or None
-            value = indices.perception_index(
-                kind,
-                {code: (v[0], v[1]) for code, v in stats.items()},
-                moments.get((uid, kind, True), indices.MomentStats()),
-                mapping=mapping,
-                population=population,
-            ).value
-            result[uid][str(kind)] = float(value) if value is not None else None
-        elif kind == InstrumentKind.SKM:
-            stats = item_stats.get((uid, kind, False), {})
-            element = {code: indices.ElementStat(code, v[0], v[1]) for code, v in stats.items() if v[0]}
-            ikm = indices.ikm_from_stats(element, moments.get((uid, kind, False), indices.MomentStats()).n).ikm
-            result[uid]["ikm"] = float(ikm) if ikm is not None else None
-    return result
+    """Per unit: ``ikm`` (25–100), ``ipak`` and ``ipkp`` (0–4), their sources and ``respondents`` in ``period``:
+    :func:`zi.surveys.unit_indices.survey_indices_many` (external value first, else the campaigns' rollups; a fixed
+    number of queries) in the plain shape the rollup, the dossier and monitoring keep."""
+    found = unit_indices.survey_indices_many(unit_ids, period)
+    return {uid: found[uid].as_dict() for uid in unit_ids}
 
 
 # --- counts ---------------------------------------------------------------------------------------------------

@@ -43,7 +43,6 @@ STAGE_RANK = {
     "monitored": 7,
     "revoked": 7,
 }
-HELD_STATES = ("awarded", "monitored")  # a predicate counts while held (not after revocation)
 
 
 class UnitPeriodRollup(models.Model):

@@ -1,4 +1,4 @@
-"""The public transparency page: official predicates (from the workflow app's journeys) and each
+"""The public transparency page: predicates held (from the predicate register) and each
 unit's latest public-service indices. Only public facts: unit and agency names, year, predicate, IKM/IPKP and
 respondent counts — never scores of unfinished assessments, people or complaints."""
 
@@ -9,13 +9,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from zi.insights.models import UnitPeriodRollup
-from zi.workflow.selectors import public_predicates
+from zi.predicates.selectors import public_holders
 
 
 def official_predicates(q: str = "", year: int | None = None) -> list[dict[str, Any]]:
-    """Rows ``{"unit", "agency", "predicate", "year"}``: predicates awarded by TPN and still held (the workflow
-    app's :func:`zi.workflow.selectors.public_predicates`, one query)."""
-    return public_predicates(q=q, year=year)
+    """Rows ``{"unit", "agency", "predicate", "year", "decree_number", "decree_date", "history"}``: the predicate each
+    unit holds today, from the predicate register (:func:`zi.predicates.selectors.public_holders`)."""
+    return public_holders(q=q, year=year)
 
 
 def predicate_years(predicates: list[dict[str, Any]]) -> list[int]:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from zi.assessments.models import Assessment, Lane, LaneScore, Period
 from zi.core import audit
 from zi.insights import facts as facts_mod
-from zi.insights.models import AREA_FIELDS, HELD_STATES, STAGE_RANK, PeriodSummary, UnitPeriodRollup
+from zi.insights.models import AREA_FIELDS, STAGE_RANK, PeriodSummary, UnitPeriodRollup
 from zi.insights.rules import evaluate, rules
 from zi.insights.selectors import (
     COVERAGE_AGGS,
@@ -32,6 +32,7 @@ from zi.insights.selectors import (
 from zi.lke.scoring import stored_area_scores
 from zi.lke.services import template_spec
 from zi.organisations.models import Unit
+from zi.predicates.selectors import held_awards
 from zi.programme.models import Activity, Innovation
 from zi.workflow.models import Journey
 
@@ -63,12 +64,9 @@ def _batch_rows(units: list[tuple], period: Period, area_names: tuple[str, ...],
         .values_list("unit_id")
         .annotate(n=Count("pk"))
     )
-    journeys = {
-        uid: (state, predicate)
-        for uid, state, predicate in Journey.objects.filter(unit_id__in=ids, period=period).values_list(
-            "unit_id", "state", "awarded_predicate"
-        )
-    }
+    journeys = dict(Journey.objects.filter(unit_id__in=ids, period=period).values_list("unit_id", "state"))
+    # the predicate held (predicate register) at the period's end, or today while the period runs
+    held = held_awards(ids, on=min(period.ends_on, timezone.localdate()))
     participating = [uid for uid in ids if uid in assessments]
     warning_facts = facts_mod.warning_facts_many(participating, period, now=now) if participating else {}
     config = rules()
@@ -77,7 +75,8 @@ def _batch_rows(units: list[tuple], period: Period, area_names: tuple[str, ...],
         score = scores.get(uid)
         areas = stored_area_scores(score[5], area_names) if score else [None] * 6
         codes = [w.code for w in evaluate(warning_facts[uid], config)] if uid in warning_facts else []
-        state, predicate = journeys.get(uid, ("", ""))
+        state = journeys.get(uid, "")
+        award = held.get(uid)
         row = UnitPeriodRollup(
             unit_id=uid,
             period_id=period.pk,
@@ -104,7 +103,7 @@ def _batch_rows(units: list[tuple], period: Period, area_names: tuple[str, ...],
             innovations=innovations.get(uid, 0),
             stage=state,
             stage_rank=STAGE_RANK.get(state, 0),
-            predicate=predicate if state in HELD_STATES else "",
+            predicate=award.predicate if award is not None else "",
             warnings=codes,
             warning_count=len(codes),
             refreshed_at=now,

@@ -13,14 +13,18 @@ from django.utils.translation import gettext as _
 
 from zi.assessments.models import Assessment, Lane, LaneScore, Period
 from zi.assessments.selectors import may_view, worksheet
+from zi.core.deadlines import deadline_status
 from zi.insights.facts import warning_facts
 from zi.insights.rules import Warning, evaluate
 from zi.lke.scoring import expand_breakdown, stored_area_scores
 from zi.lke.services import template_spec
 from zi.organisations.models import Unit
+from zi.predicates.models import Award
+from zi.predicates.selectors import history as predicate_history
 from zi.programme.models import OPEN_COMPLAINT_STATUSES, Complaint
 from zi.surveys.models import Campaign, InstrumentKind
 from zi.workflow import rules as workflow_rules
+from zi.workflow.lanes import visible_lanes
 from zi.workflow.models import CarriedQuestion, PeriodCalendar
 
 LANE_ORDER = (Lane.SELF, Lane.REVIEW, Lane.TPI, Lane.TPN)
@@ -39,6 +43,9 @@ class UnitOverview:
     todo: dict[str, Any] = field(default_factory=dict)
     deadlines: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
+    predicates: list[Award] = field(default_factory=list)  # the unit's decrees, oldest first (predicate register)
+    indices: list[Any] = field(default_factory=list)  # zi.surveys.unit_indices.SurveyIndex: IPAK, IPKP, IKM
+    survey_checks: list[Any] = field(default_factory=list)  # the self-assessment's IPAK/IPKP beside them
 
 
 def unit_overview(*, user: Any, unit: Unit, period: Period) -> UnitOverview:
@@ -47,7 +54,8 @@ def unit_overview(*, user: Any, unit: Unit, period: Period) -> UnitOverview:
     ov = UnitOverview(unit, period, assessment, visible)
     spec = template_spec(period.template)
     if visible:
-        scores = {s.lane: s for s in LaneScore.objects.filter(assessment=assessment)}
+        lanes = visible_lanes(user, assessment)
+        scores = {s.lane: s for s in LaneScore.objects.filter(assessment=assessment, lane__in=lanes)}
         area_scores = {lane: stored_area_scores(s.breakdown, spec.area_names) for lane, s in scores.items()}
         labels = dict(Lane.choices)
         ov.lanes = [(lane, str(labels[lane])) for lane in LANE_ORDER if lane in scores]
@@ -119,7 +127,15 @@ def unit_overview(*, user: Any, unit: Unit, period: Period) -> UnitOverview:
     ov.todo["missing_surveys"] = [
         str(label) for kind, label in InstrumentKind.choices if kind != InstrumentKind.INTERNAL and kind not in kinds
     ]
+    from zi.assessments.suggestions import survey_checks
+    from zi.surveys.unit_indices import KINDS, survey_indices_for
+
+    found = survey_indices_for(unit, period)
+    ov.indices = [index for kind in KINDS if (index := found.get(kind)) is not None]
+    if visible:
+        ov.survey_checks = [c for c in survey_checks(assessment, Lane.SELF) if c.differs or c.survey_differs]
     ov.deadlines = _deadlines(period, timezone.localdate())
+    ov.predicates = predicate_history(unit)
     if assessment is not None:
         ov.warnings = evaluate(warning_facts(unit.pk, period))
     return ov
@@ -141,41 +157,48 @@ def _deadlines(period: Period, today: dt.date) -> list[dict[str, Any]]:
     ]
     dated = [(label, day) for label, day in items if day]
     return [
-        {"label": label, "date": day, "days_left": (day - today).days}
+        {"label": label, "date": day, "days_left": deadline_status(day, today).days_left}
         for label, day in sorted(dated, key=lambda item: item[1])
     ]
 
 
-def lke_recap_rows(assessment: Assessment) -> tuple[list[str], list[list[Any]]]:
-    """Per question: code, area, indicator, question, value per lane (0–100 %), evidence items (3 queries)."""
+def lke_recap_rows(assessment: Assessment, lanes: Any) -> tuple[list[str], list[list[Any]]]:
+    """Per question: code, area, indicator, question, value per lane in ``lanes`` (the viewer's
+    :func:`zi.workflow.lanes.visible_lanes`; 0–100 %), evidence items (3 queries)."""
     from zi.assessments.models import Answer, Evidence
     from zi.lke.models import LkeQuestion
 
+    shown = [lane for lane in LANE_ORDER if lane in lanes]
     questions = list(LkeQuestion.objects.filter(template_id=assessment.period.template_id).order_by("order"))
     values: dict[tuple[int, str], float | None] = {
         (q, lane): v
-        for q, lane, v in Answer.objects.filter(assessment=assessment).values_list("question_id", "lane", "value")
+        for q, lane, v in Answer.objects.filter(assessment=assessment, lane__in=shown).values_list(
+            "question_id", "lane", "value"
+        )
     }
     evidence = dict(
         Evidence.objects.filter(assessment=assessment, is_withdrawn=False)
         .values_list("question_id")
         .annotate(n=Count("pk"))
     )
+    lane_headers = {
+        Lane.SELF: _("Mandiri (%)"),
+        Lane.REVIEW: _("Reviu (%)"),
+        Lane.TPI: _("TPI (%)"),
+        Lane.TPN: _("TPN (%)"),
+    }
     headers = [
         _("Kode"),
         _("Area"),
         _("Indikator"),
         _("Pertanyaan"),
-        _("Mandiri (%)"),
-        _("Reviu (%)"),
-        _("TPI (%)"),
-        _("TPN (%)"),
+        *[lane_headers[lane] for lane in shown],
         _("Data dukung"),
     ]
     rows = []
     for q in questions:
         row = [q.code, q.area_name, q.indicator_name, q.text]
-        for lane in LANE_ORDER:
+        for lane in shown:
             v = values.get((q.pk, lane))
             row.append(None if v is None else round(v * 100, 2))
         row.append(evidence.get(q.pk, 0))

@@ -24,8 +24,10 @@ from zi.insights.facts import warning_facts_many
 from zi.insights.models import UnitPeriodRollup
 from zi.insights.rules import ORDER, TITLES, evaluate
 from zi.insights.unitpage import lke_recap_rows, unit_overview
-from zi.organisations.access import Action, may
+from zi.organisations.access import Action, may, restrict
 from zi.organisations.models import Unit
+from zi.predicates.selectors import holder_summary
+from zi.workflow.lanes import visible_lanes
 
 AUTO_REFRESH_MAX_UNITS = 5000
 
@@ -56,12 +58,18 @@ def _node(request: HttpRequest, pk: Any) -> Unit | None:
     return node
 
 
+def _dashboard_units(user: Any, node: Unit | None) -> Any:
+    units = restrict(Unit.objects.all(), user, Action.DASHBOARD_VIEW, unit_field="")
+    return units.filter(path__startswith=node.path) if node is not None else units
+
+
 def _dashboard_page(request: HttpRequest, node: Unit | None) -> HttpResponse:
     period = _period(request)
     context: dict[str, Any] = {"node": node, "period": period, "periods": selectors.periods()}
     if period is not None:
         context["dash"] = selectors.dashboard(user=request.user, period=period, node=node)
         context["dq"] = f"periode={period.year}" + (f"&unit={node.pk}" if node else "")
+        context["holders"] = holder_summary(_dashboard_units(request.user, node))
         if node is not None:
             context["ancestors"] = [
                 u
@@ -168,7 +176,7 @@ def unit_recap_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
     if assessment is None or not may_view(request.user, assessment):
         raise Http404
-    headers, rows = lke_recap_rows(assessment)
+    headers, rows = lke_recap_rows(assessment, visible_lanes(request.user, assessment))
     table = selectors.Table("rekap_lke", _("Rekap LKE"), headers, [[selectors.Cell(v) for v in r] for r in rows])
     return exports.xlsx_response([table], f"rekap-lke-{unit.code}-{period.year}", [f"{unit.name} · {period.name}"])
 

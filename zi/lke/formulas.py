@@ -21,7 +21,6 @@ per-answer engine and the set-based SQL rescoring, which sums values in milliont
 from __future__ import annotations
 
 import ast
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -183,6 +182,61 @@ def evaluate(expr: str, inputs: Mapping[str, float], zero_rule: str = "zero", *,
 
 
 @dataclass(frozen=True)
+class ZeroDenominator:
+    """A computed answer whose formula divides by zero, so the template's zero-denominator rule decided its value
+    (the regulation and the official workbook give no value: the workbook shows #DIV/0!)."""
+
+    rule: str  # one of spec.ZERO_DENOMINATOR_RULES (never "error": such answers are refused)
+    numerator: float  # the numerator of the failing division (0 for "0/0")
+    value: float  # the 0..1 value the rule gave
+    weight: float  # the item's weight in the LKE: the points at stake
+
+
+def zero_denominator(
+    question: Question, inputs: Mapping[str, float] | None, settings: Settings
+) -> ZeroDenominator | None:
+    """The zero-denominator rule applied to a computed answer's ``inputs``, or ``None`` when its formula divides
+    by a non-zero number (or the item is not computed, or not answered). One place for the worksheet, every lane
+    and the exports."""
+    if question.answer_type != "computed_percentage" or not question.formula or not inputs:
+        return None
+    if any(i.key not in inputs for i in question.inputs):
+        return None
+    exact = {key: Fraction(str(value)) for key, value in inputs.items()}
+    try:
+        _eval(parse(question.formula).tree, exact)
+    except _DivisionByZero as exc:
+        rule = settings.zero_denominator_rule(question.code)
+        try:
+            value = evaluate(question.formula, inputs, rule, code=question.code)
+        except AnswerError:
+            value = 0.0
+        return ZeroDenominator(rule, float(exc.numerator), value, float(question.weight))
+    except AnswerError:
+        return None
+    return None
+
+
+def zero_denominator_text(zero: ZeroDenominator) -> str:
+    """The one sentence every surface shows for a zero denominator (worksheet, lanes, the Catatan sheet), e.g.
+    "0/0 — dinilai 0 % menurut aturan template (zero); nilai yang dipertaruhkan 3,00"."""
+    from zi.core.numbers import number_input_value
+
+    try:
+        from django.utils.formats import number_format
+
+        points = number_format(round(zero.weight, 2), 2, use_l10n=True)
+        percent = number_format(round(zero.value * 100, 2), 0 if (zero.value * 100).is_integer() else 2, use_l10n=True)
+        numerator = number_input_value(zero.numerator)
+    except Exception:  # pragma: no cover - Django not configured
+        points, percent, numerator = f"{zero.weight:.2f}", f"{zero.value * 100:g}", _fmt(zero.numerator)
+    return _(
+        "%(numerator)s/0 — dinilai %(percent)s %% menurut aturan template (%(rule)s); "
+        "nilai yang dipertaruhkan %(points)s"
+    ) % {"numerator": numerator, "percent": percent, "rule": zero.rule, "points": points}
+
+
+@dataclass(frozen=True)
 class NormalizedAnswer:
     """A validated answer: the canonical choice key (or ""), the numeric inputs (or None) and the 0..1 value
     (None when unanswered)."""
@@ -197,34 +251,29 @@ def _fmt(number: float) -> str:
     return text.replace(".", ",")
 
 
-def _number(raw: object, label: str, code: str) -> float:
-    if isinstance(raw, bool):
-        raise AnswerError(
-            _("Isian '%(key)s' untuk %(code)s harus berupa angka, bukan %(value)r")
-            % {"key": label, "code": code, "value": raw}
-        )
-    if isinstance(raw, int | float):
-        number = float(raw)
-    elif isinstance(raw, str):
-        text = raw.strip().replace(",", ".") if raw.count(",") == 1 and "." not in raw else raw.strip()
-        try:
-            number = float(text)
-        except ValueError:
-            raise AnswerError(
-                _("Isian '%(key)s' untuk %(code)s harus berupa angka, bukan %(value)r")
-                % {"key": label, "code": code, "value": raw}
-            ) from None
-    else:
-        raise AnswerError(
-            _("Isian '%(key)s' untuk %(code)s harus berupa angka, bukan %(value)r")
-            % {"key": label, "code": code, "value": raw}
-        )
-    if not math.isfinite(number):
-        raise AnswerError(
-            _("Isian '%(key)s' untuk %(code)s harus berupa angka terhingga, bukan %(value)r")
-            % {"key": label, "code": code, "value": raw}
-        )
-    return number
+def _number(raw: object, label: str, code: str, whole: bool = False, below_thousand: bool = False) -> float:
+    """One input as a float: numbers as they are, text read the Indonesian way ("1.000" = 1000, "2,5" = 2.5) by
+    the one parser every entry point shares (:func:`zi.core.numbers.parse_number`); the message names ``label``."""
+    from decimal import Decimal
+
+    from zi.core.numbers import FILE_LANGUAGE, NumberError, parse_number
+
+    if raw is None or not isinstance(raw, int | float | str | Decimal):
+        raise AnswerError(_("“%(label)s” harus berupa angka.") % {"label": label})
+    try:
+        return float(parse_number(raw, label=label, whole=whole, below_thousand=below_thousand, lang=FILE_LANGUAGE))
+    except NumberError as exc:
+        raise AnswerError(str(exc)) from None
+
+
+def _fmt_count(number: float) -> str:
+    """A number in a message, the Indonesian way (1.000; 2,5)."""
+    from zi.core.numbers import number_input_value
+
+    try:
+        return number_input_value(number)
+    except Exception:  # pragma: no cover - Django not configured
+        return _fmt(number)
 
 
 def normalize_answer(question: Question, raw: object, settings: Settings) -> NormalizedAnswer:
@@ -264,7 +313,8 @@ def normalize_answer(question: Question, raw: object, settings: Settings) -> Nor
             raw = raw[name]
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 return NormalizedAnswer("", None, None)
-        index = _number(raw, name.upper(), code)
+        label = question.inputs[0].label if question.inputs else name.upper()
+        index = _number(raw, label, code, below_thousand=True)
         if not 0 <= index <= 4:
             raise AnswerError(
                 _("Nilai %(key)s untuk %(code)s harus antara 0 dan 4, bukan %(value)s")
@@ -285,27 +335,45 @@ def normalize_answer(question: Question, raw: object, settings: Settings) -> Nor
                 _("Isian tidak dikenal untuk %(code)s: %(keys)s (isian: %(declared)s)")
                 % {"code": code, "keys": ", ".join(unknown), "declared": ", ".join(declared)}
             )
-        missing = [k for k in declared if k not in raw or raw[k] is None or raw[k] == ""]
+        labels = {i.key: i.label for i in question.inputs}
+        missing = [
+            k for k in declared if k not in raw or raw[k] is None or (isinstance(raw[k], str) and not raw[k].strip())
+        ]
         if missing:
             problems.append(
-                _("Isian belum diisi untuk %(code)s: %(keys)s") % {"code": code, "keys": ", ".join(missing)}
+                _("Isian belum diisi untuk %(code)s: %(keys)s")
+                % {"code": code, "keys": ", ".join(f"“{labels[k]}”" for k in missing)}
             )
         inputs: dict[str, float] = {}
-        for key in declared:
-            if key in missing:
+        for item in question.inputs:
+            if item.key in missing or item.key not in raw:
                 continue
             try:
-                number = _number(raw[key], key, code)
+                number = _number(raw[item.key], item.label, code, whole=item.whole)
             except AnswerError as exc:
                 problems.append(str(exc))
                 continue
             if number < 0:
                 problems.append(
-                    _("Isian '%(key)s' untuk %(code)s tidak boleh negatif (%(value)s)")
-                    % {"key": key, "code": code, "value": _fmt(number)}
+                    _("“%(label)s” tidak boleh negatif (%(value)s).")
+                    % {"label": item.label, "value": _fmt_count(number)}
                 )
                 continue
-            inputs[key] = number
+            inputs[item.key] = number
+        for item in question.inputs:
+            if not item.at_most or item.key not in inputs or any(k not in inputs for k in item.at_most):
+                continue
+            limit = sum(Fraction(str(inputs[k])) for k in item.at_most)
+            if Fraction(str(inputs[item.key])) > limit:
+                problems.append(
+                    _("“%(label)s” (%(value)s) tidak boleh lebih besar dari %(limit_labels)s (%(limit)s).")
+                    % {
+                        "label": item.label,
+                        "value": _fmt_count(inputs[item.key]),
+                        "limit_labels": " + ".join(f"“{labels[k]}”" for k in item.at_most),
+                        "limit": _fmt_count(float(limit)),
+                    }
+                )
         if problems:
             raise AnswerError("; ".join(problems), problems)
         rule = settings.zero_denominator_rule(code)

@@ -35,6 +35,27 @@ def _content_hash(data: dict[str, Any]) -> str:
 template_loaded = Signal()
 
 
+ENTRY_CHECK_KEYS = ("whole", "at_most")  # input annotations that check entry and never change a score
+
+
+def _without_entry_checks(value: Any) -> Any:
+    """``data`` without the entry-check annotations of computed inputs (:data:`ENTRY_CHECK_KEYS`): two template
+    files equal under this compare score every answer the same way."""
+    if isinstance(value, dict):
+        return {
+            k: [
+                {kk: vv for kk, vv in item.items() if kk not in ENTRY_CHECK_KEYS} if isinstance(item, dict) else item
+                for item in v
+            ]
+            if k == "inputs" and isinstance(v, list)
+            else _without_entry_checks(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_without_entry_checks(v) for v in value]
+    return value
+
+
 @transaction.atomic
 def template_load(*, path: Path | str, actor: Any = None) -> LoadResult:
     result = _template_load(path=path, actor=actor)
@@ -44,7 +65,8 @@ def template_load(*, path: Path | str, actor: Any = None) -> LoadResult:
 
 def _template_load(*, path: Path | str, actor: Any = None) -> LoadResult:
     """Load one template file. Same content again: nothing changes. Changed content under an existing
-    code+version is refused once any period uses it (publish a new version instead)."""
+    code+version is refused once any period uses it (publish a new version instead), unless only the entry checks
+    of computed inputs changed (``whole``/``at_most``: they refuse new typing mistakes and change no score)."""
     with open(path, encoding="utf-8") as handle:
         data = load_yaml(handle)
     spec = parse_template(data)
@@ -53,7 +75,7 @@ def _template_load(*, path: Path | str, actor: Any = None) -> LoadResult:
     if existing is not None:
         if existing.content_hash == digest:
             return LoadResult(existing, False, existing.questions.count())
-        if existing.periods.exists():
+        if existing.periods.exists() and _without_entry_checks(existing.data) != _without_entry_checks(data):
             raise TemplateError(
                 f"{spec.code} {spec.version} is used by a period and its content changed: add a new version instead"
             )
@@ -61,6 +83,9 @@ def _template_load(*, path: Path | str, actor: Any = None) -> LoadResult:
         existing.data, existing.content_hash = data, digest
         existing.title, existing.regulation = spec.title, spec.regulation
         existing.save()
+        if existing.periods.exists():  # only entry checks changed: answers keep their question rows
+            audit.record(actor, "update", existing, before=before, after={"content_hash": digest})
+            return LoadResult(existing, False, existing.questions.count())
         existing.questions.all().delete()
         _create_questions(existing, spec)
         audit.record(actor, "update", existing, before=before, after={"content_hash": digest})

@@ -49,8 +49,15 @@ class Option:
 
 @dataclass(frozen=True)
 class Input:
+    """One number typed for a computed item. ``whole``: a count (people, documents, complaints), so a fraction is
+    refused; the default for ``computed_percentage`` inputs (every one of them is a "Jumlah …"), ``whole: false``
+    in the template opts out. ``at_most``: the keys whose sum this input may not exceed (a part of a whole, e.g.
+    "sudah melaporkan" ≤ the three "harus melaporkan" rows), so a numerator above its denominator is refused."""
+
     key: str
     label: str
+    whole: bool = False
+    at_most: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -175,7 +182,19 @@ def _parse_question(raw: dict[str, Any], weight: Fraction, order: int, values: d
         )
         if {o.key for o in options} != set(table):
             raise TemplateError(f"{raw['code']}: options {[o.key for o in options]} do not match {answer_type}")
-    inputs = tuple(Input(key=i["key"], label=i.get("label", i["key"])) for i in raw.get("inputs") or ())
+    inputs = tuple(
+        Input(
+            key=i["key"],
+            label=i.get("label", i["key"]),
+            whole=bool(i.get("whole", answer_type == "computed_percentage")),
+            at_most=tuple(str(k) for k in (i.get("at_most") or ())),
+        )
+        for i in raw.get("inputs") or ()
+    )
+    keys = {i.key for i in inputs}
+    for item in inputs:
+        if not set(item.at_most) <= keys - {item.key}:
+            raise TemplateError(f"{raw.get('code')}: input {item.key}: at_most names unknown inputs {item.at_most}")
     formula = str(raw.get("value_formula") or "")
     if answer_type == "computed_percentage" and (not inputs or not formula):
         raise TemplateError(f"{raw['code']}: computed item needs inputs and value_formula")

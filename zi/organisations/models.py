@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zi.core.models import BaseModel
+from zi.organisations.timezones import ZONE_CHOICES
 
 
 class AgencyKind(models.TextChoices):
@@ -80,6 +81,13 @@ class Unit(BaseModel):
     unit_type = models.ForeignKey(UnitType, on_delete=models.PROTECT, verbose_name=_("jenis unit"))
     serves_public = models.BooleanField(_("melayani publik langsung"), default=True)
     province = models.CharField(_("provinsi"), max_length=100, blank=True)
+    time_zone = models.CharField(
+        _("zona waktu"),
+        max_length=32,
+        blank=True,
+        choices=ZONE_CHOICES,
+        help_text=_("Kosongkan untuk mengikuti provinsi (WIB, WITA atau WIT)."),
+    )
     is_active = models.BooleanField(_("aktif"), default=True)
     path = models.CharField(max_length=255, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)

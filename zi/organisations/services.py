@@ -25,6 +25,7 @@ UNIT_FIELDS = [
     "unit_type",
     "serves_public",
     "province",
+    "time_zone",
     "is_active",
     "path",
 ]

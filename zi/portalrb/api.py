@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from zi.core.links import site_url
 from zi.organisations.models import Unit
 from zi.portalrb import selectors, services
 from zi.portalrb.models import ApiToken
@@ -145,9 +146,7 @@ def jawaban_unit(request: HttpRequest, token: ApiToken, unit_id: str) -> HttpRes
         return error(404, "DATA_NOT_FOUND", f"{NOT_PROPOSED} (di luar periode pengusulan).")
     if selectors.find_proposed(agency=token.agency, period=period, unit=unit) is None:
         return error(404, "DATA_NOT_FOUND", "Unit ini tidak diusulkan pada periode berjalan.")
-    result = selectors.unit_answers_payload(
-        unit=unit, period=period, evidence_base_url=request.build_absolute_uri("/").rstrip("/")
-    )
+    result = selectors.unit_answers_payload(unit=unit, period=period, evidence_base_url=site_url())
     return _serve(token, "jawaban-unit", result.payload, unit=unit)
 
 

@@ -13,10 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zi.assessments.models import Assessment, Evidence, EvidenceRevision, Lane
 from zi.assessments.selectors import assessment_get
+from zi.core.links import absolute_url, site_url
 from zi.organisations.access import Action, may
 from zi.organisations.models import Agency
 from zi.portalrb import selectors, services, workbook
 from zi.portalrb.models import ApiToken, FetchSnapshot
+from zi.workflow.lanes import visible_lanes
 
 
 def _agency_for(request: HttpRequest, pk: int) -> Agency:
@@ -54,7 +56,7 @@ def tokens(request: HttpRequest, agency_pk: int) -> HttpResponse:
         "tokens": ApiToken.objects.filter(agency=agency),
         "secret": secret,
         "snapshots": FetchSnapshot.objects.filter(agency=agency).select_related("unit", "token")[:50],
-        "base_url": request.build_absolute_uri("/api/portalrb/"),
+        "base_url": absolute_url("/api/portalrb/"),
     }
     return render(request, "portalrb/tokens.html", context)
 
@@ -83,9 +85,7 @@ def snapshot_detail(request: HttpRequest, agency_pk: int, snapshot_pk: int) -> H
 @login_required
 def preview(request: HttpRequest, agency_pk: int) -> HttpResponse:
     agency = _agency_for(request, agency_pk)
-    period, units, notes = selectors.preview(
-        agency=agency, evidence_base_url=request.build_absolute_uri("/").rstrip("/")
-    )
+    period, units, notes = selectors.preview(agency=agency, evidence_base_url=site_url())
     return render(
         request, "portalrb/preview.html", {"agency": agency, "period": period, "units": units, "notes": notes}
     )
@@ -97,10 +97,11 @@ def workbook_export(request: HttpRequest, pk: int) -> HttpResponse:
     if assessment is None:
         raise Http404
     lane = request.GET.get("lajur", Lane.SELF)
-    if lane not in (Lane.SELF, Lane.TPI):
+    lanes = visible_lanes(request.user, assessment)
+    if lane not in (Lane.SELF, Lane.TPI) or lane not in lanes:  # a lane not released to this person: none
         raise Http404
     try:
-        content = workbook.export_official_xlsx(assessment, lane=lane)
+        content = workbook.export_official_xlsx(assessment, lane=lane, lanes=lanes)
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
         return redirect("assessments:worksheet", assessment.pk)
@@ -141,7 +142,15 @@ def workbook_import(request: HttpRequest, pk: int) -> HttpResponse:
             except PermissionDenied:
                 raise
     return render(
-        request, "portalrb/workbook_import.html", {"a": assessment, "report": report, "lane": lane, "sheet": sheet}
+        request,
+        "portalrb/workbook_import.html",
+        {
+            "a": assessment,
+            "report": report,
+            "lane": lane,
+            "sheet": sheet,
+            "may_export_tpi": Lane.TPI in visible_lanes(request.user, assessment),
+        },
     )
 
 

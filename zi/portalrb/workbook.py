@@ -22,7 +22,10 @@ from django.utils.translation import gettext_lazy
 from openpyxl.utils.exceptions import InvalidFileException
 
 from zi.assessments.models import Answer, Assessment, Lane
-from zi.lke.formulas import AnswerError, normalize_answer
+from zi.assessments.suggestions import survey_check_lines
+from zi.core.numbers import FILE_LANGUAGE, NumberError, parse_number
+from zi.core.tabular import formula_safe
+from zi.lke.formulas import AnswerError, normalize_answer, zero_denominator, zero_denominator_text
 from zi.lke.services import template_spec
 from zi.portalrb.models import SoalMapping
 from zi.portalrb.selectors import number_text
@@ -91,11 +94,23 @@ def _cell_value(mapping: SoalMapping, answer: Answer | None) -> Any:
     return int(value) if float(value).is_integer() else float(value)
 
 
-def export_official_xlsx(assessment: Assessment, lane: str = Lane.SELF) -> bytes:
-    """The unit's answers in the official workbook (bytes); formulas untouched, recalculated on open."""
+def export_official_xlsx(assessment: Assessment, lane: str = Lane.SELF, lanes: Any = None) -> bytes:
+    """The unit's answers in the official workbook (bytes); formulas untouched, recalculated on open.
+
+    ``lanes``: the lanes the recipient may see (:func:`zi.workflow.lanes.visible_lanes`); the Jawaban sheet's TPI
+    columns stay empty unless the TPI lane is in it. Default: only ``lane`` itself."""
+    lanes = frozenset(lanes if lanes is not None else (lane,))
+    if lane not in lanes:
+        raise ValueError(f"lane {lane!r} is not among the visible lanes")
     mappings = _mappings(assessment)
-    answers = {a.question_id: a for a in Answer.objects.filter(assessment=assessment, lane=lane)}
-    tpi = {a.question_id: a for a in Answer.objects.filter(assessment=assessment, lane=Lane.TPI)}
+    answers = {
+        a.question_id: a for a in Answer.objects.filter(assessment=assessment, lane=lane).select_related("question")
+    }
+    tpi = (
+        {a.question_id: a for a in Answer.objects.filter(assessment=assessment, lane=Lane.TPI)}
+        if Lane.TPI in lanes
+        else {}
+    )
     wb = openpyxl.load_workbook(WORKBOOK_PATH)
     ws = wb[WORKBOOK_SHEET]
     values: dict[str, Any] = {}
@@ -106,7 +121,7 @@ def export_official_xlsx(assessment: Assessment, lane: str = Lane.SELF) -> bytes
         values[m.workbook_cell] = value
         answer = answers.get(m.question_id)
         if m.question_id not in noted and answer is not None and answer.note:
-            ws[f"{NOTE_COLUMN}{m.workbook_cell[1:]}"] = _safe(answer.note)
+            ws[f"{NOTE_COLUMN}{m.workbook_cell[1:]}"] = formula_safe(answer.note)
         noted.add(m.question_id)
     for cell, parts in read_map()["workbook"]["derived"].items():
         part_values = [values.get(p) for p in parts]
@@ -123,6 +138,14 @@ def export_official_xlsx(assessment: Assessment, lane: str = Lane.SELF) -> bytes
     )
     for line in CATATAN:
         notes.append([str(line)])
+    for line in zero_denominator_lines(assessment, answers):
+        notes.append([line])
+    survey_lines = survey_check_lines(assessment, lane)
+    if survey_lines:
+        notes.append([""])
+        notes.append([_("IPAK/IPKP: nilai LKE dan nilai survei/eksternal unit")])
+        for line in survey_lines:
+            notes.append([formula_safe(line)])
     notes.column_dimensions["A"].width = 120
     wb.calculation.fullCalcOnLoad = True  # Excel/LibreOffice recompute every formula when opening
     buffer = io.BytesIO()
@@ -130,8 +153,33 @@ def export_official_xlsx(assessment: Assessment, lane: str = Lane.SELF) -> bytes
     return buffer.getvalue()
 
 
-def _safe(text: str) -> str:
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+def zero_denominator_lines(assessment: Assessment, answers: dict[int, Answer]) -> list[str]:
+    """The ``Catatan`` lines about zero denominators: the template's rule for every computed item, then each
+    answer of this lane whose value the rule decided (with the points at stake). The official workbook shows
+    #DIV/0! for these; the app's value comes from the rule, which the regulation does not give."""
+    spec = template_spec(assessment.period.template)
+    settings = spec.settings
+    lines = [
+        "",
+        _("Aturan penyebut 0 (template %(code)s %(version)s; tidak diatur peraturan, dapat diubah per versi template):")
+        % {"code": spec.code, "version": spec.version},
+    ]
+    for question in sorted(spec.questions.values(), key=lambda q: q.order):
+        if question.answer_type == "computed_percentage":
+            lines.append(
+                _("- %(code)s: aturan %(rule)s")
+                % {"code": question.code, "rule": settings.zero_denominator_rule(question.code)}
+            )
+    by_code = {a.question.code: a for a in answers.values()}
+    applied = []
+    for question in sorted(spec.questions.values(), key=lambda q: q.order):
+        answer = by_code.get(question.code)
+        zero = zero_denominator(question, answer.inputs if answer is not None else None, settings)
+        if zero is not None:
+            applied.append(f"- {question.code}: {zero_denominator_text(zero)}")
+    lines.append(_("Aturan penyebut 0 yang diterapkan pada jawaban lajur ini:"))
+    lines.extend(applied or [_("- tidak ada")])
+    return lines
 
 
 def _jawaban_sheet(wb: Any, mappings: list[SoalMapping], answers: dict, tpi: dict) -> None:
@@ -160,9 +208,9 @@ def _jawaban_sheet(wb: Any, mappings: list[SoalMapping], answers: dict, tpi: dic
         ws[f"{cols['jawaban_tpi']}{row}"] = _cell_value(m, theirs)
         if m.question_id not in noted:
             if own is not None and own.note:
-                ws[f"{cols['catatan_unit']}{row}"] = _safe(own.note)
+                ws[f"{cols['catatan_unit']}{row}"] = formula_safe(own.note)
             if theirs is not None and theirs.note:
-                ws[f"{cols['catatan_tpi']}{row}"] = _safe(theirs.note)
+                ws[f"{cols['catatan_tpi']}{row}"] = formula_safe(theirs.note)
         noted.add(m.question_id)
 
 
@@ -309,14 +357,12 @@ def _apply_answers(
 JAWABAN_COLUMNS = {Lane.SELF: ("jawaban_unit", "catatan_unit"), Lane.TPI: ("jawaban_tpi", "catatan_tpi")}
 
 
-def _jawaban_number(value: Any) -> Any:
-    """A numeric cell of the ``Jawaban`` sheet: a number, or a number typed as text ("12", "3,71", "3.71")."""
+def _jawaban_number(value: Any, label: str, below_thousand: bool = False) -> Any:
+    """A numeric cell of the ``Jawaban`` sheet: a number, or a number typed as text read the Indonesian way by the
+    shared parser ("1.000" = 1000, "3,71" = 3.71; "1.5" is ambiguous). Raises ``NumberError`` naming ``label``."""
     if isinstance(value, str):
-        text = value.strip().replace(",", ".")
-        try:
-            return float(text) if any(c in text for c in ".eE") else int(text)
-        except ValueError:
-            return value
+        number = parse_number(value, label=label, below_thousand=below_thousand, lang=FILE_LANGUAGE)
+        return int(number) if number == number.to_integral_value() else float(number)
     return value
 
 
@@ -346,7 +392,14 @@ def parse_jawaban(
             note = ws[f"{m.excel[note_key]}{m.excel_row}"].value
             notes[code] = None if _blank(note) else str(note).lstrip("'")
         if m.question.answer_type in ("computed_percentage", "index_0_4"):
-            value = None if _blank(value) else _jawaban_number(value)
+            labels = {i["key"]: i.get("label") or i["key"] for i in m.question.inputs or ()}
+            label = labels.get(m.input_key) or next(iter(labels.values()), code)
+            try:
+                index = m.question.answer_type == "index_0_4"
+                value = None if _blank(value) else _jawaban_number(value, label, below_thousand=index)
+            except NumberError as exc:
+                errors.append((cell, code, _("Soal %(soal)s: %(error)s") % {"soal": m.soal_id, "error": exc}))
+                continue
             if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
                 errors.append(
                     (

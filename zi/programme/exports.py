@@ -11,23 +11,22 @@ Every text cell is neutralised against spreadsheet formula injection: a cell tha
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import FileResponse, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zi.core import tabular
+from zi.core.tabular import formula_safe
 from zi.organisations.models import Unit
+from zi.organisations.timezones import format_local
 from zi.programme import selectors, services
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: Any) -> Any:
@@ -36,11 +35,9 @@ def safe_cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return _("ya") if value else _("tidak")
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    if isinstance(value, dt.datetime):  # rows pass a unit's times through _when; this is the default zone
+        return format_local(value, None)
+    return formula_safe(value)
 
 
 @dataclass
@@ -55,11 +52,7 @@ class Sheet:
 
 
 def csv_bytes(sheet: Sheet) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([safe_cell(h) for h in sheet.headers])
-    writer.writerows(sheet.safe_rows())
-    return ("\ufeff" + buffer.getvalue()).encode()
+    return tabular.csv_bytes([sheet.headers, *sheet.safe_rows()])
 
 
 def response(sheet: Sheet, filename: str, fmt: str) -> HttpResponse:
@@ -79,6 +72,11 @@ def response(sheet: Sheet, filename: str, fmt: str) -> HttpResponse:
     result = HttpResponse(csv_bytes(sheet), content_type="text/csv; charset=utf-8")
     result["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return result
+
+
+def _when(value: dt.datetime | None, unit: Unit) -> str | None:
+    """A moment as the unit reads it: "07-12-2026 02.38 WITA" (the unit's zone, as on its pages)."""
+    return format_local(value, unit) if value is not None else None
 
 
 def _sheet(name: str, headers: Sequence[str], rows: Iterable[list[Any]]) -> Sheet:
@@ -106,15 +104,15 @@ def complaints_sheet(*, user: Any, unit: Unit, status: str = "") -> Sheet:
     rows = []
     for c in selectors.complaints_for(user=user, unit=unit, status=status):
         row = [
-            c.received_at,
+            _when(c.received_at, unit),
             c.get_channel_display(),
             c.channel_reference,
             c.get_category_display(),
             c.subject,
             c.description,
             c.get_status_display(),
-            c.sla_due_at,
-            c.resolved_at,
+            _when(c.sla_due_at, unit),
+            _when(c.resolved_at, unit),
             c.is_overdue,
             c.was_late,
             c.public_response,
@@ -187,7 +185,7 @@ def whistle_sheet(*, user: Any, unit: Unit) -> Sheet:
         hidden = _("(dirahasiakan)")
         rows.append(
             [
-                r.received_at,
+                _when(r.received_at, r.unit),
                 r.unit.name,
                 r.subject,
                 r.description,

@@ -10,6 +10,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from zi.assessments.models import Assessment
+from zi.core.numbers import NumberField
 from zi.organisations.models import Unit
 from zi.programme.models import (
     ActivityKind,
@@ -80,7 +81,7 @@ class PlanItemForm(forms.Form):
     owner = StaffChoiceField(label=_("Penanggung jawab (pegawai unit)"))
     due_on = forms.DateField(label=_("Tenggat"), widget=DateInput())
     status = forms.ChoiceField(label=_("Status"), choices=PlanItemStatus.choices, initial=PlanItemStatus.PLANNED)
-    progress = forms.IntegerField(label=_("Kemajuan (%)"), min_value=0, max_value=100, initial=0)
+    progress = NumberField(label=_("Kemajuan (%)"), whole=True, min_value=0, max_value=100, initial=0)
     lke_codes = forms.CharField(
         label=_("Pertanyaan LKE yang didukung"),
         required=False,
@@ -275,8 +276,8 @@ class InnovationForm(forms.Form):
     beneficiaries = forms.CharField(label=_("Penerima manfaat"), max_length=255)
     started_on = forms.DateField(label=_("Mulai diterapkan"), widget=DateInput())
     measure_unit = forms.CharField(label=_("Satuan ukuran dampak"), max_length=100, required=False)
-    value_before = forms.DecimalField(label=_("Nilai sebelum"), required=False, max_digits=14, decimal_places=2)
-    value_after = forms.DecimalField(label=_("Nilai sesudah"), required=False, max_digits=14, decimal_places=2)
+    value_before = NumberField(label=_("Nilai sebelum"), required=False, max_digits=14, decimal_places=2)
+    value_after = NumberField(label=_("Nilai sesudah"), required=False, max_digits=14, decimal_places=2)
     effect_note = forms.CharField(label=_("Catatan dampak"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     services = forms.TypedMultipleChoiceField(
         label=_("Layanan yang dipermudah (register layanan unit)"),
@@ -354,9 +355,7 @@ class GratificationForm(forms.Form):
     offered_on = forms.DateField(label=_("Tanggal pemberian"), widget=DateInput())
     giver_description = forms.CharField(label=_("Pemberi"), max_length=255)
     gift_description = forms.CharField(label=_("Bentuk pemberian"), max_length=255)
-    value_estimate = forms.DecimalField(
-        label=_("Perkiraan nilai (Rp)"), required=False, max_digits=14, decimal_places=0
-    )
+    value_estimate = NumberField(label=_("Perkiraan nilai (Rp)"), required=False, max_digits=14, decimal_places=0)
     refused = forms.BooleanField(label=_("Ditolak saat diberikan"), required=False)
     decision = forms.ChoiceField(
         label=_("Keputusan"), choices=GratificationDecision.choices, initial=GratificationDecision.PENDING

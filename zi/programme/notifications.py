@@ -23,9 +23,11 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from zi.core.links import absolute_url
+from zi.organisations.timezones import format_local
 from zi.programme import tracking
 
 LANGUAGE = "id"
@@ -38,9 +40,8 @@ def _language(complaint: Any) -> str:
 
 
 def track_url() -> str:
-    """The public tracking page, absolute when ``settings.ZI_SITE_URL`` is set."""
-    base = (getattr(settings, "ZI_SITE_URL", "") or "").rstrip("/")
-    return f"{base}{reverse('programme:track')}"
+    """The public tracking page on the configured site address."""
+    return absolute_url(reverse("programme:track"))
 
 
 def _queue(subject: str, body: str, recipient: str) -> None:
@@ -52,8 +53,9 @@ def _queue(subject: str, body: str, recipient: str) -> None:
     transaction.on_commit(send, robust=True)
 
 
-def _when(moment: Any) -> str:
-    return f"{timezone.localtime(moment):%d-%m-%Y}" if moment else "–"
+def _when(moment: Any, unit: Any) -> str:
+    """The moment as the unit's pages show it: "07-12-2026 02.38 WITA" (its zone, see organisations.timezones)."""
+    return format_local(moment, unit)
 
 
 def complaint_received(complaint: Any, code: str) -> bool:
@@ -68,8 +70,8 @@ def complaint_received(complaint: Any, code: str) -> bool:
                 "",
                 f"{_('Unit')}: {complaint.unit.name}",
                 f"{_('Pokok pengaduan')}: {complaint.subject}",
-                f"{_('Diterima')}: {_when(complaint.received_at)}",
-                f"{_('Target selesai')}: {_when(complaint.sla_due_at)}",
+                f"{_('Diterima')}: {_when(complaint.received_at, complaint.unit)}",
+                f"{_('Target selesai')}: {_when(complaint.sla_due_at, complaint.unit)}",
                 f"{_('Kode lacak')}: {tracking.format_code(code)}",
                 "",
                 _("Simpan kode lacak ini. Dengan kode ini Anda dapat melihat perkembangan pengaduan di %(url)s.")
@@ -101,9 +103,9 @@ def complaint_changed(complaint: Any, *, old_status: str, old_response: str) -> 
             "",
             f"{_('Unit')}: {complaint.unit.name}",
             f"{_('Pokok pengaduan')}: {complaint.subject}",
-            f"{_('Diterima')}: {_when(complaint.received_at)}",
+            f"{_('Diterima')}: {_when(complaint.received_at, complaint.unit)}",
             f"{_('Status')}: {complaint.get_status_display()}",
-            f"{_('Target selesai')}: {_when(complaint.sla_due_at)}",
+            f"{_('Target selesai')}: {_when(complaint.sla_due_at, complaint.unit)}",
         ]
         if complaint.public_response:
             lines += ["", f"{_('Tanggapan')}:", complaint.public_response]

@@ -29,9 +29,11 @@ from django.utils.translation import gettext_noop
 
 from zi.assessments.models import Assessment, AssessmentStatus, Evidence, EvidenceKind, EvidenceRevision, Period
 from zi.core import audit
+from zi.core.links import absolute_url
 from zi.lke.models import LkeQuestion
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
+from zi.organisations.timezones import format_local_date
 from zi.programme import notifications, tracking
 from zi.programme.models import (
     OPEN_COMPLAINT_STATUSES,
@@ -1637,18 +1639,16 @@ def _evidence_title(record: Any) -> str:
     if isinstance(record, Activity):
         return f"{_('Kegiatan')}: {record.title} ({record.held_on:%d-%m-%Y})"
     if isinstance(record, Complaint):
-        return f"{_('Pengaduan')}: {record.subject} ({timezone.localdate(record.received_at):%d-%m-%Y})"
+        return f"{_('Pengaduan')}: {record.subject} ({format_local_date(record.received_at, record.unit)})"
     return f"{_('Inovasi')}: {record.title}"
 
 
 @transaction.atomic
-def record_attach_as_evidence(
-    *, actor: Any, record: Any, assessment: Assessment, question_code: str, base_url: str = ""
-) -> Evidence:
+def record_attach_as_evidence(*, actor: Any, record: Any, assessment: Assessment, question_code: str) -> Evidence:
     """Attach a record (activity, complaint, innovation) to an LKE question of its unit's assessment.
 
     Creates an ``Evidence`` of kind link with revision 1 pointing at the record's page (absolute URL built
-    from ``base_url``, else ``settings.ZI_SITE_URL``), so the evidence is a by-product of the work.
+    on the configured site address, :func:`zi.core.links.absolute_url`), so the evidence is a by-product of the work.
     """
     record_type = record_type_of(record)
     if record.unit_id != assessment.unit_id:
@@ -1672,8 +1672,7 @@ def record_attach_as_evidence(
     ).exists()
     if already:
         raise ValidationError(_("Catatan ini sudah menjadi data dukung pertanyaan %(code)s.") % {"code": question_code})
-    base = (base_url or getattr(settings, "ZI_SITE_URL", "") or "http://localhost").rstrip("/")
-    url = f"{base}{record.get_absolute_url()}"
+    url = absolute_url(record.get_absolute_url())
     evidence = Evidence.objects.create(
         assessment=assessment,
         question=question,

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from zi.assessments.models import Assessment, AssessmentStatus
+from zi.core.links import absolute_url
 from zi.lke.models import LkeQuestion
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
@@ -203,8 +204,8 @@ def unit_overview(request: HttpRequest, pk: int) -> HttpResponse:
         "lke_rows": list(selectors.lke_inputs_for(unit, period).items()),
         "can_manage": services.may_manage(user, unit),
         "can_handle_integrity": services.may_handle_integrity(user, unit),
-        "public_complaint_url": request.build_absolute_uri(reverse("programme:complaint_public", args=[unit.pk])),
-        "public_whistle_url": request.build_absolute_uri(reverse("programme:whistle_public", args=[unit.pk])),
+        "public_complaint_url": absolute_url(reverse("programme:complaint_public", args=[unit.pk])),
+        "public_whistle_url": absolute_url(reverse("programme:whistle_public", args=[unit.pk])),
     }
     if request.htmx and request.GET.get("fragment") == "complaints":
         return render(request, "programme/partials/complaint_rows.html", context)
@@ -1001,7 +1002,6 @@ def attach_evidence(request: HttpRequest, record_type: str, pk: int) -> HttpResp
                 record=record,
                 assessment=assessment,
                 question_code=form.cleaned_data["question_code"].strip(),
-                base_url=request.build_absolute_uri("/"),
             )
             messages.success(
                 request,

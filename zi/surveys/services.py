@@ -20,13 +20,13 @@ from typing import Any
 
 import yaml
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from zi.core import audit
-from zi.surveys import indices, integrity, rollups
+from zi.surveys import indices, integrity, rollups, unit_indices
 from zi.surveys.integrity import keyed_hash
 from zi.surveys.models import (
     Campaign,
@@ -45,6 +45,7 @@ from zi.surveys.models import (
     ResponseItem,
     ServicePoint,
 )
+from zi.surveys.unit_indices import SurveyIndex
 
 INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
 
@@ -61,7 +62,6 @@ FLAG_REASONS = {
     ),
 }
 STATISTICAL_FLAGS = ("pattern_cluster", "straightline_network", "near_identical_network")
-EXTERNAL_GROUPS = (RespondentGroup.PENGGUNA_LAYANAN, RespondentGroup.PENGUNJUNG)
 
 
 class SurveyError(Exception):
@@ -1121,108 +1121,12 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
     )
 
 
-@dataclass(frozen=True)
-class SurveyIndex:
-    """An index for the LKE (B.I.a = IPAK, B.II.a = IPKP) with where it came from."""
-
-    kind: str
-    value: float | None  # 0–4, 2 decimals
-    respondents: int
-    required: int
-    sample_ok: bool
-    ci95: tuple[float | None, float | None]
-    campaigns: tuple[dict, ...]  # {"id", "title", "respondents"}
-    groups: tuple[str, ...]
-    external: str = ""  # the source of an external value recorded by an evaluator (then no campaign is used)
-
-    @property
-    def source(self) -> str:
-        if self.external:
-            return _("Nilai %(kind)s eksternal: %(source)s") % {"kind": self.kind.upper(), "source": self.external}
-        names = ", ".join(c["title"] for c in self.campaigns)
-        return f"Survei {self.kind.upper()}: {names} ({self.respondents} responden)"
-
-
 def survey_index_for(unit, period, kind: str) -> SurveyIndex | None:
-    """IPAK or IPKP of a unit in a period for the LKE (B.I.a / B.II.a suggestions in every lane's worksheet).
-
-    An external value recorded by an evaluator (:func:`external_index_record`, e.g. the BPS/TPN survey) wins and is
-    returned with its source. Otherwise the unit's campaigns' rollups, external respondents only (service users and
-    visitors — staff and inmate answers are not IPAK/IPKP per 90/2021). None when there is neither."""
+    """IPAK or IPKP of a unit in a period for the LKE (B.I.a / B.II.a): external value first, else the unit's
+    campaigns — :func:`zi.surveys.unit_indices.survey_index_for`, the one computation every surface reads."""
     if kind not in (InstrumentKind.IPAK, InstrumentKind.IPKP):
         raise ValueError("kind must be 'ipak' or 'ipkp'")
-    external = ExternalIndex.objects.filter(unit=unit, period=period, kind=kind).first()
-    if external is not None:
-        return SurveyIndex(
-            kind=kind,
-            value=float(external.value),
-            respondents=external.respondents or 0,
-            required=0,
-            sample_ok=True,
-            ci95=(None, None),
-            campaigns=(),
-            groups=(),
-            external=external.source,
-        )
-    campaigns = list(
-        Campaign.objects.filter(unit=unit, period=period, instruments__kind=kind).distinct().order_by("opens_at")
-    )
-    if not campaigns:
-        return None
-    instruments = list(
-        Instrument.objects.filter(kind=kind, campaigns__in=campaigns).distinct().prefetch_related("items")
-    )
-    instrument_ids = [i.pk for i in instruments]
-    item_stats = (
-        ItemRollup.objects.filter(
-            campaign__in=campaigns,
-            item__instrument_id__in=instrument_ids,
-            item__scale=ItemScale.LIKERT4,
-            group__in=EXTERNAL_GROUPS,
-        )
-        .values("item_id")
-        .annotate(n=Sum("n"), s=Sum("s"))
-    )
-    stats = {row["item_id"]: (row["n"], row["s"]) for row in item_stats}
-    per_campaign = (
-        RespondentRollup.objects.filter(
-            campaign__in=campaigns, instrument_id__in=instrument_ids, group__in=EXTERNAL_GROUPS
-        )
-        .values("campaign_id")
-        .annotate(n=Sum("n"), s=Sum("s"), ss=Sum("ss"))
-    )
-    moments = indices.MomentStats()
-    by_campaign = {}
-    for row in per_campaign:
-        moments = moments + indices.MomentStats(row["n"], row["s"], row["ss"])
-        by_campaign[row["campaign_id"]] = row["n"]
-    codes = {
-        item.pk: f"{instrument.pk}:{item.code}"
-        for instrument in instruments
-        for item in instrument.items.all()
-        if item.scale == ItemScale.LIKERT4
-    }
-    populations = [c.population_size for c in campaigns if c.population_size]
-    result = indices.perception_index(
-        kind,
-        {codes[item_id]: stats.get(item_id, (0, 0)) for item_id in codes},
-        moments,
-        mapping=instruments[0].index_mapping,
-        population=sum(populations) if populations else None,
-    )
-    return SurveyIndex(
-        kind=kind,
-        value=float(result.value) if result.value is not None else None,
-        respondents=result.respondents,
-        required=result.required,
-        sample_ok=result.sample_ok,
-        ci95=(
-            float(result.ci_low) if result.ci_low is not None else None,
-            float(result.ci_high) if result.ci_high is not None else None,
-        ),
-        campaigns=tuple({"id": c.pk, "title": c.title, "respondents": by_campaign.get(c.pk, 0)} for c in campaigns),
-        groups=tuple(str(g) for g in EXTERNAL_GROUPS),
-    )
+    return unit_indices.survey_index_for(unit, period, kind)
 
 
 # --- external IPAK/IPKP values ---------------------------------------------------------------------------

@@ -16,14 +16,18 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from zi.assessments.models import Period
+from zi.core.links import absolute_url
+from zi.core.numbers import NumberField
+from zi.core.tabular import formula_safe
 from zi.organisations.access import Action, visible_units
+from zi.organisations.timezones import format_local, unit_timezone
 from zi.surveys import integrity, services
 from zi.surveys.models import (
     Campaign,
@@ -198,7 +202,7 @@ def _survey(request: HttpRequest, token: str, kiosk: bool) -> HttpResponse:
             campaign,
             _("Survei belum dibuka"),
             _("Survei ini belum dibuka. Silakan kembali mulai %(date)s.")
-            % {"date": date_format(timezone.localtime(campaign.opens_at), "DATETIME_FORMAT")},
+            % {"date": format_local(campaign.opens_at, campaign.unit)},
             403,
         )
     items = services.campaign_items(campaign)
@@ -347,7 +351,7 @@ def _submit(request, campaign, items, kiosk: bool, point) -> HttpResponse:
 
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    campaigns = visible_campaigns(request.user).select_related("unit", "period").order_by("-opens_at")[:500]
+    campaigns = visible_campaigns(request.user).select_related("unit__agency", "period").order_by("-opens_at")[:500]
     can_create = visible_units(request.user, Action.ASSESSMENT_ANSWER).exists()
     return render(request, "surveys/campaign_list.html", {"campaigns": campaigns, "can_create": can_create})
 
@@ -361,7 +365,11 @@ class CampaignForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label=_lazy("Instrumen"),
     )
-    opens_at = forms.DateTimeField(label=_lazy("Dibuka"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    opens_at = forms.DateTimeField(
+        label=_lazy("Dibuka"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_lazy("Waktu setempat unit (WIB, WITA atau WIT)."),
+    )
     closes_at = forms.DateTimeField(
         label=_lazy("Ditutup"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -371,8 +379,11 @@ class CampaignForm(forms.Form):
     service_types = forms.CharField(
         label=_lazy("Jenis layanan (satu per baris)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    population_size = forms.IntegerField(
-        label=_lazy("Jumlah pengguna layanan pada periode (untuk ukuran sampel)"), required=False, min_value=1
+    population_size = NumberField(
+        label=_lazy("Jumlah pengguna layanan pada periode (untuk ukuran sampel)"),
+        whole=True,
+        required=False,
+        min_value=1,
     )
     kiosk_enabled = forms.BooleanField(label=_lazy("Aktifkan mode kios (tablet bersama)"), required=False)
     require_code = forms.BooleanField(label=_lazy("Wajib kode sekali pakai dari struk"), required=False)
@@ -388,6 +399,19 @@ class CampaignForm(forms.Form):
             self.fields["unit"].queryset = visible_units(user, Action.ASSESSMENT_ANSWER)
         # One choice per instrument code (its newest version); the service takes the version valid for the period.
         self.fields["instruments"].queryset = campaign_instrument_choices(user)
+
+    unit_for_times: Any = None  # the edit form's campaign unit (the create form has a unit field)
+
+    def clean(self):
+        """The opening and closing times are typed in the unit's own zone (WIB/WITA/WIT), not the server's."""
+        data = super().clean()
+        unit = data.get("unit") or self.unit_for_times
+        if unit is not None:
+            zone = unit_timezone(unit)
+            for name in ("opens_at", "closes_at"):
+                if data.get(name):
+                    data[name] = timezone.localtime(data[name]).replace(tzinfo=None).replace(tzinfo=zone)
+        return data
 
     def clean_unit_networks(self):
         value = self.cleaned_data["unit_networks"]
@@ -409,6 +433,7 @@ class CampaignEditForm(CampaignForm):
     def __init__(self, *args, campaign: Campaign, locked_instruments: bool, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["unit"], self.fields["period"]
+        self.unit_for_times = campaign.unit
         current = campaign.instruments.values_list("pk", flat=True)
         self.fields["instruments"].queryset = Instrument.objects.filter(
             Q(pk__in=list(current)) | Q(pk__in=self.fields["instruments"].queryset.values("pk"))
@@ -419,7 +444,7 @@ class CampaignEditForm(CampaignForm):
 
     @staticmethod
     def initial_for(campaign: Campaign) -> dict[str, Any]:
-        tz = timezone.get_current_timezone()
+        tz = unit_timezone(campaign.unit)
         return {
             "title": campaign.title,
             "instruments": list(campaign.instruments.all()),
@@ -482,9 +507,19 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Closing is irreversible: GET shows the confirmation page (what closing does, the reason); only its POST,
+    which carries ``confirm``, closes. A POST without it (an old form, a stray click) leads to that page."""
     campaign = _managed_campaign(request, pk)
+    if request.method != "POST" or request.POST.get("confirm") != "1":
+        if request.method == "POST":
+            url = reverse("surveys:campaign_close", args=[campaign.pk])
+            return redirect(f"{url}?{urlencode({'reason': request.POST.get('reason', '')[:1000]})}")
+        if campaign.closed_at is not None:
+            messages.info(request, _("Kampanye ini sudah ditutup."))
+            return redirect("surveys:campaign_detail", pk=campaign.pk)
+        context = {"campaign": campaign, "reason": request.GET.get("reason", "")[:1000]}
+        return render(request, "surveys/campaign_close.html", context)
     try:
         services.campaign_close(actor=request.user, campaign=campaign, reason=request.POST.get("reason", ""))
     except services.SurveyError as exc:
@@ -577,7 +612,7 @@ def _flag_rows(flags: dict) -> list[dict[str, Any]]:
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign_for(request, pk)
     results = services.campaign_results(campaign)
-    public_url = request.build_absolute_uri(reverse("surveys:public", args=[campaign.token]))
+    public_url = absolute_url(reverse("surveys:public", args=[campaign.token]))
     charts = [(summary, _bars(summary)) for summary in results.overall]
     flagged = [
         {"response": r, "reasons": _flag_rows(r.flags), "fill_seconds": (r.flags or {}).get("fill_seconds")}
@@ -603,7 +638,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "comparison": comparison,
             "group_labels": GROUP_LABELS,
             "public_url": public_url,
-            "kiosk_url": request.build_absolute_uri(reverse("surveys:kiosk", args=[campaign.token])),
+            "kiosk_url": absolute_url(reverse("surveys:kiosk", args=[campaign.token])),
             "flagged": flagged,
             "flag_choices": [(key, label) for key, label in services.FLAG_REASONS.items() if key in present],
             "can_manage": may_manage(request.user, campaign),
@@ -729,9 +764,9 @@ class ExternalIndexForm(forms.Form):
     kind = forms.ChoiceField(
         label=_lazy("Indeks"), choices=[(InstrumentKind.IPAK.value, "IPAK"), (InstrumentKind.IPKP.value, "IPKP")]
     )
-    value = forms.DecimalField(label=_lazy("Nilai (0–4)"), min_value=0, max_value=4, decimal_places=2)
+    value = NumberField(label=_lazy("Nilai (0–4)"), below_thousand=True, min_value=0, max_value=4, decimal_places=2)
     source = forms.CharField(label=_lazy("Sumber (mis. Survei BPS 2026, lembaga survei independen)"), max_length=255)
-    respondents = forms.IntegerField(label=_lazy("Jumlah responden (jika diketahui)"), required=False, min_value=1)
+    respondents = NumberField(label=_lazy("Jumlah responden (jika diketahui)"), whole=True, required=False, min_value=1)
     note = forms.CharField(label=_lazy("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -791,6 +826,7 @@ def _export_rows(campaign: Campaign):
     yield header
     index = {item.pk: pos for pos, item in enumerate(items)}
     points = dict(campaign.service_points.values_list("pk", "name"))
+    zone = unit_timezone(campaign.unit)  # times in the unit's zone, with their offset (ISO 8601)
     responses = (
         Response.objects.filter(campaign=campaign)
         .order_by("pk")
@@ -823,7 +859,7 @@ def _export_rows(campaign: Campaign):
         for pk, at, channel, group, stype, point, flagged, flags, excluded, reason in batch:
             yield [
                 pk,
-                timezone.localtime(at).isoformat(timespec="seconds"),
+                at.astimezone(zone).isoformat(timespec="seconds"),
                 channel,
                 group,
                 stype,
@@ -836,17 +872,6 @@ def _export_rows(campaign: Campaign):
             ]
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe:
-    service types, point names and exclusion reasons are typed by people (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -857,7 +882,7 @@ def export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     campaign = _campaign_for(request, pk)
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
-        (writer.writerow([_cell(v) for v in row]) for row in _export_rows(campaign)),
+        (writer.writerow([formula_safe(v) for v in row]) for row in _export_rows(campaign)),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="survei-{campaign.pk}.csv"'
@@ -872,7 +897,7 @@ def export_xlsx(request: HttpRequest, pk: int) -> FileResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Respons")
     for row in _export_rows(campaign):
-        sheet.append([_cell(v) for v in row])
+        sheet.append([formula_safe(v) for v in row])
     handle = tempfile.TemporaryFile()
     workbook.save(handle)
     handle.seek(0)
@@ -890,7 +915,7 @@ def poster_pdf(request: HttpRequest, pk: int, point_id: int) -> HttpResponse:
 
     campaign = _campaign_for(request, pk)
     point = get_object_or_404(ServicePoint, pk=point_id, campaign=campaign)
-    url = request.build_absolute_uri(reverse("surveys:public", args=[campaign.token])) + f"?titik={point.pk}"
+    url = absolute_url(reverse("surveys:public", args=[campaign.token])) + f"?titik={point.pk}"
     pdf = build(
         url=url,
         title=campaign.title,

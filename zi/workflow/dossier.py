@@ -8,7 +8,6 @@ so the package can be checked after it travels.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -25,7 +24,9 @@ from django.utils.translation import gettext as _
 from zi.assessments.excel import export_assessment_xlsx
 from zi.assessments.models import Answer, EvidenceRevision, Lane
 from zi.core import audit
+from zi.core.tabular import csv_bytes
 from zi.organisations.access import Action, may
+from zi.organisations.timezones import local
 from zi.workflow.models import Declaration, Journey, State
 from zi.workflow.pdf import lhe_pdf
 
@@ -39,18 +40,10 @@ def may_download(user: Any, journey: Journey) -> bool:
     return journey.state in DOSSIER_STATES and may(user, Action.PROPOSAL_SUBMIT, journey.unit)
 
 
-def _csv(rows: list[list[Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row])
-    return out.getvalue().encode("utf-8-sig")
-
-
-def _lhe(journey: Journey) -> bytes:
+def _lhe(journey: Journey, lanes: Any) -> bytes:
     from zi.workflow import selectors
 
-    areas, rows = selectors.side_by_side(journey)
+    areas, rows = selectors.side_by_side(journey, lanes)
     notes = [(row.code, row.notes[Lane.TPI]) for row in rows if row.notes.get(Lane.TPI)]
     with translation.override(settings.LANGUAGE_CODE):  # the package goes to TPN: the official Indonesian text
         return lhe_pdf(journey=journey, areas=areas, notes=notes, events=list(selectors.journey_events(journey)))
@@ -110,7 +103,7 @@ def _evidence_index(journey: Journey, link_for: Callable[[int, int], str]) -> by
                 "ya" if r.evidence.is_withdrawn else "tidak",
             ]
         )
-    return _csv(rows)
+    return csv_bytes(rows)
 
 
 def _surveys(journey: Journey) -> bytes:
@@ -120,28 +113,32 @@ def _surveys(journey: Journey) -> bytes:
     idx = survey_indices_many([uid], journey.period)[uid]
     complaints = complaint_counts_many([uid], journey.period)[uid]
     rows = [
-        ["indikator", "nilai"],
-        ["IKM (25-100)", idx["ikm"]],
-        ["IPAK (0-4)", idx["ipak"]],
-        ["IPKP (0-4)", idx["ipkp"]],
-        ["responden", idx["respondents"]],
-        ["pengaduan diterima", complaints["total"]],
-        ["pengaduan selesai", complaints["resolved"]],
-        ["pengaduan selesai tepat waktu", complaints["on_time"]],
-        ["pengaduan terbuka melewati SLA", complaints["overdue"]],
+        ["indikator", "nilai", "sumber"],
+        ["IKM (25-100)", idx["ikm"], idx["ikm_source"]],
+        ["IPAK (0-4)", idx["ipak"], idx["ipak_source"]],
+        ["IPKP (0-4)", idx["ipkp"], idx["ipkp_source"]],
+        ["responden", idx["respondents"], ""],
+        ["pengaduan diterima", complaints["total"], ""],
+        ["pengaduan selesai", complaints["resolved"], ""],
+        ["pengaduan selesai tepat waktu", complaints["on_time"], ""],
+        ["pengaduan terbuka melewati SLA", complaints["overdue"], ""],
     ]
-    return _csv(rows)
+    return csv_bytes(rows)
 
 
-def build_dossier(journey: Journey, *, link_for: Callable[[int, int], str]) -> tuple[bytes, dict[str, str]]:
-    """The zip bytes and {member name: sha256}. ``link_for(evidence_pk, revision)`` gives a file's address."""
+def build_dossier(journey: Journey, *, link_for: Callable[[int, int], str], lanes: Any) -> tuple[bytes, dict[str, str]]:
+    """The zip bytes and {member name: sha256}. ``link_for(evidence_pk, revision)`` gives a file's address;
+    ``lanes`` are the lanes the recipient may see (:func:`zi.workflow.lanes.visible_lanes`): a lane outside it
+    is neither exported nor in the LHE."""
     base = f"{journey.unit.code}-{journey.period.year}"
     members: list[tuple[str, bytes]] = [
         (f"LKE-mandiri-{base}.xlsx", export_assessment_xlsx(journey.assessment, lane=Lane.SELF)),
     ]
-    if Answer.objects.filter(assessment_id=journey.assessment_id, lane=Lane.TPI).exists():
+    tpi_visible = Lane.TPI in lanes
+    if tpi_visible and Answer.objects.filter(assessment_id=journey.assessment_id, lane=Lane.TPI).exists():
         members.append((f"LKE-TPI-{base}.xlsx", export_assessment_xlsx(journey.assessment, lane=Lane.TPI)))
-    members.append((f"LHE-{base}.pdf", _lhe(journey)))
+    if tpi_visible:
+        members.append((f"LHE-{base}.pdf", _lhe(journey, lanes)))
     summary, files = _declaration(journey)
     members.append(("pencanangan/ringkasan.txt", summary))
     for name, field in files:
@@ -158,16 +155,16 @@ def build_dossier(journey: Journey, *, link_for: Callable[[int, int], str]) -> t
         "period": journey.period.year,
         "category": journey.category,
         "state": journey.state,
-        "proposed_at": journey.proposed_at.isoformat() if journey.proposed_at else None,
-        "tpi_conclusion": journey.tpi_conclusion,
+        "proposed_at": local(journey.proposed_at, journey.unit).isoformat() if journey.proposed_at else None,
+        "tpi_conclusion": journey.tpi_conclusion if tpi_visible else None,
         "sptjm_sha256": journey.sptjm_sha256 or None,
-        "generated_at": timezone.now().isoformat(),
+        "generated_at": local(timezone.now(), journey.unit).isoformat(),  # the unit's zone, with its offset
     }
     members.append(("usulan.json", json.dumps(facts, ensure_ascii=False, indent=2).encode("utf-8")))
     hashes = {name: hashlib.sha256(data).hexdigest() for name, data in members}
     sums = "".join(f"{digest}  {name}\n" for name, digest in hashes.items()).encode("utf-8")
     buffer = io.BytesIO()
-    stamp = timezone.localtime().timetuple()[:6]
+    stamp = local(timezone.now(), journey.unit).timetuple()[:6]
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in [*members, ("SHA256SUMS", sums)]:
             info = zipfile.ZipInfo(name, date_time=stamp)
@@ -181,7 +178,9 @@ def dossier_export(*, actor: Any, journey: Journey, link_for: Callable[[int, int
     """Build the package for someone who may propose the unit, and audit who took which contents."""
     if not may_download(actor, journey):
         raise PermissionDenied(_("Anda tidak berwenang mengunduh berkas usulan unit ini."))
-    content, hashes = build_dossier(journey, link_for=link_for)
+    from zi.workflow.lanes import visible_lanes
+
+    content, hashes = build_dossier(journey, link_for=link_for, lanes=visible_lanes(actor, journey.assessment))
     audit.record(
         actor,
         "export",

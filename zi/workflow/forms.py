@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zi.core.numbers import NumberField
 from zi.workflow import rules
 from zi.workflow.models import DocumentKind, Predicate
 
@@ -55,11 +56,21 @@ class DocumentForm(forms.Form):
 
 
 class PreconditionsForm(forms.Form):
-    tlhp_percent = forms.DecimalField(
-        label=_("Tindak lanjut hasil pengawasan (%)"), min_value=0, max_value=100, required=False, decimal_places=2
+    tlhp_percent = NumberField(
+        label=_("Tindak lanjut hasil pengawasan (%)"),
+        below_thousand=True,
+        min_value=0,
+        max_value=100,
+        required=False,
+        decimal_places=2,
     )
-    lhkpn_percent = forms.DecimalField(
-        label=_("Kepatuhan LHKPN/LHKASN (%)"), min_value=0, max_value=100, required=False, decimal_places=2
+    lhkpn_percent = NumberField(
+        label=_("Kepatuhan LHKPN/LHKASN (%)"),
+        below_thousand=True,
+        min_value=0,
+        max_value=100,
+        required=False,
+        decimal_places=2,
     )
     sakip_internal = forms.ChoiceField(label=_("Nilai SAKIP internal"), required=False, choices=())
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from zi.assessments.models import AssessmentStatus, Lane, LaneScore
 from zi.organisations.access import Action
+from zi.predicates.services import award_problems
 from zi.workflow.models import Journey, Predicate, State
 
 # Self lane and evidence are open to the unit team only in these states; the assessment is "draft" there.
@@ -118,16 +119,64 @@ def _tpi_conclude(move: Move) -> list[str]:
     return team_reasons(move.actor, move.journey, lead=True) + coi_reasons(move.actor, move.journey)
 
 
+def eligibility_reasons(journey: Journey) -> list[str]:
+    """Why the TPI lane's stored score does not meet the target predicate's thresholds (empty = it does), in the
+    reader's language: the scorer's own reasons (:func:`zi.lke.scoring.expand_breakdown`), never recomputed here."""
+    from zi.lke.reasons import translate_reason
+    from zi.lke.scoring import expand_breakdown
+    from zi.lke.services import template_spec
+
+    predicate = journey.target_predicate
+    score = LaneScore.objects.filter(assessment_id=journey.assessment_id, lane=Lane.TPI).first()
+    eligible = score is not None and (score.eligible_wbbm if predicate == Predicate.WBBM else score.eligible_wbk)
+    if eligible:
+        return []
+    reasons = []
+    if score is not None and score.breakdown:
+        expanded = expand_breakdown(template_spec(journey.period.template), score.breakdown).get("eligibility") or {}
+        reasons = [translate_reason(r) for r in (expanded.get(predicate) or {}).get("reasons") or []]
+    head = _("Nilai jalur TPI belum memenuhi ambang %(predicate)s.") % {"predicate": predicate}
+    return [head, *reasons]
+
+
+@dataclass
+class ConclusionChecks:
+    """What "memenuhi" needs, shown on the conclusion form before deciding: the TPI lane's eligibility (hard) and
+    the proposal preconditions of P90 Tabel 5 (refused unless the TPI records an override with a reason)."""
+
+    eligibility: list[str]
+    preconditions: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.eligibility and not self.preconditions
+
+
+def conclusion_checks(journey: Journey, *, today: dt.date | None = None) -> ConclusionChecks:
+    from zi.workflow import services
+
+    today = today or timezone.localdate()
+    return ConclusionChecks(eligibility_reasons(journey), services.precondition_reasons(journey, today=today))
+
+
+OVERRIDE_MAX = 2000
+
+
 def _tpi_meets(move: Move) -> list[str]:
     reasons = _tpi_conclude(move)
-    score = LaneScore.objects.filter(assessment_id=move.journey.assessment_id, lane=Lane.TPI).first()
-    eligible = score is not None and (
-        score.eligible_wbbm if move.journey.target_predicate == Predicate.WBBM else score.eligible_wbk
-    )
-    if not eligible:
+    checks = conclusion_checks(move.journey, today=move.today)
+    reasons += checks.eligibility
+    override = str(move.data.get("override_reason") or "").strip()
+    if checks.preconditions and not override:
+        reasons += checks.preconditions
         reasons.append(
-            _("Nilai jalur TPI belum memenuhi ambang %(predicate)s.") % {"predicate": move.journey.target_predicate}
+            _(
+                "Simpulan “memenuhi” ditolak selama syarat di atas belum terpenuhi, kecuali TPI mencatat "
+                "pengecualian beserta alasannya."
+            )
         )
+    if len(override) > OVERRIDE_MAX:
+        reasons.append(_("Alasan pengecualian terlalu panjang (maksimal %(n)s karakter).") % {"n": OVERRIDE_MAX})
     return reasons
 
 
@@ -146,6 +195,15 @@ def _award(move: Move) -> list[str]:
     predicate = move.data.get("predicate") or move.journey.target_predicate
     if predicate not in Predicate.values:
         reasons.append(_("Predikat tidak dikenal."))
+    if not reasons:  # the register's own rules: no future decree, one per year, WBBM needs WBK, ban after revocation
+        reasons += award_problems(
+            unit=move.journey.unit,
+            predicate=predicate,
+            year=move.journey.period.year,
+            decree_number=" ".join(str(move.data["decree_number"]).split()),
+            decree_date=move.data["decree_date"],
+            today=move.today,
+        )
     return reasons
 
 
@@ -196,6 +254,10 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     (State.AWARDED, State.REVOKED): Rule(Action.TPN_RESULT_RECORD, _revoke, gettext_lazy("Cabut predikat")),
     (State.MONITORED, State.REVOKED): Rule(Action.TPN_RESULT_RECORD, _revoke, gettext_lazy("Cabut predikat")),
 }
+
+
+# Irreversible moves: the pages ask for confirmation on a separate step before applying them (works without JS).
+CONFIRM_STATES = frozenset({State.TPI_MEETS, State.TPI_NOT_MEETS, State.AWARDED, State.NOT_AWARDED, State.REVOKED})
 
 
 def moves_from(state: str) -> list[tuple[str, Rule]]:

@@ -65,6 +65,9 @@ class Journey(BaseModel):
     tpi_stage = models.PositiveSmallIntegerField(_("tahap LHE"), default=1)
     tpi_due = models.DateField(_("tenggat evaluasi TPI"), null=True, blank=True)
     tpi_conclusion = models.TextField(_("simpulan TPI"), blank=True, default="")
+    # "memenuhi" concluded although preconditions were unmet: the TPI's reason and the checks it overrode
+    tpi_override_reason = models.TextField(_("alasan pengecualian TPI"), blank=True, default="")
+    tpi_override_checks = models.JSONField(_("syarat yang dikecualikan"), blank=True, default=list)
     # proposal
     sptjm = models.FileField(_("SPTJM kepala unit"), upload_to="workflow/sptjm/", max_length=255, blank=True)
     sptjm_sha256 = models.CharField(max_length=64, blank=True, default="")

@@ -142,9 +142,13 @@ def lhe_pdf(*, journey, areas, notes, events) -> bytes:  # noqa: ANN001 - plain 
     doc.para(conclusion)
     if journey.tpi_conclusion:
         doc.para(journey.tpi_conclusion)
+    if journey.tpi_override_reason:  # "memenuhi" despite unmet preconditions: the TPI's recorded reason
+        doc.para(_("Pengecualian syarat oleh TPI: %(reason)s") % {"reason": journey.tpi_override_reason})
     doc.gap()
     doc.line(_("Riwayat"), 12, bold=True)
+    from zi.organisations.timezones import format_local  # the unit's local time, as on the journey page
+
     for event in events:
         moved = f"{_state_label(event.from_state)} -> {_state_label(event.to_state)}"
-        doc.para(f"{event.at:%d-%m-%Y %H:%M} {event.actor_label}: {moved} {event.note}".rstrip())
+        doc.para(f"{format_local(event.at, journey.unit)} {event.actor_label}: {moved} {event.note}".rstrip())
     return doc.render()

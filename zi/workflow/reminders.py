@@ -10,8 +10,10 @@ from django.conf import settings
 from django.core.mail import get_connection, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from zi.core.links import absolute_url
 from zi.organisations.access import Action, may
 from zi.organisations.models import RoleAssignment
 from zi.workflow.models import Journey, ReminderLog, State
@@ -75,6 +77,39 @@ def _due(journey: Journey) -> list[tuple[str, dt.date, Action, str]]:
     return items
 
 
+def next_deadline(journey: Journey) -> tuple[str, dt.date] | None:
+    """(what to do, by when) the journey's current state waits on — the deadline the reminders are about; shown with
+    its days left or overdue mark in the journey list (the reviewers' and teams' queue)."""
+    items = _due(journey)
+    return (items[0][3], items[0][1]) if items else None
+
+
+def notify_without_team(journey: Journey) -> int:
+    """A submitted or forwarded LKE whose unit has no TPI team sits in no evaluator's queue: tell those who assign
+    teams (``workflow.tpi_team``), through the task queue after the commit. Returns the number of addressees."""
+    to = recipients(journey, Action.TPI_TEAM_MANAGE)
+    if not to:
+        return 0
+    subject = _("[ZI] %(unit)s menunggu TPI tanpa tim TPI") % {"unit": journey.unit.name}
+    body = _(
+        "LKE unit %(unit)s (%(period)s) berada pada tahap “%(state)s”, tetapi unit ini belum ditugaskan ke tim TPI; "
+        "tidak ada evaluator yang melihatnya di antreannya. Tugaskan tim TPI: %(url)s"
+    ) % {
+        "unit": journey.unit.name,
+        "period": journey.period.name,
+        "state": journey.get_state_display(),
+        "url": absolute_url(reverse("workflow:teams")),
+    }
+
+    def send() -> None:
+        from zi.core.tasks import send_email
+
+        send_email(subject, body, to)
+
+    transaction.on_commit(send, robust=True)
+    return len(to)
+
+
 def send_reminders(*, today: dt.date) -> int:
     """Send the reminders whose deadline falls within the reminder window; each (journey, kind, deadline) is
     reminded once, so running it again (any day) sends nothing new. Returns e-mails sent."""
@@ -103,6 +138,7 @@ def send_reminders(*, today: dt.date) -> int:
                 "what": what,
                 "date": when,
             }
+            body += "\n\n" + absolute_url(reverse("workflow:journey_detail", args=[journey.pk]))
             try:
                 # The log row and the send succeed together: a failed send rolls the row back (retried next run);
                 # a concurrent run waits on the unique row and then skips.

@@ -34,10 +34,6 @@ def _at_least(scale: str, value: str, minimum: str) -> bool:
     return order.index(value) <= order.index(minimum)
 
 
-def revocation_ban_years() -> int:
-    return int(rules().get("revocation_ban_years", 2))
-
-
 def default_proposal_deadline(year: int) -> dt.date:
     month, day = (int(p) for p in str(rules().get("proposal_deadline", "05-31")).split("-"))
     return dt.date(year, month, day)

@@ -14,11 +14,12 @@ from django.db.models import Count, Q, QuerySet
 
 from zi.assessments.models import Answer, Assessment, Lane, LaneScore, Period
 from zi.assessments.selectors import may_view as may_view_assessment
+from zi.core.deadlines import deadline_status
 from zi.lke.scoring import stored_area_scores
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may, restrict, scope_filter
 from zi.organisations.models import Agency, Unit
-from zi.workflow.machine import TRANSITIONS, moves_from
+from zi.workflow.machine import CONFIRM_STATES, TRANSITIONS, moves_from
 from zi.workflow.models import Declaration, Journey, JourneyEvent, State, TpiTeam
 
 
@@ -51,6 +52,7 @@ class Decision:
     to_state: str
     label: str
     needs_note: bool
+    confirm: bool = False
 
 
 def decisions_for(user: Any, journey: Journey) -> list[Decision]:
@@ -59,7 +61,7 @@ def decisions_for(user: Any, journey: Journey) -> list[Decision]:
     for to_state, rule in moves_from(journey.state):
         if may(user, rule.action, journey.unit):
             needs_note = to_state in (State.RETURNED, State.TPI_RETURNED, State.NOT_AWARDED, State.REVOKED)
-            result.append(Decision(to_state, str(rule.label), needs_note))
+            result.append(Decision(to_state, str(rule.label), needs_note, to_state in CONFIRM_STATES))
     return result
 
 
@@ -120,21 +122,24 @@ class CompareArea:
 LANES = (Lane.SELF, Lane.REVIEW, Lane.TPI)
 
 
-def side_by_side(journey: Journey) -> tuple[list[CompareArea], list[CompareRow]]:
+def side_by_side(journey: Journey, lanes: Any) -> tuple[list[CompareArea], list[CompareRow]]:
+    """Areas and questions of the lanes in ``lanes`` (what :func:`zi.workflow.lanes.visible_lanes` gives the
+    viewer); a lane not in it has no value, score or note here, so no page or report built on it can show one."""
     spec = template_spec(journey.period.template)
+    shown = [lane for lane in LANES if lane in lanes]
     rows: dict[str, CompareRow] = {}
     for area in (*spec.lever, *spec.result):
         for indicator in area.indicators:
             for question in indicator.questions:
                 rows[question.code] = CompareRow(question.code, question.text, area.name)
     for lane, code, value, note in Answer.objects.filter(
-        assessment_id=journey.assessment_id, lane__in=LANES
+        assessment_id=journey.assessment_id, lane__in=shown
     ).values_list("lane", "question__code", "value", "note"):
         if code in rows:
             rows[code].values[lane] = value
             if note:
                 rows[code].notes[lane] = note
-    scores = {s.lane: s for s in LaneScore.objects.filter(assessment_id=journey.assessment_id)}
+    scores = {s.lane: s for s in LaneScore.objects.filter(assessment_id=journey.assessment_id, lane__in=shown)}
     area_scores = {lane: stored_area_scores(s.breakdown, spec.area_names) for lane, s in scores.items()}
     areas = [
         CompareArea(name, {lane: area_scores[lane][i] if lane in scores else None for lane in LANES})
@@ -144,11 +149,16 @@ def side_by_side(journey: Journey) -> tuple[list[CompareArea], list[CompareRow]]
     return areas, list(rows.values())
 
 
-def returned_notes(journey: Journey) -> list[tuple[str, str, str]]:
-    """(lane, question code, note) of the scorers, shown to the unit while its LKE is returned."""
+def returned_notes(journey: Journey, user: Any) -> list[tuple[str, str, str]]:
+    """(lane, question code, note) of the scorers, shown to the unit while its LKE is returned (to whoever may
+    see that lane: :func:`zi.workflow.lanes.visible_lanes`)."""
+    from zi.workflow.lanes import lane_visible
+
     if journey.state not in (State.RETURNED, State.TPI_RETURNED):
         return []
     lane = Lane.REVIEW if journey.state == State.RETURNED else Lane.TPI
+    if not lane_visible(user, journey.assessment, lane):
+        return []
     return list(
         Answer.objects.filter(assessment_id=journey.assessment_id, lane=lane)
         .exclude(note="")
@@ -176,8 +186,36 @@ def evaluator_queue(*, user: Any, today: dt.date) -> list[QueueItem]:
         .select_related("unit", "period", "tpi_team")
         .distinct()
     )
-    items = [QueueItem(j, j.tpi_due, bool(j.tpi_due and j.tpi_due < today)) for j in qs]
+    items = [QueueItem(j, j.tpi_due, bool(j.tpi_due and deadline_status(j.tpi_due, today).overdue)) for j in qs]
     return sorted(items, key=lambda i: (i.due or dt.date.max, i.journey.unit.path))
+
+
+# Submitted (Pemda and units without a review go straight to TPI) or forwarded by the reviewer: TPI's turn.
+WAITING_FOR_TPI = (State.SELF_SUBMITTED, State.REVIEWED)
+
+
+@dataclass
+class UnassignedItem:
+    journey: Journey
+    team: TpiTeam | None  # a team of the same agency and period (its page has the assignment form), or None
+
+
+def without_tpi_team(*, user: Any) -> list[UnassignedItem]:
+    """LKEs waiting for TPI whose unit has no TPI team: they are in no evaluator's queue, so those who assign teams
+    (``workflow.tpi_team``) see them, oldest submission first, each with a team to assign it to when one exists."""
+    qs = (
+        restrict(Journey.objects.filter(state__in=WAITING_FOR_TPI, tpi_team__isnull=True), user, Action.TPI_TEAM_MANAGE)
+        .select_related("unit", "unit__agency", "period", "assessment")
+        .order_by("assessment__submitted_at", "unit__path")
+    )
+    journeys = list(qs)
+    teams: dict[tuple[int, int], TpiTeam] = {}
+    if journeys:
+        rows = TpiTeam.objects.filter(
+            agency_id__in={j.unit.agency_id for j in journeys}, period_id__in={j.period_id for j in journeys}
+        ).order_by("-name")
+        teams = {(t.agency_id, t.period_id): t for t in rows}  # the first team by name wins
+    return [UnassignedItem(j, teams.get((j.unit.agency_id, j.period_id))) for j in journeys]
 
 
 @dataclass
@@ -376,19 +414,31 @@ class EarlierAnswer:
     choice: str
     value: float | None
     note: str
+    zero_note: str = ""  # the zero-denominator rule that decided ``value`` (zi.lke.formulas.zero_denominator_text)
 
 
-def lane_sheet_context(worksheet: Any, journey: Journey, lane: str) -> None:
-    """Attach ``row.earlier`` (the self answer, and for the TPI lane the review answer) to each worksheet row:
-    one query whatever the number of questions. The evidence is already on ``row.evidence`` (two queries)."""
+def lane_sheet_context(worksheet: Any, journey: Journey, lane: str, visible: Any) -> None:
+    """Attach ``row.earlier`` (the self answer, and for the TPI lane the review answer when ``visible`` holds it)
+    to each worksheet row: one query whatever the number of questions. The evidence is already on
+    ``row.evidence`` (two queries)."""
     earlier_lanes = [Lane.SELF] if lane == Lane.REVIEW else [Lane.SELF, Lane.REVIEW]
+    earlier_lanes = [item for item in earlier_lanes if item in visible]
     labels = dict(Lane.choices)
     found: dict[str, dict[str, EarlierAnswer]] = {}
-    for answer_lane, code, choice, value, note in Answer.objects.filter(
+    from zi.lke.formulas import zero_denominator, zero_denominator_text
+
+    for answer_lane, code, choice, value, note, inputs in Answer.objects.filter(
         assessment_id=journey.assessment_id, lane__in=earlier_lanes
-    ).values_list("lane", "question__code", "choice", "value", "note"):
+    ).values_list("lane", "question__code", "choice", "value", "note", "inputs"):
+        row = worksheet.rows.get(code)
+        zero = zero_denominator(row.question, inputs, worksheet.spec.settings) if row is not None else None
         found.setdefault(code, {})[answer_lane] = EarlierAnswer(
-            answer_lane, str(labels.get(answer_lane, answer_lane)), choice, value, note
+            answer_lane,
+            str(labels.get(answer_lane, answer_lane)),
+            choice,
+            value,
+            note,
+            zero_denominator_text(zero) if zero is not None else "",
         )
     for code, row in worksheet.rows.items():
         per_lane = found.get(code, {})

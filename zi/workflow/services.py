@@ -20,6 +20,9 @@ from zi.assessments.models import Answer, Assessment, Lane
 from zi.core import audit
 from zi.organisations.access import Action, may
 from zi.organisations.models import Agency, Unit
+from zi.predicates import selectors as predicate_selectors
+from zi.predicates import services as predicate_services
+from zi.predicates.models import Award, Source
 from zi.workflow import rules
 from zi.workflow.machine import LANE_STATES, TRANSITIONS, UNIT_EDIT_STATES, Move, assessment_status_for, coi_reasons
 from zi.workflow.models import (
@@ -54,6 +57,8 @@ JOURNEY_FIELDS = (
     "decree_number",
     "decree_date",
     "revoked_on",
+    "tpi_override_reason",
+    "tpi_override_checks",
 )
 ACTIVE_TPI_STATES = (State.SELF_SUBMITTED, State.REVIEWED, State.TPI_EVALUATION, State.TPI_RETURNED)
 
@@ -71,30 +76,18 @@ def _label(actor: Any) -> str:
 # --- predicates held, revocation ban ---------------------------------------------------------------------------
 
 
-def unit_holds_wbk(unit: Unit, *, exclude: Journey | None = None) -> bool:
-    """The unit holds WBK (or WBBM): an awarded, not revoked journey, or a predicate recorded on its assessment."""
-    awarded = Journey.objects.filter(unit=unit, state__in=(State.AWARDED, State.MONITORED))
-    if exclude is not None:
-        awarded = awarded.exclude(pk=exclude.pk)
-    if awarded.exists():
-        return True
-    return Assessment.objects.filter(unit=unit, current_predicate__in=(Predicate.WBK, Predicate.WBBM)).exists()
+def unit_holds_wbk(unit: Unit) -> bool:
+    """The unit holds WBK (or WBBM) today, by the predicate register."""
+    return predicate_selectors.holds_wbk(unit)
 
 
-def revocation_ban_until(unit: Unit) -> dt.date | None:
-    """The day the unit may be proposed again after a revocation (P90 Bab IV C), or None."""
-    last = Journey.objects.filter(unit=unit, revoked_on__isnull=False).order_by("-revoked_on").first()
-    if last is None:
-        return None
-    years = rules.revocation_ban_years()
-    try:
-        return last.revoked_on.replace(year=last.revoked_on.year + years)
-    except ValueError:
-        return last.revoked_on.replace(year=last.revoked_on.year + years, day=28)
+def revocation_ban_until(unit: Unit, *, today: dt.date | None = None) -> dt.date | None:
+    """The day the unit may be proposed again after a revocation (P90 Bab IV C), while still ahead, or None."""
+    return predicate_selectors.ban_until(unit, today=today)
 
 
 def _ban_reasons(unit: Unit, today: dt.date) -> list[str]:
-    until = revocation_ban_until(unit)
+    until = revocation_ban_until(unit, today=today)
     if until is not None and today < until:
         return [
             _("Predikat unit dicabut; unit tidak dapat diusulkan kembali sebelum %(date)s.")
@@ -523,15 +516,22 @@ def proposal_deadline(period: Any) -> dt.date:
     return calendar.proposal_deadline if calendar else rules.default_proposal_deadline(period.year)
 
 
-def proposal_reasons(journey: Journey, *, today: dt.date) -> list[str]:
-    """Every reason the journey may not be proposed to TPN now (empty = it may)."""
+def precondition_reasons(journey: Journey, *, today: dt.date) -> list[str]:
+    """The preconditions of P90 Tabel 5 the journey misses (agency, unit, revocation ban). The TPI conclusion
+    "memenuhi" checks them (a recorded override lets it pass) and the proposal checks them again (no override)."""
     reasons = []
     profile = AgencyProfile.objects.select_related("agency").filter(
         agency_id=journey.unit.agency_id, year=journey.period.year
     )
     reasons += rules.agency_reasons(profile.first(), journey.target_predicate)
-    reasons += rules.unit_reasons(journey, today=today, holds_wbk=unit_holds_wbk(journey.unit, exclude=journey))
+    reasons += rules.unit_reasons(journey, today=today, holds_wbk=unit_holds_wbk(journey.unit))
     reasons += _ban_reasons(journey.unit, today)
+    return reasons
+
+
+def proposal_reasons(journey: Journey, *, today: dt.date) -> list[str]:
+    """Every reason the journey may not be proposed to TPN now (empty = it may)."""
+    reasons = precondition_reasons(journey, today=today)
     if not journey.sptjm:
         reasons.append(_("SPTJM kepala unit belum diunggah."))
     deadline = proposal_deadline(journey.period)
@@ -572,14 +572,32 @@ def _apply_effects(actor: Any, journey: Journey, to_state: str, note: str, data:
         copy_lane(actor=actor, assessment=assessment, source=Lane.REVIEW if reviewed else Lane.SELF, target=Lane.TPI)
     elif to_state in (State.TPI_MEETS, State.TPI_NOT_MEETS):
         journey.tpi_conclusion = note
+        journey.tpi_override_reason, journey.tpi_override_checks = "", []
+        if to_state == State.TPI_MEETS:
+            failing = precondition_reasons(journey, today=timezone.localdate())
+            override = str(data.get("override_reason") or "").strip()
+            if failing and override:
+                journey.tpi_override_reason, journey.tpi_override_checks = override, [str(r) for r in failing]
     elif to_state == State.PROPOSED:
         journey.proposed_at = timezone.now()
     elif to_state == State.AWARDED:
         journey.awarded_predicate = data.get("predicate") or journey.target_predicate
-        journey.decree_number = str(data["decree_number"]).strip()
+        journey.decree_number = " ".join(str(data["decree_number"]).split())
         journey.decree_date = data["decree_date"]
+        predicate_services.award_record(
+            actor=actor,
+            unit=journey.unit,
+            predicate=journey.awarded_predicate,
+            year=journey.period.year,
+            decree_number=journey.decree_number,
+            decree_date=journey.decree_date,
+            source=Source.TPN,
+        )
     elif to_state == State.REVOKED:
         journey.revoked_on = data.get("revoked_on") or timezone.localdate()
+        award = Award.objects.filter(unit=journey.unit, year=journey.period.year, revoked_on__isnull=True).first()
+        if award is not None:
+            predicate_services.award_revoke(actor=actor, award=award, revoked_on=journey.revoked_on, reason=note)
 
 
 @transaction.atomic
@@ -641,7 +659,19 @@ def transition(
         after=audit.snapshot(journey, JOURNEY_FIELDS),
         extra={"from": frm, "to": to_state, "note": note},
     )
+    if to_state == State.TPI_MEETS and journey.tpi_override_reason:
+        # The override is its own event in the chain: who concluded "memenuhi" despite which unmet checks, and why.
+        audit.record(
+            actor,
+            "tpi_override",
+            journey,
+            after={"reason": journey.tpi_override_reason, "checks": journey.tpi_override_checks},
+        )
     _sync_assessment(actor, journey)
+    if to_state in (State.SELF_SUBMITTED, State.REVIEWED) and journey.tpi_team_id is None:
+        from zi.workflow.reminders import notify_without_team
+
+        notify_without_team(journey)
     return journey
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("ikut/", views.participation_create, name="participation_create"),
     path("<id:pk>/", views.journey_detail, name="journey_detail"),
     path("<id:pk>/keputusan/", views.journey_transition, name="transition"),
+    path("<id:pk>/keputusan/<str:to_state>/", views.decide, name="decide"),
     path("<id:pk>/banding/", views.compare, name="compare"),
     path("<id:pk>/lhe.pdf", views.lhe, name="lhe"),
     path("<id:pk>/jalur/<str:lane>/", views.lane_sheet, name="lane_sheet"),

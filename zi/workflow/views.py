@@ -26,6 +26,8 @@ from zi.workflow import selectors, services
 from zi.workflow.carryover import may_carry_over, previous_assessment
 from zi.workflow.carryover import unconfirmed as unconfirmed_carried
 from zi.workflow.dossier import may_download as may_download_dossier
+from zi.workflow.lanes import lane_visible, visible_lanes
+from zi.workflow.machine import CONFIRM_STATES, TRANSITIONS, conclusion_checks
 from zi.workflow.models import Journey, PeriodCalendar, State
 from zi.workflow.pdf import lhe_pdf
 
@@ -43,7 +45,11 @@ def _journey(request: HttpRequest, pk: int) -> Journey:
 
 @login_required
 def journey_list(request: HttpRequest) -> HttpResponse:
-    journeys = selectors.journey_list(user=request.user)
+    from zi.workflow.reminders import next_deadline
+
+    journeys = list(selectors.journey_list(user=request.user).select_related("period__calendar"))
+    for journey in journeys:
+        journey.next_due = next_deadline(journey)
     startable = selectors.startable_assessments(user=request.user)
     return render(
         request,
@@ -91,15 +97,18 @@ def participation_create(request: HttpRequest) -> HttpResponse:
 def journey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     journey = _journey(request, pk)
     declaration = journey.unit.declarations.order_by("-declared_on").first()
+    decisions = selectors.decisions_for(request.user, journey)
     context = {
         "j": journey,
         "events": selectors.journey_events(journey),
-        "decisions": selectors.decisions_for(request.user, journey),
+        "decisions": decisions,
         "declaration": declaration,
         "share": selectors.declaration_share(declaration) if declaration else None,
-        "returned_notes": selectors.returned_notes(journey),
+        "returned_notes": selectors.returned_notes(journey, request.user),
         "may_compare": selectors.may_compare(request.user, journey),
+        "may_lhe": may_view_lhe(request.user, journey),
         "lanes": [lane for lane in (Lane.REVIEW, Lane.TPI) if services.may_write_lane(request.user, journey, lane)],
+        "checks": conclusion_checks(journey) if any(d.to_state == State.TPI_MEETS for d in decisions) else None,
         "proposal_reasons": services.proposal_reasons(journey, today=timezone.localdate())
         if journey.state == State.TPI_MEETS
         else [],
@@ -114,6 +123,36 @@ def journey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workflow/journey_detail.html", context)
 
 
+DECISION_FIELDS = ("note", "decree_number", "decree_date", "override_reason")
+
+
+def _confirm_page(request: HttpRequest, journey: Journey, to_state: str, values: Any) -> HttpResponse:
+    """The confirmation step of an irreversible move: what it does, the failing checks (for "memenuhi"), the
+    form again with the values typed so far and the ``confirm`` field; nothing is changed by showing it."""
+    rule = TRANSITIONS.get((journey.state, to_state))
+    if rule is None:
+        raise Http404
+    if not may(request.user, rule.action, journey.unit):
+        raise PermissionDenied
+    decision = next(d for d in selectors.decisions_for(request.user, journey) if d.to_state == to_state)
+    context = {
+        "j": journey,
+        "d": decision,
+        "values": {name: values.get(name, "") for name in DECISION_FIELDS},
+        "checks": conclusion_checks(journey) if to_state == State.TPI_MEETS else None,
+    }
+    return render(request, "workflow/decide.html", context)
+
+
+@login_required
+def decide(request: HttpRequest, pk: int, to_state: str) -> HttpResponse:
+    """GET: the confirmation page of an irreversible decision (the journey page's forms lead here too)."""
+    journey = _journey(request, pk)
+    if to_state not in CONFIRM_STATES:
+        raise Http404
+    return _confirm_page(request, journey, to_state, request.GET)
+
+
 @login_required
 @require_POST
 def journey_transition(request: HttpRequest, pk: int) -> HttpResponse:
@@ -122,22 +161,30 @@ def journey_transition(request: HttpRequest, pk: int) -> HttpResponse:
         version = int(request.POST.get("version", ""))
     except ValueError as exc:
         raise Http404 from exc
+    to_state = request.POST.get("to_state", "")
+    confirmed = request.POST.get("confirm") == "1"
+    if to_state in CONFIRM_STATES and not confirmed:
+        return _confirm_page(request, journey, to_state, request.POST)  # a step, never the move itself
     data = {}
     if request.POST.get("decree_number"):
         data["decree_number"] = request.POST["decree_number"]
     if request.POST.get("decree_date"):
         data["decree_date"] = parse_date(request.POST["decree_date"])
+    if request.POST.get("override_reason"):
+        data["override_reason"] = request.POST["override_reason"]
     try:
         services.transition(
             actor=request.user,
             journey=journey,
-            to_state=request.POST.get("to_state", ""),
+            to_state=to_state,
             note=request.POST.get("note", ""),
             expected_version=version,
             data=data,
         )
     except ValidationError as exc:
         messages.error(request, _errors(exc))
+        if to_state in CONFIRM_STATES and TRANSITIONS.get((journey.state, to_state)) is not None:
+            return _confirm_page(request, journey, to_state, request.POST)
         return redirect("workflow:journey_detail", pk=journey.pk)
     messages.success(request, _("Keputusan tersimpan."))
     return redirect("workflow:journey_detail", pk=journey.pk)
@@ -148,8 +195,11 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     journey = _journey(request, pk)
     if not selectors.may_compare(request.user, journey):
         raise PermissionDenied
-    areas, rows = selectors.side_by_side(journey)
-    return render(request, "workflow/compare.html", {"j": journey, "areas": areas, "rows": rows})
+    lanes = visible_lanes(request.user, journey.assessment)
+    areas, rows = selectors.side_by_side(journey, lanes)
+    shown = [lane for lane in selectors.LANES if lane in lanes]
+    context = {"j": journey, "areas": areas, "rows": rows, "lanes": shown, "gap": Lane.TPI in shown}
+    return render(request, "workflow/compare.html", context)
 
 
 @login_required
@@ -161,8 +211,11 @@ def lane_sheet(request: HttpRequest, pk: int, lane: str) -> HttpResponse:
         raise Http404
     if not may(request.user, Action.REVIEW_SCORE if lane == Lane.REVIEW else Action.TPI_SCORE, journey.unit):
         raise PermissionDenied
+    visible = visible_lanes(request.user, journey.assessment)
+    if lane not in visible:  # another team's TPI lane still in evaluation: as if it did not exist
+        raise Http404
     ws = assessment_selectors.worksheet(user=request.user, assessment=journey.assessment, lane=lane)
-    selectors.lane_sheet_context(ws, journey, lane)
+    selectors.lane_sheet_context(ws, journey, lane, visible)
     return render(request, "workflow/lane_sheet.html", {"j": journey, "ws": ws, "lane": lane})
 
 
@@ -184,6 +237,7 @@ def lane_answer(request: HttpRequest, pk: int, lane: str, code: str) -> HttpResp
             raw=raw,
             note=request.POST.get("note") if "note" in request.POST else None,
             lane=lane,
+            source=request.POST.get("sumber") if "sumber" in request.POST else None,
         )
     except ValidationError as exc:
         messages.error(request, f"{code}: {_errors(exc)}")
@@ -226,7 +280,16 @@ def team_loads(request: HttpRequest) -> HttpResponse:
         for agency in selectors.manageable_agencies(request.user, Action.TPI_TEAM_MANAGE)
     ]
     context = {"loads": loads, "period": period, "periods": periods, "create": create}
+    context["unassigned"] = selectors.without_tpi_team(user=request.user)
     return render(request, "workflow/teams.html", context)
+
+
+LHE_STATES = frozenset(State) - {State.DECLARED, State.BUILDING, State.SELF_SUBMITTED, State.IN_REVIEW, State.RETURNED}
+
+
+def may_view_lhe(user: Any, journey: Journey) -> bool:
+    """The LHE is the TPI lane's report: there once TPI started, to whoever may see the TPI lane now."""
+    return journey.state in LHE_STATES and lane_visible(user, journey.assessment, Lane.TPI)
 
 
 @login_required
@@ -234,9 +297,9 @@ def lhe(request: HttpRequest, pk: int) -> HttpResponse:
     journey = _journey(request, pk)
     if not (may(request.user, Action.TPI_SCORE, journey.unit) or selectors.may_compare(request.user, journey)):
         raise PermissionDenied
-    if journey.state in (State.DECLARED, State.BUILDING, State.SELF_SUBMITTED, State.IN_REVIEW, State.RETURNED):
+    if not may_view_lhe(request.user, journey):
         raise Http404
-    areas, rows = selectors.side_by_side(journey)
+    areas, rows = selectors.side_by_side(journey, visible_lanes(request.user, journey.assessment))
     notes = [(row.code, row.notes[Lane.TPI]) for row in rows if row.notes.get(Lane.TPI)]
     content = lhe_pdf(journey=journey, areas=areas, notes=notes, events=list(selectors.journey_events(journey)))
     response = HttpResponse(content, content_type="application/pdf")

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from zi.assessments import services as assessment_services
 from zi.assessments.models import Period
+from zi.core.links import absolute_url
 from zi.organisations.access import Action, may
 from zi.organisations.models import Agency
 from zi.workflow import carryover, dossier, forms, monitoring, selectors, services
@@ -313,7 +314,9 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "team": team,
         "members": team.members.order_by("username"),
         "members_form": forms.MembersForm(candidates=candidates, initial={"members": team.members.all()}),
-        "assign_form": forms.AssignForm(journeys=journeys.exclude(tpi_team=team)),
+        "assign_form": forms.AssignForm(
+            journeys=journeys.exclude(tpi_team=team), initial={"journey": request.GET.get("keikutsertaan")}
+        ),
         "assigned": [(j, conflicts.get(j.pk, [])) for j in assigned],
         "others": [(j, conflicts.get(j.pk, [])) for j in journeys if j.tpi_team_id != team.pk],
         "load": services.team_load(team),
@@ -378,6 +381,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             remind_days=existing.remind_days,
         )
     context = {"periods": periods, "period": period, "existing": existing, "form": forms.CalendarForm(initial=initial)}
+    context["proposal_deadline"] = initial["proposal_deadline"]
     return render(request, "workflow/calendar.html", context)
 
 
@@ -442,7 +446,7 @@ def dossier_download(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
 
     def link_for(evidence_pk: int, number: int) -> str:
-        return request.build_absolute_uri(reverse("assessments:evidence_file", args=[evidence_pk, number]))
+        return absolute_url(reverse("assessments:evidence_file", args=[evidence_pk, number]))
 
     content = dossier.dossier_export(actor=request.user, journey=journey, link_for=link_for)
     response = HttpResponse(content, content_type="application/zip")

@@ -25,3 +25,34 @@ def id_decimal(value: Any, places: int = 2) -> str:
         return f"{float(value):,.{int(places)}f}".replace(",", "_").replace(".", ",").replace("_", ".")
     except (TypeError, ValueError):
         return str(value)
+
+
+@register.filter
+def number_input(value: Any) -> str:
+    """A stored number as typed back into a text input ("1.000", "2,5"): ``zi.core.numbers.number_input_value``."""
+    from zi.core.numbers import number_input_value
+
+    return number_input_value(value)
+
+
+@register.filter
+def audit_value(value: Any) -> str:
+    """A snapshot value in the audit trail's change list (already masked by :mod:`zi.core.labels`)."""
+    from zi.core.labels import display_value
+
+    return display_value(value)
+
+
+@register.simple_tag
+def deadline(day: Any) -> str:
+    """``{% deadline date %}``: the date (dd-mm-yyyy) and its mark — "terlambat N hari" in red when past, otherwise
+    "N hari lagi" (:func:`zi.core.deadlines.deadline_status`); "–" without a date."""
+    from django.utils.html import format_html
+
+    from zi.core.deadlines import deadline_status
+
+    status = deadline_status(day)
+    if status is None:
+        return "–"
+    css = "badge badge-bad deadline-overdue" if status.overdue else "badge deadline-left"
+    return format_html('{} <span class="{}">{}</span>', f"{status.day:%d-%m-%Y}", css, status.text)

@@ -466,14 +466,14 @@ class Command(BaseCommand):
     def _run_export(self, o: dict[str, Any]) -> dict[str, Any]:
         code = (
             HWM + "import time, tracemalloc, tempfile, os;"
-            "from zi.bench.exports import write_national_recap;"
+            "from zi.insights.recap import write_national_recap;"
             "tracemalloc.start(); t=time.perf_counter(); fd, path = tempfile.mkstemp(suffix='.xlsx'); os.close(fd);"
             f"n=write_national_recap(path, year={int(o['year'])});"
             "cur, peak = tracemalloc.get_traced_memory(); size=os.path.getsize(path); os.unlink(path);"
             "print(json.dumps({'rows': n, 'seconds': round(time.perf_counter()-t, 2),"
             "'tracemalloc_peak_mib': round(peak/2**20, 1), 'vm_hwm_mib': hwm(), 'file_mib': round(size/2**20, 1)}))"
         )
-        baseline = HWM + "import openpyxl, zi.bench.exports; print(json.dumps({'vm_hwm_mib': hwm()}))"
+        baseline = HWM + "import openpyxl, zi.insights.recap; print(json.dumps({'vm_hwm_mib': hwm()}))"
         env = {**os.environ}
         out = subprocess.run(  # noqa: S603
             [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600, check=True
@@ -549,7 +549,7 @@ class Command(BaseCommand):
         from zi.surveys.models import Campaign
 
         campaign = Campaign.objects.order_by("pk").first()
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zi.bench.settings_bench", "ZI_LOG_LEVEL": "WARNING"}
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zi.config.settings_bench", "ZI_LOG_LEVEL": "WARNING"}
         load = {"requests": o["http_requests"], "concurrency": o["http_concurrency"], "seconds": o["http_seconds"]}
         with gunicorn_server(env, o["http_workers"]) as base:
             health = loadgen(base + "/healthz", env, extra=[], **load)

@@ -8,24 +8,36 @@ from __future__ import annotations
 import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from zi.core.audit import verify
 
 
 class Command(BaseCommand):
-    help = "Audit trail tools: 'verify' checks the hash chain."
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked (argparse needs a str)
+        return _("Jejak audit: 'verify' memeriksa rantai hash.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["verify"])
-        parser.add_argument("--json", action="store_true", help="print the result as JSON")
+        parser.add_argument("action", choices=["verify"], help=_("verify: periksa rantai hash jejak audit"))
+        parser.add_argument("--json", action="store_true", help=_("cetak hasilnya sebagai JSON"))
 
     def handle(self, *args, **options) -> None:
         result = verify()
         if options["json"]:
             self.stdout.write(json.dumps(result.__dict__))
         elif result.ok:
-            self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {result.checked} events verified."))
+            self.stdout.write(
+                self.style.SUCCESS(_("Rantai audit utuh: %(count)d peristiwa diperiksa.") % {"count": result.checked})
+            )
         else:
-            self.stdout.write(self.style.ERROR(f"Audit chain BROKEN at event #{result.broken_seq}: {result.reason}"))
+            self.stdout.write(
+                self.style.ERROR(
+                    _("Rantai audit RUSAK pada peristiwa #%(seq)s: %(reason)s")
+                    % {"seq": result.broken_seq, "reason": result.reason}
+                )
+            )
         if not result.ok:
-            raise CommandError(f"audit chain broken at event #{result.broken_seq}", returncode=1)
+            raise CommandError(
+                _("rantai audit rusak pada peristiwa #%(seq)s") % {"seq": result.broken_seq}, returncode=1
+            )

@@ -8,28 +8,32 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from zi.core.backup import BackupError, create_backup
 
 
 class Command(BaseCommand):
-    help = "Write a backup archive (.tar.gz): database content, evidence and other uploaded files, manifest."
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked (argparse needs a str)
+        return _("Tulis arsip cadangan (.tar.gz): isi basis data, data dukung dan berkas unggahan lain, manifes.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("output", help="archive to write, e.g. /srv/backup/zi-2026-11-23.tar.gz")
-        parser.add_argument("--force", action="store_true", help="overwrite OUTPUT if it exists")
+        parser.add_argument("output", help=_("arsip yang ditulis, mis. /srv/backup/zi-2026-11-23.tar.gz"))
+        parser.add_argument("--force", action="store_true", help=_("timpa OUTPUT bila sudah ada"))
 
     def handle(self, *args, **options) -> None:
         output = Path(options["output"])
         if output.exists() and not options["force"]:
-            raise CommandError(f"{output} exists; choose another name or pass --force.")
+            raise CommandError(_("%(path)s sudah ada; pilih nama lain atau pakai --force.") % {"path": output})
         try:
             result = create_backup(output)
         except BackupError as exc:
-            raise CommandError(f"Backup failed: {exc}") from exc
+            raise CommandError(_("Pencadangan gagal: %(error)s") % {"error": exc}) from exc
         self.stdout.write(
             self.style.SUCCESS(
-                f"Backup written: {result.path} ({result.size} bytes, {result.objects} objects, {result.files} files)"
+                _("Cadangan ditulis: %(path)s (%(size)d bita, %(objects)d objek, %(files)d berkas)")
+                % {"path": result.path, "size": result.size, "objects": result.objects, "files": result.files}
             )
         )
-        self.stdout.write(f"SHA-256 of the archive: {result.sha256}  (keep it apart from the archive)")
+        self.stdout.write(_("SHA-256 arsip: %(sha256)s  (simpan terpisah dari arsipnya)") % {"sha256": result.sha256})

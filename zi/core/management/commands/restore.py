@@ -8,37 +8,49 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from zi.core.backup import BackupError, read_manifest, restore_backup
 
 
 class Command(BaseCommand):
-    help = "Restore a backup archive made by 'zi backup' into an empty database (run 'zi migrate' first)."
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked (argparse needs a str)
+        return _("Pulihkan arsip cadangan buatan 'zi backup' ke basis data kosong (jalankan 'zi migrate' lebih dulu).")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("archive")
+        parser.add_argument("archive", help=_("arsip buatan 'zi backup' (.tar.gz)"))
         parser.add_argument(
-            "--check", action="store_true", help="only check the archive against its manifest; change nothing"
+            "--check", action="store_true", help=_("hanya periksa arsip terhadap manifesnya; tidak mengubah apa pun")
         )
 
     def handle(self, *args, **options) -> None:
         archive = Path(options["archive"])
         if not archive.is_file():
-            raise CommandError(f"{archive} is not a file.")
+            raise CommandError(_("%(path)s bukan berkas.") % {"path": archive})
         try:
             if options["check"]:
                 manifest = read_manifest(archive)
                 self.stdout.write(
                     self.style.SUCCESS(
-                        f"Archive intact: {len(manifest['members'])} members match the manifest "
-                        f"({manifest['database']['objects']} objects, made {manifest['created_at']})."
+                        _("Arsip utuh: %(members)d anggota cocok dengan manifes (%(objects)d objek, dibuat %(made)s).")
+                        % {
+                            "members": len(manifest["members"]),
+                            "objects": manifest["database"]["objects"],
+                            "made": manifest["created_at"],
+                        }
                     )
                 )
                 return
             result = restore_backup(archive)
         except BackupError as exc:
-            raise CommandError(f"Restore refused: {exc}") from exc
+            raise CommandError(_("Pemulihan ditolak: %(error)s") % {"error": exc}) from exc
         self.stdout.write(
-            self.style.SUCCESS(f"Restored {result.objects} objects and {result.files} files from {archive}.")
+            self.style.SUCCESS(
+                _("%(objects)d objek dan %(files)d berkas dipulihkan dari %(path)s.")
+                % {"objects": result.objects, "files": result.files, "path": archive}
+            )
         )
-        self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {result.audit_events} events verified."))
+        self.stdout.write(
+            self.style.SUCCESS(_("Rantai audit utuh: %(count)d peristiwa diperiksa.") % {"count": result.audit_events})
+        )

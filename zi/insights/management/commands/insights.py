@@ -5,26 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zi.assessments.models import Period
 from zi.insights.services import rollup_refresh
 
 
 class Command(BaseCommand):
-    help = "Insights: rebuild the per-unit rollup the dashboards read."
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked (argparse needs a str)
+        return _("Dasbor: bangun ulang rekap per unit yang dibaca dasbor.")
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        refresh = sub.add_parser("refresh", help="recompute the rollup of one period or all periods")
-        refresh.add_argument("--year", type=int, help="only this period")
-        refresh.add_argument("--unit", type=int, action="append", help="only these unit ids (repeatable)")
+        refresh = sub.add_parser("refresh", help=_("hitung ulang rekap satu periode atau semua periode"))
+        refresh.add_argument("--year", type=int, help=_("hanya periode tahun ini"))
+        refresh.add_argument("--unit", type=int, action="append", help=_("hanya unit dengan id ini (boleh diulang)"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         periods = Period.objects.order_by("year")
         if options.get("year"):
             periods = periods.filter(year=options["year"])
             if not periods.exists():
-                raise CommandError(f"no period {options['year']}")
+                raise CommandError(_("Periode %(year)s tidak ada") % {"year": options["year"]})
         for period in periods:
             n = rollup_refresh(period=period, units=options.get("unit"), actor="zi insights refresh")
-            self.stdout.write(f"{period.year}: {n} rows")
+            self.stdout.write(_("%(year)s: %(count)d baris") % {"year": period.year, "count": n})

@@ -9,22 +9,32 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from zi.programme.services import complainant_emails_erase
 
 
 class Command(BaseCommand):
-    help = "Programme records: erase expired complainant notification addresses."
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked (argparse needs a str)
+        return _("Catatan program: hapus alamat surel pengadu yang melewati masa simpan.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        erase = sub.add_parser("erase-emails", help="erase addresses of complaints closed longer than the retention")
-        erase.add_argument("--days", type=int, default=None, help="retention in days (default: the setting)")
+        erase = sub.add_parser(
+            "erase-emails", help=_("hapus alamat surel pengaduan yang sudah ditutup lebih lama dari masa simpan")
+        )
+        erase.add_argument(
+            "--days",
+            type=int,
+            default=None,
+            help=_("masa simpan dalam hari (bawaan: ZI_COMPLAINT_EMAIL_RETENTION_DAYS)"),
+        )
 
     def handle(self, *args, **options) -> None:
         if options["action"] == "erase-emails":
             days = options["days"]
             if days is not None and days < 0:
-                raise CommandError("--days must be 0 or more")
+                raise CommandError(_("--days harus 0 atau lebih"))
             count = complainant_emails_erase(days=days)
-            self.stdout.write(f"{count} complainant e-mail addresses erased")
+            self.stdout.write(_("%(count)d alamat surel pengadu dihapus") % {"count": count})

@@ -2,9 +2,10 @@
 
 - ``zi surveys load [FILE …]``: load the shipped instruments (or the given files); idempotent.
 - ``zi surveys ikm RESPONSES.csv``: IKM per PermenPAN-RB 14/2017 from a CSV with columns U1..U9 (one row per
-  respondent, answers 1–4, blanks allowed). Prints JSON: ``ikm`` (25–100, 2 decimals, half-up), ``grade``
-  (A–D), ``performance``, ``nrr`` (per element, 3 decimals), ``ikm_unit`` (1–4, 4 decimals), ``respondents``,
-  ``respondents_per_element``, ``weight`` ("1/9"). Bad input: message on stderr, exit status 1.
+  respondent, answers 1–4, blanks allowed; sample: docs/samples/skm-responses.csv). Prints JSON: ``ikm`` (25–100,
+  2 decimals, half-up), ``grade`` (A–D), ``performance``, ``nrr`` (per element, 3 decimals), ``ikm_unit`` (1–4,
+  4 decimals), ``respondents``, ``respondents_per_element``, ``weight`` ("1/9"). Bad input: message on stderr,
+  exit status 1.
 - ``zi surveys rebuild-rollups [CAMPAIGN_ID …]``: recompute rollups from raw answers.
 - ``zi surveys rescan CAMPAIGN_ID … [--near-flag-at N] [--near-max-diff N] [--pattern-flag-at N]
   [--straightline-flag-at N] [--window S] [--min-items N]``: re-run the stuffing checks over the stored responses
@@ -17,26 +18,33 @@ import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from zi.surveys.csvinput import CsvError, read_skm_csv
 from zi.surveys.indices import ikm_from_rows
 
 
 class Command(BaseCommand):
-    help = "Surveys: load instruments, compute an IKM from CSV, rebuild rollups, re-scan for stuffing."
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked (argparse needs a str)
+        return _(
+            "Survei: muat instrumen, hitung IKM dari CSV, bangun ulang rekap, periksa ulang jawaban titipan (stuffing)."
+        )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        load = sub.add_parser("load", help="load shipped instrument files (or the given ones); idempotent")
-        load.add_argument("files", nargs="*")
-        ikm = sub.add_parser("ikm", help="IKM (14/2017) from a CSV with columns U1..U9")
-        ikm.add_argument("csv_file", help="path, or - for standard input")
-        rebuild = sub.add_parser("rebuild-rollups", help="recompute rollups from raw answers")
-        rebuild.add_argument("campaigns", nargs="*", type=int)
-        rescan = sub.add_parser("rescan", help="re-run the stuffing checks over stored responses (flag-only)")
-        rescan.add_argument("campaigns", nargs="+", type=int)
+        load = sub.add_parser("load", help=_("muat berkas instrumen bawaan (atau berkas yang disebut); aman diulang"))
+        load.add_argument("files", nargs="*", help=_("berkas instrumen (bawaan: semua instrumen bawaan)"))
+        ikm = sub.add_parser("ikm", help=_("IKM (PermenPAN-RB 14/2017) dari CSV berkolom U1..U9"))
+        ikm.add_argument("csv_file", help=_("path CSV, atau - untuk stdin (contoh: docs/samples/skm-responses.csv)"))
+        rebuild = sub.add_parser("rebuild-rollups", help=_("hitung ulang rekap dari jawaban mentah"))
+        rebuild.add_argument("campaigns", nargs="*", type=int, help=_("id kampanye (bawaan: semua)"))
+        rescan = sub.add_parser(
+            "rescan", help=_("jalankan ulang pemeriksaan jawaban titipan atas respons tersimpan (hanya menandai)")
+        )
+        rescan.add_argument("campaigns", nargs="+", type=int, help=_("id kampanye"))
         for name in ("window", "pattern-flag-at", "straightline-flag-at", "near-flag-at", "near-max-diff", "min-items"):
-            rescan.add_argument(f"--{name}", type=int, default=None)
+            rescan.add_argument(f"--{name}", type=int, default=None, help=_("ambang (bawaan: pengaturan ZI_SURVEY_*)"))
 
     def handle(self, *args, **options) -> None:
         action = options["action"]
@@ -61,13 +69,16 @@ class Command(BaseCommand):
                         data = handle.read()
                 rows = read_skm_csv(data)
             except OSError as exc:
-                raise CommandError(f"{path}: {exc.strerror or exc}") from exc
+                raise CommandError(
+                    _("%(path)s: berkas tidak dapat dibaca (%(error)s)") % {"path": path, "error": exc.strerror or exc}
+                ) from exc
             except CsvError as exc:
                 raise CommandError(f"{path}: {exc}") from exc
             result = ikm_from_rows(rows)
             if result.ikm is None:
                 raise CommandError(
-                    f"{path}: no answers for element(s) {', '.join(result.missing_elements)}; the IKM needs all nine"
+                    _("%(path)s: tidak ada jawaban untuk unsur %(elements)s; IKM memerlukan kesembilan unsur")
+                    % {"path": path, "elements": ", ".join(result.missing_elements)}
                 )
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
         elif action == "rebuild-rollups":
@@ -79,7 +90,9 @@ class Command(BaseCommand):
                 campaigns = campaigns.filter(pk__in=options["campaigns"])
             for campaign in campaigns:
                 rollups_rebuild(campaign)
-                self.stdout.write(f"{campaign.pk} {campaign}: rebuilt")
+                self.stdout.write(
+                    _("%(id)s %(campaign)s: rekap dibangun ulang") % {"id": campaign.pk, "campaign": campaign}
+                )
         elif action == "rescan":
             from zi.surveys.models import Campaign
             from zi.surveys.services import SurveyError, responses_rescan
@@ -98,7 +111,7 @@ class Command(BaseCommand):
             campaigns = list(Campaign.objects.filter(pk__in=options["campaigns"]).order_by("pk"))
             missing = set(options["campaigns"]) - {c.pk for c in campaigns}
             if missing:
-                raise CommandError(f"unknown campaign(s): {sorted(missing)}")
+                raise CommandError(_("kampanye tidak dikenal: %(ids)s") % {"ids": sorted(missing)})
             for campaign in campaigns:
                 try:
                     counts = responses_rescan(actor=None, campaign=campaign, **thresholds)

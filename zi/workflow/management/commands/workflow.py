@@ -1,4 +1,4 @@
-"""``zi workflow remind`` (deadline e-mails, each deadline reminded once) and ``zi workflow seed`` (demo journeys)."""
+"""``zi workflow remind``: deadline e-mails, each deadline reminded once (demo journeys come with ``zi seed_demo``)."""
 
 from __future__ import annotations
 
@@ -7,25 +7,22 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
-    help = "Alur ZI: pengingat tenggat (remind) dan data demo (seed)."
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked (argparse needs a str)
+        return _("Alur ZI: pengingat tenggat (remind).")
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="sub", required=True)
-        remind = sub.add_parser("remind", help="kirim pengingat tenggat (sekali per tenggat)")
-        remind.add_argument("--date", help="tanggal acuan YYYY-MM-DD (bawaan: hari ini)")
-        sub.add_parser("seed", help="beri penilaian demo tahap alur yang beragam")
+        remind = sub.add_parser("remind", help=_("kirim pengingat tenggat (sekali per tenggat)"))
+        remind.add_argument("--date", help=_("tanggal acuan YYYY-MM-DD (bawaan: hari ini)"))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["sub"] == "remind":
-            from zi.workflow.reminders import send_reminders
+        from zi.workflow.reminders import send_reminders  # lazy: keeps `zi --help` from loading the workflow models
 
-            today = parse_date(options.get("date") or "") or timezone.localdate()
-            sent = send_reminders(today=today)
-            self.stdout.write(f"Pengingat terkirim: {sent}")
-        else:
-            from zi.workflow.demo import seed_workflow
-
-            seed_workflow(stdout=self.stdout)
+        today = parse_date(options.get("date") or "") or timezone.localdate()
+        sent = send_reminders(today=today)
+        self.stdout.write(_("Pengingat terkirim: %(count)d") % {"count": sent})

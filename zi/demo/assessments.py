@@ -1,0 +1,206 @@
+"""Demo evaluation data: the 2026 period on the 90/2021 LKE and self-assessments for Kanwil Sumsel satker.
+
+Called by ``zi seed_demo`` after the unit tree exists. Idempotent: a unit that already has an assessment in
+the period is left alone. Answers are deterministic (``random.Random`` seeded per unit) and shaped so the
+demo shows every state: Lapas Kelas I Palembang half-filled (the demo team's unit), several satker fully
+answered and submitted with scores above and below the WBK line, and Kanim Muara Enim (already WBK)
+aiming at WBBM.
+
+The demo's history is simulated: :func:`spread_upload_times` (run at the end of the demo seeding) dates the
+evidence uploads over the months before each unit's submission, as a team that built its evidence along the year
+would have them, except :data:`PAPERWORK_EXAMPLE`, which keeps every upload in the last days: the worked example
+of the "paperwork only" early warning on the dashboards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from zi.assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    Evidence,
+    EvidenceKind,
+    EvidenceRevision,
+    Lane,
+    Period,
+    Predicate,
+)
+from zi.assessments.scoring import lane_rescore
+from zi.core import audit
+from zi.lke.models import LkeTemplate
+from zi.lke.scoring import normalize_answer
+from zi.lke.services import template_spec, templates_load_all
+from zi.lke.spec import CHOICE_TYPES, Question
+from zi.organisations.models import Unit
+from zi.predicates.selectors import current_predicate
+
+DEMO_YEAR = 2026
+
+
+def _answer_for(question: Question, quality: float, rng: random.Random) -> Any:
+    """A plausible answer: better units choose better options more often."""
+    if question.answer_type in CHOICE_TYPES:
+        keys = list(question.option_keys)  # best first
+        index = 0
+        while index < len(keys) - 1 and rng.random() > quality:
+            index += 1
+        return keys[index]
+    if question.answer_type == "index_0_4":
+        return round(min(4.0, 2.9 + quality * 1.0 + rng.uniform(-0.15, 0.15)), 2)
+    keys = [item.key for item in question.inputs]
+    base = rng.randint(8, 40)
+    values = {key: base for key in keys}
+    done = max(0, round(base * min(1.0, quality + rng.uniform(-0.1, 0.1))))
+    if question.code == "A.II.3.iii.a":
+        return {"pelanggaran_tahun_lalu": 4, "pelanggaran_tahun_ini": 4 - round(4 * quality), "pelanggaran_disanksi": 1}
+    last = keys[-1]
+    values[last] = done
+    return values
+
+
+def _unit_profiles(units: dict[str, Unit]) -> list[tuple[Unit, float, float, bool, str]]:
+    wanted = [
+        # name fragment, quality, answered, submitted, target (the predicate held comes from the register)
+        ("Lapas Kelas I Palembang", 0.85, 0.55, False, Predicate.WBK),
+        ("Kanim Kelas II TPI Muara Enim", 0.97, 1.0, True, Predicate.WBBM),
+        ("Kanim Kelas I TPI Palembang", 0.93, 1.0, True, Predicate.WBK),
+        ("Bapas Kelas I Palembang", 0.9, 1.0, True, Predicate.WBK),
+        ("LPKA Kelas I Palembang", 0.8, 1.0, True, Predicate.WBK),
+        ("Lapas Perempuan Kelas IIA Palembang", 0.7, 1.0, True, Predicate.WBK),
+        ("Rutan Kelas IIB Prabumulih", 0.6, 0.9, False, Predicate.WBK),
+        ("Lapas Kelas IIB Muara Enim", 0.75, 0.3, False, Predicate.WBK),
+    ]
+    found = []
+    for fragment, quality, answered, submitted, target in wanted:
+        unit = units.get(fragment)
+        if unit is not None:
+            found.append((unit, quality, answered, submitted, target))
+    return found
+
+
+@transaction.atomic
+def seed_assessments(stdout: Any = None) -> dict[str, int]:
+    templates_load_all()
+    template = LkeTemplate.objects.get(code="permenpanrb-90-2021")
+    period, _ = Period.objects.get_or_create(
+        year=DEMO_YEAR,
+        defaults={
+            "name": f"Evaluasi ZI {DEMO_YEAR}",
+            "template": template,
+            "starts_on": dt.date(DEMO_YEAR, 1, 2),
+            "ends_on": dt.date(DEMO_YEAR, 12, 31),
+            "self_assessment_deadline": dt.date(DEMO_YEAR, 12, 15),
+        },
+    )
+    spec = template_spec(template)
+    question_rows = {q.code: q for q in template.questions.all()}
+    units = {u.name: u for u in Unit.objects.filter(agency__code="KEMENKUMHAM")}
+    created = 0
+    answers_created = 0
+    for unit, quality, answered, submitted, target in _unit_profiles(units):
+        if Assessment.objects.filter(unit=unit, period=period).exists():
+            continue
+        rng = random.Random(f"{DEMO_YEAR}-{unit.code}")
+        assessment = Assessment.objects.create(
+            unit=unit,
+            period=period,
+            target_predicate=target,
+            current_predicate=current_predicate(unit),  # from the predicate register (zi.demo.predicates)
+            status=AssessmentStatus.SUBMITTED if submitted else AssessmentStatus.DRAFT,
+            submitted_at=timezone.now() if submitted else None,
+        )
+        rows = []
+        changes = [audit.Change(action="create", obj=assessment, after=audit.snapshot(assessment))]
+        codes = sorted(spec.questions, key=lambda c: spec.questions[c].order)
+        for code in codes:
+            if rng.random() > answered:
+                continue
+            question = spec.questions[code]
+            normalized = normalize_answer(question, _answer_for(question, quality, rng), spec.settings)
+            rows.append(
+                Answer(
+                    assessment=assessment,
+                    lane=Lane.SELF,
+                    question=question_rows[code],
+                    choice=normalized.choice,
+                    inputs=normalized.inputs,
+                    value=normalized.value,
+                    note="" if rng.random() > 0.3 else "Dokumen tersedia pada folder data dukung tim kerja.",
+                )
+            )
+        Answer.objects.bulk_create(rows)
+        for row in rows:
+            changes.append(
+                audit.Change(
+                    action="answer",
+                    object_type="assessments.answer",
+                    object_id=f"{assessment.pk}:{row.lane}:{row.question.code}",
+                    object_repr=f"{unit.name} {row.question.code}",
+                    scope_path=unit.path,
+                    after={"choice": row.choice, "inputs": row.inputs, "value": row.value},
+                )
+            )
+        for row in rows[:: max(1, len(rows) // 12) or 1]:
+            evidence = Evidence.objects.create(
+                assessment=assessment,
+                question=row.question,
+                title=f"Data dukung {row.question.code}",
+                kind=EvidenceKind.LINK,
+            )
+            EvidenceRevision.objects.create(
+                evidence=evidence, number=1, url=f"https://intranet.example.go.id/zi/{unit.code}/{row.question.code}"
+            )
+            changes.append(audit.Change(action="create", obj=evidence, after=audit.snapshot(evidence)))
+        audit.record_many("seed_demo", changes)
+        lane_rescore(assessment=assessment, lane=Lane.SELF)
+        created += 1
+        answers_created += len(rows)
+    if stdout is not None:
+        stdout.write(
+            gettext("Demo penilaian mandiri: %(created)d dibuat (%(answers)d jawaban) di %(period)s")
+            % {"created": created, "answers": answers_created, "period": period.name}
+        )
+    return {"assessments": created, "answers": answers_created}
+
+
+PAPERWORK_EXAMPLE = "Rutan Kelas IIB Prabumulih"
+_QUIET_DAYS = 21  # the spread uploads end this long before the unit's reference date (the warning looks at 14)
+
+
+def spread_upload_times(period: Period | None = None, *, keep_burst: str = PAPERWORK_EXAMPLE) -> int:
+    """Date each demo unit's evidence uploads (revisions and their evidence items) evenly between three weeks
+    after the period starts and three weeks before the unit's submission (or today), in upload order. Only
+    uploads still inside those last three weeks move, so a second run changes nothing. Returns how many moved."""
+    period = period or Period.objects.filter(year=DEMO_YEAR).first()
+    if period is None:
+        return 0
+    now = timezone.now()
+    start = timezone.make_aware(dt.datetime.combine(period.starts_on + dt.timedelta(days=_QUIET_DAYS), dt.time(9)))
+    moved = 0
+    for assessment in Assessment.objects.filter(period=period).exclude(unit__name=keep_burst).order_by("pk"):
+        end = min(assessment.submitted_at or now, now) - dt.timedelta(days=_QUIET_DAYS)
+        if end <= start:
+            continue  # seeded early in the year: nothing to spread over
+        revisions = list(
+            EvidenceRevision.objects.filter(evidence__assessment=assessment).select_related("evidence").order_by("pk")
+        )
+        if not revisions or all(r.uploaded_at <= end for r in revisions):
+            continue
+        step = (end - start) / len(revisions)
+        evidence: dict[int, Evidence] = {}
+        for i, revision in enumerate(revisions):
+            revision.uploaded_at = start + step * (i + 0.5)
+            first = evidence.setdefault(revision.evidence_id, revision.evidence)
+            first.created_at = min(first.created_at, revision.uploaded_at)
+        EvidenceRevision.objects.bulk_update(revisions, ["uploaded_at"])
+        Evidence.objects.bulk_update(list(evidence.values()), ["created_at"])
+        moved += len(revisions)
+    return moved

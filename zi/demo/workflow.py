@@ -1,0 +1,308 @@
+"""Demo journeys for the demo assessments (run after :mod:`zi.demo.assessments`): varied states — building,
+declared, one returned with reviewer notes, two in TPI evaluation, one proposed, one awarded WBK with a decree —
+and one building unit (Lapas Kelas I Palembang) that started from last year's answers: a closed previous-year period
+holds its earlier self-assessment and the carry-over left its questions "disalin — konfirmasi".
+
+Idempotent: assessments that already have a journey are left alone. Moves go through the real
+``transition`` service (guards included) with a system actor, so the audit chain and events are genuine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from zi.assessments import services as assessment_services
+from zi.assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    Evidence,
+    EvidenceKind,
+    EvidenceRevision,
+    Lane,
+    Period,
+)
+from zi.assessments.scoring import lane_rescore
+from zi.core import audit
+from zi.demo.assessments import _answer_for
+from zi.lke.scoring import normalize_answer
+from zi.lke.services import template_spec
+from zi.organisations.models import Agency
+from zi.workflow import carryover, services
+from zi.workflow.models import CarriedQuestion, Declaration, DocumentKind, Journey, PeriodCalendar, State, TpiTeam
+
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
+
+
+class SystemActor:
+    """The seeding process acting with full rights; audited as "seed_demo", stored as no user."""
+
+    pk = None
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    username = "seed_demo"
+    unit = None
+
+
+SYSTEM = SystemActor()
+
+# unit name → target state
+PLAN = {
+    "Lapas Kelas IIB Muara Enim": State.DECLARED,
+    "Lapas Kelas I Palembang": State.BUILDING,
+    "Rutan Kelas IIB Prabumulih": State.BUILDING,
+    "Lapas Perempuan Kelas IIA Palembang": State.RETURNED,
+    "LPKA Kelas I Palembang": State.TPI_EVALUATION,
+    "Kanim Kelas II TPI Muara Enim": State.TPI_EVALUATION,
+    "Bapas Kelas I Palembang": State.PROPOSED,
+    "Kanim Kelas I TPI Palembang": State.AWARDED,
+}
+# The building unit whose period starts from last year's answers, carried over by its team leader (the demo
+# team's own unit, so the demo logins see "disalin — konfirmasi" at once). Answers are written through the real
+# answer service, which records a person as their author: the system actor cannot carry them.
+CARRY_OVER_UNIT = "Lapas Kelas I Palembang"
+CARRY_OVER_BY = "demo-ketua"
+PATH = [
+    State.BUILDING,
+    State.SELF_SUBMITTED,
+    State.IN_REVIEW,
+    State.REVIEWED,
+    State.TPI_EVALUATION,
+    State.TPI_MEETS,
+    State.PROPOSED,
+    State.AWARDED,
+]
+
+
+def _pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, DEMO_PDF, content_type="application/pdf")
+
+
+def _declare(journey: Journey, year: int) -> None:
+    if Declaration.objects.filter(unit=journey.unit).exists():
+        return
+    declaration = services.declaration_record(
+        actor=SYSTEM,
+        unit=journey.unit,
+        declared_on=dt.date(year - 1, 1, 20),
+        place=f"Aula {journey.unit.name}",
+        target_predicate=journey.target_predicate,
+        signatories=list(journey.unit.staff.values_list("pk", flat=True)[:40]),
+    )
+    services.declaration_add_document(
+        actor=SYSTEM, declaration=declaration, kind=DocumentKind.PACT, uploaded_file=_pdf("pakta-integritas.pdf")
+    )
+    if not declaration.signatories.exists():  # a unit without a staff list: record its head (no login) who signs
+        User = get_user_model()  # noqa: N806
+        head, made = User.objects.get_or_create(
+            username=f"kepala.{journey.unit.code.lower()}",
+            defaults={"full_name": f"Kepala {journey.unit.name}", "unit": journey.unit, "position": "Kepala"},
+        )
+        if made:
+            head.set_unusable_password()
+            head.save(update_fields=["password"])
+            audit.record(SYSTEM, "create", head, after=audit.snapshot(head, ["username", "full_name", "unit"]))
+        services.declaration_sign(actor=SYSTEM, declaration=declaration, users=[head])
+
+
+def _team(agency: Agency, period: Period) -> TpiTeam | None:
+    team = TpiTeam.objects.filter(agency=agency, period=period, name="Tim TPI 1").first()
+    if team is not None:
+        return team
+    evaluator = get_user_model().objects.filter(username="demo-tpi").first()
+    if evaluator is None:
+        return None
+    return services.tpi_team_create(
+        actor=SYSTEM, agency=agency, period=period, name="Tim TPI 1", leader=evaluator, controller=evaluator
+    )
+
+
+def _move(journey: Journey, to_state: str, **kwargs: Any) -> Journey:
+    return services.transition(
+        actor=SYSTEM, journey=journey, to_state=to_state, expected_version=journey.version, **kwargs
+    )
+
+
+@transaction.atomic
+def seed_workflow(stdout: Any = None) -> dict[str, int]:
+    period = Period.objects.filter(assessments__isnull=False).order_by("-year").first()
+    if period is None:
+        return {"journeys": 0}
+    if not PeriodCalendar.objects.filter(period=period).exists():
+        # Demo: TPN announced a later proposal date this year (P5 allows a yearly date set by TPN).
+        services.calendar_save(
+            actor=SYSTEM,
+            period=period,
+            proposal_deadline=period.ends_on,
+            review_deadline=dt.date(period.year, 4, 30),
+            tpi_deadline=dt.date(period.year, 5, 20),
+        )
+    created = 0
+    for assessment in Assessment.objects.filter(period=period, unit__name__in=PLAN).select_related("unit"):
+        if Journey.objects.filter(assessment=assessment).exists():
+            continue
+        target = PLAN[assessment.unit.name]
+        journey = services.participation_create(actor=SYSTEM, assessment=assessment)
+        created += 1
+        _declare(journey, period.year)
+        agency = assessment.unit.agency
+        for state in PATH[: PATH.index(target) + 1] if target in PATH else []:
+            if state == State.TPI_EVALUATION:
+                team = _team(agency, period)
+                if team is None:
+                    break
+                services.tpi_assign(actor=SYSTEM, journey=journey, team=team, due=dt.date(period.year, 5, 20))
+            if state == State.TPI_MEETS and target in (State.PROPOSED, State.AWARDED):
+                if not services.AgencyProfile.objects.filter(agency=agency, year=period.year).exists():
+                    services.agency_profile_save(
+                        actor=SYSTEM,
+                        agency=agency,
+                        year=period.year,
+                        bpk_opinion="WTP",
+                        sakip="BB",
+                        indeks_rb="BB",
+                        spip_level=3,
+                        source="Data demo",
+                    )
+                services.preconditions_record(
+                    actor=SYSTEM, journey=journey, tlhp_percent=100, lhkpn_percent=100, sakip_internal="BB"
+                )
+                services.sptjm_upload(actor=SYSTEM, journey=journey, uploaded_file=_pdf("sptjm.pdf"))
+            note = "Memenuhi" if state == State.TPI_MEETS else ""
+            data = None
+            if state == State.AWARDED:
+                data = {
+                    "decree_number": f"KEP-{journey.unit.code}/M.PANRB/11/{period.year}",
+                    "decree_date": min(timezone.localdate(), dt.date(period.year, 11, 28)),  # never in the future
+                }
+            journey = _move(journey, state, note=note, data=data)
+        if target == State.RETURNED:
+            for state in (State.BUILDING, State.SELF_SUBMITTED, State.IN_REVIEW):
+                journey = _move(journey, state)
+            codes = list(
+                assessment.answers.filter(lane=Lane.REVIEW)
+                .order_by("question__order")
+                .values_list("question__code", flat=True)[:3]
+            )
+            for code in codes:
+                services.lane_note_save(
+                    actor=SYSTEM,
+                    journey=journey,
+                    lane=Lane.REVIEW,
+                    question_code=code,
+                    text="Data dukung belum menunjukkan pelaksanaan; lampirkan laporan monev triwulan.",
+                )
+            journey = _move(journey, State.RETURNED, note="Lengkapi data dukung area 1 sebelum diteruskan ke TPI.")
+    carried = seed_carry_over(period)
+    if stdout is not None:
+        stdout.write(
+            gettext("Demo alur ZI: %(created)d alur dibuat di %(period)s; %(carried)d jawaban dibawa dari tahun lalu")
+            % {"created": created, "period": period.name, "carried": carried}
+        )
+    return {"journeys": created, "carried": carried}
+
+
+def _previous_period(period: Period) -> Period:
+    previous = Period.objects.filter(year=period.year - 1).first()
+    if previous is not None:
+        return previous
+    year = period.year - 1
+    return assessment_services.period_create(
+        actor=SYSTEM,
+        year=year,
+        name=f"Evaluasi ZI {year}",
+        template=period.template,
+        starts_on=dt.date(year, 1, 2),
+        ends_on=dt.date(year, 12, 31),
+        is_open=False,
+    )
+
+
+def _previous_assessment(journey: Journey, previous: Period) -> Assessment:
+    """Last year's submitted self-assessment of the unit, every question answered, a few with link evidence;
+    bulk-created and audited the way :mod:`zi.demo.assessments` seeds the current year."""
+
+    existing = Assessment.objects.filter(unit=journey.unit, period=previous).first()
+    if existing is not None:
+        return existing
+    unit = journey.unit
+    assessment = Assessment.objects.create(
+        unit=unit,
+        period=previous,
+        target_predicate=journey.target_predicate,
+        status=AssessmentStatus.SUBMITTED,
+        submitted_at=dt.datetime(previous.year, 11, 28, 9, 0, tzinfo=dt.UTC),
+    )
+    spec = template_spec(previous.template)
+    rows = {q.code: q for q in previous.template.questions.all()}
+    rng = random.Random(f"{previous.year}-{unit.code}")
+    answers = []
+    for code in sorted(spec.questions, key=lambda c: spec.questions[c].order):
+        question = spec.questions[code]
+        normalized = normalize_answer(question, _answer_for(question, 0.75, rng), spec.settings)
+        answers.append(
+            Answer(
+                assessment=assessment,
+                lane=Lane.SELF,
+                question=rows[code],
+                choice=normalized.choice,
+                inputs=normalized.inputs,
+                value=normalized.value,
+                note=f"Sesuai data dukung {previous.year}.",
+            )
+        )
+    Answer.objects.bulk_create(answers)
+    changes = [audit.Change(action="create", obj=assessment, after=audit.snapshot(assessment))]
+    answered_now = set(journey.assessment.answers.filter(lane=Lane.SELF).values_list("question__code", flat=True))
+    for row in [a for a in answers if a.question.code not in answered_now][:6]:
+        evidence = Evidence.objects.create(
+            assessment=assessment,
+            question=row.question,
+            title=f"Laporan {row.question.code} {previous.year}",
+            kind=EvidenceKind.LINK,
+        )
+        EvidenceRevision.objects.create(
+            evidence=evidence,
+            number=1,
+            url=f"https://intranet.example.go.id/zi/{unit.code}/{previous.year}/{row.question.code}",
+        )
+        changes.append(audit.Change(action="create", obj=evidence, after=audit.snapshot(evidence)))
+    changes.append(
+        audit.Change(
+            action="answer",
+            object_type="assessments.assessment",
+            object_id=str(assessment.pk),
+            object_repr=f"{unit.name} {previous.year}",
+            scope_path=unit.path,
+            after={"answers": len(answers), "lane": Lane.SELF},
+        )
+    )
+    audit.record_many("seed_demo", changes)
+    lane_rescore(assessment=assessment, lane=Lane.SELF)
+    return assessment
+
+
+def seed_carry_over(period: Period, unit_name: str = CARRY_OVER_UNIT, username: str = CARRY_OVER_BY) -> int:
+    """Give the unit's building journey a previous-year self-assessment and let ``username`` carry it over (once,
+    through the real service); returns the number of questions carried (0 when already done, or without such a
+    journey or person)."""
+    actor = get_user_model().objects.filter(username=username, is_active=True).first()
+    journey = (
+        Journey.objects.filter(period=period, unit__name=unit_name, state=State.BUILDING)
+        .select_related("unit", "period", "assessment")
+        .first()
+    )
+    if actor is None or journey is None or CarriedQuestion.objects.filter(journey=journey).exists():
+        return 0
+    _previous_assessment(journey, _previous_period(period))
+    carryover.carry_over(actor=actor, journey=journey)
+    return CarriedQuestion.objects.filter(journey=journey).count()
