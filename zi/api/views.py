@@ -133,7 +133,8 @@ class AssessmentViewSet(ScopedReadViewSet):
         return super().get_parsers()
 
     @extend_schema(
-        request=serializers.AnswerInputSerializer,
+        # JSON is the contract: a form body cannot carry the `null` that `index` and `version` take
+        request={"application/json": serializers.AnswerInputSerializer},
         parameters=[idempotency.PARAMETER],
         responses={200: serializers.AnswerSerializer, 409: CONFLICT_RESPONSE, **idempotency.RESPONSES},
     )
