@@ -148,3 +148,14 @@ def test_every_route_takes_ids_with_the_one_id_converter():
         and any(isinstance(conv, IntConverter) for conv in getattr(entry.pattern, "converters", {}).values())
     ]
     assert not with_int
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["8192-11-10T15:58:41+16:42", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "2026-01-01T00:00:00"],
+)
+def test_complaint_dates_with_any_rfc3339_offset_are_answered(world, api_client_for, value):
+    """PostgreSQL refuses offsets past ±15:59 (a 500 before); every bound is compared in UTC now."""
+    client = api_client_for(world["superuser"])
+    for param in ("received_after", "received_before"):
+        assert client.get("/api/complaints/", {param: value}).status_code == 200

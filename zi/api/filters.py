@@ -9,6 +9,7 @@ text) is refused by :class:`StrictFilterSet`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import django_filters as df
@@ -85,6 +86,24 @@ class BoolFilter(df.BooleanFilter):
     """``true`` or ``false`` only (the schema's boolean); ``1``, ``yes`` or ``-1`` answer 400."""
 
     field_class = StrictBooleanField
+
+
+EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+LATEST = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+class UtcDateTimeFilter(df.IsoDateTimeFilter):
+    """An ISO date-time compared in UTC. RFC 3339 allows offsets up to ±23:59, PostgreSQL only ±15:59 (an offset of
+    +16:42 was a 500 there); a bound past the ends of Python's calendar once in UTC is clamped to that end."""
+
+    def filter(self, qs: QuerySet, value: dt.datetime | None) -> QuerySet:
+        if value is not None:
+            try:
+                value = value.astimezone(dt.UTC)
+            except OverflowError:
+                later = (value.utcoffset() or dt.timedelta(0)) < dt.timedelta(0)
+                value = LATEST if later else EARLIEST
+        return super().filter(qs, value)
 
 
 class StrictFilterSet(df.FilterSet):
@@ -205,8 +224,8 @@ class ComplaintFilter(StrictFilterSet):
     subtree = IdFilter(method=_subtree("unit"))
     status = df.ChoiceFilter(choices=ComplaintStatus.choices)
     category = df.ChoiceFilter(choices=ComplaintCategory.choices)
-    received_after = df.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
-    received_before = df.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+    received_after = UtcDateTimeFilter(field_name="received_at", lookup_expr="gte")
+    received_before = UtcDateTimeFilter(field_name="received_at", lookup_expr="lt")
 
     class Meta:
         model = Complaint
