@@ -89,7 +89,7 @@ def test_refusals_are_not_remembered(world, api_client_for):
         format="multipart",
         HTTP_IDEMPOTENCY_KEY="kunci-ulang",
     )
-    assert refused.status_code == 400
+    assert refused.status_code == 409
     assert not IdempotencyKey.objects.exists()
     assert _upload(client, world, "kunci-ulang").status_code == 201
 

@@ -1,57 +1,19 @@
 """Workflow journeys in the API: scoped list and detail with the caller's allowed moves, and transitions through
 the workflow service — every role inside and outside its subtree, anonymous, stale versions (409), moves the
-table or a guard refuses (400), the schema."""
+table or a guard refuses (409 `refused`), the schema."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from tests.api.test_permission_matrix import CASES, _ids
-from tests.api.world import PDF
-from zi.assessments import services as assessment_services
 from zi.core import audit
 from zi.core.models import AuditEvent
 from zi.organisations.models import Role
-from zi.workflow import services as workflow_services
-from zi.workflow.models import DocumentKind, Journey, JourneyEvent, State
+from zi.workflow.models import Journey, JourneyEvent, State
 
 SUBMITTERS = {Role.UNIT_TEAM_LEADER, Role.UNIT_HEAD}  # assessment.submit at the Lapas
-
-
-@pytest.fixture
-def journey(world):
-    """A journey of the Lapas in ``building`` (its own period, so the world's other assessments are untouched)."""
-    head = world["users"][(Role.UNIT_HEAD, True)]
-    period = assessment_services.period_create(
-        actor=None,
-        year=2027,
-        name="Periode 2027",
-        template=world["period"].template,
-        starts_on=dt.date(2027, 1, 1),
-        ends_on=dt.date(2027, 12, 31),
-    )
-    assessment = assessment_services.assessment_start(actor=world["member"], unit=world["tree"]["lapas"], period=period)
-    declaration = workflow_services.declaration_record(
-        actor=head,
-        unit=world["tree"]["lapas"],
-        declared_on=dt.date(2025, 1, 15),
-        place="Aula Lapas",
-        signatories=[world["staff"]],
-    )
-    workflow_services.declaration_add_document(
-        actor=head,
-        declaration=declaration,
-        kind=DocumentKind.PACT,
-        uploaded_file=SimpleUploadedFile("pakta.pdf", PDF, content_type="application/pdf"),
-    )
-    journey = workflow_services.participation_create(actor=head, assessment=assessment)
-    return workflow_services.transition(
-        actor=head, journey=journey, to_state=State.BUILDING, note="", expected_version=journey.version
-    )
 
 
 def _post(client, journey, transition, version=None, **extra):
@@ -114,7 +76,8 @@ def test_full_review_round_trip_with_guards(world, journey, api_client_for):
     leader = api_client_for(world["leader"])
     reviewer = api_client_for(world["users"][(Role.REVIEWER, True)])
     illegal = _post(leader, journey, State.AWARDED)
-    assert illegal.status_code == 400 and "tidak diizinkan" in str(illegal.json())
+    assert illegal.status_code == 409 and "tidak diizinkan" in str(illegal.json())
+    assert illegal.json()["code"] == "refused"
     assert _post(leader, journey, State.SELF_SUBMITTED).status_code == 200
     journey.refresh_from_db()
     started = _post(reviewer, journey, State.IN_REVIEW)
@@ -122,7 +85,7 @@ def test_full_review_round_trip_with_guards(world, journey, api_client_for):
     assert {m["transition"] for m in started.json()["transitions"]} == {State.RETURNED, State.REVIEWED}
     journey.refresh_from_db()
     no_note = _post(reviewer, journey, State.RETURNED, note="  ")
-    assert no_note.status_code == 400 and "Catatan wajib" in str(no_note.json())
+    assert no_note.status_code == 409 and "Catatan wajib" in str(no_note.json())
     returned = _post(reviewer, journey, State.RETURNED, note="Lengkapi SK tim <b>ZI</b>")
     assert returned.status_code == 200
     data = returned.json()
@@ -155,3 +118,12 @@ def test_schema_documents_journeys(db, tmp_path):
     text = target.read_text()
     assert "/api/journeys/{id}/transitions/" in text
     assert "'409':" in text
+
+
+def test_a_journey_without_a_target_predicate_serves_null_not_an_empty_string(world, journey, api_client_for):
+    """The schema's enum is WBK/WBBM, nullable: a stored "" is served as null (list and detail)."""
+    Journey.objects.filter(pk=journey.pk).update(target_predicate="")
+    client = api_client_for(world["leader"])
+    assert client.get(f"/api/journeys/{journey.pk}/").json()["target_predicate"] is None
+    rows = client.get("/api/journeys/").json()["results"]
+    assert [row["target_predicate"] for row in rows if row["id"] == journey.pk] == [None]

@@ -161,11 +161,11 @@ def test_team_sees_draft_writes_through_service(world, api_client_for):
         {"question": world["choice_code"], "choice": "Mungkin"},
         format="json",
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 409  # schema-valid, refused by the service: the question takes Ya/Tidak
     missing = client.post(
         f"/api/assessments/{world['draft'].pk}/answers/", {"question": "99.z.9", "choice": "Ya"}, format="json"
     )
-    assert missing.status_code == 400
+    assert missing.status_code == 409 and missing.json()["code"] == "refused"
 
 
 def test_complaints_never_show_identity(world, api_client_for):

@@ -6,6 +6,7 @@ import hashlib
 import json
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from tests import factories
@@ -186,6 +187,29 @@ def test_unknown_and_not_proposed_units_are_404(client, tree, period, proposals,
 )
 def test_odd_unit_ids_are_422(client, tree, period, proposals, token, unit_id):
     assert_error(get(client, f"lke/jawaban-unit/{unit_id}", token[1]), 422, "VALIDATION_ERROR")
+
+
+@pytest.mark.parametrize("unit_id", ["11%0A", "11%0D%0A", "%0A11", "%C2%84", "%D9%A1%D9%A1", "9223372036854775808"])
+def test_trailing_newline_non_ascii_and_huge_unit_ids_are_422(client, tree, period, proposals, token, unit_id):
+    """``$`` let ``11\\n`` through as unit 11 (200); the id is anchored with ``\\Z`` and ASCII digits only."""
+    proposals[tree["lapas"]] = ("WBK", False)
+    unit_id = unit_id.replace("11", str(tree["lapas"].pk))
+    assert_error(get(client, f"lke/jawaban-unit/{unit_id}", token[1]), 422, "VALIDATION_ERROR")
+    assert get(client, f"lke/jawaban-unit/{tree['lapas'].pk}", token[1]).status_code == 200
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize("path", ["pengusulan/unit-wbk", "pengusulan/unit-wbbm", "lke/jawaban-unit/1"])
+def test_write_methods_answer_the_json_405_not_a_csrf_page(tree, period, token, method, path):
+    client = Client(enforce_csrf_checks=True)  # as PortalRB calls: no CSRF token, only the bearer token
+    response = getattr(client, method)(f"/api/portalrb/{path}", HTTP_AUTHORIZATION=f"Bearer {token[1]}")
+    assert_error(response, 405, "METHOD_NOT_ALLOWED")
+    assert response["Allow"] == "GET"
+
+
+def test_unknown_paths_with_odd_bytes_are_the_json_404(client, tree, period, token):
+    for path in ("lke/lain%0A", "pengusulan/unit-wbk%0A", "%C2%84", "lke/jawaban-unit/1/x"):
+        assert_error(get(client, path, token[1]), 404, "DATA_NOT_FOUND")
 
 
 def test_unknown_path_and_wrong_method(client, tree, period, token):

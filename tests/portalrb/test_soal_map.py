@@ -67,3 +67,22 @@ def test_load_map_is_idempotent_and_sets_soal_id(capsys):
     assert first.unchanged == 127
     call_command("portalrb", "check-map")
     assert "OK" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_lke_load_loads_the_soal_map_with_its_template():
+    """A fresh install (`zi lke load`, as scripts/demo.sh runs it) serves every soal without `portalrb load-map`."""
+    call_command("lke", "load")
+    assert SoalMapping.objects.count() == 127
+    call_command("lke", "load")  # again: nothing changes
+    assert SoalMapping.objects.count() == 127
+
+
+def test_the_demo_serves_all_127_soals_for_a_unit_with_an_lke(demo_db):
+    from zi.assessments.models import Assessment
+    from zi.portalrb import selectors
+
+    assessment = Assessment.objects.select_related("unit", "period").order_by("pk").first()
+    result = selectors.unit_answers_payload(unit=assessment.unit, period=assessment.period)
+    assert len(result.payload["answers"]) == 127
+    assert any(row["jawaban_unit"] not in (None, "") for row in result.payload["answers"])

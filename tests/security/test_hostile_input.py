@@ -109,7 +109,7 @@ def test_dangerous_uploads_refused_and_nothing_stored(world, api_client_for, kin
         {"question": world["choice_code"], "title": "Berkas", "file": SimpleUploadedFile(name, content)},
         format="multipart",
     )
-    assert response.status_code == 400, response.content[:300]
+    assert response.status_code == 409, response.content[:300]  # schema-valid, refused by the content check
     after = (Evidence.objects.count(), EvidenceRevision.objects.count(), AuditEvent.objects.count())
     assert after[:2] == before[:2]
     assert after[2] == before[2] + 1  # only the test's own token creation
@@ -149,7 +149,7 @@ def test_huge_bodies_refused_and_nothing_stored(world, api_client_for, settings)
         {"question": world["choice_code"], "title": "Besar", "file": SimpleUploadedFile("b.pdf", PDF + b"0" * 4096)},
         format="multipart",
     )
-    assert response.status_code in (400, 413)
+    assert response.status_code in (409, 413)  # 409 `refused`: the service's size check (docs/api.md)
     assert (Evidence.objects.count(), AuditEvent.objects.count()) == before
     assert not world["draft"].answers.exists()
 
@@ -187,6 +187,6 @@ def test_gif_script_polyglot_is_refused(world, api_client_for):
         {"question": world["choice_code"], "title": "Gambar", "file": SimpleUploadedFile("x.gif", content)},
         format="multipart",
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "gambar" in response.content.decode().lower()
     assert not world["draft"].evidence.exists()

@@ -1,4 +1,9 @@
-"""Domain services speak Django (``ValidationError``, ``PermissionDenied``); the API answers 400 / 403.
+"""Domain services speak Django (``ValidationError``, ``PermissionDenied``); the API answers 409 / 403.
+
+400 means the request does not match the OpenAPI schema (the serializers and filters check that). A request that
+does match it but that the service refuses (a question the assessment's template does not have, a value that
+question does not take, a closed assessment, a journey move a guard refuses) is a conflict with the current state
+of the resource: **409** ``{"detail": "…", "code": "refused", "errors": {"field": ["message", …]}}``.
 
 A dependency failure (database connection lost, file storage down) answers 503 with ``Retry-After`` and the
 same JSON shape, never a stack trace (see :mod:`zi.api.errors` for pages).
@@ -9,7 +14,6 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
@@ -21,10 +25,10 @@ logger = logging.getLogger("zi.api")
 
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            exc = exceptions.ValidationError(exc.message_dict)
-        else:
-            exc = exceptions.ValidationError({"detail": exc.messages})
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        messages = [str(message) for values in errors.values() for message in values]
+        set_rollback()
+        return Response({"detail": " ".join(messages), "code": "refused", "errors": errors}, status=409)
     message = unavailable_message(exc)
     if message is not None:
         request = context.get("request")

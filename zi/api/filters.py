@@ -1,10 +1,22 @@
-"""django-filter allow-lists: only these query parameters filter; nothing else reaches the ORM."""
+"""django-filter allow-lists: only these query parameters filter; nothing else reaches the ORM.
+
+Every value is checked the way the OpenAPI schema states it, so what the schema accepts is accepted and what
+it refuses answers 400 (never a 500 or a silently ignored filter): ids with :class:`IdFilter` (a 64-bit integer
+from 1 to 2⁶³−1; ``1e20`` and 20-digit values overflowed SQLite before), whole numbers with
+:class:`IntFilter`, booleans only as ``true``/``false``, and a parameter given twice or left empty (but free
+text) is refused by :class:`StrictFilterSet`.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import django_filters as df
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from zi.accounts.models import User
 from zi.assessments.models import Answer, Assessment, AssessmentStatus, Evidence, Lane, Period
@@ -12,6 +24,104 @@ from zi.organisations.models import Unit
 from zi.programme.models import Complaint, ComplaintCategory, ComplaintStatus
 from zi.surveys.models import Campaign
 from zi.workflow.models import Journey, State
+
+MAX_ID = 2**63 - 1
+INTEGER = re.compile(r"\A-?[0-9]{1,19}\Z")
+
+
+class StrictIntegerField(forms.IntegerField):
+    """Only plain decimal digits (an optional minus): no ``1e20``, ``5.0``, spaces or signs Django would strip."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not isinstance(value, str) or not INTEGER.match(value):
+            raise forms.ValidationError(_("Masukkan bilangan bulat."), code="invalid")
+        return int(value)
+
+
+def int_schema(minimum: int, maximum: int) -> dict:
+    return {
+        "type": "integer",
+        "format": "int64" if maximum > 2**31 - 1 else "int32",
+        "minimum": minimum,
+        "maximum": maximum,
+    }
+
+
+class IntFilter(df.Filter):
+    """A whole number between ``min_value`` and ``max_value`` (both stated in the schema)."""
+
+    field_class = StrictIntegerField
+
+    def __init__(self, *args, min_value: int = 0, max_value: int = 2**31 - 1, **kwargs) -> None:
+        kwargs.setdefault("min_value", min_value)
+        kwargs.setdefault("max_value", max_value)
+        super().__init__(*args, **kwargs)
+        self._spectacular_annotation = {"field": int_schema(min_value, max_value)}
+
+
+@extend_schema_field(int_schema(1, MAX_ID))
+class IdFilter(df.Filter):
+    """A database id: an integer from 1 to 2⁶³−1 (the one filter type for ids)."""
+
+    field_class = StrictIntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class StrictBooleanField(forms.Field):
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value not in ("true", "false"):
+            raise forms.ValidationError(_("Gunakan true atau false."), code="invalid")
+        return value == "true"
+
+
+class BoolFilter(df.BooleanFilter):
+    """``true`` or ``false`` only (the schema's boolean); ``1``, ``yes`` or ``-1`` answer 400."""
+
+    field_class = StrictBooleanField
+
+
+EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+LATEST = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+class UtcDateTimeFilter(df.IsoDateTimeFilter):
+    """An ISO date-time compared in UTC. RFC 3339 allows offsets up to ±23:59, PostgreSQL only ±15:59 (an offset of
+    +16:42 was a 500 there); a bound past the ends of Python's calendar once in UTC is clamped to that end."""
+
+    def filter(self, qs: QuerySet, value: dt.datetime | None) -> QuerySet:
+        if value is not None:
+            try:
+                value = value.astimezone(dt.UTC)
+            except OverflowError:
+                later = (value.utcoffset() or dt.timedelta(0)) < dt.timedelta(0)
+                value = LATEST if later else EARLIEST
+        return super().filter(qs, value)
+
+
+class StrictFilterSet(df.FilterSet):
+    """A parameter given twice, or given empty when it is not free text, is refused (400), not ignored."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name, filter_ in self.filters.items():
+            values = self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data.get(name)]
+            if name not in self.data:
+                continue
+            if len(values) > 1:
+                self.form.add_error(name, _("Parameter ini hanya boleh diberikan sekali."))
+                valid = False
+            elif values[0] == "" and not isinstance(filter_, df.CharFilter):
+                self.form.add_error(name, _("Nilai kosong tidak diterima."))
+                valid = False
+        return valid
 
 
 def _subtree(unit_field: str):
@@ -30,15 +140,15 @@ def _subtree(unit_field: str):
     return method
 
 
-class UnitFilter(df.FilterSet):
-    parent = df.NumberFilter(field_name="parent_id")
-    root = df.BooleanFilter(field_name="parent", lookup_expr="isnull", label=_("Hanya unit akar"))
-    agency = df.NumberFilter(field_name="agency_id")
-    subtree = df.NumberFilter(method=_subtree(""), label=_("Id unit: unit itu dan semua turunannya"))
+class UnitFilter(StrictFilterSet):
+    parent = IdFilter(field_name="parent_id")
+    root = BoolFilter(field_name="parent", lookup_expr="isnull", label=_("Hanya unit akar"))
+    agency = IdFilter(field_name="agency_id")
+    subtree = IdFilter(method=_subtree(""), label=_("Id unit: unit itu dan semua turunannya"))
     code = df.CharFilter(field_name="code", lookup_expr="iexact")
     type = df.CharFilter(field_name="unit_type__code", lookup_expr="iexact")
     q = df.CharFilter(method="search", label=_("Cari nama atau kode"))
-    depth = df.NumberFilter(field_name="depth")
+    depth = IntFilter(field_name="depth", min_value=0, max_value=1000)
 
     class Meta:
         model = Unit
@@ -48,9 +158,9 @@ class UnitFilter(df.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
 
 
-class PersonFilter(df.FilterSet):
-    unit = df.NumberFilter(field_name="unit_id")
-    subtree = df.NumberFilter(method=_subtree("unit"))
+class PersonFilter(StrictFilterSet):
+    unit = IdFilter(field_name="unit_id")
+    subtree = IdFilter(method=_subtree("unit"))
     q = df.CharFilter(field_name="full_name", lookup_expr="icontains")
 
     class Meta:
@@ -58,20 +168,20 @@ class PersonFilter(df.FilterSet):
         fields: list[str] = []
 
 
-class PeriodFilter(df.FilterSet):
-    year = df.NumberFilter(field_name="year")
-    is_open = df.BooleanFilter(field_name="is_open")
+class PeriodFilter(StrictFilterSet):
+    year = IntFilter(field_name="year", min_value=1, max_value=9999)
+    is_open = BoolFilter(field_name="is_open")
 
     class Meta:
         model = Period
         fields: list[str] = []
 
 
-class AssessmentFilter(df.FilterSet):
-    unit = df.NumberFilter(field_name="unit_id")
-    subtree = df.NumberFilter(method=_subtree("unit"))
-    period = df.NumberFilter(field_name="period_id")
-    year = df.NumberFilter(field_name="period__year")
+class AssessmentFilter(StrictFilterSet):
+    unit = IdFilter(field_name="unit_id")
+    subtree = IdFilter(method=_subtree("unit"))
+    period = IdFilter(field_name="period_id")
+    year = IntFilter(field_name="period__year", min_value=1, max_value=9999)
     status = df.ChoiceFilter(choices=AssessmentStatus.choices)
 
     class Meta:
@@ -79,8 +189,8 @@ class AssessmentFilter(df.FilterSet):
         fields: list[str] = []
 
 
-class AnswerFilter(df.FilterSet):
-    assessment = df.NumberFilter(field_name="assessment_id")
+class AnswerFilter(StrictFilterSet):
+    assessment = IdFilter(field_name="assessment_id")
     lane = df.ChoiceFilter(choices=Lane.choices)
     question = df.CharFilter(field_name="question__code")
 
@@ -89,44 +199,44 @@ class AnswerFilter(df.FilterSet):
         fields: list[str] = []
 
 
-class EvidenceFilter(df.FilterSet):
-    assessment = df.NumberFilter(field_name="assessment_id")
+class EvidenceFilter(StrictFilterSet):
+    assessment = IdFilter(field_name="assessment_id")
     question = df.CharFilter(field_name="question__code")
-    withdrawn = df.BooleanFilter(field_name="is_withdrawn")
+    withdrawn = BoolFilter(field_name="is_withdrawn")
 
     class Meta:
         model = Evidence
         fields: list[str] = []
 
 
-class CampaignFilter(df.FilterSet):
-    unit = df.NumberFilter(field_name="unit_id")
-    subtree = df.NumberFilter(method=_subtree("unit"))
-    period = df.NumberFilter(field_name="period_id")
+class CampaignFilter(StrictFilterSet):
+    unit = IdFilter(field_name="unit_id")
+    subtree = IdFilter(method=_subtree("unit"))
+    period = IdFilter(field_name="period_id")
 
     class Meta:
         model = Campaign
         fields: list[str] = []
 
 
-class ComplaintFilter(df.FilterSet):
-    unit = df.NumberFilter(field_name="unit_id")
-    subtree = df.NumberFilter(method=_subtree("unit"))
+class ComplaintFilter(StrictFilterSet):
+    unit = IdFilter(field_name="unit_id")
+    subtree = IdFilter(method=_subtree("unit"))
     status = df.ChoiceFilter(choices=ComplaintStatus.choices)
     category = df.ChoiceFilter(choices=ComplaintCategory.choices)
-    received_after = df.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
-    received_before = df.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+    received_after = UtcDateTimeFilter(field_name="received_at", lookup_expr="gte")
+    received_before = UtcDateTimeFilter(field_name="received_at", lookup_expr="lt")
 
     class Meta:
         model = Complaint
         fields: list[str] = []
 
 
-class JourneyFilter(df.FilterSet):
-    unit = df.NumberFilter(field_name="unit_id")
-    subtree = df.NumberFilter(method=_subtree("unit"))
-    period = df.NumberFilter(field_name="period_id")
-    year = df.NumberFilter(field_name="period__year")
+class JourneyFilter(StrictFilterSet):
+    unit = IdFilter(field_name="unit_id")
+    subtree = IdFilter(method=_subtree("unit"))
+    period = IdFilter(field_name="period_id")
+    year = IntFilter(field_name="period__year", min_value=1, max_value=9999)
     state = df.ChoiceFilter(choices=State.choices)
 
     class Meta:

@@ -40,6 +40,7 @@ PARAMETER = OpenApiParameter(
     str,
     location=OpenApiParameter.HEADER,
     required=False,
+    pattern=r"^[!-~]{1,255}$",
     description=(
         "Optional, 1–255 visible ASCII characters (e.g. a UUID), unique per intended write. A retry with the same "
         "key and the same request returns the first result and stores nothing new; the same key with another "
@@ -76,7 +77,7 @@ def key_of(request: Request) -> str | None:
     raw = request.headers.get(HEADER)
     if raw is None:
         return None
-    key = raw.strip()
+    key = raw  # as sent: surrounding spaces are outside the documented pattern, not trimmed away
     if not key or len(key) > MAX_KEY_LENGTH or not all(33 <= ord(ch) <= 126 for ch in key):
         raise ValidationError({HEADER: [_("Idempotency-Key harus 1–255 karakter ASCII yang terlihat.")]})
     return key

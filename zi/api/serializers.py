@@ -29,6 +29,16 @@ def answer_version(answer: Answer) -> int:
     return (answer.updated_at - EPOCH) // dt.timedelta(microseconds=1)
 
 
+class PredicateOrNullField(serializers.ChoiceField):
+    """A predicate (WBK/WBBM) or ``null`` when none is set: a stored ``""`` is never served (not in the enum)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(choices=Predicate.choices, allow_null=True, read_only=True, **kwargs)
+
+    def to_representation(self, value: str) -> str | None:
+        return value or None
+
+
 class UnitSerializer(serializers.ModelSerializer):
     agency_code = serializers.CharField(source="agency.code", read_only=True)
     unit_type = serializers.CharField(source="unit_type.code", read_only=True)
@@ -163,10 +173,14 @@ class AnswerSerializer(serializers.ModelSerializer):
 
 
 class AnswerInputSerializer(serializers.Serializer):
-    question = serializers.CharField(max_length=32, help_text="Kode pertanyaan LKE, mis. 1.a.1")
+    question = serializers.CharField(max_length=32, trim_whitespace=False, help_text="Kode pertanyaan LKE, mis. 1.a.1")
     lane = serializers.ChoiceField(choices=Lane.choices, default=Lane.SELF)
     choice = serializers.CharField(
-        max_length=8, required=False, allow_blank=True, help_text="Kunci pilihan (pertanyaan pilihan)."
+        max_length=8,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="Kunci pilihan (pertanyaan pilihan).",
     )
     inputs = serializers.DictField(
         child=serializers.FloatField(allow_null=True), required=False, help_text="Isian angka (pertanyaan numerik)."
@@ -209,9 +223,9 @@ class EvidenceRevisionSerializer(serializers.ModelSerializer):
         fields = ["number", "original_name", "content_type", "size", "sha256", "url", "uploaded_at", "download"]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True, "description": "Download path; null for a link."})
     def get_download(self, revision: EvidenceRevision) -> str | None:
-        """Only the permission-checked download view, never a storage URL."""
+        """Only the permission-checked download view, never a storage URL; ``null`` for a link revision."""
         if not revision.file:
             return None
         return reverse("assessments:evidence_file", args=[revision.evidence_id, revision.number])
@@ -228,10 +242,14 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class EvidenceInputSerializer(serializers.Serializer):
-    question = serializers.CharField(max_length=32)
-    title = serializers.CharField(max_length=255)
+    """Exactly one of ``file`` or ``url`` (the schema says so with ``oneOf``, zi/api/schema.py)."""
+
+    question = serializers.CharField(max_length=32, trim_whitespace=False)
+    title = serializers.CharField(max_length=255, trim_whitespace=False)
     file = serializers.FileField(required=False, help_text="Berkas (PDF, gambar, dokumen Office).")
-    url = serializers.CharField(max_length=1000, required=False, help_text="Tautan http(s) sebagai ganti berkas.")
+    url = serializers.CharField(
+        max_length=1000, required=False, trim_whitespace=False, help_text="Tautan http(s) sebagai ganti berkas."
+    )
 
     def validate(self, attrs: dict) -> dict:
         if bool(attrs.get("file")) == bool(attrs.get("url")):
@@ -307,6 +325,8 @@ class JourneySerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     year = serializers.IntegerField(source="period.year", read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
+    target_predicate = PredicateOrNullField(help_text="`null` while no predicate is chosen yet.")
+    awarded_predicate = PredicateOrNullField(help_text="`null` until a predicate is awarded.")
 
     class Meta:
         model = Journey
@@ -366,7 +386,9 @@ class TransitionInputSerializer(serializers.Serializer):
         min_value=0, max_value=2**31 - 1, help_text="The journey's `version` as last read (stale → 409)."
     )
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    decree_number = serializers.CharField(max_length=120, required=False, help_text="Awarding: decree number.")
+    decree_number = serializers.CharField(
+        max_length=120, required=False, trim_whitespace=False, help_text="Awarding: decree number."
+    )
     decree_date = serializers.DateField(required=False, help_text="Awarding: decree date.")
     override_reason = serializers.CharField(
         max_length=2000,
@@ -381,7 +403,7 @@ class TransitionInputSerializer(serializers.Serializer):
 
 class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    code = serializers.CharField(help_text="`stale`")
+    code = serializers.CharField(help_text="`stale`, or `refused` (then `errors` lists the service's reasons)")
     current = serializers.DictField(
         allow_null=True,
         required=False,

@@ -18,7 +18,7 @@ router.register("journeys", views.JourneyViewSet, basename="journey")
 
 urlpatterns = [
     path("token/", pages.token_page, name="token"),
-    path("token/<int:pk>/cabut/", pages.token_revoke, name="token_revoke"),
+    path("token/<id:pk>/cabut/", pages.token_revoke, name="token_revoke"),
     path("docs/assets/<str:name>", pages.docs_asset, name="docs_asset"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("", include(router.urls)),

@@ -53,7 +53,10 @@ STALE_ANSWER = gettext_lazy(
 )
 CONFLICT_RESPONSE = OpenApiResponse(
     response=serializers.ConflictSerializer,
-    description="Stale `version`: someone changed it since the caller read it; nothing was stored.",
+    description=(
+        "`stale`: someone changed it since the caller read it (`current` holds it now); `refused`: the service "
+        "refuses the request in the current state (`errors` says why). Nothing was stored."
+    ),
 )
 
 
@@ -130,7 +133,8 @@ class AssessmentViewSet(ScopedReadViewSet):
         return super().get_parsers()
 
     @extend_schema(
-        request=serializers.AnswerInputSerializer,
+        # JSON is the contract: a form body cannot carry the `null` that `index` and `version` take
+        request={"application/json": serializers.AnswerInputSerializer},
         parameters=[idempotency.PARAMETER],
         responses={200: serializers.AnswerSerializer, 409: CONFLICT_RESPONSE, **idempotency.RESPONSES},
     )
@@ -338,7 +342,11 @@ class DashboardView(APIView):
     """Simple counts for a subtree (``?unit=ID``) or for everything the person may watch."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("unit", int, description="Id unit akar subtree (opsional)")],
+        parameters=[
+            OpenApiParameter(
+                "unit", filters.int_schema(1, filters.MAX_ID), description="Id unit akar subtree (opsional)"
+            )
+        ],
         responses={200: serializers.DashboardSerializer},
     )
     def get(self, request: Request) -> Response:
@@ -347,9 +355,10 @@ class DashboardView(APIView):
             raise PermissionDenied(_("Anda tidak berwenang melihat dasbor."))
         units = restrict(Unit.objects.all(), user, Action.DASHBOARD_VIEW, unit_field="")
         root = None
-        raw = request.query_params.get("unit", "")
-        if raw:
-            if not raw.isdigit() or len(raw) > 18:
+        given = request.query_params.getlist("unit")
+        if given:
+            raw = given[0]
+            if len(given) > 1 or not filters.INTEGER.match(raw) or not 1 <= int(raw) <= filters.MAX_ID:
                 return Response({"unit": [_("Id unit tidak valid.")]}, status=status.HTTP_400_BAD_REQUEST)
             root = get_object_or_404(restrict(Unit.objects.all(), user, Action.UNIT_VIEW, unit_field=""), pk=int(raw))
             if not may(user, Action.DASHBOARD_VIEW, root):

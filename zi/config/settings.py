@@ -115,6 +115,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "zi.core.logging.RequestIdMiddleware",
+    "zi.api.errors.JsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "zi.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -416,6 +417,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "zi.api.schema.add_error_responses",
+        "zi.api.schema.tighten_inputs",
     ],
 }
 

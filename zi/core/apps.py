@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.urls import register_converter
 
 
 class CoreConfig(AppConfig):
     name = "zi.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from zi.core.converters import IdConverter
+
+        register_converter(IdConverter, "id")  # ``<id:pk>``: ids as 64-bit integers in every URL (converters.py)

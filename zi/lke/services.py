@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from zi.core import audit
 from zi.lke.models import LkeQuestion, LkeTemplate
@@ -26,6 +27,12 @@ class LoadResult:
 
 def _content_hash(data: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+# Sent after every template load (new, updated or unchanged) with ``template`` and ``actor``: apps that keep data
+# tied to a template version load it then (PortalRB's soal map, zi/portalrb/apps.py), so ``zi lke load`` and the
+# demo set up everything a template needs.
+template_loaded = Signal()
 
 
 ENTRY_CHECK_KEYS = ("whole", "at_most")  # input annotations that check entry and never change a score
@@ -51,6 +58,12 @@ def _without_entry_checks(value: Any) -> Any:
 
 @transaction.atomic
 def template_load(*, path: Path | str, actor: Any = None) -> LoadResult:
+    result = _template_load(path=path, actor=actor)
+    template_loaded.send(sender=LkeTemplate, template=result.template, actor=actor)
+    return result
+
+
+def _template_load(*, path: Path | str, actor: Any = None) -> LoadResult:
     """Load one template file. Same content again: nothing changes. Changed content under an existing
     code+version is refused once any period uses it (publish a new version instead), unless only the entry checks
     of computed inputs changed (``whole``/``at_most``: they refuse new typing mistakes and change no score)."""

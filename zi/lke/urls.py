@@ -6,5 +6,5 @@ app_name = "lke"
 
 urlpatterns = [
     path("", views.template_list, name="template_list"),
-    path("<int:pk>/", views.template_detail, name="template_detail"),
+    path("<id:pk>/", views.template_detail, name="template_detail"),
 ]

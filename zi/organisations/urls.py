@@ -6,8 +6,8 @@ app_name = "organisations"
 
 urlpatterns = [
     path("", views.unit_list, name="unit_list"),
-    path("<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("<id:pk>/", views.unit_detail, name="unit_detail"),
     path("impor/", views.import_view, name="import"),
-    path("<int:pk>/peran/", views.unit_role_add, name="unit_role_add"),
-    path("<int:pk>/peran/<int:assignment_pk>/cabut/", views.unit_role_revoke, name="unit_role_revoke"),
+    path("<id:pk>/peran/", views.unit_role_add, name="unit_role_add"),
+    path("<id:pk>/peran/<id:assignment_pk>/cabut/", views.unit_role_revoke, name="unit_role_revoke"),
 ]

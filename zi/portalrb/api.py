@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 
 from zi.core.clients import client_address
 from zi.core.links import site_url
@@ -27,7 +28,7 @@ from zi.portalrb.models import ApiToken
 
 logger = logging.getLogger(__name__)
 
-UNIT_ID = re.compile(r"^[1-9][0-9]{0,17}$")  # our unit ids are positive integers (bigint range)
+UNIT_ID = re.compile(r"\A[1-9][0-9]{0,17}\Z")  # positive 64-bit ids; \Z, not $ (which allows a trailing newline)
 NOT_PROPOSED = "Data pengusulan untuk instansi ini belum tersedia"
 
 
@@ -70,6 +71,7 @@ def portalrb_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     """GET only, bearer token, rate limit, and the guide's error body for anything that goes wrong."""
 
     @wraps(view)
+    @csrf_exempt  # bearer tokens, no cookies: a POST must reach the 405 below, not Django's HTML CSRF page
     @never_cache
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
@@ -149,5 +151,7 @@ def jawaban_unit(request: HttpRequest, token: ApiToken, unit_id: str) -> HttpRes
     return _serve(token, "jawaban-unit", result.payload, unit=unit)
 
 
+@csrf_exempt
 def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Unknown paths under the base URL (and the resolver's 404 there, see zi.api.errors.not_found)."""
     return error(404, "DATA_NOT_FOUND", "Endpoint tidak dikenal.")

@@ -1,6 +1,25 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
 class PortalRBConfig(AppConfig):
     name = "zi.portalrb"
     label = "portalrb"
+
+    def ready(self) -> None:
+        from zi.lke.services import template_loaded
+
+        template_loaded.connect(load_soal_map, dispatch_uid="portalrb-soal-map")
+
+
+def load_soal_map(sender: Any, template: Any, actor: Any = None, **kwargs: Any) -> None:
+    """Load the shipped soal map with the template it maps (idempotent), so a fresh install and the demo serve
+    every soal to PortalRB without a separate ``zi portalrb load-map``."""
+    from zi.portalrb import soalmap
+
+    if not soalmap.MAP_PATH.exists():  # pragma: no cover - the map ships with the code
+        return
+    wanted = soalmap.read_map()["template"]
+    if (template.code, template.version) == (wanted["code"], wanted["version"]):
+        soalmap.load_map(actor=actor)

@@ -243,7 +243,7 @@ def load_map(*, actor: Any = None, path: Path | str = MAP_PATH) -> LoadResult:
     template = LkeTemplate.objects.get(code=data["template"]["code"], version=data["template"]["version"])
     result = LoadResult(template)
     questions = {q.code: q for q in LkeQuestion.objects.filter(template=template)}
-    existing = {m.soal_id: m for m in SoalMapping.objects.filter(template=template)}
+    existing = {m.soal_id: m for m in SoalMapping.objects.filter(template=template).select_related("question")}
     wanted_ids = set()
     direct: dict[str, int] = {}
     for row in data["soals"]:

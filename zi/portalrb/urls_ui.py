@@ -8,10 +8,10 @@ app_name = "portalrb_ui"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("instansi/<int:agency_pk>/token/", views.tokens, name="tokens"),
-    path("instansi/<int:agency_pk>/token/<int:token_pk>/cabut/", views.token_revoke, name="token-revoke"),
-    path("instansi/<int:agency_pk>/ambil/<int:snapshot_pk>/", views.snapshot_detail, name="snapshot"),
-    path("instansi/<int:agency_pk>/pratinjau/", views.preview, name="preview"),
-    path("lke/<int:pk>/unduh/", views.workbook_export, name="workbook-export"),
-    path("lke/<int:pk>/unggah/", views.workbook_import, name="workbook-import"),
+    path("instansi/<id:agency_pk>/token/", views.tokens, name="tokens"),
+    path("instansi/<id:agency_pk>/token/<id:token_pk>/cabut/", views.token_revoke, name="token-revoke"),
+    path("instansi/<id:agency_pk>/ambil/<id:snapshot_pk>/", views.snapshot_detail, name="snapshot"),
+    path("instansi/<id:agency_pk>/pratinjau/", views.preview, name="preview"),
+    path("lke/<id:pk>/unduh/", views.workbook_export, name="workbook-export"),
+    path("lke/<id:pk>/unggah/", views.workbook_import, name="workbook-import"),
 ]
