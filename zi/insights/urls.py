@@ -14,5 +14,5 @@ urlpatterns = [
     path("unduh/<slug:key>.<str:fmt>", views.download, name="download"),
     path("laporan.pdf", views.report_pdf, name="report_pdf"),
     path("publik/", views.public, name="public"),
-    path("publik/unit/<int:pk>/", views.public_unit, name="public_unit"),
+    path("publik/unit/<id:pk>/", views.public_unit, name="public_unit"),
 ]
