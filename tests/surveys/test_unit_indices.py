@@ -106,7 +106,7 @@ def test_differing_typed_value_needs_a_source(make_campaign, tree, period, clien
     # the API: the same refusal, and the source in the body
     api_url = f"/api/assessments/{assessment.pk}/answers/"
     refused_api = client.post(api_url, {"question": "B.II.a", "index": 2.5}, content_type="application/json")
-    assert refused_api.status_code == 400 and "IPKP" in refused_api.content.decode()
+    assert refused_api.status_code == 409 and "IPKP" in refused_api.content.decode()
     saved = client.post(
         api_url, {"question": "B.II.a", "index": 2.5, "source": BPS}, content_type="application/json"
     ).json()

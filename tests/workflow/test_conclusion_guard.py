@@ -104,7 +104,7 @@ def test_api_transition_takes_the_override_reason(jw):
     url = f"/api/journeys/{journey.pk}/transitions/"
     body = {"transition": State.TPI_MEETS, "version": journey.version, "note": "Memenuhi"}
     refused = client.post(url, body, format="json")
-    assert refused.status_code == 400 and "pengecualian" in refused.content.decode()
+    assert refused.status_code == 409 and "pengecualian" in refused.content.decode()
     done = client.post(url, {**body, "override_reason": OVERRIDE}, format="json")
     assert done.status_code == 200 and done.json()["state"] == State.TPI_MEETS
     assert Journey.objects.get(pk=journey.pk).tpi_override_reason == OVERRIDE

@@ -160,7 +160,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    if str(DATABASES["default"]["NAME"]) not in ("", ":memory:"):  # the database file's own folder, not always var/
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and one writer work at once; IMMEDIATE avoids "database is locked" upgrades.
