@@ -35,6 +35,8 @@ ONE_OF = {"EvidenceInputRequest": [{"required": ["file"]}, {"required": ["url"]}
 def _no_nul(schema: dict) -> None:
     if schema.get("type") == "string" and not ({"enum", "format", "pattern"} & set(schema)):
         schema["pattern"] = NO_NUL
+    if schema.get("type") == "string" and schema.get("format") == "binary":
+        schema["minLength"] = 1  # an empty file is refused (and Django's multipart parser drops an empty file part)
 
 
 def tighten_inputs(result, generator, request, public):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -247,22 +246,14 @@ class EvidenceInputSerializer(serializers.Serializer):
 
     question = serializers.CharField(max_length=32, trim_whitespace=False)
     title = serializers.CharField(max_length=255, trim_whitespace=False)
-    # an empty file matches the schema; the evidence service refuses it ("Berkas kosong.", 409 like every refusal)
-    file = serializers.FileField(
-        required=False, allow_empty_file=True, help_text="Berkas (PDF, gambar, dokumen Office)."
-    )
+    file = serializers.FileField(required=False, help_text="Berkas (PDF, gambar, dokumen Office).")
     url = serializers.CharField(
         max_length=1000, required=False, trim_whitespace=False, help_text="Tautan http(s) sebagai ganti berkas."
     )
 
     def validate(self, attrs: dict) -> dict:
-        # a "file" part that arrives empty (no content, or an empty form value) still matches the schema: it is
-        # kept as an empty file for the evidence service to refuse ("Berkas kosong.", 409), not answered 400
-        sent_file = "file" in getattr(self, "initial_data", {}) or "file" in self.context.get("file_parts", ())
-        if sent_file == bool(attrs.get("url")):
+        if bool(attrs.get("file")) == bool(attrs.get("url")):
             raise serializers.ValidationError(_("Isi tepat satu dari 'file' atau 'url'."))
-        if sent_file and not attrs.get("file"):
-            attrs["file"] = ContentFile(b"", name="berkas")
         return attrs
 
 

@@ -26,7 +26,6 @@ from rest_framework.views import APIView
 
 from zi.accounts.models import User
 from zi.api import filters, idempotency, serializers
-from zi.api.uploads import watch_file_parts
 from zi.assessments import selectors as assessment_selectors
 from zi.assessments import services as assessment_services
 from zi.assessments.models import (
@@ -196,8 +195,7 @@ class AssessmentViewSet(ScopedReadViewSet):
         assessment = self.get_object()
         if not may(request.user, Action.EVIDENCE_UPLOAD, assessment.unit):
             raise PermissionDenied(_("Anda tidak berwenang mengunggah data dukung untuk unit ini."))
-        file_parts = watch_file_parts(request._request)  # an empty file part is still a file part (zi/api/uploads.py)
-        data = serializers.EvidenceInputSerializer(data=request.data, context={"file_parts": file_parts.names})
+        data = serializers.EvidenceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         fields = {name: values.get(name) for name in ("question", "title", "url")}
@@ -208,7 +206,7 @@ class AssessmentViewSet(ScopedReadViewSet):
 
     def _add_evidence(self, assessment: Assessment, values: dict) -> Response:
         request = self.request
-        if values.get("file") is not None:
+        if values.get("file"):
             item = assessment_services.evidence_add_file(
                 actor=request.user,
                 assessment=assessment,
