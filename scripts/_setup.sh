@@ -23,6 +23,8 @@ install_system_packages() {
     command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
     # WeasyPrint (PDF reports) needs Pango from Debian.
     ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+    # The documents' font (zi/templates/documents/base.html): DejaVu covers Indonesian text.
+    [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
     [ ${#missing[@]} -eq 0 ] && return 0
     local sudo=""
     if [ "$(id -u)" -ne 0 ]; then

@@ -1,0 +1,46 @@
+"""The one PDF path (zi.core.pdf): A4 with page numbers, repeated headers, no remote resources."""
+
+import pytest
+from django.template import engines
+
+from tests.pdf_checks import page_count, pdf_text, words_outside_page
+from zi.core import pdf
+
+
+def _render(body: str, **context) -> bytes:
+    template = engines["django"].from_string(
+        '{% extends "documents/base.html" %}{% block content %}' + body + "{% endblock %}"
+    )
+    return pdf.html_to_pdf(template.render(context))
+
+
+def test_long_table_repeats_header_and_numbers_pages():
+    rows = "".join(f"<tr><td>Unit kerja nomor {i}</td><td class='num'>{i},00</td></tr>" for i in range(120))
+    data = _render(f"<table><thead><tr><th>Nama unit</th><th>Nilai</th></tr></thead><tbody>{rows}</tbody></table>")
+    pages = page_count(data)
+    assert pages >= 2
+    text = pdf_text(data)
+    assert text.count("Nama unit") == pages  # the header row on every page
+    assert f"Halaman {pages} dari {pages}" in text
+
+
+def test_long_words_wrap_inside_the_page():
+    data = _render("<p>" + "Penyelenggaraan" * 30 + " Lembaga Pemasyarakatan Kelas IIA " * 20 + "</p>")
+    assert words_outside_page(data) == []
+
+
+def test_indonesian_text_survives():
+    assert "Rp 1.500,00 — “Wilayah Bebas dari Korupsi”" in pdf_text(
+        _render("<p>Rp 1.500,00 — “Wilayah Bebas dari Korupsi”</p>")
+    )
+
+
+@pytest.mark.parametrize("url", ["http://example.invalid/x.png", "file:///etc/passwd", "https://127.0.0.1/a.css"])
+def test_remote_and_local_files_are_refused(url):
+    with pytest.raises(pdf.RemoteResourceRefused):
+        pdf._url_fetcher(url)
+
+
+def test_static_files_and_data_uris_are_served():
+    assert pdf._url_fetcher(pdf.data_uri(b"abc", "image/png"))["string"] == b"abc"
+    assert pdf._url_fetcher("zi:///static/zi/app.css")["string"]
