@@ -373,3 +373,23 @@ def test_lke_rescore_command_rewrites_a_period_in_the_current_format(period, cap
         call_command("lke", "rescore", "1999")
     with pytest.raises(CommandError, match="Jalur 'nope'"):
         call_command("lke", "rescore", "2026", "--lane", "nope")
+
+
+def test_rescore_period_rewrites_only_scores_that_changed(period):
+    """A second round with the same answers writes nothing (computed_at is when the score last changed); a changed
+    answer rewrites exactly its own assessment's row."""
+    rng = random.Random(11)
+    changed, same = make_assessments(period, 2, rng)
+    assert rescore_period(period=period) == 2
+    first = dict(LaneScore.objects.values_list("assessment_id", "computed_at"))
+    assert rescore_period(period=period) == 2
+    assert dict(LaneScore.objects.values_list("assessment_id", "computed_at")) == first
+    Answer.objects.filter(assessment=changed).update(value=1.0)
+    rescore_period(period=period)
+    after = dict(LaneScore.objects.values_list("assessment_id", "computed_at"))
+    assert after[same.pk] == first[same.pk]
+    assert after[changed.pk] > first[changed.pk]
+    spec = template_spec(period.template)
+    assert (
+        LaneScore.objects.get(assessment=changed).total == scoring.score(spec, lane_values(changed, "self")).total / 100
+    )

@@ -259,12 +259,20 @@ _LOAD_SELECT = (
 )
 
 
+# A stored score is rewritten only when one of these changed: a rescore that finds the same figures writes nothing
+# (no dead row, no WAL, no index churn on PostgreSQL), so ``computed_at`` is when the score last changed.
+_SCORED_FIELDS = [c for c in _UPDATE_FIELDS if c != "computed_at"]
+
+
 def _upsert_sql(source: str) -> str:
     table = LaneScore._meta.db_table
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _UPDATE_FIELDS)
+    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"  # null-safe row comparison
+    stored = ", ".join(f"{table}.{c}" for c in _SCORED_FIELDS)
+    scored = ", ".join(f"EXCLUDED.{c}" for c in _SCORED_FIELDS)
     return (
         f"INSERT INTO {table} ({', '.join(_UPSERT_COLUMNS)}) {source} "  # noqa: S608
-        f"ON CONFLICT (assessment_id, lane) DO UPDATE SET {updates}"
+        f"ON CONFLICT (assessment_id, lane) DO UPDATE SET {updates} WHERE ({stored}) {distinct} ({scored})"
     )
 
 
