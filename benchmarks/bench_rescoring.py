@@ -177,7 +177,7 @@ def generate(args: argparse.Namespace) -> tuple[Any, float]:
         )
     now = timezone.now()
     table = Answer._meta.db_table
-    columns = ["assessment_id", "lane", "question_id", "choice", "value", "note", "updated_at"]
+    columns = ["assessment_id", "lane", "question_id", "choice", "value", "note", "source", "updated_at"]
     rows = []
     for a in assessments:
         for q in questions:
@@ -185,7 +185,7 @@ def generate(args: argparse.Namespace) -> tuple[Any, float]:
                 value = float(rng.choice(choice_values[q.answer_type]))
             else:
                 value = rng.randrange(0, 1_000_001) / 1_000_000
-            rows.append((a.pk, "self", q.pk, "", value, "", now))
+            rows.append((a.pk, "self", q.pk, "", value, "", "", now))
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:

@@ -39,8 +39,8 @@ def insert_answers(*, period_id: int, template_id: int, first_id: int, last_id: 
             cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(
             f"INSERT INTO {Answer._meta.db_table} "  # noqa: S608 - table names from the models
-            "(assessment_id, lane, question_id, choice, value, note, updated_at) "
-            f"SELECT a.id, %s, q.id, '', {VALUE_SQL}, '', now() "
+            "(assessment_id, lane, question_id, choice, value, note, source, updated_at) "
+            f"SELECT a.id, %s, q.id, '', {VALUE_SQL}, '', '', now() "
             f"FROM {Assessment._meta.db_table} a CROSS JOIN {LkeQuestion._meta.db_table} q "
             'WHERE a.period_id = %s AND a.id BETWEEN %s AND %s AND q.template_id = %s ORDER BY a.id, q."order"',
             [lane, period_id, first_id, last_id, template_id],
