@@ -197,35 +197,94 @@ def test_other_server_errors_stay_500_without_a_trace(world, monkeypatch):
     assert "Kesalahan server" in page.content.decode() and "ZeroDivisionError" not in page.content.decode()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_postgres_session_killed_during_a_request_then_recovers(live_server, monkeypatch):
-    """A real drop: the server's database session is terminated by PostgreSQL in the middle of a request. That
-    request answers 503 (JSON or page), and the next one gets a new connection and works."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: an in-memory SQLite database cannot be taken away from one thread")
+def _kill_sessions(monkeypatch, *, after_statements: int = 0):
+    """Arm a real drop: PostgreSQL terminates the server thread's session when it sends its next statement (after
+    ``after_statements`` more), as an administrator or a failover would. Returns the arming function."""
     params = {k: v for k, v in connection.get_connection_params().items() if k != "cursor_factory"}
     original = CursorWrapper.execute
-    armed = threading.Event()
+    armed = {"kills": 0, "skip": 0}
 
     def execute(self, sql, params_=None):
-        if armed.is_set() and threading.current_thread() is not threading.main_thread():
-            armed.clear()
-            with psycopg.connect(**params, autocommit=True) as admin:  # the administrator kills this session
-                admin.execute("SELECT pg_terminate_backend(%s)", [self.db.connection.info.backend_pid])
+        if armed["kills"] and threading.current_thread() is not threading.main_thread():
+            if armed["skip"]:
+                armed["skip"] -= 1
+            else:
+                armed["kills"] -= 1
+                with psycopg.connect(**params, autocommit=True) as admin:
+                    admin.execute("SELECT pg_terminate_backend(%s)", [self.db.connection.info.backend_pid])
         return original(self, sql, params_)
 
     monkeypatch.setattr(CursorWrapper, "execute", execute)
+
+    def arm(kills: int = 1, skip: int = after_statements) -> None:
+        armed["kills"], armed["skip"] = kills, skip
+
+    return arm
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgres_session_killed_during_a_read_is_answered_again(live_server, monkeypatch, caplog):
+    """A real drop in the middle of a request that has written nothing: the request is answered again on a new
+    connection (once) and the user sees the page; killed on the retry too, it answers 503 (JSON or page)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: an in-memory SQLite database cannot be taken away from one thread")
+    arm = _kill_sessions(monkeypatch)
     url = f"{live_server.url}/healthz"
     assert requests.get(url, timeout=60).status_code == 200
-    armed.set()
+    arm(kills=1)
+    again = requests.get(url, timeout=60, headers={"Accept": "application/json"})
+    assert again.status_code == 200 and again.json() == {"status": "ok"}, again.text[:300]
+    assert any("answering again" in r.getMessage() for r in caplog.records)
+    arm(kills=2)  # the retry meets a dropped connection too: no second retry
     dropped = requests.get(url, timeout=60, headers={"Accept": "application/json"})
     assert dropped.status_code == 503 and dropped.json()["code"] == "unavailable", dropped.text[:300]
     assert dropped.headers["Retry-After"]
-    assert requests.get(url, timeout=60).status_code == 200
-    armed.set()
+    arm(kills=2)
     page = requests.get(url, timeout=60)
     assert page.status_code == 503 and "Layanan sementara tidak tersedia" in page.text
     assert requests.get(url, timeout=60).json() == {"status": "ok"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgres_session_killed_after_a_write_is_not_answered_again(live_server, monkeypatch, tree):
+    """A request that already sent a write when its session was killed is not replayed (the write's outcome is
+    unknown): 503, and the answer is as it was before or as written once — never twice."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: an in-memory SQLite database cannot be taken away from one thread")
+    world = build(tree)
+    _token, raw = api_services.token_create(actor=None, user=world["member"], name="faults")
+    headers = {"Authorization": f"Bearer {raw}"}
+    url = f"{live_server.url}/api/assessments/{world['draft'].pk}/answers/"
+    first = requests.post(
+        url, json={"question": world["choice_code"], "choice": "Ya", "note": "awal"}, headers=headers, timeout=60
+    )
+    assert first.status_code == 200, first.text[:300]
+    events = AuditEvent.objects.count()
+    params = {k: v for k, v in connection.get_connection_params().items() if k != "cursor_factory"}
+    original = CursorWrapper.execute
+    writes: list[str] = []
+    killed: list[int] = []
+
+    def execute(self, sql, params_=None):
+        if threading.current_thread() is not threading.main_thread():
+            if writes and not killed:  # the statement after the first write: the session is terminated
+                killed.append(self.db.connection.info.backend_pid)
+                with psycopg.connect(**params, autocommit=True) as admin:
+                    admin.execute("SELECT pg_terminate_backend(%s)", killed)
+            if sql.lstrip().upper().startswith(("UPDATE", "INSERT")):
+                writes.append(sql)
+        return original(self, sql, params_)
+
+    monkeypatch.setattr(CursorWrapper, "execute", execute)
+    second = requests.post(
+        url, json={"question": world["choice_code"], "choice": "Tidak", "note": "ubah"}, headers=headers, timeout=60
+    )
+    monkeypatch.undo()
+    assert second.status_code == 503 and second.json()["code"] == "unavailable", second.text[:300]
+    assert killed and len(writes) == 1  # the write was sent once and not replayed
+    answer = Answer.objects.get(assessment=world["draft"], lane="self")
+    assert (answer.choice, answer.note) == ("Ya", "awal")  # the transaction died with the session
+    assert AuditEvent.objects.count() == events and audit.verify().ok
 
 
 # --- task queue --------------------------------------------------------------------------------------------------

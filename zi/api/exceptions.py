@@ -19,6 +19,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from zi.api.errors import RETRY_AFTER_SECONDS, unavailable_message
+from zi.core.retry import note_dropped_connection
 
 logger = logging.getLogger("zi.api")
 
@@ -33,6 +34,7 @@ def exception_handler(exc, context):
     if message is not None:
         request = context.get("request")
         logger.error("dependency unavailable during %s", getattr(request, "path", "?"), exc_info=exc)
+        note_dropped_connection(request, exc)  # a read that met a dropped connection is answered again
         set_rollback()
         return Response(
             {"detail": message, "code": "unavailable"}, status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}

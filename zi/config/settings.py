@@ -115,6 +115,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "zi.core.logging.RequestIdMiddleware",
+    "zi.core.retry.RetryDroppedConnectionMiddleware",  # a read that met a dropped connection is answered again
     "zi.api.errors.JsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "zi.core.middleware.SecurityHeadersMiddleware",
