@@ -47,6 +47,10 @@ source_paths = ["src"]
 only_mutate = ["src/$module"]
 pytest_add_cli_args_test_selection = [${selection%, }]
 pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x", "--reuse-db"]
+# a mutant's tests may take this long before it counts as a timeout: generous, so that a loaded machine does not
+# turn live mutants into "timeouts"
+timeout_multiplier = 20.0
+timeout_constant = 15.0
 EOF
   echo "==> mutating $module against: $tests ($CHILDREN at a time; scratch copy $work)" >&2
   started=$(date +%s)
