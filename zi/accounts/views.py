@@ -160,7 +160,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            audit.record(request.user, "second_factor_enabled", request.user)
+            audit.record(request.user, "second_factor_enabled", request.user)  # type: ignore[arg-type]  # login_required: an authenticated user
             messages.success(request, _("Verifikasi dua langkah aktif."))
             return redirect("core:home")
         form.add_error("token", _("Kode tidak cocok. Periksa jam ponsel Anda dan coba lagi."))

@@ -131,8 +131,8 @@ def run(request: Request, scope: str, print_: str, perform: Callable[[], Respons
         with transaction.atomic():
             # An expired row of the same key gives way; the (user, key) unique constraint makes a concurrent
             # first request with the same key wait here and then fail, instead of writing a second copy.
-            IdempotencyKey.objects.filter(user=user, key=key, created_at__lte=timezone.now() - _ttl()).delete()
-            record = IdempotencyKey.objects.create(
+            IdempotencyKey.objects.filter(user=user, key=key, created_at__lte=timezone.now() - _ttl()).delete()  # type: ignore[misc]  # authenticated API user
+            record = IdempotencyKey.objects.create(  # type: ignore[misc]  # authenticated API user
                 user=user, key=key, fingerprint=print_, status_code=0, response={}, created_at=timezone.now()
             )
             response = perform()

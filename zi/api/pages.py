@@ -41,7 +41,7 @@ def token_page(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             status = 400
-    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by("-created_at")
+    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by("-created_at")  # type: ignore[misc]  # login_required: an authenticated user
     response = render(request, "api/token.html", {"tokens": tokens, "secret": secret}, status=status)
     response["Cache-Control"] = "no-store"
     return response

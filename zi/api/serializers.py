@@ -35,7 +35,7 @@ class PredicateOrNullField(serializers.ChoiceField):
     def __init__(self, **kwargs) -> None:
         super().__init__(choices=Predicate.choices, allow_null=True, read_only=True, **kwargs)
 
-    def to_representation(self, value: str) -> str | None:
+    def to_representation(self, value: str) -> str | None:  # type: ignore[override]  # null for an empty value
         return value or None
 
 
@@ -129,11 +129,11 @@ class AssessmentSerializer(serializers.ModelSerializer):
         """Computed for the whole page at once (one set-based call per period, never one per assessment)."""
         from zi.surveys.unit_indices import KINDS, survey_indices_many
 
-        cache = self.context.setdefault("_survey_indices", {})
+        cache = self.context.setdefault("_survey_indices", {})  # type: ignore[attr-defined]  # DRF's context is a dict
         key = (assessment.unit_id, assessment.period_id)
         if key not in cache:
             parent = self.parent
-            page = list(parent.instance) if isinstance(parent, serializers.ListSerializer) else [assessment]
+            page = list(parent.instance) if isinstance(parent, serializers.ListSerializer) else [assessment]  # type: ignore[arg-type]  # a list serializer holds the page
             by_period: dict = {}
             for item in page:
                 by_period.setdefault(item.period_id, (item.period, []))[1].append(item.unit_id)
@@ -187,7 +187,7 @@ class AnswerInputSerializer(serializers.Serializer):
     )
     index = serializers.FloatField(required=False, allow_null=True, help_text="Indeks 0–4.")
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, trim_whitespace=False)
-    source = serializers.CharField(
+    source = serializers.CharField(  # type: ignore[assignment]  # a field named "source"
         max_length=255,
         required=False,
         allow_blank=True,
@@ -258,7 +258,7 @@ class EvidenceInputSerializer(serializers.Serializer):
 
 
 class CampaignSerializer(serializers.ModelSerializer):
-    instruments = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    instruments = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)  # type: ignore[var-annotated]
 
     class Meta:
         model = Campaign
@@ -356,7 +356,7 @@ class JourneySerializer(serializers.ModelSerializer):
 
 class TransitionOptionSerializer(serializers.Serializer):
     transition = serializers.ChoiceField(choices=State.choices, help_text="Target state: send it as `transition`.")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named "label"
     needs_note = serializers.BooleanField()
 
 

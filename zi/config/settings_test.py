@@ -5,5 +5,5 @@ import tempfile
 from zi.config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production uses PBKDF2
-MEDIA_ROOT = tempfile.mkdtemp(prefix="zi-test-media-")
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="zi-test-media-"))  # noqa: F405
 DEBUG = False

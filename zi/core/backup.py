@@ -336,7 +336,9 @@ def _insert(model: type[models.Model], batch: list[models.Model]) -> None:
     fields = [f for f in model._meta.local_concrete_fields if not f.generated]  # the database computes those
     size = max(1, connection.ops.bulk_batch_size(fields, batch) or len(batch))
     for start in range(0, len(batch), size):
-        model._base_manager._insert(batch[start : start + size], fields=fields, raw=True, using=connection.alias)
+        model._base_manager._insert(  # type: ignore[attr-defined]  # Django's own loaddata path (private API)
+            batch[start : start + size], fields=fields, raw=True, using=connection.alias
+        )
 
 
 def _load(stream: IO[str]) -> None:
@@ -361,7 +363,7 @@ def _load(stream: IO[str]) -> None:
             loaded.append(model)
         pending.append(obj)
         for name, values in (item.m2m_data or {}).items():
-            m2m_field = model._meta.get_field(name)
+            m2m_field: Any = model._meta.get_field(name)  # a ManyToManyField (the stub's union has no m2m names)
             through = m2m_field.remote_field.through
             source, target = m2m_field.m2m_field_name(), m2m_field.m2m_reverse_field_name()
             m2m_rows.setdefault(through, []).extend(

@@ -81,7 +81,8 @@ def has_invalid_text(request: HttpRequest) -> bool:
     for key, values in request.POST.lists():
         if REPLACEMENT_CHARACTER in key or any(REPLACEMENT_CHARACTER in value for value in values):
             return True
-    return any(REPLACEMENT_CHARACTER in (upload.name or "") for upload in request.FILES.values())
+    names = (getattr(upload, "name", "") or "" for upload in request.FILES.values())
+    return any(REPLACEMENT_CHARACTER in name for name in names)
 
 
 def refuse_invalid_text(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

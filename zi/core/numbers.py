@@ -148,7 +148,7 @@ class NumberField(forms.DecimalField):
         kwargs.setdefault("localize", True)
         super().__init__(*args, **kwargs)
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # DecimalField's stub says int
         if value in self.empty_values or (isinstance(value, str) and not value.strip()):
             return None
         try:

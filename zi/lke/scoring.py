@@ -101,11 +101,11 @@ def plan_for(template: spec.Template) -> Plan:
     indicators: list[IndicatorPlan] = []
     scale = 1
     for area in template.lever:
-        for ind in area.indicators:
-            counted, ignored = _counted(template, ind)
-            indicators.append(IndicatorPlan(ind.code, area.code, ind.weight, counted, ignored))
+        for indicator in area.indicators:
+            counted, ignored = _counted(template, indicator)
+            indicators.append(IndicatorPlan(indicator.code, area.code, indicator.weight, counted, ignored))
             for k in range(1, len(counted) + 1):
-                scale = math.lcm(scale, (ind.weight / k).denominator)
+                scale = math.lcm(scale, (indicator.weight / k).denominator)
     if len(template.result) < 2:
         raise spec.TemplateError("template needs two result targets (bersih & akuntabel, pelayanan prima)")
     bersih, pelayanan = template.result[0], template.result[1]
@@ -173,7 +173,7 @@ def parts_from_values(template: spec.Template, values: Mapping[str, float | None
     excluded = template.settings.missing_answer == "excluded"
     lever = {area.code: Fraction(0) for area in template.lever}
     for ind in plan.indicators:
-        answered = [Fraction(_units(values[c]), VALUE_SCALE) for c in ind.counted if values.get(c) is not None]
+        answered = [Fraction(_units(v), VALUE_SCALE) for c in ind.counted if (v := values.get(c)) is not None]
         if excluded:
             mean = sum(answered, Fraction(0)) / len(answered) if answered else Fraction(0)
         else:
@@ -184,7 +184,7 @@ def parts_from_values(template: spec.Template, values: Mapping[str, float | None
         scaled = exact * plan.denominator
         assert scaled.denominator == 1, "common denominator does not cover this template"
         lever_int[code] = scaled.numerator
-    result = {code: (_units(values[code]) if values.get(code) is not None else None) for code in plan.result_weights}
+    result = {code: (_units(v) if (v := values.get(code)) is not None else None) for code in plan.result_weights}
     answered_count = sum(1 for code in template.questions if values.get(code) is not None)
     return Parts(lever_int, result, answered_count)
 
@@ -301,7 +301,7 @@ class ScoreResult:
         (``"total:6089 area1:262"``, see :func:`reason_text`). What the template already says (area names and
         weights, settings) is left out. Texts rather than JSON numbers: PostgreSQL's ``jsonb`` parses each number
         into a ``numeric``, which made writing a rescored period about 30 % slower."""
-        figures = [self.total, self.pengungkit, self.hasil, self.pemenuhan, self.reform]
+        figures: list[int | None] = [self.total, self.pengungkit, self.hasil, self.pemenuhan, self.reform]
         for area in self.areas.values():
             figures += (area["score"], area["pemenuhan"], area["reform"])
         figures += self.aspect_areas.values()

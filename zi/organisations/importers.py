@@ -589,7 +589,7 @@ def load_people_context(agency: Agency, table: Table) -> PeopleContext:
         taken_usernames.update(query.values_list("username_lower", flat=True))
     taken_nips: set[str] = set()
     for chunk in _chunks(sorted(set(nips)), 500):
-        taken_nips.update(User.objects.filter(nip__in=chunk).values_list("nip", flat=True))
+        taken_nips.update(User.objects.filter(nip__in=chunk).values_list("nip", flat=True))  # type: ignore[arg-type]  # nip is never null in a filter on it
     units = {unit.code.upper(): unit for unit in Unit.objects.filter(agency=agency).only("pk", "code", "path")}
     return PeopleContext(agency_id=agency.pk, units=units, usernames=taken_usernames, nips=taken_nips)
 

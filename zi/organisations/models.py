@@ -148,6 +148,6 @@ class RoleAssignment(BaseModel):
         return f"{self.user} · {self.get_role_display()} · {scope}"
 
     def audit_scope_path(self) -> str:
-        if self.unit_id:
+        if self.unit is not None:
             return self.unit.path
         return f"a{self.agency_id}/" if self.agency_id else ""

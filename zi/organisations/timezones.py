@@ -108,7 +108,7 @@ def format_local(moment: dt.datetime | None, unit: Any, *, seconds: bool = False
     value = local(moment, unit)
     sep = ":" if (get_language() or "").startswith("en") else "."
     clock = f"%H{sep}%M{sep}%S" if seconds else f"%H{sep}%M"
-    return f"{value:%d-%m-%Y} {value.strftime(clock)} {abbreviation(value.tzinfo)}"
+    return f"{value:%d-%m-%Y} {value.strftime(clock)} {abbreviation(value.tzinfo)}"  # type: ignore[arg-type]
 
 
 def format_local_date(moment: dt.datetime | dt.date | None, unit: Any, empty: str = "–") -> str:

@@ -22,7 +22,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     units = selectors.unit_list(user=request.user, query=query)
     page = Paginator(units, 100).get_page(request.GET.get("page"))
-    template = "organisations/partials/unit_rows.html" if request.htmx else "organisations/unit_list.html"
+    template = "organisations/partials/unit_rows.html" if request.htmx else "organisations/unit_list.html"  # type: ignore[attr-defined]  # django-htmx middleware
     return render(request, template, {"page": page, "q": query})
 
 
@@ -81,7 +81,7 @@ def unit_role_add(request: HttpRequest, pk: int) -> HttpResponse:
         key = form.cleaned_data["username"].strip()
         User = get_user_model()
         person = User.objects.filter(Q(username=key) | Q(nip=key)).select_related("unit").first()
-        if person is None or (person.unit_id and person.unit.agency_id != unit.agency_id):
+        if person is None or (person.unit is not None and person.unit.agency_id != unit.agency_id):
             messages.error(request, _("Orang dengan nama pengguna/NIP itu tidak ditemukan di instansi ini."))
         else:
             try:

@@ -84,4 +84,4 @@ class FetchSnapshot(models.Model):
         return f"{self.endpoint} {self.sha256[:12]}"
 
     def audit_scope_path(self) -> str:
-        return self.unit.path if self.unit_id else f"a{self.agency_id}/"
+        return self.unit.path if self.unit is not None else f"a{self.agency_id}/"

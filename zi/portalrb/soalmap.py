@@ -97,7 +97,7 @@ class Slot:
 
 
 def template_slots(spec: Template) -> list[Slot]:
-    slots = []
+    slots: list[Slot] = []
     for code, q in spec.questions.items():
         if q.answer_type == "computed_percentage":
             slots.extend(Slot(code, i.key, "input", i.label) for i in q.inputs)

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -182,7 +183,7 @@ def evidence_index(request: HttpRequest, signed: str) -> HttpResponse:
     return response
 
 
-def evidence_file(request: HttpRequest, signed: str, revision_pk: int) -> HttpResponse:
+def evidence_file(request: HttpRequest, signed: str, revision_pk: int) -> HttpResponseBase:
     assessment_pk = selectors.unsign_evidence(signed)
     if assessment_pk is None:
         raise Http404

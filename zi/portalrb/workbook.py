@@ -125,7 +125,7 @@ def export_official_xlsx(assessment: Assessment, lane: str = Lane.SELF, lanes: A
         noted.add(m.question_id)
     for cell, parts in read_map()["workbook"]["derived"].items():
         part_values = [values.get(p) for p in parts]
-        ws[cell] = sum(part_values) if all(v is not None for v in part_values) else None
+        ws[cell] = sum(part_values) if all(v is not None for v in part_values) else None  # type: ignore[arg-type]  # all parts are numbers here
     ws["B2"].value = ws["B2"].value  # header untouched
     _jawaban_sheet(wb, mappings, answers, tpi)
     notes = wb.create_sheet(NOTES_SHEET)
@@ -275,17 +275,17 @@ def parse_official(assessment: Assessment, uploaded_file: Any) -> tuple[dict[str
     for cell, parts in read_map()["workbook"]["derived"].items():
         value, part_values = ws[cell].value, [cells.get(p) for p in parts]
         if not _blank(value) and all(isinstance(v, int | float) for v in part_values):
-            if isinstance(value, int | float) and abs(value - sum(part_values)) > 1e-9:
+            if isinstance(value, int | float) and abs(value - sum(part_values)) > 1e-9:  # type: ignore[arg-type,operator]
                 errors.append(
                     (
                         cell,
                         "",
                         _("%(cell)s (%(value)s) ≠ jumlah %(parts)s (%(sum)s)")
-                        % {"cell": cell, "value": value, "parts": "+".join(parts), "sum": sum(part_values)},
+                        % {"cell": cell, "value": value, "parts": "+".join(parts), "sum": sum(part_values)},  # type: ignore[arg-type]  # checked numbers above
                     )
                 )
     result: dict[str, tuple[Any, str | None]] = {}
-    cell_of = {}
+    cell_of: dict[str, str] = {}
     for m in mappings:
         cell_of.setdefault(m.question.code, m.workbook_cell)
     for code, value in raw.items():

@@ -132,7 +132,7 @@ def public_holders(*, q: str = "", year: int | None = None) -> list[dict[str, An
         held = {unit_id: award for unit_id, award in held.items() if award.year == year}
     units = {u.pk: u for u in Unit.objects.filter(pk__in=list(held)).select_related("agency")}
     earlier = histories(held)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for unit_id, award in held.items():
         unit = units[unit_id]
         rows.append(
