@@ -22,10 +22,11 @@ from zi.assessments import services as assessment_services
 from zi.assessments.models import Lane, Period
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
-from zi.workflow import selectors, services
+from zi.workflow import returns, selectors, services
 from zi.workflow.carryover import may_carry_over, previous_assessment
 from zi.workflow.carryover import unconfirmed as unconfirmed_carried
 from zi.workflow.dossier import may_download as may_download_dossier
+from zi.workflow.forms import ReturnForm
 from zi.workflow.lanes import lane_visible, visible_lanes
 from zi.workflow.machine import CONFIRM_STATES, TRANSITIONS, conclusion_checks
 from zi.workflow.models import Journey, PeriodCalendar, State
@@ -119,6 +120,12 @@ def journey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_carry": may_carry_over(request.user, journey) and previous_assessment(journey) is not None,
         "deadline": services.proposal_deadline(journey.period),
         "calendar": PeriodCalendar.objects.filter(period=journey.period).first(),
+        "return_pending": [
+            note
+            for lane in (Lane.REVIEW, Lane.TPI)
+            if services.may_write_lane(request.user, journey, lane)
+            for note in returns.handoff(journey, lane).pending.values()
+        ],
     }
     return render(request, "workflow/journey_detail.html", context)
 
@@ -172,6 +179,12 @@ def journey_transition(request: HttpRequest, pk: int) -> HttpResponse:
         data["decree_date"] = parse_date(request.POST["decree_date"])
     if request.POST.get("override_reason"):
         data["override_reason"] = request.POST["override_reason"]
+    if to_state in returns.RETURN_STATES:
+        form = ReturnForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors.get("flags", [])))
+            return redirect("workflow:journey_detail", pk=journey.pk)
+        data["flags"] = form.cleaned_data["flags"]
     try:
         services.transition(
             actor=request.user,
@@ -216,7 +229,11 @@ def lane_sheet(request: HttpRequest, pk: int, lane: str) -> HttpResponse:
         raise Http404
     ws = assessment_selectors.worksheet(user=request.user, assessment=journey.assessment, lane=lane)
     selectors.lane_sheet_context(ws, journey, lane, visible)
-    return render(request, "workflow/lane_sheet.html", {"j": journey, "ws": ws, "lane": lane})
+    context = {"j": journey, "ws": ws, "lane": lane}
+    context.update(
+        handoff=returns.handoff(journey, lane), handoff_can_write=services.may_write_lane(request.user, journey, lane)
+    )
+    return render(request, "workflow/lane_sheet.html", context)
 
 
 @login_required
