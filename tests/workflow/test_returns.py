@@ -106,6 +106,8 @@ def test_tpi_stage_two_keeps_the_tpi_value_and_flags_the_change(jw):
     assert (journey.state, journey.tpi_stage) == (State.TPI_EVALUATION, 2)
     tpi = _answer(jw, Lane.TPI, abc)
     assert (tpi.choice, tpi.note) == ("C", "Bukti kurang")
+    with pytest.raises(PermissionDenied):  # LHE 2 cannot return again: no flags to collect
+        returns.note_flag(actor=jw["tpi3"], journey=journey, lane=Lane.TPI, question_code=abc, note="lagi")
     item = returns.handoff(journey, Lane.TPI).items[abc]
     assert item.awaiting_scorer and item.unaddressed
     assessment_services.answer_save(

@@ -104,6 +104,11 @@ def _may_score(actor: Any, journey: Journey, lane: str) -> bool:
     return lane in SCORED_LANES and may_write_lane(actor, journey, lane)
 
 
+def may_flag(actor: Any, journey: Journey, lane: str) -> bool:
+    """The lane's scorers while the lane is open and can still return the LKE (not in LHE 2: TPI returns once)."""
+    return _may_score(actor, journey, lane) and not (lane == Lane.TPI and journey.tpi_stage > 1)
+
+
 def _journey(journey: Journey) -> Journey:
     return Journey.objects.select_related("unit", "assessment", "period").get(pk=journey.pk)
 
@@ -116,7 +121,7 @@ def note_flag(*, actor: Any, journey: Journey, lane: str, question_code: str, no
     """Flag one question of the lane "tandai untuk diperbaiki" with a note (or change the note of a pending flag).
     Only the lane's scorers while the lane is open (``services.may_write_lane``)."""
     journey = _journey(journey)
-    if not _may_score(actor, journey, lane):
+    if not may_flag(actor, journey, lane):
         raise PermissionDenied(_("Anda tidak berwenang menandai pertanyaan pada jalur ini sekarang."))
     text = _clean_note(note, required=True)
     question = _question(journey, question_code)
@@ -145,7 +150,7 @@ def note_flag(*, actor: Any, journey: Journey, lane: str, question_code: str, no
 def note_unflag(*, actor: Any, journey: Journey, lane: str, question_code: str) -> None:
     """Remove a pending flag (not yet returned to the unit)."""
     journey = _journey(journey)
-    if not _may_score(actor, journey, lane):
+    if not may_flag(actor, journey, lane):
         raise PermissionDenied(_("Anda tidak berwenang menandai pertanyaan pada jalur ini sekarang."))
     question = _question(journey, question_code)
     row = ReturnNote.objects.filter(journey=journey, lane=lane, question=question, lane_return__isnull=True).first()
@@ -255,6 +260,12 @@ def current_return(journey: Journey) -> LaneReturn | None:
     return latest_return(journey, lane) if lane else None
 
 
+def pending_notes(journey: Journey, lane: str) -> dict[str, ReturnNote]:
+    """code → the lane's flags not returned to the unit yet (the return form lists them)."""
+    rows = ReturnNote.objects.filter(journey_id=journey.pk, lane=lane, lane_return__isnull=True)
+    return {note.question.code: note for note in rows.select_related("question").order_by("question__order")}
+
+
 def return_notes(journey: Journey) -> list[ReturnNote]:
     """The notes of the return the unit is working on (empty when the LKE is not back with the unit), in LKE
     order. For pages that list "returned with reason" items: the reason is ``current_return(journey).reason``.
@@ -334,8 +345,7 @@ def handoff(journey: Journey, lane: str) -> Handoff:
     the pending flags are there."""
     spec = template_spec(journey.period.template)
     result = Handoff(journey, lane, latest_return(journey, lane))
-    pending = ReturnNote.objects.filter(journey_id=journey.pk, lane=lane, lane_return__isnull=True)
-    result.pending = {note.question.code: note for note in pending.select_related("question")}
+    result.pending = pending_notes(journey, lane)
     current = result.lane_return
     if current is None:
         return result

@@ -122,9 +122,9 @@ def journey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "calendar": PeriodCalendar.objects.filter(period=journey.period).first(),
         "return_pending": [
             note
-            for lane in (Lane.REVIEW, Lane.TPI)
-            if services.may_write_lane(request.user, journey, lane)
-            for note in returns.handoff(journey, lane).pending.values()
+            for lane in returns.SCORED_LANES
+            if returns.may_flag(request.user, journey, lane)
+            for note in returns.pending_notes(journey, lane).values()
         ],
     }
     return render(request, "workflow/journey_detail.html", context)
@@ -231,7 +231,9 @@ def lane_sheet(request: HttpRequest, pk: int, lane: str) -> HttpResponse:
     selectors.lane_sheet_context(ws, journey, lane, visible)
     context = {"j": journey, "ws": ws, "lane": lane}
     context.update(
-        handoff=returns.handoff(journey, lane), handoff_can_write=services.may_write_lane(request.user, journey, lane)
+        handoff=returns.handoff(journey, lane),
+        handoff_can_write=services.may_write_lane(request.user, journey, lane),
+        handoff_can_flag=returns.may_flag(request.user, journey, lane),
     )
     return render(request, "workflow/lane_sheet.html", context)
 
