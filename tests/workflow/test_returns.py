@@ -139,6 +139,10 @@ def test_notes_on_the_worksheet_addressed_marks_and_the_lane_page(client, jw):
 
     # the unit's worksheet: the reason on top, a marker with the note on each flagged question
     client.force_login(jw["leader"])
+    page = client.get(reverse("workflow:journey_detail", args=[journey.pk])).content.decode()
+    block = page[page.index('id="return-notes"') : page.index("</article>", page.index('id="return-notes"'))]
+    assert "Perbaiki dua hal" in block and "SK tim belum ditandatangani" in block and "belum diperbaiki" in block
+    assert f'?bagian={section_for(yt)}#q-{yt.replace(".", "-")}"' in block
     ws_url = reverse("assessments:worksheet", args=[jw["assessment"].pk])
     html = client.get(ws_url, {"bagian": section_for(yt)}).content.decode()
     assert 'id="return-banner"' in html and "Perbaiki dua hal" in html
@@ -299,3 +303,26 @@ def test_withdrawn_and_revised_evidence_and_the_return_form_refuses_bad_lines(cl
     item = returns.handoff(journey, Lane.REVIEW).items[abc]
     assert item.withdrawn_evidence == ["SK lama"] and item.revised_evidence == ["Laporan"] and not item.answer_changed
     assert Evidence.objects.filter(is_withdrawn=True).count() == 1
+
+
+def test_handoff_reads_a_fixed_number_of_queries(jw, django_assert_max_num_queries):
+    abc, yt = jw["codes"]["abc"], jw["codes"]["ya_tidak"]
+    journey = _in_review(jw)
+    returns.note_flag(actor=jw["reviewer"], journey=journey, lane=Lane.REVIEW, question_code=abc, note="a")
+    journey = go(jw, journey, State.RETURNED, "reviewer", note="Perbaiki")
+    returns.handoff(journey, Lane.REVIEW)  # warm the template cache
+    with django_assert_max_num_queries(6):
+        returns.handoff(journey, Lane.REVIEW)
+    # more notes, evidence and changed answers: the same number of queries
+    for code in list(jw["spec"].questions)[:8]:
+        assessment_services.evidence_add_file(
+            actor=jw["member"],
+            assessment=jw["assessment"],
+            question_code=code,
+            title=f"Bukti {code}",
+            uploaded_file=pdf(),
+        )
+    _self(jw, yt, "Tidak")
+    _self(jw, abc, "C")
+    with django_assert_max_num_queries(6):
+        assert len(returns.handoff(journey, Lane.REVIEW).changed) >= 8

@@ -273,7 +273,10 @@ def return_notes(journey: Journey) -> list[ReturnNote]:
     current = current_return(journey)
     if current is None:
         return []
-    return list(current.notes.select_related("question", "addressed_by").order_by("question__order", "question__code"))
+    notes = list(current.notes.select_related("question", "addressed_by").order_by("question__order", "question__code"))
+    for note in notes:  # where the question is on the worksheet: ?bagian=<section>#<anchor>
+        note.section, note.anchor = section_for(note.question.code), "q-" + note.question.code.replace(".", "-")
+    return notes
 
 
 @dataclass

@@ -120,6 +120,7 @@ def journey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_carry": may_carry_over(request.user, journey) and previous_assessment(journey) is not None,
         "deadline": services.proposal_deadline(journey.period),
         "calendar": PeriodCalendar.objects.filter(period=journey.period).first(),
+        **_current_return(request.user, journey),
         "return_pending": [
             note
             for lane in returns.SCORED_LANES
@@ -128,6 +129,15 @@ def journey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
     }
     return render(request, "workflow/journey_detail.html", context)
+
+
+def _current_return(user: Any, journey: Journey) -> dict[str, Any]:
+    """The return the unit is working on, its reason and notes, for those who see the returning lane."""
+    current = returns.current_return(journey)
+    if current is None or not lane_visible(user, journey.assessment, current.lane):
+        return {"current_return": None, "return_notes": []}
+    may_worksheet = assessment_selectors.may_view(user, journey.assessment)
+    return {"current_return": current, "return_notes": returns.return_notes(journey), "may_worksheet": may_worksheet}
 
 
 DECISION_FIELDS = ("note", "decree_number", "decree_date", "override_reason")
