@@ -140,7 +140,11 @@ def test_self_lane_follows_the_state(jw):
     assert journey.state == State.SELF_SUBMITTED
     journey = go(jw, journey, State.IN_REVIEW, "reviewer")
     review = Answer.objects.get(assessment=a, lane=Lane.REVIEW, question__code=code)
-    assert review.choice == "B" and review.note == "Perbaiki SK"  # the fix is carried, the note stays
+    # the reviewer's value is never overwritten by the unit's fix: it is flagged "jawaban unit berubah" instead
+    assert review.choice == "A" and review.note == "Perbaiki SK"
+    from zi.workflow.returns import handoff
+
+    assert [item.code for item in handoff(journey, Lane.REVIEW).awaiting] == [code]
 
 
 def test_copy_forward_review_then_tpi(jw):

@@ -34,6 +34,14 @@ from zi.organisations.models import Unit
 HASIL_SECTION = "hasil"
 
 
+def section_for(code: str) -> str:
+    """The worksheet tab of a question code: "A.I.3.ii.a" → "3", "B.I.a" → "hasil" (links to a question)."""
+    parts = code.split(".")
+    if parts[0] == "A" and len(parts) > 2 and parts[2].isdigit():
+        return parts[2]
+    return HASIL_SECTION
+
+
 def visibility_filter(user: Any, prefix: str = "") -> Q:
     """Rows (assessments, or rows reaching one through ``prefix``) that ``user`` may see."""
     unit_field = f"{prefix}unit"
@@ -113,6 +121,7 @@ class QuestionRow:
         return zero_denominator_text(self.zero) if self.zero is not None else ""
 
     survey_check: Any = None  # zi.assessments.suggestions.SurveyCheck for the IPAK/IPKP items
+    panels: list[str] = field(default_factory=list)  # HTML other apps show beside the question (assessments.panels)
 
     @property
     def code(self) -> str:
@@ -242,6 +251,7 @@ class Worksheet:
     can_upload: bool
     can_submit: bool
     survey_checks: list[Any] = field(default_factory=list)  # the IPAK/IPKP items beside the unit's indices
+    top_panels: list[str] = field(default_factory=list)  # HTML other apps show above the questions (assessments.panels)
 
     @property
     def survey_warnings(self) -> list[Any]:

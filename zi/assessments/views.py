@@ -21,7 +21,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zi.assessments import evidence as evidence_checks
-from zi.assessments import forms, selectors, services
+from zi.assessments import forms, panels, selectors, services
 from zi.assessments.models import Assessment, AssessmentStatus, Evidence, EvidenceKind, Lane
 from zi.assessments.suggestions import suggestions_for
 from zi.lke.services import template_spec
@@ -58,11 +58,7 @@ def _worksheet_url(assessment: Assessment, section: str = "", anchor: str = "") 
 
 
 def _section_for(code: str) -> str:
-    """The worksheet tab of a question code: "A.I.3.ii.a" → "3", "B.I.a" → "hasil"."""
-    parts = code.split(".")
-    if parts[0] == "A" and len(parts) > 2 and parts[2].isdigit():
-        return parts[2]
-    return selectors.HASIL_SECTION
+    return selectors.section_for(code)
 
 
 # --- list and start ------------------------------------------------------------------------------------------
@@ -115,6 +111,7 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
 def worksheet(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _get_assessment(request, pk)
     ws = selectors.worksheet(user=request.user, assessment=assessment)
+    panels.apply(request, ws)
     section = ws.section(request.GET.get("bagian", ""))
     context = {
         "ws": ws,
@@ -367,6 +364,7 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Penilaian telah dikirim."))
         return redirect("assessments:worksheet", pk=assessment.pk)
     ws = selectors.worksheet(user=request.user, assessment=assessment)
+    panels.apply(request, ws)
     return render(request, "assessments/submit_confirm.html", {"ws": ws, "a": assessment})
 
 

@@ -155,3 +155,24 @@ class CalendarForm(forms.Form):
     review_deadline = forms.DateField(label=_("Batas reviu"), required=False, widget=DateInput())
     tpi_deadline = forms.DateField(label=_("Batas evaluasi TPI"), required=False, widget=DateInput())
     remind_days = forms.IntegerField(label=_("Pengingat (hari sebelum)"), min_value=0, max_value=365, initial=14)
+
+
+class ReturnForm(forms.Form):
+    """The return's extra field (review → returned, TPI LHE 1): questions to flag, one per line "code | note"."""
+
+    flags = forms.CharField(
+        label=_("Tandai pertanyaan lain (satu per baris: kode | catatan)"), required=False, widget=forms.Textarea
+    )
+
+    def clean_flags(self) -> list[tuple[str, str]]:
+        pairs = []
+        for line in self.cleaned_data["flags"].splitlines():
+            if not line.strip():
+                continue
+            code, sep, note = line.partition("|")
+            if not sep or not code.strip() or not note.strip():
+                raise forms.ValidationError(
+                    _("Tulis setiap pertanyaan sebagai “kode | catatan”: %(line)s") % {"line": line.strip()[:80]}
+                )
+            pairs.append((code.strip(), note.strip()))
+        return pairs

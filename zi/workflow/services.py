@@ -23,7 +23,7 @@ from zi.organisations.models import Agency, Unit
 from zi.predicates import selectors as predicate_selectors
 from zi.predicates import services as predicate_services
 from zi.predicates.models import Award, Source
-from zi.workflow import rules
+from zi.workflow import returns, rules
 from zi.workflow.machine import LANE_STATES, TRANSITIONS, UNIT_EDIT_STATES, Move, assessment_status_for, coi_reasons
 from zi.workflow.models import (
     AgencyProfile,
@@ -404,11 +404,13 @@ def tpi_assign(*, actor: Any, journey: Journey, team: TpiTeam, due: dt.date | No
 # --- lanes ---------------------------------------------------------------------------------------------------
 
 
-def copy_lane(*, actor: Any, assessment: Assessment, source: str, target: str) -> int:
+def copy_lane(*, actor: Any, assessment: Assessment, source: str, target: str, missing_only: bool = False) -> int:
     """Copy answers (choice, inputs, value; never notes) from one lane to the next and rescore the target.
 
-    A question the target lane has not answered gets the source answer; one the unit changed after the
-    target lane's row was written (a fix after a return) is refreshed; the scorer's own later work stays.
+    A question the target lane has not answered gets the source answer. Without ``missing_only`` a target row
+    older than its source row is refreshed too. With it (every re-entry of a scorer's lane after a return) the
+    target lane's answers are never touched: the unit's later edits do not overwrite the scorer's values; a changed
+    unit answer is flagged "jawaban unit berubah" instead (:func:`zi.workflow.returns.handoff`).
     """
     from zi.assessments.scoring import lane_rescore
 
@@ -429,10 +431,15 @@ def copy_lane(*, actor: Any, assessment: Assessment, source: str, target: str) -
                     updated_by=_user(actor),
                 )
             )
-        elif current.updated_at < row.updated_at and (current.choice, current.inputs, current.value) != (
-            row.choice,
-            row.inputs,
-            row.value,
+        elif (
+            not missing_only
+            and current.updated_at < row.updated_at
+            and (current.choice, current.inputs, current.value)
+            != (
+                row.choice,
+                row.inputs,
+                row.value,
+            )
         ):
             current.choice, current.inputs, current.value, current.updated_at = row.choice, row.inputs, row.value, now
             update.append(current)
@@ -442,7 +449,13 @@ def copy_lane(*, actor: Any, assessment: Assessment, source: str, target: str) -
         actor,
         "copy_lane",
         assessment,
-        after={"from": source, "to": target, "created": len(create), "refreshed": len(update)},
+        after={
+            "from": source,
+            "to": target,
+            "created": len(create),
+            "refreshed": len(update),
+            "missing_only": missing_only,
+        },
     )
     lane_rescore(assessment=assessment, lane=target, actor=actor)
     return len(create) + len(update)
@@ -562,14 +575,18 @@ def _sync_assessment(actor: Any, journey: Journey) -> None:
 def _apply_effects(actor: Any, journey: Journey, to_state: str, note: str, data: dict[str, Any]) -> None:
     frm = journey.state
     assessment = journey.assessment
-    if to_state == State.IN_REVIEW:
-        copy_lane(actor=actor, assessment=assessment, source=Lane.SELF, target=Lane.REVIEW)
+    if to_state == State.IN_REVIEW:  # after a return the reviewer's values stay (returns.handoff flags changes)
+        copy_lane(actor=actor, assessment=assessment, source=Lane.SELF, target=Lane.REVIEW, missing_only=True)
     elif to_state == State.TPI_EVALUATION and frm == State.TPI_RETURNED:
         journey.tpi_stage = 2
-        copy_lane(actor=actor, assessment=assessment, source=Lane.SELF, target=Lane.TPI)
+        copy_lane(actor=actor, assessment=assessment, source=Lane.SELF, target=Lane.TPI, missing_only=True)
     elif to_state == State.TPI_EVALUATION:
         reviewed = Answer.objects.filter(assessment=assessment, lane=Lane.REVIEW).exists()
         copy_lane(actor=actor, assessment=assessment, source=Lane.REVIEW if reviewed else Lane.SELF, target=Lane.TPI)
+    elif to_state in (State.RETURNED, State.TPI_RETURNED):
+        lane = Lane.REVIEW if to_state == State.RETURNED else Lane.TPI
+        flags = data.get("flags") or []
+        returns.record_return(actor=actor, journey=journey, lane=lane, reason=note, flags=flags)
     elif to_state in (State.TPI_MEETS, State.TPI_NOT_MEETS):
         journey.tpi_conclusion = note
         journey.tpi_override_reason, journey.tpi_override_checks = "", []

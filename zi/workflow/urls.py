@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zi.workflow import views, views_manage
+from zi.workflow import views, views_manage, views_returns
 
 app_name = "workflow"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("<id:pk>/lhe.pdf", views.lhe, name="lhe"),
     path("<id:pk>/jalur/<str:lane>/", views.lane_sheet, name="lane_sheet"),
     path("<id:pk>/jalur/<str:lane>/jawab/<str:code>/", views.lane_answer, name="lane_answer"),
+    path("<id:pk>/jalur/<str:lane>/tandai/<str:code>/", views_returns.return_flag, name="return_flag"),
+    path("<id:pk>/jalur/<str:lane>/tetap/<str:code>/", views_returns.change_confirm, name="change_confirm"),
+    path("<id:pk>/catatan/<id:note_pk>/diperbaiki/", views_returns.return_addressed, name="return_addressed"),
     path("evaluator/", views.evaluator_queue, name="queue"),
     path("tim-tpi/", views.team_loads, name="teams"),
     path("tim-tpi/baru/<id:agency_pk>/", views_manage.team_create, name="team_create"),

@@ -22,10 +22,11 @@ from zi.assessments import services as assessment_services
 from zi.assessments.models import Lane, Period
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
-from zi.workflow import selectors, services
+from zi.workflow import returns, selectors, services
 from zi.workflow.carryover import may_carry_over, previous_assessment
 from zi.workflow.carryover import unconfirmed as unconfirmed_carried
 from zi.workflow.dossier import may_download as may_download_dossier
+from zi.workflow.forms import ReturnForm
 from zi.workflow.lanes import lane_visible, visible_lanes
 from zi.workflow.machine import CONFIRM_STATES, TRANSITIONS, conclusion_checks
 from zi.workflow.models import Journey, PeriodCalendar, State
@@ -119,8 +120,24 @@ def journey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_carry": may_carry_over(request.user, journey) and previous_assessment(journey) is not None,
         "deadline": services.proposal_deadline(journey.period),
         "calendar": PeriodCalendar.objects.filter(period=journey.period).first(),
+        **_current_return(request.user, journey),
+        "return_pending": [
+            note
+            for lane in returns.SCORED_LANES
+            if returns.may_flag(request.user, journey, lane)
+            for note in returns.pending_notes(journey, lane).values()
+        ],
     }
     return render(request, "workflow/journey_detail.html", context)
+
+
+def _current_return(user: Any, journey: Journey) -> dict[str, Any]:
+    """The return the unit is working on, its reason and notes, for those who see the returning lane."""
+    current = returns.current_return(journey)
+    if current is None or not lane_visible(user, journey.assessment, current.lane):
+        return {"current_return": None, "return_notes": []}
+    may_worksheet = assessment_selectors.may_view(user, journey.assessment)
+    return {"current_return": current, "return_notes": returns.return_notes(journey), "may_worksheet": may_worksheet}
 
 
 DECISION_FIELDS = ("note", "decree_number", "decree_date", "override_reason")
@@ -172,6 +189,12 @@ def journey_transition(request: HttpRequest, pk: int) -> HttpResponse:
         data["decree_date"] = parse_date(request.POST["decree_date"])
     if request.POST.get("override_reason"):
         data["override_reason"] = request.POST["override_reason"]
+    if to_state in returns.RETURN_STATES:
+        form = ReturnForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors.get("flags", [])))
+            return redirect("workflow:journey_detail", pk=journey.pk)
+        data["flags"] = form.cleaned_data["flags"]
     try:
         services.transition(
             actor=request.user,
@@ -216,7 +239,13 @@ def lane_sheet(request: HttpRequest, pk: int, lane: str) -> HttpResponse:
         raise Http404
     ws = assessment_selectors.worksheet(user=request.user, assessment=journey.assessment, lane=lane)
     selectors.lane_sheet_context(ws, journey, lane, visible)
-    return render(request, "workflow/lane_sheet.html", {"j": journey, "ws": ws, "lane": lane})
+    context = {"j": journey, "ws": ws, "lane": lane}
+    context.update(
+        handoff=returns.handoff(journey, lane),
+        handoff_can_write=services.may_write_lane(request.user, journey, lane),
+        handoff_can_flag=returns.may_flag(request.user, journey, lane),
+    )
+    return render(request, "workflow/lane_sheet.html", context)
 
 
 @login_required
