@@ -193,7 +193,7 @@ def seed_workflow(stdout: Any = None) -> dict[str, int]:
             data = None
             if state == State.AWARDED:
                 data = {
-                    "decree_number": f"KEP-{journey.unit.code}/M.PANRB/11/{period.year}",
+                    "decree_number": f"B/{400 + journey.pk}/M.RB.06/{period.year}",
                     "decree_date": min(timezone.localdate(), dt.date(period.year, 11, 28)),  # never in the future
                 }
             journey = _move(journey, state, note=note, data=data)
