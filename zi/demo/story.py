@@ -31,7 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from zi.assessments.models import Assessment, AssessmentStatus, Period, Predicate
+from zi.assessments.models import Assessment, AssessmentStatus, Lane, Period, Predicate
 from zi.assessments.scoring import lane_rescore
 from zi.core import audit
 from zi.demo import surveys as demo_surveys
@@ -127,7 +127,7 @@ def seed_kalsel_building(period: Period) -> int:
     Assessment.objects.bulk_create(made)
     audit.record_many(ACTOR, [audit.Change("create", obj=a, after=audit.snapshot(a)) for a in made])
     for assessment in made:
-        lane_rescore(assessment=assessment, lane="self")
+        lane_rescore(assessment=assessment, lane=Lane.SELF)
     return len(made)
 
 
@@ -141,7 +141,7 @@ def date_submissions(period: Period) -> int:
     ).select_related("unit"):
         month, day = SUBMITTED_ON[assessment.unit.name]
         when = min(now, dt.datetime(period.year, month, day, 10, 0, tzinfo=tz))
-        if assessment.submitted_at == when or assessment.submitted_at < when:
+        if assessment.submitted_at <= when:
             continue  # already dated (a second run changes nothing)
         before = audit.snapshot(assessment, ["submitted_at"])
         assessment.submitted_at = when
