@@ -117,7 +117,9 @@ def _public_urls() -> list[str]:
         reverse("programme:track"),
         reverse("insights:public"),
     ]
-    for campaign in Campaign.objects.order_by("pk"):
+    from django.utils import timezone
+
+    for campaign in Campaign.objects.filter(closes_at__gt=timezone.now()).order_by("pk"):  # a closed one answers 410
         urls.append(reverse("surveys:public", args=[campaign.token]))
         if campaign.kiosk_enabled:
             urls.append(reverse("surveys:kiosk", args=[campaign.token]))

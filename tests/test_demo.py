@@ -69,8 +69,9 @@ def test_staff_are_deterministic_and_cannot_log_in(built):
     assert len(nips) == len(set(nips)) and all(len(nip) == 18 and nip.isdigit() for nip in nips)
     assert User.objects.filter(unit__code="KANIM-KELAS-I-TPI-PALEMBANG").count() == 25
     assert User.objects.filter(unit__code="RUTAN-KELAS-I-TANJUNGPINANG").count() == 25
-    first = User.objects.get(username="lapas-plg.001")
-    assert first.position == "Kepala Lapas" and first.employment_type == "pns"
+    first = User.objects.get(username="lapas-plg.001")  # the Lapas is headed by demo-kepala: no second head
+    assert first.position == demo.DEPUTY_POSITION and first.employment_type == "pns"
+    assert User.objects.get(username="kanim-plg.001").position == "Kepala Kantor Imigrasi"
     rng = demo.random.Random(2026)
     again = demo.staff_people(demo.STAFF[0], "lapas", rng, 0)
     assert again[0].full_name == first.full_name  # same seed, same people

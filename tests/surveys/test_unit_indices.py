@@ -61,14 +61,18 @@ def test_demo_lke_survey_values_equal_the_campaigns(demo_db):
         # the LKE hint counts the campaign's respondents as the campaign page does
         ipak = found[assessment.unit_id].ipak
         if ipak is not None and not ipak.is_external:
-            responses = Response.objects.filter(campaign__unit=assessment.unit, excluded=False).count()
+            responses = Response.objects.filter(
+                campaign__unit=assessment.unit, campaign__period=period, excluded=False
+            ).count()
             source = suggestions_for(assessment)["B.I.a"].source
             assert f"{ipak.survey_respondents} responden" in source and str(responses) in source, source
             assert ipak.all_respondents == responses
     assert checked >= 16  # eight demo units, both items, and the lanes the journeys copied
     # eligibility follows the surveys: no lane below the IPAK minimum says "memenuhi syarat" (LPKA: 3,29)
     for score in LaneScore.objects.filter(assessment__in=assessments):
-        held = Answer.objects.get(assessment_id=score.assessment_id, lane=score.lane, question__code="B.I.a")
+        held = Answer.objects.filter(assessment_id=score.assessment_id, lane=score.lane, question__code="B.I.a").first()
+        if held is None:
+            continue  # a unit without a survey (Lapas Kelas IIB Muara Enim, just declared) has no IPAK to claim
         if held.inputs["ipak"] < 3.6:
             assert not score.eligible_wbk, (score.assessment_id, score.lane)
     lpka = next(a for a in assessments if a.unit.name == "LPKA Kelas I Palembang")

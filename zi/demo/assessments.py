@@ -18,6 +18,7 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -45,6 +46,54 @@ from zi.predicates.selectors import current_predicate
 DEMO_YEAR = 2026
 
 
+def _counts_for(code: str, quality: float, rng: random.Random) -> dict[str, int] | None:
+    """Plausible inputs of the LKE's counted items: one head of the satker, complaints in process plus done no
+    more than those to follow up, parts never above their whole. None for an item not listed here."""
+
+    def part(whole: int) -> int:
+        return max(0, min(whole, round(whole * min(1.0, quality + rng.uniform(-0.1, 0.05)))))
+
+    if code == "A.II.1.i.a":
+        agents = rng.randint(5, 10)
+        return {"jumlah_agen_perubahan": agents, "jumlah_perubahan_dibuat": part(agents + 2)}
+    if code == "A.II.1.i.b":
+        made = rng.randint(6, 14)
+        return {"jumlah_perubahan_dibuat": made, "jumlah_perubahan_terintegrasi": part(made)}
+    if code == "A.II.3.iii.a":
+        return {"pelanggaran_tahun_lalu": 4, "pelanggaran_tahun_ini": 4 - round(4 * quality), "pelanggaran_disanksi": 1}
+    if code == "A.II.4.i.a":
+        targets = rng.randint(8, 16)
+        return {"jumlah_sasaran": targets, "jumlah_sasaran_tercapai": part(targets)}
+    if code == "A.II.5.ii.a":
+        total = rng.randint(12, 40)
+        done = part(total)
+        return {
+            "pengaduan_harus_ditindaklanjuti": total,
+            "pengaduan_sedang_diproses": rng.randint(0, total - done),
+            "pengaduan_selesai": done,
+        }
+    if code == "A.II.5.iii.a":
+        heads, officials, others = 1, rng.randint(3, 8), rng.randint(0, 6)
+        return {
+            "wajib_lhkpn_kepala_satker": heads,
+            "wajib_lhkpn_pejabat": officials,
+            "wajib_lhkpn_lainnya": others,
+            "lhkpn_sudah_melaporkan": part(heads + officials + others),
+        }
+    if code == "A.II.5.iii.b":
+        e3, e4, staff = rng.randint(1, 3), rng.randint(4, 10), rng.randint(20, 80)
+        return {
+            "wajib_lhkasn_eselon3": e3,
+            "wajib_lhkasn_eselon4": e4,
+            "wajib_lhkasn_fungsional_pelaksana": staff,
+            "lhkasn_sudah_melaporkan": part(e3 + e4 + staff),
+        }
+    if code == "A.II.6.i.b":
+        services_ = rng.randint(4, 12)
+        return {"jumlah_layanan_terdaftar": services_, "jumlah_layanan_dipermudah": part(services_)}
+    return None
+
+
 def _answer_for(question: Question, quality: float, rng: random.Random) -> Any:
     """A plausible answer: better units choose better options more often."""
     if question.answer_type in CHOICE_TYPES:
@@ -55,24 +104,36 @@ def _answer_for(question: Question, quality: float, rng: random.Random) -> Any:
         return keys[index]
     if question.answer_type == "index_0_4":
         return round(min(4.0, 2.9 + quality * 1.0 + rng.uniform(-0.15, 0.15)), 2)
+    counts = _counts_for(question.code, quality, rng)
+    if counts is not None:
+        return counts
     keys = [item.key for item in question.inputs]
     base = rng.randint(8, 40)
     values = {key: base for key in keys}
-    done = max(0, round(base * min(1.0, quality + rng.uniform(-0.1, 0.1))))
-    if question.code == "A.II.3.iii.a":
-        return {"pelanggaran_tahun_lalu": 4, "pelanggaran_tahun_ini": 4 - round(4 * quality), "pelanggaran_disanksi": 1}
-    last = keys[-1]
-    values[last] = done
+    values[keys[-1]] = max(0, round(base * min(1.0, quality + rng.uniform(-0.1, 0.1))))
     return values
+
+
+# How many of a unit's own staff answer its LKE (the ZI team); the rest take part through activities (or not: the
+# "few people" early warning). Units not listed: about two in five of their staff.
+TEAM_SIZE = {"LPKA Kelas I Palembang": 2}
+FEW_PEOPLE_EXAMPLE = "LPKA Kelas I Palembang"
+
+
+def _team(unit: Unit) -> list[Any]:
+    staff = list(get_user_model().objects.filter(unit=unit, is_active=True).order_by("pk")[1:])  # not the head
+    size = TEAM_SIZE.get(unit.name, max(1, round(len(staff) * 0.4)))
+    return staff[:size]
 
 
 def _unit_profiles(units: dict[str, Unit]) -> list[tuple[Unit, float, float, bool, str]]:
     wanted = [
-        # name fragment, quality, answered, submitted, target (the predicate held comes from the register)
-        ("Lapas Kelas I Palembang", 0.85, 0.55, False, Predicate.WBK),
-        ("Kanim Kelas II TPI Muara Enim", 0.97, 1.0, True, Predicate.WBBM),
+        # name, quality, answered, submitted, target (the predicate held comes from the register: WBK holders aim
+        # at WBBM; Kanim Muara Enim, WBBM since 2022, has no self-assessment to make)
+        ("Lapas Kelas I Palembang", 0.85, 0.55, False, Predicate.WBBM),
         ("Kanim Kelas I TPI Palembang", 0.93, 1.0, True, Predicate.WBK),
-        ("Bapas Kelas I Palembang", 0.9, 1.0, True, Predicate.WBK),
+        ("Bapas Kelas I Palembang", 0.95, 1.0, True, Predicate.WBBM),
+        ("Lapas Kelas IIA Banyuasin", 0.88, 1.0, True, Predicate.WBK),
         ("LPKA Kelas I Palembang", 0.8, 1.0, True, Predicate.WBK),
         ("Lapas Perempuan Kelas IIA Palembang", 0.7, 1.0, True, Predicate.WBK),
         ("Rutan Kelas IIB Prabumulih", 0.6, 0.9, False, Predicate.WBK),
@@ -120,10 +181,13 @@ def seed_assessments(stdout: Any = None) -> dict[str, int]:
         rows = []
         changes = [audit.Change(action="create", obj=assessment, after=audit.snapshot(assessment))]
         codes = sorted(spec.questions, key=lambda c: spec.questions[c].order)
+        team = _team(unit)
         for code in codes:
             if rng.random() > answered:
                 continue
             question = spec.questions[code]
+            if question.answer_type == "index_0_4":
+                continue  # IPAK/IPKP come from the unit's surveys (zi.demo.surveys.align_lke_with_surveys)
             normalized = normalize_answer(question, _answer_for(question, quality, rng), spec.settings)
             rows.append(
                 Answer(
@@ -134,6 +198,7 @@ def seed_assessments(stdout: Any = None) -> dict[str, int]:
                     inputs=normalized.inputs,
                     value=normalized.value,
                     note="" if rng.random() > 0.3 else "Dokumen tersedia pada folder data dukung tim kerja.",
+                    updated_by=team[len(rows) % len(team)] if team else None,
                 )
             )
         Answer.objects.bulk_create(rows)

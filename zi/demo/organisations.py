@@ -15,8 +15,9 @@ Builds, through the organisation services so the audit trail records every recor
   sees exactly its satker). The Ditjen (Eselon I) are roots of their own: their supervisory reach crosses
   all Kanwils, so a Ditjen reviewer or a ministry *leader* is given the whole agency rather than a subtree;
 - **PEMPROV-KALSEL**, Pemerintah Provinsi Kalimantan Selatan: the Inspektorat (its TPI), 28 SKPD with their
-  UPT (14 Samsat under Bapenda) and about 190 SMA/SMK under the Dinas Pendidikan — about 250 units that
-  serve the public, as in the article (25 build ZI, 228 do not yet);
+  UPT (14 Samsat under Bapenda) and 171 SMA/SMK and 19 SLB under the Dinas Pendidikan: 253 units whose type
+  builds ZI, as in the article (25 build ZI, 228 do not yet; :mod:`zi.demo.story` gives the 25 their 2026
+  self-assessment, which is what "building" means on the dashboards);
 - staff for a few demo satker (deterministic Indonesian names, NIP-like numbers, some honorer without NIP),
   all with unusable passwords;
 - one demo login per role (:data:`DEMO_LOGINS`), sharing :data:`DEMO_PASSWORD`.
@@ -43,6 +44,7 @@ from zi.core import audit
 from zi.demo.assessments import seed_assessments, spread_upload_times
 from zi.demo.predicates import seed_predicates
 from zi.demo.programme import link_survey_findings, seed_programme
+from zi.demo.story import seed_story
 from zi.demo.surveys import ACTOR as SURVEY_ACTOR
 from zi.demo.surveys import DEMO_YEAR as SURVEY_DEMO_YEAR
 from zi.demo.surveys import align_lke_with_surveys, seed_surveys
@@ -77,6 +79,7 @@ UNIT_TYPES: list[tuple[str, str, bool]] = [
     ("puskesmas", "Puskesmas", True),
     ("sma", "Sekolah Menengah Atas (SMA)", True),
     ("smk", "Sekolah Menengah Kejuruan (SMK)", True),
+    ("slb", "Sekolah Luar Biasa (SLB)", True),
 ]
 
 # ---------------------------------------------------------------------------------------------------- trees
@@ -290,11 +293,32 @@ KALSEL_SKPD: list[tuple[str, str, str, bool, list[str]]] = [
 ]
 
 
+# Special-needs schools (SLB negeri) run by the province: towns with more than one have them numbered.
+KALSEL_SLB_TOWNS: list[tuple[str, int]] = [
+    ("Banjarmasin", 3),
+    ("Banjarbaru", 2),
+    ("Martapura", 2),
+    ("Pelaihari", 1),
+    ("Marabahan", 1),
+    ("Rantau", 1),
+    ("Kandangan", 1),
+    ("Barabai", 1),
+    ("Amuntai", 1),
+    ("Tanjung", 2),
+    ("Paringin", 1),
+    ("Kotabaru", 2),
+    ("Batulicin", 1),
+]
+
+
 def _schools() -> tuple[UnitSpec, ...]:
     schools = []
     for town, n_sma, n_smk in KALSEL_SCHOOL_TOWNS:
         schools += [UnitSpec(f"SMAN {i} {town}", "sma") for i in range(1, n_sma + 1)]
         schools += [UnitSpec(f"SMKN {i} {town}", "smk") for i in range(1, n_smk + 1)]
+    for town, n_slb in KALSEL_SLB_TOWNS:
+        names = [f"SLBN {i} {town}" for i in range(1, n_slb + 1)] if n_slb > 1 else [f"SLBN {town}"]
+        schools += [UnitSpec(name, "slb") for name in names]
     return tuple(schools)
 
 
@@ -377,8 +401,26 @@ POSITIONS = {
         "Pengelola Data dan Informasi", "Staf Tata Usaha", "Pengelola Keuangan",
     ],
     "samsat": ["Kepala Seksi Pelayanan", "Petugas Loket", "Petugas Loket", "Bendahara Penerimaan", "Staf Umum"],
+    "lpka": [
+        "Kepala Seksi Pembinaan", "Kepala Subseksi Registrasi", "Petugas Pengamanan", "Petugas Pengamanan",
+        "Wali Anak", "Guru Pendamping", "Petugas Layanan Kunjungan", "Pengelola Keuangan", "Konselor",
+    ],
+    "bapas": [
+        "Kepala Seksi Bimbingan Klien Dewasa", "Kepala Seksi Bimbingan Klien Anak", "Pembimbing Kemasyarakatan",
+        "Pembimbing Kemasyarakatan", "Asisten Pembimbing Kemasyarakatan", "Staf Registrasi", "Pengelola Keuangan",
+    ],
 }  # fmt: skip
-HEAD_POSITIONS = {"lapas": "Kepala Lapas", "rutan": "Kepala Rutan", "kanim": "Kepala Kantor Imigrasi"}
+HEAD_POSITIONS = {
+    "lapas": "Kepala Lapas",
+    "rutan": "Kepala Rutan",
+    "kanim": "Kepala Kantor Imigrasi",
+    "lpka": "Kepala LPKA",
+    "bapas": "Kepala Bapas",
+}
+HEAD_UPT = "Kepala UPT"
+# Positions that make a person the head of their unit (one per unit: a demo test checks it). Where a demo login is
+# the unit's head (demo-kepala), the first person of the staff list is not: :data:`HEADED_BY_LOGIN`.
+HEAD_TITLES = frozenset([*HEAD_POSITIONS.values(), HEAD_UPT])
 HONORER_POSITIONS = ["Pramubakti", "Pengemudi", "Petugas Kebersihan", "Petugas Keamanan (PPNPN)"]
 
 
@@ -394,7 +436,17 @@ STAFF = [
     StaffSpec("KEMENKUMHAM", "KANIM-KELAS-I-TPI-PALEMBANG", "kanim-plg", 25),
     StaffSpec("KEMENKUMHAM", "RUTAN-KELAS-I-TANJUNGPINANG", "rutan-tpi", 25),
     StaffSpec("PEMPROV-KALSEL", "UPT-SAMSAT-BANJARMASIN-I", "samsat-bjm1", 15),
+    # the other satker on a 2026 journey: their pencanangan is signed by the head and the staff
+    StaffSpec("KEMENKUMHAM", "LPKA-KELAS-I-PALEMBANG", "lpka-plg", 16),
+    StaffSpec("KEMENKUMHAM", "BAPAS-KELAS-I-PALEMBANG", "bapas-plg", 14),
+    StaffSpec("KEMENKUMHAM", "LAPAS-PEREMPUAN-KELAS-IIA-PALEMBANG", "lapaspr-plg", 14),
+    StaffSpec("KEMENKUMHAM", "LAPAS-KELAS-IIA-BANYUASIN", "lapas-bya", 12),
+    StaffSpec("KEMENKUMHAM", "RUTAN-KELAS-IIB-PRABUMULIH", "rutan-pbm", 10),
+    StaffSpec("KEMENKUMHAM", "LAPAS-KELAS-IIB-MUARA-ENIM", "lapas-mre", 10),
 ]
+# Units whose head is a demo login (``demo-kepala``): their staff list has no second head.
+HEADED_BY_LOGIN = {"LAPAS-KELAS-I-PALEMBANG"}
+DEPUTY_POSITION = "Kepala Subbagian Tata Usaha"
 
 
 @dataclass(frozen=True)
@@ -407,7 +459,8 @@ class Person:
 
 
 def staff_people(spec: StaffSpec, unit_type: str, rng: random.Random, seq_start: int) -> list[Person]:
-    """``spec.count`` deterministic people: the head first, about 15 % honorer (no NIP), 10 % PPPK."""
+    """``spec.count`` deterministic people: the head first (the head of administration where a demo login heads the
+    unit), about 15 % honorer (no NIP), 10 % PPPK."""
     positions = POSITIONS.get(unit_type, POSITIONS["samsat"])
     people = []
     for i in range(1, spec.count + 1):
@@ -415,7 +468,8 @@ def staff_people(spec: StaffSpec, unit_type: str, rng: random.Random, seq_start:
         name = " ".join(part for part in (first, middle, last) if part)
         draw = rng.random()
         if i == 1:
-            kind, position = EmploymentType.PNS, HEAD_POSITIONS.get(unit_type, "Kepala UPT")
+            head = DEPUTY_POSITION if spec.unit_code in HEADED_BY_LOGIN else HEAD_POSITIONS.get(unit_type, HEAD_UPT)
+            kind, position = EmploymentType.PNS, head
         elif draw < 0.15:
             kind, position = EmploymentType.NON_ASN, rng.choice(HONORER_POSITIONS)
         elif draw < 0.25:
@@ -646,6 +700,7 @@ def seed_programme_data(stdout: TextIO | None = None) -> None:
     changed = seed_surveys(stdout, refresh=False)["campaigns"]
     changed += align_lke_with_surveys(stdout=stdout)
     seed_workflow(stdout)
+    changed += seed_story(stdout)  # Kalsel's 25 building units, submission days, the six early warnings' examples
     spread_upload_times()  # evidence built along the year, except the paperwork example (before any rollup refresh)
     changed += align_lke_with_surveys()  # lanes a journey carried over or copied since (idempotent)
     period = Period.objects.filter(year=SURVEY_DEMO_YEAR).first()

@@ -47,13 +47,14 @@ STUFFED_UNIT = "Rutan Kelas IIB Prabumulih"
 # unit name, quality (0–1: higher = better perceived service), respondents
 UNITS = (
     ("Lapas Kelas I Palembang", 0.86, 64),
-    ("Kanim Kelas II TPI Muara Enim", 0.95, 72),
+    ("Kanim Kelas II TPI Muara Enim", 0.95, 72),  # WBBM holder: the survey it keeps running after the predicate
     ("Kanim Kelas I TPI Palembang", 0.9, 80),
     ("Bapas Kelas I Palembang", 0.9, 45),  # proposed to TPN: its TPI lane met the IPAK/IPKP minimum
     ("LPKA Kelas I Palembang", 0.74, 38),
     ("Lapas Perempuan Kelas IIA Palembang", 0.66, 34),
     (STUFFED_UNIT, 0.55, 26),  # below the minimum sample of 30 on its own
-    ("Lapas Kelas IIB Muara Enim", 0.7, 40),
+    ("Lapas Kelas IIA Banyuasin", 0.84, 36),
+    # Lapas Kelas IIB Muara Enim, just declared, has asked no one yet (the "no stakeholder input" warning)
 )
 GROUPS = (
     (RespondentGroup.PENGGUNA_LAYANAN, 0.6),
@@ -87,11 +88,7 @@ def seed_surveys(stdout: Any = None, *, refresh: bool = True) -> dict[str, int]:
     period = Period.objects.filter(year=DEMO_YEAR).first()
     if period is None:
         return totals
-    services.instruments_load_all()
-    instruments = [
-        Instrument.objects.filter(kind=kind, is_active=True).order_by("-version").first()
-        for kind in (InstrumentKind.SKM, InstrumentKind.IPAK, InstrumentKind.IPKP)
-    ]
+    instruments = demo_instruments()
     units = {u.name: u for u in Unit.objects.filter(agency__code="KEMENKUMHAM", name__in=[n for n, _, _ in UNITS])}
     now = timezone.now()
     tz = timezone.get_current_timezone()
@@ -103,57 +100,12 @@ def seed_surveys(stdout: Any = None, *, refresh: bool = True) -> dict[str, int]:
         unit = units.get(name)
         if unit is None or Campaign.objects.filter(unit=unit, period=period, title=TITLE).exists():
             continue
-        campaign = services.campaign_create(
-            actor=None,
-            unit=unit,
-            period=period,
-            instruments=instruments,
-            title=TITLE,
-            opens_at=opens,
-            closes_at=closes,
-            respondent_groups=[g for g, _ in GROUPS],
-            service_types=SERVICE_TYPES,
-            population_size=rollups_population(count),
-            kiosk_enabled=True,
+        campaign, rows = seed_campaign(
+            unit, period, instruments, TITLE, quality, count, (opens, closes, last), stuffed=name == STUFFED_UNIT
         )
-        points = ServicePoint.objects.bulk_create([ServicePoint(campaign=campaign, name=p) for p in POINTS])
-        items = services.campaign_items(campaign)
-        likert_ids = {i.pk for i in items if i.scale == ItemScale.LIKERT4}
-        limits = integrity.pattern_limits()
-        rng = random.Random(f"survey-{DEMO_YEAR}-{unit.code}")  # noqa: S311 - demo data, not security
-        rows: list[tuple[Response, dict[int, int]]] = []
-        for n in range(count):
-            answers = {
-                item.pk: (_value(rng, quality) if item.scale == ItemScale.LIKERT4 else int(rng.random() > quality))
-                for item in items
-            }
-            rows.append((_response(campaign, rng, points, f"demo-{n}", _moment(rng, opens, last), answers), answers))
-        if name == STUFFED_UNIT:
-            burst_start = last - dt.timedelta(days=3)
-            network = integrity.keyed_hash("ip", campaign.pk, "10.12.0.7")
-            for n in range(12):
-                answers = {item.pk: (4 if item.scale == ItemScale.LIKERT4 else 0) for item in items}
-                response = _response(
-                    campaign, rng, points, f"demo-burst-{n}", burst_start + dt.timedelta(seconds=40 * n), answers
-                )
-                response.ip_hash = network
-                response.flags = {"pattern_cluster": 12, "straightline_network": 12, "ip_burst": max(1, n - 4)}
-                response.is_flagged = True
-                rows.append((response, answers))
-        for response, answers in rows:
-            response.pattern_hash, response.straight_line = integrity.answer_pattern(
-                answers, likert_ids, limits.min_items
-            )
-        Response.objects.bulk_create([r for r, _ in rows], batch_size=500)
-        answer_rows = [
-            ResponseItem(response_id=r.pk, item_id=item_id, value=value)
-            for r, answers in rows
-            for item_id, value in answers.items()
-        ]
-        ResponseItem.objects.bulk_create(answer_rows, batch_size=2000)
         totals["campaigns"] += 1
         totals["responses"] += len(rows)
-        totals["answers"] += len(answer_rows)
+        totals["answers"] += sum(len(answers) for _r, answers in rows)
         totals["flagged"] += sum(1 for r, _ in rows if r.is_flagged)
         new_campaigns.append(campaign.pk)
     if new_campaigns:
@@ -171,6 +123,81 @@ def seed_surveys(stdout: Any = None, *, refresh: bool = True) -> dict[str, int]:
             % {"period": period.name, **totals}
         )
     return totals
+
+
+def demo_instruments() -> list[Instrument]:
+    """The active SKM, IPAK and IPKP instruments (loaded when missing)."""
+    services.instruments_load_all()
+    return [
+        Instrument.objects.filter(kind=kind, is_active=True).order_by("-version").first()
+        for kind in (InstrumentKind.SKM, InstrumentKind.IPAK, InstrumentKind.IPKP)
+    ]
+
+
+def seed_campaign(
+    unit: Unit,
+    period: Period,
+    instruments: list[Instrument],
+    title: str,
+    quality: float,
+    count: int,
+    window: tuple[dt.datetime, dt.datetime, dt.datetime],
+    *,
+    stuffed: bool = False,
+) -> tuple[Campaign, list[tuple[Response, dict[int, int]]]]:
+    """One demo campaign of ``unit`` open ``window`` = (opens, closes, last response) with ``count`` deterministic
+    responses (plus, with ``stuffed``, a flagged burst of identical answers from one network); returns it and its
+    (response, answers) rows. The caller folds them into the rollups (:func:`zi.surveys.rollups.apply_pending`)."""
+    opens, closes, last = window
+    campaign = services.campaign_create(
+        actor=None,
+        unit=unit,
+        period=period,
+        instruments=instruments,
+        title=title,
+        opens_at=opens,
+        closes_at=closes,
+        respondent_groups=[g for g, _ in GROUPS],
+        service_types=SERVICE_TYPES,
+        population_size=rollups_population(count),
+        kiosk_enabled=True,
+    )
+    points = ServicePoint.objects.bulk_create([ServicePoint(campaign=campaign, name=p) for p in POINTS])
+    items = services.campaign_items(campaign)
+    likert_ids = {i.pk for i in items if i.scale == ItemScale.LIKERT4}
+    limits = integrity.pattern_limits()
+    rng = random.Random(f"survey-{period.year}-{unit.code}")  # noqa: S311 - demo data, not security
+    rows: list[tuple[Response, dict[int, int]]] = []
+    for n in range(count):
+        answers = {
+            item.pk: (_value(rng, quality) if item.scale == ItemScale.LIKERT4 else int(rng.random() > quality))
+            for item in items
+        }
+        rows.append((_response(campaign, rng, points, f"demo-{n}", _moment(rng, opens, last), answers), answers))
+    if stuffed:
+        burst_start = last - dt.timedelta(days=3)
+        network = integrity.keyed_hash("ip", campaign.pk, "10.12.0.7")
+        for n in range(12):
+            answers = {item.pk: (4 if item.scale == ItemScale.LIKERT4 else 0) for item in items}
+            response = _response(
+                campaign, rng, points, f"demo-burst-{n}", burst_start + dt.timedelta(seconds=40 * n), answers
+            )
+            response.ip_hash = network
+            response.flags = {"pattern_cluster": 12, "straightline_network": 12, "ip_burst": max(1, n - 4)}
+            response.is_flagged = True
+            rows.append((response, answers))
+    for response, answers in rows:
+        response.pattern_hash, response.straight_line = integrity.answer_pattern(answers, likert_ids, limits.min_items)
+    Response.objects.bulk_create([r for r, _ in rows], batch_size=500)
+    ResponseItem.objects.bulk_create(
+        [
+            ResponseItem(response_id=r.pk, item_id=item_id, value=value)
+            for r, answers in rows
+            for item_id, value in answers.items()
+        ],
+        batch_size=2000,
+    )
+    return campaign, rows
 
 
 def rollups_population(respondents: int) -> int:

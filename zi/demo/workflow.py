@@ -55,17 +55,22 @@ class SystemActor:
 
 SYSTEM = SystemActor()
 
-# unit name → target state
+# unit name → target state (Kanwil Sumsel's 2026: two WBK holders aim at WBBM — Lapas Kelas I Palembang builds,
+# Bapas Palembang is proposed —, Kanim Palembang regains the WBK it lost in 2023, Kanim Muara Enim holds WBBM)
 PLAN = {
     "Lapas Kelas IIB Muara Enim": State.DECLARED,
     "Lapas Kelas I Palembang": State.BUILDING,
     "Rutan Kelas IIB Prabumulih": State.BUILDING,
     "Lapas Perempuan Kelas IIA Palembang": State.RETURNED,
     "LPKA Kelas I Palembang": State.TPI_EVALUATION,
-    "Kanim Kelas II TPI Muara Enim": State.TPI_EVALUATION,
+    "Lapas Kelas IIA Banyuasin": State.TPI_EVALUATION,
     "Bapas Kelas I Palembang": State.PROPOSED,
     "Kanim Kelas I TPI Palembang": State.AWARDED,
 }
+# The pencanangan of most demo units was in January of the year before; these declared later (month, day of the
+# demo year): Banyuasin planned in June and submitted in August (the "rushed" early warning), Lapas Kelas IIB Muara
+# Enim has just declared.
+DECLARED_LATE = {"Lapas Kelas IIA Banyuasin": (6, 8), "Lapas Kelas IIB Muara Enim": (10, 5)}
 # The building unit whose period starts from last year's answers, carried over by its team leader (the demo
 # team's own unit, so the demo logins see "disalin — konfirmasi" at once). Answers are written through the real
 # answer service, which records a person as their author: the system actor cannot carry them.
@@ -87,16 +92,23 @@ def _pdf(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, DEMO_PDF, content_type="application/pdf")
 
 
+def declared_on(unit_name: str, year: int) -> dt.date:
+    """The demo unit's pencanangan date (never in the future)."""
+    month_day = DECLARED_LATE.get(unit_name)
+    day = dt.date(year, *month_day) if month_day else dt.date(year - 1, 1, 20)
+    return min(day, timezone.localdate())
+
+
 def _declare(journey: Journey, year: int) -> None:
     if Declaration.objects.filter(unit=journey.unit).exists():
         return
     declaration = services.declaration_record(
         actor=SYSTEM,
         unit=journey.unit,
-        declared_on=dt.date(year - 1, 1, 20),
+        declared_on=declared_on(journey.unit.name, year),
         place=f"Aula {journey.unit.name}",
         target_predicate=journey.target_predicate,
-        signatories=list(journey.unit.staff.values_list("pk", flat=True)[:40]),
+        signatories=list(journey.unit.staff.values_list("pk", flat=True)),  # the head and every member of staff
     )
     services.declaration_add_document(
         actor=SYSTEM, declaration=declaration, kind=DocumentKind.PACT, uploaded_file=_pdf("pakta-integritas.pdf")
@@ -181,7 +193,7 @@ def seed_workflow(stdout: Any = None) -> dict[str, int]:
             data = None
             if state == State.AWARDED:
                 data = {
-                    "decree_number": f"KEP-{journey.unit.code}/M.PANRB/11/{period.year}",
+                    "decree_number": f"B/{400 + journey.pk}/M.RB.06/{period.year}",
                     "decree_date": min(timezone.localdate(), dt.date(period.year, 11, 28)),  # never in the future
                 }
             journey = _move(journey, state, note=note, data=data)
@@ -227,7 +239,7 @@ def _previous_period(period: Period) -> Period:
     )
 
 
-def _previous_assessment(journey: Journey, previous: Period) -> Assessment:
+def _previous_assessment(journey: Journey, previous: Period, quality: float = 0.75) -> Assessment:
     """Last year's submitted self-assessment of the unit, every question answered, a few with link evidence;
     bulk-created and audited the way :mod:`zi.demo.assessments` seeds the current year."""
 
@@ -248,7 +260,7 @@ def _previous_assessment(journey: Journey, previous: Period) -> Assessment:
     answers = []
     for code in sorted(spec.questions, key=lambda c: spec.questions[c].order):
         question = spec.questions[code]
-        normalized = normalize_answer(question, _answer_for(question, 0.75, rng), spec.settings)
+        normalized = normalize_answer(question, _answer_for(question, quality, rng), spec.settings)
         answers.append(
             Answer(
                 assessment=assessment,

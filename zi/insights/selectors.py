@@ -694,6 +694,24 @@ def dashboard(*, user: Any, period: Period, node: Unit | None = None) -> Dashboa
     return cached
 
 
+def risk_rows(*, user: Any, period: Period, node: Unit | None = None, limit: int = 8) -> list[dict[str, Any]]:
+    """Who is at risk and why, for the leader's first screen: the first ``limit`` units of the scope with early
+    warnings (tree order) and the titles of their patterns, from the rollup in one query — cached like
+    :func:`dashboard` (same key, so a refresh renews both). The explanations are on the warning list."""
+    timeout = int(getattr(settings, "ZI_INSIGHTS_CACHE_SECONDS", 600))
+    key = _cache_key(user, period, node) + ":risks" if timeout > 0 else ""
+    cached = cache.get(key) if key else None
+    if cached is None:
+        rows = unit_rows(user=user, period=period, node=node, f="warnings")[:limit]
+        cached = [
+            {"unit_id": r.unit_id, "unit": r.unit.name, "titles": [str(TITLES[c]) for c in r.warnings if c in TITLES]}
+            for r in rows
+        ]
+        if key:
+            cache.set(key, cached, timeout)
+    return cached
+
+
 # --- the unit list behind every number ------------------------------------------------------------------------
 
 

@@ -30,6 +30,7 @@ from zi.predicates.selectors import holder_summary
 from zi.workflow.lanes import visible_lanes
 
 AUTO_REFRESH_MAX_UNITS = 5000
+RISK_ROWS = 8  # units with early warnings shown on the dashboard's first screen (the full list is one link away)
 
 
 def _require_dashboard(request: HttpRequest) -> None:
@@ -85,6 +86,13 @@ def _dashboard_page(request: HttpRequest, node: Unit | None) -> HttpResponse:
         context["dash"] = selectors.dashboard(user=request.user, period=period, node=node)
         context["dq"] = f"periode={period.year}" + (f"&unit={node.pk}" if node else "")
         context["holders"] = holder_summary(_dashboard_units(request.user, node))
+        # who is at risk and why: the first units with early warnings and their patterns (from the rollup, cached)
+        context["risks"] = selectors.risk_rows(user=request.user, period=period, node=node, limit=RISK_ROWS)
+        context["risks_more"] = max(0, context["dash"].summary["with_warnings"] - RISK_ROWS)
+        # SLOT (post-predicate monitoring): holders at risk and why. Set ``at_risk`` to the monitoring's rows to
+        # show ``insights/partials/at_risk.html`` in the "who is at risk" panel; left empty, the panel shows only
+        # the early warnings.
+        context["at_risk"] = None
         if node is not None:
             context["ancestors"] = [
                 u

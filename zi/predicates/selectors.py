@@ -93,14 +93,23 @@ def register(user: Any, *, year: int | None = None, predicate: str = "", q: str 
 
 
 def holder_summary(units: QuerySet[Unit]) -> dict[str, Any]:
-    """Holders among ``units`` today: counts per predicate and, per predicate, the units with their award year."""
+    """Holders among ``units`` today: counts per predicate and, per predicate, the units with their award year and
+    decree (number, date)."""
     held = held_awards(units)
     names = dict(Unit.objects.filter(pk__in=list(held)).values_list("pk", "name"))
     counts = {value: 0 for value in Predicate.values}
     holders: dict[str, list[dict[str, Any]]] = {value: [] for value in Predicate.values}
     for unit_id, award in held.items():
         counts[award.predicate] += 1
-        holders[award.predicate].append({"unit_id": unit_id, "unit": names.get(unit_id, ""), "year": award.year})
+        holders[award.predicate].append(
+            {
+                "unit_id": unit_id,
+                "unit": names.get(unit_id, ""),
+                "year": award.year,
+                "decree_number": award.decree_number,
+                "decree_date": award.decree_date,
+            }
+        )
     for rows in holders.values():
         rows.sort(key=lambda row: (row["year"], row["unit"]))
     return {"counts": counts, "holders": holders, "total": sum(counts.values())}
