@@ -140,6 +140,8 @@ def test_exports_csv_xlsx_and_poster(client, make_campaign, tree):
     other = factories.make_user_with_role(Role.UNIT_TEAM_MEMBER, unit=tree["rutan"])
     client.force_login(other)
     assert client.get(reverse("surveys:export_csv", args=[campaign.pk])).status_code == 404
+    assert client.get(reverse("surveys:report_pdf", args=[campaign.pk])).status_code == 404
+    assert client.get(reverse("surveys:poster_pdf", args=[campaign.pk, point.pk])).status_code == 404
 
 
 def test_codes_download_once(client, make_campaign, tree):

@@ -79,11 +79,11 @@ def data_uri(content: bytes, mime_type: str) -> str:
 
 
 def qr_data_uri(text: str) -> str:
-    """A QR code of ``text`` (error correction M, no quiet zone: the document gives it its margin) as an SVG
-    ``data:`` URI: vector squares that stay sharp at any print size."""
+    """A QR code of ``text`` (error correction M, a quiet zone of two modules; the page's white space around the
+    image adds to it) as an SVG ``data:`` URI: vector squares that stay sharp at any print size."""
     import qrcode
     from qrcode.constants import ERROR_CORRECT_M
     from qrcode.image.svg import SvgPathImage
 
-    image = qrcode.make(text, image_factory=SvgPathImage, border=0, error_correction=ERROR_CORRECT_M)
+    image = qrcode.make(text, image_factory=SvgPathImage, border=2, error_correction=ERROR_CORRECT_M)
     return data_uri(image.to_string(encoding="unicode").encode("utf-8"), "image/svg+xml")
