@@ -106,11 +106,11 @@ def test_leader_report_shows_the_whole_ranking_with_numbers(demo_db, client):
     assert any(r.tpi is not None and r.gap_tpi is not None for r in units)  # the demo has TPI-scored units
     lines = _lines(data)
     for row in [*regions, *units]:
-        # the row's first line: rank and name, then every number up to the last column (nothing cut at the margin)
-        line = next(x for x in lines if x.startswith(f"{row.rank} {row.name}"))
-        numbers = line.split(row.name, 1)[1].split()
+        # the row's first line: rank and (the start of) the name, then every number up to the last column
         expected = [row.total, row.review, row.tpi, row.gap_review, row.gap_tpi, row.ikm, row.ipak, row.ipkp]
-        found = [n for n in numbers if n[:1].isdigit() or n[:1] in "-–"]
+        first = f"{row.rank} {row.name.split()[0]} "
+        line = next(x for x in lines if x.startswith(first) and id_decimal(row.total) in x.split())
+        found = [n for n in line.split()[1:] if n[:1].isdigit() or n in ("-", "–")]
         assert [id_decimal(v) for v in expected] == [n for n in found if "/" not in n][: len(expected)], line
         if row.units is not None:  # a region: building/units first, proposed and predicates last
             assert found[0] == f"{row.building}/{row.units}" and found[-1] == f"{row.pred_wbk}/{row.pred_wbbm}"

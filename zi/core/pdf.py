@@ -45,10 +45,14 @@ def _url_fetcher(url: str) -> dict[str, Any]:
 
 
 def _fetcher() -> Any:
-    """:func:`_url_fetcher` in the form WeasyPrint (≥ 68) calls: a ``URLFetcher`` whose ``fetch`` answers a
-    ``URLFetcherResponse`` (a plain function returning a dict fails its assertion at the first image). A refused
-    URL stops the rendering instead of leaving a hole in the document."""
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+    """:func:`_url_fetcher` in the form a current WeasyPrint (70 in the venv) calls: a ``URLFetcher`` whose ``fetch``
+    answers a ``URLFetcherResponse`` (a plain function returning a dict fails its assertion at the first image). A
+    refused URL stops the rendering instead of leaving a hole in the document. An older WeasyPrint without
+    ``URLFetcher`` takes the plain function."""
+    try:
+        from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+    except ImportError:
+        return _url_fetcher
 
     class StaticOnly(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
