@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.urls import reverse
 
-from tests.pdf_checks import page_count, pdf_text, words_outside_page
+from tests.pdf_checks import overlapping_words, page_count, pdf_text, words_outside_page
 from zi.assessments.models import Period
 from zi.core.templatetags.zi_tags import id_decimal
 from zi.insights import reports
@@ -76,8 +76,11 @@ def _lines(data: bytes) -> list[str]:
 
 
 def _assert_on_page(data: bytes) -> None:
+    """No word outside its page, and none running into another (a cell's text over its neighbour's)."""
     stray = words_outside_page(data)
     assert stray == [], stray[:5]
+    overlaps = overlapping_words(data)
+    assert overlaps == [], overlaps[:5]
 
 
 def _report(client, username: str, query: str = "") -> bytes:

@@ -64,3 +64,16 @@ def test_a_remote_image_stops_the_rendering():
 
     with pytest.raises(FatalURLFetchingError):
         _render('<img src="https://example.invalid/logo.png">')
+
+
+def test_text_running_into_the_next_cell_is_found():
+    """A ``nowrap`` cell wider than its fixed column stays inside the page but covers its neighbour's text."""
+    from tests.pdf_checks import overlapping_words
+
+    table = (
+        '<table style="table-layout: fixed"><colgroup><col style="width: 20%"><col></colgroup>'
+        '<tr><td style="white-space: nowrap">{}</td><td>{}</td></tr></table>'
+    )
+    assert overlapping_words(_render(table.format("pendek", "tetangga"))) == []
+    overlaps = overlapping_words(_render(table.format("Sampel belum cukup untuk dihitung " * 2, "tetangga")))
+    assert overlaps and words_outside_page(_render(table.format("Sampel belum cukup " * 2, "tetangga"))) == []
