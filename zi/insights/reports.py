@@ -89,16 +89,21 @@ class RankRow:
 
 
 def _lane_scores(user: Any, qs: Any, period: Period) -> dict[int, tuple[str, int, dict[str, float]]]:
-    """unit id → (path, agency id, {lane: total}) for the scored units of ``qs``, lanes the reader may see."""
+    """unit id → (path, agency id, {lane: total}) for the units of ``qs`` with a review or TPI total the reader may
+    see (two queries: those lanes, then the self lane of just those assessments — a national report does not load
+    every self-assessment)."""
+    visible = LaneScore.objects.filter(lane_filter(user), assessment__period=period)
+    fields = ("assessment_id", "assessment__unit_id", "assessment__unit__path", "assessment__unit__agency_id")
+    scored = visible.filter(lane__in=GAP_LANES, assessment__unit_id__in=qs.values("unit_id"))
     out: dict[int, tuple[str, int, dict[str, float]]] = {}
-    rows = LaneScore.objects.filter(
-        lane_filter(user),
-        assessment__period=period,
-        assessment__unit_id__in=qs.values("unit_id"),
-        lane__in=(Lane.SELF, *GAP_LANES),
-    ).values_list("assessment__unit_id", "assessment__unit__path", "assessment__unit__agency_id", "lane", "total")
-    for uid, path, agency_id, lane, total in rows:
+    assessments = set()
+    for assessment_id, uid, path, agency_id, lane, total in scored.values_list(*fields, "lane", "total"):
         out.setdefault(uid, (path, agency_id, {}))[2][lane] = total
+        assessments.add(assessment_id)
+    for uid, total in visible.filter(lane=Lane.SELF, assessment_id__in=assessments).values_list(
+        "assessment__unit_id", "total"
+    ):
+        out[uid][2][Lane.SELF] = total
     return out
 
 
