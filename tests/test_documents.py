@@ -218,3 +218,14 @@ def test_no_hand_written_pdf_writer_left():
         text = path.read_text(encoding="utf-8")
         found += [f"{path}: {m}" for m in ("BT /F", "/Type /Font", "minimal_pdf", "weasyprint_available") if m in text]
     assert found == []
+
+
+def test_documents_print_the_units_own_zone(demo_db, client):
+    """A unit on Jayapura's clock: its survey report and the report of its node print WIT times, never WIB."""
+    campaign = _demo_campaign()
+    org_services.unit_update(actor=None, unit=campaign.unit, time_zone="Asia/Jayapura")
+    campaign.unit.refresh_from_db()
+    text = pdf_text(documents.report_pdf(campaign, campaign_results(campaign)))
+    assert " WIT" in text and " WIB" not in text
+    text = pdf_text(_report(client, "demo-nasional", f"&unit={campaign.unit_id}"))
+    assert "WIT" in text.split() and "WIB" not in text.split()
