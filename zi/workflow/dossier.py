@@ -68,11 +68,10 @@ def _declaration(journey: Journey) -> tuple[dict[str, Any] | None, list[tuple[st
     if declaration is None:
         return None, []
     signed, staff, percent = declaration_share(declaration)
-    files, documents = [], []
-    for document in declaration.documents.order_by("pk"):
-        name = f"pencanangan/{document.kind}-{document.pk}-{document.original_name or 'dokumen'}"
-        documents.append({"name": name, "sha256": document.sha256})
-        files.append((name, document.file))
+    files = [
+        (f"pencanangan/{document.kind}-{document.pk}-{document.original_name or 'dokumen'}", document.file)
+        for document in declaration.documents.order_by("pk")
+    ]  # listed with their SHA-256 among the summary's members
     return {
         "declaration": declaration,
         "signed": signed,
@@ -82,7 +81,6 @@ def _declaration(journey: Journey) -> tuple[dict[str, Any] | None, list[tuple[st
             f"{u.get_full_name() or u.username} ({u.get_employment_type_display()})"
             for u in declaration.signatories.order_by("username")
         ],
-        "documents": documents,
     }, files
 
 
