@@ -90,6 +90,7 @@ MATRIX = {
     "surveys:flagged_exclude": "surveys/test_stuffing.py",
     "surveys:export_csv": "surveys/test_staff_and_lke.py",
     "surveys:export_xlsx": "surveys/test_staff_and_lke.py",
+    "surveys:report_pdf": "surveys/test_staff_and_lke.py",
     "surveys:campaign_rescan": "surveys/test_near_identical.py",
     "surveys:external_index": "surveys/test_results_gaps.py",
     "surveys:instrument_list": "surveys/test_instrument_versions.py",

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
+from tests.pdf_checks import page_count, pdf_text
 from zi.core.audit import verify
 from zi.core.models import AuditEvent
 from zi.organisations.models import Role
@@ -132,11 +133,15 @@ def test_exports_csv_xlsx_and_poster(client, make_campaign, tree):
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert workbook["Respons"].max_row == 4
     pdf = client.get(reverse("surveys:poster_pdf", args=[campaign.pk, point.pk]))
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-1.4")
-    assert pdf.content.rstrip().endswith(b"%%EOF") and b"Loket Kunjungan" in pdf.content
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+    text = pdf_text(pdf.content)
+    assert "Loket Kunjungan" in text and campaign.unit.name in text and page_count(pdf.content) == 1
+    assert pdf_text(client.get(reverse("surveys:report_pdf", args=[campaign.pk])).content).count("IKM") >= 1
     other = factories.make_user_with_role(Role.UNIT_TEAM_MEMBER, unit=tree["rutan"])
     client.force_login(other)
     assert client.get(reverse("surveys:export_csv", args=[campaign.pk])).status_code == 404
+    assert client.get(reverse("surveys:report_pdf", args=[campaign.pk])).status_code == 404
+    assert client.get(reverse("surveys:poster_pdf", args=[campaign.pk, point.pk])).status_code == 404
 
 
 def test_codes_download_once(client, make_campaign, tree):

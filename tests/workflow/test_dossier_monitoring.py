@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
+from tests.pdf_checks import pdf_text
 from tests.workflow.conftest import OVERRIDE, fill_lane, go, journey_at, pdf, team
 from zi.assessments import services as assessment_services
 from zi.core.models import AuditEvent
@@ -75,7 +76,7 @@ def test_dossier_zip_contents_hashes_permission_and_audit(client, jw, tree):
         f"LKE-TPI-{base}.xlsx",
         f"LHE-{base}.pdf",
         f"SPTJM-{base}.pdf",
-        "pencanangan/ringkasan.txt",
+        "ringkasan-usulan.pdf",
         "indeks-data-dukung.csv",
         "hasil-survei.csv",
         "usulan.json",
@@ -85,7 +86,9 @@ def test_dossier_zip_contents_hashes_permission_and_audit(client, jw, tree):
     assert any(n.startswith("pencanangan/pact-") for n in names)
     assert archive.read(f"LHE-{base}.pdf").startswith(b"%PDF-")
     assert archive.read(f"LKE-mandiri-{base}.xlsx").startswith(b"PK")
-    assert "3 dari 5 pegawai" in archive.read("pencanangan/ringkasan.txt").decode()
+    summary = pdf_text(archive.read("ringkasan-usulan.pdf"))
+    assert "3 dari 5 pegawai" in summary and jw["lapas"].name in summary and "IPAK" in summary
+    assert hashlib.sha256(archive.read(f"LHE-{base}.pdf")).hexdigest() in summary.replace(" ", "")
     rows = list(csv.DictReader(io.StringIO(archive.read("indeks-data-dukung.csv").decode("utf-8-sig"))))
     file_row = next(r for r in rows if r["judul"] == "SK Tim ZI")
     assert file_row["sha256"] == evidence.revisions.get().sha256

@@ -44,11 +44,32 @@ def _url_fetcher(url: str) -> dict[str, Any]:
     raise RemoteResourceRefused(url)
 
 
+def _fetcher() -> Any:
+    """:func:`_url_fetcher` in the form a current WeasyPrint (70 in the venv) calls: a ``URLFetcher`` whose ``fetch``
+    answers a ``URLFetcherResponse`` (a plain function returning a dict fails its assertion at the first image). A
+    refused URL stops the rendering instead of leaving a hole in the document. An older WeasyPrint without
+    ``URLFetcher`` takes the plain function."""
+    try:
+        from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+    except ImportError:
+        return _url_fetcher
+
+    class StaticOnly(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            try:
+                found = _url_fetcher(url)
+            except RemoteResourceRefused as exc:
+                raise FatalURLFetchingError(str(exc)) from exc
+            return URLFetcherResponse(url, found["string"], {"Content-Type": found["mime_type"] or ""})
+
+    return StaticOnly()
+
+
 def html_to_pdf(html: str) -> bytes:
     """HTML (from a documents/ template) to PDF bytes."""
     import weasyprint
 
-    return weasyprint.HTML(string=html, base_url="zi:///", url_fetcher=_url_fetcher).write_pdf()
+    return weasyprint.HTML(string=html, base_url="zi:///", url_fetcher=_fetcher()).write_pdf()
 
 
 def render_pdf(template_name: str, context: dict[str, Any], *, request: HttpRequest | None = None) -> bytes:
@@ -59,3 +80,14 @@ def render_pdf(template_name: str, context: dict[str, Any], *, request: HttpRequ
 def data_uri(content: bytes, mime_type: str) -> str:
     """``content`` as a ``data:`` URI for ``<img src>`` in a document (QR codes, uploaded logos)."""
     return f"data:{mime_type};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+def qr_data_uri(text: str) -> str:
+    """A QR code of ``text`` (error correction M, a quiet zone of two modules; the page's white space around the
+    image adds to it) as an SVG ``data:`` URI: vector squares that stay sharp at any print size."""
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+    from qrcode.image.svg import SvgPathImage
+
+    image = qrcode.make(text, image_factory=SvgPathImage, border=2, error_correction=ERROR_CORRECT_M)
+    return data_uri(image.to_string(encoding="unicode").encode("utf-8"), "image/svg+xml")

@@ -271,14 +271,19 @@ GROUP_AGGS = {
 }
 
 
-def groups(user: Any, qs: QuerySet[UnitPeriodRollup], node: Unit | None) -> list[dict[str, Any]]:
-    """Per child region: the node's children; at the top, agencies (several visible) or the top visible nodes."""
+# The survey indices of a region: the mean of its units' rollup values (units without a value are left out).
+INDEX_AGGS = {"avg_ikm": Avg("ikm"), "avg_ipak": Avg("ipak"), "avg_ipkp": Avg("ipkp")}
+
+
+def groups(
+    user: Any, qs: QuerySet[UnitPeriodRollup], node: Unit | None, aggs: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Per child region: the node's children; at the top, agencies (several visible) or the top visible nodes.
+    ``aggs``: the aggregates per region (default :data:`GROUP_AGGS`; the leaders' report adds :data:`INDEX_AGGS`)."""
+    aggs = GROUP_AGGS if aggs is None else aggs
     if node is not None:
         rows = list(
-            qs.filter(depth__gt=node.depth)
-            .annotate(child=_child_key(len(node.path)))
-            .values("child")
-            .annotate(**GROUP_AGGS)
+            qs.filter(depth__gt=node.depth).annotate(child=_child_key(len(node.path))).values("child").annotate(**aggs)
         )
         units = Unit.objects.in_bulk([int(r["child"]) for r in rows if r["child"]])
         return [
@@ -286,23 +291,25 @@ def groups(user: Any, qs: QuerySet[UnitPeriodRollup], node: Unit | None) -> list
             for r in rows
             if r["child"] and int(r["child"]) in units
         ]
-    agencies = list(qs.values("agency_id", "agency__name").annotate(**GROUP_AGGS))
+    agencies = list(qs.values("agency_id", "agency__name").annotate(**aggs))
     if len(agencies) > 1:
         return [{**r, "name": r["agency__name"], "unit": None} for r in agencies]
     tops = list(top_units(user)[:200])
     if not tops:
         return []
-    aggs = {}
+    per_top = {}
     for top in tops:
         inside = Q(path__startswith=top.path)
-        aggs.update(
+        per_top.update(
             {
-                f"{key}_{top.pk}": type(agg)(agg.source_expressions[0], filter=inside & agg.filter)
-                for key, agg in GROUP_AGGS.items()
+                f"{key}_{top.pk}": type(agg)(
+                    agg.source_expressions[0], filter=inside & agg.filter if agg.filter is not None else inside
+                )
+                for key, agg in aggs.items()
             }
         )
-    data = qs.aggregate(**aggs)
-    return [{**{key: data[f"{key}_{top.pk}"] for key in GROUP_AGGS}, "name": top.name, "unit": top} for top in tops]
+    data = qs.aggregate(**per_top)
+    return [{**{key: data[f"{key}_{top.pk}"] for key in aggs}, "name": top.name, "unit": top} for top in tops]
 
 
 def ranking_tables(groups_: list[dict[str, Any]], period: Period) -> list[Table]:

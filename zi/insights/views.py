@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -246,9 +245,7 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
     period = _period(request)
     if period is None:
         raise Http404
-    dash = selectors.dashboard(user=request.user, period=period, node=node_)
-    html = render_to_string("insights/report.html", {"dash": dash, "node": node_, "period": period}, request=request)
-    pdf = reports.render_pdf(html, dash)
+    pdf = reports.report_pdf(user=request.user, period=period, node=node_, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="laporan-zi-{period.year}.pdf"'
     return response

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<id:pk>/ditandai/kecualikan/", views.flagged_exclude, name="flagged_exclude"),
     path("<id:pk>/ekspor.csv", views.export_csv, name="export_csv"),
     path("<id:pk>/ekspor.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("<id:pk>/laporan.pdf", views.report_pdf, name="report_pdf"),
     path("<id:pk>/pindai-ulang/", views.campaign_rescan, name="campaign_rescan"),
     path("indeks-eksternal/<id:unit_id>/<id:period_id>/", views.external_index, name="external_index"),
     path("instrumen/", instrument_views.instrument_list, name="instrument_list"),

@@ -29,7 +29,7 @@ from zi.core.numbers import NumberField
 from zi.core.tabular import formula_safe
 from zi.organisations.access import Action, visible_units
 from zi.organisations.timezones import format_local, unit_timezone
-from zi.surveys import integrity, services
+from zi.surveys import documents, integrity, services
 from zi.surveys.models import (
     Campaign,
     Channel,
@@ -922,18 +922,18 @@ def export_xlsx(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def poster_pdf(request: HttpRequest, pk: int, point_id: int) -> HttpResponse:
-    from zi.surveys.pdf import poster_pdf as build
-
     campaign = _campaign_for(request, pk)
     point = get_object_or_404(ServicePoint, pk=point_id, campaign=campaign)
-    url = absolute_url(reverse("surveys:public", args=[campaign.token])) + f"?titik={point.pk}"
-    pdf = build(
-        url=url,
-        title=campaign.title,
-        unit=campaign.unit.name,
-        point=point.name,
-        note=_("Jawaban Anda anonim dan membantu kami memperbaiki pelayanan."),
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(documents.poster_pdf(campaign, point), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="poster-survei-{campaign.pk}-{point.pk}.pdf"'
+    return response
+
+
+@login_required
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The campaign's results as an A4 report (whoever may see the results page)."""
+    campaign = _campaign_for(request, pk)
+    pdf = documents.report_pdf(campaign, services.campaign_results(campaign))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="laporan-survei-{campaign.pk}.pdf"'
     return response

@@ -1,9 +1,10 @@
 """The proposal dossier (berkas usulan): one zip per proposed unit for the agency's proposal to TPN.
 
-Contents: the LKE export (self and TPI lanes, the existing Excel export), the LHE PDF, the declaration (a
-summary with the signatories' share and its stored documents), the SPTJM, the evidence index (question, title,
-revision, SHA-256, link) and the survey results of the period. ``SHA256SUMS`` lists the hash of every member
-so the package can be checked after it travels.
+Contents: a summary PDF for TPN (``ringkasan-usulan.pdf``: the unit, the TPI conclusion, the declaration with the
+signatories' share, the survey indices with their sources, complaints, and every member's SHA-256), the LKE export
+(self and TPI lanes, the existing Excel export), the LHE PDF, the declaration's stored documents, the SPTJM, the
+evidence index (question, title, revision, SHA-256, link) and the survey results of the period (CSV).
+``SHA256SUMS`` lists the hash of every member so the package can be checked after it travels.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from django.utils.translation import gettext as _
 from zi.assessments.excel import export_assessment_xlsx
 from zi.assessments.models import Answer, EvidenceRevision, Lane
 from zi.core import audit
+from zi.core.pdf import render_pdf
 from zi.core.tabular import csv_bytes
 from zi.organisations.access import Action, may
-from zi.organisations.timezones import local
+from zi.organisations.models import Agency
+from zi.organisations.timezones import format_local, local
 from zi.programme.selectors import complaint_counts_many
 from zi.surveys.unit_indices import survey_index_dicts
 from zi.workflow.models import Declaration, Journey, State
@@ -51,34 +54,57 @@ def _lhe(journey: Journey, lanes: Any) -> bytes:
         return lhe_pdf(journey=journey, areas=areas, notes=notes, events=list(selectors.journey_events(journey)))
 
 
-def _declaration(journey: Journey) -> tuple[bytes, list[tuple[str, Any]]]:
+def _document_context(agency: Agency) -> dict[str, Any]:
+    """What the dossier's PDFs add for the proposing agency: the merge with the letterhead work fills this
+    (``{"letterhead": letterhead_for(agency)}``); until then nothing, and the summary has no letterhead."""
+    return {}
+
+
+def _declaration(journey: Journey) -> tuple[dict[str, Any] | None, list[tuple[str, Any]]]:
+    """The latest declaration (pencanangan) as the summary shows it, and its stored documents (zip name, file)."""
     from zi.workflow.selectors import declaration_share
 
     declaration = Declaration.objects.filter(unit=journey.unit).order_by("-declared_on").first()
     if declaration is None:
-        return b"Belum ada pencanangan.\n", []
+        return None, []
     signed, staff, percent = declaration_share(declaration)
-    lines = [
-        f"Unit: {journey.unit.name}",
-        f"Tanggal pencanangan: {declaration.declared_on:%d-%m-%Y}",
-        f"Tempat: {declaration.place}",
-        f"Predikat dituju: {declaration.target_predicate}",
-        f"Penanda tangan pakta integritas: {signed} dari {staff} pegawai ({percent} %)",
-        "",
-        "Penanda tangan:",
-        *[
-            f"- {u.get_full_name() or u.username} ({u.get_employment_type_display()})"
+    files = [
+        (f"pencanangan/{document.kind}-{document.pk}-{document.original_name or 'dokumen'}", document.file)
+        for document in declaration.documents.order_by("pk")
+    ]  # listed with their SHA-256 among the summary's members
+    return {
+        "declaration": declaration,
+        "signed": signed,
+        "staff": staff,
+        "percent": percent,
+        "signatories": [
+            f"{u.get_full_name() or u.username} ({u.get_employment_type_display()})"
             for u in declaration.signatories.order_by("username")
         ],
-        "",
-        "Dokumen:",
-    ]
-    files = []
-    for document in declaration.documents.order_by("pk"):
-        name = f"pencanangan/{document.kind}-{document.pk}-{document.original_name or 'dokumen'}"
-        lines.append(f"- {name} sha256={document.sha256}")
-        files.append((name, document.file))
-    return ("\n".join(lines) + "\n").encode("utf-8"), files
+    }, files
+
+
+def _summary_pdf(
+    journey: Journey, declaration: dict[str, Any] | None, members: list[tuple[str, bytes]], tpi_visible: bool
+) -> bytes:
+    """The package's first page for TPN (``ringkasan-usulan.pdf``): the unit and its proposal, the TPI conclusion,
+    the declaration and its signatories' share, the survey indices with their sources, complaints, and every other
+    member with its SHA-256 — times in the unit's zone with its abbreviation."""
+    uid = journey.unit_id
+    context = {
+        **_document_context(journey.unit.agency),
+        "journey": journey,
+        "unit": journey.unit,
+        "tpi_visible": tpi_visible,
+        "d": declaration,
+        "indices": survey_index_dicts([uid], journey.period)[uid],
+        "complaints": complaint_counts_many([uid], journey.period)[uid],
+        "members": [(name, hashlib.sha256(data).hexdigest()) for name, data in members],
+        "proposed_at": format_local(journey.proposed_at, journey.unit),
+        "generated_at": format_local(timezone.now(), journey.unit),
+    }
+    with translation.override(settings.LANGUAGE_CODE):  # the package goes to TPN: the official Indonesian text
+        return render_pdf("workflow/documents/dossier_summary.html", context)
 
 
 def _evidence_index(journey: Journey, link_for: Callable[[int, int], str]) -> bytes:
@@ -139,8 +165,7 @@ def build_dossier(journey: Journey, *, link_for: Callable[[int, int], str], lane
         members.append((f"LKE-TPI-{base}.xlsx", export_assessment_xlsx(journey.assessment, lane=Lane.TPI)))
     if tpi_visible:
         members.append((f"LHE-{base}.pdf", _lhe(journey, lanes)))
-    summary, files = _declaration(journey)
-    members.append(("pencanangan/ringkasan.txt", summary))
+    declaration, files = _declaration(journey)
     for name, field in files:
         with field.open("rb") as handle:
             members.append((name, handle.read()))
@@ -161,6 +186,7 @@ def build_dossier(journey: Journey, *, link_for: Callable[[int, int], str], lane
         "generated_at": local(timezone.now(), journey.unit).isoformat(),  # the unit's zone, with its offset
     }
     members.append(("usulan.json", json.dumps(facts, ensure_ascii=False, indent=2).encode("utf-8")))
+    members.insert(0, ("ringkasan-usulan.pdf", _summary_pdf(journey, declaration, members, tpi_visible)))
     hashes = {name: hashlib.sha256(data).hexdigest() for name, data in members}
     sums = "".join(f"{digest}  {name}\n" for name, digest in hashes.items()).encode("utf-8")
     buffer = io.BytesIO()
