@@ -44,11 +44,25 @@ def _url_fetcher(url: str) -> dict[str, Any]:
     raise RemoteResourceRefused(url)
 
 
+def _fetcher() -> Any:
+    """:func:`_url_fetcher` in the form WeasyPrint expects: since version 70 a ``URLFetcher`` whose ``fetch`` answers
+    a ``URLFetcherResponse`` (a plain function returning a dict fails its check, so no image was ever embedded)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class _StaticAndDataOnly(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            found = _url_fetcher(url)
+            content_type = found.get("mime_type") or "application/octet-stream"
+            return URLFetcherResponse(url, body=found["string"], headers={"Content-Type": content_type})
+
+    return _StaticAndDataOnly(allowed_protocols=("data", "zi", "file"))
+
+
 def html_to_pdf(html: str) -> bytes:
     """HTML (from a documents/ template) to PDF bytes."""
     import weasyprint
 
-    return weasyprint.HTML(string=html, base_url="zi:///", url_fetcher=_url_fetcher).write_pdf()
+    return weasyprint.HTML(string=html, base_url="zi:///", url_fetcher=_fetcher()).write_pdf()
 
 
 def render_pdf(template_name: str, context: dict[str, Any], *, request: HttpRequest | None = None) -> bytes:
