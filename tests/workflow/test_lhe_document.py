@@ -75,7 +75,7 @@ def _scored_journey(jw):
         survey_services.external_index_record(
             actor=jw["tpi1"], unit=jw["lapas"], period=jw["period"], kind=kind, value=value, source=source
         )
-    for code, kind, value in (("B.I.a", "ipak", 3.7), ("B.II.a", "ipkp", 3.45)):
+    for code, value in (("B.I.a", 3.7), ("B.II.a", 3.45)):
         assessment_services.answer_save(
             actor=jw["tpi3"], assessment=jw["assessment"], question_code=code, raw=value, lane=Lane.TPI
         )
