@@ -392,7 +392,7 @@ def notes_save(
     *,
     actor: Any,
     journey: Journey,
-    notes: dict[int, tuple[str, str]],
+    notes: dict[int, tuple[str, str]] | None = None,
     number: str = "",
     place: str = "",
     date: dt.date | None = None,
@@ -404,7 +404,7 @@ def notes_save(
         raise PermissionDenied(_("Anda tidak berwenang menyusun LHE unit ini sekarang."))
     areas = len(template_spec(journey.period.template).area_names)
     stored = {n.area: n for n in LheNote.objects.select_for_update().filter(journey=journey)}
-    for area, (text, recommendation) in notes.items():
+    for area, (text, recommendation) in (notes or {}).items():
         if not 0 <= int(area) <= areas:
             raise ValidationError(_("Area tidak dikenal."))
         text, recommendation = (text or "").strip(), (recommendation or "").strip()
