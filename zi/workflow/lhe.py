@@ -34,7 +34,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from zi.assessments.models import Answer, Lane, LaneScore
-from zi.assessments.suggestions import survey_checks
+from zi.assessments.suggestions import survey_checks, survey_kind
 from zi.core import audit
 from zi.core.pdf import render_pdf
 from zi.lke.scoring import eligibility_checks, expand_breakdown
@@ -73,7 +73,10 @@ def may_work(user: Any, journey: Journey) -> bool:
 
 
 def may_issue(user: Any, journey: Journey) -> bool:
-    """Issue: the team's leader or technical controller (they sign it), without a conflict of interest."""
+    """Issue: the team's leader or technical controller (they sign it), without a conflict of interest; during the
+    evaluation only in the first round (LHE 1 for fixes: the second round ends with a conclusion, then the LHE)."""
+    if journey.state == State.TPI_EVALUATION and journey.tpi_stage >= 2:
+        return False
     return may_work(user, journey) and not team_reasons(user, journey, lead=True)
 
 
@@ -170,9 +173,7 @@ def _hasil_rows(journey: Journey, spec: Any, expanded: dict[str, Any]) -> list[R
             for question in indicator.questions:
                 answer = answers.get(question.code)
                 check = checks.get(question.code)
-                kind = check.kind if check is not None else ""
-                if not kind:
-                    kind = "ipak" if question.code == "B.I.a" else "ipkp" if question.code == "B.II.a" else "kinerja"
+                kind = survey_kind(question) or "kinerja"  # 90/2021: B.I.a IPAK, B.II.a IPKP, B.I.b kinerja
                 item = items.get(kind) or {}
                 if kind in ("ipak", "ipkp"):
                     shown = _("indeks %(index)s (skala 0–4)") % {"index": _n(item.get("index"))}
@@ -446,6 +447,10 @@ def issue(*, actor: Any, journey: Journey, now: dt.datetime | None = None) -> Is
     """Render the LHE in Indonesian, store the PDF with its SHA-256 as the next numbered version and record it in
     the audit trail. Refused without number, place and date, or before the TPI lane is scored."""
     journey = _locked(journey)
+    if journey.state == State.TPI_EVALUATION and journey.tpi_stage >= 2:
+        raise ValidationError(
+            _("Tahap kedua: simpulkan evaluasi (memenuhi/belum memenuhi) dahulu, lalu terbitkan LHE.")
+        )
     if not may_issue(actor, journey):
         raise PermissionDenied(_("Hanya ketua tim atau pengendali teknis TPI yang ditugaskan dapat menerbitkan LHE."))
     header = draft_of(journey)
