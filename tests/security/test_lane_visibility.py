@@ -8,6 +8,7 @@ lane's column or score — must appear exactly when the rule lets that person se
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 
@@ -15,14 +16,16 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
+from tests.pdf_checks import pdf_text
 from tests.workflow.conftest import OVERRIDE, go, journey_at, make_world, team
 from zi.assessments.models import Answer, Assessment, Lane
 from zi.organisations.models import Role
 from zi.portalrb import soalmap
-from zi.workflow import services
+from zi.workflow import lhe, services
 from zi.workflow.lanes import lane_filter, visible_lanes
 from zi.workflow.models import State
 
+TODAY = dt.date(2026, 5, 2)
 REVIEW_NOTE = "NOTE-REVIEW-41"
 TPI_NOTE = "NOTE-TPI-73"
 
@@ -70,6 +73,8 @@ def _drive(world, state):
     services.lane_note_save(actor=world["tpi3"], journey=journey, lane=Lane.TPI, question_code=code, text=TPI_NOTE)
     if state == "tpi_meets":
         journey = go(world, journey, State.TPI_MEETS, "tpi1", note="Memenuhi", data={"override_reason": OVERRIDE})
+        lhe.notes_save(actor=world["tpi1"], journey=journey, number="LHE-9/2026", place="Palembang", date=TODAY)
+        lhe.issue(actor=world["tpi1"], journey=journey)  # what everyone but the team reads: the issued LHE
     return journey, code
 
 
@@ -115,7 +120,7 @@ def _surfaces(client, world, journey, code):
 
     response = client.get(reverse("workflow:lhe", args=[journey.pk]))
     assert response.status_code in (200, 403, 404)
-    seen["lhe"] = [None, response.status_code == 200 and TPI_NOTE.encode() in response.content]
+    seen["lhe"] = [None, response.status_code == 200 and TPI_NOTE in pdf_text(response.content)]
     detail = client.get(reverse("workflow:journey_detail", args=[journey.pk])).content.decode()
     assert (reverse("workflow:lhe", args=[journey.pk]) in detail) == (response.status_code == 200)
     seen["returned_notes"] = [REVIEW_NOTE in detail, TPI_NOTE in detail]
@@ -124,7 +129,7 @@ def _surfaces(client, world, journey, code):
     dossier = ""
     if response.status_code == 200:
         with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
-            dossier = " ".join(archive.read(n).decode("latin-1") for n in archive.namelist() if n.startswith("LHE-"))
+            dossier = " ".join(pdf_text(archive.read(n)) for n in archive.namelist() if n.startswith("LHE-"))
             dossier += " " + " ".join(
                 _xlsx_text(archive.read(n)) for n in archive.namelist() if n.startswith("LKE-TPI-")
             )

@@ -4,14 +4,18 @@ failing checks show before deciding; irreversible decisions go through a confirm
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from tests.pdf_checks import pdf_text
 from tests.workflow.conftest import OVERRIDE, go, journey_at
 from tests.workflow.test_proposal import _ready
 from zi.core.audit import verify
 from zi.core.models import AuditEvent
+from zi.workflow import lhe
 from zi.workflow.models import Journey, State
 
 
@@ -42,8 +46,11 @@ def test_override_with_reason_is_stored_audited_shown_and_printed(client, jw):
     client.force_login(jw["admin"])
     page = client.get(reverse("workflow:journey_detail", args=[journey.pk])).content.decode()
     assert 'id="tpi-override"' in page and OVERRIDE in page
-    lhe = client.get(reverse("workflow:lhe", args=[journey.pk])).content
-    assert b"Pengecualian syarat oleh TPI" in lhe and OVERRIDE.encode() in lhe
+    assert client.get(reverse("workflow:lhe", args=[journey.pk])).status_code == 404  # no LHE issued yet
+    lhe.notes_save(actor=jw["tpi1"], journey=journey, number="LHE-2/2026", place="Palembang", date=dt.date(2026, 5, 2))
+    lhe.issue(actor=jw["tpi1"], journey=journey)
+    text = pdf_text(client.get(reverse("workflow:lhe", args=[journey.pk])).content)
+    assert "Pengecualian syarat oleh TPI" in text and OVERRIDE in text
     # the proposal still checks the preconditions: the override only let the TPI conclude
     with pytest.raises(ValidationError, match="Data syarat instansi"):
         go(jw, journey, State.PROPOSED, "admin")

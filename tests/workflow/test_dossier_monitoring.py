@@ -17,7 +17,7 @@ from tests.workflow.conftest import OVERRIDE, fill_lane, go, journey_at, pdf, te
 from zi.assessments import services as assessment_services
 from zi.core.models import AuditEvent
 from zi.organisations.models import Role
-from zi.workflow import monitoring, services, views_manage
+from zi.workflow import lhe, monitoring, services, views_manage
 from zi.workflow.models import State
 
 
@@ -63,6 +63,8 @@ def _ready(jw, journey):
 def test_dossier_zip_contents_hashes_permission_and_audit(client, jw, tree):
     journey, evidence = _meets_with_evidence(jw)
     _ready(jw, journey)
+    lhe.notes_save(actor=jw["tpi1"], journey=journey, number="LHE-2/2026", place="Palembang", date=dt.date(2026, 5, 2))
+    issued = lhe.issue(actor=jw["tpi1"], journey=journey)
     url = reverse("workflow:dossier", args=[journey.pk])
     client.force_login(jw["admin"])
     assert "berkas-usulan.zip" in client.get(reverse("workflow:journey_detail", args=[journey.pk])).content.decode()
@@ -74,7 +76,7 @@ def test_dossier_zip_contents_hashes_permission_and_audit(client, jw, tree):
     expected = {
         f"LKE-mandiri-{base}.xlsx",
         f"LKE-TPI-{base}.xlsx",
-        f"LHE-{base}.pdf",
+        f"LHE-1-{base}.pdf",
         f"SPTJM-{base}.pdf",
         "ringkasan-usulan.pdf",
         "indeks-data-dukung.csv",
@@ -84,7 +86,7 @@ def test_dossier_zip_contents_hashes_permission_and_audit(client, jw, tree):
     }
     assert expected <= names
     assert any(n.startswith("pencanangan/pact-") for n in names)
-    assert archive.read(f"LHE-{base}.pdf").startswith(b"%PDF-")
+    assert archive.read(f"LHE-1-{base}.pdf") == issued.file.open("rb").read()  # the LHE exactly as issued
     assert archive.read(f"LKE-mandiri-{base}.xlsx").startswith(b"PK")
     summary = pdf_text(archive.read("ringkasan-usulan.pdf"))
     assert "3 dari 5 pegawai" in summary and jw["lapas"].name in summary and "IPAK" in summary

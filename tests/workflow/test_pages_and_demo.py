@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tests import factories
+from tests.pdf_checks import pdf_text
 from tests.workflow.conftest import go, journey_at, team
 from zi.assessments import services as assessment_services
 from zi.assessments.models import Lane
@@ -71,7 +72,8 @@ def test_lane_sheet_compare_and_lhe_pdf(client, jw):
     response = client.get(reverse("workflow:lhe", args=[journey.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
-    assert b"Lapas Kelas I Palembang" in response.content and b"Bukti tidak lengkap" in response.content
+    text = pdf_text(response.content)  # the team's draft while no LHE is issued
+    assert "Lapas Kelas I Palembang" in text and "Bukti tidak lengkap" in text and "DRAF" in text
     _login(client, jw["admin"])
     teams = client.get(reverse("workflow:teams")).content.decode()
     assert "Tim 1" in teams

@@ -22,7 +22,8 @@ from zi.assessments.models import Lane, LaneScore, Period
 from zi.core.pdf import render_pdf
 from zi.insights import selectors
 from zi.insights.models import UnitPeriodRollup
-from zi.organisations.models import Agency, Unit
+from zi.organisations.letterhead import document_context
+from zi.organisations.models import Unit
 from zi.organisations.timezones import format_local
 from zi.workflow.lanes import lane_filter
 from zi.workflow.models import State
@@ -33,12 +34,6 @@ GAP_LANES = (Lane.REVIEW, Lane.TPI)
 # Dashboard tables the report leaves out: the four rankings by counts, replaced by the ranking with the values.
 REPLACED_TABLES = ("peringkat_partisipasi", "peringkat_nilai", "peringkat_usulan", "peringkat_predikat")
 LANDSCAPE_TABLES = ("tren",)
-
-
-def _document_context(agency: Agency | None) -> dict[str, Any]:
-    """What the report adds for the agency it is about (None: several agencies): the merge with the letterhead work
-    fills this (``{"letterhead": letterhead_for(agency)}``); until then nothing, and the report has no letterhead."""
-    return {}
 
 
 @dataclass
@@ -199,7 +194,7 @@ def report_context(user: Any, period: Period, node: Unit | None) -> dict[str, An
     place = node if node is not None else getattr(user, "unit", None)
     tables = [t for t in dash.tables if t.key not in REPLACED_TABLES]
     return {
-        **_document_context(getattr(place, "agency", None)),
+        **document_context(getattr(place, "agency", None)),
         "dash": dash,
         "node": node,
         "period": period,

@@ -834,6 +834,90 @@ def expand_breakdown(template: spec.Template, stored: Mapping[str, Any]) -> dict
     }
 
 
+@dataclass(frozen=True)
+class ThresholdCheck:
+    """One eligibility check of a predicate with the lane's figure and the threshold, as the scorer decided it.
+
+    ``key``: total, pengungkit, area (``area`` names the area, ``aspect`` is set under the per-aspect reading),
+    bersih, ipak, kinerja, pelayanan, rank. ``value``/``limit`` in units (2 decimals by default); IPAK and IPKP
+    also carry the survey index and its minimum. ``passed`` comes from the stored reason codes (None: a breakdown
+    of an earlier format, which kept only sentences)."""
+
+    key: str
+    value: float | None
+    limit: float | None
+    passed: bool | None
+    area: str = ""
+    aspect: str = ""
+    weight: float | None = None
+    index: float | None = None
+    index_limit: float | None = None
+    required: str = ""
+
+
+def eligibility_checks(template: spec.Template, stored: Mapping[str, Any], predicate: str) -> list[ThresholdCheck]:
+    """Every threshold check of ``predicate`` (failed or not) for a stored ``LaneScore.breakdown``: the figures of
+    :func:`expand_breakdown`, the limits of the template's thresholds as the scorer rounds them, and whether each
+    passed from the scorer's own reason codes: nothing is compared again here."""
+    layout = _layout(plan_for(template))
+    ch = layout.checks.get(predicate)
+    if ch is None:
+        return []
+    expanded = expand_breakdown(template, stored)
+    unit = 10**template.settings.threshold_precision
+    current = isinstance(stored, Mapping) and stored.get("v") == STORED_VERSION
+    failed = {code.partition(":")[0] for code in stored["reasons"].get(predicate, "").split()} if current else set()
+    eligible = ((expanded.get("eligibility") or {}).get(predicate) or {}).get("eligible")
+
+    def passed(tag: str) -> bool | None:
+        if current:
+            return tag not in failed
+        return True if eligible else None
+
+    def limit(value: int) -> float:
+        return value / unit
+
+    items = expanded.get("hasil_items") or {}
+    areas = expanded.get("areas") or {}
+    aspects = expanded.get("aspect_areas") or {}
+    ipak, kinerja, ipkp = items.get("ipak") or {}, items.get("kinerja") or {}, items.get("ipkp") or {}
+    checks = [
+        ThresholdCheck("total", expanded.get("total"), limit(ch.total), passed("total")),
+        ThresholdCheck("pengungkit", expanded.get("pengungkit"), limit(ch.pengungkit), passed("pengungkit")),
+    ]
+    per_aspect = template.settings.per_area_minimum == "aspect"
+    lever = {a.code: a for a in template.lever}
+    for k, (_label, codes, area_limit, _suffix) in enumerate(ch.areas):
+        first = lever[codes[0]]
+        name = template.area_names[first.key - 1]
+        if per_aspect:
+            value, weight, aspect = aspects.get(first.code), float(first.weight), first.aspect
+        else:
+            weight = float(template.area_weights[first.key - 1])
+            value, aspect = (areas.get(name) or {}).get("score"), ""
+        checks.append(ThresholdCheck("area", value, limit(area_limit), passed(f"area{k}"), name, aspect, weight=weight))
+    ipak_min = float(template.thresholds[predicate].ipak_index_min)
+    ipkp_min = float(template.thresholds[predicate].ipkp_index_min)
+    checks += [
+        ThresholdCheck("bersih", items.get("bersih_akuntabel"), limit(ch.bersih), passed("bersih")),
+        ThresholdCheck(
+            "ipak", ipak.get("score"), limit(ch.ipak), passed("ipak"), index=ipak.get("index"), index_limit=ipak_min
+        ),
+        ThresholdCheck("kinerja", kinerja.get("score"), limit(ch.kinerja), passed("kinerja")),
+        ThresholdCheck(
+            "pelayanan",
+            items.get("pelayanan_prima"),
+            limit(ch.pelayanan),
+            passed("ipkp"),
+            index=ipkp.get("index"),
+            index_limit=ipkp_min,
+        ),
+    ]
+    if ch.required_rank:
+        checks.append(ThresholdCheck("rank", None, None, passed("rank"), required=ch.required_name))
+    return checks
+
+
 def stored_area_scores(stored: Any, area_names: Sequence[str]) -> list[float | None]:
     """The six area scores (in units, template order) of a stored breakdown of either format, without expanding
     it (bulk readers: the insights rollup)."""

@@ -49,3 +49,19 @@ class ImportForm(forms.Form):
 
     def clean_encoding(self) -> str:
         return self.cleaned_data.get("encoding") or "utf-8"
+
+
+class LetterheadForm(forms.Form):
+    """The agency's letterhead (kop surat) for its official documents."""
+
+    name = forms.CharField(label=_("Nama instansi pada kop"), max_length=255)
+    subtitle = forms.CharField(label=_("Baris kedua (mis. Inspektorat Jenderal)"), max_length=255, required=False)
+    address = forms.CharField(
+        label=_("Alamat dan kontak"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    logo = forms.FileField(
+        label=_("Logo (PNG atau JPEG, maksimal 1 MB)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Hapus logo"), required=False)

@@ -151,3 +151,32 @@ class RoleAssignment(BaseModel):
         if self.unit is not None:
             return self.unit.path
         return f"a{self.agency_id}/" if self.agency_id else ""
+
+
+def letterhead_logo_upload_to(instance: AgencyLetterhead, filename: str) -> str:
+    """By content hash, like evidence: a new logo is a new file; the name the browser sent is never used."""
+    extension = "png" if instance.logo_content_type == "image/png" else "jpg"
+    return f"letterheads/{instance.agency_id}/{instance.logo_sha256}.{extension}"
+
+
+class AgencyLetterhead(BaseModel):
+    """The agency's letterhead (kop surat) printed at the top of its official documents: the LHE and the reports
+    (``zi.organisations.letterhead.letterhead_for``)."""
+
+    agency = models.OneToOneField(Agency, on_delete=models.CASCADE, related_name="letterhead")
+    name = models.CharField(_("nama instansi pada kop"), max_length=255)
+    subtitle = models.CharField(_("baris kedua (unit penerbit)"), max_length=255, blank=True, default="")
+    address = models.CharField(_("alamat dan kontak"), max_length=500, blank=True, default="")
+    logo = models.FileField(upload_to=letterhead_logo_upload_to, max_length=255, blank=True)
+    logo_content_type = models.CharField(max_length=20, blank=True, default="")
+    logo_sha256 = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("kop surat instansi")
+        verbose_name_plural = _("kop surat instansi")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_scope_path(self) -> str:
+        return f"a{self.agency_id}/"

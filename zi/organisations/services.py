@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from zi.core import audit
-from zi.organisations.access import forget_grants
-from zi.organisations.models import Agency, Role, RoleAssignment, Unit, UnitType
+from zi.organisations.access import Action, forget_grants, may
+from zi.organisations.letterhead import check_logo
+from zi.organisations.models import Agency, AgencyLetterhead, Role, RoleAssignment, Unit, UnitType
 
 UNIT_FIELDS = [
     "agency",
@@ -144,3 +146,50 @@ def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
     user = assignment.user
     assignment.delete()
     forget_grants(user)
+
+
+LETTERHEAD_FIELDS = ("name", "subtitle", "address", "logo", "logo_content_type", "logo_sha256")
+
+
+@transaction.atomic
+def letterhead_save(
+    *,
+    actor: Any,
+    agency: Agency,
+    name: str,
+    subtitle: str = "",
+    address: str = "",
+    logo: Any = None,
+    remove_logo: bool = False,
+) -> AgencyLetterhead:
+    """The agency's letterhead (kop surat): name, second line, address and an optional logo (PNG/JPEG, checked by
+    content like evidence: :func:`zi.organisations.letterhead.check_logo`). Agency admins only."""
+    if not may(actor, Action.UNIT_MANAGE, agency):
+        raise PermissionDenied(_("Anda tidak berwenang mengubah kop surat instansi ini."))
+    letterhead = AgencyLetterhead.objects.select_for_update().filter(agency=agency).first()
+    before = audit.snapshot(letterhead, LETTERHEAD_FIELDS) if letterhead else None
+    letterhead = letterhead or AgencyLetterhead(agency=agency)
+    letterhead.name = " ".join((name or "").split())
+    letterhead.subtitle = " ".join((subtitle or "").split())
+    letterhead.address = " ".join((address or "").split())
+    if not letterhead.name:
+        raise ValidationError(_("Nama instansi pada kop wajib diisi."))
+    if logo is not None:
+        checked = check_logo(logo)
+        letterhead.logo_content_type, letterhead.logo_sha256 = checked.content_type, checked.sha256
+        storage = letterhead.logo.storage
+        target = letterhead.logo.field.generate_filename(letterhead, "logo")
+        if storage.exists(target) and storage.size(target) == checked.size:
+            letterhead.logo.name = target  # the same picture again: reuse the stored file
+        else:
+            if storage.exists(target):
+                storage.delete(target)
+            logo.seek(0)
+            letterhead.logo.save("logo", File(logo), save=False)
+    elif remove_logo:
+        letterhead.logo, letterhead.logo_content_type, letterhead.logo_sha256 = "", "", ""
+    letterhead.full_clean()
+    letterhead.save()
+    action = "update" if before else "create"
+    audit.record(actor, action, letterhead, before=before, after=audit.snapshot(letterhead, LETTERHEAD_FIELDS))
+    return letterhead

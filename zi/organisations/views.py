@@ -14,7 +14,9 @@ from django.views.decorators.http import require_POST
 
 from zi.organisations import selectors, services
 from zi.organisations.access import Action, may, visible_units
-from zi.organisations.models import Role, RoleAssignment, Unit
+from zi.organisations.forms import LetterheadForm
+from zi.organisations.letterhead import letterhead_of, logo_data_uri
+from zi.organisations.models import Agency, Role, RoleAssignment, Unit
 
 
 @login_required
@@ -22,8 +24,53 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     units = selectors.unit_list(user=request.user, query=query)
     page = Paginator(units, 100).get_page(request.GET.get("page"))
-    template = "organisations/partials/unit_rows.html" if request.htmx else "organisations/unit_list.html"  # type: ignore[attr-defined]  # django-htmx middleware
-    return render(request, template, {"page": page, "q": query})
+    partial = request.htmx  # type: ignore[attr-defined]  # django-htmx middleware
+    template = "organisations/partials/unit_rows.html" if partial else "organisations/unit_list.html"
+    letterheads = [] if partial else [a for a in Agency.objects.order_by("name") if _may_letterhead(request, a)]
+    return render(request, template, {"page": page, "q": query, "letterhead_agencies": letterheads})
+
+
+def _may_letterhead(request: HttpRequest, agency: Agency) -> bool:
+    return may(request.user, Action.UNIT_MANAGE, agency)
+
+
+@login_required
+def letterhead(request: HttpRequest, agency_pk: int) -> HttpResponse:
+    """The agency's letterhead for its official documents (the LHE, reports): agency admins."""
+    agency = Agency.objects.filter(pk=agency_pk).first()
+    if agency is None or not visible_units(request.user).filter(agency=agency).exists():
+        raise Http404
+    if not _may_letterhead(request, agency):
+        raise PermissionDenied
+    current = letterhead_of(agency)
+    initial = {"name": agency.name}
+    if current is not None:
+        initial = {"name": current.name, "subtitle": current.subtitle, "address": current.address}
+    form = LetterheadForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.letterhead_save(
+                actor=request.user,
+                agency=agency,
+                name=data["name"],
+                subtitle=data["subtitle"],
+                address=data["address"],
+                logo=data["logo"] or None,
+                remove_logo=data["remove_logo"],
+            )
+        except ValidationError as exc:
+            form.add_error("logo" if data["logo"] else None, exc)
+        else:
+            messages.success(request, _("Kop surat tersimpan."))
+            return redirect("organisations:letterhead", agency_pk=agency.pk)
+    context = {
+        "agency": agency,
+        "form": form,
+        "current": current,
+        "logo_uri": logo_data_uri(current) if current is not None else "",
+    }
+    return render(request, "organisations/letterhead.html", context, status=400 if form.errors else 200)
 
 
 @login_required

@@ -12,15 +12,9 @@ from django.utils.translation import gettext as _
 
 from zi.core.links import absolute_url
 from zi.core.pdf import qr_data_uri, render_pdf
-from zi.organisations.models import Agency
+from zi.organisations.letterhead import document_context
 from zi.organisations.timezones import format_local
 from zi.surveys.models import Campaign, RespondentGroup, ServicePoint
-
-
-def _document_context(agency: Agency) -> dict[str, Any]:
-    """What every survey document adds for the agency that issues it: the merge with the letterhead work fills
-    this (``{"letterhead": letterhead_for(agency)}``); until then nothing, and the documents have no letterhead."""
-    return {}
 
 
 def poster_url(campaign: Campaign, point: ServicePoint) -> str:
@@ -32,7 +26,7 @@ def poster_pdf(campaign: Campaign, point: ServicePoint) -> bytes:
     """One A4 page: unit, survey, service point, the QR code of :func:`poster_url` and how to answer."""
     url = poster_url(campaign, point)
     context = {
-        **_document_context(campaign.unit.agency),
+        **document_context(campaign.unit.agency),
         "campaign": campaign,
         "point": point,
         "url": url,
@@ -48,7 +42,7 @@ def report_pdf(campaign: Campaign, results: Any) -> bytes:
     print time in the unit's zone."""
     labels = dict(RespondentGroup.choices)
     context = {
-        **_document_context(campaign.unit.agency),
+        **document_context(campaign.unit.agency),
         "campaign": campaign,
         "results": results,
         "comparison": list(zip(results.overall, results.without_flagged, strict=False)),

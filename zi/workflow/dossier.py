@@ -28,12 +28,12 @@ from zi.core import audit
 from zi.core.pdf import render_pdf
 from zi.core.tabular import csv_bytes
 from zi.organisations.access import Action, may
-from zi.organisations.models import Agency
+from zi.organisations.letterhead import document_context
 from zi.organisations.timezones import format_local, local
 from zi.programme.selectors import complaint_counts_many
 from zi.surveys.unit_indices import survey_index_dicts
+from zi.workflow import lhe
 from zi.workflow.models import Declaration, Journey, State
-from zi.workflow.pdf import lhe_pdf
 
 # The package exists once TPI concluded "meets": prepared before proposing, downloadable afterwards.
 DOSSIER_STATES = frozenset(
@@ -45,19 +45,14 @@ def may_download(user: Any, journey: Journey) -> bool:
     return journey.state in DOSSIER_STATES and may(user, Action.PROPOSAL_SUBMIT, journey.unit)
 
 
-def _lhe(journey: Journey, lanes: Any) -> bytes:
-    from zi.workflow import selectors
-
-    areas, rows = selectors.side_by_side(journey, lanes)
-    notes = [(row.code, row.notes[Lane.TPI]) for row in rows if row.notes.get(Lane.TPI)]
-    with translation.override(settings.LANGUAGE_CODE):  # the package goes to TPN: the official Indonesian text
-        return lhe_pdf(journey=journey, areas=areas, notes=notes, events=list(selectors.journey_events(journey)))
-
-
-def _document_context(agency: Agency) -> dict[str, Any]:
-    """What the dossier's PDFs add for the proposing agency: the merge with the letterhead work fills this
-    (``{"letterhead": letterhead_for(agency)}``); until then nothing, and the summary has no letterhead."""
-    return {}
+def _lhe(journey: Journey, base: str) -> list[tuple[str, bytes]]:
+    """Every issued LHE exactly as issued (LHE 1, LHE 2, …); without one, the draft as it stands, marked DRAF, in
+    the official Indonesian text (the package goes to TPN)."""
+    issued = lhe.issued_versions(journey)
+    if issued:
+        return [(f"LHE-{v.stage}-{base}.pdf", lhe.issued_content(v)) for v in issued]
+    with translation.override(settings.LANGUAGE_CODE):
+        return [(f"LHE-draf-{base}.pdf", lhe.render(journey, draft=True))]
 
 
 def _declaration(journey: Journey) -> tuple[dict[str, Any] | None, list[tuple[str, Any]]]:
@@ -92,7 +87,7 @@ def _summary_pdf(
     member with its SHA-256 — times in the unit's zone with its abbreviation."""
     uid = journey.unit_id
     context = {
-        **_document_context(journey.unit.agency),
+        **document_context(journey.unit.agency),
         "journey": journey,
         "unit": journey.unit,
         "tpi_visible": tpi_visible,
@@ -164,7 +159,7 @@ def build_dossier(journey: Journey, *, link_for: Callable[[int, int], str], lane
     if tpi_visible and Answer.objects.filter(assessment_id=journey.assessment_id, lane=Lane.TPI).exists():
         members.append((f"LKE-TPI-{base}.xlsx", export_assessment_xlsx(journey.assessment, lane=Lane.TPI)))
     if tpi_visible:
-        members.append((f"LHE-{base}.pdf", _lhe(journey, lanes)))
+        members += _lhe(journey, base)
     declaration, files = _declaration(journey)
     for name, field in files:
         with field.open("rb") as handle:

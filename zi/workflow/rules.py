@@ -6,6 +6,7 @@ Each check returns the reasons a requirement is missed, in Indonesian, so a refu
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -46,68 +47,157 @@ def building_since(unit: Unit) -> dt.date | None:
     return Declaration.objects.filter(unit=unit).aggregate(first=Min("declared_on"))["first"]
 
 
+@dataclass(frozen=True)
+class Check:
+    """One precondition of P90 Tabel 5 with its recorded value, the requirement and the outcome. ``reason`` is the
+    sentence a refusal shows when the check fails (the reasons lists below are the failed checks' reasons)."""
+
+    key: str
+    label: str
+    value: str
+    need: str
+    ok: bool
+    reason: str
+
+
+def agency_checks(profile: Any, predicate: str) -> list[Check]:
+    """The agency-level preconditions (opini BPK, SAKIP, Indeks RB, SPIP) of ``predicate``, each with its status."""
+    need = rules()["predicates"][predicate]["agency"]
+    kind = "pemda" if profile is not None and profile.agency.kind in PEMDA_KINDS else "kl"
+    rb_min = need["indeks_rb"][kind]
+    if profile is None:
+        missing = _("Data syarat instansi (opini BPK, SAKIP, Indeks RB, SPIP) tahun ini belum diisi.")
+        rows = (
+            ("bpk_opinion", _("Opini BPK atas laporan keuangan instansi"), need["bpk_opinion"]),
+            ("sakip", _("Predikat SAKIP instansi"), need["sakip"]),
+            ("indeks_rb", _("Indeks RB instansi"), rb_min),
+            ("spip_level", _("Maturitas SPIP instansi"), _("level %(n)s") % {"n": need["spip_level"]}),
+        )
+        return [Check(key, label, "–", str(limit), False, missing) for key, label, limit in rows]
+    spip_ok = profile.spip_level is not None and profile.spip_level >= need["spip_level"]
+    return [
+        Check(
+            "bpk_opinion",
+            _("Opini BPK atas laporan keuangan instansi"),
+            profile.bpk_opinion or "–",
+            need["bpk_opinion"],
+            _at_least("bpk_opinion", profile.bpk_opinion, need["bpk_opinion"]),
+            _("Opini BPK instansi %(value)s; syarat minimal %(need)s.")
+            % {"value": profile.bpk_opinion or "–", "need": need["bpk_opinion"]},
+        ),
+        Check(
+            "sakip",
+            _("Predikat SAKIP instansi"),
+            profile.sakip or "–",
+            need["sakip"],
+            _at_least("sakip", profile.sakip, need["sakip"]),
+            _("Predikat SAKIP instansi %(value)s; syarat minimal %(need)s.")
+            % {"value": profile.sakip or "–", "need": need["sakip"]},
+        ),
+        Check(
+            "indeks_rb",
+            _("Indeks RB instansi"),
+            profile.indeks_rb or "–",
+            rb_min,
+            _at_least("indeks_rb", profile.indeks_rb, rb_min),
+            _("Indeks RB instansi %(value)s; syarat minimal %(need)s.")
+            % {"value": profile.indeks_rb or "–", "need": rb_min},
+        ),
+        Check(
+            "spip_level",
+            _("Maturitas SPIP instansi"),
+            _("level %(n)s") % {"n": profile.spip_level} if profile.spip_level is not None else "–",
+            _("level %(n)s") % {"n": need["spip_level"]},
+            spip_ok,
+            _("Maturitas SPIP level %(value)s; syarat minimal level %(need)s.")
+            % {"value": profile.spip_level or "–", "need": need["spip_level"]},
+        ),
+    ]
+
+
 def agency_reasons(profile: Any, predicate: str) -> list[str]:
     if profile is None:
         return [_("Data syarat instansi (opini BPK, SAKIP, Indeks RB, SPIP) tahun ini belum diisi.")]
-    need = rules()["predicates"][predicate]["agency"]
-    reasons = []
-    if not _at_least("bpk_opinion", profile.bpk_opinion, need["bpk_opinion"]):
-        reasons.append(
-            _("Opini BPK instansi %(value)s; syarat minimal %(need)s.")
-            % {"value": profile.bpk_opinion or "–", "need": need["bpk_opinion"]}
-        )
-    if not _at_least("sakip", profile.sakip, need["sakip"]):
-        reasons.append(
-            _("Predikat SAKIP instansi %(value)s; syarat minimal %(need)s.")
-            % {"value": profile.sakip or "–", "need": need["sakip"]}
-        )
-    kind = "pemda" if profile.agency.kind in PEMDA_KINDS else "kl"
-    rb_min = need["indeks_rb"][kind]
-    if not _at_least("indeks_rb", profile.indeks_rb, rb_min):
-        reasons.append(
-            _("Indeks RB instansi %(value)s; syarat minimal %(need)s.")
-            % {"value": profile.indeks_rb or "–", "need": rb_min}
-        )
-    if profile.spip_level is None or profile.spip_level < need["spip_level"]:
-        reasons.append(
-            _("Maturitas SPIP level %(value)s; syarat minimal level %(need)s.")
-            % {"value": profile.spip_level or "–", "need": need["spip_level"]}
-        )
-    return reasons
+    return [c.reason for c in agency_checks(profile, predicate) if not c.ok]
 
 
-def unit_reasons(journey: Any, *, today: dt.date, holds_wbk: bool) -> list[str]:
+def _percent(value: Any) -> str:
+    return "–" if value is None else f"{value} %"
+
+
+def unit_checks(journey: Any, *, today: dt.date, holds_wbk: bool) -> list[Check]:
+    """The unit-level preconditions (TLHP, LHKPN/LHKASN, building time, internal SAKIP, WBK held for WBBM)."""
     need = rules()["predicates"][journey.target_predicate]["unit"]
-    reasons = []
-    if journey.tlhp_percent is None or float(journey.tlhp_percent) < need["tlhp_percent"]:
-        reasons.append(
+    tlhp_ok = journey.tlhp_percent is not None and float(journey.tlhp_percent) >= need["tlhp_percent"]
+    lhkpn_ok = journey.lhkpn_percent is not None and float(journey.lhkpn_percent) >= need["lhkpn_percent"]
+    checks = [
+        Check(
+            "tlhp",
+            _("Tindak lanjut hasil pengawasan/pemeriksaan APIP dan BPK (TLHP)"),
+            _percent(journey.tlhp_percent),
+            f"{need['tlhp_percent']} %",
+            tlhp_ok,
             _("Tindak lanjut hasil pengawasan %(value)s %%; syarat %(need)s %%.")
-            % {"value": journey.tlhp_percent or "–", "need": need["tlhp_percent"]}
-        )
-    if journey.lhkpn_percent is None or float(journey.lhkpn_percent) < need["lhkpn_percent"]:
-        reasons.append(
+            % {"value": journey.tlhp_percent or "–", "need": need["tlhp_percent"]},
+        ),
+        Check(
+            "lhkpn",
+            _("Kepatuhan penyampaian LHKPN/LHKASN"),
+            _percent(journey.lhkpn_percent),
+            f"{need['lhkpn_percent']} %",
+            lhkpn_ok,
             _("Kepatuhan LHKPN/LHKASN %(value)s %%; syarat %(need)s %%.")
-            % {"value": journey.lhkpn_percent or "–", "need": need["lhkpn_percent"]}
-        )
+            % {"value": journey.lhkpn_percent or "–", "need": need["lhkpn_percent"]},
+        ),
+    ]
     since = building_since(journey.unit)
     years = need["building_years"]
+    building_label = _("Lama pembangunan ZI sejak pencanangan")
+    building_need = _("%(years)s tahun") % {"years": years}
     if since is None:
-        reasons.append(_("Unit belum mencatat pencanangan."))
+        checks.append(
+            Check("building", building_label, "–", building_need, False, _("Unit belum mencatat pencanangan."))
+        )
     else:
         try:
             anniversary = since.replace(year=since.year + years)
         except ValueError:  # 29 February
             anniversary = since.replace(year=since.year + years, day=28)
-        if today < anniversary:
-            reasons.append(
+        checks.append(
+            Check(
+                "building",
+                building_label,
+                _("sejak %(date)s") % {"date": f"{since:%d-%m-%Y}"},
+                building_need,
+                today >= anniversary,
                 _("Pembangunan ZI baru sejak %(date)s; syarat minimal %(years)s tahun.")
-                % {"date": f"{since:%d-%m-%Y}", "years": years}
+                % {"date": f"{since:%d-%m-%Y}", "years": years},
             )
-    if not _at_least("sakip", journey.sakip_internal, need["sakip_internal"]):
-        reasons.append(
-            _("Nilai SAKIP internal %(value)s; syarat minimal %(need)s.")
-            % {"value": journey.sakip_internal or "–", "need": need["sakip_internal"]}
         )
-    if need.get("holds_wbk") and not holds_wbk:
-        reasons.append(_("Usulan WBBM hanya untuk unit yang telah berpredikat WBK."))
-    return reasons
+    checks.append(
+        Check(
+            "sakip_internal",
+            _("Nilai SAKIP internal unit"),
+            journey.sakip_internal or "–",
+            need["sakip_internal"],
+            _at_least("sakip", journey.sakip_internal, need["sakip_internal"]),
+            _("Nilai SAKIP internal %(value)s; syarat minimal %(need)s.")
+            % {"value": journey.sakip_internal or "–", "need": need["sakip_internal"]},
+        )
+    )
+    if need.get("holds_wbk"):
+        checks.append(
+            Check(
+                "holds_wbk",
+                _("Telah berpredikat WBK"),
+                _("ya") if holds_wbk else _("belum"),
+                _("ya"),
+                bool(holds_wbk),
+                _("Usulan WBBM hanya untuk unit yang telah berpredikat WBK."),
+            )
+        )
+    return checks
+
+
+def unit_reasons(journey: Any, *, today: dt.date, holds_wbk: bool) -> list[str]:
+    return [c.reason for c in unit_checks(journey, today=today, holds_wbk=holds_wbk) if not c.ok]

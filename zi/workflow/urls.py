@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zi.workflow import views, views_manage, views_returns
+from zi.workflow import views, views_lhe, views_manage, views_returns
 
 app_name = "workflow"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("<id:pk>/keputusan/<str:to_state>/", views.decide, name="decide"),
     path("<id:pk>/banding/", views.compare, name="compare"),
     path("<id:pk>/lhe.pdf", views.lhe, name="lhe"),
+    path("<id:pk>/lhe/", views_lhe.lhe_page, name="lhe_page"),
+    path("<id:pk>/lhe/catatan/", views_lhe.lhe_notes, name="lhe_notes"),
+    path("<id:pk>/lhe/terbitkan/", views_lhe.lhe_issue, name="lhe_issue"),
+    path("<id:pk>/lhe/draf.pdf", views_lhe.lhe_preview, name="lhe_preview"),
+    path("<id:pk>/lhe/<int:number>.pdf", views_lhe.lhe_download, name="lhe_download"),
     path("<id:pk>/jalur/<str:lane>/", views.lane_sheet, name="lane_sheet"),
     path("<id:pk>/jalur/<str:lane>/jawab/<str:code>/", views.lane_answer, name="lane_answer"),
     path("<id:pk>/jalur/<str:lane>/tandai/<str:code>/", views_returns.return_flag, name="return_flag"),

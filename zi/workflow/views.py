@@ -22,6 +22,7 @@ from zi.assessments import services as assessment_services
 from zi.assessments.models import Lane, Period
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
+from zi.workflow import lhe as lhe_doc
 from zi.workflow import returns, selectors, services
 from zi.workflow.carryover import may_carry_over, previous_assessment
 from zi.workflow.carryover import unconfirmed as unconfirmed_carried
@@ -30,7 +31,7 @@ from zi.workflow.forms import ReturnForm
 from zi.workflow.lanes import lane_visible, visible_lanes
 from zi.workflow.machine import CONFIRM_STATES, TRANSITIONS, conclusion_checks
 from zi.workflow.models import Journey, PeriodCalendar, State
-from zi.workflow.pdf import lhe_pdf
+from zi.workflow.views_lhe import current_pdf
 
 
 def _errors(exc: ValidationError) -> str:
@@ -313,12 +314,11 @@ def team_loads(request: HttpRequest) -> HttpResponse:
     return render(request, "workflow/teams.html", context)
 
 
-LHE_STATES = frozenset(State) - {State.DECLARED, State.BUILDING, State.SELF_SUBMITTED, State.IN_REVIEW, State.RETURNED}
-
-
 def may_view_lhe(user: Any, journey: Journey) -> bool:
-    """The LHE is the TPI lane's report: there once TPI started, to whoever may see the TPI lane now."""
-    return journey.state in LHE_STATES and lane_visible(user, journey.assessment, Lane.TPI)
+    """The LHE (``lhe.pdf``): an issued version for whoever may see the TPI lane, the draft for the team at work."""
+    if lhe_doc.may_work(user, journey):
+        return True
+    return lhe_doc.may_download(user, journey) and bool(lhe_doc.issued_versions(journey))
 
 
 @login_required
@@ -326,12 +326,4 @@ def lhe(request: HttpRequest, pk: int) -> HttpResponse:
     journey = _journey(request, pk)
     if not (may(request.user, Action.TPI_SCORE, journey.unit) or selectors.may_compare(request.user, journey)):
         raise PermissionDenied
-    if not may_view_lhe(request.user, journey):
-        raise Http404
-    areas, rows = selectors.side_by_side(journey, visible_lanes(request.user, journey.assessment))
-    notes = [(row.code, row.notes[Lane.TPI]) for row in rows if row.notes.get(Lane.TPI)]
-    content = lhe_pdf(journey=journey, areas=areas, notes=notes, events=list(selectors.journey_events(journey)))
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="LHE-{journey.unit.code}-{journey.period.year}.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return current_pdf(request, journey)
