@@ -362,3 +362,11 @@ def test_demo_has_a_holder_at_risk_for_each_reason(demo_db, client):
     client.force_login(User.objects.get(username="demo-pimpinan"))
     html = client.get(reverse("workflow:monitoring")).content.decode()
     assert 'id="holders-at-risk"' in html and "data-reason=" in html
+
+
+def test_the_dashboard_includes_the_at_risk_list_of_its_node(client, mw):
+    client.force_login(mw["tpi"])
+    kanwil = client.get(reverse("insights:node", args=[mw["sumsel"].pk]) + f"?periode={TODAY.year}").content.decode()
+    assert 'id="holders-at-risk"' in kanwil and mw["rutan"].name in kanwil
+    kepri = client.get(reverse("insights:node", args=[mw["kepri"].pk]) + f"?periode={TODAY.year}").content.decode()
+    assert 'id="holders-at-risk"' in kepri and mw["rutan"].name not in kepri

@@ -85,6 +85,7 @@ def _dashboard_page(request: HttpRequest, node: Unit | None) -> HttpResponse:
         context["dash"] = selectors.dashboard(user=request.user, period=period, node=node)
         context["dq"] = f"periode={period.year}" + (f"&unit={node.pk}" if node else "")
         context["holders"] = holder_summary(_dashboard_units(request.user, node))
+        context["at_risk"] = selectors.at_risk_rows(request.user, period, node)
         if node is not None:
             context["ancestors"] = [
                 u

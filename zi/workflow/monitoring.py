@@ -357,10 +357,14 @@ def predicate_watch(*, user: Any, period: Period, today: dt.date | None = None) 
     return sorted(rows, key=lambda r: (not r.at_risk, r.unit.path))
 
 
-def holders_at_risk(user: Any, period: Period, *, today: dt.date | None = None) -> list[WatchRow]:
-    """The holders in the user's scope with at least one reason (index falling or below the line, complaints rising
-    or overdue, report overdue, revocation recommended), each with its reasons."""
-    return [row for row in predicate_watch(user=user, period=period, today=today) if row.at_risk]
+def holders_at_risk(
+    user: Any, period: Period, *, today: dt.date | None = None, under: Unit | None = None
+) -> list[WatchRow]:
+    """The holders in the user's scope (and in ``under``'s subtree, when given) with at least one reason (index
+    falling or below the line, complaints rising or overdue, report overdue, revocation recommended), each with its
+    reasons."""
+    rows = predicate_watch(user=user, period=period, today=today)
+    return [r for r in rows if r.at_risk and (under is None or r.unit.path.startswith(under.path))]
 
 
 def award_for(user: Any, pk: int) -> Award | None:
