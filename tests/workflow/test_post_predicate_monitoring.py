@@ -57,6 +57,10 @@ def _award(unit, predicate, year, decree_date):
 
 @pytest.fixture
 def mw(tree, agency):
+    return _build(tree, agency)
+
+
+def _build(tree, agency):
     templates_load_all()
     template = LkeTemplate.objects.order_by("pk").first()
     this_year = TODAY.year
@@ -370,3 +374,31 @@ def test_the_dashboard_includes_the_at_risk_list_of_its_node(client, mw):
     assert 'id="holders-at-risk"' in kanwil and mw["rutan"].name in kanwil
     kepri = client.get(reverse("insights:node", args=[mw["kepri"].pk]) + f"?periode={TODAY.year}").content.decode()
     assert 'id="holders-at-risk"' in kepri and mw["rutan"].name not in kepri
+
+
+def test_records_announce_the_unit_so_the_dashboards_refresh(tree, agency, django_capture_on_commit_callbacks):
+    from zi.core import events
+
+    with django_capture_on_commit_callbacks(execute=True):  # the world is "committed" before the records
+        mw = _build(tree, agency)
+    seen: list[tuple[list[int], int | None]] = []
+
+    def handler(unit_ids, period_id):
+        seen.append((unit_ids, period_id))
+
+    events.register(handler)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            _report(mw)
+        with django_capture_on_commit_callbacks(execute=True):
+            monitoring_services.field_check_record(
+                actor=mw["admin"],
+                award=mw["lapas_award"],
+                check_date=TODAY,
+                result="maintained",
+                recommendation="keep",
+                findings="Sesuai.",
+            )
+    finally:
+        events.unregister(handler)
+    assert seen == [([mw["lapas"].pk], None), ([mw["lapas"].pk], None)]
