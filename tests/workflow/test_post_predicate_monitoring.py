@@ -141,6 +141,8 @@ def test_index_falling_against_the_award_year(mw):
             )
     row = _rows(mw["leader"], mw)[lapas.pk]
     assert row.baseline["year"] == TODAY.year - 1 and row.baseline["ipak"] == 3.85
+    over_time = monitoring.indices_over_time(mw["lapas_award"])
+    assert [(t["period"].year, t["indices"]["ipak"]) for t in over_time] == [(TODAY.year - 1, 3.85), (TODAY.year, 3.62)]
     assert row.reason_codes == {monitoring.INDEX_FALLING}  # IPAK 3.62 still passes the 3.60 line
     assert row.reason_texts == [f"IPAK turun dari 3.85 ({TODAY.year - 1}) menjadi 3.62 ({TODAY.year})."]  # IPKP: 0.02
 
@@ -298,6 +300,7 @@ def test_monitoring_pages_per_role(client, mw):
     assert 'data-reason="report_overdue"' in html
     page = client.get(detail)
     assert page.status_code == 200 and "report-form" not in page.content.decode()
+    assert 'id="over-time"' in page.content.decode() and f"Periode {TODAY.year}" in page.content.decode()
     assert client.post(add_report, {}).status_code == 403
     client.force_login(mw["leader_kepri"])
     assert client.get(detail).status_code == 404

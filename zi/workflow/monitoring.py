@@ -380,3 +380,14 @@ def award_records(award: Award) -> tuple[list[MonitoringReport], list[FieldCheck
     reports = list(award.monitoring_reports.select_related("recorded_by").order_by("-report_date", "-pk"))
     checks = list(award.field_checks.select_related("recorded_by").order_by("-check_date", "-pk"))
     return reports, checks
+
+
+def indices_over_time(award: Award) -> list[dict[str, Any]]:
+    """The holder's internal survey indices and complaints per period since the award year, oldest first (the
+    award page's table: what "falling" and "rising" compare)."""
+    rows = []
+    for period in Period.objects.filter(year__gte=award.year).order_by("year"):
+        indices = survey_index_dicts([award.unit_id], period)[award.unit_id]
+        complaints = complaint_counts_many([award.unit_id], period)[award.unit_id]
+        rows.append({"period": period, "indices": indices, "complaints": complaints})
+    return rows

@@ -86,6 +86,7 @@ def _award_page(request: HttpRequest, award: Award, **forms_given: Any) -> HttpR
         "row": row,
         "reports": reports,
         "checks": checks,
+        "over_time": monitoring.indices_over_time(award),
         "may_report": monitoring.may_report(request.user, award.unit) and award.revoked_on is None,
         "may_check": monitoring.may_field_check(request.user, award.unit) and award.revoked_on is None,
         "report_form": forms_given.get("report_form") or ReportForm(),
