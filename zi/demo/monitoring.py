@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 
 from zi.assessments import services as assessment_services
 from zi.assessments.models import Assessment, Period
+from zi.insights.services import rollup_refresh
 from zi.organisations.models import Unit
 from zi.predicates.models import Award
 from zi.predicates.selectors import held_awards
@@ -70,7 +71,7 @@ def _previous_period(period: Period) -> Period:
     if found is not None:
         return found
     year = period.year - 1
-    return assessment_services.period_create(
+    created = assessment_services.period_create(
         actor=None,
         year=year,
         name=f"Evaluasi ZI {year}",
@@ -80,6 +81,7 @@ def _previous_period(period: Period) -> Period:
         self_assessment_deadline=dt.date(year, 12, 15),
         is_open=False,
     )
+    return created
 
 
 def _index_falling(award: Award, period: Period, today: dt.date) -> bool:
@@ -107,6 +109,8 @@ def _index_falling(award: Award, period: Period, today: dt.date) -> bool:
             source=SOURCE.replace("demo", f"demo {before.year}"),
             respondents=71,
         )
+    # the period's rollup (with the value just recorded), so the dashboards' summaries cover every period
+    rollup_refresh(period=before, actor=ACTOR)
     return True
 
 
