@@ -161,12 +161,12 @@ def test_monitoring_thresholds_are_data():
     quiet = {"total": 0, "resolved": 0, "on_time": 0, "overdue": 0}
     assert monitoring.index_below_reasons("WBK", ok) == [] and monitoring.complaint_reasons(quiet) == []
     reasons = monitoring.index_below_reasons("WBBM", ok)  # WBBM needs IPKP >= 3.60
-    assert [r.text for r in reasons] == ["IPKP 3.40 di bawah ambang 3.60 untuk WBBM."]
+    assert [r.text for r in reasons] == ["IPKP 3,40 di bawah ambang 3,60 untuk WBBM."]
     bad = {"ipak": 3.1, "ipkp": 3.5, "ikm": 70.0}
     complaints = {"total": 10, "resolved": 6, "on_time": 5, "overdue": 2}
     reasons = monitoring.index_below_reasons("WBK", bad) + monitoring.complaint_reasons(complaints)
     texts = [r.text for r in reasons]
-    assert len(reasons) == 4 and any("IKM 70.00" in t for t in texts) and any("50%" in t for t in texts)
+    assert len(reasons) == 4 and any("IKM 70,00" in t for t in texts) and any("50%" in t for t in texts)
     assert monitoring.missing_survey_notes({"ipak": None, "ipkp": 3.2}) == [
         "Belum ada hasil survei IPAK pada periode ini."
     ]

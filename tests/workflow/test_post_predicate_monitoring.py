@@ -144,7 +144,7 @@ def test_index_falling_against_the_award_year(mw):
     over_time = monitoring.indices_over_time(mw["lapas_award"])
     assert [(t["period"].year, t["indices"]["ipak"]) for t in over_time] == [(TODAY.year - 1, 3.85), (TODAY.year, 3.62)]
     assert row.reason_codes == {monitoring.INDEX_FALLING}  # IPAK 3.62 still passes the 3.60 line
-    assert row.reason_texts == [f"IPAK turun dari 3.85 ({TODAY.year - 1}) menjadi 3.62 ({TODAY.year})."]  # IPKP: 0.02
+    assert row.reason_texts == [f"IPAK turun dari 3,85 ({TODAY.year - 1}) menjadi 3,62 ({TODAY.year})."]  # IPKP: 0.02
 
 
 def test_complaints_rising_against_the_same_months_a_year_earlier(mw):

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from zi.assessments.models import Period
@@ -43,6 +43,11 @@ COMPLAINTS_OVERDUE = "complaints_overdue"
 COMPLAINTS_RISING = "complaints_rising"
 REPORT_OVERDUE = "report_overdue"
 REVOCATION_RECOMMENDED = "revocation_recommended"
+
+
+def _num(value: float) -> str:
+    """Two decimals in the reader's format (3,60 in Indonesian, 3.60 in English), as the pages show indices."""
+    return formats.number_format(value, 2)
 
 
 @lru_cache(maxsize=1)
@@ -165,16 +170,16 @@ def index_below_reasons(predicate: str, indices: dict[str, Any]) -> list[Reason]
         if value is not None and value < float(need[key]):
             text = _("%(index)s %(value)s di bawah ambang %(need)s untuk %(predicate)s.") % {
                 "index": label,
-                "value": f"{value:.2f}",
-                "need": f"{float(need[key]):.2f}",
+                "value": _num(value),
+                "need": _num(float(need[key])),
                 "predicate": predicate,
             }
             reasons.append(Reason(INDEX_BELOW, text))
     ikm = indices.get("ikm")
     if ikm is not None and ikm < float(limits["ikm_min"]):
         text = _("IKM %(value)s di bawah %(need)s (mutu pelayanan B).") % {
-            "value": f"{ikm:.2f}",
-            "need": f"{float(limits['ikm_min']):.2f}",
+            "value": _num(ikm),
+            "need": _num(float(limits["ikm_min"])),
         }
         reasons.append(Reason(INDEX_BELOW, text))
     return reasons
@@ -200,9 +205,9 @@ def index_falling_reasons(indices: dict[str, Any], baseline: dict[str, Any] | No
         if now is not None and then is not None and now < then - margin:
             text = _("%(index)s turun dari %(then)s (%(then_year)s) menjadi %(now)s (%(year)s).") % {
                 "index": label,
-                "then": f"{then:.2f}",
+                "then": _num(then),
                 "then_year": baseline["year"],
-                "now": f"{now:.2f}",
+                "now": _num(now),
                 "year": year,
             }
             reasons.append(Reason(INDEX_FALLING, text))
