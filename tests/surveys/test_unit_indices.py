@@ -172,7 +172,7 @@ def test_every_surface_shows_the_one_index(demo_db, client, django_assert_max_nu
 
     # monitoring (predicate held) and the TPN dossier
     watch = monitoring.predicate_watch(user=_user("demo-nasional"), period=period, today=timezone.localdate())
-    assert next(r for r in watch if r.journey.unit_id == unit.pk).indices["ipak"] == external
+    assert next(r for r in watch if r.award.unit_id == unit.pk).indices["ipak"] == external
     client.force_login(_user("demo-nasional"))
     watch_html = client.get(reverse("workflow:monitoring")).content.decode()
     assert shown_ipak in watch_html and BPS in watch_html

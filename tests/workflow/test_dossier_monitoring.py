@@ -17,7 +17,7 @@ from tests.workflow.conftest import OVERRIDE, fill_lane, go, journey_at, pdf, te
 from zi.assessments import services as assessment_services
 from zi.core.models import AuditEvent
 from zi.organisations.models import Role
-from zi.workflow import lhe, monitoring, services, views_manage
+from zi.workflow import lhe, monitoring, services, views_monitoring
 from zi.workflow.models import State
 
 
@@ -138,7 +138,7 @@ def test_monitoring_lists_awarded_units_at_risk(client, jw, tree, monkeypatch):
         data={"decree_number": "KEP-1/M.PAN-RB/11/2026", "decree_date": dt.date(2026, 11, 30)},
     )
     # two years and more after the decree (a decree is never dated in the future, so the clock moves instead)
-    monkeypatch.setattr(views_manage.timezone, "localdate", lambda *args: dt.date(2029, 1, 15))
+    monkeypatch.setattr(views_monitoring.timezone, "localdate", lambda *args: dt.date(2029, 1, 15))
     url = reverse("workflow:monitoring")
     client.force_login(jw["member"])  # no dashboard, no TPI: 403
     assert client.get(url).status_code == 403
@@ -146,7 +146,9 @@ def test_monitoring_lists_awarded_units_at_risk(client, jw, tree, monkeypatch):
     client.force_login(leader)
     html = client.get(url).content.decode()
     assert jw["lapas"].name in html and "at-risk" in html
-    assert "Belum ada hasil survei IPAK" in html and "Laporan pemantauan 2 tahunan jatuh tempo" in html
+    assert (
+        "Belum ada hasil survei IPAK" in html and "Laporan pemantauan 2 tahunan TPI terlambat sejak 30-11-2028" in html
+    )
     assert "KEP-1/M.PAN-RB/11/2026" in html
     # TPI sees it too; a leader of another subtree does not
     client.force_login(jw["tpi1"])
@@ -162,10 +164,14 @@ def test_monitoring_lists_awarded_units_at_risk(client, jw, tree, monkeypatch):
 def test_monitoring_thresholds_are_data():
     ok = {"ipak": 3.7, "ipkp": 3.4, "ikm": 90.0}
     quiet = {"total": 0, "resolved": 0, "on_time": 0, "overdue": 0}
-    assert monitoring.reasons_for("WBK", ok, quiet) == []
-    reasons = monitoring.reasons_for("WBBM", ok, quiet)  # WBBM needs IPKP >= 3.60
-    assert reasons == ["IPKP 3.40 di bawah ambang 3.60 untuk WBBM."]
+    assert monitoring.index_below_reasons("WBK", ok) == [] and monitoring.complaint_reasons(quiet) == []
+    reasons = monitoring.index_below_reasons("WBBM", ok)  # WBBM needs IPKP >= 3.60
+    assert [r.text for r in reasons] == ["IPKP 3,40 di bawah ambang 3,60 untuk WBBM."]
     bad = {"ipak": 3.1, "ipkp": 3.5, "ikm": 70.0}
     complaints = {"total": 10, "resolved": 6, "on_time": 5, "overdue": 2}
-    reasons = monitoring.reasons_for("WBK", bad, complaints)
-    assert len(reasons) == 4 and any("IKM 70.00" in r for r in reasons) and any("50%" in r for r in reasons)
+    reasons = monitoring.index_below_reasons("WBK", bad) + monitoring.complaint_reasons(complaints)
+    texts = [r.text for r in reasons]
+    assert len(reasons) == 4 and any("IKM 70,00" in t for t in texts) and any("50%" in t for t in texts)
+    assert monitoring.missing_survey_notes({"ipak": None, "ipkp": 3.2}) == [
+        "Belum ada hasil survei IPAK pada periode ini."
+    ]

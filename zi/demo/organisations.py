@@ -42,6 +42,7 @@ from zi.accounts.models import EmploymentType
 from zi.assessments.models import Period
 from zi.core import audit
 from zi.demo.assessments import seed_assessments, spread_upload_times
+from zi.demo.monitoring import seed_monitoring
 from zi.demo.predicates import seed_predicates
 from zi.demo.programme import link_survey_findings, seed_programme
 from zi.demo.story import seed_story
@@ -727,4 +728,5 @@ def build_demo(stdout: TextIO | None = None) -> dict[str, int]:
         % builder.created
     )
     seed_programme_data(stdout)
+    seed_monitoring(stdout)
     return demo_counts()

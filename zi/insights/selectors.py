@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import Avg, Count, Max, Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Substr
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ from zi.lke.services import template_spec
 from zi.organisations.access import Action, may, scope_filter
 from zi.organisations.models import Unit
 from zi.workflow.models import State
+from zi.workflow.monitoring import holders_at_risk
 
 STAGE_FILTERS = tuple(f"stage{rank}" for rank, _label in FUNNEL)
 LIST_FILTERS = (
@@ -817,3 +819,28 @@ def node_for(user: Any, pk: int) -> Unit | None:
     if unit is None or not may(user, Action.DASHBOARD_VIEW, unit):
         return None
     return unit
+
+
+def at_risk_rows(user: Any, period: Period, node: Unit | None) -> list[dict[str, Any]]:
+    """The post-predicate "holders at risk" of the dashboard (``insights/partials/at_risk.html``) as plain data,
+    cached like the dashboard (``ZI_INSIGHTS_CACHE_SECONDS``): a monitoring record, complaint or survey refreshes the
+    rollup, which changes the key; what only time changes (a report falling overdue) shows the next day at the latest
+    (the key holds the date) or when the cache expires."""
+    timeout = int(getattr(settings, "ZI_INSIGHTS_CACHE_SECONDS", 600))
+    scope = f"{scope_filter(user, Action.DASHBOARD_VIEW, '')}|{scope_filter(user, Action.TPI_SCORE, '')}"
+    raw = f"{rollup_version()}|{scope}|{period.pk}|{node.pk if node else ''}|{get_language()}|{timezone.localdate()}"
+    key = "zi:insights:at-risk:" + hashlib.sha256(raw.encode()).hexdigest()
+    rows = cache.get(key) if timeout > 0 else None
+    if rows is None:
+        rows = [
+            {
+                "award": {"pk": r.award.pk, "year": r.award.year},
+                "unit": {"name": r.unit.name},
+                "predicate": r.predicate,
+                "reasons": [{"code": reason.code, "text": reason.text} for reason in r.reasons],
+            }
+            for r in holders_at_risk(user, period, under=node)
+        ]
+        if timeout > 0:
+            cache.set(key, rows, timeout)
+    return rows

@@ -88,10 +88,8 @@ def _dashboard_page(request: HttpRequest, node: Unit | None) -> HttpResponse:
         # who is at risk and why: the first units with early warnings and their patterns (from the rollup, cached)
         context["risks"] = selectors.risk_rows(user=request.user, period=period, node=node, limit=RISK_ROWS)
         context["risks_more"] = max(0, context["dash"].summary["with_warnings"] - RISK_ROWS)
-        # SLOT (post-predicate monitoring): holders at risk and why. Set ``at_risk`` to the monitoring's rows to
-        # show ``insights/partials/at_risk.html`` in the "who is at risk" panel; left empty, the panel shows only
-        # the early warnings.
-        context["at_risk"] = None
+        # holders of a predicate at risk (post-predicate monitoring: index falling, complaints rising, report due)
+        context["at_risk"] = selectors.at_risk_rows(request.user, period, node)
         if node is not None:
             context["ancestors"] = [
                 u

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zi.workflow import views, views_lhe, views_manage, views_returns
+from zi.workflow import views, views_lhe, views_manage, views_monitoring, views_returns
 
 app_name = "workflow"
 
@@ -51,5 +51,9 @@ urlpatterns = [
     path("syarat-instansi/<id:agency_pk>/", views_manage.agency_profile_save, name="agency_profile_save"),
     path("kalender/", views_manage.calendar, name="calendar"),
     path("usulan/", views_manage.proposals, name="proposals"),
-    path("pemantauan/", views_manage.predicate_watch, name="monitoring"),
+    path("pemantauan/", views_monitoring.watch, name="monitoring"),
+    path("pemantauan/predikat/<id:pk>/", views_monitoring.award_detail, name="monitoring_award"),
+    path("pemantauan/predikat/<id:pk>/laporan/", views_monitoring.report_add, name="monitoring_report_add"),
+    path("pemantauan/predikat/<id:pk>/pemeriksaan/", views_monitoring.check_add, name="monitoring_check_add"),
+    path("pemantauan/laporan/<id:pk>/berkas/", views_monitoring.report_file, name="monitoring_report_file"),
 ]

@@ -1,5 +1,6 @@
 """Journey data pages: declaration, unit preconditions / SPTJM / performance agreement, agency preconditions,
-TPI teams, the period calendar, carry-over, the proposal dossier and post-predicate monitoring.
+TPI teams, the period calendar, carry-over and the proposal dossier (post-predicate monitoring:
+``views_monitoring``).
 
 Thin like :mod:`zi.workflow.views`: scoped loads (404), ``access.may`` for the page (403), services for writes
 (which check again and audit). Forms work without JavaScript; refusals come back as messages.
@@ -26,7 +27,7 @@ from zi.assessments.models import Period
 from zi.core.links import absolute_url
 from zi.organisations.access import Action, may
 from zi.organisations.models import Agency
-from zi.workflow import carryover, dossier, forms, monitoring, selectors, services
+from zi.workflow import carryover, dossier, forms, selectors, services
 from zi.workflow.models import AgencyProfile, Declaration, PerformanceAgreement, PeriodCalendar
 from zi.workflow.views import _errors, _journey
 
@@ -454,28 +455,6 @@ def dossier_download(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-# --- post-predicate monitoring -------------------------------------------------------------------------------------
-
-
-@login_required
-def predicate_watch(request: HttpRequest) -> HttpResponse:
-    if not monitoring.may_view(request.user):
-        raise PermissionDenied
-    periods = list(Period.objects.order_by("-year"))
-    period = next((p for p in periods if str(p.pk) == request.GET.get("periode")), periods[0] if periods else None)
-    rows = monitoring.predicate_watch(user=request.user, period=period, today=timezone.localdate()) if period else []
-    if request.GET.get("risiko") == "1":
-        rows = [r for r in rows if r.at_risk]
-    context = {
-        "rows": rows,
-        "periods": periods,
-        "period": period,
-        "at_risk": sum(1 for r in rows if r.at_risk),
-        "limits": monitoring.thresholds(),
-    }
-    return render(request, "workflow/monitoring.html", context)
 
 
 # --- proposal list -----------------------------------------------------------------------------------------------

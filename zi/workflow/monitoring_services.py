@@ -1,0 +1,134 @@
+"""Writes of post-predicate monitoring: the TPI's monitoring report and the TPN's field check on a holder.
+
+Kept beside :mod:`zi.workflow.monitoring` (the reads) rather than in ``services.py`` (the journey): the records
+hang on an award of the predicate register, not on a journey. Each write checks the permission, validates with
+``full_clean``, audits, and announces the unit as changed (its dashboard row counts holders at risk).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zi.assessments import evidence as evidence_checks
+from zi.core import audit, events
+from zi.predicates.models import Award
+from zi.workflow import monitoring
+from zi.workflow.models import FieldCheck, MonitoringRecommendation, MonitoringReport, MonitoringResult
+
+
+def _user_or_none(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _check_choices(result: str, recommendation: str) -> None:
+    if result not in MonitoringResult.values:
+        raise ValidationError(_("Hasil pemantauan tidak dikenal."))
+    if recommendation not in MonitoringRecommendation.values:
+        raise ValidationError(_("Rekomendasi tidak dikenal."))
+
+
+def date_problems(award: Award, day: dt.date | None, *, today: dt.date | None = None) -> list[str]:
+    """A monitoring date lies between the decree and today, and the award is still held (not revoked)."""
+    today = today or timezone.localdate()
+    if day is None:
+        return [_("Tanggal wajib diisi.")]
+    problems = []
+    if day > today:
+        problems.append(_("Tanggal %(date)s belum tiba.") % {"date": f"{day:%d-%m-%Y}"})
+    if day < award.decree_date:
+        problems.append(
+            _("Tanggal tidak boleh sebelum tanggal keputusan predikat (%(date)s).")
+            % {"date": f"{award.decree_date:%d-%m-%Y}"}
+        )
+    if award.revoked_on is not None:
+        problems.append(_("Predikat ini sudah dicabut; pemantauan berakhir."))
+    return problems
+
+
+@transaction.atomic
+def report_record(
+    *,
+    actor: Any,
+    award: Award,
+    report_date: dt.date | None,
+    result: str,
+    recommendation: str,
+    uploaded_file: Any,
+    summary: str = "",
+    today: dt.date | None = None,
+) -> MonitoringReport:
+    """Record the TPI's monitoring report on a holder, with the report file (checked like evidence: content type
+    from the bytes, size limit, not empty)."""
+    award = Award.objects.select_for_update().select_related("unit").get(pk=award.pk)
+    if not isinstance(actor, str) and not monitoring.may_report(actor, award.unit):  # str: the system (demo)
+        raise PermissionDenied(_("Anda tidak berwenang mencatat laporan pemantauan unit ini."))
+    _check_choices(result, recommendation)
+    problems = date_problems(award, report_date, today=today)
+    if problems:
+        raise ValidationError(problems)
+    if uploaded_file is None:
+        raise ValidationError(_("Berkas laporan wajib diunggah."))
+    checked = evidence_checks.check_upload(uploaded_file)
+    uploaded_file.seek(0)
+    report = MonitoringReport(
+        award=award,
+        report_date=report_date,
+        result=result,
+        recommendation=recommendation,
+        summary=(summary or "").strip(),
+        file_name=checked.display_name,
+        content_type=checked.content_type,
+        sha256=checked.sha256,
+        recorded_by=_user_or_none(actor),
+    )
+    report.file.save(checked.display_name, File(uploaded_file), save=False)
+    report.full_clean(exclude=["recorded_by"])
+    report.save()
+    audit.record(actor, "create", report, after=audit.snapshot(report))
+    events.on_unit_changed(award.unit_id)
+    return report
+
+
+@transaction.atomic
+def field_check_record(
+    *,
+    actor: Any,
+    award: Award,
+    check_date: dt.date | None,
+    result: str,
+    recommendation: str,
+    findings: str,
+    today: dt.date | None = None,
+) -> FieldCheck:
+    """Record a TPN field check of a holder; a recommendation to revoke puts it on the at-risk list until the
+    decision (the revocation itself is the TPN result flow's)."""
+    award = Award.objects.select_for_update().select_related("unit").get(pk=award.pk)
+    if not isinstance(actor, str) and not monitoring.may_field_check(actor, award.unit):
+        raise PermissionDenied(_("Anda tidak berwenang mencatat pemeriksaan lapangan unit ini."))
+    _check_choices(result, recommendation)
+    problems = date_problems(award, check_date, today=today)
+    findings = (findings or "").strip()
+    if not findings:
+        problems.append(_("Temuan pemeriksaan wajib diisi."))
+    if problems:
+        raise ValidationError(problems)
+    check = FieldCheck(
+        award=award,
+        check_date=check_date,
+        result=result,
+        recommendation=recommendation,
+        findings=findings,
+        recorded_by=_user_or_none(actor),
+    )
+    check.full_clean(exclude=["recorded_by"])
+    check.save()
+    audit.record(actor, "create", check, after=audit.snapshot(check))
+    events.on_unit_changed(award.unit_id)
+    return check
