@@ -43,12 +43,12 @@ def words_outside_page(data: bytes, *, tolerance: float = 0.5) -> list[StrayWord
     return stray
 
 
-def overlapping_words(data: bytes, *, min_share: float = 0.35) -> list[tuple[StrayWord, StrayWord]]:
+def overlapping_words(data: bytes, *, min_share: float = 0.5) -> list[tuple[StrayWord, StrayWord]]:
     """Pairs of characters on the same page whose boxes overlap, with their text: text running into a neighbouring
     cell (a ``nowrap`` cell wider than its column stays inside the page, so :func:`words_outside_page` does not see
     it). Compared by character, since a word extracted from overlapping text is already a jumble. Two boxes overlap
     when they share more than ``min_share`` of the narrower one's width (kerning, "Te" in a large bold title, stays
-    below) and half the smaller height."""
+    below: "Tr" in DejaVu Sans at 9 pt shares 36 %) and half the smaller height."""
     pairs = []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for number, page in enumerate(pdf.pages, start=1):

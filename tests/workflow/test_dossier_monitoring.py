@@ -90,7 +90,7 @@ def test_dossier_zip_contents_hashes_permission_and_audit(client, jw, tree):
     assert archive.read(f"LKE-mandiri-{base}.xlsx").startswith(b"PK")
     summary = pdf_text(archive.read("ringkasan-usulan.pdf"))
     assert "3 dari 5 pegawai" in summary and jw["lapas"].name in summary and "IPAK" in summary
-    assert hashlib.sha256(archive.read(f"LHE-{base}.pdf")).hexdigest() in summary.replace(" ", "")
+    assert hashlib.sha256(archive.read(f"LHE-1-{base}.pdf")).hexdigest() in summary.replace(" ", "")
     rows = list(csv.DictReader(io.StringIO(archive.read("indeks-data-dukung.csv").decode("utf-8-sig"))))
     file_row = next(r for r in rows if r["judul"] == "SK Tim ZI")
     assert file_row["sha256"] == evidence.revisions.get().sha256
