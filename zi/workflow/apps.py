@@ -6,7 +6,7 @@ class WorkflowConfig(AppConfig):
     label = "workflow"
 
     def ready(self) -> None:
-        from zi.core.home import register_panel
-        from zi.workflow.home import without_team_panel
+        from zi.core.home import register_inbox
+        from zi.workflow.home import workflow_inbox
 
-        register_panel(without_team_panel)
+        register_inbox(workflow_inbox)
