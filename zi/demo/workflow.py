@@ -332,6 +332,7 @@ def seed_inbox_examples(period: Period) -> int:
         assessment = Assessment.objects.filter(unit=unit, period=period).first()
         if assessment is None:
             assessment = assessment_services.assessment_start(actor=SYSTEM, unit=unit, period=period)
+            lane_rescore(assessment=assessment, lane=Lane.SELF)  # every demo assessment has its (here empty) score
         journey = services.participation_create(actor=SYSTEM, assessment=assessment)
         created += 1
         _declare(journey, period.year)
