@@ -319,6 +319,38 @@ INBOX_AGENCY = "PEMPROV-KALSEL"
 INBOX_EVALUATOR = "demo-kalsel-tpi"
 
 
+def _fill_self_lane(assessment: Assessment, quality: float = 0.8) -> None:
+    """Every question answered in the self lane (bulk, audited as one change) and scored, like the other demo LKEs."""
+    spec = template_spec(assessment.period.template)
+    rows = {q.code: q for q in assessment.period.template.questions.all()}
+    rng = random.Random(f"{assessment.period.year}-{assessment.unit.code}")
+    answers = []
+    for code in sorted(spec.questions, key=lambda c: spec.questions[c].order):
+        question = spec.questions[code]
+        normalized = normalize_answer(question, _answer_for(question, quality, rng), spec.settings)
+        answers.append(
+            Answer(
+                assessment=assessment,
+                lane=Lane.SELF,
+                question=rows[code],
+                choice=normalized.choice,
+                inputs=normalized.inputs,
+                value=normalized.value,
+            )
+        )
+    Answer.objects.bulk_create(answers)
+    change = audit.Change(
+        action="answer",
+        object_type="assessments.assessment",
+        object_id=str(assessment.pk),
+        object_repr=str(assessment),
+        scope_path=assessment.unit.path,
+        after={"answers": len(answers), "lane": Lane.SELF},
+    )
+    audit.record_many("seed_demo", [change])
+    lane_rescore(assessment=assessment, lane=Lane.SELF)
+
+
 def seed_inbox_examples(period: Period) -> int:
     """Give the Kalsel admin and evaluator demo logins an item in their inbox; returns journeys created (0 when
     already done or without the units)."""
@@ -332,7 +364,7 @@ def seed_inbox_examples(period: Period) -> int:
         assessment = Assessment.objects.filter(unit=unit, period=period).first()
         if assessment is None:
             assessment = assessment_services.assessment_start(actor=SYSTEM, unit=unit, period=period)
-            lane_rescore(assessment=assessment, lane=Lane.SELF)  # every demo assessment has its (here empty) score
+            _fill_self_lane(assessment)
         journey = services.participation_create(actor=SYSTEM, assessment=assessment)
         created += 1
         _declare(journey, period.year)

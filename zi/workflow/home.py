@@ -35,6 +35,9 @@ from zi.assessments.models import Lane
 from zi.core.home import PROVIDER_LIMIT, InboxItem
 from zi.organisations.access import Action, may, scope_filter
 from zi.workflow.models import Declaration, Journey, JourneyEvent, State
+from zi.workflow.reminders import late_filter, next_deadline
+from zi.workflow.selectors import evaluator_queue, without_tpi_team
+from zi.workflow.services import proposal_deadline
 
 UNIT_FIX_STATES = (State.RETURNED, State.TPI_RETURNED)
 REVIEW_STATES = (State.SELF_SUBMITTED, State.IN_REVIEW)
@@ -52,13 +55,11 @@ PACT_STATES = (
 )
 
 
-def _journeys(user: Any, q: Q) -> QuerySet[Journey]:
+def _journeys(q: Q) -> QuerySet[Journey]:
     return Journey.objects.filter(q).select_related("unit", "period", "period__calendar")
 
 
 def _due(journey: Journey) -> dt.date | None:
-    from zi.workflow.reminders import next_deadline  # reminders imports services, which import this app's models
-
     found = next_deadline(journey)
     return found[1] if found else None
 
@@ -77,7 +78,7 @@ def _returned(user: Any) -> Iterator[InboxItem]:
     scope = scope_filter(user, Action.ASSESSMENT_ANSWER) | scope_filter(user, Action.ASSESSMENT_SUBMIT)
     last_note = JourneyEvent.objects.filter(journey=OuterRef("pk"), to_state=OuterRef("state")).order_by("-version")
     rows = (
-        _journeys(user, scope & Q(state__in=UNIT_FIX_STATES))
+        _journeys(scope & Q(state__in=UNIT_FIX_STATES))
         .annotate(reason=Subquery(last_note.values("note")[:1]))
         .order_by("period__self_assessment_deadline", "unit__path")[:PROVIDER_LIMIT]
     )
@@ -103,7 +104,7 @@ def _building(user: Any) -> Iterator[InboxItem]:
         return
     scope = scope_filter(user, Action.ASSESSMENT_ANSWER) | scope_filter(user, Action.ASSESSMENT_SUBMIT)
     rows = (
-        _journeys(user, scope & Q(state=State.BUILDING, period__is_open=True))
+        _journeys(scope & Q(state=State.BUILDING, period__is_open=True))
         .annotate(carried_open=Count("carried", filter=Q(carried__confirmed_at__isnull=True)))
         .order_by("period__self_assessment_deadline", "unit__path")[:PROVIDER_LIMIT]
     )
@@ -130,7 +131,7 @@ def _building(user: Any) -> Iterator[InboxItem]:
 def _review(user: Any) -> Iterator[InboxItem]:
     if not may(user, Action.REVIEW_SCORE):
         return
-    rows = _journeys(user, scope_filter(user, Action.REVIEW_SCORE) & Q(state__in=REVIEW_STATES)).order_by(
+    rows = _journeys(scope_filter(user, Action.REVIEW_SCORE) & Q(state__in=REVIEW_STATES)).order_by(
         "period__calendar__review_deadline", "assessment__submitted_at", "unit__path"
     )[:PROVIDER_LIMIT]
     for journey in rows:
@@ -149,8 +150,6 @@ def _review(user: Any) -> Iterator[InboxItem]:
 def _tpi(user: Any) -> Iterator[InboxItem]:
     if not may(user, Action.TPI_SCORE):
         return
-    from zi.workflow.selectors import evaluator_queue
-
     for item in evaluator_queue(user=user, today=timezone.localdate()):
         journey = item.journey
         if journey.state == State.TPI_RETURNED:  # with the unit now: its fixes come back to the queue
@@ -175,8 +174,6 @@ def _tpi(user: Any) -> Iterator[InboxItem]:
 def _without_team(user: Any) -> Iterator[InboxItem]:
     if not may(user, Action.TPI_TEAM_MANAGE):
         return
-    from zi.workflow.selectors import without_tpi_team
-
     for item in without_tpi_team(user=user):
         journey = item.journey
         calendar = getattr(journey.period, "calendar", None)
@@ -201,10 +198,8 @@ def _without_team(user: Any) -> Iterator[InboxItem]:
 def _proposals(user: Any) -> Iterator[InboxItem]:
     if not may(user, Action.PROPOSAL_SUBMIT):
         return
-    from zi.workflow.services import proposal_deadline
-
     deadlines: dict[int, dt.date] = {}  # one calendar read per period, not per unit
-    rows = _journeys(user, scope_filter(user, Action.PROPOSAL_SUBMIT) & Q(state=State.TPI_MEETS)).order_by(
+    rows = _journeys(scope_filter(user, Action.PROPOSAL_SUBMIT) & Q(state=State.TPI_MEETS)).order_by(
         "period__year", "unit__path"
     )[:PROVIDER_LIMIT]
     for journey in rows:
@@ -225,7 +220,7 @@ def _proposals(user: Any) -> Iterator[InboxItem]:
 def _tpn_results(user: Any) -> Iterator[InboxItem]:
     if not may(user, Action.TPN_RESULT_RECORD):
         return
-    rows = _journeys(user, scope_filter(user, Action.TPN_RESULT_RECORD) & Q(state=State.PROPOSED)).order_by(
+    rows = _journeys(scope_filter(user, Action.TPN_RESULT_RECORD) & Q(state=State.PROPOSED)).order_by(
         "proposed_at", "unit__path"
     )[:PROVIDER_LIMIT]
     for journey in rows:
@@ -257,7 +252,7 @@ def _pact(user: Any) -> Iterator[InboxItem]:
         .values("n")
     )
     rows = (
-        _journeys(user, scope_filter(user, Action.PARTICIPATION_MANAGE) & Q(state__in=PACT_STATES))
+        _journeys(scope_filter(user, Action.PARTICIPATION_MANAGE) & Q(state__in=PACT_STATES))
         .filter(period__is_open=True)
         .annotate(declaration_pk=Subquery(latest))
         .filter(declaration_pk__isnull=False)
@@ -286,11 +281,8 @@ def _late(user: Any) -> Iterator[InboxItem]:
     """Stages past their deadline in the units the person oversees: to follow up, not to act on themselves."""
     if not may(user, Action.DASHBOARD_VIEW):
         return
-    from zi.workflow.reminders import late_filter, next_deadline
-    from zi.workflow.services import proposal_deadline
-
     today = timezone.localdate()
-    rows = _journeys(user, scope_filter(user, Action.DASHBOARD_VIEW) & late_filter(today)).filter(period__is_open=True)[
+    rows = _journeys(scope_filter(user, Action.DASHBOARD_VIEW) & late_filter(today)).filter(period__is_open=True)[
         :PROVIDER_LIMIT
     ]
     proposals: dict[int, dt.date] = {}  # one calendar read per period (next_deadline would read it per unit)
