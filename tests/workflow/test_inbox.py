@@ -73,7 +73,7 @@ def test_submissions_to_review_for_reviewers_of_the_subtree(jw):
     outsider = factories.make_user_with_role(Role.REVIEWER, unit=jw["kepri"], username="reviewer-kepri")
     journey = journey_at(jw, State.SELF_SUBMITTED)
     [item] = kinds(jw["reviewer"])["review"]
-    assert item.url == reverse("workflow:journey_detail", args=[journey.pk])
+    assert item.url == reverse("workflow:journey_detail", args=[journey.pk]) + "#decisions"
     assert "review" not in kinds(outsider) and "review" not in kinds(jw["member"])
     go(jw, journey, State.IN_REVIEW, "reviewer")
     [item] = kinds(jw["reviewer"])["review"]
@@ -85,7 +85,7 @@ def test_tpi_lanes_for_the_assigned_team_only(client, jw):
     services.tpi_assign(actor=jw["admin"], journey=journey, team=team(jw), due=timezone.localdate())
     for who in ("tpi1", "tpi2", "tpi3"):
         [item] = kinds(jw[who])["tpi"]
-        assert item.url == reverse("workflow:journey_detail", args=[journey.pk])
+        assert item.url == reverse("workflow:journey_detail", args=[journey.pk]) + "#decisions"
     assert "tpi" not in kinds(jw["tpi_home"])  # a TPI evaluator of the agency, not in the team
     go(jw, journey, State.TPI_EVALUATION, "tpi1")
     [item] = kinds(jw["tpi3"])["tpi"]

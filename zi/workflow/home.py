@@ -64,8 +64,14 @@ def _due(journey: Journey) -> dt.date | None:
     return found[1] if found else None
 
 
-def _detail(journey: Journey) -> str:
-    return reverse("workflow:journey_detail", args=[journey.pk])
+def _detail(journey: Journey, anchor: str = "") -> str:
+    """The journey page; ``#decisions`` jumps to the decision box where the move is made."""
+    return reverse("workflow:journey_detail", args=[journey.pk]) + anchor
+
+
+def _lane_or_decisions(journey: Journey, lane: str, open_: bool) -> str:
+    """The lane sheet once the scorer's lane is open, else the decision box that opens it."""
+    return reverse("workflow:lane_sheet", args=[journey.pk, lane]) if open_ else _detail(journey, "#decisions")
 
 
 def _key(journey: Journey) -> str:
@@ -141,7 +147,7 @@ def _review(user: Any) -> Iterator[InboxItem]:
             kind_label=_("Reviu"),
             title=_("Lanjutkan reviu") if started else _("Mulai reviu LKE yang dikirim"),
             unit=journey.unit.name,
-            url=reverse("workflow:lane_sheet", args=[journey.pk, Lane.REVIEW]) if started else _detail(journey),
+            url=_lane_or_decisions(journey, Lane.REVIEW, started),
             due=_due(journey),
             key=_key(journey),
         )
@@ -164,7 +170,7 @@ def _tpi(user: Any) -> Iterator[InboxItem]:
             kind_label=_("Evaluasi TPI"),
             title=title,
             unit=journey.unit.name,
-            url=reverse("workflow:lane_sheet", args=[journey.pk, Lane.TPI]) if evaluating else _detail(journey),
+            url=_lane_or_decisions(journey, Lane.TPI, evaluating),
             due=item.due or _due(journey),
             reason=_("Tim: %(team)s") % {"team": journey.tpi_team.name} if journey.tpi_team else "",
             key=_key(journey),
@@ -210,7 +216,7 @@ def _proposals(user: Any) -> Iterator[InboxItem]:
             kind_label=_("Usulan ke TPN"),
             title=_("Usulkan ke TPN (TPI: memenuhi)"),
             unit=journey.unit.name,
-            url=_detail(journey) + "#decisions",
+            url=_detail(journey, "#decisions"),
             due=deadlines[journey.period_id],
             reason=journey.tpi_conclusion[:300],
             key=_key(journey),
@@ -230,7 +236,7 @@ def _tpn_results(user: Any) -> Iterator[InboxItem]:
             kind_label=_("Hasil TPN"),
             title=_("Catat keputusan TPN (penetapan atau tidak ditetapkan)"),
             unit=journey.unit.name,
-            url=_detail(journey) + "#decisions",
+            url=_detail(journey, "#decisions"),
             reason=_("Diusulkan pada %(date)s.") % {"date": f"{proposed:%d-%m-%Y}"} if proposed else "",
             key=_key(journey),
         )
