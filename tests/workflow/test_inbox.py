@@ -249,6 +249,12 @@ def test_nav_badge_counts_the_inbox_and_empty_state(client, jw):
     assert "nav-count" not in page
 
 
+def test_badge_text_caps_at_99():
+    from zi.core.home import badge_text
+
+    assert (badge_text(7), badge_text(99), badge_text(100)) == ("7", "99", "99+")
+
+
 def test_badge_on_other_pages_costs_no_query_when_cached(client, jw, django_assert_max_num_queries):
     overdue_complaint(jw)
     home(client, jw["member"])
