@@ -87,11 +87,11 @@ def test_waiting_for_tpi_without_team_listed_for_the_agency_admin(client, jw, dj
     # nobody's queue: the TPI evaluators do not see it ...
     client.force_login(jw["tpi1"])
     assert jw["lapas"].name not in client.get(reverse("workflow:queue")).content.decode()
-    assert 'id="without-tpi-team"' not in client.get(reverse("core:home")).content.decode()
-    # ... so the agency admin does, on the home page, with a link to create a team (none exists yet)
+    assert 'data-kind="no_team"' not in client.get(reverse("core:home")).content.decode()
+    # ... so the agency admin does, in the home inbox, with a link to create a team (none exists yet)
     client.force_login(jw["admin"])
     home = client.get(reverse("core:home")).content.decode()
-    assert 'id="without-tpi-team"' in home and jw["lapas"].name in home and reverse("workflow:teams") in home
+    assert 'data-kind="no_team"' in home and jw["lapas"].name in home and reverse("workflow:teams") in home
     # and was told by e-mail, with a link on the configured address
     sent = [m for m in mail.outbox if "tanpa tim TPI" in m.subject]
     assert len(sent) == 1 and jw["admin"].email in sent[0].to
@@ -108,7 +108,7 @@ def test_waiting_for_tpi_without_team_listed_for_the_agency_admin(client, jw, dj
     assert f'<option value="{journey.pk}" selected>' in detail
     assert 'id="without-tpi-team"' in client.get(reverse("workflow:teams")).content.decode()
     services.tpi_assign(actor=jw["admin"], journey=journey, team=made)
-    assert 'id="without-tpi-team"' not in client.get(reverse("core:home")).content.decode()
+    assert 'data-kind="no_team"' not in client.get(reverse("core:home")).content.decode()
 
 
 def test_reminder_and_dossier_links_use_the_configured_address(client, jw, settings):

@@ -97,10 +97,11 @@ def test_remind_is_idempotent_per_day(jw):
 
 
 def test_demo_journeys_varied_and_idempotent(demo_db):
-    from zi.demo.workflow import seed_workflow
+    from zi.demo.workflow import INBOX_EXAMPLES, seed_workflow
 
     # demo_db is what zi seed_demo builds, and zi seed_demo runs seed_workflow itself
-    assert Journey.objects.count() == 8
+    # 8 Kemenkumham journeys + 2 Kalsel ones submitted to TPI (zi.demo.workflow.seed_inbox_examples)
+    assert Journey.objects.count() == 8 + len(INBOX_EXAMPLES)
     assert seed_workflow()["journeys"] == 0
     states = dict(Journey.objects.values_list("unit__name", "state"))
     assert states["Lapas Perempuan Kelas IIA Palembang"] == State.RETURNED

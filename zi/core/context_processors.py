@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from functools import cache
+
 from django.http import HttpRequest
 
+from zi.core.home import badge_text, inbox_count
 from zi.organisations.access import ROLE_ACTIONS, Action, grants_for, may, roles_of
 
 # Whoever acts somewhere in the yearly journey (/alur/): the unit team, reviewers, TPI, agency admins, leaders.
@@ -26,7 +29,15 @@ def navigation(request: HttpRequest) -> dict:
         for g in grants_for(user)
         if g.unit_path and Action.ASSESSMENT_ANSWER in ROLE_ACTIONS.get(g.role, ())
     ]
+
+    @cache
+    def inbox_badge() -> str:
+        # Called by the template only when it shows the badge (pages and partials without base.html pay nothing).
+        count = inbox_count(request)
+        return badge_text(count) if count else ""
+
     return {
+        "nav_inbox_badge": inbox_badge,
         "nav_programme_unit_id": own_unit_ids[0] if own_unit_ids else None,
         "nav_roles": sorted(roles_of(user)),
         "nav_can_manage_units": may(user, Action.UNIT_MANAGE),

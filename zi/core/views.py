@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from zi.core.home import panels
+from zi.core.home import inbox, panels
 from zi.core.models import AuditEvent
 from zi.organisations import labels
 from zi.organisations.access import Action, grants_for, may, path_scope_filter, visible_units
@@ -25,7 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "unit_count": units.count(),
         "my_units": units.filter(path__in=[g.unit_path for g in grants if g.unit_path])[:20],
     }
-    context["panels"] = panels(request)  # contributed by higher apps (zi.core.home)
+    context["items"] = inbox(request)  # what waits for this person, from the apps' providers (zi.core.home)
+    context["panels"] = panels(request)
     return render(request, "core/home.html", context)
 
 

@@ -215,6 +215,7 @@ def seed_workflow(stdout: Any = None) -> dict[str, int]:
                 )
             journey = _move(journey, State.RETURNED, note="Lengkapi data dukung area 1 sebelum diteruskan ke TPI.")
     carried = seed_carry_over(period)
+    created += seed_inbox_examples(period)
     if stdout is not None:
         stdout.write(
             gettext("Demo alur ZI: %(created)d alur dibuat di %(period)s; %(carried)d jawaban dibawa dari tahun lalu")
@@ -318,3 +319,81 @@ def seed_carry_over(period: Period, unit_name: str = CARRY_OVER_UNIT, username: 
     _previous_assessment(journey, _previous_period(period))
     carryover.carry_over(actor=actor, journey=journey)
     return CarriedQuestion.objects.filter(journey=journey).count()
+
+
+# --- inbox examples (the home page of every demo login lists something to act on) ------------------------------
+
+# Two provincial units submitted straight to TPI (Pemda have no preliminary review, P90 Lampiran II stage 5): one
+# without a TPI team (the Kalsel admin's "tanpa tim TPI" item), one assigned to the Kalsel evaluator's team (their
+# "mulai evaluasi TPI" item). Both start empty: only the hand-off matters here.
+INBOX_EXAMPLES = (("RSUD-ULIN", False), ("UPT-SAMSAT-BANJARMASIN-I", True))
+INBOX_AGENCY = "PEMPROV-KALSEL"
+INBOX_EVALUATOR = "demo-kalsel-tpi"
+
+
+def _fill_self_lane(assessment: Assessment, quality: float = 0.8) -> None:
+    """Every question answered in the self lane (bulk, audited as one change) and scored, like the other demo LKEs."""
+    spec = template_spec(assessment.period.template)
+    rows = {q.code: q for q in assessment.period.template.questions.all()}
+    rng = random.Random(f"{assessment.period.year}-{assessment.unit.code}")
+    answers = []
+    for code in sorted(spec.questions, key=lambda c: spec.questions[c].order):
+        question = spec.questions[code]
+        normalized = normalize_answer(question, _answer_for(question, quality, rng), spec.settings)
+        answers.append(
+            Answer(
+                assessment=assessment,
+                lane=Lane.SELF,
+                question=rows[code],
+                choice=normalized.choice,
+                inputs=normalized.inputs,
+                value=normalized.value,
+            )
+        )
+    Answer.objects.bulk_create(answers)
+    change = audit.Change(
+        action="answer",
+        object_type="assessments.assessment",
+        object_id=str(assessment.pk),
+        object_repr=str(assessment),
+        scope_path=assessment.unit.path,
+        after={"answers": len(answers), "lane": Lane.SELF},
+    )
+    audit.record_many("seed_demo", [change])
+    lane_rescore(assessment=assessment, lane=Lane.SELF)
+
+
+def seed_inbox_examples(period: Period) -> int:
+    """Give the Kalsel admin and evaluator demo logins an item in their inbox; returns journeys created (0 when
+    already done or without the units)."""
+    from zi.organisations.models import Unit
+
+    created = 0
+    for code, with_team in INBOX_EXAMPLES:
+        unit = Unit.objects.filter(agency__code=INBOX_AGENCY, code=code).first()
+        if unit is None or Journey.objects.filter(unit=unit, period=period).exists():
+            continue
+        assessment = Assessment.objects.filter(unit=unit, period=period).first()
+        if assessment is None:
+            assessment = assessment_services.assessment_start(actor=SYSTEM, unit=unit, period=period)
+            _fill_self_lane(assessment)
+        journey = services.participation_create(actor=SYSTEM, assessment=assessment)
+        created += 1
+        _declare(journey, period.year)
+        journey = _move(journey, State.BUILDING)
+        journey = _move(journey, State.SELF_SUBMITTED)
+        if with_team:
+            evaluator = get_user_model().objects.filter(username=INBOX_EVALUATOR).first()
+            if evaluator is None:
+                continue
+            team = TpiTeam.objects.filter(agency=unit.agency, period=period).first()
+            team = team or services.tpi_team_create(
+                actor=SYSTEM,
+                agency=unit.agency,
+                period=period,
+                name="Tim TPI Inspektorat 1",
+                leader=evaluator,
+                controller=evaluator,
+            )
+            services.tpi_assign(actor=SYSTEM, journey=journey, team=team, due=dt.date(period.year, 12, 20))
+    return created

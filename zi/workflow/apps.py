@@ -7,9 +7,9 @@ class WorkflowConfig(AppConfig):
 
     def ready(self) -> None:
         from zi.assessments.panels import register_worksheet_panel
-        from zi.core.home import register_panel
-        from zi.workflow.home import without_team_panel
+        from zi.core.home import register_inbox
+        from zi.workflow.home import workflow_inbox
         from zi.workflow.returns import worksheet_panel
 
-        register_panel(without_team_panel)
+        register_inbox(workflow_inbox)
         register_worksheet_panel(worksheet_panel)

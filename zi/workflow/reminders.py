@@ -77,6 +77,21 @@ def _due(journey: Journey) -> list[tuple[str, dt.date, Action, str]]:
     return items
 
 
+def late_filter(today: dt.date) -> Q:
+    """The journeys whose current deadline (:func:`_due`, the same rule in SQL) passed before ``today``: the late
+    stages a leader follows on the home page. A period without a calendar has no review, TPI or proposal deadline
+    here (its default proposal date is not in the database); ``tests/workflow/test_inbox.py`` checks both agree."""
+    unit_states = (State.BUILDING, State.RETURNED, State.TPI_RETURNED)
+    tpi_states = (State.REVIEWED, State.TPI_EVALUATION)
+    return (
+        Q(state__in=unit_states, period__self_assessment_deadline__lt=today)
+        | Q(state__in=(State.SELF_SUBMITTED, State.IN_REVIEW), period__calendar__review_deadline__lt=today)
+        | Q(state__in=tpi_states, tpi_due__lt=today)
+        | Q(state__in=tpi_states, tpi_due__isnull=True, period__calendar__tpi_deadline__lt=today)
+        | Q(state=State.TPI_MEETS, period__calendar__proposal_deadline__lt=today)
+    )
+
+
 def next_deadline(journey: Journey) -> tuple[str, dt.date] | None:
     """(what to do, by when) the journey's current state waits on — the deadline the reminders are about; shown with
     its days left or overdue mark in the journey list (the reviewers' and teams' queue)."""

@@ -188,7 +188,7 @@ def evaluator_queue(*, user: Any, today: dt.date) -> list[QueueItem]:
     qs = (
         restrict(Journey.objects.filter(tpi_team__in=teams), user, Action.TPI_SCORE)
         .filter(state__in=(State.SELF_SUBMITTED, State.REVIEWED, State.TPI_EVALUATION, State.TPI_RETURNED))
-        .select_related("unit", "period", "tpi_team")
+        .select_related("unit", "period", "period__calendar", "tpi_team")
         .distinct()
     )
     items = [QueueItem(j, j.tpi_due, bool(j.tpi_due and deadline_status(j.tpi_due, today).overdue)) for j in qs]
@@ -210,7 +210,7 @@ def without_tpi_team(*, user: Any) -> list[UnassignedItem]:
     (``workflow.tpi_team``) see them, oldest submission first, each with a team to assign it to when one exists."""
     qs = (
         restrict(Journey.objects.filter(state__in=WAITING_FOR_TPI, tpi_team__isnull=True), user, Action.TPI_TEAM_MANAGE)
-        .select_related("unit", "unit__agency", "period", "assessment")
+        .select_related("unit", "unit__agency", "period", "period__calendar", "assessment")
         .order_by("assessment__submitted_at", "unit__path")
     )
     journeys = list(qs)

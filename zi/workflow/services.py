@@ -714,10 +714,13 @@ def transition(
         )
     _sync_assessment(actor, journey)
     events.on_unit_changed(journey.unit_id, journey.period_id)  # the dashboards' stage, status and predicate
-    if to_state in (State.SELF_SUBMITTED, State.REVIEWED) and journey.tpi_team_id is None:
-        from zi.workflow.reminders import notify_without_team
+    # E-mails leave after the commit (on_commit); imported here because both modules import this one.
+    from zi.workflow.notifications import notify_transition
+    from zi.workflow.reminders import notify_without_team
 
+    if to_state in (State.SELF_SUBMITTED, State.REVIEWED) and journey.tpi_team_id is None:
         notify_without_team(journey)
+    notify_transition(journey, frm, note)
     return journey
 
 
