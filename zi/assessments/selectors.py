@@ -113,6 +113,7 @@ class QuestionRow:
         return zero_denominator_text(self.zero) if self.zero is not None else ""
 
     survey_check: Any = None  # zi.assessments.suggestions.SurveyCheck for the IPAK/IPKP items
+    markers: list[Any] = field(default_factory=list)  # pre-submit items on the question (assessments.submission)
 
     @property
     def code(self) -> str:

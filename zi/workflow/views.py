@@ -21,6 +21,7 @@ from zi.assessments import forms as assessment_forms
 from zi.assessments import selectors as assessment_selectors
 from zi.assessments import services as assessment_services
 from zi.assessments.models import Lane, Period
+from zi.assessments.submission import submission_check
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
 from zi.workflow import selectors, services
@@ -28,7 +29,7 @@ from zi.workflow.carryover import may_carry_over, previous_assessment
 from zi.workflow.carryover import unconfirmed as unconfirmed_carried
 from zi.workflow.dossier import may_download as may_download_dossier
 from zi.workflow.lanes import lane_visible, visible_lanes
-from zi.workflow.machine import CONFIRM_STATES, TRANSITIONS, conclusion_checks
+from zi.workflow.machine import CONFIRM_STATES, SUBMIT_MOVES, TRANSITIONS, conclusion_checks
 from zi.workflow.models import Journey, PeriodCalendar, State
 from zi.workflow.pdf import lhe_pdf
 
@@ -99,7 +100,10 @@ def journey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     journey = _journey(request, pk)
     declaration = journey.unit.declarations.order_by("-declared_on").first()
     decisions = selectors.decisions_for(request.user, journey)
+    submit_to = next((d.to_state for d in decisions if (journey.state, d.to_state) in SUBMIT_MOVES), "")
     context = {
+        "submit_to": submit_to,  # the submission move is offered only when the one pre-submit check passes
+        "presubmit": submission_check(journey.assessment) if submit_to else None,
         "j": journey,
         "events": selectors.journey_events(journey),
         "decisions": decisions,
