@@ -86,17 +86,6 @@ class SubmissionCheck:
     def warning_groups(self) -> list[tuple[str, str, list[Item]]]:
         return self._groups(self.warnings)
 
-    def for_code(self, code: str) -> list[Item]:
-        return [item for item in self.items if item.code == code]
-
-    def sections(self, kind: str) -> list[tuple[str, int]]:
-        """(tab, number of items) for the items of ``kind`` that concern a question, in tab order."""
-        counts: dict[str, int] = {}
-        for item in self.items:
-            if item.kind == kind and item.section:
-                counts[item.section] = counts.get(item.section, 0) + 1
-        return sorted(counts.items(), key=lambda pair: _tab_order(pair[0]))
-
     def count(self, kind: str, section: str | None = None) -> int:
         return sum(1 for item in self.items if item.kind == kind and (section is None or item.section == section))
 
@@ -202,10 +191,6 @@ def attach_markers(ws: Worksheet, check: SubmissionCheck) -> None:
             row.markers.append(item)
 
 
-def blocking(kind: str) -> bool:
-    return kind in BLOCKING_KINDS
-
-
 __all__ = [
     "CARRIED",
     "EVIDENCE",
@@ -214,7 +199,6 @@ __all__ = [
     "Item",
     "SubmissionCheck",
     "attach_markers",
-    "blocking",
     "question_url",
     "register",
     "submission_check",

@@ -6,14 +6,15 @@
 // 3. On an answer option, a letter picks the option with that key (A, B, C…; Y for Ya, T for Tidak).
 (function () {
   "use strict";
-  var CONTROLS = "input[type=radio]:checked, select, input:not([type=hidden]):not([type=radio]), input[type=radio], textarea";
+  var CONTROLS = "select, input:not([type=hidden]), textarea";
 
   function focusQuestion(id) {
     if (!id) { return; }
     var article = document.getElementById(id);
     if (!article || !article.classList.contains("lane-q")) { return; }
     var fieldset = article.querySelector("form.lane-form fieldset:not([disabled])");
-    var control = fieldset ? fieldset.querySelector(CONTROLS) : null;
+    // the chosen option first (arrow keys move from it), else the first control
+    var control = fieldset ? (fieldset.querySelector("input[type=radio]:checked") || fieldset.querySelector(CONTROLS)) : null;
     if (control) {
       control.focus();
       if (article.scrollIntoView) { article.scrollIntoView({block: "start"}); }
@@ -45,7 +46,7 @@
       var next = form.querySelector("button.lane-next");
       if (!next || next.disabled) { return; }
       event.preventDefault();
-      if (form.requestSubmit) { form.requestSubmit(next); } else { next.click(); }
+      next.click();  // a click (not requestSubmit): htmx sends the clicked button's name=next only after a click
       return;
     }
     if (event.target.type !== "radio" || event.ctrlKey || event.metaKey || event.altKey || event.key.length !== 1) {
