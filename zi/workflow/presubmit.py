@@ -13,7 +13,7 @@ from zi.assessments.models import Assessment
 from zi.assessments.selectors import Worksheet
 from zi.assessments.submission import CARRIED, PRECONDITION, Item, question_url
 from zi.workflow.carryover import unconfirmed
-from zi.workflow.machine import declaration_reasons
+from zi.workflow.machine import UNIT_EDIT_STATES, declaration_reasons
 from zi.workflow.models import Journey, State
 from zi.workflow.services import journey_of, precondition_reasons
 
@@ -59,8 +59,9 @@ def precondition_items(journey: Journey) -> list[Item]:
     items = []
     if journey.state == State.DECLARED:
         items.append(Item(kind=PRECONDITION, label=_("Pembangunan ZI belum dimulai (tahap pencanangan)."), url=page))
-        items += [Item(kind=PRECONDITION, label=reason, url=page) for reason in declaration_reasons(journey)]
-    if journey.state in (State.DECLARED, State.BUILDING, State.RETURNED):
+        declaration = reverse("workflow:declaration", args=[journey.pk])
+        items += [Item(kind=PRECONDITION, label=reason, url=declaration) for reason in declaration_reasons(journey)]
+    if journey.state == State.DECLARED or journey.state in UNIT_EDIT_STATES:
         warning = _("Diperiksa TPI saat menyimpulkan dan saat pengusulan; tidak menghalangi pengiriman.")
         items += [
             Item(kind=PRECONDITION, label=str(reason), url=page, text=warning, blocking=False)
