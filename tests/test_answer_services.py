@@ -137,6 +137,9 @@ def test_submit_locks_the_team_out(world):
     services.answer_save(actor=member, assessment=a, question_code=code, raw="A")
     with pytest.raises(PermissionDenied):
         services.assessment_submit(actor=member, assessment=a)  # members cannot submit
+    with pytest.raises(ValidationError, match="belum dijawab"):  # every question answered first
+        services.assessment_submit(actor=leader, assessment=a)
+    factories.answer_rest(a)
     services.assessment_submit(actor=leader, assessment=a)
     a.refresh_from_db()
     assert a.status == AssessmentStatus.SUBMITTED and a.submitted_at

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests import factories
 from tests.test_answer_services import build_world
 from zi.assessments import evidence as checks
 from zi.assessments import services
@@ -203,6 +204,7 @@ def test_out_of_scope_users_get_404(client, world):
     assert client.post(reverse("assessments:evidence_withdraw", args=[evidence.pk]), {"reason": "x"}).status_code == 404
     client.force_login(world["reviewer"])
     assert client.get(file_url).status_code == 404  # draft: not yet for reviewers
+    factories.answer_rest(world["assessment"])
     services.assessment_submit(actor=world["leader"], assessment=world["assessment"])
     assert client.get(file_url).status_code == 200
     with pytest.raises(PermissionDenied):
@@ -255,6 +257,7 @@ def test_links_and_withdrawal(world):
 
 def test_submitted_assessment_evidence_is_frozen(world):
     evidence = _add(world, "a.pdf", PDF)
+    factories.answer_rest(world["assessment"])
     services.assessment_submit(actor=world["leader"], assessment=world["assessment"])
     with pytest.raises(PermissionDenied):
         services.evidence_revise(actor=world["member"], evidence=evidence, uploaded_file=upload("b.pdf", PDF + b"b"))

@@ -113,6 +113,8 @@ def test_evaluators_cannot_save_answers(client, world):
     a, code = world["assessment"], world["codes"]["abc"]
     client.force_login(world["reviewer"])
     assert client.post(_save_url(world, code), {"choice": "A"}, **HX).status_code == 404  # draft not visible
+    factories.answer_rest(a)
+    before = list(Answer.objects.values_list("pk", "choice", "value"))
     services.assessment_submit(actor=world["leader"], assessment=a)
     assert client.get(_ws_url(world)).status_code == 200  # submitted: visible, read-only
     html = client.get(_ws_url(world)).content.decode()
@@ -123,7 +125,7 @@ def test_evaluators_cannot_save_answers(client, world):
     assert client.post(_save_url(world, code), {"choice": "A"}).status_code == 403
     client.force_login(world["member"])  # after submission the team is read-only too
     assert client.post(_save_url(world, code), {"choice": "A"}, **HX).status_code == 403
-    assert not Answer.objects.exists()
+    assert list(Answer.objects.values_list("pk", "choice", "value")) == before  # nothing written
 
 
 def test_other_unit_team_gets_404(client, world):
@@ -143,6 +145,7 @@ def test_drafts_invisible_to_reviewers_until_submitted(client, world):
     list_url = reverse("assessments:assessment_list")
     assert world["lapas"].name not in client.get(list_url).content.decode()
     assert client.get(_ws_url(world)).status_code == 404
+    factories.answer_rest(world["assessment"])
     services.assessment_submit(actor=world["leader"], assessment=world["assessment"])
     assert world["lapas"].name in client.get(list_url).content.decode()
     assert client.get(_ws_url(world)).status_code == 200
@@ -182,6 +185,16 @@ def test_submit_page_lists_incomplete_items(client, world):
     client.force_login(world["leader"])
     html = client.get(reverse("assessments:submit", args=[a.pk])).content.decode()
     assert "Belum dijawab" in html and "tanpa data dukung" in html and code in html
+    # unanswered questions block: no submit button, and a post is refused by the same check
+    assert "Kirim walaupun belum lengkap" not in html and 'id="kirim"' not in html
+    response = client.post(reverse("assessments:submit", args=[a.pk]), follow=True)
+    assert "pertanyaan belum dijawab" in response.content.decode()
+    a.refresh_from_db()
+    assert a.status == AssessmentStatus.DRAFT
+    # answers without evidence are a warning only: listed apart, the button is there
+    factories.answer_rest(a)
+    html = client.get(reverse("assessments:submit", args=[a.pk])).content.decode()
+    assert "tidak menghalangi pengiriman" in html and "tanpa data dukung" in html and 'id="kirim"' in html
     response = client.post(reverse("assessments:submit", args=[a.pk]))
     assert response.status_code == 302
     a.refresh_from_db()
@@ -250,6 +263,7 @@ def test_excel_export_and_import_routes(client, world):
     client.force_login(world["other"])
     assert client.get(reverse("assessments:export_xlsx", args=[a.pk])).status_code == 404
     client.force_login(world["leader"])
+    factories.answer_rest(a)
     services.assessment_submit(actor=world["leader"], assessment=a)
     assert client.get(import_url).status_code == 403
     client.force_login(world["reviewer"])

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from tests import factories
 from tests.api.world import PDF, build
 from zi.api import services
 from zi.assessments import services as assessment_services
@@ -60,6 +61,7 @@ def journey(world):
         uploaded_file=SimpleUploadedFile("pakta.pdf", PDF, content_type="application/pdf"),
     )
     journey = workflow_services.participation_create(actor=head, assessment=assessment)
+    factories.answer_rest(assessment)  # every question answered: the submission's pre-submit check passes
     return workflow_services.transition(
         actor=head, journey=journey, to_state=State.BUILDING, note="", expected_version=journey.version
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests import factories
 from tests.api.world import DASHBOARD_ROLES, DRAFT_VIEWERS, ROLES, TEAM
 from zi.assessments.models import Answer, AssessmentStatus, Evidence
 from zi.core.models import AuditEvent
@@ -117,6 +118,8 @@ def test_writes(world, api_client_for, case, write):
     role, inside = case
     name, url, body, fmt, allowed = write
     client = api_client_for(world["users"][(role, inside)])
+    if name == "submit":
+        factories.answer_rest(world["draft"])  # a complete LKE: the permission is what this test is about
     counts = (Answer.objects.count(), Evidence.objects.count(), AuditEvent.objects.count())
     statuses = {world["draft"].pk: world["draft"].status}
     response = client.post(url(world), body(world), format=fmt)

@@ -94,6 +94,7 @@ def build(tree: dict) -> dict:
         title="SK Tim ZI",
         uploaded_file=SimpleUploadedFile("sk.pdf", PDF, content_type="application/pdf"),
     )
+    factories.answer_rest(submitted)  # a submission answers every question (the pre-submit check)
     assessment_services.assessment_submit(actor=leader, assessment=submitted)
     draft = assessment_services.assessment_start(actor=member, unit=lapas, period=period_draft)
     complaint, _code = programme_services.complaint_create(

@@ -17,6 +17,7 @@ import pytest
 from tests.browser.test_login_journey import log_in
 from tests.pdf_checks import pdf_text
 from tests.workflow.conftest import PDF_BYTES, fill_lane, make_world, team
+from zi.assessments.models import Answer
 from zi.core.audit import verify
 from zi.core.models import AuditEvent
 from zi.workflow import services
@@ -50,9 +51,12 @@ def test_unit_reviewer_tpi_through_the_year(page, tree, agency, screenshot):
     state = page.locator("#journey-state")
     messages = page.locator(".messages")
     code = jw["codes"]["abc"]
-    questions = jw["spec"].questions
-    ordered = sorted(questions, key=lambda c: questions[c].order)
-    next_code = ordered[ordered.index(code) + 1]
+    spec = jw["spec"]
+    from zi.assessments.selectors import section_key
+
+    tab = section_key(spec, code)
+    in_tab = sorted((c for c in spec.questions if section_key(spec, c) == tab), key=lambda c: spec.questions[c].order)
+    next_code = in_tab[in_tab.index(code) + 1]  # "save and next" stays on the tab
 
     # 1. the unit team leader registers this year's participation, records the declaration and starts building
     log_in(page, "ketua")
@@ -106,7 +110,7 @@ def test_unit_reviewer_tpi_through_the_year(page, tree, agency, screenshot):
     form = page.locator(f"form[action$='/jawab/{code}/']")
     form.locator("textarea[name=note]").fill("Lengkapi SK tim kerja ZI")
     form.get_by_role("button", name=f"Simpan {code}", exact=True).click()
-    expect(messages).to_contain_text(f"Jawaban {code} tersimpan")
+    expect(page.locator(f"#{_anchor(code)} .ws-status")).to_contain_text("Tersimpan")  # htmx: saved in place
     page.goto(url)
     _decide(page, State.RETURNED, note="Perbaiki data dukung area manajemen perubahan")
     expect(state).to_have_text("Dikembalikan untuk perbaikan")
@@ -134,21 +138,24 @@ def test_unit_reviewer_tpi_through_the_year(page, tree, agency, screenshot):
     _decide(page, State.TPI_EVALUATION)
     expect(state).to_have_text("Evaluasi TPI")
     page.get_by_role("link", name="Isi jalur TPI").click()
-    answer = page.locator(f"#c-{_anchor(code)}")
-    answer.focus()
-    answer.select_option("A")
+    # one tab per page, the criterion beside each option; the letter key picks the option
+    expect(page.locator(f"#{_anchor(code)} .lane-criteria").first).to_be_visible()
+    page.locator(f"#c-{_anchor(code)}-1").focus()
+    page.keyboard.press("c")
+    expect(page.locator(f"#{_anchor(code)} input[name=choice][data-key='C']")).to_be_checked()
+    page.keyboard.press("a")
+    expect(page.locator(f"#{_anchor(code)} input[name=choice][data-key='A']")).to_be_checked()
     page.keyboard.press("Tab")
     expect(page.locator(f"#n-{_anchor(code)}")).to_be_focused()
     page.keyboard.type("SK tim sudah lengkap")
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name=f"Simpan {code}", exact=True)).to_be_focused()
     page.keyboard.press("Shift+Tab")
-    page.keyboard.press("Control+Enter")  # in the note: save and next
-    expect(messages).to_contain_text(f"Jawaban {code} tersimpan")
+    page.keyboard.press("Control+Enter")  # in the note: save and next (htmx: in place, then the focus moves on)
+    expect(page.locator(f"#{_anchor(code)} .ws-status")).to_contain_text("Tersimpan")
     expect(page).to_have_url(re.compile(f"#{_anchor(next_code)}$"))
-    expect(
-        page.locator(f"#{_anchor(next_code)} .lane-form fieldset :is(select, input, textarea)").first
-    ).to_be_focused()
+    expect(page.locator(f"#{_anchor(next_code)} .lane-form fieldset input[name=choice]:checked")).to_be_focused()
+    assert Answer.objects.get(assessment=jw["assessment"], lane="tpi", question__code=code).choice == "A"
     page.goto(url)
     expect(page.locator("#conclusion-checks")).to_contain_text("Data syarat instansi")  # before deciding
     _decide(page, State.TPI_MEETS, note="LHE: memenuhi syarat WBK")

@@ -196,7 +196,7 @@ def test_every_surface_shows_the_one_index(demo_db, client, django_assert_max_nu
     # the LKE: worksheet hint and TPI lane show both values with a warning (the lanes hold the campaign's value)
     sheet_html = client.get(reverse("assessments:worksheet", args=[assessment.pk]) + "?bagian=hasil").content.decode()
     assert shown_ipak in sheet_html and BPS in sheet_html and "berbeda dari" in sheet_html
-    lane_html = client.get(reverse("workflow:lane_sheet", args=[journey.pk, "tpi"])).content.decode()
+    lane_html = client.get(reverse("workflow:lane_sheet", args=[journey.pk, "tpi"]) + "?bagian=hasil").content.decode()
     assert shown_ipak in lane_html and BPS in lane_html
     # exports: the LKE workbook's survey sheet and the Lampiran III notes
     book = openpyxl.load_workbook(io.BytesIO(export_assessment_xlsx(assessment, lane=Lane.TPI)))

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests import factories
-from tests.workflow.conftest import go, journey_at, pdf
+from tests.workflow.conftest import fill_lane, go, journey_at, pdf
 from zi.assessments import services as assessment_services
 from zi.assessments.models import Answer, Evidence, Lane
 from zi.core.audit import verify
@@ -60,7 +60,7 @@ def test_carry_over_answers_and_evidence_references_then_confirm(client, jw):
     response = client.post(reverse("workflow:carry_over", args=[journey.pk]), follow=True)
     html = response.content.decode()
     assert "1 jawaban dan 2 data dukung dari 2025 disalin" in html
-    assert "disalin — konfirmasi" in html
+    assert "jawaban bawaan — konfirmasi" in html
     answer = Answer.objects.get(assessment=new, lane=Lane.SELF, question__code=abc)
     assert (answer.choice, answer.note) == ("A", "SK tim 2025")
     assert Answer.objects.get(assessment=new, lane=Lane.SELF, question__code=yes_no).choice == "Tidak"
@@ -93,6 +93,7 @@ def test_carry_over_answers_and_evidence_references_then_confirm(client, jw):
     assert "1 jawaban bawaan dikonfirmasi" in response.content.decode()
     row.refresh_from_db()
     assert row.confirmed_at is not None and row.confirmed_by == jw["member"]
+    fill_lane(jw)  # the other questions: unanswered ones block the submission too
     assert go(jw, journey, State.SELF_SUBMITTED, "leader").state == State.SELF_SUBMITTED
     assert verify().ok
 
@@ -110,6 +111,7 @@ def test_carry_over_refusals(client, jw, tree):
     assert client.get(reverse("workflow:carried", args=[journey.pk])).status_code == 404
     assert not CarriedQuestion.objects.exists()
     # once submitted the self lane is closed: no carry-over either
+    fill_lane(jw)
     go(jw, journey, State.SELF_SUBMITTED, "leader")
     client.force_login(jw["member"])
     assert client.post(reverse("workflow:carry_over", args=[journey.pk])).status_code == 403

@@ -36,8 +36,8 @@ def test_demo_unit_started_from_last_years_answers(client, jw):
 
     client.force_login(jw["leader"])
     page = client.get(reverse("workflow:journey_detail", args=[journey.pk])).content.decode()
-    assert "disalin — konfirmasi" in page
-    assert "disalin — konfirmasi" in client.get(reverse("workflow:carried", args=[journey.pk])).content.decode()
+    assert "jawaban bawaan — konfirmasi" in page
+    assert "jawaban bawaan — konfirmasi" in client.get(reverse("workflow:carried", args=[journey.pk])).content.decode()
     # the unit's own page lists them under what to do next (for the unit head)
     client.force_login(jw["head"])
     unit_page = client.get(

@@ -36,21 +36,24 @@ def test_lhe_draft_follows_the_interface_language_and_the_dossier_stays_indonesi
 
 def test_lane_save_and_next_moves_to_the_next_question_only_when_saved(client, jw):
     journey = journey_at(jw, State.IN_REVIEW)
-    questions = jw["spec"].questions
-    ordered = sorted(questions, key=lambda c: questions[c].order)
-    code = jw["codes"]["abc"]
-    following = ordered[ordered.index(code) + 1]
-    client.force_login(jw["reviewer"])
+    from zi.assessments.selectors import section_key
+
+    spec = jw["spec"]
     sheet = reverse("workflow:lane_sheet", args=[journey.pk, Lane.REVIEW])
+    code = jw["codes"]["abc"]
+    tab = section_key(spec, code)
+    in_tab = sorted((c for c in spec.questions if section_key(spec, c) == tab), key=lambda c: spec.questions[c].order)
+    following = in_tab[in_tab.index(code) + 1]  # the next question of the same tab
+    client.force_login(jw["reviewer"])
     html = client.get(sheet).content.decode()
     assert 'name="next"' in html and "workflow/lane.js" in html and "Ctrl+Enter" in html
 
     answer = reverse("workflow:lane_answer", args=[journey.pk, Lane.REVIEW, code])
     saved = client.post(answer, {"choice": "B", "note": "Cek SK", "next": "1"})
-    assert saved["Location"] == f"{sheet}#q-{following.replace('.', '-')}"
+    assert saved["Location"] == f"{sheet}?bagian={tab}#q-{following.replace('.', '-')}"
     refused = client.post(answer, {"choice": "Z", "next": "1"})  # not an option: stays on the question
-    assert refused["Location"] == f"{sheet}#q-{code.replace('.', '-')}"
-    last = ordered[-1]
+    assert refused["Location"] == f"{sheet}?bagian={tab}#q-{code.replace('.', '-')}"
+    last = max(spec.questions, key=lambda c: (section_key(spec, c) == "hasil", spec.questions[c].order))
     assert journey.assessment.answers.get(lane=Lane.REVIEW, question__code=code).choice == "B"
     stays = client.post(reverse("workflow:lane_answer", args=[journey.pk, Lane.REVIEW, last]), {"next": "1"})
     assert stays["Location"].endswith(f"#q-{last.replace('.', '-')}")

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests import factories
 from tests.pdf_checks import pdf_text
-from tests.workflow.conftest import go, journey_at, team
+from tests.workflow.conftest import fill_lane, go, journey_at, team
 from zi.assessments import services as assessment_services
 from zi.assessments.models import Lane
 from zi.core.audit import verify
@@ -119,6 +119,7 @@ def test_worksheet_submit_button_moves_the_journey(client, jw):
     assessment_services.answer_save(
         actor=jw["member"], assessment=jw["assessment"], question_code=jw["codes"]["abc"], raw="A"
     )
+    fill_lane(jw)  # every question answered: the one pre-submit check
     _login(client, jw["leader"])
     assert client.post(reverse("assessments:submit", args=[jw["assessment"].pk])).status_code == 302
     journey.refresh_from_db()

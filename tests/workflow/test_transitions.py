@@ -116,6 +116,9 @@ def test_self_lane_follows_the_state(jw):
         assessment_services.answer_save(actor=jw["member"], assessment=a, question_code=code, raw="A")
     declare(jw)
     journey = go(jw, journey, State.BUILDING, "head")
+    with pytest.raises(ValidationError, match="belum dijawab"):  # the one pre-submit check: every question answered
+        assessment_services.assessment_submit(actor=jw["leader"], assessment=a)
+    fill_lane(jw)
     assessment_services.answer_save(actor=jw["member"], assessment=a, question_code=code, raw="A")
     assessment_services.assessment_submit(actor=jw["leader"], assessment=a)  # the worksheet button moves the journey
     journey.refresh_from_db()

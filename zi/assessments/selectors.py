@@ -122,6 +122,7 @@ class QuestionRow:
 
     survey_check: Any = None  # zi.assessments.suggestions.SurveyCheck for the IPAK/IPKP items
     panels: list[str] = field(default_factory=list)  # HTML other apps show beside the question (assessments.panels)
+    markers: list[Any] = field(default_factory=list)  # pre-submit items on the question (assessments.submission)
 
     @property
     def code(self) -> str:
@@ -190,6 +191,9 @@ class Section:
     title: str
     weight: float
     groups: list[tuple[Area, list[QuestionRow]]]
+    # Set when the worksheet was loaded for one section only: this section's answered count, counted without
+    # loading its answers (``worksheet(section=…)``).
+    answered_count: int | None = None
 
     @property
     def rows(self) -> list[QuestionRow]:
@@ -205,6 +209,8 @@ class Section:
 
     @property
     def answered(self) -> int:
+        if self.answered_count is not None:
+            return self.answered_count
         return sum(1 for row in self.rows if row.answered)
 
     @property
@@ -252,6 +258,7 @@ class Worksheet:
     can_submit: bool
     survey_checks: list[Any] = field(default_factory=list)  # the IPAK/IPKP items beside the unit's indices
     top_panels: list[str] = field(default_factory=list)  # HTML other apps show above the questions (assessments.panels)
+    shown: str = ""  # the one section whose answers and evidence were loaded (empty: all of them)
 
     @property
     def survey_warnings(self) -> list[Any]:
@@ -267,7 +274,7 @@ class Worksheet:
 
     @property
     def answered(self) -> int:
-        return sum(1 for row in self.rows.values() if row.answered)
+        return sum(section.answered for section in self.sections)
 
     @property
     def unanswered(self) -> list[QuestionRow]:
@@ -347,9 +354,13 @@ def _area_scores(spec: Template, score: dict[str, Any]) -> list[AreaScore]:
     return result
 
 
-def worksheet(*, user: Any, assessment: Assessment, lane: str = Lane.SELF) -> Worksheet:
+def worksheet(*, user: Any, assessment: Assessment, lane: str = Lane.SELF, section: str | None = None) -> Worksheet:
     """Everything the worksheet page needs, in a fixed number of queries whatever the data volume:
-    questions (1), answers (1), evidence (1) + revisions (1), stored score (1), the unit's survey indices (5)."""
+    questions (1), answers (1), evidence (1) + revisions (1), stored score (1), the unit's survey indices (5).
+
+    With ``section`` (a tab key; an unknown key means the first tab) only that section's answers and evidence are
+    loaded; every section's answered count comes from one more query of answered question ids (the paged lane
+    sheet), so the work does not grow with the questions of the other sections."""
     spec = template_spec(assessment.period.template)
     question_codes = dict(assessment.period.template.questions.values_list("id", "code"))
     rows: dict[str, QuestionRow] = {}
@@ -366,23 +377,38 @@ def worksheet(*, user: Any, assessment: Assessment, lane: str = Lane.SELF) -> Wo
                 group.append(row)
         key = HASIL_SECTION if area.aspect == "hasil" else str(area.key)
         sections[key].groups.append((area, group))
-    for answer in Answer.objects.filter(assessment=assessment, lane=lane):
+    answers = Answer.objects.filter(assessment=assessment, lane=lane)
+    evidence = Evidence.objects.filter(assessment=assessment)
+    revision_qs = EvidenceRevision.objects.filter(evidence__assessment=assessment)
+    shown = ""
+    if section is not None:
+        shown = section if section in sections else next(iter(sections))
+        code_ids = {code: pk for pk, code in question_codes.items()}
+        shown_ids = [code_ids[row.code] for row in sections[shown].rows if row.code in code_ids]
+        _count_answered(assessment, lane, sections, rows, question_codes)
+        answers = answers.filter(question_id__in=shown_ids)
+        evidence = evidence.filter(question_id__in=shown_ids)
+        revision_qs = revision_qs.filter(evidence__question_id__in=shown_ids)
+    for answer in answers:
         code = question_codes.get(answer.question_id)
         if code in rows:
             rows[code].answer = answer
             rows[code].zero = zero_denominator(rows[code].question, answer.inputs, spec.settings)
     # Evidence and all its revisions: two queries always (also with no evidence), grouped in Python.
     revisions: dict[int, list[EvidenceRevision]] = defaultdict(list)
-    for revision in EvidenceRevision.objects.filter(evidence__assessment=assessment).order_by("evidence_id", "number"):
+    for revision in revision_qs.order_by("evidence_id", "number"):
         revisions[revision.evidence_id].append(revision)
-    for item in Evidence.objects.filter(assessment=assessment).order_by("created_at", "pk"):
+    for item in evidence.order_by("created_at", "pk"):
         item.revision_list = revisions.get(item.pk, [])
         item.revision_list_desc = item.revision_list[::-1]
         code = question_codes.get(item.question_id)
         if code in rows:
             rows[code].evidence.append(item)
     stored = LaneScore.objects.filter(assessment=assessment, lane=lane).first()
-    score = _score_dict(assessment, spec, rows, stored)
+    if shown and (stored is None or not stored.breakdown):  # no stored score: compute it from every value
+        score = _score_from_values(assessment, spec, lane)
+    else:
+        score = _score_dict(assessment, spec, rows, stored)
     from zi.assessments.suggestions import survey_checks
     from zi.workflow.services import journey_of
 
@@ -395,7 +421,38 @@ def worksheet(*, user: Any, assessment: Assessment, lane: str = Lane.SELF) -> Wo
     finally:
         del assessment._zi_journey
     sheet.survey_checks = checks
+    sheet.shown = shown
     return sheet
+
+
+def section_key(spec: Template, code: str) -> str:
+    """The worksheet tab of a question: its lever area's key ("1".."6"), or "hasil" for the result targets."""
+    for area in spec.lever:
+        if any(q.code == code for indicator in area.indicators for q in indicator.questions):
+            return str(area.key)
+    return HASIL_SECTION
+
+
+def _count_answered(
+    assessment: Assessment, lane: str, sections: dict[str, Section], rows: dict[str, QuestionRow], codes: dict
+) -> None:
+    """Each section's answered count from the ids of the lane's answered questions (one query, no rows loaded)."""
+    counts = dict.fromkeys(sections, 0)
+    answered = Answer.objects.filter(assessment=assessment, lane=lane, value__isnull=False)
+    for question_id in answered.values_list("question_id", flat=True):
+        row = rows.get(codes.get(question_id, ""))
+        if row is not None:
+            counts[row.section_key] += 1
+    for key, section in sections.items():
+        section.answered_count = counts[key]
+
+
+def _score_from_values(assessment: Assessment, spec: Template, lane: str) -> dict:
+    from zi.lke.scoring import score
+
+    codes = dict(Answer.objects.filter(assessment=assessment, lane=lane).values_list("question__code", "value"))
+    values = {code: codes.get(code) for code in spec.questions}
+    return score(spec, values, assessment.current_predicate or None).to_dict()
 
 
 def _worksheet(

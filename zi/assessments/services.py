@@ -244,6 +244,11 @@ def assessment_submit(*, actor: Any, assessment: Assessment) -> Assessment:
     if submit_via_journey(actor=actor, assessment=assessment):  # the journey moves and sets the status
         assessment.refresh_from_db()
         return assessment
+    from zi.assessments.submission import submission_check  # here: submission reads selectors, which read services
+
+    reasons = submission_check(assessment).reasons()  # the one pre-submit check, as the journey's guard
+    if reasons:
+        raise ValidationError(reasons)
     before = audit.snapshot(assessment, ASSESSMENT_FIELDS)
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.submitted_at = timezone.now()

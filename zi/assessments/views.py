@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zi.assessments import evidence as evidence_checks
 from zi.assessments import forms, panels, selectors, services
 from zi.assessments.models import Assessment, AssessmentStatus, Evidence, EvidenceKind, Lane
+from zi.assessments.submission import CARRIED, attach_markers, submission_check
 from zi.assessments.suggestions import suggestions_for
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
@@ -113,10 +114,14 @@ def worksheet(request: HttpRequest, pk: int) -> HttpResponse:
     ws = selectors.worksheet(user=request.user, assessment=assessment)
     panels.apply(request, ws)
     section = ws.section(request.GET.get("bagian", ""))
+    check = submission_check(assessment, ws=ws)
+    attach_markers(ws, check)
     context = {
         "ws": ws,
         "a": assessment,
         "section": section,
+        "check": check,
+        "carried": check.bulk(CARRIED, section.key),
         "suggestions": suggestions_for(assessment, ws.survey_checks),
     }
     return render(request, "assessments/worksheet.html", context)
@@ -350,8 +355,10 @@ def evidence_preview(request: HttpRequest, pk: int, number: int) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET: what is still incomplete, for everyone who may see the LKE (the score panel links here); the submit
-    form only for those who may submit. POST: submit (``assessment.submit`` on the unit)."""
+    """GET: the one pre-submit check (:func:`zi.assessments.submission.submission_check`) for everyone who may see
+    the LKE: every blocker with a link to its question, then the warnings that do not block; the submit form only
+    for those who may submit and only without blockers. POST: submit (``assessment.submit`` on the unit), refused
+    by the same check."""
     assessment = _get_assessment(request, pk)
     if request.method == "POST":
         if not may(request.user, Action.ASSESSMENT_SUBMIT, assessment.unit):
@@ -365,7 +372,8 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("assessments:worksheet", pk=assessment.pk)
     ws = selectors.worksheet(user=request.user, assessment=assessment)
     panels.apply(request, ws)
-    return render(request, "assessments/submit_confirm.html", {"ws": ws, "a": assessment})
+    check = submission_check(assessment, ws=ws)
+    return render(request, "assessments/submit_confirm.html", {"ws": ws, "a": assessment, "check": check})
 
 
 # --- Excel ---------------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Demo journeys for the demo assessments (run after :mod:`zi.demo.assessments`): varied states — building,
 declared, one returned with reviewer notes, two in TPI evaluation, one proposed, one awarded WBK with a decree —
 and one building unit (Lapas Kelas I Palembang) that started from last year's answers: a closed previous-year period
-holds its earlier self-assessment and the carry-over left its questions "disalin — konfirmasi".
+holds its earlier self-assessment and the carry-over left its questions "jawaban bawaan — konfirmasi".
 
 Idempotent: assessments that already have a journey are left alone. Moves go through the real
 ``transition`` service (guards included) with a system actor, so the audit chain and events are genuine.
@@ -72,7 +72,7 @@ PLAN = {
 # Enim has just declared.
 DECLARED_LATE = {"Lapas Kelas IIA Banyuasin": (6, 8), "Lapas Kelas IIB Muara Enim": (10, 5)}
 # The building unit whose period starts from last year's answers, carried over by its team leader (the demo
-# team's own unit, so the demo logins see "disalin — konfirmasi" at once). Answers are written through the real
+# team's own unit, so the demo logins see "jawaban bawaan — konfirmasi" at once). Answers are written through the real
 # answer service, which records a person as their author: the system actor cannot carry them.
 CARRY_OVER_UNIT = "Lapas Kelas I Palembang"
 CARRY_OVER_BY = "demo-ketua"

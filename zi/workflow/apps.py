@@ -7,9 +7,12 @@ class WorkflowConfig(AppConfig):
 
     def ready(self) -> None:
         from zi.assessments.panels import register_worksheet_panel
+        from zi.assessments.submission import register
         from zi.core.home import register_inbox
         from zi.workflow.home import workflow_inbox
+        from zi.workflow.presubmit import journey_items
         from zi.workflow.returns import worksheet_panel
 
         register_inbox(workflow_inbox)
         register_worksheet_panel(worksheet_panel)
+        register(journey_items)  # carried-over answers and preconditions in the one pre-submit check

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from zi.assessments import services as assessment_services
 from zi.assessments.models import Answer, Assessment, Evidence, EvidenceKind, EvidenceRevision, Lane
 from zi.assessments.scoring import lane_rescore
+from zi.assessments.selectors import section_key
 from zi.core import audit
 from zi.lke.models import LkeQuestion
 from zi.lke.services import template_spec
@@ -208,25 +209,40 @@ def unconfirmed(journey: Journey) -> QuerySet[CarriedQuestion]:
     return CarriedQuestion.objects.filter(journey=journey, confirmed_at__isnull=True)
 
 
+ALL = "semua"
+
+
 @transaction.atomic
-def carry_confirm(*, actor: Any, journey: Journey, question_codes: list[str]) -> int:
-    """Confirm carried-over questions (the unit checked the answer and its evidence are still true)."""
-    journey = Journey.objects.select_related("unit", "assessment").get(pk=journey.pk)
+def carry_confirm(
+    *, actor: Any, journey: Journey, question_codes: list[str] | None = None, section: str | None = None
+) -> int:
+    """Confirm carried-over questions (the unit checked the answer and its evidence are still true): the given
+    ``question_codes``, or every open one of a worksheet tab (``section`` "1".."6", "hasil"), or all of them
+    (``section="semua"``, "konfirmasi semua"). The unit team only, while the self lane is open (unit-edit states);
+    one audit event names the questions and the scope."""
+    journey = Journey.objects.select_related("unit", "assessment", "period").get(pk=journey.pk)
     if not assessment_services.may_answer(actor, journey.assessment, Lane.SELF):
         raise PermissionDenied(_("Anda tidak berwenang mengonfirmasi jawaban unit ini sekarang."))
-    rows = list(
-        unconfirmed(journey)
-        .select_for_update(of=("self",))
-        .filter(question__code__in=list(question_codes))
-        .select_related("question")
-    )
+    rows = unconfirmed(journey).select_for_update(of=("self",)).select_related("question")
+    if question_codes is not None:
+        rows = rows.filter(question__code__in=list(question_codes))
+        scope = "selected"
+    rows = list(rows)
+    if question_codes is None and section is not None and section != ALL:
+        spec = template_spec(journey.period.template)
+        rows = [row for row in rows if section_key(spec, row.question.code) == section]
+        scope = f"section:{section}"
+    elif question_codes is None:
+        scope = "all"
     if not rows:
         raise ValidationError(_("Pilih paling sedikit satu jawaban bawaan yang belum dikonfirmasi."))
     now = timezone.now()
     for row in rows:
         row.confirmed_at, row.confirmed_by, row.updated_at = now, _user(actor), now
     CarriedQuestion.objects.bulk_update(rows, ["confirmed_at", "confirmed_by", "updated_at"])
-    audit.record(actor, "carry_confirm", journey, after={"questions": sorted(r.question.code for r in rows)})
+    audit.record(
+        actor, "carry_confirm", journey, after={"questions": sorted(r.question.code for r in rows), "scope": scope}
+    )
     return len(rows)
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zi.assessments.models import AssessmentStatus, Lane, LaneScore
+from zi.assessments.submission import submission_check
 from zi.organisations.access import Action
 from zi.predicates.services import award_problems
 from zi.workflow.models import Journey, Predicate, State
@@ -55,9 +56,14 @@ def _note_required(move: Move) -> list[str]:
 
 
 def _declared(move: Move) -> list[str]:
+    return declaration_reasons(move.journey)
+
+
+def declaration_reasons(journey: Journey) -> list[str]:
+    """What the unit's declaration (pencanangan) still lacks before building may start."""
     from zi.workflow.models import Declaration, DocumentKind
 
-    declaration = Declaration.objects.filter(unit=move.journey.unit).order_by("-declared_on").first()
+    declaration = Declaration.objects.filter(unit=journey.unit).order_by("-declared_on").first()
     if declaration is None:
         return [_("Unit belum mencatat pencanangan.")]
     reasons = []
@@ -68,17 +74,10 @@ def _declared(move: Move) -> list[str]:
     return reasons
 
 
-def _carried_confirmed(move: Move) -> list[str]:
-    """Carried-over answers must be confirmed before submission: stale evidence never passes silently."""
-    from zi.workflow.models import CarriedQuestion
-
-    open_rows = CarriedQuestion.objects.filter(journey=move.journey, confirmed_at__isnull=True).count()
-    if open_rows:
-        return [
-            _("%(count)s jawaban bawaan periode lalu belum dikonfirmasi (“disalin — konfirmasi”).")
-            % {"count": open_rows}
-        ]
-    return []
+def _ready_to_submit(move: Move) -> list[str]:
+    """The one pre-submit check (:func:`zi.assessments.submission.submission_check`, which the submit page lists):
+    unanswered questions, carried-over answers to confirm (stale evidence never passes silently), preconditions."""
+    return submission_check(move.journey.assessment).reasons()
 
 
 def coi_reasons(actor: Any, journey: Journey) -> list[str]:
@@ -224,10 +223,10 @@ class Rule:
 TRANSITIONS: dict[tuple[str, str], Rule] = {
     (State.DECLARED, State.BUILDING): Rule(Action.PARTICIPATION_MANAGE, _declared, gettext_lazy("Mulai pembangunan")),
     (State.BUILDING, State.SELF_SUBMITTED): Rule(
-        Action.ASSESSMENT_SUBMIT, _carried_confirmed, gettext_lazy("Kirim penilaian mandiri")
+        Action.ASSESSMENT_SUBMIT, _ready_to_submit, gettext_lazy("Kirim penilaian mandiri")
     ),
     (State.RETURNED, State.SELF_SUBMITTED): Rule(
-        Action.ASSESSMENT_SUBMIT, _carried_confirmed, gettext_lazy("Kirim ulang")
+        Action.ASSESSMENT_SUBMIT, _ready_to_submit, gettext_lazy("Kirim ulang")
     ),
     (State.SELF_SUBMITTED, State.IN_REVIEW): Rule(Action.REVIEW_SCORE, _ok, gettext_lazy("Mulai reviu")),
     (State.IN_REVIEW, State.RETURNED): Rule(Action.REVIEW_SCORE, _note_required, gettext_lazy("Kembalikan ke unit")),
@@ -239,7 +238,7 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     (State.REVIEWED, State.TPI_EVALUATION): Rule(Action.TPI_SCORE, _tpi_start, gettext_lazy("Mulai evaluasi TPI")),
     (State.TPI_EVALUATION, State.TPI_RETURNED): Rule(Action.TPI_SCORE, _tpi_return, gettext_lazy("LHE 1: kembalikan")),
     (State.TPI_RETURNED, State.TPI_EVALUATION): Rule(
-        Action.ASSESSMENT_SUBMIT, _ok, gettext_lazy("Kirim perbaikan ke TPI")
+        Action.ASSESSMENT_SUBMIT, _ready_to_submit, gettext_lazy("Kirim perbaikan ke TPI")
     ),
     (State.TPI_EVALUATION, State.TPI_MEETS): Rule(Action.TPI_SCORE, _tpi_meets, gettext_lazy("LHE: memenuhi")),
     (State.TPI_EVALUATION, State.TPI_NOT_MEETS): Rule(
@@ -255,6 +254,16 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     (State.MONITORED, State.REVOKED): Rule(Action.TPN_RESULT_RECORD, _revoke, gettext_lazy("Cabut predikat")),
 }
 
+
+# The unit's submissions from the worksheet (:func:`zi.workflow.services.submit_via_journey`): guarded by the one
+# pre-submit check.
+SUBMIT_MOVES = frozenset(
+    {
+        (State.BUILDING, State.SELF_SUBMITTED),
+        (State.RETURNED, State.SELF_SUBMITTED),
+        (State.TPI_RETURNED, State.TPI_EVALUATION),
+    }
+)
 
 # Irreversible moves: the pages ask for confirmation on a separate step before applying them (works without JS).
 CONFIRM_STATES = frozenset({State.TPI_MEETS, State.TPI_NOT_MEETS, State.AWARDED, State.NOT_AWARDED, State.REVOKED})

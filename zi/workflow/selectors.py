@@ -420,23 +420,30 @@ class EarlierAnswer:
     value: float | None
     note: str
     zero_note: str = ""  # the zero-denominator rule that decided ``value`` (zi.lke.formulas.zero_denominator_text)
+    criteria: str = ""  # the LKE criterion of ``choice`` (the template's option text)
 
 
 def lane_sheet_context(worksheet: Any, journey: Journey, lane: str, visible: Any) -> None:
     """Attach ``row.earlier`` (the self answer, and for the TPI lane the review answer when ``visible`` holds it)
     to each worksheet row: one query whatever the number of questions. The evidence is already on
-    ``row.evidence`` (two queries)."""
+    ``row.evidence`` (two queries). A worksheet loaded for one section (``worksheet.shown``) gets only that
+    section's earlier answers."""
     earlier_lanes = [Lane.SELF] if lane == Lane.REVIEW else [Lane.SELF, Lane.REVIEW]
     earlier_lanes = [item for item in earlier_lanes if item in visible]
     labels = dict(Lane.choices)
     found: dict[str, dict[str, EarlierAnswer]] = {}
     from zi.lke.formulas import zero_denominator, zero_denominator_text
 
-    for answer_lane, code, choice, value, note, inputs in Answer.objects.filter(
-        assessment_id=journey.assessment_id, lane__in=earlier_lanes
-    ).values_list("lane", "question__code", "choice", "value", "note", "inputs"):
+    shown_rows = worksheet.section(worksheet.shown).rows if worksheet.shown else list(worksheet.rows.values())
+    earlier = Answer.objects.filter(assessment_id=journey.assessment_id, lane__in=earlier_lanes)
+    if worksheet.shown:
+        earlier = earlier.filter(question__code__in=[row.code for row in shown_rows])
+    for answer_lane, code, choice, value, note, inputs in earlier.values_list(
+        "lane", "question__code", "choice", "value", "note", "inputs"
+    ):
         row = worksheet.rows.get(code)
         zero = zero_denominator(row.question, inputs, worksheet.spec.settings) if row is not None else None
+        criteria = next((o.criteria for o in row.question.options if o.key == choice), "") if row is not None else ""
         found.setdefault(code, {})[answer_lane] = EarlierAnswer(
             answer_lane,
             str(labels.get(answer_lane, answer_lane)),
@@ -444,8 +451,10 @@ def lane_sheet_context(worksheet: Any, journey: Journey, lane: str, visible: Any
             value,
             note,
             zero_denominator_text(zero) if zero is not None else "",
+            criteria,
         )
-    for code, row in worksheet.rows.items():
+    for row in shown_rows:
+        code = row.code
         per_lane = found.get(code, {})
         row.earlier = [
             per_lane.get(item) or EarlierAnswer(item, str(labels.get(item, item)), "", None, "")

@@ -3,6 +3,7 @@ evaluator queue, TPI team loads, the LHE PDF. Thin: scoped selectors (404), acce
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from zi.assessments import forms as assessment_forms
 from zi.assessments import selectors as assessment_selectors
 from zi.assessments import services as assessment_services
 from zi.assessments.models import Lane, Period
+from zi.assessments.submission import submission_check
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
 from zi.workflow import lhe as lhe_doc
@@ -29,7 +31,7 @@ from zi.workflow.carryover import unconfirmed as unconfirmed_carried
 from zi.workflow.dossier import may_download as may_download_dossier
 from zi.workflow.forms import ReturnForm
 from zi.workflow.lanes import lane_visible, visible_lanes
-from zi.workflow.machine import CONFIRM_STATES, TRANSITIONS, conclusion_checks
+from zi.workflow.machine import CONFIRM_STATES, SUBMIT_MOVES, TRANSITIONS, conclusion_checks
 from zi.workflow.models import Journey, PeriodCalendar, State
 from zi.workflow.views_lhe import current_pdf
 
@@ -100,7 +102,10 @@ def journey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     journey = _journey(request, pk)
     declaration = journey.unit.declarations.order_by("-declared_on").first()
     decisions = selectors.decisions_for(request.user, journey)
+    submit_to = next((d.to_state for d in decisions if (journey.state, d.to_state) in SUBMIT_MOVES), "")
     context = {
+        "submit_to": submit_to,  # the submission move is offered only when the one pre-submit check passes
+        "presubmit": submission_check(journey.assessment) if submit_to else None,
         "j": journey,
         "events": selectors.journey_events(journey),
         "decisions": decisions,
@@ -226,10 +231,9 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workflow/compare.html", context)
 
 
-@login_required
-def lane_sheet(request: HttpRequest, pk: int, lane: str) -> HttpResponse:
-    """The review or TPI lane of one journey: each question with the unit's answer and evidence beside the
-    lane's own answer and note, so the scorer never leaves the page (a fixed number of queries)."""
+def _lane_journey(request: HttpRequest, pk: int, lane: str) -> tuple[Journey, frozenset[str]]:
+    """The journey whose ``lane`` the user scores (404 out of scope or another team's lane, 403 without the role),
+    with the lanes the user sees."""
     journey = _journey(request, pk)
     if lane not in (Lane.REVIEW, Lane.TPI):
         raise Http404
@@ -238,26 +242,55 @@ def lane_sheet(request: HttpRequest, pk: int, lane: str) -> HttpResponse:
     visible = visible_lanes(request.user, journey.assessment)
     if lane not in visible:  # another team's TPI lane still in evaluation: as if it did not exist
         raise Http404
-    ws = assessment_selectors.worksheet(user=request.user, assessment=journey.assessment, lane=lane)
+    return journey, visible
+
+
+def _lane_context(request: HttpRequest, journey: Journey, lane: str, section: str, visible: frozenset[str]) -> dict:
+    """One tab of the lane: only that section's answers and evidence are loaded (a fixed number of queries)."""
+    ws = assessment_selectors.worksheet(user=request.user, assessment=journey.assessment, lane=lane, section=section)
     selectors.lane_sheet_context(ws, journey, lane, visible)
-    context = {"j": journey, "ws": ws, "lane": lane}
-    context.update(
-        handoff=returns.handoff(journey, lane),
-        handoff_can_write=services.may_write_lane(request.user, journey, lane),
-        handoff_can_flag=returns.may_flag(request.user, journey, lane),
-    )
+    return {
+        "j": journey,
+        "a": journey.assessment,
+        "ws": ws,
+        "lane": lane,
+        "section": ws.section(ws.shown),
+        "tab_url": reverse("workflow:lane_sheet", args=[journey.pk, lane]),
+        # what the unit changed since the lane's last return, and the lane's flags (zi.workflow.returns)
+        "handoff": returns.handoff(journey, lane),
+        "handoff_can_write": services.may_write_lane(request.user, journey, lane),
+        "handoff_can_flag": returns.may_flag(request.user, journey, lane),
+    }
+
+
+def _lane_url(journey: Journey, lane: str, code: str) -> str:
+    section = assessment_selectors.section_key(template_spec(journey.period.template), code)
+    url = reverse("workflow:lane_sheet", args=[journey.pk, lane])
+    return f"{url}?bagian={section}#q-{code.replace('.', '-')}"
+
+
+@login_required
+def lane_sheet(request: HttpRequest, pk: int, lane: str) -> HttpResponse:
+    """The review or TPI lane of one journey, one worksheet tab (``?bagian=``) per page with each tab's progress:
+    each question with the criterion of every option and the unit's answer and evidence beside the lane's own
+    answer and note, so the scorer never leaves the page (a fixed number of queries whatever the other tabs hold)."""
+    journey, visible = _lane_journey(request, pk, lane)
+    context = _lane_context(request, journey, lane, request.GET.get("bagian", ""), visible)
     return render(request, "workflow/lane_sheet.html", context)
 
 
 @login_required
 @require_POST
 def lane_answer(request: HttpRequest, pk: int, lane: str, code: str) -> HttpResponse:
+    """Save one lane answer. A plain post redirects to the question (or, with ``next``, to the next one, on its
+    tab); an htmx post gets the question back with its tab's progress, and the next question's place."""
     journey = _journey(request, pk)
     question = template_spec(journey.period.template).questions.get(code)
     if question is None or lane not in (Lane.REVIEW, Lane.TPI):
         raise Http404
     if not services.may_write_lane(request.user, journey, lane):
         raise PermissionDenied
+    error = ""
     try:
         raw = assessment_forms.raw_answer_from_post(question, request.POST)
         assessment_services.answer_save(
@@ -270,20 +303,42 @@ def lane_answer(request: HttpRequest, pk: int, lane: str, code: str) -> HttpResp
             source=request.POST.get("sumber") if "sumber" in request.POST else None,
         )
     except ValidationError as exc:
-        messages.error(request, f"{code}: {_errors(exc)}")
+        error = _errors(exc)
+    target = _next_code(journey, code) if request.POST.get("next") and not error else code
+    if request.htmx:
+        return _lane_answer_partial(request, journey, lane, code, target, error)
+    if error:
+        messages.error(request, f"{code}: {error}")
     else:
         messages.success(request, _("Jawaban %(code)s tersimpan.") % {"code": code})
-        if request.POST.get("next"):
-            code = _next_code(journey, code)
-    url = reverse("workflow:lane_sheet", args=[journey.pk, lane])
-    return redirect(f"{url}#q-{code.replace('.', '-')}")
+    return redirect(_lane_url(journey, lane, target))
+
+
+def _lane_answer_partial(
+    request: HttpRequest, journey: Journey, lane: str, code: str, target: str, error: str
+) -> HttpResponse:
+    spec = template_spec(journey.period.template)
+    section = assessment_selectors.section_key(spec, code)
+    if target != code and assessment_selectors.section_key(spec, target) != section:
+        response = HttpResponse(status=204)  # the next question is on another tab: open it
+        response["HX-Redirect"] = _lane_url(journey, lane, target)
+        return response
+    context = _lane_context(request, journey, lane, section, visible_lanes(request.user, journey.assessment))
+    context.update({"row": context["ws"].rows[code], "error": error, "saved": not error, "oob": True})
+    response = render(request, "workflow/partials/lane_answer_result.html", context)
+    response["HX-Trigger-After-Settle"] = json.dumps({"laneFocus": "q-" + target.replace(".", "-")})
+    return response
 
 
 def _next_code(journey: Journey, code: str) -> str:
-    """The question after ``code`` in LKE order ("save and next"); the last question stays where it is. A failed
-    save never moves on, so the scorer sees the refusal next to the question it concerns."""
-    questions = template_spec(journey.period.template).questions
-    ordered = sorted(questions, key=lambda c: questions[c].order)
+    """The question after ``code`` in the order of the tabs ("save and next": tab 1's pemenuhan and reform, then
+    tab 2, …, hasil last); the last question stays where it is. A failed save never moves on, so the scorer sees
+    the refusal next to the question it concerns."""
+    spec = template_spec(journey.period.template)
+    questions = spec.questions
+    keys = [*(str(n) for n in range(1, len(spec.area_names) + 1)), assessment_selectors.HASIL_SECTION]
+    tab = {code: keys.index(assessment_selectors.section_key(spec, code)) for code in questions}
+    ordered = sorted(questions, key=lambda c: (tab[c], questions[c].order))
     index = ordered.index(code)
     return ordered[min(index + 1, len(ordered) - 1)]
 

@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -423,15 +424,25 @@ def carry_over(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def carry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm carried-over answers: the checked ``code``s, one tab (``bagian``) or all (``bagian=semua``); back to
+    ``next`` (the worksheet question or the pre-submit page) when it is a page of this site."""
     journey = _journey(request, pk)
+    codes = request.POST.getlist("code")
+    section = request.POST.get("bagian") or None
     _apply(
         request,
         None,
         lambda _data: carryover.carry_confirm(
-            actor=request.user, journey=journey, question_codes=request.POST.getlist("code")
+            actor=request.user,
+            journey=journey,
+            question_codes=codes if codes or section is None else None,
+            section=section,
         ),
         lambda n: _("%(n)s jawaban bawaan dikonfirmasi.") % {"n": n},
     )
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
     return redirect("workflow:carried", pk=journey.pk)
 
 
