@@ -36,7 +36,7 @@ from zi.demo.assessments import _answer_for
 from zi.lke.scoring import normalize_answer
 from zi.lke.services import template_spec
 from zi.organisations.models import Agency
-from zi.workflow import carryover, services
+from zi.workflow import carryover, returns, services
 from zi.workflow.models import CarriedQuestion, Declaration, DocumentKind, Journey, PeriodCalendar, State, TpiTeam
 
 DEMO_PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
@@ -99,6 +99,41 @@ def declared_on(unit_name: str, year: int) -> dt.date:
     return min(day, timezone.localdate())
 
 
+def _review_differs(journey: Journey, count: int = 6) -> None:
+    """The reviewer does not simply agree: the first ``count`` "Ya" answers of the unit on yes/no questions without
+    evidence of implementation become "Tidak" in the review lane, with a note (the lanes' gap is then real)."""
+    from zi.organisations.access import Action, may
+    from zi.organisations.models import Role, RoleAssignment
+
+    reviewers = RoleAssignment.objects.filter(role=Role.REVIEWER).select_related("user").order_by("pk")
+    reviewer = next((r.user for r in reviewers if may(r.user, Action.REVIEW_SCORE, journey.unit)), None)
+    if reviewer is None:
+        return
+    spec = template_spec(journey.period.template)
+    yes_no = [code for code, q in spec.questions.items() if q.answer_type == "ya_tidak"]
+    changed = 0
+    for code in yes_no:
+        answer = journey.assessment.answers.filter(lane=Lane.REVIEW, question__code=code).first()
+        if answer is None or answer.choice != "Ya" or changed >= count:
+            continue
+        assessment_services.answer_save(
+            actor=reviewer,
+            assessment=journey.assessment,
+            question_code=code,
+            raw="Tidak",
+            note="Data dukung belum menunjukkan pelaksanaan.",
+            lane=Lane.REVIEW,
+            rescore=False,
+        )
+        changed += 1
+    if changed:
+        lane_rescore(assessment=journey.assessment, lane=Lane.REVIEW)
+
+
+# who signs the pact in a demo unit without a staff list, beside its head
+_SIGNING_STAFF = ("Siti Rahmawati", "Muhammad Rizki", "Dewi Lestari", "Agus Santoso")
+
+
 def _declare(journey: Journey, year: int) -> None:
     if Declaration.objects.filter(unit=journey.unit).exists():
         return
@@ -113,17 +148,22 @@ def _declare(journey: Journey, year: int) -> None:
     services.declaration_add_document(
         actor=SYSTEM, declaration=declaration, kind=DocumentKind.PACT, uploaded_file=_pdf("pakta-integritas.pdf")
     )
-    if not declaration.signatories.exists():  # a unit without a staff list: record its head (no login) who signs
+    if not declaration.signatories.exists():  # a unit without a staff list: record its head and staff (no logins)
         User = get_user_model()  # noqa: N806
-        head, made = User.objects.get_or_create(
-            username=f"kepala.{journey.unit.code.lower()}",
-            defaults={"full_name": f"Kepala {journey.unit.name}", "unit": journey.unit, "position": "Kepala"},
-        )
-        if made:
-            head.set_unusable_password()
-            head.save(update_fields=["password"])
-            audit.record(SYSTEM, "create", head, after=audit.snapshot(head, ["username", "full_name", "unit"]))
-        services.declaration_sign(actor=SYSTEM, declaration=declaration, users=[head])
+        people = []
+        for username, full_name, position in [
+            (f"kepala.{journey.unit.code.lower()}", f"Kepala {journey.unit.name}", "Kepala"),
+            *((f"staf{n}.{journey.unit.code.lower()}", name, "Pelaksana") for n, name in enumerate(_SIGNING_STAFF, 1)),
+        ]:
+            person, made = User.objects.get_or_create(
+                username=username, defaults={"full_name": full_name, "unit": journey.unit, "position": position}
+            )
+            if made:
+                person.set_unusable_password()
+                person.save(update_fields=["password"])
+                audit.record(SYSTEM, "create", person, after=audit.snapshot(person, ["username", "full_name", "unit"]))
+            people.append(person)
+        services.declaration_sign(actor=SYSTEM, declaration=declaration, users=people)
 
 
 def _team(agency: Agency, period: Period) -> TpiTeam | None:
@@ -189,6 +229,8 @@ def seed_workflow(stdout: Any = None) -> dict[str, int]:
                     actor=SYSTEM, journey=journey, tlhp_percent=100, lhkpn_percent=100, sakip_internal="BB"
                 )
                 services.sptjm_upload(actor=SYSTEM, journey=journey, uploaded_file=_pdf("sptjm.pdf"))
+            if state == State.REVIEWED:
+                _review_differs(journey)
             note = "Memenuhi" if state == State.TPI_MEETS else ""
             data = None
             if state == State.AWARDED:
@@ -212,6 +254,14 @@ def seed_workflow(stdout: Any = None) -> dict[str, int]:
                     lane=Lane.REVIEW,
                     question_code=code,
                     text="Data dukung belum menunjukkan pelaksanaan; lampirkan laporan monev triwulan.",
+                )
+                # flagged "tandai untuk diperbaiki": the unit sees each note on its worksheet and marks it addressed
+                returns.note_flag(
+                    actor=SYSTEM,
+                    journey=journey,
+                    lane=Lane.REVIEW,
+                    question_code=code,
+                    note="Lampirkan laporan monev triwulan yang menunjukkan pelaksanaannya.",
                 )
             journey = _move(journey, State.RETURNED, note="Lengkapi data dukung area 1 sebelum diteruskan ke TPI.")
     carried = seed_carry_over(period)
