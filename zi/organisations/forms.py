@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from zi.organisations.models import Agency
+from zi.organisations.models import Agency, Unit
 
 
 class ImportForm(forms.Form):
@@ -49,3 +49,30 @@ class ImportForm(forms.Form):
 
     def clean_encoding(self) -> str:
         return self.cleaned_data.get("encoding") or "utf-8"
+
+
+class UnitForm(forms.ModelForm):
+    """A unit's own fields (its place in the tree is chosen by the page that adds or moves it)."""
+
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "unit_type", "serves_public", "province", "time_zone"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit_type"].empty_label = None
+        self.fields["province"].help_text = _("Kosongkan untuk mengikuti unit induk atau instansi.")
+
+
+class UnitMoveForm(forms.Form):
+    """The new parent: a unit's id from the search results, or ``top`` for the top of the agency."""
+
+    TOP = "top"
+
+    parent = forms.CharField(label=_("Unit induk baru"), max_length=20)
+
+    def clean_parent(self) -> str:
+        value = self.cleaned_data["parent"].strip()
+        if value != self.TOP and not value.isdigit():
+            raise forms.ValidationError(_("Pilih unit induk dari hasil pencarian."), code="invalid")
+        return value
