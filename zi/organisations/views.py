@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -48,6 +47,10 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         or may(request.user, Action.ASSESSMENT_VIEW_SUBMITTED, unit),
         "role_form": RoleAssignForm(),
     }
+    if context["can_manage_people"]:
+        search = request.GET.get("cari", "").strip()[:100]
+        people = selectors.people_for_roles(user=request.user, unit=unit, query=search)
+        context.update(search=search, people=people[: selectors.PEOPLE_SHOWN] if search else [])
     return render(request, "organisations/unit_detail.html", context)
 
 
@@ -61,7 +64,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 
 class RoleAssignForm(forms.Form):
-    username = forms.CharField(label=_("Nama pengguna atau NIP"), max_length=150)
+    username = forms.CharField(label=_("Orang"), max_length=150, error_messages={"required": _("Pilih orangnya dulu.")})
     role = forms.ChoiceField(
         label=_("Peran"), choices=[(value, label) for value, label in Role.choices if value != Role.NATIONAL_VIEWER]
     )
@@ -83,10 +86,10 @@ def unit_role_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = RoleAssignForm(request.POST)
     if form.is_valid():
         key = form.cleaned_data["username"].strip()
-        User = get_user_model()
-        person = User.objects.filter(Q(username=key) | Q(nip=key)).select_related("unit").first()
-        if person is None or (person.unit_id and person.unit.agency_id != unit.agency_id):
-            messages.error(request, _("Orang dengan nama pengguna/NIP itu tidak ditemukan di instansi ini."))
+        people = selectors.people_for_roles(user=request.user, unit=unit)
+        person = people.filter(Q(username=key) | Q(nip=key)).first()
+        if person is None:
+            messages.error(request, _("Orang itu tidak ditemukan di antara pegawai dalam cakupan Anda."))
         else:
             try:
                 services.role_assign(actor=request.user, user=person, role=form.cleaned_data["role"], unit=unit)
