@@ -62,6 +62,7 @@ MATRIX = {
     "organisations:unit_list": _CORE,
     "organisations:unit_detail": _CORE,
     "organisations:import": _CORE,
+    "organisations:import_template": "test_import_kept.py",
     "organisations:unit_create": "test_unit_manage.py",
     "organisations:unit_edit": "test_unit_manage.py",
     "organisations:unit_move": "test_unit_manage.py",

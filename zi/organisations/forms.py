@@ -24,7 +24,8 @@ class ImportForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Jenis data"), choices=KIND_CHOICES)
     agency = forms.ModelChoiceField(label=_("Instansi"), queryset=Agency.objects.all(), empty_label=None)
-    file = forms.FileField(label=_("Berkas CSV atau XLSX"))
+    file = forms.FileField(label=_("Berkas CSV atau XLSX"), required=False)
+    kept = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
     encoding = forms.ChoiceField(
         label=_("Pengodean CSV"),
         choices=ENCODING_CHOICES,
@@ -40,12 +41,20 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        if upload is None:
+            return None
         limit = settings.ZI_IMPORT_MAX_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
                 _("Berkas terlalu besar (batas %(limit)s byte).") % {"limit": limit}, code="too_large"
             )
         return upload
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("file") and not data.get("kept") and "file" not in self.errors:
+            self.add_error("file", forms.ValidationError(_("Pilih berkas CSV atau XLSX."), code="required"))
+        return data
 
     def clean_encoding(self) -> str:
         return self.cleaned_data.get("encoding") or "utf-8"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.unit_list, name="unit_list"),
     path("<id:pk>/", views.unit_detail, name="unit_detail"),
     path("impor/", views.import_view, name="import"),
+    path("impor/templat-<str:kind>.xlsx", views.import_template, name="import_template"),
     path("baru/", views.unit_create, name="unit_create"),
     path("<id:pk>/ubah/", views.unit_edit, name="unit_edit"),
     path("<id:pk>/pindah/", views.unit_move, name="unit_move"),

@@ -63,6 +63,26 @@ def import_view(request: HttpRequest) -> HttpResponse:
     return handle_import_request(request)
 
 
+TEMPLATE_KINDS = {"unit": "units", "pegawai": "people"}
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """The XLSX to fill in for an import: its columns and one example row."""
+    if not may(request.user, Action.UNIT_MANAGE):
+        raise PermissionDenied
+    if kind not in TEMPLATE_KINDS:
+        raise Http404
+    from zi.organisations.importers import template_xlsx  # openpyxl loads only when a template is asked for
+
+    response = HttpResponse(
+        template_xlsx(TEMPLATE_KINDS[kind]),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="templat-impor-{kind}.xlsx"'
+    return response
+
+
 class RoleAssignForm(forms.Form):
     username = forms.CharField(label=_("Orang"), max_length=150, error_messages={"required": _("Pilih orangnya dulu.")})
     role = forms.ChoiceField(
