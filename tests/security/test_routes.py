@@ -122,6 +122,7 @@ MATRIX = {
     "programme:complaint_create": "programme/test_pages.py",
     "programme:complaint_detail": "programme/test_pages.py",
     "programme:complaint_edit": "programme/test_editing.py",
+    "programme:complaint_photo": "programme/test_complaint_photos.py",
     "programme:complaint_action_edit": "programme/test_corrections.py",
     "programme:complaint_action_delete": "programme/test_corrections.py",
     "programme:innovation_list": _SCOPES,
