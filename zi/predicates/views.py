@@ -32,7 +32,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(awards, 50).get_page(request.GET.get("hal"))
     context = {
         "page": page,
-        "years": selectors.years_with_awards(),
+        "years": selectors.years_with_awards(request.user),
         "predicates": Predicate.choices,
         "year": year,
         "predicate": predicate,
