@@ -141,7 +141,7 @@
         left -= done.length;
       }
       if (refused) show("sync-message", texts.refused);
-      else if (sent) show("sync-message", texts.sent.replace("%(n)s", String(sent)));
+      else if (sent) show("sync-message", texts.sent.replace("{n}", String(sent)));
       else if (userAsked) show("sync-message", texts.nothing);
     } catch (e) {
       show("sync-message", texts.failed);
