@@ -140,3 +140,35 @@ def test_offline_device_keeps_answers_and_syncs_them_exactly_once(browser, live_
         assert Response.objects.count() == 3
     finally:
         context.close()
+
+
+def test_team_registers_a_kiosk_and_scans_its_qr_code(browser, live_server, device):
+    """The unit team registers a device from the campaign page and gets its QR code once; the link opens the
+    device page."""
+    from playwright.sync_api import expect
+
+    from tests import factories
+    from zi.organisations.models import Role
+
+    campaign = device.device.campaign
+    factories.make_user_with_role(Role.UNIT_TEAM_MEMBER, unit=campaign.unit, username="tim-zi-lapas")
+    context = browser.new_context(base_url=live_server.url, locale="id-ID", viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto("/akun/masuk/")
+        page.get_by_label("Nama pengguna").fill("tim-zi-lapas")
+        page.get_by_label("Kata sandi").fill(factories.DEFAULT_PASSWORD)
+        page.get_by_role("button", name="Masuk").click()
+        page.goto(f"/survei/{campaign.pk}/")
+        page.get_by_role("button", name="Perangkat luring").click()
+        page.get_by_label("Nama perangkat").fill("Tablet ruang kunjungan 2")
+        page.get_by_label("Titik layanan").select_option(label="Ruang kunjungan")
+        page.get_by_role("button", name="Daftarkan dan tampilkan kode QR").click()
+        expect(page.locator("#registered svg")).to_be_visible()
+        expect(page.get_by_role("cell", name="Tablet ruang kunjungan 2")).to_be_visible()
+        _shot(page, "survei-luring-daftar")
+        path = "/survei/l/" + page.locator("#app-url").inner_text().split("/survei/l/")[1]
+        page.goto(path)
+        expect(page.get_by_role("button", name="Simpan jawaban")).to_be_visible()
+    finally:
+        context.close()

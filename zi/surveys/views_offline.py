@@ -42,7 +42,7 @@ def _managed_campaign(request: HttpRequest, pk: int) -> Campaign:
 
 
 def qr_svg(text: str) -> str:
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=20)
     buffer = io.BytesIO()
     image.save(buffer)
     svg = buffer.getvalue().decode()
