@@ -273,3 +273,17 @@ def test_sync_service_refuses_before_storing(registered):
     with pytest.raises(sync.SyncRefused) as refused:
         sync.sync_batch(device, {"responses": "x"})
     assert refused.value.status == 400
+
+
+def test_device_page_before_opening_and_after_closing(client, make_campaign):
+    later = make_campaign(
+        kinds=("skm",), opens_at=timezone.now() + dt.timedelta(days=2), closes_at=timezone.now() + dt.timedelta(days=9)
+    )
+    early = devices.device_register(actor=None, campaign=later, name="Tablet", service_point=None)
+    page = client.get(f"/survei/l/{early.token}/")
+    assert page.status_code == 200 and "Simpan jawaban" in page.content.decode()  # cached before the opening
+    reply = _post(client, early.token, [_entry(later)])
+    assert reply.status_code == 409 and reply.json()["error"] == "not_yet"
+    services.campaign_close(actor=None, campaign=later)
+    assert client.get(f"/survei/l/{early.token}/").status_code == 409
+    assert Response.objects.count() == 0

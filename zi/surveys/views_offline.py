@@ -154,12 +154,14 @@ def offline_app(request: HttpRequest, token: str) -> HttpResponse:
     try:
         sync.check_device(device)
     except sync.SyncRefused as exc:
-        return render(
-            request,
-            "surveys/public_notice.html",
-            {"campaign": campaign, "title": _("Perangkat tidak dapat dipakai"), "message": str(exc)},
-            status=exc.status,
-        )
+        # Before the campaign opens the device may already cache the form (its syncs wait for the opening).
+        if exc.code != "not_yet":
+            return render(
+                request,
+                "surveys/public_notice.html",
+                {"campaign": campaign, "title": _("Perangkat tidak dapat dipakai"), "message": str(exc)},
+                status=exc.status,
+            )
     groups = [{"value": g, "label": GROUP_LABELS.get(g, g)} for g in campaign.respondent_groups]
     return render(
         request,
