@@ -98,6 +98,7 @@ MATRIX = {
     "surveys:external_index": "surveys/test_results_gaps.py",
     "surveys:device_list": "surveys/test_offline.py",
     "surveys:device_revoke": "surveys/test_offline.py",
+    "surveys:device_import": "surveys/test_offline.py",
     "surveys:instrument_list": "surveys/test_instrument_versions.py",
     "surveys:instrument_internal_new": "surveys/test_instrument_versions.py",
     "surveys:instrument_detail": "surveys/test_instrument_versions.py",

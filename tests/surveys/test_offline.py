@@ -287,3 +287,36 @@ def test_device_page_before_opening_and_after_closing(client, make_campaign):
     services.campaign_close(actor=None, campaign=later)
     assert client.get(f"/survei/l/{early.token}/").status_code == 409
     assert Response.objects.count() == 0
+
+
+def test_team_imports_an_exported_file_each_response_once(client, registered, tree, make_campaign):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    campaign, token = registered.device.campaign, registered.token
+    synced, offline_only = _entry(campaign), _entry(campaign, value=3)
+    assert _post(client, token, [synced]).json()["stored"] == 1
+    exported = {"format": "zi-survei-luring/1", "device": "Tablet 1", "responses": [synced, offline_only]}
+    url = reverse("surveys:device_import", args=[campaign.pk, registered.device.pk])
+
+    def upload(body: bytes):
+        return client.post(url, {"file": SimpleUploadedFile("survei-luring.json", body, "application/json")})
+
+    head = factories.make_user_with_role(Role.UNIT_HEAD, unit=tree["lapas"])
+    client.force_login(head)
+    assert upload(json.dumps(exported).encode()).status_code == 403
+    outsider = factories.make_user_with_role(Role.UNIT_TEAM_MEMBER, unit=tree["rutan"])
+    client.force_login(outsider)
+    assert upload(json.dumps(exported).encode()).status_code == 404
+    member = factories.make_user_with_role(Role.UNIT_TEAM_MEMBER, unit=tree["lapas"])
+    client.force_login(member)
+    reply = upload(json.dumps(exported).encode())
+    assert reply.status_code == 302
+    assert "1 disimpan, 1 sudah ada, 0 ditolak" in client.get(reply["Location"]).content.decode()
+    assert Response.objects.count() == 2
+    assert upload(json.dumps(exported).encode()).status_code == 302 and Response.objects.count() == 2  # again: none
+    event = AuditEvent.objects.filter(action="import", object_type="surveys.fielddevice").order_by("seq")
+    assert [e.extra["stored"] for e in event] == [1, 0]
+    assert "bukan hasil Ekspor" in client.get(upload(b"[1,2").url).content.decode()
+    devices.device_revoke(actor=None, device=registered.device)
+    refused = client.get(upload(json.dumps(exported).encode()).url).content.decode()
+    assert "dicabut" in refused and Response.objects.count() == 2

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from zi.core import audit
 from zi.organisations.timezones import unit_timezone
 from zi.surveys import integrity, services
 from zi.surveys.models import Channel, DeviceResponse, FieldDevice, InstrumentItem, Response
@@ -227,11 +228,12 @@ def max_batch() -> int:
     return int(_setting("ZI_SURVEY_SYNC_MAX_BATCH", 100))
 
 
-def sync_batch(device: FieldDevice, payload: Any, now: dt.datetime | None = None) -> list[Ack]:
+def sync_batch(device: FieldDevice, payload: Any, now: dt.datetime | None = None, *, report: bool = True) -> list[Ack]:
     """Store a device's batch, one transaction per response; the acknowledgements in the batch's order.
 
     Raises :class:`SyncRefused` (nothing stored) for a revoked device, a closed campaign or a malformed batch.
-    Records the device's last sync, clock offset and the queue it still holds after this batch."""
+    Records the device's last sync, clock offset and the queue it still holds after this batch (``report``; not
+    for a file imported by staff, which is not the device speaking)."""
     now = now or timezone.now()
     check_device(device, now)
     if not isinstance(payload, dict) or not isinstance(payload.get("responses", []), list):
@@ -251,7 +253,26 @@ def sync_batch(device: FieldDevice, payload: Any, now: dt.datetime | None = None
     held = None
     if isinstance(queue, int) and not isinstance(queue, bool) and queue >= 0:
         held = max(0, queue - sum(1 for ack in acks if ack.status in (STORED, DUPLICATE)))
-    FieldDevice.objects.filter(pk=device.pk).update(
-        last_sync_at=now, last_queue_size=held, last_clock_offset=int(offset) if offset is not None else None
-    )
+    if report:
+        FieldDevice.objects.filter(pk=device.pk).update(
+            last_sync_at=now, last_queue_size=held, last_clock_offset=int(offset) if offset is not None else None
+        )
     return acks
+
+
+def import_export_file(*, actor: Any, device: FieldDevice, data: Any) -> dict[str, int]:
+    """A device's exported queue ("Ekspor" file) brought to the unit by hand, e.g. from a field phone that never
+    reaches a network: sent through the same per-response sync, so a response already synced (or synced later by
+    the device itself) is a duplicate, never a second row. The same refusals apply (revoked device, closed
+    campaign). Audited with the counts; the file's clock is not the device's at send time, so no clock check."""
+    if not isinstance(data, dict) or not isinstance(data.get("responses"), list):
+        raise SyncRefused(_("Berkas bukan hasil Ekspor perangkat luring."), code="invalid", status=400)
+    entries = data["responses"]
+    counts = {STORED: 0, DUPLICATE: 0, REFUSED: 0}
+    size = max_batch()
+    for start in range(0, len(entries), size):
+        for ack in sync_batch(device, {"responses": entries[start : start + size]}, report=False):
+            counts[ack.status] += 1
+    with transaction.atomic():
+        audit.record(actor, "import", device, extra={"file_responses": len(entries), **counts})
+    return counts

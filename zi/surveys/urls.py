@@ -13,6 +13,7 @@ urlpatterns = [
     path("luring/kirim/", views_offline.offline_sync, name="offline_sync"),
     path("<id:pk>/perangkat/", views_offline.device_list, name="device_list"),
     path("<id:pk>/perangkat/<id:device_id>/cabut/", views_offline.device_revoke, name="device_revoke"),
+    path("<id:pk>/perangkat/<id:device_id>/impor/", views_offline.device_import, name="device_import"),
     path("", views.campaign_list, name="campaign_list"),
     path("baru/", views.campaign_create, name="campaign_create"),
     path("<id:pk>/", views.campaign_detail, name="campaign_detail"),

@@ -104,6 +104,32 @@ def device_revoke(request: HttpRequest, pk: int, device_id: int) -> HttpResponse
     return redirect("surveys:device_list", pk=campaign.pk)
 
 
+@login_required
+@require_POST
+def device_import(request: HttpRequest, pk: int, device_id: int) -> HttpResponse:
+    """Upload a device's exported queue file; each response is stored once (duplicates recognised)."""
+    campaign = _managed_campaign(request, pk)
+    device = get_object_or_404(FieldDevice.objects.select_related("campaign__unit"), pk=device_id, campaign=campaign)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None or upload.size > 5 * 1024 * 1024:
+            raise ValueError
+        data = json.loads(upload.read().decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        messages.error(request, _("Berkas bukan hasil Ekspor perangkat luring."))
+        return redirect("surveys:device_list", pk=campaign.pk)
+    try:
+        counts = sync.import_export_file(actor=request.user, device=device, data=data)
+    except sync.SyncRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("surveys:device_list", pk=campaign.pk)
+    messages.success(
+        request,
+        _("Berkas diimpor: %(stored)s disimpan, %(duplicate)s sudah ada, %(refused)s ditolak.") % counts,
+    )
+    return redirect("surveys:device_list", pk=campaign.pk)
+
+
 # --- the device's own pages (no login: the token in the URL is the credential) ----------------------------
 
 
