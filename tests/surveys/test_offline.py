@@ -320,3 +320,40 @@ def test_team_imports_an_exported_file_each_response_once(client, registered, tr
     devices.device_revoke(actor=None, device=registered.device)
     refused = client.get(upload(json.dumps(exported).encode()).url).content.decode()
     assert "dicabut" in refused and Response.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_syncs_of_the_same_batch_store_each_response_once(make_campaign):
+    """Two tabs (or a retry racing the first try) send the same batch at once: each response is stored by exactly
+    one of them and acknowledged as duplicate by the others (PostgreSQL: real concurrent transactions)."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions need PostgreSQL")
+    campaign = make_campaign(kinds=("skm",))
+    registered = devices.device_register(actor=None, campaign=campaign, name="Tablet", service_point=None)
+    rng = random.Random(7)
+    batch = [_entry(campaign, rng=rng) for _ in range(15)]
+    barrier = threading.Barrier(3)
+    results: list[list[sync.Ack]] = []
+
+    def send() -> None:
+        try:
+            device = FieldDevice.objects.select_related("campaign__unit").get(pk=registered.device.pk)
+            barrier.wait()
+            results.append(sync.sync_batch(device, {"responses": batch}))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 3
+    for index, entry in enumerate(batch):
+        statuses = sorted(acks[index].status for acks in results)
+        assert statuses == ["duplicate", "duplicate", "stored"], (entry["id"], statuses)
+    assert Response.objects.filter(campaign=campaign).count() == 15 == DeviceResponse.objects.count()
