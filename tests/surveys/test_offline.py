@@ -357,3 +357,11 @@ def test_concurrent_syncs_of_the_same_batch_store_each_response_once(make_campai
         statuses = sorted(acks[index].status for acks in results)
         assert statuses == ["duplicate", "duplicate", "stored"], (entry["id"], statuses)
     assert Response.objects.filter(campaign=campaign).count() == 15 == DeviceResponse.objects.count()
+
+
+def test_no_device_is_registered_on_a_closed_campaign(make_campaign):
+    campaign = make_campaign(kinds=("skm",))
+    services.campaign_close(actor=None, campaign=campaign)
+    with pytest.raises(services.SurveyError) as refused:
+        devices.device_register(actor=None, campaign=campaign, name="Tablet", service_point=None)
+    assert refused.value.code == "closed" and not FieldDevice.objects.exists()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from zi.core import audit
 from zi.surveys.models import Campaign, DeviceKind, FieldDevice, ServicePoint
-from zi.surveys.services import SurveyError
+from zi.surveys.services import SurveyError, campaign_state
 
 TOKEN_BYTES = 24
 AUDITED_FIELDS = ["campaign", "service_point", "kind", "name", "revoked_at", "revoked_by", "revoked_reason"]
@@ -47,7 +47,7 @@ def device_register(
         raise SurveyError(_("Jenis perangkat tidak dikenal."))
     if service_point is not None and service_point.campaign_id != campaign.pk:
         raise SurveyError(_("Titik layanan bukan milik kampanye ini."))
-    if campaign.closed_at is not None or timezone.now() >= campaign.closes_at:
+    if campaign_state(campaign) == "closed":
         raise SurveyError(_("Kampanye sudah ditutup; perangkat baru tidak dapat didaftarkan."), code="closed")
     token = secrets.token_urlsafe(TOKEN_BYTES)
     device = FieldDevice(
