@@ -360,8 +360,7 @@ def test_concurrent_syncs_of_the_same_batch_store_each_response_once(make_campai
 
 
 def test_no_device_is_registered_on_a_closed_campaign(make_campaign):
-    campaign = make_campaign(kinds=("skm",))
-    services.campaign_close(actor=None, campaign=campaign)
+    campaign = services.campaign_close(actor=None, campaign=make_campaign(kinds=("skm",)))
     with pytest.raises(services.SurveyError) as refused:
         devices.device_register(actor=None, campaign=campaign, name="Tablet", service_point=None)
     assert refused.value.code == "closed" and not FieldDevice.objects.exists()
