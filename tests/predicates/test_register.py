@@ -172,6 +172,17 @@ def test_register_page_shows_only_units_in_scope(client, tree, admin):
     assert client.get(reverse("predicates:register")).status_code == 302
 
 
+def test_year_filter_offers_only_years_in_scope(client, tree, admin):
+    _award(admin, tree["lapas"], number="B/LAPAS/2021")
+    _award(admin, tree["rutan_tpi"], year=2019, date=dt.date(2019, 12, 10), number="B/RUTAN-TPI/2019")
+    leader = factories.make_user_with_role(Role.LEADER, unit=tree["sumsel"], username="pimpinan-tahun")
+    client.force_login(leader)
+    html = client.get(reverse("predicates:register")).content.decode()
+    assert '<option value="2021"' in html and '<option value="2019"' not in html
+    client.force_login(admin)
+    assert '<option value="2019"' in client.get(reverse("predicates:register")).content.decode()
+
+
 def test_command_imports_past_decrees(tmp_path, tree, capsys):
     path = tmp_path / "riwayat.csv"
     path.write_text(CSV.format(lapas=tree["lapas"].code, rutan=tree["rutan"].code))

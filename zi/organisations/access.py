@@ -177,6 +177,15 @@ def may(user: Any, action: Action | str, obj: Any = None) -> bool:
     return any(g.covers(unit) for g in grants)
 
 
+def may_place_unit(user: Any, parent: Unit | None, agency: Agency) -> bool:
+    """May ``user`` put a unit directly below ``parent`` (``None``: at the top of ``agency``)?
+
+    The same rule answers "may they move or close this unit" (asked for the unit's current parent): an admin
+    restructures only below their own node, so an admin held at a unit can neither close nor move that unit.
+    """
+    return may(user, Action.UNIT_MANAGE, parent if parent is not None else agency)
+
+
 def scope_filter(user: Any, action: Action | str, unit_field: str = "unit") -> Q:
     """A filter selecting the rows (placed by ``unit_field``) on which ``user`` may do ``action``.
 

@@ -55,7 +55,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from zi.accounts.models import EmploymentType
-from zi.core import audit
+from zi.core import audit, kept_uploads
 from zi.organisations.access import Action, may
 from zi.organisations.models import Agency, Role, RoleAssignment, Unit, UnitType
 from zi.organisations.services import UNIT_FIELDS
@@ -892,9 +892,79 @@ def run_import(
     return importer(actor=actor, agency=agency, data=data, filename=filename, dry_run=dry_run, encoding=encoding)
 
 
+# ------------------------------------------------------------------------------------------------- templates
+
+# One example row per kind, for the downloadable template (the same units as docs/samples/).
+EXAMPLE_ROWS = {
+    UNITS: ("LAPAS-BJM", "Lapas Kelas IIA Banjarmasin", "KANWIL-KALSEL", "lapas", "ya", "Kalimantan Selatan"),
+    PEOPLE: (
+        "kalsel.reviewer",
+        "Siti Rahmawati",
+        "198103222005012002",
+        "siti.rahmawati@example.go.id",
+        "KANWIL-KALSEL",
+        "Analis Kebijakan",
+        "pns",
+        "reviewer",
+    ),
+}
+
+
+def template_xlsx(kind: str) -> bytes:
+    """An XLSX to fill in: the first sheet has the columns and one example row (replace it), the second explains
+    the columns. The importer reads only the first sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from zi.core.tabular import safe_row
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Unit kerja") if kind == UNITS else _("Pegawai")
+    sheet.append(list(COLUMNS[kind]))
+    sheet.append(safe_row(EXAMPLE_ROWS[kind]))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for letter, column in zip("ABCDEFGH", COLUMNS[kind], strict=False):
+        sheet.column_dimensions[letter].width = max(14, len(column) + 4)
+    sheet.freeze_panes = "A2"
+    notes = workbook.create_sheet(_("Petunjuk"))
+    notes.append([_("Kolom"), _("Wajib"), _("Keterangan")])
+    for column in COLUMNS[kind]:
+        notes.append([column, _("ya") if column in REQUIRED[kind] else _("tidak"), str(COLUMN_HELP[column])])
+    notes.append([])
+    notes.append([_("Ganti baris contoh di lembar pertama dengan data Anda. Impor unit lebih dulu, lalu pegawai.")])
+    for cell in notes[1]:
+        cell.font = Font(bold=True)
+    notes.column_dimensions["A"].width = 18
+    notes.column_dimensions["C"].width = 90
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+COLUMN_HELP = {
+    "code": _("Kode unit, unik di instansi."),
+    "name": _("Nama unit."),
+    "parent_code": _("Kode unit induk: di berkas yang sama atau yang sudah ada di instansi. Kosong: unit puncak."),
+    "unit_type": _("Kode jenis unit yang sudah terdaftar (mis. kanwil, lapas, satker)."),
+    "serves_public": _("Melayani publik langsung: ya atau tidak."),
+    "province": _("Provinsi; kosong: mengikuti unit induk atau instansi."),
+    "username": _("Nama pengguna untuk masuk; unik."),
+    "full_name": _("Nama lengkap."),
+    "nip": _("NIP (18 angka), jika ada; unik."),
+    "email": _("Alamat surel."),
+    "unit_code": _("Kode unit tempat pegawai bekerja (unit harus sudah ada)."),
+    "position": _("Jabatan."),
+    "employment_type": _("pns, pppk atau non_asn."),
+    "role": _("Peran (opsional), diberikan di unit pegawai; tanpa unit_code hanya peran tingkat instansi."),
+}
+
+
 # ------------------------------------------------------------------------------------------------------ web
 
 MAX_ERRORS_SHOWN = 500
+KEEP_PURPOSE = "organisations.import"
 
 
 def manageable_agencies(user: Any) -> list[Agency]:
@@ -907,6 +977,7 @@ def handle_import_request(request: HttpRequest) -> HttpResponse:
 
     agencies = manageable_agencies(request.user)
     result: ImportResult | None = None
+    kept_token, kept_name = "", ""
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES, agencies=agencies)
         if form.is_valid():
@@ -914,20 +985,38 @@ def handle_import_request(request: HttpRequest) -> HttpResponse:
             if not may(request.user, Action.UNIT_MANAGE, agency):
                 raise PermissionDenied
             upload = form.cleaned_data["file"]
-            result = run_import(
-                form.cleaned_data["kind"],
-                actor=request.user,
-                agency=agency,
-                data=upload.read(),
-                filename=upload.name or "",
-                dry_run=request.POST.get("action") != "import",
-                encoding=form.cleaned_data["encoding"],
-            )
+            if upload is not None:
+                name, data = upload.name or "", upload.read()
+            else:
+                found = kept_uploads.take(request, form.cleaned_data["kept"], purpose=KEEP_PURPOSE)
+                if found is None:
+                    form.add_error("file", kept_uploads.GONE)
+                name, data = found or ("", b"")
+                kept_token = form.cleaned_data["kept"] if found else ""
+            if not form.errors:
+                dry_run = request.POST.get("action") != "import"
+                result = run_import(
+                    form.cleaned_data["kind"],
+                    actor=request.user,
+                    agency=agency,
+                    data=data,
+                    filename=name,
+                    dry_run=dry_run,
+                    encoding=form.cleaned_data["encoding"],
+                )
+                if result.ok and dry_run and not kept_token:
+                    kept_token = kept_uploads.keep(request, data, name, purpose=KEEP_PURPOSE)
+                elif result.ok and not dry_run and kept_token:
+                    kept_uploads.drop(request, kept_token)
+                    kept_token = ""
+                kept_name = name if kept_token else ""
     else:
         form = ImportForm(agencies=agencies)
     context = {
         "form": form,
         "result": result,
+        "kept_token": kept_token,
+        "kept_name": kept_name,
         "errors_shown": result.errors[:MAX_ERRORS_SHOWN] if result else [],
         "errors_hidden": max(0, len(result.errors) - MAX_ERRORS_SHOWN) if result else 0,
         "unit_columns": UNIT_COLUMNS,

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from zi.organisations.access import Action, restrict
-from zi.organisations.models import Unit
+from zi.organisations.models import RoleAssignment, Unit
+
+PEOPLE_SHOWN = 20
 
 
 def unit_list(*, user: Any, query: str = "", root: Unit | None = None) -> QuerySet[Unit]:
@@ -22,3 +25,23 @@ def unit_list(*, user: Any, query: str = "", root: Unit | None = None) -> QueryS
 def unit_children(*, user: Any, unit: Unit) -> QuerySet[Unit]:
     children = restrict(unit.children.all(), user, Action.UNIT_VIEW, unit_field="")
     return children.select_related("unit_type").annotate(n_children=Count("children")).order_by("name")
+
+
+def people_for_roles(*, user: Any, unit: Unit, query: str = "") -> QuerySet:
+    """Whom ``user`` may give a role at ``unit``: active people of the unit's agency whose own unit lies within
+    the part of the tree ``user`` manages people in, matched by name, username or NIP; with their roles."""
+    people = restrict(
+        get_user_model().objects.filter(is_active=True, unit__agency_id=unit.agency_id),
+        user,
+        Action.PEOPLE_MANAGE,
+        unit_field="unit",
+    )
+    if query:
+        people = people.filter(Q(full_name__icontains=query) | Q(username__icontains=query) | Q(nip__icontains=query))
+    in_agency = Q(unit__agency_id=unit.agency_id) | Q(agency_id=unit.agency_id)
+    roles = RoleAssignment.objects.filter(in_agency).select_related("unit").order_by("role")
+    return (
+        people.select_related("unit")
+        .prefetch_related(Prefetch("role_assignments", queryset=roles))
+        .order_by("full_name", "username")
+    )

@@ -50,6 +50,16 @@ def agency_create(
     return agency
 
 
+def _check_code_free(unit: Unit) -> None:
+    """A unit's code is unique within its agency (Django's own message for the constraint reads wrongly in
+    Indonesian, so the rule is said here first)."""
+    taken = Unit.objects.filter(agency_id=unit.agency_id, code=unit.code).exclude(pk=unit.pk).exists()
+    if taken:
+        raise ValidationError(
+            {"code": _("Kode %(code)s sudah dipakai unit lain di instansi ini.") % {"code": unit.code}}
+        )
+
+
 def _path_for(parent: Unit | None, pk: int) -> tuple[str, int]:
     if parent is None:
         return f"{pk}/", 0
@@ -67,9 +77,12 @@ def unit_create(
     parent: Unit | None = None,
     serves_public: bool = True,
     province: str = "",
+    time_zone: str = "",
 ) -> Unit:
     if parent is not None and parent.agency_id != agency.pk:
         raise ValidationError(_("Unit induk harus berada di instansi yang sama."))
+    if parent is not None and not parent.is_active:
+        raise ValidationError(_("Unit induk sudah ditutup."))
     unit = Unit(
         agency=agency,
         parent=parent,
@@ -78,8 +91,10 @@ def unit_create(
         unit_type=unit_type,
         serves_public=serves_public,
         province=province or (parent.province if parent else agency.province),
+        time_zone=time_zone,
     )
     unit.path = "pending/"
+    _check_code_free(unit)
     unit.full_clean(exclude=["path"])
     unit.save()
     unit.path, unit.depth = _path_for(parent, unit.pk)
@@ -103,6 +118,8 @@ def unit_update(*, actor: Any, unit: Unit, **changes: Any) -> Unit:
                 raise ValidationError(_("Unit induk harus berada di instansi yang sama."))
             if new_parent.path.startswith(unit.path):
                 raise ValidationError(_("Unit tidak dapat dipindahkan ke bawah dirinya sendiri (siklus)."))
+            if not new_parent.is_active:
+                raise ValidationError(_("Unit induk sudah ditutup."))
         old_path, old_depth = unit.path, unit.depth
         unit.parent = new_parent
         unit.path, unit.depth = _path_for(new_parent, unit.pk)
@@ -111,9 +128,43 @@ def unit_update(*, actor: Any, unit: Unit, **changes: Any) -> Unit:
             path=Concat(Value(unit.path), Substr("path", len(old_path) + 1)),
             depth=F("depth") + depth_shift,
         )
+    _check_code_free(unit)
     unit.full_clean()
     unit.save()
     audit.record(actor, "update", unit, before=before, after=audit.snapshot(unit, UNIT_FIELDS))
+    return unit
+
+
+@transaction.atomic
+def unit_close(*, actor: Any, unit: Unit) -> Unit:
+    """Close a unit: it stays in the tree with all its history (assessments, surveys, roles, audit) but is marked
+    inactive. A unit with open units below it is refused: close those first, or move them elsewhere."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if not unit.is_active:
+        raise ValidationError(_("Unit ini sudah ditutup."))
+    if subtree(unit, include_self=False).filter(is_active=True).exists():
+        raise ValidationError(
+            _("Unit ini masih membawahi unit yang aktif. Tutup atau pindahkan unit di bawahnya lebih dulu.")
+        )
+    return _set_active(actor, unit, active=False, action="close")
+
+
+@transaction.atomic
+def unit_reopen(*, actor: Any, unit: Unit) -> Unit:
+    """Open a closed unit again (under an open parent only)."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if unit.is_active:
+        raise ValidationError(_("Unit ini masih aktif."))
+    if unit.parent is not None and not unit.parent.is_active:
+        raise ValidationError(_("Unit induknya sudah ditutup. Buka kembali unit induk lebih dulu."))
+    return _set_active(actor, unit, active=True, action="reopen")
+
+
+def _set_active(actor: Any, unit: Unit, *, active: bool, action: str) -> Unit:
+    before = audit.snapshot(unit, UNIT_FIELDS)
+    unit.is_active = active
+    unit.save(update_fields=["is_active", "updated_at"])
+    audit.record(actor, action, unit, before=before, after=audit.snapshot(unit, UNIT_FIELDS))
     return unit
 
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -13,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from zi.organisations import selectors, services
-from zi.organisations.access import Action, may, visible_units
-from zi.organisations.forms import LetterheadForm
+from zi.organisations.access import Action, may, may_place_unit, visible_units
+from zi.organisations.forms import LetterheadForm, UnitForm, UnitMoveForm
 from zi.organisations.letterhead import letterhead_of, logo_data_uri
 from zi.organisations.models import Agency, Role, RoleAssignment, Unit
 
@@ -26,8 +25,18 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(units, 100).get_page(request.GET.get("page"))
     partial = request.htmx  # type: ignore[attr-defined]  # django-htmx middleware
     template = "organisations/partials/unit_rows.html" if partial else "organisations/unit_list.html"
-    letterheads = [] if partial else [a for a in Agency.objects.order_by("name") if _may_letterhead(request, a)]
-    return render(request, template, {"page": page, "q": query, "letterhead_agencies": letterheads})
+    agencies = (
+        []
+        if partial
+        else list(Agency.objects.filter(pk__in=visible_units(request.user).values("agency_id")).order_by("name"))
+    )
+    context = {
+        "page": page,
+        "q": query,
+        "top_agencies": [agency for agency in agencies if may_place_unit(request.user, None, agency)],
+        "letterhead_agencies": [agency for agency in agencies if _may_letterhead(request, agency)],
+    }
+    return render(request, template, context)
 
 
 def _may_letterhead(request: HttpRequest, agency: Agency) -> bool:
@@ -86,11 +95,16 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assignments": RoleAssignment.objects.filter(unit=unit).select_related("user"),
         "staff_count": unit.staff.count(),
         "can_manage": may(request.user, Action.UNIT_MANAGE, unit),
+        "can_restructure": may_place_unit(request.user, unit.parent, unit.agency),
         "can_manage_people": may(request.user, Action.PEOPLE_MANAGE, unit),
         "can_view_programme": may(request.user, Action.ASSESSMENT_ANSWER, unit)
         or may(request.user, Action.ASSESSMENT_VIEW_SUBMITTED, unit),
         "role_form": RoleAssignForm(),
     }
+    if context["can_manage_people"]:
+        search = request.GET.get("cari", "").strip()[:100]
+        people = selectors.people_for_roles(user=request.user, unit=unit, query=search)
+        context.update(search=search, people=people[: selectors.PEOPLE_SHOWN] if search else [])
     return render(request, "organisations/unit_detail.html", context)
 
 
@@ -103,8 +117,28 @@ def import_view(request: HttpRequest) -> HttpResponse:
     return handle_import_request(request)
 
 
+TEMPLATE_KINDS = {"unit": "units", "pegawai": "people"}
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """The XLSX to fill in for an import: its columns and one example row."""
+    if not may(request.user, Action.UNIT_MANAGE):
+        raise PermissionDenied
+    if kind not in TEMPLATE_KINDS:
+        raise Http404
+    from zi.organisations.importers import template_xlsx  # openpyxl loads only when a template is asked for
+
+    response = HttpResponse(
+        template_xlsx(TEMPLATE_KINDS[kind]),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="templat-impor-{kind}.xlsx"'
+    return response
+
+
 class RoleAssignForm(forms.Form):
-    username = forms.CharField(label=_("Nama pengguna atau NIP"), max_length=150)
+    username = forms.CharField(label=_("Orang"), max_length=150, error_messages={"required": _("Pilih orangnya dulu.")})
     role = forms.ChoiceField(
         label=_("Peran"), choices=[(value, label) for value, label in Role.choices if value != Role.NATIONAL_VIEWER]
     )
@@ -126,10 +160,10 @@ def unit_role_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = RoleAssignForm(request.POST)
     if form.is_valid():
         key = form.cleaned_data["username"].strip()
-        User = get_user_model()
-        person = User.objects.filter(Q(username=key) | Q(nip=key)).select_related("unit").first()
-        if person is None or (person.unit is not None and person.unit.agency_id != unit.agency_id):
-            messages.error(request, _("Orang dengan nama pengguna/NIP itu tidak ditemukan di instansi ini."))
+        people = selectors.people_for_roles(user=request.user, unit=unit)
+        person = people.filter(Q(username=key) | Q(nip=key)).first()
+        if person is None:
+            messages.error(request, _("Orang itu tidak ditemukan di antara pegawai dalam cakupan Anda."))
         else:
             try:
                 services.role_assign(actor=request.user, user=person, role=form.cleaned_data["role"], unit=unit)
@@ -148,4 +182,154 @@ def unit_role_revoke(request: HttpRequest, pk: int, assignment_pk: int) -> HttpR
     assignment = get_object_or_404(RoleAssignment, pk=assignment_pk, unit=unit)
     services.role_revoke(actor=request.user, assignment=assignment)
     messages.success(request, _("Peran dicabut."))
+    return redirect("organisations:unit_detail", pk=unit.pk)
+
+
+# ------------------------------------------------------------------------------------ the tree: add, edit, move, close
+
+CANDIDATES_SHOWN = 20
+
+
+def _visible_unit(request: HttpRequest, pk: int) -> Unit:
+    unit = visible_units(request.user).select_related("agency", "parent", "unit_type").filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def _form_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """A service's refusal shown on the form: beside the field it names, otherwise above the form."""
+    if hasattr(exc, "error_dict") and set(exc.error_dict) <= set(form.fields):
+        form.add_error(None, exc)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def unit_create(request: HttpRequest) -> HttpResponse:
+    """A new unit below ``?induk=<unit id>`` or at the top of ``?instansi=<agency id>``."""
+    source = request.POST if request.method == "POST" else request.GET
+    parent_id, agency_id = source.get("induk", ""), source.get("instansi", "")
+    if parent_id.isdigit():
+        found = _visible_unit(request, int(parent_id))
+        parent: Unit | None = found
+        agency = found.agency
+    elif agency_id.isdigit():
+        parent = None
+        agency = get_object_or_404(Agency, pk=int(agency_id))
+        if not visible_units(request.user).filter(agency=agency).exists():
+            raise Http404
+    else:
+        raise Http404
+    if not may_place_unit(request.user, parent, agency):
+        raise PermissionDenied
+    form = UnitForm(request.POST or None, instance=Unit(agency=agency, parent=parent))
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(actor=request.user, agency=agency, parent=parent, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Unit %(name)s ditambahkan.") % {"name": unit.name})
+            return redirect("organisations:unit_detail", pk=unit.pk)
+    context = {"form": form, "parent": parent, "agency": agency}
+    return render(request, "organisations/unit_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _visible_unit(request, pk)
+    if not may(request.user, Action.UNIT_MANAGE, unit):
+        raise PermissionDenied
+    form = UnitForm(request.POST or None, instance=Unit.objects.get(pk=unit.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Perubahan unit disimpan."))
+            return redirect("organisations:unit_detail", pk=unit.pk)
+    context = {"form": form, "unit": unit, "parent": unit.parent, "agency": unit.agency}
+    return render(request, "organisations/unit_form.html", context, status=400 if form.errors else 200)
+
+
+def _placeable_units(request: HttpRequest, unit: Unit, query: str):
+    """Where ``unit`` may go: open units of its agency the person manages, outside its own subtree."""
+    candidates = (
+        visible_units(request.user, Action.UNIT_MANAGE)
+        .filter(agency_id=unit.agency_id, is_active=True)
+        .exclude(path__startswith=unit.path)
+        .select_related("unit_type", "parent")
+        .order_by("path")
+    )
+    if unit.parent_id:
+        candidates = candidates.exclude(pk=unit.parent_id)
+    if query:
+        candidates = candidates.filter(Q(name__icontains=query) | Q(code__icontains=query))
+    return candidates
+
+
+@login_required
+def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Re-parent a unit within its agency; its subtree moves with it. The new parent is searched for by name or
+    code (a GET search that htmx repeats while typing) and chosen from the results."""
+    unit = _visible_unit(request, pk)
+    if not may_place_unit(request.user, unit.parent, unit.agency):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()[:100]
+    form = UnitMoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        choice = form.cleaned_data["parent"]
+        if choice == UnitMoveForm.TOP:
+            new_parent = None
+            allowed = may_place_unit(request.user, None, unit.agency)
+        else:
+            new_parent = visible_units(request.user, Action.UNIT_MANAGE).filter(pk=int(choice)).first()
+            allowed = new_parent is not None
+        if not allowed:
+            form.add_error("parent", _("Unit induk itu tidak ada dalam cakupan Anda."))
+        else:
+            try:
+                services.unit_update(actor=request.user, unit=unit, parent=new_parent)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Unit %(name)s dipindahkan.") % {"name": unit.name})
+                return redirect("organisations:unit_detail", pk=unit.pk)
+    context = {
+        "form": form,
+        "unit": unit,
+        "q": query,
+        "candidates": _placeable_units(request, unit, query)[:CANDIDATES_SHOWN],
+        "may_top": unit.parent_id is not None and may_place_unit(request.user, None, unit.agency),
+    }
+    return render(request, "organisations/unit_move.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def unit_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _set_open(request, pk, close=True)
+
+
+@login_required
+@require_POST
+def unit_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _set_open(request, pk, close=False)
+
+
+def _set_open(request: HttpRequest, pk: int, *, close: bool) -> HttpResponse:
+    unit = _visible_unit(request, pk)
+    if not may_place_unit(request.user, unit.parent, unit.agency):
+        raise PermissionDenied
+    try:
+        if close:
+            services.unit_close(actor=request.user, unit=unit)
+            messages.success(request, _("Unit ditutup. Riwayatnya tetap tersimpan."))
+        else:
+            services.unit_reopen(actor=request.user, unit=unit)
+            messages.success(request, _("Unit dibuka kembali."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect("organisations:unit_detail", pk=unit.pk)

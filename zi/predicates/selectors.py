@@ -115,8 +115,10 @@ def holder_summary(units: QuerySet[Unit]) -> dict[str, Any]:
     return {"counts": counts, "holders": holders, "total": sum(counts.values())}
 
 
-def years_with_awards() -> list[int]:
-    return list(Award.objects.order_by("-year").values_list("year", flat=True).distinct())
+def years_with_awards(user: Any) -> list[int]:
+    """The years of the awards ``user`` may see (the register's year filter offers nothing that would be empty)."""
+    awards = restrict(Award.objects.all(), user, Action.UNIT_VIEW)
+    return list(awards.order_by("-year").values_list("year", flat=True).distinct())
 
 
 def _history_text(award: Award) -> str:

@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
+from zi.core import kept_uploads
 from zi.organisations.access import Action, may
 from zi.organisations.importers import format_errors
 from zi.organisations.models import Agency
 from zi.predicates import importer, selectors
 from zi.predicates.forms import AwardImportForm
 from zi.predicates.models import Predicate
-
-KEEP_SALT = "zi.predicates.import-file"
-KEEP_MAX_AGE = 3600  # a checked file waits an hour for its import
 
 
 @login_required
@@ -39,7 +32,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(awards, 50).get_page(request.GET.get("hal"))
     context = {
         "page": page,
-        "years": selectors.years_with_awards(),
+        "years": selectors.years_with_awards(request.user),
         "predicates": Predicate.choices,
         "year": year,
         "predicate": predicate,
@@ -52,22 +45,6 @@ def register_list(request: HttpRequest) -> HttpResponse:
 
 def _agencies(user: Any) -> list[Agency]:
     return [agency for agency in Agency.objects.order_by("name") if may(user, Action.TPN_RESULT_RECORD, agency)]
-
-
-def _keep(user: Any, agency: Agency, name: str, data: bytes) -> str:
-    stored = default_storage.save(f"imports/predicates/{uuid.uuid4().hex}", ContentFile(data))
-    return signing.dumps({"path": stored, "name": name[:200], "user": user.pk, "agency": agency.pk}, salt=KEEP_SALT)
-
-
-def _kept(user: Any, agency: Agency, token: str) -> tuple[str, str, bytes] | None:
-    try:
-        kept = signing.loads(token, salt=KEEP_SALT, max_age=KEEP_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    if kept.get("user") != user.pk or kept.get("agency") != agency.pk or not default_storage.exists(kept["path"]):
-        return None
-    with default_storage.open(kept["path"], "rb") as handle:
-        return kept["path"], kept["name"], handle.read()
 
 
 @login_required
@@ -84,27 +61,25 @@ def import_view(request: HttpRequest) -> HttpResponse:
         if agency not in agencies:
             raise PermissionDenied
         upload = form.cleaned_data.get("file")
-        kept_path = ""
+        purpose = f"predicates.import.{agency.pk}"
         if upload is not None:
             name, data = upload.name or "", upload.read()
         else:
-            found = _kept(request.user, agency, form.cleaned_data["kept"])
+            kept_token = form.cleaned_data["kept"]
+            found = kept_uploads.take(request, kept_token, purpose=purpose)
             if found is None:
-                form.add_error("file", _expired())
+                form.add_error("file", kept_uploads.GONE)
                 return _render(request, form, None, "", "")
-            kept_path, name, data = found
+            name, data = found
         dry_run = request.POST.get("action") != "import"
         result = importer.import_awards(actor=request.user, agency=agency, data=data, filename=name, dry_run=dry_run)
-        if dry_run and result.ok:
-            kept_token = form.cleaned_data["kept"] if kept_path else _keep(request.user, agency, name, data)
-            kept_name = name
-        elif kept_path and not dry_run and result.ok:
-            default_storage.delete(kept_path)
+        if dry_run and result.ok and not kept_token:
+            kept_token = kept_uploads.keep(request, data, name, purpose=purpose)
+        elif kept_token and not dry_run and result.ok:
+            kept_uploads.drop(request, kept_token)
+            kept_token = ""
+        kept_name = name if kept_token else ""
     return _render(request, form, result, kept_token, kept_name)
-
-
-def _expired() -> str:
-    return _("Berkas yang sudah diperiksa tidak ditemukan lagi (lebih dari satu jam?). Pilih berkasnya lagi.")
 
 
 def _render(request: HttpRequest, form: Any, result: Any, kept_token: str, kept_name: str) -> HttpResponse:

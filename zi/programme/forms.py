@@ -26,7 +26,7 @@ from zi.programme.models import (
     Simplification,
     WhistleStatus,
 )
-from zi.programme.services import NEED_REQUIRED_MESSAGE
+from zi.programme.services import COMPLAINT_MAX_PHOTOS, NEED_REQUIRED_MESSAGE, check_image
 
 
 class DateInput(forms.DateInput):
@@ -167,6 +167,23 @@ class ComplaintStaffForm(forms.Form):
     complainant_contact = forms.CharField(label=_("Kontak pengadu (boleh kosong)"), max_length=255, required=False)
 
 
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several image files in one input (``<input type=file multiple>``); cleans to a list, empty when none."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleImageField, self).clean(item, initial) for item in files if item]
+
+
 class ComplaintPublicForm(forms.Form):
     category = forms.ChoiceField(label=_("Kategori"), choices=ComplaintCategory.choices)
     subject = forms.CharField(label=_("Pokok pengaduan"), max_length=255)
@@ -179,10 +196,18 @@ class ComplaintPublicForm(forms.Form):
         label=_("Surel untuk kabar perkembangan (boleh kosong)"),
         required=False,
     )
+    photos = MultipleImageField(label=_("Foto (boleh kosong)"))
     website = forms.CharField(required=False, label=_("Jangan diisi"))  # honeypot
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["photos"].help_text = format_lazy(
+            _(
+                "Paling banyak {n} foto PNG, JPEG, GIF atau WebP. Data lokasi dan kamera dihapus; foto hanya dilihat "
+                "petugas yang menangani pengaduan. Jika formulir perlu diperbaiki, pilih fotonya lagi."
+            ),
+            n=COMPLAINT_MAX_PHOTOS,
+        )
         self.fields["notify_email"].help_text = format_lazy(
             _(
                 "Hanya dipakai untuk mengirimkan kode lacak dan kabar setiap kali status pengaduan berubah atau "
@@ -191,6 +216,20 @@ class ComplaintPublicForm(forms.Form):
             ),
             days=settings.ZI_COMPLAINT_EMAIL_RETENTION_DAYS,
         )
+
+    def clean_photos(self) -> list[Any]:
+        photos = self.cleaned_data["photos"]
+        if len(photos) > COMPLAINT_MAX_PHOTOS:
+            raise forms.ValidationError(_("Paling banyak %(n)d foto.") % {"n": COMPLAINT_MAX_PHOTOS}, code="too_many")
+        errors = []
+        for photo in photos:
+            try:
+                check_image(photo)
+            except forms.ValidationError as exc:
+                errors.extend(f"{photo.name}: {message}" for message in exc.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return photos
 
 
 class WhistlePublicForm(forms.Form):

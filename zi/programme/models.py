@@ -350,6 +350,36 @@ class Complaint(BaseModel):
         return self.status == ComplaintStatus.RESOLVED and bool(self.resolved_at) and self.resolved_at > self.sla_due_at
 
 
+def complaint_photo_upload_to(instance: ComplaintPhoto, filename: str) -> str:
+    return f"programme/complaint/{instance.complaint_id}/{instance.sha256}.{filename.rpartition('.')[2]}"
+
+
+class ComplaintPhoto(models.Model):
+    """A photo sent with a public complaint: checked like evidence, its metadata (EXIF, location) removed, seen only
+    by those who handle the unit's complaints, never on the tracking page."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to=complaint_photo_upload_to, max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.BigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("foto pengaduan")
+        verbose_name_plural = _("foto pengaduan")
+
+    def __str__(self) -> str:
+        return f"foto {self.pk}"
+
+    def scope_unit(self) -> Unit:
+        return self.complaint.unit
+
+    def audit_scope_path(self) -> str:
+        return self.complaint.unit.path
+
+
 class FollowUpAction(models.Model):
     """One step taken on a complaint (tindak lanjut)."""
 

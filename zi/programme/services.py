@@ -47,6 +47,7 @@ from zi.programme.models import (
     Complaint,
     ComplaintCategory,
     ComplaintChannel,
+    ComplaintPhoto,
     ComplaintStatus,
     ConcreteChange,
     ConflictOfInterest,
@@ -617,6 +618,47 @@ def check_image(uploaded_file: Any) -> tuple[str, int, str]:
     return content_type, size, digest.hexdigest()
 
 
+IMAGE_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WEBP"}
+IMAGE_INFO_KEPT = ("transparency", "duration", "loop")  # how the image looks; everything else is metadata
+MAX_IMAGE_PIXELS = 50_000_000  # a 50-megapixel photo is far beyond any phone's; bigger is a decompression bomb
+
+
+def strip_metadata(data: bytes, content_type: str) -> bytes:
+    """The image re-encoded without its metadata (EXIF with the camera's location, XMP, comments), turned upright
+    first as its EXIF orientation said. Without Pillow the bytes are returned unchanged (the dependency is optional:
+    ``docs/programme.md``)."""
+    import io
+
+    try:
+        from PIL import Image, ImageOps, UnidentifiedImageError
+    except ImportError:  # pragma: no cover - Pillow is installed wherever the tests run
+        return data
+    unreadable = _("Foto tidak dapat dibaca sebagai gambar.")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise ValidationError(_("Resolusi foto terlalu besar."))
+            animated = content_type == "image/gif" and getattr(image, "n_frames", 1) > 1
+            if animated:
+                frames, upright = image, image
+            else:
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+            upright.info = {
+                key: value for key, value in upright.info.items() if key in ("transparency", "duration", "loop")
+            }
+            buffer = io.BytesIO()
+            options: dict[str, Any] = {"save_all": True} if animated else {}
+            if content_type == "image/jpeg":
+                options["quality"] = 90
+            (frames if animated else upright).save(buffer, format=IMAGE_FORMATS[content_type], **options)
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ValidationError(unreadable) from exc
+    return buffer.getvalue()
+
+
 @transaction.atomic
 def activity_add_photo(*, actor: Any, activity: Activity, uploaded_file: Any, caption: str = "") -> ActivityPhoto:
     _require_manage(actor, activity.unit)
@@ -895,14 +937,27 @@ def complaint_submit_public(
     complainant_name: str = "",
     complainant_contact: str = "",
     notify_email: str = "",
+    photos: Iterable[Any] = (),
 ) -> tuple[Complaint, str]:
     """A complaint sent by anyone through the public web form (no login).
+
+    ``photos`` (at most :data:`COMPLAINT_MAX_PHOTOS`) are checked like evidence photos (:func:`check_image`: the
+    type read from the content, the size limit) and stored without their metadata (:func:`strip_metadata`); one bad
+    photo refuses the whole complaint, so nothing is stored half.
 
     ``notify_email`` (optional) is where the complainant wants to hear about the handling: a receipt with the
     tracking code now, then a message at every status change or answer (:mod:`zi.programme.notifications`).
     """
     if not unit.is_active:
         raise ValidationError(_("Unit ini tidak menerima pengaduan melalui formulir ini."))
+    photos = [photo for photo in photos if photo]
+    if len(photos) > COMPLAINT_MAX_PHOTOS:
+        raise ValidationError(_("Paling banyak %(n)d foto.") % {"n": COMPLAINT_MAX_PHOTOS})
+    cleaned = []
+    for photo in photos:
+        content_type, _size, _digest = check_image(photo)
+        photo.seek(0)
+        cleaned.append((content_type, strip_metadata(photo.read(), content_type)))
     complaint, code = _new_complaint(
         actor=None,
         allowed=_anyone,
@@ -920,8 +975,26 @@ def complaint_submit_public(
         received_at=timezone.now(),
         created_by=None,
     )
+    for content_type, data in cleaned:
+        _complaint_add_photo(complaint, content_type, data)
     notifications.complaint_received(complaint, code)
     return complaint, code
+
+
+COMPLAINT_MAX_PHOTOS = 3
+
+
+def _complaint_add_photo(complaint: Complaint, content_type: str, data: bytes) -> ComplaintPhoto:
+    import hashlib
+
+    photo = ComplaintPhoto(
+        complaint=complaint, content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest()
+    )
+    photo.file.save(f"foto.{IMAGE_EXTENSIONS[content_type]}", ContentFile(data), save=False)
+    photo.save()
+    after = {"photo": photo.pk, "sha256": photo.sha256, "size": photo.size, "content_type": content_type}
+    audit.record("public", "add_photo", complaint, after=after)
+    return photo
 
 
 def complainant_emails_erase(*, now: Any = None, days: int | None = None) -> int:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("unit/<id:pk>/pengaduan/baru/", views.complaint_create, name="complaint_create"),
     path("pengaduan/<id:pk>/", views.complaint_detail, name="complaint_detail"),
     path("pengaduan/<id:pk>/ubah/", views.complaint_edit, name="complaint_edit"),
+    path("pengaduan/foto/<id:pk>/", views.complaint_photo, name="complaint_photo"),
     path("tindak-lanjut/<id:pk>/ubah/", views.complaint_action_edit, name="complaint_action_edit"),
     path("tindak-lanjut/<id:pk>/hapus/", views.complaint_action_delete, name="complaint_action_delete"),
     path("unit/<id:pk>/inovasi/", views.innovation_list, name="innovation_list"),

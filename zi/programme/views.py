@@ -33,6 +33,7 @@ from zi.programme.models import (
     AttachedEvidence,
     ChangeAgent,
     Complaint,
+    ComplaintPhoto,
     ConcreteChange,
     ConflictOfInterest,
     FollowUpAction,
@@ -548,6 +549,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "unit": unit,
         "complaint": complaint,
         "actions": complaint.actions.all(),
+        "photos": complaint.photos.all() if can_manage else [],
         "innovations": complaint.innovations.all(),
         "can_manage": can_manage,
         "show_contact": can_manage,
@@ -557,6 +559,16 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **_attach_context(request, complaint, "complaint"),
     }
     return render(request, "programme/complaint_detail.html", context)
+
+
+@login_required
+def complaint_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A complaint's photo, for those who handle the unit's complaints only (it may show the complainant)."""
+    photo = _record_for_manage(request, ComplaintPhoto, pk, unit_field="complaint__unit")
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required
@@ -599,7 +611,7 @@ def _public_unit(pk: int) -> Unit:
 def _public_submit(
     request: HttpRequest, unit: Unit, form_class: type, submit: Callable[..., Any], template: str
 ) -> HttpResponse:
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
         if not tracking.hit(request, "submit"):

@@ -60,6 +60,10 @@ FLAG_REASONS = {
     "near_identical_network": _lazy(
         "Pola jawaban hampir identik (hanya berbeda pada sedikit butir) berulang dari satu jaringan"
     ),
+    "offline_burst": _lazy("Perangkat luring: terlalu banyak jawaban dalam satu menit (menurut jam perangkat)"),
+    "offline_identical": _lazy("Perangkat luring: pola jawaban identik berulang dari satu perangkat"),
+    "offline_hours": _lazy("Perangkat luring: jawaban diberikan di luar jam layanan"),
+    "offline_clock": _lazy("Perangkat luring: jam perangkat jauh berbeda dari jam server"),
 }
 STATISTICAL_FLAGS = ("pattern_cluster", "straightline_network", "near_identical_network")
 

@@ -1,12 +1,19 @@
 from django.urls import path
 
-from zi.surveys import instrument_views, views
+from zi.surveys import instrument_views, views, views_offline
 
 app_name = "surveys"
 
 urlpatterns = [
     path("s/<slug:token>/", views.public_form, name="public"),
     path("k/<slug:token>/", views.kiosk_form, name="kiosk"),
+    path("l/<slug:token>/", views_offline.offline_app, name="offline_app"),
+    path("l/<slug:token>/sw.js", views_offline.offline_sw, name="offline_sw"),
+    path("l/<slug:token>/manifest.webmanifest", views_offline.offline_manifest, name="offline_manifest"),
+    path("luring/kirim/", views_offline.offline_sync, name="offline_sync"),
+    path("<id:pk>/perangkat/", views_offline.device_list, name="device_list"),
+    path("<id:pk>/perangkat/<id:device_id>/cabut/", views_offline.device_revoke, name="device_revoke"),
+    path("<id:pk>/perangkat/<id:device_id>/impor/", views_offline.device_import, name="device_import"),
     path("", views.campaign_list, name="campaign_list"),
     path("baru/", views.campaign_create, name="campaign_create"),
     path("<id:pk>/", views.campaign_detail, name="campaign_detail"),

@@ -29,7 +29,7 @@ from zi.core.numbers import NumberField
 from zi.core.tabular import formula_safe
 from zi.organisations.access import Action, visible_units
 from zi.organisations.timezones import format_local, unit_timezone
-from zi.surveys import documents, integrity, services
+from zi.surveys import documents, integrity, paging, services
 from zi.surveys.models import (
     Campaign,
     Channel,
@@ -88,10 +88,25 @@ def _form_context(
     kiosk: bool,
     point: ServicePoint | None,
     message: str = "",
+    page: int = 0,
+    stamp: str = "",
 ) -> dict:
+    """The form's context for one page (:mod:`zi.surveys.paging`); the answers of the other pages ride along as
+    hidden fields, and ``stamp`` (the first page's) is kept through the pages."""
+    page_list = paging.pages(list(items))
+    page = max(0, min(page, len(page_list) - 1))
+    shown = {item.pk for item in page_list[page]}
+    asked_here = {f"q{pk}" for pk in shown} | (set(paging.ABOUT_YOU) if page == 0 else set())
+    carried = [
+        (name, values[name])
+        for name in [*paging.ABOUT_YOU, *(f"q{item.pk}" for item in items)]
+        if values.get(name) and name not in asked_here
+    ]
     questions = []
     instrument_id = None
     for number, item in enumerate(items, start=1):
+        if item.pk not in shown:
+            continue
         name = f"q{item.pk}"
         if item.scale == ItemScale.LIKERT4:
             values_ = [1, 2, 3, 4]
@@ -131,17 +146,31 @@ def _form_context(
         "errors": errors,
         "kiosk": kiosk,
         "point": point,
-        "stamp": integrity.make_stamp(campaign.pk),
+        "stamp": stamp or integrity.make_stamp(campaign.pk),
         "message": message,
+        "carried": carried,
+        "progress": {
+            "index": page,
+            "page": page + 1,
+            "total": len(page_list),
+            "first": page == 0,
+            "last": page == len(page_list) - 1,
+            "minutes": paging.minutes_left(page_list, page),
+        },
         "action": reverse("surveys:kiosk" if kiosk else "surveys:public", args=[campaign.token]),
     }
 
 
-def _render_form(request, campaign, items, values, errors, kiosk, point, message="", status=200) -> HttpResponse:
+def _render_form(
+    request, campaign, items, values, errors, kiosk, point, message="", status=200, page=None, stamp=""
+) -> HttpResponse:
+    if page is None:  # show the first page with a mistake
+        page_list = paging.pages(list(items))
+        page = min((paging.page_of(field, page_list) for field in errors), default=0)
     response = render(
         request,
         "surveys/public_form.html",
-        _form_context(campaign, items, values, errors, kiosk, point, message),
+        _form_context(campaign, items, values, errors, kiosk, point, message, page, stamp),
         status=status,
     )
     if integrity.device_token(request) is None:
@@ -215,12 +244,66 @@ def _survey(request: HttpRequest, token: str, kiosk: bool) -> HttpResponse:
         point = ServicePoint.objects.filter(campaign=campaign, pk=int(point_id)).first()
     if request.method != "POST":
         return _render_form(request, campaign, items, {}, {}, kiosk, point)
+    if request.POST.get("arah") in ("lanjut", "kembali") and request.POST.get("halaman", "").isdigit():
+        return _step(request, campaign, items, kiosk, point)
     return _submit(request, campaign, items, kiosk, point)
+
+
+def _posted_values(post, items) -> dict[str, str]:
+    """What the person has entered so far (and only that): the respondent's fields and the answers."""
+    names = [*paging.ABOUT_YOU, *(f"q{item.pk}" for item in items)]
+    return {name: post.get(name, "")[:120] for name in names if post.get(name, "")}
+
+
+def _step(request, campaign, items, kiosk: bool, point) -> HttpResponse:
+    """ "Lanjut" checks the page just answered and shows the next; "Kembali" shows the previous one unchecked.
+    Nothing is stored until the last page's "Kirim jawaban"."""
+    post = request.POST
+    if post.get("website", ""):  # honeypot, as in _submit
+        return _notice(request, campaign, _("Permintaan ditolak"), _("Formulir tidak dapat diproses."), 400, kiosk)
+    values = _posted_values(post, items)
+    page_list = paging.pages(list(items))
+    page = min(int(post["halaman"]), len(page_list) - 1)
+    stamp = post.get("ts", "")[:500]
+    if post.get("arah") == "kembali":
+        return _render_form(request, campaign, items, values, {}, kiosk, point, page=max(0, page - 1), stamp=stamp)
+    _answers, errors = _check(campaign, page_list[page], post, about_you=page == 0)
+    if errors:
+        message = _("Masih ada isian yang perlu diperbaiki (lihat tanda di bawah).")
+        return _render_form(
+            request, campaign, items, values, errors, kiosk, point, message, status=400, page=page, stamp=stamp
+        )
+    return _render_form(request, campaign, items, values, {}, kiosk, point, page=page + 1, stamp=stamp)
+
+
+def _check(campaign, items, post, *, about_you: bool = True) -> tuple[dict[int, int | None], dict[str, str]]:
+    """The answers to ``items`` read from ``post`` and the mistakes per field (the respondent's own fields too,
+    when ``about_you``)."""
+    errors: dict[str, str] = {}
+    if about_you:
+        if post.get("kelompok", "") not in campaign.respondent_groups:
+            errors["kelompok"] = _("Pilih kelompok responden.")
+        if campaign.service_types and post.get("layanan", "") not in campaign.service_types:
+            errors["layanan"] = _("Pilih jenis layanan yang Anda terima.")
+    answers: dict[int, int | None] = {}
+    for item in items:
+        raw = post.get(f"q{item.pk}", "").strip()
+        if raw == "":
+            answers[item.pk] = None
+        elif raw.lstrip("-").isdigit():
+            answers[item.pk] = int(raw)
+        else:
+            errors[f"q{item.pk}"] = _("Jawaban di luar pilihan.")
+    for item_id, message in services.validate_answers(items, answers).items():
+        errors.setdefault(f"q{item_id}", message)
+    if about_you and campaign.require_code and not services.normalise_code(post.get("kode", "")):
+        errors["kode"] = _("Kode survei (tercetak pada struk/tanda terima) wajib diisi.")
+    return answers, errors
 
 
 def _submit(request, campaign, items, kiosk: bool, point) -> HttpResponse:
     post = request.POST
-    values = {key: post.get(key, "")[:120] for key in post if key not in ("csrfmiddlewaretoken", "ts")}
+    values = _posted_values(post, items)
     if post.get("website", ""):  # honeypot: invisible to people, filled by naive bots
         return _notice(request, campaign, _("Permintaan ditolak"), _("Formulir tidak dapat diproses."), 400, kiosk)
     try:
@@ -239,6 +322,7 @@ def _submit(request, campaign, items, kiosk: bool, point) -> HttpResponse:
             point,
             _("Jawaban dikirim terlalu cepat. Periksa kembali jawaban Anda lalu kirim ulang."),
             status=400,
+            page=len(paging.pages(list(items))) - 1,  # the last page: its button sends everything again
         )
     ip = integrity.client_ip(request)
     ip_hash = integrity.keyed_hash("ip", campaign.pk, ip) if ip else ""
@@ -255,26 +339,9 @@ def _submit(request, campaign, items, kiosk: bool, point) -> HttpResponse:
             429,
             kiosk,
         )
-    errors: dict[str, str] = {}
     group = post.get("kelompok", "")
-    if group not in campaign.respondent_groups:
-        errors["kelompok"] = _("Pilih kelompok responden.")
     service_type = post.get("layanan", "")
-    if campaign.service_types and service_type not in campaign.service_types:
-        errors["layanan"] = _("Pilih jenis layanan yang Anda terima.")
-    answers: dict[int, int | None] = {}
-    for item in items:
-        raw = post.get(f"q{item.pk}", "").strip()
-        if raw == "":
-            answers[item.pk] = None
-        elif raw.lstrip("-").isdigit():
-            answers[item.pk] = int(raw)
-        else:
-            errors[f"q{item.pk}"] = _("Jawaban di luar pilihan.")
-    for item_id, message in services.validate_answers(items, answers).items():
-        errors.setdefault(f"q{item_id}", message)
-    if campaign.require_code and not services.normalise_code(post.get("kode", "")):
-        errors["kode"] = _("Kode survei (tercetak pada struk/tanda terima) wajib diisi.")
+    answers, errors = _check(campaign, items, post)
     if errors:
         return _render_form(
             request,
