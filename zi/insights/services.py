@@ -29,7 +29,7 @@ from zi.insights.selectors import (
     summary_depth,
     summary_min_rows,
 )
-from zi.lke.scoring import stored_area_scores
+from zi.lke.scoring.breakdown import stored_area_scores
 from zi.lke.services import template_spec
 from zi.organisations.models import Unit
 from zi.predicates.selectors import held_awards
