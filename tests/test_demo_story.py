@@ -23,7 +23,7 @@ from zi.demo.predicates import KANWIL_SUMSEL, WBBM_HOLDER
 from zi.insights.facts import warning_facts_many
 from zi.insights.models import UnitPeriodRollup
 from zi.insights.rules import ORDER, TITLES, evaluate
-from zi.insights.selectors import summary
+from zi.insights.selectors.aggregates import summary
 from zi.lke.services import template_spec
 from zi.organisations.models import Role, RoleAssignment, Unit
 from zi.predicates.selectors import held_awards, holder_summary

@@ -15,8 +15,8 @@ from tests import factories
 from zi.assessments.excel import export_assessment_xlsx, import_assessment_xlsx
 from zi.assessments.models import Answer, Assessment, Lane, LaneScore, Period
 from zi.assessments.scoring import lane_rescore
+from zi.lke.formulas import normalize_answer
 from zi.lke.models import LkeTemplate
-from zi.lke.scoring import normalize_answer
 from zi.lke.services import template_spec, templates_load_all
 from zi.organisations.models import Role
 

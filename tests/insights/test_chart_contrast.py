@@ -8,7 +8,7 @@ import re
 import pytest
 
 from zi.insights.charts import bar_chart, line_chart
-from zi.insights.selectors import Cell, Table
+from zi.insights.selectors.common import Cell, Table
 
 
 def _luminance(hex_colour: str) -> float:

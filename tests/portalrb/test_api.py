@@ -13,8 +13,8 @@ from tests import factories
 from zi.assessments.models import Answer, Lane
 from zi.assessments.services import evidence_add_link
 from zi.core.models import AuditEvent
+from zi.lke.formulas import normalize_answer
 from zi.lke.models import LkeQuestion
-from zi.lke.scoring import normalize_answer
 from zi.lke.services import template_spec
 from zi.portalrb import services
 from zi.portalrb.models import FetchSnapshot

@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests import factories
 from tests.portalrb.test_workbook import INPUTS, fill
 from zi.assessments.models import Answer, Assessment, AssessmentStatus, Lane, LaneScore
+from zi.lke.formulas import normalize_answer
 from zi.lke.models import LkeQuestion
-from zi.lke.scoring import normalize_answer
 from zi.lke.services import template_spec
 from zi.organisations.models import Role
 from zi.portalrb import workbook

@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests import factories
 from zi.assessments.models import Answer, Assessment, Lane, LaneScore
 from zi.assessments.scoring import lane_rescore
+from zi.lke.formulas import normalize_answer
 from zi.lke.models import LkeQuestion
-from zi.lke.scoring import normalize_answer
 from zi.lke.services import template_spec
 from zi.portalrb import workbook
 from zi.portalrb.soalmap import WORKBOOK_SHEET

@@ -7,9 +7,9 @@ from __future__ import annotations
 import os
 
 from zi.config.wsgi import application  # noqa: F401 - what gunicorn serves
-from zi.surveys import services
+from zi.surveys.services import submissions
 
-_real_cluster_flags = services._cluster_flags
+_real_cluster_flags = submissions._cluster_flags
 
 
 def _die_once(*args, **kwargs):
@@ -20,4 +20,4 @@ def _die_once(*args, **kwargs):
     return _real_cluster_flags(*args, **kwargs)
 
 
-services._cluster_flags = _die_once
+submissions._cluster_flags = _die_once

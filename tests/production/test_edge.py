@@ -43,6 +43,7 @@ from zi.programme.models import Complaint
 from zi.surveys import integrity, services
 from zi.surveys import tasks as survey_tasks
 from zi.surveys.models import Response
+from zi.surveys.services import submissions
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,7 +83,7 @@ def _form_data(html: str, campaign) -> dict[str, str]:
 def test_retry_after_a_crash_inside_the_transaction_is_not_flagged(make_campaign, monkeypatch):  # noqa: F811
     """Before: the device counter was raised before the transaction, so the retry was ``device_burst``."""
     campaign = make_campaign()
-    monkeypatch.setattr(services, "_cluster_flags", CrashOnce(services._cluster_flags))
+    monkeypatch.setattr(submissions, "_cluster_flags", CrashOnce(submissions._cluster_flags))
     client = Client(raise_request_exception=False)
     url = reverse("surveys:public", args=[campaign.token])
     data = _form_data(client.get(url).content.decode(), campaign)
@@ -338,7 +339,7 @@ def test_through_the_shipped_nginx_two_clients_are_two_and_a_retry_is_not_flagge
 
     # a respondent whose first try died inside the transaction sends the same form again: stored once, unflagged
     carol = _person("127.0.0.4")
-    monkeypatch.setattr(services, "_cluster_flags", CrashOnce(services._cluster_flags))
+    monkeypatch.setattr(submissions, "_cluster_flags", CrashOnce(submissions._cluster_flags))
     status, data = _answer_survey(carol, nginx, campaign)
     assert status == 500 and Response.objects.filter(campaign=campaign).count() == 2
     status, _data = _answer_survey(carol, nginx, campaign, data)

@@ -27,7 +27,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from zi.assessments.models import Answer, Assessment, Evidence, Lane
 from zi.core.tabular import formula_safe
-from zi.lke.scoring import AnswerError, normalize_answer
+from zi.lke.formulas import AnswerError, normalize_answer
 from zi.lke.services import template_spec
 from zi.lke.spec import CHOICE_TYPES, Template
 

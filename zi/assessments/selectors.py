@@ -323,7 +323,8 @@ def _float(value: Any) -> float | None:
 
 
 def _score_dict(assessment: Assessment, spec: Template, rows: dict[str, QuestionRow], stored: Any) -> dict:
-    from zi.lke.scoring import expand_breakdown, score
+    from zi.lke.scoring.breakdown import expand_breakdown
+    from zi.lke.scoring.engine import score
 
     if stored is not None and isinstance(stored.breakdown, dict) and stored.breakdown:
         return expand_breakdown(spec, stored.breakdown)
@@ -448,7 +449,7 @@ def _count_answered(
 
 
 def _score_from_values(assessment: Assessment, spec: Template, lane: str) -> dict:
-    from zi.lke.scoring import score
+    from zi.lke.scoring.engine import score
 
     codes = dict(Answer.objects.filter(assessment=assessment, lane=lane).values_list("question__code", "value"))
     values = {code: codes.get(code) for code in spec.questions}

@@ -183,7 +183,7 @@ def answer_save(
     """
     from zi.assessments.scoring import lane_rescore
     from zi.assessments.suggestions import checked_survey_source
-    from zi.lke.scoring import AnswerError, normalize_answer
+    from zi.lke.formulas import AnswerError, normalize_answer
 
     if lane not in Lane.values:
         raise ValidationError(_("Jalur penilaian tidak dikenal."))

@@ -369,7 +369,7 @@ ZI_EVIDENCE_MAX_BYTES = int(os.environ.get("ZI_EVIDENCE_MAX_BYTES", str(20 * 102
 ZI_IDEMPOTENCY_KEY_HOURS = float(os.environ.get("ZI_IDEMPOTENCY_KEY_HOURS", "24"))
 ZI_IMPORT_MAX_BYTES = int(os.environ.get("ZI_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 # A complainant's notification address is erased this many days after the complaint was closed and last changed
-# (zi.programme.services.complainant_emails_erase, docs/programme.md).
+# (zi.programme.services.complaints.complainant_emails_erase, docs/programme.md).
 ZI_COMPLAINT_EMAIL_RETENTION_DAYS = int(os.environ.get("ZI_COMPLAINT_EMAIL_RETENTION_DAYS", "90"))
 
 # Public survey integrity (docs/surveys.md): fill time, rate flags, statistical stuffing checks, rollup delay.

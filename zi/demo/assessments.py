@@ -36,8 +36,8 @@ from zi.assessments.models import (
 )
 from zi.assessments.scoring import lane_rescore
 from zi.core import audit
+from zi.lke.formulas import normalize_answer
 from zi.lke.models import LkeTemplate
-from zi.lke.scoring import normalize_answer
 from zi.lke.services import template_spec, templates_load_all
 from zi.lke.spec import CHOICE_TYPES, Question
 from zi.organisations.models import Unit

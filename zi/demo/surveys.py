@@ -232,8 +232,8 @@ def align_lke_with_surveys(period: Period | None = None, stdout: Any = None) -> 
     from zi.assessments.scoring import lane_rescore
     from zi.assessments.suggestions import survey_kind
     from zi.core import audit
+    from zi.lke.formulas import normalize_answer
     from zi.lke.models import LkeQuestion
-    from zi.lke.scoring import normalize_answer
     from zi.lke.services import template_spec
     from zi.surveys.unit_indices import survey_indices_many
 

@@ -33,7 +33,7 @@ from zi.assessments.models import (
 from zi.assessments.scoring import lane_rescore
 from zi.core import audit
 from zi.demo.assessments import _answer_for
-from zi.lke.scoring import normalize_answer
+from zi.lke.formulas import normalize_answer
 from zi.lke.services import template_spec
 from zi.organisations.models import Agency
 from zi.workflow import carryover, returns, services

@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from zi.insights.selectors import Table
+from zi.insights.selectors.common import Table
 
 SURFACE = "#ffffff"
 INK = "#1b1b1b"

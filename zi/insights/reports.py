@@ -5,8 +5,8 @@ It ranks with the numbers that matter: per region and per unit the LKE total of 
 the survey indices IKM, IPAK and IPKP (the rollup), the review and TPI totals and the gap between the unit's own
 total and theirs (the stored lane scores, only of lanes the reader may see: :func:`zi.workflow.lanes.lane_filter`).
 Wide tables sit on landscape pages; every column of the ranking fits the page (``tests/test_documents.py``).
-The other tables are the dashboard's own (:func:`zi.insights.selectors.dashboard`), so the report and the page
-hold the same numbers.
+The other tables are the dashboard's own (:func:`zi.insights.selectors.dashboards.dashboard`), so the report and
+the page hold the same numbers.
 """
 
 from __future__ import annotations

@@ -20,16 +20,16 @@ from zi.core import audit
 from zi.insights import facts as facts_mod
 from zi.insights.models import AREA_FIELDS, STAGE_RANK, PeriodSummary, UnitPeriodRollup
 from zi.insights.rules import evaluate, rules
-from zi.insights.selectors import (
+from zi.insights.selectors.aggregates import (
     COVERAGE_AGGS,
     GROUP_AGGS,
-    bump_rollup_version,
     path_prefix,
     summary_aggregates,
     summary_depth,
     summary_min_rows,
 )
-from zi.lke.scoring import stored_area_scores
+from zi.insights.selectors.rollup_cache import bump_rollup_version
+from zi.lke.scoring.breakdown import stored_area_scores
 from zi.lke.services import template_spec
 from zi.organisations.models import Unit
 from zi.predicates.selectors import held_awards

@@ -16,7 +16,7 @@ from zi.assessments.selectors import may_view, worksheet
 from zi.core.deadlines import deadline_status
 from zi.insights.facts import warning_facts
 from zi.insights.rules import Warning, evaluate
-from zi.lke.scoring import expand_breakdown, stored_area_scores
+from zi.lke.scoring.breakdown import expand_breakdown, stored_area_scores
 from zi.lke.services import template_spec
 from zi.organisations.models import Unit
 from zi.predicates.models import Award

@@ -7,7 +7,7 @@ sentences themselves). This module parses the shapes the scorer builds and rebui
 active locale's number format. A string of any other shape (an older or newer scorer, a hand-written note) is
 returned unchanged, so a translation can never lose a reason.
 
-Shapes (``N`` = ``-?digits[,digits]``), see ``zi.lke.scoring._layout``:
+Shapes (``N`` = ``-?digits[,digits]``), see ``zi.lke.scoring.engine._layout``:
 
 - ``Nilai total N < N``, ``Nilai pengungkit N < N``, ``Birokrasi bersih dan akuntabel N < N``,
   ``Capaian kinerja lebih baik N < N``

@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from zi.core import audit
 from zi.organisations.access import Action, restrict
-from zi.organisations.importers import FileProblem, RowError, read_table
+from zi.organisations.importers.reading import read_table
+from zi.organisations.importers.results import FileProblem, RowError
 from zi.organisations.models import Agency, Unit
 from zi.predicates import services
 from zi.predicates.models import Award, Source

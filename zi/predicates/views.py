@@ -13,7 +13,7 @@ from django.shortcuts import render
 
 from zi.core import kept_uploads
 from zi.organisations.access import Action, may
-from zi.organisations.importers import format_errors
+from zi.organisations.importers.web import format_errors
 from zi.organisations.models import Agency
 from zi.predicates import importer, selectors
 from zi.predicates.forms import AwardImportForm

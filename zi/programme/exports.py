@@ -3,7 +3,7 @@
 The rows come from the same scoped selectors as the pages. Columns that only some readers may see are added per
 reader: the complainant's name and contact and the internal handling notes only for the unit's ZI team (as on the
 complaint page), the whistle-blower's name and contact only for integrity handlers who may see them
-(:func:`zi.programme.services.may_see_whistle_identity`) — never in anything the reported unit can download.
+(:func:`zi.programme.services.common.may_see_whistle_identity`) — never in anything the reported unit can download.
 
 Every text cell is neutralised against spreadsheet formula injection: a cell that starts with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return is prefixed with an apostrophe, in CSV and in XLSX alike.

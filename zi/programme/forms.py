@@ -26,7 +26,9 @@ from zi.programme.models import (
     Simplification,
     WhistleStatus,
 )
-from zi.programme.services import COMPLAINT_MAX_PHOTOS, NEED_REQUIRED_MESSAGE, check_image
+from zi.programme.services.complaints import COMPLAINT_MAX_PHOTOS
+from zi.programme.services.images import check_image
+from zi.programme.services.innovations import NEED_REQUIRED_MESSAGE
 
 
 class DateInput(forms.DateInput):

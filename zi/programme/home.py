@@ -1,5 +1,5 @@
 """The programme's item in the home inbox (:mod:`zi.core.home`): open complaints past their handling deadline, for
-those who handle them (the unit's ZI team, :func:`zi.programme.services.may_manage`), oldest deadline first."""
+those who handle them (the unit's ZI team, :func:`zi.programme.services.common.may_manage`), oldest deadline first."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 ``programme_erase_complainant_emails`` runs every day at 18:30 UTC (01:30 WIB) and erases the notification
 addresses of complaints closed longer than ``ZI_COMPLAINT_EMAIL_RETENTION_DAYS``
-(:func:`zi.programme.services.complainant_emails_erase`). In the embedded default (immediate mode, no worker)
+(:func:`zi.programme.services.complaints.complainant_emails_erase`). In the embedded default (immediate mode, no worker)
 nothing runs periodically: schedule ``zi programme erase-emails`` with cron or run a worker (docs/operations.md).
 """
 
@@ -16,6 +16,6 @@ from zi.core.tasks import db_periodic_task_retried
 @db_periodic_task_retried(crontab(minute="30", hour="18"))
 def programme_erase_complainant_emails() -> int:
     """Erase the expired complainant notification addresses; returns how many."""
-    from zi.programme.services import complainant_emails_erase
+    from zi.programme.services.complaints import complainant_emails_erase
 
     return complainant_emails_erase()

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from zi.core import audit
 from zi.surveys.models import Campaign, DeviceKind, FieldDevice, ServicePoint
-from zi.surveys.services import SurveyError, campaign_state
+from zi.surveys.services.campaigns import campaign_state
+from zi.surveys.services.errors import SurveyError
 
 TOKEN_BYTES = 24
 AUDITED_FIELDS = ["campaign", "service_point", "kind", "name", "revoked_at", "revoked_by", "revoked_reason"]

@@ -37,7 +37,7 @@ def poster_pdf(campaign: Campaign, point: ServicePoint) -> bytes:
 
 
 def report_pdf(campaign: Campaign, results: Any) -> bytes:
-    """The results of a campaign (``results``: :func:`zi.surveys.services.campaign_results`): per instrument the
+    """The results of a campaign (``results``: :func:`zi.surveys.services.results.campaign_results`): per instrument the
     index with its sample and interval, per item, per respondent group, per service type and per quarter; the
     print time in the unit's zone."""
     labels = dict(RespondentGroup.choices)

@@ -2,8 +2,8 @@
 
 Answers travel with the form (hidden fields for the questions of the other pages), never in the session: the survey
 stays anonymous and stateless, works without JavaScript and in kiosk mode, and the final "Kirim" posts every answer
-at once, checked as a whole exactly like the one-page form (:func:`zi.surveys.views._submit`), with the first page's
-form stamp (fill time, nonce) kept through the pages.
+at once, checked as a whole exactly like the one-page form (:func:`zi.surveys.views.public_form._submit`), with
+the first page's form stamp (fill time, nonce) kept through the pages.
 """
 
 from __future__ import annotations

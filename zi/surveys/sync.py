@@ -1,8 +1,9 @@
 """Offline sync: a registered device sends a batch of responses it took without a network.
 
 Each response carries an id made on the device (a UUID), the device time it was given and its answers. Each is
-validated and stored **in its own transaction** through the same :func:`zi.surveys.services.response_submit` the
-web form uses (same validation, stuffing checks and rollups), and acknowledged on its own: ``stored``,
+validated and stored **in its own transaction** through the same
+:func:`zi.surveys.services.submissions.response_submit` the web form uses (same validation, stuffing checks and
+rollups), and acknowledged on its own: ``stored``,
 ``duplicate`` (the server already has it: a retry after a lost reply stores nothing) or ``refused`` with a reason.
 The device drops exactly what was acknowledged as stored or duplicate. Idempotency rests on the unique
 (device, client id) of :class:`DeviceResponse` and on a form nonce derived from it (unique per campaign).

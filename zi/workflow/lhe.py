@@ -37,7 +37,7 @@ from zi.assessments.models import Answer, Lane, LaneScore
 from zi.assessments.suggestions import survey_checks, survey_kind
 from zi.core import audit
 from zi.core.pdf import render_pdf
-from zi.lke.scoring import eligibility_checks, expand_breakdown
+from zi.lke.scoring.breakdown import eligibility_checks, expand_breakdown
 from zi.lke.services import template_spec
 from zi.organisations.letterhead import letterhead_for
 from zi.organisations.timezones import abbreviation, format_local, format_local_date, unit_timezone

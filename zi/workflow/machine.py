@@ -122,7 +122,7 @@ def eligibility_reasons(journey: Journey) -> list[str]:
     """Why the TPI lane's stored score does not meet the target predicate's thresholds (empty = it does), in the
     reader's language: the scorer's own reasons (:func:`zi.lke.scoring.expand_breakdown`), never recomputed here."""
     from zi.lke.reasons import translate_reason
-    from zi.lke.scoring import expand_breakdown
+    from zi.lke.scoring.breakdown import expand_breakdown
     from zi.lke.services import template_spec
 
     predicate = journey.target_predicate

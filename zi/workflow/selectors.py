@@ -16,7 +16,7 @@ from zi.assessments.models import Answer, Assessment, Lane, LaneScore, Period
 from zi.assessments.selectors import may_view as may_view_assessment
 from zi.core.deadlines import deadline_status
 from zi.lke.formulas import zero_denominator, zero_denominator_text
-from zi.lke.scoring import stored_area_scores
+from zi.lke.scoring.breakdown import stored_area_scores
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may, restrict, scope_filter
 from zi.organisations.models import Agency, Unit

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from zi.lke.formulas import AnswerError
 from zi.lke.models import LkeTemplate
-from zi.lke.scoring import score_document
+from zi.lke.scoring.documents import score_document
 from zi.lke.services import template_load, template_spec, templates_load_all
 from zi.lke.spec import Template, TemplateError, available_templates, load_template_file
 

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zi.accounts.services import user_create
-from zi.organisations.importers import AGENCY_LEVEL_ROLES  # roles held at a whole agency (others need --unit)
+from zi.organisations.importers.columns import AGENCY_LEVEL_ROLES  # roles held at a whole agency (others need --unit)
 from zi.organisations.models import Agency, Role, Unit
 from zi.organisations.services import role_assign
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from zi.organisations.importers import format_errors
+from zi.organisations.importers.web import format_errors
 from zi.organisations.models import Agency
 from zi.predicates.importer import import_awards
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from zi.programme.services import complainant_emails_erase
+from zi.programme.services.complaints import complainant_emails_erase
 
 
 class Command(BaseCommand):

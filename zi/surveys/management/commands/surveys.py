@@ -49,7 +49,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         action = options["action"]
         if action == "load":
-            from zi.surveys.services import SurveyError, instrument_load, instruments_load_all
+            from zi.surveys.services.errors import SurveyError
+            from zi.surveys.services.instruments import instrument_load, instruments_load_all
 
             try:
                 results = [instrument_load(p) for p in options["files"]] if options["files"] else instruments_load_all()
@@ -83,7 +84,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
         elif action == "rebuild-rollups":
             from zi.surveys.models import Campaign
-            from zi.surveys.services import rollups_rebuild
+            from zi.surveys.services.moderation import rollups_rebuild
 
             campaigns = Campaign.objects.all()
             if options["campaigns"]:
@@ -95,7 +96,8 @@ class Command(BaseCommand):
                 )
         elif action == "rescan":
             from zi.surveys.models import Campaign
-            from zi.surveys.services import SurveyError, responses_rescan
+            from zi.surveys.services.errors import SurveyError
+            from zi.surveys.services.moderation import responses_rescan
 
             thresholds = {
                 key: options[key]

@@ -1,0 +1,120 @@
+"""Change agents and the concrete changes they make."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zi.assessments.models import Period
+from zi.core import audit
+from zi.organisations.models import Unit
+from zi.programme.models import ChangeAgent, ConcreteChange
+from zi.programme.services.common import (
+    _date,
+    _in_period,
+    _record_update,
+    _require_manage,
+    _set_fields,
+    _staff_of,
+    _text,
+)
+
+
+@transaction.atomic
+def change_agent_appoint(
+    *, actor: Any, unit: Unit, period: Period, person: Any, appointed_on: dt.date, decree_ref: str = ""
+) -> ChangeAgent:
+    _require_manage(actor, unit)
+    person = _staff_of(unit, person, _("Agen perubahan"))
+    appointed_on = _date(appointed_on, _("Tanggal penetapan"))
+    if appointed_on > period.ends_on:
+        raise ValidationError(_("Tanggal penetapan tidak boleh sesudah akhir periode."))
+    if ChangeAgent.objects.filter(unit=unit, period=period, person=person).exists():
+        raise ValidationError(
+            _("%(name)s sudah ditetapkan sebagai agen perubahan pada periode ini.") % {"name": person}
+        )
+    agent = ChangeAgent.objects.create(
+        unit=unit,
+        period=period,
+        person=person,
+        appointed_on=appointed_on,
+        decree_ref=_text(decree_ref, _("Nomor SK"), max_length=255, single_line=True),
+    )
+    audit.record(actor, "create", agent, after=audit.snapshot(agent))
+    return agent
+
+
+@transaction.atomic
+def change_agent_update(
+    *, actor: Any, agent: ChangeAgent, appointed_on: dt.date | None = None, decree_ref: str | None = None
+) -> ChangeAgent:
+    agent = ChangeAgent.objects.select_for_update().select_related("unit", "period").get(pk=agent.pk)
+    _require_manage(actor, agent.unit)
+    before = audit.snapshot(agent)
+    if appointed_on is not None:
+        agent.appointed_on = _date(appointed_on, _("Tanggal penetapan"))
+        if agent.appointed_on > agent.period.ends_on:
+            raise ValidationError(_("Tanggal penetapan tidak boleh sesudah akhir periode."))
+    if decree_ref is not None:
+        agent.decree_ref = _text(decree_ref, _("Nomor SK"), max_length=255, single_line=True)
+    agent.save()
+    audit.record(actor, "update", agent, before=before, after=audit.snapshot(agent))
+    return agent
+
+
+CHANGE_FIELDS = ("agent", "title", "description", "made_on", "integrated", "integration_how")
+
+
+def _clean_change(change: ConcreteChange) -> None:
+    change.title = _text(change.title, _("Judul perubahan"), required=True, max_length=255, single_line=True)
+    change.description = _text(change.description, _("Uraian"))
+    change.made_on = _in_period(
+        _date(change.made_on, _("Tanggal perubahan")), change.agent.period, _("Tanggal perubahan")
+    )
+    change.integrated = bool(change.integrated)
+    change.integration_how = _text(change.integration_how, _("Cara integrasi"))
+    if change.integrated and not change.integration_how:
+        raise ValidationError(
+            _("Jelaskan bagaimana perubahan diintegrasikan ke sistem manajemen (mis. SOP, SK, sistem informasi).")
+        )
+
+
+@transaction.atomic
+def change_create(
+    *,
+    actor: Any,
+    agent: ChangeAgent,
+    title: str,
+    made_on: dt.date,
+    description: str = "",
+    integrated: bool = False,
+    integration_how: str = "",
+) -> ConcreteChange:
+    _require_manage(actor, agent.unit)
+    change = ConcreteChange(
+        agent=agent,
+        title=title,
+        description=description,
+        made_on=made_on,
+        integrated=integrated,
+        integration_how=integration_how,
+    )
+    _clean_change(change)
+    change.save()
+    audit.record(actor, "create", change, after=audit.snapshot(change, CHANGE_FIELDS))
+    return change
+
+
+@transaction.atomic
+def change_update(*, actor: Any, change: ConcreteChange, **changes: Any) -> ConcreteChange:
+    def apply(record: ConcreteChange) -> None:
+        _set_fields(record, changes, CHANGE_FIELDS[1:])
+        _clean_change(record)
+
+    return _record_update(
+        actor=actor, record=change, snapshot=CHANGE_FIELDS, apply=apply, related=("agent__unit", "agent__period")
+    )

@@ -1,0 +1,260 @@
+"""The integrity registers: gratification reports, conflict-of-interest declarations and whistle-blowing reports.
+The whistle-blower's identity never enters the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zi.core import audit
+from zi.organisations.models import Unit
+from zi.programme.models import (
+    ConflictOfInterest,
+    ConflictStatus,
+    GratificationDecision,
+    GratificationReport,
+    WhistleReport,
+    WhistleStatus,
+)
+from zi.programme.services.common import (
+    _actor_or_none,
+    _choice,
+    _date,
+    _decimal,
+    _record_create,
+    _record_update,
+    _staff_of,
+    _text,
+    may_handle_integrity,
+    may_write_register,
+)
+from zi.programme.services.public_tracking import _new_tracking
+
+# Never put the whistle-blower's identity in the audit trail (agency admins and auditors read it).
+WHISTLE_FIELDS = ("unit", "received_at", "subject", "status", "handling_notes", "public_response")
+
+
+# --- gratification and conflict-of-interest registers ---------------------------------------------------------
+# The integrity registers (gratification, conflict of interest, and the whistle-blowing handling below) share one
+# shape: a permission check on the unit, validation, the write and its audit event in one transaction.
+
+
+def _register_create(
+    *, actor: Any, model: type[models.Model], unit: Unit, fields: tuple[str, ...], denied: str, build: Callable
+) -> Any:
+    """Create a register entry: permission first, then ``build()`` validates and returns the field values."""
+    record = model(unit=unit, created_by=_actor_or_none(actor))
+
+    def clean(entry: Any) -> None:
+        for field, value in build().items():
+            setattr(entry, field, value)
+
+    return _record_create(
+        actor=actor, record=record, snapshot=fields, clean=clean, allowed=may_write_register, denied=denied
+    )
+
+
+def _register_update(
+    *,
+    actor: Any,
+    record: Any,
+    fields: tuple[str, ...],
+    denied: str,
+    apply: Callable,
+    allowed: Callable[[Any, Unit], bool] = may_write_register,
+) -> Any:
+    """Change a register entry under a row lock: permission, ``apply(record)`` validates and sets, save, audit."""
+    return _record_update(actor=actor, record=record, snapshot=fields, apply=apply, allowed=allowed, denied=denied)
+
+
+GRATIFICATION_FIELDS = (
+    "unit",
+    "reporter",
+    "offered_on",
+    "giver_description",
+    "gift_description",
+    "value_estimate",
+    "refused",
+    "decision",
+    "decision_note",
+)
+
+
+@transaction.atomic
+def gratification_report_create(
+    *,
+    actor: Any,
+    unit: Unit,
+    reporter: Any,
+    offered_on: dt.date,
+    giver_description: str,
+    gift_description: str,
+    value_estimate: Any = 0,
+    refused: bool = False,
+    decision: str = "",
+    decision_note: str = "",
+) -> GratificationReport:
+    def build() -> dict[str, Any]:
+        day = _date(offered_on, _("Tanggal pemberian"))
+        if day > timezone.localdate():
+            raise ValidationError(_("Tanggal pemberian tidak boleh di masa depan."))
+        chosen = decision or (GratificationDecision.REFUSED if refused else GratificationDecision.PENDING)
+        return {
+            "reporter": _staff_of(unit, reporter, _("Pelapor")),
+            "offered_on": day,
+            "giver_description": _text(
+                giver_description, _("Pemberi"), required=True, max_length=255, single_line=True
+            ),
+            "gift_description": _text(
+                gift_description, _("Bentuk pemberian"), required=True, max_length=255, single_line=True
+            ),
+            "value_estimate": _decimal(value_estimate, _("Perkiraan nilai")) or 0,
+            "refused": bool(refused),
+            "decision": _choice(chosen, GratificationDecision, _("Keputusan")),
+            "decision_note": _text(decision_note, _("Catatan keputusan")),
+        }
+
+    return _register_create(
+        actor=actor,
+        model=GratificationReport,
+        unit=unit,
+        fields=GRATIFICATION_FIELDS,
+        denied=_("Anda tidak berwenang mencatat laporan gratifikasi unit ini."),
+        build=build,
+    )
+
+
+@transaction.atomic
+def gratification_decide(
+    *, actor: Any, report: GratificationReport, decision: str, decision_note: str = ""
+) -> GratificationReport:
+    def apply(record: GratificationReport) -> None:
+        record.decision = _choice(decision, GratificationDecision, _("Keputusan"))
+        record.decision_note = _text(decision_note, _("Catatan keputusan"))
+
+    return _register_update(
+        actor=actor,
+        record=report,
+        fields=GRATIFICATION_FIELDS,
+        denied=_("Anda tidak berwenang memutuskan laporan gratifikasi ini."),
+        apply=apply,
+    )
+
+
+CONFLICT_FIELDS = ("unit", "person", "declared_on", "situation", "related_party", "mitigation", "status")
+
+
+@transaction.atomic
+def conflict_create(
+    *,
+    actor: Any,
+    unit: Unit,
+    declared_on: dt.date,
+    situation: str,
+    person: Any = None,
+    related_party: str = "",
+    mitigation: str = "",
+    status: str = ConflictStatus.IDENTIFIED,
+) -> ConflictOfInterest:
+    def build() -> dict[str, Any]:
+        return {
+            "person": _staff_of(unit, person, _("Pegawai")) if person else None,
+            "declared_on": _date(declared_on, _("Tanggal")),
+            "situation": _text(situation, _("Situasi"), required=True),
+            "related_party": _text(related_party, _("Pihak terkait"), max_length=255, single_line=True),
+            "mitigation": _text(mitigation, _("Mitigasi")),
+            "status": _choice(status, ConflictStatus, _("Status")),
+        }
+
+    return _register_create(
+        actor=actor,
+        model=ConflictOfInterest,
+        unit=unit,
+        fields=CONFLICT_FIELDS,
+        denied=_("Anda tidak berwenang mencatat benturan kepentingan unit ini."),
+        build=build,
+    )
+
+
+@transaction.atomic
+def conflict_update(
+    *, actor: Any, conflict: ConflictOfInterest, status: str, mitigation: str | None = None
+) -> ConflictOfInterest:
+    def apply(record: ConflictOfInterest) -> None:
+        record.status = _choice(status, ConflictStatus, _("Status"))
+        if mitigation is not None:
+            record.mitigation = _text(mitigation, _("Mitigasi"))
+
+    return _register_update(
+        actor=actor,
+        record=conflict,
+        fields=CONFLICT_FIELDS,
+        denied=_("Anda tidak berwenang mengubah catatan benturan kepentingan ini."),
+        apply=apply,
+    )
+
+
+# --- whistle-blowing ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def whistle_submit_public(
+    *, unit: Unit, subject: str, description: str, reporter_name: str = "", reporter_contact: str = ""
+) -> tuple[WhistleReport, str]:
+    """An anonymous (or named) whistle-blowing report; returns the report and its tracking code."""
+    if not unit.is_active:
+        raise ValidationError(_("Unit ini tidak menerima laporan melalui formulir ini."))
+    code, digest = _new_tracking(WhistleReport)
+    report = WhistleReport.objects.create(
+        unit=unit,
+        received_at=timezone.now(),
+        subject=_text(subject, _("Pokok laporan"), required=True, max_length=255, single_line=True),
+        description=_text(description, _("Uraian"), required=True),
+        reporter_name=_text(reporter_name, _("Nama"), max_length=255, single_line=True),
+        reporter_contact=_text(reporter_contact, _("Kontak"), max_length=255, single_line=True),
+        tracking_hash=digest,
+    )
+    audit.record(
+        "public",
+        "create",
+        report,
+        after={
+            **audit.snapshot(report, WHISTLE_FIELDS),
+            "identity_given": bool(report.reporter_name or report.reporter_contact),
+        },
+    )
+    return report, code
+
+
+@transaction.atomic
+def whistle_update(
+    *,
+    actor: Any,
+    report: WhistleReport,
+    status: str | None = None,
+    handling_notes: str | None = None,
+    public_response: str | None = None,
+) -> WhistleReport:
+
+    def apply(record: WhistleReport) -> None:
+        if status is not None:
+            record.status = _choice(status, WhistleStatus, _("Status"))
+        if handling_notes is not None:
+            record.handling_notes = _text(handling_notes, _("Catatan penanganan"))
+        if public_response is not None:
+            record.public_response = _text(public_response, _("Tanggapan"))
+
+    return _register_update(
+        actor=actor,
+        record=report,
+        fields=WHISTLE_FIELDS,
+        denied=_("Anda tidak berwenang menangani laporan ini."),
+        apply=apply,
+        allowed=may_handle_integrity,
+    )

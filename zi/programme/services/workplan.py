@@ -1,0 +1,136 @@
+"""The unit's work plan for a period and its items."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zi.assessments.models import Period
+from zi.core import audit
+from zi.organisations.models import Unit
+from zi.programme.models import ChangeArea, PlanItem, PlanItemKind, PlanItemStatus, WorkPlan
+from zi.programme.services.common import (
+    _choice,
+    _date,
+    _in_period,
+    _lke_codes,
+    _record_update,
+    _require_manage,
+    _set_fields,
+    _staff_of,
+    _text,
+)
+
+PLAN_ITEM_FIELDS = (
+    "work_plan",
+    "area_key",
+    "kind",
+    "title",
+    "description",
+    "owner",
+    "due_on",
+    "status",
+    "progress",
+    "lke_codes",
+)
+
+
+@transaction.atomic
+def workplan_create(*, actor: Any, unit: Unit, period: Period, title: str = "", notes: str = "") -> WorkPlan:
+    _require_manage(actor, unit)
+    if WorkPlan.objects.filter(unit=unit, period=period).exists():
+        raise ValidationError(_("Rencana kerja unit ini untuk periode tersebut sudah ada."))
+    title = _text(title, _("Judul"), max_length=255, single_line=True) or _("Rencana Kerja Pembangunan ZI %(year)s") % {
+        "year": period.year
+    }
+    plan = WorkPlan.objects.create(unit=unit, period=period, title=title, notes=_text(notes, _("Catatan")))
+    audit.record(actor, "create", plan, after=audit.snapshot(plan))
+    return plan
+
+
+@transaction.atomic
+def workplan_update(*, actor: Any, plan: WorkPlan, title: str | None = None, notes: str | None = None) -> WorkPlan:
+    plan = WorkPlan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
+    _require_manage(actor, plan.unit)
+    before = audit.snapshot(plan)
+    if title is not None:
+        plan.title = _text(title, _("Judul"), required=True, max_length=255, single_line=True)
+    if notes is not None:
+        plan.notes = _text(notes, _("Catatan"))
+    plan.save()
+    audit.record(actor, "update", plan, before=before, after=audit.snapshot(plan))
+    return plan
+
+
+def _clean_plan_item(item: PlanItem, period: Period) -> None:
+    unit = item.work_plan.unit
+    item.area_key = int(_choice(int(item.area_key or 0), ChangeArea, _("Area perubahan")))
+    _choice(item.kind, PlanItemKind, _("Jenis butir"))
+    _choice(item.status, PlanItemStatus, _("Status"))
+    item.title = _text(item.title, _("Judul"), required=True, max_length=255, single_line=True)
+    item.description = _text(item.description, _("Uraian"))
+    item.owner = _staff_of(unit, item.owner_id if item.owner_id else None, _("Penanggung jawab"))
+    item.due_on = _in_period(_date(item.due_on, _("Tenggat")), period, _("Tenggat"))
+    try:
+        item.progress = int(item.progress)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(_("Kemajuan harus berupa angka 0–100.")) from exc
+    if not 0 <= item.progress <= 100:
+        raise ValidationError(_("Kemajuan harus berupa angka 0–100."))
+    if item.status == PlanItemStatus.DONE:
+        item.progress = 100
+    item.lke_codes = _lke_codes(item.lke_codes or [], period)
+
+
+@transaction.atomic
+def plan_item_create(
+    *,
+    actor: Any,
+    work_plan: WorkPlan,
+    area_key: int,
+    title: str,
+    owner: Any,
+    due_on: dt.date,
+    kind: str = PlanItemKind.ACTIVITY,
+    description: str = "",
+    status: str = PlanItemStatus.PLANNED,
+    progress: int = 0,
+    lke_codes: Iterable[str] | str = (),
+) -> PlanItem:
+    _require_manage(actor, work_plan.unit)
+    item = PlanItem(
+        work_plan=work_plan,
+        area_key=area_key,
+        kind=kind,
+        title=title,
+        description=description,
+        owner_id=getattr(owner, "pk", owner),
+        due_on=due_on,
+        status=status,
+        progress=progress,
+        lke_codes=lke_codes,
+    )
+    _clean_plan_item(item, work_plan.period)
+    item.save()
+    audit.record(actor, "create", item, after=audit.snapshot(item, PLAN_ITEM_FIELDS))
+    return item
+
+
+@transaction.atomic
+def plan_item_update(*, actor: Any, item: PlanItem, **changes: Any) -> PlanItem:
+    def apply(record: PlanItem) -> None:
+        _set_fields(record, changes, PLAN_ITEM_FIELDS[1:], foreign=("owner",))
+        _clean_plan_item(record, record.work_plan.period)
+
+    return _record_update(
+        actor=actor,
+        record=item,
+        snapshot=PLAN_ITEM_FIELDS,
+        apply=apply,
+        related=("work_plan__unit", "work_plan__period"),
+    )

@@ -1,0 +1,148 @@
+"""What the programme pages share: loading a unit or record in scope (404) and writable (403), the form page, the
+period and the "attach as evidence" context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from zi.assessments.models import Assessment, AssessmentStatus
+from zi.lke.models import LkeQuestion
+from zi.organisations.access import Action, may
+from zi.organisations.models import Unit
+from zi.programme import forms, selectors, services
+from zi.programme.models import AttachedEvidence
+
+SESSION_CODE_KEY = "zi_programme_new_code"
+
+
+def _unit_for_read(request: HttpRequest, pk: int) -> Unit:
+    unit = selectors.readable_unit(user=request.user, pk=pk)
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def _unit_for_manage(request: HttpRequest, pk: int) -> Unit:
+    unit = _unit_for_read(request, pk)
+    if not services.may_manage(request.user, unit):
+        raise PermissionDenied
+    return unit
+
+
+def _record_for_read(request: HttpRequest, model: type[Model], pk: int, unit_field: str = "unit") -> Any:
+    record = selectors.readable(model.objects.filter(pk=pk), request.user, unit_field).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+def _record_for_manage(request: HttpRequest, model: type[Model], pk: int, unit_field: str = "unit") -> Any:
+    """A record the user may read (else 404) and write (else 403)."""
+    record = _record_for_read(request, model, pk, unit_field)
+    if not services.may_manage(request.user, _scope_unit(record)):
+        raise PermissionDenied
+    return record
+
+
+def _scope_unit(record: Any) -> Unit:
+    getter = getattr(record, "scope_unit", None)
+    return getter() if callable(getter) else record.unit
+
+
+def _period(request: HttpRequest) -> Any:
+    period = selectors.current_period(request.GET.get("periode"))
+    if period is None:
+        raise Http404(_("Belum ada periode penilaian."))
+    return period
+
+
+def _save(form: Any, call: Callable[[], Any]) -> Any:
+    """Run a service; its ValidationError becomes a form error (None when it failed)."""
+    try:
+        return call()
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+        return None
+
+
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    write: Callable[[dict[str, Any]], Any],
+    done: str,
+    next_url: Callable[[Any], str],
+    unit: Unit,
+    title: str,
+    **extra: Any,
+) -> HttpResponse:
+    """The one shape of every create and edit page: a valid POST runs ``write(cleaned_data)`` (a service, whose
+    ValidationError becomes a form error), then a message and a redirect to ``next_url(result)``; otherwise the
+    form page, with the errors."""
+    if request.method == "POST" and form.is_valid():
+        result = _save(form, lambda: write(form.cleaned_data))
+        if result is not None:
+            messages.success(request, done)
+            return redirect(next_url(result))
+    return render(request, "programme/form.html", {"unit": unit, "form": form, "title": title, **extra})
+
+
+def _overview_url(unit: Unit, period: Any = None) -> str:
+    url = reverse("programme:unit_overview", args=[unit.pk])
+    return f"{url}?periode={period.year}" if period is not None else url
+
+
+def _draft_assessment(unit: Unit, period: Any = None) -> Assessment | None:
+    assessments = Assessment.objects.filter(unit=unit, status=AssessmentStatus.DRAFT).select_related("period")
+    if period is not None:
+        assessments = assessments.filter(period=period)
+    return assessments.order_by("-period__year").first()
+
+
+SUGGESTED_CODES = {
+    "activity": {
+        "sosialisasi": ["A.I.1.ii.c", "A.I.1.iv.c", "A.I.1.iv.d", "A.I.5.i.a", "A.I.5.v.b"],
+        "internalisasi": ["A.I.1.iv.c", "A.I.1.iv.d", "A.I.5.v.b", "A.II.1.iii.a"],
+        "banner": ["A.I.1.ii.c", "A.I.5.i.a", "A.I.6.i.d"],
+        "publikasi": ["A.I.1.ii.c", "A.I.6.i.d", "A.I.6.ii.b"],
+        "pelatihan": ["A.I.3.iii.e", "A.I.6.ii.a"],
+        "rapat_monev": ["A.I.1.iii.b", "A.I.1.iii.c", "A.I.5.iii.c", "A.I.5.iv.b"],
+        "other": ["A.I.1.iv.d"],
+    },
+    "complaint": ["A.I.5.iii.b", "A.I.5.iii.a", "A.I.6.iii.a", "A.II.6.ii.a", "A.II.5.ii.a"],
+    "innovation": ["A.I.6.ii.f", "A.II.6.i.a", "A.II.6.i.b", "A.I.6.v.c"],
+}
+
+
+def _attach_context(request: HttpRequest, record: Any, record_type: str, period: Any = None) -> dict[str, Any]:
+    assessment = _draft_assessment(record.unit, period)
+    attached = AttachedEvidence.objects.filter(record_type=record_type, record_id=record.pk).select_related(
+        "evidence__question", "evidence__assessment__period"
+    )
+    context: dict[str, Any] = {"attached": attached, "attach_form": None, "attach_assessment": assessment}
+    if assessment is None or not may(request.user, Action.EVIDENCE_UPLOAD, record.unit):
+        return context
+    if record_type == "activity":
+        codes = list(SUGGESTED_CODES["activity"].get(record.kind, []))
+        if record.plan_item_id:
+            codes = list(record.plan_item.lke_codes or []) + codes
+    else:
+        codes = list(SUGGESTED_CODES[record_type])
+    texts = dict(LkeQuestion.objects.filter(template_id=assessment.period.template_id).values_list("code", "text"))
+    ordered = list(dict.fromkeys(code for code in codes if code in texts)) + sorted(
+        code for code in texts if code not in codes
+    )
+    suggestions = [(code, f"{code} — {texts[code][:90]}") for code in ordered]
+    context["attach_form"] = forms.AttachEvidenceForm(assessment=assessment, suggestions=suggestions)
+    context["attach_url"] = reverse("programme:attach_evidence", args=[record_type, record.pk])
+    return context

@@ -1,0 +1,148 @@
+"""Complaint pages on the unit side: record, handle, follow-up actions, photos."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zi.programme import forms, services, tracking
+from zi.programme.models import Complaint, ComplaintPhoto, FollowUpAction
+from zi.programme.views.common import (
+    SESSION_CODE_KEY,
+    _attach_context,
+    _form_page,
+    _record_for_manage,
+    _record_for_read,
+    _save,
+    _unit_for_manage,
+)
+
+
+def _show_code(request: HttpRequest, code: str) -> None:
+    request.session[SESSION_CODE_KEY] = tracking.format_code(code)
+
+
+@login_required
+def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit_for_manage(request, pk)
+
+    def shown_once(result: tuple[Complaint, str]) -> str:
+        complaint, code = result
+        _show_code(request, code)
+        return complaint.get_absolute_url()
+
+    return _form_page(
+        request,
+        forms.ComplaintStaffForm(request.POST or None),
+        write=lambda data: services.complaint_create(actor=request.user, unit=unit, **data),
+        done=_("Pengaduan dicatat."),
+        next_url=shown_once,
+        unit=unit,
+        title=_("Catat pengaduan"),
+    )
+
+
+@login_required
+def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = _record_for_manage(request, Complaint, pk)
+    return _form_page(
+        request,
+        forms.ComplaintStaffForm(request.POST or None, initial=forms.complaint_details_initial(complaint)),
+        write=lambda data: services.complaint_update_details(actor=request.user, complaint=complaint, **data),
+        done=_("Pengaduan diperbarui."),
+        next_url=lambda saved: saved.get_absolute_url(),
+        unit=complaint.unit,
+        title=_("Ubah data pengaduan"),
+    )
+
+
+@login_required
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = _record_for_read(request, Complaint, pk)
+    unit = complaint.unit
+    can_manage = services.may_manage(request.user, unit)
+    update_form = forms.ComplaintUpdateForm(
+        request.POST if request.method == "POST" and "status" in request.POST else None,
+        initial=forms.complaint_update_initial(complaint),
+    )
+    action_form = forms.FollowUpForm(
+        request.POST if request.method == "POST" and "done_on" in request.POST else None,
+        initial={"done_on": timezone.localdate()},
+    )
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        saved = None
+        if update_form.is_bound and update_form.is_valid():
+            saved = _save(
+                update_form,
+                lambda: services.complaint_update(actor=request.user, complaint=complaint, **update_form.cleaned_data),
+            )
+        elif action_form.is_bound and action_form.is_valid():
+            saved = _save(
+                action_form,
+                lambda: services.complaint_add_action(
+                    actor=request.user, complaint=complaint, **action_form.cleaned_data
+                ),
+            )
+        if saved is not None:
+            messages.success(request, _("Pengaduan diperbarui."))
+            return redirect(complaint.get_absolute_url())
+        complaint.refresh_from_db()
+    context = {
+        "unit": unit,
+        "complaint": complaint,
+        "actions": complaint.actions.all(),
+        "photos": complaint.photos.all() if can_manage else [],
+        "innovations": complaint.innovations.all(),
+        "can_manage": can_manage,
+        "show_contact": can_manage,
+        "update_form": update_form if can_manage else None,
+        "action_form": action_form if can_manage else None,
+        "new_code": request.session.pop(SESSION_CODE_KEY, None) if can_manage else None,
+        **_attach_context(request, complaint, "complaint"),
+    }
+    return render(request, "programme/complaint_detail.html", context)
+
+
+@login_required
+def complaint_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A complaint's photo, for those who handle the unit's complaints only (it may show the complainant)."""
+    photo = _record_for_manage(request, ComplaintPhoto, pk, unit_field="complaint__unit")
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def complaint_action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _record_for_manage(request, FollowUpAction, pk, unit_field="complaint__unit")
+    complaint = action.complaint
+    return _form_page(
+        request,
+        forms.FollowUpForm(
+            request.POST or None, initial={"done_on": action.done_on, "description": action.description}
+        ),
+        write=lambda data: services.complaint_action_update(actor=request.user, action=action, **data),
+        done=_("Tindak lanjut diperbarui."),
+        next_url=lambda saved: complaint.get_absolute_url(),
+        unit=complaint.unit,
+        title=_("Ubah tindak lanjut"),
+    )
+
+
+@login_required
+@require_POST
+def complaint_action_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _record_for_manage(request, FollowUpAction, pk, unit_field="complaint__unit")
+    complaint = action.complaint
+    services.complaint_action_delete(actor=request.user, action=action)
+    messages.success(request, _("Tindak lanjut dihapus."))
+    return redirect(complaint.get_absolute_url())

@@ -1,0 +1,37 @@
+"""Downloads of the complaint list and the registers (CSV, or XLSX with ``?format=xlsx``)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from zi.organisations.models import Unit
+from zi.programme import exports, services
+from zi.programme.views.common import _unit_for_read
+
+
+@login_required
+def export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """CSV (default) or XLSX (``?format=xlsx``) of the complaint list or a register, as the person may see it."""
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    if kind == "wbs":
+        unit = Unit.objects.filter(pk=pk).first()
+        if unit is None or not services.may_handle_integrity(request.user, unit):
+            raise Http404
+        sheet = exports.whistle_sheet(user=request.user, unit=unit)
+    else:
+        unit = _unit_for_read(request, pk)
+        builders = {
+            "pengaduan": lambda: exports.complaints_sheet(
+                user=request.user, unit=unit, status=request.GET.get("status", "")
+            ),
+            "gratifikasi": lambda: exports.gratification_sheet(user=request.user, unit=unit),
+            "benturan-kepentingan": lambda: exports.conflict_sheet(user=request.user, unit=unit),
+        }
+        if kind not in builders:
+            raise Http404
+        sheet = builders[kind]()
+    filename = f"{kind}-{slugify(unit.code) or unit.pk}-{timezone.localdate():%Y%m%d}"
+    return exports.response(sheet, filename, fmt)

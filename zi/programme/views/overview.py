@@ -1,0 +1,49 @@
+"""The unit's building-work overview."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from zi.core.links import absolute_url
+from zi.programme import selectors, services
+from zi.programme.views.common import _period, _unit_for_read
+
+
+@login_required
+def unit_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit_for_read(request, pk)
+    period = _period(request)
+    user = request.user
+    plan = selectors.work_plan_for(user=user, unit=unit, period=period)
+    staff = selectors.staff_count(unit)
+    activities = list(selectors.activities_for(user=user, unit=unit, period=period)[:50])
+    for activity in activities:
+        activity.reach = selectors.activity_reach(activity, staff)
+    status = request.GET.get("status", "")
+    complaints = selectors.complaints_for(user=user, unit=unit, status=status)[:50]
+    context = {
+        "unit": unit,
+        "period": period,
+        "plan": plan,
+        "areas": selectors.plan_by_area(plan),
+        "activities": activities,
+        "staff_count": staff,
+        "reach": selectors.reach_by_month(unit=unit, period=period),
+        "agents": selectors.change_agents_for(user=user, unit=unit, period=period),
+        "complaints": complaints,
+        "complaint_status": status,
+        "complaint_summary": selectors.complaint_summary(unit=unit),
+        "innovations": selectors.innovations_for(user=user, unit=unit),
+        "whistle_counts": selectors.whistle_counts(unit=unit),
+        "lke_rows": list(selectors.lke_inputs_for(unit, period).items()),
+        "can_manage": services.may_manage(user, unit),
+        "can_handle_integrity": services.may_handle_integrity(user, unit),
+        "public_complaint_url": absolute_url(reverse("programme:complaint_public", args=[unit.pk])),
+        "public_whistle_url": absolute_url(reverse("programme:whistle_public", args=[unit.pk])),
+    }
+    if request.htmx and request.GET.get("fragment") == "complaints":
+        return render(request, "programme/partials/complaint_rows.html", context)
+    return render(request, "programme/unit_overview.html", context)

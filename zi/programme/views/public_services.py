@@ -1,0 +1,63 @@
+"""The register of public services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from zi.programme import forms, selectors, services
+from zi.programme.models import PublicService
+from zi.programme.views.common import _form_page, _record_for_manage, _save, _unit_for_read
+
+
+@login_required
+def service_list(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit_for_read(request, pk)
+    can_manage = services.may_manage(request.user, unit)
+    form = forms.PublicServiceForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            service = _save(form, lambda: services.service_create(actor=request.user, unit=unit, **form.cleaned_data))
+            if service is not None:
+                messages.success(request, _("Layanan didaftarkan."))
+                return redirect("programme:service_list", pk=unit.pk)
+    period = selectors.current_period(request.GET.get("periode"))
+    return render(
+        request,
+        "programme/service_list.html",
+        {
+            "unit": unit,
+            "services": selectors.services_for(user=request.user, unit=unit),
+            "form": form if can_manage else None,
+            "can_manage": can_manage,
+            "lke": selectors.lke_inputs_for(unit, period)["A.II.6.i.b"] if period else None,
+            "period": period,
+        },
+    )
+
+
+@login_required
+def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    service = _record_for_manage(request, PublicService, pk)
+    initial = {
+        "name": service.name,
+        "standard_reference": service.standard_reference,
+        "description": service.description,
+        "is_active": service.is_active,
+    }
+    return _form_page(
+        request,
+        forms.PublicServiceForm(request.POST or None, initial=initial),
+        write=lambda data: services.service_update(actor=request.user, service=service, **data),
+        done=_("Layanan diperbarui."),
+        next_url=lambda saved: reverse("programme:service_list", args=[service.unit_id]),
+        unit=service.unit,
+        title=_("Ubah layanan"),
+    )

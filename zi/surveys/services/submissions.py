@@ -1,0 +1,250 @@
+"""Submissions: the campaign's items, answer validation and ``response_submit`` with its anti-abuse flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zi.surveys import integrity, rollups
+from zi.surveys.integrity import keyed_hash
+from zi.surveys.models import (
+    Campaign,
+    Channel,
+    InstrumentItem,
+    ItemScale,
+    OneTimeCode,
+    Response,
+    ResponseItem,
+    ServicePoint,
+)
+from zi.surveys.services.campaigns import campaign_is_open, normalise_code, quarter_of
+from zi.surveys.services.errors import SurveyError
+
+
+@dataclass(frozen=True)
+class Submission:
+    group: str
+    answers: dict[int, int]  # InstrumentItem id → value
+    service_type: str = ""
+    service_point: ServicePoint | None = None
+    channel: str = Channel.PUBLIC
+    form_nonce: str = ""
+    device_hash: str = ""
+    one_per_device: bool = True
+    ip_hash: str = ""
+    flags: dict[str, Any] = field(default_factory=dict)
+    code: str = ""
+
+
+_ITEMS_CACHE: dict[tuple[int, Any], tuple[float, list[InstrumentItem]]] = {}
+_ITEMS_CACHE_SECONDS = 60
+
+
+def campaign_items(campaign: Campaign) -> list[InstrumentItem]:
+    """The campaign's questions in form order. Cached per process for a minute, keyed by the campaign's
+    ``updated_at`` (an edit changes the key): the public form and every submit need them, and they do not change
+    once a campaign has answers."""
+    key = (campaign.pk, campaign.updated_at)
+    hit = _ITEMS_CACHE.get(key)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < _ITEMS_CACHE_SECONDS:
+        return hit[1]
+    items = list(
+        InstrumentItem.objects.filter(instrument__campaigns=campaign)
+        .select_related("instrument")
+        .order_by("instrument__kind", "instrument_id", "position")
+    )
+    if len(_ITEMS_CACHE) > 512:
+        _ITEMS_CACHE.clear()
+    _ITEMS_CACHE[key] = (now, items)
+    return items
+
+
+def validate_answers(items: Iterable[InstrumentItem], answers: dict[int, int | None]) -> dict[int, str]:
+    """Errors per item id: required items answered, values in the item's range."""
+    errors: dict[int, str] = {}
+    for item in items:
+        value = answers.get(item.pk)
+        if value is None:
+            if item.required:
+                errors[item.pk] = _("Wajib dijawab.")
+            continue
+        allowed = (1, 2, 3, 4) if item.scale == ItemScale.LIKERT4 else (0, 1)
+        if value not in allowed:
+            errors[item.pk] = _("Jawaban di luar pilihan.")
+    return errors
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    response: Response
+    created: bool  # False: the same form was submitted again (idempotent replay of one stamp)
+
+
+def _device_used() -> SurveyError:
+    return SurveyError(
+        _("Perangkat ini sudah mengirim jawaban untuk survei ini. Terima kasih atas partisipasi Anda."),
+        code="device_used",
+    )
+
+
+def _vector_comparable(vector: str, min_items: int) -> bool:
+    return len(vector) - vector.count("-") >= max(min_items, 1)
+
+
+def _cluster_flags(campaign: Campaign, response: Response, now) -> None:
+    """Statistical stuffing checks for a new response, in its transaction: **one** indexed query (the recent
+    responses sharing its fingerprint or its network), then counting in Python.
+
+    - ``pattern_cluster``: at least ``ZI_SURVEY_PATTERN_FLAG_AT`` responses of this campaign with the same full
+      answer vector within ``ZI_SURVEY_PATTERN_WINDOW`` seconds;
+    - ``straightline_network``: at least ``ZI_SURVEY_STRAIGHTLINE_FLAG_AT`` straight-lined responses (every 1–4
+      answer the same) from one network (IP hash) within the window;
+    - ``near_identical_network``: at least ``ZI_SURVEY_NEAR_FLAG_AT`` responses from one network within the window
+      whose answer vectors differ from this one in at most ``ZI_SURVEY_NEAR_MAX_DIFF`` answers (a person changing
+      one answer per fake submission defeats the exact fingerprint, not this).
+
+    When a cluster reaches the threshold, its earlier members are flagged too (one small UPDATE per member, only
+    those not yet flagged for that reason: at most threshold − 1 rows, once). Flags never drop anything.
+    """
+    limits = integrity.pattern_limits()
+    use_pattern = bool(response.pattern_hash) and limits.pattern_flag_at > 0
+    use_straight = response.straight_line and bool(response.ip_hash) and limits.straightline_flag_at > 0
+    use_near = (
+        bool(response.ip_hash)
+        and limits.near_flag_at > 0
+        and _vector_comparable(response.answer_vector, limits.min_items)
+    )
+    if not (use_pattern or use_straight or use_near):
+        return
+    match = Q(pk__in=[])
+    if use_pattern:
+        match |= Q(pattern_hash=response.pattern_hash)
+    if use_straight or use_near:
+        match |= Q(ip_hash=response.ip_hash)
+    window = Response.objects.filter(campaign=campaign, submitted_at__gte=now - dt.timedelta(seconds=limits.window))
+    rows = list(
+        window.filter(match).values_list("pk", "pattern_hash", "ip_hash", "straight_line", "answer_vector", "flags")
+    )  # includes the new response
+    members: dict[str, tuple[list[tuple], int]] = {}
+    if use_pattern:
+        members["pattern_cluster"] = ([r for r in rows if r[1] == response.pattern_hash], limits.pattern_flag_at)
+    if use_straight:
+        same = [r for r in rows if r[2] == response.ip_hash and r[3]]
+        members["straightline_network"] = (same, limits.straightline_flag_at)
+    if use_near:
+        near = [
+            r
+            for r in rows
+            if r[2] == response.ip_hash and integrity.near_identical(r[4], response.answer_vector, limits.near_max_diff)
+        ]
+        members["near_identical_network"] = (near, limits.near_flag_at)
+    changed = False
+    for flag, (cluster, threshold) in members.items():
+        count = len(cluster)
+        if count < threshold:
+            continue
+        response.flags[flag] = count
+        changed = True
+        for pk, _p, _i, _s, _v, flags in cluster:
+            if pk != response.pk and flag not in (flags or {}):
+                Response.objects.filter(pk=pk).update(flags={**(flags or {}), flag: count}, is_flagged=True)
+    if changed:
+        response.is_flagged = True
+        Response.objects.filter(pk=response.pk).update(flags=response.flags, is_flagged=True)
+
+
+def response_submit(
+    campaign: Campaign, sub: Submission, now=None, items: Sequence[InstrumentItem] | None = None
+) -> SubmitResult:
+    """Store one response and its answers; the rollups are updated set-based after commit (:mod:`rollups`).
+
+    Refusals (``SurveyError`` with a ``code``): ``closed``, unknown group/service type, invalid answers, a
+    one-time code missing/unknown/used, ``device_used`` (a second response from the same device, non-kiosk).
+    The same form nonce submitted twice returns the first response (a double click or a retried request never
+    makes two rows). Duplicates are caught by the unique constraints, not by extra reads on the happy path.
+    """
+    now = now or timezone.now()
+    if not campaign_is_open(campaign, now):
+        raise SurveyError(_("Survei ini sedang tidak dibuka."), code="closed")
+    if sub.group not in campaign.respondent_groups:
+        raise SurveyError(_("Kelompok responden tidak tersedia pada survei ini."))
+    if campaign.service_types and sub.service_type not in campaign.service_types:
+        raise SurveyError(_("Jenis layanan tidak dikenal."))
+    items = list(items) if items is not None else campaign_items(campaign)
+    errors = validate_answers(items, sub.answers)
+    by_id = {item.pk: item for item in items}
+    if errors or set(sub.answers) - set(by_id):
+        raise SurveyError(_("Ada jawaban yang belum diisi atau tidak sah."))
+    answered = {item_id: value for item_id, value in sub.answers.items() if value is not None}
+    limits = integrity.pattern_limits()
+    likert_ids = {item.pk for item in items if item.scale == ItemScale.LIKERT4}
+    pattern_hash, straight = integrity.answer_pattern(answered, likert_ids, limits.min_items)
+    vector = integrity.answer_vector(answered, by_id)
+    device_unique = sub.device_hash if (sub.one_per_device and sub.device_hash) else None
+    form_nonce = sub.form_nonce or secrets.token_urlsafe(12)
+    flags = dict(sub.flags)
+    try:
+        with transaction.atomic():
+            code_row = None
+            if campaign.require_code:
+                code = normalise_code(sub.code)
+                if not code:
+                    raise SurveyError(_("Kode survei (tercetak pada struk/tanda terima) wajib diisi."), code="code")
+                code_row = (
+                    OneTimeCode.objects.select_for_update()
+                    .filter(campaign=campaign, code_hash=keyed_hash("code", campaign.pk, code))
+                    .first()
+                )
+                if code_row is None:
+                    raise SurveyError(
+                        _("Kode survei tidak dikenal. Periksa kembali kode pada struk Anda."), code="code"
+                    )
+                if code_row.used_at is not None:
+                    raise SurveyError(_("Kode survei ini sudah dipakai."), code="code_used")
+            response = Response.objects.create(
+                campaign=campaign,
+                service_point=sub.service_point,
+                channel=sub.channel,
+                group=sub.group,
+                service_type=sub.service_type,
+                submitted_at=now,
+                quarter=quarter_of(now),
+                form_nonce=form_nonce,
+                device_hash=sub.device_hash,
+                device_unique=device_unique,
+                ip_hash=sub.ip_hash,
+                flags=flags,
+                is_flagged=bool(flags),
+                pattern_hash=pattern_hash,
+                answer_vector=vector,
+                straight_line=straight,
+            )
+            ResponseItem.objects.bulk_create(
+                [ResponseItem(response=response, item_id=item_id, value=value) for item_id, value in answered.items()]
+            )
+            _cluster_flags(campaign, response, now)
+            if code_row is not None:
+                code_row.used_at = now
+                code_row.save(update_fields=["used_at"])
+    except (IntegrityError, SurveyError) as exc:
+        if isinstance(exc, SurveyError) and exc.code != "code_used":
+            raise
+        # A replay of the same form (or a concurrent request with the same nonce or device) won the race.
+        existing = Response.objects.filter(campaign=campaign, form_nonce=form_nonce).first()
+        if existing is not None:
+            return SubmitResult(existing, False)
+        if isinstance(exc, SurveyError):
+            raise
+        raise _device_used() from exc
+    rollups.after_submit(campaign.pk)
+    return SubmitResult(response, True)

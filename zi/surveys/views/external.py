@@ -1,0 +1,68 @@
+"""Recording an external IPAK/IPKP value (e.g. BPS) for a unit and period."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from zi.assessments.models import Period
+from zi.core.numbers import NumberField
+from zi.organisations.access import visible_units
+from zi.surveys import services
+from zi.surveys.models import ExternalIndex, InstrumentKind
+from zi.surveys.selectors import may_record_external_index
+
+
+class ExternalIndexForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_lazy("Indeks"), choices=[(InstrumentKind.IPAK.value, "IPAK"), (InstrumentKind.IPKP.value, "IPKP")]
+    )
+    value = NumberField(label=_lazy("Nilai (0–4)"), below_thousand=True, min_value=0, max_value=4, decimal_places=2)
+    source = forms.CharField(label=_lazy("Sumber (mis. Survei BPS 2026, lembaga survei independen)"), max_length=255)
+    respondents = NumberField(label=_lazy("Jumlah responden (jika diketahui)"), whole=True, required=False, min_value=1)
+    note = forms.CharField(label=_lazy("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@login_required
+def external_index(request: HttpRequest, unit_id: int, period_id: int) -> HttpResponse:
+    """An evaluator records an external IPAK/IPKP (e.g. BPS) for a unit and period; the LKE feed then uses it
+    instead of the unit's own campaigns (with its source shown). Also lists what the feed gives now."""
+    unit = visible_units(request.user).filter(pk=unit_id).first()
+    period = Period.objects.filter(pk=period_id).first()
+    if unit is None or period is None:
+        raise Http404
+    if not may_record_external_index(request.user, unit):
+        raise PermissionDenied
+    form = ExternalIndexForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("remove"):
+        row = ExternalIndex.objects.filter(unit=unit, period=period, kind=request.POST.get("remove")).first()
+        if row is not None:
+            services.external_index_remove(actor=request.user, external=row)
+            messages.success(request, _("Nilai eksternal dihapus; LKE kembali memakai survei unit."))
+        return redirect("surveys:external_index", unit_id=unit.pk, period_id=period.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.external_index_record(actor=request.user, unit=unit, period=period, **form.cleaned_data)
+        except services.SurveyError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Nilai eksternal disimpan; LKE memakai nilai ini beserta sumbernya."))
+            return redirect("surveys:external_index", unit_id=unit.pk, period_id=period.pk)
+    feed = [services.survey_index_for(unit, period, kind) for kind in (InstrumentKind.IPAK, InstrumentKind.IPKP)]
+    return render(
+        request,
+        "surveys/external_index.html",
+        {
+            "unit": unit,
+            "period": period,
+            "form": form,
+            "rows": ExternalIndex.objects.filter(unit=unit, period=period).select_related("recorded_by"),
+            "feed": [(kind, index) for kind, index in zip(("IPAK", "IPKP"), feed, strict=True)],
+        },
+    )

@@ -1,0 +1,95 @@
+"""Evaluators' moderation: excluding responses (one, or all with a flag) and re-scanning with their thresholds."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from zi.surveys import integrity, services
+from zi.surveys.models import Response
+from zi.surveys.views.common import _evaluated_campaign
+
+
+@login_required
+@require_POST
+def response_exclude(request: HttpRequest, pk: int, response_id: int) -> HttpResponse:
+    campaign = _evaluated_campaign(request, pk)
+    response = get_object_or_404(Response, pk=response_id, campaign=campaign)
+    try:
+        if request.POST.get("reinstate"):
+            services.response_reinstate(actor=request.user, response=response, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Respons #%(id)d dihitung kembali.") % {"id": response.pk})
+        else:
+            services.response_exclude(actor=request.user, response=response, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Respons #%(id)d dikecualikan dari indeks.") % {"id": response.pk})
+    except services.SurveyError as exc:
+        messages.error(request, str(exc))
+    return redirect("surveys:campaign_detail", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def flagged_exclude(request: HttpRequest, pk: int) -> HttpResponse:
+    """Exclude every counted response carrying one flag reason (e.g. a stuffing cluster), with one reason."""
+    campaign = _evaluated_campaign(request, pk)
+    try:
+        count = services.responses_exclude_flagged(
+            actor=request.user,
+            campaign=campaign,
+            flag=request.POST.get("flag", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except services.SurveyError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(count)d respons dikecualikan dari indeks.") % {"count": count})
+    return redirect("surveys:campaign_detail", pk=campaign.pk)
+
+
+class RescanForm(forms.Form):
+    """Thresholds for a re-scan; each defaults to the current setting (docs/operations.md)."""
+
+    window = forms.IntegerField(label=_lazy("Jendela waktu (detik)"), min_value=60, max_value=30 * 86400)
+    pattern_flag_at = forms.IntegerField(label=_lazy("Pola identik: tandai mulai (0 = mati)"), min_value=0)
+    straightline_flag_at = forms.IntegerField(
+        label=_lazy("Jawaban seragam dari satu jaringan: tandai mulai"), min_value=0
+    )
+    near_flag_at = forms.IntegerField(label=_lazy("Pola hampir identik dari satu jaringan: tandai mulai"), min_value=0)
+    near_max_diff = forms.IntegerField(
+        label=_lazy("Pola hampir identik: beda butir paling banyak"), min_value=0, max_value=5
+    )
+    min_items = forms.IntegerField(label=_lazy("Jumlah butir minimal untuk dibandingkan"), min_value=1)
+
+    @classmethod
+    def current(cls) -> RescanForm:
+        limits = integrity.pattern_limits()
+        return cls(initial={name: getattr(limits, name) for name in cls.base_fields})
+
+
+@login_required
+@require_POST
+def campaign_rescan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Evaluators re-run the stuffing checks over the stored responses with the thresholds they set (flag-only)."""
+    campaign = _evaluated_campaign(request, pk)
+    form = RescanForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Ambang pemindaian tidak valid."))
+        return redirect("surveys:campaign_detail", pk=campaign.pk)
+    try:
+        counts = services.responses_rescan(actor=request.user, campaign=campaign, **form.cleaned_data)
+    except services.SurveyError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Pemindaian ulang selesai: %(count)d tanda baru. Tidak ada respons yang dihapus atau dikecualikan.")
+            % {"count": sum(counts.values())},
+        )
+    return redirect(reverse("surveys:campaign_detail", args=[campaign.pk]) + "#ditandai")
