@@ -69,6 +69,20 @@ def test_returned_lke_shows_the_reviewers_reason_to_the_unit_only(client, jw):
     assert client.get(reverse("assessments:worksheet", args=[journey.assessment_id])).status_code == 200
 
 
+def test_returned_lke_also_says_the_carried_over_answers_still_to_confirm(jw):
+    from zi.lke.models import LkeQuestion
+    from zi.workflow.models import CarriedQuestion
+
+    journey = journey_at(jw, State.IN_REVIEW)
+    journey = go(jw, journey, State.RETURNED, "reviewer", note="Lengkapi bukti monev area 1.")
+    question = LkeQuestion.objects.get(template=jw["template"], code=jw["codes"]["abc"])
+    CarriedQuestion.objects.create(journey=journey, question=question, source_assessment=jw["assessment"])
+    [item] = kinds(jw["leader"])["returned"]
+    assert item.reason == (
+        "Catatan reviewer: Lengkapi bukti monev area 1. 1 jawaban bawaan periode lalu belum dikonfirmasi."
+    )  # the pre-submit check's blocker, said where the leader starts
+
+
 def test_submissions_to_review_for_reviewers_of_the_subtree(jw):
     outsider = factories.make_user_with_role(Role.REVIEWER, unit=jw["kepri"], username="reviewer-kepri")
     journey = journey_at(jw, State.SELF_SUBMITTED)

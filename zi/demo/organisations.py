@@ -522,6 +522,8 @@ DEMO_LOGINS: list[DemoLogin] = [
 ]
 # Home unit (``User.unit``) of the logins whose role is held for a whole agency.
 HOME_UNITS = {"demo-admin": "SETJEN", "demo-tpi": "ITJEN", "demo-kalsel-admin": "BKD", "demo-kalsel-tpi": "INSPEKTORAT"}
+# The demo evaluators sign LHEs: their NIP is printed under the signature.
+DEMO_NIPS = {"demo-tpi": "198104202005011003", "demo-kalsel-tpi": "198511072010012014"}
 
 
 def demo_login_table() -> list[tuple[str, str, str]]:
@@ -657,6 +659,7 @@ class _Builder:
             username=login.username,
             full_name=login.full_name,
             email=f"{login.username}@demo.zona-integritas.id",
+            nip=DEMO_NIPS.get(login.username),
             unit=home,
             position=Role(login.role).label,
         )

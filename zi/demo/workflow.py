@@ -1,7 +1,9 @@
 """Demo journeys for the demo assessments (run after :mod:`zi.demo.assessments`): varied states — building,
 declared, one returned with reviewer notes, two in TPI evaluation, one proposed, one awarded WBK with a decree —
-and one building unit (Lapas Kelas I Palembang) that started from last year's answers: a closed previous-year period
-holds its earlier self-assessment and the carry-over left its questions "jawaban bawaan — konfirmasi".
+the agencies' letterheads and, for the two journeys the TPI concluded, the LHE its team leader issued (notes and
+recommendations per area, number, place and date; :mod:`zi.workflow.lhe`), and one building unit (Lapas Kelas I
+Palembang) that started from last year's answers: a closed previous-year period holds its earlier self-assessment
+and the carry-over left its questions "jawaban bawaan — konfirmasi".
 
 Idempotent: assessments that already have a journey are left alone. Moves go through the real
 ``transition`` service (guards included) with a system actor, so the audit chain and events are genuine.
@@ -10,6 +12,7 @@ Idempotent: assessments that already have a journey are left alone. Moves go thr
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 from typing import Any
 
@@ -35,9 +38,20 @@ from zi.core import audit
 from zi.demo.assessments import _answer_for
 from zi.lke.formulas import normalize_answer
 from zi.lke.services import template_spec
-from zi.organisations.models import Agency
-from zi.workflow import carryover, returns, services
-from zi.workflow.models import CarriedQuestion, Declaration, DocumentKind, Journey, PeriodCalendar, State, TpiTeam
+from zi.organisations import services as org_services
+from zi.organisations.models import Agency, AgencyLetterhead, Role
+from zi.workflow import carryover, lhe, returns, services
+from zi.workflow.models import (
+    CarriedQuestion,
+    Declaration,
+    DocumentKind,
+    IssuedLhe,
+    Journey,
+    LheNote,
+    PeriodCalendar,
+    State,
+    TpiTeam,
+)
 
 DEMO_PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
 
@@ -76,6 +90,7 @@ DECLARED_LATE = {"Lapas Kelas IIA Banyuasin": (6, 8), "Lapas Kelas IIB Muara Eni
 # answer service, which records a person as their author: the system actor cannot carry them.
 CARRY_OVER_UNIT = "Lapas Kelas I Palembang"
 CARRY_OVER_BY = "demo-ketua"
+TPI_STEPS = frozenset({State.TPI_EVALUATION, State.TPI_MEETS})
 PATH = [
     State.BUILDING,
     State.SELF_SUBMITTED,
@@ -166,6 +181,26 @@ def _declare(journey: Journey, year: int) -> None:
         services.declaration_sign(actor=SYSTEM, declaration=declaration, users=people)
 
 
+# The Itjen team's technical controller (pengendali teknis), who co-signs the LHE with its leader demo-tpi: a
+# person without a login, like the demo's staff.
+CONTROLLER = ("pt.itjen", "Dr. Hendra Gunawan, S.H., M.H.", "197203151998031002", "Auditor Madya")
+
+
+def _controller(agency: Agency) -> Any:
+    User = get_user_model()  # noqa: N806
+    username, full_name, nip, position = CONTROLLER
+    person = User.objects.filter(username=username).first()
+    if person is None:
+        home = agency.units.filter(code="ITJEN").first()
+        person = User(username=username, full_name=full_name, nip=nip, position=position, unit=home)
+        person.set_unusable_password()
+        person.save()
+        audit.record(SYSTEM, "create", person, after=audit.snapshot(person, ["username", "full_name", "nip", "unit"]))
+    if not person.role_assignments.filter(role=Role.TPI_EVALUATOR, agency=agency).exists():
+        org_services.role_assign(actor=SYSTEM, user=person, role=Role.TPI_EVALUATOR, agency=agency)
+    return person
+
+
 def _team(agency: Agency, period: Period) -> TpiTeam | None:
     team = TpiTeam.objects.filter(agency=agency, period=period, name="Tim TPI 1").first()
     if team is not None:
@@ -174,14 +209,26 @@ def _team(agency: Agency, period: Period) -> TpiTeam | None:
     if evaluator is None:
         return None
     return services.tpi_team_create(
-        actor=SYSTEM, agency=agency, period=period, name="Tim TPI 1", leader=evaluator, controller=evaluator
+        actor=SYSTEM,
+        agency=agency,
+        period=period,
+        name="Tim TPI 1",
+        leader=evaluator,
+        controller=_controller(agency),
     )
 
 
-def _move(journey: Journey, to_state: str, **kwargs: Any) -> Journey:
+def _move(journey: Journey, to_state: str, actor: Any = SYSTEM, **kwargs: Any) -> Journey:
     return services.transition(
-        actor=SYSTEM, journey=journey, to_state=to_state, expected_version=journey.version, **kwargs
+        actor=actor, journey=journey, to_state=to_state, expected_version=journey.version, **kwargs
     )
+
+
+# The TPI's conclusion of the demo journeys it found meeting the thresholds (printed in the LHE's "Simpulan").
+TPI_MEETS_NOTE = (
+    "Unit kerja memenuhi nilai minimal komponen pengungkit, komponen hasil dan nilai total, serta seluruh syarat "
+    "pengusulan; direkomendasikan untuk diusulkan ke TPN dengan memperhatikan rekomendasi per area."
+)
 
 
 @transaction.atomic
@@ -198,6 +245,7 @@ def seed_workflow(stdout: Any = None) -> dict[str, int]:
             review_deadline=dt.date(period.year, 4, 30),
             tpi_deadline=dt.date(period.year, 5, 20),
         )
+    seed_letterheads()
     created = 0
     for assessment in Assessment.objects.filter(period=period, unit__name__in=PLAN).select_related("unit"):
         if Journey.objects.filter(assessment=assessment).exists():
@@ -207,6 +255,7 @@ def seed_workflow(stdout: Any = None) -> dict[str, int]:
         created += 1
         _declare(journey, period.year)
         agency = assessment.unit.agency
+        team = None
         for state in PATH[: PATH.index(target) + 1] if target in PATH else []:
             if state == State.TPI_EVALUATION:
                 team = _team(agency, period)
@@ -231,14 +280,18 @@ def seed_workflow(stdout: Any = None) -> dict[str, int]:
                 services.sptjm_upload(actor=SYSTEM, journey=journey, uploaded_file=_pdf("sptjm.pdf"))
             if state == State.REVIEWED:
                 _review_differs(journey)
-            note = "Memenuhi" if state == State.TPI_MEETS else ""
+            note = TPI_MEETS_NOTE if state == State.TPI_MEETS else ""
+            # the TPI's own steps are taken by the team leader (demo-tpi), as the LHE's history then shows
+            actor = team.leader if state in TPI_STEPS and team is not None else SYSTEM
             data = None
             if state == State.AWARDED:
                 data = {
                     "decree_number": f"B/{400 + journey.pk}/M.RB.06/{period.year}",
                     "decree_date": min(timezone.localdate(), dt.date(period.year, 11, 28)),  # never in the future
                 }
-            journey = _move(journey, state, note=note, data=data)
+            journey = _move(journey, state, actor=actor, note=note, data=data)
+            if state == State.TPI_MEETS:
+                issue_demo_lhe(journey)
         if target == State.RETURNED:
             for state in (State.BUILDING, State.SELF_SUBMITTED, State.IN_REVIEW):
                 journey = _move(journey, state)
@@ -447,3 +500,132 @@ def seed_inbox_examples(period: Period) -> int:
             )
             services.tpi_assign(actor=SYSTEM, journey=journey, team=team, due=dt.date(period.year, 12, 20))
     return created
+
+
+# --- letterheads and issued LHEs (issue #19: an LHE a TPI could sign as it is) ---------------------------------
+
+# agency code → (the admin login that configures it, name, second line, address, logo colours)
+LETTERHEADS = {
+    "KEMENKUMHAM": (
+        "demo-admin",
+        "Kementerian Hukum dan Hak Asasi Manusia Republik Indonesia",
+        "Inspektorat Jenderal",
+        "Jl. H.R. Rasuna Said Kav. 6-7, Kuningan, Jakarta Selatan 12940 · Telepon (021) 2525015 · "
+        "itjen.kemenkumham.go.id",
+        ((16, 42, 98), (212, 175, 55)),
+    ),
+    "PEMPROV-KALSEL": (
+        "demo-kalsel-admin",
+        "Pemerintah Provinsi Kalimantan Selatan",
+        "Inspektorat Daerah",
+        "Jl. Aneka Tambang No. 6, Banjarbaru, Kalimantan Selatan 70714 · inspektorat.kalselprov.go.id",
+        ((0, 110, 60), (240, 200, 40)),
+    ),
+}
+
+
+def logo_png(fill: tuple[int, int, int], ring: tuple[int, int, int], size: int = 160) -> bytes:
+    """A small emblem drawn in code (no binary file in the repository): a disc, a ring and a five-pointed star."""
+    import math
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (size, size), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((4, 4, size - 4, size - 4), fill=ring)
+    draw.ellipse((16, 16, size - 16, size - 16), fill=fill)
+    centre, outer, inner = size / 2, size * 0.32, size * 0.13
+    points = [
+        (
+            centre + (outer if i % 2 == 0 else inner) * math.sin(i * math.pi / 5),
+            centre - (outer if i % 2 == 0 else inner) * math.cos(i * math.pi / 5),
+        )
+        for i in range(10)
+    ]
+    draw.polygon(points, fill=ring)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def seed_letterheads() -> int:
+    """Each demo agency's letterhead, configured by its admin login through the real service (the logo checked
+    like any upload); returns how many were created (0 on a re-run)."""
+    created = 0
+    User = get_user_model()  # noqa: N806
+    for code, (username, name, subtitle, address, colours) in LETTERHEADS.items():
+        agency = Agency.objects.filter(code=code).first()
+        admin = User.objects.filter(username=username).first()
+        if agency is None or admin is None or AgencyLetterhead.objects.filter(agency=agency).exists():
+            continue
+        logo = SimpleUploadedFile("logo.png", logo_png(*colours), content_type="image/png")
+        org_services.letterhead_save(
+            actor=admin, agency=agency, name=name, subtitle=subtitle, address=address, logo=logo
+        )
+        created += 1
+    return created
+
+
+# The TPI's notes and recommendations per area (1–6, then the komponen hasil), as an Itjen team writes them.
+LHE_NOTES: dict[int, tuple[str, str]] = {
+    1: (
+        "Tim kerja ZI telah dibentuk dengan SK kepala unit dan rencana kerja pembangunan ZI dipantau setiap "
+        "triwulan; agen perubahan telah ditetapkan, namun peran mereka belum terlihat dalam laporan monitoring.",
+        "Tetapkan target kinerja agen perubahan dan laporkan capaiannya dalam monitoring triwulan berikutnya.",
+    ),
+    2: (
+        "SOP layanan utama telah disusun dan dipublikasikan; sebagian SOP belum dievaluasi setelah perubahan "
+        "proses bisnis. Keterbukaan informasi publik berjalan melalui laman dan media sosial unit.",
+        "Lakukan evaluasi seluruh SOP layanan minimal sekali setahun dan dokumentasikan hasilnya.",
+    ),
+    3: (
+        "Kebutuhan pegawai disusun berdasarkan analisis jabatan dan beban kerja; pengembangan kompetensi belum "
+        "merata bagi pegawai non-ASN.",
+        "Susun rencana pengembangan kompetensi yang mencakup seluruh pegawai, termasuk pegawai non-ASN.",
+    ),
+    4: (
+        "Pimpinan terlibat dalam penyusunan perjanjian kinerja; pengelolaan akuntabilitas kinerja telah "
+        "menggunakan aplikasi, namun reviu capaian kinerja belum dilakukan setiap bulan.",
+        "Lakukan reviu capaian kinerja bulanan yang dipimpin kepala unit dan tindak lanjuti deviasinya.",
+    ),
+    5: (
+        "Pengendalian gratifikasi, SPIP, pengaduan masyarakat dan whistle-blowing system telah berjalan; "
+        "penanganan benturan kepentingan belum disosialisasikan ke seluruh pegawai.",
+        "Sosialisasikan pedoman penanganan benturan kepentingan dan dokumentasikan pelaksanaannya.",
+    ),
+    6: (
+        "Standar pelayanan telah ditetapkan dan dipublikasikan; survei kepuasan masyarakat dilakukan setiap "
+        "semester dan hasilnya ditindaklanjuti.",
+        "Publikasikan tindak lanjut hasil survei kepuasan masyarakat di ruang layanan dan laman unit.",
+    ),
+    LheNote.HASIL: (
+        "Nilai IPAK dan IPKP bersumber dari survei persepsi yang dicatat pada platform (jumlah responden "
+        "memenuhi batas minimal); capaian kinerja sesuai laporan kinerja unit.",
+        "Pertahankan pelaksanaan survei persepsi secara berkala dengan jumlah responden yang memadai.",
+    ),
+}
+LHE_PLACE = "Jakarta"
+
+
+def lhe_number(journey: Journey, ordinal: int) -> str:
+    """The demo's LHE number: ``LHE-<n>/IJ.ZI/<journey>/<year>`` (an Inspektorat numbers its own letters)."""
+    return f"LHE-{ordinal}/IJ.ZI/{journey.pk:03d}/{journey.period.year}"
+
+
+def issue_demo_lhe(journey: Journey) -> IssuedLhe | None:
+    """The TPI team leader writes the notes, number, place and date and issues the LHE, through the real
+    :mod:`zi.workflow.lhe` services (their permission checks included); None without a team or when issued."""
+    team = journey.tpi_team
+    if team is None or IssuedLhe.objects.filter(journey=journey).exists():
+        return None
+    leader = team.leader
+    ordinal = IssuedLhe.objects.filter(journey=journey).count() + 1
+    lhe.notes_save(
+        actor=leader,
+        journey=journey,
+        notes=LHE_NOTES,
+        number=lhe_number(journey, ordinal),
+        place=LHE_PLACE,
+        date=timezone.localdate(),  # the conclusion is recorded now; the LHE is dated the same day
+    )
+    return lhe.issue(actor=leader, journey=journey)

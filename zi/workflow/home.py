@@ -85,12 +85,16 @@ def _returned(user: Any) -> Iterator[InboxItem]:
     last_note = JourneyEvent.objects.filter(journey=OuterRef("pk"), to_state=OuterRef("state")).order_by("-version")
     rows = (
         _journeys(scope & Q(state__in=UNIT_FIX_STATES))
-        .annotate(reason=Subquery(last_note.values("note")[:1]))
+        .annotate(
+            reason=Subquery(last_note.values("note")[:1]),
+            carried_open=Count("carried", filter=Q(carried__confirmed_at__isnull=True)),
+        )
         .order_by("period__self_assessment_deadline", "unit__path")[:PROVIDER_LIMIT]
     )
     for journey in rows:
         by_tpi = journey.state == State.TPI_RETURNED
         note = (journey.reason or "").strip()
+        reasons = [(_("Catatan TPI: %(note)s") if by_tpi else _("Catatan reviewer: %(note)s")) % {"note": note}]
         yield InboxItem(
             kind="returned",
             kind_label=_("Dikembalikan"),
@@ -98,11 +102,21 @@ def _returned(user: Any) -> Iterator[InboxItem]:
             unit=journey.unit.name,
             url=reverse("assessments:worksheet", args=[journey.assessment_id]),
             due=_due(journey),
-            reason=(_("Catatan TPI: %(note)s") if by_tpi else _("Catatan reviewer: %(note)s")) % {"note": note}
-            if note
-            else "",
+            reason=" ".join([*(reasons if note else []), _carried_reason(journey.carried_open)]).strip(),
             key=_key(journey),
         )
+
+
+def _carried_reason(count: int) -> str:
+    """The carried-over answers still to confirm before the LKE can be (re)submitted (a blocker of the pre-submit
+    check), said on the unit's inbox items."""
+    if not count:
+        return ""
+    return ngettext(
+        "%(n)s jawaban bawaan periode lalu belum dikonfirmasi.",
+        "%(n)s jawaban bawaan periode lalu belum dikonfirmasi.",
+        count,
+    ) % {"n": count}
 
 
 def _building(user: Any) -> Iterator[InboxItem]:
@@ -115,13 +129,7 @@ def _building(user: Any) -> Iterator[InboxItem]:
         .order_by("period__self_assessment_deadline", "unit__path")[:PROVIDER_LIMIT]
     )
     for journey in rows:
-        reason = ""
-        if journey.carried_open:
-            reason = ngettext(
-                "%(n)s jawaban bawaan periode lalu belum dikonfirmasi.",
-                "%(n)s jawaban bawaan periode lalu belum dikonfirmasi.",
-                journey.carried_open,
-            ) % {"n": journey.carried_open}
+        reason = _carried_reason(journey.carried_open)
         yield InboxItem(
             kind="submit",
             kind_label=_("Penilaian mandiri"),

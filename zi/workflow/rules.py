@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 from django.db.models import Min
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from zi.organisations.models import AgencyKind, Unit
@@ -122,7 +123,8 @@ def agency_reasons(profile: Any, predicate: str) -> list[str]:
 
 
 def _percent(value: Any) -> str:
-    return "–" if value is None else f"{value} %"
+    """A stored percentage in the reader's number format ("100,00 %" in Indonesian), as the LHE prints figures."""
+    return "–" if value is None else f"{number_format(value, decimal_pos=2)} %"
 
 
 def unit_checks(journey: Any, *, today: dt.date, holds_wbk: bool) -> list[Check]:
