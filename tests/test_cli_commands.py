@@ -192,6 +192,7 @@ def test_the_seed_summary_states_one_people_count_and_says_what_it_counts(demo_d
     from django.contrib.auth import get_user_model
 
     from zi.demo import organisations as demo
+    from zi.demo import workflow as demo_workflow
 
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
@@ -199,12 +200,13 @@ def test_the_seed_summary_states_one_people_count_and_says_what_it_counts(demo_d
     summary = next(line for line in text.splitlines() if line.startswith("Data demo siap"))
     people = int(re.search(r"(\d+) orang dengan unit kerja di instansi demo", summary).group(1))
     assert people == demo_db["people"]
-    assert "pegawai satker, akun demo, dan kepala serta pegawai unit yang ditambahkan untuk menandatangani" in summary
+    assert "pegawai satker, akun demo, dan orang yang ditambahkan untuk menandatangani pakta integritas" in summary
     # the one fact, broken down: staff of the organisation step + demo logins with a unit + pact-signing heads and
-    # staff of units without a staff list
+    # staff of units without a staff list + the TPI team's technical controller (no login)
     users = get_user_model().objects.filter(unit__agency__code__in=["KEMENKUMHAM", "PEMPROV-KALSEL"])
     logins = users.filter(username__in=[login.username for login in demo.DEMO_LOGINS]).count()
     heads = users.filter(username__regex=r"^(kepala|staf[0-9]+)\.").count()
+    heads += users.filter(username=demo_workflow.CONTROLLER[0]).count()
     assert people == sum(spec.count for spec in demo.STAFF) + logins + heads
     created = next(line for line in text.splitlines() if line.startswith("Dibuat (struktur organisasi)"))
     assert "0 pegawai satker, 0 akun demo" in created  # a re-run creates nothing, and says so per kind

@@ -32,8 +32,8 @@ class Command(BaseCommand):
                 _(
                     "Data demo siap dalam %(seconds)s detik. Seluruh demo kini berisi: %(unit_types)d jenis unit, "
                     "%(agencies)d instansi, %(units)d unit, %(people)d orang dengan unit kerja di instansi demo "
-                    "(pegawai satker, akun demo, dan kepala serta pegawai unit yang ditambahkan untuk "
-                    "menandatangani pakta integritas), %(demo_logins)d akun demo dengan %(role_assignments)d "
+                    "(pegawai satker, akun demo, dan orang yang ditambahkan untuk menandatangani pakta integritas "
+                    "dan LHE), %(demo_logins)d akun demo dengan %(role_assignments)d "
                     "penugasan peran."
                 )
                 % {"seconds": f"{elapsed:.1f}", **counts}
