@@ -33,6 +33,8 @@ from zi.organisations.models import Unit
 from zi.workflow.models import State
 from zi.workflow.monitoring import holders_at_risk
 
+EVERYTHING = Q(pk__isnull=False)  # what scope_filter returns for a viewer who sees every unit
+RANKING_ROWS = 10  # ranking rows shown on a dashboard page (the downloads and the "all" view carry every row)
 STAGE_FILTERS = tuple(f"stage{rank}" for rank, _label in FUNNEL)
 LIST_FILTERS = (
     "all",
@@ -66,6 +68,11 @@ class Table:
     rows: list[list[Cell]] = field(default_factory=list)
     chart: dict[str, Any] | None = None  # {"kind": "bar"|"line", "label": col, "values": [cols], "max": n}
     note: str = ""
+    shown: int | None = None  # rows rendered on the page unless all are asked for (None: all); downloads carry all
+
+    def page_rows(self, everything: bool = False) -> list[list[Cell]]:
+        """The rows a page renders: the first :attr:`shown` ones, or all of them when ``everything``."""
+        return self.rows if everything or self.shown is None else self.rows[: self.shown]
 
     def plain_rows(self) -> list[list[Any]]:
         return [[cell.value for cell in row] for row in self.rows]
@@ -102,9 +109,19 @@ def scoped(user: Any, period: Period | None = None, node: Unit | None = None) ->
     return qs
 
 
+def sees_everything(user: Any) -> bool:
+    """Whether the user's dashboard scope is every unit (a national grant or a superuser)."""
+    return scope_filter(user, Action.DASHBOARD_VIEW, "") == EVERYTHING
+
+
 def top_units(user: Any) -> QuerySet[Unit]:
-    """The highest visible nodes: visible units whose parent the user may not see."""
-    visible = Unit.objects.filter(scope_filter(user, Action.DASHBOARD_VIEW, ""))
+    """The highest visible nodes: visible units whose parent the user may not see. For a viewer who sees every
+    unit these are the roots (``parent IS NULL``, an index lookup); a scoped viewer's tops are computed against
+    the scope (``parent NOT IN (visible)``, a scan of the units — 40–50 ms at 100,000 units)."""
+    scope = scope_filter(user, Action.DASHBOARD_VIEW, "")
+    if scope == EVERYTHING:
+        return Unit.objects.filter(parent__isnull=True).order_by("path")
+    visible = Unit.objects.filter(scope)
     return visible.filter(Q(parent__isnull=True) | ~Q(parent__in=visible.values("pk"))).order_by("path")
 
 
@@ -351,7 +368,9 @@ def ranking_tables(groups_: list[dict[str, Any]], period: Period) -> list[Table]
         ]
 
     def build(key: str, title: str, order: Any, value_col: int) -> Table:
-        table = Table(key, title, list(headers), chart={"kind": "bar", "label": 1, "values": [value_col]})
+        table = Table(
+            key, title, list(headers), chart={"kind": "bar", "label": 1, "values": [value_col]}, shown=RANKING_ROWS
+        )
         ordered = sorted(range(len(groups_)), key=lambda i: order(groups_[i]))
         table.rows = [[Cell(rank), *cells[i]] for rank, i in enumerate(ordered, start=1)]
         return table
@@ -554,7 +573,7 @@ def _from_summaries(user: Any, period: Period) -> Dashboard | None:
     """The national dashboard of a viewer who sees every unit, from :class:`PeriodSummary` (one query for the
     period's rows and the trend, one to check every period has been summarised). None when the summaries cannot
     stand in for the rollup: a narrower scope, or a period summarised by no refresh yet (then the rollup is read)."""
-    if scope_filter(user, Action.DASHBOARD_VIEW, "") != Q(pk__isnull=False):
+    if not sees_everything(user):
         return None
     rows = list(
         PeriodSummary.objects.filter(
@@ -603,7 +622,7 @@ def _sees_whole_subtree(user: Any, node: Unit) -> bool:
     all those rows, are what the rollup would give them): a global grant, a grant on the node's agency, or a subtree
     grant at or above the node. Any other shape of scope answers False (the rollup is read)."""
     scope = scope_filter(user, Action.DASHBOARD_VIEW, "")
-    if scope == Q(pk__isnull=False):
+    if scope == EVERYTHING:
         return True
     if scope.negated or scope.connector != Q.OR:
         return False
