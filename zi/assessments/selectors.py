@@ -72,7 +72,7 @@ def assessment_list(*, user: Any) -> QuerySet[Assessment]:
 
 
 def assessment_get(*, user: Any, pk: int) -> Assessment | None:
-    return visible_assessments(user).select_related("unit", "period", "period__template").filter(pk=pk).first()
+    return visible_assessments(user).select_related("unit__agency", "period__template").filter(pk=pk).first()
 
 
 def startable_units(*, user: Any) -> QuerySet[Unit]:
