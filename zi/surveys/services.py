@@ -7,6 +7,7 @@ one — the chain has a single locked head and would serialise every respondent;
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import json
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -603,6 +605,37 @@ class Submission:
 
 _ITEMS_CACHE: dict[tuple[int, Any], tuple[float, list[InstrumentItem]]] = {}
 _ITEMS_CACHE_SECONDS = 60
+
+# The public form's campaign by token, per process, valid while the shared cache's campaign version is unchanged:
+# every save or deletion of a campaign, a change of its instruments and a unit's save bump it (signals in
+# ``zi.surveys.apps``), so a closed or edited campaign is seen by the next request in every process sharing the
+# cache (``ZI_CACHE_URL``; the default per-process cache serves one process).
+CAMPAIGN_VERSION_KEY = "zi:surveys:campaign-version"
+_CAMPAIGN_CACHE: dict[str, tuple[str, Campaign]] = {}
+
+
+def campaigns_changed(**_kwargs: Any) -> None:
+    """Invalidate every process's cached public campaigns (a signal receiver, also callable directly)."""
+    cache.set(CAMPAIGN_VERSION_KEY, secrets.token_hex(8), None)
+
+
+def public_campaign(token: str) -> Campaign | None:
+    """The campaign of a public form token with its unit: one shared-cache read instead of a query while nothing
+    changed. A copy is returned (a request's changes to it never reach the next request)."""
+    version = cache.get(CAMPAIGN_VERSION_KEY)
+    if version is None:
+        cache.add(CAMPAIGN_VERSION_KEY, secrets.token_hex(8), None)
+        version = cache.get(CAMPAIGN_VERSION_KEY) or ""
+    hit = _CAMPAIGN_CACHE.get(token)
+    if hit is not None and hit[0] == version:
+        return copy.copy(hit[1])
+    campaign = Campaign.objects.select_related("unit").filter(token=token).first()
+    if campaign is None:
+        return None
+    if len(_CAMPAIGN_CACHE) > 1024:
+        _CAMPAIGN_CACHE.clear()
+    _CAMPAIGN_CACHE[token] = (version, campaign)
+    return copy.copy(campaign)
 
 
 def campaign_items(campaign: Campaign) -> list[InstrumentItem]:
