@@ -278,3 +278,47 @@ def test_lke_template_browser(client, world):
     html = client.get(reverse("lke:template_detail", args=[world["template"].pk])).content.decode()
     question = world["spec"].lever[0].indicators[0].questions[0]
     assert question.code in html and question.text in html
+
+
+def test_worksheet_page_loads_only_the_shown_sections_evidence(client, world, django_assert_max_num_queries):
+    """Evidence in other tabs costs the unit's worksheet page no query and no rows; their flags stay exact."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zi.assessments import selectors
+
+    a, member, spec = world["assessment"], world["member"], world["spec"]
+    client.force_login(member)
+    client.get(_ws_url(world), {"bagian": "1"})  # warm caches (template spec)
+    with CaptureQueriesContext(connection) as empty:
+        assert client.get(_ws_url(world), {"bagian": "1"}).status_code == 200
+    in_two = [code for code in spec.questions if selectors.section_key(spec, code) == "2"]
+    for code in in_two[:6]:
+        question = spec.questions[code]
+        if question.options:
+            services.answer_save(actor=member, assessment=a, question_code=code, raw=question.options[0].key)
+        evidence = services.evidence_add_file(
+            actor=member,
+            assessment=a,
+            question_code=code,
+            title="SK bagian dua",
+            uploaded_file=SimpleUploadedFile("sk.pdf", PDF + code.encode()),
+        )
+        services.evidence_revise(
+            actor=member, evidence=evidence, uploaded_file=SimpleUploadedFile("sk2.pdf", PDF + b"r2" + code.encode())
+        )
+    bare = next(code for code in in_two[6:] if spec.questions[code].options)  # answered, no evidence
+    services.answer_save(actor=member, assessment=a, question_code=bare, raw=spec.questions[bare].options[0].key)
+    with django_assert_max_num_queries(len(empty.captured_queries)):
+        response = client.get(_ws_url(world), {"bagian": "1"})
+    assert response.status_code == 200
+    assert "SK bagian dua" not in response.content.decode()
+    partial = selectors.worksheet(user=member, assessment=a, evidence_section="1")
+    whole = selectors.worksheet(user=member, assessment=a)
+    assert partial.shown == "1"
+    assert all(not row.evidence for row in partial.rows.values())  # section 2's items were not loaded
+    assert [r.code for r in partial.missing_evidence] == [r.code for r in whole.missing_evidence]
+    assert bare in [r.code for r in partial.missing_evidence]
+    assert [s.answered for s in partial.sections] == [s.answered for s in whole.sections]
+    on_two = client.get(_ws_url(world), {"bagian": "2"}).content.decode()
+    assert on_two.count("SK bagian dua") >= 6  # the shown tab still lists its evidence

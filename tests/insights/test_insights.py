@@ -239,3 +239,47 @@ def test_warning_facts_from_data(world):
     assert "rushed" in codes and "no_stakeholders" in codes
     row = UnitPeriodRollup.objects.get(unit=world["rutan"], period=world["period"])
     assert "rushed" in row.warnings
+
+
+def test_top_units_roots_for_a_national_viewer_scope_for_a_leader(world):
+    """One function decides the top nodes: the roots for a viewer who sees everything, the scope's tops else."""
+    from django.db.models import Q
+
+    from zi.insights import selectors
+    from zi.organisations.access import Action, scope_filter
+    from zi.organisations.models import Unit
+
+    factories.make_unit(agency=world["ditjen"].agency, name="Akar kedua", code="AKAR-2")
+    viewer = factories.make_user_with_role(Role.NATIONAL_VIEWER, username="tpn")
+    leader = factories.make_user_with_role(Role.LEADER, unit=world["sumsel"], username="kakanwil")
+    for user in (viewer, leader):
+        visible = Unit.objects.filter(scope_filter(user, Action.DASHBOARD_VIEW, ""))
+        by_scope = visible.filter(Q(parent__isnull=True) | ~Q(parent__in=visible.values("pk"))).order_by("path")
+        assert list(selectors.top_units(user)) == list(by_scope)
+    assert selectors.sees_everything(viewer) and not selectors.sees_everything(leader)
+    assert list(selectors.top_units(leader)) == [world["sumsel"]]
+    assert len(selectors.top_units(viewer)) == 2
+
+
+def test_rankings_show_their_first_rows_all_on_request(world, client, monkeypatch):
+    from zi.insights import selectors
+
+    monkeypatch.setattr(selectors, "RANKING_ROWS", 1)
+    viewer = factories.make_user_with_role(Role.NATIONAL_VIEWER, username="tpn")
+    client.force_login(viewer)
+    url = reverse("insights:node", args=[world["ditjen"].pk]) + "?periode=2026"
+    html = client.get(url).content.decode()
+    ranking = html[html.index('id="t-peringkat_partisipasi"') :]
+    ranking = ranking[: ranking.index("</section>")]
+    assert "Kanwil Sumatera Selatan" in ranking and "Kanwil Kepulauan Riau" not in ranking.split("</table>")[0]
+    assert "Menampilkan 1 teratas dari 2." in ranking and "semua=1#t-peringkat_partisipasi" in ranking
+    full = client.get(url + "&semua=1").content.decode()
+    ranking = full[full.index('id="t-peringkat_partisipasi"') :]
+    assert "Kanwil Kepulauan Riau" in ranking[: ranking.index("</section>")]
+    csv = b"".join(
+        client.get(
+            reverse("insights:download", args=["peringkat_partisipasi", "csv"])
+            + f"?periode=2026&unit={world['ditjen'].pk}"
+        ).streaming_content
+    ).decode()
+    assert "Kanwil Kepulauan Riau" in csv  # downloads carry every row

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from zi.assessments import services
 from zi.assessments.evidence import ACCEPT_ATTR
@@ -72,7 +72,7 @@ def assessment_list(*, user: Any) -> QuerySet[Assessment]:
 
 
 def assessment_get(*, user: Any, pk: int) -> Assessment | None:
-    return visible_assessments(user).select_related("unit", "period", "period__template").filter(pk=pk).first()
+    return visible_assessments(user).select_related("unit__agency", "period__template").filter(pk=pk).first()
 
 
 def startable_units(*, user: Any) -> QuerySet[Unit]:
@@ -115,6 +115,9 @@ class QuestionRow:
     answer: Answer | None = None
     evidence: list[Evidence] = field(default_factory=list)
     zero: ZeroDenominator | None = None  # the template's zero-denominator rule decided this answer's value
+    # Set when the worksheet loaded only another section's evidence (``worksheet(evidence_section=…)``): whether
+    # this question has active evidence, known without loading its items.
+    has_active_evidence: bool | None = None
 
     @property
     def zero_note(self) -> str:
@@ -146,6 +149,8 @@ class QuestionRow:
 
     @property
     def missing_evidence(self) -> bool:
+        if self.has_active_evidence is not None:
+            return self.answered and self.needs_evidence and not self.has_active_evidence
         return self.answered and self.needs_evidence and not self.active_evidence
 
     @property
@@ -258,7 +263,7 @@ class Worksheet:
     can_submit: bool
     survey_checks: list[Any] = field(default_factory=list)  # the IPAK/IPKP items beside the unit's indices
     top_panels: list[str] = field(default_factory=list)  # HTML other apps show above the questions (assessments.panels)
-    shown: str = ""  # the one section whose answers and evidence were loaded (empty: all of them)
+    shown: str = ""  # the one section whose answers and evidence were loaded (empty: all of them); see worksheet()
 
     @property
     def survey_warnings(self) -> list[Any]:
@@ -355,13 +360,25 @@ def _area_scores(spec: Template, score: dict[str, Any]) -> list[AreaScore]:
     return result
 
 
-def worksheet(*, user: Any, assessment: Assessment, lane: str = Lane.SELF, section: str | None = None) -> Worksheet:
+def worksheet(
+    *,
+    user: Any,
+    assessment: Assessment,
+    lane: str = Lane.SELF,
+    section: str | None = None,
+    evidence_section: str | None = None,
+) -> Worksheet:
     """Everything the worksheet page needs, in a fixed number of queries whatever the data volume:
     questions (1), answers (1), evidence (1) + revisions (1), stored score (1), the unit's survey indices (5).
 
     With ``section`` (a tab key; an unknown key means the first tab) only that section's answers and evidence are
     loaded; every section's answered count comes from one more query of answered question ids (the paged lane
-    sheet), so the work does not grow with the questions of the other sections."""
+    sheet), so the work does not grow with the questions of the other sections.
+
+    With ``evidence_section`` (the unit's worksheet page: every answer is needed by the pre-submit check) every
+    answer is loaded but only that tab's evidence items and revisions; the other questions learn whether they have
+    active evidence from one query of question ids (``QuestionRow.has_active_evidence``), so the page costs the
+    same whatever evidence the other tabs hold."""
     spec = template_spec(assessment.period.template)
     question_codes = dict(assessment.period.template.questions.values_list("id", "code"))
     rows: dict[str, QuestionRow] = {}
@@ -384,16 +401,28 @@ def worksheet(*, user: Any, assessment: Assessment, lane: str = Lane.SELF, secti
     shown = ""
     if section is not None:
         shown = section if section in sections else next(iter(sections))
-        code_ids = {code: pk for pk, code in question_codes.items()}
-        shown_ids = [code_ids[row.code] for row in sections[shown].rows if row.code in code_ids]
+        shown_ids = _question_ids(sections[shown], question_codes)
         _count_answered(assessment, lane, sections, rows, question_codes)
         answers = answers.filter(question_id__in=shown_ids)
+        evidence = evidence.filter(question_id__in=shown_ids)
+        revision_qs = revision_qs.filter(evidence__question_id__in=shown_ids)
+    elif evidence_section is not None:
+        shown = evidence_section if evidence_section in sections else next(iter(sections))
+        shown_ids = _question_ids(sections[shown], question_codes)
+        # each answer says whether its question has active evidence (an index probe per answer, no extra query)
+        active = evidence.filter(question_id=OuterRef("question_id"), is_withdrawn=False)
+        answers = answers.annotate(has_active_evidence=Exists(active))
+        for row in rows.values():
+            if row.section_key != shown:
+                row.has_active_evidence = False  # unanswered: never missing evidence; answered: set below
         evidence = evidence.filter(question_id__in=shown_ids)
         revision_qs = revision_qs.filter(evidence__question_id__in=shown_ids)
     for answer in answers:
         code = question_codes.get(answer.question_id)
         if code in rows:
             rows[code].answer = answer
+            if rows[code].has_active_evidence is not None:
+                rows[code].has_active_evidence = answer.has_active_evidence
             rows[code].zero = zero_denominator(rows[code].question, answer.inputs, spec.settings)
     # Evidence and all its revisions: two queries always (also with no evidence), grouped in Python.
     revisions: dict[int, list[EvidenceRevision]] = defaultdict(list)
@@ -406,7 +435,7 @@ def worksheet(*, user: Any, assessment: Assessment, lane: str = Lane.SELF, secti
         if code in rows:
             rows[code].evidence.append(item)
     stored = LaneScore.objects.filter(assessment=assessment, lane=lane).first()
-    if shown and (stored is None or not stored.breakdown):  # no stored score: compute it from every value
+    if section is not None and (stored is None or not stored.breakdown):  # no stored score: from every value
         score = _score_from_values(assessment, spec, lane)
     else:
         score = _score_dict(assessment, spec, rows, stored)
@@ -424,6 +453,12 @@ def worksheet(*, user: Any, assessment: Assessment, lane: str = Lane.SELF, secti
     sheet.survey_checks = checks
     sheet.shown = shown
     return sheet
+
+
+def _question_ids(section: Section, question_codes: dict[int, str]) -> list[int]:
+    """The database ids of a section's questions (``question_codes``: id → code of the period's template)."""
+    code_ids = {code: pk for pk, code in question_codes.items()}
+    return [code_ids[row.code] for row in section.rows if row.code in code_ids]
 
 
 def section_key(spec: Template, code: str) -> str:

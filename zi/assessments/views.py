@@ -111,9 +111,10 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
 @login_required
 def worksheet(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _get_assessment(request, pk)
-    ws = selectors.worksheet(user=request.user, assessment=assessment)
+    # every answer (the pre-submit check reads them all) but only the shown tab's evidence and revisions
+    ws = selectors.worksheet(user=request.user, assessment=assessment, evidence_section=request.GET.get("bagian", ""))
     panels.apply(request, ws)
-    section = ws.section(request.GET.get("bagian", ""))
+    section = ws.section(ws.shown)
     check = submission_check(assessment, ws=ws)
     attach_markers(ws, check)
     context = {
@@ -127,10 +128,16 @@ def worksheet(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/worksheet.html", context)
 
 
+def _row_worksheet(request: HttpRequest, assessment: Assessment, code: str) -> selectors.Worksheet:
+    """The worksheet for one question's htmx answer: its tab's evidence, the other tabs' counts and flags."""
+    section = selectors.section_key(template_spec(assessment.period.template), code)
+    return selectors.worksheet(user=request.user, assessment=assessment, evidence_section=section)
+
+
 def _answer_partial(
     request: HttpRequest, assessment: Assessment, code: str, *, error: str = "", saved: bool = False
 ) -> HttpResponse:
-    ws = selectors.worksheet(user=request.user, assessment=assessment)
+    ws = _row_worksheet(request, assessment, code)
     row = ws.rows[code]
     context = {
         "ws": ws,
@@ -184,7 +191,7 @@ def _evidence_response(
 ) -> HttpResponse:
     anchor = "q-" + code.replace(".", "-")
     if request.htmx:
-        ws = selectors.worksheet(user=request.user, assessment=assessment)
+        ws = _row_worksheet(request, assessment, code)
         row = ws.rows[code]
         context = {
             "ws": ws,

@@ -44,7 +44,7 @@ def _describe(table: Table, rows: list, label_col: int, value_cols: list[int]) -
 
 
 def bar_chart(table: Table, label_col: int, value_cols: list[int], uid: str) -> SafeString:
-    rows = table.rows[:30]
+    rows = table.page_rows()[:30]  # the rows the page's table shows (a ranking's first rows), at most 30
     if not rows:
         return mark_safe("")  # noqa: S308 - constant
     values = [[_num(row[c].value) or 0.0 for c in value_cols] for row in rows]

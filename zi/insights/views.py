@@ -84,6 +84,7 @@ def _dashboard_page(request: HttpRequest, node: Unit | None) -> HttpResponse:
     if period is not None:
         context["dash"] = selectors.dashboard(user=request.user, period=period, node=node)
         context["dq"] = f"periode={period.year}" + (f"&unit={node.pk}" if node else "")
+        context["all_rows"] = request.GET.get("semua") == "1"  # every ranking row, not the first RANKING_ROWS
         context["holders"] = holder_summary(_dashboard_units(request.user, node))
         # who is at risk and why: the first units with early warnings and their patterns (from the rollup, cached)
         context["risks"] = selectors.risk_rows(user=request.user, period=period, node=node, limit=RISK_ROWS)

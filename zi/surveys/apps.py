@@ -6,7 +6,17 @@ class SurveysConfig(AppConfig):
     label = "surveys"
 
     def ready(self) -> None:
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
         from zi.core.home import register_inbox
+        from zi.organisations.models import Unit
         from zi.surveys.home import short_campaigns
+        from zi.surveys.models import Campaign
+        from zi.surveys.services import campaigns_changed
 
         register_inbox(short_campaigns)
+        # the public form's cached campaigns (services.public_campaign) are dropped on any change they show
+        post_save.connect(campaigns_changed, sender=Campaign, dispatch_uid="zi-surveys-campaign-saved")
+        post_delete.connect(campaigns_changed, sender=Campaign, dispatch_uid="zi-surveys-campaign-deleted")
+        m2m_changed.connect(campaigns_changed, sender=Campaign.instruments.through, dispatch_uid="zi-surveys-instr")
+        post_save.connect(campaigns_changed, sender=Unit, dispatch_uid="zi-surveys-unit-saved")

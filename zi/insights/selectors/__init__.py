@@ -28,7 +28,9 @@ from zi.insights.selectors.aggregates import (
     warning_table,
 )
 from zi.insights.selectors.common import (
+    EVERYTHING,
     LIST_FILTERS,
+    RANKING_ROWS,
     STAGE_FILTERS,
     Cell,
     Table,
@@ -36,6 +38,7 @@ from zi.insights.selectors.common import (
     period_for,
     periods,
     scoped,
+    sees_everything,
     top_units,
 )
 from zi.insights.selectors.dashboards import Dashboard, dashboard, risk_rows
@@ -43,6 +46,9 @@ from zi.insights.selectors.rollup_cache import ROLLUP_VERSION_KEY, bump_rollup_v
 from zi.insights.selectors.units import UNIT_HEADERS, at_risk_rows, node_for, unit_rows, unit_table
 
 __all__ = [
+    "EVERYTHING",
+    "RANKING_ROWS",
+    "sees_everything",
     "COVERAGE_AGGS",
     "Cell",
     "Dashboard",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from zi.assessments.models import AssessmentStatus, Period
 from zi.insights.models import AREA_FIELDS, FUNNEL, UnitPeriodRollup
 from zi.insights.rules import ORDER, TITLES
-from zi.insights.selectors.common import Cell, Table, _avg, _Links, list_url, top_units
+from zi.insights.selectors.common import RANKING_ROWS, Cell, Table, _avg, _Links, list_url, top_units
 from zi.lke.services import template_spec
 from zi.organisations.models import Unit
 
@@ -236,7 +236,9 @@ def ranking_tables(groups_: list[dict[str, Any]], period: Period) -> list[Table]
         ]
 
     def build(key: str, title: str, order: Any, value_col: int) -> Table:
-        table = Table(key, title, list(headers), chart={"kind": "bar", "label": 1, "values": [value_col]})
+        table = Table(
+            key, title, list(headers), chart={"kind": "bar", "label": 1, "values": [value_col]}, shown=RANKING_ROWS
+        )
         ordered = sorted(range(len(groups_)), key=lambda i: order(groups_[i]))
         table.rows = [[Cell(rank), *cells[i]] for rank, i in enumerate(ordered, start=1)]
         return table

@@ -16,6 +16,8 @@ from zi.insights.models import FUNNEL, UnitPeriodRollup
 from zi.organisations.access import Action, scope_filter
 from zi.organisations.models import Unit
 
+EVERYTHING = Q(pk__isnull=False)  # what scope_filter returns for a viewer who sees every unit
+RANKING_ROWS = 10  # ranking rows shown on a dashboard page (the downloads and the "all" view carry every row)
 STAGE_FILTERS = tuple(f"stage{rank}" for rank, _label in FUNNEL)
 LIST_FILTERS = (
     "all",
@@ -49,6 +51,11 @@ class Table:
     rows: list[list[Cell]] = field(default_factory=list)
     chart: dict[str, Any] | None = None  # {"kind": "bar"|"line", "label": col, "values": [cols], "max": n}
     note: str = ""
+    shown: int | None = None  # rows rendered on the page unless all are asked for (None: all); downloads carry all
+
+    def page_rows(self, everything: bool = False) -> list[list[Cell]]:
+        """The rows a page renders: the first :attr:`shown` ones, or all of them when ``everything``."""
+        return self.rows if everything or self.shown is None else self.rows[: self.shown]
 
     def plain_rows(self) -> list[list[Any]]:
         return [[cell.value for cell in row] for row in self.rows]
@@ -85,9 +92,19 @@ def scoped(user: Any, period: Period | None = None, node: Unit | None = None) ->
     return qs
 
 
+def sees_everything(user: Any) -> bool:
+    """Whether the user's dashboard scope is every unit (a national grant or a superuser)."""
+    return scope_filter(user, Action.DASHBOARD_VIEW, "") == EVERYTHING
+
+
 def top_units(user: Any) -> QuerySet[Unit]:
-    """The highest visible nodes: visible units whose parent the user may not see."""
-    visible = Unit.objects.filter(scope_filter(user, Action.DASHBOARD_VIEW, ""))
+    """The highest visible nodes: visible units whose parent the user may not see. For a viewer who sees every
+    unit these are the roots (``parent IS NULL``, an index lookup); a scoped viewer's tops are computed against
+    the scope (``parent NOT IN (visible)``, a scan of the units — 40–50 ms at 100,000 units)."""
+    scope = scope_filter(user, Action.DASHBOARD_VIEW, "")
+    if scope == EVERYTHING:
+        return Unit.objects.filter(parent__isnull=True).order_by("path")
+    visible = Unit.objects.filter(scope)
     return visible.filter(Q(parent__isnull=True) | ~Q(parent__in=visible.values("pk"))).order_by("path")
 
 

@@ -29,7 +29,7 @@ from zi.insights.selectors.aggregates import (
     trend_table,
     warning_table,
 )
-from zi.insights.selectors.common import Table, scoped, top_units
+from zi.insights.selectors.common import EVERYTHING, Table, scoped, sees_everything, top_units
 from zi.insights.selectors.rollup_cache import _cache_key
 from zi.insights.selectors.units import unit_rows
 from zi.organisations.access import Action, scope_filter
@@ -67,7 +67,7 @@ def _from_summaries(user: Any, period: Period) -> Dashboard | None:
     """The national dashboard of a viewer who sees every unit, from :class:`PeriodSummary` (one query for the
     period's rows and the trend, one to check every period has been summarised). None when the summaries cannot
     stand in for the rollup: a narrower scope, or a period summarised by no refresh yet (then the rollup is read)."""
-    if scope_filter(user, Action.DASHBOARD_VIEW, "") != Q(pk__isnull=False):
+    if not sees_everything(user):
         return None
     rows = list(
         PeriodSummary.objects.filter(
@@ -116,7 +116,7 @@ def _sees_whole_subtree(user: Any, node: Unit) -> bool:
     all those rows, are what the rollup would give them): a global grant, a grant on the node's agency, or a subtree
     grant at or above the node. Any other shape of scope answers False (the rollup is read)."""
     scope = scope_filter(user, Action.DASHBOARD_VIEW, "")
-    if scope == Q(pk__isnull=False):
+    if scope == EVERYTHING:
         return True
     if scope.negated or scope.connector != Q.OR:
         return False

@@ -31,10 +31,11 @@ def _cell(cell) -> str:
 
 
 @register.simple_tag
-def table_body(table):
+def table_body(table, everything=False):
     """The ``<tbody>`` of a dashboard table, built in Python: a national page has thousands of linked cells and
-    the template loop cost ~0.1 ms per cell. Values are localised and escaped exactly as ``{{ value }}`` would."""
+    the template loop cost ~0.1 ms per cell. Values are localised and escaped exactly as ``{{ value }}`` would.
+    Only the rows the page shows (``Table.page_rows``: a ranking's first rows unless ``everything``)."""
     if not table.rows:
         return format_html('<tbody><tr><td colspan="{}">{}</td></tr></tbody>', len(table.headers), _("Belum ada data."))
-    rows = "".join("<tr>" + "".join(_cell(cell) for cell in row) + "</tr>" for row in table.rows)
+    rows = "".join("<tr>" + "".join(_cell(cell) for cell in row) + "</tr>" for row in table.page_rows(everything))
     return mark_safe(f"<tbody>{rows}</tbody>")  # noqa: S308 - every value and href escaped above

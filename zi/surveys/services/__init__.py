@@ -10,14 +10,17 @@ from the concept module (``zi.surveys.services.submissions`` ...)."""
 
 from zi.surveys.services.campaigns import (
     CAMPAIGN_FIELDS,
+    CAMPAIGN_VERSION_KEY,
     CODE_ALPHABET,
     campaign_close,
     campaign_create,
     campaign_is_open,
     campaign_state,
     campaign_update,
+    campaigns_changed,
     codes_generate,
     normalise_code,
+    public_campaign,
     quarter_of,
     service_point_create,
 )
@@ -56,6 +59,9 @@ from zi.surveys.services.results import (
 from zi.surveys.services.submissions import Submission, SubmitResult, campaign_items, response_submit, validate_answers
 
 __all__ = [
+    "CAMPAIGN_VERSION_KEY",
+    "campaigns_changed",
+    "public_campaign",
     "CAMPAIGN_FIELDS",
     "CODE_ALPHABET",
     "CampaignResults",

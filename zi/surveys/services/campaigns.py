@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import secrets
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -172,3 +174,35 @@ def campaign_is_open(campaign: Campaign, now=None) -> bool:
 def quarter_of(moment) -> int:
     local = timezone.localtime(moment)
     return local.year * 10 + (local.month - 1) // 3 + 1
+
+
+# The public form's campaign by token, per process, valid while the shared cache's campaign version is unchanged:
+# every save or deletion of a campaign, a change of its instruments and a unit's save bump it (signals in
+# ``zi.surveys.apps``), so a closed or edited campaign is seen by the next request in every process sharing the
+# cache (``ZI_CACHE_URL``; the default per-process cache serves one process).
+CAMPAIGN_VERSION_KEY = "zi:surveys:campaign-version"
+_CAMPAIGN_CACHE: dict[str, tuple[str, Campaign]] = {}
+
+
+def campaigns_changed(**_kwargs: Any) -> None:
+    """Invalidate every process's cached public campaigns (a signal receiver, also callable directly)."""
+    cache.set(CAMPAIGN_VERSION_KEY, secrets.token_hex(8), None)
+
+
+def public_campaign(token: str) -> Campaign | None:
+    """The campaign of a public form token with its unit: one shared-cache read instead of a query while nothing
+    changed. A copy is returned (a request's changes to it never reach the next request)."""
+    version = cache.get(CAMPAIGN_VERSION_KEY)
+    if version is None:
+        cache.add(CAMPAIGN_VERSION_KEY, secrets.token_hex(8), None)
+        version = cache.get(CAMPAIGN_VERSION_KEY) or ""
+    hit = _CAMPAIGN_CACHE.get(token)
+    if hit is not None and hit[0] == version:
+        return copy.copy(hit[1])
+    campaign = Campaign.objects.select_related("unit").filter(token=token).first()
+    if campaign is None:
+        return None
+    if len(_CAMPAIGN_CACHE) > 1024:
+        _CAMPAIGN_CACHE.clear()
+    _CAMPAIGN_CACHE[token] = (version, campaign)
+    return copy.copy(campaign)

@@ -154,7 +154,7 @@ def kiosk_form(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _survey(request: HttpRequest, token: str, kiosk: bool) -> HttpResponse:
-    campaign = Campaign.objects.select_related("unit").filter(token=token).first()
+    campaign = services.public_campaign(token)  # cached per process until a campaign changes
     if campaign is None or (kiosk and not campaign.kiosk_enabled):
         raise Http404
     state = services.campaign_state(campaign)
