@@ -262,9 +262,9 @@ def test_top_units_roots_for_a_national_viewer_scope_for_a_leader(world):
 
 
 def test_rankings_show_their_first_rows_all_on_request(world, client, monkeypatch):
-    from zi.insights import selectors
+    from zi.insights.selectors import aggregates
 
-    monkeypatch.setattr(selectors, "RANKING_ROWS", 1)
+    monkeypatch.setattr(aggregates, "RANKING_ROWS", 1)  # where the rankings are built
     viewer = factories.make_user_with_role(Role.NATIONAL_VIEWER, username="tpn")
     client.force_login(viewer)
     url = reverse("insights:node", args=[world["ditjen"].pk]) + "?periode=2026"
