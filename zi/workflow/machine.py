@@ -120,8 +120,8 @@ def _tpi_conclude(move: Move) -> list[str]:
 
 def eligibility_reasons(journey: Journey) -> list[str]:
     """Why the TPI lane's stored score does not meet the target predicate's thresholds (empty = it does), in the
-    reader's language: the scorer's own reasons (:func:`zi.lke.scoring.expand_breakdown`), never recomputed here."""
-    from zi.lke.reasons import translate_reason
+    reader's language: the scorer's own reason codes rendered by :func:`zi.lke.scoring.expand_breakdown`, never
+    recomputed here."""
     from zi.lke.scoring.breakdown import expand_breakdown
     from zi.lke.services import template_spec
 
@@ -133,7 +133,7 @@ def eligibility_reasons(journey: Journey) -> list[str]:
     reasons = []
     if score is not None and score.breakdown:
         expanded = expand_breakdown(template_spec(journey.period.template), score.breakdown).get("eligibility") or {}
-        reasons = [translate_reason(r) for r in (expanded.get(predicate) or {}).get("reasons") or []]
+        reasons = list((expanded.get(predicate) or {}).get("reasons") or [])
     head = _("Nilai jalur TPI belum memenuhi ambang %(predicate)s.") % {"predicate": predicate}
     return [head, *reasons]
 

@@ -130,7 +130,7 @@ def eligibility_checks(template: spec.Template, stored: Mapping[str, Any], predi
     ]
     per_aspect = template.settings.per_area_minimum == "aspect"
     lever = {a.code: a for a in template.lever}
-    for k, (_label, codes, area_limit, _suffix) in enumerate(ch.areas):
+    for k, (_label, codes, area_limit, _params) in enumerate(ch.areas):
         first = lever[codes[0]]
         name = template.area_names[first.key - 1]
         if per_aspect:

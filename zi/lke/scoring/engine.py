@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any, NamedTuple
 
-from zi.lke import spec
+from zi.lke import reasons, spec
 from zi.lke.formulas import VALUE_SCALE, AnswerError, _, round_half_up
-from zi.lke.scoring.plan import PREDICATE_RANK, Parts, Plan, _cents_str, _percent_str, parts_from_values, plan_for
+from zi.lke.scoring.plan import PREDICATE_RANK, Parts, Plan, _cents_str, parts_from_values, plan_for
 
 # --------------------------------------------------------------------------------------------------------------
 # Result
@@ -148,12 +149,11 @@ _Reason = tuple[dict[Any, str], Callable[[Any], str]]  # memo, build(key) → re
 class _Checks:
     """One predicate's thresholds, pre-rounded to the comparison precision, with their labels.
 
-    The ``*_tail`` strings are the constant ends of the failure reasons (`` < 75,00``), so a failed check only
-    formats its value."""
+    A failed check only stores its code; :func:`reason_params` adds the limits and names kept here."""
 
     total: int
     pengungkit: int
-    areas: tuple[tuple[str, tuple[str, ...], int, str], ...]  # label, aspect-area codes, limit, suffix
+    areas: tuple[tuple[str, tuple[str, ...], int, dict[str, Any]], ...]  # label, aspect-area codes, limit, params
     bersih: int
     ipak: int
     ipak_index: str
@@ -165,10 +165,11 @@ class _Checks:
     # for _evaluate: (index into _Layout.check_sets, limit, reason code) and the reason codes of the other checks
     area_checks: tuple[tuple[int, int, _Reason], ...] = ()
     reasons: dict[str, _Reason] = field(default_factory=dict)
-    # for reason_text: code tag → sentence builder of the check's shown value (or key), and the memoised sentences
-    texts: dict[str, Callable[[Any], str]] = field(default_factory=dict)
-    text_memo: dict[str, str] = field(default_factory=dict)
-    rank_reason: str = ""
+    # for reason_params: code tag → the kind of reason and its fixed parameters (limits, names); memoised sentences
+    # per (language, code)
+    kinds: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    text_memo: dict[tuple[str, str], str] = field(default_factory=dict)
+    prec: int = 2
 
 
 @dataclass(frozen=True)
@@ -212,16 +213,13 @@ def _index_code(tag: str) -> _Reason:
     return {}, lambda key: f"{tag}:{'' if key[0] is None else key[0]}:{key[1]}"
 
 
-def _value_text(head: str, tail: str, prec: int) -> Callable[[int], str]:
-    return lambda value: f"{head}{_cents_str(value, prec)}{tail}"
+def _units(count: int, places: int = 2) -> Decimal:
+    """An integer count of ``10**-places`` as a :class:`Decimal` with exactly ``places`` decimals."""
+    return Decimal(count).scaleb(-places)
 
 
-def _index_text(head: str, middle: str, tail: str, prec: int) -> Callable[[tuple[int | None, int]], str]:
-    def build(key: tuple[int | None, int]) -> str:
-        index, value = key
-        return f"{head}{'belum diisi' if index is None else _cents_str(index)}{middle}{_cents_str(value, prec)}{tail}"
-
-    return build
+def _percent(fraction: float) -> Decimal:
+    return Decimal(f"{float(Fraction(str(fraction)) * 100):g}")
 
 
 def _layout(plan: Plan) -> _Layout:
@@ -250,25 +248,35 @@ def _layout(plan: Plan) -> _Layout:
             check_sets.append(idx)
         return check_sets.index(idx)
 
-    def tail(limit: int) -> str:
-        return f" < {_cents_str(limit, prec)}"
-
     checks: dict[str, _Checks] = {}
     for predicate, th in template.thresholds.items():
         fraction = Fraction(str(th.per_area_min_fraction))
-        pct = _percent_str(th.per_area_min_fraction)
-        area_checks: list[tuple[str, tuple[str, ...], int, str]] = []
+        pct = _percent(th.per_area_min_fraction)
+        area_checks: list[tuple[str, tuple[str, ...], int, dict[str, Any]]] = []
         if template.settings.per_area_minimum == "aspect":
             for area in lever:
-                label = f"Area {template.area_names[area.key - 1]} ({area.aspect.capitalize()})"
-                suffix = f" ({pct} dari {_cents_str(round_half_up(area.weight))})"
-                area_checks.append((label, (area.code,), round_half_up(fraction * area.weight, prec), suffix))
+                name = template.area_names[area.key - 1]
+                limit = round_half_up(fraction * area.weight, prec)
+                params = {
+                    "area": name,
+                    "aspect": area.aspect.capitalize(),
+                    "limit": _units(limit, prec),
+                    "percent": pct,
+                    "weight": _units(round_half_up(area.weight)),
+                }
+                area_checks.append((f"Area {name} ({area.aspect.capitalize()})", (area.code,), limit, params))
         else:
             for key, name in enumerate(template.area_names, start=1):
                 weight = template.area_weights[key - 1]
                 codes = tuple(a.code for a in lever if a.key == key)
-                suffix = f" ({pct} dari {_cents_str(round_half_up(weight))})"
-                area_checks.append((f"Area {name}", codes, round_half_up(fraction * weight, prec), suffix))
+                limit = round_half_up(fraction * weight, prec)
+                params = {
+                    "area": name,
+                    "limit": _units(limit, prec),
+                    "percent": pct,
+                    "weight": _units(round_half_up(weight)),
+                }
+                area_checks.append((f"Area {name}", codes, limit, params))
         required = (th.requires_existing_predicate or "").strip()
         name = required if required.startswith("Menuju") or not required else f"Menuju {required}"
         limits = {
@@ -281,6 +289,9 @@ def _layout(plan: Plan) -> _Layout:
         }
         ipak_index = _cents_str(round_half_up(Fraction(str(th.ipak_index_min))))
         ipkp_index = _cents_str(round_half_up(Fraction(str(th.ipkp_index_min))))
+
+        limit_units = {key: {"limit": _units(value, prec)} for key, value in limits.items()}
+
         checks[predicate] = _Checks(
             total=limits["total"],
             pengungkit=limits["pengungkit"],
@@ -302,21 +313,20 @@ def _layout(plan: Plan) -> _Layout:
                 "ipak": _index_code("ipak"),
                 "pelayanan": _index_code("ipkp"),
             },
-            texts={
-                "total": _value_text("Nilai total ", tail(limits["total"]), prec),
-                "pengungkit": _value_text("Nilai pengungkit ", tail(limits["pengungkit"]), prec),
-                "bersih": _value_text("Birokrasi bersih dan akuntabel ", tail(limits["bersih"]), prec),
-                "kinerja": _value_text("Capaian kinerja lebih baik ", tail(limits["kinerja"]), prec),
-                "ipak": _index_text("IPAK ", f" < {ipak_index} (nilai ", f"{tail(limits['ipak'])})", prec),
-                "ipkp": _index_text(
-                    "IPKP ", f" < {ipkp_index} (pelayanan publik prima ", f"{tail(limits['pelayanan'])})", prec
+            kinds={
+                **{tag: (tag, limit_units[tag]) for tag in _VALUE_TAGS},
+                "ipak": (
+                    "ipak",
+                    {**limit_units["ipak"], "minimum": _units(round_half_up(Fraction(str(th.ipak_index_min))))},
                 ),
-                **{
-                    f"area{k}": _value_text(f"{label} ", f"{tail(limit)}{suffix}", prec)
-                    for k, (label, _codes, limit, suffix) in enumerate(area_checks)
-                },
+                "ipkp": (
+                    "ipkp",
+                    {**limit_units["pelayanan"], "minimum": _units(round_half_up(Fraction(str(th.ipkp_index_min))))},
+                ),
+                **{f"area{k}": ("area", params) for k, (_label, _codes, _limit, params) in enumerate(area_checks)},
+                "rank": ("rank", {"predicate": name}),
             },
-            rank_reason=f"Belum memiliki predikat {name}",
+            prec=prec,
         )
     result_codes = tuple(plan.result_weights)
     area_idx = tuple((tuple(position[c] for c in pem), tuple(position[c] for c in ref)) for _, pem, ref, _ in areas)
@@ -543,30 +553,45 @@ def score_parts(template: spec.Template, parts: Parts, current_predicate: str | 
     )
 
 
+def reason_params(layout: _Layout, predicate: str, code: Any) -> tuple[str, dict[str, Any]] | None:
+    """The kind and parameters of a stored reason code of ``predicate`` (see :func:`zi.lke.reasons.render_reason`):
+    the code's figures with the check's limits and names from the template. None: not a code of this template (a
+    sentence stored by an earlier version, or a hand-written note)."""
+    ch = layout.checks.get(predicate)
+    if ch is None or not isinstance(code, str):
+        return None
+    tag, _sep, rest = code.partition(":")
+    found = ch.kinds.get(tag)
+    if found is None or (tag == "rank") != (code == "rank"):
+        return None
+    kind, fixed = found
+    try:
+        if kind == "rank":
+            return kind, dict(fixed)
+        if kind in _INDEX_TAGS:
+            index, _sep, value = rest.partition(":")
+            return kind, {**fixed, "index": _units(int(index)) if index else None, "value": _units(int(value), ch.prec)}
+        return kind, {**fixed, "value": _units(int(rest), ch.prec)}
+    except ValueError:
+        return None
+
+
 def _reason_text(layout: _Layout, predicate: str, code: Any) -> Any:
+    """A reason code's sentence in the active language (memoised); anything that is not a code comes back unchanged."""
     ch = layout.checks.get(predicate)
     if ch is None or not isinstance(code, str):
         return code
-    text = ch.text_memo.get(code)
+    key = (reasons.language(), code)
+    text = ch.text_memo.get(key)
     if text is not None:
         return text
-    tag, _sep, rest = code.partition(":")
-    build = ch.texts.get(tag)
-    try:
-        if code == "rank":
-            text = ch.rank_reason
-        elif build is None:
-            return code  # not a code: a sentence stored by an older version, or a hand-written note
-        elif tag in _INDEX_TAGS:
-            index, _sep, value = rest.partition(":")
-            text = build((int(index) if index else None, int(value)))
-        else:
-            text = build(int(rest))
-    except ValueError:
+    found = reason_params(layout, predicate, code)
+    if found is None:
         return code
+    text = reasons.render_reason(*found)
     if len(ch.text_memo) > 50_000:
         ch.text_memo.clear()
-    ch.text_memo[code] = text
+    ch.text_memo[key] = text
     return text
 
 
