@@ -7,11 +7,18 @@ then requests the pages through Django's test client as a national viewer and as
 Eselon I root and at the Kanwil — the whole view, template and middleware path, no HTTP server — and times, side by
 side in one run, one hand-written SQL aggregate over the same rollup rows. Prints one JSON report.
 
+``--events N`` (issue #21): measures the pages, then fires N incremental refreshes of the newest period the way the
+app does after a submission or a decision (``rollup_refresh_units`` for one random unit, what the events handler
+runs), timing each, compares the touched rollup rows and every summary row of the period with a full rebuild of
+the same rows (any difference beyond the last bits of a float average is a bug), and measures the pages again.
+
     # SQLite in a fresh temporary directory
     .venv/bin/python benchmarks/bench_dashboards.py --units 10000 --years 3
     # PostgreSQL (a scratch database: the script refuses a database that already has units)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/zi_h4_bench .venv/bin/python benchmarks/bench_dashboards.py \
         --units 100000 --years 10
+    # the same, with 200 incremental refreshes between a "before" and an "after" measurement
+    … benchmarks/bench_dashboards.py --units 10000 --years 3 --events 200
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import random
 import statistics
@@ -287,6 +295,94 @@ def measure(repeat: int, warmup: int) -> dict[str, Any]:
     return report
 
 
+SUMMARY_VOLATILE = {"refreshed_at"}  # when the rows were written, not what they say
+
+
+def _snapshot(period_id: int, unit_ids: list[int]) -> tuple[dict, dict]:
+    """The rollup rows of ``unit_ids`` and every summary row of the period, keyed, without their write times."""
+    from zi.insights.models import PeriodSummary, UnitPeriodRollup
+
+    fields = [c for c in ROLLUP_COLUMNS if c != "refreshed_at"]
+    rollup = {
+        row["unit_id"]: row
+        for row in UnitPeriodRollup.objects.filter(period_id=period_id, unit_id__in=unit_ids).values(*fields)
+    }
+    summaries: dict[tuple, Any] = {}
+    for s in PeriodSummary.objects.filter(period_id=period_id):
+        data = {k: v for k, v in s.data.items() if k not in SUMMARY_VOLATILE}
+        key = (s.level, s.agency_id, s.unit_type_id, s.path, data.get("child"))
+        assert key not in summaries, key
+        summaries[key] = (s.units, json.loads(json.dumps(data, sort_keys=True, default=str)))
+    return rollup, summaries
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, floats to 1e-9 relative: ``AVG`` over the same rows summed in another order (a prefix filter vs a
+    ``GROUP BY``) may differ in the last bits, which no dashboard shows."""
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
+def _differences(before: dict, after: dict, limit: int = 10) -> dict[str, Any]:
+    keys = sorted(set(before) | set(after), key=repr)
+    bits = [k for k in keys if before.get(k) != after.get(k)]
+    diff = [k for k in bits if not _same(before.get(k), after.get(k))]
+    return {
+        "rows": len(after),
+        "different": len(diff),
+        "last_bits_only": len(bits) - len(diff),
+        "examples": [{"key": repr(k), "incremental": before.get(k), "rebuild": after.get(k)} for k in diff[:limit]],
+    }
+
+
+def fire_events(n: int, seed: int) -> dict[str, Any]:
+    """Fire ``n`` incremental refreshes the way the app does after a submission or a decision: the events handler
+    (:func:`zi.insights.tasks.insights_units_changed`, inline or on a worker) calls ``rollup_refresh_units`` for the
+    changed unit in its period; here for ``n`` random units of the newest period, one event each, timed each. Then
+    compares the touched units' rollup rows and all the period's summaries with a full rebuild of the same rows
+    (``rollup_refresh(units=…)``: the set-based path, and ``summaries_refresh`` over the whole period)."""
+    from django.db import connection
+
+    from zi.assessments.models import Period
+    from zi.insights.models import UnitPeriodRollup
+    from zi.insights.services import rollup_refresh, rollup_refresh_units
+
+    rng = random.Random(seed + 1)  # noqa: S311 - synthetic choice, not security
+    period = Period.objects.order_by("-year").first()
+    pks = sorted(UnitPeriodRollup.objects.filter(period=period, depth__gt=0).values_list("unit_id", flat=True))
+    chosen = [rng.choice(pks) for _ in range(n)]
+    times, queries = [], []
+    for uid in chosen:
+        statements: list[str] = []
+        with connection.execute_wrapper(lambda execute, sql, *a, seen=statements: seen.append(sql) or execute(sql, *a)):
+            started = time.perf_counter()
+            rollup_refresh_units(unit_ids=[uid], period_id=period.pk)
+            times.append(time.perf_counter() - started)
+        queries.append(len(statements))
+    touched = sorted(set(chosen))
+    incremental = _snapshot(period.pk, touched)
+    started = time.perf_counter()
+    rollup_refresh(period=period, units=touched, actor="bench")  # the set-based rows, then every summary
+    rebuild_s = time.perf_counter() - started
+    rebuilt = _snapshot(period.pk, touched)
+    return {
+        "period": period.year,
+        "events": n,
+        "units_touched": len(touched),
+        "per_event": _stats(times),
+        "max_ms": round(max(times) * 1000, 1),
+        "queries_per_event_p50": statistics.median(queries),
+        "rebuild_touched_units_and_summaries_s": round(rebuild_s, 2),
+        "rollup_vs_rebuild": _differences(incremental[0], rebuilt[0]),
+        "summaries_vs_rebuild": _differences(incremental[1], rebuilt[1]),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=10_000)
@@ -299,6 +395,12 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="measure the data already in the database")
     parser.add_argument(
         "--no-summaries", action="store_true", help="delete the per-period summaries: measure the rollup aggregates"
+    )
+    parser.add_argument(
+        "--events",
+        type=int,
+        default=0,
+        help="measure, fire N incremental refreshes (one random unit each), compare with a rebuild, measure again",
     )
     args = parser.parse_args()
     _setup()
@@ -319,7 +421,13 @@ def main() -> None:
         for period in Period.objects.all():
             summaries_refresh(period=period)
         report["summaries_s_all_periods"] = round(time.perf_counter() - started, 2)
+    if args.events:
+        report["load_before"] = os.getloadavg()
+        report["pages_before"] = measure(args.repeat, args.warmup)
+        report["events"] = fire_events(args.events, args.seed)
+        report["load_after_events"] = os.getloadavg()
     report["pages"] = measure(args.repeat, args.warmup)
+    report["load_end"] = os.getloadavg()
     print(json.dumps(report, indent=2))
 
 
