@@ -84,7 +84,7 @@ def test_computed_items_are_the_record_counts_and_are_saved_without_retyping(cli
     client.force_login(team)
     page = client.get(reverse("assessments:worksheet", args=[assessment.pk]) + "?bagian=1")
     assert page.status_code == 200
-    assert f"jumlah_agen_perubahan = {agents.count()}".encode() in page.content
+    assert f"Jumlah Agen Perubahan: {agents.count()}".encode() in page.content  # the label, not the key
     for code in ("A.II.1.i.a", "A.II.5.ii.a", "A.II.6.i.b"):  # "Gunakan nilai ini": the hidden fields, posted
         response = client.post(
             reverse("assessments:answer_save", args=[assessment.pk, code]), dict(suggestions[code].post_fields)

@@ -86,7 +86,8 @@ def test_results_page_shows_ikm_grade_ci_groups_quarters_and_svg(client, make_ca
     assert "IKM 89,29" in html and "Sangat baik" in html
     assert "<svg" in html and 'width="267.8"' in html and "<script" not in html.split("</main>")[0].split("<main")[1]
     assert "dari minimal 80" in html and "sampel belum cukup" in html  # Krejcie–Morgan for N=100
-    assert "Selang kepercayaan 95" in html and "wbp" in html and "Tren per triwulan" in html
+    assert "Selang kepercayaan 95" in html and "Warga binaan (WBP)" in html and "Tren per triwulan" in html
+    assert "(wbp)" not in html and "Triwulan " in html  # the group and quarter by name, not by stored value
 
 
 def test_exclusion_by_tpi_is_audited_and_changes_the_index(client, make_campaign, tree):

@@ -200,7 +200,11 @@ def test_lane_sheet_shows_zero_denominator_rule_for_unit_and_own_lane(client, jw
     compare = client.get(reverse("workflow:compare", args=[journey.pk])).content.decode()
     row = compare[compare.index('id="q-aii5iia"') :]
     row = row[: row.index("</tr>")]
-    assert row.count(note) == 2 and "<strong>self</strong>" in row and "<strong>review</strong>" in row
+    assert (
+        row.count(note) == 2
+        and "<strong>Penilaian mandiri</strong>" in row
+        and "<strong>Reviu Kanwil/Eselon I</strong>" in row
+    )
     # a count typed with a fraction is refused on the lane too, naming the label
     response = client.post(url, {"in_" + k: "2,5" for k in zero}, follow=True)
     assert "“Jumlah pengaduan masyarakat yang harus ditindaklanjuti” harus bilangan bulat" in response.content.decode()

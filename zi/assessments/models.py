@@ -89,6 +89,14 @@ class Lane(models.TextChoices):
     TPN = "tpn", _("TPN")
 
 
+def lane_label(value: str) -> str:
+    """The name a person reads for a lane value ("self" → "Penilaian mandiri"); an unknown value is shown as is."""
+    try:
+        return str(Lane(value).label)
+    except ValueError:
+        return value
+
+
 class ValueUnits(models.Func):
     """``round(value × 10⁶)`` exactly as Python's ``round()`` (half to even, :func:`zi.lke.formulas.value_units`),
     in SQL, for the stored :attr:`Answer.units` column.

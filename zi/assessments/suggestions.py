@@ -22,6 +22,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from zi.assessments.models import Answer, Assessment
+from zi.lke.services import labelled_inputs
 
 SURVEY_ITEMS = {"B.I.a": ("ipak", "ipak"), "B.II.a": ("ipkp", "ipkp")}
 SURVEY_KINDS = ("ipak", "ipkp")
@@ -181,6 +182,7 @@ class Suggestion:
     inputs: dict[str, Any]
     source: str
     warning: str = ""
+    labelled: tuple[tuple[str, Any], ...] = ()  # (input label, value), what the worksheet shows
 
     @property
     def post_fields(self) -> list[tuple[str, Any]]:
@@ -195,10 +197,14 @@ def suggestions_for(assessment: Assessment, checks: list[SurveyCheck] | None = N
 
     unit, period = assessment.unit, assessment.period
     found: dict[str, Suggestion] = {}
+
+    def labelled(code: str, inputs: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+        return tuple(labelled_inputs(period.template, code, inputs))
+
     for code, item in lke_inputs_for(unit, period).items():
         inputs = item.get("inputs") or {}
         if inputs and any(inputs.values()):
-            found[code] = Suggestion(inputs=inputs, source=item.get("source", ""))
+            found[code] = Suggestion(inputs=inputs, source=item.get("source", ""), labelled=labelled(code, inputs))
     if checks is not None:
         known = {check.kind: check.index for check in checks}
     else:
@@ -220,5 +226,6 @@ def suggestions_for(assessment: Assessment, checks: list[SurveyCheck] | None = N
                 % {"value": _num(index.survey_value), "source": index.survey_source}
             )
         warning = " ".join(warnings)
-        found[code] = Suggestion(inputs={input_key: index.value}, source=index.source, warning=warning)
+        inputs = {input_key: index.value}
+        found[code] = Suggestion(inputs=inputs, source=index.source, warning=warning, labelled=labelled(code, inputs))
     return found

@@ -388,3 +388,44 @@ def round_half_up(value: Fraction, places: int = 2) -> int:
     """``value`` rounded half up to ``places`` decimals, as an integer count of 10**-places (exact)."""
     scaled = value * 10**places
     return (2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)
+
+
+def formula_sentence(expr: str, labels: Mapping[str, str]) -> str:
+    """A formula as a sentence a person reads, each input by its label (``labels``: key → label):
+    ``min(1, pengaduan_selesai / pengaduan_harus_ditindaklanjuti)`` → "Pengaduan selesai dibagi Pengaduan harus
+    ditindaklanjuti, paling tinggi 1". An expression outside the whitelist is returned as written."""
+    try:
+        tree = parse(expr).tree
+    except FormulaError:
+        return expr
+    words = {ast.Add: _("ditambah"), ast.Sub: _("dikurangi"), ast.Mult: _("dikali"), ast.Div: _("dibagi")}
+
+    def say(node: ast.AST, nested: bool = False) -> str:
+        if isinstance(node, ast.Expression):
+            return say(node.body)
+        if isinstance(node, ast.Name):
+            return labels.get(node.id, node.id.replace("_", " "))
+        if isinstance(node, ast.Constant):
+            return str(node.value).replace(".", ",")
+        if isinstance(node, ast.UnaryOp):
+            return ("−" if isinstance(node.op, ast.USub) else "") + say(node.operand, True)
+        if isinstance(node, ast.BinOp):
+            same = isinstance(node.left, ast.BinOp) and type(node.left.op) is type(node.op)
+            chained = same and isinstance(node.op, ast.Add | ast.Mult)  # a + b + c reads without brackets
+            text = f"{say(node.left, not chained)} {words[type(node.op)]} {say(node.right, True)}"
+            return f"({text})" if nested else text
+        if isinstance(node, ast.Call):
+            args = node.args
+            name = node.func.id  # type: ignore[attr-defined]
+            if name == "clamp01" and len(args) == 1:
+                return _("%(value)s, antara 0 dan 1") % {"value": say(args[0])}
+            if name in ("min", "max") and len(args) == 2 and isinstance(args[0], ast.Constant):
+                bound = _("paling tinggi") if name == "min" else _("paling rendah")
+                return f"{say(args[1])}, {bound} {say(args[0])}"
+            joined = "; ".join(say(a) for a in args)
+            return (_("terkecil dari %(values)s") if name == "min" else _("terbesar dari %(values)s")) % {
+                "values": joined
+            }
+        return expr
+
+    return say(tree)

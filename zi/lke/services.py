@@ -142,3 +142,11 @@ def template_spec(template: LkeTemplate) -> Template:
         spec = parse_template(template.data)
         _SPEC_CACHE[key] = spec
     return spec
+
+
+def labelled_inputs(template: LkeTemplate, code: str, inputs: dict[str, Any]) -> list[tuple[str, Any]]:
+    """``inputs`` of question ``code`` as (the label a person reads, value) pairs: "Jumlah Agen Perubahan", not
+    ``jumlah_agen_perubahan`` (a key the template does not declare is shown as is)."""
+    question = template_spec(template).questions.get(code)
+    labels = {i.key: i.label for i in question.inputs} if question is not None else {}
+    return [(labels.get(key, key), value) for key, value in inputs.items()]

@@ -76,6 +76,13 @@ class Question:
     note: str = ""
 
     @property
+    def formula_text(self) -> str:
+        """The value formula as a sentence, inputs by their labels (what a page shows; ``formula`` is for code)."""
+        from zi.lke.formulas import formula_sentence
+
+        return formula_sentence(self.formula, {i.key: i.label for i in self.inputs}) if self.formula else ""
+
+    @property
     def option_keys(self) -> tuple[str, ...]:
         return tuple(option.key for option in self.options)
 

@@ -75,6 +75,23 @@ class Instrument(BaseModel):
     def audit_scope_path(self) -> str:
         return f"a{self.agency_id}/" if self.agency_id else ""
 
+    @property
+    def short_title(self) -> str:
+        """The name a column header shows: the acronym in the title's closing parentheses ("IPAK"), else the
+        title without them ("Survei Kepuasan Masyarakat") — never the code ("skm-14-2017")."""
+        head, _sep, tail = self.title.rpartition(" (")
+        if not head or not tail.endswith(")"):
+            return self.title
+        inner = tail[:-1]
+        return inner if inner.isalpha() and inner.isupper() else head
+
+
+def quarter_label(quarter: int) -> str:
+    """A stored quarter (``20261`` = year × 10 + quarter) as a person reads it: "Triwulan I 2026"."""
+    year, number = divmod(int(quarter), 10)
+    roman = {1: "I", 2: "II", 3: "III", 4: "IV"}.get(number, str(number))
+    return _("Triwulan %(number)s %(year)s") % {"number": roman, "year": year}
+
 
 class ItemScale(models.TextChoices):
     LIKERT4 = "likert4", _("Skala 1–4")

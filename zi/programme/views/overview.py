@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from zi.core.links import absolute_url
+from zi.lke.services import labelled_inputs
 from zi.programme import selectors, services
 from zi.programme.views.common import _period, _unit_for_read
 
@@ -38,7 +39,10 @@ def unit_overview(request: HttpRequest, pk: int) -> HttpResponse:
         "complaint_summary": selectors.complaint_summary(unit=unit),
         "innovations": selectors.innovations_for(user=user, unit=unit),
         "whistle_counts": selectors.whistle_counts(unit=unit),
-        "lke_rows": list(selectors.lke_inputs_for(unit, period).items()),
+        "lke_rows": [
+            (code, {**data, "labelled": labelled_inputs(period.template, code, data.get("inputs") or {})})
+            for code, data in selectors.lke_inputs_for(unit, period).items()
+        ],
         "can_manage": services.may_manage(user, unit),
         "can_handle_integrity": services.may_handle_integrity(user, unit),
         "public_complaint_url": absolute_url(reverse("programme:complaint_public", args=[unit.pk])),
