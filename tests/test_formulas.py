@@ -274,6 +274,9 @@ def test_zero_denominator_text():
     assert zero_denominator_text(ZeroDenominator("one", 0.0, 1.0, 2.0)) == (
         "0/0 — dinilai 100 % menurut aturan template (one); nilai yang dipertaruhkan 2,00"
     )
+    assert zero_denominator_text(ZeroDenominator("one", 0.0, 0.5, 2 / 3)) == (
+        "0/0 — dinilai 50 % menurut aturan template (one); nilai yang dipertaruhkan 0,67"
+    )
 
 
 def test_input_messages_are_exact(tpl):

@@ -207,8 +207,8 @@ def zero_denominator(
     except _DivisionByZero as exc:
         rule = settings.zero_denominator_rule(question.code)
         try:
-            value = evaluate(question.formula, inputs, rule, code=question.code)
-        except AnswerError:
+            value = evaluate(question.formula, inputs, rule)
+        except AnswerError:  # the "error" rule: such answers are refused when saved; worth nothing here
             value = 0.0
         return ZeroDenominator(rule, float(exc.numerator), value, float(question.weight))
     except AnswerError:
