@@ -369,3 +369,14 @@ def test_rounding_helpers():
     assert round_half_up(Fraction(1234, 1000)) == 123
     assert round_half_up(Fraction(1, 8), 3) == 125
     assert round_half_up(Fraction(-1, 8)) == -12
+
+
+def test_answers_are_read_the_indonesian_way_whatever_the_interface_language(tpl):
+    from django.utils import translation
+
+    raw = {"jumlah_agen_perubahan": "1.500", "jumlah_perubahan_dibuat": "750"}
+    with translation.override("en"):
+        assert norm(tpl, "A.II.1.i.a", raw).inputs == {
+            "jumlah_agen_perubahan": 1500.0,
+            "jumlah_perubahan_dibuat": 750.0,
+        }
