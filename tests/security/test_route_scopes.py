@@ -23,6 +23,7 @@ from zi.organisations.access import ROLE_ACTIONS, Action
 from zi.organisations.models import Role
 from zi.portalrb import services as portalrb_services
 from zi.programme import services as programme_services
+from zi.programme.models import ActivityKind
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def scoped_world(world):
         actor=world["member"],
         unit=lapas,
         period=world["period"],
-        kind=programme_services.ActivityKind.values[0],
+        kind=ActivityKind.values[0],
         title="Sosialisasi ZI",
         held_on=dt.date(2026, 3, 2),
     )
