@@ -74,7 +74,7 @@ def test_overview_for_team_and_readers_in_subtree(client, team, head, reviewer, 
         assert "Perbaiki ruang tunggu" in html and "Pemasangan banner ZI" in html
         assert "Lewat batas waktu" in html  # overdue complaint highlighted
         assert "Antrean daring" in html and "Antrean kunjungan lama" in html
-        assert "jumlah_agen_perubahan" in html
+        assert "Jumlah Agen Perubahan" in html and "jumlah_agen_perubahan" not in html  # the LKE input by its label
         can_add = reverse("programme:activity_create", args=[lapas.pk]) in html
         assert can_add == (user == team)
 
