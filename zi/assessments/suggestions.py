@@ -1,8 +1,10 @@
 """Values the platform already knows for LKE items, offered to the unit instead of re-typing them.
 
 - Computed items A.II.1.i.a/b (change agents and their changes) and A.II.5.ii.a (complaints handled) are
-  counted from the programme records (:func:`zi.programme.selectors.lke_inputs_for`).
-- Result items B.I.a (IPAK) and B.II.a (IPKP) come from :func:`zi.surveys.unit_indices.survey_indices_for`: an
+  counted from the programme records (:func:`zi.programme.selectors.lke_inputs_for`, through
+  :func:`zi.assessments.known_values.record_inputs`).
+- Result items B.I.a (IPAK) and B.II.a (IPKP) come from :func:`zi.surveys.unit_indices.survey_indices_for` (through
+  :func:`zi.assessments.known_values.survey_indices`): an
   external value recorded by an evaluator (with its source) first, else the unit's own survey campaigns, with
   respondents and sample adequacy shown.
 
@@ -21,8 +23,9 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from zi.assessments.known_values import record_inputs, survey_index, survey_indices
 from zi.assessments.models import Answer, Assessment
-from zi.lke.services import labelled_inputs
+from zi.lke.services import labelled_inputs, template_spec
 
 SURVEY_ITEMS = {"B.I.a": ("ipak", "ipak"), "B.II.a": ("ipkp", "ipkp")}
 SURVEY_KINDS = ("ipak", "ipkp")
@@ -109,9 +112,6 @@ class SurveyCheck:
 def survey_checks(assessment: Assessment, lane: str, answers: dict[str, Answer | None] | None = None) -> list:
     """The survey items of one lane beside the unit's indices (one call of the index function, plus the answers
     when not given). Only items where the unit has an index or the lane holds a value are listed."""
-    from zi.lke.services import template_spec
-    from zi.surveys.unit_indices import survey_indices_for
-
     spec = template_spec(assessment.period.template)
     items = [(code, kind) for code, q in spec.questions.items() if (kind := survey_kind(q))]
     if not items:
@@ -123,7 +123,7 @@ def survey_checks(assessment: Assessment, lane: str, answers: dict[str, Answer |
                 assessment=assessment, lane=lane, question__code__in=[c for c, _k in items]
             ).select_related("question")
         }
-    found = survey_indices_for(assessment.unit_id, assessment.period)
+    found = survey_indices(assessment.unit_id, assessment.period)
     checks = []
     for code, kind in items:
         answer = answers.get(code)
@@ -156,9 +156,7 @@ def checked_survey_source(assessment: Assessment, question: Any, inputs: dict | 
     value = (inputs or {}).get(kind) if kind else None
     if value is None:
         return ""
-    from zi.surveys.unit_indices import survey_index_for
-
-    index = survey_index_for(assessment.unit_id, assessment.period, kind)
+    index = survey_index(assessment.unit_id, assessment.period, kind)
     source = " ".join((source or "").split())[:255]
     if index is None or index.value is None:
         return source  # no survey and no external value: the typed value stands, with its source when stated
@@ -192,23 +190,20 @@ class Suggestion:
 def suggestions_for(assessment: Assessment, checks: list[SurveyCheck] | None = None) -> dict[str, Suggestion]:
     """Question code → suggestion, for one assessment's unit and period (a few aggregate queries). ``checks``
     (the worksheet's :func:`survey_checks`) saves computing the unit's survey indices a second time."""
-    from zi.programme.selectors import lke_inputs_for
-    from zi.surveys.unit_indices import survey_indices_for
-
     unit, period = assessment.unit, assessment.period
     found: dict[str, Suggestion] = {}
 
     def labelled(code: str, inputs: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
         return tuple(labelled_inputs(period.template, code, inputs))
 
-    for code, item in lke_inputs_for(unit, period).items():
+    for code, item in record_inputs(unit, period).items():
         inputs = item.get("inputs") or {}
         if inputs and any(inputs.values()):
             found[code] = Suggestion(inputs=inputs, source=item.get("source", ""), labelled=labelled(code, inputs))
     if checks is not None:
         known = {check.kind: check.index for check in checks}
     else:
-        indices = survey_indices_for(unit, period)
+        indices = survey_indices(unit, period)
         known = {kind: indices.get(kind) for kind in SURVEY_KINDS}
     for code, (kind, input_key) in SURVEY_ITEMS.items():
         index = known.get(kind)

@@ -8,13 +8,16 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from zi.assessments.known_values import register_survey_indices
         from zi.core.home import register_inbox
         from zi.organisations.models import Unit
         from zi.surveys.home import short_campaigns
         from zi.surveys.models import Campaign
         from zi.surveys.services import campaigns_changed
+        from zi.surveys.unit_indices import survey_indices_for
 
         register_inbox(short_campaigns)
+        register_survey_indices(survey_indices_for)  # IPAK/IPKP for the LKE's result items
         # the public form's cached campaigns (services.public_campaign) are dropped on any change they show
         post_save.connect(campaigns_changed, sender=Campaign, dispatch_uid="zi-surveys-campaign-saved")
         post_delete.connect(campaigns_changed, sender=Campaign, dispatch_uid="zi-surveys-campaign-deleted")
