@@ -15,6 +15,7 @@ from tests import factories
 from zi.assessments.excel import export_assessment_xlsx, import_assessment_xlsx
 from zi.assessments.models import Answer, Assessment, Lane, LaneScore, Period
 from zi.assessments.scoring import lane_rescore
+from zi.core.models import AuditEvent
 from zi.lke.formulas import normalize_answer
 from zi.lke.models import LkeTemplate
 from zi.lke.services import template_spec, templates_load_all
@@ -102,6 +103,11 @@ def test_round_trip_into_another_assessment_gives_same_answers_and_score(assessm
     original = LaneScore.objects.get(assessment=assessment, lane=Lane.SELF)
     copied = LaneScore.objects.get(assessment=other, lane=Lane.SELF)
     assert copied.total == original.total
+    # one rescore for the whole workbook, not one per answer (the audit trail records each change of the score)
+    rescores = AuditEvent.objects.filter(
+        action="rescore", object_type="assessments.assessment", object_id=str(other.pk)
+    )
+    assert rescores.count() == 1
 
 
 @pytest.mark.django_db

@@ -21,6 +21,7 @@ def _activate_language() -> None:
     language = os.environ.get("ZI_LANGUAGE", "").strip()
     if not language:
         return
+    # lazy: Django loads only after the settings module is chosen
     import django
     from django.utils import translation
 
@@ -34,6 +35,7 @@ def database_not_ready_message() -> str | None:
     Asked after a command failed with a database error: if migrations are still to be applied, that is the
     cause, whatever table the command happened to read first.
     """
+    # lazy: called after django.setup()
     from django.apps import apps
     from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
     from django.db.migrations.executor import MigrationExecutor
@@ -61,6 +63,7 @@ def database_not_ready_message() -> str | None:
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi.config.settings")
+    # lazy: Django loads only after the settings module is chosen
     from django.core.management import execute_from_command_line
     from django.db import DatabaseError
 

@@ -6,6 +6,7 @@ import datetime as dt
 import mimetypes
 from pathlib import Path
 
+import drf_spectacular_sidecar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -60,8 +61,6 @@ _SWAGGER_FILES = {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalo
 
 
 def _swagger_dir() -> Path:
-    import drf_spectacular_sidecar
-
     return Path(drf_spectacular_sidecar.__file__).parent / "static" / "drf_spectacular_sidecar" / "swagger-ui-dist"
 
 

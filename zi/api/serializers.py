@@ -19,6 +19,7 @@ from zi.assessments.models import Answer, Assessment, Evidence, EvidenceRevision
 from zi.organisations.models import Unit
 from zi.programme.models import Complaint
 from zi.surveys.models import Campaign
+from zi.surveys.unit_indices import KINDS, survey_indices_many
 from zi.workflow.models import Journey, JourneyEvent, State
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -127,8 +128,6 @@ class AssessmentSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_survey_indices(self, assessment: Assessment) -> dict:
         """Computed for the whole page at once (one set-based call per period, never one per assessment)."""
-        from zi.surveys.unit_indices import KINDS, survey_indices_many
-
         cache = self.context.setdefault("_survey_indices", {})  # type: ignore[attr-defined]  # DRF's context is a dict
         key = (assessment.unit_id, assessment.period_id)
         if key not in cache:

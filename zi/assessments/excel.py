@@ -15,17 +15,17 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
+from zi.assessments.answer_import import ImportReport, answers_import
 from zi.assessments.models import Answer, Assessment, Evidence, Lane
+from zi.assessments.suggestions import survey_checks
 from zi.core.tabular import formula_safe
 from zi.lke.formulas import AnswerError, normalize_answer
 from zi.lke.services import template_spec
@@ -187,8 +187,6 @@ SURVEY_HEADERS = ("Kode", "Indeks", "Nilai LKE", "Sumber nilai LKE", "Nilai surv
 def _survey_sheet(wb: Workbook, assessment: Assessment, lane: str, answers: dict[str, Answer]) -> None:
     """The IPAK/IPKP items beside the unit's index (external value first, else its survey); the import reads only
     the LKE sheet, so this one never changes an answer."""
-    from zi.assessments.suggestions import survey_checks
-
     checks = survey_checks(assessment, lane, answers)
     if not checks:
         return
@@ -210,16 +208,6 @@ def _survey_sheet(wb: Workbook, assessment: Assessment, lane: str, answers: dict
         )
     for column, width in zip("ABCDEFG", (10, 8, 10, 30, 12, 60, 60), strict=True):
         sheet.column_dimensions[column].width = width
-
-
-@dataclass
-class ImportReport:
-    saved: int = 0
-    errors: list[tuple[int, str, str]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def _read_rows(uploaded_file) -> list[tuple[int, str, Any, Any]]:
@@ -287,35 +275,11 @@ def parse_import(spec: Template, uploaded_file) -> tuple[dict[str, tuple[object,
 
 
 def import_assessment_xlsx(*, actor: Any, assessment: Assessment, uploaded_file) -> ImportReport:
-    """Validate the whole workbook, then save every answer in one transaction (or none)."""
-    from zi.assessments.services import answer_save
-
+    """Validate the whole workbook, then save every answer of the self lane in one transaction (or none), with one
+    rescore (:func:`zi.assessments.answer_import.answers_import`)."""
     spec = template_spec(assessment.period.template)
-    report = ImportReport()
     try:
         items, errors = parse_import(spec, uploaded_file)
     except ValidationError as exc:
-        report.errors.append((0, "", " ".join(exc.messages)))
-        return report
-    if errors:
-        report.errors = sorted(errors)
-        return report
-    existing = {
-        a.question.code: a
-        for a in Answer.objects.filter(assessment=assessment, lane=Lane.SELF).select_related("question")
-    }
-    try:
-        with transaction.atomic():
-            for code, (raw, note) in sorted(items.items()):
-                current = existing.get(code)
-                if current is None and raw in (None, "") and not note:
-                    continue
-                answer_save(actor=actor, assessment=assessment, question_code=code, raw=raw, note=note or "")
-                report.saved += 1
-    except (AnswerError, ValidationError) as exc:
-        report.saved = 0
-        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-        report.errors.append((0, "", " ".join(messages)))
-    except PermissionDenied:
-        raise
-    return report
+        return ImportReport(errors=[(0, "", " ".join(exc.messages))])
+    return answers_import(actor=actor, assessment=assessment, parsed=items, errors=sorted(errors), lane=Lane.SELF)

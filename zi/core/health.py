@@ -23,6 +23,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from zi.core.tasks import huey, queue_reachable
+
 logger = logging.getLogger(__name__)
 
 
@@ -58,8 +60,6 @@ def check_cache() -> str:
 
 
 def check_tasks() -> str:
-    from zi.core.tasks import huey, queue_reachable
-
     if huey.immediate:
         return "immediate"
     if not queue_reachable():

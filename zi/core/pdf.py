@@ -50,6 +50,7 @@ def _fetcher() -> Any:
     refused URL stops the rendering instead of leaving a hole in the document. An older WeasyPrint without
     ``URLFetcher`` takes the plain function."""
     try:
+        # lazy: WeasyPrint (with its fonts) loads only when a PDF is made
         from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
     except ImportError:
         return _url_fetcher
@@ -67,6 +68,7 @@ def _fetcher() -> Any:
 
 def html_to_pdf(html: str) -> bytes:
     """HTML (from a documents/ template) to PDF bytes."""
+    # lazy: WeasyPrint (with its fonts) loads only when a PDF is made
     import weasyprint
 
     return weasyprint.HTML(string=html, base_url="zi:///", url_fetcher=_fetcher()).write_pdf()
@@ -85,6 +87,7 @@ def data_uri(content: bytes, mime_type: str) -> str:
 def qr_data_uri(text: str) -> str:
     """A QR code of ``text`` (error correction M, a quiet zone of two modules; the page's white space around the
     image adds to it) as an SVG ``data:`` URI: vector squares that stay sharp at any print size."""
+    # lazy: qrcode loads only when a document carries a QR code
     import qrcode
     from qrcode.constants import ERROR_CORRECT_M
     from qrcode.image.svg import SvgPathImage

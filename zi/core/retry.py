@@ -18,6 +18,7 @@ failure is answered with the usual 503 (``zi.api.errors``). The task worker has 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -66,8 +67,6 @@ def note_dropped_connection(request: Any, exc: BaseException | None) -> None:
 
 @receiver(got_request_exception)
 def _on_request_exception(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
-    import sys
-
     if request is not None:
         note_dropped_connection(request, sys.exc_info()[1])
 

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.core.mail import EmailMultiAlternatives
 from django.db import InterfaceError, OperationalError, connection
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, task
 
@@ -85,8 +86,6 @@ def send_email(
     subject: str, body: str, recipients: list[str], html: str | None = None, from_email: str | None = None
 ) -> int:
     """Send one message through Django's e-mail backend (``EMAIL_*`` settings); returns the number sent."""
-    from django.core.mail import EmailMultiAlternatives
-
     message = EmailMultiAlternatives(subject, body, from_email, list(recipients))
     if html:
         message.attach_alternative(html, "text/html")

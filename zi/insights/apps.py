@@ -21,6 +21,7 @@ def summaries_after_migrate(
         return
     if "path" not in {f.name for f in model._meta.get_fields()}:
         return
+    # lazy: this module is imported before the app registry is loaded; services import models
     from zi.insights.services import summaries_refresh_stale
 
     years = summaries_refresh_stale()
@@ -36,6 +37,7 @@ class InsightsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(summaries_after_migrate, sender=self, dispatch_uid="zi.insights.summaries_after_migrate")
-        from zi.insights.tasks import enqueue_units_changed  # tasks import models: only once the registry is ready
+        # lazy: tasks import models, which wait until AppConfig.ready, when the app registry is loaded
+        from zi.insights.tasks import enqueue_units_changed
 
         events.register(enqueue_units_changed)

@@ -11,8 +11,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.core.files import File
+from django.core.files.storage import default_storage
 from openpyxl import Workbook
 
+from zi.assessments.models import LaneScore
 from zi.core.tabular import formula_safe
 
 HEADERS = [
@@ -34,8 +37,6 @@ HEADERS = [
 
 def write_national_recap(target: Any, *, year: int | None = None, lane: str = "self", chunk_size: int = 5000) -> int:
     """Write the recap to ``target`` (a path or a binary file object); returns the number of data rows."""
-    from zi.assessments.models import LaneScore
-
     scores = LaneScore.objects.filter(lane=lane)
     if year is not None:
         scores = scores.filter(assessment__period__year=year)
@@ -67,9 +68,6 @@ def write_national_recap(target: Any, *, year: int | None = None, lane: str = "s
 
 def national_recap_to_storage(*, year: int | None = None, lane: str = "self") -> str:
     """Build the recap in a temporary file and store it (local disk or S3); returns the stored name."""
-    from django.core.files import File
-    from django.core.files.storage import default_storage
-
     with tempfile.TemporaryDirectory(prefix="zi-recap-") as tmp:
         path = Path(tmp) / "recap.xlsx"
         write_national_recap(path, year=year, lane=lane)

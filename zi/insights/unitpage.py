@@ -11,11 +11,13 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zi.assessments.models import Assessment, Lane, LaneScore, Period
+from zi.assessments.models import Answer, Assessment, Evidence, Lane, LaneScore, Period
 from zi.assessments.selectors import may_view, worksheet
+from zi.assessments.suggestions import survey_checks
 from zi.core.deadlines import deadline_status
 from zi.insights.facts import warning_facts
 from zi.insights.rules import Warning, evaluate
+from zi.lke.models import LkeQuestion
 from zi.lke.scoring.breakdown import expand_breakdown, stored_area_scores
 from zi.lke.services import template_spec
 from zi.organisations.models import Unit
@@ -23,6 +25,7 @@ from zi.predicates.models import Award
 from zi.predicates.selectors import history as predicate_history
 from zi.programme.models import OPEN_COMPLAINT_STATUSES, Complaint
 from zi.surveys.models import Campaign, InstrumentKind
+from zi.surveys.unit_indices import KINDS, survey_indices_for
 from zi.workflow import rules as workflow_rules
 from zi.workflow.lanes import visible_lanes
 from zi.workflow.models import CarriedQuestion, PeriodCalendar
@@ -127,8 +130,6 @@ def unit_overview(*, user: Any, unit: Unit, period: Period) -> UnitOverview:
     ov.todo["missing_surveys"] = [
         str(label) for kind, label in InstrumentKind.choices if kind != InstrumentKind.INTERNAL and kind not in kinds
     ]
-    from zi.assessments.suggestions import survey_checks
-    from zi.surveys.unit_indices import KINDS, survey_indices_for
 
     found = survey_indices_for(unit, period)
     ov.indices = [index for kind in KINDS if (index := found.get(kind)) is not None]
@@ -165,9 +166,6 @@ def _deadlines(period: Period, today: dt.date) -> list[dict[str, Any]]:
 def lke_recap_rows(assessment: Assessment, lanes: Any) -> tuple[list[str], list[list[Any]]]:
     """Per question: code, area, indicator, question, value per lane in ``lanes`` (the viewer's
     :func:`zi.workflow.lanes.visible_lanes`; 0–100 %), evidence items (3 queries)."""
-    from zi.assessments.models import Answer, Evidence
-    from zi.lke.models import LkeQuestion
-
     shown = [lane for lane in LANE_ORDER if lane in lanes]
     questions = list(LkeQuestion.objects.filter(template_id=assessment.period.template_id).order_by("order"))
     values: dict[tuple[int, str], float | None] = {

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from zi.assessments.models import Answer, Assessment, Evidence, Lane, Period
 from zi.organisations.models import Agency, Unit
 from zi.portalrb.models import SoalMapping
+from zi.workflow.selectors import proposed_units as workflow_proposed
 
 EVIDENCE_SALT = "zi.portalrb.evidence"
 CATEGORIES_WBK = ("WBK", "WBK-AFIRMASI")
@@ -70,11 +71,7 @@ class Proposed:
 
 
 def proposed_units(*, agency: Agency, year: int) -> list[Proposed]:
-    """The agency's proposed units from the workflow app; nothing while that app has no selector yet."""
-    try:
-        from zi.workflow.selectors import proposed_units as workflow_proposed
-    except ImportError:
-        return []
+    """The agency's proposed units from the workflow app."""
     return [
         Proposed(unit=p.unit, category=str(p.category), afirmasi=bool(getattr(p, "afirmasi", False)))
         for p in workflow_proposed(agency=agency, year=year)

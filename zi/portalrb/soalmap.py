@@ -22,6 +22,7 @@ from django.db import transaction
 from zi.core import audit
 from zi.lke.models import LkeQuestion, LkeTemplate
 from zi.lke.spec import TEMPLATES_DIR, Template, load_template_file
+from zi.portalrb.models import SoalMapping
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MASTER_PATH = DATA_DIR / "portalrb-master-soal-2026.json"
@@ -113,6 +114,7 @@ def workbook_cells(spec: Template, path: Path | str = WORKBOOK_PATH) -> dict[str
     rows below it matched by label. Rows that are sums of inputs in the workbook but not inputs here (the LHKASN
     total) are returned under ``"derived"`` as cell → list of input cells.
     """
+    # lazy: openpyxl loads only when a map file is read
     import openpyxl
 
     ws = openpyxl.load_workbook(path)[WORKBOOK_SHEET]
@@ -237,8 +239,6 @@ class LoadResult:
 @transaction.atomic
 def load_map(*, actor: Any = None, path: Path | str = MAP_PATH) -> LoadResult:
     """Store the map file in :class:`SoalMapping` rows and ``LkeQuestion.soal_id``; running it again changes nothing."""
-    from zi.portalrb.models import SoalMapping
-
     data = read_map(path)
     template = LkeTemplate.objects.get(code=data["template"]["code"], version=data["template"]["version"])
     result = LoadResult(template)

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass, field
 from typing import Any
 
 import openpyxl
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.utils.exceptions import InvalidFileException
 
+from zi.assessments.answer_import import ImportReport, answers_import
 from zi.assessments.models import Answer, Assessment, Lane
 from zi.assessments.suggestions import survey_check_lines
 from zi.core.numbers import FILE_LANGUAGE, NumberError, parse_number
@@ -214,16 +213,6 @@ def _jawaban_sheet(wb: Any, mappings: list[SoalMapping], answers: dict, tpi: dic
         noted.add(m.question_id)
 
 
-@dataclass
-class ImportReport:
-    saved: int = 0
-    errors: list[tuple[str, str, str]] = field(default_factory=list)  # (cell, question code, message)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
 def _read(uploaded_file: Any, sheet: str = WORKBOOK_SHEET) -> Any:
     size = getattr(uploaded_file, "size", None)
     if size is not None and size > MAX_UPLOAD_BYTES:
@@ -303,54 +292,10 @@ def parse_official(assessment: Assessment, uploaded_file: Any) -> tuple[dict[str
 def import_official_xlsx(
     *, actor: Any, assessment: Assessment, uploaded_file: Any, lane: str = Lane.SELF
 ) -> ImportReport:
-    """Validate every cell, then save all answers through ``answer_save`` in one transaction (or nothing)."""
+    """Validate every cell, then save all answers in one transaction with one rescore, or nothing
+    (:func:`zi.assessments.answer_import.answers_import`)."""
     parsed, errors = parse_official(assessment, uploaded_file)
-    return _apply_answers(actor=actor, assessment=assessment, parsed=parsed, errors=errors, lane=lane)
-
-
-def _apply_answers(
-    *,
-    actor: Any,
-    assessment: Assessment,
-    parsed: dict[str, tuple[Any, str | None]],
-    errors: list[tuple[str, str, str]],
-    lane: str,
-) -> ImportReport:
-    """The all-or-nothing step shared by both workbook imports (``LKE ZI`` and ``Jawaban``).
-
-    Any parse error → nothing is written and the report lists the errors. Otherwise every parsed answer goes
-    through ``answer_save`` (validation, audit) in one transaction, then one rescore of the lane; a value the
-    service refuses rolls the whole import back and becomes the report's one error. ``PermissionDenied``
-    propagates (the view answers 403)."""
-    from zi.assessments.scoring import lane_rescore
-    from zi.assessments.services import answer_save
-
-    report = ImportReport(errors=list(errors))
-    if report.errors:
-        return report
-    existing = set(Answer.objects.filter(assessment=assessment, lane=lane).values_list("question__code", flat=True))
-    try:
-        with transaction.atomic():
-            for code, (value, note) in parsed.items():
-                if value is None and code not in existing and not note:
-                    continue
-                answer_save(
-                    actor=actor,
-                    assessment=assessment,
-                    question_code=code,
-                    raw=value,
-                    note=note,
-                    lane=lane,
-                    rescore=False,
-                )
-                report.saved += 1
-            lane_rescore(assessment=assessment, lane=lane, actor=actor)
-    except ValidationError as exc:
-        report.errors.append(("", "", "; ".join(exc.messages)))
-        report.saved = 0
-    except PermissionDenied:
-        raise
-    return report
+    return answers_import(actor=actor, assessment=assessment, parsed=parsed, errors=errors, lane=lane)
 
 
 # Jawaban sheet columns per lane (keys of the master list's ``excel`` cell map)
@@ -453,7 +398,7 @@ def import_jawaban_xlsx(
     if not may_answer(actor, assessment, lane):
         raise PermissionDenied(_("Anda tidak berwenang mengisi jawaban lajur ini."))
     parsed, errors = parse_jawaban(assessment, uploaded_file, lane)
-    return _apply_answers(actor=actor, assessment=assessment, parsed=parsed, errors=errors, lane=lane)
+    return answers_import(actor=actor, assessment=assessment, parsed=parsed, errors=errors, lane=lane)
 
 
 def recalculated_total(content: bytes) -> Any:

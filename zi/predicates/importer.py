@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zi.core import audit
+from zi.core.tabular import csv_bytes
 from zi.organisations.access import Action, restrict
 from zi.organisations.importers.reading import read_table
 from zi.organisations.importers.results import FileProblem, RowError
@@ -79,8 +80,6 @@ def parse_date(text: str) -> dt.date | None:
 
 def template_csv() -> bytes:
     """The columns and one example row, for the import page's download."""
-    from zi.core.tabular import csv_bytes
-
     return csv_bytes([COLUMNS, EXAMPLE_ROW])
 
 

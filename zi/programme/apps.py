@@ -6,6 +6,7 @@ class ProgrammeConfig(AppConfig):
     label = "programme"
 
     def ready(self) -> None:
+        # lazy: imports of models and services wait until AppConfig.ready, when the app registry is loaded
         from zi.assessments.known_values import register_record_inputs
         from zi.core.home import register_inbox
         from zi.programme.home import overdue_complaints

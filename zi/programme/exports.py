@@ -58,6 +58,7 @@ def csv_bytes(sheet: Sheet) -> bytes:
 def response(sheet: Sheet, filename: str, fmt: str) -> HttpResponse:
     """The sheet as CSV (default) or XLSX (``fmt == "xlsx"``), as a download."""
     if fmt == "xlsx":
+        # lazy: openpyxl loads only when a workbook is asked for
         from openpyxl import Workbook
 
         workbook = Workbook(write_only=True)

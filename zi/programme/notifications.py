@@ -27,6 +27,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zi.core.links import absolute_url
+from zi.core.tasks import send_email
 from zi.organisations.timezones import format_local
 from zi.programme import tracking
 
@@ -46,8 +47,6 @@ def track_url() -> str:
 
 def _queue(subject: str, body: str, recipient: str) -> None:
     def send() -> None:
-        from zi.core.tasks import send_email
-
         send_email(subject, body, [recipient])
 
     transaction.on_commit(send, robust=True)

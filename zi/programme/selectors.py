@@ -9,10 +9,12 @@ from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zi.assessments.models import Period
+from zi.assessments.models import Assessment, Period
+from zi.assessments.selectors import HASIL_SECTION
 from zi.organisations.access import Action, restrict
 from zi.organisations.models import Unit
 from zi.programme import services
@@ -35,6 +37,7 @@ from zi.programme.models import (
     WhistleStatus,
     WorkPlan,
 )
+from zi.surveys.models import Campaign, InstrumentItem, ItemRollup, ItemScale
 
 READ = Action.ASSESSMENT_VIEW_SUBMITTED
 
@@ -88,9 +91,6 @@ def plan_by_area(plan: WorkPlan | None) -> list[dict[str, Any]]:
 
 def worksheet_link(assessment: Any, code: str) -> str:
     """The worksheet place of an LKE question: its tab (``?bagian=``, area number or "hasil") and its anchor."""
-    from django.urls import reverse
-
-    from zi.assessments.selectors import HASIL_SECTION
 
     parts = code.split(".")
     section = parts[2] if parts[0] == "A" and len(parts) > 2 and parts[2].isdigit() else HASIL_SECTION
@@ -106,8 +106,6 @@ def plan_item_evidence(plan: WorkPlan | None) -> dict[int, dict[str, Any]]:
     withdrawn) and ``url`` (that question on the worksheet; empty without an assessment). Evidence the activities
     produced for questions the item does not name is listed under ``other``. Three queries.
     """
-    from zi.assessments.models import Assessment
-
     if plan is None:
         return {}
     items = list(plan.items.all())
@@ -261,8 +259,6 @@ def survey_findings_for(unit: Unit, limit: int = 40) -> list[dict[str, Any]]:
     Each row: ``campaign`` (id), ``campaign_title``, ``item`` (id), ``code``, ``aspect``, ``text``, ``n``,
     ``mean`` (1–4, 2 decimals) and ``low`` (mean < :data:`LOW_SCORE`). One query.
     """
-    from zi.surveys.models import ItemRollup, ItemScale
-
     rows = (
         ItemRollup.objects.filter(campaign__unit=unit, item__scale=ItemScale.LIKERT4)
         .values(
@@ -295,7 +291,6 @@ def survey_finding_of(innovation: Innovation) -> dict[str, Any] | None:
     """The survey result an innovation answers (campaign, item, current mean), or None without a survey link."""
     if not innovation.survey_item_id or not innovation.survey_campaign_id:
         return None
-    from zi.surveys.models import Campaign, InstrumentItem, ItemRollup
 
     campaign = Campaign.objects.filter(pk=innovation.survey_campaign_id).select_related("period").first()
     item = InstrumentItem.objects.filter(pk=innovation.survey_item_id).select_related("instrument").first()

@@ -11,11 +11,10 @@ from __future__ import annotations
 from huey import crontab
 
 from zi.core.tasks import db_periodic_task_retried
+from zi.programme.services.complaints import complainant_emails_erase
 
 
 @db_periodic_task_retried(crontab(minute="30", hour="18"))
 def programme_erase_complainant_emails() -> int:
     """Erase the expired complainant notification addresses; returns how many."""
-    from zi.programme.services.complaints import complainant_emails_erase
-
     return complainant_emails_erase()

@@ -6,6 +6,7 @@ class SurveysConfig(AppConfig):
     label = "surveys"
 
     def ready(self) -> None:
+        # lazy: imports of models and services wait until AppConfig.ready, when the app registry is loaded
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from zi.assessments.known_values import register_survey_indices

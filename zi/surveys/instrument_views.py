@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from zi.assessments.models import Period
+from zi.organisations.models import Agency
 from zi.surveys import services
 from zi.surveys.models import Instrument, ItemScale
 from zi.surveys.selectors import instrument_agencies, may_manage_instrument, visible_instruments
@@ -90,8 +91,6 @@ class PeriodsForm(forms.Form):
 
 
 def _agency_queryset(agencies: list):
-    from zi.organisations.models import Agency
-
     return Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by("name")
 
 

@@ -3,6 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+
+from zi.core.deadlines import deadline_status
+from zi.core.labels import display_value
+from zi.core.numbers import number_input_value
 
 register = template.Library()
 
@@ -30,16 +35,12 @@ def id_decimal(value: Any, places: int = 2) -> str:
 @register.filter
 def number_input(value: Any) -> str:
     """A stored number as typed back into a text input ("1.000", "2,5"): ``zi.core.numbers.number_input_value``."""
-    from zi.core.numbers import number_input_value
-
     return number_input_value(value)
 
 
 @register.filter
 def audit_value(value: Any) -> str:
     """A snapshot value in the audit trail's change list (already masked by :mod:`zi.core.labels`)."""
-    from zi.core.labels import display_value
-
     return display_value(value)
 
 
@@ -47,9 +48,6 @@ def audit_value(value: Any) -> str:
 def deadline(day: Any) -> str:
     """``{% deadline date %}``: the date (dd-mm-yyyy) and its mark — "terlambat N hari" in red when past, otherwise
     "N hari lagi" (:func:`zi.core.deadlines.deadline_status`); "–" without a date."""
-    from django.utils.html import format_html
-
-    from zi.core.deadlines import deadline_status
 
     status = deadline_status(day)
     if status is None:

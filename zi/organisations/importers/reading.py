@@ -101,6 +101,7 @@ def _check_zip(data: bytes) -> None:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    # lazy: openpyxl loads only when a workbook is read
     import openpyxl
 
     _check_zip(data)

@@ -6,6 +6,7 @@ import io
 
 from django.utils.translation import gettext as _
 
+from zi.core.tabular import safe_row
 from zi.organisations.importers.columns import COLUMNS, PEOPLE, REQUIRED, UNITS
 
 # One example row per kind, for the downloadable template (the same units as docs/samples/).
@@ -27,10 +28,9 @@ EXAMPLE_ROWS = {
 def template_xlsx(kind: str) -> bytes:
     """An XLSX to fill in: the first sheet has the columns and one example row (replace it), the second explains
     the columns. The importer reads only the first sheet."""
+    # lazy: openpyxl loads only when a template is asked for
     from openpyxl import Workbook
     from openpyxl.styles import Font
-
-    from zi.core.tabular import safe_row
 
     workbook = Workbook()
     sheet = workbook.active

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from zi.core import kept_uploads
 from zi.organisations.access import Action, may
+from zi.organisations.forms import ImportForm
 from zi.organisations.importers.columns import PEOPLE_COLUMNS, UNIT_COLUMNS
 from zi.organisations.importers.results import ImportResult, RowError
 from zi.organisations.importers.writing import run_import
@@ -27,8 +28,6 @@ def manageable_agencies(user: Any) -> list[Agency]:
 
 def handle_import_request(request: HttpRequest) -> HttpResponse:
     """The import page: upload form; on POST check (``action=check``) or import (``action=import``)."""
-    from zi.organisations.forms import ImportForm
-
     agencies = manageable_agencies(request.user)
     result: ImportResult | None = None
     kept_token, kept_name = "", ""

@@ -4,12 +4,14 @@ actions, photos and the erasure of complainants' e-mail addresses."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -114,8 +116,6 @@ def _new_complaint(
 
 
 def _notify_email(value: Any) -> str:
-    from django.core.validators import validate_email
-
     address = _text(value, _("Surel untuk pemberitahuan"), max_length=254, single_line=True)
     if address:
         try:
@@ -239,8 +239,6 @@ COMPLAINT_MAX_PHOTOS = 3
 
 
 def _complaint_add_photo(complaint: Complaint, content_type: str, data: bytes) -> ComplaintPhoto:
-    import hashlib
-
     photo = ComplaintPhoto(
         complaint=complaint, content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest()
     )

@@ -16,6 +16,7 @@ from zi.core import audit
 from zi.organisations.models import Unit
 from zi.programme.models import Complaint, Innovation, PublicService, Simplification
 from zi.programme.services.common import _actor_or_none, _choice, _date, _decimal, _require_manage, _text
+from zi.surveys.models import Campaign, InstrumentItem, ItemRollup
 
 INNOVATION_FIELDS = (
     "unit",
@@ -44,8 +45,6 @@ NEED_REQUIRED_MESSAGE = gettext_noop(
 
 def _clean_survey_link(innovation: Innovation) -> None:
     """A survey finding read from the surveys app: a campaign of the same unit and one of its scored items."""
-    from zi.surveys.models import Campaign, InstrumentItem, ItemRollup
-
     if not (innovation.survey_campaign_id or innovation.survey_item_id):
         return
     if not (innovation.survey_campaign_id and innovation.survey_item_id):

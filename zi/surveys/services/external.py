@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -26,8 +27,6 @@ def external_index_record(
 ) -> ExternalIndex:
     """Record (or replace) the external IPAK/IPKP of a unit and period, e.g. from the BPS/TPN survey or an
     independent survey; the LKE feed then uses it instead of the unit's own campaigns. Audited before/after."""
-    from decimal import Decimal, InvalidOperation
-
     if kind not in (InstrumentKind.IPAK, InstrumentKind.IPKP):
         raise SurveyError(_("Indeks eksternal hanya untuk IPAK atau IPKP."))
     try:

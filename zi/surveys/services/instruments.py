@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from zi.core import audit
@@ -306,8 +307,6 @@ def instrument_create_internal(
 ) -> Instrument:
     """A custom internal survey of an agency (e.g. staff perception of the ZI work): kind ``internal``, never
     IPAK/IPKP and never fed into the LKE. Audited."""
-    from django.utils.text import slugify
-
     code = slugify(code)[:64]
     if not code:
         raise SurveyError(_("Kode instrumen wajib diisi (huruf, angka, tanda hubung)."))

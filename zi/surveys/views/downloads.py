@@ -98,6 +98,7 @@ def export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 @login_required
 def export_xlsx(request: HttpRequest, pk: int) -> FileResponse:
+    # lazy: openpyxl loads only when a workbook is asked for
     from openpyxl import Workbook
 
     campaign = _campaign_for(request, pk)

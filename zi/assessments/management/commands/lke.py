@@ -25,6 +25,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
+from zi.assessments import tasks
+from zi.assessments.models import Lane, Period
+from zi.assessments.scoring import rescore_period
 from zi.lke.formulas import AnswerError
 from zi.lke.models import LkeTemplate
 from zi.lke.scoring.documents import score_document
@@ -97,11 +100,8 @@ class Command(BaseCommand):
             self._rescore(options["year"], options["lane"], queue=options["queue"])
 
     def _rescore(self, year: int, lane_option: str, *, queue: bool) -> None:
+        # lazy: the task queue's instance, only when --queue is asked
         from huey.contrib.djhuey import HUEY
-
-        from zi.assessments import tasks
-        from zi.assessments.models import Lane, Period
-        from zi.assessments.scoring import rescore_period
 
         period = Period.objects.filter(year=year).first()
         if period is None:

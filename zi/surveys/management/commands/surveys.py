@@ -22,6 +22,10 @@ from django.utils.translation import gettext as _
 
 from zi.surveys.csvinput import CsvError, read_skm_csv
 from zi.surveys.indices import ikm_from_rows
+from zi.surveys.models import Campaign
+from zi.surveys.services.errors import SurveyError
+from zi.surveys.services.instruments import instrument_load, instruments_load_all
+from zi.surveys.services.moderation import responses_rescan, rollups_rebuild
 
 
 class Command(BaseCommand):
@@ -49,9 +53,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         action = options["action"]
         if action == "load":
-            from zi.surveys.services.errors import SurveyError
-            from zi.surveys.services.instruments import instrument_load, instruments_load_all
-
             try:
                 results = [instrument_load(p) for p in options["files"]] if options["files"] else instruments_load_all()
             except (SurveyError, OSError, ValueError) as exc:
@@ -83,9 +84,6 @@ class Command(BaseCommand):
                 )
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
         elif action == "rebuild-rollups":
-            from zi.surveys.models import Campaign
-            from zi.surveys.services.moderation import rollups_rebuild
-
             campaigns = Campaign.objects.all()
             if options["campaigns"]:
                 campaigns = campaigns.filter(pk__in=options["campaigns"])
@@ -95,10 +93,6 @@ class Command(BaseCommand):
                     _("%(id)s %(campaign)s: rekap dibangun ulang") % {"id": campaign.pk, "campaign": campaign}
                 )
         elif action == "rescan":
-            from zi.surveys.models import Campaign
-            from zi.surveys.services.errors import SurveyError
-            from zi.surveys.services.moderation import responses_rescan
-
             thresholds = {
                 key: options[key]
                 for key in (
