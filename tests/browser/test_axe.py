@@ -1,18 +1,20 @@
 """axe-core over every HTML page of the route matrix, for each demo role that may open it: WCAG 2.0/2.1 A and AA.
 
-The pages come from ``tests/security/test_routes.py``, which accounts for every route: each route (but the JSON API)
-is either a page here, with the concrete objects of the seeded demo world it is opened with (``candidates``), or in
-``NOT_PAGES`` with the reason it is not an HTML page (a POST-only action, a download, JSON); a new route in neither
-fails ``test_every_route_is_a_page_or_not``. Each page is fetched for the anonymous visitor and each demo login (one
-per role); every principal that gets it (200, a whole HTML document) is what "may open it" means, and the page is
-checked as that principal saw it. A page no demo role may open (the national calendar: superusers only) is checked
-as a superuser. Each page must be opened by someone: a candidate that no one may open fails the test.
+The pages come from ``tests/security/test_routes.py``, which accounts for every route: each route (but the JSON
+API) is either a page here, with the concrete objects of the seeded demo world it is opened with (``candidates``),
+or in ``NOT_PAGES`` with the reason it is not an HTML page (a POST-only action, a download, JSON). A new route in
+neither fails the page test; ``NOT_PAGES`` naming a route that is gone fails ``test_not_pages_are_routes``. Each
+page is fetched for the anonymous visitor and each demo login (one per role); every principal that gets it (200,
+a whole HTML document) is what "may open it" means, and the page is checked as that principal saw it. A page no
+demo role may open (the national calendar: superusers only) is checked as a superuser. Each page must be opened
+by someone: a candidate that no one may open fails the test.
 
-How, within CI's budget: no live server; the test client renders each page
-once, and ONE chromium page shows it by routing every request to that client (static files from the finders), with
-axe-core (bundled by ``axe-playwright-python``) preloaded as an init script and run with only the WCAG 2.0/2.1 A
-and AA tags. A violation fails the test with the page, the principal, the rule and the element.
-``test_axe_fails_on_an_unlabelled_input`` shows the check would catch a regression.
+How, within CI's budget: no live server; the test client renders each page once, and ONE chromium page shows it
+by routing every request to that client (static files from the finders), with axe-core (bundled by
+``axe-playwright-python``) preloaded as an init script and run with only the WCAG 2.0/2.1 A and AA tags. A view
+whose markup is identical to one already checked (see ``structure``) is counted, not checked again. A violation
+fails the test with the page, the principal, the rule and the element. ``test_axe_fails_on_an_unlabelled_input``
+shows the check would catch a regression.
 """
 
 from __future__ import annotations
@@ -329,6 +331,19 @@ def test_not_pages_are_routes():
     objects and is asserted by the page test)."""
     names = {route.name for route in routes() if not route.name.startswith("api")}
     assert not set(NOT_PAGES) - names, f"NOT_PAGES names routes that no longer exist: {set(NOT_PAGES) - names}"
+
+
+def violations(page: Any) -> list[str]:
+    """axe's WCAG A/AA violations on a page already loaded (axe injected here), one line per rule and element; used
+    by ``test_public_phone.py`` on its live-server pages."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page, options=OPTIONS).response
+    return [
+        f"{v['id']} ({v['impact']}): {' '.join(map(str, node['target']))} {node['html'][:160]}"
+        for v in result["violations"]
+        for node in v["nodes"]
+    ]
 
 
 class Browser:
