@@ -188,3 +188,30 @@ def test_deleting_a_user_keeps_the_chain_intact(db):
     event.refresh_from_db()
     assert (event.actor_id, event.actor_label) == (user_pk, "akan-dihapus")
     assert audit.verify().ok
+
+
+@pytest.mark.django_db
+def test_each_kind_of_break_is_reported_whole(target):
+    """What verify() returns for each kind of break: not ok, how many events checked out before it, where, why."""
+    seq = target.seq
+    AuditEvent.objects.filter(pk=target.pk).update(object_repr="diubah")
+    assert audit.verify() == audit.VerifyResult(False, seq - 1, seq, "content does not match its hash (row was edited)")
+    AuditEvent.objects.filter(pk=target.pk).update(object_repr=target.object_repr, prev_hash="f" * 64)
+    assert audit.verify() == audit.VerifyResult(False, seq - 1, seq, "link to the previous event does not match")
+    AuditEvent.objects.filter(pk=target.pk).delete()
+    assert audit.verify() == audit.VerifyResult(False, seq - 1, seq, f"event #{seq} is missing")
+
+
+@pytest.mark.django_db
+def test_values_are_stored_as_plain_json():
+    """Decimals and UUIDs as their text, sets sorted, anything else as its text."""
+    import decimal
+    import uuid
+
+    key = uuid.UUID("12345678-1234-5678-1234-567812345678")
+    assert audit.to_jsonable({"d": decimal.Decimal("1.50"), "u": key, "s": {"b", "a"}, "o": range(2)}) == {
+        "d": "1.50",
+        "u": str(key),
+        "s": ["a", "b"],
+        "o": "range(0, 2)",
+    }

@@ -18,6 +18,16 @@ LEVER = [q.code for a in TPL.lever for i in a.indicators for q in i.questions]
 IPAK, KINERJA, IPKP = "B.I.a", "B.I.b", "B.II.a"
 
 
+@pytest.fixture(autouse=True)
+def _cold_caches():
+    """Each test builds its plan and layout afresh: mutation testing (scripts/mutate.sh) forks every mutant from a
+    process that already ran the tests, where warm caches would hide the mutants of ``plan_for`` and ``_layout``."""
+    from zi.lke.scoring import engine, plan
+
+    engine._LAYOUTS.clear()
+    plan._PLANS.clear()
+
+
 def with_settings(**changes):
     return dataclasses.replace(TPL, settings=dataclasses.replace(TPL.settings, **changes))
 
