@@ -204,6 +204,11 @@ def pattern_limits(**overrides: int) -> PatternLimits:
     return PatternLimits(**{**limits.__dict__, **values})
 
 
+def cluster_lookback() -> int:
+    """How many recent responses (per fingerprint, per network) a submit's stuffing checks look at, at most."""
+    return setting("ZI_SURVEY_CLUSTER_LOOKBACK", 100)
+
+
 def answer_vector(answers: dict[int, int], item_ids: Iterable[int]) -> str:
     """The answers over all the campaign's items in item-id order, one character each ("0"–"4"; "-" for a blank), so
     the vectors of one campaign line up position by position."""

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -102,8 +102,10 @@ def _vector_comparable(vector: str, min_items: int) -> bool:
 
 
 def _cluster_flags(campaign: Campaign, response: Response, now) -> None:
-    """Statistical stuffing checks for a new response, in its transaction: **one** indexed query (the recent
-    responses sharing its fingerprint or its network), then counting in Python.
+    """Statistical stuffing checks for a new response, in its transaction: **one** query of two capped, indexed
+    look-ups (the most recent responses sharing its fingerprint, and the most recent from its network; a
+    ``UNION ALL`` on PostgreSQL, two statements on SQLite), then
+    counting in Python over at most 2 × ``ZI_SURVEY_CLUSTER_LOOKBACK`` rows.
 
     - ``pattern_cluster``: at least ``ZI_SURVEY_PATTERN_FLAG_AT`` responses of this campaign with the same full
       answer vector within ``ZI_SURVEY_PATTERN_WINDOW`` seconds;
@@ -112,6 +114,12 @@ def _cluster_flags(campaign: Campaign, response: Response, now) -> None:
     - ``near_identical_network``: at least ``ZI_SURVEY_NEAR_FLAG_AT`` responses from one network within the window
       whose answer vectors differ from this one in at most ``ZI_SURVEY_NEAR_MAX_DIFF`` answers (a person changing
       one answer per fake submission defeats the exact fingerprint, not this).
+
+    Bounded: each look-up walks its index (``response_campaign_pattern`` / ``response_campaign_ip``) backwards
+    from now and stops after ``ZI_SURVEY_CLUSTER_LOOKBACK`` rows (default 100), so the cost does not grow with the
+    traffic of one network or one fingerprint. Below that many responses in the window the result is exactly the
+    unbounded count; above it the look-back is the last ``ZI_SURVEY_CLUSTER_LOOKBACK`` responses (a cluster that
+    large has long reached every threshold, and its count is reported as at most the look-back).
 
     When a cluster reaches the threshold, its earlier members are flagged too (one small UPDATE per member, only
     those not yet flagged for that reason: at most threshold − 1 rows, once). Flags never drop anything.
@@ -126,15 +134,19 @@ def _cluster_flags(campaign: Campaign, response: Response, now) -> None:
     )
     if not (use_pattern or use_straight or use_near):
         return
-    match = Q(pk__in=[])
-    if use_pattern:
-        match |= Q(pattern_hash=response.pattern_hash)
-    if use_straight or use_near:
-        match |= Q(ip_hash=response.ip_hash)
+    cap = max(integrity.cluster_lookback(), 1)
     window = Response.objects.filter(campaign=campaign, submitted_at__gte=now - dt.timedelta(seconds=limits.window))
-    rows = list(
-        window.filter(match).values_list("pk", "pattern_hash", "ip_hash", "straight_line", "answer_vector", "flags")
-    )  # includes the new response
+    columns = ("pk", "pattern_hash", "ip_hash", "straight_line", "answer_vector", "flags")
+    lookups = []
+    if use_pattern:
+        lookups.append(window.filter(pattern_hash=response.pattern_hash))
+    if use_straight or use_near:
+        lookups.append(window.filter(ip_hash=response.ip_hash))
+    capped = [qs.order_by("-submitted_at", "-pk").values_list(*columns)[:cap] for qs in lookups]
+    if len(capped) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        capped = [capped[0].union(*capped[1:], all=True)]  # PostgreSQL: one statement (SQLite: one per look-up)
+    # includes the new response; one row per response (a row can be in both look-ups)
+    rows = list({row[0]: row for query in capped for row in query}.values())
     members: dict[str, tuple[list[tuple], int]] = {}
     if use_pattern:
         members["pattern_cluster"] = ([r for r in rows if r[1] == response.pattern_hash], limits.pattern_flag_at)
