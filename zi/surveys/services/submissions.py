@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -142,7 +141,7 @@ def _cluster_flags(campaign: Campaign, response: Response, now) -> None:
         lookups.append(window.filter(pattern_hash=response.pattern_hash))
     if use_straight or use_near:
         lookups.append(window.filter(ip_hash=response.ip_hash))
-    capped = [qs.order_by("-submitted_at", "-pk").values_list(*columns)[:cap] for qs in lookups]
+    capped = [qs.order_by("-submitted_at").values_list(*columns)[:cap] for qs in lookups]  # the indexes' order
     if len(capped) > 1 and connection.features.supports_slicing_ordering_in_compound:
         capped = [capped[0].union(*capped[1:], all=True)]  # PostgreSQL: one statement (SQLite: one per look-up)
     # includes the new response; one row per response (a row can be in both look-ups)
