@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 import time
 from collections.abc import Iterable, Sequence
@@ -100,10 +101,45 @@ def _vector_comparable(vector: str, min_items: int) -> bool:
     return len(vector) - vector.count("-") >= max(min_items, 1)
 
 
+_CLUSTER_COLUMNS = ("id", "pattern_hash", "ip_hash", "straight_line", "answer_vector", "flags")
+
+
+def _recent_matches(campaign_id: int, lookups: list[tuple[str, str]], since: dt.datetime) -> list[tuple]:
+    """The most recent responses (at most ``ZI_SURVEY_CLUSTER_LOOKBACK`` per look-up) of the campaign since
+    ``since`` whose ``column`` equals ``value``, for each ``(column, value)``: one ``UNION ALL`` statement of
+    index-ordered, capped sub-selects (``response_campaign_pattern`` / ``response_campaign_ip`` walked backwards
+    from now), one row per response. Written as SQL: this runs in every submit, and building the same query with
+    the ORM cost more Python time than the database took to answer it."""
+    table = connection.ops.quote_name(Response._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _CLUSTER_COLUMNS)
+    parts, params = [], []
+    cap, since_value = max(integrity.cluster_lookback(), 1), connection.ops.adapt_datetimefield_value(since)
+    for n, (column, value) in enumerate(lookups):
+        parts.append(
+            f"SELECT * FROM (SELECT {columns} FROM {table} WHERE campaign_id = %s AND {column} = %s "  # noqa: S608
+            f"AND submitted_at >= %s ORDER BY submitted_at DESC LIMIT %s) look{n}"
+        )
+        params += [campaign_id, value, since_value, cap]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        found = cursor.fetchall()
+    rows: dict[int, tuple] = {}
+    for pk, pattern_hash, ip_hash, straight, vector, flags in found:  # a response can match both look-ups
+        rows[pk] = (
+            pk,
+            pattern_hash,
+            ip_hash,
+            bool(straight),
+            vector,
+            json.loads(flags) if isinstance(flags, str) else flags,
+        )
+    return list(rows.values())
+
+
 def _cluster_flags(campaign: Campaign, response: Response, now) -> None:
     """Statistical stuffing checks for a new response, in its transaction: **one** query of two capped, indexed
-    look-ups (the most recent responses sharing its fingerprint, and the most recent from its network; a
-    ``UNION ALL`` on PostgreSQL, two statements on SQLite), then
+    look-ups (the most recent responses sharing its fingerprint, and the most recent from its network:
+    :func:`_recent_matches`), then
     counting in Python over at most 2 × ``ZI_SURVEY_CLUSTER_LOOKBACK`` rows.
 
     - ``pattern_cluster``: at least ``ZI_SURVEY_PATTERN_FLAG_AT`` responses of this campaign with the same full
@@ -133,19 +169,12 @@ def _cluster_flags(campaign: Campaign, response: Response, now) -> None:
     )
     if not (use_pattern or use_straight or use_near):
         return
-    cap = max(integrity.cluster_lookback(), 1)
-    window = Response.objects.filter(campaign=campaign, submitted_at__gte=now - dt.timedelta(seconds=limits.window))
-    columns = ("pk", "pattern_hash", "ip_hash", "straight_line", "answer_vector", "flags")
     lookups = []
     if use_pattern:
-        lookups.append(window.filter(pattern_hash=response.pattern_hash))
+        lookups.append(("pattern_hash", response.pattern_hash))
     if use_straight or use_near:
-        lookups.append(window.filter(ip_hash=response.ip_hash))
-    capped = [qs.order_by("-submitted_at").values_list(*columns)[:cap] for qs in lookups]  # the indexes' order
-    if len(capped) > 1 and connection.features.supports_slicing_ordering_in_compound:
-        capped = [capped[0].union(*capped[1:], all=True)]  # PostgreSQL: one statement (SQLite: one per look-up)
-    # includes the new response; one row per response (a row can be in both look-ups)
-    rows = list({row[0]: row for query in capped for row in query}.values())
+        lookups.append(("ip_hash", response.ip_hash))
+    rows = _recent_matches(campaign.pk, lookups, now - dt.timedelta(seconds=limits.window))
     members: dict[str, tuple[list[tuple], int]] = {}
     if use_pattern:
         members["pattern_cluster"] = ([r for r in rows if r[1] == response.pattern_hash], limits.pattern_flag_at)
