@@ -220,6 +220,49 @@ def new_address() -> str:
     return f"10.{RNG.randint(0, 255)}.{RNG.randint(0, 255)}.{RNG.randint(1, 254)}"
 
 
+class CpuMeter:
+    """CPU seconds (user + system, from ``/proc``) of the stack's processes by part: the gunicorn workers, the
+    rollup worker, Redis, nginx (process groups of the processes this script started), this database's
+    PostgreSQL backends and this process (the load generator)."""
+
+    def __init__(self, groups: dict[str, int], database: str):
+        self.groups, self.database = groups, database
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def _stat(self, pid: str) -> tuple[int, float] | None:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return int(fields[2]), (int(fields[11]) + int(fields[12])) / self.tick
+
+    def snapshot(self) -> dict[str, float]:
+        from django.db import connection
+
+        totals = dict.fromkeys([*self.groups, "postgres", "loadgen"], 0.0)
+        by_group = {pgid: name for name, pgid in self.groups.items()}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [self.database]
+            )
+            backends = {str(row[0]) for row in cursor.fetchall()}
+        for pid in (p for p in os.listdir("/proc") if p.isdigit()):
+            stat = self._stat(pid)
+            if stat is None:
+                continue
+            if stat[0] in by_group:
+                totals[by_group[stat[0]]] += stat[1]
+            elif pid in backends:
+                totals["postgres"] += stat[1]
+        totals["loadgen"] = time.process_time()
+        return totals
+
+    def per_request(self, before: dict[str, float], after: dict[str, float], requests: int) -> dict[str, float]:
+        parts = {k: round((after[k] - before[k]) / max(requests, 1) * 1000, 2) for k in after}
+        parts["total"] = round(sum(parts.values()), 2)
+        return parts
+
+
 class Load:
     """Threads over keep-alive HTTPS connections to nginx (from 127.0.0.1, the trusted proxy)."""
 
@@ -302,7 +345,9 @@ def _post_headers(load: Load, address: str, cookie: str) -> dict[str, str]:
     return headers
 
 
-def measure_round(load: Load, token: str, campaign_id: int, items, group: str, seconds: float, fill: float) -> dict:
+def measure_round(
+    load: Load, meter: CpuMeter, token: str, campaign_id: int, items, group: str, seconds: float, fill: float
+) -> dict:
     survey_path = f"/survei/s/{token}/"
 
     def healthz(conn, _job):
@@ -337,11 +382,17 @@ def measure_round(load: Load, token: str, campaign_id: int, items, group: str, s
         ok = status == 200 and b"Terima kasih" in text
         return ok, f"{status}: {TAGS.sub(b' ', text)[:300]!r}"
 
-    result = {"healthz": load.run(seconds, healthz), "minimal": load.run(seconds, minimal)}
+    def metered(jobs, send) -> dict:
+        before = meter.snapshot()
+        out = load.run(jobs, send)
+        out["cpu_ms_per_request"] = meter.per_request(before, meter.snapshot(), out["ok"])
+        return out
+
+    result = {"healthz": metered(seconds, healthz), "minimal": metered(seconds, minimal)}
     wanted = max(50, int(result["minimal"]["requests_per_s"] * seconds))  # about as long as the minimal view ran
-    result["form_get"] = load.run(range(wanted), fetch)
+    result["form_get"] = metered(range(wanted), fetch)
     time.sleep(fill + 0.5)  # the production minimum fill time since the last form was opened
-    result["survey"] = load.run(forms, submit)
+    result["survey"] = metered(forms, submit)  # the rollup worker folds these in meanwhile (its CPU counts here)
     for kind in ("minimal", "healthz"):
         base = result[kind]["requests_per_s"]
         result[f"survey_to_{kind}"] = round(result["survey"]["requests_per_s"] / base, 3) if base else None
@@ -402,7 +453,7 @@ def main() -> None:
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     with ExitStack() as stack:
         redis_args = ["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no", "--dir", str(tmp)]
-        stack.enter_context(started(redis_args, **quiet))
+        redis = stack.enter_context(started(redis_args, **quiet))
         time.sleep(0.5)
         campaign_id, token, items, group = setup_campaign()
         result: dict = {
@@ -417,16 +468,20 @@ def main() -> None:
         connection.close()
         gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
         server = stack.enter_context(started([*gunicorn, "zi.config.wsgi:application"], cwd=app_root, env=env, **quiet))
-        stack.enter_context(
+        consumer = stack.enter_context(
             started([sys.executable, "-m", "zi.cli", "run_huey", "--workers", "1"], cwd=app_root, env=env, **quiet)
         )
         wait_for(f"http://127.0.0.1:{app_port}/healthz", server)
         proxy = stack.enter_context(started([binary, "-p", str(tmp), "-c", str(conf)], **quiet))
         wait_for(f"https://127.0.0.1:{https_port}/healthz", proxy)
         load = Load(https_port, args.concurrency)
+        groups = {"gunicorn": server.pid, "rollup_worker": consumer.pid, "redis": redis.pid, "nginx": proxy.pid}
+        meter = CpuMeter(groups, connection.settings_dict["NAME"])
         load.run(2, lambda conn, _j: (conn.request("GET", "/healthz"), (_read(conn)[0] == 200, ""))[1])  # warm-up
         before = Response.objects.filter(campaign_id=campaign_id).count()
-        rounds = [measure_round(load, token, campaign_id, items, group, args.seconds, fill) for _ in range(args.rounds)]
+        rounds = [
+            measure_round(load, meter, token, campaign_id, items, group, args.seconds, fill) for _ in range(args.rounds)
+        ]
         stored = Response.objects.filter(campaign_id=campaign_id)
         posted = sum(r["survey"]["ok"] + r["minimal"]["ok"] for r in rounds)
         deadline = time.monotonic() + 60
@@ -443,6 +498,13 @@ def main() -> None:
             key: statistics.median(r[key] for r in rounds) for key in ("survey_to_minimal", "survey_to_healthz")
         } | {
             f"{kind}_requests_per_s": statistics.median(r[kind]["requests_per_s"] for r in rounds)
+            for kind in ("healthz", "minimal", "survey", "form_get")
+        }
+        result["median_cpu_ms_per_request"] = {
+            kind: {
+                part: statistics.median(r[kind]["cpu_ms_per_request"][part] for r in rounds)
+                for part in rounds[0][kind]["cpu_ms_per_request"]
+            }
             for kind in ("healthz", "minimal", "survey", "form_get")
         }
     shutil.rmtree(tmp, ignore_errors=True)
