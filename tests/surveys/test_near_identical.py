@@ -106,3 +106,59 @@ def test_rescan_with_new_thresholds_flags_stored_responses_and_drops_nothing(
     assert json.loads(out.getvalue())["newly_flagged"] == {"near_identical_network": 1}
     assert Response.objects.get(pk=late.pk).flags["near_identical_network"] == 4
     assert Response.objects.filter(campaign=campaign).count() == 5
+
+
+def _busy_network(campaign, count: int, at, ip="net-a") -> None:
+    """``count`` earlier responses from one network (an office NAT on a busy day): answers unlike ``BASE``."""
+    Response.objects.bulk_create(
+        Response(
+            campaign=campaign,
+            group="pengguna_layanan",
+            submitted_at=at,
+            quarter=services.quarter_of(at),
+            form_nonce=f"busy-{at.timestamp()}-{n}",
+            ip_hash=ip,
+            answer_vector="1" * len(BASE),
+            rolled_up=True,
+        )
+        for n in range(count)
+    )
+
+
+def test_the_submit_time_checks_read_a_bounded_number_of_rows_however_busy_the_network(
+    make_campaign, near_settings, monkeypatch
+):
+    """Before: every response of the network within the window was read and compared in Python (3 ms, 46 ms on a
+    busy network). Now the same statements and at most ``ZI_SURVEY_CLUSTER_LOOKBACK`` comparisons, and a
+    cluster sent among the busy traffic is still flagged."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zi.surveys import integrity
+
+    near_settings.ZI_SURVEY_PATTERN_FLAG_AT = 8  # the fingerprint look-up runs too
+    near_settings.ZI_SURVEY_CLUSTER_LOOKBACK = 12
+    near_settings.HUEY = {**near_settings.HUEY, "immediate": False}  # the rollups are a worker's (not counted)
+    campaign = make_campaign(kinds=("skm",))
+    services.campaign_items(campaign)  # cached per process: not part of either count
+    compared: list[str] = []
+    real = integrity.near_identical
+    monkeypatch.setattr(integrity, "near_identical", lambda a, b, d: compared.append(a) or real(a, b, d))
+    start = timezone.now() - dt.timedelta(minutes=20)
+
+    def cost(tag: str, values: list[int], minutes: int) -> tuple[int, int]:
+        compared.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            _submit(campaign, values, tag, start + dt.timedelta(minutes=minutes))
+        return len(ctx.captured_queries), len(compared)
+
+    _busy_network(campaign, 3, start)
+    quiet = cost("quiet", _variant(8, 1), 1)
+    _busy_network(campaign, 200, start + dt.timedelta(minutes=2))
+    busy = cost("busy", _variant(7, 1), 3)
+    assert busy[0] == quiet[0]  # the same statements
+    assert quiet[1] == 4 and busy[1] == 12  # every row of the quiet network, the look-back of the busy one
+    for i in range(3):  # a cluster among the busy traffic: with "busy", 4 near-identical within the look-back
+        cost(f"late{i}", BASE, 4 + i)
+    flagged = Response.objects.filter(campaign=campaign, flags__has_key="near_identical_network")
+    assert flagged.count() == 4 and max(r.flags["near_identical_network"] for r in flagged) == 4

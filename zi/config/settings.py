@@ -384,6 +384,8 @@ ZI_SURVEY_PATTERN_MIN_ITEMS = int(os.environ.get("ZI_SURVEY_PATTERN_MIN_ITEMS", 
 ZI_SURVEY_STRAIGHTLINE_FLAG_AT = int(os.environ.get("ZI_SURVEY_STRAIGHTLINE_FLAG_AT", "5"))
 ZI_SURVEY_NEAR_FLAG_AT = int(os.environ.get("ZI_SURVEY_NEAR_FLAG_AT", "5"))
 ZI_SURVEY_NEAR_MAX_DIFF = int(os.environ.get("ZI_SURVEY_NEAR_MAX_DIFF", "1"))
+# Each submit's stuffing checks look at the most recent this-many responses per fingerprint and per network (bounded).
+ZI_SURVEY_CLUSTER_LOOKBACK = int(os.environ.get("ZI_SURVEY_CLUSTER_LOOKBACK", "100"))
 ZI_SURVEY_ROLLUP_DELAY = int(os.environ.get("ZI_SURVEY_ROLLUP_DELAY", "2"))
 # Offline devices (zi.surveys.sync): flags for implausible batches and the per-device request limit.
 ZI_SURVEY_OFFLINE_PER_MINUTE = int(os.environ.get("ZI_SURVEY_OFFLINE_PER_MINUTE", "4"))

@@ -20,6 +20,7 @@ an exclusion subtracts the response's aggregate and clears it, a reinstatement a
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -217,10 +218,20 @@ def after_submit(campaign_id: int) -> None:
         transaction.on_commit(schedule, robust=True)
 
 
+_ENQUEUED_UNTIL = 0.0  # this process enqueued a run starting at about this time.monotonic()
+
+
 def schedule() -> None:
-    """Make sure a task will apply pending responses soon: enqueued at most once per delay (debounced)."""
+    """Make sure a task will apply pending responses soon: enqueued at most once per delay (debounced through the
+    shared cache). Called after the response is committed, so while a run this process enqueued has not started
+    yet, that run will see it: no shared-cache round trip then (most submits of a busy process)."""
+    global _ENQUEUED_UNTIL
     delay = int(getattr(settings, "ZI_SURVEY_ROLLUP_DELAY", 2))
+    now = time.monotonic()
+    if now < _ENQUEUED_UNTIL:
+        return
     if cache.add(SCHEDULED_KEY, 1, timeout=max(delay, 1)):
         from zi.surveys.tasks import surveys_apply_rollups
 
         surveys_apply_rollups.schedule(delay=delay)
+        _ENQUEUED_UNTIL = now + delay * 0.9  # a margin: the run starts `delay` seconds after the enqueue, not before

@@ -1,5 +1,6 @@
 """Survey writes (instrument loading, campaigns, submissions, exclusions) and index reads from the rollups, one
-module per concept: instruments, campaigns, submissions, moderation, results, external.
+module per concept: instruments, campaigns, submissions, intake (a posted public/kiosk form), moderation,
+results, external.
 
 Staff writes are audited (:mod:`zi.core.audit`). Anonymous submissions are *not* put in the audit chain one by
 one — the chain has a single locked head and would serialise every respondent; the immutable ``Response`` row
@@ -40,6 +41,7 @@ from zi.surveys.services.instruments import (
     instrument_set_periods,
     instruments_load_all,
 )
+from zi.surveys.services.intake import Outcome, Posted, honeypot_filled, public_submit, read_answers
 from zi.surveys.services.moderation import (
     FLAG_REASONS,
     STATISTICAL_FLAGS,
@@ -69,6 +71,8 @@ __all__ = [
     "INSTRUMENTS_DIR",
     "IPAK_ASPECTS",
     "InstrumentSummary",
+    "Outcome",
+    "Posted",
     "ItemSpec",
     "LoadResult",
     "STANDARD_KINDS",
@@ -87,6 +91,7 @@ __all__ = [
     "codes_generate",
     "external_index_record",
     "external_index_remove",
+    "honeypot_filled",
     "instrument_create_internal",
     "instrument_for_period",
     "instrument_load",
@@ -94,7 +99,9 @@ __all__ = [
     "instrument_set_periods",
     "instruments_load_all",
     "normalise_code",
+    "public_submit",
     "quarter_of",
+    "read_answers",
     "response_exclude",
     "response_reinstate",
     "response_submit",

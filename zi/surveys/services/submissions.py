@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,9 +101,46 @@ def _vector_comparable(vector: str, min_items: int) -> bool:
     return len(vector) - vector.count("-") >= max(min_items, 1)
 
 
+_CLUSTER_COLUMNS = ("id", "pattern_hash", "ip_hash", "straight_line", "answer_vector", "flags")
+
+
+def _recent_matches(campaign_id: int, lookups: list[tuple[str, str]], since: dt.datetime) -> list[tuple]:
+    """The most recent responses (at most ``ZI_SURVEY_CLUSTER_LOOKBACK`` per look-up) of the campaign since
+    ``since`` whose ``column`` equals ``value``, for each ``(column, value)``: one ``UNION ALL`` statement of
+    index-ordered, capped sub-selects (``response_campaign_pattern`` / ``response_campaign_ip`` walked backwards
+    from now), one row per response. Written as SQL: this runs in every submit, and building the same query with
+    the ORM cost more Python time than the database took to answer it."""
+    table = connection.ops.quote_name(Response._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _CLUSTER_COLUMNS)
+    parts, params = [], []
+    cap, since_value = max(integrity.cluster_lookback(), 1), connection.ops.adapt_datetimefield_value(since)
+    for n, (column, value) in enumerate(lookups):
+        parts.append(
+            f"SELECT * FROM (SELECT {columns} FROM {table} WHERE campaign_id = %s AND {column} = %s "  # noqa: S608
+            f"AND submitted_at >= %s ORDER BY submitted_at DESC LIMIT %s) look{n}"
+        )
+        params += [campaign_id, value, since_value, cap]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        found = cursor.fetchall()
+    rows: dict[int, tuple] = {}
+    for pk, pattern_hash, ip_hash, straight, vector, flags in found:  # a response can match both look-ups
+        rows[pk] = (
+            pk,
+            pattern_hash,
+            ip_hash,
+            bool(straight),
+            vector,
+            json.loads(flags) if isinstance(flags, str) else flags,
+        )
+    return list(rows.values())
+
+
 def _cluster_flags(campaign: Campaign, response: Response, now) -> None:
-    """Statistical stuffing checks for a new response, in its transaction: **one** indexed query (the recent
-    responses sharing its fingerprint or its network), then counting in Python.
+    """Statistical stuffing checks for a new response, in its transaction: **one** query of two capped, indexed
+    look-ups (the most recent responses sharing its fingerprint, and the most recent from its network:
+    :func:`_recent_matches`), then
+    counting in Python over at most 2 × ``ZI_SURVEY_CLUSTER_LOOKBACK`` rows.
 
     - ``pattern_cluster``: at least ``ZI_SURVEY_PATTERN_FLAG_AT`` responses of this campaign with the same full
       answer vector within ``ZI_SURVEY_PATTERN_WINDOW`` seconds;
@@ -112,6 +149,12 @@ def _cluster_flags(campaign: Campaign, response: Response, now) -> None:
     - ``near_identical_network``: at least ``ZI_SURVEY_NEAR_FLAG_AT`` responses from one network within the window
       whose answer vectors differ from this one in at most ``ZI_SURVEY_NEAR_MAX_DIFF`` answers (a person changing
       one answer per fake submission defeats the exact fingerprint, not this).
+
+    Bounded: each look-up walks its index (``response_campaign_pattern`` / ``response_campaign_ip``) backwards
+    from now and stops after ``ZI_SURVEY_CLUSTER_LOOKBACK`` rows (default 100), so the cost does not grow with the
+    traffic of one network or one fingerprint. Below that many responses in the window the result is exactly the
+    unbounded count; above it the look-back is the last ``ZI_SURVEY_CLUSTER_LOOKBACK`` responses (a cluster that
+    large has long reached every threshold, and its count is reported as at most the look-back).
 
     When a cluster reaches the threshold, its earlier members are flagged too (one small UPDATE per member, only
     those not yet flagged for that reason: at most threshold − 1 rows, once). Flags never drop anything.
@@ -126,15 +169,12 @@ def _cluster_flags(campaign: Campaign, response: Response, now) -> None:
     )
     if not (use_pattern or use_straight or use_near):
         return
-    match = Q(pk__in=[])
+    lookups = []
     if use_pattern:
-        match |= Q(pattern_hash=response.pattern_hash)
+        lookups.append(("pattern_hash", response.pattern_hash))
     if use_straight or use_near:
-        match |= Q(ip_hash=response.ip_hash)
-    window = Response.objects.filter(campaign=campaign, submitted_at__gte=now - dt.timedelta(seconds=limits.window))
-    rows = list(
-        window.filter(match).values_list("pk", "pattern_hash", "ip_hash", "straight_line", "answer_vector", "flags")
-    )  # includes the new response
+        lookups.append(("ip_hash", response.ip_hash))
+    rows = _recent_matches(campaign.pk, lookups, now - dt.timedelta(seconds=limits.window))
     members: dict[str, tuple[list[tuple], int]] = {}
     if use_pattern:
         members["pattern_cluster"] = ([r for r in rows if r[1] == response.pattern_hash], limits.pattern_flag_at)

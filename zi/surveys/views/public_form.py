@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from zi.core.errors import refuse_invalid_text
 from zi.organisations.timezones import format_local
 from zi.surveys import integrity, paging, services
-from zi.surveys.models import Campaign, Channel, ItemScale, ServicePoint
+from zi.surveys.models import Campaign, ItemScale, ServicePoint
 from zi.surveys.views.common import GROUP_LABELS
 
 
@@ -197,7 +194,7 @@ def _step(request, campaign, items, kiosk: bool, point) -> HttpResponse:
     """ "Lanjut" checks the page just answered and shows the next; "Kembali" shows the previous one unchecked.
     Nothing is stored until the last page's "Kirim jawaban"."""
     post = request.POST
-    if post.get("website", ""):  # honeypot, as in _submit
+    if services.honeypot_filled(post):  # as in the submit
         return _notice(request, campaign, _("Permintaan ditolak"), _("Formulir tidak dapat diproses."), 400, kiosk)
     values = _posted_values(post, items)
     page_list = paging.pages(list(items))
@@ -205,7 +202,7 @@ def _step(request, campaign, items, kiosk: bool, point) -> HttpResponse:
     stamp = post.get("ts", "")[:500]
     if post.get("arah") == "kembali":
         return _render_form(request, campaign, items, values, {}, kiosk, point, page=max(0, page - 1), stamp=stamp)
-    _answers, errors = _check(campaign, page_list[page], post, about_you=page == 0)
+    _answers, errors = services.read_answers(campaign, page_list[page], post, about_you=page == 0)
     if errors:
         message = _("Masih ada isian yang perlu diperbaiki (lihat tanda di bawah).")
         return _render_form(
@@ -214,149 +211,31 @@ def _step(request, campaign, items, kiosk: bool, point) -> HttpResponse:
     return _render_form(request, campaign, items, values, {}, kiosk, point, page=page + 1, stamp=stamp)
 
 
-def _check(campaign, items, post, *, about_you: bool = True) -> tuple[dict[int, int | None], dict[str, str]]:
-    """The answers to ``items`` read from ``post`` and the mistakes per field (the respondent's own fields too,
-    when ``about_you``)."""
-    errors: dict[str, str] = {}
-    if about_you:
-        if post.get("kelompok", "") not in campaign.respondent_groups:
-            errors["kelompok"] = _("Pilih kelompok responden.")
-        if campaign.service_types and post.get("layanan", "") not in campaign.service_types:
-            errors["layanan"] = _("Pilih jenis layanan yang Anda terima.")
-    answers: dict[int, int | None] = {}
-    for item in items:
-        raw = post.get(f"q{item.pk}", "").strip()
-        if raw == "":
-            answers[item.pk] = None
-        elif raw.lstrip("-").isdigit():
-            answers[item.pk] = int(raw)
-        else:
-            errors[f"q{item.pk}"] = _("Jawaban di luar pilihan.")
-    for item_id, message in services.validate_answers(items, answers).items():
-        errors.setdefault(f"q{item_id}", message)
-    if about_you and campaign.require_code and not services.normalise_code(post.get("kode", "")):
-        errors["kode"] = _("Kode survei (tercetak pada struk/tanda terima) wajib diisi.")
-    return answers, errors
-
-
 def _submit(request, campaign, items, kiosk: bool, point) -> HttpResponse:
-    post = request.POST
-    values = _posted_values(post, items)
-    if post.get("website", ""):  # honeypot: invisible to people, filled by naive bots
-        return _notice(request, campaign, _("Permintaan ditolak"), _("Formulir tidak dapat diproses."), 400, kiosk)
-    try:
-        stamp = integrity.read_stamp(post.get("ts", ""), campaign.pk)
-    except integrity.StampError as exc:
-        return _render_form(request, campaign, items, values, {}, kiosk, point, str(exc), status=400)
-    now = time.time()
-    if now - stamp.issued < integrity.min_fill_seconds():
-        return _render_form(
-            request,
-            campaign,
-            items,
-            values,
-            {},
-            kiosk,
-            point,
-            _("Jawaban dikirim terlalu cepat. Periksa kembali jawaban Anda lalu kirim ulang."),
-            status=400,
-            page=len(paging.pages(list(items))) - 1,  # the last page: its button sends everything again
-        )
-    ip = integrity.client_ip(request)
-    ip_hash = integrity.keyed_hash("ip", campaign.pk, ip) if ip else ""
-    ip_limits = integrity.ip_limits()
-    if ip_hash and integrity.peek("ip", campaign.pk, ip_hash, ip_limits) >= ip_limits.reject_at:
-        return _notice(
-            request,
-            campaign,
-            _("Terlalu banyak kiriman"),
-            _(
-                "Terlalu banyak jawaban dikirim dari jaringan ini dalam waktu singkat. "
-                "Silakan coba lagi beberapa menit lagi."
-            ),
-            429,
-            kiosk,
-        )
-    group = post.get("kelompok", "")
-    service_type = post.get("layanan", "")
-    answers, errors = _check(campaign, items, post)
-    if errors:
-        return _render_form(
-            request,
-            campaign,
-            items,
-            values,
-            errors,
-            kiosk,
-            point,
-            _("Masih ada isian yang perlu diperbaiki (lihat tanda di bawah)."),
-            status=400,
-        )
-
-    token = integrity.device_token(request)
-    flags: dict[str, Any] = {}
-    device_hash = integrity.keyed_hash("device", campaign.pk, token) if token else ""
-    if not token:
-        flags["no_device_cookie"] = True
-    # Retries are never suspicious: the flags are decided from what is already counted (committed responses), and
-    # the counters are raised only once this response is committed (below). A request that crashed mid-way or was
-    # refused counts nothing, so the respondent's retry is not a "burst".
-    device_limits = integrity.device_limits()
-    if ip_hash:
-        count = integrity.peek("ip", campaign.pk, ip_hash, ip_limits) + 1
-        if count > ip_limits.flag_at:
-            flags["ip_burst"] = count
-    if device_hash:
-        count = integrity.peek("device", campaign.pk, device_hash, device_limits) + 1
-        if count > device_limits.flag_at or (not kiosk and count > 1):
-            flags["device_burst"] = count
-    if integrity.in_networks(ip, campaign.unit_networks):
-        flags["unit_network"] = True
-    flags["fill_seconds"] = int(now - stamp.issued) if flags else None
-    if flags.get("fill_seconds") is None:
-        flags.pop("fill_seconds")
-    submission = services.Submission(
-        group=group,
-        answers={k: v for k, v in answers.items() if v is not None},
-        service_type=service_type,
-        service_point=point,
-        channel=Channel.KIOSK if kiosk else Channel.PUBLIC,
-        form_nonce=stamp.nonce,
-        device_hash=device_hash,
-        one_per_device=not kiosk,
-        ip_hash=ip_hash,
-        flags=flags,
-        code=post.get("kode", ""),
+    """The last page's "Kirim jawaban": the intake service decides (:func:`services.public_submit`), this shows it."""
+    posted = services.Posted(
+        fields=request.POST,
+        ip=integrity.client_ip(request),
+        device_token=integrity.device_token(request),
+        kiosk=kiosk,
+        point=point,
     )
-    try:
-        result = services.response_submit(campaign, submission, items=items)
-    except services.SurveyError as exc:
-        if exc.code == "device_used":
-            return _notice(request, campaign, _("Anda sudah mengisi survei ini"), str(exc), 409, kiosk)
-        if exc.code == "closed":
-            return _notice(request, campaign, _("Survei sudah ditutup"), str(exc), 410, kiosk)
-        return _render_form(
-            request,
-            campaign,
-            items,
-            values,
-            {"kode": str(exc)} if exc.code in ("code", "code_used") else {},
-            kiosk,
-            point,
-            str(exc),
-            status=400,
+    outcome = services.public_submit(campaign, items, posted)
+    if outcome.kind != "form":
+        return _notice(
+            request, campaign, outcome.title, outcome.message, outcome.status, kiosk, ok=outcome.kind == "stored"
         )
-    if result.created:  # committed (response_submit's transaction is the outermost); a replay counts nothing
-        if ip_hash:
-            integrity.hit("ip", campaign.pk, ip_hash, ip_limits)
-        if device_hash:
-            integrity.hit("device", campaign.pk, device_hash, device_limits)
-    return _notice(
+    values = _posted_values(request.POST, items)
+    page = len(paging.pages(list(items))) - 1 if outcome.last_page else None
+    return _render_form(
         request,
         campaign,
-        _("Terima kasih"),
-        _("Jawaban Anda sudah kami terima dan disimpan. Terima kasih atas partisipasi Anda."),
-        200,
+        items,
+        values,
+        outcome.errors,
         kiosk,
-        ok=True,
+        point,
+        outcome.message,
+        status=outcome.status,
+        page=page,
     )
