@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from tests import factories
+from tests import factories, worlds
 from tests.browser.fixtures import browser, page, screenshot  # noqa: F401 - one shared chromium session
 
 
@@ -17,6 +17,12 @@ def _default_language():
     translation.activate("id")
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def period(db):
+    """The 2026 evaluation period (saved, not audited)."""
+    return worlds.year_period(2026, name="Evaluasi ZI 2026")
 
 
 @pytest.fixture

@@ -7,28 +7,19 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests import factories
+from tests import factories, worlds
 from zi.assessments import services
 from zi.assessments.models import Answer, Assessment, AssessmentStatus, LaneScore
 from zi.core.audit import verify
 from zi.core.models import AuditEvent
-from zi.lke.models import LkeTemplate
-from zi.lke.services import template_spec, templates_load_all
+from zi.lke.services import template_spec
 from zi.organisations.models import Role
 
 
 def build_world(tree) -> dict:
     """LKE template, an open period, team roles at Lapas Palembang and a draft assessment."""
-    templates_load_all()
-    template = LkeTemplate.objects.order_by("pk").first()
-    period = services.period_create(
-        actor=None,
-        year=2026,
-        name="Periode 2026",
-        template=template,
-        starts_on=dt.date(2026, 1, 1),
-        ends_on=dt.date(2026, 12, 31),
-    )
+    period = worlds.year_period(2026, audited=True)
+    template = period.template
     lapas = tree["lapas"]
     member = factories.make_user_with_role(Role.UNIT_TEAM_MEMBER, unit=lapas, username="anggota")
     leader = factories.make_user_with_role(Role.UNIT_TEAM_LEADER, unit=lapas, username="ketua")

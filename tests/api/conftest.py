@@ -4,34 +4,18 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.test import APIClient
 
 from tests import factories
-from tests.api.world import PDF, build
-from zi.api import services
+from tests.api import world as api_world
+from tests.api.world import PDF
 from zi.assessments import services as assessment_services
 from zi.organisations.models import Role
 from zi.workflow import services as workflow_services
 from zi.workflow.models import DocumentKind, State
 
-
-@pytest.fixture
-def world(tree):
-    return build(tree)
-
-
-@pytest.fixture
-def api_client_for():
-    """An API client authenticated with a fresh personal token of ``user`` (or anonymous for None)."""
-
-    def make(user):
-        client = APIClient()
-        if user is not None:
-            _token, raw = services.token_create(actor=None, user=user, name="test")
-            client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-        return client
-
-    return make
+# The API world's fixtures are defined once, in tests/api/world.py (tests/security uses them too).
+world = api_world.world
+api_client_for = api_world.api_client_for
 
 
 @pytest.fixture

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from rest_framework.test import APIClient
 
-from tests import factories
+from tests import factories, worlds
 from zi.api import services as api_services
 from zi.assessments import services as assessment_services
-from zi.lke.models import LkeTemplate
-from zi.lke.services import template_spec, templates_load_all
+from zi.lke.services import template_spec
 from zi.organisations.models import Role
 from zi.programme import services as programme_services
 from zi.surveys import services as survey_services
@@ -44,26 +45,11 @@ def _scope(role: str, tree: dict, agency, inside: bool) -> dict:
 
 
 def build(tree: dict) -> dict:
-    templates_load_all()
+    template = worlds.lke_template()
     survey_services.instruments_load_all()
-    template = LkeTemplate.objects.order_by("pk").first()
     spec = template_spec(template)
-    period = assessment_services.period_create(
-        actor=None,
-        year=2026,
-        name="Periode 2026",
-        template=template,
-        starts_on=dt.date(2026, 1, 1),
-        ends_on=dt.date(2026, 12, 31),
-    )
-    period_draft = assessment_services.period_create(
-        actor=None,
-        year=2025,
-        name="Periode 2025",
-        template=template,
-        starts_on=dt.date(2025, 1, 1),
-        ends_on=dt.date(2025, 12, 31),
-    )
+    period = worlds.year_period(2026, audited=True)
+    period_draft = worlds.year_period(2025, audited=True)
     lapas = tree["lapas"]
     agency = lapas.agency
     users = {}
@@ -139,3 +125,25 @@ def build(tree: dict) -> dict:
         "superuser": superuser,
         "superuser_token": token,
     }
+
+
+# The fixtures of tests/api and tests/security (their conftests import them).
+
+
+@pytest.fixture
+def world(tree):
+    return build(tree)
+
+
+@pytest.fixture
+def api_client_for():
+    """An API client authenticated with a fresh personal token of ``user`` (or anonymous for None)."""
+
+    def make(user):
+        client = APIClient()
+        if user is not None:
+            _token, raw = api_services.token_create(actor=None, user=user, name="test")
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        return client
+
+    return make

@@ -3,17 +3,12 @@ that only the rollup knows, and the summaries of those numbers."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from tests import factories
-from zi.assessments import services as assessment_services
+from tests import factories, worlds
 from zi.assessments.models import Assessment, AssessmentStatus
 from zi.insights.models import UnitPeriodRollup
 from zi.insights.services import rollup_refresh, summaries_refresh
-from zi.lke.models import LkeTemplate
-from zi.lke.services import templates_load_all
 from zi.organisations.models import UnitType
 
 
@@ -21,19 +16,10 @@ from zi.organisations.models import UnitType
 def nodes(tree, settings):
     settings.ZI_INSIGHTS_SUMMARY_MIN_ROWS = 2  # the small test tree stands in for big subtrees
     settings.ZI_INSIGHTS_CACHE_SECONDS = 0
-    templates_load_all()
-    template = LkeTemplate.objects.order_by("pk").first()
     school = factories.make_unit(parent=tree["sumsel"], name="SMA Negeri 1", unit_type=_school_type())
     periods = []
     for year in (2025, 2026):
-        period = assessment_services.period_create(
-            actor=None,
-            year=year,
-            name=f"Periode {year}",
-            template=template,
-            starts_on=dt.date(year, 1, 1),
-            ends_on=dt.date(year, 12, 31),
-        )
+        period = worlds.year_period(year, audited=True)
         for key in ("lapas", "rutan", "rutan_tpi"):
             Assessment.objects.create(unit=tree[key], period=period, status=AssessmentStatus.SUBMITTED)
         Assessment.objects.create(unit=school, period=period)

@@ -10,31 +10,19 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tests import factories
-from zi.assessments import services as assessment_services
+from tests import factories, worlds
 from zi.assessments.models import Assessment, AssessmentStatus
 from zi.insights import rules as R
 from zi.insights.facts import warning_facts
 from zi.insights.models import UnitPeriodRollup
 from zi.insights.services import rollup_refresh
-from zi.lke.models import LkeTemplate
-from zi.lke.services import templates_load_all
 from zi.organisations.models import Role
 from zi.surveys.unit_indices import survey_index_dicts
 
 
 @pytest.fixture
 def world(tree):
-    templates_load_all()
-    template = LkeTemplate.objects.order_by("pk").first()
-    period = assessment_services.period_create(
-        actor=None,
-        year=2026,
-        name="Periode 2026",
-        template=template,
-        starts_on=dt.date(2026, 1, 1),
-        ends_on=dt.date(2026, 12, 31),
-    )
+    period = worlds.year_period(2026, audited=True)
     for key in ("lapas", "rutan", "rutan_tpi"):
         Assessment.objects.create(unit=tree[key], period=period)
     Assessment.objects.filter(unit=tree["rutan"]).update(status=AssessmentStatus.SUBMITTED, submitted_at=timezone.now())

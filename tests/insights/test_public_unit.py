@@ -13,11 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests import factories
-from zi.assessments import services as assessment_services
+from tests import factories, worlds
 from zi.insights.models import UnitPeriodRollup
-from zi.lke.models import LkeTemplate
-from zi.lke.services import templates_load_all
 from zi.organisations.models import Role
 from zi.organisations.services import unit_update
 from zi.predicates import services as predicate_services
@@ -37,16 +34,9 @@ def _fresh_cache():
 
 @pytest.fixture
 def world(tree):
-    templates_load_all()
+    worlds.lke_template()
     survey_services.instruments_load_all()
-    period = assessment_services.period_create(
-        actor=None,
-        year=2026,
-        name="Periode 2026",
-        template=LkeTemplate.objects.order_by("pk").first(),
-        starts_on=dt.date(2026, 1, 1),
-        ends_on=dt.date(2026, 12, 31),
-    )
+    period = worlds.year_period(2026, audited=True)
     lapas = tree["lapas"]
     old = predicate_services.award_record(
         actor="test",

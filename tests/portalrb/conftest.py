@@ -6,9 +6,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from zi.assessments.models import Assessment, Period
-from zi.lke.models import LkeTemplate
-from zi.lke.services import templates_load_all
+from tests import worlds
+from zi.assessments.models import Assessment
 from zi.portalrb import selectors, services, soalmap
 
 
@@ -22,14 +21,12 @@ def _urls_and_cache(settings):
 
 @pytest.fixture
 def period(db):
-    templates_load_all()
-    soalmap.load_map()
-    template = LkeTemplate.objects.get(code="permenpanrb-90-2021")
+    worlds.lke_template()
+    soalmap.load_map()  # the question map refers to the loaded template
     today = timezone.localdate()
-    return Period.objects.create(
-        year=today.year,
+    return worlds.year_period(
+        today.year,
         name=f"Evaluasi ZI {today.year}",
-        template=template,
         starts_on=today - dt.timedelta(days=30),
         ends_on=today + dt.timedelta(days=30),
     )

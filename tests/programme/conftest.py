@@ -1,14 +1,10 @@
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.core.cache import cache
 
 from tests import factories
-from zi.assessments.models import Assessment, Period
-from zi.lke.models import LkeTemplate
-from zi.lke.services import templates_load_all
+from zi.assessments.models import Assessment
 from zi.organisations import access
 from zi.organisations.models import Role
 
@@ -18,19 +14,6 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def period(db):
-    templates_load_all()
-    template = LkeTemplate.objects.get(code="permenpanrb-90-2021")
-    return Period.objects.create(
-        year=2026,
-        name="Evaluasi ZI 2026",
-        template=template,
-        starts_on=dt.date(2026, 1, 1),
-        ends_on=dt.date(2026, 12, 31),
-    )
 
 
 @pytest.fixture

@@ -1,26 +1,7 @@
 from __future__ import annotations
 
-import pytest
-from rest_framework.test import APIClient
+from tests.api import world as api_world
 
-from tests.api.world import build
-from zi.api import services
-
-
-@pytest.fixture
-def world(tree):
-    return build(tree)
-
-
-@pytest.fixture
-def api_client_for():
-    """An API client authenticated with a fresh personal token of ``user`` (or anonymous for None)."""
-
-    def make(user):
-        client = APIClient()
-        if user is not None:
-            _token, raw = services.token_create(actor=None, user=user, name="test")
-            client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-        return client
-
-    return make
+# The API world's fixtures, defined once in tests/api/world.py.
+world = api_world.world
+api_client_for = api_world.api_client_for

@@ -7,9 +7,6 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from zi.assessments.models import Period
-from zi.lke.models import LkeTemplate
-from zi.lke.services import templates_load_all
 from zi.surveys import services
 from zi.surveys.models import Instrument
 
@@ -20,15 +17,6 @@ def _clear_cache_and_fast_forms(settings):
     settings.ZI_SURVEY_MIN_FILL_SECONDS = 0
     yield
     cache.clear()
-
-
-@pytest.fixture
-def period(db):
-    templates_load_all()
-    template = LkeTemplate.objects.get(code="permenpanrb-90-2021")
-    return Period.objects.create(
-        year=2026, name="Evaluasi ZI 2026", template=template, starts_on="2026-01-01", ends_on="2026-12-31"
-    )
 
 
 @pytest.fixture

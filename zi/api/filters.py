@@ -107,7 +107,11 @@ class UtcDateTimeFilter(df.IsoDateTimeFilter):
 
 
 class StrictFilterSet(df.FilterSet):
-    """A parameter given twice, or given empty when it is not free text, is refused (400), not ignored."""
+    """A parameter given twice, or given empty when it is not free text, is refused (400), not ignored.
+    Only the declared filters filter: subclasses name their model in ``class Meta(StrictFilterSet.Meta)``."""
+
+    class Meta:
+        fields: list[str] = []
 
     def is_valid(self) -> bool:
         valid = super().is_valid()
@@ -140,6 +144,20 @@ def _subtree(unit_field: str):
     return method
 
 
+class UnitRowsFilter(StrictFilterSet):
+    """Rows that belong to a unit: ``unit`` (that unit's) and ``subtree`` (that unit's and its descendants')."""
+
+    unit = IdFilter(field_name="unit_id")
+    subtree = IdFilter(method=_subtree("unit"))
+
+
+class PeriodRowsFilter(UnitRowsFilter):
+    """A unit's rows of an evaluation period: by the period's id or its year."""
+
+    period = IdFilter(field_name="period_id")
+    year = IntFilter(field_name="period__year", min_value=1, max_value=9999)
+
+
 class UnitFilter(StrictFilterSet):
     parent = IdFilter(field_name="parent_id")
     root = BoolFilter(field_name="parent", lookup_expr="isnull", label=_("Hanya unit akar"))
@@ -150,43 +168,33 @@ class UnitFilter(StrictFilterSet):
     q = df.CharFilter(method="search", label=_("Cari nama atau kode"))
     depth = IntFilter(field_name="depth", min_value=0, max_value=1000)
 
-    class Meta:
+    class Meta(StrictFilterSet.Meta):
         model = Unit
-        fields: list[str] = []
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
 
 
-class PersonFilter(StrictFilterSet):
-    unit = IdFilter(field_name="unit_id")
-    subtree = IdFilter(method=_subtree("unit"))
+class PersonFilter(UnitRowsFilter):
     q = df.CharFilter(field_name="full_name", lookup_expr="icontains")
 
-    class Meta:
+    class Meta(StrictFilterSet.Meta):
         model = User
-        fields: list[str] = []
 
 
 class PeriodFilter(StrictFilterSet):
     year = IntFilter(field_name="year", min_value=1, max_value=9999)
     is_open = BoolFilter(field_name="is_open")
 
-    class Meta:
+    class Meta(StrictFilterSet.Meta):
         model = Period
-        fields: list[str] = []
 
 
-class AssessmentFilter(StrictFilterSet):
-    unit = IdFilter(field_name="unit_id")
-    subtree = IdFilter(method=_subtree("unit"))
-    period = IdFilter(field_name="period_id")
-    year = IntFilter(field_name="period__year", min_value=1, max_value=9999)
+class AssessmentFilter(PeriodRowsFilter):
     status = df.ChoiceFilter(choices=AssessmentStatus.choices)
 
-    class Meta:
+    class Meta(StrictFilterSet.Meta):
         model = Assessment
-        fields: list[str] = []
 
 
 class AnswerFilter(StrictFilterSet):
@@ -194,9 +202,8 @@ class AnswerFilter(StrictFilterSet):
     lane = df.ChoiceFilter(choices=Lane.choices)
     question = df.CharFilter(field_name="question__code")
 
-    class Meta:
+    class Meta(StrictFilterSet.Meta):
         model = Answer
-        fields: list[str] = []
 
 
 class EvidenceFilter(StrictFilterSet):
@@ -204,41 +211,29 @@ class EvidenceFilter(StrictFilterSet):
     question = df.CharFilter(field_name="question__code")
     withdrawn = BoolFilter(field_name="is_withdrawn")
 
-    class Meta:
+    class Meta(StrictFilterSet.Meta):
         model = Evidence
-        fields: list[str] = []
 
 
-class CampaignFilter(StrictFilterSet):
-    unit = IdFilter(field_name="unit_id")
-    subtree = IdFilter(method=_subtree("unit"))
+class CampaignFilter(UnitRowsFilter):
     period = IdFilter(field_name="period_id")
 
-    class Meta:
+    class Meta(StrictFilterSet.Meta):
         model = Campaign
-        fields: list[str] = []
 
 
-class ComplaintFilter(StrictFilterSet):
-    unit = IdFilter(field_name="unit_id")
-    subtree = IdFilter(method=_subtree("unit"))
+class ComplaintFilter(UnitRowsFilter):
     status = df.ChoiceFilter(choices=ComplaintStatus.choices)
     category = df.ChoiceFilter(choices=ComplaintCategory.choices)
     received_after = UtcDateTimeFilter(field_name="received_at", lookup_expr="gte")
     received_before = UtcDateTimeFilter(field_name="received_at", lookup_expr="lt")
 
-    class Meta:
+    class Meta(StrictFilterSet.Meta):
         model = Complaint
-        fields: list[str] = []
 
 
-class JourneyFilter(StrictFilterSet):
-    unit = IdFilter(field_name="unit_id")
-    subtree = IdFilter(method=_subtree("unit"))
-    period = IdFilter(field_name="period_id")
-    year = IntFilter(field_name="period__year", min_value=1, max_value=9999)
+class JourneyFilter(PeriodRowsFilter):
     state = df.ChoiceFilter(choices=State.choices)
 
-    class Meta:
+    class Meta(StrictFilterSet.Meta):
         model = Journey
-        fields: list[str] = []

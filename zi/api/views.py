@@ -205,23 +205,16 @@ class AssessmentViewSet(ScopedReadViewSet):
         )
 
     def _add_evidence(self, assessment: Assessment, values: dict) -> Response:
-        request = self.request
+        about = {
+            "actor": self.request.user,
+            "assessment": assessment,
+            "question_code": values["question"],
+            "title": values["title"],
+        }
         if values.get("file"):
-            item = assessment_services.evidence_add_file(
-                actor=request.user,
-                assessment=assessment,
-                question_code=values["question"],
-                title=values["title"],
-                uploaded_file=values["file"],
-            )
+            item = assessment_services.evidence_add_file(**about, uploaded_file=values["file"])
         else:
-            item = assessment_services.evidence_add_link(
-                actor=request.user,
-                assessment=assessment,
-                question_code=values["question"],
-                title=values["title"],
-                url=values["url"],
-            )
+            item = assessment_services.evidence_add_link(**about, url=values["url"])
         item = _evidence_queryset(Evidence.objects.filter(pk=item.pk)).get()
         return Response(serializers.EvidenceSerializer(item).data, status=status.HTTP_201_CREATED)
 

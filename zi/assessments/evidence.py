@@ -22,7 +22,8 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+
+from zi.core.images import check_image_decodes
 
 HEAD_BYTES = 8192
 ZIP_MAX_TOTAL_UNCOMPRESSED = 100 * 1024 * 1024
@@ -187,22 +188,12 @@ def _zip_type(uploaded_file: Any) -> str:
 
 
 def _check_image_decodes(uploaded_file: Any) -> None:
-    """Decode the whole picture: the magic bytes alone let through truncated files and script polyglots."""
-    uploaded_file.seek(0)
-    try:
-        with Image.open(uploaded_file) as image:
-            width, height = image.size
-            if width * height > IMAGE_MAX_PIXELS:
-                raise ValidationError(
-                    _("Gambar terlalu besar (%(width)s×%(height)s piksel).") % {"width": width, "height": height}
-                )
-            image.load()
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationError(_("Isi gambar tidak valid atau terpotong.")) from exc
-    finally:
-        uploaded_file.seek(0)
+    check_image_decodes(
+        uploaded_file,
+        max_pixels=IMAGE_MAX_PIXELS,
+        too_large=_("Gambar terlalu besar (%(width)s×%(height)s piksel)."),
+        broken=_("Isi gambar tidak valid atau terpotong."),
+    )
 
 
 def detect_type(uploaded_file: Any, original_name: str = "") -> str:

@@ -134,21 +134,28 @@ def _row_worksheet(request: HttpRequest, assessment: Assessment, code: str) -> s
     return selectors.worksheet(user=request.user, assessment=assessment, evidence_section=section)
 
 
-def _answer_partial(
-    request: HttpRequest, assessment: Assessment, code: str, *, error: str = "", saved: bool = False
+def _row_response(
+    request: HttpRequest,
+    assessment: Assessment,
+    code: str,
+    *,
+    template: str,
+    extra: dict[str, Any],
+    error: str = "",
+    ok_message: str = "",
 ) -> HttpResponse:
-    ws = _row_worksheet(request, assessment, code)
-    row = ws.rows[code]
-    context = {
-        "ws": ws,
-        "a": assessment,
-        "row": row,
-        "section": ws.section(row.section_key),
-        "error": error,
-        "saved": saved,
-        "oob": True,
-    }
-    return render(request, "assessments/partials/answer_result.html", context)
+    """The answer to a worksheet row's form: with htmx the row's partial ``template`` (swapped out of band), else the
+    error or ``ok_message`` as a message and back to the row on its tab."""
+    if request.htmx:
+        ws = _row_worksheet(request, assessment, code)
+        row = ws.rows[code]
+        context = {"ws": ws, "a": assessment, "row": row, "section": ws.section(row.section_key), "oob": True}
+        return render(request, template, {**context, **extra})
+    if error:
+        messages.error(request, f"{code}: {error}")
+    elif ok_message:
+        messages.success(request, ok_message)
+    return redirect(_worksheet_url(assessment, _section_for(code), "q-" + code.replace(".", "-")))
 
 
 @login_required
@@ -173,14 +180,15 @@ def answer_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         )
     except ValidationError as exc:
         error = _errors(exc)
-    anchor = "q-" + code.replace(".", "-")
-    if request.htmx:
-        return _answer_partial(request, assessment, code, error=error, saved=not error)
-    if error:
-        messages.error(request, f"{code}: {error}")
-    else:
-        messages.success(request, _("Jawaban %(code)s tersimpan.") % {"code": code})
-    return redirect(_worksheet_url(assessment, _section_for(code), anchor))
+    return _row_response(
+        request,
+        assessment,
+        code,
+        template="assessments/partials/answer_result.html",
+        extra={"error": error, "saved": not error},
+        error=error,
+        ok_message=_("Jawaban %(code)s tersimpan.") % {"code": code},
+    )
 
 
 # --- evidence ------------------------------------------------------------------------------------------------
@@ -189,25 +197,15 @@ def answer_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 def _evidence_response(
     request: HttpRequest, assessment: Assessment, code: str, *, error: str = "", ok_message: str = ""
 ) -> HttpResponse:
-    anchor = "q-" + code.replace(".", "-")
-    if request.htmx:
-        ws = _row_worksheet(request, assessment, code)
-        row = ws.rows[code]
-        context = {
-            "ws": ws,
-            "a": assessment,
-            "row": row,
-            "section": ws.section(row.section_key),
-            "ev_error": error,
-            "ev_message": ok_message,
-            "oob": True,
-        }
-        return render(request, "assessments/partials/evidence_result.html", context)
-    if error:
-        messages.error(request, f"{code}: {error}")
-    elif ok_message:
-        messages.success(request, ok_message)
-    return redirect(_worksheet_url(assessment, _section_for(code), anchor))
+    return _row_response(
+        request,
+        assessment,
+        code,
+        template="assessments/partials/evidence_result.html",
+        extra={"ev_error": error, "ev_message": ok_message},
+        error=error,
+        ok_message=ok_message,
+    )
 
 
 @login_required
@@ -219,29 +217,21 @@ def evidence_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     if not may(request.user, Action.EVIDENCE_UPLOAD, assessment.unit):
         raise PermissionDenied(_("Anda tidak berwenang mengunggah data dukung untuk unit ini."))
     error = ""
+    link = request.POST.get("kind") == EvidenceKind.LINK
+    form = forms.EvidenceLinkForm(request.POST) if link else forms.EvidenceFileForm(request.POST, request.FILES)
     try:
-        if request.POST.get("kind") == EvidenceKind.LINK:
-            form = forms.EvidenceLinkForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Isi judul dan tautan."))
-            services.evidence_add_link(
-                actor=request.user,
-                assessment=assessment,
-                question_code=code,
-                title=form.cleaned_data["title"],
-                url=form.cleaned_data["url"],
-            )
+        if not form.is_valid():
+            raise ValidationError(_("Isi judul dan tautan.") if link else _("Isi judul dan pilih berkas."))
+        about = {
+            "actor": request.user,
+            "assessment": assessment,
+            "question_code": code,
+            "title": form.cleaned_data["title"],
+        }
+        if link:
+            services.evidence_add_link(**about, url=form.cleaned_data["url"])
         else:
-            form = forms.EvidenceFileForm(request.POST, request.FILES)
-            if not form.is_valid():
-                raise ValidationError(_("Isi judul dan pilih berkas."))
-            services.evidence_add_file(
-                actor=request.user,
-                assessment=assessment,
-                question_code=code,
-                title=form.cleaned_data["title"],
-                uploaded_file=form.cleaned_data["file"],
-            )
+            services.evidence_add_file(**about, uploaded_file=form.cleaned_data["file"])
     except ValidationError as exc:
         error = _errors(exc)
     return _evidence_response(

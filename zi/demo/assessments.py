@@ -37,9 +37,9 @@ from zi.assessments.models import (
 from zi.assessments.scoring import lane_rescore
 from zi.core import audit
 from zi.lke.formulas import normalize_answer
-from zi.lke.models import LkeTemplate
+from zi.lke.models import LkeQuestion, LkeTemplate
 from zi.lke.services import template_spec, templates_load_all
-from zi.lke.spec import CHOICE_TYPES, Question
+from zi.lke.spec import CHOICE_TYPES, Question, Settings
 from zi.organisations.models import Unit
 from zi.predicates.selectors import current_predicate
 
@@ -112,6 +112,21 @@ def _answer_for(question: Question, quality: float, rng: random.Random) -> Any:
     values = {key: base for key in keys}
     values[keys[-1]] = max(0, round(base * min(1.0, quality + rng.uniform(-0.1, 0.1))))
     return values
+
+
+def self_answer(
+    assessment: Assessment, question: Question, row: LkeQuestion, settings: Settings, quality: float, rng: random.Random
+) -> Answer:
+    """A plausible self-lane answer to ``question`` (:func:`_answer_for`), normalised, not yet saved."""
+    normalized = normalize_answer(question, _answer_for(question, quality, rng), settings)
+    return Answer(
+        assessment=assessment,
+        lane=Lane.SELF,
+        question=row,
+        choice=normalized.choice,
+        inputs=normalized.inputs,
+        value=normalized.value,
+    )
 
 
 # How many of a unit's own staff answer its LKE (the ZI team); the rest take part through activities (or not: the
@@ -188,19 +203,10 @@ def seed_assessments(stdout: Any = None) -> dict[str, int]:
             question = spec.questions[code]
             if question.answer_type == "index_0_4":
                 continue  # IPAK/IPKP come from the unit's surveys (zi.demo.surveys.align_lke_with_surveys)
-            normalized = normalize_answer(question, _answer_for(question, quality, rng), spec.settings)
-            rows.append(
-                Answer(
-                    assessment=assessment,
-                    lane=Lane.SELF,
-                    question=question_rows[code],
-                    choice=normalized.choice,
-                    inputs=normalized.inputs,
-                    value=normalized.value,
-                    note="" if rng.random() > 0.3 else "Dokumen tersedia pada folder data dukung tim kerja.",
-                    updated_by=team[len(rows) % len(team)] if team else None,
-                )
-            )
+            answer = self_answer(assessment, question, question_rows[code], spec.settings, quality, rng)
+            answer.note = "" if rng.random() > 0.3 else "Dokumen tersedia pada folder data dukung tim kerja."
+            answer.updated_by = team[len(rows) % len(team)] if team else None
+            rows.append(answer)
         Answer.objects.bulk_create(rows)
         for row in rows:
             changes.append(

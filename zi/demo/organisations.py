@@ -45,7 +45,7 @@ from zi.demo.assessments import seed_assessments, spread_upload_times
 from zi.demo.monitoring import seed_monitoring
 from zi.demo.predicates import seed_predicates
 from zi.demo.programme import link_survey_findings, seed_programme
-from zi.demo.story import seed_story
+from zi.demo.story import SAMSAT, seed_story
 from zi.demo.surveys import ACTOR as SURVEY_ACTOR
 from zi.demo.surveys import DEMO_YEAR as SURVEY_DEMO_YEAR
 from zi.demo.surveys import align_lke_with_surveys, seed_surveys
@@ -236,23 +236,6 @@ KALSEL_SCHOOL_TOWNS: list[tuple[str, int, int]] = [
     ("Paringin", 8, 2),
     ("Kotabaru", 12, 4),
     ("Batulicin", 9, 3),
-]
-
-SAMSAT = [
-    "Banjarmasin I",
-    "Banjarmasin II",
-    "Banjarbaru",
-    "Martapura",
-    "Pelaihari",
-    "Marabahan",
-    "Rantau",
-    "Kandangan",
-    "Barabai",
-    "Amuntai",
-    "Tanjung",
-    "Paringin",
-    "Kotabaru",
-    "Batulicin",
 ]
 
 # (code, name, type, serves public, UPT names)

@@ -46,26 +46,27 @@ from zi.workflow.models import Journey
 ACTOR = "seed_demo"
 
 KALSEL = "PEMPROV-KALSEL"
+# The province's revenue offices (UPT Samsat), one per place: the demo tree builds them (zi.demo.organisations)
+# and the story has them all building ZI.
+SAMSAT = [
+    "Banjarmasin I",
+    "Banjarmasin II",
+    "Banjarbaru",
+    "Martapura",
+    "Pelaihari",
+    "Marabahan",
+    "Rantau",
+    "Kandangan",
+    "Barabai",
+    "Amuntai",
+    "Tanjung",
+    "Paringin",
+    "Kotabaru",
+    "Batulicin",
+]
+
 KALSEL_BUILDING = [
-    *(
-        f"UPT Samsat {place}"
-        for place in (
-            "Banjarmasin I",
-            "Banjarmasin II",
-            "Banjarbaru",
-            "Martapura",
-            "Pelaihari",
-            "Marabahan",
-            "Rantau",
-            "Kandangan",
-            "Barabai",
-            "Amuntai",
-            "Tanjung",
-            "Paringin",
-            "Kotabaru",
-            "Batulicin",
-        )
-    ),
+    *(f"UPT Samsat {place}" for place in SAMSAT),
     "Badan Pendapatan Daerah",
     "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
     "RSUD Ulin Banjarmasin",

@@ -35,8 +35,7 @@ from zi.assessments.models import (
 )
 from zi.assessments.scoring import lane_rescore
 from zi.core import audit
-from zi.demo.assessments import _answer_for
-from zi.lke.formulas import normalize_answer
+from zi.demo.assessments import self_answer
 from zi.lke.services import template_spec
 from zi.organisations import services as org_services
 from zi.organisations.models import Agency, AgencyLetterhead, Role
@@ -343,6 +342,22 @@ def _previous_period(period: Period) -> Period:
     )
 
 
+def _self_answers(assessment: Assessment, quality: float, note: str = "") -> list[Answer]:
+    """Every question of the assessment's template answered in the self lane (bulk-created; the caller audits),
+    the same answers each run for a unit and year."""
+    template = assessment.period.template
+    spec = template_spec(template)
+    rows = {q.code: q for q in template.questions.all()}
+    rng = random.Random(f"{assessment.period.year}-{assessment.unit.code}")
+    answers = []
+    for code in sorted(spec.questions, key=lambda c: spec.questions[c].order):
+        answer = self_answer(assessment, spec.questions[code], rows[code], spec.settings, quality, rng)
+        answer.note = note
+        answers.append(answer)
+    Answer.objects.bulk_create(answers)
+    return answers
+
+
 def _previous_assessment(journey: Journey, previous: Period, quality: float = 0.75) -> Assessment:
     """Last year's submitted self-assessment of the unit, every question answered, a few with link evidence;
     bulk-created and audited the way :mod:`zi.demo.assessments` seeds the current year."""
@@ -358,25 +373,7 @@ def _previous_assessment(journey: Journey, previous: Period, quality: float = 0.
         status=AssessmentStatus.SUBMITTED,
         submitted_at=dt.datetime(previous.year, 11, 28, 9, 0, tzinfo=dt.UTC),
     )
-    spec = template_spec(previous.template)
-    rows = {q.code: q for q in previous.template.questions.all()}
-    rng = random.Random(f"{previous.year}-{unit.code}")
-    answers = []
-    for code in sorted(spec.questions, key=lambda c: spec.questions[c].order):
-        question = spec.questions[code]
-        normalized = normalize_answer(question, _answer_for(question, quality, rng), spec.settings)
-        answers.append(
-            Answer(
-                assessment=assessment,
-                lane=Lane.SELF,
-                question=rows[code],
-                choice=normalized.choice,
-                inputs=normalized.inputs,
-                value=normalized.value,
-                note=f"Sesuai data dukung {previous.year}.",
-            )
-        )
-    Answer.objects.bulk_create(answers)
+    answers = _self_answers(assessment, quality, note=f"Sesuai data dukung {previous.year}.")
     changes = [audit.Change(action="create", obj=assessment, after=audit.snapshot(assessment))]
     answered_now = set(journey.assessment.answers.filter(lane=Lane.SELF).values_list("question__code", flat=True))
     for row in [a for a in answers if a.question.code not in answered_now][:6]:
@@ -436,24 +433,7 @@ INBOX_EVALUATOR = "demo-kalsel-tpi"
 
 def _fill_self_lane(assessment: Assessment, quality: float = 0.8) -> None:
     """Every question answered in the self lane (bulk, audited as one change) and scored, like the other demo LKEs."""
-    spec = template_spec(assessment.period.template)
-    rows = {q.code: q for q in assessment.period.template.questions.all()}
-    rng = random.Random(f"{assessment.period.year}-{assessment.unit.code}")
-    answers = []
-    for code in sorted(spec.questions, key=lambda c: spec.questions[c].order):
-        question = spec.questions[code]
-        normalized = normalize_answer(question, _answer_for(question, quality, rng), spec.settings)
-        answers.append(
-            Answer(
-                assessment=assessment,
-                lane=Lane.SELF,
-                question=rows[code],
-                choice=normalized.choice,
-                inputs=normalized.inputs,
-                value=normalized.value,
-            )
-        )
-    Answer.objects.bulk_create(answers)
+    answers = _self_answers(assessment, quality)
     change = audit.Change(
         action="answer",
         object_type="assessments.assessment",

@@ -121,15 +121,25 @@ def _list_params(request: HttpRequest) -> dict[str, Any]:
     return {key: request.GET.get(key, "") for key in ("jenis", "status", "q", "pola", "urut")}
 
 
-@login_required
-def unit_list(request: HttpRequest) -> HttpResponse:
-    _require_dashboard(request)
+def _list_scope(request: HttpRequest) -> tuple[Unit | None, Any]:
+    """The subtree (``unit``) and period (``periode``) a list, download or report is about; no period: 404."""
     node_ = _node(request, request.GET.get("unit"))
     period = _period(request)
     if period is None:
         raise Http404
+    return node_, period
+
+
+def _list_filter(request: HttpRequest) -> str:
     f = request.GET.get("f", "all")
-    f = f if f in selectors.LIST_FILTERS else "all"
+    return f if f in selectors.LIST_FILTERS else "all"
+
+
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    _require_dashboard(request)
+    node_, period = _list_scope(request)
+    f = _list_filter(request)
     rows = selectors.unit_rows(user=request.user, period=period, node=node_, f=f, params=_list_params(request))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     table = selectors.unit_table(page.object_list, period)
@@ -146,10 +156,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 def warning_list(request: HttpRequest) -> HttpResponse:
     """Units of a subtree with early warnings: for leaders, reviewers and TPI evaluators."""
     _require_dashboard(request)
-    node_ = _node(request, request.GET.get("unit"))
-    period = _period(request)
-    if period is None:
-        raise Http404
+    node_, period = _list_scope(request)
     rows = selectors.unit_rows(user=request.user, period=period, node=node_, f="warnings", params=_list_params(request))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     items = _warning_items(list(page.object_list), period)
@@ -203,19 +210,10 @@ def unit_recap_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _tables_for_download(request: HttpRequest, key: str) -> tuple[list[selectors.Table], str]:
-    node_ = _node(request, request.GET.get("unit"))
-    period = _period(request)
-    if period is None:
-        raise Http404
+    node_, period = _list_scope(request)
     if key in ("unit", "rekap"):
-        f = request.GET.get("f", "all") if key == "unit" else "all"
-        rows = selectors.unit_rows(
-            user=request.user,
-            period=period,
-            node=node_,
-            f=f if f in selectors.LIST_FILTERS else "all",
-            params=_list_params(request),
-        )
+        f = _list_filter(request) if key == "unit" else "all"
+        rows = selectors.unit_rows(user=request.user, period=period, node=node_, f=f, params=_list_params(request))
         return [selectors.unit_table(rows.iterator(chunk_size=2000), period)], f"{key}-{period.year}"
     dash = selectors.dashboard(user=request.user, period=period, node=node_)
     if key == "semua":
@@ -240,10 +238,7 @@ def download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
 @login_required
 def report_pdf(request: HttpRequest) -> HttpResponse:
     _require_dashboard(request)
-    node_ = _node(request, request.GET.get("unit"))
-    period = _period(request)
-    if period is None:
-        raise Http404
+    node_, period = _list_scope(request)
     pdf = reports.report_pdf(user=request.user, period=period, node=node_, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="laporan-zi-{period.year}.pdf"'

@@ -21,13 +21,51 @@ per-answer engine and the set-based SQL rescoring, which sums values in milliont
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:  # pragma: no cover
-    from zi.lke.spec import Question, Settings
+
+class Input(Protocol):
+    """What this module reads of one input of a computed item (:class:`zi.lke.spec.Input`). The spec imports
+    this module, never the other way round, so the shapes it needs are stated here."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def whole(self) -> bool: ...
+    @property
+    def at_most(self) -> tuple[str, ...]: ...
+
+
+class Question(Protocol):
+    """What this module reads of a question (:class:`zi.lke.spec.Question`)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def answer_type(self) -> str: ...
+    @property
+    def weight(self) -> Fraction: ...
+    @property
+    def inputs(self) -> Sequence[Input]: ...
+    @property
+    def formula(self) -> str: ...
+    @property
+    def option_keys(self) -> tuple[str, ...]: ...
+    def option_value(self, key: str) -> float | None: ...
+
+
+class Settings(Protocol):
+    """What this module reads of a template's settings (:class:`zi.lke.spec.Settings`)."""
+
+    @property
+    def answer_values(self) -> dict[str, dict[str, float]]: ...
+    def zero_denominator_rule(self, code: str) -> str: ...
+
 
 VALUE_SCALE = 1_000_000  # values are stored and summed in millionths
 _CHOICE_TYPES = ("ya_tidak", "abc", "abcd", "abcde")

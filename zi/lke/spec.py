@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from zi.lke.formulas import formula_sentence
+
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates_data"
 # libyaml's safe loader when PyYAML was built with it: the same documents, about ten times faster than the pure
 # Python one on the 120 kB template (every template load parses it, and the test suite loads it hundreds of times).
@@ -78,8 +80,6 @@ class Question:
     @property
     def formula_text(self) -> str:
         """The value formula as a sentence, inputs by their labels (what a page shows; ``formula`` is for code)."""
-        from zi.lke.formulas import formula_sentence
-
         return formula_sentence(self.formula, {i.key: i.label for i in self.inputs}) if self.formula else ""
 
     @property

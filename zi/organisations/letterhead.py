@@ -15,8 +15,8 @@ from typing import Any
 import filetype
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
+from zi.core.images import check_image_decodes
 from zi.core.pdf import data_uri
 from zi.organisations.models import Agency, AgencyLetterhead
 
@@ -50,20 +50,12 @@ def check_logo(uploaded_file: Any) -> CheckedLogo:
     guessed = filetype.guess_mime(content[:8192])
     if guessed not in LOGO_TYPES or not content.startswith(_MAGIC[guessed]):
         raise ValidationError(_("Logo harus berupa gambar PNG atau JPEG."))
-    try:
-        with Image.open(uploaded_file) as image:
-            width, height = image.size
-            if width * height > LOGO_MAX_PIXELS:
-                raise ValidationError(
-                    _("Logo terlalu besar (%(width)s×%(height)s piksel).") % {"width": width, "height": height}
-                )
-            image.load()
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationError(_("Isi gambar logo tidak valid atau terpotong.")) from exc
-    finally:
-        uploaded_file.seek(0)
+    check_image_decodes(
+        uploaded_file,
+        max_pixels=LOGO_MAX_PIXELS,
+        too_large=_("Logo terlalu besar (%(width)s×%(height)s piksel)."),
+        broken=_("Isi gambar logo tidak valid atau terpotong."),
+    )
     return CheckedLogo(guessed, hashlib.sha256(content).hexdigest(), len(content))
 
 

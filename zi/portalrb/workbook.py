@@ -273,20 +273,10 @@ def parse_official(assessment: Assessment, uploaded_file: Any) -> tuple[dict[str
                         % {"cell": cell, "value": value, "parts": "+".join(parts), "sum": sum(part_values)},  # type: ignore[arg-type]  # checked numbers above
                     )
                 )
-    result: dict[str, tuple[Any, str | None]] = {}
     cell_of: dict[str, str] = {}
     for m in mappings:
         cell_of.setdefault(m.question.code, m.workbook_cell)
-    for code, value in raw.items():
-        if isinstance(value, dict) and all(v is None for v in value.values()):
-            value = None  # a computed item left blank is unanswered, not an error
-        try:
-            normalize_answer(spec.questions[code], value, spec.settings)
-        except AnswerError as exc:
-            errors.append((cell_of[code], code, str(exc)))
-            continue
-        result[code] = (value, notes.get(code))
-    return result, errors
+    return _normalised(spec, raw, notes, cell_of, errors)  # the derived-cell errors above name no question
 
 
 def import_official_xlsx(

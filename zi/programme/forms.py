@@ -45,6 +45,11 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+def _text_area(label: Any, rows: int, *, required: bool = False) -> forms.CharField:
+    """A free-text field of ``rows`` lines (optional unless ``required``): the one shape of every notes field here."""
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": rows}), required=required)
+
+
 def _staff_choices(unit: Unit) -> list[tuple[int, str]]:
     return [
         (person.pk, f"{person.full_name}{' · ' + person.position if person.position else ''}")
@@ -72,14 +77,14 @@ class StaffChoiceField(forms.TypedChoiceField):
 
 class WorkPlanForm(forms.Form):
     title = forms.CharField(label=_("Judul rencana kerja"), max_length=255, required=False)
-    notes = forms.CharField(label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    notes = _text_area(_("Catatan"), 3)
 
 
 class PlanItemForm(forms.Form):
     area_key = forms.TypedChoiceField(label=_("Area perubahan"), choices=ChangeArea.choices, coerce=int)
     kind = forms.ChoiceField(label=_("Jenis"), choices=PlanItemKind.choices, initial=PlanItemKind.ACTIVITY)
     title = forms.CharField(label=_("Judul"), max_length=255)
-    description = forms.CharField(label=_("Uraian"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = _text_area(_("Uraian"), 3)
     owner = StaffChoiceField(label=_("Penanggung jawab (pegawai unit)"))
     due_on = forms.DateField(label=_("Tenggat"), widget=DateInput())
     status = forms.ChoiceField(label=_("Status"), choices=PlanItemStatus.choices, initial=PlanItemStatus.PLANNED)
@@ -108,8 +113,8 @@ class ActivityForm(forms.Form):
         empty_value=None,
     )
     plan_item = forms.TypedChoiceField(label=_("Butir rencana kerja"), coerce=int, required=False, empty_value=None)
-    description = forms.CharField(label=_("Uraian"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    minutes = forms.CharField(label=_("Notulen"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    description = _text_area(_("Uraian"), 3)
+    minutes = _text_area(_("Notulen"), 5)
     attendees = StaffMultipleField(label=_("Daftar hadir (pegawai unit)"))
 
     def __init__(self, *args: Any, unit: Unit, plan_items: Any = (), **kwargs: Any) -> None:
@@ -147,13 +152,9 @@ class ChangeAgentForm(forms.Form):
 class ConcreteChangeForm(forms.Form):
     title = forms.CharField(label=_("Judul perubahan"), max_length=255)
     made_on = forms.DateField(label=_("Tanggal"), widget=DateInput())
-    description = forms.CharField(label=_("Uraian"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    description = _text_area(_("Uraian"), 2)
     integrated = forms.BooleanField(label=_("Sudah terintegrasi dalam sistem manajemen"), required=False)
-    integration_how = forms.CharField(
-        label=_("Bagaimana diintegrasikan (SOP, SK, sistem informasi …)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
+    integration_how = _text_area(_("Bagaimana diintegrasikan (SOP, SK, sistem informasi …)"), 2)
 
 
 class ComplaintStaffForm(forms.Form):
@@ -164,7 +165,7 @@ class ComplaintStaffForm(forms.Form):
     category = forms.ChoiceField(label=_("Kategori"), choices=ComplaintCategory.choices)
     received_at = forms.DateTimeField(label=_("Diterima pada"), widget=DateTimeInput(), required=False)
     subject = forms.CharField(label=_("Pokok pengaduan"), max_length=255)
-    description = forms.CharField(label=_("Isi pengaduan"), widget=forms.Textarea(attrs={"rows": 4}))
+    description = _text_area(_("Isi pengaduan"), 4, required=True)
     complainant_name = forms.CharField(label=_("Nama pengadu (boleh kosong)"), max_length=255, required=False)
     complainant_contact = forms.CharField(label=_("Kontak pengadu (boleh kosong)"), max_length=255, required=False)
 
@@ -189,7 +190,7 @@ class MultipleImageField(forms.FileField):
 class ComplaintPublicForm(forms.Form):
     category = forms.ChoiceField(label=_("Kategori"), choices=ComplaintCategory.choices)
     subject = forms.CharField(label=_("Pokok pengaduan"), max_length=255)
-    description = forms.CharField(label=_("Ceritakan apa yang terjadi"), widget=forms.Textarea(attrs={"rows": 6}))
+    description = _text_area(_("Ceritakan apa yang terjadi"), 6, required=True)
     complainant_name = forms.CharField(label=_("Nama (boleh kosong)"), max_length=255, required=False)
     complainant_contact = forms.CharField(
         label=_("Kontak untuk tindak lanjut (boleh kosong)"), max_length=255, required=False
@@ -236,9 +237,7 @@ class ComplaintPublicForm(forms.Form):
 
 class WhistlePublicForm(forms.Form):
     subject = forms.CharField(label=_("Pokok laporan"), max_length=255)
-    description = forms.CharField(
-        label=_("Uraian: apa, siapa, kapan, di mana, bagaimana"), widget=forms.Textarea(attrs={"rows": 8})
-    )
+    description = _text_area(_("Uraian: apa, siapa, kapan, di mana, bagaimana"), 8, required=True)
     reporter_name = forms.CharField(label=_("Nama (boleh kosong — laporan anonim)"), max_length=255, required=False)
     reporter_contact = forms.CharField(label=_("Kontak (boleh kosong)"), max_length=255, required=False)
     website = forms.CharField(required=False, label=_("Jangan diisi"))  # honeypot
@@ -250,14 +249,8 @@ class TrackForm(forms.Form):
 
 class ComplaintUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ComplaintStatus.choices)
-    handling_notes = forms.CharField(
-        label=_("Catatan penanganan (internal)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    public_response = forms.CharField(
-        label=_("Tanggapan untuk pengadu (tampil di halaman lacak)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-    )
+    handling_notes = _text_area(_("Catatan penanganan (internal)"), 3)
+    public_response = _text_area(_("Tanggapan untuk pengadu (tampil di halaman lacak)"), 3)
 
     resolved_at = forms.DateField(
         label=_("Tanggal tanggapan/penyelesaian"),
@@ -297,29 +290,27 @@ def complaint_details_initial(complaint: Any) -> dict[str, Any]:
 
 class FollowUpForm(forms.Form):
     done_on = forms.DateField(label=_("Tanggal"), widget=DateInput())
-    description = forms.CharField(label=_("Tindak lanjut"), widget=forms.Textarea(attrs={"rows": 2}))
+    description = _text_area(_("Tindak lanjut"), 2, required=True)
 
 
 class InnovationForm(forms.Form):
     title = forms.CharField(label=_("Nama inovasi"), max_length=255)
-    description = forms.CharField(label=_("Uraian"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = _text_area(_("Uraian"), 3)
     complaint = forms.TypedChoiceField(label=_("Pengaduan yang dijawab"), coerce=int, required=False, empty_value=None)
     survey_link = forms.ChoiceField(
         label=_("Temuan survei di platform (unsur/aspek bernilai rendah)"),
         required=False,
         help_text=_("Hasil survei unit ini, nilai terendah lebih dahulu (rata-rata skala 1–4)."),
     )
-    survey_finding = forms.CharField(label=_("Temuan survei"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    survey_finding = _text_area(_("Temuan survei"), 2)
     survey_reference = forms.CharField(label=_("Rujukan survei"), max_length=255, required=False)
-    problem_statement = forms.CharField(
-        label=_("Rumusan masalah pelayanan"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
+    problem_statement = _text_area(_("Rumusan masalah pelayanan"), 2)
     beneficiaries = forms.CharField(label=_("Penerima manfaat"), max_length=255)
     started_on = forms.DateField(label=_("Mulai diterapkan"), widget=DateInput())
     measure_unit = forms.CharField(label=_("Satuan ukuran dampak"), max_length=100, required=False)
     value_before = NumberField(label=_("Nilai sebelum"), required=False, max_digits=14, decimal_places=2)
     value_after = NumberField(label=_("Nilai sesudah"), required=False, max_digits=14, decimal_places=2)
-    effect_note = forms.CharField(label=_("Catatan dampak"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    effect_note = _text_area(_("Catatan dampak"), 2)
     services = forms.TypedMultipleChoiceField(
         label=_("Layanan yang dipermudah (register layanan unit)"),
         coerce=int,
@@ -382,7 +373,7 @@ def innovation_initial(innovation: Any) -> dict[str, Any]:
 class PublicServiceForm(forms.Form):
     name = forms.CharField(label=_("Nama layanan"), max_length=255)
     standard_reference = forms.CharField(label=_("Rujukan standar pelayanan"), max_length=255, required=False)
-    description = forms.CharField(label=_("Uraian"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    description = _text_area(_("Uraian"), 2)
     is_active = forms.BooleanField(label=_("Masih diselenggarakan"), required=False, initial=True)
 
 
@@ -401,7 +392,7 @@ class GratificationForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Keputusan"), choices=GratificationDecision.choices, initial=GratificationDecision.PENDING
     )
-    decision_note = forms.CharField(label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    decision_note = _text_area(_("Catatan"), 2)
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -411,11 +402,9 @@ class GratificationForm(forms.Form):
 class ConflictForm(forms.Form):
     person = StaffChoiceField(label=_("Pegawai (kosongkan untuk pemetaan jabatan/fungsi)"), required=False)
     declared_on = forms.DateField(label=_("Tanggal"), widget=DateInput())
-    situation = forms.CharField(label=_("Situasi benturan kepentingan"), widget=forms.Textarea(attrs={"rows": 3}))
+    situation = _text_area(_("Situasi benturan kepentingan"), 3, required=True)
     related_party = forms.CharField(label=_("Pihak terkait"), max_length=255, required=False)
-    mitigation = forms.CharField(
-        label=_("Penanganan/mitigasi"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
+    mitigation = _text_area(_("Penanganan/mitigasi"), 2)
     status = forms.ChoiceField(label=_("Status"), choices=ConflictStatus.choices)
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
@@ -425,26 +414,18 @@ class ConflictForm(forms.Form):
 
 class GratificationDecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Keputusan"), choices=GratificationDecision.choices)
-    decision_note = forms.CharField(label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    decision_note = _text_area(_("Catatan"), 2)
 
 
 class ConflictUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ConflictStatus.choices)
-    mitigation = forms.CharField(
-        label=_("Penanganan/mitigasi"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
+    mitigation = _text_area(_("Penanganan/mitigasi"), 2)
 
 
 class WhistleUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=WhistleStatus.choices)
-    handling_notes = forms.CharField(
-        label=_("Catatan penanganan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    public_response = forms.CharField(
-        label=_("Tanggapan untuk pelapor (tampil di halaman lacak)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-    )
+    handling_notes = _text_area(_("Catatan penanganan"), 3)
+    public_response = _text_area(_("Tanggapan untuk pelapor (tampil di halaman lacak)"), 3)
 
 
 class AttachEvidenceForm(forms.Form):
@@ -455,6 +436,11 @@ class AttachEvidenceForm(forms.Form):
         self.assessment = assessment
         if suggestions:
             self.fields["question_code"].widget = forms.Select(choices=[(code, label) for code, label in suggestions])
+
+
+def record_initial(record: Any, form_class: type[forms.Form]) -> dict[str, Any]:
+    """An edit form's starting values: the record's attributes named like the form's fields."""
+    return {name: getattr(record, name) for name in form_class.base_fields}
 
 
 def activity_initial(activity: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ pending responses are folded into the rollups in batches by :func:`apply_pending
   process without a broker), so results are current at once;
 - otherwise by the ``surveys_apply_rollups`` task, enqueued at most once per ``ZI_SURVEY_ROLLUP_DELAY`` seconds
   (debounced through the cache) plus a periodic run every minute as a safety net;
+  :mod:`zi.surveys.tasks` decides which of the two (``after_submit``): it calls this module, never the reverse;
 - and always before a campaign's results page is built (read-your-writes for the staff looking at it).
 
 Each batch is: lock the pending response ids (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so concurrent appliers
@@ -20,19 +21,15 @@ an exclusion subtracts the response's aggregate and clears it, a reinstatement a
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 
 from zi.core import events
 from zi.surveys.models import Campaign, InstrumentItem, ItemRollup, ItemScale, RespondentRollup, Response, ResponseItem
 
 BATCH_SIZE = 2000
-SCHEDULED_KEY = "zi:sv:rollups-scheduled"
 
 
 def _q(name: str) -> str:
@@ -201,37 +198,3 @@ def rebuild(campaign_ids: Sequence[int]) -> int:
             )
     _announce(campaign_ids)
     return counted
-
-
-def tasks_run_inline() -> bool:
-    return bool(getattr(settings, "HUEY", {}).get("immediate", False))
-
-
-def after_submit(campaign_id: int) -> None:
-    """Called after a submit's own transaction: in immediate task mode fold it in now (inside the caller's
-    transaction if there is one), otherwise have a worker do it once the submit is committed."""
-    if tasks_run_inline():
-        apply_pending(campaign_id)
-    else:
-        # robust: a broker outage must not turn a stored response into an error page; the every-minute task
-        # (zi.surveys.tasks) folds in whatever is still pending once the broker is back.
-        transaction.on_commit(schedule, robust=True)
-
-
-_ENQUEUED_UNTIL = 0.0  # this process enqueued a run starting at about this time.monotonic()
-
-
-def schedule() -> None:
-    """Make sure a task will apply pending responses soon: enqueued at most once per delay (debounced through the
-    shared cache). Called after the response is committed, so while a run this process enqueued has not started
-    yet, that run will see it: no shared-cache round trip then (most submits of a busy process)."""
-    global _ENQUEUED_UNTIL
-    delay = int(getattr(settings, "ZI_SURVEY_ROLLUP_DELAY", 2))
-    now = time.monotonic()
-    if now < _ENQUEUED_UNTIL:
-        return
-    if cache.add(SCHEDULED_KEY, 1, timeout=max(delay, 1)):
-        from zi.surveys.tasks import surveys_apply_rollups
-
-        surveys_apply_rollups.schedule(delay=delay)
-        _ENQUEUED_UNTIL = now + delay * 0.9  # a margin: the run starts `delay` seconds after the enqueue, not before

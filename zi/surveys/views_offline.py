@@ -27,6 +27,7 @@ from zi.core.links import absolute_url
 from zi.surveys import devices, integrity, services, sync
 from zi.surveys.models import Campaign, DeviceKind, FieldDevice, ItemScale, RespondentGroup, ServicePoint
 from zi.surveys.selectors import may_manage, visible_campaigns
+from zi.surveys.views.common import _attempt
 
 GROUP_LABELS = dict(RespondentGroup.choices)
 
@@ -96,11 +97,11 @@ def device_list(request: HttpRequest, pk: int) -> HttpResponse:
 def device_revoke(request: HttpRequest, pk: int, device_id: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
     device = get_object_or_404(FieldDevice, pk=device_id, campaign=campaign)
-    try:
-        devices.device_revoke(actor=request.user, device=device, reason=request.POST.get("reason", ""))
-        messages.success(request, _("Perangkat %(name)s dicabut.") % {"name": device.name})
-    except services.SurveyError as exc:
-        messages.error(request, str(exc))
+    _attempt(
+        request,
+        lambda: devices.device_revoke(actor=request.user, device=device, reason=request.POST.get("reason", "")),
+        _("Perangkat %(name)s dicabut.") % {"name": device.name},
+    )
     return redirect("surveys:device_list", pk=campaign.pk)
 
 

@@ -65,50 +65,38 @@ def agency_checks(profile: Any, predicate: str) -> list[Check]:
     """The agency-level preconditions (opini BPK, SAKIP, Indeks RB, SPIP) of ``predicate``, each with its status."""
     need = rules()["predicates"][predicate]["agency"]
     kind = "pemda" if profile is not None and profile.agency.kind in PEMDA_KINDS else "kl"
-    rb_min = need["indeks_rb"][kind]
+    limits = {"bpk_opinion": need["bpk_opinion"], "sakip": need["sakip"], "indeks_rb": need["indeks_rb"][kind]}
+    labels = {
+        "bpk_opinion": _("Opini BPK atas laporan keuangan instansi"),
+        "sakip": _("Predikat SAKIP instansi"),
+        "indeks_rb": _("Indeks RB instansi"),
+        "spip_level": _("Maturitas SPIP instansi"),
+    }
+    spip_need = _("level %(n)s") % {"n": need["spip_level"]}
     if profile is None:
         missing = _("Data syarat instansi (opini BPK, SAKIP, Indeks RB, SPIP) tahun ini belum diisi.")
-        rows = (
-            ("bpk_opinion", _("Opini BPK atas laporan keuangan instansi"), need["bpk_opinion"]),
-            ("sakip", _("Predikat SAKIP instansi"), need["sakip"]),
-            ("indeks_rb", _("Indeks RB instansi"), rb_min),
-            ("spip_level", _("Maturitas SPIP instansi"), _("level %(n)s") % {"n": need["spip_level"]}),
+        return [
+            Check(key, label, "–", str(limits.get(key, spip_need)), False, missing) for key, label in labels.items()
+        ]
+
+    def graded(key: str, reason: str) -> Check:
+        """A grade the profile must reach (opinion, predicate, index); ``reason`` names the value and the limit."""
+        value, limit = getattr(profile, key), limits[key]
+        shown = value or "–"
+        return Check(
+            key, labels[key], shown, limit, _at_least(key, value, limit), reason % {"value": shown, "need": limit}
         )
-        return [Check(key, label, "–", str(limit), False, missing) for key, label, limit in rows]
+
     spip_ok = profile.spip_level is not None and profile.spip_level >= need["spip_level"]
     return [
-        Check(
-            "bpk_opinion",
-            _("Opini BPK atas laporan keuangan instansi"),
-            profile.bpk_opinion or "–",
-            need["bpk_opinion"],
-            _at_least("bpk_opinion", profile.bpk_opinion, need["bpk_opinion"]),
-            _("Opini BPK instansi %(value)s; syarat minimal %(need)s.")
-            % {"value": profile.bpk_opinion or "–", "need": need["bpk_opinion"]},
-        ),
-        Check(
-            "sakip",
-            _("Predikat SAKIP instansi"),
-            profile.sakip or "–",
-            need["sakip"],
-            _at_least("sakip", profile.sakip, need["sakip"]),
-            _("Predikat SAKIP instansi %(value)s; syarat minimal %(need)s.")
-            % {"value": profile.sakip or "–", "need": need["sakip"]},
-        ),
-        Check(
-            "indeks_rb",
-            _("Indeks RB instansi"),
-            profile.indeks_rb or "–",
-            rb_min,
-            _at_least("indeks_rb", profile.indeks_rb, rb_min),
-            _("Indeks RB instansi %(value)s; syarat minimal %(need)s.")
-            % {"value": profile.indeks_rb or "–", "need": rb_min},
-        ),
+        graded("bpk_opinion", _("Opini BPK instansi %(value)s; syarat minimal %(need)s.")),
+        graded("sakip", _("Predikat SAKIP instansi %(value)s; syarat minimal %(need)s.")),
+        graded("indeks_rb", _("Indeks RB instansi %(value)s; syarat minimal %(need)s.")),
         Check(
             "spip_level",
-            _("Maturitas SPIP instansi"),
+            labels["spip_level"],
             _("level %(n)s") % {"n": profile.spip_level} if profile.spip_level is not None else "–",
-            _("level %(n)s") % {"n": need["spip_level"]},
+            spip_need,
             spip_ok,
             _("Maturitas SPIP level %(value)s; syarat minimal level %(need)s.")
             % {"value": profile.spip_level or "–", "need": need["spip_level"]},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -70,6 +71,24 @@ def _apply(
     return _Outcome(ok=True, value=value)
 
 
+def _journey_write(page: str) -> Callable[[Callable[..., Any]], Callable[..., HttpResponse]]:
+    """A POST that changes one of a journey's pages: signed in, POST only, the journey loaded in scope (404); the
+    view body applies its form (``_apply``), and the answer goes back to ``page`` of the journey either way."""
+
+    def decorate(write: Callable[..., Any]) -> Callable[..., HttpResponse]:
+        @login_required
+        @require_POST
+        @wraps(write)
+        def view(request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
+            journey = _journey(request, pk)
+            write(request, journey, **kwargs)
+            return redirect(page, pk=journey.pk)
+
+        return view
+
+    return decorate
+
+
 # --- declaration -----------------------------------------------------------------------------------------------
 
 
@@ -119,10 +138,8 @@ def declaration(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workflow/declaration.html", context)
 
 
-@login_required
-@require_POST
-def declaration_sign(request: HttpRequest, pk: int, declaration_pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
+@_journey_write("workflow:declaration")
+def declaration_sign(request: HttpRequest, journey: Any, declaration_pk: int) -> None:
     item = _declaration_of(journey, declaration_pk)
     _apply(
         request,
@@ -130,13 +147,10 @@ def declaration_sign(request: HttpRequest, pk: int, declaration_pk: int) -> Http
         lambda data: services.declaration_sign(actor=request.user, declaration=item, users=data["users"]),
         _("Tanda tangan tercatat."),
     )
-    return redirect("workflow:declaration", pk=journey.pk)
 
 
-@login_required
-@require_POST
-def declaration_document(request: HttpRequest, pk: int, declaration_pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
+@_journey_write("workflow:declaration")
+def declaration_document(request: HttpRequest, journey: Any, declaration_pk: int) -> None:
     item = _declaration_of(journey, declaration_pk)
     _apply(
         request,
@@ -146,7 +160,6 @@ def declaration_document(request: HttpRequest, pk: int, declaration_pk: int) -> 
         ),
         _("Dokumen pencanangan tersimpan."),
     )
-    return redirect("workflow:declaration", pk=journey.pk)
 
 
 # --- unit data: preconditions, SPTJM, performance agreement ----------------------------------------------------
@@ -185,43 +198,34 @@ def participation_data(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workflow/participation_data.html", context)
 
 
-@login_required
-@require_POST
-def preconditions_save(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
+@_journey_write("workflow:participation_data")
+def preconditions_save(request: HttpRequest, journey: Any) -> None:
     _apply(
         request,
         forms.PreconditionsForm(request.POST),
         lambda data: services.preconditions_record(actor=request.user, journey=journey, **data),
         _("Syarat unit tersimpan."),
     )
-    return redirect("workflow:participation_data", pk=journey.pk)
 
 
-@login_required
-@require_POST
-def sptjm_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
+@_journey_write("workflow:participation_data")
+def sptjm_upload(request: HttpRequest, journey: Any) -> None:
     _apply(
         request,
         forms.SptjmForm(request.POST, request.FILES),
         lambda data: services.sptjm_upload(actor=request.user, journey=journey, uploaded_file=data["file"]),
         _("SPTJM tersimpan."),
     )
-    return redirect("workflow:participation_data", pk=journey.pk)
 
 
-@login_required
-@require_POST
-def agreement_save(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
+@_journey_write("workflow:participation_data")
+def agreement_save(request: HttpRequest, journey: Any) -> None:
     _apply(
         request,
         forms.PerformanceAgreementForm(request.POST),
         lambda data: services.performance_agreement_save(actor=request.user, unit=journey.unit, **data),
         _("Perjanjian kinerja tersimpan."),
     )
-    return redirect("workflow:participation_data", pk=journey.pk)
 
 
 # --- agency preconditions ------------------------------------------------------------------------------------------
@@ -405,10 +409,8 @@ def carried(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workflow/carried.html", context)
 
 
-@login_required
-@require_POST
-def carry_over(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
+@_journey_write("workflow:carried")
+def carry_over(request: HttpRequest, journey: Any) -> None:
     _apply(
         request,
         None,
@@ -418,7 +420,6 @@ def carry_over(request: HttpRequest, pk: int) -> HttpResponse:
             % {"answers": result.answers, "evidence": result.evidence, "year": result.source.period.year}
         ),
     )
-    return redirect("workflow:carried", pk=journey.pk)
 
 
 @login_required

@@ -4,6 +4,7 @@ writes in :mod:`zi.workflow.monitoring_services`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -106,57 +107,67 @@ def _errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, message)
 
 
-@login_required
-@require_POST
-def report_add(request: HttpRequest, pk: int) -> HttpResponse:
+def _award_write(
+    request: HttpRequest,
+    pk: int,
+    *,
+    allowed: Callable[[Any, Any], bool],
+    form_class: type[forms.Form],
+    form_name: str,
+    write: Callable[[Any, dict[str, Any]], Any],
+    done: str,
+) -> HttpResponse:
+    """A monitoring record added to an award: permission (403), the form, the service (its refusal becomes a form
+    error), then back to the award page, or the page again with the form and its errors."""
     award = _award(request, pk)
-    if not monitoring.may_report(request.user, award.unit):
+    if not allowed(request.user, award.unit):
         raise PermissionDenied
-    form = ReportForm(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            monitoring_services.report_record(
-                actor=request.user,
-                award=award,
-                report_date=data["report_date"],
-                result=data["result"],
-                recommendation=data["recommendation"],
-                summary=data["summary"],
-                uploaded_file=data["file"],
-            )
+            write(award, form.cleaned_data)
         except ValidationError as exc:
             _errors(form, exc)
         else:
-            messages.success(request, _("Laporan pemantauan dicatat."))
+            messages.success(request, done)
             return redirect("workflow:monitoring_award", pk=award.pk)
-    return _award_page(request, award, report_form=form)
+    return _award_page(request, award, **{form_name: form})
+
+
+@login_required
+@require_POST
+def report_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _award_write(
+        request,
+        pk,
+        allowed=monitoring.may_report,
+        form_class=ReportForm,
+        form_name="report_form",
+        write=lambda award, data: monitoring_services.report_record(
+            actor=request.user,
+            award=award,
+            report_date=data["report_date"],
+            result=data["result"],
+            recommendation=data["recommendation"],
+            summary=data["summary"],
+            uploaded_file=data["file"],
+        ),
+        done=_("Laporan pemantauan dicatat."),
+    )
 
 
 @login_required
 @require_POST
 def check_add(request: HttpRequest, pk: int) -> HttpResponse:
-    award = _award(request, pk)
-    if not monitoring.may_field_check(request.user, award.unit):
-        raise PermissionDenied
-    form = FieldCheckForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            monitoring_services.field_check_record(
-                actor=request.user,
-                award=award,
-                check_date=data["check_date"],
-                result=data["result"],
-                recommendation=data["recommendation"],
-                findings=data["findings"],
-            )
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            messages.success(request, _("Pemeriksaan lapangan dicatat."))
-            return redirect("workflow:monitoring_award", pk=award.pk)
-    return _award_page(request, award, check_form=form)
+    return _award_write(
+        request,
+        pk,
+        allowed=monitoring.may_field_check,
+        form_class=FieldCheckForm,
+        form_name="check_form",
+        write=lambda award, data: monitoring_services.field_check_record(actor=request.user, award=award, **data),
+        done=_("Pemeriksaan lapangan dicatat."),
+    )
 
 
 @login_required

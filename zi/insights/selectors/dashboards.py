@@ -99,16 +99,8 @@ def _from_summaries(user: Any, period: Period) -> Dashboard | None:
         for r in sorted(totals.values(), key=lambda r: r.period.year)
         if r.data["rows"]
     ]
-    tables = [
-        coverage_table(qs, period, None, coverage),
-        funnel_table(data, period, None),
-        *ranking_tables(groups_, period),
-        area_table(data, period, None),
-        index_table(data, period, None),
-        warning_table(data, period, None),
-        trend_table(qs, None, trend, {r.period.year: r.period for r in totals.values()}),
-    ]
-    return Dashboard(period, None, data, tables, data["refreshed_at"])
+    trend_periods = {r.period.year: r.period for r in totals.values()}
+    return _assembled(period, None, qs, data, groups_, coverage, trend_table(qs, None, trend, trend_periods))
 
 
 def _sees_whole_subtree(user: Any, node: Unit) -> bool:
@@ -169,14 +161,28 @@ def _node_from_summaries(user: Any, period: Period, node: Unit) -> Dashboard | N
         {**r, "name": units[r["child"]].name, "unit": units[r["child"]]} for r in child_rows if r["child"] in units
     ]
     trend = [{**r.data, "period__year": r.period.year} for r in sorted(own.values(), key=lambda r: r.period.year)]
+    trend_periods = {r.period.year: r.period for r in own.values()}
+    return _assembled(period, node, qs, data, groups_, coverage, trend_table(qs, node, trend, trend_periods))
+
+
+def _assembled(
+    period: Period,
+    node: Unit | None,
+    qs: Any,
+    data: dict[str, Any],
+    ranked: list[dict[str, Any]],
+    coverage: list[dict[str, Any]] | None,
+    trend: Table,
+) -> Dashboard:
+    """The dashboard's tables in their one order, whether the numbers came from the summaries or the rollup."""
     tables = [
         coverage_table(qs, period, node, coverage),
         funnel_table(data, period, node),
-        *ranking_tables(groups_, period),
+        *ranking_tables(ranked, period),
         area_table(data, period, node),
         index_table(data, period, node),
         warning_table(data, period, node),
-        trend_table(qs, node, trend, {r.period.year: r.period for r in own.values()}),
+        trend,
     ]
     return Dashboard(period, node, data, tables, data["refreshed_at"])
 
@@ -187,16 +193,7 @@ def _build_dashboard(user: Any, period: Period, node: Unit | None) -> Dashboard:
         return fast
     qs = scoped(user, period, node)
     data = summary(qs)
-    tables = [
-        coverage_table(qs, period, node),
-        funnel_table(data, period, node),
-        *ranking_tables(groups(user, qs, node), period),
-        area_table(data, period, node),
-        index_table(data, period, node),
-        warning_table(data, period, node),
-        trend_table(scoped(user, None, node), node),
-    ]
-    return Dashboard(period, node, data, tables, data["refreshed_at"])
+    return _assembled(period, node, qs, data, groups(user, qs, node), None, trend_table(scoped(user, None, node), node))
 
 
 def dashboard(*, user: Any, period: Period, node: Unit | None = None) -> Dashboard:

@@ -134,15 +134,19 @@ def _threshold_hundredths(value: float | Fraction, precision: int) -> int:
     return round_half_up(Fraction(str(value)) if isinstance(value, float | int) else value, precision)
 
 
-def _fill(memo: dict[Any, str], build: Callable[[Any], str], key: Any) -> str:
+_Reason = tuple[dict[Any, str], Callable[[Any], str]]  # memo, build(key) → reason code
+
+
+def _reason(reason: _Reason, key: Any) -> str:
     """A memoised failure reason: the texts repeat a lot across assessments, formatting is the slow part."""
+    memo, build = reason
+    text = memo.get(key)
+    if text:
+        return text
     if len(memo) > 50_000:
         memo.clear()
     text = memo[key] = build(key)
     return text
-
-
-_Reason = tuple[dict[Any, str], Callable[[Any], str]]  # memo, build(key) → reason code
 
 
 @dataclass(frozen=True)
@@ -458,29 +462,21 @@ def _evaluate(
         reasons: list[str] = []
         why = ch.reasons
         if shown_total < ch.total:
-            memo, build = why["total"]
-            reasons.append(memo.get(shown_total) or _fill(memo, build, shown_total))
+            reasons.append(_reason(why["total"], shown_total))
         if shown_pengungkit < ch.pengungkit:
-            memo, build = why["pengungkit"]
-            reasons.append(memo.get(shown_pengungkit) or _fill(memo, build, shown_pengungkit))
-        for k, limit, (memo, build) in ch.area_checks:
+            reasons.append(_reason(why["pengungkit"], shown_pengungkit))
+        for k, limit, reason in ch.area_checks:
             value = check_values[k]
             if value < limit:
-                reasons.append(memo.get(value) or _fill(memo, build, value))
+                reasons.append(_reason(reason, value))
         if shown_bersih < ch.bersih:
-            memo, build = why["bersih"]
-            reasons.append(memo.get(shown_bersih) or _fill(memo, build, shown_bersih))
+            reasons.append(_reason(why["bersih"], shown_bersih))
         if shown_ipak < ch.ipak:
-            memo, build = why["ipak"]
-            key = (ipak_index, shown_ipak)
-            reasons.append(memo.get(key) or _fill(memo, build, key))
+            reasons.append(_reason(why["ipak"], (ipak_index, shown_ipak)))
         if shown_kinerja < ch.kinerja:
-            memo, build = why["kinerja"]
-            reasons.append(memo.get(shown_kinerja) or _fill(memo, build, shown_kinerja))
+            reasons.append(_reason(why["kinerja"], shown_kinerja))
         if shown_pelayanan < ch.pelayanan:
-            memo, build = why["pelayanan"]
-            key = (ipkp_index, shown_pelayanan)
-            reasons.append(memo.get(key) or _fill(memo, build, key))
+            reasons.append(_reason(why["pelayanan"], (ipkp_index, shown_pelayanan)))
         if rank < ch.required_rank:
             reasons.append("rank")
         eligibility.append((predicate, not reasons, tuple(reasons)))

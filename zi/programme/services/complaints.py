@@ -53,8 +53,8 @@ SLA_DAYS = {
 }
 
 
-COMPLAINT_FIELDS = (
-    "unit",
+# What staff may correct in a complaint as it was received (``complaint_update_details``).
+COMPLAINT_DETAIL_FIELDS = (
     "channel",
     "channel_reference",
     "category",
@@ -63,6 +63,10 @@ COMPLAINT_FIELDS = (
     "complainant_name",
     "complainant_contact",
     "received_at",
+)
+COMPLAINT_FIELDS = (
+    "unit",
+    *COMPLAINT_DETAIL_FIELDS,
     "sla_due_at",
     "status",
     "resolved_at",
@@ -287,18 +291,6 @@ def complainant_emails_erase(*, now: Any = None, days: int | None = None) -> int
             ],
         )
     return len(closed)
-
-
-COMPLAINT_DETAIL_FIELDS = (
-    "channel",
-    "channel_reference",
-    "category",
-    "subject",
-    "description",
-    "complainant_name",
-    "complainant_contact",
-    "received_at",
-)
 
 
 @transaction.atomic

@@ -46,9 +46,7 @@ def agent_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agent = _record_for_manage(request, ChangeAgent, pk)
     return _form_page(
         request,
-        forms.ChangeAgentEditForm(
-            request.POST or None, initial={"appointed_on": agent.appointed_on, "decree_ref": agent.decree_ref}
-        ),
+        forms.ChangeAgentEditForm(request.POST or None, initial=forms.record_initial(agent, forms.ChangeAgentEditForm)),
         write=lambda data: services.change_agent_update(actor=request.user, agent=agent, **data),
         done=_("Agen perubahan diperbarui."),
         next_url=lambda saved: _overview_url(agent.unit, agent.period) + "#agen",
@@ -60,13 +58,7 @@ def agent_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def change_edit(request: HttpRequest, pk: int) -> HttpResponse:
     change = _record_for_manage(request, ConcreteChange, pk, unit_field="agent__unit")
-    initial = {
-        "title": change.title,
-        "made_on": change.made_on,
-        "description": change.description,
-        "integrated": change.integrated,
-        "integration_how": change.integration_how,
-    }
+    initial = forms.record_initial(change, forms.ConcreteChangeForm)
     return _form_page(
         request,
         forms.ConcreteChangeForm(request.POST or None, initial=initial),

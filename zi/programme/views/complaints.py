@@ -127,9 +127,7 @@ def complaint_action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = action.complaint
     return _form_page(
         request,
-        forms.FollowUpForm(
-            request.POST or None, initial={"done_on": action.done_on, "description": action.description}
-        ),
+        forms.FollowUpForm(request.POST or None, initial=forms.record_initial(action, forms.FollowUpForm)),
         write=lambda data: services.complaint_action_update(actor=request.user, action=action, **data),
         done=_("Tindak lanjut diperbarui."),
         next_url=lambda saved: complaint.get_absolute_url(),

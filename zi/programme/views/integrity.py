@@ -102,7 +102,7 @@ def gratification_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         forms.GratificationDecisionForm(
-            request.POST or None, initial={"decision": report.decision, "decision_note": report.decision_note}
+            request.POST or None, initial=forms.record_initial(report, forms.GratificationDecisionForm)
         ),
         write=lambda data: services.gratification_decide(actor=request.user, report=report, **data),
         done=_("Laporan gratifikasi diperbarui."),
@@ -118,7 +118,7 @@ def conflict_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         forms.ConflictUpdateForm(
-            request.POST or None, initial={"status": conflict.status, "mitigation": conflict.mitigation}
+            request.POST or None, initial=forms.record_initial(conflict, forms.ConflictUpdateForm)
         ),
         write=lambda data: services.conflict_update(actor=request.user, conflict=conflict, **data),
         done=_("Catatan benturan kepentingan diperbarui."),
@@ -152,14 +152,7 @@ def whistle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.whistle_reports_for(user=request.user).filter(pk=pk).first()
     if report is None:
         raise Http404
-    form = forms.WhistleUpdateForm(
-        request.POST or None,
-        initial={
-            "status": report.status,
-            "handling_notes": report.handling_notes,
-            "public_response": report.public_response,
-        },
-    )
+    form = forms.WhistleUpdateForm(request.POST or None, initial=forms.record_initial(report, forms.WhistleUpdateForm))
     if request.method == "POST" and form.is_valid():
         saved = _save(form, lambda: services.whistle_update(actor=request.user, report=report, **form.cleaned_data))
         if saved is not None:

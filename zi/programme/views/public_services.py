@@ -46,12 +46,7 @@ def service_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
     service = _record_for_manage(request, PublicService, pk)
-    initial = {
-        "name": service.name,
-        "standard_reference": service.standard_reference,
-        "description": service.description,
-        "is_active": service.is_active,
-    }
+    initial = forms.record_initial(service, forms.PublicServiceForm)
     return _form_page(
         request,
         forms.PublicServiceForm(request.POST or None, initial=initial),

@@ -31,7 +31,7 @@ def workplan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _record_for_manage(request, WorkPlan, pk)
     return _form_page(
         request,
-        forms.WorkPlanForm(request.POST or None, initial={"title": plan.title, "notes": plan.notes}),
+        forms.WorkPlanForm(request.POST or None, initial=forms.record_initial(plan, forms.WorkPlanForm)),
         write=lambda data: services.workplan_update(actor=request.user, plan=plan, **data),
         done=_("Rencana kerja diperbarui."),
         next_url=lambda saved: _overview_url(plan.unit, plan.period),

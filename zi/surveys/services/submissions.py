@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zi.surveys import integrity, rollups
+from zi.surveys import integrity, tasks
 from zi.surveys.integrity import keyed_hash
 from zi.surveys.models import (
     Campaign,
@@ -206,7 +206,8 @@ def _cluster_flags(campaign: Campaign, response: Response, now) -> None:
 def response_submit(
     campaign: Campaign, sub: Submission, now=None, items: Sequence[InstrumentItem] | None = None
 ) -> SubmitResult:
-    """Store one response and its answers; the rollups are updated set-based after commit (:mod:`rollups`).
+    """Store one response and its answers; the rollups are updated set-based after commit
+    (:mod:`zi.surveys.rollups`, scheduled by :func:`zi.surveys.tasks.after_submit`).
 
     Refusals (``SurveyError`` with a ``code``): ``closed``, unknown group/service type, invalid answers, a
     one-time code missing/unknown/used, ``device_used`` (a second response from the same device, non-kiosk).
@@ -286,5 +287,5 @@ def response_submit(
         if isinstance(exc, SurveyError):
             raise
         raise _device_used() from exc
-    rollups.after_submit(campaign.pk)
+    tasks.after_submit(campaign.pk)
     return SubmitResult(response, True)

@@ -26,7 +26,7 @@ from zi.organisations.timezones import unit_timezone
 from zi.surveys import integrity, services
 from zi.surveys.models import Campaign, Instrument, RespondentGroup, Response
 from zi.surveys.selectors import campaign_instrument_choices, may_manage, visible_campaigns
-from zi.surveys.views.common import _managed_campaign
+from zi.surveys.views.common import _attempt, _form_attempt, _managed_campaign
 
 
 @login_required
@@ -149,14 +149,15 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         unit, period, instruments = data.pop("unit"), data.pop("period"), list(data.pop("instruments"))
         if not may_manage(request.user, unit):
             raise PermissionDenied
-        try:
-            campaign = services.campaign_create(
+        campaign = _form_attempt(
+            request,
+            form,
+            lambda: services.campaign_create(
                 actor=request.user, unit=unit, period=period, instruments=instruments, **data
-            )
-        except services.SurveyError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Kampanye survei dibuat."))
+            ),
+            _("Kampanye survei dibuat."),
+        )
+        if campaign is not None:
             return redirect("surveys:campaign_detail", pk=campaign.pk)
     return render(request, "surveys/campaign_form.html", {"form": form, "campaign": None})
 
@@ -176,12 +177,12 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         instruments = None if locked else list(data.pop("instruments"))
         data.pop("instruments", None)
-        try:
-            services.campaign_update(actor=request.user, campaign=campaign, instruments=instruments, **data)
-        except services.SurveyError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Kampanye survei diperbarui."))
+        if _form_attempt(
+            request,
+            form,
+            lambda: services.campaign_update(actor=request.user, campaign=campaign, instruments=instruments, **data),
+            _("Kampanye survei diperbarui."),
+        ):
             return redirect("surveys:campaign_detail", pk=campaign.pk)
     return render(request, "surveys/campaign_form.html", {"form": form, "campaign": campaign})
 
@@ -200,12 +201,11 @@ def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("surveys:campaign_detail", pk=campaign.pk)
         context = {"campaign": campaign, "reason": request.GET.get("reason", "")[:1000]}
         return render(request, "surveys/campaign_close.html", context)
-    try:
-        services.campaign_close(actor=request.user, campaign=campaign, reason=request.POST.get("reason", ""))
-    except services.SurveyError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Kampanye survei ditutup: formulir publik tidak menerima jawaban lagi."))
+    _attempt(
+        request,
+        lambda: services.campaign_close(actor=request.user, campaign=campaign, reason=request.POST.get("reason", "")),
+        _("Kampanye survei ditutup: formulir publik tidak menerima jawaban lagi."),
+    )
     return redirect("surveys:campaign_detail", pk=campaign.pk)
 
 
@@ -213,10 +213,10 @@ def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def service_point_add(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
-    try:
-        services.service_point_create(actor=request.user, campaign=campaign, name=request.POST.get("name", ""))
-    except services.SurveyError as exc:
-        messages.error(request, str(exc))
+    _attempt(
+        request,
+        lambda: services.service_point_create(actor=request.user, campaign=campaign, name=request.POST.get("name", "")),
+    )
     return redirect("surveys:campaign_detail", pk=campaign.pk)
 
 

@@ -1,12 +1,18 @@
-"""What the survey pages share: loading a campaign the user may see, manage or evaluate."""
+"""What the survey pages share: loading a campaign the user may see, manage or evaluate; running a service for a
+button or a form (its refusal shown, never an error page)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from zi.surveys.models import Campaign, RespondentGroup
 from zi.surveys.selectors import may_exclude, may_manage, visible_campaigns
+from zi.surveys.services.errors import SurveyError
 
 GROUP_LABELS = dict(RespondentGroup.choices)
 
@@ -33,3 +39,28 @@ def _evaluated_campaign(request: HttpRequest, pk: int) -> Campaign:
     if not may_exclude(request.user, campaign):
         raise PermissionDenied
     return campaign
+
+
+def _attempt(request: HttpRequest, write: Callable[[], Any], done: Callable[[Any], str] | str | None = None) -> bool:
+    """Run a service for a button: its refusal (``SurveyError``) becomes an error message, else ``done`` (a text, or
+    a function of the service's result) a success message. True when the service ran."""
+    try:
+        result = write()
+    except SurveyError as exc:
+        messages.error(request, str(exc))
+        return False
+    if done is not None:
+        messages.success(request, done(result) if callable(done) else done)
+    return True
+
+
+def _form_attempt(request: HttpRequest, form: Any, write: Callable[[], Any], done: str) -> Any:
+    """Run a service for a valid form: its refusal (``SurveyError``) becomes a form error (None), else ``done`` a
+    success message and the service's result."""
+    try:
+        result = write()
+    except SurveyError as exc:
+        form.add_error(None, str(exc))
+        return None
+    messages.success(request, done)
+    return result

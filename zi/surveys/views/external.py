@@ -17,6 +17,7 @@ from zi.organisations.access import visible_units
 from zi.surveys import services
 from zi.surveys.models import ExternalIndex, InstrumentKind
 from zi.surveys.selectors import may_record_external_index
+from zi.surveys.views.common import _form_attempt
 
 
 class ExternalIndexForm(forms.Form):
@@ -47,12 +48,12 @@ def external_index(request: HttpRequest, unit_id: int, period_id: int) -> HttpRe
             messages.success(request, _("Nilai eksternal dihapus; LKE kembali memakai survei unit."))
         return redirect("surveys:external_index", unit_id=unit.pk, period_id=period.pk)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.external_index_record(actor=request.user, unit=unit, period=period, **form.cleaned_data)
-        except services.SurveyError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Nilai eksternal disimpan; LKE memakai nilai ini beserta sumbernya."))
+        if _form_attempt(
+            request,
+            form,
+            lambda: services.external_index_record(actor=request.user, unit=unit, period=period, **form.cleaned_data),
+            _("Nilai eksternal disimpan; LKE memakai nilai ini beserta sumbernya."),
+        ):
             return redirect("surveys:external_index", unit_id=unit.pk, period_id=period.pk)
     feed = [services.survey_index_for(unit, period, kind) for kind in (InstrumentKind.IPAK, InstrumentKind.IPKP)]
     return render(

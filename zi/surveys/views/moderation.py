@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from zi.surveys import integrity, services
 from zi.surveys.models import Response
-from zi.surveys.views.common import _evaluated_campaign
+from zi.surveys.views.common import _attempt, _evaluated_campaign
 
 
 @login_required
@@ -22,15 +22,19 @@ from zi.surveys.views.common import _evaluated_campaign
 def response_exclude(request: HttpRequest, pk: int, response_id: int) -> HttpResponse:
     campaign = _evaluated_campaign(request, pk)
     response = get_object_or_404(Response, pk=response_id, campaign=campaign)
-    try:
-        if request.POST.get("reinstate"):
-            services.response_reinstate(actor=request.user, response=response, reason=request.POST.get("reason", ""))
-            messages.success(request, _("Respons #%(id)d dihitung kembali.") % {"id": response.pk})
-        else:
-            services.response_exclude(actor=request.user, response=response, reason=request.POST.get("reason", ""))
-            messages.success(request, _("Respons #%(id)d dikecualikan dari indeks.") % {"id": response.pk})
-    except services.SurveyError as exc:
-        messages.error(request, str(exc))
+    reason = request.POST.get("reason", "")
+    if request.POST.get("reinstate"):
+        _attempt(
+            request,
+            lambda: services.response_reinstate(actor=request.user, response=response, reason=reason),
+            _("Respons #%(id)d dihitung kembali.") % {"id": response.pk},
+        )
+    else:
+        _attempt(
+            request,
+            lambda: services.response_exclude(actor=request.user, response=response, reason=reason),
+            _("Respons #%(id)d dikecualikan dari indeks.") % {"id": response.pk},
+        )
     return redirect("surveys:campaign_detail", pk=campaign.pk)
 
 
@@ -39,17 +43,16 @@ def response_exclude(request: HttpRequest, pk: int, response_id: int) -> HttpRes
 def flagged_exclude(request: HttpRequest, pk: int) -> HttpResponse:
     """Exclude every counted response carrying one flag reason (e.g. a stuffing cluster), with one reason."""
     campaign = _evaluated_campaign(request, pk)
-    try:
-        count = services.responses_exclude_flagged(
+    _attempt(
+        request,
+        lambda: services.responses_exclude_flagged(
             actor=request.user,
             campaign=campaign,
             flag=request.POST.get("flag", ""),
             reason=request.POST.get("reason", ""),
-        )
-    except services.SurveyError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("%(count)d respons dikecualikan dari indeks.") % {"count": count})
+        ),
+        lambda count: _("%(count)d respons dikecualikan dari indeks.") % {"count": count},
+    )
     return redirect("surveys:campaign_detail", pk=campaign.pk)
 
 
@@ -82,14 +85,12 @@ def campaign_rescan(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Ambang pemindaian tidak valid."))
         return redirect("surveys:campaign_detail", pk=campaign.pk)
-    try:
-        counts = services.responses_rescan(actor=request.user, campaign=campaign, **form.cleaned_data)
-    except services.SurveyError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
+    _attempt(
+        request,
+        lambda: services.responses_rescan(actor=request.user, campaign=campaign, **form.cleaned_data),
+        lambda counts: (
             _("Pemindaian ulang selesai: %(count)d tanda baru. Tidak ada respons yang dihapus atau dikecualikan.")
-            % {"count": sum(counts.values())},
-        )
+            % {"count": sum(counts.values())}
+        ),
+    )
     return redirect(reverse("surveys:campaign_detail", args=[campaign.pk]) + "#ditandai")

@@ -7,20 +7,20 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from zi.api import idempotency, services
 from zi.api.models import ApiToken
+from zi.core.commands import ZiCommand
 
 
-class Command(BaseCommand):
-    @property
-    def help(self) -> str:  # type: ignore[override]  # translated when asked (argparse needs a str)
-        return _(
-            "Token API pribadi: buat (rahasianya dicetak sekali), daftar, cabut; hapus kunci idempotensi kedaluwarsa."
-        )
+class Command(ZiCommand):
+    help_text = gettext_noop(
+        "Token API pribadi: buat (rahasianya dicetak sekali), daftar, cabut; hapus kunci idempotensi kedaluwarsa."
+    )
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="what", required=True)

@@ -21,13 +21,15 @@ import sys
 import time
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from zi.assessments import tasks
 from zi.assessments.models import Lane, Period
 from zi.assessments.scoring import rescore_period
+from zi.core.commands import ZiCommand
 from zi.lke.formulas import AnswerError
 from zi.lke.models import LkeTemplate
 from zi.lke.scoring.documents import score_document
@@ -49,13 +51,11 @@ def load_template_by_code(code: str) -> Template:
     return load_template_file(path)
 
 
-class Command(BaseCommand):
-    @property
-    def help(self) -> str:  # type: ignore[override]  # translated when asked (argparse needs a str)
-        return _("Template LKE: muat, daftar, hitung skor; nilai ulang satu periode.")
+class Command(ZiCommand):
+    help_text = gettext_noop("Template LKE: muat, daftar, hitung skor; nilai ulang satu periode.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True)
+        sub = self.subcommands(parser)
         load = sub.add_parser("load", help=_("muat berkas template bawaan (atau berkas yang disebut); aman diulang"))
         load.add_argument("files", nargs="*", help=_("berkas YAML template (bawaan: semua template bawaan)"))
         sub.add_parser("list", help=_("daftar template yang tersimpan"))

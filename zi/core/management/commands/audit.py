@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from zi.core.audit import verify
+from zi.core.commands import ZiCommand
 
 
-class Command(BaseCommand):
-    @property
-    def help(self) -> str:  # type: ignore[override]  # translated when asked (argparse needs a str)
-        return _("Jejak audit: 'verify' memeriksa rantai hash.")
+class Command(ZiCommand):
+    help_text = gettext_noop("Jejak audit: 'verify' memeriksa rantai hash.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["verify"], help=_("verify: periksa rantai hash jejak audit"))

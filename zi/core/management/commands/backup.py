@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from zi.core.backup import BackupError, create_backup
+from zi.core.commands import ZiCommand
 
 
-class Command(BaseCommand):
-    @property
-    def help(self) -> str:  # type: ignore[override]  # translated when asked (argparse needs a str)
-        return _("Tulis arsip cadangan (.tar.gz): isi basis data, data dukung dan berkas unggahan lain, manifes.")
+class Command(ZiCommand):
+    help_text = gettext_noop(
+        "Tulis arsip cadangan (.tar.gz): isi basis data, data dukung dan berkas unggahan lain, manifes."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("output", help=_("arsip yang ditulis, mis. /srv/backup/zi-2026-11-23.tar.gz"))

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from zi.core.backup import BackupError, read_manifest, restore_backup
+from zi.core.commands import ZiCommand
 
 
-class Command(BaseCommand):
-    @property
-    def help(self) -> str:  # type: ignore[override]  # translated when asked (argparse needs a str)
-        return _("Pulihkan arsip cadangan buatan 'zi backup' ke basis data kosong (jalankan 'zi migrate' lebih dulu).")
+class Command(ZiCommand):
+    help_text = gettext_noop(
+        "Pulihkan arsip cadangan buatan 'zi backup' ke basis data kosong (jalankan 'zi migrate' lebih dulu)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("archive", help=_("arsip buatan 'zi backup' (.tar.gz)"))

@@ -10,18 +10,17 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from zi.core.commands import ZiCommand
 from zi.demo import organisations as demo
 
 
-class Command(BaseCommand):
-    @property
-    def help(self) -> str:  # type: ignore[override]  # translated when asked (argparse needs a str)
-        return _(
-            "Buat data demo (Kemenkumham, Pemprov Kalsel, pegawai, satu akun demo per peran). Aman dijalankan ulang."
-        )
+class Command(ZiCommand):
+    help_text = gettext_noop(
+        "Buat data demo (Kemenkumham, Pemprov Kalsel, pegawai, satu akun demo per peran). Aman dijalankan ulang."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()

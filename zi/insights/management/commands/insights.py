@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from zi.assessments.models import Period
+from zi.core.commands import ZiCommand
 from zi.insights.services import rollup_refresh
 
 
-class Command(BaseCommand):
-    @property
-    def help(self) -> str:  # type: ignore[override]  # translated when asked (argparse needs a str)
-        return _("Dasbor: bangun ulang rekap per unit yang dibaca dasbor.")
+class Command(ZiCommand):
+    help_text = gettext_noop("Dasbor: bangun ulang rekap per unit yang dibaca dasbor.")
 
     def add_arguments(self, parser: Any) -> None:
-        sub = parser.add_subparsers(dest="action", required=True)
+        sub = self.subcommands(parser)
         refresh = sub.add_parser("refresh", help=_("hitung ulang rekap satu periode atau semua periode"))
         refresh.add_argument("--year", type=int, help=_("hanya periode tahun ini"))
         refresh.add_argument("--unit", type=int, action="append", help=_("hanya unit dengan id ini (boleh diulang)"))

@@ -17,11 +17,13 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from zi.accounts.services import user_create
+from zi.core.commands import ZiCommand
 from zi.organisations.importers.columns import AGENCY_LEVEL_ROLES  # roles held at a whole agency (others need --unit)
 from zi.organisations.models import Agency, Role, Unit
 from zi.organisations.services import role_assign
@@ -30,13 +32,15 @@ ACTOR_LABEL = "zi create_admin"
 PASSWORD_ENV = "ZI_ADMIN_PASSWORD"  # noqa: S105 - the name of the variable, not a password
 
 
-class Command(BaseCommand):
+class Command(ZiCommand):
+    help_text = gettext_noop(
+        "Buat akun yang bisa masuk dengan satu peran (mis. admin instansi), tercatat di jejak audit. Kata sandi "
+        "dari variabel lingkungan %(env)s, atau ditanyakan di terminal."
+    )
+
     @property
-    def help(self) -> str:  # type: ignore[override]  # translated when asked (argparse needs a str)
-        return _(
-            "Buat akun yang bisa masuk dengan satu peran (mis. admin instansi), tercatat di jejak audit. Kata sandi "
-            "dari variabel lingkungan %(env)s, atau ditanyakan di terminal."
-        ) % {"env": PASSWORD_ENV}
+    def help(self) -> str:  # type: ignore[override]  # a property where Django has a class attribute
+        return super().help % {"env": PASSWORD_ENV}
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username", help=_("nama pengguna untuk masuk"))

@@ -13,22 +13,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from zi.core.commands import ZiCommand
 from zi.organisations import importers
 from zi.organisations.models import Agency, Unit
 
 ACTOR_LABEL = "zi import_org"
 
 
-class Command(BaseCommand):
-    @property
-    def help(self) -> str:  # type: ignore[override]  # translated when asked (argparse needs a str)
-        return _(
-            "Impor unit kerja atau pegawai dari CSV/XLSX: semua baris tersimpan atau tidak ada sama sekali. "
-            "Impor unit lebih dulu, lalu pegawai: kolom unit_code pegawai harus menyebut unit yang sudah ada."
-        )
+class Command(ZiCommand):
+    help_text = gettext_noop(
+        "Impor unit kerja atau pegawai dari CSV/XLSX: semua baris tersimpan atau tidak ada sama sekali. "
+        "Impor unit lebih dulu, lalu pegawai: kolom unit_code pegawai harus menyebut unit yang sudah ada."
+    )
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
@@ -70,10 +70,7 @@ class Command(BaseCommand):
                 % {"code": agency.code}
             )
         path: Path = options["file"]
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(_("Berkas tidak dapat dibaca: %(error)s") % {"error": exc}) from exc
+        data = self.read_file(path)
         result = importers.run_import(
             options["kind"],
             actor=ACTOR_LABEL,
@@ -83,17 +80,7 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             encoding=options["encoding"],
         )
-        if not result.ok:
-            for line in importers.format_errors(result.errors):
-                self.stderr.write(line)
-            raise CommandError(_("%(count)d kesalahan; tidak ada data yang disimpan.") % {"count": len(result.errors)})
-        if result.dry_run:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    _("%(rows)d baris diperiksa, tidak ada kesalahan (uji saja).") % {"rows": result.rows}
-                )
-            )
-        else:
+        if self.import_checked(result, importers.format_errors(result.errors)):
             self.stdout.write(
                 self.style.SUCCESS(
                     _("%(count)d data diimpor ke %(code)s.") % {"count": result.created, "code": agency.code}

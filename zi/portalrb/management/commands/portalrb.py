@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from zi.core.commands import ZiCommand
 from zi.organisations.models import Agency
 from zi.portalrb import services, soalmap
 from zi.portalrb.models import ApiToken
 
 
-class Command(BaseCommand):
-    @property
-    def help(self) -> str:  # type: ignore[override]  # translated when asked (argparse needs a str)
-        return _("Integrasi PortalRB: peta soal dan token API.")
+class Command(ZiCommand):
+    help_text = gettext_noop("Integrasi PortalRB: peta soal dan token API.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True)
+        sub = self.subcommands(parser)
         gen = sub.add_parser("generate-map", help=_("buat (ulang) berkas peta soal dari daftar induk"))
         gen.add_argument("--master", default=str(soalmap.MASTER_PATH), help=_("daftar induk soal PortalRB"))
         gen.add_argument("--output", default=str(soalmap.MAP_PATH), help=_("berkas peta soal yang ditulis"))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from zi.core.commands import ZiCommand
 from zi.organisations.importers.web import format_errors
 from zi.organisations.models import Agency
 from zi.predicates.importer import import_awards
@@ -15,15 +17,13 @@ from zi.predicates.importer import import_awards
 ACTOR_LABEL = "zi predicates import"
 
 
-class Command(BaseCommand):
-    @property
-    def help(self) -> str:  # type: ignore[override]  # translated when asked (argparse needs a str)
-        return _(
-            "Register predikat: impor riwayat keputusan WBK/WBBM dari CSV/XLSX (semua baris atau tidak sama sekali)."
-        )
+class Command(ZiCommand):
+    help_text = gettext_noop(
+        "Register predikat: impor riwayat keputusan WBK/WBBM dari CSV/XLSX (semua baris atau tidak sama sekali)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="sub", required=True)
+        sub = self.subcommands(parser)
         imp = sub.add_parser("import", help=_("impor riwayat keputusan predikat"))
         imp.add_argument("file", type=Path, help=_("berkas CSV atau XLSX (kolom: lihat docs/predicates.md)"))
         imp.add_argument("--agency", required=True, help=_("kode instansi pemilik unit, mis. KEMENKUMHAM"))
@@ -34,24 +34,11 @@ class Command(BaseCommand):
         if agency is None:
             raise CommandError(_("Instansi tidak ditemukan: %(code)s") % {"code": options["agency"]})
         path: Path = options["file"]
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(_("Berkas tidak dapat dibaca: %(error)s") % {"error": exc}) from exc
+        data = self.read_file(path)
         result = import_awards(
             actor=ACTOR_LABEL, agency=agency, data=data, filename=path.name, dry_run=options["check"]
         )
-        if not result.ok:
-            for line in format_errors(result.errors):
-                self.stderr.write(line)
-            raise CommandError(_("%(count)d kesalahan; tidak ada data yang disimpan.") % {"count": len(result.errors)})
-        if result.dry_run:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    _("%(rows)d baris diperiksa, tidak ada kesalahan (uji saja).") % {"rows": result.rows}
-                )
-            )
-        else:
+        if self.import_checked(result, format_errors(result.errors)):
             self.stdout.write(
                 self.style.SUCCESS(
                     _(

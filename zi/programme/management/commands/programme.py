@@ -8,19 +8,19 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from zi.core.commands import ZiCommand
 from zi.programme.services.complaints import complainant_emails_erase
 
 
-class Command(BaseCommand):
-    @property
-    def help(self) -> str:  # type: ignore[override]  # translated when asked (argparse needs a str)
-        return _("Catatan program: hapus alamat surel pengadu yang melewati masa simpan.")
+class Command(ZiCommand):
+    help_text = gettext_noop("Catatan program: hapus alamat surel pengadu yang melewati masa simpan.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True)
+        sub = self.subcommands(parser)
         erase = sub.add_parser(
             "erase-emails", help=_("hapus alamat surel pengaduan yang sudah ditutup lebih lama dari masa simpan")
         )

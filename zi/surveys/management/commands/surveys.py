@@ -17,9 +17,11 @@ from __future__ import annotations
 import json
 import sys
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from zi.core.commands import ZiCommand
 from zi.surveys.csvinput import CsvError, read_skm_csv
 from zi.surveys.indices import ikm_from_rows
 from zi.surveys.models import Campaign
@@ -28,15 +30,13 @@ from zi.surveys.services.instruments import instrument_load, instruments_load_al
 from zi.surveys.services.moderation import responses_rescan, rollups_rebuild
 
 
-class Command(BaseCommand):
-    @property
-    def help(self) -> str:  # type: ignore[override]  # translated when asked (argparse needs a str)
-        return _(
-            "Survei: muat instrumen, hitung IKM dari CSV, bangun ulang rekap, periksa ulang jawaban titipan (stuffing)."
-        )
+class Command(ZiCommand):
+    help_text = gettext_noop(
+        "Survei: muat instrumen, hitung IKM dari CSV, bangun ulang rekap, periksa ulang jawaban titipan (stuffing)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True)
+        sub = self.subcommands(parser)
         load = sub.add_parser("load", help=_("muat berkas instrumen bawaan (atau berkas yang disebut); aman diulang"))
         load.add_argument("files", nargs="*", help=_("berkas instrumen (bawaan: semua instrumen bawaan)"))
         ikm = sub.add_parser("ikm", help=_("IKM (PermenPAN-RB 14/2017) dari CSV berkolom U1..U9"))

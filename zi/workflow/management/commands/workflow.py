@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from zi.core.commands import ZiCommand
 
 
-class Command(BaseCommand):
-    @property
-    def help(self) -> str:  # type: ignore[override]  # translated when asked (argparse needs a str)
-        return _("Alur ZI: pengingat tenggat (remind).")
+class Command(ZiCommand):
+    help_text = gettext_noop("Alur ZI: pengingat tenggat (remind).")
 
     def add_arguments(self, parser: Any) -> None:
-        sub = parser.add_subparsers(dest="sub", required=True)
+        sub = self.subcommands(parser)
         remind = sub.add_parser("remind", help=_("kirim pengingat tenggat (sekali per tenggat)"))
         remind.add_argument("--date", help=_("tanggal acuan YYYY-MM-DD (bawaan: hari ini)"))
 
