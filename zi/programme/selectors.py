@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -37,6 +37,12 @@ from zi.programme.models import (
 )
 
 READ = Action.ASSESSMENT_VIEW_SUBMITTED
+
+
+class Bounded(Protocol):
+    """A span with aware start and end datetimes: a :class:`Period`, or a window of days (workflow.monitoring)."""
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]: ...
 
 
 def readable(queryset: QuerySet, user: Any, unit_field: str = "unit") -> QuerySet:
@@ -422,7 +428,7 @@ def lke_inputs_for(unit: Unit, period: Period) -> dict[str, dict[str, Any]]:
     }
 
 
-def complaint_counts_many(unit_ids: Sequence[int], period: Period | None) -> dict[int, dict[str, int]]:
+def complaint_counts_many(unit_ids: Sequence[int], period: Bounded | None) -> dict[int, dict[str, int]]:
     """Complaints received in the period per unit: total, resolved, resolved within the SLA, open past the SLA."""
     result = {uid: {"total": 0, "resolved": 0, "on_time": 0, "overdue": 0} for uid in unit_ids}
     if period is None or not unit_ids:
