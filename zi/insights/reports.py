@@ -164,7 +164,12 @@ def unit_ranking(user: Any, period: Period, node: Unit | None) -> tuple[list[Ran
     rows = []
     for rank, r in enumerate(top, start=1):
         f = LaneFigures()
-        f.add({**(scores[r.unit_id][2] if r.unit_id in scores else {}), Lane.SELF: r.total})
+        f.add(
+            {
+                **(scores[r.unit_id][2] if r.unit_id in scores else {}),
+                **({Lane.SELF: r.total} if r.total is not None else {}),  # no self total: no gap (None − x)
+            }
+        )
         rows.append(
             RankRow(
                 rank=rank,

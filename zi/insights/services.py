@@ -27,6 +27,7 @@ from zi.insights.selectors.aggregates import (
     summary_aggregates,
     summary_depth,
     summary_min_rows,
+    value_rows,
 )
 from zi.insights.selectors.rollup_cache import bump_rollup_version
 from zi.lke.scoring.breakdown import stored_area_scores
@@ -155,13 +156,13 @@ def summaries_refresh(*, period: Period) -> int:
     rows = [_all_summary(qs, period)]
     rows += [
         PeriodSummary(period=period, level=PeriodSummary.AGENCY, agency_id=r.pop("agency_id"), units=r["units"], data=r)
-        for r in qs.values("agency_id").annotate(**GROUP_AGGS).order_by()
+        for r in value_rows(qs.values("agency_id").annotate(**GROUP_AGGS).order_by())
     ]
     rows += [
         PeriodSummary(
             period=period, level=PeriodSummary.TYPE, unit_type_id=r.pop("unit_type_id"), units=r["units"], data=r
         )
-        for r in qs.filter(builds_zi=True).values("unit_type_id").annotate(**COVERAGE_AGGS).order_by()
+        for r in value_rows(qs.filter(builds_zi=True).values("unit_type_id").annotate(**COVERAGE_AGGS).order_by())
     ]
     rows += _node_summaries(qs, period)
     with transaction.atomic():
@@ -198,16 +199,18 @@ def _summaries_refresh_for(*, period: Period, keys: set[tuple[str, int, int]]) -
     rows = [_all_summary(qs, period)]
     rows += [
         PeriodSummary(period=period, level=PeriodSummary.AGENCY, agency_id=r.pop("agency_id"), units=r["units"], data=r)
-        for r in qs.filter(agency_id__in=agencies).values("agency_id").annotate(**GROUP_AGGS).order_by()
+        for r in value_rows(qs.filter(agency_id__in=agencies).values("agency_id").annotate(**GROUP_AGGS).order_by())
     ]
     rows += [
         PeriodSummary(
             period=period, level=PeriodSummary.TYPE, unit_type_id=r.pop("unit_type_id"), units=r["units"], data=r
         )
-        for r in qs.filter(builds_zi=True, unit_type_id__in=types)
-        .values("unit_type_id")
-        .annotate(**COVERAGE_AGGS)
-        .order_by()
+        for r in value_rows(
+            qs.filter(builds_zi=True, unit_type_id__in=types)
+            .values("unit_type_id")
+            .annotate(**COVERAGE_AGGS)
+            .order_by()
+        )
     ]
     rows += _node_summaries(qs, period, only) if only else []
     paths = sorted(set().union(*only.values())) if only else []
