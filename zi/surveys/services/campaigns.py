@@ -93,7 +93,7 @@ def campaign_update(
     campaign.full_clean(exclude=["created_by"])
     campaign.save()
     if new_instruments is not None:
-        campaign.instruments.set(instruments)
+        campaign.instruments.set(instruments or [])  # set when new_instruments is
     after = {**audit.snapshot(campaign), "instruments": new_instruments or before["instruments"]}
     audit.record(actor, "update", campaign, before=before, after=after)
     return campaign

@@ -340,7 +340,7 @@ def instrument_for_period(instrument: Instrument, period: Any) -> Instrument | N
     """The version of ``instrument``'s code (same owner) that a new campaign in ``period`` uses: the newest active
     version listed for that period, else the newest active version listed for no period (valid for all)."""
     versions = list(
-        Instrument.objects.filter(code=instrument.code, agency_id=instrument.agency_id, is_active=True)
+        Instrument.objects.filter(code=instrument.code, agency_id=instrument.agency_id, is_active=True)  # type: ignore[misc]  # None: IS NULL
         .prefetch_related("periods")
         .order_by("-pk")
     )

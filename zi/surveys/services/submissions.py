@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,7 +69,7 @@ def campaign_items(campaign: Campaign) -> list[InstrumentItem]:
     return items
 
 
-def validate_answers(items: Iterable[InstrumentItem], answers: dict[int, int | None]) -> dict[int, str]:
+def validate_answers(items: Iterable[InstrumentItem], answers: Mapping[int, int | None]) -> dict[int, str]:
     """Errors per item id: required items answered, values in the item's range."""
     errors: dict[int, str] = {}
     for item in items:
