@@ -83,7 +83,7 @@ def plan_by_area(plan: WorkPlan | None) -> list[dict[str, Any]]:
     items = list(plan.items.all()) if plan else []
     produced = plan_item_evidence(plan)
     for item in items:
-        item.produced = produced.get(item.pk, {"activities": 0, "codes": [], "other": []})
+        item.produced = produced.get(item.pk, {"activities": 0, "codes": [], "other": []})  # type: ignore[attr-defined]  # for the template
     areas = []
     for key, label in ChangeArea.choices:
         area_items = [item for item in items if item.area_key == key]
@@ -446,5 +446,5 @@ def complaint_counts_many(unit_ids: Sequence[int], period: Bounded | None) -> di
         )
     )
     for row in rows:
-        result[row.pop("unit_id")] = row
+        result[row.pop("unit_id")] = row  # type: ignore[misc,assignment]  # a values() row, its counts are ints
     return result

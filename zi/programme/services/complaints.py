@@ -44,7 +44,7 @@ from zi.programme.services.public_tracking import _new_tracking
 # Days to settle a complaint, per category (calendar days from receipt). Override per deployment with
 # settings.ZI_COMPLAINT_SLA_DAYS = {"pungli": 5, ...}; categories not listed use DEFAULT_SLA_DAYS.
 DEFAULT_SLA_DAYS = 14
-SLA_DAYS = {
+SLA_DAYS: dict[str, int] = {
     ComplaintCategory.PUNGLI: 7,
     ComplaintCategory.PETUGAS: 10,
     ComplaintCategory.INFORMASI: 7,
