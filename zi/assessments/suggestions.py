@@ -14,6 +14,7 @@ eligibility explanation and the exports show both values with a warning (:func:`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,7 +107,7 @@ class SurveyCheck:
         return line
 
 
-def survey_checks(assessment: Assessment, lane: str, answers: dict[str, Answer | None] | None = None) -> list:
+def survey_checks(assessment: Assessment, lane: str, answers: Mapping[str, Answer | None] | None = None) -> list:
     """The survey items of one lane beside the unit's indices (one call of the index function, plus the answers
     when not given). Only items where the unit has an index or the lane holds a value are listed."""
     from zi.lke.services import template_spec

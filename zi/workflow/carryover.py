@@ -223,11 +223,11 @@ def carry_confirm(
     journey = Journey.objects.select_related("unit", "assessment", "period").get(pk=journey.pk)
     if not assessment_services.may_answer(actor, journey.assessment, Lane.SELF):
         raise PermissionDenied(_("Anda tidak berwenang mengonfirmasi jawaban unit ini sekarang."))
-    rows = unconfirmed(journey).select_for_update(of=("self",)).select_related("question")
+    selected = unconfirmed(journey).select_for_update(of=("self",)).select_related("question")
     if question_codes is not None:
-        rows = rows.filter(question__code__in=list(question_codes))
+        selected = selected.filter(question__code__in=list(question_codes))
         scope = "selected"
-    rows = list(rows)
+    rows = list(selected)
     if question_codes is None and section is not None and section != ALL:
         spec = template_spec(journey.period.template)
         rows = [row for row in rows if section_key(spec, row.question.code) == section]

@@ -236,9 +236,9 @@ def _conclusion(journey: Journey, failing: list[str]) -> dict[str, Any]:
     }
 
 
-def _area_notes(journey: Journey, names: tuple[str, ...]) -> list[dict[str, str]]:
+def _area_notes(journey: Journey, names: tuple[str, ...]) -> list[dict[str, Any]]:
     stored = {n.area: n for n in LheNote.objects.filter(journey=journey)}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for key, name in [*enumerate(names, start=1), (LheNote.HASIL, _("Komponen hasil"))]:
         note = stored.get(key)
         rows.append(
@@ -474,7 +474,7 @@ def issue(*, actor: Any, journey: Journey, now: dt.datetime | None = None) -> Is
         stage=ordinal,
         number=header.number,
         place=header.place,
-        date=header.date,
+        date=header.date,  # type: ignore[misc]  # checked among the missing fields above
         state=journey.state,
         sha256=digest,
         size=len(content),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,10 +22,16 @@ from zi.organisations.access import Action
 from zi.predicates.services import award_problems
 from zi.workflow.models import Journey, Predicate, State
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # Self lane and evidence are open to the unit team only in these states; the assessment is "draft" there.
 UNIT_EDIT_STATES = frozenset({State.BUILDING, State.RETURNED, State.TPI_RETURNED})
 # Lanes open to their scorers per state.
-LANE_STATES = {Lane.REVIEW: frozenset({State.IN_REVIEW}), Lane.TPI: frozenset({State.TPI_EVALUATION})}
+LANE_STATES: dict[str, frozenset[str]] = {
+    Lane.REVIEW: frozenset({State.IN_REVIEW}),
+    Lane.TPI: frozenset({State.TPI_EVALUATION}),
+}
 
 
 def assessment_status_for(state: str) -> str:
@@ -217,7 +223,7 @@ def _revoke(move: Move) -> list[str]:
 class Rule:
     action: Action
     guard: Guard = _ok
-    label: str = ""
+    label: StrOrPromise = ""
 
 
 TRANSITIONS: dict[tuple[str, str], Rule] = {

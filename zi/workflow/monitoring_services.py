@@ -77,7 +77,7 @@ def report_record(
         raise ValidationError(_("Berkas laporan wajib diunggah."))
     checked = evidence_checks.check_upload(uploaded_file)
     uploaded_file.seek(0)
-    report = MonitoringReport(
+    report = MonitoringReport(  # type: ignore[misc]  # date_problems refuses a missing date
         award=award,
         report_date=report_date,
         result=result,
@@ -119,7 +119,7 @@ def field_check_record(
         problems.append(_("Temuan pemeriksaan wajib diisi."))
     if problems:
         raise ValidationError(problems)
-    check = FieldCheck(
+    check = FieldCheck(  # type: ignore[misc]  # date_problems refuses a missing date
         award=award,
         check_date=check_date,
         result=result,

@@ -42,7 +42,7 @@ from zi.workflow.machine import UNIT_EDIT_STATES
 from zi.workflow.models import ChangeConfirmation, Journey, LaneReturn, ReturnNote, State
 
 SCORED_LANES = (Lane.REVIEW, Lane.TPI)
-RETURN_STATES = {State.RETURNED: Lane.REVIEW, State.TPI_RETURNED: Lane.TPI}
+RETURN_STATES: dict[str, str] = {State.RETURNED: Lane.REVIEW, State.TPI_RETURNED: Lane.TPI}
 NOTE_MAX = 2000
 NOTE_FIELDS = ("journey", "lane", "lane_return", "question", "note", "addressed_at", "addressed_by", "addressed_note")
 
@@ -236,7 +236,9 @@ def change_confirm(*, actor: Any, journey: Journey, lane: str, question_code: st
     question = _question(journey, question_code)
     lane_return = latest_return(journey, lane)
     confirmation = ChangeConfirmation.objects.create(
-        lane_return=lane_return, question=question, confirmed_by=_user(actor)
+        lane_return=lane_return,  # type: ignore[misc]  # an answer awaits its scorer only after a return
+        question=question,
+        confirmed_by=_user(actor),
     )
     audit.record(
         actor,
@@ -275,7 +277,7 @@ def return_notes(journey: Journey) -> list[ReturnNote]:
         return []
     notes = list(current.notes.select_related("question", "addressed_by").order_by("question__order", "question__code"))
     for note in notes:  # where the question is on the worksheet: ?bagian=<section>#<anchor>
-        note.section, note.anchor = section_for(note.question.code), "q-" + note.question.code.replace(".", "-")
+        note.section, note.anchor = section_for(note.question.code), "q-" + note.question.code.replace(".", "-")  # type: ignore[attr-defined]
     return notes
 
 
@@ -415,7 +417,7 @@ def worksheet_panel(request: HttpRequest, ws: Any) -> None:
     notes = return_notes(journey)
     rows = ws.rows
     for note in notes:
-        note.row = rows.get(note.question.code)
+        note.row = rows.get(note.question.code)  # type: ignore[attr-defined]  # for the templates
     context = {
         "j": journey,
         "r": current,
@@ -426,6 +428,6 @@ def worksheet_panel(request: HttpRequest, ws: Any) -> None:
     }
     ws.top_panels.append(render_to_string("workflow/partials/return_banner.html", context, request=request))
     for note in notes:
-        if note.row is not None:
+        if note.row is not None:  # type: ignore[attr-defined]
             html = render_to_string("workflow/partials/return_marker.html", {**context, "note": note}, request=request)
-            note.row.panels.append(html)
+            note.row.panels.append(html)  # type: ignore[attr-defined]

@@ -476,8 +476,8 @@ def lane_note_save(*, actor: Any, journey: Journey, lane: str, question_code: st
         raise ValidationError(
             _("Pertanyaan %(code)s tidak ada pada template LKE periode ini.") % {"code": question_code}
         )
-    answer = Answer.objects.select_for_update().filter(assessment=journey.assessment, lane=lane, question=question)
-    answer = answer.first() or Answer(assessment=journey.assessment, lane=lane, question=question)
+    existing = Answer.objects.select_for_update().filter(assessment=journey.assessment, lane=lane, question=question)
+    answer = existing.first() or Answer(assessment=journey.assessment, lane=lane, question=question)
     before = answer.note if answer.pk else None
     answer.note = (text or "").strip()
     answer.updated_by = _user(actor)
@@ -493,7 +493,7 @@ def journey_of(assessment: Assessment) -> Journey | None:
     cached = getattr(assessment, "_zi_journey", False)
     if cached is False:
         cached = Journey.objects.select_related("unit", "tpi_team").filter(assessment_id=assessment.pk).first()
-    return cached
+    return cached  # type: ignore[return-value]  # the cache holds a Journey or None
 
 
 def may_write_lane(actor: Any, journey: Journey, lane: str) -> bool:
