@@ -137,7 +137,7 @@ class _Aggregator:
         ]
         self.result_slots = [slot.get(code) for code in scorer.result_codes]
         self.empty = ([0] * self.slots, [0] * self.slots)
-        self._runs: dict[str, tuple[list[int], list[tuple[int, int, int]], list[int]]] = {}
+        self._runs: dict[str | tuple[int, ...], tuple[list[int], list[tuple[int, int, int]], list[int]]] = {}
 
     def inputs(self, sums: list[int], counts: list[int]) -> tuple[list[int], list[int | None], int]:
         if self.zero:
@@ -362,14 +362,14 @@ class _PostgresPipeline:
                 )
                 with cursor.cursor.copy(f"COPY {_LOAD_TABLE} FROM STDIN") as copy:
                     copy.write(_copy_text(rows))
-            cursor = batch.enter_context(psycopg.Cursor(self.conn))  # closed after the pipeline has synced
+            pg_cursor = batch.enter_context(psycopg.Cursor(self.conn))  # closed after the pipeline has synced
             batch.enter_context(self.conn.pipeline())
             if self.compression:
-                cursor.execute("SELECT set_config('default_toast_compression', %s, true)", [self.compression[1]])
-            cursor.execute(_upsert_sql(_LOAD_SELECT), [self.lane, self.now])
+                pg_cursor.execute("SELECT set_config('default_toast_compression', %s, true)", [self.compression[1]])
+            pg_cursor.execute(_upsert_sql(_LOAD_SELECT), [self.lane, self.now])
             if self.compression:
-                cursor.execute("SELECT set_config('default_toast_compression', %s, true)", [self.compression[0]])
-            cursor.execute(f"DROP TABLE {_LOAD_TABLE}")
+                pg_cursor.execute("SELECT set_config('default_toast_compression', %s, true)", [self.compression[0]])
+            pg_cursor.execute(f"DROP TABLE {_LOAD_TABLE}")
             self.batch = batch
             self._send_read()
         except BaseException:

@@ -42,7 +42,7 @@ ASSESSMENT_FIELDS = ("unit", "period", "target_predicate", "current_predicate", 
 EVIDENCE_FIELDS = ("assessment", "question", "title", "kind", "is_withdrawn")
 
 # Lanes other than the unit's own are written by the reviewers of that lane, only after submission.
-_LANE_ACTION = {Lane.REVIEW: Action.REVIEW_SCORE, Lane.TPI: Action.TPI_SCORE}
+_LANE_ACTION: dict[str, Action] = {Lane.REVIEW: Action.REVIEW_SCORE, Lane.TPI: Action.TPI_SCORE}
 
 
 # --- periods -------------------------------------------------------------------------------------------------

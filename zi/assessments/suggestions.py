@@ -155,7 +155,7 @@ def checked_survey_source(assessment: Assessment, question: Any, inputs: dict | 
     a value equal to the index (it then comes from the survey); kept as stated when the unit has no index."""
     kind = survey_kind(question)
     value = (inputs or {}).get(kind) if kind else None
-    if value is None:
+    if not kind or value is None:
         return ""
     from zi.surveys.unit_indices import survey_index_for
 

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -174,7 +175,7 @@ def answer_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     except ValidationError as exc:
         error = _errors(exc)
     anchor = "q-" + code.replace(".", "-")
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]  # django-htmx middleware
         return _answer_partial(request, assessment, code, error=error, saved=not error)
     if error:
         messages.error(request, f"{code}: {error}")
@@ -190,7 +191,7 @@ def _evidence_response(
     request: HttpRequest, assessment: Assessment, code: str, *, error: str = "", ok_message: str = ""
 ) -> HttpResponse:
     anchor = "q-" + code.replace(".", "-")
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]  # django-htmx middleware
         ws = _row_worksheet(request, assessment, code)
         row = ws.rows[code]
         context = {
@@ -221,7 +222,7 @@ def evidence_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     error = ""
     try:
         if request.POST.get("kind") == EvidenceKind.LINK:
-            form = forms.EvidenceLinkForm(request.POST)
+            form: forms.EvidenceLinkForm | forms.EvidenceFileForm = forms.EvidenceLinkForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("Isi judul dan tautan."))
             services.evidence_add_link(
@@ -312,7 +313,7 @@ def _signed_evidence_redirect(revision: Any, pk: int, number: int, inline: bool)
 
 @login_required
 @xframe_options_sameorigin
-def evidence_file(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def evidence_file(request: HttpRequest, pk: int, number: int) -> HttpResponseBase:
     """The stored bytes of one revision: inline only for PDF and images, sandboxed, never sniffed.
 
     With object storage (``ZI_STORAGE=s3``) the bytes do not pass through the app: after the same permission
