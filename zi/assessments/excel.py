@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
 from zi.assessments.models import Answer, Assessment, Evidence, Lane
+from zi.core.actors import Actor
 from zi.core.tabular import formula_safe
 from zi.lke.formulas import AnswerError, normalize_answer
 from zi.lke.services import template_spec
@@ -286,7 +287,7 @@ def parse_import(spec: Template, uploaded_file) -> tuple[dict[str, tuple[object,
     return {code: (raw.get(code), notes.get(code)) for code in set(raw) | set(notes)}, errors
 
 
-def import_assessment_xlsx(*, actor: Any, assessment: Assessment, uploaded_file) -> ImportReport:
+def import_assessment_xlsx(*, actor: Actor, assessment: Assessment, uploaded_file) -> ImportReport:
     """Validate the whole workbook, then save every answer in one transaction (or none)."""
     from zi.assessments.services import answer_save
 

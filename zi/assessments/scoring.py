@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from zi.assessments.models import Answer, Assessment, Lane, LaneScore, Period
 from zi.core import audit, events
+from zi.core.actors import Actor
 from zi.lke import scoring as engine
 from zi.lke.models import LkeQuestion, LkeTemplate
 from zi.lke.services import template_spec
@@ -73,7 +74,7 @@ def _lane_score(assessment_id: int, lane: str, result: engine.ScoreResult, now: 
 
 
 @transaction.atomic
-def lane_rescore(*, assessment: Assessment, lane: str, actor: Any = None) -> LaneScore:
+def lane_rescore(*, assessment: Assessment, lane: str, actor: Actor = None) -> LaneScore:
     """Recompute and store one lane's score (3 queries, plus the audit event when the outcome changed)."""
     spec = _spec_for_period(assessment.period_id)
     values = lane_values(assessment, lane)
@@ -489,7 +490,7 @@ def _lane_assessments(period: Period, lane: str) -> Any:
     )
 
 
-def rescore_period(*, period: Period, lane: str = "self", batch_size: int = 2000, actor: Any = None) -> int:
+def rescore_period(*, period: Period, lane: str = "self", batch_size: int = 2000, actor: Actor = None) -> int:
     """Rescore every assessment of ``period`` that has ``lane`` (:func:`_lane_assessments`), set-based. Returns the
     number of assessments.
 

@@ -35,6 +35,7 @@ from zi.assessments.models import (
 )
 from zi.assessments.scoring import lane_rescore
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.demo.assessments import _answer_for
 from zi.lke.formulas import normalize_answer
 from zi.lke.services import template_spec
@@ -218,7 +219,7 @@ def _team(agency: Agency, period: Period) -> TpiTeam | None:
     )
 
 
-def _move(journey: Journey, to_state: str, actor: Any = SYSTEM, **kwargs: Any) -> Journey:
+def _move(journey: Journey, to_state: str, actor: Actor = SYSTEM, **kwargs: Any) -> Journey:
     return services.transition(
         actor=actor, journey=journey, to_state=to_state, expected_version=journey.version, **kwargs
     )

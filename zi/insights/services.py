@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from zi.assessments.models import Assessment, Lane, LaneScore, Period
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.insights import facts as facts_mod
 from zi.insights.models import AREA_FIELDS, STAGE_RANK, PeriodSummary, UnitPeriodRollup
 from zi.insights.rules import evaluate, rules
@@ -118,7 +119,7 @@ def _batch_rows(units: list[tuple], period: Period, area_names: tuple[str, ...],
     return rows
 
 
-def rollup_refresh(*, period: Period, units: Iterable[int] | None = None, actor: Any = None) -> int:
+def rollup_refresh(*, period: Period, units: Iterable[int] | None = None, actor: Actor = None) -> int:
     """Recompute the rollup rows of ``period`` for all units (or the given unit ids), set-based: per batch of
     :data:`BATCH_SIZE` units a fixed number of aggregate queries and one upsert. Returns the number of rows."""
     queryset = Unit.objects.filter(is_active=True)
@@ -366,6 +367,6 @@ def summaries_refresh_stale() -> list[int]:
     return [p.year for p in stale]
 
 
-def rollup_refresh_all(*, actor: Any = None) -> dict[int, int]:
+def rollup_refresh_all(*, actor: Actor = None) -> dict[int, int]:
     """Refresh every period (what ``zi insights refresh`` does without ``--year``)."""
     return {p.year: rollup_refresh(period=p, actor=actor) for p in Period.objects.order_by("year")}

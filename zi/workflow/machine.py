@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from zi.assessments.models import AssessmentStatus, Lane, LaneScore
 from zi.assessments.submission import submission_check
+from zi.core.actors import Actor
 from zi.organisations.access import Action
 from zi.predicates.services import award_problems
 from zi.workflow.models import Journey, Predicate, State
@@ -43,7 +44,7 @@ def assessment_status_for(state: str) -> str:
 @dataclass
 class Move:
     journey: Journey
-    actor: Any
+    actor: Actor
     to_state: str
     note: str
     data: dict[str, Any] = field(default_factory=dict)
@@ -86,7 +87,7 @@ def _ready_to_submit(move: Move) -> list[str]:
     return submission_check(move.journey.assessment).reasons()
 
 
-def coi_reasons(actor: Any, journey: Journey) -> list[str]:
+def coi_reasons(actor: Actor, journey: Journey) -> list[str]:
     """Conflict of interest: an evaluator whose own unit is the evaluated unit or inside its subtree."""
     home = getattr(actor, "unit", None)
     if home is not None and home.path.startswith(journey.unit.path):
@@ -94,7 +95,7 @@ def coi_reasons(actor: Any, journey: Journey) -> list[str]:
     return []
 
 
-def team_reasons(actor: Any, journey: Journey, *, lead: bool = False) -> list[str]:
+def team_reasons(actor: Actor, journey: Journey, *, lead: bool = False) -> list[str]:
     team = journey.tpi_team
     if team is None:
         return [_("Unit belum ditugaskan ke tim TPI.")]

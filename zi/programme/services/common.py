@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from zi.accounts.actors import actor_user
 from zi.assessments.models import Period
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.lke.models import LkeQuestion
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
@@ -64,16 +66,16 @@ def _require(allowed: bool, message: str) -> None:
 MANAGE_DENIED = gettext_noop("Anda tidak berwenang mencatat kegiatan pembangunan ZI unit ini.")
 
 
-def _require_manage(actor: Any, unit: Unit) -> None:
+def _require_manage(actor: Actor, unit: Unit) -> None:
     _require(may_manage(actor, unit), _(MANAGE_DENIED))
 
 
-def _actor_or_none(actor: Any) -> Any:
+def _actor_or_none(actor: Actor) -> Any:
     """The person to store as author: a logged-in user, else None (the public, or a seeding actor without a row)."""
-    return actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+    return actor_user(actor)
 
 
-def _anyone(actor: Any, unit: Unit) -> bool:
+def _anyone(actor: Actor, unit: Unit) -> bool:
     """The public side: anyone may submit (the view rate-limits; the service checks the unit takes submissions)."""
     return True
 
@@ -97,14 +99,14 @@ def _take(snapshot: Snapshot, record: Any) -> dict[str, Any]:
 
 def _record_create(
     *,
-    actor: Any,
+    actor: Actor,
     record: Any,
     snapshot: Snapshot,
     clean: Callable[[Any], None],
     then: Callable[[Any], dict[str, Any] | None] | None = None,
     allowed: Callable[[Any, Unit], bool] = may_manage,
     denied: str = "",
-    audit_actor: Any = None,
+    audit_actor: Actor = None,
 ) -> Any:
     """Create ``record`` (unsaved): permission on its unit, ``clean(record)`` validates and normalises it (the
     same function the update uses), save, ``then(record)`` writes dependent rows and returns extra audit values,
@@ -119,7 +121,7 @@ def _record_create(
 
 def _record_update(
     *,
-    actor: Any,
+    actor: Actor,
     record: Any,
     snapshot: Snapshot,
     apply: Callable[[Any], dict[str, tuple[Any, Any]] | None],

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zi.core import audit, events
+from zi.core.actors import Actor
 from zi.organisations.models import Unit
 from zi.programme import notifications
 from zi.programme.models import (
@@ -86,7 +87,7 @@ def _complaint_snapshot(complaint: Complaint) -> dict[str, Any]:
 
 
 def _new_complaint(
-    *, actor: Any, allowed: Callable[[Any, Unit], bool] = may_manage, audit_actor: Any = None, **values: Any
+    *, actor: Actor, allowed: Callable[[Any, Unit], bool] = may_manage, audit_actor: Actor = None, **values: Any
 ) -> tuple[Complaint, str]:
     """A new complaint from any channel: validated by :func:`_clean_complaint` (as a correction is), the deadline
     taken at receipt, a fresh tracking code (only its hash and last four characters are stored)."""
@@ -151,7 +152,7 @@ def _clean_complaint(complaint: Complaint) -> None:
 @transaction.atomic
 def complaint_create(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     channel: str,
     category: str,
@@ -304,7 +305,7 @@ COMPLAINT_DETAIL_FIELDS = (
 
 
 @transaction.atomic
-def complaint_update_details(*, actor: Any, complaint: Complaint, **changes: Any) -> Complaint:
+def complaint_update_details(*, actor: Actor, complaint: Complaint, **changes: Any) -> Complaint:
     """Correct what was recorded about a complaint (channel, category, text, complainant, time received).
 
     Validated like a new complaint. A new category or receipt time moves the service-level deadline with it;
@@ -357,7 +358,7 @@ def _resolved_moment(value: Any, complaint: Complaint) -> dt.datetime:
 @transaction.atomic
 def complaint_update(
     *,
-    actor: Any,
+    actor: Actor,
     complaint: Complaint,
     status: str | None = None,
     handling_notes: str | None = None,
@@ -411,7 +412,7 @@ def _clean_action(action: FollowUpAction) -> None:
 
 
 @transaction.atomic
-def complaint_add_action(*, actor: Any, complaint: Complaint, done_on: dt.date, description: str) -> FollowUpAction:
+def complaint_add_action(*, actor: Actor, complaint: Complaint, done_on: dt.date, description: str) -> FollowUpAction:
     """Record a step taken on a complaint; the first one moves a *received* complaint to *in progress*."""
     action = FollowUpAction(
         complaint=complaint, done_on=done_on, description=description, created_by=_actor_or_none(actor)
@@ -432,7 +433,7 @@ def complaint_add_action(*, actor: Any, complaint: Complaint, done_on: dt.date, 
 
 @transaction.atomic
 def complaint_action_update(
-    *, actor: Any, action: FollowUpAction, done_on: dt.date, description: str
+    *, actor: Actor, action: FollowUpAction, done_on: dt.date, description: str
 ) -> FollowUpAction:
     """Correct a follow-up action (same checks as when it was added); one audit event when something changed."""
 
@@ -452,7 +453,7 @@ def complaint_action_update(
 
 
 @transaction.atomic
-def complaint_action_delete(*, actor: Any, action: FollowUpAction) -> None:
+def complaint_action_delete(*, actor: Actor, action: FollowUpAction) -> None:
     """Remove a follow-up action recorded by mistake; the audit event keeps what it said. The status stays."""
     action = FollowUpAction.objects.select_for_update().select_related("complaint__unit").get(pk=action.pk)
     _require_manage(actor, action.complaint.unit)

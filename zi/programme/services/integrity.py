@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.organisations.models import Unit
 from zi.programme.models import (
     ConflictOfInterest,
@@ -46,7 +47,7 @@ WHISTLE_FIELDS = ("unit", "received_at", "subject", "status", "handling_notes", 
 
 
 def _register_create(
-    *, actor: Any, model: type[models.Model], unit: Unit, fields: tuple[str, ...], denied: str, build: Callable
+    *, actor: Actor, model: type[models.Model], unit: Unit, fields: tuple[str, ...], denied: str, build: Callable
 ) -> Any:
     """Create a register entry: permission first, then ``build()`` validates and returns the field values."""
     record = model(unit=unit, created_by=_actor_or_none(actor))
@@ -62,7 +63,7 @@ def _register_create(
 
 def _register_update(
     *,
-    actor: Any,
+    actor: Actor,
     record: Any,
     fields: tuple[str, ...],
     denied: str,
@@ -89,7 +90,7 @@ GRATIFICATION_FIELDS = (
 @transaction.atomic
 def gratification_report_create(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     reporter: Any,
     offered_on: dt.date,
@@ -132,7 +133,7 @@ def gratification_report_create(
 
 @transaction.atomic
 def gratification_decide(
-    *, actor: Any, report: GratificationReport, decision: str, decision_note: str = ""
+    *, actor: Actor, report: GratificationReport, decision: str, decision_note: str = ""
 ) -> GratificationReport:
     def apply(record: GratificationReport) -> None:
         record.decision = _choice(decision, GratificationDecision, _("Keputusan"))
@@ -153,7 +154,7 @@ CONFLICT_FIELDS = ("unit", "person", "declared_on", "situation", "related_party"
 @transaction.atomic
 def conflict_create(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     declared_on: dt.date,
     situation: str,
@@ -184,7 +185,7 @@ def conflict_create(
 
 @transaction.atomic
 def conflict_update(
-    *, actor: Any, conflict: ConflictOfInterest, status: str, mitigation: str | None = None
+    *, actor: Actor, conflict: ConflictOfInterest, status: str, mitigation: str | None = None
 ) -> ConflictOfInterest:
     def apply(record: ConflictOfInterest) -> None:
         record.status = _choice(status, ConflictStatus, _("Status"))
@@ -235,7 +236,7 @@ def whistle_submit_public(
 @transaction.atomic
 def whistle_update(
     *,
-    actor: Any,
+    actor: Actor,
     report: WhistleReport,
     status: str | None = None,
     handling_notes: str | None = None,

@@ -13,7 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zi.accounts.actors import actor_user
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.surveys import integrity
 from zi.surveys.integrity import keyed_hash
 from zi.surveys.models import Campaign, Instrument, OneTimeCode, RespondentGroup, Response, ServicePoint
@@ -51,12 +53,12 @@ def _clean_campaign_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def campaign_create(*, actor: Any, unit, period, instruments: Sequence[Instrument], **fields: Any) -> Campaign:
+def campaign_create(*, actor: Actor, unit, period, instruments: Sequence[Instrument], **fields: Any) -> Campaign:
     if not instruments:
         raise SurveyError(_("Pilih minimal satu instrumen."))
     fields = _clean_campaign_fields(fields)
     instruments = _resolve_instruments(instruments, unit, period)
-    campaign = Campaign(unit=unit, period=period, created_by=actor if actor else None, **fields)
+    campaign = Campaign(unit=unit, period=period, created_by=actor_user(actor), **fields)
     campaign.full_clean(exclude=["created_by"])
     campaign.save()
     campaign.instruments.set(instruments)
@@ -68,7 +70,7 @@ def campaign_create(*, actor: Any, unit, period, instruments: Sequence[Instrumen
 
 @transaction.atomic
 def campaign_update(
-    *, actor: Any, campaign: Campaign, instruments: Sequence[Instrument] | None = None, **fields: Any
+    *, actor: Actor, campaign: Campaign, instruments: Sequence[Instrument] | None = None, **fields: Any
 ) -> Campaign:
     """Change a campaign's settings (audited). Unit and period never change; the instruments may change only
     while the campaign has no response (answers must keep meaning the questions they were given to)."""
@@ -100,7 +102,7 @@ def campaign_update(
 
 
 @transaction.atomic
-def campaign_close(*, actor: Any, campaign: Campaign, reason: str = "", now=None) -> Campaign:
+def campaign_close(*, actor: Actor, campaign: Campaign, reason: str = "", now=None) -> Campaign:
     """Close a campaign now (audited): the public and kiosk forms say it is closed and accept nothing more.
     Responses already stored are kept and still count."""
     now = now or timezone.now()
@@ -119,7 +121,7 @@ def campaign_close(*, actor: Any, campaign: Campaign, reason: str = "", now=None
 
 
 @transaction.atomic
-def service_point_create(*, actor: Any, campaign: Campaign, name: str) -> ServicePoint:
+def service_point_create(*, actor: Actor, campaign: Campaign, name: str) -> ServicePoint:
     name = name.strip()[:120]
     if not name:
         raise SurveyError(_("Nama titik layanan wajib diisi."))
@@ -138,7 +140,7 @@ def normalise_code(code: str) -> str:
 
 
 @transaction.atomic
-def codes_generate(*, actor: Any, campaign: Campaign, count: int) -> list[str]:
+def codes_generate(*, actor: Actor, campaign: Campaign, count: int) -> list[str]:
     """New one-time codes (8 characters). Returned once in clear; only their keyed hashes are stored."""
     if not 1 <= count <= 10000:
         raise SurveyError(_("Jumlah kode 1–10.000."))

@@ -14,7 +14,9 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from zi.accounts.actors import actor_user
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.surveys import indices
 from zi.surveys.models import IndexMapping, Instrument, InstrumentItem, InstrumentKind, ItemScale, ResponseItem
 from zi.surveys.services.errors import SurveyError
@@ -77,7 +79,7 @@ def _create_items(instrument: Instrument, data: dict) -> None:
 
 
 @transaction.atomic
-def instrument_load(path: Path | str, actor: Any = None) -> LoadResult:
+def instrument_load(path: Path | str, actor: Actor = None) -> LoadResult:
     """Load one instrument file. Same content: nothing changes. Changed content under a code+version that
     already has answers is refused (ship a new version)."""
     with open(path, encoding="utf-8") as handle:
@@ -112,7 +114,7 @@ def instrument_load(path: Path | str, actor: Any = None) -> LoadResult:
     return LoadResult(existing, "updated", len(data["items"]))
 
 
-def instruments_load_all(actor: Any = None) -> list[LoadResult]:
+def instruments_load_all(actor: Actor = None) -> list[LoadResult]:
     return [instrument_load(path, actor) for path in sorted(INSTRUMENTS_DIR.glob("*.yaml"))]
 
 
@@ -205,7 +207,7 @@ def _specs_hash(kind: str, title: str, description: str, mapping: str, items: Se
 
 def _create_version(
     *,
-    actor: Any,
+    actor: Actor,
     code: str,
     version: str,
     kind: str,
@@ -233,7 +235,7 @@ def _create_version(
         content_hash=_specs_hash(kind, title, description.strip(), mapping, items),
         agency=agency,
         supersedes=base,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor_user(actor),
     )
     instrument.full_clean(exclude=["created_by", "supersedes", "agency"])
     instrument.save()
@@ -268,7 +270,7 @@ def _create_version(
 @transaction.atomic
 def instrument_new_version(
     *,
-    actor: Any,
+    actor: Actor,
     base: Instrument,
     version: str,
     title: str,
@@ -295,7 +297,7 @@ def instrument_new_version(
 @transaction.atomic
 def instrument_create_internal(
     *,
-    actor: Any,
+    actor: Actor,
     agency: Any,
     code: str,
     version: str,
@@ -327,7 +329,7 @@ def instrument_create_internal(
 
 
 @transaction.atomic
-def instrument_set_periods(*, actor: Any, instrument: Instrument, periods: Sequence[Any]) -> Instrument:
+def instrument_set_periods(*, actor: Actor, instrument: Instrument, periods: Sequence[Any]) -> Instrument:
     """Change which periods a version is for (audited). Answers are unaffected; only new campaigns look at it."""
     before = sorted(instrument.periods.values_list("pk", flat=True))
     instrument.periods.set(periods)
