@@ -327,7 +327,7 @@ def _float(value: Any) -> float | None:
         return None
 
 
-def _score_dict(assessment: Assessment, spec: Template, rows: dict[str, QuestionRow], stored: Any) -> dict:
+def _score_dict(assessment: Assessment, spec: Template, rows: dict[str, QuestionRow], stored: Any) -> dict[str, Any]:
     from zi.lke.scoring.breakdown import expand_breakdown
     from zi.lke.scoring.engine import score
 
@@ -470,7 +470,7 @@ def section_key(spec: Template, code: str) -> str:
 
 
 def _count_answered(
-    assessment: Assessment, lane: str, sections: dict[str, Section], rows: dict[str, QuestionRow], codes: dict
+    assessment: Assessment, lane: str, sections: dict[str, Section], rows: dict[str, QuestionRow], codes: dict[int, str]
 ) -> None:
     """Each section's answered count from the ids of the lane's answered questions (one query, no rows loaded)."""
     counts = dict.fromkeys(sections, 0)
@@ -483,7 +483,7 @@ def _count_answered(
         section.answered_count = counts[key]
 
 
-def _score_from_values(assessment: Assessment, spec: Template, lane: str) -> dict:
+def _score_from_values(assessment: Assessment, spec: Template, lane: str) -> dict[str, Any]:
     from zi.lke.scoring.engine import score
 
     codes = dict(Answer.objects.filter(assessment=assessment, lane=lane).values_list("question__code", "value"))
@@ -492,7 +492,13 @@ def _score_from_values(assessment: Assessment, spec: Template, lane: str) -> dic
 
 
 def _worksheet(
-    assessment: Assessment, spec: Template, sections: dict, rows: dict, score: dict, user: Any, lane: str
+    assessment: Assessment,
+    spec: Template,
+    sections: dict[str, Any],
+    rows: dict[str, Any],
+    score: dict[str, Any],
+    user: Any,
+    lane: str,
 ) -> Worksheet:
     return Worksheet(
         assessment=assessment,

@@ -325,7 +325,8 @@ def _revision_snapshot(revision: EvidenceRevision) -> dict[str, Any]:
         "size": revision.size,
         "sha256": revision.sha256,
     }
-    return audit.to_jsonable(data)
+    jsonable: dict[str, Any] = audit.to_jsonable(data)
+    return jsonable
 
 
 def _new_revision(

@@ -43,6 +43,7 @@ from zi.organisations import services as org_services
 from zi.organisations.models import Agency, AgencyLetterhead, Role
 from zi.workflow import carryover, lhe, returns, services
 from zi.workflow.models import (
+    AgencyProfile,
     CarriedQuestion,
     Declaration,
     DocumentKind,
@@ -264,7 +265,7 @@ def seed_workflow(stdout: Any = None) -> dict[str, int]:
                     break
                 services.tpi_assign(actor=SYSTEM, journey=journey, team=team, due=dt.date(period.year, 5, 20))
             if state == State.TPI_MEETS and target in (State.PROPOSED, State.AWARDED):
-                if not services.AgencyProfile.objects.filter(agency=agency, year=period.year).exists():
+                if not AgencyProfile.objects.filter(agency=agency, year=period.year).exists():
                     services.agency_profile_save(
                         actor=SYSTEM,
                         agency=agency,

@@ -45,7 +45,9 @@ PARTIAL_SUMMARY_MAX_UNITS = 100  # more changed rows than this: rebuild the peri
 _UPDATE_FIELDS = [f.name for f in UnitPeriodRollup._meta.concrete_fields if f.name not in ("id", "unit", "period")]
 
 
-def _batch_rows(units: list[tuple], period: Period, area_names: tuple[str, ...], now: Any) -> list[UnitPeriodRollup]:
+def _batch_rows(
+    units: list[tuple[Any, ...]], period: Period, area_names: tuple[str, ...], now: Any
+) -> list[UnitPeriodRollup]:
     ids = [u[0] for u in units]
     assessments = {
         uid: status

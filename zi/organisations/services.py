@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
@@ -169,7 +169,7 @@ def _set_active(actor: Actor, unit: Unit, *, active: bool, action: str) -> Unit:
     return unit
 
 
-def subtree(unit: Unit, include_self: bool = True):
+def subtree(unit: Unit, include_self: bool = True) -> QuerySet[Unit]:
     queryset = Unit.objects.filter(path__startswith=unit.path)
     return queryset if include_self else queryset.exclude(pk=unit.pk)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Model, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,11 +45,18 @@ class Bounded(Protocol):
     def bounds(self) -> tuple[dt.datetime, dt.datetime]: ...
 
 
-def readable(queryset: QuerySet, user: Any, unit_field: str = "unit") -> QuerySet:
+_M = TypeVar("_M", bound=Model)
+
+
+def readable(queryset: QuerySet[_M], user: Any, unit_field: str = "unit") -> QuerySet[_M]:
     """Rows the user may read: reviewers/leaders/TPI (view_submitted) and the unit team (answer)."""
     return queryset.filter(
-        Q(pk__in=restrict(queryset.model.objects.all(), user, READ, unit_field).values("pk"))
-        | Q(pk__in=restrict(queryset.model.objects.all(), user, Action.ASSESSMENT_ANSWER, unit_field).values("pk"))
+        Q(pk__in=restrict(queryset.model._default_manager.all(), user, READ, unit_field).values("pk"))
+        | Q(
+            pk__in=restrict(queryset.model._default_manager.all(), user, Action.ASSESSMENT_ANSWER, unit_field).values(
+                "pk"
+            )
+        )
     )
 
 

@@ -209,7 +209,7 @@ def dashboard(*, user: Any, period: Period, node: Unit | None = None) -> Dashboa
     if timeout <= 0:
         return _build_dashboard(user, period, node)
     key = _cache_key(user, period, node)
-    cached = cache.get(key)
+    cached: Dashboard | None = cache.get(key)
     if cached is None:
         cached = _build_dashboard(user, period, node)
         cache.set(key, cached, timeout)

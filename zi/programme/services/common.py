@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +28,7 @@ INTEGRITY_HANDLE = Action.INTEGRITY_HANDLE
 
 
 TEXT_MAX = 10_000
+_R = TypeVar("_R", bound=models.Model)
 
 
 # --- permission helpers ---------------------------------------------------------------------------------------
@@ -82,7 +83,8 @@ def _anyone(actor: Actor, unit: Unit) -> bool:
 
 def _scope_unit(record: Any) -> Unit:
     getter = getattr(record, "scope_unit", None)
-    return getter() if callable(getter) else record.unit
+    unit: Unit = getter() if callable(getter) else record.unit
+    return unit
 
 
 # --- the one way records are created and changed --------------------------------------------------------------
@@ -100,14 +102,14 @@ def _take(snapshot: Snapshot, record: Any) -> dict[str, Any]:
 def _record_create(
     *,
     actor: Actor,
-    record: Any,
+    record: _R,
     snapshot: Snapshot,
     clean: Callable[[Any], None],
     then: Callable[[Any], dict[str, Any] | None] | None = None,
     allowed: Callable[[Any, Unit], bool] = may_manage,
     denied: str = "",
     audit_actor: Actor = None,
-) -> Any:
+) -> _R:
     """Create ``record`` (unsaved): permission on its unit, ``clean(record)`` validates and normalises it (the
     same function the update uses), save, ``then(record)`` writes dependent rows and returns extra audit values,
     one ``create`` event. ``audit_actor`` overrides who the trail names (``"public"`` for the web forms)."""
@@ -122,7 +124,7 @@ def _record_create(
 def _record_update(
     *,
     actor: Actor,
-    record: Any,
+    record: _R,
     snapshot: Snapshot,
     apply: Callable[[Any], dict[str, tuple[Any, Any]] | None],
     related: tuple[str, ...] = ("unit",),
@@ -130,11 +132,11 @@ def _record_update(
     denied: str = "",
     skip_unchanged: bool = False,
     update_fields: list[str] | None = None,
-) -> Any:
+) -> _R:
     """Change a record under a row lock: permission on its unit, ``apply(record)`` sets and validates the new
     values (it may write dependent rows and return ``{key: (old, new)}`` for the audit), save, one ``update``
     event with before/after. With ``skip_unchanged`` nothing is written or audited when nothing changed."""
-    record = type(record).objects.select_for_update(of=("self",)).select_related(*related).get(pk=record.pk)
+    record = type(record)._default_manager.select_for_update(of=("self",)).select_related(*related).get(pk=record.pk)
     _require(allowed(actor, _scope_unit(record)), denied or _(MANAGE_DENIED))
     before = _take(snapshot, record)
     extra = apply(record) or {}

@@ -334,7 +334,7 @@ def _same_minute(value: Any, stored: dt.datetime) -> bool:
         return False
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
-    return value.replace(second=0, microsecond=0) == stored.replace(second=0, microsecond=0)
+    return bool(value.replace(second=0, microsecond=0) == stored.replace(second=0, microsecond=0))
 
 
 def _resolved_moment(value: Any, complaint: Complaint) -> dt.datetime:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -38,6 +38,7 @@ from zi.programme.services.common import (
 from zi.programme.services.public_tracking import _new_tracking
 
 # Never put the whistle-blower's identity in the audit trail (agency admins and auditors read it).
+_R = TypeVar("_R", bound=models.Model)
 WHISTLE_FIELDS = ("unit", "received_at", "subject", "status", "handling_notes", "public_response")
 
 
@@ -47,8 +48,14 @@ WHISTLE_FIELDS = ("unit", "received_at", "subject", "status", "handling_notes", 
 
 
 def _register_create(
-    *, actor: Actor, model: type[models.Model], unit: Unit, fields: tuple[str, ...], denied: str, build: Callable
-) -> Any:
+    *,
+    actor: Actor,
+    model: type[_R],
+    unit: Unit,
+    fields: tuple[str, ...],
+    denied: str,
+    build: Callable[[], dict[str, Any]],
+) -> _R:
     """Create a register entry: permission first, then ``build()`` validates and returns the field values."""
     record = model(unit=unit, created_by=_actor_or_none(actor))
 
@@ -64,12 +71,12 @@ def _register_create(
 def _register_update(
     *,
     actor: Actor,
-    record: Any,
+    record: _R,
     fields: tuple[str, ...],
     denied: str,
-    apply: Callable,
+    apply: Callable[[Any], dict[str, tuple[Any, Any]] | None],
     allowed: Callable[[Any, Unit], bool] = may_write_register,
-) -> Any:
+) -> _R:
     """Change a register entry under a row lock: permission, ``apply(record)`` validates and sets, save, audit."""
     return _record_update(actor=actor, record=record, snapshot=fields, apply=apply, allowed=allowed, denied=denied)
 

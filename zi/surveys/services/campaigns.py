@@ -6,7 +6,7 @@ import copy
 import datetime as dt
 import secrets
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -21,6 +21,10 @@ from zi.surveys.integrity import keyed_hash
 from zi.surveys.models import Campaign, Instrument, OneTimeCode, RespondentGroup, Response, ServicePoint
 from zi.surveys.services.errors import SurveyError
 from zi.surveys.services.instruments import _resolve_instruments
+
+if TYPE_CHECKING:
+    from zi.assessments.models import Period
+    from zi.organisations.models import Unit
 
 CAMPAIGN_FIELDS = (
     "title",
@@ -53,7 +57,9 @@ def _clean_campaign_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def campaign_create(*, actor: Actor, unit, period, instruments: Sequence[Instrument], **fields: Any) -> Campaign:
+def campaign_create(
+    *, actor: Actor, unit: Unit, period: Period, instruments: Sequence[Instrument], **fields: Any
+) -> Campaign:
     if not instruments:
         raise SurveyError(_("Pilih minimal satu instrumen."))
     fields = _clean_campaign_fields(fields)
@@ -102,7 +108,7 @@ def campaign_update(
 
 
 @transaction.atomic
-def campaign_close(*, actor: Actor, campaign: Campaign, reason: str = "", now=None) -> Campaign:
+def campaign_close(*, actor: Actor, campaign: Campaign, reason: str = "", now: dt.datetime | None = None) -> Campaign:
     """Close a campaign now (audited): the public and kiosk forms say it is closed and accept nothing more.
     Responses already stored are kept and still count."""
     now = now or timezone.now()
@@ -159,7 +165,7 @@ def codes_generate(*, actor: Actor, campaign: Campaign, count: int) -> list[str]
     return codes
 
 
-def campaign_state(campaign: Campaign, now=None) -> str:
+def campaign_state(campaign: Campaign, now: dt.datetime | None = None) -> str:
     """``open``, ``not_yet`` (before it opens) or ``closed`` (closed early by staff or past its closing time)."""
     now = now or timezone.now()
     if campaign.closed_at is not None or now >= campaign.closes_at:
@@ -169,11 +175,11 @@ def campaign_state(campaign: Campaign, now=None) -> str:
     return "open"
 
 
-def campaign_is_open(campaign: Campaign, now=None) -> bool:
+def campaign_is_open(campaign: Campaign, now: dt.datetime | None = None) -> bool:
     return campaign_state(campaign, now) == "open"
 
 
-def quarter_of(moment) -> int:
+def quarter_of(moment: dt.datetime) -> int:
     local = timezone.localtime(moment)
     return local.year * 10 + (local.month - 1) // 3 + 1
 

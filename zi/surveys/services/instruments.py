@@ -34,7 +34,7 @@ class LoadResult:
     items: int
 
 
-def _parse_instrument(data: Any, source: str) -> dict:
+def _parse_instrument(data: Any, source: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise SurveyError(f"{source}: not a mapping")
     for key in ("code", "version", "kind", "title", "items"):
@@ -62,7 +62,7 @@ def _parse_instrument(data: Any, source: str) -> dict:
     return data
 
 
-def _create_items(instrument: Instrument, data: dict) -> None:
+def _create_items(instrument: Instrument, data: dict[str, Any]) -> None:
     InstrumentItem.objects.bulk_create(
         InstrumentItem(
             instrument=instrument,

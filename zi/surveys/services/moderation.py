@@ -41,11 +41,11 @@ FLAG_REASONS = {
 STATISTICAL_FLAGS = ("pattern_cluster", "straightline_network", "near_identical_network")
 
 
-def _answer_sets(response_ids: Sequence[int]) -> tuple[list[tuple], list[tuple]]:
+def _answer_sets(response_ids: Sequence[int]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     return rollups.aggregate(list(response_ids))
 
 
-def _exclude_many(actor: Actor, responses: Sequence[Response], reason: str, now) -> None:
+def _exclude_many(actor: Actor, responses: Sequence[Response], reason: str, now: dt.datetime) -> None:
     """Mark responses excluded and subtract those currently counted from the rollups (set-based)."""
     counted = [r.pk for r in responses if r.rolled_up]
     if counted:

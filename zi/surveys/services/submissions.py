@@ -101,7 +101,7 @@ def _vector_comparable(vector: str, min_items: int) -> bool:
     return len(vector) - vector.count("-") >= max(min_items, 1)
 
 
-def _cluster_flags(campaign: Campaign, response: Response, now) -> None:
+def _cluster_flags(campaign: Campaign, response: Response, now: dt.datetime) -> None:
     """Statistical stuffing checks for a new response, in its transaction: **one** indexed query (the recent
     responses sharing its fingerprint or its network), then counting in Python.
 
@@ -135,7 +135,7 @@ def _cluster_flags(campaign: Campaign, response: Response, now) -> None:
     rows = list(
         window.filter(match).values_list("pk", "pattern_hash", "ip_hash", "straight_line", "answer_vector", "flags")
     )  # includes the new response
-    members: dict[str, tuple[list[tuple], int]] = {}
+    members: dict[str, tuple[list[tuple[Any, ...]], int]] = {}
     if use_pattern:
         members["pattern_cluster"] = ([r for r in rows if r[1] == response.pattern_hash], limits.pattern_flag_at)
     if use_straight:
@@ -164,7 +164,7 @@ def _cluster_flags(campaign: Campaign, response: Response, now) -> None:
 
 
 def response_submit(
-    campaign: Campaign, sub: Submission, now=None, items: Sequence[InstrumentItem] | None = None
+    campaign: Campaign, sub: Submission, now: dt.datetime | None = None, items: Sequence[InstrumentItem] | None = None
 ) -> SubmitResult:
     """Store one response and its answers; the rollups are updated set-based after commit (:mod:`rollups`).
 
