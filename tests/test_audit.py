@@ -39,6 +39,37 @@ def actor(db):
     return factories.UserFactory(username="admin-audit", full_name="Admin Audit")
 
 
+@pytest.mark.django_db
+def test_actor_labels_name_the_user_the_process_or_the_system(actor):
+    class StandIn:  # zi.demo.workflow.SystemActor: signed in with a superuser's flags, no row
+        pk = None
+        is_authenticated = True
+        is_active = True
+        is_superuser = True
+        username = "seed_demo"
+
+    class Anonymous:
+        pk = None
+        is_authenticated = False
+        username = ""
+
+    labels = [
+        (e.actor_id, e.actor_label)
+        for e in audit.record_many(actor, [audit.Change("probe")])
+        + audit.record_many(StandIn(), [audit.Change("probe")])
+        + audit.record_many("zi insights refresh", [audit.Change("probe")])
+        + audit.record_many(Anonymous(), [audit.Change("probe")])
+        + audit.record_many(None, [audit.Change("probe")])
+    ]
+    assert labels == [
+        (actor.pk, "admin-audit"),
+        (None, "seed_demo"),
+        (None, "zi insights refresh"),
+        (None, "system"),
+        (None, "system"),
+    ]
+
+
 # --- every write in zi/organisations/services.py is recorded -------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from zi.core import audit
+from zi.core.actors import Actor
 
 # What the audit trail keeps of a person (never the password hash).
 USER_AUDIT_FIELDS = [
@@ -32,7 +33,7 @@ USER_AUDIT_FIELDS = [
 @transaction.atomic
 def user_create(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     full_name: str,
     email: str = "",

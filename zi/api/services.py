@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from zi.api.models import ApiToken
 from zi.core import audit
+from zi.core.actors import Actor
 
 TOKEN_PREFIX = "zi_"  # noqa: S105 - a public marker, not a secret
 TOKEN_FIELDS = ("user", "name", "prefix", "expires_at", "revoked_at")
@@ -25,12 +26,12 @@ def hash_key(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def _may_manage(actor: Any, user: Any) -> bool:
+def _may_manage(actor: Actor, user: Any) -> bool:
     return actor is None or getattr(actor, "is_superuser", False) or getattr(actor, "pk", None) == user.pk
 
 
 @transaction.atomic
-def token_create(*, actor: Any, user: Any, name: str, expires_at: dt.datetime | None = None) -> tuple[ApiToken, str]:
+def token_create(*, actor: Actor, user: Any, name: str, expires_at: dt.datetime | None = None) -> tuple[ApiToken, str]:
     """A new token for ``user`` (only the user themself, a superuser or the command line may create it).
 
     Returns the token row and the secret; the secret is not stored and cannot be shown again.
@@ -56,7 +57,7 @@ def token_create(*, actor: Any, user: Any, name: str, expires_at: dt.datetime | 
 
 
 @transaction.atomic
-def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     # Lock only the token row: PostgreSQL refuses FOR UPDATE on the nullable side of the outer join to the unit.
     token = ApiToken.objects.select_for_update(of=("self",)).select_related("user", "user__unit").get(pk=token.pk)
     if not _may_manage(actor, token.user):

@@ -20,6 +20,7 @@ from django.db import transaction
 from zi.assessments.models import Answer, Assessment, Lane
 from zi.assessments.scoring import lane_rescore
 from zi.assessments.services import answer_save
+from zi.core.actors import Actor
 from zi.lke.formulas import AnswerError
 
 
@@ -36,7 +37,7 @@ class ImportReport:
 
 def answers_import(
     *,
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     parsed: Mapping[str, tuple[Any, str | None]],
     errors: Iterable[tuple[Any, str, str]] = (),

@@ -215,10 +215,10 @@ def detect_type(uploaded_file: Any, original_name: str = "") -> str:
         return _zip_type(uploaded_file)
     if head.startswith(_OLE_MAGIC):
         extension = original_name.rpartition(".")[2].lower() if "." in original_name else ""
-        content_type = _OLE_BY_EXTENSION.get(extension)
-        if content_type is None:
+        ole_type = _OLE_BY_EXTENSION.get(extension)
+        if ole_type is None:
             raise ValidationError(_("Dokumen Office lama hanya diterima dengan ekstensi .doc, .xls atau .ppt."))
-        return content_type
+        return ole_type
     raise ValidationError(
         _("Jenis berkas tidak diizinkan. Unggah PDF, gambar (PNG/JPEG/GIF/WebP) atau dokumen Office/OpenDocument.")
     )

@@ -26,6 +26,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from zi.assessments.answer_import import ImportReport, answers_import
 from zi.assessments.models import Answer, Assessment, Evidence, Lane
 from zi.assessments.suggestions import survey_checks
+from zi.core.actors import Actor
 from zi.core.tabular import formula_safe
 from zi.lke.formulas import AnswerError, normalize_answer
 from zi.lke.services import template_spec
@@ -274,7 +275,7 @@ def parse_import(spec: Template, uploaded_file) -> tuple[dict[str, tuple[object,
     return {code: (raw.get(code), notes.get(code)) for code in set(raw) | set(notes)}, errors
 
 
-def import_assessment_xlsx(*, actor: Any, assessment: Assessment, uploaded_file) -> ImportReport:
+def import_assessment_xlsx(*, actor: Actor, assessment: Assessment, uploaded_file) -> ImportReport:
     """Validate the whole workbook, then save every answer of the self lane in one transaction (or none), with one
     rescore (:func:`zi.assessments.answer_import.answers_import`)."""
     spec = template_spec(assessment.period.template)

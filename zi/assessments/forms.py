@@ -56,14 +56,14 @@ def raw_answer_from_post(question: Question, data: Any) -> object:
 
 
 class StartAssessmentForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=None)
-    period = forms.ModelChoiceField(label=_("Periode"), queryset=None)
+    unit: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Unit kerja"), queryset=None)
+    period: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Periode"), queryset=None)
     target_predicate = forms.ChoiceField(label=_("Predikat yang dituju"), choices=Predicate.choices)
 
     def __init__(self, *args: Any, units: Any, periods: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["period"].queryset = periods
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]  # a ModelChoiceField
+        self.fields["period"].queryset = periods  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class EvidenceFileForm(forms.Form):

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from zi.assessments.models import Answer, Assessment, Lane, LaneScore, Period
 from zi.core import audit, events
+from zi.core.actors import Actor
 from zi.lke import scoring as engine
 from zi.lke.models import LkeQuestion, LkeTemplate
 from zi.lke.services import template_spec
@@ -73,7 +74,7 @@ def _lane_score(assessment_id: int, lane: str, result: engine.ScoreResult, now: 
 
 
 @transaction.atomic
-def lane_rescore(*, assessment: Assessment, lane: str, actor: Any = None) -> LaneScore:
+def lane_rescore(*, assessment: Assessment, lane: str, actor: Actor = None) -> LaneScore:
     """Recompute and store one lane's score (3 queries, plus the audit event when the outcome changed)."""
     spec = _spec_for_period(assessment.period_id)
     values = lane_values(assessment, lane)
@@ -137,7 +138,7 @@ class _Aggregator:
         ]
         self.result_slots = [slot.get(code) for code in scorer.result_codes]
         self.empty = ([0] * self.slots, [0] * self.slots)
-        self._runs: dict[str, tuple[list[int], list[tuple[int, int, int]], list[int]]] = {}
+        self._runs: dict[str | tuple[int, ...], tuple[list[int], list[tuple[int, int, int]], list[int]]] = {}
 
     def inputs(self, sums: list[int], counts: list[int]) -> tuple[list[int], list[int | None], int]:
         if self.zero:
@@ -362,14 +363,14 @@ class _PostgresPipeline:
                 )
                 with cursor.cursor.copy(f"COPY {_LOAD_TABLE} FROM STDIN") as copy:
                     copy.write(_copy_text(rows))
-            cursor = batch.enter_context(psycopg.Cursor(self.conn))  # closed after the pipeline has synced
+            pg_cursor = batch.enter_context(psycopg.Cursor(self.conn))  # closed after the pipeline has synced
             batch.enter_context(self.conn.pipeline())
             if self.compression:
-                cursor.execute("SELECT set_config('default_toast_compression', %s, true)", [self.compression[1]])
-            cursor.execute(_upsert_sql(_LOAD_SELECT), [self.lane, self.now])
+                pg_cursor.execute("SELECT set_config('default_toast_compression', %s, true)", [self.compression[1]])
+            pg_cursor.execute(_upsert_sql(_LOAD_SELECT), [self.lane, self.now])
             if self.compression:
-                cursor.execute("SELECT set_config('default_toast_compression', %s, true)", [self.compression[0]])
-            cursor.execute(f"DROP TABLE {_LOAD_TABLE}")
+                pg_cursor.execute("SELECT set_config('default_toast_compression', %s, true)", [self.compression[0]])
+            pg_cursor.execute(f"DROP TABLE {_LOAD_TABLE}")
             self.batch = batch
             self._send_read()
         except BaseException:
@@ -489,7 +490,7 @@ def _lane_assessments(period: Period, lane: str) -> Any:
     )
 
 
-def rescore_period(*, period: Period, lane: str = "self", batch_size: int = 2000, actor: Any = None) -> int:
+def rescore_period(*, period: Period, lane: str = "self", batch_size: int = 2000, actor: Actor = None) -> int:
     """Rescore every assessment of ``period`` that has ``lane`` (:func:`_lane_assessments`), set-based. Returns the
     number of assessments.
 

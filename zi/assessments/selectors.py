@@ -327,7 +327,7 @@ def _float(value: Any) -> float | None:
         return None
 
 
-def _score_dict(assessment: Assessment, spec: Template, rows: dict[str, QuestionRow], stored: Any) -> dict:
+def _score_dict(assessment: Assessment, spec: Template, rows: dict[str, QuestionRow], stored: Any) -> dict[str, Any]:
     from zi.lke.scoring.breakdown import expand_breakdown
     from zi.lke.scoring.engine import score
 
@@ -422,15 +422,15 @@ def worksheet(
         if code in rows:
             rows[code].answer = answer
             if rows[code].has_active_evidence is not None:
-                rows[code].has_active_evidence = answer.has_active_evidence
+                rows[code].has_active_evidence = answer.has_active_evidence  # type: ignore[attr-defined]  # annotated
             rows[code].zero = zero_denominator(rows[code].question, answer.inputs, spec.settings)
     # Evidence and all its revisions: two queries always (also with no evidence), grouped in Python.
     revisions: dict[int, list[EvidenceRevision]] = defaultdict(list)
     for revision in revision_qs.order_by("evidence_id", "number"):
         revisions[revision.evidence_id].append(revision)
     for item in evidence.order_by("created_at", "pk"):
-        item.revision_list = revisions.get(item.pk, [])
-        item.revision_list_desc = item.revision_list[::-1]
+        item.revision_list = revisions.get(item.pk, [])  # type: ignore[attr-defined]  # for the template
+        item.revision_list_desc = item.revision_list[::-1]  # type: ignore[attr-defined]
         code = question_codes.get(item.question_id)
         if code in rows:
             rows[code].evidence.append(item)
@@ -445,11 +445,11 @@ def worksheet(
     checks = survey_checks(assessment, lane, {code: row.answer for code, row in rows.items()})
     for check in checks:
         rows[check.code].survey_check = check
-    assessment._zi_journey = journey_of(assessment)  # one query for the three permission checks below
+    assessment._zi_journey = journey_of(assessment)  # type: ignore[attr-defined]  # one query for the three checks below
     try:
         sheet = _worksheet(assessment, spec, sections, rows, score, user, lane)
     finally:
-        del assessment._zi_journey
+        del assessment._zi_journey  # type: ignore[attr-defined]
     sheet.survey_checks = checks
     sheet.shown = shown
     return sheet
@@ -470,7 +470,7 @@ def section_key(spec: Template, code: str) -> str:
 
 
 def _count_answered(
-    assessment: Assessment, lane: str, sections: dict[str, Section], rows: dict[str, QuestionRow], codes: dict
+    assessment: Assessment, lane: str, sections: dict[str, Section], rows: dict[str, QuestionRow], codes: dict[int, str]
 ) -> None:
     """Each section's answered count from the ids of the lane's answered questions (one query, no rows loaded)."""
     counts = dict.fromkeys(sections, 0)
@@ -483,7 +483,7 @@ def _count_answered(
         section.answered_count = counts[key]
 
 
-def _score_from_values(assessment: Assessment, spec: Template, lane: str) -> dict:
+def _score_from_values(assessment: Assessment, spec: Template, lane: str) -> dict[str, Any]:
     from zi.lke.scoring.engine import score
 
     codes = dict(Answer.objects.filter(assessment=assessment, lane=lane).values_list("question__code", "value"))
@@ -492,7 +492,13 @@ def _score_from_values(assessment: Assessment, spec: Template, lane: str) -> dic
 
 
 def _worksheet(
-    assessment: Assessment, spec: Template, sections: dict, rows: dict, score: dict, user: Any, lane: str
+    assessment: Assessment,
+    spec: Template,
+    sections: dict[str, Any],
+    rows: dict[str, Any],
+    score: dict[str, Any],
+    user: Any,
+    lane: str,
 ) -> Worksheet:
     return Worksheet(
         assessment=assessment,

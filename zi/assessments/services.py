@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zi.accounts.actors import actor_user
 from zi.assessments import evidence as evidence_checks
 from zi.assessments.models import (
     Answer,
@@ -31,6 +32,7 @@ from zi.assessments.models import (
     Predicate,
 )
 from zi.core import audit, events
+from zi.core.actors import Actor
 from zi.lke.models import LkeQuestion, LkeTemplate
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
@@ -42,7 +44,7 @@ ASSESSMENT_FIELDS = ("unit", "period", "target_predicate", "current_predicate", 
 EVIDENCE_FIELDS = ("assessment", "question", "title", "kind", "is_withdrawn")
 
 # Lanes other than the unit's own are written by the reviewers of that lane, only after submission.
-_LANE_ACTION = {Lane.REVIEW: Action.REVIEW_SCORE, Lane.TPI: Action.TPI_SCORE}
+_LANE_ACTION: dict[str, Action] = {Lane.REVIEW: Action.REVIEW_SCORE, Lane.TPI: Action.TPI_SCORE}
 
 
 # --- periods -------------------------------------------------------------------------------------------------
@@ -51,7 +53,7 @@ _LANE_ACTION = {Lane.REVIEW: Action.REVIEW_SCORE, Lane.TPI: Action.TPI_SCORE}
 @transaction.atomic
 def period_create(
     *,
-    actor: Any,
+    actor: Actor,
     year: int,
     name: str,
     template: LkeTemplate,
@@ -85,12 +87,12 @@ def period_create(
 # --- assessments ---------------------------------------------------------------------------------------------
 
 
-def may_start_assessment(actor: Any, unit: Unit) -> bool:
+def may_start_assessment(actor: Actor, unit: Unit) -> bool:
     return may(actor, Action.ASSESSMENT_ANSWER, unit) or may(actor, Action.UNIT_MANAGE, unit)
 
 
 @transaction.atomic
-def assessment_start(*, actor: Any, unit: Unit, period: Period, target_predicate: str = Predicate.WBK) -> Assessment:
+def assessment_start(*, actor: Actor, unit: Unit, period: Period, target_predicate: str = Predicate.WBK) -> Assessment:
     """Start the unit's assessment for ``period``. The predicate it already holds comes from the predicate register
     (:func:`zi.predicates.selectors.current_predicate`), never from what is typed."""
     current_predicate = predicate_selectors.current_predicate(unit)
@@ -123,14 +125,14 @@ def _refresh_status(assessment: Assessment) -> None:
     )
 
 
-def _workflow_lane_open(actor: Any, assessment: Assessment, lane: str) -> bool | None:
+def _workflow_lane_open(actor: Actor, assessment: Assessment, lane: str) -> bool | None:
     """The journey's verdict (state, TPI team, conflict of interest), or None without a journey."""
     from zi.workflow.services import lane_open
 
     return lane_open(actor, assessment, lane)
 
 
-def may_answer(actor: Any, assessment: Assessment, lane: str = Lane.SELF) -> bool:
+def may_answer(actor: Actor, assessment: Assessment, lane: str = Lane.SELF) -> bool:
     """May ``actor`` write ``lane`` answers of ``assessment`` now (status and workflow state included)?"""
     if _workflow_lane_open(actor, assessment, lane) is False:
         return False
@@ -142,13 +144,13 @@ def may_answer(actor: Any, assessment: Assessment, lane: str = Lane.SELF) -> boo
     return assessment.status == AssessmentStatus.SUBMITTED and may(actor, action, assessment.unit)
 
 
-def may_upload(actor: Any, assessment: Assessment) -> bool:
+def may_upload(actor: Actor, assessment: Assessment) -> bool:
     if _workflow_lane_open(actor, assessment, Lane.SELF) is False:
         return False
     return assessment.status == AssessmentStatus.DRAFT and may(actor, Action.EVIDENCE_UPLOAD, assessment.unit)
 
 
-def may_submit(actor: Any, assessment: Assessment) -> bool:
+def may_submit(actor: Actor, assessment: Assessment) -> bool:
     if _workflow_lane_open(actor, assessment, Lane.SELF) is False:
         return False
     return assessment.status == AssessmentStatus.DRAFT and may(actor, Action.ASSESSMENT_SUBMIT, assessment.unit)
@@ -164,7 +166,7 @@ def _question(assessment: Assessment, code: str) -> LkeQuestion:
 @transaction.atomic
 def answer_save(
     *,
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     question_code: str,
     raw: object,
@@ -224,7 +226,7 @@ def answer_save(
     after = audit.snapshot(answer, ANSWER_FIELDS)
     if before == after:
         return answer  # autosave of an unchanged form: nothing to store, audit or rescore
-    answer.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    answer.updated_by = actor_user(actor)
     answer.save()
     audit.record(actor, "update" if before else "create", answer, before=before, after=after)
     if rescore:
@@ -233,7 +235,7 @@ def answer_save(
 
 
 @transaction.atomic
-def assessment_submit(*, actor: Any, assessment: Assessment) -> Assessment:
+def assessment_submit(*, actor: Actor, assessment: Assessment) -> Assessment:
     assessment = Assessment.objects.select_for_update().select_related("unit").get(pk=assessment.pk)
     if not may(actor, Action.ASSESSMENT_SUBMIT, assessment.unit):
         raise PermissionDenied(_("Anda tidak berwenang mengirim penilaian ini."))
@@ -261,7 +263,7 @@ def assessment_submit(*, actor: Any, assessment: Assessment) -> Assessment:
 # --- evidence ------------------------------------------------------------------------------------------------
 
 
-def _check_upload(actor: Any, assessment: Assessment) -> None:
+def _check_upload(actor: Actor, assessment: Assessment) -> None:
     _refresh_status(assessment)
     if not may(actor, Action.EVIDENCE_UPLOAD, assessment.unit):
         raise PermissionDenied(_("Anda tidak berwenang mengunggah data dukung untuk unit ini."))
@@ -323,16 +325,17 @@ def _revision_snapshot(revision: EvidenceRevision) -> dict[str, Any]:
         "size": revision.size,
         "sha256": revision.sha256,
     }
-    return audit.to_jsonable(data)
+    jsonable: dict[str, Any] = audit.to_jsonable(data)
+    return jsonable
 
 
 def _new_revision(
-    actor: Any, evidence: Evidence, number: int, *, uploaded_file: Any = None, url: str = ""
+    actor: Actor, evidence: Evidence, number: int, *, uploaded_file: Any = None, url: str = ""
 ) -> EvidenceRevision:
     revision = EvidenceRevision(
         evidence=evidence,
         number=number,
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        uploaded_by=actor_user(actor),
     )
     if uploaded_file is not None:
         checked = evidence_checks.check_upload(uploaded_file)
@@ -345,7 +348,7 @@ def _new_revision(
 
 @transaction.atomic
 def evidence_add_file(
-    *, actor: Any, assessment: Assessment, question_code: str, title: str, uploaded_file: Any
+    *, actor: Actor, assessment: Assessment, question_code: str, title: str, uploaded_file: Any
 ) -> Evidence:
     _check_upload(actor, assessment)
     question = _question(assessment, question_code)
@@ -356,7 +359,7 @@ def evidence_add_file(
         question=question,
         title=title,
         kind=EvidenceKind.FILE,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor_user(actor),
     )
     revision = EvidenceRevision(evidence=evidence, number=1, uploaded_by=evidence.created_by)
     _store_file(revision, uploaded_file, checked)
@@ -371,7 +374,7 @@ def evidence_add_file(
 
 
 @transaction.atomic
-def evidence_add_link(*, actor: Any, assessment: Assessment, question_code: str, title: str, url: str) -> Evidence:
+def evidence_add_link(*, actor: Actor, assessment: Assessment, question_code: str, title: str, url: str) -> Evidence:
     _check_upload(actor, assessment)
     question = _question(assessment, question_code)
     title = _clean_title(title)
@@ -381,7 +384,7 @@ def evidence_add_link(*, actor: Any, assessment: Assessment, question_code: str,
         question=question,
         title=title,
         kind=EvidenceKind.LINK,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor_user(actor),
     )
     revision = _new_revision(actor, evidence, 1, url=url)
     audit.record(
@@ -395,7 +398,7 @@ def evidence_add_link(*, actor: Any, assessment: Assessment, question_code: str,
 
 @transaction.atomic
 def evidence_revise(
-    *, actor: Any, evidence: Evidence, uploaded_file: Any = None, url: str | None = None
+    *, actor: Actor, evidence: Evidence, uploaded_file: Any = None, url: str | None = None
 ) -> EvidenceRevision:
     """Add the next numbered revision; earlier revisions stay stored and downloadable."""
     evidence = Evidence.objects.select_for_update().select_related("assessment__unit").get(pk=evidence.pk)
@@ -423,7 +426,7 @@ def evidence_revise(
 
 
 @transaction.atomic
-def evidence_withdraw(*, actor: Any, evidence: Evidence, reason: str) -> Evidence:
+def evidence_withdraw(*, actor: Actor, evidence: Evidence, reason: str) -> Evidence:
     """Mark evidence as withdrawn (kept for the record, no longer counted as data dukung)."""
     evidence = Evidence.objects.select_for_update().select_related("assessment__unit").get(pk=evidence.pk)
     _check_upload(actor, evidence.assessment)

@@ -16,6 +16,7 @@ eligibility explanation and the exports show both values with a warning (:func:`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,7 +110,7 @@ class SurveyCheck:
         return line
 
 
-def survey_checks(assessment: Assessment, lane: str, answers: dict[str, Answer | None] | None = None) -> list:
+def survey_checks(assessment: Assessment, lane: str, answers: Mapping[str, Answer | None] | None = None) -> list:
     """The survey items of one lane beside the unit's indices (one call of the index function, plus the answers
     when not given). Only items where the unit has an index or the lane holds a value are listed."""
     spec = template_spec(assessment.period.template)
@@ -154,7 +155,7 @@ def checked_survey_source(assessment: Assessment, question: Any, inputs: dict | 
     a value equal to the index (it then comes from the survey); kept as stated when the unit has no index."""
     kind = survey_kind(question)
     value = (inputs or {}).get(kind) if kind else None
-    if value is None:
+    if not kind or value is None:
         return ""
     index = survey_index(assessment.unit_id, assessment.period, kind)
     source = " ".join((source or "").split())[:255]

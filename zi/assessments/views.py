@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -146,7 +147,7 @@ def _row_response(
 ) -> HttpResponse:
     """The answer to a worksheet row's form: with htmx the row's partial ``template`` (swapped out of band), else the
     error or ``ok_message`` as a message and back to the row on its tab."""
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]  # django-htmx middleware
         ws = _row_worksheet(request, assessment, code)
         row = ws.rows[code]
         context = {"ws": ws, "a": assessment, "row": row, "section": ws.section(row.section_key), "oob": True}
@@ -302,7 +303,7 @@ def _signed_evidence_redirect(revision: Any, pk: int, number: int, inline: bool)
 
 @login_required
 @xframe_options_sameorigin
-def evidence_file(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def evidence_file(request: HttpRequest, pk: int, number: int) -> HttpResponseBase:
     """The stored bytes of one revision: inline only for PDF and images, sandboxed, never sniffed.
 
     With object storage (``ZI_STORAGE=s3``) the bytes do not pass through the app: after the same permission

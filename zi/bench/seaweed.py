@@ -29,7 +29,8 @@ def weed_binary() -> str | None:
 
 
 def _free_ports(count: int) -> list[int]:
-    sockets, ports = [], []
+    sockets: list[socket.socket] = []
+    ports: list[int] = []
     try:
         while len(ports) < count:
             sock = socket.socket()

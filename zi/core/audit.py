@@ -20,6 +20,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from zi.core import labels
+from zi.core.actors import Actor
 from zi.core.models import AuditEvent, AuditHead
 
 GENESIS_HASH = "0" * 64
@@ -101,20 +102,23 @@ def _scope_path_of(obj: models.Model | None) -> str:
     return ""
 
 
-def record(actor: Any, action: str, obj: models.Model | None = None, **kwargs: Any) -> AuditEvent:
+def record(actor: Actor, action: str, obj: models.Model | None = None, **kwargs: Any) -> AuditEvent:
     """Append one event; call inside the transaction that makes the change."""
     return record_many(actor, [Change(action=action, obj=obj, **kwargs)])[0]
 
 
-def record_many(actor: Any, changes: Iterable[Change]) -> list[AuditEvent]:
+def record_many(actor: Actor, changes: Iterable[Change]) -> list[AuditEvent]:
     """Append several events in one locked step (bulk imports, set-based rescoring)."""
     changes = list(changes)
     if not changes:
         return []
     actor_id = getattr(actor, "pk", None) if actor is not None and getattr(actor, "is_authenticated", False) else None
-    actor_label = (
-        (getattr(actor, "username", "") or "") if actor_id else (actor if isinstance(actor, str) else "system")
-    )
+    if actor_id:
+        actor_label = getattr(actor, "username", "") or ""
+    elif isinstance(actor, str):
+        actor_label = actor
+    else:  # the system; a signed-in stand-in without a row (zi.demo.workflow.SystemActor) under its username
+        actor_label = (getattr(actor, "username", "") if getattr(actor, "is_authenticated", False) else "") or "system"
     with transaction.atomic():
         AuditHead.objects.get_or_create(id=1)
         head = AuditHead.objects.select_for_update().get(id=1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import overload
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +40,12 @@ class DeadlineStatus:
         return _("%(n)s hari lagi") % {"n": self.days_left}
 
 
+@overload
+def deadline_status(day: dt.date | dt.datetime, today: dt.date | None = None) -> DeadlineStatus: ...
+@overload
+def deadline_status(day: None, today: dt.date | None = None) -> None: ...
+@overload
+def deadline_status(day: dt.date | dt.datetime | None, today: dt.date | None = None) -> DeadlineStatus | None: ...
 def deadline_status(day: dt.date | dt.datetime | None, today: dt.date | None = None) -> DeadlineStatus | None:
     """Days from ``today`` (the local date by default) to ``day``; None without a deadline."""
     if day is None:

@@ -154,7 +154,7 @@ def _unit_profiles(units: dict[str, Unit]) -> list[tuple[Unit, float, float, boo
         ("Rutan Kelas IIB Prabumulih", 0.6, 0.9, False, Predicate.WBK),
         ("Lapas Kelas IIB Muara Enim", 0.75, 0.3, False, Predicate.WBK),
     ]
-    found = []
+    found: list[tuple[Unit, float, float, bool, str]] = []
     for fragment, quality, answered, submitted, target in wanted:
         unit = units.get(fragment)
         if unit is not None:
@@ -193,7 +193,7 @@ def seed_assessments(stdout: Any = None) -> dict[str, int]:
             status=AssessmentStatus.SUBMITTED if submitted else AssessmentStatus.DRAFT,
             submitted_at=timezone.now() if submitted else None,
         )
-        rows = []
+        rows: list[Answer] = []
         changes = [audit.Change(action="create", obj=assessment, after=audit.snapshot(assessment))]
         codes = sorted(spec.questions, key=lambda c: spec.questions[c].order)
         team = _team(unit)

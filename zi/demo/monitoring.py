@@ -60,7 +60,7 @@ def _pick(awards: list[Award], used: set[int], fits: Callable[[Award], bool]) ->
     """The first holder that fits and has no reason yet; else the first that fits."""
     fitting = [a for a in awards if fits(a)]
     fresh = [a for a in fitting if a.pk not in used]
-    chosen = (fresh or fitting or [None])[0]
+    chosen = next(iter(fresh or fitting), None)
     if chosen is not None:
         used.add(chosen.pk)
     return chosen
@@ -89,7 +89,7 @@ def _index_falling(award: Award, period: Period, today: dt.date) -> bool:
     if ExternalIndex.objects.filter(unit=award.unit, period=before).exists():
         return False
     now = survey_index_dicts([award.unit_id], period)[award.unit_id]
-    values = {kind: now.get(kind) for kind in ("ipak", "ipkp")}
+    values: dict[str, Any] = {kind: now.get(kind) for kind in ("ipak", "ipkp")}
     if any(v is None for v in values.values()):
         if Assessment.objects.filter(unit=award.unit, period=period).exists():
             return False  # an internal value would change this year's LKE

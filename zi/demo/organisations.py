@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from io import TextIOBase
 from typing import Any, NamedTuple, TextIO
 
 from django.contrib.auth import get_user_model
@@ -412,7 +413,7 @@ class StaffSpec(NamedTuple):
     agency_code: str
     unit_code: str
     prefix: str  # usernames are ``<prefix>.001`` …
-    count: int
+    count: int  # type: ignore[assignment]  # the field shadows tuple.count, which nothing here calls
 
 
 STAFF = [
@@ -525,7 +526,7 @@ def demo_login_table() -> list[tuple[str, str, str]]:
 
 
 class _Builder:
-    def __init__(self, stdout: TextIO | None) -> None:
+    def __init__(self, stdout: TextIO | TextIOBase | None) -> None:
         self.stdout = stdout
         self.created: dict[str, int] = {
             "unit_types": 0,
@@ -644,7 +645,7 @@ class _Builder:
             email=f"{login.username}@demo.zona-integritas.id",
             nip=DEMO_NIPS.get(login.username),
             unit=home,
-            position=Role(login.role).label,
+            position=str(Role(login.role).label),
         )
         user.password = self.password_hash()
         user.save()
@@ -673,7 +674,7 @@ def demo_counts() -> dict[str, int]:
     }
 
 
-def seed_programme_data(stdout: TextIO | None = None) -> None:
+def seed_programme_data(stdout: TextIO | TextIOBase | None = None) -> None:
     """The programme's own demo data after the organisation data, in the same transaction: the 2026 period with
     LKE self-assessments (``zi.demo.assessments``), then work plans, activities, complaints and innovations
     (``zi.demo.programme``), then survey campaigns and responses (``zi.demo.surveys``) whose IPAK/IPKP the
@@ -699,7 +700,7 @@ def seed_programme_data(stdout: TextIO | None = None) -> None:
 
 
 @transaction.atomic
-def build_demo(stdout: TextIO | None = None) -> dict[str, int]:
+def build_demo(stdout: TextIO | TextIOBase | None = None) -> dict[str, int]:
     """Create (or complete) the demo data; returns :func:`demo_counts`."""
     builder = _Builder(stdout)
     types = builder.unit_types()

@@ -182,7 +182,7 @@ def _seed_unit(unit: Unit, period: Period, *, main: bool, changes: list[audit.Ch
         for index, (area, kind, title, codes) in enumerate(PLAN if main else PLAN[::3]):
             due = period.starts_on + dt.timedelta(days=35 * (index + 1))
             done = due < anchor and rng.random() < 0.7
-            status = (
+            status: str = (
                 PlanItemStatus.DONE
                 if done
                 else (PlanItemStatus.IN_PROGRESS if due < anchor + dt.timedelta(days=60) else PlanItemStatus.PLANNED)
@@ -203,12 +203,12 @@ def _seed_unit(unit: Unit, period: Period, *, main: bool, changes: list[audit.Ch
             changes.append(audit.Change("create", obj=item, after=audit.snapshot(item, services.PLAN_ITEM_FIELDS)))
 
     activities = ACTIVITIES if main else [ACTIVITIES[i] for i in OTHER_ACTIVITIES]
-    for index, (kind, area, title, place, plan_index) in enumerate(activities):
+    for index, (activity_kind, area, title, place, plan_index) in enumerate(activities):
         held_on = _day(period, (index + 0.5) / len(activities))
         activity = Activity.objects.create(
             unit=unit,
             period=period,
-            kind=kind,
+            kind=activity_kind,
             area_key=area,
             title=title,
             held_on=held_on,
@@ -313,17 +313,17 @@ def _seed_unit(unit: Unit, period: Period, *, main: bool, changes: list[audit.Ch
     for index, (title, complaint_index, beneficiaries, measure, before, after) in enumerate(
         INNOVATIONS if main else INNOVATIONS[:1]
     ):
-        complaint = complaints[complaint_index] if complaint_index < len(complaints) else None
+        source = complaints[complaint_index] if complaint_index < len(complaints) else None
         simplified = [s for s, (_name, by) in zip(registered, SERVICES, strict=False) if by == index]
         innovation = Innovation.objects.create(
             unit=unit,
             title=title,
-            complaint=complaint,
+            complaint=source,
             beneficiaries=beneficiaries,
-            description=f"Menjawab pengaduan: {complaint.subject}." if complaint else "",
-            problem_statement="" if complaint else "Waktu tunggu layanan kunjungan panjang.",
-            started_on=(timezone.localdate(complaint.received_at) + dt.timedelta(days=30))
-            if complaint
+            description=f"Menjawab pengaduan: {source.subject}." if source else "",
+            problem_statement="" if source else "Waktu tunggu layanan kunjungan panjang.",
+            started_on=(timezone.localdate(source.received_at) + dt.timedelta(days=30))
+            if source
             else _day(period, 0.5),
             measure_unit=measure,
             value_before=Decimal(before),
@@ -503,6 +503,7 @@ def link_survey_findings(stdout: Any = None) -> Innovation | None:
         return None
     _mean, unit_pk, finding = min(candidates, key=lambda c: (c[0], c[1]))
     innovation = innovations.filter(unit_id=unit_pk).first()
+    assert innovation is not None  # the unit was picked among the innovations' units
     innovation = services.innovation_update(
         actor=SYSTEM, innovation=innovation, survey_campaign=finding["campaign"], survey_item=finding["item"]
     )

@@ -129,7 +129,7 @@ def demo_instruments() -> list[Instrument]:
     """The active SKM, IPAK and IPKP instruments (loaded when missing)."""
     services.instruments_load_all()
     return [
-        Instrument.objects.filter(kind=kind, is_active=True).order_by("-version").first()
+        Instrument.objects.filter(kind=kind, is_active=True).order_by("-version").first()  # type: ignore[misc]  # just loaded
         for kind in (InstrumentKind.SKM, InstrumentKind.IPAK, InstrumentKind.IPKP)
     ]
 

@@ -35,12 +35,14 @@ from zi.assessments.models import (
 )
 from zi.assessments.scoring import lane_rescore
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.demo.assessments import self_answer
 from zi.lke.services import template_spec
 from zi.organisations import services as org_services
 from zi.organisations.models import Agency, AgencyLetterhead, Role
 from zi.workflow import carryover, lhe, returns, services
 from zi.workflow.models import (
+    AgencyProfile,
     CarriedQuestion,
     Declaration,
     DocumentKind,
@@ -217,7 +219,7 @@ def _team(agency: Agency, period: Period) -> TpiTeam | None:
     )
 
 
-def _move(journey: Journey, to_state: str, actor: Any = SYSTEM, **kwargs: Any) -> Journey:
+def _move(journey: Journey, to_state: str, actor: Actor = SYSTEM, **kwargs: Any) -> Journey:
     return services.transition(
         actor=actor, journey=journey, to_state=to_state, expected_version=journey.version, **kwargs
     )
@@ -262,7 +264,7 @@ def seed_workflow(stdout: Any = None) -> dict[str, int]:
                     break
                 services.tpi_assign(actor=SYSTEM, journey=journey, team=team, due=dt.date(period.year, 5, 20))
             if state == State.TPI_MEETS and target in (State.PROPOSED, State.AWARDED):
-                if not services.AgencyProfile.objects.filter(agency=agency, year=period.year).exists():
+                if not AgencyProfile.objects.filter(agency=agency, year=period.year).exists():
                     services.agency_profile_save(
                         actor=SYSTEM,
                         agency=agency,

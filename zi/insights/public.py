@@ -5,6 +5,7 @@ respondent counts — never scores of unfinished assessments, people or complain
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -38,7 +39,7 @@ def latest_predicate_by_unit(predicates: list[dict[str, Any]]) -> dict[tuple[str
     return out
 
 
-def public_indices(q: str = "") -> QuerySet[UnitPeriodRollup]:
+def public_indices(q: str = "") -> QuerySet[UnitPeriodRollup, Mapping[str, Any]]:
     """Per unit its latest period with an IKM or IPKP (values only, ordered by unit name)."""
     qs = UnitPeriodRollup.objects.filter(Q(ikm__isnull=False) | Q(ipkp__isnull=False), unit__is_active=True)
     if q:

@@ -164,7 +164,7 @@ def unit_ranking(user: Any, period: Period, node: Unit | None) -> tuple[list[Ran
     rows = []
     for rank, r in enumerate(top, start=1):
         f = LaneFigures()
-        f.add({**(scores[r.unit_id][2] if r.unit_id in scores else {}), Lane.SELF: r.total})
+        f.add({**(scores[r.unit_id][2] if r.unit_id in scores else {}), Lane.SELF: r.total})  # type: ignore[dict-item]  # total__isnull=False
         rows.append(
             RankRow(
                 rank=rank,

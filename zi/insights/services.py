@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from zi.assessments.models import Assessment, Lane, LaneScore, Period
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.insights import facts as facts_mod
 from zi.insights.models import AREA_FIELDS, STAGE_RANK, PeriodSummary, UnitPeriodRollup
 from zi.insights.rules import evaluate, rules
@@ -27,6 +28,7 @@ from zi.insights.selectors.aggregates import (
     summary_aggregates,
     summary_depth,
     summary_min_rows,
+    value_rows,
 )
 from zi.insights.selectors.rollup_cache import bump_rollup_version
 from zi.lke.scoring.breakdown import stored_area_scores
@@ -43,7 +45,9 @@ PARTIAL_SUMMARY_MAX_UNITS = 100  # more changed rows than this: rebuild the peri
 _UPDATE_FIELDS = [f.name for f in UnitPeriodRollup._meta.concrete_fields if f.name not in ("id", "unit", "period")]
 
 
-def _batch_rows(units: list[tuple], period: Period, area_names: tuple[str, ...], now: Any) -> list[UnitPeriodRollup]:
+def _batch_rows(
+    units: list[tuple[Any, ...]], period: Period, area_names: tuple[str, ...], now: Any
+) -> list[UnitPeriodRollup]:
     ids = [u[0] for u in units]
     assessments = {
         uid: status
@@ -117,7 +121,7 @@ def _batch_rows(units: list[tuple], period: Period, area_names: tuple[str, ...],
     return rows
 
 
-def rollup_refresh(*, period: Period, units: Iterable[int] | None = None, actor: Any = None) -> int:
+def rollup_refresh(*, period: Period, units: Iterable[int] | None = None, actor: Actor = None) -> int:
     """Recompute the rollup rows of ``period`` for all units (or the given unit ids), set-based: per batch of
     :data:`BATCH_SIZE` units a fixed number of aggregate queries and one upsert. Returns the number of rows."""
     queryset = Unit.objects.filter(is_active=True)
@@ -155,13 +159,13 @@ def summaries_refresh(*, period: Period) -> int:
     rows = [_all_summary(qs, period)]
     rows += [
         PeriodSummary(period=period, level=PeriodSummary.AGENCY, agency_id=r.pop("agency_id"), units=r["units"], data=r)
-        for r in qs.values("agency_id").annotate(**GROUP_AGGS).order_by()
+        for r in value_rows(qs.values("agency_id").annotate(**GROUP_AGGS).order_by())
     ]
     rows += [
         PeriodSummary(
             period=period, level=PeriodSummary.TYPE, unit_type_id=r.pop("unit_type_id"), units=r["units"], data=r
         )
-        for r in qs.filter(builds_zi=True).values("unit_type_id").annotate(**COVERAGE_AGGS).order_by()
+        for r in value_rows(qs.filter(builds_zi=True).values("unit_type_id").annotate(**COVERAGE_AGGS).order_by())
     ]
     rows += _node_summaries(qs, period)
     with transaction.atomic():
@@ -198,16 +202,18 @@ def _summaries_refresh_for(*, period: Period, keys: set[tuple[str, int, int]]) -
     rows = [_all_summary(qs, period)]
     rows += [
         PeriodSummary(period=period, level=PeriodSummary.AGENCY, agency_id=r.pop("agency_id"), units=r["units"], data=r)
-        for r in qs.filter(agency_id__in=agencies).values("agency_id").annotate(**GROUP_AGGS).order_by()
+        for r in value_rows(qs.filter(agency_id__in=agencies).values("agency_id").annotate(**GROUP_AGGS).order_by())
     ]
     rows += [
         PeriodSummary(
             period=period, level=PeriodSummary.TYPE, unit_type_id=r.pop("unit_type_id"), units=r["units"], data=r
         )
-        for r in qs.filter(builds_zi=True, unit_type_id__in=types)
-        .values("unit_type_id")
-        .annotate(**COVERAGE_AGGS)
-        .order_by()
+        for r in value_rows(
+            qs.filter(builds_zi=True, unit_type_id__in=types)
+            .values("unit_type_id")
+            .annotate(**COVERAGE_AGGS)
+            .order_by()
+        )
     ]
     rows += _node_summaries(qs, period, only) if only else []
     paths = sorted(set().union(*only.values())) if only else []
@@ -363,6 +369,6 @@ def summaries_refresh_stale() -> list[int]:
     return [p.year for p in stale]
 
 
-def rollup_refresh_all(*, actor: Any = None) -> dict[int, int]:
+def rollup_refresh_all(*, actor: Actor = None) -> dict[int, int]:
     """Refresh every period (what ``zi insights refresh`` does without ``--year``)."""
     return {p.year: rollup_refresh(period=p, actor=actor) for p in Period.objects.order_by("year")}

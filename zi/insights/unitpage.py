@@ -56,7 +56,7 @@ def unit_overview(*, user: Any, unit: Unit, period: Period) -> UnitOverview:
     visible = assessment is not None and may_view(user, assessment)
     ov = UnitOverview(unit, period, assessment, visible)
     spec = template_spec(period.template)
-    if visible:
+    if visible and assessment is not None:
         lanes = visible_lanes(user, assessment)
         scores = {s.lane: s for s in LaneScore.objects.filter(assessment=assessment, lane__in=lanes)}
         area_scores = {lane: stored_area_scores(s.breakdown, spec.area_names) for lane, s in scores.items()}
@@ -132,8 +132,8 @@ def unit_overview(*, user: Any, unit: Unit, period: Period) -> UnitOverview:
     ]
 
     found = survey_indices_for(unit, period)
-    ov.indices = [index for kind in KINDS if (index := found.get(kind)) is not None]
-    if visible:
+    ov.indices = [survey_index for kind in KINDS if (survey_index := found.get(kind)) is not None]
+    if visible and assessment is not None:
         ov.survey_checks = [c for c in survey_checks(assessment, Lane.SELF) if c.differs or c.survey_differs]
     ov.deadlines = _deadlines(period, timezone.localdate())
     ov.predicates = predicate_history(unit)
@@ -195,7 +195,7 @@ def lke_recap_rows(assessment: Assessment, lanes: Any) -> tuple[list[str], list[
     ]
     rows = []
     for q in questions:
-        row = [q.code, q.area_name, q.indicator_name, q.text]
+        row: list[Any] = [q.code, q.area_name, q.indicator_name, q.text]
         for lane in shown:
             v = values.get((q.pk, lane))
             row.append(None if v is None else round(v * 100, 2))

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, overload
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -46,6 +47,10 @@ def _period(request: HttpRequest):
     return period
 
 
+@overload
+def _node(request: HttpRequest, pk: int) -> Unit: ...
+@overload
+def _node(request: HttpRequest, pk: Any) -> Unit | None: ...
 def _node(request: HttpRequest, pk: Any) -> Unit | None:
     if pk in (None, ""):
         return None
@@ -76,7 +81,7 @@ def _live(request: HttpRequest) -> dict[str, Any] | None:
 
 
 def _dashboard_page(request: HttpRequest, node: Unit | None) -> HttpResponse:
-    if request.htmx and request.GET.get("versi") == selectors.rollup_version():
+    if request.htmx and request.GET.get("versi") == selectors.rollup_version():  # type: ignore[attr-defined]  # django-htmx middleware
         return HttpResponse(status=204)  # a poll while no refresh ran: nothing to swap (htmx leaves the page)
     period = _period(request)
     context: dict[str, Any] = {"node": node, "period": period, "periods": selectors.periods()}
@@ -193,7 +198,7 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def unit_recap_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_recap_xlsx(request: HttpRequest, pk: int) -> HttpResponseBase:
     _require_dashboard(request)
     unit = _node(request, pk)
     period = selectors.period_for(request.GET.get("periode"))
@@ -206,6 +211,7 @@ def unit_recap_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     headers, rows = lke_recap_rows(assessment, visible_lanes(request.user, assessment))
     table = selectors.Table("rekap_lke", _("Rekap LKE"), headers, [[selectors.Cell(v) for v in r] for r in rows])
+    period = assessment.period
     return exports.xlsx_response([table], f"rekap-lke-{unit.code}-{period.year}", [f"{unit.name} · {period.name}"])
 
 
@@ -225,7 +231,7 @@ def _tables_for_download(request: HttpRequest, key: str) -> tuple[list[selectors
 
 
 @login_required
-def download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
+def download(request: HttpRequest, key: str, fmt: str) -> HttpResponseBase:
     _require_dashboard(request)
     if fmt not in ("csv", "xlsx"):
         raise Http404

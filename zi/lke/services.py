@@ -12,6 +12,7 @@ from django.db import transaction
 from django.dispatch import Signal
 
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.lke.models import LkeQuestion, LkeTemplate
 from zi.lke.spec import Template, TemplateError, available_templates, load_yaml, parse_template
 
@@ -57,13 +58,13 @@ def _without_entry_checks(value: Any) -> Any:
 
 
 @transaction.atomic
-def template_load(*, path: Path | str, actor: Any = None) -> LoadResult:
+def template_load(*, path: Path | str, actor: Actor = None) -> LoadResult:
     result = _template_load(path=path, actor=actor)
     template_loaded.send(sender=LkeTemplate, template=result.template, actor=actor)
     return result
 
 
-def _template_load(*, path: Path | str, actor: Any = None) -> LoadResult:
+def _template_load(*, path: Path | str, actor: Actor = None) -> LoadResult:
     """Load one template file. Same content again: nothing changes. Changed content under an existing
     code+version is refused once any period uses it (publish a new version instead), unless only the entry checks
     of computed inputs changed (``whole``/``at_most``: they refuse new typing mistakes and change no score)."""
@@ -130,7 +131,7 @@ def _create_questions(template: LkeTemplate, spec: Template) -> None:
     LkeQuestion.objects.bulk_create(rows)
 
 
-def templates_load_all(*, actor: Any = None) -> list[LoadResult]:
+def templates_load_all(*, actor: Actor = None) -> list[LoadResult]:
     return [template_load(path=path, actor=actor) for path in available_templates().values()]
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from zi.organisations.models import Agency, Role, RoleAssignment, Unit
 
@@ -208,7 +208,13 @@ def scope_filter(user: Any, action: Action | str, unit_field: str = "unit") -> Q
     return query
 
 
-def restrict(queryset: QuerySet, user: Any, action: Action | str, unit_field: str = "unit") -> QuerySet:
+_M = TypeVar("_M", bound=Model)
+_Row = TypeVar("_Row")
+
+
+def restrict(
+    queryset: QuerySet[_M, _Row], user: Any, action: Action | str, unit_field: str = "unit"
+) -> QuerySet[_M, _Row]:
     """``queryset`` cut down to what ``user`` may ``action``."""
     return queryset.filter(scope_filter(user, action, unit_field))
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from zi.organisations.access import Action, restrict
 from zi.organisations.models import RoleAssignment, Unit
+
+if TYPE_CHECKING:
+    from zi.accounts.models import User
 
 PEOPLE_SHOWN = 20
 
@@ -27,7 +30,7 @@ def unit_children(*, user: Any, unit: Unit) -> QuerySet[Unit]:
     return children.select_related("unit_type").annotate(n_children=Count("children")).order_by("name")
 
 
-def people_for_roles(*, user: Any, unit: Unit, query: str = "") -> QuerySet:
+def people_for_roles(*, user: Any, unit: Unit, query: str = "") -> QuerySet[User]:
     """Whom ``user`` may give a role at ``unit``: active people of the unit's agency whose own unit lies within
     the part of the tree ``user`` manages people in, matched by name, username or NIP; with their roles."""
     people = restrict(

@@ -10,11 +10,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.organisations.access import Action, forget_grants, may
 from zi.organisations.letterhead import check_logo
 from zi.organisations.models import Agency, AgencyLetterhead, Role, RoleAssignment, Unit, UnitType
@@ -35,7 +36,7 @@ UNIT_FIELDS = [
 
 @transaction.atomic
 def agency_create(
-    *, actor: Any, code: str, name: str, kind: str, province: str = "", require_second_factor: bool = False
+    *, actor: Actor, code: str, name: str, kind: str, province: str = "", require_second_factor: bool = False
 ) -> Agency:
     agency = Agency(
         code=code.strip(),
@@ -69,7 +70,7 @@ def _path_for(parent: Unit | None, pk: int) -> tuple[str, int]:
 @transaction.atomic
 def unit_create(
     *,
-    actor: Any,
+    actor: Actor,
     agency: Agency,
     code: str,
     name: str,
@@ -104,7 +105,7 @@ def unit_create(
 
 
 @transaction.atomic
-def unit_update(*, actor: Any, unit: Unit, **changes: Any) -> Unit:
+def unit_update(*, actor: Actor, unit: Unit, **changes: Any) -> Unit:
     """Change a unit's fields; a new ``parent`` moves its whole subtree (one UPDATE, cycle-checked)."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = audit.snapshot(unit, UNIT_FIELDS)
@@ -136,7 +137,7 @@ def unit_update(*, actor: Any, unit: Unit, **changes: Any) -> Unit:
 
 
 @transaction.atomic
-def unit_close(*, actor: Any, unit: Unit) -> Unit:
+def unit_close(*, actor: Actor, unit: Unit) -> Unit:
     """Close a unit: it stays in the tree with all its history (assessments, surveys, roles, audit) but is marked
     inactive. A unit with open units below it is refused: close those first, or move them elsewhere."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
@@ -150,7 +151,7 @@ def unit_close(*, actor: Any, unit: Unit) -> Unit:
 
 
 @transaction.atomic
-def unit_reopen(*, actor: Any, unit: Unit) -> Unit:
+def unit_reopen(*, actor: Actor, unit: Unit) -> Unit:
     """Open a closed unit again (under an open parent only)."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.is_active:
@@ -160,7 +161,7 @@ def unit_reopen(*, actor: Any, unit: Unit) -> Unit:
     return _set_active(actor, unit, active=True, action="reopen")
 
 
-def _set_active(actor: Any, unit: Unit, *, active: bool, action: str) -> Unit:
+def _set_active(actor: Actor, unit: Unit, *, active: bool, action: str) -> Unit:
     before = audit.snapshot(unit, UNIT_FIELDS)
     unit.is_active = active
     unit.save(update_fields=["is_active", "updated_at"])
@@ -168,14 +169,14 @@ def _set_active(actor: Any, unit: Unit, *, active: bool, action: str) -> Unit:
     return unit
 
 
-def subtree(unit: Unit, include_self: bool = True):
+def subtree(unit: Unit, include_self: bool = True) -> QuerySet[Unit]:
     queryset = Unit.objects.filter(path__startswith=unit.path)
     return queryset if include_self else queryset.exclude(pk=unit.pk)
 
 
 @transaction.atomic
 def role_assign(
-    *, actor: Any, user: Any, role: str, unit: Unit | None = None, agency: Agency | None = None
+    *, actor: Actor, user: Any, role: str, unit: Unit | None = None, agency: Agency | None = None
 ) -> RoleAssignment:
     if role not in Role.values:
         raise ValidationError(_("Peran tidak dikenal: %(role)s") % {"role": role})
@@ -191,7 +192,7 @@ def role_assign(
 
 
 @transaction.atomic
-def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
+def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
     before = audit.snapshot(assignment)
     audit.record(actor, "delete", assignment, before=before)
     user = assignment.user
@@ -205,7 +206,7 @@ LETTERHEAD_FIELDS = ("name", "subtitle", "address", "logo", "logo_content_type",
 @transaction.atomic
 def letterhead_save(
     *,
-    actor: Any,
+    actor: Actor,
     agency: Agency,
     name: str,
     subtitle: str = "",

@@ -2,6 +2,8 @@ from typing import Any
 
 from django.apps import AppConfig
 
+from zi.core.actors import Actor
+
 
 class PortalRBConfig(AppConfig):
     name = "zi.portalrb"
@@ -14,7 +16,7 @@ class PortalRBConfig(AppConfig):
         template_loaded.connect(load_soal_map, dispatch_uid="portalrb-soal-map")
 
 
-def load_soal_map(sender: Any, template: Any, actor: Any = None, **kwargs: Any) -> None:
+def load_soal_map(sender: Any, template: Any, actor: Actor = None, **kwargs: Any) -> None:
     """Load the shipped soal map with the template it maps (idempotent), so a fresh install and the demo serve
     every soal to PortalRB without a separate ``zi portalrb load-map``."""
     # lazy: this module is imported before the app registry is loaded; soalmap imports models

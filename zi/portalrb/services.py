@@ -12,7 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zi.accounts.actors import actor_user
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.organisations.access import Action, may
 from zi.organisations.models import Agency, Unit
 from zi.portalrb.models import ApiToken, FetchSnapshot
@@ -30,14 +32,14 @@ def canonical_json(payload: Any) -> str:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _check(actor: Any, agency: Agency) -> None:
+def _check(actor: Actor, agency: Agency) -> None:
     """People need the action on the agency; the system (None) and the CLI (a label string) may always."""
     if actor is not None and not isinstance(actor, str) and not may(actor, Action.PORTALRB_MANAGE, agency):
         raise PermissionDenied(_("Anda tidak berwenang mengelola token PortalRB instansi ini."))
 
 
 @transaction.atomic
-def token_create(*, actor: Any, agency: Agency, name: str) -> tuple[ApiToken, str]:
+def token_create(*, actor: Actor, agency: Agency, name: str) -> tuple[ApiToken, str]:
     """A new token; returns it and the secret, which is shown once and never stored (only its SHA-256)."""
     _check(actor, agency)
     name = (name or "").strip() or "PortalRB"
@@ -49,7 +51,7 @@ def token_create(*, actor: Any, agency: Agency, name: str) -> tuple[ApiToken, st
         name=name,
         prefix=secret[: len(TOKEN_PREFIX) + 6],
         token_hash=hash_secret(secret),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor_user(actor),
     )
     token.full_clean()
     token.save()
@@ -58,14 +60,14 @@ def token_create(*, actor: Any, agency: Agency, name: str) -> tuple[ApiToken, st
 
 
 @transaction.atomic
-def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     token = ApiToken.objects.select_for_update().select_related("agency").get(pk=token.pk)
     _check(actor, token.agency)
     if token.revoked_at is not None:
         return token
     before = audit.snapshot(token, TOKEN_FIELDS)
     token.revoked_at = timezone.now()
-    token.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
+    token.revoked_by = actor_user(actor)
     token.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
     audit.record(actor, "revoke", token, before=before, after=audit.snapshot(token, TOKEN_FIELDS))
     return token

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.lke.models import LkeQuestion, LkeTemplate
 from zi.lke.spec import TEMPLATES_DIR, Template, load_template_file
 from zi.portalrb.models import SoalMapping
@@ -237,7 +238,7 @@ class LoadResult:
 
 
 @transaction.atomic
-def load_map(*, actor: Any = None, path: Path | str = MAP_PATH) -> LoadResult:
+def load_map(*, actor: Actor = None, path: Path | str = MAP_PATH) -> LoadResult:
     """Store the map file in :class:`SoalMapping` rows and ``LkeQuestion.soal_id``; running it again changes nothing."""
     data = read_map(path)
     template = LkeTemplate.objects.get(code=data["template"]["code"], version=data["template"]["version"])

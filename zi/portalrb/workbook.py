@@ -22,6 +22,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from zi.assessments.answer_import import ImportReport, answers_import
 from zi.assessments.models import Answer, Assessment, Lane
 from zi.assessments.suggestions import survey_check_lines
+from zi.core.actors import Actor
 from zi.core.numbers import FILE_LANGUAGE, NumberError, parse_number
 from zi.core.tabular import formula_safe
 from zi.lke.formulas import AnswerError, normalize_answer, zero_denominator, zero_denominator_text
@@ -280,7 +281,7 @@ def parse_official(assessment: Assessment, uploaded_file: Any) -> tuple[dict[str
 
 
 def import_official_xlsx(
-    *, actor: Any, assessment: Assessment, uploaded_file: Any, lane: str = Lane.SELF
+    *, actor: Actor, assessment: Assessment, uploaded_file: Any, lane: str = Lane.SELF
 ) -> ImportReport:
     """Validate every cell, then save all answers in one transaction with one rescore, or nothing
     (:func:`zi.assessments.answer_import.answers_import`)."""
@@ -378,7 +379,7 @@ def _normalised(
 
 
 def import_jawaban_xlsx(
-    *, actor: Any, assessment: Assessment, uploaded_file: Any, lane: str = Lane.SELF
+    *, actor: Actor, assessment: Assessment, uploaded_file: Any, lane: str = Lane.SELF
 ) -> ImportReport:
     """Import one lane from PortalRB's ``Jawaban`` sheet: every cell validated first, then all answers in one
     transaction or none. Only who may write that lane now may import it (``may_answer``: the unit team its own

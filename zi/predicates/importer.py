@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.core.tabular import csv_bytes
 from zi.organisations.access import Action, restrict
 from zi.organisations.importers.reading import read_table
@@ -150,7 +151,7 @@ def _same(award: Award, row: _Row) -> bool:
     )
 
 
-def _apply(actor: Any, row: _Row, result: ImportResult, today: dt.date) -> None:
+def _apply(actor: Actor, row: _Row, result: ImportResult, today: dt.date) -> None:
     existing = Award.objects.filter(unit=row.unit, year=row.year).first()
     if existing is not None and _same(existing, row):
         result.skipped += 1
@@ -176,7 +177,7 @@ class _Rollback(Exception):
 
 
 def import_awards(
-    *, actor: Any, agency: Agency, data: bytes, filename: str = "", dry_run: bool = False, encoding: str = "utf-8"
+    *, actor: Actor, agency: Agency, data: bytes, filename: str = "", dry_run: bool = False, encoding: str = "utf-8"
 ) -> ImportResult:
     """Check (``dry_run``) or import a file of past decrees for ``agency``'s units; nothing is kept on any error."""
     result = ImportResult(dry_run=dry_run)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zi.core import audit, events
+from zi.core.actors import Actor
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
 from zi.predicates import rules, selectors
@@ -30,7 +30,7 @@ AWARD_FIELDS = (
 FIRST_YEAR = 2010  # the ZI programme started with PermenPAN-RB 60/2012; earlier years are typing errors
 
 
-def _check_actor(actor: Any, unit: Unit) -> None:
+def _check_actor(actor: Actor, unit: Unit) -> None:
     """People need the TPN-result grant on the unit; the system (a string actor: demo, migrations) may always."""
     if isinstance(actor, str):
         return
@@ -72,7 +72,7 @@ def award_problems(
 @transaction.atomic
 def award_record(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     predicate: str,
     year: int,
@@ -110,7 +110,9 @@ def award_record(
 
 
 @transaction.atomic
-def award_revoke(*, actor: Any, award: Award, revoked_on: dt.date, reason: str, today: dt.date | None = None) -> Award:
+def award_revoke(
+    *, actor: Actor, award: Award, revoked_on: dt.date, reason: str, today: dt.date | None = None
+) -> Award:
     """Revoke an award (P90 Bab IV C); the unit may not be proposed again for the configured number of years."""
     award = Award.objects.select_for_update().select_related("unit").get(pk=award.pk)
     _check_actor(actor, award.unit)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
 from zi.core import tabular
@@ -55,7 +56,7 @@ def csv_bytes(sheet: Sheet) -> bytes:
     return tabular.csv_bytes([sheet.headers, *sheet.safe_rows()])
 
 
-def response(sheet: Sheet, filename: str, fmt: str) -> HttpResponse:
+def response(sheet: Sheet, filename: str, fmt: str) -> HttpResponseBase:
     """The sheet as CSV (default) or XLSX (``fmt == "xlsx"``), as a download."""
     if fmt == "xlsx":
         # lazy: openpyxl loads only when a workbook is asked for

@@ -97,7 +97,7 @@ class PlanItemForm(forms.Form):
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "—")] + _staff_choices(unit)
+        self.fields["owner"].choices = [("", "—")] + _staff_choices(unit)  # type: ignore[attr-defined]  # a ChoiceField
 
 
 class ActivityForm(forms.Form):
@@ -107,7 +107,7 @@ class ActivityForm(forms.Form):
     place = forms.CharField(label=_("Tempat"), max_length=255, required=False)
     area_key = forms.TypedChoiceField(
         label=_("Area perubahan"),
-        choices=[("", "—")] + ChangeArea.choices,
+        choices=[("", "—"), *ChangeArea.choices],
         coerce=int,
         required=False,
         empty_value=None,
@@ -119,8 +119,8 @@ class ActivityForm(forms.Form):
 
     def __init__(self, *args: Any, unit: Unit, plan_items: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].choices = _staff_choices(unit)
-        self.fields["plan_item"].choices = [("", "—")] + [(item.pk, str(item)) for item in plan_items]
+        self.fields["attendees"].choices = _staff_choices(unit)  # type: ignore[attr-defined]  # a ChoiceField
+        self.fields["plan_item"].choices = [("", "—")] + [(item.pk, str(item)) for item in plan_items]  # type: ignore[attr-defined]  # a ChoiceField
 
 
 class AttendanceForm(forms.Form):
@@ -128,7 +128,7 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].choices = _staff_choices(unit)
+        self.fields["attendees"].choices = _staff_choices(unit)  # type: ignore[attr-defined]  # a ChoiceField
 
 
 class PhotoForm(forms.Form):
@@ -146,7 +146,7 @@ class ChangeAgentForm(forms.Form):
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", "—")] + _staff_choices(unit)
+        self.fields["person"].choices = [("", "—")] + _staff_choices(unit)  # type: ignore[attr-defined]  # a ChoiceField
 
 
 class ConcreteChangeForm(forms.Form):
@@ -224,7 +224,7 @@ class ComplaintPublicForm(forms.Form):
         photos = self.cleaned_data["photos"]
         if len(photos) > COMPLAINT_MAX_PHOTOS:
             raise forms.ValidationError(_("Paling banyak %(n)d foto.") % {"n": COMPLAINT_MAX_PHOTOS}, code="too_many")
-        errors = []
+        errors: list[str] = []
         for photo in photos:
             try:
                 check_image(photo)
@@ -260,7 +260,7 @@ class ComplaintUpdateForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean()  # type: ignore[assignment]  # Form.clean returns cleaned_data
         if data.get("status") != ComplaintStatus.RESOLVED:
             data["resolved_at"] = None  # the date belongs to a resolved complaint only
         return data
@@ -330,18 +330,18 @@ class InnovationForm(forms.Form):
         self, *args: Any, complaints: Any = (), findings: Any = (), public_services: Any = (), **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["complaint"].choices = [("", "—")] + [(c.pk, str(c)) for c in complaints]
-        self.fields["survey_link"].choices = [("", "—")] + [
+        self.fields["complaint"].choices = [("", "—")] + [(c.pk, str(c)) for c in complaints]  # type: ignore[attr-defined]  # a ChoiceField
+        self.fields["survey_link"].choices = [("", "—")] + [  # type: ignore[attr-defined]  # a ChoiceField
             (
                 f"{f['campaign']}:{f['item']}",
                 f"{f['code']} {f['aspect']} — {f['mean']:.2f} ({f['campaign_title']}, n={f['n']})",
             )
             for f in findings
         ]
-        self.fields["services"].choices = [(s.pk, str(s)) for s in public_services]
+        self.fields["services"].choices = [(s.pk, str(s)) for s in public_services]  # type: ignore[attr-defined]  # a ChoiceField
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean()  # type: ignore[assignment]  # Form.clean returns cleaned_data
         link = data.pop("survey_link", "") or ""
         campaign, _sep, item = link.partition(":")
         data["survey_campaign"] = int(campaign) if campaign.isdigit() else None
@@ -396,7 +396,7 @@ class GratificationForm(forms.Form):
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reporter"].choices = [("", "—")] + _staff_choices(unit)
+        self.fields["reporter"].choices = [("", "—")] + _staff_choices(unit)  # type: ignore[attr-defined]  # a ChoiceField
 
 
 class ConflictForm(forms.Form):
@@ -409,7 +409,7 @@ class ConflictForm(forms.Form):
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", "—")] + _staff_choices(unit)
+        self.fields["person"].choices = [("", "—")] + _staff_choices(unit)  # type: ignore[attr-defined]  # a ChoiceField
 
 
 class GratificationDecisionForm(forms.Form):

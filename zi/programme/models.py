@@ -347,7 +347,11 @@ class Complaint(BaseModel):
 
     @property
     def was_late(self) -> bool:
-        return self.status == ComplaintStatus.RESOLVED and bool(self.resolved_at) and self.resolved_at > self.sla_due_at
+        return (
+            self.status == ComplaintStatus.RESOLVED
+            and self.resolved_at is not None
+            and self.resolved_at > self.sla_due_at
+        )
 
 
 def complaint_photo_upload_to(instance: ComplaintPhoto, filename: str) -> str:
@@ -508,9 +512,9 @@ class Innovation(BaseModel):
     @property
     def need_summary(self) -> str:
         parts = []
-        if self.complaint_id:
+        if self.complaint is not None:
             parts.append(f"{_('Pengaduan')}: {self.complaint.subject}")
-        if self.survey_item_id:
+        if self.survey_item is not None:
             parts.append(f"{_('Temuan survei')}: {self.survey_item.code} {self.survey_item.aspect}")
         if self.survey_finding:
             parts.append(f"{_('Temuan survei')}: {self.survey_finding}")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Model, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -42,11 +42,24 @@ from zi.surveys.models import Campaign, InstrumentItem, ItemRollup, ItemScale
 READ = Action.ASSESSMENT_VIEW_SUBMITTED
 
 
-def readable(queryset: QuerySet, user: Any, unit_field: str = "unit") -> QuerySet:
+class Bounded(Protocol):
+    """A span with aware start and end datetimes: a :class:`Period`, or a window of days (workflow.monitoring)."""
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]: ...
+
+
+_M = TypeVar("_M", bound=Model)
+
+
+def readable(queryset: QuerySet[_M], user: Any, unit_field: str = "unit") -> QuerySet[_M]:
     """Rows the user may read: reviewers/leaders/TPI (view_submitted) and the unit team (answer)."""
     return queryset.filter(
-        Q(pk__in=restrict(queryset.model.objects.all(), user, READ, unit_field).values("pk"))
-        | Q(pk__in=restrict(queryset.model.objects.all(), user, Action.ASSESSMENT_ANSWER, unit_field).values("pk"))
+        Q(pk__in=restrict(queryset.model._default_manager.all(), user, READ, unit_field).values("pk"))
+        | Q(
+            pk__in=restrict(queryset.model._default_manager.all(), user, Action.ASSESSMENT_ANSWER, unit_field).values(
+                "pk"
+            )
+        )
     )
 
 
@@ -80,7 +93,7 @@ def plan_by_area(plan: WorkPlan | None) -> list[dict[str, Any]]:
     items = list(plan.items.all()) if plan else []
     produced = plan_item_evidence(plan)
     for item in items:
-        item.produced = produced.get(item.pk, {"activities": 0, "codes": [], "other": []})
+        item.produced = produced.get(item.pk, {"activities": 0, "codes": [], "other": []})  # type: ignore[attr-defined]  # for the template
     areas = []
     for key, label in ChangeArea.choices:
         area_items = [item for item in items if item.area_key == key]
@@ -417,7 +430,7 @@ def lke_inputs_for(unit: Unit, period: Period) -> dict[str, dict[str, Any]]:
     }
 
 
-def complaint_counts_many(unit_ids: Sequence[int], period: Period | None) -> dict[int, dict[str, int]]:
+def complaint_counts_many(unit_ids: Sequence[int], period: Bounded | None) -> dict[int, dict[str, int]]:
     """Complaints received in the period per unit: total, resolved, resolved within the SLA, open past the SLA."""
     result = {uid: {"total": 0, "resolved": 0, "on_time": 0, "overdue": 0} for uid in unit_ids}
     if period is None or not unit_ids:
@@ -435,5 +448,5 @@ def complaint_counts_many(unit_ids: Sequence[int], period: Period | None) -> dic
         )
     )
     for row in rows:
-        result[row.pop("unit_id")] = row
+        result[row.pop("unit_id")] = row  # type: ignore[misc,assignment]  # a values() row, its counts are ints
     return result

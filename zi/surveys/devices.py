@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -17,7 +16,9 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from zi.accounts.actors import actor_user
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.surveys.models import Campaign, DeviceKind, FieldDevice, ServicePoint
 from zi.surveys.services.campaigns import campaign_state
 from zi.surveys.services.errors import SurveyError
@@ -39,7 +40,7 @@ class Registered:
 
 @transaction.atomic
 def device_register(
-    *, actor: Any, campaign: Campaign, name: str, kind: str = DeviceKind.KIOSK, service_point: ServicePoint | None
+    *, actor: Actor, campaign: Campaign, name: str, kind: str = DeviceKind.KIOSK, service_point: ServicePoint | None
 ) -> Registered:
     name = name.strip()[:120]
     if not name:
@@ -57,7 +58,7 @@ def device_register(
         kind=kind,
         name=name,
         token_hash=token_hash(token),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor_user(actor),
     )
     device.full_clean(exclude=["created_by", "revoked_by"])
     device.save()
@@ -66,7 +67,7 @@ def device_register(
 
 
 @transaction.atomic
-def device_revoke(*, actor: Any, device: FieldDevice, reason: str = "") -> FieldDevice:
+def device_revoke(*, actor: Actor, device: FieldDevice, reason: str = "") -> FieldDevice:
     """Refuse every later sync of this device (its answers stay on it, exportable). Cannot be undone: register a
     new device instead."""
     device = FieldDevice.objects.select_for_update().get(pk=device.pk)
@@ -74,7 +75,7 @@ def device_revoke(*, actor: Any, device: FieldDevice, reason: str = "") -> Field
         raise SurveyError(_("Perangkat ini sudah dicabut."), code="revoked")
     before = audit.snapshot(device, AUDITED_FIELDS)
     device.revoked_at = timezone.now()
-    device.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
+    device.revoked_by = actor_user(actor)
     device.revoked_reason = reason.strip()[:1000]
     device.save(update_fields=["revoked_at", "revoked_by", "revoked_reason", "updated_at"])
     audit.record(actor, "revoke", device, before=before, after=audit.snapshot(device, AUDITED_FIELDS))

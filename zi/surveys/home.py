@@ -38,7 +38,7 @@ def short_campaigns(user: Any) -> list[InboxItem]:
 
 
 def _item(campaign: Campaign, now: dt.datetime) -> InboxItem:
-    reason = _("%(n)s dari minimal %(min)s responden.") % {"n": campaign.respondents, "min": ZI_MINIMUM_RESPONDENTS}
+    reason = _("%(n)s dari minimal %(min)s responden.") % {"n": campaign.respondents, "min": ZI_MINIMUM_RESPONDENTS}  # type: ignore[attr-defined]  # annotated
     if campaign.closes_at <= now:
         reason += " " + _("Kampanye sudah ditutup: perpanjang atau buat kampanye baru.")
     return InboxItem(

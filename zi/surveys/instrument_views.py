@@ -63,7 +63,7 @@ class VersionForm(forms.Form):
     version = forms.CharField(label=_lazy("Versi baru"), max_length=32)
     title = forms.CharField(label=_lazy("Judul"), max_length=255)
     description = forms.CharField(label=_lazy("Keterangan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    periods = forms.ModelMultipleChoiceField(
+    periods: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         queryset=Period.objects.order_by("-year"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -72,17 +72,17 @@ class VersionForm(forms.Form):
 
 
 class InternalForm(VersionForm):
-    agency = forms.ModelChoiceField(queryset=None, label=_lazy("Instansi pemilik"))
+    agency: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label=_lazy("Instansi pemilik"))
     code = forms.SlugField(label=_lazy("Kode instrumen (huruf kecil, angka, tanda hubung)"), max_length=64)
 
     field_order = ["agency", "code", "version", "title", "description", "periods"]
 
     def __init__(self, *args: Any, agencies: list, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = _agency_queryset(agencies)
+        self.fields["agency"].queryset = _agency_queryset(agencies)  # type: ignore[attr-defined]  # a ModelChoiceField
         if len(agencies) == 1:  # the usual case: an agency admin of one agency needs no choice
             self.fields["agency"].initial = agencies[0].pk
-            self.fields["agency"].empty_label = None
+            self.fields["agency"].empty_label = None  # type: ignore[attr-defined]  # a ModelChoiceField
         self.fields["version"].label = _lazy("Versi")
 
 
@@ -151,7 +151,7 @@ def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "instrument": instrument,
             "items": instrument.items.all(),
             "periods": instrument.periods.order_by("-year"),
-            "versions": Instrument.objects.filter(code=instrument.code, agency_id=instrument.agency_id).order_by("-pk"),
+            "versions": Instrument.objects.filter(code=instrument.code, agency_id=instrument.agency_id).order_by("-pk"),  # type: ignore[misc]  # None: IS NULL
             "campaign_count": instrument.campaigns.count(),
             "can_manage": can_manage,
             "periods_form": PeriodsForm(initial={"periods": list(instrument.periods.all())}) if can_manage else None,

@@ -242,7 +242,7 @@ class PatternLimits:
     near_max_diff: int = 1  # positions in which two vectors may differ and still be "near-identical"
 
 
-def pattern_limits(**overrides: int) -> PatternLimits:
+def pattern_limits(**overrides: int | None) -> PatternLimits:
     """The stuffing thresholds from the settings; ``overrides`` (an evaluator's re-scan) replace single values."""
     limits = PatternLimits(
         window=setting("ZI_SURVEY_PATTERN_WINDOW", 1800),

@@ -29,6 +29,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.organisations.timezones import unit_timezone
 from zi.surveys import integrity, services
 from zi.surveys.models import Channel, DeviceResponse, FieldDevice, InstrumentItem, Response
@@ -261,7 +262,7 @@ def sync_batch(device: FieldDevice, payload: Any, now: dt.datetime | None = None
     return acks
 
 
-def import_export_file(*, actor: Any, device: FieldDevice, data: Any) -> dict[str, int]:
+def import_export_file(*, actor: Actor, device: FieldDevice, data: Any) -> dict[str, int]:
     """A device's exported queue ("Ekspor" file) brought to the unit by hand, e.g. from a field phone that never
     reaches a network: sent through the same per-response sync, so a response already synced (or synced later by
     the device itself) is a duplicate, never a second row. The same refusals apply (revoked device, closed

@@ -224,16 +224,16 @@ def survey_indices_many(unit_ids: Sequence[int], period: Any) -> dict[int, UnitI
             .values("campaign__unit_id", "campaign_id", "instrument__kind", "group")
             .annotate(n=Sum("n"), s=Sum("s"), ss=Sum("ss"))
         )
-        for row in moments_rows:
-            kind = row["instrument__kind"]
+        for moments_row in moments_rows:
+            kind = moments_row["instrument__kind"]
             if kind == InstrumentKind.SKM:
-                key = (row["campaign__unit_id"], "ikm")
-            elif row["group"] in EXTERNAL_GROUPS:
-                key = (row["campaign__unit_id"], kind)
+                key = (moments_row["campaign__unit_id"], "ikm")
+            elif moments_row["group"] in EXTERNAL_GROUPS:
+                key = (moments_row["campaign__unit_id"], kind)
             else:
                 continue
-            moments[key] = moments[key] + indices.MomentStats(row["n"], row["s"], row["ss"])
-            per_campaign[key][row["campaign_id"]] += row["n"]
+            moments[key] = moments[key] + indices.MomentStats(moments_row["n"], moments_row["s"], moments_row["ss"])
+            per_campaign[key][moments_row["campaign_id"]] += moments_row["n"]
         for uid, n in (
             Response.objects.filter(campaign__unit_id__in=unit_ids, campaign__period=period, excluded=False)
             .values_list("campaign__unit_id")

@@ -18,11 +18,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zi.accounts.actors import actor_user
 from zi.assessments import services as assessment_services
 from zi.assessments.models import Answer, Assessment, Evidence, EvidenceKind, EvidenceRevision, Lane
 from zi.assessments.scoring import lane_rescore
 from zi.assessments.selectors import section_key
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.lke.models import LkeQuestion
 from zi.lke.services import template_spec
 from zi.workflow.models import CarriedQuestion, Journey
@@ -36,8 +38,8 @@ class CarryResult:
     skipped: list[str]
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+def _user(actor: Actor) -> Any:
+    return actor_user(actor)
 
 
 def previous_assessment(journey: Journey) -> Assessment | None:
@@ -52,7 +54,7 @@ def previous_assessment(journey: Journey) -> Assessment | None:
     )
 
 
-def may_carry_over(actor: Any, journey: Journey) -> bool:
+def may_carry_over(actor: Actor, journey: Journey) -> bool:
     """The self lane and its evidence are writable now, nothing was carried yet, and there is a baseline."""
     assessment = journey.assessment
     return (
@@ -69,7 +71,7 @@ def _raw(answer: Answer) -> object:
 
 
 def _reference_file(
-    actor: Any, assessment: Assessment, question_id: int, evidence: Evidence, revision: EvidenceRevision
+    actor: Actor, assessment: Assessment, question_id: int, evidence: Evidence, revision: EvidenceRevision
 ) -> Evidence:
     """New evidence in the new assessment whose first revision references the same stored file (no copy)."""
     copy = Evidence.objects.create(
@@ -107,7 +109,7 @@ def _reference_file(
 
 
 @transaction.atomic
-def carry_over(*, actor: Any, journey: Journey) -> CarryResult:
+def carry_over(*, actor: Actor, journey: Journey) -> CarryResult:
     """Copy the previous period's self-lane answers and evidence (links; file references) into this journey's
     assessment as a draft. Questions the unit already answered, and questions the new LKE template no longer
     has (or whose old answer no longer validates), are skipped and listed."""
@@ -214,7 +216,7 @@ ALL = "semua"
 
 @transaction.atomic
 def carry_confirm(
-    *, actor: Any, journey: Journey, question_codes: list[str] | None = None, section: str | None = None
+    *, actor: Actor, journey: Journey, question_codes: list[str] | None = None, section: str | None = None
 ) -> int:
     """Confirm carried-over questions (the unit checked the answer and its evidence are still true): the given
     ``question_codes``, or every open one of a worksheet tab (``section`` "1".."6", "hasil"), or all of them
@@ -223,11 +225,11 @@ def carry_confirm(
     journey = Journey.objects.select_related("unit", "assessment", "period").get(pk=journey.pk)
     if not assessment_services.may_answer(actor, journey.assessment, Lane.SELF):
         raise PermissionDenied(_("Anda tidak berwenang mengonfirmasi jawaban unit ini sekarang."))
-    rows = unconfirmed(journey).select_for_update(of=("self",)).select_related("question")
+    selected = unconfirmed(journey).select_for_update(of=("self",)).select_related("question")
     if question_codes is not None:
-        rows = rows.filter(question__code__in=list(question_codes))
+        selected = selected.filter(question__code__in=list(question_codes))
         scope = "selected"
-    rows = list(rows)
+    rows = list(selected)
     if question_codes is None and section is not None and section != ALL:
         spec = template_spec(journey.period.template)
         rows = [row for row in rows if section_key(spec, row.question.code) == section]

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from zi.assessments.excel import export_assessment_xlsx
 from zi.assessments.models import Answer, EvidenceRevision, Lane
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.core.pdf import render_pdf
 from zi.core.tabular import csv_bytes
 from zi.organisations.access import Action, may
@@ -195,7 +196,7 @@ def build_dossier(journey: Journey, *, link_for: Callable[[int, int], str], lane
 
 
 @transaction.atomic
-def dossier_export(*, actor: Any, journey: Journey, link_for: Callable[[int, int], str]) -> bytes:
+def dossier_export(*, actor: Actor, journey: Journey, link_for: Callable[[int, int], str]) -> bytes:
     """Build the package for someone who may propose the unit, and audit who took which contents."""
     if not may_download(actor, journey):
         raise PermissionDenied(_("Anda tidak berwenang mengunduh berkas usulan unit ini."))

@@ -28,7 +28,7 @@ class DeclarationForm(forms.Form):
     declared_on = forms.DateField(label=_("Tanggal pencanangan"), widget=DateInput())
     place = forms.CharField(label=_("Tempat"), max_length=255)
     target_predicate = forms.ChoiceField(label=_("Predikat yang dituju"), choices=Predicate.choices)
-    signatories = forms.ModelMultipleChoiceField(
+    signatories: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("Penanda tangan pakta integritas"),
         queryset=None,
         required=False,
@@ -37,17 +37,17 @@ class DeclarationForm(forms.Form):
 
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["signatories"].queryset = staff
+        self.fields["signatories"].queryset = staff  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class SignForm(forms.Form):
-    users = forms.ModelMultipleChoiceField(
+    users: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("Pegawai yang menyusul menandatangani"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["users"].queryset = staff
+        self.fields["users"].queryset = staff  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class DocumentForm(forms.Form):
@@ -76,7 +76,7 @@ class PreconditionsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sakip_internal"].choices = _grades("sakip")
+        self.fields["sakip_internal"].choices = _grades("sakip")  # type: ignore[attr-defined]  # a ChoiceField
 
 
 class SptjmForm(forms.Form):
@@ -110,16 +110,16 @@ class AgencyProfileForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["bpk_opinion"].choices = _grades("bpk_opinion")
-        self.fields["sakip"].choices = _grades("sakip")
-        self.fields["indeks_rb"].choices = _grades("indeks_rb")
+        self.fields["bpk_opinion"].choices = _grades("bpk_opinion")  # type: ignore[attr-defined]  # a ChoiceField
+        self.fields["sakip"].choices = _grades("sakip")  # type: ignore[attr-defined]  # a ChoiceField
+        self.fields["indeks_rb"].choices = _grades("indeks_rb")  # type: ignore[attr-defined]  # a ChoiceField
 
 
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("Nama tim"), max_length=120)
-    leader = forms.ModelChoiceField(label=_("Ketua tim"), queryset=None)
-    controller = forms.ModelChoiceField(label=_("Pengendali teknis"), queryset=None)
-    members = forms.ModelMultipleChoiceField(
+    leader: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Ketua tim"), queryset=None)
+    controller: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Pengendali teknis"), queryset=None)
+    members: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("Anggota"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     capacity = forms.IntegerField(label=_("Kapasitas (unit)"), min_value=1, max_value=200, required=False)
@@ -127,27 +127,27 @@ class TeamForm(forms.Form):
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("leader", "controller", "members"):
-            self.fields[name].queryset = candidates
+            self.fields[name].queryset = candidates  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class MembersForm(forms.Form):
-    members = forms.ModelMultipleChoiceField(
+    members: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("Anggota"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = candidates
+        self.fields["members"].queryset = candidates  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class AssignForm(forms.Form):
-    journey = forms.ModelChoiceField(label=_("Unit kerja"), queryset=None)
+    journey: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Unit kerja"), queryset=None)
     due = forms.DateField(label=_("Tenggat evaluasi"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, journeys: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["journey"].queryset = journeys
-        self.fields["journey"].label_from_instance = lambda j: f"{j.unit.name} · {j.get_state_display()}"
+        self.fields["journey"].queryset = journeys  # type: ignore[attr-defined]  # a ModelChoiceField
+        self.fields["journey"].label_from_instance = lambda j: f"{j.unit.name} · {j.get_state_display()}"  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class CalendarForm(forms.Form):

@@ -78,7 +78,7 @@ def scores_lane(user: Any, assessment: Assessment, journey: Journey | None, lane
         return True
     if _conflicted(user, assessment.unit.path):
         return False
-    return journey.tpi_team_id is not None and user.pk in journey.tpi_team.member_ids()
+    return journey.tpi_team is not None and user.pk in journey.tpi_team.member_ids()
 
 
 def visible_lanes(user: Any, assessment: Assessment) -> frozenset[str]:

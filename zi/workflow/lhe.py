@@ -33,9 +33,11 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from zi.accounts.actors import actor_user
 from zi.assessments.models import Answer, Lane, LaneScore
 from zi.assessments.suggestions import survey_checks, survey_kind
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.core.pdf import render_pdf
 from zi.lke.scoring.breakdown import eligibility_checks, expand_breakdown
 from zi.lke.services import template_spec
@@ -236,9 +238,9 @@ def _conclusion(journey: Journey, failing: list[str]) -> dict[str, Any]:
     }
 
 
-def _area_notes(journey: Journey, names: tuple[str, ...]) -> list[dict[str, str]]:
+def _area_notes(journey: Journey, names: tuple[str, ...]) -> list[dict[str, Any]]:
     stored = {n.area: n for n in LheNote.objects.filter(journey=journey)}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for key, name in [*enumerate(names, start=1), (LheNote.HASIL, _("Komponen hasil"))]:
         note = stored.get(key)
         rows.append(
@@ -391,7 +393,7 @@ def _locked(journey: Journey) -> Journey:
 @transaction.atomic
 def notes_save(
     *,
-    actor: Any,
+    actor: Actor,
     journey: Journey,
     notes: dict[int, tuple[str, str]] | None = None,
     number: str = "",
@@ -419,7 +421,7 @@ def notes_save(
         before = audit.snapshot(note, ("notes", "recommendations")) if note is not None else None
         note = note or LheNote(journey=journey, area=int(area))
         note.notes, note.recommendations = text, recommendation
-        note.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+        note.updated_by = actor_user(actor)
         note.full_clean()
         note.save()
         audit.record(
@@ -443,7 +445,7 @@ def notes_save(
 
 
 @transaction.atomic
-def issue(*, actor: Any, journey: Journey, now: dt.datetime | None = None) -> IssuedLhe:
+def issue(*, actor: Actor, journey: Journey, now: dt.datetime | None = None) -> IssuedLhe:
     """Render the LHE in Indonesian, store the PDF with its SHA-256 as the next numbered version and record it in
     the audit trail. Refused without number, place and date, or before the TPI lane is scored."""
     journey = _locked(journey)
@@ -474,11 +476,11 @@ def issue(*, actor: Any, journey: Journey, now: dt.datetime | None = None) -> Is
         stage=ordinal,
         number=header.number,
         place=header.place,
-        date=header.date,
+        date=header.date,  # type: ignore[misc]  # checked among the missing fields above
         state=journey.state,
         sha256=digest,
         size=len(content),
-        issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+        issued_by=actor_user(actor),
         issued_by_label=getattr(actor, "username", str(actor)),
     )
     issued.file.save(f"LHE-{ordinal}.pdf", ContentFile(content), save=False)

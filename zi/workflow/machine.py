@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,14 +18,21 @@ from django.utils.translation import gettext_lazy
 
 from zi.assessments.models import AssessmentStatus, Lane, LaneScore
 from zi.assessments.submission import submission_check
+from zi.core.actors import Actor
 from zi.organisations.access import Action
 from zi.predicates.services import award_problems
 from zi.workflow.models import Journey, Predicate, State
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # Self lane and evidence are open to the unit team only in these states; the assessment is "draft" there.
 UNIT_EDIT_STATES = frozenset({State.BUILDING, State.RETURNED, State.TPI_RETURNED})
 # Lanes open to their scorers per state.
-LANE_STATES = {Lane.REVIEW: frozenset({State.IN_REVIEW}), Lane.TPI: frozenset({State.TPI_EVALUATION})}
+LANE_STATES: dict[str, frozenset[str]] = {
+    Lane.REVIEW: frozenset({State.IN_REVIEW}),
+    Lane.TPI: frozenset({State.TPI_EVALUATION}),
+}
 
 
 def assessment_status_for(state: str) -> str:
@@ -37,7 +44,7 @@ def assessment_status_for(state: str) -> str:
 @dataclass
 class Move:
     journey: Journey
-    actor: Any
+    actor: Actor
     to_state: str
     note: str
     data: dict[str, Any] = field(default_factory=dict)
@@ -80,7 +87,7 @@ def _ready_to_submit(move: Move) -> list[str]:
     return submission_check(move.journey.assessment).reasons()
 
 
-def coi_reasons(actor: Any, journey: Journey) -> list[str]:
+def coi_reasons(actor: Actor, journey: Journey) -> list[str]:
     """Conflict of interest: an evaluator whose own unit is the evaluated unit or inside its subtree."""
     home = getattr(actor, "unit", None)
     if home is not None and home.path.startswith(journey.unit.path):
@@ -88,7 +95,7 @@ def coi_reasons(actor: Any, journey: Journey) -> list[str]:
     return []
 
 
-def team_reasons(actor: Any, journey: Journey, *, lead: bool = False) -> list[str]:
+def team_reasons(actor: Actor, journey: Journey, *, lead: bool = False) -> list[str]:
     team = journey.tpi_team
     if team is None:
         return [_("Unit belum ditugaskan ke tim TPI.")]
@@ -217,7 +224,7 @@ def _revoke(move: Move) -> list[str]:
 class Rule:
     action: Action
     guard: Guard = _ok
-    label: str = ""
+    label: StrOrPromise = ""
 
 
 TRANSITIONS: dict[tuple[str, str], Rule] = {

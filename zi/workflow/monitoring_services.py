@@ -16,15 +16,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zi.accounts.actors import actor_user
 from zi.assessments import evidence as evidence_checks
 from zi.core import audit, events
+from zi.core.actors import Actor
 from zi.predicates.models import Award
 from zi.workflow import monitoring
 from zi.workflow.models import FieldCheck, MonitoringRecommendation, MonitoringReport, MonitoringResult
 
 
-def _user_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
+def _user_or_none(actor: Actor) -> Any:
+    return actor_user(actor)
 
 
 def _check_choices(result: str, recommendation: str) -> None:
@@ -55,7 +57,7 @@ def date_problems(award: Award, day: dt.date | None, *, today: dt.date | None = 
 @transaction.atomic
 def report_record(
     *,
-    actor: Any,
+    actor: Actor,
     award: Award,
     report_date: dt.date | None,
     result: str,
@@ -77,7 +79,7 @@ def report_record(
         raise ValidationError(_("Berkas laporan wajib diunggah."))
     checked = evidence_checks.check_upload(uploaded_file)
     uploaded_file.seek(0)
-    report = MonitoringReport(
+    report = MonitoringReport(  # type: ignore[misc]  # date_problems refuses a missing date
         award=award,
         report_date=report_date,
         result=result,
@@ -99,7 +101,7 @@ def report_record(
 @transaction.atomic
 def field_check_record(
     *,
-    actor: Any,
+    actor: Actor,
     award: Award,
     check_date: dt.date | None,
     result: str,
@@ -119,7 +121,7 @@ def field_check_record(
         problems.append(_("Temuan pemeriksaan wajib diisi."))
     if problems:
         raise ValidationError(problems)
-    check = FieldCheck(
+    check = FieldCheck(  # type: ignore[misc]  # date_problems refuses a missing date
         award=award,
         check_date=check_date,
         result=result,

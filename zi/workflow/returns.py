@@ -32,9 +32,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zi.accounts.actors import actor_user
 from zi.assessments.models import Answer, Evidence, Lane
 from zi.assessments.selectors import section_for
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.lke.models import LkeQuestion
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
@@ -42,13 +44,13 @@ from zi.workflow.machine import UNIT_EDIT_STATES
 from zi.workflow.models import ChangeConfirmation, Journey, LaneReturn, ReturnNote, State
 
 SCORED_LANES = (Lane.REVIEW, Lane.TPI)
-RETURN_STATES = {State.RETURNED: Lane.REVIEW, State.TPI_RETURNED: Lane.TPI}
+RETURN_STATES: dict[str, str] = {State.RETURNED: Lane.REVIEW, State.TPI_RETURNED: Lane.TPI}
 NOTE_MAX = 2000
 NOTE_FIELDS = ("journey", "lane", "lane_return", "question", "note", "addressed_at", "addressed_by", "addressed_note")
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+def _user(actor: Actor) -> Any:
+    return actor_user(actor)
 
 
 def _jsonable(value: Any) -> Any:
@@ -98,13 +100,13 @@ def _clean_note(text: str, *, required: bool) -> str:
     return text
 
 
-def _may_score(actor: Any, journey: Journey, lane: str) -> bool:
+def _may_score(actor: Actor, journey: Journey, lane: str) -> bool:
     from zi.workflow.services import may_write_lane  # services imports this module
 
     return lane in SCORED_LANES and may_write_lane(actor, journey, lane)
 
 
-def may_flag(actor: Any, journey: Journey, lane: str) -> bool:
+def may_flag(actor: Actor, journey: Journey, lane: str) -> bool:
     """The lane's scorers while the lane is open and can still return the LKE (not in LHE 2: TPI returns once)."""
     return _may_score(actor, journey, lane) and not (lane == Lane.TPI and journey.tpi_stage > 1)
 
@@ -117,7 +119,7 @@ def _journey(journey: Journey) -> Journey:
 
 
 @transaction.atomic
-def note_flag(*, actor: Any, journey: Journey, lane: str, question_code: str, note: str) -> ReturnNote:
+def note_flag(*, actor: Actor, journey: Journey, lane: str, question_code: str, note: str) -> ReturnNote:
     """Flag one question of the lane "tandai untuk diperbaiki" with a note (or change the note of a pending flag).
     Only the lane's scorers while the lane is open (``services.may_write_lane``)."""
     journey = _journey(journey)
@@ -147,7 +149,7 @@ def note_flag(*, actor: Any, journey: Journey, lane: str, question_code: str, no
 
 
 @transaction.atomic
-def note_unflag(*, actor: Any, journey: Journey, lane: str, question_code: str) -> None:
+def note_unflag(*, actor: Actor, journey: Journey, lane: str, question_code: str) -> None:
     """Remove a pending flag (not yet returned to the unit)."""
     journey = _journey(journey)
     if not may_flag(actor, journey, lane):
@@ -161,7 +163,9 @@ def note_unflag(*, actor: Any, journey: Journey, lane: str, question_code: str) 
     row.delete()
 
 
-def record_return(*, actor: Any, journey: Journey, lane: str, reason: str, flags: list[tuple[str, str]]) -> LaneReturn:
+def record_return(
+    *, actor: Actor, journey: Journey, lane: str, reason: str, flags: list[tuple[str, str]]
+) -> LaneReturn:
     """The return's effect (called by ``services.transition`` inside its transaction, before the state changes):
     flag the questions given on the return form, snapshot what the scorers saw, attach the lane's pending notes."""
     for code, note in flags:
@@ -191,13 +195,13 @@ def record_return(*, actor: Any, journey: Journey, lane: str, reason: str, flags
     return lane_return
 
 
-def may_address(actor: Any, journey: Journey) -> bool:
+def may_address(actor: Actor, journey: Journey) -> bool:
     """The unit's team may mark notes addressed while the LKE is back with the unit (its answer-edit action)."""
     return journey.state in UNIT_EDIT_STATES and may(actor, Action.ASSESSMENT_ANSWER, journey.unit)
 
 
 @transaction.atomic
-def note_address(*, actor: Any, note: ReturnNote, reply: str = "") -> ReturnNote:
+def note_address(*, actor: Actor, note: ReturnNote, reply: str = "") -> ReturnNote:
     """The unit marks a note of the current return addressed ("sudah diperbaiki"), optionally with a reply; marking
     it again changes the reply."""
     note = ReturnNote.objects.select_for_update().select_related("journey", "question").get(pk=note.pk)
@@ -225,7 +229,7 @@ def note_address(*, actor: Any, note: ReturnNote, reply: str = "") -> ReturnNote
 
 
 @transaction.atomic
-def change_confirm(*, actor: Any, journey: Journey, lane: str, question_code: str) -> ChangeConfirmation:
+def change_confirm(*, actor: Actor, journey: Journey, lane: str, question_code: str) -> ChangeConfirmation:
     """The scorer keeps their value ("tetap") although the unit changed its answer: the flag clears."""
     journey = _journey(journey)
     if not _may_score(actor, journey, lane):
@@ -236,7 +240,9 @@ def change_confirm(*, actor: Any, journey: Journey, lane: str, question_code: st
     question = _question(journey, question_code)
     lane_return = latest_return(journey, lane)
     confirmation = ChangeConfirmation.objects.create(
-        lane_return=lane_return, question=question, confirmed_by=_user(actor)
+        lane_return=lane_return,  # type: ignore[misc]  # an answer awaits its scorer only after a return
+        question=question,
+        confirmed_by=_user(actor),
     )
     audit.record(
         actor,
@@ -275,7 +281,7 @@ def return_notes(journey: Journey) -> list[ReturnNote]:
         return []
     notes = list(current.notes.select_related("question", "addressed_by").order_by("question__order", "question__code"))
     for note in notes:  # where the question is on the worksheet: ?bagian=<section>#<anchor>
-        note.section, note.anchor = section_for(note.question.code), "q-" + note.question.code.replace(".", "-")
+        note.section, note.anchor = section_for(note.question.code), "q-" + note.question.code.replace(".", "-")  # type: ignore[attr-defined]
     return notes
 
 
@@ -415,7 +421,7 @@ def worksheet_panel(request: HttpRequest, ws: Any) -> None:
     notes = return_notes(journey)
     rows = ws.rows
     for note in notes:
-        note.row = rows.get(note.question.code)
+        note.row = rows.get(note.question.code)  # type: ignore[attr-defined]  # for the templates
     context = {
         "j": journey,
         "r": current,
@@ -426,6 +432,6 @@ def worksheet_panel(request: HttpRequest, ws: Any) -> None:
     }
     ws.top_panels.append(render_to_string("workflow/partials/return_banner.html", context, request=request))
     for note in notes:
-        if note.row is not None:
+        if note.row is not None:  # type: ignore[attr-defined]
             html = render_to_string("workflow/partials/return_marker.html", {**context, "note": note}, request=request)
-            note.row.panels.append(html)
+            note.row.panels.append(html)  # type: ignore[attr-defined]

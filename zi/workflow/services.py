@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zi.accounts.actors import actor_user
 from zi.assessments import evidence as evidence_checks
 from zi.assessments.models import Answer, Assessment, Lane
 from zi.core import audit, events
+from zi.core.actors import Actor
 from zi.organisations.access import Action, may
 from zi.organisations.models import Agency, Unit
 from zi.predicates import selectors as predicate_selectors
@@ -63,13 +65,13 @@ JOURNEY_FIELDS = (
 ACTIVE_TPI_STATES = (State.SELF_SUBMITTED, State.REVIEWED, State.TPI_EVALUATION, State.TPI_RETURNED)
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+def _user(actor: Actor) -> Any:
+    return actor_user(actor)
 
 
-def _label(actor: Any) -> str:
+def _label(actor: Actor) -> str:
     if getattr(actor, "is_authenticated", False):
-        return actor.username
+        return str(getattr(actor, "username", ""))
     return actor if isinstance(actor, str) else "system"
 
 
@@ -101,7 +103,7 @@ def _ban_reasons(unit: Unit, today: dt.date) -> list[str]:
 
 @transaction.atomic
 def participation_create(
-    *, actor: Any, assessment: Assessment, target_predicate: str | None = None, afirmasi: bool = False
+    *, actor: Actor, assessment: Assessment, target_predicate: str | None = None, afirmasi: bool = False
 ) -> Journey:
     """Register the unit's participation for the assessment's period; the journey starts at ``declared``."""
     assessment = Assessment.objects.select_for_update().select_related("unit", "period").get(pk=assessment.pk)
@@ -147,7 +149,7 @@ def _decimal(value: Any, label: str) -> Decimal | None:
 
 @transaction.atomic
 def preconditions_record(
-    *, actor: Any, journey: Journey, tlhp_percent: Any, lhkpn_percent: Any, sakip_internal: str
+    *, actor: Actor, journey: Journey, tlhp_percent: Any, lhkpn_percent: Any, sakip_internal: str
 ) -> Journey:
     """Record the unit-level preconditions (TLHP, LHKPN/LHKASN, internal SAKIP grade)."""
     journey = Journey.objects.select_for_update().select_related("unit").get(pk=journey.pk)
@@ -166,7 +168,7 @@ def preconditions_record(
 
 
 @transaction.atomic
-def sptjm_upload(*, actor: Any, journey: Journey, uploaded_file: Any) -> Journey:
+def sptjm_upload(*, actor: Actor, journey: Journey, uploaded_file: Any) -> Journey:
     """The unit head's SPTJM (statement of responsibility for the data dukung), needed for the proposal."""
     journey = Journey.objects.select_for_update().select_related("unit").get(pk=journey.pk)
     if not may(actor, Action.PARTICIPATION_MANAGE, journey.unit):
@@ -185,7 +187,7 @@ def sptjm_upload(*, actor: Any, journey: Journey, uploaded_file: Any) -> Journey
 @transaction.atomic
 def agency_profile_save(
     *,
-    actor: Any,
+    actor: Actor,
     agency: Agency,
     year: int,
     bpk_opinion: str,
@@ -229,7 +231,7 @@ def _staff_users(unit: Unit, users: Any) -> list[Any]:
 @transaction.atomic
 def declaration_record(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     declared_on: dt.date,
     place: str,
@@ -254,7 +256,7 @@ def declaration_record(
 
 
 @transaction.atomic
-def declaration_sign(*, actor: Any, declaration: Declaration, users: Any) -> Declaration:
+def declaration_sign(*, actor: Actor, declaration: Declaration, users: Any) -> Declaration:
     """Add signatories who sign later (stragglers may sign after the ceremony, P90 Lampiran I)."""
     if not may(actor, Action.PARTICIPATION_MANAGE, declaration.unit):
         raise PermissionDenied(_("Anda tidak berwenang mengubah pencanangan unit ini."))
@@ -267,7 +269,7 @@ def declaration_sign(*, actor: Any, declaration: Declaration, users: Any) -> Dec
 
 
 @transaction.atomic
-def declaration_add_document(*, actor: Any, declaration: Declaration, kind: str, uploaded_file: Any) -> Any:
+def declaration_add_document(*, actor: Actor, declaration: Declaration, kind: str, uploaded_file: Any) -> Any:
     if not may(actor, Action.PARTICIPATION_MANAGE, declaration.unit):
         raise PermissionDenied(_("Anda tidak berwenang mengubah pencanangan unit ini."))
     if kind not in DocumentKind.values:
@@ -293,7 +295,7 @@ def declaration_add_document(*, actor: Any, declaration: Declaration, kind: str,
 
 @transaction.atomic
 def performance_agreement_save(
-    *, actor: Any, unit: Unit, year: int, signed_on: dt.date, targets: list[tuple[str, str]]
+    *, actor: Actor, unit: Unit, year: int, signed_on: dt.date, targets: list[tuple[str, str]]
 ) -> PerformanceAgreement:
     """The yearly perjanjian kinerja with its targets (replaces the targets of that year)."""
     if not may(actor, Action.PARTICIPATION_MANAGE, unit):
@@ -324,7 +326,7 @@ def performance_agreement_save(
 @transaction.atomic
 def tpi_team_create(
     *,
-    actor: Any,
+    actor: Actor,
     agency: Agency,
     period: Any,
     name: str,
@@ -351,7 +353,7 @@ def tpi_team_create(
 
 
 @transaction.atomic
-def tpi_team_set_members(*, actor: Any, team: TpiTeam, members: Any) -> TpiTeam:
+def tpi_team_set_members(*, actor: Actor, team: TpiTeam, members: Any) -> TpiTeam:
     """Replace the team's (ordinary) members; the leader and the technical controller stay as they are."""
     team = TpiTeam.objects.select_for_update().select_related("leader", "controller").get(pk=team.pk)
     if not may(actor, Action.TPI_TEAM_MANAGE, team.agency):
@@ -372,7 +374,7 @@ def team_load(team: TpiTeam) -> int:
 
 
 @transaction.atomic
-def tpi_assign(*, actor: Any, journey: Journey, team: TpiTeam, due: dt.date | None = None) -> Journey:
+def tpi_assign(*, actor: Actor, journey: Journey, team: TpiTeam, due: dt.date | None = None) -> Journey:
     """Assign a unit to a TPI team within the team's capacity."""
     journey = Journey.objects.select_for_update().select_related("unit").get(pk=journey.pk)
     if not may(actor, Action.TPI_TEAM_MANAGE, journey.unit.agency):
@@ -404,7 +406,7 @@ def tpi_assign(*, actor: Any, journey: Journey, team: TpiTeam, due: dt.date | No
 # --- lanes ---------------------------------------------------------------------------------------------------
 
 
-def copy_lane(*, actor: Any, assessment: Assessment, source: str, target: str, missing_only: bool = False) -> int:
+def copy_lane(*, actor: Actor, assessment: Assessment, source: str, target: str, missing_only: bool = False) -> int:
     """Copy answers (choice, inputs, value; never notes) from one lane to the next and rescore the target.
 
     A question the target lane has not answered gets the source answer. Without ``missing_only`` a target row
@@ -462,7 +464,7 @@ def copy_lane(*, actor: Any, assessment: Assessment, source: str, target: str, m
 
 
 @transaction.atomic
-def lane_note_save(*, actor: Any, journey: Journey, lane: str, question_code: str, text: str) -> Answer:
+def lane_note_save(*, actor: Actor, journey: Journey, lane: str, question_code: str, text: str) -> Answer:
     """A scorer's note on one question of their lane (the unit reads it while the LKE is returned)."""
     journey = Journey.objects.select_related("unit", "assessment", "period").get(pk=journey.pk)
     if lane not in LANE_STATES or not may_write_lane(actor, journey, lane):
@@ -476,8 +478,8 @@ def lane_note_save(*, actor: Any, journey: Journey, lane: str, question_code: st
         raise ValidationError(
             _("Pertanyaan %(code)s tidak ada pada template LKE periode ini.") % {"code": question_code}
         )
-    answer = Answer.objects.select_for_update().filter(assessment=journey.assessment, lane=lane, question=question)
-    answer = answer.first() or Answer(assessment=journey.assessment, lane=lane, question=question)
+    existing = Answer.objects.select_for_update().filter(assessment=journey.assessment, lane=lane, question=question)
+    answer = existing.first() or Answer(assessment=journey.assessment, lane=lane, question=question)
     before = answer.note if answer.pk else None
     answer.note = (text or "").strip()
     answer.updated_by = _user(actor)
@@ -493,10 +495,10 @@ def journey_of(assessment: Assessment) -> Journey | None:
     cached = getattr(assessment, "_zi_journey", False)
     if cached is False:
         cached = Journey.objects.select_related("unit", "tpi_team").filter(assessment_id=assessment.pk).first()
-    return cached
+    return cached  # type: ignore[return-value]  # the cache holds a Journey or None
 
 
-def may_write_lane(actor: Any, journey: Journey, lane: str) -> bool:
+def may_write_lane(actor: Actor, journey: Journey, lane: str) -> bool:
     """The workflow's part of "may write this lane now": state, TPI team and conflict of interest."""
     if lane == Lane.SELF:
         return journey.state in UNIT_EDIT_STATES
@@ -513,7 +515,7 @@ def may_write_lane(actor: Any, journey: Journey, lane: str) -> bool:
     return may(actor, action, journey.unit)
 
 
-def lane_open(actor: Any, assessment: Assessment, lane: str) -> bool | None:
+def lane_open(actor: Actor, assessment: Assessment, lane: str) -> bool | None:
     """None when the assessment has no journey (the assessment's own draft/submitted rule applies)."""
     journey = journey_of(assessment)
     if journey is None:
@@ -584,7 +586,7 @@ def proposal_reasons(journey: Journey, *, today: dt.date) -> list[str]:
 # --- the state machine -------------------------------------------------------------------------------------------
 
 
-def _sync_assessment(actor: Any, journey: Journey) -> None:
+def _sync_assessment(actor: Actor, journey: Journey) -> None:
     """Keep ``Assessment.status`` in step: draft while the unit may edit, submitted otherwise."""
     assessment = Assessment.objects.select_for_update().select_related("unit").get(pk=journey.assessment_id)
     status = assessment_status_for(journey.state)
@@ -600,7 +602,7 @@ def _sync_assessment(actor: Any, journey: Journey) -> None:
     audit.record(actor, "status", assessment, before=before, after=audit.snapshot(assessment, fields))
 
 
-def _apply_effects(actor: Any, journey: Journey, to_state: str, note: str, data: dict[str, Any]) -> None:
+def _apply_effects(actor: Actor, journey: Journey, to_state: str, note: str, data: dict[str, Any]) -> None:
     frm = journey.state
     assessment = journey.assessment
     if to_state == State.IN_REVIEW:  # after a return the reviewer's values stay (returns.handoff flags changes)
@@ -648,7 +650,7 @@ def _apply_effects(actor: Any, journey: Journey, to_state: str, note: str, data:
 @transaction.atomic
 def transition(
     *,
-    actor: Any,
+    actor: Actor,
     journey: Journey,
     to_state: str,
     note: str = "",
@@ -727,7 +729,7 @@ def transition(
 @transaction.atomic
 def calendar_save(
     *,
-    actor: Any,
+    actor: Actor,
     period: Any,
     proposal_deadline: dt.date,
     review_deadline: dt.date | None = None,
@@ -755,7 +757,7 @@ def calendar_save(
     return calendar
 
 
-def submit_via_journey(*, actor: Any, assessment: Assessment) -> bool:
+def submit_via_journey(*, actor: Actor, assessment: Assessment) -> bool:
     """Submission from the worksheet moves the journey (building/returned → submitted, LHE 1 fixes → TPI).
     Returns False when the assessment has no journey."""
     journey = Journey.objects.filter(assessment_id=assessment.pk).first()

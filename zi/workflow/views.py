@@ -53,7 +53,7 @@ def journey_list(request: HttpRequest) -> HttpResponse:
 
     journeys = list(selectors.journey_list(user=request.user).select_related("period__calendar"))
     for journey in journeys:
-        journey.next_due = next_deadline(journey)
+        journey.next_due = next_deadline(journey)  # type: ignore[attr-defined]  # for the template
     startable = selectors.startable_assessments(user=request.user)
     return render(
         request,
@@ -84,7 +84,7 @@ def _links(user: Any) -> list[tuple[str, str]]:
 @login_required
 @require_POST
 def participation_create(request: HttpRequest) -> HttpResponse:
-    assessment = selectors.startable_assessments(user=request.user).filter(pk=request.POST.get("assessment")).first()
+    assessment = selectors.startable_assessments(user=request.user).filter(pk=request.POST.get("assessment")).first()  # type: ignore[misc]  # None finds nothing
     if assessment is None:
         raise Http404
     try:
@@ -188,7 +188,7 @@ def journey_transition(request: HttpRequest, pk: int) -> HttpResponse:
     confirmed = request.POST.get("confirm") == "1"
     if to_state in CONFIRM_STATES and not confirmed:
         return _confirm_page(request, journey, to_state, request.POST)  # a step, never the move itself
-    data = {}
+    data: dict[str, Any] = {}
     if request.POST.get("decree_number"):
         data["decree_number"] = request.POST["decree_number"]
     if request.POST.get("decree_date"):
@@ -198,7 +198,7 @@ def journey_transition(request: HttpRequest, pk: int) -> HttpResponse:
     if to_state in returns.RETURN_STATES:
         form = ReturnForm(request.POST)
         if not form.is_valid():
-            messages.error(request, " ".join(form.errors.get("flags", [])))
+            messages.error(request, " ".join(form.errors.get("flags", [])))  # type: ignore[arg-type]  # messages
             return redirect("workflow:journey_detail", pk=journey.pk)
         data["flags"] = form.cleaned_data["flags"]
     try:
@@ -305,7 +305,7 @@ def lane_answer(request: HttpRequest, pk: int, lane: str, code: str) -> HttpResp
     except ValidationError as exc:
         error = _errors(exc)
     target = _next_code(journey, code) if request.POST.get("next") and not error else code
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]  # django-htmx middleware
         return _lane_answer_partial(request, journey, lane, code, target, error)
     if error:
         messages.error(request, f"{code}: {error}")
@@ -364,7 +364,7 @@ def team_loads(request: HttpRequest) -> HttpResponse:
         (agency, TeamForm(candidates=selectors.tpi_candidates(agency), prefix=None))
         for agency in selectors.manageable_agencies(request.user, Action.TPI_TEAM_MANAGE)
     ]
-    context = {"loads": loads, "period": period, "periods": periods, "create": create}
+    context: dict[str, Any] = {"loads": loads, "period": period, "periods": periods, "create": create}
     context["unassigned"] = selectors.without_tpi_team(user=request.user)
     return render(request, "workflow/teams.html", context)
 

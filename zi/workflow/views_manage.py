@@ -245,7 +245,7 @@ def agency_profiles(request: HttpRequest) -> HttpResponse:
     rows = []
     for agency in agencies:
         profile = AgencyProfile.objects.filter(agency=agency, year=year).first()
-        initial = {"year": year}
+        initial: dict[str, Any] = {"year": year}
         if profile is not None:
             initial.update(
                 bpk_opinion=profile.bpk_opinion,
@@ -285,7 +285,7 @@ def team_create(request: HttpRequest, agency_pk: int) -> HttpResponse:
         raise Http404
     if not may(request.user, Action.TPI_TEAM_MANAGE, agency):
         raise PermissionDenied
-    period = Period.objects.filter(pk=request.POST.get("period")).first()
+    period = Period.objects.filter(pk=request.POST.get("period")).first()  # type: ignore[misc]  # None finds nothing
     if period is None:
         messages.error(request, _("Pilih periode."))
         return redirect("workflow:teams")

@@ -171,7 +171,7 @@ def check_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_file(request: HttpRequest, pk: int) -> HttpResponse:
+def report_file(request: HttpRequest, pk: int) -> FileResponse:
     """The stored report file, always as an attachment, never sniffed."""
     report = MonitoringReport.objects.select_related("award__unit").filter(pk=pk).first()
     if report is None or not report.file or not monitoring.may_view_unit(request.user, report.award.unit):

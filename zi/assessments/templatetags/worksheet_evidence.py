@@ -28,7 +28,7 @@ _A, _B = 9_876_543_210_123, 8_765_432_109_876  # placeholders: ids are plain int
 def _patterns() -> dict[str, str]:
     """Each evidence URL as a format string, reversed once per render (``{0}``: evidence id, ``{1}``: number),
     and the labels, translated and escaped once per render."""
-    patterns = {
+    patterns: dict[str, str] = {
         key: conditional_escape(_(text))
         for key, text in (
             ("unduh", "unduh"),

@@ -20,6 +20,11 @@ from zi.organisations.models import Unit
 _AREA_AVGS = {f"avg_{f}": Avg(f, filter=Q(participates=True, total__isnull=False)) for f in AREA_FIELDS}
 
 
+def value_rows(qs: QuerySet[Any, Any]) -> list[dict[str, Any]]:
+    """The rows of a ``values()`` queryset as dicts (typed loosely: the plugin cannot see ``annotate(**…)`` keys)."""
+    return list(qs)
+
+
 def summary_aggregates() -> dict[str, Any]:
     """The aggregate expressions of :func:`summary` (also what the refresh stores in :class:`PeriodSummary`)."""
     zi = Q(builds_zi=True)
@@ -71,11 +76,11 @@ def coverage_table(
     qs: QuerySet[UnitPeriodRollup], period: Period, node: Unit | None, rows: list[dict[str, Any]] | None = None
 ) -> Table:
     if rows is None:
-        rows = list(
+        rows = value_rows(
             qs.filter(builds_zi=True)
             .values("unit_type_id", "unit_type__name")
             .annotate(**COVERAGE_AGGS)
-            .order_by("-units", "unit_type__name")
+            .order_by("-units", "unit_type__name")  # type: ignore[misc]  # "units" comes from COVERAGE_AGGS
         )
     table = Table(
         "cakupan",
@@ -323,7 +328,7 @@ def trend_table(
     years: dict[int, Period] | None = None,
 ) -> Table:
     if rows is None:
-        rows = list(
+        rows = value_rows(
             qs_all_periods.values("period__year")
             .annotate(**GROUP_AGGS, avg_ikm=Avg("ikm"), avg_ipkp=Avg("ipkp"))
             .order_by("period__year")

@@ -84,13 +84,13 @@ def _from_summaries(user: Any, period: Period) -> Dashboard | None:
     data = _finish_summary({**data, "refreshed_at": parse_datetime(data["refreshed_at"])})
     qs = scoped(user, period, None)
     agencies = [
-        {**r.data, "agency_id": r.agency_id, "name": r.agency.name, "unit": None}
+        {**r.data, "agency_id": r.agency_id, "name": r.agency.name, "unit": None}  # type: ignore[union-attr]  # AGENCY rows have one
         for r in rows
         if r.level == PeriodSummary.AGENCY and r.period_id == period.pk
     ]
     groups_ = agencies if len(agencies) > 1 else _top_groups_from_summaries(user, period) or groups(user, qs, None)
     coverage = [
-        {**r.data, "unit_type_id": r.unit_type_id, "unit_type__name": r.unit_type.name}
+        {**r.data, "unit_type_id": r.unit_type_id, "unit_type__name": r.unit_type.name}  # type: ignore[union-attr]  # TYPE rows have one
         for r in rows
         if r.level == PeriodSummary.TYPE and r.period_id == period.pk
     ]
@@ -151,7 +151,7 @@ def _node_from_summaries(user: Any, period: Period, node: Unit) -> Dashboard | N
     data = _finish_summary({**data, "refreshed_at": parse_datetime(data["refreshed_at"])})
     qs = scoped(user, period, node)
     coverage = [
-        {**r.data, "unit_type_id": r.unit_type_id, "unit_type__name": r.unit_type.name}
+        {**r.data, "unit_type_id": r.unit_type_id, "unit_type__name": r.unit_type.name}  # type: ignore[union-attr]  # TYPE rows have one
         for r in rows
         if r.level == PeriodSummary.NODE_TYPE
     ]
@@ -206,7 +206,7 @@ def dashboard(*, user: Any, period: Period, node: Unit | None = None) -> Dashboa
     if timeout <= 0:
         return _build_dashboard(user, period, node)
     key = _cache_key(user, period, node)
-    cached = cache.get(key)
+    cached: Dashboard | None = cache.get(key)
     if cached is None:
         cached = _build_dashboard(user, period, node)
         cache.set(key, cached, timeout)

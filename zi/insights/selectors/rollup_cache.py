@@ -24,7 +24,7 @@ def rollup_version() -> str:
     if version is None:
         cache.add(ROLLUP_VERSION_KEY, uuid.uuid4().hex, None)
         version = cache.get(ROLLUP_VERSION_KEY) or "none"
-    return version
+    return str(version)
 
 
 def bump_rollup_version() -> None:

@@ -16,7 +16,7 @@ def reason_text(template: spec.Template, predicate: str, code: str) -> str:
     """The Indonesian sentence of a stored reason code of ``predicate`` (``"total:6089"`` → ``"Nilai total 60,89 <
     75,00"``), with the template's thresholds. Anything that is not a code of this template (a sentence stored by an
     earlier version) comes back unchanged."""
-    return _reason_text(_layout(plan_for(template)), predicate, code)
+    return str(_reason_text(_layout(plan_for(template)), predicate, code))
 
 
 def _hundredths(value: Any) -> float | None:
@@ -107,7 +107,7 @@ def eligibility_checks(template: spec.Template, stored: Mapping[str, Any], predi
     if ch is None:
         return []
     expanded = expand_breakdown(template, stored)
-    unit = 10**template.settings.threshold_precision
+    unit: int = 10**template.settings.threshold_precision
     current = isinstance(stored, Mapping) and stored.get("v") == STORED_VERSION
     failed = {code.partition(":")[0] for code in stored["reasons"].get(predicate, "").split()} if current else set()
     eligible = ((expanded.get("eligibility") or {}).get(predicate) or {}).get("eligible")

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.organisations.importers.columns import PEOPLE, UNITS, USER_AUDIT_FIELDS
 from zi.organisations.importers.people import PeopleContext, PersonPlan, check_people, load_people_context
 from zi.organisations.importers.reading import read_table
@@ -27,7 +28,7 @@ class _Rollback(Exception):
         self.errors = errors
 
 
-def _write_units(actor: Any, agency: Agency, plans: list[UnitPlan], context: UnitContext, batch: str) -> list[Unit]:
+def _write_units(actor: Actor, agency: Agency, plans: list[UnitPlan], context: UnitContext, batch: str) -> list[Unit]:
     created: dict[str, Unit] = {}
     for level in sorted({plan.level for plan in plans}):
         level_units = []
@@ -75,7 +76,7 @@ def _write_units(actor: Any, agency: Agency, plans: list[UnitPlan], context: Uni
     return units
 
 
-def _write_people(actor: Any, agency: Agency, plans: list[PersonPlan], context: PeopleContext, batch: str) -> int:
+def _write_people(actor: Actor, agency: Agency, plans: list[PersonPlan], context: PeopleContext, batch: str) -> int:
     User = get_user_model()
     users = []
     for plan in plans:
@@ -118,7 +119,7 @@ def _write_people(actor: Any, agency: Agency, plans: list[PersonPlan], context: 
     return len(users)
 
 
-def _summary(actor: Any, agency: Agency, kind: str, count: int, batch: str, filename: str) -> None:
+def _summary(actor: Actor, agency: Agency, kind: str, count: int, batch: str, filename: str) -> None:
     audit.record(
         actor,
         "import",
@@ -144,7 +145,7 @@ def _run(kind: str, dry_run: bool, body: Any) -> ImportResult:
 
 
 def import_units(
-    *, actor: Any, agency: Agency, data: bytes, filename: str = "", dry_run: bool = False, encoding: str = "utf-8"
+    *, actor: Actor, agency: Agency, data: bytes, filename: str = "", dry_run: bool = False, encoding: str = "utf-8"
 ) -> ImportResult:
     """Check a units file and, unless ``dry_run`` or any row is wrong, create all its units in one transaction."""
 
@@ -167,7 +168,7 @@ def import_units(
 
 
 def import_people(
-    *, actor: Any, agency: Agency, data: bytes, filename: str = "", dry_run: bool = False, encoding: str = "utf-8"
+    *, actor: Actor, agency: Agency, data: bytes, filename: str = "", dry_run: bool = False, encoding: str = "utf-8"
 ) -> ImportResult:
     """Check a people file and, unless ``dry_run`` or any row is wrong, create all its people in one transaction."""
 
@@ -191,7 +192,7 @@ def import_people(
 def run_import(
     kind: str,
     *,
-    actor: Any,
+    actor: Actor,
     agency: Agency,
     data: bytes,
     filename: str = "",

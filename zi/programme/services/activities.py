@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from zi.assessments.models import Period
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.organisations.models import Unit
 from zi.programme.models import Activity, ActivityKind, ActivityPhoto, Attendance, ChangeArea, PlanItem
 from zi.programme.services.common import (
@@ -68,7 +69,7 @@ def _clean_activity(activity: Activity) -> None:
 @transaction.atomic
 def activity_create(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     period: Period,
     kind: str,
@@ -111,7 +112,7 @@ ACTIVITY_EDITABLE = ("kind", "title", "held_on", "place", "description", "minute
 
 
 @transaction.atomic
-def activity_update(*, actor: Any, activity: Activity, **changes: Any) -> Activity:
+def activity_update(*, actor: Actor, activity: Activity, **changes: Any) -> Activity:
     """Change an activity; ``attendees`` (optional) replaces the attendance list in the same transaction."""
     attendees = changes.pop("attendees", None)
 
@@ -170,7 +171,7 @@ def _attendees(unit: Unit, people: Iterable[Any]) -> list[Any]:
 
 
 @transaction.atomic
-def activity_set_attendance(*, actor: Any, activity: Activity, attendees: Iterable[Any]) -> Activity:
+def activity_set_attendance(*, actor: Actor, activity: Activity, attendees: Iterable[Any]) -> Activity:
     """Replace the attendance list with ``attendees`` (people or ids, all staff of the activity's unit)."""
     activity = Activity.objects.select_for_update().select_related("unit").get(pk=activity.pk)
     _require_manage(actor, activity.unit)
@@ -182,7 +183,7 @@ def activity_set_attendance(*, actor: Any, activity: Activity, attendees: Iterab
 
 
 @transaction.atomic
-def activity_add_photo(*, actor: Any, activity: Activity, uploaded_file: Any, caption: str = "") -> ActivityPhoto:
+def activity_add_photo(*, actor: Actor, activity: Activity, uploaded_file: Any, caption: str = "") -> ActivityPhoto:
     _require_manage(actor, activity.unit)
     content_type, size, sha256 = check_image(uploaded_file)
     caption = _text(caption, _("Keterangan"), max_length=255, single_line=True)
@@ -207,7 +208,7 @@ def activity_add_photo(*, actor: Any, activity: Activity, uploaded_file: Any, ca
 
 
 @transaction.atomic
-def activity_withdraw_photo(*, actor: Any, photo: ActivityPhoto) -> ActivityPhoto:
+def activity_withdraw_photo(*, actor: Actor, photo: ActivityPhoto) -> ActivityPhoto:
     """Withdraw a photo: hidden from the activity and no longer served; the row and the file stay for the audit."""
     photo = ActivityPhoto.objects.select_for_update().select_related("activity__unit").get(pk=photo.pk)
     _require_manage(actor, photo.activity.unit)

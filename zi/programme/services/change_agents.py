@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from zi.assessments.models import Period
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.organisations.models import Unit
 from zi.programme.models import ChangeAgent, ConcreteChange
 from zi.programme.services.common import (
@@ -26,7 +27,7 @@ from zi.programme.services.common import (
 
 @transaction.atomic
 def change_agent_appoint(
-    *, actor: Any, unit: Unit, period: Period, person: Any, appointed_on: dt.date, decree_ref: str = ""
+    *, actor: Actor, unit: Unit, period: Period, person: Any, appointed_on: dt.date, decree_ref: str = ""
 ) -> ChangeAgent:
     _require_manage(actor, unit)
     person = _staff_of(unit, person, _("Agen perubahan"))
@@ -50,7 +51,7 @@ def change_agent_appoint(
 
 @transaction.atomic
 def change_agent_update(
-    *, actor: Any, agent: ChangeAgent, appointed_on: dt.date | None = None, decree_ref: str | None = None
+    *, actor: Actor, agent: ChangeAgent, appointed_on: dt.date | None = None, decree_ref: str | None = None
 ) -> ChangeAgent:
     agent = ChangeAgent.objects.select_for_update().select_related("unit", "period").get(pk=agent.pk)
     _require_manage(actor, agent.unit)
@@ -86,7 +87,7 @@ def _clean_change(change: ConcreteChange) -> None:
 @transaction.atomic
 def change_create(
     *,
-    actor: Any,
+    actor: Actor,
     agent: ChangeAgent,
     title: str,
     made_on: dt.date,
@@ -110,7 +111,7 @@ def change_create(
 
 
 @transaction.atomic
-def change_update(*, actor: Any, change: ConcreteChange, **changes: Any) -> ConcreteChange:
+def change_update(*, actor: Actor, change: ConcreteChange, **changes: Any) -> ConcreteChange:
     def apply(record: ConcreteChange) -> None:
         _set_fields(record, changes, CHANGE_FIELDS[1:])
         _clean_change(record)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from zi.accounts.actors import actor_user
 from zi.assessments.models import Period
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.lke.models import LkeQuestion
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
@@ -26,6 +28,7 @@ INTEGRITY_HANDLE = Action.INTEGRITY_HANDLE
 
 
 TEXT_MAX = 10_000
+_R = TypeVar("_R", bound=models.Model)
 
 
 # --- permission helpers ---------------------------------------------------------------------------------------
@@ -64,23 +67,24 @@ def _require(allowed: bool, message: str) -> None:
 MANAGE_DENIED = gettext_noop("Anda tidak berwenang mencatat kegiatan pembangunan ZI unit ini.")
 
 
-def _require_manage(actor: Any, unit: Unit) -> None:
+def _require_manage(actor: Actor, unit: Unit) -> None:
     _require(may_manage(actor, unit), _(MANAGE_DENIED))
 
 
-def _actor_or_none(actor: Any) -> Any:
+def _actor_or_none(actor: Actor) -> Any:
     """The person to store as author: a logged-in user, else None (the public, or a seeding actor without a row)."""
-    return actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+    return actor_user(actor)
 
 
-def _anyone(actor: Any, unit: Unit) -> bool:
+def _anyone(actor: Actor, unit: Unit) -> bool:
     """The public side: anyone may submit (the view rate-limits; the service checks the unit takes submissions)."""
     return True
 
 
 def _scope_unit(record: Any) -> Unit:
     getter = getattr(record, "scope_unit", None)
-    return getter() if callable(getter) else record.unit
+    unit: Unit = getter() if callable(getter) else record.unit
+    return unit
 
 
 # --- the one way records are created and changed --------------------------------------------------------------
@@ -97,15 +101,15 @@ def _take(snapshot: Snapshot, record: Any) -> dict[str, Any]:
 
 def _record_create(
     *,
-    actor: Any,
-    record: Any,
+    actor: Actor,
+    record: _R,
     snapshot: Snapshot,
     clean: Callable[[Any], None],
     then: Callable[[Any], dict[str, Any] | None] | None = None,
     allowed: Callable[[Any, Unit], bool] = may_manage,
     denied: str = "",
-    audit_actor: Any = None,
-) -> Any:
+    audit_actor: Actor = None,
+) -> _R:
     """Create ``record`` (unsaved): permission on its unit, ``clean(record)`` validates and normalises it (the
     same function the update uses), save, ``then(record)`` writes dependent rows and returns extra audit values,
     one ``create`` event. ``audit_actor`` overrides who the trail names (``"public"`` for the web forms)."""
@@ -119,8 +123,8 @@ def _record_create(
 
 def _record_update(
     *,
-    actor: Any,
-    record: Any,
+    actor: Actor,
+    record: _R,
     snapshot: Snapshot,
     apply: Callable[[Any], dict[str, tuple[Any, Any]] | None],
     related: tuple[str, ...] = ("unit",),
@@ -128,11 +132,11 @@ def _record_update(
     denied: str = "",
     skip_unchanged: bool = False,
     update_fields: list[str] | None = None,
-) -> Any:
+) -> _R:
     """Change a record under a row lock: permission on its unit, ``apply(record)`` sets and validates the new
     values (it may write dependent rows and return ``{key: (old, new)}`` for the audit), save, one ``update``
     event with before/after. With ``skip_unchanged`` nothing is written or audited when nothing changed."""
-    record = type(record).objects.select_for_update(of=("self",)).select_related(*related).get(pk=record.pk)
+    record = type(record)._default_manager.select_for_update(of=("self",)).select_related(*related).get(pk=record.pk)
     _require(allowed(actor, _scope_unit(record)), denied or _(MANAGE_DENIED))
     before = _take(snapshot, record)
     extra = apply(record) or {}

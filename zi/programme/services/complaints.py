@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zi.core import audit, events
+from zi.core.actors import Actor
 from zi.organisations.models import Unit
 from zi.programme import notifications
 from zi.programme.models import (
@@ -46,7 +47,7 @@ from zi.programme.services.public_tracking import _new_tracking
 # Days to settle a complaint, per category (calendar days from receipt). Override per deployment with
 # settings.ZI_COMPLAINT_SLA_DAYS = {"pungli": 5, ...}; categories not listed use DEFAULT_SLA_DAYS.
 DEFAULT_SLA_DAYS = 14
-SLA_DAYS = {
+SLA_DAYS: dict[str, int] = {
     ComplaintCategory.PUNGLI: 7,
     ComplaintCategory.PETUGAS: 10,
     ComplaintCategory.INFORMASI: 7,
@@ -92,7 +93,7 @@ def _complaint_snapshot(complaint: Complaint) -> dict[str, Any]:
 
 
 def _new_complaint(
-    *, actor: Any, allowed: Callable[[Any, Unit], bool] = may_manage, audit_actor: Any = None, **values: Any
+    *, actor: Actor, allowed: Callable[[Any, Unit], bool] = may_manage, audit_actor: Actor = None, **values: Any
 ) -> tuple[Complaint, str]:
     """A new complaint from any channel: validated by :func:`_clean_complaint` (as a correction is), the deadline
     taken at receipt, a fresh tracking code (only its hash and last four characters are stored)."""
@@ -155,7 +156,7 @@ def _clean_complaint(complaint: Complaint) -> None:
 @transaction.atomic
 def complaint_create(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     channel: str,
     category: str,
@@ -294,7 +295,7 @@ def complainant_emails_erase(*, now: Any = None, days: int | None = None) -> int
 
 
 @transaction.atomic
-def complaint_update_details(*, actor: Any, complaint: Complaint, **changes: Any) -> Complaint:
+def complaint_update_details(*, actor: Actor, complaint: Complaint, **changes: Any) -> Complaint:
     """Correct what was recorded about a complaint (channel, category, text, complainant, time received).
 
     Validated like a new complaint. A new category or receipt time moves the service-level deadline with it;
@@ -323,7 +324,7 @@ def _same_minute(value: Any, stored: dt.datetime) -> bool:
         return False
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
-    return value.replace(second=0, microsecond=0) == stored.replace(second=0, microsecond=0)
+    return bool(value.replace(second=0, microsecond=0) == stored.replace(second=0, microsecond=0))
 
 
 def _resolved_moment(value: Any, complaint: Complaint) -> dt.datetime:
@@ -347,7 +348,7 @@ def _resolved_moment(value: Any, complaint: Complaint) -> dt.datetime:
 @transaction.atomic
 def complaint_update(
     *,
-    actor: Any,
+    actor: Actor,
     complaint: Complaint,
     status: str | None = None,
     handling_notes: str | None = None,
@@ -401,7 +402,7 @@ def _clean_action(action: FollowUpAction) -> None:
 
 
 @transaction.atomic
-def complaint_add_action(*, actor: Any, complaint: Complaint, done_on: dt.date, description: str) -> FollowUpAction:
+def complaint_add_action(*, actor: Actor, complaint: Complaint, done_on: dt.date, description: str) -> FollowUpAction:
     """Record a step taken on a complaint; the first one moves a *received* complaint to *in progress*."""
     action = FollowUpAction(
         complaint=complaint, done_on=done_on, description=description, created_by=_actor_or_none(actor)
@@ -422,7 +423,7 @@ def complaint_add_action(*, actor: Any, complaint: Complaint, done_on: dt.date, 
 
 @transaction.atomic
 def complaint_action_update(
-    *, actor: Any, action: FollowUpAction, done_on: dt.date, description: str
+    *, actor: Actor, action: FollowUpAction, done_on: dt.date, description: str
 ) -> FollowUpAction:
     """Correct a follow-up action (same checks as when it was added); one audit event when something changed."""
 
@@ -442,7 +443,7 @@ def complaint_action_update(
 
 
 @transaction.atomic
-def complaint_action_delete(*, actor: Any, action: FollowUpAction) -> None:
+def complaint_action_delete(*, actor: Actor, action: FollowUpAction) -> None:
     """Remove a follow-up action recorded by mistake; the audit event keeps what it said. The status stays."""
     action = FollowUpAction.objects.select_for_update().select_related("complaint__unit").get(pk=action.pk)
     _require_manage(actor, action.complaint.unit)

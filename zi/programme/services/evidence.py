@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from zi.assessments.models import Assessment, AssessmentStatus, Evidence, EvidenceKind, EvidenceRevision
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.core.links import absolute_url
 from zi.lke.models import LkeQuestion
 from zi.organisations.access import Action, may
@@ -36,7 +37,7 @@ def _evidence_title(record: Any) -> str:
 
 
 @transaction.atomic
-def record_attach_as_evidence(*, actor: Any, record: Any, assessment: Assessment, question_code: str) -> Evidence:
+def record_attach_as_evidence(*, actor: Actor, record: Any, assessment: Assessment, question_code: str) -> Evidence:
     """Attach a record (activity, complaint, innovation) to an LKE question of its unit's assessment.
 
     Creates an ``Evidence`` of kind link with revision 1 pointing at the record's page (absolute URL built

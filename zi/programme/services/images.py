@@ -64,6 +64,7 @@ def strip_metadata(data: bytes, content_type: str) -> bytes:
             if image.width * image.height > MAX_IMAGE_PIXELS:
                 raise ValidationError(_("Resolusi foto terlalu besar."))
             animated = content_type == "image/gif" and getattr(image, "n_frames", 1) > 1
+            upright: Image.Image
             if animated:
                 frames, upright = image, image
             else:

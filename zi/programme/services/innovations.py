@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.organisations.models import Unit
 from zi.programme.models import Complaint, Innovation, PublicService, Simplification
 from zi.programme.services.common import _actor_or_none, _choice, _date, _decimal, _require_manage, _text
@@ -136,7 +137,7 @@ def _innovation_snapshot(innovation: Innovation, services: Iterable[PublicServic
 @transaction.atomic
 def innovation_create(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     title: str,
     beneficiaries: str,
@@ -184,7 +185,7 @@ def innovation_create(
 
 
 @transaction.atomic
-def innovation_update(*, actor: Any, innovation: Innovation, **changes: Any) -> Innovation:
+def innovation_update(*, actor: Actor, innovation: Innovation, **changes: Any) -> Innovation:
     innovation = Innovation.objects.select_for_update().select_related("unit").get(pk=innovation.pk)
     _require_manage(actor, innovation.unit)
     current = list(innovation.services.all())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.organisations.models import Unit
 from zi.programme.models import (
     ConflictOfInterest,
@@ -37,6 +38,7 @@ from zi.programme.services.common import (
 from zi.programme.services.public_tracking import _new_tracking
 
 # Never put the whistle-blower's identity in the audit trail (agency admins and auditors read it).
+_R = TypeVar("_R", bound=models.Model)
 WHISTLE_FIELDS = ("unit", "received_at", "subject", "status", "handling_notes", "public_response")
 
 
@@ -46,8 +48,14 @@ WHISTLE_FIELDS = ("unit", "received_at", "subject", "status", "handling_notes", 
 
 
 def _register_create(
-    *, actor: Any, model: type[models.Model], unit: Unit, fields: tuple[str, ...], denied: str, build: Callable
-) -> Any:
+    *,
+    actor: Actor,
+    model: type[_R],
+    unit: Unit,
+    fields: tuple[str, ...],
+    denied: str,
+    build: Callable[[], dict[str, Any]],
+) -> _R:
     """Create a register entry: permission first, then ``build()`` validates and returns the field values."""
     record = model(unit=unit, created_by=_actor_or_none(actor))
 
@@ -62,13 +70,13 @@ def _register_create(
 
 def _register_update(
     *,
-    actor: Any,
-    record: Any,
+    actor: Actor,
+    record: _R,
     fields: tuple[str, ...],
     denied: str,
-    apply: Callable,
+    apply: Callable[[Any], dict[str, tuple[Any, Any]] | None],
     allowed: Callable[[Any, Unit], bool] = may_write_register,
-) -> Any:
+) -> _R:
     """Change a register entry under a row lock: permission, ``apply(record)`` validates and sets, save, audit."""
     return _record_update(actor=actor, record=record, snapshot=fields, apply=apply, allowed=allowed, denied=denied)
 
@@ -89,7 +97,7 @@ GRATIFICATION_FIELDS = (
 @transaction.atomic
 def gratification_report_create(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     reporter: Any,
     offered_on: dt.date,
@@ -132,7 +140,7 @@ def gratification_report_create(
 
 @transaction.atomic
 def gratification_decide(
-    *, actor: Any, report: GratificationReport, decision: str, decision_note: str = ""
+    *, actor: Actor, report: GratificationReport, decision: str, decision_note: str = ""
 ) -> GratificationReport:
     def apply(record: GratificationReport) -> None:
         record.decision = _choice(decision, GratificationDecision, _("Keputusan"))
@@ -153,7 +161,7 @@ CONFLICT_FIELDS = ("unit", "person", "declared_on", "situation", "related_party"
 @transaction.atomic
 def conflict_create(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     declared_on: dt.date,
     situation: str,
@@ -184,7 +192,7 @@ def conflict_create(
 
 @transaction.atomic
 def conflict_update(
-    *, actor: Any, conflict: ConflictOfInterest, status: str, mitigation: str | None = None
+    *, actor: Actor, conflict: ConflictOfInterest, status: str, mitigation: str | None = None
 ) -> ConflictOfInterest:
     def apply(record: ConflictOfInterest) -> None:
         record.status = _choice(status, ConflictStatus, _("Status"))
@@ -235,7 +243,7 @@ def whistle_submit_public(
 @transaction.atomic
 def whistle_update(
     *,
-    actor: Any,
+    actor: Actor,
     report: WhistleReport,
     status: str | None = None,
     handling_notes: str | None = None,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.organisations.models import Unit
 from zi.programme.models import PublicService
 from zi.programme.services.common import _actor_or_none, _record_update, _require_manage, _set_fields, _text
@@ -30,7 +31,7 @@ def _clean_service(service: PublicService) -> None:
 
 @transaction.atomic
 def service_create(
-    *, actor: Any, unit: Unit, name: str, description: str = "", standard_reference: str = "", is_active: bool = True
+    *, actor: Actor, unit: Unit, name: str, description: str = "", standard_reference: str = "", is_active: bool = True
 ) -> PublicService:
     """Register a service the unit provides (the denominator of LKE A.II.6.i.b)."""
     _require_manage(actor, unit)
@@ -49,7 +50,7 @@ def service_create(
 
 
 @transaction.atomic
-def service_update(*, actor: Any, service: PublicService, **changes: Any) -> PublicService:
+def service_update(*, actor: Actor, service: PublicService, **changes: Any) -> PublicService:
     def apply(record: PublicService) -> None:
         _set_fields(record, changes, SERVICE_FIELDS[1:])
         _clean_service(record)

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
-
 from zi.programme import tracking
 from zi.programme.models import Complaint, WhistleReport
 
 
-def _new_tracking(model: type[models.Model]) -> tuple[str, str]:
+def _new_tracking(model: type[Complaint | WhistleReport]) -> tuple[str, str]:
     for _attempt in range(5):
         code = tracking.new_code()
         digest = tracking.hash_code(code)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from zi.assessments.models import Period
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.organisations.models import Unit
 from zi.programme.models import ChangeArea, PlanItem, PlanItemKind, PlanItemStatus, WorkPlan
 from zi.programme.services.common import (
@@ -41,7 +42,7 @@ PLAN_ITEM_FIELDS = (
 
 
 @transaction.atomic
-def workplan_create(*, actor: Any, unit: Unit, period: Period, title: str = "", notes: str = "") -> WorkPlan:
+def workplan_create(*, actor: Actor, unit: Unit, period: Period, title: str = "", notes: str = "") -> WorkPlan:
     _require_manage(actor, unit)
     if WorkPlan.objects.filter(unit=unit, period=period).exists():
         raise ValidationError(_("Rencana kerja unit ini untuk periode tersebut sudah ada."))
@@ -54,7 +55,7 @@ def workplan_create(*, actor: Any, unit: Unit, period: Period, title: str = "", 
 
 
 @transaction.atomic
-def workplan_update(*, actor: Any, plan: WorkPlan, title: str | None = None, notes: str | None = None) -> WorkPlan:
+def workplan_update(*, actor: Actor, plan: WorkPlan, title: str | None = None, notes: str | None = None) -> WorkPlan:
     plan = WorkPlan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
     _require_manage(actor, plan.unit)
     before = audit.snapshot(plan)
@@ -90,7 +91,7 @@ def _clean_plan_item(item: PlanItem, period: Period) -> None:
 @transaction.atomic
 def plan_item_create(
     *,
-    actor: Any,
+    actor: Actor,
     work_plan: WorkPlan,
     area_key: int,
     title: str,
@@ -122,7 +123,7 @@ def plan_item_create(
 
 
 @transaction.atomic
-def plan_item_update(*, actor: Any, item: PlanItem, **changes: Any) -> PlanItem:
+def plan_item_update(*, actor: Actor, item: PlanItem, **changes: Any) -> PlanItem:
     def apply(record: PlanItem) -> None:
         _set_fields(record, changes, PLAN_ITEM_FIELDS[1:], foreign=("owner",))
         _clean_plan_item(record, record.work_plan.period)

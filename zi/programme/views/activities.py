@@ -124,7 +124,7 @@ def activity_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def activity_photo(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_photo(request: HttpRequest, pk: int) -> FileResponse:
     photo = _record_for_read(request, ActivityPhoto, pk, unit_field="activity__unit")
     if photo.withdrawn_at is not None:
         raise Http404

@@ -39,7 +39,7 @@ def _unit_for_manage(request: HttpRequest, pk: int) -> Unit:
 
 
 def _record_for_read(request: HttpRequest, model: type[Model], pk: int, unit_field: str = "unit") -> Any:
-    record = selectors.readable(model.objects.filter(pk=pk), request.user, unit_field).first()
+    record = selectors.readable(model._default_manager.filter(pk=pk), request.user, unit_field).first()
     if record is None:
         raise Http404
     return record
@@ -109,7 +109,7 @@ def _draft_assessment(unit: Unit, period: Any = None) -> Assessment | None:
     return assessments.order_by("-period__year").first()
 
 
-SUGGESTED_CODES = {
+SUGGESTED_CODES: dict[str, Any] = {
     "activity": {
         "sosialisasi": ["A.I.1.ii.c", "A.I.1.iv.c", "A.I.1.iv.d", "A.I.5.i.a", "A.I.5.v.b"],
         "internalisasi": ["A.I.1.iv.c", "A.I.1.iv.d", "A.I.5.v.b", "A.II.1.iii.a"],

@@ -112,7 +112,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def complaint_photo(request: HttpRequest, pk: int) -> HttpResponse:
+def complaint_photo(request: HttpRequest, pk: int) -> FileResponse:
     """A complaint's photo, for those who handle the unit's complaints only (it may show the complainant)."""
     photo = _record_for_manage(request, ComplaintPhoto, pk, unit_field="complaint__unit")
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -13,7 +14,7 @@ from zi.programme.views.common import _unit_for_read
 
 
 @login_required
-def export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def export(request: HttpRequest, pk: int, kind: str) -> HttpResponseBase:
     """CSV (default) or XLSX (``?format=xlsx``) of the complaint list or a register, as the person may see it."""
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     if kind == "wbs":

@@ -86,7 +86,7 @@ def _register_page(request: HttpRequest, pk: int, page: RegisterPage) -> HttpRes
 
 def _register_entry_for_write(request: HttpRequest, model: type[Model], pk: int) -> Any:
     """A register entry the user may read (else 404) and write (else 403)."""
-    record = model.objects.select_related("unit").filter(pk=pk).first()
+    record: Any = model._default_manager.select_related("unit").filter(pk=pk).first()
     if record is None:
         raise Http404
     if not services.may_write_register(request.user, record.unit):

@@ -22,7 +22,7 @@ def unit_overview(request: HttpRequest, pk: int) -> HttpResponse:
     staff = selectors.staff_count(unit)
     activities = list(selectors.activities_for(user=user, unit=unit, period=period)[:50])
     for activity in activities:
-        activity.reach = selectors.activity_reach(activity, staff)
+        activity.reach = selectors.activity_reach(activity, staff)  # type: ignore[attr-defined]  # for the template
     status = request.GET.get("status", "")
     complaints = selectors.complaints_for(user=user, unit=unit, status=status)[:50]
     context = {
@@ -48,6 +48,6 @@ def unit_overview(request: HttpRequest, pk: int) -> HttpResponse:
         "public_complaint_url": absolute_url(reverse("programme:complaint_public", args=[unit.pk])),
         "public_whistle_url": absolute_url(reverse("programme:whistle_public", args=[unit.pk])),
     }
-    if request.htmx and request.GET.get("fragment") == "complaints":
+    if request.htmx and request.GET.get("fragment") == "complaints":  # type: ignore[attr-defined]  # django-htmx middleware
         return render(request, "programme/partials/complaint_rows.html", context)
     return render(request, "programme/unit_overview.html", context)

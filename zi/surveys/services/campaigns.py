@@ -6,19 +6,25 @@ import copy
 import datetime as dt
 import secrets
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zi.accounts.actors import actor_user
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.surveys import integrity
 from zi.surveys.integrity import keyed_hash
 from zi.surveys.models import Campaign, Instrument, OneTimeCode, RespondentGroup, Response, ServicePoint
 from zi.surveys.services.errors import SurveyError
 from zi.surveys.services.instruments import _resolve_instruments
+
+if TYPE_CHECKING:
+    from zi.assessments.models import Period
+    from zi.organisations.models import Unit
 
 CAMPAIGN_FIELDS = (
     "title",
@@ -51,12 +57,14 @@ def _clean_campaign_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def campaign_create(*, actor: Any, unit, period, instruments: Sequence[Instrument], **fields: Any) -> Campaign:
+def campaign_create(
+    *, actor: Actor, unit: Unit, period: Period, instruments: Sequence[Instrument], **fields: Any
+) -> Campaign:
     if not instruments:
         raise SurveyError(_("Pilih minimal satu instrumen."))
     fields = _clean_campaign_fields(fields)
     instruments = _resolve_instruments(instruments, unit, period)
-    campaign = Campaign(unit=unit, period=period, created_by=actor if actor else None, **fields)
+    campaign = Campaign(unit=unit, period=period, created_by=actor_user(actor), **fields)
     campaign.full_clean(exclude=["created_by"])
     campaign.save()
     campaign.instruments.set(instruments)
@@ -68,7 +76,7 @@ def campaign_create(*, actor: Any, unit, period, instruments: Sequence[Instrumen
 
 @transaction.atomic
 def campaign_update(
-    *, actor: Any, campaign: Campaign, instruments: Sequence[Instrument] | None = None, **fields: Any
+    *, actor: Actor, campaign: Campaign, instruments: Sequence[Instrument] | None = None, **fields: Any
 ) -> Campaign:
     """Change a campaign's settings (audited). Unit and period never change; the instruments may change only
     while the campaign has no response (answers must keep meaning the questions they were given to)."""
@@ -93,14 +101,14 @@ def campaign_update(
     campaign.full_clean(exclude=["created_by"])
     campaign.save()
     if new_instruments is not None:
-        campaign.instruments.set(instruments)
+        campaign.instruments.set(instruments or [])  # set when new_instruments is
     after = {**audit.snapshot(campaign), "instruments": new_instruments or before["instruments"]}
     audit.record(actor, "update", campaign, before=before, after=after)
     return campaign
 
 
 @transaction.atomic
-def campaign_close(*, actor: Any, campaign: Campaign, reason: str = "", now=None) -> Campaign:
+def campaign_close(*, actor: Actor, campaign: Campaign, reason: str = "", now: dt.datetime | None = None) -> Campaign:
     """Close a campaign now (audited): the public and kiosk forms say it is closed and accept nothing more.
     Responses already stored are kept and still count."""
     now = now or timezone.now()
@@ -119,7 +127,7 @@ def campaign_close(*, actor: Any, campaign: Campaign, reason: str = "", now=None
 
 
 @transaction.atomic
-def service_point_create(*, actor: Any, campaign: Campaign, name: str) -> ServicePoint:
+def service_point_create(*, actor: Actor, campaign: Campaign, name: str) -> ServicePoint:
     name = name.strip()[:120]
     if not name:
         raise SurveyError(_("Nama titik layanan wajib diisi."))
@@ -138,7 +146,7 @@ def normalise_code(code: str) -> str:
 
 
 @transaction.atomic
-def codes_generate(*, actor: Any, campaign: Campaign, count: int) -> list[str]:
+def codes_generate(*, actor: Actor, campaign: Campaign, count: int) -> list[str]:
     """New one-time codes (8 characters). Returned once in clear; only their keyed hashes are stored."""
     if not 1 <= count <= 10000:
         raise SurveyError(_("Jumlah kode 1–10.000."))
@@ -157,7 +165,7 @@ def codes_generate(*, actor: Any, campaign: Campaign, count: int) -> list[str]:
     return codes
 
 
-def campaign_state(campaign: Campaign, now=None) -> str:
+def campaign_state(campaign: Campaign, now: dt.datetime | None = None) -> str:
     """``open``, ``not_yet`` (before it opens) or ``closed`` (closed early by staff or past its closing time)."""
     now = now or timezone.now()
     if campaign.closed_at is not None or now >= campaign.closes_at:
@@ -167,11 +175,11 @@ def campaign_state(campaign: Campaign, now=None) -> str:
     return "open"
 
 
-def campaign_is_open(campaign: Campaign, now=None) -> bool:
+def campaign_is_open(campaign: Campaign, now: dt.datetime | None = None) -> bool:
     return campaign_state(campaign, now) == "open"
 
 
-def quarter_of(moment) -> int:
+def quarter_of(moment: dt.datetime) -> int:
     local = timezone.localtime(moment)
     return local.year * 10 + (local.month - 1) // 3 + 1
 

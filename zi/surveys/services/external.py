@@ -8,7 +8,9 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from zi.accounts.actors import actor_user
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.surveys.models import ExternalIndex, InstrumentKind
 from zi.surveys.services.errors import SurveyError
 
@@ -16,7 +18,7 @@ from zi.surveys.services.errors import SurveyError
 @transaction.atomic
 def external_index_record(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Any,
     period: Any,
     kind: str,
@@ -43,7 +45,7 @@ def external_index_record(
     if row is None:
         row = ExternalIndex(unit=unit, period=period, kind=kind)
     row.value, row.source, row.respondents, row.note = number, source, respondents, note.strip()
-    row.recorded_by = actor if getattr(actor, "pk", None) else None
+    row.recorded_by = actor_user(actor)
     row.full_clean(exclude=["recorded_by"])
     row.save()
     audit.record(actor, "update" if before else "create", row, before=before, after=audit.snapshot(row))
@@ -51,7 +53,7 @@ def external_index_record(
 
 
 @transaction.atomic
-def external_index_remove(*, actor: Any, external: ExternalIndex) -> None:
+def external_index_remove(*, actor: Actor, external: ExternalIndex) -> None:
     """Withdraw an external value (audited): the LKE feed goes back to the unit's own campaigns."""
     before = audit.snapshot(external)
     audit.record(actor, "delete", external, before=before)

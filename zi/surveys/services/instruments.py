@@ -15,7 +15,9 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from zi.accounts.actors import actor_user
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.surveys import indices
 from zi.surveys.models import IndexMapping, Instrument, InstrumentItem, InstrumentKind, ItemScale, ResponseItem
 from zi.surveys.services.errors import SurveyError
@@ -33,7 +35,7 @@ class LoadResult:
     items: int
 
 
-def _parse_instrument(data: Any, source: str) -> dict:
+def _parse_instrument(data: Any, source: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise SurveyError(f"{source}: not a mapping")
     for key in ("code", "version", "kind", "title", "items"):
@@ -61,7 +63,7 @@ def _parse_instrument(data: Any, source: str) -> dict:
     return data
 
 
-def _create_items(instrument: Instrument, data: dict) -> None:
+def _create_items(instrument: Instrument, data: dict[str, Any]) -> None:
     InstrumentItem.objects.bulk_create(
         InstrumentItem(
             instrument=instrument,
@@ -78,7 +80,7 @@ def _create_items(instrument: Instrument, data: dict) -> None:
 
 
 @transaction.atomic
-def instrument_load(path: Path | str, actor: Any = None) -> LoadResult:
+def instrument_load(path: Path | str, actor: Actor = None) -> LoadResult:
     """Load one instrument file. Same content: nothing changes. Changed content under a code+version that
     already has answers is refused (ship a new version)."""
     with open(path, encoding="utf-8") as handle:
@@ -113,7 +115,7 @@ def instrument_load(path: Path | str, actor: Any = None) -> LoadResult:
     return LoadResult(existing, "updated", len(data["items"]))
 
 
-def instruments_load_all(actor: Any = None) -> list[LoadResult]:
+def instruments_load_all(actor: Actor = None) -> list[LoadResult]:
     return [instrument_load(path, actor) for path in sorted(INSTRUMENTS_DIR.glob("*.yaml"))]
 
 
@@ -206,7 +208,7 @@ def _specs_hash(kind: str, title: str, description: str, mapping: str, items: Se
 
 def _create_version(
     *,
-    actor: Any,
+    actor: Actor,
     code: str,
     version: str,
     kind: str,
@@ -234,7 +236,7 @@ def _create_version(
         content_hash=_specs_hash(kind, title, description.strip(), mapping, items),
         agency=agency,
         supersedes=base,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor_user(actor),
     )
     instrument.full_clean(exclude=["created_by", "supersedes", "agency"])
     instrument.save()
@@ -269,7 +271,7 @@ def _create_version(
 @transaction.atomic
 def instrument_new_version(
     *,
-    actor: Any,
+    actor: Actor,
     base: Instrument,
     version: str,
     title: str,
@@ -296,7 +298,7 @@ def instrument_new_version(
 @transaction.atomic
 def instrument_create_internal(
     *,
-    actor: Any,
+    actor: Actor,
     agency: Any,
     code: str,
     version: str,
@@ -326,7 +328,7 @@ def instrument_create_internal(
 
 
 @transaction.atomic
-def instrument_set_periods(*, actor: Any, instrument: Instrument, periods: Sequence[Any]) -> Instrument:
+def instrument_set_periods(*, actor: Actor, instrument: Instrument, periods: Sequence[Any]) -> Instrument:
     """Change which periods a version is for (audited). Answers are unaffected; only new campaigns look at it."""
     before = sorted(instrument.periods.values_list("pk", flat=True))
     instrument.periods.set(periods)
@@ -339,7 +341,7 @@ def instrument_for_period(instrument: Instrument, period: Any) -> Instrument | N
     """The version of ``instrument``'s code (same owner) that a new campaign in ``period`` uses: the newest active
     version listed for that period, else the newest active version listed for no period (valid for all)."""
     versions = list(
-        Instrument.objects.filter(code=instrument.code, agency_id=instrument.agency_id, is_active=True)
+        Instrument.objects.filter(code=instrument.code, agency_id=instrument.agency_id, is_active=True)  # type: ignore[misc]  # None: IS NULL
         .prefetch_related("periods")
         .order_by("-pk")
     )

@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from zi.accounts.actors import actor_user
 from zi.core import audit
+from zi.core.actors import Actor
 from zi.surveys import integrity, rollups
 from zi.surveys.models import Campaign, ItemScale, Response, ResponseItem
 from zi.surveys.services.errors import SurveyError
@@ -39,11 +41,11 @@ FLAG_REASONS = {
 STATISTICAL_FLAGS = ("pattern_cluster", "straightline_network", "near_identical_network")
 
 
-def _answer_sets(response_ids: Sequence[int]) -> tuple[list[tuple], list[tuple]]:
+def _answer_sets(response_ids: Sequence[int]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     return rollups.aggregate(list(response_ids))
 
 
-def _exclude_many(actor: Any, responses: Sequence[Response], reason: str, now) -> None:
+def _exclude_many(actor: Actor, responses: Sequence[Response], reason: str, now: dt.datetime) -> None:
     """Mark responses excluded and subtract those currently counted from the rollups (set-based)."""
     counted = [r.pk for r in responses if r.rolled_up]
     if counted:
@@ -53,7 +55,7 @@ def _exclude_many(actor: Any, responses: Sequence[Response], reason: str, now) -
     for response in responses:
         before = audit.snapshot(response, fields[:4])
         response.excluded, response.exclusion_reason = True, reason
-        response.excluded_by, response.excluded_at, response.rolled_up = actor, now, False
+        response.excluded_by, response.excluded_at, response.rolled_up = actor_user(actor), now, False
         changes.append(
             audit.Change(action="exclude", obj=response, before=before, after=audit.snapshot(response, fields[:4]))
         )
@@ -62,7 +64,7 @@ def _exclude_many(actor: Any, responses: Sequence[Response], reason: str, now) -
 
 
 @transaction.atomic
-def response_exclude(*, actor: Any, response: Response, reason: str) -> Response:
+def response_exclude(*, actor: Actor, response: Response, reason: str) -> Response:
     """Take a response out of every index, keeping the row; the reason and who/when are recorded and audited."""
     reason = reason.strip()
     if len(reason) < 5:
@@ -75,7 +77,7 @@ def response_exclude(*, actor: Any, response: Response, reason: str) -> Response
 
 
 @transaction.atomic
-def responses_exclude_flagged(*, actor: Any, campaign: Campaign, flag: str, reason: str) -> int:
+def responses_exclude_flagged(*, actor: Actor, campaign: Campaign, flag: str, reason: str) -> int:
     """Exclude every counted response of a campaign carrying ``flag`` (e.g. one stuffing cluster reason) with one
     reason: one audit event per response, rollups corrected with one aggregate per table. Returns how many."""
     reason = reason.strip()
@@ -95,7 +97,7 @@ def responses_exclude_flagged(*, actor: Any, campaign: Campaign, flag: str, reas
 
 
 @transaction.atomic
-def response_reinstate(*, actor: Any, response: Response, reason: str) -> Response:
+def response_reinstate(*, actor: Actor, response: Response, reason: str) -> Response:
     """Undo an exclusion (also audited, with its own reason); the earlier reason stays in the audit trail."""
     reason = reason.strip()
     if len(reason) < 5:
@@ -156,7 +158,7 @@ def _scan_clusters(rows: Sequence[_Scanned], limits: integrity.PatternLimits) ->
 
 
 @transaction.atomic
-def responses_rescan(*, actor: Any, campaign: Campaign, **thresholds: int | None) -> dict[str, int]:
+def responses_rescan(*, actor: Actor, campaign: Campaign, **thresholds: int | None) -> dict[str, int]:
     """Re-run the statistical stuffing checks over every stored response of a campaign, e.g. after an evaluator
     lowered a threshold (``thresholds`` override the settings: ``window``, ``pattern_flag_at``, ``min_items``,
     ``straightline_flag_at``, ``near_flag_at``, ``near_max_diff``).

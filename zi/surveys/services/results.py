@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q
 
@@ -27,7 +28,7 @@ class InstrumentSummary:
     instrument: Instrument
     index: indices.IndexResult
     ikm: indices.IkmResult | None
-    items: list[dict]  # code, aspect, text, n, mean (1–4) / share yes
+    items: list[dict[str, Any]]  # code, aspect, text, n, mean (1–4) / share yes
 
 
 def summarise(
@@ -108,7 +109,11 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
     minus_item_rows = [(item, group, quarter, -n, -s) for _c, item, group, quarter, n, s, _ss in minus_items]
     minus_resp_rows = [(inst, group, quarter, -n, -s, -ss) for _c, inst, group, quarter, n, s, ss in minus_resp]
 
-    def build(select, item_source=item_rows, resp_source=resp_rows) -> list[InstrumentSummary]:
+    def build(
+        select: Callable[..., bool],
+        item_source: Iterable[tuple[Any, ...]] = item_rows,
+        resp_source: Iterable[tuple[Any, ...]] = resp_rows,
+    ) -> list[InstrumentSummary]:
         out = []
         for instrument in instruments:
             stats: dict[int, list[int]] = defaultdict(lambda: [0, 0])
@@ -161,7 +166,7 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
     )
 
 
-def survey_index_for(unit, period, kind: str) -> SurveyIndex | None:
+def survey_index_for(unit: Any, period: Any, kind: str) -> SurveyIndex | None:
     """IPAK or IPKP of a unit in a period for the LKE (B.I.a / B.II.a): external value first, else the unit's
     campaigns — :func:`zi.surveys.unit_indices.survey_index_for`, the one computation every surface reads."""
     if kind not in (InstrumentKind.IPAK, InstrumentKind.IPKP):

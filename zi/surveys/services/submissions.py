@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import secrets
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,7 +69,7 @@ def campaign_items(campaign: Campaign) -> list[InstrumentItem]:
     return items
 
 
-def validate_answers(items: Iterable[InstrumentItem], answers: dict[int, int | None]) -> dict[int, str]:
+def validate_answers(items: Iterable[InstrumentItem], answers: Mapping[int, int | None]) -> dict[int, str]:
     """Errors per item id: required items answered, values in the item's range."""
     errors: dict[int, str] = {}
     for item in items:
@@ -104,7 +104,7 @@ def _vector_comparable(vector: str, min_items: int) -> bool:
 _CLUSTER_COLUMNS = ("id", "pattern_hash", "ip_hash", "straight_line", "answer_vector", "flags")
 
 
-def _recent_matches(campaign_id: int, lookups: list[tuple[str, str]], since: dt.datetime) -> list[tuple]:
+def _recent_matches(campaign_id: int, lookups: list[tuple[str, str]], since: dt.datetime) -> list[tuple[Any, ...]]:
     """The most recent responses (at most ``ZI_SURVEY_CLUSTER_LOOKBACK`` per look-up) of the campaign since
     ``since`` whose ``column`` equals ``value``, for each ``(column, value)``: one ``UNION ALL`` statement of
     index-ordered, capped sub-selects (``response_campaign_pattern`` / ``response_campaign_ip`` walked backwards
@@ -112,7 +112,8 @@ def _recent_matches(campaign_id: int, lookups: list[tuple[str, str]], since: dt.
     the ORM cost more Python time than the database took to answer it."""
     table = connection.ops.quote_name(Response._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in _CLUSTER_COLUMNS)
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     cap, since_value = max(integrity.cluster_lookback(), 1), connection.ops.adapt_datetimefield_value(since)
     for n, (column, value) in enumerate(lookups):
         parts.append(
@@ -123,7 +124,7 @@ def _recent_matches(campaign_id: int, lookups: list[tuple[str, str]], since: dt.
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         found = cursor.fetchall()
-    rows: dict[int, tuple] = {}
+    rows: dict[int, tuple[Any, ...]] = {}
     for pk, pattern_hash, ip_hash, straight, vector, flags in found:  # a response can match both look-ups
         rows[pk] = (
             pk,
@@ -136,7 +137,7 @@ def _recent_matches(campaign_id: int, lookups: list[tuple[str, str]], since: dt.
     return list(rows.values())
 
 
-def _cluster_flags(campaign: Campaign, response: Response, now) -> None:
+def _cluster_flags(campaign: Campaign, response: Response, now: dt.datetime) -> None:
     """Statistical stuffing checks for a new response, in its transaction: **one** query of two capped, indexed
     look-ups (the most recent responses sharing its fingerprint, and the most recent from its network:
     :func:`_recent_matches`), then
@@ -175,7 +176,7 @@ def _cluster_flags(campaign: Campaign, response: Response, now) -> None:
     if use_straight or use_near:
         lookups.append(("ip_hash", response.ip_hash))
     rows = _recent_matches(campaign.pk, lookups, now - dt.timedelta(seconds=limits.window))
-    members: dict[str, tuple[list[tuple], int]] = {}
+    members: dict[str, tuple[list[tuple[Any, ...]], int]] = {}
     if use_pattern:
         members["pattern_cluster"] = ([r for r in rows if r[1] == response.pattern_hash], limits.pattern_flag_at)
     if use_straight:
@@ -204,7 +205,7 @@ def _cluster_flags(campaign: Campaign, response: Response, now) -> None:
 
 
 def response_submit(
-    campaign: Campaign, sub: Submission, now=None, items: Sequence[InstrumentItem] | None = None
+    campaign: Campaign, sub: Submission, now: dt.datetime | None = None, items: Sequence[InstrumentItem] | None = None
 ) -> SubmitResult:
     """Store one response and its answers; the rollups are updated set-based after commit
     (:mod:`zi.surveys.rollups`, scheduled by :func:`zi.surveys.tasks.after_submit`).

@@ -37,10 +37,10 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 class CampaignForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=None, label=_lazy("Unit kerja"))
-    period = forms.ModelChoiceField(queryset=Period.objects.all(), label=_lazy("Periode"))
+    unit: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label=_lazy("Unit kerja"))
+    period: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=Period.objects.all(), label=_lazy("Periode"))
     title = forms.CharField(label=_lazy("Judul"), max_length=255)
-    instruments = forms.ModelMultipleChoiceField(
+    instruments: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         queryset=Instrument.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label=_lazy("Instrumen"),
@@ -115,8 +115,8 @@ class CampaignEditForm(CampaignForm):
         del self.fields["unit"], self.fields["period"]
         self.unit_for_times = campaign.unit
         current = campaign.instruments.values_list("pk", flat=True)
-        self.fields["instruments"].queryset = Instrument.objects.filter(
-            Q(pk__in=list(current)) | Q(pk__in=self.fields["instruments"].queryset.values("pk"))
+        self.fields["instruments"].queryset = Instrument.objects.filter(  # type: ignore[attr-defined]  # a ModelChoiceField
+            Q(pk__in=list(current)) | Q(pk__in=self.fields["instruments"].queryset.values("pk"))  # type: ignore[attr-defined]  # a ModelChoiceField
         ).order_by("kind", "code", "version")
         if locked_instruments:
             self.fields["instruments"].disabled = True

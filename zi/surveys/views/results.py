@@ -103,7 +103,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     results = services.campaign_results(campaign)
     public_url = absolute_url(reverse("surveys:public", args=[campaign.token]))
     charts = [(summary, _bars(summary)) for summary in results.overall]
-    flagged = [
+    flagged: list[dict[str, Any]] = [
         {"response": r, "reasons": _flag_rows(r.flags), "fill_seconds": (r.flags or {}).get("fill_seconds")}
         for r in Response.objects.filter(campaign=campaign)
         .filter(Q(is_flagged=True) | Q(excluded=True))

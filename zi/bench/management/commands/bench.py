@@ -28,7 +28,12 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
-CHOICE_VALUES = {"ya_tidak": [0, 1], "abc": [0, 0.5, 1], "abcd": [0, 0.33, 0.67, 1], "abcde": [0, 0.25, 0.5, 0.75, 1]}
+CHOICE_VALUES: dict[str, list[float]] = {
+    "ya_tidak": [0, 1],
+    "abc": [0, 0.5, 1],
+    "abcd": [0, 0.33, 0.67, 1],
+    "abcde": [0, 0.25, 0.5, 0.75, 1],
+}
 PROVINCES = 34
 # Peak resident memory of this process image (VmHWM: ru_maxrss would carry the parent's peak across exec).
 HWM = (

@@ -76,13 +76,13 @@ class Command(ZiCommand):
                 ) from exc
             except CsvError as exc:
                 raise CommandError(f"{path}: {exc}") from exc
-            result = ikm_from_rows(rows)
-            if result.ikm is None:
+            ikm_result = ikm_from_rows(rows)
+            if ikm_result.ikm is None:
                 raise CommandError(
                     _("%(path)s: tidak ada jawaban untuk unsur %(elements)s; IKM memerlukan kesembilan unsur")
-                    % {"path": path, "elements": ", ".join(result.missing_elements)}
+                    % {"path": path, "elements": ", ".join(ikm_result.missing_elements)}
                 )
-            self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(ikm_result.as_json(), ensure_ascii=False, indent=2))
         elif action == "rebuild-rollups":
             campaigns = Campaign.objects.all()
             if options["campaigns"]:
@@ -104,11 +104,11 @@ class Command(ZiCommand):
                     "min_items",
                 )
             }
-            campaigns = list(Campaign.objects.filter(pk__in=options["campaigns"]).order_by("pk"))
-            missing = set(options["campaigns"]) - {c.pk for c in campaigns}
+            chosen = list(Campaign.objects.filter(pk__in=options["campaigns"]).order_by("pk"))
+            missing = set(options["campaigns"]) - {c.pk for c in chosen}
             if missing:
                 raise CommandError(_("kampanye tidak dikenal: %(ids)s") % {"ids": sorted(missing)})
-            for campaign in campaigns:
+            for campaign in chosen:
                 try:
                     counts = responses_rescan(actor=None, campaign=campaign, **thresholds)
                 except SurveyError as exc:
