@@ -65,6 +65,7 @@ MATRIX = {
     "accounts:otp_setup": _ACCOUNTS,
     "organisations:unit_list": _CORE,
     "organisations:unit_detail": _CORE,
+    "organisations:unit_children": "test_unit_tree.py",
     "organisations:import": _CORE,
     "organisations:import_template": "test_import_kept.py",
     "organisations:unit_create": "test_unit_manage.py",

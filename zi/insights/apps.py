@@ -41,3 +41,7 @@ class InsightsConfig(AppConfig):
         from zi.insights.tasks import enqueue_units_changed
 
         events.register(enqueue_units_changed)
+        from zi.insights.selectors.units import tree_counts
+        from zi.organisations.tree import register_tree_counts
+
+        register_tree_counts(tree_counts)  # the unit tree's "membangun ZI" and "berpredikat" per subtree

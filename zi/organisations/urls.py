@@ -7,6 +7,7 @@ app_name = "organisations"
 urlpatterns = [
     path("", views.unit_list, name="unit_list"),
     path("<id:pk>/", views.unit_detail, name="unit_detail"),
+    path("<id:pk>/cabang/", views.unit_children, name="unit_children"),
     path("impor/", views.import_view, name="import"),
     path("instansi/<id:agency_pk>/kop-surat/", views.letterhead, name="letterhead"),
     path("impor/templat-<str:kind>.xlsx", views.import_template, name="import_template"),

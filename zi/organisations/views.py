@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from zi.organisations import selectors, services
+from zi.organisations import selectors, services, tree
 from zi.organisations.access import Action, may, may_place_unit, visible_units
 from zi.organisations.forms import LetterheadForm, UnitForm, UnitMoveForm
 from zi.organisations.letterhead import letterhead_of, logo_data_uri
@@ -20,23 +20,47 @@ from zi.organisations.models import Agency, Role, RoleAssignment, Unit
 
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
+    """The unit tree, one level at a time (``?induk=`` opens a node without JavaScript); a search lists matches."""
     query = request.GET.get("q", "").strip()[:100]
-    units = selectors.unit_list(user=request.user, query=query)
-    page = Paginator(units, 100).get_page(request.GET.get("page"))
     partial = request.htmx  # type: ignore[attr-defined]  # django-htmx middleware
-    template = "organisations/partials/unit_rows.html" if partial else "organisations/unit_list.html"
+    context: dict = {"q": query}
+    if query:
+        units = selectors.unit_list(user=request.user, query=query)
+        context["page"] = Paginator(units, 100).get_page(request.GET.get("page"))
+        template = "organisations/partials/unit_rows.html" if partial else "organisations/unit_list.html"
+    else:
+        context.update(_tree_context(request))
+        template = "organisations/partials/unit_tree.html" if partial else "organisations/unit_list.html"
     agencies = (
         []
         if partial
         else list(Agency.objects.filter(pk__in=visible_units(request.user).values("agency_id")).order_by("name"))
     )
-    context = {
-        "page": page,
-        "q": query,
-        "top_agencies": [agency for agency in agencies if may_place_unit(request.user, None, agency)],
-        "letterhead_agencies": [agency for agency in agencies if _may_letterhead(request, agency)],
-    }
+    context["top_agencies"] = [agency for agency in agencies if may_place_unit(request.user, None, agency)]
+    context["letterhead_agencies"] = [agency for agency in agencies if _may_letterhead(request, agency)]
     return render(request, template, context)
+
+
+def _tree_context(request: HttpRequest) -> dict:
+    node_pk = request.GET.get("induk", "")
+    if node_pk.isdigit():
+        node = _visible_unit(request, int(node_pk))
+        return {
+            "node": node,
+            "trail": tree.ancestors(request.user, node),
+            "node_info": tree.tree_nodes([node])[0],
+            "nodes": tree.tree_nodes(tree.tree_children(request.user, node)),
+        }
+    page = Paginator(tree.tree_roots(request.user), tree.ROOTS_SHOWN).get_page(request.GET.get("page"))
+    return {"page": page, "nodes": tree.tree_nodes(page.object_list)}
+
+
+@login_required
+def unit_children(request: HttpRequest, pk: int) -> HttpResponse:
+    """The children of a node (htmx fills an opened node with them; one level, its counts in fixed queries)."""
+    node = _visible_unit(request, pk)
+    nodes = tree.tree_nodes(tree.tree_children(request.user, node))
+    return render(request, "organisations/partials/unit_nodes.html", {"nodes": nodes})
 
 
 def _may_letterhead(request: HttpRequest, agency: Agency) -> bool:

@@ -11,14 +11,16 @@ class SurveysConfig(AppConfig):
 
         from zi.assessments.known_values import register_survey_indices
         from zi.core.home import register_inbox
+        from zi.core.labels import register_key_values
         from zi.organisations.models import Unit
         from zi.surveys.home import short_campaigns
-        from zi.surveys.models import Campaign
+        from zi.surveys.models import Campaign, RespondentGroup
         from zi.surveys.services import campaigns_changed
         from zi.surveys.unit_indices import survey_indices_for
 
         register_inbox(short_campaigns)
         register_survey_indices(survey_indices_for)  # IPAK/IPKP for the LKE's result items
+        register_key_values(["respondent_groups", "respondent_group"], RespondentGroup.choices)  # the audit trail
         # the public form's cached campaigns (services.public_campaign) are dropped on any change they show
         post_save.connect(campaigns_changed, sender=Campaign, dispatch_uid="zi-surveys-campaign-saved")
         post_delete.connect(campaigns_changed, sender=Campaign, dispatch_uid="zi-surveys-campaign-deleted")

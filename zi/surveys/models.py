@@ -11,6 +11,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zi.core.models import BaseModel
@@ -71,6 +72,12 @@ class Instrument(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.version})"
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language: the bundled instruments' titles are in the English catalogue
+        (``instrument_strings``); a title written by an administrator is shown as written."""
+        return gettext(self.title) if self.title else self.title
 
     def audit_scope_path(self) -> str:
         return f"a{self.agency_id}/" if self.agency_id else ""

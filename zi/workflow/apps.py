@@ -16,3 +16,8 @@ class WorkflowConfig(AppConfig):
         register_inbox(workflow_inbox)
         register_worksheet_panel(worksheet_panel)
         register(journey_items)  # carried-over answers and preconditions in the one pre-submit check
+        from zi.core.labels import register_live_names
+        from zi.workflow.audit_names import NAMERS
+
+        for object_type, namer in NAMERS.items():  # the audit trail names these records by unit and question
+            register_live_names(object_type, namer)

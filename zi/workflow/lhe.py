@@ -38,7 +38,9 @@ from zi.assessments.models import Answer, Lane, LaneScore
 from zi.assessments.suggestions import survey_checks, survey_kind
 from zi.core import audit
 from zi.core.actors import Actor
+from zi.core.labels import actor_name
 from zi.core.pdf import render_pdf
+from zi.lke.content_names import content_name
 from zi.lke.scoring.breakdown import eligibility_checks, expand_breakdown
 from zi.lke.services import template_spec
 from zi.organisations.letterhead import letterhead_for
@@ -199,7 +201,7 @@ def _hasil_rows(journey: Journey, spec: Any, expanded: dict[str, Any]) -> list[R
                     )
                 rows.append(
                     Row(
-                        label=f"{question.code} {indicator.name}",
+                        label=f"{question.code} {content_name(indicator.name)}",
                         value=shown,
                         need=_("%(score)s dari %(weight)s")
                         % {"score": _n(item.get("score")), "weight": _n(float(indicator.weight))},
@@ -361,7 +363,7 @@ def context(journey: Journey, *, ordinal: int, draft: bool, now: dt.datetime) ->
         "events": [
             {
                 "at": format_local(e.at, unit),
-                "actor": e.actor_label,
+                "actor": actor_name(e.actor_label),
                 "from": State(e.from_state).label,
                 "to": State(e.to_state).label,
                 "note": e.note,

@@ -6,7 +6,6 @@ from django import template
 from django.utils.html import format_html
 
 from zi.core.deadlines import deadline_status
-from zi.core.labels import display_value
 from zi.core.numbers import number_input_value
 
 register = template.Library()
@@ -38,12 +37,6 @@ def number_input(value: Any) -> str:
     return number_input_value(value)
 
 
-@register.filter
-def audit_value(value: Any) -> str:
-    """A snapshot value in the audit trail's change list (already masked by :mod:`zi.core.labels`)."""
-    return display_value(value)
-
-
 @register.simple_tag
 def deadline(day: Any) -> str:
     """``{% deadline date %}``: the date (dd-mm-yyyy) and its mark — "terlambat N hari" in red when past, otherwise
@@ -54,3 +47,12 @@ def deadline(day: Any) -> str:
         return "–"
     css = "badge badge-bad deadline-overdue" if status.overdue else "badge deadline-left"
     return format_html('{} <span class="{}">{}</span>', f"{status.day:%d-%m-%Y}", css, status.text)
+
+
+@register.filter
+def actor(stored: Any) -> str:
+    """``{{ event.actor_label|actor }}``: who made a change, for a person ("Sistem (data demo)" for the seeds;
+    :func:`zi.core.labels.actor_name`)."""
+    from zi.core.labels import actor_name
+
+    return actor_name(str(stored or ""))

@@ -14,6 +14,7 @@ from zi.assessments.models import AssessmentStatus, Period
 from zi.insights.models import AREA_FIELDS, FUNNEL, UnitPeriodRollup
 from zi.insights.rules import ORDER, TITLES
 from zi.insights.selectors.common import RANKING_ROWS, Cell, Table, _avg, _Links, list_url, top_units
+from zi.lke.content_names import content_name
 from zi.lke.services import template_spec
 from zi.organisations.models import Unit
 
@@ -289,7 +290,7 @@ def area_table(data: dict[str, Any], period: Period, node: Unit | None) -> Table
         weight = float(spec.area_weights[index])
         table.rows.append(
             [
-                Cell(name),
+                Cell(content_name(name)),
                 Cell(round(weight, 2)),
                 Cell(data.get(f"avg_{AREA_FIELDS[index]}"), list_url(period=period, node=node, f="building")),
                 Cell(round(weight * wbk.per_area_min_fraction, 2) if wbk else None),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
@@ -20,6 +21,7 @@ from zi.insights.selectors.common import STAGE_FILTERS, Cell, Table, scoped
 from zi.insights.selectors.rollup_cache import rollup_version
 from zi.organisations.access import Action, may, scope_filter
 from zi.organisations.models import Unit
+from zi.organisations.tree import grouped_by_node
 from zi.workflow.models import State
 from zi.workflow.monitoring import holders_at_risk
 
@@ -144,3 +146,22 @@ def at_risk_rows(user: Any, period: Period, node: Unit | None) -> list[dict[str,
         if timeout > 0:
             cache.set(key, rows, timeout)
     return rows
+
+
+def tree_counts(units: Sequence[Unit]) -> list[tuple[Any, dict[int, int]]]:
+    """For the unit tree (:mod:`zi.organisations.tree`): per node's subtree, in the latest period's rollup, the units
+    building ZI (a self-assessment in the period) and the units holding a predicate — one query per level, plus
+    the latest period."""
+    period = Period.objects.filter(pk__in=UnitPeriodRollup.objects.values("period_id")).order_by("-year").first()
+    if period is None or not units:
+        return []
+    rows = grouped_by_node(
+        UnitPeriodRollup.objects.filter(period=period),
+        units,
+        building=Count("pk", filter=Q(participates=True)),
+        predicate=Count("pk", filter=~Q(predicate="")),
+    )
+    return [
+        (_("membangun ZI %(year)s") % {"year": period.year}, {pk: row["building"] for pk, row in rows.items()}),
+        (_("berpredikat"), {pk: row["predicate"] for pk, row in rows.items()}),
+    ]

@@ -36,11 +36,16 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/campaign_list.html", {"campaigns": campaigns, "can_create": can_create})
 
 
+class InstrumentChoice(forms.ModelMultipleChoiceField[Any]):
+    def label_from_instance(self, obj: Instrument) -> str:  # type: ignore[override]
+        return f"{obj.display_title} ({obj.version})"
+
+
 class CampaignForm(forms.Form):
     unit: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label=_lazy("Unit kerja"))
     period: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=Period.objects.all(), label=_lazy("Periode"))
     title = forms.CharField(label=_lazy("Judul"), max_length=255)
-    instruments: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+    instruments: InstrumentChoice = InstrumentChoice(
         queryset=Instrument.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label=_lazy("Instrumen"),

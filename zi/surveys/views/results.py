@@ -78,7 +78,7 @@ def _trend_chart(results: services.CampaignResults) -> list[dict]:
             )
         charts.append(
             {
-                "title": summary.instrument.title,
+                "title": summary.instrument.display_title,
                 "bars": bars,
                 "bar_w": bar_w,
                 "width": max(len(quarters), 1) * (bar_w + gap),
