@@ -176,9 +176,16 @@ def test_unit_list_shows_only_units_in_scope(client, world, role):
     client.force_login(user)
     response = client.get("/unit/")
     assert response.status_code == 200
-    shown = {unit.pk for unit in response.context["page"]}
+    # the unit tree, every branch opened: what the person can reach is their scope, no more
+    nodes, shown, html = list(response.context["nodes"]), set(), response.content.decode()
+    while nodes:
+        node = nodes.pop()
+        shown.add(node.unit.pk)
+        if node.has_children:
+            branch = client.get(f"/unit/{node.unit.pk}/cabang/")
+            nodes += branch.context["nodes"]
+            html += branch.content.decode()
     assert shown == {world[name].pk for name in SCOPES[role][3]}
-    html = response.content.decode()
     for name in ALL_TREE | {"other"}:
         assert (world[name].name in html) is (name in SCOPES[role][3]), (role, name)
 

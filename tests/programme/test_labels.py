@@ -68,7 +68,7 @@ def test_audit_trail_hides_the_subject_from_auditors(client, request, report, le
     client.force_login(request.getfixturevalue(who))
     html = client.get(reverse("core:audit_list")).content.decode()
     assert f"Laporan WBS #{report.pk}" in html  # the record and its changes are still visible …
-    assert "investigating" in html
+    assert "Sedang ditelaah" in html  # the status by its label
     for secret in (SUBJECT, DESCRIPTION, "Wulan Pertiwi", "Budi Santoso"):
         assert secret not in html, secret  # … never what it says
     assert audit.verify().ok  # nothing was rewritten

@@ -219,10 +219,36 @@ def _team(agency: Agency, period: Period) -> TpiTeam | None:
     )
 
 
-def _move(journey: Journey, to_state: str, actor: Actor = SYSTEM, **kwargs: Any) -> Journey:
+def _move(journey: Journey, to_state: str, actor: Actor | None = None, **kwargs: Any) -> Journey:
     return services.transition(
-        actor=actor, journey=journey, to_state=to_state, expected_version=journey.version, **kwargs
+        actor=actor or story_actor(journey, to_state),
+        journey=journey,
+        to_state=to_state,
+        expected_version=journey.version,
+        **kwargs,
     )
+
+
+# The people of the story who take the journey's steps, in this order of preference: the Kanwil's reviewer
+# reviews and returns, the team of Lapas Palembang builds it, the agency admin starts and proposes. A step none of
+# them may take (the TPN's decision) stays the seeding process's, shown as "Sistem (data demo)".
+STORY_PEOPLE = ("demo-reviewer", "demo-ketua", "demo-kepala", "demo-admin")
+
+
+def story_actor(journey: Journey, to_state: str) -> Actor:
+    """The first person of :data:`STORY_PEOPLE` the journey's transition rule lets take this step at the unit."""
+    from zi.organisations.access import may
+    from zi.workflow.machine import TRANSITIONS, coi_reasons
+
+    rule = TRANSITIONS.get((journey.state, to_state))
+    if rule is None:
+        return SYSTEM
+    people = {u.username: u for u in get_user_model().objects.filter(username__in=STORY_PEOPLE, is_active=True)}
+    for username in STORY_PEOPLE:
+        person = people.get(username)
+        if person is not None and may(person, rule.action, journey.unit) and not coi_reasons(person, journey):
+            return person
+    return SYSTEM
 
 
 # The TPI's conclusion of the demo journeys it found meeting the thresholds (printed in the LHE's "Simpulan").
@@ -283,7 +309,7 @@ def seed_workflow(stdout: Any = None) -> dict[str, int]:
                 _review_differs(journey)
             note = TPI_MEETS_NOTE if state == State.TPI_MEETS else ""
             # the TPI's own steps are taken by the team leader (demo-tpi), as the LHE's history then shows
-            actor = team.leader if state in TPI_STEPS and team is not None else SYSTEM
+            actor = team.leader if state in TPI_STEPS and team is not None else None  # None: story_actor
             data = None
             if state == State.AWARDED:
                 data = {

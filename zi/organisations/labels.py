@@ -223,6 +223,8 @@ def describe_events(events: Iterable[Any], viewer: Any) -> list[EventView]:
         for obj in model._base_manager.filter(pk__in=[i for i in ids if i.isdigit()]):
             live[(object_type, str(obj.pk))] = str(obj)
     related = _related_names(events, viewer)
+    actor_ids = {e.actor_id for e in events if e.actor_id}
+    people = dict(get_user_model()._base_manager.filter(pk__in=actor_ids).values_list("pk", "full_name"))
     named: dict[str, dict[str, str]] = {}
     for object_type, names in LIVE_NAMES.items():
         wanted = [e.object_id for e in events if e.object_type == object_type and e.object_id.isdigit()]
@@ -249,7 +251,7 @@ def describe_events(events: Iterable[Any], viewer: Any) -> list[EventView]:
                 _changes(e.object_type, before, after, unit, related),
                 object_type_name(e.object_type),
                 action_name(e.action),
-                actor_name(e.actor_label),
+                people.get(e.actor_id) or actor_name(e.actor_label),
             )
         )
     return views

@@ -70,7 +70,7 @@ def grouped_by_node(rows: QuerySet, units: Sequence[Unit], **aggregates: Any) ->
 @dataclass
 class Node:
     unit: Unit
-    below: int = 0  # open units under it (itself not counted)
+    below: int = 0  # units under it, closed ones included (itself not counted)
     counts: list[tuple[str, int]] = field(default_factory=list)
 
     @property
@@ -100,15 +100,14 @@ def tree_nodes(units: Iterable[Unit]) -> list[Node]:
     units = list(units)
     if not units:
         return []
-    below = grouped_by_node(Unit.objects.filter(is_active=True), units, n=Count("pk"))
+    below = grouped_by_node(Unit.objects.all(), units, n=Count("pk"))
     counted = [(str(label), numbers) for counter in _COUNTERS for label, numbers in counter(units)]
     nodes = []
     for unit in units:
-        own = 1 if unit.is_active else 0
         nodes.append(
             Node(
                 unit,
-                max(0, below.get(unit.pk, {}).get("n", own) - own),
+                max(0, below.get(unit.pk, {}).get("n", 1) - 1),
                 [(label, numbers.get(unit.pk, 0)) for label, numbers in counted],
             )
         )
