@@ -10,6 +10,7 @@ this one (``zi.insights``: units building ZI, units holding a predicate) add the
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,11 +52,12 @@ def grouped_by_node(rows: QuerySet, units: Sequence[Unit], **aggregates: Any) ->
         by_depth.setdefault(unit.depth, []).append(unit)
     for depth, nodes in by_depth.items():
         by_path = {unit.path: unit.pk for unit in nodes}
-        inside = Q()
-        for path in by_path:
-            inside |= Q(path__startswith=path)
+        # one prefix for the level (siblings: their parent's path), not one LIKE per node: groups of other
+        # nodes at that depth are computed and dropped, which costs less than an OR of a hundred LIKEs per row
+        common = os.path.commonprefix(list(by_path))
+        common = common[: common.rfind("/") + 1]
         data = (
-            rows.filter(inside, depth__gte=depth)
+            rows.filter(path__startswith=common, depth__gte=depth)
             .annotate(node_path=ancestor_path(depth))
             .values("node_path")
             .annotate(**aggregates)
