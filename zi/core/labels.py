@@ -18,6 +18,7 @@ viewer-dependent half is :mod:`zi.organisations.labels`:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -432,8 +433,10 @@ def object_type_name(object_type: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+@functools.cache
 def model_field(object_type: str, key: str) -> models.Field | None:
-    """The field a snapshot key (an attname such as ``unit_id`` or a name) stands for, None if not a field."""
+    """The field a snapshot key (an attname such as ``unit_id`` or a name) stands for, None if not a field
+    (cached: models do not change while the process runs)."""
     model = _model(object_type)
     if model is None:
         return None
