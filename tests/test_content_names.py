@@ -13,8 +13,11 @@ from django.test import Client
 from django.utils import translation
 
 from tests.test_page_words import MARKUP_ONCE
+from zi.assessments.models import Assessment
 from zi.lke.content_names import NAMES, content_name, template_names
+from zi.lke.models import LkeTemplate
 from zi.lke.spec import available_templates, load_template_file
+from zi.surveys.models import Campaign
 
 TAGS = re.compile(r"(?s)<(script|style)\b[^>]*>.*?</\1>|<[^>]+>")
 INDONESIAN = (
@@ -53,10 +56,6 @@ def _words(client: Client, url: str) -> str:
 
 @MARKUP_ONCE
 def test_english_worksheet_survey_and_dashboard_name_the_lke_in_english(demo_db):
-    from zi.assessments.models import Assessment
-    from zi.lke.models import LkeTemplate
-    from zi.surveys.models import Campaign
-
     client = Client()
     client.force_login(get_user_model().objects.get(username="demo-tim"))
     client.cookies["django_language"] = "en"

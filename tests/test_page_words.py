@@ -29,6 +29,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from zi.organisations.models import Unit
+
 HREF = re.compile(r'href="(/[^"#]*)"')
 SKIP = re.compile(
     r"^/(static|media)/|^/akun/keluar/|/jejak-audit/|/impor/|/survei/instrumen/|\.pdf|/unduh|/ekspor|\.csv|\.xlsx"
@@ -109,8 +111,6 @@ def test_pages_show_no_raw_values_or_codes(demo_db, username):
 def test_audit_trail_and_unit_tree_read_for_people(demo_db):
     """The trail's pages across the demo's history (creations, answers, transitions, monitoring reports) and the
     unit tree with a Kanwil opened: no field name, code, stored actor or whole hash among the words."""
-    from zi.organisations.models import Unit
-
     client = Client()
     client.force_login(get_user_model().objects.get(username="demo-admin"))
     last = client.get("/jejak-audit/").context["page"].paginator.num_pages

@@ -6,6 +6,8 @@ class AssessmentsConfig(AppConfig):
     label = "assessments"
 
     def ready(self) -> None:
+        # lazy: models load once the app registry is ready (AppConfig.ready)
+        from zi.assessments.audit_names import answer_names, lane_score_names
         from zi.assessments.models import Lane
         from zi.core.labels import register_key_values, register_live_names
 
@@ -13,19 +15,3 @@ class AssessmentsConfig(AppConfig):
         register_key_values(["lane", "from", "to"], Lane.choices)
         register_live_names("assessments.answer", answer_names)
         register_live_names("assessments.lanescore", lane_score_names)
-
-
-def answer_names(ids: list[str]) -> dict[int, str]:
-    """{answer id: "A.I.1.i.a · Penilaian mandiri · Lapas Kelas I Palembang"}: one query (the audit trail)."""
-    from zi.assessments.models import Answer, lane_label
-
-    answers = Answer.objects.filter(pk__in=ids).select_related("question", "assessment__unit")
-    return {a.pk: f"{a.question.code} · {lane_label(a.lane)} · {a.assessment.unit.name}" for a in answers}
-
-
-def lane_score_names(ids: list[str]) -> dict[int, str]:
-    """{score id: "Penilaian mandiri · Lapas Kelas I Palembang"}: one query (the audit trail)."""
-    from zi.assessments.models import LaneScore, lane_label
-
-    scores = LaneScore.objects.filter(pk__in=ids).select_related("assessment__unit")
-    return {s.pk: f"{lane_label(s.lane)} · {s.assessment.unit.name}" for s in scores}

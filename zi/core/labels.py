@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import translation
@@ -383,8 +384,6 @@ def action_name(action: str) -> str:
 
 
 def _model(object_type: str) -> type[models.Model] | None:
-    from django.apps import apps  # the registry is ready whenever labels are asked for
-
     try:
         return apps.get_model(object_type)
     except (LookupError, ValueError):

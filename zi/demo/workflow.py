@@ -39,8 +39,10 @@ from zi.core.actors import Actor
 from zi.demo.assessments import self_answer
 from zi.lke.services import template_spec
 from zi.organisations import services as org_services
+from zi.organisations.access import may
 from zi.organisations.models import Agency, AgencyLetterhead, Role
 from zi.workflow import carryover, lhe, returns, services
+from zi.workflow.machine import TRANSITIONS, coi_reasons
 from zi.workflow.models import (
     AgencyProfile,
     CarriedQuestion,
@@ -237,9 +239,6 @@ STORY_PEOPLE = ("demo-reviewer", "demo-ketua", "demo-kepala", "demo-admin")
 
 def story_actor(journey: Journey, to_state: str) -> Actor:
     """The first person of :data:`STORY_PEOPLE` the journey's transition rule lets take this step at the unit."""
-    from zi.organisations.access import may
-    from zi.workflow.machine import TRANSITIONS, coi_reasons
-
     rule = TRANSITIONS.get((journey.state, to_state))
     if rule is None:
         return SYSTEM

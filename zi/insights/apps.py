@@ -37,11 +37,10 @@ class InsightsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(summaries_after_migrate, sender=self, dispatch_uid="zi.insights.summaries_after_migrate")
-        # lazy: tasks import models, which wait until AppConfig.ready, when the app registry is loaded
-        from zi.insights.tasks import enqueue_units_changed
-
-        events.register(enqueue_units_changed)
+        # lazy: tasks and selectors import models, which wait until AppConfig.ready, when the app registry is loaded
         from zi.insights.selectors.units import tree_counts
+        from zi.insights.tasks import enqueue_units_changed
         from zi.organisations.tree import register_tree_counts
 
+        events.register(enqueue_units_changed)
         register_tree_counts(tree_counts)  # the unit tree's "membangun ZI" and "berpredikat" per subtree

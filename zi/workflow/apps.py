@@ -6,9 +6,12 @@ class WorkflowConfig(AppConfig):
     label = "workflow"
 
     def ready(self) -> None:
+        # lazy: models load once the app registry is ready (AppConfig.ready)
         from zi.assessments.panels import register_worksheet_panel
         from zi.assessments.submission import register
         from zi.core.home import register_inbox
+        from zi.core.labels import register_live_names
+        from zi.workflow.audit_names import NAMERS
         from zi.workflow.home import workflow_inbox
         from zi.workflow.presubmit import journey_items
         from zi.workflow.returns import worksheet_panel
@@ -16,8 +19,5 @@ class WorkflowConfig(AppConfig):
         register_inbox(workflow_inbox)
         register_worksheet_panel(worksheet_panel)
         register(journey_items)  # carried-over answers and preconditions in the one pre-submit check
-        from zi.core.labels import register_live_names
-        from zi.workflow.audit_names import NAMERS
-
         for object_type, namer in NAMERS.items():  # the audit trail names these records by unit and question
             register_live_names(object_type, namer)

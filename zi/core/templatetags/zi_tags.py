@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import format_html
 
 from zi.core.deadlines import deadline_status
+from zi.core.labels import actor_name
 from zi.core.numbers import number_input_value
 
 register = template.Library()
@@ -53,6 +54,4 @@ def deadline(day: Any) -> str:
 def actor(stored: Any) -> str:
     """``{{ event.actor_label|actor }}``: who made a change, for a person ("Sistem (data demo)" for the seeds;
     :func:`zi.core.labels.actor_name`)."""
-    from zi.core.labels import actor_name
-
     return actor_name(str(stored or ""))
