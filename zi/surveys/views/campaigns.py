@@ -36,7 +36,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/campaign_list.html", {"campaigns": campaigns, "can_create": can_create})
 
 
-class InstrumentChoice(forms.ModelMultipleChoiceField[Any]):
+class InstrumentChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # not generic at run time
     def label_from_instance(self, obj: Instrument) -> str:  # type: ignore[override]
         return f"{obj.display_title} ({obj.version})"
 
