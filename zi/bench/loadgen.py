@@ -42,10 +42,11 @@ def main() -> None:
     make_body = None
     if args.survey:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi.config.settings_bench")
+        # lazy: Django only for --survey (the plain HTTP load needs no settings)
         import django
 
         django.setup()
-        from zi.surveys import integrity, services
+        from zi.surveys import integrity, services  # lazy: after django.setup() above
         from zi.surveys.models import Campaign
 
         campaign = Campaign.objects.get(pk=args.survey)

@@ -57,6 +57,7 @@ class S3Server:
     buckets: list[str] = field(default_factory=list)
 
     def client(self):
+        # lazy: boto3 only when the benchmark talks to an object store
         import boto3
         from botocore.config import Config
 

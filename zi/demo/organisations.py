@@ -51,6 +51,7 @@ from zi.demo.surveys import ACTOR as SURVEY_ACTOR
 from zi.demo.surveys import DEMO_YEAR as SURVEY_DEMO_YEAR
 from zi.demo.surveys import align_lke_with_surveys, seed_surveys
 from zi.demo.workflow import seed_workflow
+from zi.insights.services import rollup_refresh
 from zi.organisations import services
 from zi.organisations.models import Agency, AgencyKind, Role, RoleAssignment, Unit, UnitType
 
@@ -693,8 +694,6 @@ def seed_programme_data(stdout: TextIO | TextIOBase | None = None) -> None:
     changed += align_lke_with_surveys()  # lanes a journey carried over or copied since (idempotent)
     period = Period.objects.filter(year=SURVEY_DEMO_YEAR).first()
     if period is not None and changed:  # a second run changes nothing (not even the audit trail)
-        from zi.insights.services import rollup_refresh
-
         rollup_refresh(period=period, actor=SURVEY_ACTOR)
     link_survey_findings(stdout)  # one demo innovation answers a weak survey result
 

@@ -24,7 +24,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from zi.assessments.models import Period
+from zi.assessments.models import Answer, Assessment, Lane, Period
+from zi.assessments.scoring import lane_rescore
+from zi.assessments.suggestions import survey_kind
+from zi.core import audit
+from zi.insights.services import rollup_refresh
+from zi.lke.formulas import normalize_answer
+from zi.lke.models import LkeQuestion
+from zi.lke.services import template_spec
 from zi.organisations.models import Unit
 from zi.surveys import integrity, rollups, services
 from zi.surveys.models import (
@@ -38,6 +45,7 @@ from zi.surveys.models import (
     ResponseItem,
     ServicePoint,
 )
+from zi.surveys.unit_indices import survey_indices_many
 
 DEMO_YEAR = 2026
 ACTOR = "seed_demo"
@@ -111,8 +119,6 @@ def seed_surveys(stdout: Any = None, *, refresh: bool = True) -> dict[str, int]:
     if new_campaigns:
         rollups.apply_pending()
     if new_campaigns and refresh:
-        from zi.insights.services import rollup_refresh
-
         rollup_refresh(period=period, actor=ACTOR)
     if stdout is not None:
         stdout.write(
@@ -228,15 +234,6 @@ def align_lke_with_surveys(period: Period | None = None, stdout: Any = None) -> 
     """Every demo assessment's IPAK/IPKP items take the unit's index (external value first, else its campaigns),
     in every lane that holds them and always in the self-assessment, as a team would by pressing "Pakai nilai ini".
     Idempotent (only differing rows are written); audited; the touched lanes are rescored. Returns rows written."""
-    from zi.assessments.models import Answer, Assessment, Lane
-    from zi.assessments.scoring import lane_rescore
-    from zi.assessments.suggestions import survey_kind
-    from zi.core import audit
-    from zi.lke.formulas import normalize_answer
-    from zi.lke.models import LkeQuestion
-    from zi.lke.services import template_spec
-    from zi.surveys.unit_indices import survey_indices_many
-
     period = period or Period.objects.filter(year=DEMO_YEAR).first()
     if period is None:
         return 0

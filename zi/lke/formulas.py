@@ -75,11 +75,14 @@ _FUNCTIONS = ("min", "max", "clamp01")
 def _(message: str) -> str:
     """Translate a user-facing message (Django's gettext), or keep the Indonesian source outside Django."""
     try:
+        # lazy: the engine also runs without Django configured (a fallback follows)
         from django.conf import settings as django_settings
 
         if not django_settings.configured:
             return message
-        from django.utils.translation import gettext
+        from django.utils.translation import (
+            gettext,
+        )  # lazy: the engine also runs without Django configured (a fallback follows)
     except ImportError:  # pragma: no cover - Django is a dependency; the engine itself does not need it
         return message
     return gettext(message)
@@ -257,9 +260,11 @@ def zero_denominator(
 def zero_denominator_text(zero: ZeroDenominator) -> str:
     """The one sentence every surface shows for a zero denominator (worksheet, lanes, the Catatan sheet), e.g.
     "0/0 — dinilai 0 % menurut aturan template (zero); nilai yang dipertaruhkan 3,00"."""
+    # lazy: the engine also runs without Django configured (a fallback follows)
     from zi.core.numbers import number_input_value
 
     try:
+        # lazy: the engine also runs without Django configured (a fallback follows)
         from django.utils.formats import number_format
 
         points = number_format(round(zero.weight, 2), 2)  # localised by default (Django 5)
@@ -292,6 +297,7 @@ def _fmt(number: float) -> str:
 def _number(raw: object, label: str, code: str, whole: bool = False, below_thousand: bool = False) -> float:
     """One input as a float: numbers as they are, text read the Indonesian way ("1.000" = 1000, "2,5" = 2.5) by
     the one parser every entry point shares (:func:`zi.core.numbers.parse_number`); the message names ``label``."""
+    # lazy: the engine also runs without Django configured
     from zi.core.numbers import FILE_LANGUAGE, NumberError, parse_number
 
     try:
@@ -302,6 +308,7 @@ def _number(raw: object, label: str, code: str, whole: bool = False, below_thous
 
 def _fmt_count(number: float) -> str:
     """A number in a message, the Indonesian way (1.000; 2,5)."""
+    # lazy: the engine also runs without Django configured (a fallback follows)
     from zi.core.numbers import number_input_value
 
     try:

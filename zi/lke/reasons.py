@@ -21,6 +21,7 @@ from zi.lke.formulas import _
 
 def _django_ready() -> bool:
     try:
+        # lazy: the engine also runs without Django configured
         from django.conf import settings
     except ImportError:  # pragma: no cover - Django is a dependency; the engine itself does not need it
         return False
@@ -31,6 +32,7 @@ def language() -> str:
     """The active language code ("id" outside Django): the key of memoised sentences."""
     if not _django_ready():
         return "id"
+    # lazy: the engine also runs without Django configured
     from django.utils.translation import get_language
 
     return get_language() or "id"
@@ -39,6 +41,7 @@ def language() -> str:
 def _number(value: Decimal) -> str:
     places = max(0, -int(value.as_tuple().exponent))
     if _django_ready():
+        # lazy: the engine also runs without Django configured
         from django.utils.formats import number_format
 
         return number_format(value, decimal_pos=places)

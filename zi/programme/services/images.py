@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 from typing import Any
 
+import filetype
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from zi.assessments.evidence import max_bytes
 
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 IMAGE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
@@ -13,12 +19,6 @@ IMAGE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif",
 
 def check_image(uploaded_file: Any) -> tuple[str, int, str]:
     """Content type, size and SHA-256 of an uploaded photo; only real PNG/JPEG/GIF/WebP images under the limit."""
-    import hashlib
-
-    import filetype
-
-    from zi.assessments.evidence import max_bytes
-
     limit = max_bytes()
     declared = getattr(uploaded_file, "size", None)
     if declared is not None and declared > limit:
@@ -50,14 +50,7 @@ MAX_IMAGE_PIXELS = 50_000_000  # a 50-megapixel photo is far beyond any phone's;
 
 def strip_metadata(data: bytes, content_type: str) -> bytes:
     """The image re-encoded without its metadata (EXIF with the camera's location, XMP, comments), turned upright
-    first as its EXIF orientation said. Without Pillow the bytes are returned unchanged (the dependency is optional:
-    ``docs/programme.md``)."""
-    import io
-
-    try:
-        from PIL import Image, ImageOps, UnidentifiedImageError
-    except ImportError:  # pragma: no cover - Pillow is installed wherever the tests run
-        return data
+    first as its EXIF orientation said (Pillow is a dependency: a photo is never stored with its location)."""
     unreadable = _("Foto tidak dapat dibaca sebagai gambar.")
     try:
         with Image.open(io.BytesIO(data)) as image:

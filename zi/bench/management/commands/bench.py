@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import random
@@ -19,14 +20,27 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
+from storages.backends.s3 import S3Storage
+
+from zi.assessments.models import Answer, Assessment, Evidence, EvidenceRevision, Period
+from zi.assessments.scoring import rescore_period
+from zi.bench import seaweed
+from zi.bench.answers import insert_answers
+from zi.lke.models import LkeQuestion
+from zi.lke.services import templates_load_all
+from zi.organisations.models import Agency, Unit, UnitType
+from zi.surveys import services
+from zi.surveys.models import Campaign, Instrument, Response, ResponseItem
 
 CHOICE_VALUES: dict[str, list[float]] = {
     "ya_tidak": [0, 1],
@@ -90,8 +104,6 @@ def synthetic_tree(agencies: list[Any], units_total: int, types: dict[str, Any],
     """Unsaved units, paths computed in Python: per agency an Eselon I root (depth 0), one Kanwil per province
     (depth 1, up to 34) and satker spread over them (depth 2), ``units_total`` in all. ``types`` maps
     ``eselon1``/``kanwil``/``satker`` to unit types; primary keys start at ``first_pk``."""
-    from zi.organisations.models import Unit
-
     per_agency = max(3, units_total // max(len(agencies), 1))
     next_pk = first_pk
     units: list[Any] = []
@@ -136,8 +148,6 @@ def synthetic_tree(agencies: list[Any], units_total: int, types: dict[str, Any],
 def gunicorn_server(env: dict[str, str], workers: int) -> Iterator[str]:
     """``gunicorn zi.config.wsgi`` (sync workers) on a free loopback port; yields its base URL once ``/healthz``
     answers, stops it afterwards."""
-    import urllib.request
-
     port = free_port()
     server = subprocess.Popen(  # noqa: S603
         [
@@ -223,7 +233,9 @@ class Command(BaseCommand):
         run.add_argument("--upload-kib", type=int, default=256)
         run.add_argument("--dashboard-repeat", type=int, default=20)
         run.add_argument(
-            "--skip", default="", help="comma separated: rescoring,http,dashboards,uploads,export (to leave out)"
+            "--skip",
+            default="",
+            help="comma separated: rescoring,http,uploads,export (to leave out; dashboards: bench_dashboards.py)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -235,11 +247,6 @@ class Command(BaseCommand):
     # --- generate ---------------------------------------------------------------------------------------
 
     def generate(self, o: dict[str, Any]) -> None:
-        from zi.assessments.models import Answer, Assessment, Evidence, EvidenceRevision, Period
-        from zi.lke.models import LkeQuestion
-        from zi.lke.services import templates_load_all
-        from zi.organisations.models import Agency, Unit, UnitType
-
         rng = random.Random(o["seed"])
         started = time.perf_counter()
         err = self.stderr
@@ -324,8 +331,6 @@ class Command(BaseCommand):
 
     @staticmethod
     def _answers_in_database(period: Any, template: Any, assessments: list[Any], bar: Progress, seed: int) -> None:
-        from zi.bench.answers import insert_answers
-
         with connection.cursor() as cursor:
             cursor.execute("SELECT setseed(%s)", [1 / (seed + 1)])
         for i in range(0, len(assessments), 10_000):
@@ -366,10 +371,6 @@ class Command(BaseCommand):
             bar.add(len(items))
 
     def _surveys(self, units, o, rng) -> None:
-        from zi.assessments.models import Period
-        from zi.surveys import services
-        from zi.surveys.models import Instrument, Response, ResponseItem
-
         services.instruments_load_all()
         skm, ipak = Instrument.objects.get(kind="skm"), Instrument.objects.get(kind="ipak")
         items = list(skm.items.all()) + list(ipak.items.all())
@@ -423,7 +424,6 @@ class Command(BaseCommand):
             ("rescoring", self._run_rescoring),
             ("export", self._run_export),
             ("uploads", self._run_uploads),
-            ("dashboards", self._run_dashboards),
             ("http", self._run_http),
         ]
         for name, step in steps:
@@ -437,12 +437,8 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(report, indent=2))
 
     def _run_rescoring(self, o: dict[str, Any]) -> dict[str, Any]:
-        from zi.assessments.models import Answer, Period
-        from zi.assessments.scoring import rescore_period
-
         period = Period.objects.get(year=o["year"])
         table = Answer._meta.db_table
-        from zi.assessments.models import Assessment
 
         assessment_table = Assessment._meta.db_table
         sql = (
@@ -491,11 +487,6 @@ class Command(BaseCommand):
         return result
 
     def _run_uploads(self, o: dict[str, Any]) -> dict[str, Any]:
-        from django.core.files.base import ContentFile
-        from storages.backends.s3 import S3Storage
-
-        from zi.bench import seaweed
-
         server = seaweed.start()
         try:
             server.create_bucket("zi-bench-storage")
@@ -517,7 +508,6 @@ class Command(BaseCommand):
                 b"%PDF-1.4\n" + rng.randbytes(o["upload_kib"] * 1024) for _ in range(o["uploads"])
             ]  # distinct contents
             total_mib = sum(map(len, files)) / 2**20
-            import hashlib
 
             names = [f"evidence/1/{hashlib.sha256(f).hexdigest()[:2]}/{hashlib.sha256(f).hexdigest()}" for f in files]
             t0 = time.perf_counter()
@@ -543,16 +533,7 @@ class Command(BaseCommand):
         finally:
             server.stop()
 
-    def _run_dashboards(self, o: dict[str, Any]) -> dict[str, Any]:
-        try:
-            from zi.insights import selectors  # noqa: F401
-        except ImportError:
-            return {"missing": "zi.insights has no selectors/dashboards yet; nothing to measure"}
-        return {"missing": "dashboard entry points of zi.insights not wired into the benchmark yet"}
-
     def _run_http(self, o: dict[str, Any]) -> dict[str, Any]:
-        from zi.surveys.models import Campaign
-
         campaign = Campaign.objects.order_by("pk").first()
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zi.config.settings_bench", "ZI_LOG_LEVEL": "WARNING"}
         load = {"requests": o["http_requests"], "concurrency": o["http_concurrency"], "seconds": o["http_seconds"]}
