@@ -9,7 +9,7 @@ import pytest
 
 from tests import factories
 from zi.assessments import services as assessment_services
-from zi.assessments.models import Assessment, AssessmentStatus
+from zi.assessments.stages import State
 from zi.insights.models import UnitPeriodRollup
 from zi.insights.services import rollup_refresh, summaries_refresh
 from zi.lke.models import LkeTemplate
@@ -35,8 +35,8 @@ def nodes(tree, settings):
             ends_on=dt.date(year, 12, 31),
         )
         for key in ("lapas", "rutan", "rutan_tpi"):
-            Assessment.objects.create(unit=tree[key], period=period, status=AssessmentStatus.SUBMITTED)
-        Assessment.objects.create(unit=school, period=period)
+            factories.make_assessment(unit=tree[key], period=period, state=State.SUBMITTED)
+        factories.make_assessment(unit=school, period=period)
         rollup_refresh(period=period)
         periods.append(period)
     UnitPeriodRollup.objects.filter(unit=tree["lapas"]).update(

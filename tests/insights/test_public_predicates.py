@@ -15,7 +15,6 @@ from django.urls import reverse
 
 from tests import factories
 from zi.assessments import services as assessment_services
-from zi.assessments.models import Assessment
 from zi.lke.models import LkeTemplate
 from zi.lke.services import templates_load_all
 from zi.predicates import services as predicate_services
@@ -44,10 +43,8 @@ def _period(year: int):
 
 def _journey(unit, period, state):
     """Journeys in a given state (test data; the transition rules are tested in tests/workflow)."""
-    assessment = Assessment.objects.create(unit=unit, period=period)
-    return Journey.objects.create(
-        assessment=assessment, unit=unit, period=period, state=state, target_predicate=Predicate.WBK
-    )
+    assessment = factories.make_assessment(unit=unit, period=period, state=state)
+    return factories.set_journey(assessment, target_predicate=Predicate.WBK)
 
 
 def _award(unit, predicate, year, decree_date, revoked_on=None):

@@ -6,7 +6,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from zi.assessments.models import Assessment, Period
+from tests import factories
+from zi.assessments.models import Period
 from zi.lke.models import LkeTemplate
 from zi.lke.services import templates_load_all
 from zi.portalrb import selectors, services, soalmap
@@ -58,4 +59,4 @@ def token(agency):
 
 @pytest.fixture
 def assessment(tree, period):
-    return Assessment.objects.create(unit=tree["lapas"], period=period)
+    return factories.make_assessment(unit=tree["lapas"], period=period)

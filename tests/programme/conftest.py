@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from tests import factories
-from zi.assessments.models import Assessment, Period
+from zi.assessments.models import Period
 from zi.lke.models import LkeTemplate
 from zi.lke.services import templates_load_all
 from zi.organisations import access
@@ -84,4 +84,4 @@ def tpi(agency, integrity_handle):
 
 @pytest.fixture
 def assessment(lapas, period):
-    return Assessment.objects.create(unit=lapas, period=period)
+    return factories.make_assessment(unit=lapas, period=period)

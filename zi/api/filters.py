@@ -20,6 +20,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from zi.accounts.models import User
 from zi.assessments.models import Answer, Assessment, AssessmentStatus, Evidence, Lane, Period
+from zi.assessments.stages import states_with_status
 from zi.organisations.models import Unit
 from zi.programme.models import Complaint, ComplaintCategory, ComplaintStatus
 from zi.surveys.models import Campaign
@@ -182,11 +183,15 @@ class AssessmentFilter(StrictFilterSet):
     subtree = IdFilter(method=_subtree("unit"))
     period = IdFilter(field_name="period_id")
     year = IntFilter(field_name="period__year", min_value=1, max_value=9999)
-    status = df.ChoiceFilter(choices=AssessmentStatus.choices)
+    status = df.ChoiceFilter(choices=AssessmentStatus.choices, method="filter_status")
 
     class Meta:
         model = Assessment
         fields: list[str] = []
+
+    def filter_status(self, queryset: QuerySet[Assessment], name: str, value: str) -> QuerySet[Assessment]:
+        """``status`` is derived from the state (zi.assessments.stages): the states shown as that word."""
+        return queryset.filter(state__in=sorted(states_with_status(value)))
 
 
 class AnswerFilter(StrictFilterSet):
@@ -237,7 +242,7 @@ class JourneyFilter(StrictFilterSet):
     subtree = IdFilter(method=_subtree("unit"))
     period = IdFilter(field_name="period_id")
     year = IntFilter(field_name="period__year", min_value=1, max_value=9999)
-    state = df.ChoiceFilter(choices=State.choices)
+    state = df.ChoiceFilter(choices=State.choices, field_name="assessment__state")
 
     class Meta:
         model = Journey

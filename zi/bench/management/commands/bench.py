@@ -230,6 +230,7 @@ class Command(BaseCommand):
     # --- generate ---------------------------------------------------------------------------------------
 
     def generate(self, o: dict[str, Any]) -> None:
+        from zi.assessments import services as assessment_services
         from zi.assessments.models import Answer, Assessment, Evidence, EvidenceRevision, Period
         from zi.lke.models import LkeQuestion
         from zi.lke.services import templates_load_all
@@ -280,7 +281,7 @@ class Command(BaseCommand):
                     Assessment(unit=u, period=period, current_predicate=rng.choice(["", "", "WBK"]))
                     for u in assessed[i : i + o["batch"]]
                 ]
-                assessments.extend(Assessment.objects.bulk_create(chunk, batch_size=o["batch"]))
+                assessments.extend(assessment_services.assessments_open(chunk))  # each with its journey
                 bar.add(len(chunk))
             bar = Progress(f"answers {year}", len(assessments) * len(questions), err)
             if connection.vendor == "postgresql":  # set-based in the server: no answer rows in Python
