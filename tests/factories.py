@@ -108,3 +108,30 @@ def answer_rest(assessment, lane="self", quality=0.9):
         )
     Answer.objects.bulk_create(rows)
     return len(rows)
+
+
+def make_assessment(*, unit, period, **fields):
+    """An assessment with its journey, the way every path creates one (``assessments_open``: the workflow adds the
+    journey). ``state`` defaults to "started" (participation not registered, the self lane open); pass
+    ``state="submitted"`` for an unregistered submitted LKE or a journey state to start there."""
+    from zi.assessments import services as assessment_services
+    from zi.assessments.models import Assessment
+
+    (assessment,) = assessment_services.assessments_open([Assessment(unit=unit, period=period, **fields)])
+    return assessment
+
+
+def set_journey(assessment, **fields):
+    """The assessment's journey with ``fields`` stored (its state is the assessment's: ``make_assessment(state=…)``
+    or :func:`set_state`)."""
+    from zi.workflow.models import Journey
+
+    Journey.objects.filter(assessment=assessment).update(**fields)
+    return Journey.objects.select_related("assessment").get(assessment=assessment)
+
+
+def set_state(journey, state):
+    """Put a journey straight into ``state`` (kept on its assessment) without the moves, for read-side tests."""
+    from zi.assessments.models import Assessment
+
+    Assessment.objects.filter(pk=journey.assessment_id).update(state=state)

@@ -116,14 +116,15 @@ def test_audit_trail_records_the_demo_and_verifies(built):
 
 
 def test_demo_includes_a_period_assessments_scores_and_programme_records(built):
-    from zi.assessments.models import Assessment, AssessmentStatus, LaneScore, Period
+    from zi.assessments.models import Assessment, LaneScore, Period
+    from zi.assessments.stages import DRAFT_STATES, SUBMITTED_STATES
     from zi.programme.models import Complaint
 
     period = Period.objects.get(year=2026)
     assessments = Assessment.objects.filter(period=period)
     assert assessments.count() >= 6
-    assert assessments.filter(status=AssessmentStatus.SUBMITTED).exists()
-    assert assessments.filter(status=AssessmentStatus.DRAFT, unit__name="Lapas Kelas I Palembang").exists()
+    assert assessments.filter(state__in=SUBMITTED_STATES).exists()
+    assert assessments.filter(state__in=DRAFT_STATES, unit__name="Lapas Kelas I Palembang").exists()
     assert LaneScore.objects.filter(assessment__period=period, lane="self").count() == assessments.count()
     assert Complaint.objects.filter(unit__name="Lapas Kelas I Palembang").exists()
 

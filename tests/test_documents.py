@@ -184,7 +184,11 @@ def test_survey_report_download_is_scoped(demo_db, client):
 
 
 def test_dossier_summary_with_the_longest_unit_name(demo_db):
-    journey = Journey.objects.filter(state__in=DOSSIER_STATES).select_related("unit", "period", "assessment").first()
+    journey = (
+        Journey.objects.filter(assessment__state__in=DOSSIER_STATES)
+        .select_related("unit", "period", "assessment")
+        .first()
+    )
     assert journey is not None
     _rename_longest(journey.unit)
     journey.refresh_from_db()

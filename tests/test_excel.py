@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests import factories
 from zi.assessments.excel import export_assessment_xlsx, import_assessment_xlsx
-from zi.assessments.models import Answer, Assessment, Lane, LaneScore, Period
+from zi.assessments.models import Answer, Lane, LaneScore, Period
 from zi.assessments.scoring import lane_rescore
 from zi.core.models import AuditEvent
 from zi.lke.formulas import normalize_answer
@@ -40,7 +40,7 @@ def assessment(tree):
     period = Period.objects.create(
         year=2026, name="Evaluasi ZI 2026", template=template, starts_on="2026-01-01", ends_on="2026-12-31"
     )
-    assessment = Assessment.objects.create(unit=tree["lapas"], period=period)
+    assessment = factories.make_assessment(unit=tree["lapas"], period=period)
     spec = template_spec(template)
     questions = {q.code: q for q in template.questions.all()}
     for code, raw in ANSWERS.items():
@@ -90,7 +90,7 @@ def test_export_has_every_question_and_the_answers(assessment):
 @pytest.mark.django_db
 def test_round_trip_into_another_assessment_gives_same_answers_and_score(assessment, tree, team_member):
     content = export_assessment_xlsx(assessment)
-    other = Assessment.objects.create(
+    other = factories.make_assessment(
         unit=tree["lapas"],
         period=Period.objects.create(
             year=2027, name="2027", template=assessment.period.template, starts_on="2027-01-01", ends_on="2027-12-31"

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from tests import factories
-from zi.assessments.models import Answer, Assessment, LaneScore, Period
+from zi.assessments.models import Answer, LaneScore, Period
 from zi.assessments.scoring import lane_rescore, lane_values, period_parts, rescore_period
 from zi.core.audit import verify
 from zi.core.models import AuditEvent
@@ -51,7 +51,7 @@ def make_assessments(period, n, rng, lane="self", predicate=""):
     for i in range(n):
         unit = factories.make_unit(agency=agency, name=f"Satker {i}")
         assessments.append(
-            Assessment.objects.create(unit=unit, period=period, current_predicate=rng.choice(["", "WBK", predicate]))
+            factories.make_assessment(unit=unit, period=period, current_predicate=rng.choice(["", "WBK", predicate]))
         )
     answers = []
     for a in assessments:
@@ -131,7 +131,7 @@ def test_rescore_period_equals_per_answer_engine(period, settings_change, django
 def test_rescore_period_updates_in_place_and_scores_empty_assessments(period):
     rng = random.Random(5)
     (a,) = make_assessments(period, 1, rng)
-    empty = Assessment.objects.create(unit=factories.make_unit(name="Kosong"), period=period)
+    empty = factories.make_assessment(unit=factories.make_unit(name="Kosong"), period=period)
     assert rescore_period(period=period) == 2
     assert LaneScore.objects.get(assessment=empty).total == 0.0
     Answer.objects.filter(assessment=a).update(value=1.0)
@@ -149,7 +149,7 @@ def make_varied_assessments(period, n, rng):
     agency = factories.AgencyFactory()
     questions = list(LkeQuestion.objects.filter(template=period.template))
     assessments = [
-        Assessment.objects.create(
+        factories.make_assessment(
             unit=factories.make_unit(agency=agency, name=f"Acak {i}"),
             period=period,
             current_predicate=rng.choice(["", "WBK", "WBBM"]),
@@ -262,7 +262,7 @@ def test_rescore_period_is_exact_on_rounding_edges(period, settings_change):
     assessments = []
     for i in range(12):
         unit = factories.make_unit(agency=agency, name=f"Tepi {i}")
-        assessments.append(Assessment.objects.create(unit=unit, period=other_period if i == 5 else period))
+        assessments.append(factories.make_assessment(unit=unit, period=other_period if i == 5 else period))
     answers = []
     for i, a in enumerate(assessments):
         for j, q in enumerate(questions):
@@ -292,7 +292,7 @@ def test_answer_units_column_is_pythons_round_of_the_value(period):
     """``Answer.units`` (computed by the database) is ``round(value × 10**6)`` exactly, ties and their neighbours
     included, and NULL for an unanswered value; it follows updates of the value."""
     agency = factories.AgencyFactory()
-    assessment = Assessment.objects.create(unit=factories.make_unit(agency=agency, name="Satuan"), period=period)
+    assessment = factories.make_assessment(unit=factories.make_unit(agency=agency, name="Satuan"), period=period)
     questions = list(LkeQuestion.objects.filter(template=period.template).order_by("pk"))
     rng = random.Random(5)
     values = [*TRICKY_VALUES, 0.0, 1.0, 0.5, *(rng.random() for _ in range(60)), None]

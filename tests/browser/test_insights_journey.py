@@ -13,13 +13,12 @@ from django.utils import timezone
 from tests import factories
 from tests.browser.test_login_journey import log_in
 from zi.assessments import services as assessment_services
-from zi.assessments.models import Assessment
 from zi.insights.services import rollup_refresh
 from zi.lke.models import LkeTemplate
 from zi.lke.services import templates_load_all
 from zi.organisations.models import Role
 from zi.predicates import services as predicate_services
-from zi.workflow.models import Journey, Predicate, State
+from zi.workflow.models import Predicate, State
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -37,18 +36,11 @@ def insights_world(tree):
         starts_on=dt.date(2026, 1, 1),
         ends_on=dt.date(2026, 12, 31),
     )
-    lapas = Assessment.objects.create(unit=tree["lapas"], period=period)
-    Assessment.objects.create(unit=tree["rutan"], period=period)
-    Assessment.objects.create(unit=tree["rutan_tpi"], period=period)
+    lapas = factories.make_assessment(unit=tree["lapas"], period=period, state=State.AWARDED)
+    factories.make_assessment(unit=tree["rutan"], period=period)
+    factories.make_assessment(unit=tree["rutan_tpi"], period=period)
     # test data: the journeys' transitions are covered in tests/workflow
-    Journey.objects.create(
-        assessment=lapas,
-        unit=tree["lapas"],
-        period=period,
-        state=State.AWARDED,
-        target_predicate=Predicate.WBK,
-        awarded_predicate=Predicate.WBK,
-    )
+    factories.set_journey(lapas, target_predicate=Predicate.WBK, awarded_predicate=Predicate.WBK)
     predicate_services.award_record(  # the decree the awarded journey recorded, in the predicate register
         actor="test",
         unit=tree["lapas"],

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories, worlds
-from zi.assessments.models import Assessment, AssessmentStatus
+from zi.assessments.stages import State
 from zi.insights.models import UnitPeriodRollup
 from zi.insights.services import rollup_refresh, summaries_refresh
 from zi.organisations.models import UnitType
@@ -21,8 +21,8 @@ def nodes(tree, settings):
     for year in (2025, 2026):
         period = worlds.year_period(year, audited=True)
         for key in ("lapas", "rutan", "rutan_tpi"):
-            Assessment.objects.create(unit=tree[key], period=period, status=AssessmentStatus.SUBMITTED)
-        Assessment.objects.create(unit=school, period=period)
+            factories.make_assessment(unit=tree[key], period=period, state=State.SUBMITTED)
+        factories.make_assessment(unit=school, period=period)
         rollup_refresh(period=period)
         periods.append(period)
     UnitPeriodRollup.objects.filter(unit=tree["lapas"]).update(

@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from tests import factories
 from zi.assessments import services as assessment_services
-from zi.assessments.models import Assessment, AssessmentStatus
 from zi.insights.models import UnitPeriodRollup
 from zi.insights.rules import TITLES
 from zi.insights.services import rollup_refresh
@@ -44,13 +43,10 @@ def pipeline(tree):
     states = {"lapas": State.AWARDED, "rutan": State.NOT_AWARDED, "rutan_tpi": State.RETURNED}
     journeys = {}
     for key, state in states.items():
-        assessment = Assessment.objects.create(unit=tree[key], period=period, status=AssessmentStatus.SUBMITTED)
+        assessment = factories.make_assessment(unit=tree[key], period=period, state=state)
         # test data in a given state; the transitions themselves are tested in tests/workflow
-        journeys[key] = Journey.objects.create(
-            assessment=assessment,
-            unit=tree[key],
-            period=period,
-            state=state,
+        journeys[key] = factories.set_journey(
+            assessment,
             target_predicate=Predicate.WBK,
             awarded_predicate=Predicate.WBK if state == State.AWARDED else "",
         )
@@ -114,7 +110,7 @@ def test_rankings_by_proposals_and_by_results(pipeline, client):
 
 
 def test_revoked_predicate_leaves_the_counts_after_refresh(pipeline, client):
-    Journey.objects.filter(pk=pipeline["journeys"]["lapas"].pk).update(state=State.REVOKED)
+    factories.set_state(pipeline["journeys"]["lapas"], State.REVOKED)
     award = Award.objects.get(unit=pipeline["lapas"], year=2026)
     predicate_services.award_revoke(actor="test", award=award, revoked_on=award.decree_date, reason="Pungli terbukti")
     rollup_refresh(period=pipeline["period"])
@@ -148,7 +144,8 @@ def test_team_member_does_not_get_the_warning_pages(pipeline, client):
 
 
 def test_periodic_task_refreshes_the_newest_period(pipeline):
-    Journey.objects.filter(pk=pipeline["journeys"]["rutan"].pk).update(state=State.AWARDED, awarded_predicate="WBBM")
+    factories.set_state(pipeline["journeys"]["rutan"], State.AWARDED)
+    Journey.objects.filter(pk=pipeline["journeys"]["rutan"].pk).update(awarded_predicate="WBBM")
     _award(pipeline["rutan"], "WBK", 2024, dt.date(2024, 12, 2))
     _award(pipeline["rutan"], "WBBM", 2026, dt.date(2026, 11, 30))
     assert insights_refresh_current_period.call_local() == 6

@@ -11,7 +11,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests import factories, worlds
-from zi.assessments.models import Assessment, AssessmentStatus
+from zi.assessments.models import Assessment
+from zi.assessments.stages import State
 from zi.insights import rules as R
 from zi.insights.facts import warning_facts
 from zi.insights.models import UnitPeriodRollup
@@ -24,8 +25,8 @@ from zi.surveys.unit_indices import survey_index_dicts
 def world(tree):
     period = worlds.year_period(2026, audited=True)
     for key in ("lapas", "rutan", "rutan_tpi"):
-        Assessment.objects.create(unit=tree[key], period=period)
-    Assessment.objects.filter(unit=tree["rutan"]).update(status=AssessmentStatus.SUBMITTED, submitted_at=timezone.now())
+        factories.make_assessment(unit=tree[key], period=period)
+    Assessment.objects.filter(unit=tree["rutan"]).update(state=State.SUBMITTED, submitted_at=timezone.now())
     rollup_refresh(period=period)
     return {"period": period, **tree}
 
@@ -106,7 +107,7 @@ def test_dashboard_query_count_constant(world, client, django_assert_max_num_que
         before[url] = len(ctx.captured_queries)
     for i in range(20):
         unit = factories.make_unit(parent=world["sumsel"], name=f"Satker {i}")
-        Assessment.objects.create(unit=unit, period=world["period"])
+        factories.make_assessment(unit=unit, period=world["period"])
     rollup_refresh(period=world["period"])
     for url in urls:
         with django_assert_max_num_queries(before[url]):
@@ -122,7 +123,7 @@ def test_dashboard_cached_until_the_next_refresh(world, client, django_assert_ma
         assert client.get(url).context["dash"].summary["building"] == 2
     assert not [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"]], "no aggregate on a cached view"
     unit = factories.make_unit(parent=world["sumsel"], name="Satker Baru")
-    Assessment.objects.create(unit=unit, period=world["period"])
+    factories.make_assessment(unit=unit, period=world["period"])
     assert client.get(url).context["dash"].summary["building"] == 2  # the rollup has not changed yet
     rollup_refresh(period=world["period"])
     assert client.get(url).context["dash"].summary["building"] == 3

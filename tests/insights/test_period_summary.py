@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from tests import factories
 from zi.assessments import services as assessment_services
-from zi.assessments.models import Assessment, AssessmentStatus
+from zi.assessments.models import Assessment
+from zi.assessments.stages import State
 from zi.insights.models import PeriodSummary, UnitPeriodRollup
 from zi.insights.services import rollup_refresh
 from zi.lke.models import LkeTemplate
@@ -38,10 +39,10 @@ def national(tree):
             ends_on=dt.date(year, 12, 31),
         )
         for key in ("lapas", "rutan", "rutan_tpi"):
-            Assessment.objects.create(unit=tree[key], period=period)
-        Assessment.objects.create(unit=other_child, period=period)
+            factories.make_assessment(unit=tree[key], period=period)
+        factories.make_assessment(unit=other_child, period=period)
         Assessment.objects.filter(unit=tree["rutan"], period=period).update(
-            status=AssessmentStatus.SUBMITTED, submitted_at=timezone.now()
+            state=State.SUBMITTED, submitted_at=timezone.now()
         )
         rollup_refresh(period=period)
         periods.append(period)
@@ -99,7 +100,7 @@ def test_summaries_follow_the_refresh_and_scope(national, client, settings):
     url = reverse("insights:overview") + "?periode=2026"
     assert client.get(url).context["dash"].summary["units"] == 8
     unit = factories.make_unit(parent=national["sumsel"], name="Satker Baru")
-    Assessment.objects.create(unit=unit, period=period)
+    factories.make_assessment(unit=unit, period=period)
     rollup_refresh(period=period)
     dash = client.get(url).context["dash"]
     assert dash.summary["units"] == 9 and dash.summary["building"] == 5

@@ -15,7 +15,6 @@ from django.urls import reverse
 
 from tests import factories
 from zi.assessments import services as assessment_services
-from zi.assessments.models import Assessment
 from zi.lke.models import LkeTemplate
 from zi.lke.services import templates_load_all
 from zi.predicates import services as predicate_services
@@ -44,10 +43,8 @@ def _period(year: int):
 
 def _journey(unit, period, state):
     """Journeys in a given state (test data; the transition rules are tested in tests/workflow)."""
-    assessment = Assessment.objects.create(unit=unit, period=period)
-    return Journey.objects.create(
-        assessment=assessment, unit=unit, period=period, state=state, target_predicate=Predicate.WBK
-    )
+    assessment = factories.make_assessment(unit=unit, period=period, state=state)
+    return factories.set_journey(assessment, target_predicate=Predicate.WBK)
 
 
 def _award(unit, predicate, year, decree_date, revoked_on=None):
@@ -133,8 +130,8 @@ def test_public_page_without_login_lists_predicates_and_filters_by_year(journeys
 
 
 def test_public_page_shows_the_demos_holders_and_nothing_private(demo_db, client):
-    awarded = set(Journey.objects.filter(state=State.AWARDED).values_list("unit__name", flat=True))
-    not_awarded = set(Journey.objects.exclude(state=State.AWARDED).values_list("unit__name", flat=True))
+    awarded = set(Journey.objects.filter(assessment__state=State.AWARDED).values_list("unit__name", flat=True))
+    not_awarded = set(Journey.objects.exclude(assessment__state=State.AWARDED).values_list("unit__name", flat=True))
     assert awarded == {"Kanim Kelas I TPI Palembang"} and "Bapas Kelas I Palembang" in not_awarded
     holders = {row["unit"] for row in public_holders()}
     assert awarded <= holders  # the TPN decision recorded in the flow reached the register

@@ -16,7 +16,8 @@ from django.utils import timezone, translation
 
 from tests import factories
 from zi.assessments import services as assessment_services
-from zi.assessments.models import Assessment, AssessmentStatus, Lane, LaneScore
+from zi.assessments.models import Lane, LaneScore
+from zi.assessments.stages import State
 from zi.lke import scoring, spec
 from zi.lke.models import LkeTemplate
 from zi.lke.services import templates_load_all
@@ -236,7 +237,7 @@ def submitted_assessment(unit):
         starts_on=dt.date(2026, 1, 1),
         ends_on=dt.date(2026, 12, 31),
     )
-    return Assessment.objects.create(unit=unit, period=period, status=AssessmentStatus.SUBMITTED)
+    return factories.make_assessment(unit=unit, period=period, state=State.SUBMITTED)
 
 
 def test_unit_page_shows_earliest_format_reasons_as_stored(tree, client):

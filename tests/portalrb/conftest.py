@@ -6,8 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from tests import worlds
-from zi.assessments.models import Assessment
+from tests import factories, worlds
 from zi.portalrb import selectors, services, soalmap
 
 
@@ -55,4 +54,4 @@ def token(agency):
 
 @pytest.fixture
 def assessment(tree, period):
-    return Assessment.objects.create(unit=tree["lapas"], period=period)
+    return factories.make_assessment(unit=tree["lapas"], period=period)

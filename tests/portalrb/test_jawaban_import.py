@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests import factories
 from tests.portalrb.test_workbook import INPUTS, fill
-from zi.assessments.models import Answer, Assessment, AssessmentStatus, Lane, LaneScore
+from zi.assessments.models import Answer, Lane, LaneScore
+from zi.assessments.stages import State
 from zi.lke.formulas import normalize_answer
 from zi.lke.models import LkeQuestion
 from zi.lke.services import template_spec
@@ -62,7 +63,7 @@ def exported(assessment):
 
 @pytest.fixture
 def submitted(tree, assessment):
-    return Assessment.objects.create(unit=tree["rutan"], period=assessment.period, status=AssessmentStatus.SUBMITTED)
+    return factories.make_assessment(unit=tree["rutan"], period=assessment.period, state=State.SUBMITTED)
 
 
 @pytest.fixture
@@ -90,7 +91,7 @@ def test_tpi_evaluator_imports_the_tpi_columns_into_the_tpi_lane(assessment, exp
 
 
 def test_unit_team_imports_the_unit_columns_into_its_own_lane(assessment, exported, tree):
-    draft = Assessment.objects.create(unit=tree["rutan"], period=assessment.period)
+    draft = factories.make_assessment(unit=tree["rutan"], period=assessment.period)
     team = factories.make_user_with_role(Role.UNIT_TEAM_MEMBER, unit=tree["rutan"])
     report = workbook.import_jawaban_xlsx(actor=team, assessment=draft, uploaded_file=upload(exported))
     assert report.ok, report.errors
@@ -102,7 +103,7 @@ def test_only_who_may_write_the_lane_may_import_it(assessment, exported, submitt
     team = factories.make_user_with_role(Role.UNIT_TEAM_MEMBER, unit=tree["rutan"])
     with pytest.raises(PermissionDenied):  # the unit team never writes the TPI lane
         workbook.import_jawaban_xlsx(actor=team, assessment=submitted, uploaded_file=upload(exported), lane=Lane.TPI)
-    draft = Assessment.objects.create(unit=tree["rutan_tpi"], period=assessment.period)
+    draft = factories.make_assessment(unit=tree["rutan_tpi"], period=assessment.period)
     outside = factories.make_user_with_role(Role.TPI_EVALUATOR, unit=tree["kepri"])
     with pytest.raises(PermissionDenied):  # a TPI evaluator does not write a unit's own lane
         workbook.import_jawaban_xlsx(actor=outside, assessment=draft, uploaded_file=upload(exported), lane=Lane.SELF)

@@ -8,8 +8,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from tests import factories
 from tests.portalrb.test_api import answer, assert_error, get
-from zi.assessments.models import Assessment, Lane, Period
+from zi.assessments.models import Lane, Period
 from zi.portalrb import selectors
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +76,7 @@ def test_outside_the_period_latest_keeps_serving_the_last_started_period(
         starts_on=today + dt.timedelta(days=10),
         ends_on=today + dt.timedelta(days=300),
     )
-    assessment = Assessment.objects.create(unit=tree["lapas"], period=period)
+    assessment = factories.make_assessment(unit=tree["lapas"], period=period)
     answer(assessment, "A.I.1.i.a", "Ya")
     units = get(client, "pengusulan/unit-wbk", token[1])
     assert units.status_code == 200

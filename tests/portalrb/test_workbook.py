@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests import factories
-from zi.assessments.models import Answer, Assessment, Lane, LaneScore
+from zi.assessments.models import Answer, Lane, LaneScore
 from zi.assessments.scoring import lane_rescore
 from zi.lke.formulas import normalize_answer
 from zi.lke.models import LkeQuestion
@@ -118,7 +118,7 @@ def test_round_trip_through_libreoffice(assessment, tree, tmp_path):
     assert isinstance(total, float | int)
     assert abs(total - score.total) < 0.01, (total, score.total)
 
-    other = Assessment.objects.create(unit=tree["rutan"], period=assessment.period)
+    other = factories.make_assessment(unit=tree["rutan"], period=assessment.period)
     team = factories.make_user_with_role("unit_team_member", unit=tree["rutan"])
     report = workbook.import_official_xlsx(actor=team, assessment=other, uploaded_file=upload(recalculated))
     assert report.ok, report.errors
@@ -135,7 +135,7 @@ def test_import_is_all_or_nothing(assessment, tree):
     ws["K185"] = 99  # not the sum of its parts
     buffer = io.BytesIO()
     wb.save(buffer)
-    other = Assessment.objects.create(unit=tree["rutan"], period=assessment.period)
+    other = factories.make_assessment(unit=tree["rutan"], period=assessment.period)
     team = factories.make_user_with_role("unit_team_member", unit=tree["rutan"])
     report = workbook.import_official_xlsx(actor=team, assessment=other, uploaded_file=upload(buffer.getvalue()))
     cells = {cell for cell, _code, _msg in report.errors}

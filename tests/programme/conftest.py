@@ -4,7 +4,6 @@ import pytest
 from django.core.cache import cache
 
 from tests import factories
-from zi.assessments.models import Assessment
 from zi.organisations import access
 from zi.organisations.models import Role
 
@@ -67,4 +66,4 @@ def tpi(agency, integrity_handle):
 
 @pytest.fixture
 def assessment(lapas, period):
-    return Assessment.objects.create(unit=lapas, period=period)
+    return factories.make_assessment(unit=lapas, period=period)

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from tests import factories
-from zi.assessments.models import Answer, Assessment, Evidence, Lane
+from zi.assessments.models import Answer, Evidence, Lane
 from zi.assessments.suggestions import suggestions_for
 from zi.demo import programme as demo
 from zi.insights.facts import warning_facts
@@ -39,7 +39,7 @@ def seeded(lapas, period, team):
     """Lapas Palembang with 30 staff, a draft assessment, and its demo records."""
     for i in range(30):
         factories.UserFactory(full_name=f"Pegawai Demo {i}", unit=lapas)
-    assessment = Assessment.objects.create(unit=lapas, period=period)
+    assessment = factories.make_assessment(unit=lapas, period=period)
     counts = demo.seed_unit(lapas, period)
     assert counts["activities"] == 12 and counts["complaints"] == 20 and counts["innovations"] == 3
     return assessment

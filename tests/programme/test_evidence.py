@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from tests import factories
-from zi.assessments.models import AssessmentStatus, Evidence, EvidenceKind
+from zi.assessments.models import Evidence, EvidenceKind
+from zi.assessments.stages import State
 from zi.core.models import AuditEvent
 from zi.organisations.models import Role
 from zi.programme import services
@@ -56,12 +57,11 @@ def test_attach_refused_for_other_unit_reader_or_submitted(team, activity, asses
         services.record_attach_as_evidence(
             actor=reviewer, record=activity, assessment=assessment, question_code="A.I.1.ii.c"
         )
-    from zi.assessments.models import Assessment
 
-    other = Assessment.objects.create(unit=tree["rutan"], period=period)
+    other = factories.make_assessment(unit=tree["rutan"], period=period)
     with pytest.raises(ValidationError, match="unitnya sendiri"):
         services.record_attach_as_evidence(actor=team, record=activity, assessment=other, question_code="A.I.1.ii.c")
-    assessment.status = AssessmentStatus.SUBMITTED
+    assessment.state = State.SUBMITTED
     assessment.save()
     with pytest.raises(PermissionDenied):
         services.record_attach_as_evidence(

@@ -88,7 +88,7 @@ def test_differing_typed_value_needs_a_source(make_campaign, tree, period, clien
     _submit(campaign, value=4, n=20)
     _submit(campaign, value=3, n=10, group="pengunjung")  # IPAK (20×4 + 10×3)/30 = 3.67
     leader = factories.make_user_with_role(Role.UNIT_TEAM_LEADER, unit=tree["lapas"])
-    assessment = Assessment.objects.create(unit=tree["lapas"], period=period)
+    assessment = factories.make_assessment(unit=tree["lapas"], period=period)
     save = assessment_services.answer_save
     with pytest.raises(ValidationError) as refused:
         save(actor=leader, assessment=assessment, question_code="B.I.a", raw=3.81)

@@ -28,7 +28,7 @@ User = get_user_model()
 def test_demo_tpi_downloads_a_signable_lhe_of_each_concluded_demo_unit(demo_db, client):
     tpi = User.objects.get(username="demo-tpi")
     concluded = Journey.objects.filter(
-        unit__agency__code="KEMENKUMHAM", state__in=[State.TPI_MEETS, State.PROPOSED, State.AWARDED]
+        unit__agency__code="KEMENKUMHAM", assessment__state__in=[State.TPI_MEETS, State.PROPOSED, State.AWARDED]
     )
     assert concluded.count() == 2
     client.force_login(tpi)

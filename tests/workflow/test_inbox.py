@@ -131,7 +131,8 @@ def test_proposal_to_make_and_tpn_result_to_record(jw):
     [item] = kinds(jw["admin"])["proposal"]
     assert item.due == timezone.localdate() + dt.timedelta(days=20) and item.deadline.text == "20 hari lagi"
     assert "proposal" not in kinds(jw["leader"]) and "proposal" not in kinds(jw["tpi1"])
-    Journey.objects.filter(pk=journey.pk).update(state=State.PROPOSED, proposed_at=timezone.now())
+    factories.set_state(journey, State.PROPOSED)
+    Journey.objects.filter(pk=journey.pk).update(proposed_at=timezone.now())
     found = kinds(jw["admin"])
     assert "proposal" not in found and found["tpn_result"][0].url.startswith(
         reverse("workflow:journey_detail", args=[journey.pk])
@@ -226,7 +227,7 @@ def test_late_filter_agrees_with_the_reminders_deadline(jw):
     journey = journey_at(jw, State.SELF_SUBMITTED)
     today = timezone.localdate()
     for state in (State.SELF_SUBMITTED, State.IN_REVIEW, State.REVIEWED, State.BUILDING, State.TPI_MEETS):
-        Journey.objects.filter(pk=journey.pk).update(state=state)
+        factories.set_state(journey, state)
         fresh = Journey.objects.select_related("period", "period__calendar", "unit").get(pk=journey.pk)
         found = reminders.next_deadline(fresh)
         expected = bool(found and found[1] < today)

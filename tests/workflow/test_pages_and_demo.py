@@ -98,18 +98,19 @@ def test_remind_is_idempotent_per_day(jw):
 
 def test_demo_journeys_varied_and_idempotent(demo_db):
     from zi.demo.workflow import INBOX_EXAMPLES, seed_workflow
+    from zi.workflow.selectors import registered
 
     # demo_db is what zi seed_demo builds, and zi seed_demo runs seed_workflow itself
     # 8 Kemenkumham journeys + 2 Kalsel ones submitted to TPI (zi.demo.workflow.seed_inbox_examples)
-    assert Journey.objects.count() == 8 + len(INBOX_EXAMPLES)
+    assert registered().count() == 8 + len(INBOX_EXAMPLES)  # every assessment has a journey; these registered
     assert seed_workflow()["journeys"] == 0
-    states = dict(Journey.objects.values_list("unit__name", "state"))
+    states = dict(registered().values_list("unit__name", "assessment__state"))
     assert states["Lapas Perempuan Kelas IIA Palembang"] == State.RETURNED
     assert list(states.values()).count(State.TPI_EVALUATION) == 2
     assert states["Bapas Kelas I Palembang"] == State.PROPOSED
-    awarded = Journey.objects.get(state=State.AWARDED)
+    awarded = Journey.objects.get(assessment__state=State.AWARDED)
     assert awarded.decree_number and awarded.awarded_predicate == "WBK"
-    returned = Journey.objects.get(state=State.RETURNED)
+    returned = Journey.objects.get(assessment__state=State.RETURNED)
     assert returned.assessment.answers.filter(lane=Lane.REVIEW).exclude(note="").exists()
     assert verify().ok
 

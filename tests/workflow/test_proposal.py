@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from tests import factories
 from tests.workflow.conftest import go, journey_at, pdf
 from zi.assessments import services as assessment_services
 from zi.core.audit import verify
@@ -142,11 +143,9 @@ def test_wbbm_needs_wbk(jw, tree):
 
 def test_pipeline_counts_per_subtree(jw, tree):
     journey_at(jw, State.REVIEWED)
-    from zi.assessments.models import Assessment
     from zi.workflow.models import State as S
 
-    rutan = Assessment.objects.create(unit=tree["rutan"], period=jw["period"])
-    Journey.objects.create(assessment=rutan, unit=tree["rutan"], period=jw["period"], target_predicate="WBK")
+    factories.make_assessment(unit=tree["rutan"], period=jw["period"], state=S.DECLARED)
     counts = selectors.pipeline_counts(root_unit=tree["sumsel"], period=jw["period"])
     assert counts[S.REVIEWED] == 1 and counts[S.DECLARED] == 1 and sum(counts.values()) == 2
     assert sum(selectors.pipeline_counts(root_unit=tree["kepri"], period=jw["period"]).values()) == 0

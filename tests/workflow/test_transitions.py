@@ -109,6 +109,26 @@ def test_declared_needs_pact_and_signatures(jw):
     assert go(jw, journey, State.BUILDING, "head").state == State.BUILDING
 
 
+def test_an_assessment_has_its_journey_from_the_start(jw):
+    """One state, one owner: an assessment is created with its journey ("started", the self lane open); an LKE
+    submitted before the participation is registered is "submitted" (open to its reviewers); registering declares
+    it. Neither move is a journey event: the history begins with the registration."""
+    a = jw["assessment"]
+    assert Journey.objects.get(assessment=a).state == State.STARTED and a.status == AssessmentStatus.DRAFT
+    fill_lane(jw)
+    assessment_services.assessment_submit(actor=jw["leader"], assessment=a)
+    a.refresh_from_db()
+    assert (a.state, a.status) == (State.SUBMITTED, AssessmentStatus.SUBMITTED) and a.submitted_at
+    assert assessment_services.may_answer(jw["reviewer"], a, Lane.REVIEW)
+    assert not assessment_services.may_answer(jw["member"], a)
+    journey = services.participation_create(actor=jw["head"], assessment=a)
+    assert (journey.state, journey.version) == (State.DECLARED, 1) and not journey.events.exists()
+    a.refresh_from_db()
+    assert a.status == AssessmentStatus.DRAFT and not assessment_services.may_answer(jw["member"], a)
+    with pytest.raises(ValidationError, match="sudah tercatat"):
+        services.participation_create(actor=jw["head"], assessment=a)
+
+
 def test_self_lane_follows_the_state(jw):
     a, code = jw["assessment"], jw["codes"]["abc"]
     journey = services.participation_create(actor=jw["head"], assessment=a)

@@ -20,6 +20,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from zi.accounts.models import User
 from zi.assessments.models import Answer, Assessment, AssessmentStatus, Evidence, Lane, Period
+from zi.assessments.stages import states_with_status
 from zi.organisations.models import Unit
 from zi.programme.models import Complaint, ComplaintCategory, ComplaintStatus
 from zi.surveys.models import Campaign
@@ -191,10 +192,14 @@ class PeriodFilter(StrictFilterSet):
 
 
 class AssessmentFilter(PeriodRowsFilter):
-    status = df.ChoiceFilter(choices=AssessmentStatus.choices)
+    status = df.ChoiceFilter(choices=AssessmentStatus.choices, method="filter_status")
 
     class Meta(StrictFilterSet.Meta):
         model = Assessment
+
+    def filter_status(self, queryset: QuerySet[Assessment], name: str, value: str) -> QuerySet[Assessment]:
+        """``status`` is derived from the state (zi.assessments.stages): the states shown as that word."""
+        return queryset.filter(state__in=sorted(states_with_status(value)))
 
 
 class AnswerFilter(StrictFilterSet):
@@ -233,7 +238,7 @@ class ComplaintFilter(UnitRowsFilter):
 
 
 class JourneyFilter(PeriodRowsFilter):
-    state = df.ChoiceFilter(choices=State.choices)
+    state = df.ChoiceFilter(choices=State.choices, field_name="assessment__state")
 
     class Meta(StrictFilterSet.Meta):
         model = Journey

@@ -15,7 +15,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from zi.accounts.models import User
-from zi.assessments.models import Answer, Assessment, Evidence, EvidenceRevision, Lane, LaneScore, Period, Predicate
+from zi.assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    Evidence,
+    EvidenceRevision,
+    Lane,
+    LaneScore,
+    Period,
+    Predicate,
+)
 from zi.organisations.models import Unit
 from zi.programme.models import Complaint
 from zi.surveys.models import Campaign
@@ -100,6 +110,9 @@ class LaneScoreSerializer(serializers.ModelSerializer):
 
 class AssessmentSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="period.year", read_only=True)
+    status = serializers.ChoiceField(
+        choices=AssessmentStatus.choices, read_only=True, help_text="`draft` or `submitted`, from the journey's state."
+    )
     current_predicate = serializers.ChoiceField(choices=Predicate.choices, allow_blank=True, read_only=True)
     scores = LaneScoreSerializer(many=True, read_only=True)
     survey_indices = serializers.SerializerMethodField(
@@ -323,6 +336,7 @@ class DashboardSerializer(serializers.Serializer):
 class JourneySerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     year = serializers.IntegerField(source="period.year", read_only=True)
+    state = serializers.ChoiceField(choices=State.choices, read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     target_predicate = PredicateOrNullField(help_text="`null` while no predicate is chosen yet.")
     awarded_predicate = PredicateOrNullField(help_text="`null` until a predicate is awarded.")

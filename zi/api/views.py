@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +37,7 @@ from zi.assessments.models import (
     LaneScore,
     Period,
 )
+from zi.assessments.stages import status_for
 from zi.organisations.access import Action, may, restrict, scope_filter
 from zi.organisations.models import Unit
 from zi.programme import selectors as programme_selectors
@@ -358,12 +359,14 @@ class DashboardView(APIView):
                 raise PermissionDenied(_("Anda tidak berwenang melihat dasbor unit ini."))
             units = units.filter(path__startswith=root.path)
         unit_ids = units.values("pk")
-        by_status = dict(
+        by_status: dict[str, int] = {}
+        for state, n in (
             Assessment.objects.filter(unit__in=unit_ids)
-            .values_list("status")
+            .values_list("state")
             .annotate(n=Count("pk"))
-            .values_list("status", "n")
-        )
+            .values_list("state", "n")
+        ):
+            by_status[status_for(state)] = by_status.get(status_for(state), 0) + n
         complaints = Complaint.objects.filter(unit__in=unit_ids, status__in=OPEN_COMPLAINT_STATUSES)
         data = {
             "unit": root.pk if root else None,
@@ -389,16 +392,16 @@ class JourneyViewSet(ScopedReadViewSet):
         return serializers.JourneySerializer
 
     def scoped_queryset(self) -> QuerySet:
-        return (
-            workflow_selectors.journeys_visible(self.request.user)
-            .select_related("unit", "period")
-            .order_by("-period__year", "unit__path", "pk")
+        # ?ordering=state sorts by the state, kept on the assessment (an alias: the stubs take the name for a field)
+        journeys = workflow_selectors.journeys_visible(self.request.user).alias(
+            state=F("assessment__state")  # type: ignore[no-redef]
         )
+        return journeys.select_related("unit", "period", "assessment").order_by("-period__year", "unit__path", "pk")
 
     def _detail(self, journey) -> dict:
         journey = (
             workflow_selectors.journeys_visible(self.request.user)
-            .select_related("unit", "period")
+            .select_related("unit", "period", "assessment")
             .prefetch_related("events")
             .get(pk=journey.pk)
         )

@@ -9,10 +9,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zi.assessments.stages import AssessmentStatus, Lane, State, status_for
 from zi.core.models import BaseModel
 from zi.lke.formulas import VALUE_SCALE
 from zi.lke.models import LkeQuestion, LkeTemplate
 from zi.organisations.models import Unit
+
+__all__ = ["AssessmentStatus", "Lane", "State"]  # defined with the lane table in zi.assessments.stages
 
 
 class Predicate(models.TextChoices):
@@ -48,11 +51,6 @@ class Period(BaseModel):
         return self.name
 
 
-class AssessmentStatus(models.TextChoices):
-    DRAFT = "draft", _("Draf")
-    SUBMITTED = "submitted", _("Dikirim")
-
-
 class Assessment(BaseModel):
     """One unit's LKE for one period (all lanes)."""
 
@@ -64,9 +62,9 @@ class Assessment(BaseModel):
     current_predicate = models.CharField(
         _("predikat yang dimiliki"), max_length=8, choices=Predicate.choices, blank=True, default=""
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
-    )
+    # The stage of the unit's year: the one place it is kept (zi.assessments.stages; moved only by
+    # zi.workflow.services.transition). The draft/submitted word is derived from it (``status``).
+    state = models.CharField(_("tahap"), max_length=20, choices=State.choices, default=State.STARTED)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -74,19 +72,21 @@ class Assessment(BaseModel):
         verbose_name = _("penilaian")
         verbose_name_plural = _("penilaian")
         constraints = [models.UniqueConstraint(fields=["unit", "period"], name="assessment_unit_period")]
+        indexes = [models.Index(fields=["period", "state"], name="assessment_period_state")]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.period}"
 
+    @property
+    def status(self) -> str:
+        """ "draft" or "submitted", derived from :attr:`state` (:func:`zi.assessments.stages.status_for`)."""
+        return status_for(self.state)
+
+    def get_status_display(self) -> str:
+        return str(AssessmentStatus(self.status).label)
+
     def audit_scope_path(self) -> str:
         return self.unit.path
-
-
-class Lane(models.TextChoices):
-    SELF = "self", _("Penilaian mandiri")
-    REVIEW = "review", _("Reviu Kanwil/Eselon I")
-    TPI = "tpi", _("TPI")
-    TPN = "tpn", _("TPN")
 
 
 def lane_label(value: str) -> str:

@@ -24,6 +24,7 @@ from zi.assessments.models import (
     LaneScore,
     Period,
 )
+from zi.assessments.stages import SUBMITTED_STATES
 from zi.core.numbers import number_input_value
 from zi.lke.formulas import ZeroDenominator, zero_denominator, zero_denominator_text
 from zi.lke.services import template_spec
@@ -47,7 +48,7 @@ def visibility_filter(user: Any, prefix: str = "") -> Q:
     unit_field = f"{prefix}unit"
     drafts = scope_filter(user, Action.ASSESSMENT_VIEW_DRAFT, unit_field)
     submitted = scope_filter(user, Action.ASSESSMENT_VIEW_SUBMITTED, unit_field) & Q(
-        **{f"{prefix}status": AssessmentStatus.SUBMITTED}
+        **{f"{prefix}state__in": sorted(SUBMITTED_STATES)}
     )
     return drafts | submitted
 
@@ -440,16 +441,11 @@ def worksheet(
     else:
         score = _score_dict(assessment, spec, rows, stored)
     from zi.assessments.suggestions import survey_checks
-    from zi.workflow.services import journey_of
 
     checks = survey_checks(assessment, lane, {code: row.answer for code, row in rows.items()})
     for check in checks:
         rows[check.code].survey_check = check
-    assessment._zi_journey = journey_of(assessment)  # type: ignore[attr-defined]  # one query for the three checks below
-    try:
-        sheet = _worksheet(assessment, spec, sections, rows, score, user, lane)
-    finally:
-        del assessment._zi_journey  # type: ignore[attr-defined]
+    sheet = _worksheet(assessment, spec, sections, rows, score, user, lane)
     sheet.survey_checks = checks
     sheet.shown = shown
     return sheet

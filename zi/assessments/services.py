@@ -15,11 +15,11 @@ from django.core.files.base import File
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zi.accounts.actors import actor_user
 from zi.assessments import evidence as evidence_checks
+from zi.assessments import stages
 from zi.assessments.models import (
     Answer,
     Assessment,
@@ -40,7 +40,7 @@ from zi.organisations.models import Unit
 from zi.predicates import selectors as predicate_selectors
 
 ANSWER_FIELDS = ("choice", "inputs", "value", "note", "source", "lane", "question", "assessment")
-ASSESSMENT_FIELDS = ("unit", "period", "target_predicate", "current_predicate", "status", "submitted_at")
+ASSESSMENT_FIELDS = ("unit", "period", "target_predicate", "current_predicate", "state", "submitted_at")
 EVIDENCE_FIELDS = ("assessment", "question", "title", "kind", "is_withdrawn")
 
 # Lanes other than the unit's own are written by the reviewers of that lane, only after submission.
@@ -108,9 +108,13 @@ def assessment_start(*, actor: Actor, unit: Unit, period: Period, target_predica
         raise ValidationError(_("Penilaian untuk unit ini pada periode tersebut sudah ada."))
     try:
         with transaction.atomic():
-            assessment = Assessment.objects.create(
-                unit=unit, period=period, target_predicate=target_predicate, current_predicate=current_predicate
-            )
+            assessment = assessments_open(
+                [
+                    Assessment(
+                        unit=unit, period=period, target_predicate=target_predicate, current_predicate=current_predicate
+                    )
+                ]
+            )[0]
     except IntegrityError as exc:  # a concurrent start won the race
         raise ValidationError(_("Penilaian untuk unit ini pada periode tersebut sudah ada.")) from exc
     audit.record(actor, "create", assessment, after=audit.snapshot(assessment, ASSESSMENT_FIELDS))
@@ -118,42 +122,37 @@ def assessment_start(*, actor: Actor, unit: Unit, period: Period, target_predica
     return assessment
 
 
-def _refresh_status(assessment: Assessment) -> None:
-    """Lock the assessment row and reload its status, so a stale object cannot write after submission."""
-    assessment.status = (
-        Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("status", flat=True).get()
+def assessments_open(assessments: list[Assessment]) -> list[Assessment]:
+    """Store new assessments (not yet saved) and let the apps above add what belongs to them — the workflow creates
+    each one's journey (:func:`zi.assessments.stages.register_on_open`). The one way every path creates assessments:
+    :func:`assessment_start`, the demo, the benchmark data and the tests' factory. No audit or permission here."""
+    created = Assessment.objects.bulk_create(assessments)
+    stages.opened(created)
+    return created
+
+
+def _refresh_state(assessment: Assessment) -> None:
+    """Lock the assessment row and reload its state, so a stale object cannot write after submission."""
+    assessment.state = (
+        Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("state", flat=True).get()
     )
 
 
-def _workflow_lane_open(actor: Actor, assessment: Assessment, lane: str) -> bool | None:
-    """The journey's verdict (state, TPI team, conflict of interest), or None without a journey."""
-    from zi.workflow.services import lane_open
-
-    return lane_open(actor, assessment, lane)
-
-
 def may_answer(actor: Actor, assessment: Assessment, lane: str = Lane.SELF) -> bool:
-    """May ``actor`` write ``lane`` answers of ``assessment`` now (status and workflow state included)?"""
-    if _workflow_lane_open(actor, assessment, lane) is False:
+    """May ``actor`` write ``lane`` answers of ``assessment`` now: the state's lane table and the guards registered
+    by the apps above (:func:`zi.assessments.stages.lane_open`), then the role."""
+    if not stages.lane_open(actor, assessment, lane):
         return False
-    if lane == Lane.SELF:
-        return assessment.status == AssessmentStatus.DRAFT and may(actor, Action.ASSESSMENT_ANSWER, assessment.unit)
-    action = _LANE_ACTION.get(lane)
-    if action is None:
-        return False
-    return assessment.status == AssessmentStatus.SUBMITTED and may(actor, action, assessment.unit)
+    action = Action.ASSESSMENT_ANSWER if lane == Lane.SELF else _LANE_ACTION.get(lane)
+    return action is not None and may(actor, action, assessment.unit)
 
 
 def may_upload(actor: Actor, assessment: Assessment) -> bool:
-    if _workflow_lane_open(actor, assessment, Lane.SELF) is False:
-        return False
-    return assessment.status == AssessmentStatus.DRAFT and may(actor, Action.EVIDENCE_UPLOAD, assessment.unit)
+    return stages.lane_open(actor, assessment, Lane.SELF) and may(actor, Action.EVIDENCE_UPLOAD, assessment.unit)
 
 
 def may_submit(actor: Actor, assessment: Assessment) -> bool:
-    if _workflow_lane_open(actor, assessment, Lane.SELF) is False:
-        return False
-    return assessment.status == AssessmentStatus.DRAFT and may(actor, Action.ASSESSMENT_SUBMIT, assessment.unit)
+    return stages.lane_open(actor, assessment, Lane.SELF) and may(actor, Action.ASSESSMENT_SUBMIT, assessment.unit)
 
 
 def _question(assessment: Assessment, code: str) -> LkeQuestion:
@@ -189,7 +188,7 @@ def answer_save(
 
     if lane not in Lane.values:
         raise ValidationError(_("Jalur penilaian tidak dikenal."))
-    _refresh_status(assessment)
+    _refresh_state(assessment)
     if not may_answer(actor, assessment, lane):
         if lane == Lane.SELF and assessment.status != AssessmentStatus.DRAFT:
             raise PermissionDenied(_("Penilaian sudah dikirim; jawaban tidak dapat diubah lagi."))
@@ -236,27 +235,15 @@ def answer_save(
 
 @transaction.atomic
 def assessment_submit(*, actor: Actor, assessment: Assessment) -> Assessment:
+    """Submit the unit's LKE: its journey moves (the workflow's submission, registered with
+    :func:`zi.assessments.stages.register_submitter`; guarded there by the one pre-submit check)."""
     assessment = Assessment.objects.select_for_update().select_related("unit").get(pk=assessment.pk)
     if not may(actor, Action.ASSESSMENT_SUBMIT, assessment.unit):
         raise PermissionDenied(_("Anda tidak berwenang mengirim penilaian ini."))
     if assessment.status != AssessmentStatus.DRAFT:
         raise ValidationError(_("Penilaian ini sudah dikirim."))
-    from zi.workflow.services import submit_via_journey
-
-    if submit_via_journey(actor=actor, assessment=assessment):  # the journey moves and sets the status
-        assessment.refresh_from_db()
-        return assessment
-    from zi.assessments.submission import submission_check  # here: submission reads selectors, which read services
-
-    reasons = submission_check(assessment).reasons()  # the one pre-submit check, as the journey's guard
-    if reasons:
-        raise ValidationError(reasons)
-    before = audit.snapshot(assessment, ASSESSMENT_FIELDS)
-    assessment.status = AssessmentStatus.SUBMITTED
-    assessment.submitted_at = timezone.now()
-    assessment.save(update_fields=["status", "submitted_at", "updated_at"])
-    audit.record(actor, "submit", assessment, before=before, after=audit.snapshot(assessment, ASSESSMENT_FIELDS))
-    events.on_unit_changed(assessment.unit_id, assessment.period_id)
+    stages.submit(actor, assessment)
+    assessment.refresh_from_db()
     return assessment
 
 
@@ -264,10 +251,10 @@ def assessment_submit(*, actor: Actor, assessment: Assessment) -> Assessment:
 
 
 def _check_upload(actor: Actor, assessment: Assessment) -> None:
-    _refresh_status(assessment)
+    _refresh_state(assessment)
     if not may(actor, Action.EVIDENCE_UPLOAD, assessment.unit):
         raise PermissionDenied(_("Anda tidak berwenang mengunggah data dukung untuk unit ini."))
-    if assessment.status != AssessmentStatus.DRAFT or _workflow_lane_open(actor, assessment, Lane.SELF) is False:
+    if not stages.lane_open(actor, assessment, Lane.SELF):
         raise PermissionDenied(_("Penilaian sudah dikirim; data dukung tidak dapat diubah lagi."))
 
 

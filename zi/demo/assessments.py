@@ -23,10 +23,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from zi.assessments import services as assessment_services
 from zi.assessments.models import (
     Answer,
     Assessment,
-    AssessmentStatus,
     Evidence,
     EvidenceKind,
     EvidenceRevision,
@@ -35,6 +35,7 @@ from zi.assessments.models import (
     Predicate,
 )
 from zi.assessments.scoring import lane_rescore
+from zi.assessments.stages import State
 from zi.core import audit
 from zi.lke.formulas import normalize_answer
 from zi.lke.models import LkeQuestion, LkeTemplate
@@ -185,13 +186,17 @@ def seed_assessments(stdout: Any = None) -> dict[str, int]:
         if Assessment.objects.filter(unit=unit, period=period).exists():
             continue
         rng = random.Random(f"{DEMO_YEAR}-{unit.code}")
-        assessment = Assessment.objects.create(
-            unit=unit,
-            period=period,
-            target_predicate=target,
-            current_predicate=current_predicate(unit),  # from the predicate register (zi.demo.predicates)
-            status=AssessmentStatus.SUBMITTED if submitted else AssessmentStatus.DRAFT,
-            submitted_at=timezone.now() if submitted else None,
+        (assessment,) = assessment_services.assessments_open(
+            [
+                Assessment(
+                    unit=unit,
+                    period=period,
+                    target_predicate=target,
+                    current_predicate=current_predicate(unit),  # from the predicate register (zi.demo.predicates)
+                    state=State.SUBMITTED if submitted else State.STARTED,
+                    submitted_at=timezone.now() if submitted else None,
+                )
+            ]
         )
         rows: list[Answer] = []
         changes = [audit.Change(action="create", obj=assessment, after=audit.snapshot(assessment))]

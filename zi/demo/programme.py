@@ -28,7 +28,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from zi.assessments.models import Assessment, AssessmentStatus, Period
+from zi.assessments.models import Assessment, Period
+from zi.assessments.stages import DRAFT_STATES
 from zi.core import audit
 from zi.demo.workflow import SYSTEM
 from zi.organisations.models import Unit
@@ -411,7 +412,7 @@ def attach_evidence(unit: Unit, period: Period) -> int:
     registered services, to A.II.6.i.b. Records already attached to a question are skipped. Returns how many
     evidence items were made (0 without a draft assessment)."""
 
-    assessment = Assessment.objects.filter(unit=unit, period=period, status=AssessmentStatus.DRAFT).first()
+    assessment = Assessment.objects.filter(unit=unit, period=period, state__in=DRAFT_STATES).first()
     if assessment is None:
         return 0
     wanted: list[tuple[Any, str]] = []

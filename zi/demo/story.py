@@ -31,7 +31,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from zi.assessments.models import Assessment, AssessmentStatus, Lane, Period, Predicate
+from zi.assessments import services as assessment_services
+from zi.assessments.models import Assessment, Lane, Period, Predicate
 from zi.assessments.scoring import lane_rescore
 from zi.core import audit
 from zi.demo import surveys as demo_surveys
@@ -119,13 +120,11 @@ def seed_kalsel_building(period: Period) -> int:
     units = list(Unit.objects.filter(agency__code=KALSEL, name__in=KALSEL_BUILDING).order_by("pk"))
     have = set(Assessment.objects.filter(period=period, unit__in=units).values_list("unit_id", flat=True))
     made = [
-        Assessment(unit=unit, period=period, target_predicate=Predicate.WBK, status=AssessmentStatus.DRAFT)
-        for unit in units
-        if unit.pk not in have
+        Assessment(unit=unit, period=period, target_predicate=Predicate.WBK) for unit in units if unit.pk not in have
     ]
     if not made:
         return 0
-    Assessment.objects.bulk_create(made)
+    made = assessment_services.assessments_open(made)
     audit.record_many(ACTOR, [audit.Change("create", obj=a, after=audit.snapshot(a)) for a in made])
     for assessment in made:
         lane_rescore(assessment=assessment, lane=Lane.SELF)

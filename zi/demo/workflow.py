@@ -26,7 +26,6 @@ from zi.assessments import services as assessment_services
 from zi.assessments.models import (
     Answer,
     Assessment,
-    AssessmentStatus,
     Evidence,
     EvidenceKind,
     EvidenceRevision,
@@ -34,6 +33,7 @@ from zi.assessments.models import (
     Period,
 )
 from zi.assessments.scoring import lane_rescore
+from zi.assessments.stages import UNREGISTERED_STATES
 from zi.core import audit
 from zi.core.actors import Actor
 from zi.demo.assessments import self_answer
@@ -274,7 +274,7 @@ def seed_workflow(stdout: Any = None) -> dict[str, int]:
     seed_letterheads()
     created = 0
     for assessment in Assessment.objects.filter(period=period, unit__name__in=PLAN).select_related("unit"):
-        if Journey.objects.filter(assessment=assessment).exists():
+        if assessment.state not in UNREGISTERED_STATES:  # registered already
             continue
         target = PLAN[assessment.unit.name]
         journey = services.participation_create(actor=SYSTEM, assessment=assessment)
@@ -393,12 +393,16 @@ def _previous_assessment(journey: Journey, previous: Period, quality: float = 0.
     if existing is not None:
         return existing
     unit = journey.unit
-    assessment = Assessment.objects.create(
-        unit=unit,
-        period=previous,
-        target_predicate=journey.target_predicate,
-        status=AssessmentStatus.SUBMITTED,
-        submitted_at=dt.datetime(previous.year, 11, 28, 9, 0, tzinfo=dt.UTC),
+    (assessment,) = assessment_services.assessments_open(
+        [
+            Assessment(
+                unit=unit,
+                period=previous,
+                target_predicate=journey.target_predicate,
+                state=State.SUBMITTED,
+                submitted_at=dt.datetime(previous.year, 11, 28, 9, 0, tzinfo=dt.UTC),
+            )
+        ]
     )
     answers = _self_answers(assessment, quality, note=f"Sesuai data dukung {previous.year}.")
     changes = [audit.Change(action="create", obj=assessment, after=audit.snapshot(assessment))]
@@ -437,7 +441,7 @@ def seed_carry_over(period: Period, unit_name: str = CARRY_OVER_UNIT, username: 
     journey or person)."""
     actor = get_user_model().objects.filter(username=username, is_active=True).first()
     journey = (
-        Journey.objects.filter(period=period, unit__name=unit_name, state=State.BUILDING)
+        Journey.objects.filter(period=period, unit__name=unit_name, assessment__state=State.BUILDING)
         .select_related("unit", "period", "assessment")
         .first()
     )
@@ -481,9 +485,11 @@ def seed_inbox_examples(period: Period) -> int:
     created = 0
     for code, with_team in INBOX_EXAMPLES:
         unit = Unit.objects.filter(agency__code=INBOX_AGENCY, code=code).first()
-        if unit is None or Journey.objects.filter(unit=unit, period=period).exists():
+        if unit is None:
             continue
         assessment = Assessment.objects.filter(unit=unit, period=period).first()
+        if assessment is not None and assessment.state not in UNREGISTERED_STATES:
+            continue
         if assessment is None:
             assessment = assessment_services.assessment_start(actor=SYSTEM, unit=unit, period=period)
             _fill_self_lane(assessment)

@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from zi.assessments.models import Assessment, Lane, LaneScore, Period
+from zi.assessments.stages import UNREGISTERED_STATES, status_for
 from zi.core import audit
 from zi.core.actors import Actor
 from zi.insights import facts as facts_mod
@@ -50,8 +51,8 @@ def _batch_rows(
 ) -> list[UnitPeriodRollup]:
     ids = [u[0] for u in units]
     assessments = {
-        uid: status
-        for uid, status in Assessment.objects.filter(unit_id__in=ids, period=period).values_list("unit_id", "status")
+        uid: status_for(state)
+        for uid, state in Assessment.objects.filter(unit_id__in=ids, period=period).values_list("unit_id", "state")
     }
     scores = {
         row[0]: row[1:]
@@ -71,7 +72,11 @@ def _batch_rows(
         .values_list("unit_id")
         .annotate(n=Count("pk"))
     )
-    journeys = dict(Journey.objects.filter(unit_id__in=ids, period=period).values_list("unit_id", "state"))
+    journeys = dict(
+        Journey.objects.filter(unit_id__in=ids, period=period)
+        .exclude(assessment__state__in=UNREGISTERED_STATES)  # participation not registered yet: no stage
+        .values_list("unit_id", "assessment__state")
+    )
     # the predicate held (predicate register) at the period's end, or today while the period runs
     held = held_awards(ids, on=min(period.ends_on, timezone.localdate()))
     participating = [uid for uid in ids if uid in assessments]

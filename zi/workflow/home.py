@@ -34,10 +34,10 @@ from django.utils.translation import ngettext
 from zi.assessments.models import Lane
 from zi.core.home import PROVIDER_LIMIT, InboxItem
 from zi.organisations.access import Action, may, scope_filter
+from zi.workflow.conditions import proposal_deadline
 from zi.workflow.models import Declaration, Journey, JourneyEvent, State
 from zi.workflow.reminders import late_filter, next_deadline
 from zi.workflow.selectors import evaluator_queue, without_tpi_team
-from zi.workflow.services import proposal_deadline
 
 UNIT_FIX_STATES = (State.RETURNED, State.TPI_RETURNED)
 REVIEW_STATES = (State.SELF_SUBMITTED, State.IN_REVIEW)
@@ -56,7 +56,7 @@ PACT_STATES = (
 
 
 def _journeys(q: Q) -> QuerySet[Journey]:
-    return Journey.objects.filter(q).select_related("unit", "period", "period__calendar")
+    return Journey.objects.filter(q).select_related("unit", "period", "period__calendar", "assessment")
 
 
 def _due(journey: Journey) -> dt.date | None:
@@ -82,9 +82,11 @@ def _returned(user: Any) -> Iterator[InboxItem]:
     if not (may(user, Action.ASSESSMENT_ANSWER) or may(user, Action.ASSESSMENT_SUBMIT)):
         return
     scope = scope_filter(user, Action.ASSESSMENT_ANSWER) | scope_filter(user, Action.ASSESSMENT_SUBMIT)
-    last_note = JourneyEvent.objects.filter(journey=OuterRef("pk"), to_state=OuterRef("state")).order_by("-version")
+    last_note = JourneyEvent.objects.filter(journey=OuterRef("pk"), to_state=OuterRef("assessment__state")).order_by(
+        "-version"
+    )
     rows = (
-        _journeys(scope & Q(state__in=UNIT_FIX_STATES))
+        _journeys(scope & Q(assessment__state__in=UNIT_FIX_STATES))
         .annotate(
             reason=Subquery(last_note.values("note")[:1]),
             carried_open=Count("carried", filter=Q(carried__confirmed_at__isnull=True)),
@@ -124,7 +126,7 @@ def _building(user: Any) -> Iterator[InboxItem]:
         return
     scope = scope_filter(user, Action.ASSESSMENT_ANSWER) | scope_filter(user, Action.ASSESSMENT_SUBMIT)
     rows = (
-        _journeys(scope & Q(state=State.BUILDING, period__is_open=True))
+        _journeys(scope & Q(assessment__state=State.BUILDING, period__is_open=True))
         .annotate(carried_open=Count("carried", filter=Q(carried__confirmed_at__isnull=True)))
         .order_by("period__self_assessment_deadline", "unit__path")[:PROVIDER_LIMIT]
     )
@@ -145,7 +147,7 @@ def _building(user: Any) -> Iterator[InboxItem]:
 def _review(user: Any) -> Iterator[InboxItem]:
     if not may(user, Action.REVIEW_SCORE):
         return
-    rows = _journeys(scope_filter(user, Action.REVIEW_SCORE) & Q(state__in=REVIEW_STATES)).order_by(
+    rows = _journeys(scope_filter(user, Action.REVIEW_SCORE) & Q(assessment__state__in=REVIEW_STATES)).order_by(
         "period__calendar__review_deadline", "assessment__submitted_at", "unit__path"
     )[:PROVIDER_LIMIT]
     for journey in rows:
@@ -213,7 +215,7 @@ def _proposals(user: Any) -> Iterator[InboxItem]:
     if not may(user, Action.PROPOSAL_SUBMIT):
         return
     deadlines: dict[int, dt.date] = {}  # one calendar read per period, not per unit
-    rows = _journeys(scope_filter(user, Action.PROPOSAL_SUBMIT) & Q(state=State.TPI_MEETS)).order_by(
+    rows = _journeys(scope_filter(user, Action.PROPOSAL_SUBMIT) & Q(assessment__state=State.TPI_MEETS)).order_by(
         "period__year", "unit__path"
     )[:PROVIDER_LIMIT]
     for journey in rows:
@@ -234,7 +236,7 @@ def _proposals(user: Any) -> Iterator[InboxItem]:
 def _tpn_results(user: Any) -> Iterator[InboxItem]:
     if not may(user, Action.TPN_RESULT_RECORD):
         return
-    rows = _journeys(scope_filter(user, Action.TPN_RESULT_RECORD) & Q(state=State.PROPOSED)).order_by(
+    rows = _journeys(scope_filter(user, Action.TPN_RESULT_RECORD) & Q(assessment__state=State.PROPOSED)).order_by(
         "proposed_at", "unit__path"
     )[:PROVIDER_LIMIT]
     for journey in rows:
@@ -266,7 +268,7 @@ def _pact(user: Any) -> Iterator[InboxItem]:
         .values("n")
     )
     rows = (
-        _journeys(scope_filter(user, Action.PARTICIPATION_MANAGE) & Q(state__in=PACT_STATES))
+        _journeys(scope_filter(user, Action.PARTICIPATION_MANAGE) & Q(assessment__state__in=PACT_STATES))
         .filter(period__is_open=True)
         .annotate(declaration_pk=Subquery(latest))
         .filter(declaration_pk__isnull=False)

@@ -15,8 +15,9 @@ The rule (also in ``docs/security.md``):
   reviewers or evaluators) sees a lane only once it is released: the review lane once the review is returned or
   forwarded, the TPI lane once the TPI returned it (LHE 1) or concluded, the TPN lane once TPN decided.
 
-An assessment without a journey has no lane state and no team: only the holders of ``review.score`` /
-``tpi.score`` on its unit (who may write those lanes then) see its review and TPI lanes.
+The state read is ``Assessment.state`` (its one owner). An assessment whose participation is not registered has no
+lane state and no team: only the holders of ``review.score`` / ``tpi.score`` on its unit (who may write those lanes
+then) see its review and TPI lanes.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 from django.db.models import Q
 
 from zi.assessments.models import Assessment, Lane
+from zi.assessments.stages import UNREGISTERED_STATES
 from zi.organisations.access import Action, may, scope_filter
 from zi.workflow.models import Journey, State, TpiTeam
 
@@ -50,10 +52,8 @@ RELEASED_IN = {
 }
 
 
-def released_lanes(journey: Journey | None) -> frozenset[str]:
+def released_lanes(journey: Journey) -> frozenset[str]:
     """Lanes every viewer of the assessment sees in the journey's state (the self lane always)."""
-    if journey is None:
-        return frozenset({Lane.SELF})
     return frozenset({Lane.SELF} | {lane for lane, states in RELEASED_IN.items() if journey.state in states})
 
 
@@ -68,13 +68,13 @@ def _conflicted(user: Any, unit_path: str) -> bool:
     return home is not None and home.startswith(unit_path)
 
 
-def scores_lane(user: Any, assessment: Assessment, journey: Journey | None, lane: str) -> bool:
+def scores_lane(user: Any, assessment: Assessment, journey: Journey, lane: str) -> bool:
     """Is ``user`` a scorer of ``lane`` on this assessment (state aside: the author keeps seeing their lane)?"""
     if lane == Lane.REVIEW:
         return may(user, Action.REVIEW_SCORE, assessment.unit)
     if lane != Lane.TPI or not may(user, Action.TPI_SCORE, assessment.unit):
         return False
-    if journey is None or getattr(user, "is_superuser", False):
+    if journey.state in UNREGISTERED_STATES or getattr(user, "is_superuser", False):
         return True
     if _conflicted(user, assessment.unit.path):
         return False
@@ -85,13 +85,12 @@ def visible_lanes(user: Any, assessment: Assessment) -> frozenset[str]:
     """The lanes of ``assessment`` whose values, scores and notes ``user`` may see (empty: not even the
     assessment)."""
     from zi.assessments.selectors import may_view
-    from zi.workflow.services import journey_of
 
     if not may_view(user, assessment):
         return frozenset()
     if getattr(user, "is_superuser", False):
         return ALL_LANES
-    journey = journey_of(assessment)
+    journey = Journey.of(assessment)
     lanes = set(released_lanes(journey))
     for lane in (Lane.REVIEW, Lane.TPI):
         if lane not in lanes and scores_lane(user, assessment, journey, lane):
@@ -119,7 +118,7 @@ def lane_filter(user: Any, prefix: str = "assessment__", lane_field: str = "lane
         return Q(pk__in=[])
     if user.is_superuser:
         return seen
-    state = f"{prefix}journey__state"
+    state = f"{prefix}state"
     released = Q(**{lane_field: Lane.SELF})
     for lane, states in RELEASED_IN.items():
         released |= Q(**{lane_field: lane, f"{state}__in": sorted(states)})
@@ -129,8 +128,8 @@ def lane_filter(user: Any, prefix: str = "assessment__", lane_field: str = "lane
     home = _home_path(user)
     if home is not None:
         assigned &= ~Q(**{f"{prefix}unit__path__in": _ancestor_paths(home)})
-    no_journey = Q(**{f"{prefix}journey__isnull": True})
+    unregistered = Q(**{f"{state}__in": sorted(UNREGISTERED_STATES)})
     evaluator = (
-        Q(**{lane_field: Lane.TPI}) & scope_filter(user, Action.TPI_SCORE, f"{prefix}unit") & (no_journey | assigned)
+        Q(**{lane_field: Lane.TPI}) & scope_filter(user, Action.TPI_SCORE, f"{prefix}unit") & (unregistered | assigned)
     )
     return seen & (released | reviewer | evaluator)

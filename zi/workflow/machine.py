@@ -1,8 +1,10 @@
 """The one table of allowed journey moves: (from, to) → required action and guard.
 
 A guard gets a :class:`Move` and returns the reasons the move is refused (empty list = allowed). Guards only
-read; effects of a move (copy-forward of lanes, assessment status, stage counters) live in
-:mod:`zi.workflow.services`.
+read; effects of a move (copy-forward of lanes, stage counters) live in :mod:`zi.workflow.services`. Which lane is
+open in which state is data of the assessments app (:data:`zi.assessments.stages.LANE_OPEN`, the state's owner);
+the workflow adds the TPI team and conflict-of-interest rule to it (:func:`tpi_lane_reasons`, registered in
+``WorkflowConfig.ready``).
 """
 
 from __future__ import annotations
@@ -16,29 +18,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zi.assessments.models import AssessmentStatus, Lane, LaneScore
+from zi.assessments import stages
+from zi.assessments.models import Lane, LaneScore
 from zi.assessments.submission import submission_check
 from zi.core.actors import Actor
-from zi.organisations.access import Action
+from zi.organisations.access import Action, may
 from zi.predicates.services import award_problems
+from zi.workflow import conditions
 from zi.workflow.models import Journey, Predicate, State
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
-
-# Self lane and evidence are open to the unit team only in these states; the assessment is "draft" there.
-UNIT_EDIT_STATES = frozenset({State.BUILDING, State.RETURNED, State.TPI_RETURNED})
-# Lanes open to their scorers per state.
-LANE_STATES: dict[str, frozenset[str]] = {
-    Lane.REVIEW: frozenset({State.IN_REVIEW}),
-    Lane.TPI: frozenset({State.TPI_EVALUATION}),
-}
-
-
-def assessment_status_for(state: str) -> str:
-    return (
-        AssessmentStatus.DRAFT if state in UNIT_EDIT_STATES or state == State.DECLARED else AssessmentStatus.SUBMITTED
-    )
 
 
 @dataclass
@@ -110,6 +100,28 @@ def team_reasons(actor: Actor, journey: Journey, *, lead: bool = False) -> list[
     return []
 
 
+def tpi_lane_reasons(actor: Actor, journey: Journey) -> list[str]:
+    """Why ``actor`` may not write the TPI lane of ``journey`` (empty = the team rule allows it): a conflict of
+    interest, or not being in the assigned team (before a team is assigned, the role decides)."""
+    reasons = coi_reasons(actor, journey)
+    if journey.tpi_team_id is not None:
+        reasons += team_reasons(actor, journey)
+    return reasons
+
+
+def may_write_lane(actor: Actor, journey: Journey, lane: str) -> bool:
+    """May ``actor`` write ``lane`` of the journey's assessment now: the state (the lane table), the TPI team rule and,
+    for the scored lanes, the scorer's role."""
+    if not stages.lane_open_in(journey.state, lane):
+        return False
+    if lane == Lane.SELF:
+        return True
+    if lane == Lane.TPI and tpi_lane_reasons(actor, journey):
+        return False
+    action = Action.REVIEW_SCORE if lane == Lane.REVIEW else Action.TPI_SCORE
+    return may(actor, action, journey.unit)
+
+
 def _tpi_start(move: Move) -> list[str]:
     return team_reasons(move.actor, move.journey) + coi_reasons(move.actor, move.journey)
 
@@ -159,10 +171,8 @@ class ConclusionChecks:
 
 
 def conclusion_checks(journey: Journey, *, today: dt.date | None = None) -> ConclusionChecks:
-    from zi.workflow import services
-
     today = today or timezone.localdate()
-    return ConclusionChecks(eligibility_reasons(journey), services.precondition_reasons(journey, today=today))
+    return ConclusionChecks(eligibility_reasons(journey), conditions.precondition_reasons(journey, today=today))
 
 
 OVERRIDE_MAX = 2000
@@ -187,9 +197,17 @@ def _tpi_meets(move: Move) -> list[str]:
 
 
 def _propose(move: Move) -> list[str]:
-    from zi.workflow import services
+    return conditions.proposal_reasons(move.journey, today=move.today)
 
-    return services.proposal_reasons(move.journey, today=move.today)
+
+def _participate(move: Move) -> list[str]:
+    """The participation's target: known, WBBM only for a unit holding WBK, no revocation ban."""
+    target = str(move.data.get("target_predicate") or move.journey.assessment.target_predicate)
+    if target not in Predicate.values:
+        return [_("Predikat yang dituju tidak dikenal.")]
+    if target == Predicate.WBBM and not conditions.unit_holds_wbk(move.journey.unit):
+        return [_("Predikat WBBM hanya dapat dituju oleh unit yang telah berpredikat WBK.")]
+    return conditions.ban_reasons(move.journey.unit, move.today)
 
 
 def _award(move: Move) -> list[str]:
@@ -225,9 +243,23 @@ class Rule:
     action: Action
     guard: Guard = _ok
     label: StrOrPromise = ""
+    # False for the moves before the participation is registered: the journey's history (its events and version)
+    # begins with the registration, as the unit and the evaluators read it; the audit trail records every move.
+    recorded: bool = True
 
 
 TRANSITIONS: dict[tuple[str, str], Rule] = {
+    # An assessment starts as "started" (its self lane open) and may be submitted before the participation is
+    # registered; registering it declares the journey (a submitted LKE comes back to the unit as a draft).
+    (State.STARTED, State.SUBMITTED): Rule(
+        Action.ASSESSMENT_SUBMIT, _ready_to_submit, gettext_lazy("Kirim penilaian mandiri"), recorded=False
+    ),
+    (State.STARTED, State.DECLARED): Rule(
+        Action.PARTICIPATION_MANAGE, _participate, gettext_lazy("Daftarkan keikutsertaan"), recorded=False
+    ),
+    (State.SUBMITTED, State.DECLARED): Rule(
+        Action.PARTICIPATION_MANAGE, _participate, gettext_lazy("Daftarkan keikutsertaan"), recorded=False
+    ),
     (State.DECLARED, State.BUILDING): Rule(Action.PARTICIPATION_MANAGE, _declared, gettext_lazy("Mulai pembangunan")),
     (State.BUILDING, State.SELF_SUBMITTED): Rule(
         Action.ASSESSMENT_SUBMIT, _ready_to_submit, gettext_lazy("Kirim penilaian mandiri")
@@ -262,10 +294,11 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
 }
 
 
-# The unit's submissions from the worksheet (:func:`zi.workflow.services.submit_via_journey`): guarded by the one
+# The unit's submissions from the worksheet (:func:`zi.workflow.services.submit`): guarded by the one
 # pre-submit check.
 SUBMIT_MOVES = frozenset(
     {
+        (State.STARTED, State.SUBMITTED),
         (State.BUILDING, State.SELF_SUBMITTED),
         (State.RETURNED, State.SELF_SUBMITTED),
         (State.TPI_RETURNED, State.TPI_EVALUATION),

@@ -1,6 +1,7 @@
 """The yearly journey of a unit: declaration, building, review, TPI evaluation, proposal, TPN result, predicate.
 
-One :class:`Journey` per assessment (unit × period) carries the state; every change of state goes through
+One :class:`Journey` per assessment (unit × period), created with it; the state it moves is ``Assessment.state``
+(the one owner, :mod:`zi.assessments.stages`; ``Journey.state`` reads and writes it). Every change of state goes through
 :func:`zi.workflow.services.transition` (one table of allowed moves in :mod:`zi.workflow.machine`) and leaves
 an append-only :class:`JourneyEvent`. Declarations, performance agreements and agency preconditions are the
 data the guards check.
@@ -13,26 +14,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zi.assessments.models import Assessment, Period
+from zi.assessments.stages import State
 from zi.core.models import BaseModel
 from zi.organisations.models import Agency, Unit
-
-
-class State(models.TextChoices):
-    DECLARED = "declared", _("Pencanangan")
-    BUILDING = "building", _("Pembangunan")
-    SELF_SUBMITTED = "self_submitted", _("Penilaian mandiri dikirim")
-    IN_REVIEW = "in_review", _("Sedang direviu")
-    RETURNED = "returned", _("Dikembalikan untuk perbaikan")
-    REVIEWED = "reviewed", _("Direviu, diteruskan ke TPI")
-    TPI_EVALUATION = "tpi_evaluation", _("Evaluasi TPI")
-    TPI_RETURNED = "tpi_returned", _("LHE 1: dikembalikan TPI")
-    TPI_MEETS = "tpi_meets", _("TPI: memenuhi")
-    TPI_NOT_MEETS = "tpi_not_meets", _("TPI: belum memenuhi")
-    PROPOSED = "proposed", _("Diusulkan ke TPN")
-    AWARDED = "awarded", _("Ditetapkan (predikat)")
-    NOT_AWARDED = "not_awarded", _("Tidak ditetapkan")
-    MONITORED = "monitored", _("Pemantauan pasca-predikat")
-    REVOKED = "revoked", _("Predikat dicabut")
 
 
 class Predicate(models.TextChoices):
@@ -46,7 +30,6 @@ class Journey(BaseModel):
     assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="journey")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="journeys")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="journeys")
-    state = models.CharField(_("tahap"), max_length=20, choices=State.choices, default=State.DECLARED, db_index=True)
     version = models.PositiveIntegerField(default=1)
     target_predicate = models.CharField(_("predikat yang dituju"), max_length=8, choices=Predicate.choices)
     afirmasi = models.BooleanField(_("usulan afirmasi"), default=False)
@@ -82,13 +65,29 @@ class Journey(BaseModel):
         ordering = ["unit__path"]
         verbose_name = _("keikutsertaan")
         verbose_name_plural = _("keikutsertaan")
-        indexes = [models.Index(fields=["period", "state"], name="journey_period_state")]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.period} · {self.get_state_display()}"
 
     def audit_scope_path(self) -> str:
         return self.unit.path
+
+    @classmethod
+    def of(cls, assessment: Assessment) -> Journey:
+        """The assessment's journey as stored now, with its state and team (every assessment has one)."""
+        return cls.objects.select_related("assessment", "unit", "tpi_team").get(assessment_id=assessment.pk)
+
+    @property
+    def state(self) -> str:
+        """The journey's state: ``Assessment.state``, its one owner (query it as ``assessment__state``)."""
+        return self.assessment.state
+
+    @state.setter
+    def state(self, value: str) -> None:
+        self.assessment.state = value
+
+    def get_state_display(self) -> str:
+        return self.assessment.get_state_display()
 
     @property
     def category(self) -> str:

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 
 from zi.assessments.models import Assessment
 from zi.assessments.selectors import Worksheet
+from zi.assessments.stages import DRAFT_STATES, UNREGISTERED_STATES
 from zi.assessments.submission import CARRIED, PRECONDITION, Item, question_url
 from zi.workflow.carryover import unconfirmed
-from zi.workflow.machine import UNIT_EDIT_STATES, declaration_reasons
+from zi.workflow.conditions import precondition_reasons
+from zi.workflow.machine import declaration_reasons
 from zi.workflow.models import Journey, State
-from zi.workflow.services import journey_of, precondition_reasons
 
 
 def carried_label() -> str:
@@ -25,8 +26,8 @@ def carried_label() -> str:
 
 
 def journey_items(assessment: Assessment, ws: Worksheet) -> list[Item]:
-    journey = journey_of(assessment)
-    if journey is None:
+    journey = Journey.of(assessment)
+    if journey.state in UNREGISTERED_STATES:  # participation not registered yet: nothing of the journey to check
         return []
     return carried_items(assessment, ws, journey) + precondition_items(journey)
 
@@ -61,7 +62,7 @@ def precondition_items(journey: Journey) -> list[Item]:
         items.append(Item(kind=PRECONDITION, label=_("Pembangunan ZI belum dimulai (tahap pencanangan)."), url=page))
         declaration = reverse("workflow:declaration", args=[journey.pk])
         items += [Item(kind=PRECONDITION, label=reason, url=declaration) for reason in declaration_reasons(journey)]
-    if journey.state == State.DECLARED or journey.state in UNIT_EDIT_STATES:
+    if journey.state in DRAFT_STATES:
         warning = _("Diperiksa TPI saat menyimpulkan dan saat pengusulan; tidak menghalangi pengiriman.")
         items += [
             Item(kind=PRECONDITION, label=str(reason), url=page, text=warning, blocking=False)

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from zi.core.links import absolute_url
 from zi.organisations.access import Action, may
 from zi.organisations.models import RoleAssignment
+from zi.workflow.conditions import proposal_deadline
 from zi.workflow.models import Journey, ReminderLog, State
-from zi.workflow.services import proposal_deadline
 
 DJANGO_DEFAULT_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -84,11 +84,11 @@ def late_filter(today: dt.date) -> Q:
     unit_states = (State.BUILDING, State.RETURNED, State.TPI_RETURNED)
     tpi_states = (State.REVIEWED, State.TPI_EVALUATION)
     return (
-        Q(state__in=unit_states, period__self_assessment_deadline__lt=today)
-        | Q(state__in=(State.SELF_SUBMITTED, State.IN_REVIEW), period__calendar__review_deadline__lt=today)
-        | Q(state__in=tpi_states, tpi_due__lt=today)
-        | Q(state__in=tpi_states, tpi_due__isnull=True, period__calendar__tpi_deadline__lt=today)
-        | Q(state=State.TPI_MEETS, period__calendar__proposal_deadline__lt=today)
+        Q(assessment__state__in=unit_states, period__self_assessment_deadline__lt=today)
+        | Q(assessment__state__in=(State.SELF_SUBMITTED, State.IN_REVIEW), period__calendar__review_deadline__lt=today)
+        | Q(assessment__state__in=tpi_states, tpi_due__lt=today)
+        | Q(assessment__state__in=tpi_states, tpi_due__isnull=True, period__calendar__tpi_deadline__lt=today)
+        | Q(assessment__state=State.TPI_MEETS, period__calendar__proposal_deadline__lt=today)
     )
 
 
@@ -130,7 +130,7 @@ def send_reminders(*, today: dt.date) -> int:
     reminded once, so running it again (any day) sends nothing new. Returns e-mails sent."""
     sent = 0
     connection = get_connection(_backend())
-    journeys = Journey.objects.filter(period__is_open=True).select_related("unit", "period", "tpi_team")
+    journeys = Journey.objects.filter(period__is_open=True).select_related("unit", "period", "tpi_team", "assessment")
     for journey in journeys:
         calendar = getattr(journey.period, "calendar", None)
         window = calendar.remind_days if calendar else 14

@@ -12,8 +12,8 @@
   scorer keeps it (:func:`change_confirm`, "tetap") or changes it. The unit's edits never overwrite the scorer's
   values (``services.copy_lane(missing_only=True)``).
 
-``zi.workflow.services`` imports this module (the return is an effect of ``transition``), so the two calls back into
-it (``may_write_lane``) are imported inside the functions.
+``zi.workflow.services`` imports this module (the return is an effect of ``transition``); this module reads the
+lane rule from ``zi.workflow.machine`` and never imports services.
 """
 
 from __future__ import annotations
@@ -35,12 +35,13 @@ from django.utils.translation import gettext as _
 from zi.accounts.actors import actor_user
 from zi.assessments.models import Answer, Evidence, Lane
 from zi.assessments.selectors import section_for
+from zi.assessments.stages import lane_open_in
 from zi.core import audit
 from zi.core.actors import Actor
 from zi.lke.models import LkeQuestion
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
-from zi.workflow.machine import UNIT_EDIT_STATES
+from zi.workflow.machine import may_write_lane
 from zi.workflow.models import ChangeConfirmation, Journey, LaneReturn, ReturnNote, State
 
 SCORED_LANES = (Lane.REVIEW, Lane.TPI)
@@ -101,8 +102,6 @@ def _clean_note(text: str, *, required: bool) -> str:
 
 
 def _may_score(actor: Actor, journey: Journey, lane: str) -> bool:
-    from zi.workflow.services import may_write_lane  # services imports this module
-
     return lane in SCORED_LANES and may_write_lane(actor, journey, lane)
 
 
@@ -197,7 +196,7 @@ def record_return(
 
 def may_address(actor: Actor, journey: Journey) -> bool:
     """The unit's team may mark notes addressed while the LKE is back with the unit (its answer-edit action)."""
-    return journey.state in UNIT_EDIT_STATES and may(actor, Action.ASSESSMENT_ANSWER, journey.unit)
+    return lane_open_in(journey.state, Lane.SELF) and may(actor, Action.ASSESSMENT_ANSWER, journey.unit)
 
 
 @transaction.atomic
@@ -410,10 +409,9 @@ def worksheet_panel(request: HttpRequest, ws: Any) -> None:
     """On the unit's worksheet and pre-submit page: the return's reason and note counts on top, each note beside
     its question with the "sudah diperbaiki" form for the unit's team."""
     from zi.workflow.lanes import lane_visible
-    from zi.workflow.services import journey_of
 
-    journey = journey_of(ws.assessment)
-    if journey is None or journey.state not in RETURN_STATES:
+    journey = Journey.of(ws.assessment)
+    if journey.state not in RETURN_STATES:
         return
     current = current_return(journey)
     if current is None or not lane_visible(request.user, ws.assessment, current.lane):

@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 
 from zi.assessments.models import Answer, Assessment, Lane, LaneScore, Period
 from zi.assessments.selectors import may_view as may_view_assessment
+from zi.assessments.stages import UNREGISTERED_STATES
 from zi.core.deadlines import deadline_status
 from zi.lke.formulas import zero_denominator, zero_denominator_text
 from zi.lke.scoring.breakdown import stored_area_scores
@@ -24,12 +25,18 @@ from zi.workflow.machine import CONFIRM_STATES, TRANSITIONS, moves_from
 from zi.workflow.models import Declaration, Journey, JourneyEvent, State, TpiTeam
 
 
+def registered() -> QuerySet[Journey]:
+    """Journeys of registered participations: every assessment has its journey; unregistered ones ("started",
+    "submitted") are listed as startable assessments instead (:func:`startable_assessments`)."""
+    return Journey.objects.exclude(assessment__state__in=UNREGISTERED_STATES)
+
+
 def journeys_visible(user: Any) -> QuerySet[Journey]:
-    return restrict(Journey.objects.all(), user, Action.UNIT_VIEW)
+    return restrict(registered(), user, Action.UNIT_VIEW)
 
 
 def journey_list(*, user: Any, period: Period | None = None) -> QuerySet[Journey]:
-    qs = journeys_visible(user).select_related("unit", "period", "tpi_team")
+    qs = journeys_visible(user).select_related("unit", "assessment", "period", "tpi_team")
     if period is not None:
         qs = qs.filter(period=period)
     return qs.order_by("-period__year", "unit__path")
@@ -187,8 +194,8 @@ def evaluator_queue(*, user: Any, today: dt.date) -> list[QueueItem]:
     teams = TpiTeam.objects.filter(Q(members=user) | Q(leader=user) | Q(controller=user)).values("pk")
     qs = (
         restrict(Journey.objects.filter(tpi_team__in=teams), user, Action.TPI_SCORE)
-        .filter(state__in=(State.SELF_SUBMITTED, State.REVIEWED, State.TPI_EVALUATION, State.TPI_RETURNED))
-        .select_related("unit", "period", "period__calendar", "tpi_team")
+        .filter(assessment__state__in=(State.SELF_SUBMITTED, State.REVIEWED, State.TPI_EVALUATION, State.TPI_RETURNED))
+        .select_related("unit", "assessment", "period", "period__calendar", "tpi_team")
         .distinct()
     )
     items = [QueueItem(j, j.tpi_due, bool(j.tpi_due and deadline_status(j.tpi_due, today).overdue)) for j in qs]
@@ -209,7 +216,11 @@ def without_tpi_team(*, user: Any) -> list[UnassignedItem]:
     """LKEs waiting for TPI whose unit has no TPI team: they are in no evaluator's queue, so those who assign teams
     (``workflow.tpi_team``) see them, oldest submission first, each with a team to assign it to when one exists."""
     qs = (
-        restrict(Journey.objects.filter(state__in=WAITING_FOR_TPI, tpi_team__isnull=True), user, Action.TPI_TEAM_MANAGE)
+        restrict(
+            Journey.objects.filter(assessment__state__in=WAITING_FOR_TPI, tpi_team__isnull=True),
+            user,
+            Action.TPI_TEAM_MANAGE,
+        )
         .select_related("unit", "unit__agency", "period", "period__calendar", "assessment")
         .order_by("assessment__submitted_at", "unit__path")
     )
@@ -247,7 +258,9 @@ def team_loads(*, user: Any, period: Period) -> list[TeamLoad]:
     teams = (
         TpiTeam.objects.filter(period=period, agency_id__in=agencies)
         .annotate(
-            load=Count("journeys", filter=~Q(journeys__state__in=(State.DECLARED, State.BUILDING)), distinct=True)
+            load=Count(
+                "journeys", filter=~Q(journeys__assessment__state__in=(State.DECLARED, State.BUILDING)), distinct=True
+            )
         )
         .select_related("leader", "controller")
         .order_by("agency__name", "name")
@@ -285,9 +298,9 @@ def team_journeys(team: TpiTeam) -> QuerySet[Journey]:
     """Journeys of the team's agency and period that a team could still evaluate (not concluded yet)."""
     return (
         Journey.objects.filter(unit__agency_id=team.agency_id, period_id=team.period_id)
-        .exclude(state__in=(State.TPI_MEETS, State.TPI_NOT_MEETS, State.PROPOSED, State.AWARDED))
-        .exclude(state__in=(State.NOT_AWARDED, State.MONITORED, State.REVOKED))
-        .select_related("unit", "tpi_team")
+        .exclude(assessment__state__in=(State.TPI_MEETS, State.TPI_NOT_MEETS, State.PROPOSED, State.AWARDED))
+        .exclude(assessment__state__in=(State.NOT_AWARDED, State.MONITORED, State.REVOKED))
+        .select_related("unit", "assessment", "tpi_team")
         .order_by("unit__path")
     )
 
@@ -305,8 +318,8 @@ def proposal_list(*, user: Any, year: int) -> QuerySet[Journey]:
     within the user's ``workflow.propose`` scope."""
     states = (State.TPI_MEETS, State.PROPOSED, State.AWARDED, State.NOT_AWARDED, State.MONITORED, State.REVOKED)
     return (
-        restrict(Journey.objects.filter(period__year=year, state__in=states), user, Action.PROPOSAL_SUBMIT)
-        .select_related("unit", "unit__agency", "period")
+        restrict(Journey.objects.filter(period__year=year, assessment__state__in=states), user, Action.PROPOSAL_SUBMIT)
+        .select_related("unit", "assessment", "unit__agency", "period")
         .order_by("unit__agency__name", "unit__path")
     )
 
@@ -319,7 +332,7 @@ def unit_staff(unit: Unit) -> QuerySet[Any]:
 
 
 def _scoped(period: Period, root_unit: Unit | None, agency: Agency | None, user: Any) -> QuerySet[Journey]:
-    qs = Journey.objects.filter(period=period)
+    qs = registered().filter(period=period)
     if root_unit is not None:
         qs = qs.filter(unit__path__startswith=root_unit.path)
     if agency is not None:
@@ -334,8 +347,8 @@ def pipeline_counts(
 ) -> dict[str, int]:
     """Journeys per current state within a subtree (or agency) and period; every state present (0 if none).
     One grouped query. Pass ``user`` to cut to what they may see on dashboards."""
-    counts = {state.value: 0 for state in State}
-    for state, n in _scoped(period, root_unit, agency, user).values_list("state").annotate(n=Count("pk")):
+    counts = {state.value: 0 for state in State if state not in UNREGISTERED_STATES}
+    for state, n in _scoped(period, root_unit, agency, user).values_list("assessment__state").annotate(n=Count("pk")):
         counts[state] = n
     return counts
 
@@ -345,7 +358,7 @@ def pipeline_reached(
 ) -> dict[str, int]:
     """Journeys that ever entered each state (from the event log): "20 submitted, 11 passed to TPI"."""
     journeys = _scoped(period, root_unit, agency, user)
-    counts = {state.value: 0 for state in State}
+    counts = {state.value: 0 for state in State if state not in UNREGISTERED_STATES}
     rows = (
         JourneyEvent.objects.filter(journey__in=journeys.values("pk"))
         .values_list("to_state")
@@ -368,17 +381,17 @@ def proposed_units(*, agency: Agency, year: int) -> list[ProposedUnit]:
     """Units the agency proposed to TPN for ``year`` (whatever the result since), in tree order."""
     qs = (
         Journey.objects.filter(unit__agency=agency, period__year=year, proposed_at__isnull=False)
-        .select_related("unit")
+        .select_related("unit", "assessment")
         .order_by("unit__path")
     )
     return [ProposedUnit(unit=j.unit, category=j.category, afirmasi=j.afirmasi) for j in qs]
 
 
 def startable_assessments(*, user: Any) -> QuerySet[Assessment]:
-    """Assessments without a journey where the user may register participation."""
-    return restrict(Assessment.objects.filter(journey__isnull=True), user, Action.PARTICIPATION_MANAGE).select_related(
-        "unit", "period"
-    )
+    """Assessments whose participation is not registered yet where the user may register it."""
+    return restrict(
+        Assessment.objects.filter(state__in=UNREGISTERED_STATES), user, Action.PARTICIPATION_MANAGE
+    ).select_related("unit", "period")
 
 
 __all__ = ["TRANSITIONS", "ProposedUnit", "pipeline_counts", "pipeline_reached", "proposed_units"]
@@ -395,7 +408,7 @@ def public_predicates(*, q: str = "", year: int | None = None) -> list[dict[str,
     from zi.workflow.models import Predicate
 
     qs = Journey.objects.filter(
-        state__in=(State.AWARDED, State.MONITORED),
+        assessment__state__in=(State.AWARDED, State.MONITORED),
         awarded_predicate__in=(Predicate.WBK, Predicate.WBBM),
         unit__is_active=True,
     )

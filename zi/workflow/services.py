@@ -18,15 +18,37 @@ from django.utils.translation import gettext_lazy
 from zi.accounts.actors import actor_user
 from zi.assessments import evidence as evidence_checks
 from zi.assessments.models import Answer, Assessment, Lane
+from zi.assessments.stages import UNREGISTERED_STATES
 from zi.core import audit, events
 from zi.core.actors import Actor
 from zi.organisations.access import Action, may
 from zi.organisations.models import Agency, Unit
-from zi.predicates import selectors as predicate_selectors
 from zi.predicates import services as predicate_services
 from zi.predicates.models import Award, Source
-from zi.workflow import returns, rules
-from zi.workflow.machine import LANE_STATES, TRANSITIONS, UNIT_EDIT_STATES, Move, assessment_status_for, coi_reasons
+from zi.workflow import conditions, machine, returns, rules
+from zi.workflow.conditions import (  # re-exported: pages and other modules ask services.<name>
+    precondition_checks as precondition_checks,
+)
+from zi.workflow.conditions import (
+    precondition_reasons as precondition_reasons,
+)
+from zi.workflow.conditions import (
+    proposal_deadline as proposal_deadline,
+)
+from zi.workflow.conditions import (
+    proposal_reasons as proposal_reasons,
+)
+from zi.workflow.conditions import (
+    revocation_ban_until as revocation_ban_until,
+)
+from zi.workflow.conditions import (
+    sptjm_check as sptjm_check,
+)
+from zi.workflow.conditions import (
+    unit_holds_wbk as unit_holds_wbk,
+)
+from zi.workflow.machine import TRANSITIONS, Move, coi_reasons
+from zi.workflow.machine import may_write_lane as may_write_lane  # re-exported
 from zi.workflow.models import (
     AgencyProfile,
     Declaration,
@@ -41,10 +63,11 @@ from zi.workflow.models import (
     State,
     TpiTeam,
 )
+from zi.workflow.notifications import notify_transition
+from zi.workflow.reminders import notify_without_team
 
 STALE = gettext_lazy("Data sudah diubah orang lain, muat ulang halaman lalu ulangi keputusan Anda.")
 JOURNEY_FIELDS = (
-    "state",
     "version",
     "target_predicate",
     "afirmasi",
@@ -65,6 +88,11 @@ JOURNEY_FIELDS = (
 ACTIVE_TPI_STATES = (State.SELF_SUBMITTED, State.REVIEWED, State.TPI_EVALUATION, State.TPI_RETURNED)
 
 
+def _snapshot(journey: Journey) -> dict[str, Any]:
+    """The journey's audited fields, its state (kept on the assessment) included."""
+    return {**audit.snapshot(journey, JOURNEY_FIELDS), "state": journey.state}
+
+
 def _user(actor: Actor) -> Any:
     return actor_user(actor)
 
@@ -75,64 +103,35 @@ def _label(actor: Actor) -> str:
     return actor if isinstance(actor, str) else "system"
 
 
-# --- predicates held, revocation ban ---------------------------------------------------------------------------
-
-
-def unit_holds_wbk(unit: Unit) -> bool:
-    """The unit holds WBK (or WBBM) today, by the predicate register."""
-    return predicate_selectors.holds_wbk(unit)
-
-
-def revocation_ban_until(unit: Unit, *, today: dt.date | None = None) -> dt.date | None:
-    """The day the unit may be proposed again after a revocation (P90 Bab IV C), while still ahead, or None."""
-    return predicate_selectors.ban_until(unit, today=today)
-
-
-def _ban_reasons(unit: Unit, today: dt.date) -> list[str]:
-    until = revocation_ban_until(unit, today=today)
-    if until is not None and today < until:
-        return [
-            _("Predikat unit dicabut; unit tidak dapat diusulkan kembali sebelum %(date)s.")
-            % {"date": f"{until:%d-%m-%Y}"}
-        ]
-    return []
-
-
 # --- participation ---------------------------------------------------------------------------------------------
+
+
+def journeys_open(assessments: list[Assessment]) -> None:
+    """Every assessment gets its journey when it is created (registered with
+    :func:`zi.assessments.stages.register_on_open`): the state lives on the assessment, the journey holds the rest of
+    the year (target, TPI team, proposal, result). It starts ``started``: participation not registered yet."""
+    Journey.objects.bulk_create(
+        [
+            Journey(assessment=a, unit_id=a.unit_id, period_id=a.period_id, target_predicate=a.target_predicate)
+            for a in assessments
+        ]
+    )
 
 
 @transaction.atomic
 def participation_create(
     *, actor: Actor, assessment: Assessment, target_predicate: str | None = None, afirmasi: bool = False
 ) -> Journey:
-    """Register the unit's participation for the assessment's period; the journey starts at ``declared``."""
-    assessment = Assessment.objects.select_for_update().select_related("unit", "period").get(pk=assessment.pk)
-    unit = assessment.unit
-    if not may(actor, Action.PARTICIPATION_MANAGE, unit):
+    """Register the unit's participation for the assessment's period: its journey moves ``started`` → ``declared``."""
+    journey = Journey.objects.select_related("unit", "assessment").get(assessment_id=assessment.pk)
+    if not may(actor, Action.PARTICIPATION_MANAGE, journey.unit):
         raise PermissionDenied(_("Anda tidak berwenang mendaftarkan keikutsertaan unit ini."))
-    if Journey.objects.filter(assessment=assessment).exists():
+    if journey.state not in UNREGISTERED_STATES:
         raise ValidationError(_("Keikutsertaan untuk penilaian ini sudah tercatat."))
-    target = target_predicate or assessment.target_predicate
-    if target not in Predicate.values:
-        raise ValidationError(_("Predikat yang dituju tidak dikenal."))
-    if target == Predicate.WBBM and not unit_holds_wbk(unit):
-        raise ValidationError(_("Predikat WBBM hanya dapat dituju oleh unit yang telah berpredikat WBK."))
-    reasons = _ban_reasons(unit, timezone.localdate())
-    if reasons:
-        raise ValidationError(reasons)
-    journey = Journey(
-        assessment=assessment,
-        unit=unit,
-        period=assessment.period,
-        target_predicate=target,
-        afirmasi=bool(afirmasi) and target == Predicate.WBK,
-        state=State.DECLARED,
+    data = {"target_predicate": target_predicate or journey.assessment.target_predicate, "afirmasi": bool(afirmasi)}
+    return transition(
+        actor=actor, journey=journey, to_state=State.DECLARED, expected_version=journey.version, data=data
     )
-    journey.full_clean(exclude=["tpi_team", "sptjm"])
-    journey.save()
-    audit.record(actor, "create", journey, after=audit.snapshot(journey, JOURNEY_FIELDS))
-    _sync_assessment(actor, journey)
-    return journey
 
 
 def _decimal(value: Any, label: str) -> Decimal | None:
@@ -158,12 +157,12 @@ def preconditions_record(
     sakip_internal = (sakip_internal or "").strip().upper()
     if sakip_internal and sakip_internal not in rules.rules()["scales"]["sakip"]:
         raise ValidationError(_("Nilai SAKIP internal tidak dikenal."))
-    before = audit.snapshot(journey, JOURNEY_FIELDS)
+    before = _snapshot(journey)
     journey.tlhp_percent = _decimal(tlhp_percent, _("Tindak lanjut hasil pengawasan"))
     journey.lhkpn_percent = _decimal(lhkpn_percent, _("Kepatuhan LHKPN/LHKASN"))
     journey.sakip_internal = sakip_internal
     journey.save(update_fields=["tlhp_percent", "lhkpn_percent", "sakip_internal", "updated_at"])
-    audit.record(actor, "update", journey, before=before, after=audit.snapshot(journey, JOURNEY_FIELDS))
+    audit.record(actor, "update", journey, before=before, after=_snapshot(journey))
     return journey
 
 
@@ -370,7 +369,7 @@ def tpi_team_set_members(*, actor: Actor, team: TpiTeam, members: Any) -> TpiTea
 
 
 def team_load(team: TpiTeam) -> int:
-    return Journey.objects.filter(tpi_team=team).exclude(state__in=(State.DECLARED, State.BUILDING)).count()
+    return Journey.objects.filter(tpi_team=team).exclude(assessment__state__in=(State.DECLARED, State.BUILDING)).count()
 
 
 @transaction.atomic
@@ -395,11 +394,11 @@ def tpi_assign(*, actor: Actor, journey: Journey, team: TpiTeam, due: dt.date | 
             )
             % {"leader": team.leader, "controller": team.controller, "unit": journey.unit.name}
         )
-    before = audit.snapshot(journey, JOURNEY_FIELDS)
+    before = _snapshot(journey)
     journey.tpi_team = team
     journey.tpi_due = due
     journey.save(update_fields=["tpi_team", "tpi_due", "updated_at"])
-    audit.record(actor, "assign", journey, before=before, after=audit.snapshot(journey, JOURNEY_FIELDS))
+    audit.record(actor, "assign", journey, before=before, after=_snapshot(journey))
     return journey
 
 
@@ -467,7 +466,7 @@ def copy_lane(*, actor: Actor, assessment: Assessment, source: str, target: str,
 def lane_note_save(*, actor: Actor, journey: Journey, lane: str, question_code: str, text: str) -> Answer:
     """A scorer's note on one question of their lane (the unit reads it while the LKE is returned)."""
     journey = Journey.objects.select_related("unit", "assessment", "period").get(pk=journey.pk)
-    if lane not in LANE_STATES or not may_write_lane(actor, journey, lane):
+    if lane not in (Lane.REVIEW, Lane.TPI) or not may_write_lane(actor, journey, lane):
         raise PermissionDenied(_("Anda tidak berwenang menulis catatan pada jalur ini sekarang."))
     if len(text or "") > 5000:
         raise ValidationError(_("Catatan terlalu panjang (maksimal 5000 karakter)."))
@@ -488,123 +487,25 @@ def lane_note_save(*, actor: Actor, journey: Journey, lane: str, question_code: 
     return answer
 
 
-# --- hooks used by zi.assessments.services ---------------------------------------------------------------------
+# --- what the workflow registers with zi.assessments.stages ------------------------------------------------------
 
 
-def journey_of(assessment: Assessment) -> Journey | None:
-    cached = getattr(assessment, "_zi_journey", False)
-    if cached is False:
-        cached = Journey.objects.select_related("unit", "tpi_team").filter(assessment_id=assessment.pk).first()
-    return cached  # type: ignore[return-value]  # the cache holds a Journey or None
-
-
-def may_write_lane(actor: Actor, journey: Journey, lane: str) -> bool:
-    """The workflow's part of "may write this lane now": state, TPI team and conflict of interest."""
-    if lane == Lane.SELF:
-        return journey.state in UNIT_EDIT_STATES
-    if journey.state not in LANE_STATES.get(lane, ()):
-        return False
-    if lane == Lane.TPI:
-        from zi.workflow.machine import team_reasons
-
-        if coi_reasons(actor, journey):
-            return False
-        if journey.tpi_team_id is not None and team_reasons(actor, journey):
-            return False
-    action = Action.REVIEW_SCORE if lane == Lane.REVIEW else Action.TPI_SCORE
-    return may(actor, action, journey.unit)
-
-
-def lane_open(actor: Actor, assessment: Assessment, lane: str) -> bool | None:
-    """None when the assessment has no journey (the assessment's own draft/submitted rule applies)."""
-    journey = journey_of(assessment)
-    if journey is None:
-        return None
-    return may_write_lane(actor, journey, lane)
-
-
-# --- proposal --------------------------------------------------------------------------------------------------
-
-
-def proposal_deadline(period: Any) -> dt.date:
-    calendar = PeriodCalendar.objects.filter(period=period).first()
-    return calendar.proposal_deadline if calendar else rules.default_proposal_deadline(period.year)
-
-
-def _ban_checks(unit: Unit, today: dt.date) -> list[rules.Check]:
-    reasons = _ban_reasons(unit, today)
-    until = revocation_ban_until(unit, today=today)
-    value = _("dilarang sampai %(date)s") % {"date": f"{until:%d-%m-%Y}"} if reasons and until else _("tidak ada")
-    label = _("Larangan pengusulan setelah pencabutan predikat (2 tahun)")
-    return [rules.Check("ban", label, value, _("tidak ada"), not reasons, reasons[0] if reasons else "")]
-
-
-def precondition_checks(journey: Journey, *, today: dt.date) -> list[rules.Check]:
-    """Every precondition of P90 Tabel 5 for the journey's predicate (agency, unit, revocation ban) with its status:
-    what the LHE lists; :func:`precondition_reasons` is the failed ones."""
-    profile = AgencyProfile.objects.select_related("agency").filter(
-        agency_id=journey.unit.agency_id, year=journey.period.year
-    )
-    checks = rules.agency_checks(profile.first(), journey.target_predicate)
-    checks += rules.unit_checks(journey, today=today, holds_wbk=unit_holds_wbk(journey.unit))
-    checks += _ban_checks(journey.unit, today)
-    return checks
-
-
-def precondition_reasons(journey: Journey, *, today: dt.date) -> list[str]:
-    """The preconditions of P90 Tabel 5 the journey misses (agency, unit, revocation ban). The TPI conclusion
-    "memenuhi" checks them (a recorded override lets it pass) and the proposal checks them again (no override)."""
-    failed = [c.reason for c in precondition_checks(journey, today=today) if not c.ok]
-    return list(dict.fromkeys(failed))  # a missing agency profile fails its four checks with one reason
-
-
-def sptjm_check(journey: Journey) -> rules.Check:
-    """The unit head's SPTJM (P5 2024), needed for the proposal."""
-    value = _("diunggah (SHA-256 %(hash)s…)") % {"hash": journey.sptjm_sha256[:12]} if journey.sptjm else _("belum")
-    return rules.Check(
-        "sptjm",
-        _("SPTJM kepala unit (surat pernyataan tanggung jawab mutlak)"),
-        value,
-        _("diunggah"),
-        bool(journey.sptjm),
-        _("SPTJM kepala unit belum diunggah."),
-    )
-
-
-def proposal_reasons(journey: Journey, *, today: dt.date) -> list[str]:
-    """Every reason the journey may not be proposed to TPN now (empty = it may)."""
-    reasons = precondition_reasons(journey, today=today)
-    sptjm = sptjm_check(journey)
-    if not sptjm.ok:
-        reasons.append(sptjm.reason)
-    deadline = proposal_deadline(journey.period)
-    if today > deadline:
-        reasons.append(_("Batas pengusulan ke TPN (%(date)s) sudah lewat.") % {"date": f"{deadline:%d-%m-%Y}"})
-    return reasons
+def tpi_lane_guard(actor: Actor, assessment: Assessment, lane: str) -> bool:
+    """The TPI lane is written by members of the assigned team without a conflict of interest."""
+    return lane != Lane.TPI or not machine.tpi_lane_reasons(actor, Journey.of(assessment))
 
 
 # --- the state machine -------------------------------------------------------------------------------------------
 
 
-def _sync_assessment(actor: Actor, journey: Journey) -> None:
-    """Keep ``Assessment.status`` in step: draft while the unit may edit, submitted otherwise."""
-    assessment = Assessment.objects.select_for_update().select_related("unit").get(pk=journey.assessment_id)
-    status = assessment_status_for(journey.state)
-    submitted_at = assessment.submitted_at
-    if journey.state == State.SELF_SUBMITTED:
-        submitted_at = timezone.now()
-    if status == assessment.status and submitted_at == assessment.submitted_at:
-        return
-    fields = ("status", "submitted_at")
-    before = audit.snapshot(assessment, fields)
-    assessment.status, assessment.submitted_at = status, submitted_at
-    assessment.save(update_fields=["status", "submitted_at", "updated_at"])
-    audit.record(actor, "status", assessment, before=before, after=audit.snapshot(assessment, fields))
-
-
 def _apply_effects(actor: Actor, journey: Journey, to_state: str, note: str, data: dict[str, Any]) -> None:
     frm = journey.state
     assessment = journey.assessment
+    if to_state == State.DECLARED:
+        journey.target_predicate = str(data.get("target_predicate") or assessment.target_predicate)
+        journey.afirmasi = bool(data.get("afirmasi")) and journey.target_predicate == Predicate.WBK
+    elif to_state in (State.SELF_SUBMITTED, State.SUBMITTED):
+        assessment.submitted_at = timezone.now()
     if to_state == State.IN_REVIEW:  # after a return the reviewer's values stay (returns.handoff flags changes)
         copy_lane(actor=actor, assessment=assessment, source=Lane.SELF, target=Lane.REVIEW, missing_only=True)
     elif to_state == State.TPI_EVALUATION and frm == State.TPI_RETURNED:
@@ -621,7 +522,7 @@ def _apply_effects(actor: Actor, journey: Journey, to_state: str, note: str, dat
         journey.tpi_conclusion = note
         journey.tpi_override_reason, journey.tpi_override_checks = "", []
         if to_state == State.TPI_MEETS:
-            failing = precondition_reasons(journey, today=timezone.localdate())
+            failing = conditions.precondition_reasons(journey, today=timezone.localdate())
             override = str(data.get("override_reason") or "").strip()
             if failing and override:
                 journey.tpi_override_reason, journey.tpi_override_checks = override, [str(r) for r in failing]
@@ -660,7 +561,7 @@ def transition(
     """Move ``journey`` to ``to_state`` if the table allows it, the actor may, the guard passes and nobody
     changed the journey since ``expected_version`` was read. Refusals change nothing."""
     journey = (
-        Journey.objects.select_for_update(of=("self",))
+        Journey.objects.select_for_update(of=("self", "assessment"))
         .select_related("unit", "unit__agency", "assessment", "period", "tpi_team")
         .get(pk=journey.pk)
     )
@@ -683,29 +584,41 @@ def transition(
     reasons = rule.guard(Move(journey=journey, actor=actor, to_state=to_state, note=note, data=data))
     if reasons:
         raise ValidationError(reasons, code="guard")
-    before = audit.snapshot(journey, JOURNEY_FIELDS)
+    before = _snapshot(journey)
     frm = journey.state
     _apply_effects(actor, journey, to_state, note, data)
-    journey.state = to_state
-    journey.version += 1
+    journey.state = to_state  # Assessment.state, the one owner
+    journey.assessment.save(update_fields=["state", "submitted_at", "updated_at"])
+    if rule.recorded:
+        journey.version += 1
     journey.save()
-    JourneyEvent.objects.create(
-        journey=journey,
-        actor=_user(actor),
-        actor_label=_label(actor),
-        from_state=frm,
-        to_state=to_state,
-        note=note,
-        version=journey.version,
-    )
-    audit.record(
-        actor,
-        "transition",
-        journey,
-        before=before,
-        after=audit.snapshot(journey, JOURNEY_FIELDS),
-        extra={"from": frm, "to": to_state, "note": note},
-    )
+    if rule.recorded:
+        JourneyEvent.objects.create(
+            journey=journey,
+            actor=_user(actor),
+            actor_label=_label(actor),
+            from_state=frm,
+            to_state=to_state,
+            note=note,
+            version=journey.version,
+        )
+    if rule.recorded:
+        audit.record(
+            actor,
+            "transition",
+            journey,
+            before=before,
+            after=_snapshot(journey),
+            extra={"from": frm, "to": to_state, "note": note},
+        )
+    elif to_state == State.SUBMITTED:  # an unregistered LKE submitted: the assessment's submission
+        fields = ("state", "submitted_at")
+        after = audit.snapshot(journey.assessment, fields)
+        audit.record(
+            actor, "submit", journey.assessment, before={**after, "state": frm, "submitted_at": None}, after=after
+        )
+    else:  # the participation is registered: its journey's history begins
+        audit.record(actor, "create", journey, after=_snapshot(journey))
     if to_state == State.TPI_MEETS and journey.tpi_override_reason:
         # The override is its own event in the chain: who concluded "memenuhi" despite which unmet checks, and why.
         audit.record(
@@ -714,12 +627,8 @@ def transition(
             journey,
             after={"reason": journey.tpi_override_reason, "checks": journey.tpi_override_checks},
         )
-    _sync_assessment(actor, journey)
     events.on_unit_changed(journey.unit_id, journey.period_id)  # the dashboards' stage, status and predicate
-    # E-mails leave after the commit (on_commit); imported here because both modules import this one.
-    from zi.workflow.notifications import notify_transition
-    from zi.workflow.reminders import notify_without_team
-
+    # E-mails leave after the commit (on_commit).
     if to_state in (State.SELF_SUBMITTED, State.REVIEWED) and journey.tpi_team_id is None:
         notify_without_team(journey)
     notify_transition(journey, frm, note)
@@ -757,12 +666,15 @@ def calendar_save(
     return calendar
 
 
-def submit_via_journey(*, actor: Actor, assessment: Assessment) -> bool:
-    """Submission from the worksheet moves the journey (building/returned → submitted, LHE 1 fixes → TPI).
-    Returns False when the assessment has no journey."""
-    journey = Journey.objects.filter(assessment_id=assessment.pk).first()
-    if journey is None:
-        return False
-    to_state = State.TPI_EVALUATION if journey.state == State.TPI_RETURNED else State.SELF_SUBMITTED
-    transition(actor=actor, journey=journey, to_state=to_state, expected_version=journey.version)
-    return True
+def submit_lke(actor: Actor, assessment: Assessment) -> None:
+    """The submission registered with :func:`zi.assessments.stages.register_submitter`."""
+    submit(actor=actor, assessment=assessment)
+
+
+def submit(*, actor: Actor, assessment: Assessment) -> Journey:
+    """Submission from the worksheet moves the journey (building/returned → self_submitted, LHE 1 fixes → TPI, an
+    unregistered LKE started → submitted)."""
+    journey = Journey.objects.get(assessment_id=assessment.pk)
+    after: dict[str, str] = {State.TPI_RETURNED: State.TPI_EVALUATION, State.STARTED: State.SUBMITTED}
+    to_state = after.get(journey.state, State.SELF_SUBMITTED)
+    return transition(actor=actor, journey=journey, to_state=to_state, expected_version=journey.version)

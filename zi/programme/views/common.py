@@ -14,7 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from zi.assessments.models import Assessment, AssessmentStatus
+from zi.assessments.models import Assessment
+from zi.assessments.stages import DRAFT_STATES
 from zi.lke.models import LkeQuestion
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
@@ -103,7 +104,7 @@ def _overview_url(unit: Unit, period: Any = None) -> str:
 
 
 def _draft_assessment(unit: Unit, period: Any = None) -> Assessment | None:
-    assessments = Assessment.objects.filter(unit=unit, status=AssessmentStatus.DRAFT).select_related("period")
+    assessments = Assessment.objects.filter(unit=unit, state__in=DRAFT_STATES).select_related("period")
     if period is not None:
         assessments = assessments.filter(period=period)
     return assessments.order_by("-period__year").first()

@@ -32,6 +32,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from storages.backends.s3 import S3Storage
 
+from zi.assessments import services as assessment_services
 from zi.assessments.models import Answer, Assessment, Evidence, EvidenceRevision, Period
 from zi.assessments.scoring import rescore_period
 from zi.bench import seaweed
@@ -292,7 +293,7 @@ class Command(BaseCommand):
                     Assessment(unit=u, period=period, current_predicate=rng.choice(["", "", "WBK"]))
                     for u in assessed[i : i + o["batch"]]
                 ]
-                assessments.extend(Assessment.objects.bulk_create(chunk, batch_size=o["batch"]))
+                assessments.extend(assessment_services.assessments_open(chunk))  # each with its journey
                 bar.add(len(chunk))
             bar = Progress(f"answers {year}", len(assessments) * len(questions), err)
             if connection.vendor == "postgresql":  # set-based in the server: no answer rows in Python
