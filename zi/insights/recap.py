@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from openpyxl import Workbook
 
 from zi.assessments.models import LaneScore
+from zi.assessments.stages import status_for
 from zi.core.tabular import formula_safe
 
 HEADERS = [
@@ -33,6 +34,7 @@ HEADERS = [
     "Layak WBK",
     "Layak WBBM",
 ]
+STATUS_COLUMN = HEADERS.index("Status")
 
 
 def write_national_recap(target: Any, *, year: int | None = None, lane: str = "self", chunk_size: int = 5000) -> int:
@@ -47,7 +49,7 @@ def write_national_recap(target: Any, *, year: int | None = None, lane: str = "s
         "assessment__unit__province",
         "assessment__unit__path",
         "assessment__period__year",
-        "assessment__status",
+        "assessment__state",  # shown as the derived draft/submitted word (zi.assessments.stages.status_for)
         "lane",
         "total",
         "pengungkit",
@@ -60,7 +62,9 @@ def write_national_recap(target: Any, *, year: int | None = None, lane: str = "s
     ws.append(HEADERS)
     count = 0
     for row in rows.iterator(chunk_size=chunk_size):
-        ws.append([formula_safe(value) for value in row])
+        values = list(row)
+        values[STATUS_COLUMN] = status_for(values[STATUS_COLUMN])
+        ws.append([formula_safe(value) for value in values])
         count += 1
     wb.save(target)
     return count
