@@ -237,9 +237,9 @@ def generate_sql(args: argparse.Namespace) -> tuple[Any, float]:
             )
             cursor.execute(f"UPDATE {unit_t} SET path = id || '/' WHERE agency_id = %s", [agency.pk])  # noqa: S608
             cursor.execute(
-                f"INSERT INTO {assessment_t} (created_at, updated_at, target_predicate, current_predicate, status, "  # noqa: S608
+                f"INSERT INTO {assessment_t} (created_at, updated_at, target_predicate, current_predicate, state, "  # noqa: S608
                 "unit_id, period_id) SELECT now(), now(), 'WBK', "
-                "CASE WHEN random() < 0.5 THEN '' ELSE 'WBK' END, 'draft', id, %s "
+                "CASE WHEN random() < 0.5 THEN '' ELSE 'WBK' END, 'started', id, %s "
                 f"FROM {unit_t} WHERE agency_id = %s ORDER BY id",
                 [period.pk, agency.pk],
             )
