@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from zi.assessments.models import Period
 from zi.organisations.access import Action, restrict
 from zi.organisations.models import Unit
-from zi.programme import services
 from zi.programme.models import (
     OPEN_COMPLAINT_STATUSES,
     Activity,
@@ -36,23 +35,17 @@ from zi.programme.models import (
     WorkPlan,
 )
 
-READ = Action.ASSESSMENT_VIEW_SUBMITTED
 
-
-def readable(queryset: QuerySet, user: Any, unit_field: str = "unit") -> QuerySet:
-    """Rows the user may read: reviewers/leaders/TPI (view_submitted) and the unit team (answer)."""
-    return queryset.filter(
-        Q(pk__in=restrict(queryset.model.objects.all(), user, READ, unit_field).values("pk"))
-        | Q(pk__in=restrict(queryset.model.objects.all(), user, Action.ASSESSMENT_ANSWER, unit_field).values("pk"))
-    )
+def readable(queryset: QuerySet, user: Any) -> QuerySet:
+    """Rows the user may read (``programme.read``: reviewers/leaders/TPI and the unit team), placed by the model's
+    ``unit_field``."""
+    return restrict(queryset, user, Action.PROGRAMME_READ)
 
 
 def readable_unit(*, user: Any, pk: int) -> Unit | None:
-    units = Unit.objects.filter(pk=pk).select_related("agency", "unit_type")
-    return (
-        restrict(units, user, READ, unit_field="").first()
-        or restrict(units, user, Action.ASSESSMENT_ANSWER, unit_field="").first()
-    )
+    return restrict(
+        Unit.objects.filter(pk=pk).select_related("agency", "unit_type"), user, Action.PROGRAMME_READ
+    ).first()
 
 
 def current_period(year: Any = None) -> Period | None:
@@ -322,7 +315,7 @@ def conflicts_for(*, user: Any, unit: Unit) -> QuerySet[ConflictOfInterest]:
 
 def whistle_reports_for(*, user: Any, unit: Unit | None = None) -> QuerySet[WhistleReport]:
     """Only integrity handlers see whistle-blowing reports (never the unit's own team)."""
-    reports = restrict(WhistleReport.objects.all(), user, services.INTEGRITY_HANDLE)
+    reports = restrict(WhistleReport.objects.all(), user, Action.INTEGRITY_HANDLE)
     if unit is not None:
         reports = reports.filter(unit__path__startswith=unit.path)
     return reports.select_related("unit")

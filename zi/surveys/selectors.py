@@ -23,17 +23,6 @@ def visible_campaigns(user: Any) -> QuerySet[Campaign]:
     )
 
 
-def may_manage(user: Any, campaign_or_unit: Any) -> bool:
-    """Create campaigns, service points and one-time codes: the unit's ZI team."""
-    return may(user, Action.ASSESSMENT_ANSWER, campaign_or_unit)
-
-
-def may_exclude(user: Any, campaign: Campaign) -> bool:
-    """Evaluators only (reviewer/TPI). ASSESSMENT_VIEW_SUBMITTED alone is also held by the unit team, which must
-    not be able to drop its own unfavourable answers."""
-    return may(user, Action.REVIEW_SCORE, campaign) or may(user, Action.TPI_SCORE, campaign)
-
-
 def may_manage_instrument(user: Any, instrument: Instrument) -> bool:
     """New versions and periods of an instrument: the owning agency's grant of ``survey.instrument``; national
     (standard) instruments have no unit or agency, so :func:`may` accepts only a grant without scope."""
@@ -67,9 +56,3 @@ def campaign_instrument_choices(user: Any) -> QuerySet[Instrument]:
         .values_list("last", flat=True)
     )
     return Instrument.objects.filter(pk__in=list(newest)).order_by("kind", "code")
-
-
-def may_record_external_index(user: Any, unit: Any) -> bool:
-    """An external IPAK/IPKP value (e.g. BPS) for the LKE: evaluators of the unit (TPI or reviewer), like exclusion:
-    the unit team must not be able to replace its own survey result."""
-    return may(user, Action.TPI_SCORE, unit) or may(user, Action.REVIEW_SCORE, unit)

@@ -24,9 +24,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from zi.core.links import absolute_url
+from zi.organisations.access import Action, may
 from zi.surveys import devices, integrity, services, sync
 from zi.surveys.models import Campaign, DeviceKind, FieldDevice, ItemScale, RespondentGroup, ServicePoint
-from zi.surveys.selectors import may_manage, visible_campaigns
+from zi.surveys.selectors import visible_campaigns
 
 GROUP_LABELS = dict(RespondentGroup.choices)
 
@@ -36,7 +37,7 @@ def _managed_campaign(request: HttpRequest, pk: int) -> Campaign:
     campaign = visible_campaigns(request.user).select_related("unit", "period").filter(pk=pk).first()
     if campaign is None:
         raise Http404
-    if not may_manage(request.user, campaign):
+    if not may(request.user, Action.SURVEY_MANAGE, campaign):
         raise PermissionDenied
     return campaign
 

@@ -64,7 +64,6 @@ def journey_list(request: HttpRequest) -> HttpResponse:
 
 def _links(user: Any) -> list[tuple[str, str]]:
     """The workflow pages this user may open (each page checks again)."""
-    from zi.workflow import monitoring
 
     links = []
     if may(user, Action.TPI_SCORE):
@@ -76,7 +75,7 @@ def _links(user: Any) -> list[tuple[str, str]]:
         links.append((reverse("workflow:agency_profiles"), _("Syarat instansi")))
     if may(user, Action.CALENDAR_MANAGE):
         links.append((reverse("workflow:calendar"), _("Kalender periode")))
-    if monitoring.may_view(user):
+    if may(user, Action.MONITORING_VIEW):
         links.append((reverse("workflow:monitoring"), _("Pemantauan pasca-predikat")))
     return links
 

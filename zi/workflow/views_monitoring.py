@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zi.assessments.models import Period
+from zi.organisations.access import Action, may
 from zi.predicates.models import Award
 from zi.workflow import monitoring, monitoring_services
 from zi.workflow.models import MonitoringRecommendation, MonitoringReport, MonitoringResult
@@ -50,7 +51,7 @@ def _period(request: HttpRequest) -> tuple[Period | None, list[Period]]:
 @login_required
 def watch(request: HttpRequest) -> HttpResponse:
     """ "Pemantauan pasca-predikat": every holder in scope with its monitoring status, and the at-risk list."""
-    if not monitoring.may_view(request.user):
+    if not may(request.user, Action.MONITORING_VIEW):
         raise PermissionDenied
     period, periods = _period(request)
     rows = monitoring.predicate_watch(user=request.user, period=period, today=timezone.localdate()) if period else []
@@ -87,8 +88,8 @@ def _award_page(request: HttpRequest, award: Award, **forms_given: Any) -> HttpR
         "reports": reports,
         "checks": checks,
         "over_time": monitoring.indices_over_time(award),
-        "may_report": monitoring.may_report(request.user, award.unit) and award.revoked_on is None,
-        "may_check": monitoring.may_field_check(request.user, award.unit) and award.revoked_on is None,
+        "may_report": may(request.user, Action.TPI_SCORE, award.unit) and award.revoked_on is None,
+        "may_check": may(request.user, Action.TPN_RESULT_RECORD, award.unit) and award.revoked_on is None,
         "report_form": forms_given.get("report_form") or ReportForm(),
         "check_form": forms_given.get("check_form") or FieldCheckForm(),
     }
@@ -110,7 +111,7 @@ def _errors(form: forms.Form, exc: ValidationError) -> None:
 @require_POST
 def report_add(request: HttpRequest, pk: int) -> HttpResponse:
     award = _award(request, pk)
-    if not monitoring.may_report(request.user, award.unit):
+    if not may(request.user, Action.TPI_SCORE, award.unit):
         raise PermissionDenied
     form = ReportForm(request.POST, request.FILES)
     if form.is_valid():
@@ -137,7 +138,7 @@ def report_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def check_add(request: HttpRequest, pk: int) -> HttpResponse:
     award = _award(request, pk)
-    if not monitoring.may_field_check(request.user, award.unit):
+    if not may(request.user, Action.TPN_RESULT_RECORD, award.unit):
         raise PermissionDenied
     form = FieldCheckForm(request.POST)
     if form.is_valid():
@@ -163,7 +164,7 @@ def check_add(request: HttpRequest, pk: int) -> HttpResponse:
 def report_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored report file, always as an attachment, never sniffed."""
     report = MonitoringReport.objects.select_related("award__unit").filter(pk=pk).first()
-    if report is None or not report.file or not monitoring.may_view_unit(request.user, report.award.unit):
+    if report is None or not report.file or not may(request.user, Action.MONITORING_VIEW, report.award.unit):
         raise Http404
     try:
         handle = report.file.open("rb")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zi.core import audit
+from zi.organisations.access import Action
 from zi.organisations.models import Unit
 from zi.programme.models import (
     ConflictOfInterest,
@@ -31,8 +32,6 @@ from zi.programme.services.common import (
     _record_update,
     _staff_of,
     _text,
-    may_handle_integrity,
-    may_write_register,
 )
 from zi.programme.services.public_tracking import _new_tracking
 
@@ -56,7 +55,7 @@ def _register_create(
             setattr(entry, field, value)
 
     return _record_create(
-        actor=actor, record=record, snapshot=fields, clean=clean, allowed=may_write_register, denied=denied
+        actor=actor, record=record, snapshot=fields, clean=clean, allowed=Action.REGISTER_WRITE, denied=denied
     )
 
 
@@ -67,7 +66,7 @@ def _register_update(
     fields: tuple[str, ...],
     denied: str,
     apply: Callable,
-    allowed: Callable[[Any, Unit], bool] = may_write_register,
+    allowed: Action = Action.REGISTER_WRITE,
 ) -> Any:
     """Change a register entry under a row lock: permission, ``apply(record)`` validates and sets, save, audit."""
     return _record_update(actor=actor, record=record, snapshot=fields, apply=apply, allowed=allowed, denied=denied)
@@ -256,5 +255,5 @@ def whistle_update(
         fields=WHISTLE_FIELDS,
         denied=_("Anda tidak berwenang menangani laporan ini."),
         apply=apply,
-        allowed=may_handle_integrity,
+        allowed=Action.INTEGRITY_HANDLE,
     )

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zi.organisations.access import Action, may
 from zi.programme import forms, selectors, services
 from zi.programme.models import Activity, ActivityPhoto, PlanItem
 from zi.programme.views.common import (
@@ -62,7 +63,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = activity.unit
     attendees = [row.person for row in activity.attendance.select_related("person").order_by("person__full_name")]
     staff = selectors.staff_count(unit)
-    can_manage = services.may_manage(request.user, unit)
+    can_manage = may(request.user, Action.PROGRAMME_MANAGE, unit)
     context = {
         "unit": unit,
         "activity": activity,
@@ -84,7 +85,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def activity_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _record_for_read(request, Activity, pk)
-    if not services.may_manage(request.user, activity.unit):
+    if not may(request.user, Action.PROGRAMME_MANAGE, activity.unit):
         raise PermissionDenied
     form = forms.AttendanceForm(request.POST, unit=activity.unit)
     if form.is_valid():
@@ -104,7 +105,7 @@ def activity_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def activity_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _record_for_read(request, Activity, pk)
-    if not services.may_manage(request.user, activity.unit):
+    if not may(request.user, Action.PROGRAMME_MANAGE, activity.unit):
         raise PermissionDenied
     form = forms.PhotoForm(request.POST, request.FILES)
     if form.is_valid():

@@ -18,7 +18,7 @@ from zi.assessments.models import Assessment, AssessmentStatus
 from zi.lke.models import LkeQuestion
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
-from zi.programme import forms, selectors, services
+from zi.programme import forms, selectors
 from zi.programme.models import AttachedEvidence
 
 SESSION_CODE_KEY = "zi_programme_new_code"
@@ -33,7 +33,7 @@ def _unit_for_read(request: HttpRequest, pk: int) -> Unit:
 
 def _unit_for_manage(request: HttpRequest, pk: int) -> Unit:
     unit = _unit_for_read(request, pk)
-    if not services.may_manage(request.user, unit):
+    if not may(request.user, Action.PROGRAMME_MANAGE, unit):
         raise PermissionDenied
     return unit
 
@@ -48,7 +48,7 @@ def _record_for_read(request: HttpRequest, model: type[Model], pk: int, unit_fie
 def _record_for_manage(request: HttpRequest, model: type[Model], pk: int, unit_field: str = "unit") -> Any:
     """A record the user may read (else 404) and write (else 403)."""
     record = _record_for_read(request, model, pk, unit_field)
-    if not services.may_manage(request.user, _scope_unit(record)):
+    if not may(request.user, Action.PROGRAMME_MANAGE, _scope_unit(record)):
         raise PermissionDenied
     return record
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zi.organisations.access import Action, may
 from zi.programme import forms, services, tracking
 from zi.programme.models import Complaint, ComplaintPhoto, FollowUpAction
 from zi.programme.views.common import (
@@ -66,7 +67,7 @@ def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _record_for_read(request, Complaint, pk)
     unit = complaint.unit
-    can_manage = services.may_manage(request.user, unit)
+    can_manage = may(request.user, Action.PROGRAMME_MANAGE, unit)
     update_form = forms.ComplaintUpdateForm(
         request.POST if request.method == "POST" and "status" in request.POST else None,
         initial=forms.complaint_update_initial(complaint),

@@ -7,8 +7,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
-from zi.programme import exports, services
+from zi.programme import exports
 from zi.programme.views.common import _unit_for_read
 
 
@@ -18,7 +19,7 @@ def export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     if kind == "wbs":
         unit = Unit.objects.filter(pk=pk).first()
-        if unit is None or not services.may_handle_integrity(request.user, unit):
+        if unit is None or not may(request.user, Action.INTEGRITY_HANDLE, unit):
             raise Http404
         sheet = exports.whistle_sheet(user=request.user, unit=unit)
     else:

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
 from zi.programme import forms, selectors, services
 from zi.programme.models import Complaint, Innovation, PublicService
@@ -34,7 +35,7 @@ def innovation_list(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": unit,
             "innovations": innovations,
             "subtree": subtree,
-            "can_manage": services.may_manage(request.user, unit),
+            "can_manage": may(request.user, Action.PROGRAMME_MANAGE, unit),
         },
     )
 
@@ -89,7 +90,7 @@ def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "innovation": innovation,
         "survey": selectors.survey_finding_of(innovation),
         "services": innovation.services.all(),
-        "can_manage": services.may_manage(request.user, innovation.unit),
+        "can_manage": may(request.user, Action.PROGRAMME_MANAGE, innovation.unit),
         **_attach_context(request, innovation, "innovation"),
     }
     return render(request, "programme/innovation_detail.html", context)

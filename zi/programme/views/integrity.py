@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
 from zi.programme import forms, selectors, services
 from zi.programme.models import ConflictOfInterest, GratificationReport
@@ -66,7 +67,7 @@ REGISTER_PAGES = {
 def _register_page(request: HttpRequest, pk: int, page: RegisterPage) -> HttpResponse:
     """A register: its rows for readers, and an entry form for the unit's ZI team and integrity handlers."""
     unit = _unit_for_read(request, pk)
-    can_write = services.may_write_register(request.user, unit)
+    can_write = may(request.user, Action.REGISTER_WRITE, unit)
     form = page.form(request.POST or None, unit=unit)
     if request.method == "POST":
         if not can_write:
@@ -89,7 +90,7 @@ def _register_entry_for_write(request: HttpRequest, model: type[Model], pk: int)
     record = model.objects.select_related("unit").filter(pk=pk).first()
     if record is None:
         raise Http404
-    if not services.may_write_register(request.user, record.unit):
+    if not may(request.user, Action.REGISTER_WRITE, record.unit):
         if selectors.readable_unit(user=request.user, pk=record.unit_id) is None:
             raise Http404
         raise PermissionDenied
@@ -141,7 +142,7 @@ def conflict_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def whistle_list(request: HttpRequest, pk: int) -> HttpResponse:
     unit = Unit.objects.filter(pk=pk).first()
-    if unit is None or not services.may_handle_integrity(request.user, unit):
+    if unit is None or not may(request.user, Action.INTEGRITY_HANDLE, unit):
         raise Http404
     reports = selectors.whistle_reports_for(user=request.user, unit=unit)
     return render(request, "programme/whistle_list.html", {"unit": unit, "reports": reports})

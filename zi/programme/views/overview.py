@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from zi.core.links import absolute_url
 from zi.lke.services import labelled_inputs
-from zi.programme import selectors, services
+from zi.organisations.access import Action, may
+from zi.programme import selectors
 from zi.programme.views.common import _period, _unit_for_read
 
 
@@ -43,8 +44,8 @@ def unit_overview(request: HttpRequest, pk: int) -> HttpResponse:
             (code, {**data, "labelled": labelled_inputs(period.template, code, data.get("inputs") or {})})
             for code, data in selectors.lke_inputs_for(unit, period).items()
         ],
-        "can_manage": services.may_manage(user, unit),
-        "can_handle_integrity": services.may_handle_integrity(user, unit),
+        "can_manage": may(user, Action.PROGRAMME_MANAGE, unit),
+        "can_handle_integrity": may(user, Action.INTEGRITY_HANDLE, unit),
         "public_complaint_url": absolute_url(reverse("programme:complaint_public", args=[unit.pk])),
         "public_whistle_url": absolute_url(reverse("programme:whistle_public", args=[unit.pk])),
     }

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from zi.organisations.access import Action, may
 from zi.programme import forms, selectors, services
 from zi.programme.models import PublicService
 from zi.programme.views.common import _form_page, _record_for_manage, _save, _unit_for_read
@@ -18,7 +19,7 @@ from zi.programme.views.common import _form_page, _record_for_manage, _save, _un
 @login_required
 def service_list(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit_for_read(request, pk)
-    can_manage = services.may_manage(request.user, unit)
+    can_manage = may(request.user, Action.PROGRAMME_MANAGE, unit)
     form = forms.PublicServiceForm(request.POST or None)
     if request.method == "POST":
         if not can_manage:

@@ -21,11 +21,11 @@ from django.views.decorators.http import require_POST
 
 from zi.assessments.models import Period
 from zi.core.numbers import NumberField
-from zi.organisations.access import Action, visible_units
+from zi.organisations.access import Action, may, visible_units
 from zi.organisations.timezones import unit_timezone
 from zi.surveys import integrity, services
 from zi.surveys.models import Campaign, Instrument, RespondentGroup, Response
-from zi.surveys.selectors import campaign_instrument_choices, may_manage, visible_campaigns
+from zi.surveys.selectors import campaign_instrument_choices, visible_campaigns
 from zi.surveys.views.common import _managed_campaign
 
 
@@ -147,7 +147,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         unit, period, instruments = data.pop("unit"), data.pop("period"), list(data.pop("instruments"))
-        if not may_manage(request.user, unit):
+        if not may(request.user, Action.SURVEY_MANAGE, unit):
             raise PermissionDenied
         try:
             campaign = services.campaign_create(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from zi.organisations.access import Action, may
 from zi.surveys.models import Campaign, RespondentGroup
-from zi.surveys.selectors import may_exclude, may_manage, visible_campaigns
+from zi.surveys.selectors import visible_campaigns
 
 GROUP_LABELS = dict(RespondentGroup.choices)
 
@@ -22,7 +23,7 @@ def _managed_campaign(request: HttpRequest, pk: int) -> Campaign:
     """A campaign the user may change (edit, close, service points, codes): 404 out of scope, 403 without the
     unit team's right."""
     campaign = _campaign_for(request, pk)
-    if not may_manage(request.user, campaign):
+    if not may(request.user, Action.SURVEY_MANAGE, campaign):
         raise PermissionDenied
     return campaign
 
@@ -30,6 +31,6 @@ def _managed_campaign(request: HttpRequest, pk: int) -> Campaign:
 def _evaluated_campaign(request: HttpRequest, pk: int) -> Campaign:
     """A campaign whose answers the user may judge (exclude, rescan): evaluators only."""
     campaign = _campaign_for(request, pk)
-    if not may_exclude(request.user, campaign):
+    if not may(request.user, Action.SURVEY_EVALUATE, campaign):
         raise PermissionDenied
     return campaign
