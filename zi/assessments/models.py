@@ -13,6 +13,7 @@ from zi.core.models import BaseModel
 from zi.lke.formulas import VALUE_SCALE
 from zi.lke.models import LkeQuestion, LkeTemplate
 from zi.organisations.models import Unit
+from zi.organisations.scoped import ScopedModel
 
 
 class Predicate(models.TextChoices):
@@ -53,7 +54,7 @@ class AssessmentStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Dikirim")
 
 
-class Assessment(BaseModel):
+class Assessment(ScopedModel, BaseModel):
     """One unit's LKE for one period (all lanes)."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assessments")
@@ -69,6 +70,8 @@ class Assessment(BaseModel):
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
 
+    unit_field = "unit"
+
     class Meta:
         ordering = ["unit__path"]
         verbose_name = _("penilaian")
@@ -77,9 +80,6 @@ class Assessment(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.period}"
-
-    def audit_scope_path(self) -> str:
-        return self.unit.path
 
 
 class Lane(models.TextChoices):
@@ -120,7 +120,7 @@ class ValueUnits(models.Func):
         return f"({r} - ({r} - 2 * ({r} / 2)) * (ABS({r} - {x}) >= 0.5))", params * 5
 
 
-class Answer(models.Model):
+class Answer(ScopedModel):
     """One lane's answer to one question: a choice, numeric inputs, or an index; ``value`` is 0..1.
 
     ``units`` is ``value`` in millionths, computed by the database (a stored generated column): the exact integer
@@ -145,6 +145,8 @@ class Answer(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    unit_field = "assessment__unit"
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["assessment", "lane", "question"], name="answer_unique_per_lane")
@@ -154,9 +156,6 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id}/{self.lane}/{self.question_id}"
-
-    def audit_scope_path(self) -> str:
-        return self.assessment.unit.path
 
 
 class LaneScore(models.Model):
@@ -186,7 +185,7 @@ class EvidenceKind(models.TextChoices):
     LINK = "link", _("Tautan")
 
 
-class Evidence(BaseModel):
+class Evidence(ScopedModel, BaseModel):
     """A piece of supporting evidence (data dukung) for one question; its content lives in revisions."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
@@ -196,15 +195,14 @@ class Evidence(BaseModel):
     is_withdrawn = models.BooleanField(default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
+    unit_field = "assessment__unit"
+
     class Meta:
         ordering = ["created_at"]
         indexes = [models.Index(fields=["assessment", "question"], name="evidence_assessment_question")]
 
     def __str__(self) -> str:
         return self.title
-
-    def audit_scope_path(self) -> str:
-        return self.assessment.unit.path
 
 
 def evidence_upload_to(instance: EvidenceRevision, filename: str) -> str:

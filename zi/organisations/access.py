@@ -54,6 +54,7 @@ class Action(StrEnum):
     PROGRAMME_MANAGE = "programme.manage"  # the unit's building work (plans, activities, complaints, …): its ZI team
     PROGRAMME_READ = "programme.read"  # read the building work: whoever sees submitted assessments, and the team
     REGISTER_WRITE = "programme.register"  # gratification/conflict-of-interest registers: the team or a handler
+    SURVEY_VIEW = "survey.view"  # campaigns and their results: whoever sees the unit's draft or submitted assessment
     SURVEY_MANAGE = "survey.manage"  # campaigns, service points, one-time codes, devices: the unit's ZI team
     # Judge survey answers (exclude, rescan) and record an external IPAK/IPKP value: evaluators only; the unit team
     # must not be able to drop its own unfavourable answers or replace its own result.
@@ -123,6 +124,7 @@ DERIVED_ACTIONS: dict[Action, frozenset[Action]] = {
     Action.PROGRAMME_MANAGE: frozenset({Action.ASSESSMENT_ANSWER}),
     Action.PROGRAMME_READ: frozenset({Action.ASSESSMENT_VIEW_SUBMITTED, Action.ASSESSMENT_ANSWER}),
     Action.REGISTER_WRITE: frozenset({Action.ASSESSMENT_ANSWER, Action.INTEGRITY_HANDLE}),
+    Action.SURVEY_VIEW: frozenset({Action.ASSESSMENT_VIEW_DRAFT, Action.ASSESSMENT_VIEW_SUBMITTED}),
     Action.SURVEY_MANAGE: frozenset({Action.ASSESSMENT_ANSWER}),
     Action.SURVEY_EVALUATE: frozenset({Action.REVIEW_SCORE, Action.TPI_SCORE}),
     Action.MONITORING_VIEW: frozenset({Action.DASHBOARD_VIEW, Action.TPI_SCORE}),

@@ -42,12 +42,6 @@ def readable(queryset: QuerySet, user: Any) -> QuerySet:
     return restrict(queryset, user, Action.PROGRAMME_READ)
 
 
-def readable_unit(*, user: Any, pk: int) -> Unit | None:
-    return restrict(
-        Unit.objects.filter(pk=pk).select_related("agency", "unit_type"), user, Action.PROGRAMME_READ
-    ).first()
-
-
 def current_period(year: Any = None) -> Period | None:
     periods = Period.objects.select_related("template")
     if year:

@@ -1,8 +1,9 @@
 """Survey reads that users see, scoped through :mod:`zi.organisations.access`.
 
-Campaign reads and writes map onto the assessment actions (seeing: ``assessment.view_draft`` ∪
-``assessment.view_submitted``; running a campaign: ``assessment.answer``; excluding answers and recording an
-external index: ``review.score``/``tpi.score``). Instruments have their own action, ``survey.instrument``.
+Campaign reads and writes have their domain actions, derived from the assessment actions in ``access.py`` (seeing:
+``survey.view`` = ``assessment.view_draft`` ∪ ``assessment.view_submitted``; running a campaign: ``survey.manage`` =
+``assessment.answer``; excluding answers and recording an external index: ``survey.evaluate`` =
+``review.score`` ∪ ``tpi.score``). Instruments have their own action, ``survey.instrument``.
 """
 
 from __future__ import annotations
@@ -11,16 +12,14 @@ from typing import Any
 
 from django.db.models import Max, Q, QuerySet
 
-from zi.organisations.access import Action, may, scope_filter, visible_units
+from zi.organisations.access import Action, may, visible_units
 from zi.organisations.models import Agency
 from zi.surveys.models import Campaign, Instrument
 
 
 def visible_campaigns(user: Any) -> QuerySet[Campaign]:
     """Campaigns on units where the user may see draft or submitted assessments (unit team, head, evaluators)."""
-    return Campaign.objects.filter(
-        scope_filter(user, Action.ASSESSMENT_VIEW_DRAFT) | scope_filter(user, Action.ASSESSMENT_VIEW_SUBMITTED)
-    )
+    return Campaign.objects.restrict(user, Action.SURVEY_VIEW)
 
 
 def may_manage_instrument(user: Any, instrument: Instrument) -> bool:

@@ -25,7 +25,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from zi.assessments.models import Period
-from zi.organisations.access import Action, may, restrict
+from zi.organisations.access import Action, restrict
 from zi.organisations.models import Unit
 from zi.predicates.models import Award, Predicate
 from zi.predicates.selectors import held_awards
@@ -348,14 +348,6 @@ def holders_at_risk(
     reasons."""
     rows = predicate_watch(user=user, period=period, today=today)
     return [r for r in rows if r.at_risk and (under is None or r.unit.path.startswith(under.path))]
-
-
-def award_for(user: Any, pk: int) -> Award | None:
-    """One award the user may watch (None when out of scope or absent)."""
-    award = Award.objects.select_related("unit").filter(pk=pk).first()
-    if award is None or not may(user, Action.MONITORING_VIEW, award.unit):
-        return None
-    return award
 
 
 def award_records(award: Award) -> tuple[list[MonitoringReport], list[FieldCheck]]:

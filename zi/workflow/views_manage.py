@@ -28,9 +28,10 @@ from zi.assessments.models import Period
 from zi.core.links import absolute_url
 from zi.organisations.access import Action, may
 from zi.organisations.models import Agency
+from zi.organisations.scoped import get_scoped_or_404
 from zi.workflow import carryover, dossier, forms, selectors, services
 from zi.workflow.models import AgencyProfile, Declaration, PerformanceAgreement, PeriodCalendar
-from zi.workflow.views import _errors, _journey
+from zi.workflow.views import _errors
 
 
 def _form_errors(form: Any) -> str:
@@ -73,16 +74,9 @@ def _apply(
 # --- declaration -----------------------------------------------------------------------------------------------
 
 
-def _declaration_of(journey: Any, declaration_pk: int) -> Declaration:
-    declaration = Declaration.objects.filter(pk=declaration_pk, unit=journey.unit).first()
-    if declaration is None:
-        raise Http404
-    return declaration
-
-
 @login_required
 def declaration(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, pk=pk)
     may_edit = may(request.user, Action.PARTICIPATION_MANAGE, journey.unit)
     staff = selectors.unit_staff(journey.unit)
     if request.method == "POST":
@@ -122,8 +116,8 @@ def declaration(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def declaration_sign(request: HttpRequest, pk: int, declaration_pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
-    item = _declaration_of(journey, declaration_pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, pk=pk)
+    item = get_scoped_or_404(Declaration, request.user, pk=declaration_pk, unit=journey.unit)
     _apply(
         request,
         forms.SignForm(request.POST, staff=selectors.unit_staff(journey.unit)),
@@ -136,8 +130,8 @@ def declaration_sign(request: HttpRequest, pk: int, declaration_pk: int) -> Http
 @login_required
 @require_POST
 def declaration_document(request: HttpRequest, pk: int, declaration_pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
-    item = _declaration_of(journey, declaration_pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, pk=pk)
+    item = get_scoped_or_404(Declaration, request.user, pk=declaration_pk, unit=journey.unit)
     _apply(
         request,
         forms.DocumentForm(request.POST, request.FILES),
@@ -154,9 +148,9 @@ def declaration_document(request: HttpRequest, pk: int, declaration_pk: int) -> 
 
 @login_required
 def participation_data(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
-    if not may(request.user, Action.PARTICIPATION_MANAGE, journey.unit):
-        raise PermissionDenied
+    journey = get_scoped_or_404(
+        selectors.journeys_shown(request.user), request.user, Action.PARTICIPATION_MANAGE, pk=pk
+    )
     agreement = PerformanceAgreement.objects.filter(unit=journey.unit, year=journey.period.year).first()
     initial_targets = ""
     if agreement is not None:
@@ -188,7 +182,7 @@ def participation_data(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def preconditions_save(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, pk=pk)
     _apply(
         request,
         forms.PreconditionsForm(request.POST),
@@ -201,7 +195,7 @@ def preconditions_save(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def sptjm_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, pk=pk)
     _apply(
         request,
         forms.SptjmForm(request.POST, request.FILES),
@@ -214,7 +208,7 @@ def sptjm_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def agreement_save(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, pk=pk)
     _apply(
         request,
         forms.PerformanceAgreementForm(request.POST),
@@ -297,12 +291,10 @@ def team_create(request: HttpRequest, agency_pk: int) -> HttpResponse:
 
 
 def _team(request: HttpRequest, pk: int) -> Any:
-    if not may(request.user, Action.TPI_TEAM_MANAGE):
-        raise PermissionDenied
-    team = selectors.team_get(user=request.user, pk=pk)
-    if team is None:
-        raise Http404
-    return team
+    """A TPI team: 403 for a role that manages teams nowhere, 404 for a team of an agency out of scope."""
+    return get_scoped_or_404(
+        selectors.teams_shown(), request.user, page=Action.TPI_TEAM_MANAGE, see=selectors.manages_team, pk=pk
+    )
 
 
 @login_required
@@ -392,7 +384,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def carried(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, pk=pk)
     rows = list(carryover.carried_rows(journey))
     context = {
         "j": journey,
@@ -408,7 +400,7 @@ def carried(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def carry_over(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, pk=pk)
     _apply(
         request,
         None,
@@ -426,7 +418,7 @@ def carry_over(request: HttpRequest, pk: int) -> HttpResponse:
 def carry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm carried-over answers: the checked ``code``s, one tab (``bagian``) or all (``bagian=semua``); back to
     ``next`` (the worksheet question or the pre-submit page) when it is a page of this site."""
-    journey = _journey(request, pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, pk=pk)
     codes = request.POST.getlist("code")
     section = request.POST.get("bagian") or None
     _apply(
@@ -451,7 +443,7 @@ def carry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def dossier_download(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, pk=pk)
     if journey.state not in dossier.DOSSIER_STATES:
         raise Http404
     if not dossier.may_download(request.user, journey):

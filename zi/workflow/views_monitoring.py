@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from zi.assessments.models import Period
 from zi.organisations.access import Action, may
+from zi.organisations.scoped import get_scoped_or_404
 from zi.predicates.models import Award
 from zi.workflow import monitoring, monitoring_services
 from zi.workflow.models import MonitoringRecommendation, MonitoringReport, MonitoringResult
@@ -68,13 +69,6 @@ def watch(request: HttpRequest) -> HttpResponse:
     return render(request, "workflow/monitoring.html", context)
 
 
-def _award(request: HttpRequest, pk: int) -> Award:
-    award = monitoring.award_for(request.user, pk)
-    if award is None:
-        raise Http404
-    return award
-
-
 def _award_page(request: HttpRequest, award: Award, **forms_given: Any) -> HttpResponse:
     reports, checks = monitoring.award_records(award)
     period, _periods = _period(request)
@@ -99,7 +93,10 @@ def _award_page(request: HttpRequest, award: Award, **forms_given: Any) -> HttpR
 
 @login_required
 def award_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _award_page(request, _award(request, pk))
+    return _award_page(
+        request,
+        get_scoped_or_404(Award.objects.select_related("unit"), request.user, see=Action.MONITORING_VIEW, pk=pk),
+    )
 
 
 def _errors(form: forms.Form, exc: ValidationError) -> None:
@@ -110,9 +107,9 @@ def _errors(form: forms.Form, exc: ValidationError) -> None:
 @login_required
 @require_POST
 def report_add(request: HttpRequest, pk: int) -> HttpResponse:
-    award = _award(request, pk)
-    if not may(request.user, Action.TPI_SCORE, award.unit):
-        raise PermissionDenied
+    award = get_scoped_or_404(
+        Award.objects.select_related("unit"), request.user, Action.TPI_SCORE, see=Action.MONITORING_VIEW, pk=pk
+    )
     form = ReportForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
@@ -137,9 +134,9 @@ def report_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def check_add(request: HttpRequest, pk: int) -> HttpResponse:
-    award = _award(request, pk)
-    if not may(request.user, Action.TPN_RESULT_RECORD, award.unit):
-        raise PermissionDenied
+    award = get_scoped_or_404(
+        Award.objects.select_related("unit"), request.user, Action.TPN_RESULT_RECORD, see=Action.MONITORING_VIEW, pk=pk
+    )
     form = FieldCheckForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -163,8 +160,10 @@ def check_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored report file, always as an attachment, never sniffed."""
-    report = MonitoringReport.objects.select_related("award__unit").filter(pk=pk).first()
-    if report is None or not report.file or not may(request.user, Action.MONITORING_VIEW, report.award.unit):
+    report = get_scoped_or_404(
+        MonitoringReport.objects.select_related("award__unit"), request.user, see=Action.MONITORING_VIEW, pk=pk
+    )
+    if not report.file:
         raise Http404
     try:
         handle = report.file.open("rb")

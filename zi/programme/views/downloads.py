@@ -9,8 +9,8 @@ from django.utils.text import slugify
 
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
+from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import exports
-from zi.programme.views.common import _unit_for_read
 
 
 @login_required
@@ -23,7 +23,9 @@ def export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             raise Http404
         sheet = exports.whistle_sheet(user=request.user, unit=unit)
     else:
-        unit = _unit_for_read(request, pk)
+        unit = get_scoped_or_404(
+            Unit.objects.select_related("agency", "unit_type"), request.user, see=Action.PROGRAMME_READ, pk=pk
+        )
         builders = {
             "pengaduan": lambda: exports.complaints_sheet(
                 user=request.user, unit=unit, status=request.GET.get("status", "")

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,9 +17,10 @@ from django.utils.translation import gettext_noop
 
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
+from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, selectors, services
 from zi.programme.models import ConflictOfInterest, GratificationReport
-from zi.programme.views.common import _form_page, _save, _unit_for_read
+from zi.programme.views.common import _form_page, _save
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,9 @@ REGISTER_PAGES = {
 
 def _register_page(request: HttpRequest, pk: int, page: RegisterPage) -> HttpResponse:
     """A register: its rows for readers, and an entry form for the unit's ZI team and integrity handlers."""
-    unit = _unit_for_read(request, pk)
+    unit = get_scoped_or_404(
+        Unit.objects.select_related("agency", "unit_type"), request.user, see=Action.PROGRAMME_READ, pk=pk
+    )
     can_write = may(request.user, Action.REGISTER_WRITE, unit)
     form = page.form(request.POST or None, unit=unit)
     if request.method == "POST":
@@ -85,21 +87,15 @@ def _register_page(request: HttpRequest, pk: int, page: RegisterPage) -> HttpRes
     )
 
 
-def _register_entry_for_write(request: HttpRequest, model: type[Model], pk: int) -> Any:
-    """A register entry the user may read (else 404) and write (else 403)."""
-    record = model.objects.select_related("unit").filter(pk=pk).first()
-    if record is None:
-        raise Http404
-    if not may(request.user, Action.REGISTER_WRITE, record.unit):
-        if selectors.readable_unit(user=request.user, pk=record.unit_id) is None:
-            raise Http404
-        raise PermissionDenied
-    return record
-
-
 @login_required
 def gratification_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _register_entry_for_write(request, GratificationReport, pk)
+    report = get_scoped_or_404(
+        GratificationReport.objects.select_related("unit"),
+        request.user,
+        Action.REGISTER_WRITE,
+        see=Action.PROGRAMME_READ,
+        pk=pk,
+    )
     return _form_page(
         request,
         forms.GratificationDecisionForm(
@@ -115,7 +111,13 @@ def gratification_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def conflict_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    conflict = _register_entry_for_write(request, ConflictOfInterest, pk)
+    conflict = get_scoped_or_404(
+        ConflictOfInterest.objects.select_related("unit"),
+        request.user,
+        Action.REGISTER_WRITE,
+        see=Action.PROGRAMME_READ,
+        pk=pk,
+    )
     return _form_page(
         request,
         forms.ConflictUpdateForm(

@@ -10,13 +10,17 @@ from django.urls import reverse
 from zi.core.links import absolute_url
 from zi.lke.services import labelled_inputs
 from zi.organisations.access import Action, may
+from zi.organisations.models import Unit
+from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import selectors
-from zi.programme.views.common import _period, _unit_for_read
+from zi.programme.views.common import _period
 
 
 @login_required
 def unit_overview(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _unit_for_read(request, pk)
+    unit = get_scoped_or_404(
+        Unit.objects.select_related("agency", "unit_type"), request.user, see=Action.PROGRAMME_READ, pk=pk
+    )
     period = _period(request)
     user = request.user
     plan = selectors.work_plan_for(user=user, unit=unit, period=period)
