@@ -3,18 +3,8 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from zi.core import urls as core_urls
-from zi.organisations import views_home
-
-# The "core" namespace: the core's probes and the two core pages that read roles (they live in organisations).
-core_routes = [
-    path("", views_home.home, name="home"),
-    path("jejak-audit/", views_home.audit_list, name="audit_list"),
-    *core_urls.urlpatterns,
-]
-
 urlpatterns = [
-    path("", include((core_routes, "core"))),
+    path("", include("zi.organisations.core_urls")),  # namespace "core": home, audit list, probes
     path("akun/", include("zi.accounts.urls")),
     path("unit/", include("zi.organisations.urls")),
     path("lke/", include("zi.lke.urls")),

@@ -1,5 +1,5 @@
-"""The core's probes. ``zi/config/urls.py`` puts them in the ``core`` namespace together with the home page and the
-audit list (``zi.organisations.views_home``: they read roles, which the core layer does not know)."""
+"""The core's probes. ``zi.organisations.core_urls`` puts them in the ``core`` namespace together with the home page
+and the audit list (``zi.organisations.views_home``: they read roles, which the core layer does not know)."""
 
 from django.urls import path
 
