@@ -90,7 +90,7 @@ def test_500_in_the_layout_without_the_database_or_a_trace(tree, monkeypatch):
     leader = factories.make_user_with_role(Role.LEADER, unit=tree["sumsel"])
     client = Client(raise_request_exception=False)
     client.force_login(leader)
-    monkeypatch.setattr("zi.core.views.grants_for", lambda user: 1 / 0)
+    monkeypatch.setattr("zi.organisations.views_home.grants_for", lambda user: 1 / 0)
     response = client.get("/")
     assert response.status_code == 500
     html = response.content.decode()

@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("zi.core.urls")),
+    path("", include("zi.organisations.core_urls")),
     path("akun/", include("zi.accounts.urls")),
     path("unit/", include("zi.organisations.urls")),
     path("lke/", include("zi.lke.urls")),

@@ -191,7 +191,7 @@ def test_database_lost_on_a_page_is_a_503_page_not_a_trace(world, monkeypatch):
 def test_other_server_errors_stay_500_without_a_trace(world, monkeypatch):
     client = Client(raise_request_exception=False)
     client.force_login(world["member"])
-    monkeypatch.setattr("zi.core.views.grants_for", lambda user: 1 / 0)
+    monkeypatch.setattr("zi.organisations.views_home.grants_for", lambda user: 1 / 0)
     page = client.get("/")
     assert page.status_code == 500 and "Retry-After" not in page
     assert "Kesalahan server" in page.content.decode() and "ZeroDivisionError" not in page.content.decode()

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tests import factories
 from zi.core.models import AuditEvent
+from zi.organisations.access import Action, may
 from zi.organisations.models import Role
 from zi.programme import selectors, services, tracking
 from zi.programme.models import (
@@ -471,7 +472,7 @@ def test_whistle_report_identity_kept_from_audit_and_unit(lapas, team, head, tpi
 def test_handler_who_is_staff_of_the_unit_does_not_see_identity(lapas, agency, integrity_handle):
     insider = factories.make_user_with_role(Role.TPI_EVALUATOR, agency=agency, unit_id=lapas.pk)
     report, _ = services.whistle_submit_public(unit=lapas, subject="s", description="d", reporter_contact="x@y.id")
-    assert services.may_handle_integrity(insider, lapas)
+    assert may(insider, Action.INTEGRITY_HANDLE, lapas)
     assert not services.may_see_whistle_identity(insider, report)
 
 

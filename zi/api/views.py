@@ -84,7 +84,7 @@ class UnitViewSet(ScopedReadViewSet):
     ordering = ["path"]
 
     def scoped_queryset(self) -> QuerySet:
-        units = restrict(Unit.objects.all(), self.request.user, Action.UNIT_VIEW, unit_field="")
+        units = restrict(Unit.objects.all(), self.request.user, Action.UNIT_VIEW)
         return units.select_related("agency", "unit_type").order_by("path")
 
 
@@ -97,7 +97,7 @@ class PersonViewSet(ScopedReadViewSet):
 
     def scoped_queryset(self) -> QuerySet:
         people = User.objects.filter(unit__isnull=False, is_active=True)
-        return restrict(people, self.request.user, Action.UNIT_VIEW, unit_field="unit").order_by("full_name", "pk")
+        return restrict(people, self.request.user, Action.UNIT_VIEW).order_by("full_name", "pk")
 
 
 class PeriodViewSet(ScopedReadViewSet):
@@ -347,14 +347,14 @@ class DashboardView(APIView):
         user = request.user
         if not may(user, Action.DASHBOARD_VIEW):
             raise PermissionDenied(_("Anda tidak berwenang melihat dasbor."))
-        units = restrict(Unit.objects.all(), user, Action.DASHBOARD_VIEW, unit_field="")
+        units = restrict(Unit.objects.all(), user, Action.DASHBOARD_VIEW)
         root = None
         given = request.query_params.getlist("unit")
         if given:
             raw = given[0]
             if len(given) > 1 or not filters.INTEGER.match(raw) or not 1 <= int(raw) <= filters.MAX_ID:
                 return Response({"unit": [_("Id unit tidak valid.")]}, status=status.HTTP_400_BAD_REQUEST)
-            root = get_object_or_404(restrict(Unit.objects.all(), user, Action.UNIT_VIEW, unit_field=""), pk=int(raw))
+            root = get_object_or_404(restrict(Unit.objects.all(), user, Action.UNIT_VIEW), pk=int(raw))
             if not may(user, Action.DASHBOARD_VIEW, root):
                 raise PermissionDenied(_("Anda tidak berwenang melihat dasbor unit ini."))
             units = units.filter(path__startswith=root.path)

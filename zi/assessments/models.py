@@ -14,6 +14,7 @@ from zi.core.models import BaseModel
 from zi.lke.formulas import VALUE_SCALE
 from zi.lke.models import LkeQuestion, LkeTemplate
 from zi.organisations.models import Unit
+from zi.organisations.scoped import ScopedModel
 
 __all__ = ["AssessmentStatus", "Lane", "State"]  # defined with the lane table in zi.assessments.stages
 
@@ -51,7 +52,7 @@ class Period(BaseModel):
         return self.name
 
 
-class Assessment(BaseModel):
+class Assessment(ScopedModel, BaseModel):
     """One unit's LKE for one period (all lanes)."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assessments")
@@ -66,6 +67,8 @@ class Assessment(BaseModel):
     # zi.workflow.services.transition). The draft/submitted word is derived from it (``status``).
     state = models.CharField(_("tahap"), max_length=20, choices=State.choices, default=State.STARTED)
     submitted_at = models.DateTimeField(null=True, blank=True)
+
+    unit_field = "unit"
 
     class Meta:
         ordering = ["unit__path"]
@@ -84,9 +87,6 @@ class Assessment(BaseModel):
 
     def get_status_display(self) -> str:
         return str(AssessmentStatus(self.status).label)
-
-    def audit_scope_path(self) -> str:
-        return self.unit.path
 
 
 def lane_label(value: str) -> str:
@@ -120,7 +120,7 @@ class ValueUnits(models.Func):
         return f"({r} - ({r} - 2 * ({r} / 2)) * (ABS({r} - {x}) >= 0.5))", params * 5
 
 
-class Answer(models.Model):
+class Answer(ScopedModel):
     """One lane's answer to one question: a choice, numeric inputs, or an index; ``value`` is 0..1.
 
     ``units`` is ``value`` in millionths, computed by the database (a stored generated column): the exact integer
@@ -145,6 +145,8 @@ class Answer(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    unit_field = "assessment__unit"
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["assessment", "lane", "question"], name="answer_unique_per_lane")
@@ -154,9 +156,6 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id}/{self.lane}/{self.question_id}"
-
-    def audit_scope_path(self) -> str:
-        return self.assessment.unit.path
 
 
 class LaneScore(models.Model):
@@ -186,7 +185,7 @@ class EvidenceKind(models.TextChoices):
     LINK = "link", _("Tautan")
 
 
-class Evidence(BaseModel):
+class Evidence(ScopedModel, BaseModel):
     """A piece of supporting evidence (data dukung) for one question; its content lives in revisions."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
@@ -196,15 +195,14 @@ class Evidence(BaseModel):
     is_withdrawn = models.BooleanField(default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
+    unit_field = "assessment__unit"
+
     class Meta:
         ordering = ["created_at"]
         indexes = [models.Index(fields=["assessment", "question"], name="evidence_assessment_question")]
 
     def __str__(self) -> str:
         return self.title
-
-    def audit_scope_path(self) -> str:
-        return self.assessment.unit.path
 
 
 def evidence_upload_to(instance: EvidenceRevision, filename: str) -> str:

@@ -29,7 +29,7 @@ from zi.core.numbers import number_input_value
 from zi.lke.formulas import ZeroDenominator, zero_denominator, zero_denominator_text
 from zi.lke.services import template_spec
 from zi.lke.spec import Area, Question, Template
-from zi.organisations.access import Action, may, scope_filter
+from zi.organisations.access import Action, may, restrict, scope_filter
 from zi.organisations.models import Unit
 
 HASIL_SECTION = "hasil"
@@ -72,14 +72,18 @@ def assessment_list(*, user: Any) -> QuerySet[Assessment]:
     )
 
 
+def assessments_shown(user: Any) -> QuerySet[Assessment]:
+    """The assessments ``user`` may open, with what their pages read (load one with ``get_scoped_or_404``)."""
+    return visible_assessments(user).select_related("unit__agency", "period__template")
+
+
 def assessment_get(*, user: Any, pk: int) -> Assessment | None:
-    return visible_assessments(user).select_related("unit__agency", "period__template").filter(pk=pk).first()
+    return assessments_shown(user).filter(pk=pk).first()
 
 
 def startable_units(*, user: Any) -> QuerySet[Unit]:
     """Units where ``user`` may start an assessment (team with answer right, or agency admin)."""
-    q = scope_filter(user, Action.ASSESSMENT_ANSWER, "") | scope_filter(user, Action.UNIT_MANAGE, "")
-    return Unit.objects.filter(q).filter(unit_type__builds_zi=True).order_by("path")
+    return restrict(Unit.objects.filter(unit_type__builds_zi=True), user, Action.ASSESSMENT_START).order_by("path")
 
 
 def open_periods() -> QuerySet[Period]:
@@ -95,12 +99,10 @@ def evidence_revision_get(*, user: Any, evidence_pk: int, number: int) -> Eviden
     )
 
 
-def evidence_get(*, user: Any, pk: int) -> Evidence | None:
-    return (
-        Evidence.objects.filter(visibility_filter(user, "assessment__"))
-        .select_related("assessment", "assessment__unit", "assessment__period", "question")
-        .filter(pk=pk)
-        .first()
+def evidence_shown(user: Any) -> QuerySet[Evidence]:
+    """The evidence ``user`` may open (on assessments they see), with what its pages read."""
+    return Evidence.objects.filter(visibility_filter(user, "assessment__")).select_related(
+        "assessment", "assessment__unit", "assessment__period", "question"
     )
 
 

@@ -87,16 +87,12 @@ def period_create(
 # --- assessments ---------------------------------------------------------------------------------------------
 
 
-def may_start_assessment(actor: Actor, unit: Unit) -> bool:
-    return may(actor, Action.ASSESSMENT_ANSWER, unit) or may(actor, Action.UNIT_MANAGE, unit)
-
-
 @transaction.atomic
 def assessment_start(*, actor: Actor, unit: Unit, period: Period, target_predicate: str = Predicate.WBK) -> Assessment:
     """Start the unit's assessment for ``period``. The predicate it already holds comes from the predicate register
     (:func:`zi.predicates.selectors.current_predicate`), never from what is typed."""
     current_predicate = predicate_selectors.current_predicate(unit)
-    if not may_start_assessment(actor, unit):
+    if not may(actor, Action.ASSESSMENT_START, unit):
         raise PermissionDenied(_("Anda tidak berwenang memulai penilaian untuk unit ini."))
     if not period.is_open:
         raise ValidationError(_("Periode penilaian ini sudah ditutup."))

@@ -23,31 +23,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zi.assessments import evidence as evidence_checks
 from zi.assessments import forms, panels, selectors, services
-from zi.assessments.models import Assessment, AssessmentStatus, Evidence, EvidenceKind, Lane
+from zi.assessments.models import Assessment, AssessmentStatus, EvidenceKind, Lane
 from zi.assessments.submission import CARRIED, attach_markers, submission_check
 from zi.assessments.suggestions import suggestions_for
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
+from zi.organisations.scoped import get_scoped_or_404
 
 FILE_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
 
 
 def _errors(exc: ValidationError) -> str:
     return " ".join(str(m) for m in exc.messages)
-
-
-def _get_assessment(request: HttpRequest, pk: int) -> Assessment:
-    assessment = selectors.assessment_get(user=request.user, pk=pk)
-    if assessment is None:
-        raise Http404
-    return assessment
-
-
-def _get_evidence(request: HttpRequest, pk: int) -> Evidence:
-    item = selectors.evidence_get(user=request.user, pk=pk)
-    if item is None:
-        raise Http404
-    return item
 
 
 def _worksheet_url(assessment: Assessment, section: str = "", anchor: str = "") -> str:
@@ -111,7 +98,7 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def worksheet(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _get_assessment(request, pk)
+    assessment = get_scoped_or_404(selectors.assessments_shown(request.user), request.user, pk=pk)
     # every answer (the pre-submit check reads them all) but only the shown tab's evidence and revisions
     ws = selectors.worksheet(user=request.user, assessment=assessment, evidence_section=request.GET.get("bagian", ""))
     panels.apply(request, ws)
@@ -162,7 +149,7 @@ def _row_response(
 @login_required
 @require_POST
 def answer_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    assessment = _get_assessment(request, pk)
+    assessment = get_scoped_or_404(selectors.assessments_shown(request.user), request.user, pk=pk)
     question = template_spec(assessment.period.template).questions.get(code)
     if question is None:
         raise Http404
@@ -212,7 +199,7 @@ def _evidence_response(
 @login_required
 @require_POST
 def evidence_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    assessment = _get_assessment(request, pk)
+    assessment = get_scoped_or_404(selectors.assessments_shown(request.user), request.user, pk=pk)
     if code not in template_spec(assessment.period.template).questions:
         raise Http404
     if not may(request.user, Action.EVIDENCE_UPLOAD, assessment.unit):
@@ -243,7 +230,7 @@ def evidence_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def evidence_revise(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _get_evidence(request, pk)
+    item = get_scoped_or_404(selectors.evidence_shown(request.user), request.user, pk=pk)
     if not may(request.user, Action.EVIDENCE_UPLOAD, item.assessment.unit):
         raise PermissionDenied(_("Anda tidak berwenang mengunggah data dukung untuk unit ini."))
     form = forms.EvidenceReviseForm(request.POST, request.FILES)
@@ -264,7 +251,7 @@ def evidence_revise(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def evidence_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _get_evidence(request, pk)
+    item = get_scoped_or_404(selectors.evidence_shown(request.user), request.user, pk=pk)
     if not may(request.user, Action.EVIDENCE_UPLOAD, item.assessment.unit):
         raise PermissionDenied(_("Anda tidak berwenang mengubah data dukung unit ini."))
     error = ""
@@ -357,7 +344,7 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
     the LKE: every blocker with a link to its question, then the warnings that do not block; the submit form only
     for those who may submit and only without blockers. POST: submit (``assessment.submit`` on the unit), refused
     by the same check."""
-    assessment = _get_assessment(request, pk)
+    assessment = get_scoped_or_404(selectors.assessments_shown(request.user), request.user, pk=pk)
     if request.method == "POST":
         if not may(request.user, Action.ASSESSMENT_SUBMIT, assessment.unit):
             raise PermissionDenied(_("Anda tidak berwenang mengirim penilaian ini."))
@@ -379,7 +366,7 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _get_assessment(request, pk)
+    assessment = get_scoped_or_404(selectors.assessments_shown(request.user), request.user, pk=pk)
     from zi.assessments.excel import export_assessment_xlsx
 
     content = export_assessment_xlsx(assessment, lane=Lane.SELF)
@@ -393,7 +380,7 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _get_assessment(request, pk)
+    assessment = get_scoped_or_404(selectors.assessments_shown(request.user), request.user, pk=pk)
     if assessment.status != AssessmentStatus.DRAFT or not may(request.user, Action.ASSESSMENT_ANSWER, assessment.unit):
         raise PermissionDenied(_("Anda tidak berwenang mengimpor jawaban penilaian ini."))
     report: Any = None

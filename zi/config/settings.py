@@ -146,7 +146,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "zi.core.context_processors.navigation",
+                "zi.organisations.context_processors.navigation",
             ],
         },
     }

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 urlpatterns = [
-    path("", include("zi.core.urls")),
+    path("", include("zi.organisations.core_urls")),  # namespace "core": home, audit list, probes
     path("akun/", include("zi.accounts.urls")),
     path("unit/", include("zi.organisations.urls")),
     path("lke/", include("zi.lke.urls")),

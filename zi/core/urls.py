@@ -1,12 +1,11 @@
+"""The core's probes. ``zi.organisations.core_urls`` puts them in the ``core`` namespace together with the home page
+and the audit list (``zi.organisations.views_home``: they read roles, which the core layer does not know)."""
+
 from django.urls import path
 
 from zi.core import health, views
 
-app_name = "core"
-
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("jejak-audit/", views.audit_list, name="audit_list"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]

@@ -63,7 +63,7 @@ def write_national_recap(target: Any, *, year: int | None = None, lane: str = "s
     count = 0
     for row in rows.iterator(chunk_size=chunk_size):
         values = list(row)
-        values[STATUS_COLUMN] = status_for(values[STATUS_COLUMN])
+        values[STATUS_COLUMN] = status_for(str(values[STATUS_COLUMN]))
         ws.append([formula_safe(value) for value in values])
         count += 1
     wb.save(target)

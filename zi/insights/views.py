@@ -26,6 +26,7 @@ from zi.insights.rules import ORDER, TITLES, evaluate
 from zi.insights.unitpage import lke_recap_rows, unit_overview
 from zi.organisations.access import Action, may, restrict
 from zi.organisations.models import Unit
+from zi.organisations.scoped import get_scoped_or_404
 from zi.predicates.selectors import holder_summary
 from zi.workflow.lanes import visible_lanes
 
@@ -52,19 +53,20 @@ def _node(request: HttpRequest, pk: int) -> Unit: ...
 @overload
 def _node(request: HttpRequest, pk: Any) -> Unit | None: ...
 def _node(request: HttpRequest, pk: Any) -> Unit | None:
+    """The dashboard node of the URL (none: the user's whole scope); 404 when unreadable or out of scope."""
     if pk in (None, ""):
         return None
     try:
-        node = selectors.node_for(request.user, int(pk))
+        pk = int(pk)
     except (TypeError, ValueError):
-        node = None
-    if node is None:
-        raise Http404
-    return node
+        raise Http404 from None
+    return get_scoped_or_404(
+        Unit.objects.select_related("agency", "unit_type"), request.user, see=Action.DASHBOARD_VIEW, pk=pk
+    )
 
 
 def _dashboard_units(user: Any, node: Unit | None) -> Any:
-    units = restrict(Unit.objects.all(), user, Action.DASHBOARD_VIEW, unit_field="")
+    units = restrict(Unit.objects.all(), user, Action.DASHBOARD_VIEW)
     return units.filter(path__startswith=node.path) if node is not None else units
 
 

@@ -4,9 +4,15 @@ A role is held at a node (a unit's subtree, a whole agency, or nationally). Each
 actions. :func:`may` checks one object; :func:`scope_filter` turns the same rule into a queryset filter so
 lists, exports and the API never load what the person may not see.
 
-Objects are placed in the tree by their unit: pass a :class:`Unit`, or any object whose ``unit``
-attribute (or ``scope_unit()`` method) gives one. Querysets name the path to their unit with
-``unit_field`` (``"unit"``, ``"assessment__unit"``, or ``""`` for the Unit model itself).
+Objects are placed in the tree by their unit, declared once per model: the class attribute ``unit_field`` names the
+path to the unit (``"unit"`` by default, ``"assessment__unit"``, ``""`` for the Unit model itself;
+:class:`zi.organisations.scoped.ScopedModel` derives ``scope_unit()``, the audit scope and
+``Model.objects.restrict(user, action)`` from it). :func:`may` accepts a :class:`Unit`, an :class:`Agency` or any
+such object; :func:`restrict` reads the queryset model's ``unit_field`` unless one is passed.
+
+Domain actions (``programme.manage``, ``survey.evaluate``, …) are not granted role by role: each is held wherever
+one of its source actions is held (``DERIVED_ACTIONS``), so ``may(user, Action.SURVEY_EVALUATE, campaign)`` is
+exactly "may review-score or TPI-score it" and its queryset form is the same rule.
 """
 
 from __future__ import annotations
@@ -43,6 +49,17 @@ class Action(StrEnum):
     # Survey instruments: new versions and periods; an agency's own internal surveys. National (standard)
     # instruments need the grant without agency scope (or a superuser); an agency's own, the agency's grant.
     SURVEY_INSTRUMENT_MANAGE = "survey.instrument"
+    # Domain actions, derived from the actions above (DERIVED_ACTIONS): held wherever one of their sources is held.
+    ASSESSMENT_START = "assessment.start"  # open a unit's assessment: its ZI team, or whoever manages the unit
+    PROGRAMME_MANAGE = "programme.manage"  # the unit's building work (plans, activities, complaints, …): its ZI team
+    PROGRAMME_READ = "programme.read"  # read the building work: whoever sees submitted assessments, and the team
+    REGISTER_WRITE = "programme.register"  # gratification/conflict-of-interest registers: the team or a handler
+    SURVEY_VIEW = "survey.view"  # campaigns and their results: whoever sees the unit's draft or submitted assessment
+    SURVEY_MANAGE = "survey.manage"  # campaigns, service points, one-time codes, devices: the unit's ZI team
+    # Judge survey answers (exclude, rescan) and record an external IPAK/IPKP value: evaluators only; the unit team
+    # must not be able to drop its own unfavourable answers or replace its own result.
+    SURVEY_EVALUATE = "survey.evaluate"
+    MONITORING_VIEW = "monitoring.view"  # the post-predicate watch list: leaders (dashboards) and the TPI
 
 
 _UNIT_TEAM = {
@@ -53,7 +70,7 @@ _UNIT_TEAM = {
     Action.EVIDENCE_UPLOAD,
 }
 
-ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+_GRANTED: dict[str, frozenset[Action]] = {  # what each role grants; ROLE_ACTIONS adds the derived
     Role.AGENCY_ADMIN: frozenset(
         {
             Action.UNIT_VIEW,
@@ -98,6 +115,24 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.NATIONAL_VIEWER: frozenset(
         {Action.UNIT_VIEW, Action.ASSESSMENT_VIEW_SUBMITTED, Action.DASHBOARD_VIEW, Action.AUDIT_VIEW}
     ),
+}
+
+
+# Domain action -> the actions that grant it. One derived action is the union of its sources, role by role.
+DERIVED_ACTIONS: dict[Action, frozenset[Action]] = {
+    Action.ASSESSMENT_START: frozenset({Action.ASSESSMENT_ANSWER, Action.UNIT_MANAGE}),
+    Action.PROGRAMME_MANAGE: frozenset({Action.ASSESSMENT_ANSWER}),
+    Action.PROGRAMME_READ: frozenset({Action.ASSESSMENT_VIEW_SUBMITTED, Action.ASSESSMENT_ANSWER}),
+    Action.REGISTER_WRITE: frozenset({Action.ASSESSMENT_ANSWER, Action.INTEGRITY_HANDLE}),
+    Action.SURVEY_VIEW: frozenset({Action.ASSESSMENT_VIEW_DRAFT, Action.ASSESSMENT_VIEW_SUBMITTED}),
+    Action.SURVEY_MANAGE: frozenset({Action.ASSESSMENT_ANSWER}),
+    Action.SURVEY_EVALUATE: frozenset({Action.REVIEW_SCORE, Action.TPI_SCORE}),
+    Action.MONITORING_VIEW: frozenset({Action.DASHBOARD_VIEW, Action.TPI_SCORE}),
+}
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    role: frozenset(actions | {derived for derived, sources in DERIVED_ACTIONS.items() if actions & sources})
+    for role, actions in _GRANTED.items()
 }
 
 
@@ -151,9 +186,28 @@ def _grants_with(user: Any, action: Action | str) -> list[Grant]:
     return [g for g in grants_for(user) if action in ROLE_ACTIONS.get(g.role, frozenset())]
 
 
+def unit_field_of(model: Any) -> str:
+    """The lookup from ``model`` to its unit, as the model declares it (``unit_field``; ``""`` for :class:`Unit`)."""
+    if isinstance(model, type) and issubclass(model, Unit):
+        return ""
+    return getattr(model, "unit_field", "unit")
+
+
+def follow(obj: Any, field: str) -> Any:
+    """``obj`` followed along a ``"a__b"`` lookup (``None`` where a link is empty)."""
+    for name in field.split("__") if field else ():
+        obj = getattr(obj, name, None)
+        if obj is None:
+            return None
+    return obj
+
+
 def unit_of(obj: Any) -> Unit | None:
     if isinstance(obj, Unit):
         return obj
+    field = getattr(type(obj), "unit_field", None)
+    if isinstance(field, str):
+        return follow(obj, field)
     getter = getattr(obj, "scope_unit", None)
     if callable(getter):
         return getter()
@@ -213,14 +267,15 @@ _Row = TypeVar("_Row")
 
 
 def restrict(
-    queryset: QuerySet[_M, _Row], user: Any, action: Action | str, unit_field: str = "unit"
+    queryset: QuerySet[_M, _Row], user: Any, action: Action | str, unit_field: str | None = None
 ) -> QuerySet[_M, _Row]:
-    """``queryset`` cut down to what ``user`` may ``action``."""
-    return queryset.filter(scope_filter(user, action, unit_field))
+    """``queryset`` cut down to what ``user`` may ``action`` (placed by the model's ``unit_field`` unless given)."""
+    field = unit_field if unit_field is not None else unit_field_of(queryset.model)
+    return queryset.filter(scope_filter(user, action, field))
 
 
 def visible_units(user: Any, action: Action | str = Action.UNIT_VIEW) -> QuerySet[Unit]:
-    return restrict(Unit.objects.all(), user, action, unit_field="")
+    return restrict(Unit.objects.all(), user, action)
 
 
 def path_scope_filter(user: Any, action: Action | str, path_field: str) -> Q:

@@ -17,7 +17,7 @@ PEOPLE_SHOWN = 20
 
 
 def unit_list(*, user: Any, query: str = "", root: Unit | None = None) -> QuerySet[Unit]:
-    units = restrict(Unit.objects.all(), user, Action.UNIT_VIEW, unit_field="")
+    units = restrict(Unit.objects.all(), user, Action.UNIT_VIEW)
     if root is not None:
         units = units.filter(path__startswith=root.path)
     if query:
@@ -26,7 +26,7 @@ def unit_list(*, user: Any, query: str = "", root: Unit | None = None) -> QueryS
 
 
 def unit_children(*, user: Any, unit: Unit) -> QuerySet[Unit]:
-    children = restrict(unit.children.all(), user, Action.UNIT_VIEW, unit_field="")
+    children = restrict(unit.children.all(), user, Action.UNIT_VIEW)
     return children.select_related("unit_type").annotate(n_children=Count("children")).order_by("name")
 
 
@@ -37,7 +37,6 @@ def people_for_roles(*, user: Any, unit: Unit, query: str = "") -> QuerySet[User
         get_user_model().objects.filter(is_active=True, unit__agency_id=unit.agency_id),
         user,
         Action.PEOPLE_MANAGE,
-        unit_field="unit",
     )
     if query:
         people = people.filter(Q(full_name__icontains=query) | Q(username__icontains=query) | Q(nip__icontains=query))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +18,7 @@ from zi.organisations.access import Action, may, may_place_unit, visible_units
 from zi.organisations.forms import LetterheadForm, UnitForm, UnitMoveForm
 from zi.organisations.letterhead import letterhead_of, logo_data_uri
 from zi.organisations.models import Agency, Role, RoleAssignment, Unit
+from zi.organisations.scoped import get_scoped_or_404
 
 
 @login_required
@@ -37,8 +40,14 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         else list(Agency.objects.filter(pk__in=visible_units(request.user).values("agency_id")).order_by("name"))
     )
     context["top_agencies"] = [agency for agency in agencies if may_place_unit(request.user, None, agency)]
-    context["letterhead_agencies"] = [agency for agency in agencies if _may_letterhead(request, agency)]
+    context["letterhead_agencies"] = [agency for agency in agencies if may(request.user, Action.UNIT_MANAGE, agency)]
     return render(request, template, context)
+
+
+def _visible_unit(request: HttpRequest, pk: int) -> Unit:
+    return get_scoped_or_404(
+        Unit.objects.select_related("agency", "parent", "unit_type"), request.user, see=Action.UNIT_VIEW, pk=pk
+    )
 
 
 def _tree_context(request: HttpRequest) -> dict:
@@ -63,18 +72,15 @@ def unit_children(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "organisations/partials/unit_nodes.html", {"nodes": nodes})
 
 
-def _may_letterhead(request: HttpRequest, agency: Agency) -> bool:
-    return may(request.user, Action.UNIT_MANAGE, agency)
+def _agency_in_scope(user: Any, agency: Agency) -> bool:
+    """An agency exists for a person who sees one of its units (else 404)."""
+    return visible_units(user).filter(agency=agency).exists()
 
 
 @login_required
 def letterhead(request: HttpRequest, agency_pk: int) -> HttpResponse:
     """The agency's letterhead for its official documents (the LHE, reports): agency admins."""
-    agency = Agency.objects.filter(pk=agency_pk).first()
-    if agency is None or not visible_units(request.user).filter(agency=agency).exists():
-        raise Http404
-    if not _may_letterhead(request, agency):
-        raise PermissionDenied
+    agency = get_scoped_or_404(Agency, request.user, Action.UNIT_MANAGE, see=_agency_in_scope, pk=agency_pk)
     current = letterhead_of(agency)
     initial = {"name": agency.name}
     if current is not None:
@@ -108,9 +114,9 @@ def letterhead(request: HttpRequest, agency_pk: int) -> HttpResponse:
 
 @login_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = visible_units(request.user).select_related("unit_type", "agency", "parent").filter(pk=pk).first()
-    if unit is None:
-        raise Http404
+    unit = get_scoped_or_404(
+        Unit.objects.select_related("unit_type", "agency", "parent"), request.user, see=Action.UNIT_VIEW, pk=pk
+    )
     ancestors = visible_units(request.user).filter(pk__in=unit.ancestor_ids).order_by("depth")
     context = {
         "unit": unit,
@@ -121,8 +127,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": may(request.user, Action.UNIT_MANAGE, unit),
         "can_restructure": may_place_unit(request.user, unit.parent, unit.agency),
         "can_manage_people": may(request.user, Action.PEOPLE_MANAGE, unit),
-        "can_view_programme": may(request.user, Action.ASSESSMENT_ANSWER, unit)
-        or may(request.user, Action.ASSESSMENT_VIEW_SUBMITTED, unit),
+        "can_view_programme": may(request.user, Action.PROGRAMME_READ, unit),
         "role_form": RoleAssignForm(),
     }
     if context["can_manage_people"]:
@@ -168,19 +173,10 @@ class RoleAssignForm(forms.Form):
     )
 
 
-def _managed_unit(request: HttpRequest, pk: int) -> Unit:
-    unit = visible_units(request.user).filter(pk=pk).first()
-    if unit is None:
-        raise Http404
-    if not may(request.user, Action.PEOPLE_MANAGE, unit):
-        raise PermissionDenied
-    return unit
-
-
 @login_required
 @require_POST
 def unit_role_add(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _managed_unit(request, pk)
+    unit = get_scoped_or_404(Unit, request.user, Action.PEOPLE_MANAGE, see=Action.UNIT_VIEW, pk=pk)
     form = RoleAssignForm(request.POST)
     if form.is_valid():
         key = form.cleaned_data["username"].strip()
@@ -202,8 +198,8 @@ def unit_role_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def unit_role_revoke(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
-    unit = _managed_unit(request, pk)
-    assignment = get_object_or_404(RoleAssignment, pk=assignment_pk, unit=unit)
+    unit = get_scoped_or_404(Unit, request.user, Action.PEOPLE_MANAGE, see=Action.UNIT_VIEW, pk=pk)
+    assignment = get_scoped_or_404(RoleAssignment, request.user, pk=assignment_pk, unit=unit)
     services.role_revoke(actor=request.user, assignment=assignment)
     messages.success(request, _("Peran dicabut."))
     return redirect("organisations:unit_detail", pk=unit.pk)
@@ -212,13 +208,6 @@ def unit_role_revoke(request: HttpRequest, pk: int, assignment_pk: int) -> HttpR
 # ------------------------------------------------------------------------------------ the tree: add, edit, move, close
 
 CANDIDATES_SHOWN = 20
-
-
-def _visible_unit(request: HttpRequest, pk: int) -> Unit:
-    unit = visible_units(request.user).select_related("agency", "parent", "unit_type").filter(pk=pk).first()
-    if unit is None:
-        raise Http404
-    return unit
 
 
 def _form_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -235,14 +224,18 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     parent_id, agency_id = source.get("induk", ""), source.get("instansi", "")
     if parent_id.isdigit():
-        found = _visible_unit(request, int(parent_id))
+        found = get_scoped_or_404(
+            Unit.objects.select_related("agency", "parent", "unit_type"),
+            request.user,
+            see=Action.UNIT_VIEW,
+            pk=int(parent_id),
+        )
         parent: Unit | None = found
         agency = found.agency
     elif agency_id.isdigit():
         parent = None
-        agency = get_object_or_404(Agency, pk=int(agency_id))
-        if not visible_units(request.user).filter(agency=agency).exists():
-            raise Http404
+        # An agency is in scope when the user sees one of its units.
+        agency = get_scoped_or_404(Agency, request.user, see=_agency_in_scope, pk=int(agency_id))
     else:
         raise Http404
     if not may_place_unit(request.user, parent, agency):
@@ -262,7 +255,9 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _visible_unit(request, pk)
+    unit = get_scoped_or_404(
+        Unit.objects.select_related("agency", "parent", "unit_type"), request.user, see=Action.UNIT_VIEW, pk=pk
+    )
     if not may(request.user, Action.UNIT_MANAGE, unit):
         raise PermissionDenied
     form = UnitForm(request.POST or None, instance=Unit.objects.get(pk=unit.pk))
@@ -298,7 +293,9 @@ def _placeable_units(request: HttpRequest, unit: Unit, query: str):
 def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
     """Re-parent a unit within its agency; its subtree moves with it. The new parent is searched for by name or
     code (a GET search that htmx repeats while typing) and chosen from the results."""
-    unit = _visible_unit(request, pk)
+    unit = get_scoped_or_404(
+        Unit.objects.select_related("agency", "parent", "unit_type"), request.user, see=Action.UNIT_VIEW, pk=pk
+    )
     if not may_place_unit(request.user, unit.parent, unit.agency):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()[:100]
@@ -344,7 +341,9 @@ def unit_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _set_open(request: HttpRequest, pk: int, *, close: bool) -> HttpResponse:
-    unit = _visible_unit(request, pk)
+    unit = get_scoped_or_404(
+        Unit.objects.select_related("agency", "parent", "unit_type"), request.user, see=Action.UNIT_VIEW, pk=pk
+    )
     if not may_place_unit(request.user, unit.parent, unit.agency):
         raise PermissionDenied
     try:

@@ -17,19 +17,10 @@ from zi.assessments.selectors import assessment_get
 from zi.core.links import absolute_url, site_url
 from zi.organisations.access import Action, may
 from zi.organisations.models import Agency
+from zi.organisations.scoped import get_scoped_or_404
 from zi.portalrb import selectors, services, workbook
 from zi.portalrb.models import ApiToken, FetchSnapshot
 from zi.workflow.lanes import visible_lanes
-
-
-def _agency_for(request: HttpRequest, pk: int) -> Agency:
-    """404 for an agency out of scope; 403 for someone who manages PortalRB nowhere."""
-    if not may(request.user, Action.PORTALRB_MANAGE):
-        raise PermissionDenied
-    agency = get_object_or_404(Agency, pk=pk)
-    if not may(request.user, Action.PORTALRB_MANAGE, agency):
-        raise Http404
-    return agency
 
 
 @login_required
@@ -45,7 +36,9 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest, agency_pk: int) -> HttpResponse:
-    agency = _agency_for(request, agency_pk)
+    agency = get_scoped_or_404(
+        Agency, request.user, page=Action.PORTALRB_MANAGE, see=Action.PORTALRB_MANAGE, pk=agency_pk
+    )
     secret = None
     if request.method == "POST":
         try:
@@ -65,7 +58,9 @@ def tokens(request: HttpRequest, agency_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, agency_pk: int, token_pk: int) -> HttpResponse:
-    agency = _agency_for(request, agency_pk)
+    agency = get_scoped_or_404(
+        Agency, request.user, page=Action.PORTALRB_MANAGE, see=Action.PORTALRB_MANAGE, pk=agency_pk
+    )
     token = get_object_or_404(ApiToken, pk=token_pk, agency=agency)
     services.token_revoke(actor=request.user, token=token)
     messages.success(request, _("Token dicabut."))
@@ -74,7 +69,9 @@ def token_revoke(request: HttpRequest, agency_pk: int, token_pk: int) -> HttpRes
 
 @login_required
 def snapshot_detail(request: HttpRequest, agency_pk: int, snapshot_pk: int) -> HttpResponse:
-    agency = _agency_for(request, agency_pk)
+    agency = get_scoped_or_404(
+        Agency, request.user, page=Action.PORTALRB_MANAGE, see=Action.PORTALRB_MANAGE, pk=agency_pk
+    )
     snap = get_object_or_404(FetchSnapshot, pk=snapshot_pk, agency=agency)
     response = HttpResponse(snap.body.encode(), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = (
@@ -85,7 +82,9 @@ def snapshot_detail(request: HttpRequest, agency_pk: int, snapshot_pk: int) -> H
 
 @login_required
 def preview(request: HttpRequest, agency_pk: int) -> HttpResponse:
-    agency = _agency_for(request, agency_pk)
+    agency = get_scoped_or_404(
+        Agency, request.user, page=Action.PORTALRB_MANAGE, see=Action.PORTALRB_MANAGE, pk=agency_pk
+    )
     period, units, notes = selectors.preview(agency=agency, evidence_base_url=site_url())
     return render(
         request, "portalrb/preview.html", {"agency": agency, "period": period, "units": units, "notes": notes}

@@ -194,7 +194,7 @@ def import_awards(
     result.errors += table.errors
     candidates = Unit.objects.filter(agency=agency)
     if not isinstance(actor, str):  # people import for the units they may record results for; the CLI for all
-        candidates = restrict(candidates, actor, Action.TPN_RESULT_RECORD, unit_field="")
+        candidates = restrict(candidates, actor, Action.TPN_RESULT_RECORD)
     units = {unit.code.lower(): unit for unit in candidates}
     if not units and not isinstance(actor, str):
         raise PermissionDenied(_("Anda tidak berwenang mencatat keputusan predikat untuk instansi ini."))

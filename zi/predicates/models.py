@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zi.core.models import BaseModel
 from zi.organisations.models import Unit
+from zi.organisations.scoped import ScopedModel
 
 
 class Predicate(models.TextChoices):
@@ -20,7 +21,7 @@ class Source(models.TextChoices):
     IMPORT = "import", _("Impor riwayat keputusan")
 
 
-class Award(BaseModel):
+class Award(ScopedModel, BaseModel):
     """A predicate awarded to a unit by decree (Keputusan Menteri PANRB), possibly revoked later."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="predicate_awards", verbose_name=_("unit"))
@@ -32,6 +33,8 @@ class Award(BaseModel):
     revoked_on = models.DateField(_("tanggal pencabutan"), null=True, blank=True)
     revocation_reason = models.TextField(_("alasan pencabutan"), blank=True, default="")
     ban_until = models.DateField(_("tidak dapat diusulkan sebelum"), null=True, blank=True)
+
+    unit_field = "unit"
 
     class Meta:
         ordering = ["unit__path", "decree_date", "pk"]
@@ -47,9 +50,6 @@ class Award(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.predicate} {self.year} · {self.unit}"
-
-    def audit_scope_path(self) -> str:
-        return self.unit.path
 
     @property
     def revoked(self) -> bool:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from zi.core import tabular
 from zi.core.tabular import formula_safe
+from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
 from zi.organisations.timezones import format_local
 from zi.programme import selectors, services
@@ -86,7 +87,7 @@ def _sheet(name: str, headers: Sequence[str], rows: Iterable[list[Any]]) -> Shee
 
 
 def complaints_sheet(*, user: Any, unit: Unit, status: str = "") -> Sheet:
-    with_contact = services.may_manage(user, unit)
+    with_contact = may(user, Action.PROGRAMME_MANAGE, unit)
     headers = [
         _("Diterima"),
         _("Kanal"),

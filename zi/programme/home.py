@@ -1,5 +1,5 @@
 """The programme's item in the home inbox (:mod:`zi.core.home`): open complaints past their handling deadline, for
-those who handle them (the unit's ZI team, :func:`zi.programme.services.common.may_manage`), oldest deadline first."""
+those who handle them (the unit's ZI team, ``programme.manage``), oldest deadline first."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from zi.core.home import PROVIDER_LIMIT, InboxItem
 from zi.organisations.access import Action, may, restrict
 from zi.programme.models import OPEN_COMPLAINT_STATUSES, Complaint
 
-HANDLE = Action.ASSESSMENT_ANSWER  # who records the building work handles its complaints (services.may_manage)
+HANDLE = Action.PROGRAMME_MANAGE  # who records the building work handles its complaints
 
 
 def overdue_complaints(user: Any) -> list[InboxItem]:

@@ -5,8 +5,8 @@ change agents and the concrete changes they make, public complaints with an SLA 
 innovations that must answer a documented need, the gratification and conflict-of-interest registers, and
 the whistle-blowing channel (whose reporter identity is only ever shown to integrity handlers).
 
-Every record is placed in the unit tree by its ``unit`` (or ``scope_unit()``), so :mod:`zi.organisations.access`
-scopes it like everything else. Writes go through :mod:`zi.programme.services` (audited).
+Every record declares its place in the unit tree once (``unit_field``; :class:`zi.organisations.scoped.ScopedModel`), so
+:mod:`zi.organisations.access` scopes it like everything else. Writes go through :mod:`zi.programme.services` (audited).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zi.core.models import BaseModel
 from zi.organisations.models import Unit
+from zi.organisations.scoped import ScopedModel
 
 
 class ChangeArea(models.IntegerChoices):
@@ -35,13 +36,15 @@ class ChangeArea(models.IntegerChoices):
 # --- work plan -------------------------------------------------------------------------------------------------
 
 
-class WorkPlan(BaseModel):
+class WorkPlan(ScopedModel, BaseModel):
     """A unit's plan for building ZI in one period (rencana kerja pembangunan ZI)."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="work_plans")
     period = models.ForeignKey("assessments.Period", on_delete=models.PROTECT, related_name="work_plans")
     title = models.CharField(_("judul"), max_length=255)
     notes = models.TextField(_("catatan"), blank=True)
+
+    unit_field = "unit"
 
     class Meta:
         ordering = ["-period__year", "unit__path"]
@@ -51,9 +54,6 @@ class WorkPlan(BaseModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def audit_scope_path(self) -> str:
-        return self.unit.path
 
 
 class PlanItemKind(models.TextChoices):
@@ -68,7 +68,7 @@ class PlanItemStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Dibatalkan")
 
 
-class PlanItem(BaseModel):
+class PlanItem(ScopedModel, BaseModel):
     """One target or planned activity of a work plan, in one area of change."""
 
     work_plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="items")
@@ -86,6 +86,8 @@ class PlanItem(BaseModel):
     progress = models.PositiveSmallIntegerField(_("kemajuan (%)"), default=0)
     lke_codes = models.JSONField(_("pertanyaan LKE yang didukung"), default=list, blank=True)
 
+    unit_field = "work_plan__unit"
+
     class Meta:
         ordering = ["area_key", "due_on", "pk"]
         verbose_name = _("butir rencana kerja")
@@ -93,12 +95,6 @@ class PlanItem(BaseModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def scope_unit(self) -> Unit:
-        return self.work_plan.unit
-
-    def audit_scope_path(self) -> str:
-        return self.work_plan.unit.path
 
     @property
     def is_late(self) -> bool:
@@ -120,7 +116,7 @@ class ActivityKind(models.TextChoices):
     OTHER = "other", _("Lainnya")
 
 
-class Activity(BaseModel):
+class Activity(ScopedModel, BaseModel):
     """Something the unit did: a meeting, a socialisation, a banner, a publication — with who took part."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="programme_activities")
@@ -142,6 +138,8 @@ class Activity(BaseModel):
     minutes = models.TextField(_("notulen"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
+    unit_field = "unit"
+
     class Meta:
         ordering = ["-held_on", "-pk"]
         verbose_name = _("kegiatan")
@@ -150,9 +148,6 @@ class Activity(BaseModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def audit_scope_path(self) -> str:
-        return self.unit.path
 
     def get_absolute_url(self) -> str:
         return reverse("programme:activity_detail", args=[self.pk])
@@ -175,7 +170,7 @@ def photo_upload_to(instance: ActivityPhoto, filename: str) -> str:
     return f"programme/activity/{instance.activity_id}/{instance.sha256}.{filename.rpartition('.')[2]}"
 
 
-class ActivityPhoto(models.Model):
+class ActivityPhoto(ScopedModel):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos")
     file = models.FileField(upload_to=photo_upload_to, max_length=255)
     caption = models.CharField(_("keterangan"), max_length=255, blank=True)
@@ -190,23 +185,19 @@ class ActivityPhoto(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    unit_field = "activity__unit"
+
     class Meta:
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self) -> str:
         return self.caption or f"foto {self.pk}"
 
-    def scope_unit(self) -> Unit:
-        return self.activity.unit
-
-    def audit_scope_path(self) -> str:
-        return self.activity.unit.path
-
 
 # --- change agents ---------------------------------------------------------------------------------------------
 
 
-class ChangeAgent(BaseModel):
+class ChangeAgent(ScopedModel, BaseModel):
     """A staff member appointed change agent (agen perubahan) of the unit for a period."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="change_agents")
@@ -214,6 +205,8 @@ class ChangeAgent(BaseModel):
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     appointed_on = models.DateField(_("tanggal penetapan"))
     decree_ref = models.CharField(_("nomor SK"), max_length=255, blank=True)
+
+    unit_field = "unit"
 
     class Meta:
         ordering = ["person__full_name"]
@@ -224,11 +217,8 @@ class ChangeAgent(BaseModel):
     def __str__(self) -> str:
         return str(self.person)
 
-    def audit_scope_path(self) -> str:
-        return self.unit.path
 
-
-class ConcreteChange(BaseModel):
+class ConcreteChange(ScopedModel, BaseModel):
     """A concrete change made by a change agent; ``integrated`` once it is part of the management system."""
 
     agent = models.ForeignKey(ChangeAgent, on_delete=models.CASCADE, related_name="changes")
@@ -238,6 +228,8 @@ class ConcreteChange(BaseModel):
     integrated = models.BooleanField(_("terintegrasi dalam sistem manajemen"), default=False)
     integration_how = models.TextField(_("cara integrasi (SOP, SK, sistem informasi …)"), blank=True)
 
+    unit_field = "agent__unit"
+
     class Meta:
         ordering = ["made_on", "pk"]
         verbose_name = _("perubahan konkret")
@@ -245,12 +237,6 @@ class ConcreteChange(BaseModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def scope_unit(self) -> Unit:
-        return self.agent.unit
-
-    def audit_scope_path(self) -> str:
-        return self.agent.unit.path
 
 
 # --- complaints ------------------------------------------------------------------------------------------------
@@ -284,7 +270,7 @@ class ComplaintStatus(models.TextChoices):
 OPEN_COMPLAINT_STATUSES = (ComplaintStatus.RECEIVED, ComplaintStatus.IN_PROGRESS)
 
 
-class Complaint(BaseModel):
+class Complaint(ScopedModel, BaseModel):
     """A public complaint (pengaduan masyarakat) to a unit, from any channel."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="complaints")
@@ -322,6 +308,8 @@ class Complaint(BaseModel):
     notify_language = models.CharField(max_length=8, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
+    unit_field = "unit"
+
     class Meta:
         ordering = ["-received_at", "-pk"]
         verbose_name = _("pengaduan")
@@ -330,9 +318,6 @@ class Complaint(BaseModel):
 
     def __str__(self) -> str:
         return self.subject
-
-    def audit_scope_path(self) -> str:
-        return self.unit.path
 
     def get_absolute_url(self) -> str:
         return reverse("programme:complaint_detail", args=[self.pk])
@@ -358,7 +343,7 @@ def complaint_photo_upload_to(instance: ComplaintPhoto, filename: str) -> str:
     return f"programme/complaint/{instance.complaint_id}/{instance.sha256}.{filename.rpartition('.')[2]}"
 
 
-class ComplaintPhoto(models.Model):
+class ComplaintPhoto(ScopedModel):
     """A photo sent with a public complaint: checked like evidence, its metadata (EXIF, location) removed, seen only
     by those who handle the unit's complaints, never on the tracking page."""
 
@@ -369,6 +354,8 @@ class ComplaintPhoto(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    unit_field = "complaint__unit"
+
     class Meta:
         ordering = ["uploaded_at", "pk"]
         verbose_name = _("foto pengaduan")
@@ -377,14 +364,8 @@ class ComplaintPhoto(models.Model):
     def __str__(self) -> str:
         return f"foto {self.pk}"
 
-    def scope_unit(self) -> Unit:
-        return self.complaint.unit
 
-    def audit_scope_path(self) -> str:
-        return self.complaint.unit.path
-
-
-class FollowUpAction(models.Model):
+class FollowUpAction(ScopedModel):
     """One step taken on a complaint (tindak lanjut)."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="actions")
@@ -393,23 +374,19 @@ class FollowUpAction(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    unit_field = "complaint__unit"
+
     class Meta:
         ordering = ["done_on", "pk"]
 
     def __str__(self) -> str:
         return self.description[:60]
 
-    def scope_unit(self) -> Unit:
-        return self.complaint.unit
-
-    def audit_scope_path(self) -> str:
-        return self.complaint.unit.path
-
 
 # --- innovations -----------------------------------------------------------------------------------------------
 
 
-class PublicService(BaseModel):
+class PublicService(ScopedModel, BaseModel):
     """A service (perijinan/pelayanan) the unit provides, as listed in its service standards (register layanan).
 
     The register is the denominator of LKE A.II.6.i.b; the services an innovation simplified are its numerator.
@@ -424,6 +401,8 @@ class PublicService(BaseModel):
     is_active = models.BooleanField(_("masih diselenggarakan"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
+    unit_field = "unit"
+
     class Meta:
         ordering = ["name", "pk"]
         verbose_name = _("layanan")
@@ -432,9 +411,6 @@ class PublicService(BaseModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def audit_scope_path(self) -> str:
-        return self.unit.path
 
 
 class Simplification(models.TextChoices):
@@ -446,7 +422,7 @@ class Simplification(models.TextChoices):
     APPLICATION = "application", _("Terintegrasi dengan aplikasi")
 
 
-class Innovation(BaseModel):
+class Innovation(ScopedModel, BaseModel):
     """A service innovation; it must answer a documented need (a complaint, a survey finding or a problem)."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="innovations")
@@ -491,6 +467,8 @@ class Innovation(BaseModel):
     simplifications = models.JSONField(_("cara mempermudah"), default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
+    unit_field = "unit"
+
     class Meta:
         ordering = ["-started_on", "-pk"]
         verbose_name = _("inovasi")
@@ -498,9 +476,6 @@ class Innovation(BaseModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def audit_scope_path(self) -> str:
-        return self.unit.path
 
     def get_absolute_url(self) -> str:
         return reverse("programme:innovation_detail", args=[self.pk])
@@ -535,7 +510,7 @@ class GratificationDecision(models.TextChoices):
     RECIPIENT_OWNED = "recipient_owned", _("Ditetapkan milik penerima")
 
 
-class GratificationReport(BaseModel):
+class GratificationReport(ScopedModel, BaseModel):
     """A report of a gift offered to/received by a staff member (register of gratifikasi)."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="gratification_reports")
@@ -553,6 +528,8 @@ class GratificationReport(BaseModel):
     decision_note = models.TextField(_("catatan keputusan"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
+    unit_field = "unit"
+
     class Meta:
         ordering = ["-offered_on", "-pk"]
         verbose_name = _("laporan gratifikasi")
@@ -561,9 +538,6 @@ class GratificationReport(BaseModel):
     def __str__(self) -> str:
         return f"{self.gift_description} ({self.offered_on})"
 
-    def audit_scope_path(self) -> str:
-        return self.unit.path
-
 
 class ConflictStatus(models.TextChoices):
     IDENTIFIED = "identified", _("Teridentifikasi")
@@ -571,7 +545,7 @@ class ConflictStatus(models.TextChoices):
     CLOSED = "closed", _("Selesai")
 
 
-class ConflictOfInterest(BaseModel):
+class ConflictOfInterest(ScopedModel, BaseModel):
     """An identified or declared conflict of interest (benturan kepentingan) and how it is handled."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="conflicts_of_interest")
@@ -593,6 +567,8 @@ class ConflictOfInterest(BaseModel):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
+    unit_field = "unit"
+
     class Meta:
         ordering = ["-declared_on", "-pk"]
         verbose_name = _("benturan kepentingan")
@@ -600,9 +576,6 @@ class ConflictOfInterest(BaseModel):
 
     def __str__(self) -> str:
         return self.situation[:60]
-
-    def audit_scope_path(self) -> str:
-        return self.unit.path
 
 
 class WhistleStatus(models.TextChoices):
@@ -613,7 +586,7 @@ class WhistleStatus(models.TextChoices):
     CLOSED = "closed", _("Ditutup")
 
 
-class WhistleReport(BaseModel):
+class WhistleReport(ScopedModel, BaseModel):
     """A whistle-blowing report (WBS) about a unit.
 
     The reporter's name and contact are only ever shown to integrity handlers (``integrity.handle``) who are not
@@ -631,6 +604,8 @@ class WhistleReport(BaseModel):
     public_response = models.TextField(_("tanggapan untuk pelapor"), blank=True)
     tracking_hash = models.CharField(max_length=64, unique=True)
 
+    unit_field = "unit"
+
     class Meta:
         ordering = ["-received_at", "-pk"]
         verbose_name = _("laporan whistle-blowing")
@@ -638,9 +613,6 @@ class WhistleReport(BaseModel):
 
     def __str__(self) -> str:
         return self.subject
-
-    def audit_scope_path(self) -> str:
-        return self.unit.path
 
 
 # --- evidence produced by the work ----------------------------------------------------------------------------

@@ -17,7 +17,6 @@ from zi.assessments.models import Assessment, Period
 from zi.assessments.selectors import HASIL_SECTION
 from zi.organisations.access import Action, restrict
 from zi.organisations.models import Unit
-from zi.programme import services
 from zi.programme.models import (
     OPEN_COMPLAINT_STATUSES,
     Activity,
@@ -39,8 +38,6 @@ from zi.programme.models import (
 )
 from zi.surveys.models import Campaign, InstrumentItem, ItemRollup, ItemScale
 
-READ = Action.ASSESSMENT_VIEW_SUBMITTED
-
 
 class Bounded(Protocol):
     """A span with aware start and end datetimes: a :class:`Period`, or a window of days (workflow.monitoring)."""
@@ -51,24 +48,10 @@ class Bounded(Protocol):
 _M = TypeVar("_M", bound=Model)
 
 
-def readable(queryset: QuerySet[_M], user: Any, unit_field: str = "unit") -> QuerySet[_M]:
-    """Rows the user may read: reviewers/leaders/TPI (view_submitted) and the unit team (answer)."""
-    return queryset.filter(
-        Q(pk__in=restrict(queryset.model._default_manager.all(), user, READ, unit_field).values("pk"))
-        | Q(
-            pk__in=restrict(queryset.model._default_manager.all(), user, Action.ASSESSMENT_ANSWER, unit_field).values(
-                "pk"
-            )
-        )
-    )
-
-
-def readable_unit(*, user: Any, pk: int) -> Unit | None:
-    units = Unit.objects.filter(pk=pk).select_related("agency", "unit_type")
-    return (
-        restrict(units, user, READ, unit_field="").first()
-        or restrict(units, user, Action.ASSESSMENT_ANSWER, unit_field="").first()
-    )
+def readable(queryset: QuerySet[_M], user: Any) -> QuerySet[_M]:
+    """Rows the user may read (``programme.read``: reviewers/leaders/TPI and the unit team), placed by the model's
+    ``unit_field``."""
+    return restrict(queryset, user, Action.PROGRAMME_READ)
 
 
 def current_period(year: Any = None) -> Period | None:
@@ -330,7 +313,7 @@ def conflicts_for(*, user: Any, unit: Unit) -> QuerySet[ConflictOfInterest]:
 
 def whistle_reports_for(*, user: Any, unit: Unit | None = None) -> QuerySet[WhistleReport]:
     """Only integrity handlers see whistle-blowing reports (never the unit's own team)."""
-    reports = restrict(WhistleReport.objects.all(), user, services.INTEGRITY_HANDLE)
+    reports = restrict(WhistleReport.objects.all(), user, Action.INTEGRITY_HANDLE)
     if unit is not None:
         reports = reports.filter(unit__path__startswith=unit.path)
     return reports.select_related("unit")

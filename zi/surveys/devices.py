@@ -2,7 +2,7 @@
 
 A device is given a random token once, shown as a QR code; only its keyed hash is stored, so a database copy
 cannot be used to send answers. Staff writes are audited; the permission is the campaign management right
-(:func:`zi.surveys.selectors.may_manage`), checked by the views.
+(``survey.manage``), checked by the views.
 """
 
 from __future__ import annotations

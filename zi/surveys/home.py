@@ -18,7 +18,7 @@ from zi.organisations.access import Action, may, restrict
 from zi.surveys.indices import ZI_MINIMUM_RESPONDENTS
 from zi.surveys.models import Campaign
 
-RUN = Action.ASSESSMENT_ANSWER  # who runs a campaign (selectors.may_manage)
+RUN = Action.SURVEY_MANAGE  # who runs a campaign
 NEAR_DAYS = 14
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zi.core.models import BaseModel
 from zi.organisations.models import Unit
+from zi.organisations.scoped import ScopedModel
 
 
 class InstrumentKind(models.TextChoices):
@@ -139,7 +140,7 @@ def _new_token() -> str:
     return secrets.token_urlsafe(9)
 
 
-class Campaign(BaseModel):
+class Campaign(ScopedModel, BaseModel):
     """One survey run of a unit in a period: public link, QR posters, who may answer, integrity settings."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="survey_campaigns")
@@ -159,6 +160,8 @@ class Campaign(BaseModel):
     closed_reason = models.TextField(_("alasan penutupan"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
+    unit_field = "unit"
+
     class Meta:
         ordering = ["-opens_at"]
         verbose_name = _("kampanye survei")
@@ -168,15 +171,14 @@ class Campaign(BaseModel):
     def __str__(self) -> str:
         return self.title
 
-    def audit_scope_path(self) -> str:
-        return self.unit.path
 
-
-class ServicePoint(models.Model):
+class ServicePoint(ScopedModel):
     """A counter or room with its own QR poster; responses record where they came from."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="service_points")
     name = models.CharField(_("nama titik layanan"), max_length=120)
+
+    unit_field = "campaign__unit"
 
     class Meta:
         ordering = ["campaign", "name"]
@@ -184,9 +186,6 @@ class ServicePoint(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def audit_scope_path(self) -> str:
-        return self.campaign.unit.path
 
 
 class OneTimeCode(models.Model):
@@ -210,7 +209,7 @@ class Channel(models.TextChoices):
     OFFLINE = "offline", _("Luring (perangkat terdaftar)")
 
 
-class Response(models.Model):
+class Response(ScopedModel):
     """One respondent's submission. Never deleted; evaluators may exclude it with a recorded reason."""
 
     id = models.BigAutoField(primary_key=True)
@@ -243,6 +242,8 @@ class Response(models.Model):
     )
     excluded_at = models.DateTimeField(null=True, blank=True)
 
+    unit_field = "campaign__unit"
+
     class Meta:
         ordering = ["campaign", "submitted_at"]
         constraints = [
@@ -262,9 +263,6 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"Respons #{self.pk}"
-
-    def audit_scope_path(self) -> str:
-        return self.campaign.unit.path
 
 
 class ResponseItem(models.Model):
@@ -323,7 +321,7 @@ class RespondentRollup(models.Model):
         return f"{self.campaign_id}/{self.instrument_id}/{self.group}/{self.quarter}: n={self.n}"
 
 
-class ExternalIndex(BaseModel):
+class ExternalIndex(ScopedModel, BaseModel):
     """An IPAK or IPKP value from outside the platform (e.g. the BPS/TPN survey or an independent survey),
     recorded by an evaluator for a unit and period. When present, the LKE feed uses it instead of the unit's own
     campaigns, and shows its source."""
@@ -344,6 +342,8 @@ class ExternalIndex(BaseModel):
     note = models.TextField(_("catatan"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
+    unit_field = "unit"
+
     class Meta:
         ordering = ["unit", "period", "kind"]
         verbose_name = _("indeks survei eksternal")
@@ -356,16 +356,13 @@ class ExternalIndex(BaseModel):
     def __str__(self) -> str:
         return f"{self.kind.upper()} {self.value} ({self.source})"
 
-    def audit_scope_path(self) -> str:
-        return self.unit.path
-
 
 class DeviceKind(models.TextChoices):
     KIOSK = "kiosk", _("Tablet kios")
     PHONE = "phone", _("Ponsel petugas lapangan")
 
 
-class FieldDevice(BaseModel):
+class FieldDevice(ScopedModel, BaseModel):
     """A kiosk tablet or field phone registered for one campaign (and service point) to take answers offline and
     send them later (:mod:`zi.surveys.sync`). Only the keyed hash of its token is stored; revoking it refuses every
     later sync. ``last_*`` are what the device reported at its last sync."""
@@ -387,6 +384,8 @@ class FieldDevice(BaseModel):
     last_queue_size = models.PositiveIntegerField(_("antrean dilaporkan"), null=True, blank=True)
     last_clock_offset = models.IntegerField(_("selisih jam perangkat (detik)"), null=True, blank=True)
 
+    unit_field = "campaign__unit"
+
     class Meta:
         ordering = ["campaign", "name"]
         verbose_name = _("perangkat luring")
@@ -394,9 +393,6 @@ class FieldDevice(BaseModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def audit_scope_path(self) -> str:
-        return self.campaign.unit.path
 
 
 class DeviceResponse(models.Model):

@@ -1,8 +1,9 @@
 """Survey reads that users see, scoped through :mod:`zi.organisations.access`.
 
-Campaign reads and writes map onto the assessment actions (seeing: ``assessment.view_draft`` ∪
-``assessment.view_submitted``; running a campaign: ``assessment.answer``; excluding answers and recording an
-external index: ``review.score``/``tpi.score``). Instruments have their own action, ``survey.instrument``.
+Campaign reads and writes have their domain actions, derived from the assessment actions in ``access.py`` (seeing:
+``survey.view`` = ``assessment.view_draft`` ∪ ``assessment.view_submitted``; running a campaign: ``survey.manage`` =
+``assessment.answer``; excluding answers and recording an external index: ``survey.evaluate`` =
+``review.score`` ∪ ``tpi.score``). Instruments have their own action, ``survey.instrument``.
 """
 
 from __future__ import annotations
@@ -11,27 +12,14 @@ from typing import Any
 
 from django.db.models import Max, Q, QuerySet
 
-from zi.organisations.access import Action, may, scope_filter, visible_units
+from zi.organisations.access import Action, may, visible_units
 from zi.organisations.models import Agency
 from zi.surveys.models import Campaign, Instrument
 
 
 def visible_campaigns(user: Any) -> QuerySet[Campaign]:
     """Campaigns on units where the user may see draft or submitted assessments (unit team, head, evaluators)."""
-    return Campaign.objects.filter(
-        scope_filter(user, Action.ASSESSMENT_VIEW_DRAFT) | scope_filter(user, Action.ASSESSMENT_VIEW_SUBMITTED)
-    )
-
-
-def may_manage(user: Any, campaign_or_unit: Any) -> bool:
-    """Create campaigns, service points and one-time codes: the unit's ZI team."""
-    return may(user, Action.ASSESSMENT_ANSWER, campaign_or_unit)
-
-
-def may_exclude(user: Any, campaign: Campaign) -> bool:
-    """Evaluators only (reviewer/TPI). ASSESSMENT_VIEW_SUBMITTED alone is also held by the unit team, which must
-    not be able to drop its own unfavourable answers."""
-    return may(user, Action.REVIEW_SCORE, campaign) or may(user, Action.TPI_SCORE, campaign)
+    return Campaign.objects.restrict(user, Action.SURVEY_VIEW)
 
 
 def may_manage_instrument(user: Any, instrument: Instrument) -> bool:
@@ -67,9 +55,3 @@ def campaign_instrument_choices(user: Any) -> QuerySet[Instrument]:
         .values_list("last", flat=True)
     )
     return Instrument.objects.filter(pk__in=list(newest)).order_by("kind", "code")
-
-
-def may_record_external_index(user: Any, unit: Any) -> bool:
-    """An external IPAK/IPKP value (e.g. BPS) for the LKE: evaluators of the unit (TPI or reviewer), like exclusion:
-    the unit team must not be able to replace its own survey result."""
-    return may(user, Action.TPI_SCORE, unit) or may(user, Action.REVIEW_SCORE, unit)

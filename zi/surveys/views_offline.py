@@ -13,7 +13,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -24,22 +24,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from zi.core.links import absolute_url
+from zi.organisations.access import Action
+from zi.organisations.scoped import get_scoped_or_404
 from zi.surveys import devices, integrity, services, sync
 from zi.surveys.models import Campaign, DeviceKind, FieldDevice, ItemScale, RespondentGroup, ServicePoint
-from zi.surveys.selectors import may_manage, visible_campaigns
 from zi.surveys.views.common import _attempt
 
 GROUP_LABELS = dict(RespondentGroup.choices)
-
-
-def _managed_campaign(request: HttpRequest, pk: int) -> Campaign:
-    """404 out of scope, 403 without the campaign management right (the same rule as editing the campaign)."""
-    campaign = visible_campaigns(request.user).select_related("unit", "period").filter(pk=pk).first()
-    if campaign is None:
-        raise Http404
-    if not may_manage(request.user, campaign):
-        raise PermissionDenied
-    return campaign
 
 
 def qr_svg(text: str) -> str:
@@ -69,7 +60,13 @@ def _device_page(request: HttpRequest, campaign: Campaign, registered=None, stat
 def device_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The campaign's registered devices (last sync, reported queue) and the registration form. A registration
     answers with the device's QR code on this page, once: only the token's hash is kept."""
-    campaign = _managed_campaign(request, pk)
+    campaign = get_scoped_or_404(
+        Campaign.objects.select_related("unit", "period"),
+        request.user,
+        Action.SURVEY_MANAGE,
+        see=Action.SURVEY_VIEW,
+        pk=pk,
+    )
     if request.method != "POST":
         return _device_page(request, campaign)
     point = None
@@ -95,7 +92,13 @@ def device_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def device_revoke(request: HttpRequest, pk: int, device_id: int) -> HttpResponse:
-    campaign = _managed_campaign(request, pk)
+    campaign = get_scoped_or_404(
+        Campaign.objects.select_related("unit", "period"),
+        request.user,
+        Action.SURVEY_MANAGE,
+        see=Action.SURVEY_VIEW,
+        pk=pk,
+    )
     device = get_object_or_404(FieldDevice, pk=device_id, campaign=campaign)
     _attempt(
         request,
@@ -109,7 +112,13 @@ def device_revoke(request: HttpRequest, pk: int, device_id: int) -> HttpResponse
 @require_POST
 def device_import(request: HttpRequest, pk: int, device_id: int) -> HttpResponse:
     """Upload a device's exported queue file; each response is stored once (duplicates recognised)."""
-    campaign = _managed_campaign(request, pk)
+    campaign = get_scoped_or_404(
+        Campaign.objects.select_related("unit", "period"),
+        request.user,
+        Action.SURVEY_MANAGE,
+        see=Action.SURVEY_VIEW,
+        pk=pk,
+    )
     device = get_object_or_404(FieldDevice.objects.select_related("campaign__unit"), pk=device_id, campaign=campaign)
     upload = request.FILES.get("file")
     try:

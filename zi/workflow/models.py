@@ -17,6 +17,7 @@ from zi.assessments.models import Assessment, Period
 from zi.assessments.stages import State
 from zi.core.models import BaseModel
 from zi.organisations.models import Agency, Unit
+from zi.organisations.scoped import ScopedModel
 
 
 class Predicate(models.TextChoices):
@@ -24,7 +25,7 @@ class Predicate(models.TextChoices):
     WBBM = "WBBM", _("Menuju WBBM")
 
 
-class Journey(BaseModel):
+class Journey(ScopedModel, BaseModel):
     """A unit's participation in one period (keiikutsertaan), with its workflow state and version."""
 
     assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="journey")
@@ -61,6 +62,8 @@ class Journey(BaseModel):
     decree_date = models.DateField(_("tanggal keputusan"), null=True, blank=True)
     revoked_on = models.DateField(_("tanggal pencabutan"), null=True, blank=True)
 
+    unit_field = "unit"
+
     class Meta:
         ordering = ["unit__path"]
         verbose_name = _("keikutsertaan")
@@ -68,9 +71,6 @@ class Journey(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.period} · {self.get_state_display()}"
-
-    def audit_scope_path(self) -> str:
-        return self.unit.path
 
     @classmethod
     def of(cls, assessment: Assessment) -> Journey:
@@ -116,7 +116,7 @@ class JourneyEvent(models.Model):
         return f"{self.journey_id}: {self.from_state} → {self.to_state}"
 
 
-class Declaration(BaseModel):
+class Declaration(ScopedModel, BaseModel):
     """Pencanangan: the unit declares it builds ZI; the integrity pact is signed by (most of) its staff."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="declarations")
@@ -124,6 +124,8 @@ class Declaration(BaseModel):
     place = models.CharField(_("tempat"), max_length=255)
     target_predicate = models.CharField(max_length=8, choices=Predicate.choices, default=Predicate.WBK)
     signatories = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+
+    unit_field = "unit"
 
     class Meta:
         ordering = ["unit__path", "declared_on"]
@@ -133,9 +135,6 @@ class Declaration(BaseModel):
     def __str__(self) -> str:
         return f"{self.unit} · {self.declared_on}"
 
-    def audit_scope_path(self) -> str:
-        return self.unit.path
-
 
 class DocumentKind(models.TextChoices):
     PACT = "pact", _("Pakta integritas")
@@ -144,7 +143,9 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Lainnya")
 
 
-class DeclarationDocument(models.Model):
+class DeclarationDocument(ScopedModel):
+    unit_field = "declaration__unit"
+
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=8, choices=DocumentKind.choices)
     file = models.FileField(upload_to="workflow/declarations/", max_length=255)
@@ -156,25 +157,21 @@ class DeclarationDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.declaration} {self.kind}"
 
-    def audit_scope_path(self) -> str:
-        return self.declaration.unit.path
 
-
-class PerformanceAgreement(BaseModel):
+class PerformanceAgreement(ScopedModel, BaseModel):
     """Perjanjian kinerja: the yearly agreement of the unit head with its targets."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="performance_agreements")
     year = models.PositiveSmallIntegerField(_("tahun"))
     signed_on = models.DateField(_("tanggal penandatanganan"))
 
+    unit_field = "unit"
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="performance_agreement_unit_year")]
 
     def __str__(self) -> str:
         return f"PK {self.unit} {self.year}"
-
-    def audit_scope_path(self) -> str:
-        return self.unit.path
 
 
 class PerformanceTarget(models.Model):
@@ -267,7 +264,7 @@ class ReminderLog(models.Model):
         return f"{self.journey_id} {self.kind} {self.day}"
 
 
-class CarriedQuestion(BaseModel):
+class CarriedQuestion(ScopedModel, BaseModel):
     """One question whose self-lane answer (and evidence references) was carried over from the unit's previous
     period. It stays "carried over — confirm" until someone of the unit confirms it, so stale answers and
     evidence never pass into a submission silently."""
@@ -285,6 +282,8 @@ class CarriedQuestion(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    unit_field = "journey__unit"
+
     class Meta:
         ordering = ["journey", "question__order", "question__code"]
         verbose_name = _("jawaban bawaan")
@@ -294,11 +293,8 @@ class CarriedQuestion(BaseModel):
     def __str__(self) -> str:
         return f"{self.journey_id}/{self.question_id}"
 
-    def audit_scope_path(self) -> str:
-        return self.journey.unit.path
 
-
-class LaneReturn(BaseModel):
+class LaneReturn(ScopedModel, BaseModel):
     """One return of the LKE to the unit by a lane's scorers (review: ``returned``; TPI, LHE 1: ``tpi_returned``)
     with what they saw when they returned it: the self lane, their own lane and the evidence. The lane's next round
     compares against it: what the unit changed since (``zi.workflow.returns.handoff``) and which of the scorer's
@@ -317,6 +313,8 @@ class LaneReturn(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    unit_field = "journey__unit"
+
     class Meta:
         ordering = ["journey", "version"]
         verbose_name = _("pengembalian LKE")
@@ -326,11 +324,8 @@ class LaneReturn(BaseModel):
     def __str__(self) -> str:
         return f"{self.journey_id}/{self.lane} v{self.version}"
 
-    def audit_scope_path(self) -> str:
-        return self.journey.unit.path
 
-
-class ReturnNote(BaseModel):
+class ReturnNote(ScopedModel, BaseModel):
     """A question a scorer flagged "tandai untuk diperbaiki", with a note. Flagged while scoring or on the return
     form it is pending (``lane_return`` empty); the return attaches the lane's pending notes to its
     :class:`LaneReturn`, and the unit sees them on its worksheet and marks each addressed (optionally with a reply).
@@ -350,6 +345,8 @@ class ReturnNote(BaseModel):
     )
     addressed_note = models.TextField(_("tanggapan unit"), blank=True, default="")
 
+    unit_field = "journey__unit"
+
     class Meta:
         ordering = ["journey", "question__order", "question__code"]
         verbose_name = _("catatan pengembalian")
@@ -366,15 +363,12 @@ class ReturnNote(BaseModel):
     def __str__(self) -> str:
         return f"{self.journey_id}/{self.lane}/{self.question_id}"
 
-    def audit_scope_path(self) -> str:
-        return self.journey.unit.path
-
     @property
     def addressed(self) -> bool:
         return self.addressed_at is not None
 
 
-class ChangeConfirmation(models.Model):
+class ChangeConfirmation(ScopedModel):
     """The scorer keeps their own value ("tetap") although the unit changed its answer after the lane's return."""
 
     lane_return = models.ForeignKey(LaneReturn, on_delete=models.CASCADE, related_name="confirmations")
@@ -384,17 +378,16 @@ class ChangeConfirmation(models.Model):
     )
     confirmed_at = models.DateTimeField(auto_now_add=True)
 
+    unit_field = "lane_return__journey__unit"
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["lane_return", "question"], name="change_confirmed_once")]
 
     def __str__(self) -> str:
         return f"{self.lane_return_id}/{self.question_id}"
 
-    def audit_scope_path(self) -> str:
-        return self.lane_return.journey.unit.path
 
-
-class LheNote(BaseModel):
+class LheNote(ScopedModel, BaseModel):
     """The TPI team's notes and recommendations on one area for the LHE (area 1–6 in template order; 0 = komponen
     hasil). Edited while the team works; each issued LHE keeps what they said then (:class:`IssuedLhe`)."""
 
@@ -408,6 +401,8 @@ class LheNote(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    unit_field = "journey__unit"
+
     class Meta:
         ordering = ["journey", "area"]
         verbose_name = _("catatan LHE per area")
@@ -417,12 +412,11 @@ class LheNote(BaseModel):
     def __str__(self) -> str:
         return f"{self.journey_id}/{self.area}"
 
-    def audit_scope_path(self) -> str:
-        return self.journey.unit.path
 
-
-class LheDraft(BaseModel):
+class LheDraft(ScopedModel, BaseModel):
     """The next LHE's number, place and date, as the team types them before issuing."""
+
+    unit_field = "journey__unit"
 
     journey = models.OneToOneField(Journey, on_delete=models.CASCADE, related_name="lhe_draft")
     number = models.CharField(_("nomor LHE"), max_length=120, blank=True, default="")
@@ -432,15 +426,12 @@ class LheDraft(BaseModel):
     def __str__(self) -> str:
         return f"{self.journey_id}: {self.number}"
 
-    def audit_scope_path(self) -> str:
-        return self.journey.unit.path
-
 
 def issued_lhe_upload_to(instance: IssuedLhe, filename: str) -> str:
     return f"workflow/lhe/{instance.journey_id}/LHE-{instance.stage}-{instance.sha256}.pdf"
 
 
-class IssuedLhe(models.Model):
+class IssuedLhe(ScopedModel):
     """An issued LHE (LHE 1: returned for fixes; LHE 2: final): the PDF exactly as issued, its SHA-256 (also in the
     audit trail) and its header. Never changed or deleted; a download returns these bytes."""
 
@@ -457,6 +448,8 @@ class IssuedLhe(models.Model):
     issued_by_label = models.CharField(max_length=255, blank=True, default="")
     issued_at = models.DateTimeField(auto_now_add=True)
 
+    unit_field = "journey__unit"
+
     class Meta:
         ordering = ["journey", "stage"]
         verbose_name = _("LHE terbit")
@@ -465,9 +458,6 @@ class IssuedLhe(models.Model):
 
     def __str__(self) -> str:
         return f"LHE {self.stage} {self.number}"
-
-    def audit_scope_path(self) -> str:
-        return self.journey.unit.path
 
 
 class MonitoringResult(models.TextChoices):
@@ -485,7 +475,7 @@ class MonitoringRecommendation(models.TextChoices):
     REVOKE = "revoke", _("Rekomendasikan pencabutan predikat")
 
 
-class MonitoringReport(BaseModel):
+class MonitoringReport(ScopedModel, BaseModel):
     """The TPI's post-predicate monitoring report on a holder (P90 Bab IV: at least every two years, through
     PMPZI): its date, result, recommendation and the report file (checked like evidence)."""
 
@@ -502,6 +492,8 @@ class MonitoringReport(BaseModel):
     sha256 = models.CharField(max_length=64, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
+    unit_field = "award__unit"
+
     class Meta:
         ordering = ["award", "-report_date", "-pk"]
         verbose_name = _("laporan pemantauan pasca-predikat")
@@ -510,14 +502,8 @@ class MonitoringReport(BaseModel):
     def __str__(self) -> str:
         return f"{self.award} · {self.report_date:%d-%m-%Y}"
 
-    def scope_unit(self) -> Unit:
-        return self.award.unit
 
-    def audit_scope_path(self) -> str:
-        return self.award.unit.path
-
-
-class FieldCheck(BaseModel):
+class FieldCheck(ScopedModel, BaseModel):
     """A TPN field check of a holder (P90 Bab IV: periodic checks, verification of reports and complaints); it may
     recommend revocation."""
 
@@ -530,6 +516,8 @@ class FieldCheck(BaseModel):
     findings = models.TextField(_("temuan"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
+    unit_field = "award__unit"
+
     class Meta:
         ordering = ["award", "-check_date", "-pk"]
         verbose_name = _("pemeriksaan lapangan TPN")
@@ -537,9 +525,3 @@ class FieldCheck(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.award} · {self.check_date:%d-%m-%Y}"
-
-    def scope_unit(self) -> Unit:
-        return self.award.unit
-
-    def audit_scope_path(self) -> str:
-        return self.award.unit.path

@@ -25,7 +25,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from zi.assessments.models import Period
-from zi.organisations.access import Action, may, scope_filter
+from zi.organisations.access import Action, restrict
 from zi.organisations.models import Unit
 from zi.predicates.models import Award, Predicate
 from zi.predicates.selectors import held_awards
@@ -56,31 +56,9 @@ def thresholds() -> dict[str, Any]:
         return yaml.safe_load(handle)
 
 
-def may_view(user: Any) -> bool:
-    """Leaders (dashboards) and TPI see the watch list, each within their own scope."""
-    return may(user, Action.DASHBOARD_VIEW) or may(user, Action.TPI_SCORE)
-
-
-def may_view_unit(user: Any, unit: Unit) -> bool:
-    return may(user, Action.DASHBOARD_VIEW, unit) or may(user, Action.TPI_SCORE, unit)
-
-
-def may_report(user: Any, unit: Unit) -> bool:
-    """The TPI records the two-yearly monitoring report."""
-    return may(user, Action.TPI_SCORE, unit)
-
-
-def may_field_check(user: Any, unit: Unit) -> bool:
-    """Field checks are the TPN's; the platform records them where the TPN's decisions are recorded."""
-    return may(user, Action.TPN_RESULT_RECORD, unit)
-
-
 def watched_units(user: Any) -> Any:
     """The units whose holders ``user`` may watch (dashboard or TPI scope)."""
-    scope = scope_filter(user, Action.DASHBOARD_VIEW, unit_field="") | scope_filter(
-        user, Action.TPI_SCORE, unit_field=""
-    )
-    return Unit.objects.filter(scope)
+    return restrict(Unit.objects.all(), user, Action.MONITORING_VIEW)
 
 
 @dataclass(frozen=True)
@@ -370,14 +348,6 @@ def holders_at_risk(
     reasons."""
     rows = predicate_watch(user=user, period=period, today=today)
     return [r for r in rows if r.at_risk and (under is None or r.unit.path.startswith(under.path))]
-
-
-def award_for(user: Any, pk: int) -> Award | None:
-    """One award the user may watch (None when out of scope or absent)."""
-    award = Award.objects.select_related("unit").filter(pk=pk).first()
-    if award is None or not may_view_unit(user, award.unit):
-        return None
-    return award
 
 
 def award_records(award: Award) -> tuple[list[MonitoringReport], list[FieldCheck]]:

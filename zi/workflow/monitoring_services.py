@@ -20,8 +20,8 @@ from zi.accounts.actors import actor_user
 from zi.assessments import evidence as evidence_checks
 from zi.core import audit, events
 from zi.core.actors import Actor
+from zi.organisations.access import Action, may
 from zi.predicates.models import Award
-from zi.workflow import monitoring
 from zi.workflow.models import FieldCheck, MonitoringRecommendation, MonitoringReport, MonitoringResult
 
 
@@ -69,7 +69,7 @@ def report_record(
     """Record the TPI's monitoring report on a holder, with the report file (checked like evidence: content type
     from the bytes, size limit, not empty)."""
     award = Award.objects.select_for_update().select_related("unit").get(pk=award.pk)
-    if not isinstance(actor, str) and not monitoring.may_report(actor, award.unit):  # str: the system (demo)
+    if not isinstance(actor, str) and not may(actor, Action.TPI_SCORE, award.unit):  # str: the system (demo)
         raise PermissionDenied(_("Anda tidak berwenang mencatat laporan pemantauan unit ini."))
     _check_choices(result, recommendation)
     problems = date_problems(award, report_date, today=today)
@@ -112,7 +112,7 @@ def field_check_record(
     """Record a TPN field check of a holder; a recommendation to revoke puts it on the at-risk list until the
     decision (the revocation itself is the TPN result flow's)."""
     award = Award.objects.select_for_update().select_related("unit").get(pk=award.pk)
-    if not isinstance(actor, str) and not monitoring.may_field_check(actor, award.unit):
+    if not isinstance(actor, str) and not may(actor, Action.TPN_RESULT_RECORD, award.unit):
         raise PermissionDenied(_("Anda tidak berwenang mencatat pemeriksaan lapangan unit ini."))
     _check_choices(result, recommendation)
     problems = date_problems(award, check_date, today=today)

@@ -42,12 +42,10 @@ def journey_list(*, user: Any, period: Period | None = None) -> QuerySet[Journey
     return qs.order_by("-period__year", "unit__path")
 
 
-def journey_get(*, user: Any, pk: int) -> Journey | None:
-    return (
-        journeys_visible(user)
-        .select_related("unit", "unit__agency", "period", "period__template", "assessment", "tpi_team")
-        .filter(pk=pk)
-        .first()
+def journeys_shown(user: Any) -> QuerySet[Journey]:
+    """The journeys ``user`` may open, with what their pages read (load one with ``get_scoped_or_404``)."""
+    return journeys_visible(user).select_related(
+        "unit", "unit__agency", "period", "period__template", "assessment", "tpi_team"
     )
 
 
@@ -86,6 +84,11 @@ def may_compare(user: Any, journey: Journey) -> bool:
     return journey.state not in (State.DECLARED, State.BUILDING) and may(
         user, Action.ASSESSMENT_VIEW_SUBMITTED, journey.unit
     )
+
+
+def sees_lhe_pages(user: Any, journey: Journey) -> bool:
+    """The LHE pages: the TPI scorers and whoever may compare the lanes (403 for the others in scope)."""
+    return may(user, Action.TPI_SCORE, journey.unit) or may_compare(user, journey)
 
 
 # --- side by side ----------------------------------------------------------------------------------------------
@@ -287,11 +290,14 @@ def tpi_candidates(agency: Agency) -> QuerySet[Any]:
     return get_user_model().objects.filter(is_active=True, pk__in=holders.values("user_id")).order_by("username")
 
 
-def team_get(*, user: Any, pk: int) -> TpiTeam | None:
-    team = TpiTeam.objects.select_related("agency", "period", "leader", "controller").filter(pk=pk).first()
-    if team is None or not may(user, Action.TPI_TEAM_MANAGE, team.agency):
-        return None
-    return team
+def teams_shown() -> QuerySet[TpiTeam]:
+    """TPI teams with what their pages read; which of them a person may manage is :func:`manages_team`."""
+    return TpiTeam.objects.select_related("agency", "period", "leader", "controller")
+
+
+def manages_team(user: Any, team: TpiTeam) -> bool:
+    """A team is placed at its agency (no unit): the agency's ``workflow.tpi_team`` grant."""
+    return may(user, Action.TPI_TEAM_MANAGE, team.agency)
 
 
 def team_journeys(team: TpiTeam) -> QuerySet[Journey]:

@@ -24,6 +24,7 @@ from zi.assessments.models import Lane, Period
 from zi.assessments.submission import submission_check
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
+from zi.organisations.scoped import get_scoped_or_404
 from zi.workflow import lhe as lhe_doc
 from zi.workflow import returns, selectors, services
 from zi.workflow.carryover import may_carry_over, previous_assessment
@@ -38,13 +39,6 @@ from zi.workflow.views_lhe import current_pdf
 
 def _errors(exc: ValidationError) -> str:
     return " ".join(str(m) for m in exc.messages)
-
-
-def _journey(request: HttpRequest, pk: int) -> Journey:
-    journey = selectors.journey_get(user=request.user, pk=pk)
-    if journey is None:
-        raise Http404
-    return journey
 
 
 @login_required
@@ -64,7 +58,6 @@ def journey_list(request: HttpRequest) -> HttpResponse:
 
 def _links(user: Any) -> list[tuple[str, str]]:
     """The workflow pages this user may open (each page checks again)."""
-    from zi.workflow import monitoring
 
     links = []
     if may(user, Action.TPI_SCORE):
@@ -76,7 +69,7 @@ def _links(user: Any) -> list[tuple[str, str]]:
         links.append((reverse("workflow:agency_profiles"), _("Syarat instansi")))
     if may(user, Action.CALENDAR_MANAGE):
         links.append((reverse("workflow:calendar"), _("Kalender periode")))
-    if monitoring.may_view(user):
+    if may(user, Action.MONITORING_VIEW):
         links.append((reverse("workflow:monitoring"), _("Pemantauan pasca-predikat")))
     return links
 
@@ -99,7 +92,7 @@ def participation_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def journey_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, pk=pk)
     declaration = journey.unit.declarations.order_by("-declared_on").first()
     decisions = selectors.decisions_for(request.user, journey)
     submit_to = next((d.to_state for d in decisions if (journey.state, d.to_state) in SUBMIT_MOVES), "")
@@ -113,7 +106,7 @@ def journey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "share": selectors.declaration_share(declaration) if declaration else None,
         "returned_notes": selectors.returned_notes(journey, request.user),
         "may_compare": selectors.may_compare(request.user, journey),
-        "may_lhe": may_view_lhe(request.user, journey),
+        "may_lhe": lhe_doc.may_view_any(request.user, journey),
         "lanes": [lane for lane in (Lane.REVIEW, Lane.TPI) if services.may_write_lane(request.user, journey, lane)],
         "checks": conclusion_checks(journey) if any(d.to_state == State.TPI_MEETS for d in decisions) else None,
         "proposal_reasons": services.proposal_reasons(journey, today=timezone.localdate())
@@ -170,7 +163,7 @@ def _confirm_page(request: HttpRequest, journey: Journey, to_state: str, values:
 @login_required
 def decide(request: HttpRequest, pk: int, to_state: str) -> HttpResponse:
     """GET: the confirmation page of an irreversible decision (the journey page's forms lead here too)."""
-    journey = _journey(request, pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, pk=pk)
     if to_state not in CONFIRM_STATES:
         raise Http404
     return _confirm_page(request, journey, to_state, request.GET)
@@ -179,7 +172,7 @@ def decide(request: HttpRequest, pk: int, to_state: str) -> HttpResponse:
 @login_required
 @require_POST
 def journey_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, pk=pk)
     try:
         version = int(request.POST.get("version", ""))
     except ValueError as exc:
@@ -221,9 +214,7 @@ def journey_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def compare(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
-    if not selectors.may_compare(request.user, journey):
-        raise PermissionDenied
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, selectors.may_compare, pk=pk)
     lanes = visible_lanes(request.user, journey.assessment)
     areas, rows = selectors.side_by_side(journey, lanes)
     shown = [lane for lane in selectors.LANES if lane in lanes]
@@ -234,11 +225,10 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
 def _lane_journey(request: HttpRequest, pk: int, lane: str) -> tuple[Journey, frozenset[str]]:
     """The journey whose ``lane`` the user scores (404 out of scope or another team's lane, 403 without the role),
     with the lanes the user sees."""
-    journey = _journey(request, pk)
     if lane not in (Lane.REVIEW, Lane.TPI):
         raise Http404
-    if not may(request.user, Action.REVIEW_SCORE if lane == Lane.REVIEW else Action.TPI_SCORE, journey.unit):
-        raise PermissionDenied
+    scores = Action.REVIEW_SCORE if lane == Lane.REVIEW else Action.TPI_SCORE
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, scores, pk=pk)
     visible = visible_lanes(request.user, journey.assessment)
     if lane not in visible:  # another team's TPI lane still in evaluation: as if it did not exist
         raise Http404
@@ -284,7 +274,7 @@ def lane_sheet(request: HttpRequest, pk: int, lane: str) -> HttpResponse:
 def lane_answer(request: HttpRequest, pk: int, lane: str, code: str) -> HttpResponse:
     """Save one lane answer. A plain post redirects to the question (or, with ``next``, to the next one, on its
     tab); an htmx post gets the question back with its tab's progress, and the next question's place."""
-    journey = _journey(request, pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, pk=pk)
     question = template_spec(journey.period.template).questions.get(code)
     if question is None or lane not in (Lane.REVIEW, Lane.TPI):
         raise Http404
@@ -369,16 +359,7 @@ def team_loads(request: HttpRequest) -> HttpResponse:
     return render(request, "workflow/teams.html", context)
 
 
-def may_view_lhe(user: Any, journey: Journey) -> bool:
-    """The LHE (``lhe.pdf``): an issued version for whoever may see the TPI lane, the draft for the team at work."""
-    if lhe_doc.may_work(user, journey):
-        return True
-    return lhe_doc.may_download(user, journey) and bool(lhe_doc.issued_versions(journey))
-
-
 @login_required
 def lhe(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
-    if not (may(request.user, Action.TPI_SCORE, journey.unit) or selectors.may_compare(request.user, journey)):
-        raise PermissionDenied
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, selectors.sees_lhe_pages, pk=pk)
     return current_pdf(request, journey)

@@ -13,18 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zi.lke.services import template_spec
-from zi.organisations.access import Action, may
+from zi.organisations.scoped import get_scoped_or_404
 from zi.workflow import lhe, selectors
 from zi.workflow.models import IssuedLhe, Journey, LheNote
-
-
-def _journey(request: HttpRequest, pk: int) -> Journey:
-    journey = selectors.journey_get(user=request.user, pk=pk)
-    if journey is None:
-        raise Http404
-    if not (may(request.user, Action.TPI_SCORE, journey.unit) or selectors.may_compare(request.user, journey)):
-        raise PermissionDenied
-    return journey
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
@@ -40,7 +31,7 @@ def _base(journey: Journey) -> str:
 
 @login_required
 def lhe_page(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, selectors.sees_lhe_pages, pk=pk)
     work = lhe.may_work(request.user, journey)
     if not (work or lhe.may_download(request.user, journey)):
         raise Http404
@@ -65,7 +56,7 @@ def lhe_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def lhe_notes(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, selectors.sees_lhe_pages, pk=pk)
     if not lhe.may_work(request.user, journey):
         raise PermissionDenied
     spec = template_spec(journey.period.template)
@@ -95,7 +86,7 @@ def lhe_notes(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def lhe_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, selectors.sees_lhe_pages, pk=pk)
     if not lhe.may_issue(request.user, journey):
         raise PermissionDenied
     try:
@@ -114,7 +105,7 @@ def lhe_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def lhe_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft as it stands, marked DRAF on every page, in the reader's language: the team only."""
-    journey = _journey(request, pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, selectors.sees_lhe_pages, pk=pk)
     if not lhe.may_work(request.user, journey):
         raise Http404
     return _pdf(lhe.render(journey, draft=True), f"LHE-draf-{_base(journey)}.pdf")
@@ -123,7 +114,7 @@ def lhe_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def lhe_download(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """An issued LHE: exactly the stored bytes (checked against the SHA-256 recorded at issue)."""
-    journey = _journey(request, pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, selectors.sees_lhe_pages, pk=pk)
     if not lhe.may_download(request.user, journey):
         raise Http404
     issued = IssuedLhe.objects.filter(journey=journey, stage=number).first()

@@ -29,9 +29,10 @@ from zi.assessments.models import Period
 from zi.core.links import absolute_url
 from zi.organisations.access import Action, may
 from zi.organisations.models import Agency
+from zi.organisations.scoped import get_scoped_or_404
 from zi.workflow import carryover, dossier, forms, selectors, services
 from zi.workflow.models import AgencyProfile, Declaration, PerformanceAgreement, PeriodCalendar
-from zi.workflow.views import _errors, _journey
+from zi.workflow.views import _errors
 
 
 def _form_errors(form: Any) -> str:
@@ -80,7 +81,7 @@ def _journey_write(page: str) -> Callable[[Callable[..., Any]], Callable[..., Ht
         @require_POST
         @wraps(write)
         def view(request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
-            journey = _journey(request, pk)
+            journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, pk=pk)
             write(request, journey, **kwargs)
             return redirect(page, pk=journey.pk)
 
@@ -92,16 +93,13 @@ def _journey_write(page: str) -> Callable[[Callable[..., Any]], Callable[..., Ht
 # --- declaration -----------------------------------------------------------------------------------------------
 
 
-def _declaration_of(journey: Any, declaration_pk: int) -> Declaration:
-    declaration = Declaration.objects.filter(pk=declaration_pk, unit=journey.unit).first()
-    if declaration is None:
-        raise Http404
-    return declaration
+def _declaration_of(request: HttpRequest, journey: Any, declaration_pk: int) -> Declaration:
+    return get_scoped_or_404(Declaration, request.user, pk=declaration_pk, unit=journey.unit)
 
 
 @login_required
 def declaration(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, pk=pk)
     may_edit = may(request.user, Action.PARTICIPATION_MANAGE, journey.unit)
     staff = selectors.unit_staff(journey.unit)
     if request.method == "POST":
@@ -140,7 +138,7 @@ def declaration(request: HttpRequest, pk: int) -> HttpResponse:
 
 @_journey_write("workflow:declaration")
 def declaration_sign(request: HttpRequest, journey: Any, declaration_pk: int) -> None:
-    item = _declaration_of(journey, declaration_pk)
+    item = _declaration_of(request, journey, declaration_pk)
     _apply(
         request,
         forms.SignForm(request.POST, staff=selectors.unit_staff(journey.unit)),
@@ -151,7 +149,7 @@ def declaration_sign(request: HttpRequest, journey: Any, declaration_pk: int) ->
 
 @_journey_write("workflow:declaration")
 def declaration_document(request: HttpRequest, journey: Any, declaration_pk: int) -> None:
-    item = _declaration_of(journey, declaration_pk)
+    item = _declaration_of(request, journey, declaration_pk)
     _apply(
         request,
         forms.DocumentForm(request.POST, request.FILES),
@@ -167,9 +165,9 @@ def declaration_document(request: HttpRequest, journey: Any, declaration_pk: int
 
 @login_required
 def participation_data(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
-    if not may(request.user, Action.PARTICIPATION_MANAGE, journey.unit):
-        raise PermissionDenied
+    journey = get_scoped_or_404(
+        selectors.journeys_shown(request.user), request.user, Action.PARTICIPATION_MANAGE, pk=pk
+    )
     agreement = PerformanceAgreement.objects.filter(unit=journey.unit, year=journey.period.year).first()
     initial_targets = ""
     if agreement is not None:
@@ -301,12 +299,10 @@ def team_create(request: HttpRequest, agency_pk: int) -> HttpResponse:
 
 
 def _team(request: HttpRequest, pk: int) -> Any:
-    if not may(request.user, Action.TPI_TEAM_MANAGE):
-        raise PermissionDenied
-    team = selectors.team_get(user=request.user, pk=pk)
-    if team is None:
-        raise Http404
-    return team
+    """A TPI team: 403 for a role that manages teams nowhere, 404 for a team of an agency out of scope."""
+    return get_scoped_or_404(
+        selectors.teams_shown(), request.user, page=Action.TPI_TEAM_MANAGE, see=selectors.manages_team, pk=pk
+    )
 
 
 @login_required
@@ -396,7 +392,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def carried(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, pk=pk)
     rows = list(carryover.carried_rows(journey))
     context = {
         "j": journey,
@@ -427,7 +423,7 @@ def carry_over(request: HttpRequest, journey: Any) -> None:
 def carry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm carried-over answers: the checked ``code``s, one tab (``bagian``) or all (``bagian=semua``); back to
     ``next`` (the worksheet question or the pre-submit page) when it is a page of this site."""
-    journey = _journey(request, pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, pk=pk)
     codes = request.POST.getlist("code")
     section = request.POST.get("bagian") or None
     _apply(
@@ -452,7 +448,7 @@ def carry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def dossier_download(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = _journey(request, pk)
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, pk=pk)
     if journey.state not in dossier.DOSSIER_STATES:
         raise Http404
     if not dossier.may_download(request.user, journey):

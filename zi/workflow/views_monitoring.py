@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zi.assessments.models import Period
+from zi.organisations.access import Action, may
+from zi.organisations.scoped import get_scoped_or_404
 from zi.predicates.models import Award
 from zi.workflow import monitoring, monitoring_services
 from zi.workflow.models import MonitoringRecommendation, MonitoringReport, MonitoringResult
@@ -51,7 +53,7 @@ def _period(request: HttpRequest) -> tuple[Period | None, list[Period]]:
 @login_required
 def watch(request: HttpRequest) -> HttpResponse:
     """ "Pemantauan pasca-predikat": every holder in scope with its monitoring status, and the at-risk list."""
-    if not monitoring.may_view(request.user):
+    if not may(request.user, Action.MONITORING_VIEW):
         raise PermissionDenied
     period, periods = _period(request)
     rows = monitoring.predicate_watch(user=request.user, period=period, today=timezone.localdate()) if period else []
@@ -68,13 +70,6 @@ def watch(request: HttpRequest) -> HttpResponse:
     return render(request, "workflow/monitoring.html", context)
 
 
-def _award(request: HttpRequest, pk: int) -> Award:
-    award = monitoring.award_for(request.user, pk)
-    if award is None:
-        raise Http404
-    return award
-
-
 def _award_page(request: HttpRequest, award: Award, **forms_given: Any) -> HttpResponse:
     reports, checks = monitoring.award_records(award)
     period, _periods = _period(request)
@@ -88,8 +83,8 @@ def _award_page(request: HttpRequest, award: Award, **forms_given: Any) -> HttpR
         "reports": reports,
         "checks": checks,
         "over_time": monitoring.indices_over_time(award),
-        "may_report": monitoring.may_report(request.user, award.unit) and award.revoked_on is None,
-        "may_check": monitoring.may_field_check(request.user, award.unit) and award.revoked_on is None,
+        "may_report": may(request.user, Action.TPI_SCORE, award.unit) and award.revoked_on is None,
+        "may_check": may(request.user, Action.TPN_RESULT_RECORD, award.unit) and award.revoked_on is None,
         "report_form": forms_given.get("report_form") or ReportForm(),
         "check_form": forms_given.get("check_form") or FieldCheckForm(),
     }
@@ -99,7 +94,10 @@ def _award_page(request: HttpRequest, award: Award, **forms_given: Any) -> HttpR
 
 @login_required
 def award_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _award_page(request, _award(request, pk))
+    return _award_page(
+        request,
+        get_scoped_or_404(Award.objects.select_related("unit"), request.user, see=Action.MONITORING_VIEW, pk=pk),
+    )
 
 
 def _errors(form: forms.Form, exc: ValidationError) -> None:
@@ -111,7 +109,7 @@ def _award_write(
     request: HttpRequest,
     pk: int,
     *,
-    allowed: Callable[[Any, Any], bool],
+    action: Action,
     form_class: type[forms.Form],
     form_name: str,
     write: Callable[[Any, dict[str, Any]], Any],
@@ -119,9 +117,9 @@ def _award_write(
 ) -> HttpResponse:
     """A monitoring record added to an award: permission (403), the form, the service (its refusal becomes a form
     error), then back to the award page, or the page again with the form and its errors."""
-    award = _award(request, pk)
-    if not allowed(request.user, award.unit):
-        raise PermissionDenied
+    award = get_scoped_or_404(
+        Award.objects.select_related("unit"), request.user, action, see=Action.MONITORING_VIEW, pk=pk
+    )
     form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -140,7 +138,7 @@ def report_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _award_write(
         request,
         pk,
-        allowed=monitoring.may_report,
+        action=Action.TPI_SCORE,
         form_class=ReportForm,
         form_name="report_form",
         write=lambda award, data: monitoring_services.report_record(
@@ -162,7 +160,7 @@ def check_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _award_write(
         request,
         pk,
-        allowed=monitoring.may_field_check,
+        action=Action.TPN_RESULT_RECORD,
         form_class=FieldCheckForm,
         form_name="check_form",
         write=lambda award, data: monitoring_services.field_check_record(actor=request.user, award=award, **data),
@@ -173,8 +171,10 @@ def check_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_file(request: HttpRequest, pk: int) -> FileResponse:
     """The stored report file, always as an attachment, never sniffed."""
-    report = MonitoringReport.objects.select_related("award__unit").filter(pk=pk).first()
-    if report is None or not report.file or not monitoring.may_view_unit(request.user, report.award.unit):
+    report = get_scoped_or_404(
+        MonitoringReport.objects.select_related("award__unit"), request.user, see=Action.MONITORING_VIEW, pk=pk
+    )
+    if not report.file:
         raise Http404
     try:
         handle = report.file.open("rb")

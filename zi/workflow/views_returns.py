@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from zi.assessments.models import Lane
 from zi.assessments.selectors import section_for
 from zi.lke.services import template_spec
+from zi.organisations.scoped import get_scoped_or_404
 from zi.workflow import returns, selectors
 from zi.workflow.models import Journey, ReturnNote
 
@@ -24,10 +25,9 @@ def _errors(exc: ValidationError) -> str:
 
 
 def _journey(request: HttpRequest, pk: int, lane: str = Lane.REVIEW, code: str = "") -> Journey:
-    journey = selectors.journey_get(user=request.user, pk=pk)
-    if journey is None or lane not in returns.SCORED_LANES:
-        raise Http404
-    if code and code not in template_spec(journey.period.template).questions:
+    """The journey in scope (404), with the lane and question of the URL checked (404 for an unknown one)."""
+    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, pk=pk)
+    if lane not in returns.SCORED_LANES or (code and code not in template_spec(journey.period.template).questions):
         raise Http404
     return journey
 

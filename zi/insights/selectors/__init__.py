@@ -43,7 +43,7 @@ from zi.insights.selectors.common import (
 )
 from zi.insights.selectors.dashboards import Dashboard, dashboard, risk_rows
 from zi.insights.selectors.rollup_cache import ROLLUP_VERSION_KEY, bump_rollup_version, rollup_version
-from zi.insights.selectors.units import UNIT_HEADERS, at_risk_rows, node_for, unit_rows, unit_table
+from zi.insights.selectors.units import UNIT_HEADERS, at_risk_rows, unit_rows, unit_table
 
 __all__ = [
     "EVERYTHING",
@@ -68,7 +68,6 @@ __all__ = [
     "groups",
     "index_table",
     "list_url",
-    "node_for",
     "path_prefix",
     "period_for",
     "periods",

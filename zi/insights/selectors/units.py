@@ -19,7 +19,7 @@ from zi.insights.models import UnitPeriodRollup
 from zi.insights.rules import ORDER, TITLES
 from zi.insights.selectors.common import STAGE_FILTERS, Cell, Table, scoped
 from zi.insights.selectors.rollup_cache import rollup_version
-from zi.organisations.access import Action, may, scope_filter
+from zi.organisations.access import Action, scope_filter
 from zi.organisations.models import Unit
 from zi.organisations.tree import grouped_by_node
 from zi.workflow.models import State
@@ -113,14 +113,6 @@ def unit_table(rows: Any, period: Period) -> Table:
             ]
         )
     return table
-
-
-def node_for(user: Any, pk: int) -> Unit | None:
-    """A node the user may see dashboards of (None when out of scope)."""
-    unit = Unit.objects.select_related("agency", "unit_type").filter(pk=pk).first()
-    if unit is None or not may(user, Action.DASHBOARD_VIEW, unit):
-        return None
-    return unit
 
 
 def at_risk_rows(user: Any, period: Period, node: Unit | None) -> list[dict[str, Any]]:

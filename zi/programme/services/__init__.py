@@ -30,15 +30,10 @@ from zi.programme.services.change_agents import (
     change_update,
 )
 from zi.programme.services.common import (
-    INTEGRITY_HANDLE,
     MANAGE_DENIED,
     TEXT_MAX,
     Snapshot,
-    may_handle_integrity,
-    may_manage,
-    may_read,
     may_see_whistle_identity,
-    may_write_register,
 )
 from zi.programme.services.complaints import (
     ACTION_FIELDS,
@@ -112,7 +107,6 @@ __all__ = [
     "IMAGE_INFO_KEPT",
     "IMAGE_TYPES",
     "INNOVATION_FIELDS",
-    "INTEGRITY_HANDLE",
     "MANAGE_DENIED",
     "MAX_IMAGE_PIXELS",
     "NEED_REQUIRED_MESSAGE",
@@ -146,11 +140,7 @@ __all__ = [
     "gratification_report_create",
     "innovation_create",
     "innovation_update",
-    "may_handle_integrity",
-    "may_manage",
-    "may_read",
     "may_see_whistle_identity",
-    "may_write_register",
     "plan_item_create",
     "plan_item_update",
     "record_attach_as_evidence",

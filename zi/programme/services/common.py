@@ -24,9 +24,6 @@ from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
 from zi.programme.models import WhistleReport
 
-INTEGRITY_HANDLE = Action.INTEGRITY_HANDLE
-
-
 TEXT_MAX = 10_000
 _R = TypeVar("_R", bound=models.Model)
 
@@ -34,27 +31,9 @@ _R = TypeVar("_R", bound=models.Model)
 # --- permission helpers ---------------------------------------------------------------------------------------
 
 
-def may_manage(user: Any, unit: Unit) -> bool:
-    """The unit's ZI team records the unit's building work."""
-    return may(user, Action.ASSESSMENT_ANSWER, unit)
-
-
-def may_read(user: Any, unit: Unit) -> bool:
-    return may(user, Action.ASSESSMENT_VIEW_SUBMITTED, unit) or may_manage(user, unit)
-
-
-def may_handle_integrity(user: Any, unit: Unit) -> bool:
-    return may(user, INTEGRITY_HANDLE, unit)
-
-
-def may_write_register(user: Any, unit: Unit) -> bool:
-    """Gratification and conflict-of-interest registers: the unit's ZI team or an integrity handler."""
-    return may_manage(user, unit) or may_handle_integrity(user, unit)
-
-
 def may_see_whistle_identity(user: Any, report: WhistleReport) -> bool:
     """Only integrity handlers who are not themselves staff of the reported unit see the reporter's identity."""
-    if not may_handle_integrity(user, report.unit):
+    if not may(user, Action.INTEGRITY_HANDLE, report.unit):
         return False
     return getattr(user, "unit_id", None) != report.unit_id
 
@@ -68,23 +47,12 @@ MANAGE_DENIED = gettext_noop("Anda tidak berwenang mencatat kegiatan pembangunan
 
 
 def _require_manage(actor: Actor, unit: Unit) -> None:
-    _require(may_manage(actor, unit), _(MANAGE_DENIED))
+    _require(may(actor, Action.PROGRAMME_MANAGE, unit), _(MANAGE_DENIED))
 
 
 def _actor_or_none(actor: Actor) -> Any:
     """The person to store as author: a logged-in user, else None (the public, or a seeding actor without a row)."""
     return actor_user(actor)
-
-
-def _anyone(actor: Actor, unit: Unit) -> bool:
-    """The public side: anyone may submit (the view rate-limits; the service checks the unit takes submissions)."""
-    return True
-
-
-def _scope_unit(record: Any) -> Unit:
-    getter = getattr(record, "scope_unit", None)
-    unit: Unit = getter() if callable(getter) else record.unit
-    return unit
 
 
 # --- the one way records are created and changed --------------------------------------------------------------
@@ -106,14 +74,14 @@ def _record_create(
     snapshot: Snapshot,
     clean: Callable[[Any], None],
     then: Callable[[Any], dict[str, Any] | None] | None = None,
-    allowed: Callable[[Any, Unit], bool] = may_manage,
+    allowed: Action | None = Action.PROGRAMME_MANAGE,
     denied: str = "",
     audit_actor: Actor = None,
 ) -> _R:
     """Create ``record`` (unsaved): permission on its unit, ``clean(record)`` validates and normalises it (the
     same function the update uses), save, ``then(record)`` writes dependent rows and returns extra audit values,
     one ``create`` event. ``audit_actor`` overrides who the trail names (``"public"`` for the web forms)."""
-    _require(allowed(actor, _scope_unit(record)), denied or _(MANAGE_DENIED))
+    _require(allowed is None or may(actor, allowed, record), denied or _(MANAGE_DENIED))
     clean(record)
     record.save()
     extra = then(record) if then is not None else None
@@ -128,7 +96,7 @@ def _record_update(
     snapshot: Snapshot,
     apply: Callable[[Any], dict[str, tuple[Any, Any]] | None],
     related: tuple[str, ...] = ("unit",),
-    allowed: Callable[[Any, Unit], bool] = may_manage,
+    allowed: Action | None = Action.PROGRAMME_MANAGE,
     denied: str = "",
     skip_unchanged: bool = False,
     update_fields: list[str] | None = None,
@@ -137,7 +105,7 @@ def _record_update(
     values (it may write dependent rows and return ``{key: (old, new)}`` for the audit), save, one ``update``
     event with before/after. With ``skip_unchanged`` nothing is written or audited when nothing changed."""
     record = type(record)._default_manager.select_for_update(of=("self",)).select_related(*related).get(pk=record.pk)
-    _require(allowed(actor, _scope_unit(record)), denied or _(MANAGE_DENIED))
+    _require(allowed is None or may(actor, allowed, record), denied or _(MANAGE_DENIED))
     before = _take(snapshot, record)
     extra = apply(record) or {}
     after = _take(snapshot, record)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from zi.core import audit, events
 from zi.core.actors import Actor
+from zi.organisations.access import Action
 from zi.organisations.models import Unit
 from zi.programme import notifications
 from zi.programme.models import (
@@ -31,7 +32,6 @@ from zi.programme.models import (
 )
 from zi.programme.services.common import (
     _actor_or_none,
-    _anyone,
     _choice,
     _date,
     _record_create,
@@ -39,7 +39,6 @@ from zi.programme.services.common import (
     _require_manage,
     _set_fields,
     _text,
-    may_manage,
 )
 from zi.programme.services.images import IMAGE_EXTENSIONS, check_image, strip_metadata
 from zi.programme.services.public_tracking import _new_tracking
@@ -93,7 +92,7 @@ def _complaint_snapshot(complaint: Complaint) -> dict[str, Any]:
 
 
 def _new_complaint(
-    *, actor: Actor, allowed: Callable[[Any, Unit], bool] = may_manage, audit_actor: Actor = None, **values: Any
+    *, actor: Actor, allowed: Action | None = Action.PROGRAMME_MANAGE, audit_actor: Actor = None, **values: Any
 ) -> tuple[Complaint, str]:
     """A new complaint from any channel: validated by :func:`_clean_complaint` (as a correction is), the deadline
     taken at receipt, a fresh tracking code (only its hash and last four characters are stored)."""
@@ -219,7 +218,7 @@ def complaint_submit_public(
         cleaned.append((content_type, strip_metadata(photo.read(), content_type)))
     complaint, code = _new_complaint(
         actor=None,
-        allowed=_anyone,
+        allowed=None,  # the public side: anyone may submit (the view rate-limits)
         audit_actor="public",
         unit=unit,
         channel=ComplaintChannel.WEB,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from zi.core import audit
 from zi.core.actors import Actor
+from zi.organisations.access import Action
 from zi.organisations.models import Unit
 from zi.programme.models import (
     ConflictOfInterest,
@@ -32,8 +33,6 @@ from zi.programme.services.common import (
     _record_update,
     _staff_of,
     _text,
-    may_handle_integrity,
-    may_write_register,
 )
 from zi.programme.services.public_tracking import _new_tracking
 
@@ -64,7 +63,7 @@ def _register_create(
             setattr(entry, field, value)
 
     return _record_create(
-        actor=actor, record=record, snapshot=fields, clean=clean, allowed=may_write_register, denied=denied
+        actor=actor, record=record, snapshot=fields, clean=clean, allowed=Action.REGISTER_WRITE, denied=denied
     )
 
 
@@ -75,7 +74,7 @@ def _register_update(
     fields: tuple[str, ...],
     denied: str,
     apply: Callable[[Any], dict[str, tuple[Any, Any]] | None],
-    allowed: Callable[[Any, Unit], bool] = may_write_register,
+    allowed: Action = Action.REGISTER_WRITE,
 ) -> _R:
     """Change a register entry under a row lock: permission, ``apply(record)`` validates and sets, save, audit."""
     return _record_update(actor=actor, record=record, snapshot=fields, apply=apply, allowed=allowed, denied=denied)
@@ -264,5 +263,5 @@ def whistle_update(
         fields=WHISTLE_FIELDS,
         denied=_("Anda tidak berwenang menangani laporan ini."),
         apply=apply,
-        allowed=may_handle_integrity,
+        allowed=Action.INTEGRITY_HANDLE,
     )

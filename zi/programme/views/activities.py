@@ -4,27 +4,33 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zi.organisations.access import Action, may
+from zi.organisations.models import Unit
+from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, selectors, services
 from zi.programme.models import Activity, ActivityPhoto, PlanItem
 from zi.programme.views.common import (
     _attach_context,
     _form_page,
     _period,
-    _record_for_manage,
-    _record_for_read,
-    _unit_for_manage,
 )
 
 
 @login_required
 def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _unit_for_manage(request, pk)
+    unit = get_scoped_or_404(
+        Unit.objects.select_related("agency", "unit_type"),
+        request.user,
+        Action.PROGRAMME_MANAGE,
+        see=Action.PROGRAMME_READ,
+        pk=pk,
+    )
     period = _period(request)
     plan_items = PlanItem.objects.filter(work_plan__unit=unit, work_plan__period=period)
     return _form_page(
@@ -41,7 +47,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _record_for_manage(request, Activity, pk)
+    activity = get_scoped_or_404(Activity, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
     plan_items = PlanItem.objects.filter(work_plan__unit=activity.unit, work_plan__period=activity.period)
     return _form_page(
         request,
@@ -58,11 +64,11 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _record_for_read(request, Activity, pk)
+    activity = get_scoped_or_404(Activity, request.user, see=Action.PROGRAMME_READ, pk=pk)
     unit = activity.unit
     attendees = [row.person for row in activity.attendance.select_related("person").order_by("person__full_name")]
     staff = selectors.staff_count(unit)
-    can_manage = services.may_manage(request.user, unit)
+    can_manage = may(request.user, Action.PROGRAMME_MANAGE, unit)
     context = {
         "unit": unit,
         "activity": activity,
@@ -83,9 +89,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def activity_attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _record_for_read(request, Activity, pk)
-    if not services.may_manage(request.user, activity.unit):
-        raise PermissionDenied
+    activity = get_scoped_or_404(Activity, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
     form = forms.AttendanceForm(request.POST, unit=activity.unit)
     if form.is_valid():
         try:
@@ -103,9 +107,7 @@ def activity_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def activity_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _record_for_read(request, Activity, pk)
-    if not services.may_manage(request.user, activity.unit):
-        raise PermissionDenied
+    activity = get_scoped_or_404(Activity, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
     form = forms.PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -125,7 +127,7 @@ def activity_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def activity_photo(request: HttpRequest, pk: int) -> FileResponse:
-    photo = _record_for_read(request, ActivityPhoto, pk, unit_field="activity__unit")
+    photo = get_scoped_or_404(ActivityPhoto, request.user, see=Action.PROGRAMME_READ, pk=pk)
     if photo.withdrawn_at is not None:
         raise Http404
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
@@ -137,7 +139,7 @@ def activity_photo(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_POST
 def activity_photo_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    photo = _record_for_manage(request, ActivityPhoto, pk, unit_field="activity__unit")
+    photo = get_scoped_or_404(ActivityPhoto, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
     if photo.withdrawn_at is not None:
         raise Http404
     services.activity_withdraw_photo(actor=request.user, photo=photo)

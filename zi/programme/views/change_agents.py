@@ -6,14 +6,23 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from zi.organisations.access import Action
+from zi.organisations.models import Unit
+from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, services
 from zi.programme.models import ChangeAgent, ConcreteChange
-from zi.programme.views.common import _form_page, _overview_url, _period, _record_for_manage, _unit_for_manage
+from zi.programme.views.common import _form_page, _overview_url, _period
 
 
 @login_required
 def agent_create(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _unit_for_manage(request, pk)
+    unit = get_scoped_or_404(
+        Unit.objects.select_related("agency", "unit_type"),
+        request.user,
+        Action.PROGRAMME_MANAGE,
+        see=Action.PROGRAMME_READ,
+        pk=pk,
+    )
     period = _period(request)
     return _form_page(
         request,
@@ -29,7 +38,7 @@ def agent_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def change_create(request: HttpRequest, pk: int) -> HttpResponse:
-    agent = _record_for_manage(request, ChangeAgent, pk)
+    agent = get_scoped_or_404(ChangeAgent, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
     return _form_page(
         request,
         forms.ConcreteChangeForm(request.POST or None),
@@ -43,7 +52,7 @@ def change_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def agent_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    agent = _record_for_manage(request, ChangeAgent, pk)
+    agent = get_scoped_or_404(ChangeAgent, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
     return _form_page(
         request,
         forms.ChangeAgentEditForm(request.POST or None, initial=forms.record_initial(agent, forms.ChangeAgentEditForm)),
@@ -57,7 +66,7 @@ def agent_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def change_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    change = _record_for_manage(request, ConcreteChange, pk, unit_field="agent__unit")
+    change = get_scoped_or_404(ConcreteChange, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
     initial = forms.record_initial(change, forms.ConcreteChangeForm)
     return _form_page(
         request,

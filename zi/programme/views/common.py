@@ -1,5 +1,6 @@
-"""What the programme pages share: loading a unit or record in scope (404) and writable (403), the form page, the
-period and the "attach as evidence" context."""
+"""What the programme pages share: the form page, the period and the "attach as evidence" context. Units and records
+are loaded with :func:`zi.organisations.scoped.get_scoped_or_404` (``programme.read``: else 404;
+``programme.manage``: else 403)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,44 +19,10 @@ from zi.assessments.stages import DRAFT_STATES
 from zi.lke.models import LkeQuestion
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
-from zi.programme import forms, selectors, services
+from zi.programme import forms, selectors
 from zi.programme.models import AttachedEvidence
 
 SESSION_CODE_KEY = "zi_programme_new_code"
-
-
-def _unit_for_read(request: HttpRequest, pk: int) -> Unit:
-    unit = selectors.readable_unit(user=request.user, pk=pk)
-    if unit is None:
-        raise Http404
-    return unit
-
-
-def _unit_for_manage(request: HttpRequest, pk: int) -> Unit:
-    unit = _unit_for_read(request, pk)
-    if not services.may_manage(request.user, unit):
-        raise PermissionDenied
-    return unit
-
-
-def _record_for_read(request: HttpRequest, model: type[Model], pk: int, unit_field: str = "unit") -> Any:
-    record = selectors.readable(model._default_manager.filter(pk=pk), request.user, unit_field).first()
-    if record is None:
-        raise Http404
-    return record
-
-
-def _record_for_manage(request: HttpRequest, model: type[Model], pk: int, unit_field: str = "unit") -> Any:
-    """A record the user may read (else 404) and write (else 403)."""
-    record = _record_for_read(request, model, pk, unit_field)
-    if not services.may_manage(request.user, _scope_unit(record)):
-        raise PermissionDenied
-    return record
-
-
-def _scope_unit(record: Any) -> Unit:
-    getter = getattr(record, "scope_unit", None)
-    return getter() if callable(getter) else record.unit
 
 
 def _period(request: HttpRequest) -> Any:

@@ -11,16 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zi.organisations.access import Action, may
+from zi.organisations.models import Unit
+from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, services, tracking
 from zi.programme.models import Complaint, ComplaintPhoto, FollowUpAction
 from zi.programme.views.common import (
     SESSION_CODE_KEY,
     _attach_context,
     _form_page,
-    _record_for_manage,
-    _record_for_read,
     _save,
-    _unit_for_manage,
 )
 
 
@@ -30,7 +30,13 @@ def _show_code(request: HttpRequest, code: str) -> None:
 
 @login_required
 def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _unit_for_manage(request, pk)
+    unit = get_scoped_or_404(
+        Unit.objects.select_related("agency", "unit_type"),
+        request.user,
+        Action.PROGRAMME_MANAGE,
+        see=Action.PROGRAMME_READ,
+        pk=pk,
+    )
 
     def shown_once(result: tuple[Complaint, str]) -> str:
         complaint, code = result
@@ -50,7 +56,7 @@ def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = _record_for_manage(request, Complaint, pk)
+    complaint = get_scoped_or_404(Complaint, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
     return _form_page(
         request,
         forms.ComplaintStaffForm(request.POST or None, initial=forms.complaint_details_initial(complaint)),
@@ -64,9 +70,9 @@ def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = _record_for_read(request, Complaint, pk)
+    complaint = get_scoped_or_404(Complaint, request.user, see=Action.PROGRAMME_READ, pk=pk)
     unit = complaint.unit
-    can_manage = services.may_manage(request.user, unit)
+    can_manage = may(request.user, Action.PROGRAMME_MANAGE, unit)
     update_form = forms.ComplaintUpdateForm(
         request.POST if request.method == "POST" and "status" in request.POST else None,
         initial=forms.complaint_update_initial(complaint),
@@ -114,7 +120,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def complaint_photo(request: HttpRequest, pk: int) -> FileResponse:
     """A complaint's photo, for those who handle the unit's complaints only (it may show the complainant)."""
-    photo = _record_for_manage(request, ComplaintPhoto, pk, unit_field="complaint__unit")
+    photo = get_scoped_or_404(ComplaintPhoto, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, max-age=3600"
@@ -123,7 +129,7 @@ def complaint_photo(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def complaint_action_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _record_for_manage(request, FollowUpAction, pk, unit_field="complaint__unit")
+    action = get_scoped_or_404(FollowUpAction, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
     complaint = action.complaint
     return _form_page(
         request,
@@ -139,7 +145,7 @@ def complaint_action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def complaint_action_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _record_for_manage(request, FollowUpAction, pk, unit_field="complaint__unit")
+    action = get_scoped_or_404(FollowUpAction, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
     complaint = action.complaint
     services.complaint_action_delete(actor=request.user, action=action)
     messages.success(request, _("Tindak lanjut dihapus."))

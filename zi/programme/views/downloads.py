@@ -8,9 +8,10 @@ from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.text import slugify
 
+from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
-from zi.programme import exports, services
-from zi.programme.views.common import _unit_for_read
+from zi.organisations.scoped import get_scoped_or_404
+from zi.programme import exports
 
 
 @login_required
@@ -19,11 +20,13 @@ def export(request: HttpRequest, pk: int, kind: str) -> HttpResponseBase:
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     if kind == "wbs":
         unit = Unit.objects.filter(pk=pk).first()
-        if unit is None or not services.may_handle_integrity(request.user, unit):
+        if unit is None or not may(request.user, Action.INTEGRITY_HANDLE, unit):
             raise Http404
         sheet = exports.whistle_sheet(user=request.user, unit=unit)
     else:
-        unit = _unit_for_read(request, pk)
+        unit = get_scoped_or_404(
+            Unit.objects.select_related("agency", "unit_type"), request.user, see=Action.PROGRAMME_READ, pk=pk
+        )
         builders = {
             "pengaduan": lambda: exports.complaints_sheet(
                 user=request.user, unit=unit, status=request.GET.get("status", "")

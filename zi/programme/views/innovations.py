@@ -9,22 +9,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
+from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, selectors, services
 from zi.programme.models import Complaint, Innovation, PublicService
 from zi.programme.views.common import (
     _attach_context,
     _form_page,
-    _record_for_manage,
-    _record_for_read,
-    _unit_for_manage,
-    _unit_for_read,
 )
 
 
 @login_required
 def innovation_list(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _unit_for_read(request, pk)
+    unit = get_scoped_or_404(
+        Unit.objects.select_related("agency", "unit_type"), request.user, see=Action.PROGRAMME_READ, pk=pk
+    )
     subtree = request.GET.get("subtree") == "1"
     innovations = selectors.innovations_for(user=request.user, unit=unit, subtree=subtree)
     return render(
@@ -34,7 +34,7 @@ def innovation_list(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": unit,
             "innovations": innovations,
             "subtree": subtree,
-            "can_manage": services.may_manage(request.user, unit),
+            "can_manage": may(request.user, Action.PROGRAMME_MANAGE, unit),
         },
     )
 
@@ -51,7 +51,13 @@ def _innovation_form(request: HttpRequest, unit: Unit, initial: dict[str, Any]) 
 
 @login_required
 def innovation_create(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _unit_for_manage(request, pk)
+    unit = get_scoped_or_404(
+        Unit.objects.select_related("agency", "unit_type"),
+        request.user,
+        Action.PROGRAMME_MANAGE,
+        see=Action.PROGRAMME_READ,
+        pk=pk,
+    )
     form = _innovation_form(request, unit, {"complaint": request.GET.get("pengaduan")})
     return _form_page(
         request,
@@ -67,7 +73,7 @@ def innovation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def innovation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    innovation = _record_for_manage(request, Innovation, pk)
+    innovation = get_scoped_or_404(Innovation, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
     form = _innovation_form(request, innovation.unit, forms.innovation_initial(innovation))
     return _form_page(
         request,
@@ -83,13 +89,13 @@ def innovation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    innovation = _record_for_read(request, Innovation, pk)
+    innovation = get_scoped_or_404(Innovation, request.user, see=Action.PROGRAMME_READ, pk=pk)
     context = {
         "unit": innovation.unit,
         "innovation": innovation,
         "survey": selectors.survey_finding_of(innovation),
         "services": innovation.services.all(),
-        "can_manage": services.may_manage(request.user, innovation.unit),
+        "can_manage": may(request.user, Action.PROGRAMME_MANAGE, innovation.unit),
         **_attach_context(request, innovation, "innovation"),
     }
     return render(request, "programme/innovation_detail.html", context)

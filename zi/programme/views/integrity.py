@@ -9,17 +9,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
+from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, selectors, services
 from zi.programme.models import ConflictOfInterest, GratificationReport
-from zi.programme.views.common import _form_page, _save, _unit_for_read
+from zi.programme.views.common import _form_page, _save
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,10 @@ REGISTER_PAGES = {
 
 def _register_page(request: HttpRequest, pk: int, page: RegisterPage) -> HttpResponse:
     """A register: its rows for readers, and an entry form for the unit's ZI team and integrity handlers."""
-    unit = _unit_for_read(request, pk)
-    can_write = services.may_write_register(request.user, unit)
+    unit = get_scoped_or_404(
+        Unit.objects.select_related("agency", "unit_type"), request.user, see=Action.PROGRAMME_READ, pk=pk
+    )
+    can_write = may(request.user, Action.REGISTER_WRITE, unit)
     form = page.form(request.POST or None, unit=unit)
     if request.method == "POST":
         if not can_write:
@@ -84,21 +87,15 @@ def _register_page(request: HttpRequest, pk: int, page: RegisterPage) -> HttpRes
     )
 
 
-def _register_entry_for_write(request: HttpRequest, model: type[Model], pk: int) -> Any:
-    """A register entry the user may read (else 404) and write (else 403)."""
-    record: Any = model._default_manager.select_related("unit").filter(pk=pk).first()
-    if record is None:
-        raise Http404
-    if not services.may_write_register(request.user, record.unit):
-        if selectors.readable_unit(user=request.user, pk=record.unit_id) is None:
-            raise Http404
-        raise PermissionDenied
-    return record
-
-
 @login_required
 def gratification_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _register_entry_for_write(request, GratificationReport, pk)
+    report = get_scoped_or_404(
+        GratificationReport.objects.select_related("unit"),
+        request.user,
+        Action.REGISTER_WRITE,
+        see=Action.PROGRAMME_READ,
+        pk=pk,
+    )
     return _form_page(
         request,
         forms.GratificationDecisionForm(
@@ -114,7 +111,13 @@ def gratification_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def conflict_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    conflict = _register_entry_for_write(request, ConflictOfInterest, pk)
+    conflict = get_scoped_or_404(
+        ConflictOfInterest.objects.select_related("unit"),
+        request.user,
+        Action.REGISTER_WRITE,
+        see=Action.PROGRAMME_READ,
+        pk=pk,
+    )
     return _form_page(
         request,
         forms.ConflictUpdateForm(
@@ -141,7 +144,7 @@ def conflict_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def whistle_list(request: HttpRequest, pk: int) -> HttpResponse:
     unit = Unit.objects.filter(pk=pk).first()
-    if unit is None or not services.may_handle_integrity(request.user, unit):
+    if unit is None or not may(request.user, Action.INTEGRITY_HANDLE, unit):
         raise Http404
     reports = selectors.whistle_reports_for(user=request.user, unit=unit)
     return render(request, "programme/whistle_list.html", {"unit": unit, "reports": reports})

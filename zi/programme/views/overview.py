@@ -9,13 +9,18 @@ from django.urls import reverse
 
 from zi.core.links import absolute_url
 from zi.lke.services import labelled_inputs
-from zi.programme import selectors, services
-from zi.programme.views.common import _period, _unit_for_read
+from zi.organisations.access import Action, may
+from zi.organisations.models import Unit
+from zi.organisations.scoped import get_scoped_or_404
+from zi.programme import selectors
+from zi.programme.views.common import _period
 
 
 @login_required
 def unit_overview(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _unit_for_read(request, pk)
+    unit = get_scoped_or_404(
+        Unit.objects.select_related("agency", "unit_type"), request.user, see=Action.PROGRAMME_READ, pk=pk
+    )
     period = _period(request)
     user = request.user
     plan = selectors.work_plan_for(user=user, unit=unit, period=period)
@@ -43,8 +48,8 @@ def unit_overview(request: HttpRequest, pk: int) -> HttpResponse:
             (code, {**data, "labelled": labelled_inputs(period.template, code, data.get("inputs") or {})})
             for code, data in selectors.lke_inputs_for(unit, period).items()
         ],
-        "can_manage": services.may_manage(user, unit),
-        "can_handle_integrity": services.may_handle_integrity(user, unit),
+        "can_manage": may(user, Action.PROGRAMME_MANAGE, unit),
+        "can_handle_integrity": may(user, Action.INTEGRITY_HANDLE, unit),
         "public_complaint_url": absolute_url(reverse("programme:complaint_public", args=[unit.pk])),
         "public_whistle_url": absolute_url(reverse("programme:whistle_public", args=[unit.pk])),
     }

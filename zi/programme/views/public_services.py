@@ -10,15 +10,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from zi.organisations.access import Action, may
+from zi.organisations.models import Unit
+from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, selectors, services
 from zi.programme.models import PublicService
-from zi.programme.views.common import _form_page, _record_for_manage, _save, _unit_for_read
+from zi.programme.views.common import _form_page, _save
 
 
 @login_required
 def service_list(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _unit_for_read(request, pk)
-    can_manage = services.may_manage(request.user, unit)
+    unit = get_scoped_or_404(
+        Unit.objects.select_related("agency", "unit_type"), request.user, see=Action.PROGRAMME_READ, pk=pk
+    )
+    can_manage = may(request.user, Action.PROGRAMME_MANAGE, unit)
     form = forms.PublicServiceForm(request.POST or None)
     if request.method == "POST":
         if not can_manage:
@@ -45,7 +50,7 @@ def service_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    service = _record_for_manage(request, PublicService, pk)
+    service = get_scoped_or_404(PublicService, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
     initial = forms.record_initial(service, forms.PublicServiceForm)
     return _form_page(
         request,

@@ -6,14 +6,23 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from zi.organisations.access import Action
+from zi.organisations.models import Unit
+from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, services
 from zi.programme.models import PlanItem, WorkPlan
-from zi.programme.views.common import _form_page, _overview_url, _period, _record_for_manage, _unit_for_manage
+from zi.programme.views.common import _form_page, _overview_url, _period
 
 
 @login_required
 def workplan_create(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _unit_for_manage(request, pk)
+    unit = get_scoped_or_404(
+        Unit.objects.select_related("agency", "unit_type"),
+        request.user,
+        Action.PROGRAMME_MANAGE,
+        see=Action.PROGRAMME_READ,
+        pk=pk,
+    )
     period = _period(request)
     return _form_page(
         request,
@@ -28,7 +37,7 @@ def workplan_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def workplan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _record_for_manage(request, WorkPlan, pk)
+    plan = get_scoped_or_404(WorkPlan, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
     return _form_page(
         request,
         forms.WorkPlanForm(request.POST or None, initial=forms.record_initial(plan, forms.WorkPlanForm)),
@@ -42,7 +51,7 @@ def workplan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_item_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _record_for_manage(request, WorkPlan, pk)
+    plan = get_scoped_or_404(WorkPlan, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
     return _form_page(
         request,
         forms.PlanItemForm(request.POST or None, unit=plan.unit, initial={"area_key": request.GET.get("area")}),
@@ -56,7 +65,7 @@ def plan_item_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _record_for_manage(request, PlanItem, pk, unit_field="work_plan__unit")
+    item = get_scoped_or_404(PlanItem, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
     unit = item.work_plan.unit
     return _form_page(
         request,

@@ -10,10 +10,11 @@ from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpRe
 from django.shortcuts import get_object_or_404
 
 from zi.core.tabular import formula_safe
+from zi.organisations.access import Action
+from zi.organisations.scoped import get_scoped_or_404
 from zi.organisations.timezones import unit_timezone
 from zi.surveys import documents, services
 from zi.surveys.models import Campaign, Response, ResponseItem, ServicePoint
-from zi.surveys.views.common import _campaign_for
 
 
 def _export_rows(campaign: Campaign):
@@ -86,7 +87,9 @@ class _Echo:
 
 @login_required
 def export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    campaign = _campaign_for(request, pk)
+    campaign = get_scoped_or_404(
+        Campaign.objects.select_related("unit", "period"), request.user, see=Action.SURVEY_VIEW, pk=pk
+    )
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
         (writer.writerow([formula_safe(v) for v in row]) for row in _export_rows(campaign)),
@@ -101,7 +104,9 @@ def export_xlsx(request: HttpRequest, pk: int) -> FileResponse:
     # lazy: openpyxl loads only when a workbook is asked for
     from openpyxl import Workbook
 
-    campaign = _campaign_for(request, pk)
+    campaign = get_scoped_or_404(
+        Campaign.objects.select_related("unit", "period"), request.user, see=Action.SURVEY_VIEW, pk=pk
+    )
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Respons")
     for row in _export_rows(campaign):
@@ -119,7 +124,9 @@ def export_xlsx(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def poster_pdf(request: HttpRequest, pk: int, point_id: int) -> HttpResponse:
-    campaign = _campaign_for(request, pk)
+    campaign = get_scoped_or_404(
+        Campaign.objects.select_related("unit", "period"), request.user, see=Action.SURVEY_VIEW, pk=pk
+    )
     point = get_object_or_404(ServicePoint, pk=point_id, campaign=campaign)
     response = HttpResponse(documents.poster_pdf(campaign, point), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="poster-survei-{campaign.pk}-{point.pk}.pdf"'
@@ -129,7 +136,9 @@ def poster_pdf(request: HttpRequest, pk: int, point_id: int) -> HttpResponse:
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The campaign's results as an A4 report (whoever may see the results page)."""
-    campaign = _campaign_for(request, pk)
+    campaign = get_scoped_or_404(
+        Campaign.objects.select_related("unit", "period"), request.user, see=Action.SURVEY_VIEW, pk=pk
+    )
     pdf = documents.report_pdf(campaign, services.campaign_results(campaign))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="laporan-survei-{campaign.pk}.pdf"'

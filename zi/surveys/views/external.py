@@ -13,10 +13,9 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from zi.assessments.models import Period
 from zi.core.numbers import NumberField
-from zi.organisations.access import visible_units
+from zi.organisations.access import Action, may, visible_units
 from zi.surveys import services
 from zi.surveys.models import ExternalIndex, InstrumentKind
-from zi.surveys.selectors import may_record_external_index
 from zi.surveys.views.common import _form_attempt
 
 
@@ -38,7 +37,7 @@ def external_index(request: HttpRequest, unit_id: int, period_id: int) -> HttpRe
     period = Period.objects.filter(pk=period_id).first()
     if unit is None or period is None:
         raise Http404
-    if not may_record_external_index(request.user, unit):
+    if not may(request.user, Action.SURVEY_EVALUATE, unit):
         raise PermissionDenied
     form = ExternalIndexForm(request.POST or None)
     if request.method == "POST" and request.POST.get("remove"):

@@ -11,10 +11,11 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from zi.core.links import absolute_url
+from zi.organisations.access import Action, may
+from zi.organisations.scoped import get_scoped_or_404
 from zi.surveys import services
-from zi.surveys.models import InstrumentKind, ItemScale, Response
-from zi.surveys.selectors import may_exclude, may_manage, may_record_external_index
-from zi.surveys.views.common import GROUP_LABELS, _campaign_for
+from zi.surveys.models import Campaign, InstrumentKind, ItemScale, Response
+from zi.surveys.views.common import GROUP_LABELS
 from zi.surveys.views.moderation import RescanForm
 
 
@@ -99,7 +100,9 @@ def _flag_rows(flags: dict) -> list[dict[str, Any]]:
 
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign_for(request, pk)
+    campaign = get_scoped_or_404(
+        Campaign.objects.select_related("unit", "period"), request.user, see=Action.SURVEY_VIEW, pk=pk
+    )
     results = services.campaign_results(campaign)
     public_url = absolute_url(reverse("surveys:public", args=[campaign.token]))
     charts = [(summary, _bars(summary)) for summary in results.overall]
@@ -130,13 +133,13 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "kiosk_url": absolute_url(reverse("surveys:kiosk", args=[campaign.token])),
             "flagged": flagged,
             "flag_choices": [(key, label) for key, label in services.FLAG_REASONS.items() if key in present],
-            "can_manage": may_manage(request.user, campaign),
-            "can_exclude": may_exclude(request.user, campaign),
+            "can_manage": may(request.user, Action.SURVEY_MANAGE, campaign),
+            "can_exclude": may(request.user, Action.SURVEY_EVALUATE, campaign),
             "service_points": campaign.service_points.all(),
             "skm": InstrumentKind.SKM,
             "trend": trend,
             "group_rows": [(GROUP_LABELS.get(g, g), g, rows) for g, rows in results.by_group.items()],
-            "rescan_form": RescanForm.current() if may_exclude(request.user, campaign) else None,
-            "can_external": may_record_external_index(request.user, campaign.unit),
+            "rescan_form": RescanForm.current() if may(request.user, Action.SURVEY_EVALUATE, campaign) else None,
+            "can_external": may(request.user, Action.SURVEY_EVALUATE, campaign.unit),
         },
     )

@@ -1,3 +1,5 @@
+"""The navigation flags every page sees (``nav_can_*``), computed with :func:`zi.organisations.access.may`."""
+
 from __future__ import annotations
 
 from functools import cache
