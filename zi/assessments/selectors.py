@@ -25,8 +25,11 @@ from zi.assessments.models import (
     Period,
 )
 from zi.assessments.stages import SUBMITTED_STATES
+from zi.assessments.suggestions import survey_checks
 from zi.core.numbers import number_input_value
 from zi.lke.formulas import ZeroDenominator, zero_denominator, zero_denominator_text
+from zi.lke.scoring.breakdown import expand_breakdown
+from zi.lke.scoring.engine import score
 from zi.lke.services import template_spec
 from zi.lke.spec import Area, Question, Template
 from zi.organisations.access import Action, may, restrict, scope_filter
@@ -331,9 +334,6 @@ def _float(value: Any) -> float | None:
 
 
 def _score_dict(assessment: Assessment, spec: Template, rows: dict[str, QuestionRow], stored: Any) -> dict[str, Any]:
-    from zi.lke.scoring.breakdown import expand_breakdown
-    from zi.lke.scoring.engine import score
-
     if stored is not None and isinstance(stored.breakdown, dict) and stored.breakdown:
         return expand_breakdown(spec, stored.breakdown)
 
@@ -442,7 +442,6 @@ def worksheet(
         score = _score_from_values(assessment, spec, lane)
     else:
         score = _score_dict(assessment, spec, rows, stored)
-    from zi.assessments.suggestions import survey_checks
 
     checks = survey_checks(assessment, lane, {code: row.answer for code, row in rows.items()})
     for check in checks:
@@ -482,8 +481,6 @@ def _count_answered(
 
 
 def _score_from_values(assessment: Assessment, spec: Template, lane: str) -> dict[str, Any]:
-    from zi.lke.scoring.engine import score
-
     codes = dict(Answer.objects.filter(assessment=assessment, lane=lane).values_list("question__code", "value"))
     values = {code: codes.get(code) for code in spec.questions}
     return score(spec, values, assessment.current_predicate or None).to_dict()

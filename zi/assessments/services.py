@@ -31,8 +31,11 @@ from zi.assessments.models import (
     Period,
     Predicate,
 )
+from zi.assessments.scoring import lane_rescore
+from zi.assessments.suggestions import checked_survey_source
 from zi.core import audit, events
 from zi.core.actors import Actor
+from zi.lke.formulas import AnswerError, normalize_answer
 from zi.lke.models import LkeQuestion, LkeTemplate
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
@@ -178,10 +181,6 @@ def answer_save(
     unit's survey or external value: a differing IPAK/IPKP without a source is refused.
     ``rescore=False`` lets bulk callers rescore once at the end.
     """
-    from zi.assessments.scoring import lane_rescore
-    from zi.assessments.suggestions import checked_survey_source
-    from zi.lke.formulas import AnswerError, normalize_answer
-
     if lane not in Lane.values:
         raise ValidationError(_("Jalur penilaian tidak dikenal."))
     _refresh_state(assessment)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zi.assessments import evidence as evidence_checks
 from zi.assessments import forms, panels, selectors, services
+from zi.assessments.excel import import_assessment_xlsx
 from zi.assessments.models import Assessment, AssessmentStatus, EvidenceKind, Lane
 from zi.assessments.submission import CARRIED, attach_markers, submission_check
 from zi.assessments.suggestions import suggestions_for
@@ -367,7 +368,7 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_scoped_or_404(selectors.assessments_shown(request.user), request.user, pk=pk)
-    from zi.assessments.excel import export_assessment_xlsx
+    from zi.assessments.excel import export_assessment_xlsx  # lazy: openpyxl loads only when a workbook is asked for
 
     content = export_assessment_xlsx(assessment, lane=Lane.SELF)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -387,10 +388,6 @@ def import_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        from django.conf import settings
-
-        from zi.assessments.excel import import_assessment_xlsx
-
         uploaded = form.cleaned_data["file"]
         limit = getattr(settings, "ZI_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
         if uploaded.size > limit:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import random
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from PIL import Image, ImageDraw
 
 from zi.assessments import services as assessment_services
 from zi.assessments.models import (
@@ -39,8 +41,8 @@ from zi.core.actors import Actor
 from zi.demo.assessments import self_answer
 from zi.lke.services import template_spec
 from zi.organisations import services as org_services
-from zi.organisations.access import may
-from zi.organisations.models import Agency, AgencyLetterhead, Role
+from zi.organisations.access import Action, may
+from zi.organisations.models import Agency, AgencyLetterhead, Role, RoleAssignment, Unit
 from zi.workflow import carryover, lhe, returns, services
 from zi.workflow.machine import TRANSITIONS, coi_reasons
 from zi.workflow.models import (
@@ -120,9 +122,6 @@ def declared_on(unit_name: str, year: int) -> dt.date:
 def _review_differs(journey: Journey, count: int = 6) -> None:
     """The reviewer does not simply agree: the first ``count`` "Ya" answers of the unit on yes/no questions without
     evidence of implementation become "Tidak" in the review lane, with a note (the lanes' gap is then real)."""
-    from zi.organisations.access import Action, may
-    from zi.organisations.models import Role, RoleAssignment
-
     reviewers = RoleAssignment.objects.filter(role=Role.REVIEWER).select_related("user").order_by("pk")
     reviewer = next((r.user for r in reviewers if may(r.user, Action.REVIEW_SCORE, journey.unit)), None)
     if reviewer is None:
@@ -480,8 +479,6 @@ def _fill_self_lane(assessment: Assessment, quality: float = 0.8) -> None:
 def seed_inbox_examples(period: Period) -> int:
     """Give the Kalsel admin and evaluator demo logins an item in their inbox; returns journeys created (0 when
     already done or without the units)."""
-    from zi.organisations.models import Unit
-
     created = 0
     for code, with_team in INBOX_EXAMPLES:
         unit = Unit.objects.filter(agency__code=INBOX_AGENCY, code=code).first()
@@ -539,10 +536,6 @@ LETTERHEADS = {
 
 def logo_png(fill: tuple[int, int, int], ring: tuple[int, int, int], size: int = 160) -> bytes:
     """A small emblem drawn in code (no binary file in the repository): a disc, a ring and a five-pointed star."""
-    import math
-
-    from PIL import Image, ImageDraw
-
     image = Image.new("RGBA", (size, size), (255, 255, 255, 0))
     draw = ImageDraw.Draw(image)
     draw.ellipse((4, 4, size - 4, size - 4), fill=ring)

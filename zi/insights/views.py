@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from zi.assessments.models import Assessment
+from zi.assessments.selectors import may_view
 from zi.insights import exports, reports, selectors, services
 from zi.insights import public as public_sel
 from zi.insights.facts import warning_facts_many
@@ -207,7 +208,6 @@ def unit_recap_xlsx(request: HttpRequest, pk: int) -> HttpResponseBase:
     assessment = (
         Assessment.objects.filter(unit=unit, period=period).select_related("period").first() if period else None
     )
-    from zi.assessments.selectors import may_view
 
     if assessment is None or not may_view(request.user, assessment):
         raise Http404

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from zi.organisations import selectors, services, tree
 from zi.organisations.access import Action, may, may_place_unit, visible_units
 from zi.organisations.forms import LetterheadForm, UnitForm, UnitMoveForm
+from zi.organisations.importers import template_xlsx  # openpyxl loads only when a template is asked for
 from zi.organisations.letterhead import letterhead_of, logo_data_uri
 from zi.organisations.models import Agency, Role, RoleAssignment, Unit
 from zi.organisations.scoped import get_scoped_or_404
@@ -141,7 +142,9 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def import_view(request: HttpRequest) -> HttpResponse:
     if not may(request.user, Action.UNIT_MANAGE):
         raise PermissionDenied
-    from zi.organisations.importers import handle_import_request
+    from zi.organisations.importers import (
+        handle_import_request,  # lazy: openpyxl loads only when an import file is read
+    )
 
     return handle_import_request(request)
 
@@ -156,7 +159,6 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
         raise PermissionDenied
     if kind not in TEMPLATE_KINDS:
         raise Http404
-    from zi.organisations.importers import template_xlsx  # openpyxl loads only when a template is asked for
 
     response = HttpResponse(
         template_xlsx(TEMPLATE_KINDS[kind]),

@@ -21,6 +21,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from zi.assessments.answer_import import ImportReport, answers_import
 from zi.assessments.models import Answer, Assessment, Lane
+from zi.assessments.services import may_answer
 from zi.assessments.suggestions import survey_check_lines
 from zi.core.actors import Actor
 from zi.core.numbers import FILE_LANGUAGE, NumberError, parse_number
@@ -384,8 +385,6 @@ def import_jawaban_xlsx(
     """Import one lane from PortalRB's ``Jawaban`` sheet: every cell validated first, then all answers in one
     transaction or none. Only who may write that lane now may import it (``may_answer``: the unit team its own
     lane while in draft, TPI evaluators the TPI lane after submission); otherwise ``PermissionDenied``."""
-    from zi.assessments.services import may_answer
-
     if not may_answer(actor, assessment, lane):
         raise PermissionDenied(_("Anda tidak berwenang mengisi jawaban lajur ini."))
     parsed, errors = parse_jawaban(assessment, uploaded_file, lane)

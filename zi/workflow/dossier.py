@@ -34,7 +34,9 @@ from zi.organisations.timezones import format_local, local
 from zi.programme.selectors import complaint_counts_many
 from zi.surveys.unit_indices import survey_index_dicts
 from zi.workflow import lhe
+from zi.workflow.lanes import visible_lanes
 from zi.workflow.models import Declaration, Journey, State
+from zi.workflow.selectors import declaration_share
 
 # The package exists once TPI concluded "meets": prepared before proposing, downloadable afterwards.
 DOSSIER_STATES = frozenset(
@@ -58,8 +60,6 @@ def _lhe(journey: Journey, base: str) -> list[tuple[str, bytes]]:
 
 def _declaration(journey: Journey) -> tuple[dict[str, Any] | None, list[tuple[str, Any]]]:
     """The latest declaration (pencanangan) as the summary shows it, and its stored documents (zip name, file)."""
-    from zi.workflow.selectors import declaration_share
-
     declaration = Declaration.objects.filter(unit=journey.unit).order_by("-declared_on").first()
     if declaration is None:
         return None, []
@@ -200,7 +200,6 @@ def dossier_export(*, actor: Actor, journey: Journey, link_for: Callable[[int, i
     """Build the package for someone who may propose the unit, and audit who took which contents."""
     if not may_download(actor, journey):
         raise PermissionDenied(_("Anda tidak berwenang mengunduh berkas usulan unit ini."))
-    from zi.workflow.lanes import visible_lanes
 
     content, hashes = build_dossier(journey, link_for=link_for, lanes=visible_lanes(actor, journey.assessment))
     audit.record(

@@ -27,6 +27,7 @@ from typing import Any
 from django.db.models import Q
 
 from zi.assessments.models import Assessment, Lane
+from zi.assessments.selectors import may_view, visibility_filter
 from zi.assessments.stages import UNREGISTERED_STATES
 from zi.organisations.access import Action, may, scope_filter
 from zi.workflow.models import Journey, State, TpiTeam
@@ -84,8 +85,6 @@ def scores_lane(user: Any, assessment: Assessment, journey: Journey, lane: str) 
 def visible_lanes(user: Any, assessment: Assessment) -> frozenset[str]:
     """The lanes of ``assessment`` whose values, scores and notes ``user`` may see (empty: not even the
     assessment)."""
-    from zi.assessments.selectors import may_view
-
     if not may_view(user, assessment):
         return frozenset()
     if getattr(user, "is_superuser", False):
@@ -111,8 +110,6 @@ def _ancestor_paths(path: str) -> list[str]:
 def lane_filter(user: Any, prefix: str = "assessment__", lane_field: str = "lane") -> Q:
     """:func:`visible_lanes` as a filter for rows with a ``lane_field`` that reach their assessment through
     ``prefix`` (``Answer`` and ``LaneScore``: ``"assessment__"``). Matches nothing for an anonymous user."""
-    from zi.assessments.selectors import visibility_filter
-
     seen = visibility_filter(user, prefix)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])

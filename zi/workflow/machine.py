@@ -22,10 +22,12 @@ from zi.assessments import stages
 from zi.assessments.models import Lane, LaneScore
 from zi.assessments.submission import submission_check
 from zi.core.actors import Actor
+from zi.lke.scoring.breakdown import expand_breakdown
+from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
 from zi.predicates.services import award_problems
 from zi.workflow import conditions
-from zi.workflow.models import Journey, Predicate, State
+from zi.workflow.models import Declaration, DocumentKind, Journey, Predicate, State
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -58,8 +60,6 @@ def _declared(move: Move) -> list[str]:
 
 def declaration_reasons(journey: Journey) -> list[str]:
     """What the unit's declaration (pencanangan) still lacks before building may start."""
-    from zi.workflow.models import Declaration, DocumentKind
-
     declaration = Declaration.objects.filter(unit=journey.unit).order_by("-declared_on").first()
     if declaration is None:
         return [_("Unit belum mencatat pencanangan.")]
@@ -141,9 +141,6 @@ def eligibility_reasons(journey: Journey) -> list[str]:
     """Why the TPI lane's stored score does not meet the target predicate's thresholds (empty = it does), in the
     reader's language: the scorer's own reason codes rendered by :func:`zi.lke.scoring.expand_breakdown`, never
     recomputed here."""
-    from zi.lke.scoring.breakdown import expand_breakdown
-    from zi.lke.services import template_spec
-
     predicate = journey.target_predicate
     score = LaneScore.objects.filter(assessment_id=journey.assessment_id, lane=Lane.TPI).first()
     eligible = score is not None and (score.eligible_wbbm if predicate == Predicate.WBBM else score.eligible_wbk)

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import get_connection, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from zi.core.links import absolute_url
+from zi.core.tasks import send_email
 from zi.organisations.access import Action, may
 from zi.organisations.models import RoleAssignment
 from zi.workflow.conditions import proposal_deadline
@@ -51,8 +53,6 @@ def recipients(journey: Journey, action: Action) -> list[str]:
 
 
 def team_emails(team: Any) -> list[str]:
-    from django.contrib.auth import get_user_model
-
     return [u.email for u in get_user_model().objects.filter(pk__in=team.member_ids()) if u.email]
 
 
@@ -117,8 +117,6 @@ def notify_without_team(journey: Journey) -> int:
     }
 
     def send() -> None:
-        from zi.core.tasks import send_email
-
         send_email(subject, body, to)
 
     transaction.on_commit(send, robust=True)

@@ -41,6 +41,7 @@ from zi.core.actors import Actor
 from zi.lke.models import LkeQuestion
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
+from zi.workflow.lanes import lane_visible
 from zi.workflow.machine import may_write_lane
 from zi.workflow.models import ChangeConfirmation, Journey, LaneReturn, ReturnNote, State
 
@@ -408,8 +409,6 @@ def handoff(journey: Journey, lane: str) -> Handoff:
 def worksheet_panel(request: HttpRequest, ws: Any) -> None:
     """On the unit's worksheet and pre-submit page: the return's reason and note counts on top, each note beside
     its question with the "sudah diperbaiki" form for the unit's team."""
-    from zi.workflow.lanes import lane_visible
-
     journey = Journey.of(ws.assessment)
     if journey.state not in RETURN_STATES:
         return

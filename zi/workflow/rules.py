@@ -17,6 +17,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from zi.organisations.models import AgencyKind, Unit
+from zi.workflow.models import Declaration
 
 DATA = Path(__file__).resolve().parent / "data" / "preconditions.yaml"
 PEMDA_KINDS = {AgencyKind.PEMPROV, AgencyKind.PEMKAB, AgencyKind.PEMKOT}
@@ -43,8 +44,6 @@ def default_proposal_deadline(year: int) -> dt.date:
 
 def building_since(unit: Unit) -> dt.date | None:
     """The earliest declaration date of the unit: building time counts from there."""
-    from zi.workflow.models import Declaration
-
     return Declaration.objects.filter(unit=unit).aggregate(first=Min("declared_on"))["first"]
 
 

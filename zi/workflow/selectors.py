@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
 from zi.assessments.models import Answer, Assessment, Lane, LaneScore, Period
@@ -19,10 +21,11 @@ from zi.core.deadlines import deadline_status
 from zi.lke.formulas import zero_denominator, zero_denominator_text
 from zi.lke.scoring.breakdown import stored_area_scores
 from zi.lke.services import template_spec
-from zi.organisations.access import Action, may, restrict, scope_filter
-from zi.organisations.models import Agency, Unit
-from zi.workflow.machine import CONFIRM_STATES, TRANSITIONS, moves_from
-from zi.workflow.models import Declaration, Journey, JourneyEvent, State, TpiTeam
+from zi.organisations.access import ROLE_ACTIONS, Action, may, restrict, scope_filter
+from zi.organisations.models import Agency, RoleAssignment, Unit
+from zi.workflow.lanes import lane_visible
+from zi.workflow.machine import CONFIRM_STATES, TRANSITIONS, coi_reasons, moves_from
+from zi.workflow.models import Declaration, Journey, JourneyEvent, Predicate, State, TpiTeam
 
 
 def registered() -> QuerySet[Journey]:
@@ -167,8 +170,6 @@ def side_by_side(journey: Journey, lanes: Any) -> tuple[list[CompareArea], list[
 def returned_notes(journey: Journey, user: Any) -> list[tuple[str, str, str]]:
     """(lane, question code, note) of the scorers, shown to the unit while its LKE is returned (to whoever may
     see that lane: :func:`zi.workflow.lanes.visible_lanes`)."""
-    from zi.workflow.lanes import lane_visible
-
     if journey.state not in (State.RETURNED, State.TPI_RETURNED):
         return []
     lane = Lane.REVIEW if journey.state == State.RETURNED else Lane.TPI
@@ -254,8 +255,6 @@ class TeamLoad:
 
 
 def team_loads(*, user: Any, period: Period) -> list[TeamLoad]:
-    from django.conf import settings
-
     minutes_per_unit = int(getattr(settings, "ZI_TPI_MINUTES_PER_UNIT", 240))
     agencies = [a.pk for a in Agency.objects.all() if may(user, Action.TPI_TEAM_MANAGE, a)]
     teams = (
@@ -278,11 +277,6 @@ def manageable_agencies(user: Any, action: Action) -> list[Agency]:
 
 def tpi_candidates(agency: Agency) -> QuerySet[Any]:
     """Active users whose role in this agency (or nationally) grants ``tpi.score``: who may sit in a TPI team."""
-    from django.contrib.auth import get_user_model
-
-    from zi.organisations.access import ROLE_ACTIONS
-    from zi.organisations.models import RoleAssignment
-
     roles = [role for role, actions in ROLE_ACTIONS.items() if Action.TPI_SCORE in actions]
     holders = RoleAssignment.objects.filter(role__in=roles).filter(
         Q(agency=agency) | Q(unit__agency=agency) | Q(agency__isnull=True, unit__isnull=True)
@@ -313,8 +307,6 @@ def team_journeys(team: TpiTeam) -> QuerySet[Journey]:
 
 def team_conflicts(team: TpiTeam, journeys: Any) -> dict[int, list[Any]]:
     """Journey pk → the team's people who may not evaluate it (their own unit is it or below it)."""
-    from zi.workflow.machine import coi_reasons
-
     people = [team.leader, team.controller, *team.members.select_related("unit")]
     return {j.pk: [p for p in people if coi_reasons(p, j)] for j in journeys}
 
@@ -411,8 +403,6 @@ def public_predicates(*, q: str = "", year: int | None = None) -> list[dict[str,
     leave: unit and agency names, the predicate and the period's year. One query; ``q`` matches unit or agency
     name, ``year`` the period's year. Newest year first, then agency and unit name.
     """
-    from zi.workflow.models import Predicate
-
     qs = Journey.objects.filter(
         assessment__state__in=(State.AWARDED, State.MONITORED),
         awarded_predicate__in=(Predicate.WBK, Predicate.WBBM),
@@ -451,7 +441,6 @@ def lane_sheet_context(worksheet: Any, journey: Journey, lane: str, visible: Any
     earlier_lanes = [item for item in earlier_lanes if item in visible]
     labels = dict(Lane.choices)
     found: dict[str, dict[str, EarlierAnswer]] = {}
-    from zi.lke.formulas import zero_denominator, zero_denominator_text
 
     shown_rows = worksheet.section(worksheet.shown).rows if worksheet.shown else list(worksheet.rows.values())
     earlier = Answer.objects.filter(assessment_id=journey.assessment_id, lane__in=earlier_lanes)

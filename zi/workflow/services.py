@@ -18,9 +18,11 @@ from django.utils.translation import gettext_lazy
 from zi.accounts.actors import actor_user
 from zi.assessments import evidence as evidence_checks
 from zi.assessments.models import Answer, Assessment, Lane
+from zi.assessments.scoring import lane_rescore
 from zi.assessments.stages import UNREGISTERED_STATES
 from zi.core import audit, events
 from zi.core.actors import Actor
+from zi.lke.models import LkeQuestion
 from zi.organisations.access import Action, may
 from zi.organisations.models import Agency, Unit
 from zi.predicates import services as predicate_services
@@ -413,8 +415,6 @@ def copy_lane(*, actor: Actor, assessment: Assessment, source: str, target: str,
     target lane's answers are never touched: the unit's later edits do not overwrite the scorer's values; a changed
     unit answer is flagged "jawaban unit berubah" instead (:func:`zi.workflow.returns.handoff`).
     """
-    from zi.assessments.scoring import lane_rescore
-
     existing = {a.question_id: a for a in Answer.objects.filter(assessment=assessment, lane=target)}
     now = timezone.now()
     create, update = [], []
@@ -470,7 +470,6 @@ def lane_note_save(*, actor: Actor, journey: Journey, lane: str, question_code: 
         raise PermissionDenied(_("Anda tidak berwenang menulis catatan pada jalur ini sekarang."))
     if len(text or "") > 5000:
         raise ValidationError(_("Catatan terlalu panjang (maksimal 5000 karakter)."))
-    from zi.lke.models import LkeQuestion
 
     question = LkeQuestion.objects.filter(template_id=journey.period.template_id, code=question_code).first()
     if question is None:

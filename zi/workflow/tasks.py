@@ -9,16 +9,14 @@ or run a worker (``zi run_huey``, docs/operations.md).
 
 from __future__ import annotations
 
+from django.utils import timezone
 from huey import crontab
 
 from zi.core.tasks import db_periodic_task_retried
+from zi.workflow.reminders import send_reminders
 
 
 @db_periodic_task_retried(crontab(minute="0", hour="0"))
 def workflow_send_reminders() -> int:
     """Send today's due reminders (local date, ``TIME_ZONE``); returns the number of e-mails sent."""
-    from django.utils import timezone
-
-    from zi.workflow.reminders import send_reminders
-
     return send_reminders(today=timezone.localdate())

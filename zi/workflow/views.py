@@ -30,10 +30,11 @@ from zi.workflow import returns, selectors, services
 from zi.workflow.carryover import may_carry_over, previous_assessment
 from zi.workflow.carryover import unconfirmed as unconfirmed_carried
 from zi.workflow.dossier import may_download as may_download_dossier
-from zi.workflow.forms import ReturnForm
+from zi.workflow.forms import ReturnForm, TeamForm
 from zi.workflow.lanes import lane_visible, visible_lanes
 from zi.workflow.machine import CONFIRM_STATES, SUBMIT_MOVES, TRANSITIONS, conclusion_checks
 from zi.workflow.models import Journey, PeriodCalendar, State
+from zi.workflow.reminders import next_deadline
 from zi.workflow.views_lhe import current_pdf
 
 
@@ -43,8 +44,6 @@ def _errors(exc: ValidationError) -> str:
 
 @login_required
 def journey_list(request: HttpRequest) -> HttpResponse:
-    from zi.workflow.reminders import next_deadline
-
     journeys = list(selectors.journey_list(user=request.user).select_related("period__calendar"))
     for journey in journeys:
         journey.next_due = next_deadline(journey)  # type: ignore[attr-defined]  # for the template
@@ -345,7 +344,6 @@ def evaluator_queue(request: HttpRequest) -> HttpResponse:
 def team_loads(request: HttpRequest) -> HttpResponse:
     if not may(request.user, Action.TPI_TEAM_MANAGE):
         raise PermissionDenied
-    from zi.workflow.forms import TeamForm
 
     periods = list(Period.objects.order_by("-year"))
     period = periods[0] if periods else None
