@@ -24,11 +24,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from zi.core.links import absolute_url
-from zi.organisations.access import Action
-from zi.organisations.scoped import get_scoped_or_404
 from zi.surveys import devices, integrity, services, sync
 from zi.surveys.models import Campaign, DeviceKind, FieldDevice, ItemScale, RespondentGroup, ServicePoint
-from zi.surveys.views.common import _attempt
+from zi.surveys.views.common import _attempt, _managed_campaign
 
 GROUP_LABELS = dict(RespondentGroup.choices)
 
@@ -60,13 +58,7 @@ def _device_page(request: HttpRequest, campaign: Campaign, registered=None, stat
 def device_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The campaign's registered devices (last sync, reported queue) and the registration form. A registration
     answers with the device's QR code on this page, once: only the token's hash is kept."""
-    campaign = get_scoped_or_404(
-        Campaign.objects.select_related("unit", "period"),
-        request.user,
-        Action.SURVEY_MANAGE,
-        see=Action.SURVEY_VIEW,
-        pk=pk,
-    )
+    campaign = _managed_campaign(request, pk)
     if request.method != "POST":
         return _device_page(request, campaign)
     point = None
@@ -92,13 +84,7 @@ def device_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def device_revoke(request: HttpRequest, pk: int, device_id: int) -> HttpResponse:
-    campaign = get_scoped_or_404(
-        Campaign.objects.select_related("unit", "period"),
-        request.user,
-        Action.SURVEY_MANAGE,
-        see=Action.SURVEY_VIEW,
-        pk=pk,
-    )
+    campaign = _managed_campaign(request, pk)
     device = get_object_or_404(FieldDevice, pk=device_id, campaign=campaign)
     _attempt(
         request,
@@ -112,13 +98,7 @@ def device_revoke(request: HttpRequest, pk: int, device_id: int) -> HttpResponse
 @require_POST
 def device_import(request: HttpRequest, pk: int, device_id: int) -> HttpResponse:
     """Upload a device's exported queue file; each response is stored once (duplicates recognised)."""
-    campaign = get_scoped_or_404(
-        Campaign.objects.select_related("unit", "period"),
-        request.user,
-        Action.SURVEY_MANAGE,
-        see=Action.SURVEY_VIEW,
-        pk=pk,
-    )
+    campaign = _managed_campaign(request, pk)
     device = get_object_or_404(FieldDevice.objects.select_related("campaign__unit"), pk=device_id, campaign=campaign)
     upload = request.FILES.get("file")
     try:

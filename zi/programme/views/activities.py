@@ -11,26 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zi.organisations.access import Action, may
-from zi.organisations.models import Unit
 from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, selectors, services
 from zi.programme.models import Activity, ActivityPhoto, PlanItem
-from zi.programme.views.common import (
-    _attach_context,
-    _form_page,
-    _period,
-)
+from zi.programme.views.common import _attach_context, _form_page, _managed_record, _managed_unit, _period
 
 
 @login_required
 def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_scoped_or_404(
-        Unit.objects.select_related("agency", "unit_type"),
-        request.user,
-        Action.PROGRAMME_MANAGE,
-        see=Action.PROGRAMME_READ,
-        pk=pk,
-    )
+    unit = _managed_unit(request, pk)
     period = _period(request)
     plan_items = PlanItem.objects.filter(work_plan__unit=unit, work_plan__period=period)
     return _form_page(
@@ -47,7 +36,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = get_scoped_or_404(Activity, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
+    activity = _managed_record(request, Activity, pk)
     plan_items = PlanItem.objects.filter(work_plan__unit=activity.unit, work_plan__period=activity.period)
     return _form_page(
         request,
@@ -89,7 +78,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def activity_attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = get_scoped_or_404(Activity, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
+    activity = _managed_record(request, Activity, pk)
     form = forms.AttendanceForm(request.POST, unit=activity.unit)
     if form.is_valid():
         try:
@@ -107,7 +96,7 @@ def activity_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def activity_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = get_scoped_or_404(Activity, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
+    activity = _managed_record(request, Activity, pk)
     form = forms.PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -139,7 +128,7 @@ def activity_photo(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_POST
 def activity_photo_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    photo = get_scoped_or_404(ActivityPhoto, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
+    photo = _managed_record(request, ActivityPhoto, pk)
     if photo.withdrawn_at is not None:
         raise Http404
     services.activity_withdraw_photo(actor=request.user, photo=photo)

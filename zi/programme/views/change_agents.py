@@ -6,23 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from zi.organisations.access import Action
-from zi.organisations.models import Unit
-from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, services
 from zi.programme.models import ChangeAgent, ConcreteChange
-from zi.programme.views.common import _form_page, _overview_url, _period
+from zi.programme.views.common import _form_page, _managed_record, _managed_unit, _overview_url, _period
 
 
 @login_required
 def agent_create(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_scoped_or_404(
-        Unit.objects.select_related("agency", "unit_type"),
-        request.user,
-        Action.PROGRAMME_MANAGE,
-        see=Action.PROGRAMME_READ,
-        pk=pk,
-    )
+    unit = _managed_unit(request, pk)
     period = _period(request)
     return _form_page(
         request,
@@ -38,7 +29,7 @@ def agent_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def change_create(request: HttpRequest, pk: int) -> HttpResponse:
-    agent = get_scoped_or_404(ChangeAgent, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
+    agent = _managed_record(request, ChangeAgent, pk)
     return _form_page(
         request,
         forms.ConcreteChangeForm(request.POST or None),
@@ -52,7 +43,7 @@ def change_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def agent_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    agent = get_scoped_or_404(ChangeAgent, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
+    agent = _managed_record(request, ChangeAgent, pk)
     return _form_page(
         request,
         forms.ChangeAgentEditForm(request.POST or None, initial=forms.record_initial(agent, forms.ChangeAgentEditForm)),
@@ -66,7 +57,7 @@ def agent_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def change_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    change = get_scoped_or_404(ConcreteChange, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
+    change = _managed_record(request, ConcreteChange, pk)
     initial = forms.record_initial(change, forms.ConcreteChangeForm)
     return _form_page(
         request,

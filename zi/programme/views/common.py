@@ -5,10 +5,11 @@ are loaded with :func:`zi.organisations.scoped.get_scoped_or_404` (``programme.r
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,10 +20,40 @@ from zi.assessments.stages import DRAFT_STATES
 from zi.lke.models import LkeQuestion
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
+from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, selectors
 from zi.programme.models import AttachedEvidence
 
+_R = TypeVar("_R", bound=Model)
+
 SESSION_CODE_KEY = "zi_programme_new_code"
+
+
+def _managed_unit(request: HttpRequest, pk: int) -> Unit:
+    """A unit whose programme records the user may change: 404 out of sight, 403 without the right."""
+    return get_scoped_or_404(
+        Unit.objects.select_related("agency", "unit_type"),
+        request.user,
+        Action.PROGRAMME_MANAGE,
+        see=Action.PROGRAMME_READ,
+        pk=pk,
+    )
+
+
+def _managed_record(request: HttpRequest, model: type[_R], pk: int) -> _R:
+    """A programme record the user may change (placed in the tree by its model's ``unit_field``)."""
+    return get_scoped_or_404(model, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
+
+
+def _register_entry(request: HttpRequest, model: type[_R], pk: int) -> _R:
+    """An integrity register entry (gratification, conflict of interest) the user may write."""
+    return get_scoped_or_404(
+        model._default_manager.select_related("unit"),
+        request.user,
+        Action.REGISTER_WRITE,
+        see=Action.PROGRAMME_READ,
+        pk=pk,
+    )
 
 
 def _period(request: HttpRequest) -> Any:

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zi.organisations.access import Action, may
-from zi.organisations.models import Unit
 from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, services, tracking
 from zi.programme.models import Complaint, ComplaintPhoto, FollowUpAction
@@ -20,6 +19,8 @@ from zi.programme.views.common import (
     SESSION_CODE_KEY,
     _attach_context,
     _form_page,
+    _managed_record,
+    _managed_unit,
     _save,
 )
 
@@ -30,13 +31,7 @@ def _show_code(request: HttpRequest, code: str) -> None:
 
 @login_required
 def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_scoped_or_404(
-        Unit.objects.select_related("agency", "unit_type"),
-        request.user,
-        Action.PROGRAMME_MANAGE,
-        see=Action.PROGRAMME_READ,
-        pk=pk,
-    )
+    unit = _managed_unit(request, pk)
 
     def shown_once(result: tuple[Complaint, str]) -> str:
         complaint, code = result
@@ -56,7 +51,7 @@ def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = get_scoped_or_404(Complaint, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
+    complaint = _managed_record(request, Complaint, pk)
     return _form_page(
         request,
         forms.ComplaintStaffForm(request.POST or None, initial=forms.complaint_details_initial(complaint)),
@@ -120,7 +115,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def complaint_photo(request: HttpRequest, pk: int) -> FileResponse:
     """A complaint's photo, for those who handle the unit's complaints only (it may show the complainant)."""
-    photo = get_scoped_or_404(ComplaintPhoto, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
+    photo = _managed_record(request, ComplaintPhoto, pk)
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, max-age=3600"
@@ -129,7 +124,7 @@ def complaint_photo(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def complaint_action_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_scoped_or_404(FollowUpAction, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
+    action = _managed_record(request, FollowUpAction, pk)
     complaint = action.complaint
     return _form_page(
         request,
@@ -145,7 +140,7 @@ def complaint_action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def complaint_action_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_scoped_or_404(FollowUpAction, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
+    action = _managed_record(request, FollowUpAction, pk)
     complaint = action.complaint
     services.complaint_action_delete(actor=request.user, action=action)
     messages.success(request, _("Tindak lanjut dihapus."))

@@ -14,10 +14,7 @@ from zi.organisations.models import Unit
 from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, selectors, services
 from zi.programme.models import Complaint, Innovation, PublicService
-from zi.programme.views.common import (
-    _attach_context,
-    _form_page,
-)
+from zi.programme.views.common import _attach_context, _form_page, _managed_record, _managed_unit
 
 
 @login_required
@@ -51,13 +48,7 @@ def _innovation_form(request: HttpRequest, unit: Unit, initial: dict[str, Any]) 
 
 @login_required
 def innovation_create(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_scoped_or_404(
-        Unit.objects.select_related("agency", "unit_type"),
-        request.user,
-        Action.PROGRAMME_MANAGE,
-        see=Action.PROGRAMME_READ,
-        pk=pk,
-    )
+    unit = _managed_unit(request, pk)
     form = _innovation_form(request, unit, {"complaint": request.GET.get("pengaduan")})
     return _form_page(
         request,
@@ -73,7 +64,7 @@ def innovation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def innovation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    innovation = get_scoped_or_404(Innovation, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
+    innovation = _managed_record(request, Innovation, pk)
     form = _innovation_form(request, innovation.unit, forms.innovation_initial(innovation))
     return _form_page(
         request,

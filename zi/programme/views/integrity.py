@@ -20,7 +20,7 @@ from zi.organisations.models import Unit
 from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, selectors, services
 from zi.programme.models import ConflictOfInterest, GratificationReport
-from zi.programme.views.common import _form_page, _save
+from zi.programme.views.common import _form_page, _register_entry, _save
 
 
 @dataclass(frozen=True)
@@ -89,13 +89,7 @@ def _register_page(request: HttpRequest, pk: int, page: RegisterPage) -> HttpRes
 
 @login_required
 def gratification_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_scoped_or_404(
-        GratificationReport.objects.select_related("unit"),
-        request.user,
-        Action.REGISTER_WRITE,
-        see=Action.PROGRAMME_READ,
-        pk=pk,
-    )
+    report = _register_entry(request, GratificationReport, pk)
     return _form_page(
         request,
         forms.GratificationDecisionForm(
@@ -111,13 +105,7 @@ def gratification_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def conflict_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    conflict = get_scoped_or_404(
-        ConflictOfInterest.objects.select_related("unit"),
-        request.user,
-        Action.REGISTER_WRITE,
-        see=Action.PROGRAMME_READ,
-        pk=pk,
-    )
+    conflict = _register_entry(request, ConflictOfInterest, pk)
     return _form_page(
         request,
         forms.ConflictUpdateForm(

@@ -15,7 +15,7 @@ from zi.organisations.models import Unit
 from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, selectors, services
 from zi.programme.models import PublicService
-from zi.programme.views.common import _form_page, _save
+from zi.programme.views.common import _form_page, _managed_record, _save
 
 
 @login_required
@@ -50,7 +50,7 @@ def service_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    service = get_scoped_or_404(PublicService, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
+    service = _managed_record(request, PublicService, pk)
     initial = forms.record_initial(service, forms.PublicServiceForm)
     return _form_page(
         request,

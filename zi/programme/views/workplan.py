@@ -6,23 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from zi.organisations.access import Action
-from zi.organisations.models import Unit
-from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, services
 from zi.programme.models import PlanItem, WorkPlan
-from zi.programme.views.common import _form_page, _overview_url, _period
+from zi.programme.views.common import _form_page, _managed_record, _managed_unit, _overview_url, _period
 
 
 @login_required
 def workplan_create(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_scoped_or_404(
-        Unit.objects.select_related("agency", "unit_type"),
-        request.user,
-        Action.PROGRAMME_MANAGE,
-        see=Action.PROGRAMME_READ,
-        pk=pk,
-    )
+    unit = _managed_unit(request, pk)
     period = _period(request)
     return _form_page(
         request,
@@ -37,7 +28,7 @@ def workplan_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def workplan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_scoped_or_404(WorkPlan, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
+    plan = _managed_record(request, WorkPlan, pk)
     return _form_page(
         request,
         forms.WorkPlanForm(request.POST or None, initial=forms.record_initial(plan, forms.WorkPlanForm)),
@@ -51,7 +42,7 @@ def workplan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_item_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_scoped_or_404(WorkPlan, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
+    plan = _managed_record(request, WorkPlan, pk)
     return _form_page(
         request,
         forms.PlanItemForm(request.POST or None, unit=plan.unit, initial={"area_key": request.GET.get("area")}),
@@ -65,7 +56,7 @@ def plan_item_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_scoped_or_404(PlanItem, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
+    item = _managed_record(request, PlanItem, pk)
     unit = item.work_plan.unit
     return _form_page(
         request,

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_POST
 from zi.assessments.models import Period
 from zi.core.numbers import NumberField
 from zi.organisations.access import Action, may, visible_units
-from zi.organisations.scoped import get_scoped_or_404
 from zi.organisations.timezones import unit_timezone
 from zi.surveys import integrity, services
 from zi.surveys.models import Campaign, Instrument, RespondentGroup, Response
@@ -170,13 +169,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = get_scoped_or_404(
-        Campaign.objects.select_related("unit", "period"),
-        request.user,
-        Action.SURVEY_MANAGE,
-        see=Action.SURVEY_VIEW,
-        pk=pk,
-    )
+    campaign = _managed_campaign(request, pk)
     locked = Response.objects.filter(campaign=campaign).exists()
     form = CampaignEditForm(
         request.POST or None,
@@ -203,13 +196,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
     """Closing is irreversible: GET shows the confirmation page (what closing does, the reason); only its POST,
     which carries ``confirm``, closes. A POST without it (an old form, a stray click) leads to that page."""
-    campaign = get_scoped_or_404(
-        Campaign.objects.select_related("unit", "period"),
-        request.user,
-        Action.SURVEY_MANAGE,
-        see=Action.SURVEY_VIEW,
-        pk=pk,
-    )
+    campaign = _managed_campaign(request, pk)
     if request.method != "POST" or request.POST.get("confirm") != "1":
         if request.method == "POST":
             url = reverse("surveys:campaign_close", args=[campaign.pk])
@@ -241,13 +228,7 @@ def service_point_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def codes_generate(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = get_scoped_or_404(
-        Campaign.objects.select_related("unit", "period"),
-        request.user,
-        Action.SURVEY_MANAGE,
-        see=Action.SURVEY_VIEW,
-        pk=pk,
-    )
+    campaign = _managed_campaign(request, pk)
     try:
         count = int(request.POST.get("count", "0"))
         codes = services.codes_generate(actor=request.user, campaign=campaign, count=count)

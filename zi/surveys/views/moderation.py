@@ -12,23 +12,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from zi.organisations.access import Action
-from zi.organisations.scoped import get_scoped_or_404
 from zi.surveys import integrity, services
-from zi.surveys.models import Campaign, Response
+from zi.surveys.models import Response
 from zi.surveys.views.common import _attempt, _evaluated_campaign
 
 
 @login_required
 @require_POST
 def response_exclude(request: HttpRequest, pk: int, response_id: int) -> HttpResponse:
-    campaign = get_scoped_or_404(
-        Campaign.objects.select_related("unit", "period"),
-        request.user,
-        Action.SURVEY_EVALUATE,
-        see=Action.SURVEY_VIEW,
-        pk=pk,
-    )
+    campaign = _evaluated_campaign(request, pk)
     response = get_object_or_404(Response, pk=response_id, campaign=campaign)
     reason = request.POST.get("reason", "")
     if request.POST.get("reinstate"):
@@ -88,13 +80,7 @@ class RescanForm(forms.Form):
 @require_POST
 def campaign_rescan(request: HttpRequest, pk: int) -> HttpResponse:
     """Evaluators re-run the stuffing checks over the stored responses with the thresholds they set (flag-only)."""
-    campaign = get_scoped_or_404(
-        Campaign.objects.select_related("unit", "period"),
-        request.user,
-        Action.SURVEY_EVALUATE,
-        see=Action.SURVEY_VIEW,
-        pk=pk,
-    )
+    campaign = _evaluated_campaign(request, pk)
     form = RescanForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Ambang pemindaian tidak valid."))
