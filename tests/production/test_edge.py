@@ -37,7 +37,7 @@ from requests.adapters import HTTPAdapter
 
 from tests.production.conftest import unavailable
 from tests.production.test_deploy_files import NGINX_CONF, _nginx_version
-from tests.surveys.conftest import answers_for, instruments, make_campaign, period, stamp_from  # noqa: F401
+from tests.surveys.conftest import answers_for, instruments, make_campaign, stamp_from  # noqa: F401
 from zi.core import tasks as core_tasks
 from zi.programme.models import Complaint
 from zi.surveys import integrity, services

@@ -40,7 +40,6 @@ from tests.surveys.conftest import (  # noqa: F401 - fixtures used by the task-q
     _clear_cache_and_fast_forms,  # the cache around every test of this module, which is harmless here)
     instruments,
     make_campaign,
-    period,
 )
 from tests.surveys.test_public_form import _post as survey_post
 from zi.api import services as api_services

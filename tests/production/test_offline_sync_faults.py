@@ -19,7 +19,6 @@ from tests.surveys.conftest import (  # noqa: F401 - fixtures
     _clear_cache_and_fast_forms,
     instruments,
     make_campaign,
-    period,
 )
 from zi.surveys import devices, services
 from zi.surveys.models import DeviceResponse, ItemScale, Response

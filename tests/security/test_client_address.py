@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from tests import factories
 from tests.programme.conftest import lapas  # noqa: F401 - fixture
-from tests.surveys.conftest import answers_for, instruments, make_campaign, period, stamp_from  # noqa: F401
+from tests.surveys.conftest import answers_for, instruments, make_campaign, stamp_from  # noqa: F401
 from zi.core.clients import client_address
 from zi.organisations.models import Role
 from zi.programme.models import Complaint

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.programme.conftest import lapas  # noqa: F401 - fixture
-from tests.surveys.conftest import answers_for, instruments, make_campaign, period, stamp_from  # noqa: F401
+from tests.surveys.conftest import answers_for, instruments, make_campaign, stamp_from  # noqa: F401
 from zi.programme.models import Complaint, WhistleReport
 from zi.surveys.models import Response
 

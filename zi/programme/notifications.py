@@ -26,8 +26,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from zi.core import tasks
 from zi.core.links import absolute_url
-from zi.core.tasks import send_email
 from zi.organisations.timezones import format_local
 from zi.programme import tracking
 
@@ -47,7 +47,7 @@ def track_url() -> str:
 
 def _queue(subject: str, body: str, recipient: str) -> None:
     def send() -> None:
-        send_email(subject, body, [recipient])
+        tasks.send_email(subject, body, [recipient])
 
     transaction.on_commit(send, robust=True)
 

@@ -24,8 +24,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from zi.core import tasks
 from zi.core.links import absolute_url
-from zi.core.tasks import send_email
 from zi.organisations.access import Action
 from zi.workflow.models import Journey, State
 from zi.workflow.reminders import recipients, team_emails
@@ -90,7 +90,7 @@ def notify_transition(journey: Journey, from_state: str, note: str = "") -> int:
         return 0
 
     def send() -> None:
-        send_email(message.subject, message.body, message.to)
+        tasks.send_email(message.subject, message.body, message.to)
 
     transaction.on_commit(send, robust=True)
     return len(message.to)

@@ -14,8 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from zi.core import tasks
 from zi.core.links import absolute_url
-from zi.core.tasks import send_email
 from zi.organisations.access import Action, may
 from zi.organisations.models import RoleAssignment
 from zi.workflow.conditions import proposal_deadline
@@ -117,7 +117,7 @@ def notify_without_team(journey: Journey) -> int:
     }
 
     def send() -> None:
-        send_email(subject, body, to)
+        tasks.send_email(subject, body, to)
 
     transaction.on_commit(send, robust=True)
     return len(to)
