@@ -54,3 +54,12 @@ def test_hashes_are_fingerprints_with_the_whole_value_on_demand(client, tree, ag
     assert last.hash[:12] in words
     assert f'value="{last.hash}"' in raw and 'class="fingerprint"' in raw  # … but one click away, no JavaScript
     assert audit.verify().ok
+
+
+def test_a_campaigns_instruments_by_name_not_by_id(client, tree, agency):
+    from zi.surveys.models import Instrument
+
+    ipak = Instrument.objects.create(code="ipak-uji", version="1", kind="ipak", title="IPAK uji coba")
+    audit.record("seed_demo", "create", tree["lapas"], after={"instruments": [ipak.pk]}, extra={})
+    raw, words = _page(client, agency)
+    assert "IPAK uji coba" in words

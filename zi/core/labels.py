@@ -470,6 +470,15 @@ def register_key_values(keys: Iterable[str], choices: Iterable[tuple[Any, Any]])
         KEY_VALUES.setdefault(key, {}).update({str(value): label for value, label in choices})
 
 
+# Keys whose values are ids of live records (e.g. a campaign's "instruments"): the app gives a function naming them
+# ({str(id): name}, one query for the list), so the audit trail shows names where the snapshot kept ids.
+KEY_NAMERS: dict[str, Any] = {}
+
+
+def register_key_namer(key: str, namer: Any) -> None:
+    KEY_NAMERS[key] = namer
+
+
 def register_live_names(object_type: str, names: Any) -> None:
     LIVE_NAMES[object_type] = names
 

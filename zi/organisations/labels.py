@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from zi.core.labels import (
     HIDDEN,
+    KEY_NAMERS,
     KEY_VALUES,
     LIVE_NAMES,
     action_name,
@@ -116,6 +117,9 @@ def _moment(field: models.Field, value: str, unit: Any) -> str | None:
 def _plain(value: Any, key: str = "") -> Shown:
     """A value without a field to read it by: words registered for its key, numbers localised, yes/no, hashes as
     fingerprints."""
+    if isinstance(value, list) and key in KEY_NAMERS:
+        names = KEY_NAMERS[key](value)
+        return Shown(display_value([names.get(str(v)) or _plain(v).text for v in value]))
     if isinstance(value, list) and key in KEY_VALUES:
         return Shown(display_value([key_value(key, v) or _plain(v).text for v in value]))
     if isinstance(value, str) and (known := key_value(key, value)) is not None:
