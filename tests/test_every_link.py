@@ -14,6 +14,8 @@ from django.test import Client
 
 from zi.demo.organisations import DEMO_LOGINS
 
+pytestmark = pytest.mark.once_in("sqlite")
+
 HREF = re.compile(r'href="(/[^"#]*)"')
 SKIP = re.compile(r"^/(static|media)/|^/akun/keluar/")
 MAX_PAGES = 120  # per login; the demo's pages are reached well within it

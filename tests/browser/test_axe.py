@@ -68,6 +68,7 @@ NOT_PAGES = {
     "accounts:sso_callback": "the identity provider's redirect back: redirects on",
     "set_language": "redirects back after switching the language",
     "core:healthz": "JSON probe",
+    "organisations:unit_children": "an htmx fragment (one level of the unit tree), rendered inside organisations:unit_list",
     "core:readyz": "JSON probe",
     "portalrb_ui:index": "redirects to the agency's preview (portalrb_ui:preview, checked)",
     "portalrb_ui:snapshot": "JSON body of a stored fetch",
@@ -161,7 +162,7 @@ def world() -> SimpleNamespace:
     unit = Unit.objects.get(code="LAPAS-KELAS-I-PALEMBANG")
     agency = unit.agency
     journeys = {j.state: j for j in Journey.objects.filter(unit__agency=agency).order_by("-pk")}
-    own = Journey.objects.get(unit=unit)
+    own = Journey.objects.filter(unit=unit).order_by("-period__year", "-pk").first()  # this year's
     evidence = Evidence.objects.filter(assessment=own.assessment, is_withdrawn=False).order_by("pk").first()
     campaign = Campaign.objects.filter(unit=unit).order_by("pk").first()
     point = ServicePoint.objects.filter(campaign=campaign).order_by("pk").first()

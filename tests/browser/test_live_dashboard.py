@@ -23,7 +23,7 @@ from zi.workflow.models import State
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.once_in("postgresql"), pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_tpn_decision_appears_on_the_open_kanwil_dashboard(browser, live_server, page, tree, agency, settings):

@@ -25,7 +25,7 @@ from zi.workflow.models import CarriedQuestion, ReturnNote, State
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.once_in("postgresql"), pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _anchor(code: str) -> str:

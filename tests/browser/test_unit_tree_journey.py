@@ -14,7 +14,7 @@ from zi.organisations.models import Role, RoleAssignment, Unit
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.once_in("postgresql"), pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_admin_adds_moves_and_staffs_a_unit(page, tree, screenshot):

@@ -25,7 +25,7 @@ from zi.workflow.models import Declaration, DeclarationDocument, DocumentKind, J
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.once_in("postgresql"), pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _decide(page, to_state: str, note: str = "") -> None:

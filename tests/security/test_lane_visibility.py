@@ -25,6 +25,8 @@ from zi.workflow import lhe, services
 from zi.workflow.lanes import lane_filter, visible_lanes
 from zi.workflow.models import State
 
+pytestmark = pytest.mark.once_in("postgresql")
+
 TODAY = dt.date(2026, 5, 2)
 REVIEW_NOTE = "NOTE-REVIEW-41"
 TPI_NOTE = "NOTE-TPI-73"

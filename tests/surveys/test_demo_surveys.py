@@ -12,7 +12,7 @@ from zi.organisations.models import Unit
 from zi.surveys import services
 from zi.surveys.models import Campaign, ItemRollup, Response
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once_in("postgresql")]
 
 
 def test_demo_surveys_feed_dashboards_and_lke(demo_db):  # demo_db: what zi seed_demo builds, shared per worker

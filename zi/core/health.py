@@ -23,7 +23,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from zi.core.tasks import huey, queue_reachable
+from zi.core import tasks
 
 logger = logging.getLogger(__name__)
 
@@ -60,9 +60,9 @@ def check_cache() -> str:
 
 
 def check_tasks() -> str:
-    if huey.immediate:
+    if tasks.huey.immediate:
         return "immediate"
-    if not queue_reachable():
+    if not tasks.queue_reachable():
         raise RuntimeError("task broker did not answer")
     return "ok"
 
