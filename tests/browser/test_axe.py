@@ -68,7 +68,7 @@ NOT_PAGES = {
     "accounts:sso_callback": "the identity provider's redirect back: redirects on",
     "set_language": "redirects back after switching the language",
     "core:healthz": "JSON probe",
-    "organisations:unit_children": "an htmx fragment (one level of the unit tree), rendered inside organisations:unit_list",
+    "organisations:unit_children": "htmx fragment: one level of the unit tree, inside organisations:unit_list",
     "core:readyz": "JSON probe",
     "portalrb_ui:index": "redirects to the agency's preview (portalrb_ui:preview, checked)",
     "portalrb_ui:snapshot": "JSON body of a stored fetch",
