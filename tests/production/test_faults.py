@@ -593,7 +593,7 @@ def test_burst_of_writes_while_the_app_is_killed_and_restarted(tmp_path):
     try:
 
         def acked_at_least(count: int) -> Callable[[], bool]:
-            return lambda: sum(1 for key in surveys if isinstance(key, int)) >= count
+            return lambda: sum(1 for key in list(surveys) if isinstance(key, int)) >= count  # a copy: threads add keys
 
         # 12 upload clients (half start just before each kill, so some are cut off mid-request) + 14 respondents
         with ThreadPoolExecutor(max_workers=26) as pool:
@@ -603,7 +603,7 @@ def test_burst_of_writes_while_the_app_is_killed_and_restarted(tmp_path):
             jobs += [pool.submit(_survey_client, app, setup["campaign"], i, surveys) for i in range(40)]
             for done_at in (8, 24):  # kill mid-burst: after 8 and after 24 acknowledged submissions
                 deadline = time.monotonic() + 120
-                while sum(1 for key in surveys if isinstance(key, int)) < done_at and time.monotonic() < deadline:
+                while sum(1 for key in list(surveys) if isinstance(key, int)) < done_at and time.monotonic() < deadline:
                     time.sleep(0.05)
                 app.kill()
                 time.sleep(0.5)
