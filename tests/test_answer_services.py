@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests import factories, worlds
+from tests.shared_worlds import shared_world
 from zi.assessments import services
 from zi.assessments.models import Answer, Assessment, AssessmentStatus, LaneScore
 from zi.core.audit import verify
@@ -44,9 +45,14 @@ def build_world(tree) -> dict:
     }
 
 
-@pytest.fixture
-def world(tree):
-    return build_world(tree)
+def build_shared_world() -> dict:
+    """:func:`build_world` on its own tree (the shared world's builder: ``world["tree"]``, ``world["agency"]``)."""
+    tree = worlds.build_tree()
+    return {**build_world(tree), "tree": tree, "agency": tree["ditjen"].agency}
+
+
+# Built once per worker and shared by the modules that stand on it (tests/shared_worlds.py).
+world = shared_world("assessment", build_shared_world)
 
 
 def _answer(world, code):

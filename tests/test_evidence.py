@@ -14,7 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests import factories
-from tests.test_answer_services import build_world
+from tests.shared_worlds import shared_world
+from tests.test_answer_services import build_shared_world
 from zi.assessments import evidence as checks
 from zi.assessments import services
 from zi.assessments.models import Evidence, EvidenceRevision
@@ -59,9 +60,8 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-@pytest.fixture
-def world(tree):
-    return build_world(tree)
+# The shared assessment world (tests/test_answer_services.py, tests/shared_worlds.py).
+world = shared_world("assessment", build_shared_world)
 
 
 def _add(world, name, content, title="Bukti"):

@@ -14,7 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from tests.test_answer_services import build_world
+from tests.shared_worlds import shared_world
+from tests.test_answer_services import build_shared_world
 from zi.assessments import services
 from zi.assessments.models import Answer, Lane
 from zi.core.numbers import NumberError, NumberField, number_input_value, parse_number
@@ -121,9 +122,8 @@ def test_number_field_in_a_form():
 # --- the answer rules (every entry point goes through normalize_answer) --------------------------------------
 
 
-@pytest.fixture
-def world(tree):
-    return build_world(tree)
+# The shared assessment world (tests/test_answer_services.py, tests/shared_worlds.py).
+world = shared_world("assessment", build_shared_world)
 
 
 def _lhkpn(head, officials, others, reported):

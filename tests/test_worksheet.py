@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests import factories
-from tests.test_answer_services import build_world
+from tests.shared_worlds import shared_world
+from tests.test_answer_services import build_shared_world
 from zi.assessments import services
 from zi.assessments.models import Answer, AssessmentStatus
 from zi.core.audit import verify
@@ -17,9 +18,8 @@ HX = {"HTTP_HX_REQUEST": "true"}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture
-def world(tree):
-    return build_world(tree)
+# The shared assessment world (tests/test_answer_services.py, tests/shared_worlds.py).
+world = shared_world("assessment", build_shared_world)
 
 
 def _save_url(world, code):

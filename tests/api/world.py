@@ -12,6 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests import factories, worlds
+from tests.shared_worlds import shared_world
 from zi.api import services as api_services
 from zi.assessments import services as assessment_services
 from zi.lke.services import template_spec
@@ -130,9 +131,12 @@ def build(tree: dict) -> dict:
 # The fixtures of tests/api and tests/security (their conftests import them).
 
 
-@pytest.fixture
-def world(tree):
-    return build(tree)
+def _build_shared() -> dict:
+    return build(worlds.build_tree())
+
+
+# Built once per worker and shared by tests/api and tests/security (tests/shared_worlds.py).
+world = shared_world("api", _build_shared)
 
 
 @pytest.fixture

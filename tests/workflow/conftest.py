@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests import factories
+from tests import factories, worlds
+from tests.shared_worlds import shared_world
 from tests.test_answer_services import build_world
 from zi.accounts.models import EmploymentType
 from zi.assessments import services as assessment_services
@@ -65,9 +65,13 @@ def make_world(tree, agency):
     return world
 
 
-@pytest.fixture
-def jw(tree, agency):
-    return make_world(tree, agency)
+def _build_journey_world() -> dict:
+    tree = worlds.build_tree()
+    return {**make_world(tree, tree["ditjen"].agency), "tree": tree}
+
+
+# The journey world, built once per worker and shared by the workflow tests (tests/shared_worlds.py).
+jw = shared_world("journey", _build_journey_world, fixture="jw")
 
 
 def declare(world, declared_on=None):

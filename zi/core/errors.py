@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_to_bytes
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -73,11 +73,13 @@ def has_invalid_text(request: HttpRequest) -> bool:
         "utf8",
     ):
         # Django falls back to Latin-1 for raw bytes that are not UTF-8 (no replacement character to see): decode
-        # the body strictly, percent-escapes included.
+        # the body strictly, percent-escapes included. Separators do not change whether the bytes are UTF-8, so the
+        # whole body is unescaped and decoded at once; names and values are all in it.
         try:
-            parse_qsl(request.body.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict")
-        except (UnicodeDecodeError, ValueError):
+            text = unquote_to_bytes(request.body).decode("utf-8", errors="strict")
+        except UnicodeDecodeError:
             return True
+        return REPLACEMENT_CHARACTER in text
     for key, values in request.POST.lists():
         if REPLACEMENT_CHARACTER in key or any(REPLACEMENT_CHARACTER in value for value in values):
             return True

@@ -14,7 +14,7 @@ from django.dispatch import Signal
 from zi.core import audit
 from zi.core.actors import Actor
 from zi.lke.models import LkeQuestion, LkeTemplate
-from zi.lke.spec import Template, TemplateError, available_templates, load_yaml, parse_template
+from zi.lke.spec import Template, TemplateError, available_templates, parse_template, read_template_file
 
 _SPEC_CACHE: dict[tuple[int, str], Template] = {}
 
@@ -68,8 +68,7 @@ def _template_load(*, path: Path | str, actor: Actor = None) -> LoadResult:
     """Load one template file. Same content again: nothing changes. Changed content under an existing
     code+version is refused once any period uses it (publish a new version instead), unless only the entry checks
     of computed inputs changed (``whole``/``at_most``: they refuse new typing mistakes and change no score)."""
-    with open(path, encoding="utf-8") as handle:
-        data = load_yaml(handle)
+    data = read_template_file(path)
     spec = parse_template(data)
     digest = _content_hash(data)
     existing = LkeTemplate.objects.filter(code=spec.code, version=spec.version).first()

@@ -10,6 +10,7 @@ result item is modelled as an indicator with exactly one question of the same co
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
@@ -315,16 +316,34 @@ def parse_template(data: dict[str, Any]) -> Template:
     return template
 
 
+_FILE_CACHE: dict[Path, tuple[tuple[int, int], Any]] = {}
+
+
+def _parsed_file(path: Path | str) -> Any:
+    """A template file's YAML data, parsed once per process for as long as the file is unchanged (its size and
+    modification time). Shared: callers must not change it (:func:`read_template_file` gives a copy)."""
+    path = Path(path).resolve()
+    stat = path.stat()
+    identity = (stat.st_mtime_ns, stat.st_size)
+    cached = _FILE_CACHE.get(path)
+    if cached is None or cached[0] != identity:
+        with open(path, encoding="utf-8") as handle:
+            cached = (identity, load_yaml(handle))
+        _FILE_CACHE[path] = cached
+    return cached[1]
+
+
+def read_template_file(path: Path | str) -> Any:
+    """A template file's YAML data, the caller's own copy (parsed once per process: loading the templates again,
+    ``zi lke load`` or every test world, costs no second parse). The data is JSON (it is stored in a JSON field),
+    so a JSON round trip copies it, several times faster than ``copy.deepcopy``."""
+    return json.loads(json.dumps(_parsed_file(path)))
+
+
 def load_template_file(path: Path | str) -> Template:
-    with open(path, encoding="utf-8") as handle:
-        return parse_template(load_yaml(handle))
+    return parse_template(read_template_file(path))
 
 
 def available_templates() -> dict[str, Path]:
     """Template code → file, for every template shipped in ``templates_data/``."""
-    found = {}
-    for path in sorted(TEMPLATES_DIR.glob("*.yaml")):
-        with open(path, encoding="utf-8") as handle:
-            head = load_yaml(handle)
-        found[str(head["code"])] = path
-    return found
+    return {str(_parsed_file(path)["code"]): path for path in sorted(TEMPLATES_DIR.glob("*.yaml"))}

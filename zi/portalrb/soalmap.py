@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from zi.core import audit
 from zi.core.actors import Actor
@@ -247,6 +247,7 @@ def load_map(*, actor: Actor = None, path: Path | str = MAP_PATH) -> LoadResult:
     existing = {m.soal_id: m for m in SoalMapping.objects.filter(template=template).select_related("question")}
     wanted_ids = set()
     direct: dict[str, int] = {}
+    new_rows: list[SoalMapping] = []
     for row in data["soals"]:
         question = questions.get(row["question"])
         if question is None:
@@ -265,7 +266,7 @@ def load_map(*, actor: Actor = None, path: Path | str = MAP_PATH) -> LoadResult:
             direct[question.code] = row["soal_id"]
         mapping = existing.get(row["soal_id"])
         if mapping is None:
-            SoalMapping.objects.create(template=template, soal_id=row["soal_id"], **values)
+            new_rows.append(SoalMapping(template=template, soal_id=row["soal_id"], **values))
             result.created += 1
         elif any(getattr(mapping, k) != v for k, v in values.items()):
             for k, v in values.items():
@@ -274,14 +275,23 @@ def load_map(*, actor: Actor = None, path: Path | str = MAP_PATH) -> LoadResult:
             result.updated += 1
         else:
             result.unchanged += 1
+    SoalMapping.objects.bulk_create(new_rows)
     stale = [pk for soal_id, pk in ((m.soal_id, m.pk) for m in existing.values()) if soal_id not in wanted_ids]
     SoalMapping.objects.filter(pk__in=stale).delete()
+    changed = []
     for code, question in questions.items():
         soal_id = direct.get(code)
         if question.soal_id != soal_id:
             question.soal_id = soal_id
-            question.save(update_fields=["soal_id"])
-            result.questions_set += 1
+            changed.append(question)
+    if changed:  # one statement run for every row (bulk_update's CASE expression costs more than it saves here)
+        table = connection.ops.quote_name(LkeQuestion._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET soal_id = %s WHERE id = %s",  # noqa: S608 - the model's own table name
+                [(question.soal_id, question.pk) for question in changed],
+            )
+    result.questions_set = len(changed)
     if result.created or result.updated or result.questions_set or stale:
         audit.record(
             actor,

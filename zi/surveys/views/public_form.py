@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from zi.core.errors import refuse_invalid_text
+from zi.core.page_cache import cached_page
 from zi.organisations.timezones import format_local
 from zi.surveys import integrity, paging, services
 from zi.surveys.models import Campaign, ItemScale, ServicePoint
@@ -123,19 +124,13 @@ def _render_form(
 def _notice(
     request, campaign, title: str, message: str, status: int, kiosk: bool = False, ok: bool = False
 ) -> HttpResponse:
-    return render(
-        request,
-        "surveys/public_notice.html",
-        {
-            "campaign": campaign,
-            "title": title,
-            "message": message,
-            "ok": ok,
-            "kiosk": kiosk,
-            "again": reverse("surveys:kiosk", args=[campaign.token]) if kiosk else "",
-        },
-        status=status,
-    )
+    """The notice page (thank-you, closed, refused): fixed by the values below, so rendered once per process and
+    served again with the request's CSRF token (:func:`zi.core.page_cache.cached_page`; every public submission
+    ends here)."""
+    again = reverse("surveys:kiosk", args=[campaign.token]) if kiosk else ""
+    context = {"campaign": campaign, "title": title, "message": message, "ok": ok, "kiosk": kiosk, "again": again}
+    key = (campaign.pk, campaign.unit.name, title, message, ok, kiosk, again)
+    return cached_page(request, "surveys/public_notice.html", context, key, status=status)
 
 
 @never_cache
