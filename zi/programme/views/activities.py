@@ -11,10 +11,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zi.organisations.access import Action, may
-from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, selectors, services
 from zi.programme.models import Activity, ActivityPhoto, PlanItem
-from zi.programme.views.common import _attach_context, _form_page, _managed_record, _managed_unit, _period
+from zi.programme.views.common import (
+    _attach_context,
+    _form_page,
+    _managed_record,
+    _managed_unit,
+    _period,
+    _readable_record,
+)
 
 
 @login_required
@@ -53,7 +59,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = get_scoped_or_404(Activity, request.user, see=Action.PROGRAMME_READ, pk=pk)
+    activity = _readable_record(request, Activity, pk)
     unit = activity.unit
     attendees = [row.person for row in activity.attendance.select_related("person").order_by("person__full_name")]
     staff = selectors.staff_count(unit)
@@ -116,7 +122,7 @@ def activity_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def activity_photo(request: HttpRequest, pk: int) -> FileResponse:
-    photo = get_scoped_or_404(ActivityPhoto, request.user, see=Action.PROGRAMME_READ, pk=pk)
+    photo = _readable_record(request, ActivityPhoto, pk)
     if photo.withdrawn_at is not None:
         raise Http404
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)

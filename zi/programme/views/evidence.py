@@ -13,11 +13,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zi.organisations.access import Action
-from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, services
 from zi.programme.models import Activity, Complaint, Innovation
-from zi.programme.views.common import _draft_assessment
+from zi.programme.views.common import _draft_assessment, _readable_record
 
 _ATTACH_MODELS: dict[str, type[Model]] = {"activity": Activity, "complaint": Complaint, "innovation": Innovation}
 
@@ -28,7 +26,7 @@ def attach_evidence(request: HttpRequest, record_type: str, pk: int) -> HttpResp
     model = _ATTACH_MODELS.get(record_type)
     if model is None:
         raise Http404
-    record: Any = get_scoped_or_404(model, request.user, see=Action.PROGRAMME_READ, pk=pk)  # one of three models
+    record: Any = _readable_record(request, model, pk)  # one of three models
     period = record.period if isinstance(record, Activity) else None
     assessment = _draft_assessment(record.unit, period)
     form = forms.AttachEvidenceForm(request.POST)
