@@ -54,7 +54,9 @@ def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _managed_record(request, Complaint, pk)
     return _form_page(
         request,
-        forms.ComplaintStaffForm(request.POST or None, initial=forms.complaint_details_initial(complaint)),
+        forms.ComplaintStaffForm(
+            request.POST or None, initial=forms.record_initial(complaint, forms.ComplaintStaffForm)
+        ),
         write=lambda data: services.complaint_update_details(actor=request.user, complaint=complaint, **data),
         done=_("Pengaduan diperbarui."),
         next_url=lambda saved: saved.get_absolute_url(),
