@@ -25,13 +25,18 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _journey(request: HttpRequest, pk: int) -> Journey:
+    """A journey among those the user is shown, for a role the LHE pages are for (else 404, 403)."""
+    return get_scoped_or_404(selectors.journeys_shown(request.user), request.user, selectors.sees_lhe_pages, pk=pk)
+
+
 def _base(journey: Journey) -> str:
     return f"{journey.unit.code}-{journey.period.year}"
 
 
 @login_required
 def lhe_page(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, selectors.sees_lhe_pages, pk=pk)
+    journey = _journey(request, pk)
     work = lhe.may_work(request.user, journey)
     if not (work or lhe.may_download(request.user, journey)):
         raise Http404
@@ -56,7 +61,7 @@ def lhe_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def lhe_notes(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, selectors.sees_lhe_pages, pk=pk)
+    journey = _journey(request, pk)
     if not lhe.may_work(request.user, journey):
         raise PermissionDenied
     spec = template_spec(journey.period.template)
@@ -86,7 +91,7 @@ def lhe_notes(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def lhe_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, selectors.sees_lhe_pages, pk=pk)
+    journey = _journey(request, pk)
     if not lhe.may_issue(request.user, journey):
         raise PermissionDenied
     try:
@@ -105,7 +110,7 @@ def lhe_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def lhe_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft as it stands, marked DRAF on every page, in the reader's language: the team only."""
-    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, selectors.sees_lhe_pages, pk=pk)
+    journey = _journey(request, pk)
     if not lhe.may_work(request.user, journey):
         raise Http404
     return _pdf(lhe.render(journey, draft=True), f"LHE-draf-{_base(journey)}.pdf")
@@ -114,7 +119,7 @@ def lhe_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def lhe_download(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """An issued LHE: exactly the stored bytes (checked against the SHA-256 recorded at issue)."""
-    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, selectors.sees_lhe_pages, pk=pk)
+    journey = _journey(request, pk)
     if not lhe.may_download(request.user, journey):
         raise Http404
     issued = IssuedLhe.objects.filter(journey=journey, stage=number).first()
