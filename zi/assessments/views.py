@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zi.assessments import evidence as evidence_checks
 from zi.assessments import forms, panels, selectors, services
 from zi.assessments.excel import import_assessment_xlsx
-from zi.assessments.models import Assessment, AssessmentStatus, EvidenceKind, Lane
+from zi.assessments.models import Assessment, AssessmentStatus, Evidence, EvidenceKind, Lane
 from zi.assessments.submission import CARRIED, attach_markers, submission_check
 from zi.assessments.suggestions import suggestions_for
 from zi.lke.services import template_spec
@@ -228,12 +228,18 @@ def evidence_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     )
 
 
+def _evidence_to_change(request: HttpRequest, pk: int, denied: str) -> Evidence:
+    """Evidence the user is shown (else 404) on a unit whose evidence they may upload (else 403 ``denied``)."""
+    item = get_scoped_or_404(selectors.evidence_shown(request.user), request.user, pk=pk)
+    if not may(request.user, Action.EVIDENCE_UPLOAD, item.assessment.unit):
+        raise PermissionDenied(denied)
+    return item
+
+
 @login_required
 @require_POST
 def evidence_revise(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_scoped_or_404(selectors.evidence_shown(request.user), request.user, pk=pk)
-    if not may(request.user, Action.EVIDENCE_UPLOAD, item.assessment.unit):
-        raise PermissionDenied(_("Anda tidak berwenang mengunggah data dukung untuk unit ini."))
+    item = _evidence_to_change(request, pk, _("Anda tidak berwenang mengunggah data dukung untuk unit ini."))
     form = forms.EvidenceReviseForm(request.POST, request.FILES)
     error = ""
     try:
@@ -252,9 +258,7 @@ def evidence_revise(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def evidence_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_scoped_or_404(selectors.evidence_shown(request.user), request.user, pk=pk)
-    if not may(request.user, Action.EVIDENCE_UPLOAD, item.assessment.unit):
-        raise PermissionDenied(_("Anda tidak berwenang mengubah data dukung unit ini."))
+    item = _evidence_to_change(request, pk, _("Anda tidak berwenang mengubah data dukung unit ini."))
     error = ""
     try:
         services.evidence_withdraw(actor=request.user, evidence=item, reason=request.POST.get("reason", ""))
