@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -129,35 +130,53 @@ def _summary(actor: Actor, agency: Agency, kind: str, count: int, batch: str, fi
     )
 
 
-def _import(
+@dataclass(frozen=True)
+class _Steps:
+    """What differs between a units and a people import: the context read inside the transaction, the checks of
+    the rows against it, and the write (how many rows it created)."""
+
+    load: Callable[[Agency, Table], Any]
+    check: Callable[[Table, Any], tuple[list[Any], list[RowError]]]
+    write: Callable[[Actor, Agency, list[Any], Any, str], int]
+
+
+_STEPS = {
+    UNITS: _Steps(
+        load=lambda agency, table: load_unit_context(agency),
+        check=check_units,
+        write=lambda actor, agency, plans, context, batch: len(_write_units(actor, agency, plans, context, batch)),
+    ),
+    PEOPLE: _Steps(load=load_people_context, check=check_people, write=_write_people),
+}
+
+
+def run_import(
     kind: str,
     *,
     actor: Actor,
     agency: Agency,
     data: bytes,
-    filename: str,
-    dry_run: bool,
-    encoding: str,
-    load: Callable[[Table], Any],
-    check: Callable[[Table, Any], tuple[list[Any], list[RowError]]],
-    write: Callable[[list[Any], Any, str], int],
+    filename: str = "",
+    dry_run: bool = False,
+    encoding: str = "utf-8",
 ) -> ImportResult:
-    """Read and check a file and, unless ``dry_run`` or any row is wrong, write all its rows in one transaction
-    (``load`` the context inside it, ``check`` the rows against it, ``write`` returns how many were created), with
-    the import's summary event."""
+    """Read and check a units (``kind`` UNITS) or people file and, unless ``dry_run`` or any row is wrong, create all
+    its rows in one transaction, with the import's summary event."""
+    kind = UNITS if kind == UNITS else PEOPLE
+    steps = _STEPS[kind]
     result = ImportResult(kind=kind, dry_run=dry_run)
     try:
         table = read_table(data, filename, encoding)
         result.rows = len(table.rows)
         with transaction.atomic():
-            context = load(table)
-            plans, errors = check(table, context)
+            context = steps.load(agency, table)
+            plans, errors = steps.check(table, context)
             if errors:
                 raise _Rollback(errors)
             if dry_run:
                 return result
             batch = uuid.uuid4().hex
-            result.created = write(plans, context, batch)
+            result.created = steps.write(actor, agency, plans, context, batch)
             _summary(actor, agency, kind, result.created, batch, filename)
     except FileProblem as problem:
         result.errors = [problem.error]
@@ -175,17 +194,8 @@ def import_units(
     *, actor: Actor, agency: Agency, data: bytes, filename: str = "", dry_run: bool = False, encoding: str = "utf-8"
 ) -> ImportResult:
     """Check a units file and, unless ``dry_run`` or any row is wrong, create all its units in one transaction."""
-    return _import(
-        UNITS,
-        actor=actor,
-        agency=agency,
-        data=data,
-        filename=filename,
-        dry_run=dry_run,
-        encoding=encoding,
-        load=lambda table: load_unit_context(agency),
-        check=check_units,
-        write=lambda plans, context, batch: len(_write_units(actor, agency, plans, context, batch)),
+    return run_import(
+        UNITS, actor=actor, agency=agency, data=data, filename=filename, dry_run=dry_run, encoding=encoding
     )
 
 
@@ -193,29 +203,6 @@ def import_people(
     *, actor: Actor, agency: Agency, data: bytes, filename: str = "", dry_run: bool = False, encoding: str = "utf-8"
 ) -> ImportResult:
     """Check a people file and, unless ``dry_run`` or any row is wrong, create all its people in one transaction."""
-    return _import(
-        PEOPLE,
-        actor=actor,
-        agency=agency,
-        data=data,
-        filename=filename,
-        dry_run=dry_run,
-        encoding=encoding,
-        load=lambda table: load_people_context(agency, table),
-        check=check_people,
-        write=lambda plans, context, batch: _write_people(actor, agency, plans, context, batch),
+    return run_import(
+        PEOPLE, actor=actor, agency=agency, data=data, filename=filename, dry_run=dry_run, encoding=encoding
     )
-
-
-def run_import(
-    kind: str,
-    *,
-    actor: Actor,
-    agency: Agency,
-    data: bytes,
-    filename: str = "",
-    dry_run: bool = False,
-    encoding: str = "utf-8",
-) -> ImportResult:
-    importer = import_units if kind == UNITS else import_people
-    return importer(actor=actor, agency=agency, data=data, filename=filename, dry_run=dry_run, encoding=encoding)
