@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zi.core.feedback import attempt
 from zi.lke.services import template_spec
 from zi.organisations.scoped import get_scoped_or_404
 from zi.workflow import lhe, selectors
@@ -72,19 +73,18 @@ def lhe_notes(request: HttpRequest, pk: int) -> HttpResponse:
     if raw_date and date is None:
         messages.error(request, _("Tanggal LHE tidak valid."))
         return redirect("workflow:lhe_page", pk=journey.pk)
-    try:
-        lhe.notes_save(
+    attempt(
+        request,
+        lambda: lhe.notes_save(
             actor=request.user,
             journey=journey,
             notes=notes,
             number=request.POST.get("number", ""),
             place=request.POST.get("place", ""),
             date=date,
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Catatan LHE tersimpan."))
+        ),
+        _("Catatan LHE tersimpan."),
+    )
     return redirect("workflow:lhe_page", pk=journey.pk)
 
 
@@ -94,16 +94,14 @@ def lhe_issue(request: HttpRequest, pk: int) -> HttpResponse:
     journey = _journey(request, pk)
     if not lhe.may_issue(request.user, journey):
         raise PermissionDenied
-    try:
-        issued = lhe.issue(actor=request.user, journey=journey)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
+    attempt(
+        request,
+        lambda: lhe.issue(actor=request.user, journey=journey),
+        lambda issued: (
             _("LHE %(n)s nomor %(number)s diterbitkan (SHA-256 %(hash)s).")
-            % {"n": issued.stage, "number": issued.number, "hash": issued.sha256},
-        )
+            % {"n": issued.stage, "number": issued.number, "hash": issued.sha256}
+        ),
+    )
     return redirect("workflow:lhe_page", pk=journey.pk)
 
 

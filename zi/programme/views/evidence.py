@@ -6,13 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zi.core.feedback import attempt
 from zi.programme import forms, services
 from zi.programme.models import Activity, Complaint, Innovation
 from zi.programme.views.common import _draft_assessment, _readable_record
@@ -33,19 +33,14 @@ def attach_evidence(request: HttpRequest, record_type: str, pk: int) -> HttpResp
     if assessment is None:
         messages.error(request, _("Belum ada penilaian (draf) unit ini untuk dilampiri data dukung."))
     elif form.is_valid():
-        try:
-            services.record_attach_as_evidence(
-                actor=request.user,
-                record=record,
-                assessment=assessment,
-                question_code=form.cleaned_data["question_code"].strip(),
-            )
-            messages.success(
-                request,
-                _("Dilampirkan sebagai data dukung %(code)s.") % {"code": form.cleaned_data["question_code"]},
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        code = form.cleaned_data["question_code"]
+        attempt(
+            request,
+            lambda: services.record_attach_as_evidence(
+                actor=request.user, record=record, assessment=assessment, question_code=code.strip()
+            ),
+            _("Dilampirkan sebagai data dukung %(code)s.") % {"code": code},
+        )
     else:
         messages.error(request, _("Pilih pertanyaan LKE."))
     return redirect(record.get_absolute_url())
