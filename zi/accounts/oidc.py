@@ -201,8 +201,6 @@ class OidcBackend(OIDCAuthenticationBackend):
         if field == "nip":
             user.nip = value[:32]
         user.set_unusable_password()
-        user.full_clean()
-        user.save()
         fields = ("username", "full_name", "email", "nip", "is_active")
-        audit.record("oidc", "create", user, after=audit.snapshot(user, fields), extra={"via": "oidc"})
+        audit.save_and_record("oidc", user, fields, extra={"via": "oidc"})
         return user

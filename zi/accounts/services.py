@@ -59,7 +59,5 @@ def user_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.full_clean()
-    user.save()
-    audit.record(actor, "create", user, after=audit.snapshot(user, USER_AUDIT_FIELDS))
+    audit.save_and_record(actor, user, USER_AUDIT_FIELDS)
     return user

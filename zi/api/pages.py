@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zi.api import services
 from zi.api.models import ApiToken
+from zi.core.feedback import refusal
 
 MAX_EXPIRY_DAYS = 366
 
@@ -40,7 +41,7 @@ def token_page(request: HttpRequest) -> HttpResponse:
                 actor=request.user, user=request.user, name=name, expires_at=expires_at
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, refusal(exc))
             status = 400
     tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by("-created_at")  # type: ignore[misc]  # login_required: an authenticated user
     response = render(request, "api/token.html", {"tokens": tokens, "secret": secret}, status=status)

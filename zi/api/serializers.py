@@ -94,17 +94,7 @@ class PeriodSerializer(serializers.ModelSerializer):
 class LaneScoreSerializer(serializers.ModelSerializer):
     class Meta:
         model = LaneScore
-        fields = [
-            "lane",
-            "total",
-            "pengungkit",
-            "hasil",
-            "pemenuhan",
-            "reform",
-            "eligible_wbk",
-            "eligible_wbbm",
-            "computed_at",
-        ]
+        fields = ["lane", *LaneScore.FIGURES, "computed_at"]
         read_only_fields = fields
 
 

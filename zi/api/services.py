@@ -50,9 +50,7 @@ def token_create(*, actor: Actor, user: Any, name: str, expires_at: dt.datetime 
         )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user=user, name=name, prefix=raw[:10], key_hash=hash_key(raw), expires_at=expires_at)
-    token.full_clean()
-    token.save()
-    audit.record(actor, "create", token, after=audit.snapshot(token, TOKEN_FIELDS))
+    audit.save_and_record(actor, token, TOKEN_FIELDS)
     return token, raw
 
 

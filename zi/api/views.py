@@ -38,6 +38,7 @@ from zi.assessments.models import (
     Period,
 )
 from zi.assessments.stages import status_for
+from zi.core.feedback import refusal
 from zi.organisations.access import Action, may, restrict, scope_filter
 from zi.organisations.models import Unit
 from zi.programme import selectors as programme_selectors
@@ -437,7 +438,7 @@ class JourneyViewSet(ScopedReadViewSet):
             )
         except ValidationError as exc:
             if getattr(exc, "code", None) == "stale":
-                body = {"detail": " ".join(exc.messages), "code": "stale", "current": self._detail(journey)}
+                body = {"detail": refusal(exc), "code": "stale", "current": self._detail(journey)}
                 return Response(body, status=status.HTTP_409_CONFLICT)
             raise
         return Response(self._detail(journey))

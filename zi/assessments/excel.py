@@ -27,6 +27,7 @@ from zi.assessments.answer_import import ImportReport, answers_import
 from zi.assessments.models import Answer, Assessment, Evidence, Lane
 from zi.assessments.suggestions import survey_checks
 from zi.core.actors import Actor
+from zi.core.feedback import refusal
 from zi.core.tabular import formula_safe
 from zi.lke.formulas import AnswerError, normalize_answer
 from zi.lke.services import template_spec
@@ -282,5 +283,5 @@ def import_assessment_xlsx(*, actor: Actor, assessment: Assessment, uploaded_fil
     try:
         items, errors = parse_import(spec, uploaded_file)
     except ValidationError as exc:
-        return ImportReport(errors=[(0, "", " ".join(exc.messages))])
+        return ImportReport(errors=[(0, "", refusal(exc))])
     return answers_import(actor=actor, assessment=assessment, parsed=items, errors=sorted(errors), lane=Lane.SELF)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -160,6 +161,17 @@ class Answer(ScopedModel):
 
 class LaneScore(models.Model):
     """The stored result of scoring one lane (recomputed by services, never edited by hand)."""
+
+    # The lane's figures: what a rescore writes (with ``breakdown`` and ``computed_at``) and the API shows.
+    FIGURES: ClassVar[tuple[str, ...]] = (
+        "total",
+        "pengungkit",
+        "hasil",
+        "pemenuhan",
+        "reform",
+        "eligible_wbk",
+        "eligible_wbbm",
+    )
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
     lane = models.CharField(max_length=8, choices=Lane.choices)

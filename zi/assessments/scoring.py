@@ -27,17 +27,7 @@ from zi.lke.spec import Template
 
 _SPECS: dict[tuple[int, str], Template] = {}
 
-_UPDATE_FIELDS = [
-    "total",
-    "pengungkit",
-    "hasil",
-    "pemenuhan",
-    "reform",
-    "eligible_wbk",
-    "eligible_wbbm",
-    "breakdown",
-    "computed_at",
-]
+_UPDATE_FIELDS = [*LaneScore.FIGURES, "breakdown", "computed_at"]
 
 
 def _spec_for_period(period_id: int) -> Template:

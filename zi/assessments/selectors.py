@@ -196,8 +196,31 @@ class QuestionRow:
         return pairs
 
 
+class _Questions:
+    """What a section and the whole worksheet both say about their question rows (``question_rows()``)."""
+
+    def question_rows(self) -> list[QuestionRow]:
+        raise NotImplementedError
+
+    @property
+    def total(self) -> int:
+        return len(self.question_rows())
+
+    @property
+    def accept(self) -> str:
+        return ACCEPT_ATTR
+
+    @property
+    def unanswered(self) -> list[QuestionRow]:
+        return [row for row in self.question_rows() if not row.answered]
+
+    @property
+    def missing_evidence(self) -> list[QuestionRow]:
+        return [row for row in self.question_rows() if row.missing_evidence]
+
+
 @dataclass
-class Section:
+class Section(_Questions):
     key: str  # "1".."6" or "hasil"
     title: str
     weight: float
@@ -210,13 +233,8 @@ class Section:
     def rows(self) -> list[QuestionRow]:
         return [row for _, rows in self.groups for row in rows]
 
-    @property
-    def total(self) -> int:
-        return len(self.rows)
-
-    @property
-    def accept(self) -> str:
-        return ACCEPT_ATTR
+    def question_rows(self) -> list[QuestionRow]:
+        return self.rows
 
     @property
     def answered(self) -> int:
@@ -227,14 +245,6 @@ class Section:
     @property
     def percent(self) -> int:
         return round(100 * self.answered / self.total) if self.total else 0
-
-    @property
-    def unanswered(self) -> list[QuestionRow]:
-        return [row for row in self.rows if not row.answered]
-
-    @property
-    def missing_evidence(self) -> list[QuestionRow]:
-        return [row for row in self.rows if row.missing_evidence]
 
 
 @dataclass
@@ -257,7 +267,7 @@ class AreaScore:
 
 
 @dataclass
-class Worksheet:
+class Worksheet(_Questions):
     assessment: Assessment
     spec: Template
     sections: list[Section]
@@ -275,25 +285,12 @@ class Worksheet:
     def survey_warnings(self) -> list[Any]:
         return [check for check in self.survey_checks if check.differs or check.survey_differs]
 
-    @property
-    def total(self) -> int:
-        return len(self.rows)
-
-    @property
-    def accept(self) -> str:
-        return ACCEPT_ATTR
+    def question_rows(self) -> list[QuestionRow]:
+        return list(self.rows.values())
 
     @property
     def answered(self) -> int:
         return sum(section.answered for section in self.sections)
-
-    @property
-    def unanswered(self) -> list[QuestionRow]:
-        return [row for row in self.rows.values() if not row.answered]
-
-    @property
-    def missing_evidence(self) -> list[QuestionRow]:
-        return [row for row in self.rows.values() if row.missing_evidence]
 
     @property
     def complete(self) -> bool:

@@ -328,23 +328,26 @@ def _new_revision(
     return revision
 
 
-@transaction.atomic
-def evidence_add_file(
-    *, actor: Actor, assessment: Assessment, question_code: str, title: str, uploaded_file: Any
+def _evidence_create(
+    *, actor: Actor, assessment: Assessment, question_code: str, title: str, uploaded_file: Any = None, url: str = ""
 ) -> Evidence:
+    """A new piece of evidence with its first revision, a file or else a link, audited as one event. Everything is
+    checked before anything is written."""
     _check_upload(actor, assessment)
     question = _question(assessment, question_code)
     title = _clean_title(title)
-    checked = evidence_checks.check_upload(uploaded_file)  # validate before anything is written
+    checked = evidence_checks.check_upload(uploaded_file) if uploaded_file is not None else None
+    url = _clean_url(url) if checked is None else ""
     evidence = Evidence.objects.create(
         assessment=assessment,
         question=question,
         title=title,
-        kind=EvidenceKind.FILE,
+        kind=EvidenceKind.FILE if checked is not None else EvidenceKind.LINK,
         created_by=actor_user(actor),
     )
-    revision = EvidenceRevision(evidence=evidence, number=1, uploaded_by=evidence.created_by)
-    _store_file(revision, uploaded_file, checked)
+    revision = EvidenceRevision(evidence=evidence, number=1, uploaded_by=evidence.created_by, url=url)
+    if checked is not None:
+        _store_file(revision, uploaded_file, checked)
     revision.save()
     audit.record(
         actor,
@@ -356,26 +359,17 @@ def evidence_add_file(
 
 
 @transaction.atomic
+def evidence_add_file(
+    *, actor: Actor, assessment: Assessment, question_code: str, title: str, uploaded_file: Any
+) -> Evidence:
+    return _evidence_create(
+        actor=actor, assessment=assessment, question_code=question_code, title=title, uploaded_file=uploaded_file
+    )
+
+
+@transaction.atomic
 def evidence_add_link(*, actor: Actor, assessment: Assessment, question_code: str, title: str, url: str) -> Evidence:
-    _check_upload(actor, assessment)
-    question = _question(assessment, question_code)
-    title = _clean_title(title)
-    url = _clean_url(url)
-    evidence = Evidence.objects.create(
-        assessment=assessment,
-        question=question,
-        title=title,
-        kind=EvidenceKind.LINK,
-        created_by=actor_user(actor),
-    )
-    revision = _new_revision(actor, evidence, 1, url=url)
-    audit.record(
-        actor,
-        "create",
-        evidence,
-        after={**audit.snapshot(evidence, EVIDENCE_FIELDS), "revision": _revision_snapshot(revision)},
-    )
-    return evidence
+    return _evidence_create(actor=actor, assessment=assessment, question_code=question_code, title=title, url=url)
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from zi.assessments.models import Assessment
 from zi.assessments.selectors import Worksheet, worksheet
@@ -105,30 +105,25 @@ class SubmissionCheck:
             shown = ", ".join(codes[:10])
             if len(codes) > 10:
                 shown = _("%(codes)s dan %(more)s lainnya") % {"codes": shown, "more": len(codes) - 10}
-            if kind == UNANSWERED:
-                lines.append(
-                    ngettext(
-                        "%(count)s pertanyaan belum dijawab: %(codes)s.",
-                        "%(count)s pertanyaan belum dijawab: %(codes)s.",
-                        len(codes),
-                    )
-                    % {"count": len(codes), "codes": shown}
-                )
-            elif kind == CARRIED:
-                lines.append(
-                    ngettext(
-                        "%(count)s jawaban bawaan belum dikonfirmasi (“jawaban bawaan — konfirmasi”): %(codes)s.",
-                        "%(count)s jawaban bawaan belum dikonfirmasi (“jawaban bawaan — konfirmasi”): %(codes)s.",
-                        len(codes),
-                    )
-                    % {"count": len(codes), "codes": shown}
-                )
-            elif kind == EVIDENCE:
-                line = _("%(count)s jawaban tanpa data dukung: %(codes)s.")
-                lines.append(line % {"count": len(codes), "codes": shown})
+            if kind in _REASON_LINES:
+                lines.append(_REASON_LINES[kind] % {"count": len(codes), "codes": shown})
             else:
                 lines += [item.label for item in items]
         return lines
+
+
+# The refusal's line for the question kinds: how many, and which ("count" picks the plural form).
+_REASON_LINES = {
+    UNANSWERED: ngettext_lazy(
+        "%(count)s pertanyaan belum dijawab: %(codes)s.", "%(count)s pertanyaan belum dijawab: %(codes)s.", "count"
+    ),
+    CARRIED: ngettext_lazy(
+        "%(count)s jawaban bawaan belum dikonfirmasi (“jawaban bawaan — konfirmasi”): %(codes)s.",
+        "%(count)s jawaban bawaan belum dikonfirmasi (“jawaban bawaan — konfirmasi”): %(codes)s.",
+        "count",
+    ),
+    EVIDENCE: gettext_lazy("%(count)s jawaban tanpa data dukung: %(codes)s."),
+}
 
 
 def _tab_order(section: str) -> int:

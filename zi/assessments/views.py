@@ -24,18 +24,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zi.assessments import evidence as evidence_checks
 from zi.assessments import forms, panels, selectors, services
 from zi.assessments.excel import import_assessment_xlsx
-from zi.assessments.models import Assessment, AssessmentStatus, EvidenceKind, Lane
+from zi.assessments.models import Assessment, AssessmentStatus, Evidence, EvidenceKind, Lane
 from zi.assessments.submission import CARRIED, attach_markers, submission_check
 from zi.assessments.suggestions import suggestions_for
+from zi.core.feedback import refusal
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
 from zi.organisations.scoped import get_scoped_or_404
 
 FILE_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
-
-
-def _errors(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
 
 
 def _worksheet_url(assessment: Assessment, section: str = "", anchor: str = "") -> str:
@@ -82,7 +79,7 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
                 target_predicate=form.cleaned_data["target_predicate"],
             )
         except ValidationError as exc:
-            form.add_error(None, _errors(exc))
+            form.add_error(None, refusal(exc))
         else:
             messages.success(request, _("Penilaian dimulai."))
             return redirect("assessments:worksheet", pk=assessment.pk)
@@ -168,7 +165,7 @@ def answer_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             source=request.POST.get("sumber") if "sumber" in request.POST else None,
         )
     except ValidationError as exc:
-        error = _errors(exc)
+        error = refusal(exc)
     return _row_response(
         request,
         assessment,
@@ -222,18 +219,24 @@ def evidence_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         else:
             services.evidence_add_file(**about, uploaded_file=form.cleaned_data["file"])
     except ValidationError as exc:
-        error = _errors(exc)
+        error = refusal(exc)
     return _evidence_response(
         request, assessment, code, error=error, ok_message="" if error else _("Data dukung ditambahkan.")
     )
 
 
+def _evidence_to_change(request: HttpRequest, pk: int, denied: str) -> Evidence:
+    """Evidence the user is shown (else 404) on a unit whose evidence they may upload (else 403 ``denied``)."""
+    item = get_scoped_or_404(selectors.evidence_shown(request.user), request.user, pk=pk)
+    if not may(request.user, Action.EVIDENCE_UPLOAD, item.assessment.unit):
+        raise PermissionDenied(denied)
+    return item
+
+
 @login_required
 @require_POST
 def evidence_revise(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_scoped_or_404(selectors.evidence_shown(request.user), request.user, pk=pk)
-    if not may(request.user, Action.EVIDENCE_UPLOAD, item.assessment.unit):
-        raise PermissionDenied(_("Anda tidak berwenang mengunggah data dukung untuk unit ini."))
+    item = _evidence_to_change(request, pk, _("Anda tidak berwenang mengunggah data dukung untuk unit ini."))
     form = forms.EvidenceReviseForm(request.POST, request.FILES)
     error = ""
     try:
@@ -244,7 +247,7 @@ def evidence_revise(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             services.evidence_revise(actor=request.user, evidence=item, url=form.cleaned_data["url"])
     except ValidationError as exc:
-        error = _errors(exc)
+        error = refusal(exc)
     ok = "" if error else _("Revisi data dukung disimpan.")
     return _evidence_response(request, item.assessment, item.question.code, error=error, ok_message=ok)
 
@@ -252,14 +255,12 @@ def evidence_revise(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def evidence_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_scoped_or_404(selectors.evidence_shown(request.user), request.user, pk=pk)
-    if not may(request.user, Action.EVIDENCE_UPLOAD, item.assessment.unit):
-        raise PermissionDenied(_("Anda tidak berwenang mengubah data dukung unit ini."))
+    item = _evidence_to_change(request, pk, _("Anda tidak berwenang mengubah data dukung unit ini."))
     error = ""
     try:
         services.evidence_withdraw(actor=request.user, evidence=item, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
-        error = _errors(exc)
+        error = refusal(exc)
     ok = "" if error else _("Data dukung ditarik.")
     return _evidence_response(request, item.assessment, item.question.code, error=error, ok_message=ok)
 
@@ -352,7 +353,7 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.assessment_submit(actor=request.user, assessment=assessment)
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, refusal(exc))
         else:
             messages.success(request, _("Penilaian telah dikirim."))
         return redirect("assessments:worksheet", pk=assessment.pk)

@@ -1,7 +1,8 @@
 """Tamper-evident audit trail: record changes and verify the hash chain.
 
 Services call :func:`record` (or :func:`record_many`) inside their transaction for every create, change
-or delete of a domain record, passing before/after snapshots made by :func:`snapshot`.
+or delete of a domain record, passing before/after snapshots made by :func:`snapshot`; a service that validates and
+saves one row ends with :func:`save_and_record`.
 """
 
 from __future__ import annotations
@@ -105,6 +106,24 @@ def _scope_path_of(obj: models.Model | None) -> str:
 def record(actor: Actor, action: str, obj: models.Model | None = None, **kwargs: Any) -> AuditEvent:
     """Append one event; call inside the transaction that makes the change."""
     return record_many(actor, [Change(action=action, obj=obj, **kwargs)])[0]
+
+
+def save_and_record(
+    actor: Actor,
+    obj: models.Model,
+    fields: Sequence[str] | None = None,
+    *,
+    before: dict[str, Any] | None = None,
+    action: str = "",
+    extra: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Validate and save one row, then record it with its snapshot after (``fields``, or every field): the end of
+    a service that writes one row. The action is ``action``, else "update" when there was a ``before`` snapshot and
+    "create" when there was none."""
+    obj.full_clean()
+    obj.save()
+    after = snapshot(obj, fields)
+    return record(actor, action or ("update" if before else "create"), obj, before=before, after=after, extra=extra)
 
 
 def record_many(actor: Actor, changes: Iterable[Change]) -> list[AuditEvent]:

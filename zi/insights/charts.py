@@ -43,6 +43,27 @@ def _describe(table: Table, rows: list, label_col: int, value_cols: list[int]) -
     )
 
 
+def _start(
+    table: Table, rows: list, label_col: int, value_cols: list[int], uid: str, width: int, height: int, fit: str = ""
+) -> list[str]:
+    """The opening of a chart: its accessible name and description, and its own white surface."""
+    desc = _describe(table, rows, label_col, value_cols)
+    return [
+        f'<svg class="zi-chart" role="img" aria-labelledby="{uid}-t {uid}-d" viewBox="0 0 {width} {height}" '
+        f'width="100%" {fit}xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{uid}-t">{escape(table.title)}</title><desc id="{uid}-d">{escape(desc)}</desc>',
+        f'<rect width="100%" height="100%" fill="{SURFACE}"/>',
+    ]
+
+
+def _key(x: float, y: float, color: str, name: Any) -> str:
+    """One entry of the legend: a colour swatch and the series name, ``y`` the text's baseline."""
+    return (
+        f'<rect x="{x}" y="{y - 9}" width="10" height="10" fill="{color}"/>'
+        f'<text x="{x + 14}" y="{y}" font-size="11" fill="{INK}">{escape(str(name))}</text>'
+    )
+
+
 def bar_chart(table: Table, label_col: int, value_cols: list[int], uid: str) -> SafeString:
     rows = table.page_rows()[:30]  # the rows the page's table shows (a ranking's first rows), at most 30
     if not rows:
@@ -54,13 +75,7 @@ def bar_chart(table: Table, label_col: int, value_cols: list[int], uid: str) -> 
     group_h = series * bar_h + gap
     height = len(rows) * group_h + 30
     scale = (width - label_w - 60) / top
-    desc = _describe(table, rows, label_col, value_cols)
-    parts = [
-        f'<svg class="zi-chart" role="img" aria-labelledby="{uid}-t {uid}-d" viewBox="0 0 {width} {height}" '
-        f'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{uid}-t">{escape(table.title)}</title><desc id="{uid}-d">{escape(desc)}</desc>',
-        f'<rect width="100%" height="100%" fill="{SURFACE}"/>',
-    ]
+    parts = _start(table, rows, label_col, value_cols, uid, width, height, 'preserveAspectRatio="xMinYMin meet" ')
     for i, row in enumerate(rows):
         y = i * group_h
         label = str(row[label_col])
@@ -80,11 +95,7 @@ def bar_chart(table: Table, label_col: int, value_cols: list[int], uid: str) -> 
             )
     ly = len(rows) * group_h + 14
     for s, c in enumerate(value_cols):
-        x = label_w + s * 160
-        parts.append(
-            f'<rect x="{x}" y="{ly - 9}" width="10" height="10" fill="{PALETTE[s % len(PALETTE)]}"/>'
-            f'<text x="{x + 14}" y="{ly}" font-size="11" fill="{INK}">{escape(str(table.headers[c]))}</text>'
-        )
+        parts.append(_key(label_w + s * 160, ly, PALETTE[s % len(PALETTE)], table.headers[c]))
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text is escaped above
 
@@ -101,12 +112,8 @@ def line_chart(table: Table, label_col: int, value_cols: list[int], uid: str) ->
     def xy(i: int, v: float) -> tuple[float, float]:
         return left + i * step, top_pad + plot_h - v / top * plot_h
 
-    desc = _describe(table, rows, label_col, value_cols)
-    parts = [
-        f'<svg class="zi-chart" role="img" aria-labelledby="{uid}-t {uid}-d" viewBox="0 0 {width} {height}" '
-        f'width="100%" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{uid}-t">{escape(table.title)}</title><desc id="{uid}-d">{escape(desc)}</desc>',
-        f'<rect width="100%" height="100%" fill="{SURFACE}"/>',
+    parts = _start(table, rows, label_col, value_cols, uid, width, height)
+    parts += [
         f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{width - 20}" y2="{top_pad + plot_h}" stroke="{INK}"/>',
         f'<text x="{left - 6}" y="{top_pad + 4}" text-anchor="end" font-size="10" fill="{INK}">{_fmt(top)}</text>',
     ]
@@ -128,12 +135,7 @@ def line_chart(table: Table, label_col: int, value_cols: list[int], uid: str) ->
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"><title>{escape(str(r[label_col]))} · '
                 f"{escape(str(table.headers[c]))}: {_fmt(r[c].value)}</title></circle>"
             )
-        lx = left + s * 160
-        parts.append(
-            f'<rect x="{lx}" y="{height - 12}" width="10" height="10" fill="{color}"/>'
-            f'<text x="{lx + 14}" y="{height - 3}" font-size="11" fill="{INK}">'
-            f"{escape(str(table.headers[c]))}</text>"
-        )
+        parts.append(_key(left + s * 160, height - 3, color, table.headers[c]))
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text is escaped above
 

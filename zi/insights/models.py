@@ -7,6 +7,8 @@ complaints. Each row carries the unit's ``path`` and ``agency`` so :mod:`zi.orga
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +49,9 @@ STAGE_RANK = {
 
 class UnitPeriodRollup(models.Model):
     """What the dashboards know about one unit in one period (derived data: never edited by hand)."""
+
+    # The row carries its unit's own ``path`` and ``agency``: access.restrict scopes it like the unit itself.
+    unit_field: ClassVar[str] = ""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     period = models.ForeignKey("assessments.Period", on_delete=models.CASCADE, related_name="+")

@@ -45,9 +45,7 @@ def agency_create(
         province=province,
         require_second_factor=require_second_factor,
     )
-    agency.full_clean()
-    agency.save()
-    audit.record(actor, "create", agency, after=audit.snapshot(agency))
+    audit.save_and_record(actor, agency)
     return agency
 
 
@@ -130,9 +128,7 @@ def unit_update(*, actor: Actor, unit: Unit, **changes: Any) -> Unit:
             depth=F("depth") + depth_shift,
         )
     _check_code_free(unit)
-    unit.full_clean()
-    unit.save()
-    audit.record(actor, "update", unit, before=before, after=audit.snapshot(unit, UNIT_FIELDS))
+    audit.save_and_record(actor, unit, UNIT_FIELDS, before=before, action="update")
     return unit
 
 
@@ -240,8 +236,5 @@ def letterhead_save(
             letterhead.logo.save("logo", File(logo), save=False)
     elif remove_logo:
         letterhead.logo, letterhead.logo_content_type, letterhead.logo_sha256 = "", "", ""
-    letterhead.full_clean()
-    letterhead.save()
-    action = "update" if before else "create"
-    audit.record(actor, action, letterhead, before=before, after=audit.snapshot(letterhead, LETTERHEAD_FIELDS))
+    audit.save_and_record(actor, letterhead, LETTERHEAD_FIELDS, before=before)
     return letterhead

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from zi.core.feedback import attempt
 from zi.organisations import selectors, services, tree
 from zi.organisations.access import Action, may, may_place_unit, visible_units
 from zi.organisations.forms import LetterheadForm, UnitForm, UnitMoveForm
@@ -187,11 +188,12 @@ def unit_role_add(request: HttpRequest, pk: int) -> HttpResponse:
         if person is None:
             messages.error(request, _("Orang itu tidak ditemukan di antara pegawai dalam cakupan Anda."))
         else:
-            try:
-                services.role_assign(actor=request.user, user=person, role=form.cleaned_data["role"], unit=unit)
-                messages.success(request, _("Peran diberikan."))
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+            role = form.cleaned_data["role"]
+            attempt(
+                request,
+                lambda: services.role_assign(actor=request.user, user=person, role=role, unit=unit),
+                _("Peran diberikan."),
+            )
     else:
         messages.error(request, _("Periksa isian formulir peran."))
     return redirect("organisations:unit_detail", pk=unit.pk)
@@ -348,13 +350,12 @@ def _set_open(request: HttpRequest, pk: int, *, close: bool) -> HttpResponse:
     )
     if not may_place_unit(request.user, unit.parent, unit.agency):
         raise PermissionDenied
-    try:
-        if close:
-            services.unit_close(actor=request.user, unit=unit)
-            messages.success(request, _("Unit ditutup. Riwayatnya tetap tersimpan."))
-        else:
-            services.unit_reopen(actor=request.user, unit=unit)
-            messages.success(request, _("Unit dibuka kembali."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    if close:
+        attempt(
+            request,
+            lambda: services.unit_close(actor=request.user, unit=unit),
+            _("Unit ditutup. Riwayatnya tetap tersimpan."),
+        )
+    else:
+        attempt(request, lambda: services.unit_reopen(actor=request.user, unit=unit), _("Unit dibuka kembali."))
     return redirect("organisations:unit_detail", pk=unit.pk)

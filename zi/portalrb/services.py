@@ -53,9 +53,7 @@ def token_create(*, actor: Actor, agency: Agency, name: str) -> tuple[ApiToken, 
         token_hash=hash_secret(secret),
         created_by=actor_user(actor),
     )
-    token.full_clean()
-    token.save()
-    audit.record(actor, "create", token, after=audit.snapshot(token, TOKEN_FIELDS))
+    audit.save_and_record(actor, token, TOKEN_FIELDS)
     return token, secret
 
 

@@ -102,9 +102,7 @@ def award_record(
         decree_date=decree_date,
         source=source,
     )
-    award.full_clean()
-    award.save()
-    audit.record(actor, "create", award, after=audit.snapshot(award, AWARD_FIELDS))
+    audit.save_and_record(actor, award, AWARD_FIELDS)
     events.on_unit_changed(unit.pk)  # the predicate held, in every period it counts in
     return award
 
@@ -133,8 +131,6 @@ def award_revoke(
     award.revoked_on = revoked_on
     award.revocation_reason = reason
     award.ban_until = rules.ban_until(revoked_on)
-    award.full_clean()
-    award.save()
-    audit.record(actor, "revoke", award, before=before, after=audit.snapshot(award, AWARD_FIELDS))
+    audit.save_and_record(actor, award, AWARD_FIELDS, before=before, action="revoke")
     events.on_unit_changed(award.unit_id)
     return award

@@ -267,25 +267,8 @@ class ComplaintUpdateForm(forms.Form):
 
 
 def complaint_update_initial(complaint: Any) -> dict[str, Any]:
-    return {
-        "status": complaint.status,
-        "handling_notes": complaint.handling_notes,
-        "public_response": complaint.public_response,
-        "resolved_at": complaint.resolved_at.date() if complaint.resolved_at else None,
-    }
-
-
-def complaint_details_initial(complaint: Any) -> dict[str, Any]:
-    return {
-        "channel": complaint.channel,
-        "channel_reference": complaint.channel_reference,
-        "category": complaint.category,
-        "received_at": complaint.received_at,
-        "subject": complaint.subject,
-        "description": complaint.description,
-        "complainant_name": complaint.complainant_name,
-        "complainant_contact": complaint.complainant_contact,
-    }
+    resolved_on = complaint.resolved_at.date() if complaint.resolved_at else None
+    return record_initial(complaint, ComplaintUpdateForm, resolved_at=resolved_on)
 
 
 class FollowUpForm(forms.Form):
@@ -351,23 +334,13 @@ class InnovationForm(forms.Form):
 
 def innovation_initial(innovation: Any) -> dict[str, Any]:
     link = f"{innovation.survey_campaign_id}:{innovation.survey_item_id}" if innovation.survey_item_id else ""
-    return {
-        "title": innovation.title,
-        "description": innovation.description,
-        "complaint": innovation.complaint_id,
-        "survey_link": link,
-        "survey_finding": innovation.survey_finding,
-        "survey_reference": innovation.survey_reference,
-        "problem_statement": innovation.problem_statement,
-        "beneficiaries": innovation.beneficiaries,
-        "started_on": innovation.started_on,
-        "measure_unit": innovation.measure_unit,
-        "value_before": innovation.value_before,
-        "value_after": innovation.value_after,
-        "effect_note": innovation.effect_note,
-        "services": [s.pk for s in innovation.services.all()],
-        "simplifications": innovation.simplifications,
-    }
+    return record_initial(
+        innovation,
+        InnovationForm,
+        complaint=innovation.complaint_id,
+        survey_link=link,
+        services=[s.pk for s in innovation.services.all()],
+    )
 
 
 class PublicServiceForm(forms.Form):
@@ -438,34 +411,20 @@ class AttachEvidenceForm(forms.Form):
             self.fields["question_code"].widget = forms.Select(choices=[(code, label) for code, label in suggestions])
 
 
-def record_initial(record: Any, form_class: type[forms.Form]) -> dict[str, Any]:
-    """An edit form's starting values: the record's attributes named like the form's fields."""
-    return {name: getattr(record, name) for name in form_class.base_fields}
+def record_initial(record: Any, form_class: type[forms.Form], **values: Any) -> dict[str, Any]:
+    """An edit form's starting values: the record's attributes named like the form's fields, but for the fields
+    given in ``values`` (a foreign key's id, a list, a value shown otherwise than stored)."""
+    return {name: values[name] if name in values else getattr(record, name) for name in form_class.base_fields}
 
 
 def activity_initial(activity: Any) -> dict[str, Any]:
-    return {
-        "kind": activity.kind,
-        "title": activity.title,
-        "held_on": activity.held_on,
-        "place": activity.place,
-        "area_key": activity.area_key,
-        "plan_item": activity.plan_item_id,
-        "description": activity.description,
-        "minutes": activity.minutes,
-        "attendees": list(activity.attendance.values_list("person_id", flat=True)),
-    }
+    return record_initial(
+        activity,
+        ActivityForm,
+        plan_item=activity.plan_item_id,
+        attendees=list(activity.attendance.values_list("person_id", flat=True)),
+    )
 
 
 def plan_item_initial(item: PlanItem) -> dict[str, Any]:
-    return {
-        "area_key": item.area_key,
-        "kind": item.kind,
-        "title": item.title,
-        "description": item.description,
-        "owner": item.owner_id,
-        "due_on": item.due_on,
-        "status": item.status,
-        "progress": item.progress,
-        "lke_codes": " ".join(item.lke_codes or []),
-    }
+    return record_initial(item, PlanItemForm, owner=item.owner_id, lke_codes=" ".join(item.lke_codes or []))

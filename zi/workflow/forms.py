@@ -55,23 +55,14 @@ class DocumentForm(forms.Form):
     file = forms.FileField(label=_("Berkas"))
 
 
+def _percent(label: Any) -> NumberField:
+    """An optional percentage, 0 to 100 with two decimals ("87,5")."""
+    return NumberField(label=label, below_thousand=True, min_value=0, max_value=100, required=False, decimal_places=2)
+
+
 class PreconditionsForm(forms.Form):
-    tlhp_percent = NumberField(
-        label=_("Tindak lanjut hasil pengawasan (%)"),
-        below_thousand=True,
-        min_value=0,
-        max_value=100,
-        required=False,
-        decimal_places=2,
-    )
-    lhkpn_percent = NumberField(
-        label=_("Kepatuhan LHKPN/LHKASN (%)"),
-        below_thousand=True,
-        min_value=0,
-        max_value=100,
-        required=False,
-        decimal_places=2,
-    )
+    tlhp_percent = _percent(_("Tindak lanjut hasil pengawasan (%)"))
+    lhkpn_percent = _percent(_("Kepatuhan LHKPN/LHKASN (%)"))
     sakip_internal = forms.ChoiceField(label=_("Nilai SAKIP internal"), required=False, choices=())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

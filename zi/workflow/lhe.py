@@ -440,9 +440,7 @@ def notes_save(
         before = audit.snapshot(header, ("number", "place", "date")) if header is not None else None
         header = header or LheDraft(journey=journey)
         header.number, header.place, header.date = values
-        header.full_clean()
-        header.save()
-        audit.record(actor, "update" if before else "create", header, before=before, after=audit.snapshot(header))
+        audit.save_and_record(actor, header, before=before)
     return journey
 
 

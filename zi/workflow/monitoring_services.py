@@ -8,7 +8,7 @@ hang on an award of the predicate register, not on a journey. Each write checks 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
@@ -54,6 +54,26 @@ def date_problems(award: Award, day: dt.date | None, *, today: dt.date | None = 
     return problems
 
 
+def _locked_award(actor: Actor, award: Award, action: Action, denied: str) -> Award:
+    """The award under a row lock, once the actor may record on its unit (a string actor is the system: the demo)."""
+    award = Award.objects.select_for_update().select_related("unit").get(pk=award.pk)
+    if not isinstance(actor, str) and not may(actor, action, award.unit):
+        raise PermissionDenied(denied)
+    return award
+
+
+_Finding = TypeVar("_Finding", MonitoringReport, FieldCheck)
+
+
+def _save_finding(actor: Actor, row: _Finding) -> _Finding:
+    """Save a monitoring report or field check, audit it, and refresh its unit's figures (holders at risk)."""
+    row.full_clean(exclude=["recorded_by"])
+    row.save()
+    audit.record(actor, "create", row, after=audit.snapshot(row))
+    events.on_unit_changed(row.award.unit_id)
+    return row
+
+
 @transaction.atomic
 def report_record(
     *,
@@ -68,9 +88,9 @@ def report_record(
 ) -> MonitoringReport:
     """Record the TPI's monitoring report on a holder, with the report file (checked like evidence: content type
     from the bytes, size limit, not empty)."""
-    award = Award.objects.select_for_update().select_related("unit").get(pk=award.pk)
-    if not isinstance(actor, str) and not may(actor, Action.TPI_SCORE, award.unit):  # str: the system (demo)
-        raise PermissionDenied(_("Anda tidak berwenang mencatat laporan pemantauan unit ini."))
+    award = _locked_award(
+        actor, award, Action.TPI_SCORE, _("Anda tidak berwenang mencatat laporan pemantauan unit ini.")
+    )
     _check_choices(result, recommendation)
     problems = date_problems(award, report_date, today=today)
     if problems:
@@ -91,11 +111,7 @@ def report_record(
         recorded_by=_user_or_none(actor),
     )
     report.file.save(checked.display_name, File(uploaded_file), save=False)
-    report.full_clean(exclude=["recorded_by"])
-    report.save()
-    audit.record(actor, "create", report, after=audit.snapshot(report))
-    events.on_unit_changed(award.unit_id)
-    return report
+    return _save_finding(actor, report)
 
 
 @transaction.atomic
@@ -111,9 +127,9 @@ def field_check_record(
 ) -> FieldCheck:
     """Record a TPN field check of a holder; a recommendation to revoke puts it on the at-risk list until the
     decision (the revocation itself is the TPN result flow's)."""
-    award = Award.objects.select_for_update().select_related("unit").get(pk=award.pk)
-    if not isinstance(actor, str) and not may(actor, Action.TPN_RESULT_RECORD, award.unit):
-        raise PermissionDenied(_("Anda tidak berwenang mencatat pemeriksaan lapangan unit ini."))
+    award = _locked_award(
+        actor, award, Action.TPN_RESULT_RECORD, _("Anda tidak berwenang mencatat pemeriksaan lapangan unit ini.")
+    )
     _check_choices(result, recommendation)
     problems = date_problems(award, check_date, today=today)
     findings = (findings or "").strip()
@@ -129,8 +145,4 @@ def field_check_record(
         findings=findings,
         recorded_by=_user_or_none(actor),
     )
-    check.full_clean(exclude=["recorded_by"])
-    check.save()
-    audit.record(actor, "create", check, after=audit.snapshot(check))
-    events.on_unit_changed(award.unit_id)
-    return check
+    return _save_finding(actor, check)

@@ -212,9 +212,7 @@ def agency_profile_save(
     profile.bpk_opinion, profile.sakip, profile.indeks_rb = bpk_opinion, sakip, indeks_rb
     profile.spip_level = spip_level
     profile.source = source.strip()
-    profile.full_clean()
-    profile.save()
-    audit.record(actor, "update" if before else "create", profile, before=before, after=audit.snapshot(profile))
+    audit.save_and_record(actor, profile, before=before)
     return profile
 
 
@@ -659,9 +657,7 @@ def calendar_save(
     calendar.review_deadline = review_deadline
     calendar.tpi_deadline = tpi_deadline
     calendar.remind_days = remind_days
-    calendar.full_clean()
-    calendar.save()
-    audit.record(actor, "update" if before else "create", calendar, before=before, after=audit.snapshot(calendar))
+    audit.save_and_record(actor, calendar, before=before)
     return calendar
 
 

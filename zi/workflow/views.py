@@ -22,6 +22,7 @@ from zi.assessments import selectors as assessment_selectors
 from zi.assessments import services as assessment_services
 from zi.assessments.models import Lane, Period
 from zi.assessments.submission import submission_check
+from zi.core.feedback import refusal
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
 from zi.organisations.scoped import get_scoped_or_404
@@ -36,10 +37,6 @@ from zi.workflow.machine import CONFIRM_STATES, SUBMIT_MOVES, TRANSITIONS, concl
 from zi.workflow.models import Journey, PeriodCalendar, State
 from zi.workflow.reminders import next_deadline
 from zi.workflow.views_lhe import current_pdf
-
-
-def _errors(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
 
 
 @login_required
@@ -84,7 +81,7 @@ def participation_create(request: HttpRequest) -> HttpResponse:
             actor=request.user, assessment=assessment, afirmasi=request.POST.get("afirmasi") == "1"
         )
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, refusal(exc))
         return redirect("workflow:journey_list")
     return redirect("workflow:journey_detail", pk=journey.pk)
 
@@ -203,7 +200,7 @@ def journey_transition(request: HttpRequest, pk: int) -> HttpResponse:
             data=data,
         )
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, refusal(exc))
         if to_state in CONFIRM_STATES and TRANSITIONS.get((journey.state, to_state)) is not None:
             return _confirm_page(request, journey, to_state, request.POST)
         return redirect("workflow:journey_detail", pk=journey.pk)
@@ -292,7 +289,7 @@ def lane_answer(request: HttpRequest, pk: int, lane: str, code: str) -> HttpResp
             source=request.POST.get("sumber") if "sumber" in request.POST else None,
         )
     except ValidationError as exc:
-        error = _errors(exc)
+        error = refusal(exc)
     target = _next_code(journey, code) if request.POST.get("next") and not error else code
     if request.htmx:  # type: ignore[attr-defined]  # django-htmx middleware
         return _lane_answer_partial(request, journey, lane, code, target, error)

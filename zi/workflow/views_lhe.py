@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zi.core.feedback import attempt
 from zi.lke.services import template_spec
 from zi.organisations.scoped import get_scoped_or_404
 from zi.workflow import lhe, selectors
@@ -25,13 +26,18 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _journey(request: HttpRequest, pk: int) -> Journey:
+    """A journey among those the user is shown, for a role the LHE pages are for (else 404, 403)."""
+    return get_scoped_or_404(selectors.journeys_shown(request.user), request.user, selectors.sees_lhe_pages, pk=pk)
+
+
 def _base(journey: Journey) -> str:
     return f"{journey.unit.code}-{journey.period.year}"
 
 
 @login_required
 def lhe_page(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, selectors.sees_lhe_pages, pk=pk)
+    journey = _journey(request, pk)
     work = lhe.may_work(request.user, journey)
     if not (work or lhe.may_download(request.user, journey)):
         raise Http404
@@ -56,7 +62,7 @@ def lhe_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def lhe_notes(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, selectors.sees_lhe_pages, pk=pk)
+    journey = _journey(request, pk)
     if not lhe.may_work(request.user, journey):
         raise PermissionDenied
     spec = template_spec(journey.period.template)
@@ -67,45 +73,42 @@ def lhe_notes(request: HttpRequest, pk: int) -> HttpResponse:
     if raw_date and date is None:
         messages.error(request, _("Tanggal LHE tidak valid."))
         return redirect("workflow:lhe_page", pk=journey.pk)
-    try:
-        lhe.notes_save(
+    attempt(
+        request,
+        lambda: lhe.notes_save(
             actor=request.user,
             journey=journey,
             notes=notes,
             number=request.POST.get("number", ""),
             place=request.POST.get("place", ""),
             date=date,
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Catatan LHE tersimpan."))
+        ),
+        _("Catatan LHE tersimpan."),
+    )
     return redirect("workflow:lhe_page", pk=journey.pk)
 
 
 @login_required
 @require_POST
 def lhe_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, selectors.sees_lhe_pages, pk=pk)
+    journey = _journey(request, pk)
     if not lhe.may_issue(request.user, journey):
         raise PermissionDenied
-    try:
-        issued = lhe.issue(actor=request.user, journey=journey)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
+    attempt(
+        request,
+        lambda: lhe.issue(actor=request.user, journey=journey),
+        lambda issued: (
             _("LHE %(n)s nomor %(number)s diterbitkan (SHA-256 %(hash)s).")
-            % {"n": issued.stage, "number": issued.number, "hash": issued.sha256},
-        )
+            % {"n": issued.stage, "number": issued.number, "hash": issued.sha256}
+        ),
+    )
     return redirect("workflow:lhe_page", pk=journey.pk)
 
 
 @login_required
 def lhe_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft as it stands, marked DRAF on every page, in the reader's language: the team only."""
-    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, selectors.sees_lhe_pages, pk=pk)
+    journey = _journey(request, pk)
     if not lhe.may_work(request.user, journey):
         raise Http404
     return _pdf(lhe.render(journey, draft=True), f"LHE-draf-{_base(journey)}.pdf")
@@ -114,7 +117,7 @@ def lhe_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def lhe_download(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """An issued LHE: exactly the stored bytes (checked against the SHA-256 recorded at issue)."""
-    journey = get_scoped_or_404(selectors.journeys_shown(request.user), request.user, selectors.sees_lhe_pages, pk=pk)
+    journey = _journey(request, pk)
     if not lhe.may_download(request.user, journey):
         raise Http404
     issued = IssuedLhe.objects.filter(journey=journey, stage=number).first()

@@ -26,13 +26,13 @@ from django.views.decorators.http import require_POST
 
 from zi.assessments import services as assessment_services
 from zi.assessments.models import Period
+from zi.core.feedback import refusal
 from zi.core.links import absolute_url
 from zi.organisations.access import Action, may
 from zi.organisations.models import Agency
 from zi.organisations.scoped import get_scoped_or_404
 from zi.workflow import carryover, dossier, forms, selectors, services
 from zi.workflow.models import AgencyProfile, Declaration, PerformanceAgreement, PeriodCalendar
-from zi.workflow.views import _errors
 
 
 def _form_errors(form: Any) -> str:
@@ -66,7 +66,7 @@ def _apply(
     try:
         value = action(form.cleaned_data if form is not None else {})
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, refusal(exc))
         return _Outcome(ok=False)
     messages.success(request, success(value) if callable(success) else success)
     return _Outcome(ok=True, value=value)

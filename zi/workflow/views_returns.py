@@ -14,14 +14,11 @@ from django.views.decorators.http import require_POST
 
 from zi.assessments.models import Lane
 from zi.assessments.selectors import section_for
+from zi.core.feedback import refusal
 from zi.lke.services import template_spec
 from zi.organisations.scoped import get_scoped_or_404
 from zi.workflow import returns, selectors
 from zi.workflow.models import Journey, ReturnNote
-
-
-def _errors(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
 
 
 def _journey(request: HttpRequest, pk: int, lane: str = Lane.REVIEW, code: str = "") -> Journey:
@@ -51,7 +48,7 @@ def return_flag(request: HttpRequest, pk: int, lane: str, code: str) -> HttpResp
             returns.note_flag(actor=request.user, journey=journey, lane=lane, question_code=code, note=note)
             messages.success(request, _("%(code)s ditandai untuk diperbaiki.") % {"code": code})
     except ValidationError as exc:
-        messages.error(request, f"{code}: {_errors(exc)}")
+        messages.error(request, f"{code}: {refusal(exc)}")
     return _back_to_lane(journey, lane, code)
 
 
@@ -63,7 +60,7 @@ def change_confirm(request: HttpRequest, pk: int, lane: str, code: str) -> HttpR
     try:
         returns.change_confirm(actor=request.user, journey=journey, lane=lane, question_code=code)
     except ValidationError as exc:
-        messages.error(request, f"{code}: {_errors(exc)}")
+        messages.error(request, f"{code}: {refusal(exc)}")
     else:
         messages.success(request, _("Nilai %(code)s ditetapkan.") % {"code": code})
     return _back_to_lane(journey, lane, code)
@@ -80,7 +77,7 @@ def return_addressed(request: HttpRequest, pk: int, note_pk: int) -> HttpRespons
     try:
         returns.note_address(actor=request.user, note=note, reply=request.POST.get("reply", ""))
     except ValidationError as exc:
-        messages.error(request, f"{note.question.code}: {_errors(exc)}")
+        messages.error(request, f"{note.question.code}: {refusal(exc)}")
     else:
         messages.success(request, _("Catatan %(code)s ditandai sudah diperbaiki.") % {"code": note.question.code})
     code = note.question.code

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from zi.assessments.models import Period
 from zi.insights.models import FUNNEL, UnitPeriodRollup
-from zi.organisations.access import Action, scope_filter
+from zi.organisations.access import Action, restrict, scope_filter, visible_units
 from zi.organisations.models import Unit
 
 EVERYTHING = Q(pk__isnull=False)  # what scope_filter returns for a viewer who sees every unit
@@ -79,7 +79,7 @@ def period_for(year: Any) -> Period | None:
 
 def scoped(user: Any, period: Period | None = None, node: Unit | None = None) -> QuerySet[UnitPeriodRollup]:
     """Rollup rows the user may see on dashboards, for one period (or all) and one node's subtree (or all)."""
-    qs = UnitPeriodRollup.objects.filter(scope_filter(user, Action.DASHBOARD_VIEW, ""))
+    qs = restrict(UnitPeriodRollup.objects.all(), user, Action.DASHBOARD_VIEW)
     if period is not None:
         qs = qs.filter(period=period)
     if node is not None:
@@ -101,10 +101,9 @@ def top_units(user: Any) -> QuerySet[Unit]:
     """The highest visible nodes: visible units whose parent the user may not see. For a viewer who sees every
     unit these are the roots (``parent IS NULL``, an index lookup); a scoped viewer's tops are computed against
     the scope (``parent NOT IN (visible)``, a scan of the units — 40–50 ms at 100,000 units)."""
-    scope = scope_filter(user, Action.DASHBOARD_VIEW, "")
-    if scope == EVERYTHING:
+    if sees_everything(user):
         return Unit.objects.filter(parent__isnull=True).order_by("path")
-    visible = Unit.objects.filter(scope)
+    visible = visible_units(user, Action.DASHBOARD_VIEW)
     return visible.filter(Q(parent__isnull=True) | ~Q(parent__in=visible.values("pk"))).order_by("path")
 
 

@@ -29,10 +29,10 @@ from zi.insights.selectors.aggregates import (
     trend_table,
     warning_table,
 )
-from zi.insights.selectors.common import EVERYTHING, Table, scoped, sees_everything, top_units
+from zi.insights.selectors.common import Table, scoped, sees_everything, top_units
 from zi.insights.selectors.rollup_cache import _cache_key
 from zi.insights.selectors.units import unit_rows
-from zi.organisations.access import Action, scope_filter
+from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
 
 
@@ -105,21 +105,10 @@ def _from_summaries(user: Any, period: Period) -> Dashboard | None:
 
 def _sees_whole_subtree(user: Any, node: Unit) -> bool:
     """Whether the viewer's dashboard scope holds every row under ``node`` (then the node's summaries, computed over
-    all those rows, are what the rollup would give them): a global grant, a grant on the node's agency, or a subtree
-    grant at or above the node. Any other shape of scope answers False (the rollup is read)."""
-    scope = scope_filter(user, Action.DASHBOARD_VIEW, "")
-    if scope == EVERYTHING:
-        return True
-    if scope.negated or scope.connector != Q.OR:
-        return False
-    for child in scope.children:
-        if isinstance(child, tuple):
-            key, value = child
-            if key == "path__startswith" and node.path.startswith(value):
-                return True
-            if key == "agency_id" and value == node.agency_id:
-                return True
-    return False
+    all those rows, are what the rollup would give them): a grant that covers the node — global, on the node's
+    agency, or on a subtree at or above the node — covers its whole subtree (a subtree never leaves its agency), so
+    this is :func:`~zi.organisations.access.may` on the node."""
+    return may(user, Action.DASHBOARD_VIEW, node)
 
 
 def _node_from_summaries(user: Any, period: Period, node: Unit) -> Dashboard | None:

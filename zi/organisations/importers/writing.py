@@ -4,6 +4,8 @@ nothing."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -16,7 +18,7 @@ from zi.core.actors import Actor
 from zi.organisations.importers.columns import PEOPLE, UNITS, USER_AUDIT_FIELDS
 from zi.organisations.importers.people import PeopleContext, PersonPlan, check_people, load_people_context
 from zi.organisations.importers.reading import read_table
-from zi.organisations.importers.results import FileProblem, ImportResult, RowError
+from zi.organisations.importers.results import FileProblem, ImportResult, RowError, Table
 from zi.organisations.importers.units import UnitContext, UnitPlan, check_units, load_unit_context
 from zi.organisations.models import Agency, RoleAssignment, Unit
 from zi.organisations.services import UNIT_FIELDS
@@ -128,10 +130,54 @@ def _summary(actor: Actor, agency: Agency, kind: str, count: int, batch: str, fi
     )
 
 
-def _run(kind: str, dry_run: bool, body: Any) -> ImportResult:
+@dataclass(frozen=True)
+class _Steps:
+    """What differs between a units and a people import: the context read inside the transaction, the checks of
+    the rows against it, and the write (how many rows it created)."""
+
+    load: Callable[[Agency, Table], Any]
+    check: Callable[[Table, Any], tuple[list[Any], list[RowError]]]
+    write: Callable[[Actor, Agency, list[Any], Any, str], int]
+
+
+_STEPS = {
+    UNITS: _Steps(
+        load=lambda agency, table: load_unit_context(agency),
+        check=check_units,
+        write=lambda actor, agency, plans, context, batch: len(_write_units(actor, agency, plans, context, batch)),
+    ),
+    PEOPLE: _Steps(load=load_people_context, check=check_people, write=_write_people),
+}
+
+
+def run_import(
+    kind: str,
+    *,
+    actor: Actor,
+    agency: Agency,
+    data: bytes,
+    filename: str = "",
+    dry_run: bool = False,
+    encoding: str = "utf-8",
+) -> ImportResult:
+    """Read and check a units (``kind`` UNITS) or people file and, unless ``dry_run`` or any row is wrong, create all
+    its rows in one transaction, with the import's summary event."""
+    kind = UNITS if kind == UNITS else PEOPLE
+    steps = _STEPS[kind]
     result = ImportResult(kind=kind, dry_run=dry_run)
     try:
-        body(result)
+        table = read_table(data, filename, encoding)
+        result.rows = len(table.rows)
+        with transaction.atomic():
+            context = steps.load(agency, table)
+            plans, errors = steps.check(table, context)
+            if errors:
+                raise _Rollback(errors)
+            if dry_run:
+                return result
+            batch = uuid.uuid4().hex
+            result.created = steps.write(actor, agency, plans, context, batch)
+            _summary(actor, agency, kind, result.created, batch, filename)
     except FileProblem as problem:
         result.errors = [problem.error]
         result.created = 0
@@ -148,56 +194,15 @@ def import_units(
     *, actor: Actor, agency: Agency, data: bytes, filename: str = "", dry_run: bool = False, encoding: str = "utf-8"
 ) -> ImportResult:
     """Check a units file and, unless ``dry_run`` or any row is wrong, create all its units in one transaction."""
-
-    def body(result: ImportResult) -> None:
-        table = read_table(data, filename, encoding)
-        result.rows = len(table.rows)
-        with transaction.atomic():
-            context = load_unit_context(agency)
-            plans, errors = check_units(table, context)
-            if errors:
-                raise _Rollback(errors)
-            if dry_run:
-                return
-            batch = uuid.uuid4().hex
-            units = _write_units(actor, agency, plans, context, batch)
-            _summary(actor, agency, UNITS, len(units), batch, filename)
-            result.created = len(units)
-
-    return _run(UNITS, dry_run, body)
+    return run_import(
+        UNITS, actor=actor, agency=agency, data=data, filename=filename, dry_run=dry_run, encoding=encoding
+    )
 
 
 def import_people(
     *, actor: Actor, agency: Agency, data: bytes, filename: str = "", dry_run: bool = False, encoding: str = "utf-8"
 ) -> ImportResult:
     """Check a people file and, unless ``dry_run`` or any row is wrong, create all its people in one transaction."""
-
-    def body(result: ImportResult) -> None:
-        table = read_table(data, filename, encoding)
-        result.rows = len(table.rows)
-        with transaction.atomic():
-            context = load_people_context(agency, table)
-            plans, errors = check_people(table, context)
-            if errors:
-                raise _Rollback(errors)
-            if dry_run:
-                return
-            batch = uuid.uuid4().hex
-            result.created = _write_people(actor, agency, plans, context, batch)
-            _summary(actor, agency, PEOPLE, result.created, batch, filename)
-
-    return _run(PEOPLE, dry_run, body)
-
-
-def run_import(
-    kind: str,
-    *,
-    actor: Actor,
-    agency: Agency,
-    data: bytes,
-    filename: str = "",
-    dry_run: bool = False,
-    encoding: str = "utf-8",
-) -> ImportResult:
-    importer = import_units if kind == UNITS else import_people
-    return importer(actor=actor, agency=agency, data=data, filename=filename, dry_run=dry_run, encoding=encoding)
+    return run_import(
+        PEOPLE, actor=actor, agency=agency, data=data, filename=filename, dry_run=dry_run, encoding=encoding
+    )

@@ -17,6 +17,7 @@ from zi.programme.models import ChangeAgent, ConcreteChange
 from zi.programme.services.common import (
     _date,
     _in_period,
+    _record_create,
     _record_update,
     _require_manage,
     _set_fields,
@@ -95,7 +96,6 @@ def change_create(
     integrated: bool = False,
     integration_how: str = "",
 ) -> ConcreteChange:
-    _require_manage(actor, agent.unit)
     change = ConcreteChange(
         agent=agent,
         title=title,
@@ -104,10 +104,7 @@ def change_create(
         integrated=integrated,
         integration_how=integration_how,
     )
-    _clean_change(change)
-    change.save()
-    audit.record(actor, "create", change, after=audit.snapshot(change, CHANGE_FIELDS))
-    return change
+    return _record_create(actor=actor, record=change, snapshot=CHANGE_FIELDS, clean=_clean_change)
 
 
 @transaction.atomic

@@ -16,7 +16,15 @@ from zi.core import audit
 from zi.core.actors import Actor
 from zi.organisations.models import Unit
 from zi.programme.models import Complaint, Innovation, PublicService, Simplification
-from zi.programme.services.common import _actor_or_none, _choice, _date, _decimal, _require_manage, _text
+from zi.programme.services.common import (
+    _actor_or_none,
+    _choice,
+    _date,
+    _decimal,
+    _record_create,
+    _require_manage,
+    _text,
+)
 from zi.surveys.models import Campaign, InstrumentItem, ItemRollup
 
 INNOVATION_FIELDS = (
@@ -156,7 +164,6 @@ def innovation_create(
     services: Iterable[Any] = (),
     simplifications: Iterable[str] = (),
 ) -> Innovation:
-    _require_manage(actor, unit)
     innovation = Innovation(
         unit=unit,
         title=title,
@@ -176,12 +183,17 @@ def innovation_create(
         simplifications=list(simplifications),
         created_by=_actor_or_none(actor),
     )
-    _clean_innovation(innovation)
-    chosen = _innovation_services(innovation, services)
-    innovation.save()
-    innovation.services.set(chosen)
-    audit.record(actor, "create", innovation, after=_innovation_snapshot(innovation, chosen))
-    return innovation
+    chosen: list[PublicService] = []
+
+    def clean(record: Innovation) -> None:
+        _clean_innovation(record)
+        chosen.extend(_innovation_services(record, services))
+
+    def then(record: Innovation) -> dict[str, Any]:
+        record.services.set(chosen)
+        return {"services": sorted(service.pk for service in chosen)}
+
+    return _record_create(actor=actor, record=innovation, snapshot=INNOVATION_FIELDS, clean=clean, then=then)
 
 
 @transaction.atomic

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -46,38 +47,33 @@ WHISTLE_FIELDS = ("unit", "received_at", "subject", "status", "handling_notes", 
 # shape: a permission check on the unit, validation, the write and its audit event in one transaction.
 
 
-def _register_create(
-    *,
-    actor: Actor,
-    model: type[_R],
-    unit: Unit,
-    fields: tuple[str, ...],
-    denied: str,
-    build: Callable[[], dict[str, Any]],
-) -> _R:
-    """Create a register entry: permission first, then ``build()`` validates and returns the field values."""
-    record = model(unit=unit, created_by=_actor_or_none(actor))
+@dataclass(frozen=True)
+class _Register(Generic[_R]):
+    """One integrity register: its model, the fields its audit events keep, and the action that may change it."""
 
-    def clean(entry: Any) -> None:
-        for field, value in build().items():
-            setattr(entry, field, value)
+    model: type[_R]
+    fields: tuple[str, ...]
+    allowed: Action = Action.REGISTER_WRITE
 
-    return _record_create(
-        actor=actor, record=record, snapshot=fields, clean=clean, allowed=Action.REGISTER_WRITE, denied=denied
-    )
+    def create(self, *, actor: Actor, unit: Unit, denied: str, build: Callable[[], dict[str, Any]]) -> _R:
+        """Create an entry: permission first, then ``build()`` validates and returns the field values."""
+        record = self.model(unit=unit, created_by=_actor_or_none(actor))
 
+        def clean(entry: Any) -> None:
+            for field, value in build().items():
+                setattr(entry, field, value)
 
-def _register_update(
-    *,
-    actor: Actor,
-    record: _R,
-    fields: tuple[str, ...],
-    denied: str,
-    apply: Callable[[Any], dict[str, tuple[Any, Any]] | None],
-    allowed: Action = Action.REGISTER_WRITE,
-) -> _R:
-    """Change a register entry under a row lock: permission, ``apply(record)`` validates and sets, save, audit."""
-    return _record_update(actor=actor, record=record, snapshot=fields, apply=apply, allowed=allowed, denied=denied)
+        return _record_create(
+            actor=actor, record=record, snapshot=self.fields, clean=clean, allowed=self.allowed, denied=denied
+        )
+
+    def update(
+        self, *, actor: Actor, record: _R, denied: str, apply: Callable[[Any], dict[str, tuple[Any, Any]] | None]
+    ) -> _R:
+        """Change an entry under a row lock: permission, ``apply(record)`` validates and sets, save, audit."""
+        return _record_update(
+            actor=actor, record=record, snapshot=self.fields, apply=apply, allowed=self.allowed, denied=denied
+        )
 
 
 GRATIFICATION_FIELDS = (
@@ -91,6 +87,7 @@ GRATIFICATION_FIELDS = (
     "decision",
     "decision_note",
 )
+_GRATIFICATION = _Register(GratificationReport, GRATIFICATION_FIELDS)
 
 
 @transaction.atomic
@@ -127,13 +124,8 @@ def gratification_report_create(
             "decision_note": _text(decision_note, _("Catatan keputusan")),
         }
 
-    return _register_create(
-        actor=actor,
-        model=GratificationReport,
-        unit=unit,
-        fields=GRATIFICATION_FIELDS,
-        denied=_("Anda tidak berwenang mencatat laporan gratifikasi unit ini."),
-        build=build,
+    return _GRATIFICATION.create(
+        actor=actor, unit=unit, denied=_("Anda tidak berwenang mencatat laporan gratifikasi unit ini."), build=build
     )
 
 
@@ -145,16 +137,13 @@ def gratification_decide(
         record.decision = _choice(decision, GratificationDecision, _("Keputusan"))
         record.decision_note = _text(decision_note, _("Catatan keputusan"))
 
-    return _register_update(
-        actor=actor,
-        record=report,
-        fields=GRATIFICATION_FIELDS,
-        denied=_("Anda tidak berwenang memutuskan laporan gratifikasi ini."),
-        apply=apply,
+    return _GRATIFICATION.update(
+        actor=actor, record=report, denied=_("Anda tidak berwenang memutuskan laporan gratifikasi ini."), apply=apply
     )
 
 
 CONFLICT_FIELDS = ("unit", "person", "declared_on", "situation", "related_party", "mitigation", "status")
+_CONFLICT = _Register(ConflictOfInterest, CONFLICT_FIELDS)
 
 
 @transaction.atomic
@@ -179,13 +168,8 @@ def conflict_create(
             "status": _choice(status, ConflictStatus, _("Status")),
         }
 
-    return _register_create(
-        actor=actor,
-        model=ConflictOfInterest,
-        unit=unit,
-        fields=CONFLICT_FIELDS,
-        denied=_("Anda tidak berwenang mencatat benturan kepentingan unit ini."),
-        build=build,
+    return _CONFLICT.create(
+        actor=actor, unit=unit, denied=_("Anda tidak berwenang mencatat benturan kepentingan unit ini."), build=build
     )
 
 
@@ -198,16 +182,17 @@ def conflict_update(
         if mitigation is not None:
             record.mitigation = _text(mitigation, _("Mitigasi"))
 
-    return _register_update(
+    return _CONFLICT.update(
         actor=actor,
         record=conflict,
-        fields=CONFLICT_FIELDS,
         denied=_("Anda tidak berwenang mengubah catatan benturan kepentingan ini."),
         apply=apply,
     )
 
 
 # --- whistle-blowing ------------------------------------------------------------------------------------------
+
+_WHISTLE = _Register(WhistleReport, WHISTLE_FIELDS, allowed=Action.INTEGRITY_HANDLE)
 
 
 @transaction.atomic
@@ -257,11 +242,6 @@ def whistle_update(
         if public_response is not None:
             record.public_response = _text(public_response, _("Tanggapan"))
 
-    return _register_update(
-        actor=actor,
-        record=report,
-        fields=WHISTLE_FIELDS,
-        denied=_("Anda tidak berwenang menangani laporan ini."),
-        apply=apply,
-        allowed=Action.INTEGRITY_HANDLE,
+    return _WHISTLE.update(
+        actor=actor, record=report, denied=_("Anda tidak berwenang menangani laporan ini."), apply=apply
     )

@@ -8,11 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from zi.core import audit
 from zi.core.actors import Actor
 from zi.organisations.models import Unit
 from zi.programme.models import PublicService
-from zi.programme.services.common import _actor_or_none, _record_update, _require_manage, _set_fields, _text
+from zi.programme.services.common import _actor_or_none, _record_create, _record_update, _set_fields, _text
 
 SERVICE_FIELDS = ("unit", "name", "description", "standard_reference", "is_active")
 
@@ -34,7 +33,6 @@ def service_create(
     *, actor: Actor, unit: Unit, name: str, description: str = "", standard_reference: str = "", is_active: bool = True
 ) -> PublicService:
     """Register a service the unit provides (the denominator of LKE A.II.6.i.b)."""
-    _require_manage(actor, unit)
     service = PublicService(
         unit=unit,
         name=name,
@@ -43,10 +41,7 @@ def service_create(
         is_active=is_active,
         created_by=_actor_or_none(actor),
     )
-    _clean_service(service)
-    service.save()
-    audit.record(actor, "create", service, after=audit.snapshot(service, SERVICE_FIELDS))
-    return service
+    return _record_create(actor=actor, record=service, snapshot=SERVICE_FIELDS, clean=_clean_service)
 
 
 @transaction.atomic

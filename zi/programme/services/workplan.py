@@ -20,6 +20,7 @@ from zi.programme.services.common import (
     _date,
     _in_period,
     _lke_codes,
+    _record_create,
     _record_update,
     _require_manage,
     _set_fields,
@@ -103,7 +104,6 @@ def plan_item_create(
     progress: int = 0,
     lke_codes: Iterable[str] | str = (),
 ) -> PlanItem:
-    _require_manage(actor, work_plan.unit)
     item = PlanItem(
         work_plan=work_plan,
         area_key=area_key,
@@ -116,10 +116,12 @@ def plan_item_create(
         progress=progress,
         lke_codes=lke_codes,
     )
-    _clean_plan_item(item, work_plan.period)
-    item.save()
-    audit.record(actor, "create", item, after=audit.snapshot(item, PLAN_ITEM_FIELDS))
-    return item
+    return _record_create(
+        actor=actor,
+        record=item,
+        snapshot=PLAN_ITEM_FIELDS,
+        clean=lambda record: _clean_plan_item(record, work_plan.period),
+    )
 
 
 @transaction.atomic

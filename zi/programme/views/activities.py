@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zi.core.feedback import attempt
 from zi.organisations.access import Action, may
-from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, selectors, services
 from zi.programme.models import Activity, ActivityPhoto, PlanItem
-from zi.programme.views.common import _attach_context, _form_page, _managed_record, _managed_unit, _period
+from zi.programme.views.common import (
+    _attach_context,
+    _form_page,
+    _managed_record,
+    _managed_unit,
+    _period,
+    _readable_record,
+)
 
 
 @login_required
@@ -53,7 +59,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = get_scoped_or_404(Activity, request.user, see=Action.PROGRAMME_READ, pk=pk)
+    activity = _readable_record(request, Activity, pk)
     unit = activity.unit
     attendees = [row.person for row in activity.attendance.select_related("person").order_by("person__full_name")]
     staff = selectors.staff_count(unit)
@@ -81,13 +87,12 @@ def activity_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _managed_record(request, Activity, pk)
     form = forms.AttendanceForm(request.POST, unit=activity.unit)
     if form.is_valid():
-        try:
-            services.activity_set_attendance(
-                actor=request.user, activity=activity, attendees=form.cleaned_data["attendees"]
-            )
-            messages.success(request, _("Daftar hadir disimpan."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        attendees = form.cleaned_data["attendees"]
+        attempt(
+            request,
+            lambda: services.activity_set_attendance(actor=request.user, activity=activity, attendees=attendees),
+            _("Daftar hadir disimpan."),
+        )
     else:
         messages.error(request, _("Periksa daftar hadir."))
     return redirect(activity.get_absolute_url())
@@ -99,16 +104,14 @@ def activity_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _managed_record(request, Activity, pk)
     form = forms.PhotoForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.activity_add_photo(
-                actor=request.user,
-                activity=activity,
-                uploaded_file=form.cleaned_data["photo"],
-                caption=form.cleaned_data["caption"],
-            )
-            messages.success(request, _("Foto ditambahkan."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        data = form.cleaned_data
+        attempt(
+            request,
+            lambda: services.activity_add_photo(
+                actor=request.user, activity=activity, uploaded_file=data["photo"], caption=data["caption"]
+            ),
+            _("Foto ditambahkan."),
+        )
     else:
         messages.error(request, _("Pilih berkas foto."))
     return redirect(activity.get_absolute_url())
@@ -116,7 +119,7 @@ def activity_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def activity_photo(request: HttpRequest, pk: int) -> FileResponse:
-    photo = get_scoped_or_404(ActivityPhoto, request.user, see=Action.PROGRAMME_READ, pk=pk)
+    photo = _readable_record(request, ActivityPhoto, pk)
     if photo.withdrawn_at is not None:
         raise Http404
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)

@@ -29,15 +29,31 @@ _R = TypeVar("_R", bound=Model)
 SESSION_CODE_KEY = "zi_programme_new_code"
 
 
+def _units() -> Any:
+    return Unit.objects.select_related("agency", "unit_type")
+
+
+def _readable_unit(request: HttpRequest, pk: int) -> Unit:
+    """A unit whose programme records the user may read: 404 out of sight."""
+    return get_scoped_or_404(_units(), request.user, see=Action.PROGRAMME_READ, pk=pk)
+
+
 def _managed_unit(request: HttpRequest, pk: int) -> Unit:
     """A unit whose programme records the user may change: 404 out of sight, 403 without the right."""
-    return get_scoped_or_404(
-        Unit.objects.select_related("agency", "unit_type"),
-        request.user,
-        Action.PROGRAMME_MANAGE,
-        see=Action.PROGRAMME_READ,
-        pk=pk,
-    )
+    return get_scoped_or_404(_units(), request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
+
+
+def _whistle_unit(request: HttpRequest, pk: int) -> Unit:
+    """A unit whose whistle-blowing reports the user handles; 404 for everyone else, who is not told it exists."""
+    unit = Unit.objects.filter(pk=pk).first()
+    if unit is None or not may(request.user, Action.INTEGRITY_HANDLE, unit):
+        raise Http404
+    return unit
+
+
+def _readable_record(request: HttpRequest, model: type[_R], pk: int) -> _R:
+    """A programme record the user may read (placed in the tree by its model's ``unit_field``): 404 out of sight."""
+    return get_scoped_or_404(model, request.user, see=Action.PROGRAMME_READ, pk=pk)
 
 
 def _managed_record(request: HttpRequest, model: type[_R], pk: int) -> _R:

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zi.organisations.access import Action, may
-from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, services, tracking
 from zi.programme.models import Complaint, ComplaintPhoto, FollowUpAction
 from zi.programme.views.common import (
@@ -21,6 +20,7 @@ from zi.programme.views.common import (
     _form_page,
     _managed_record,
     _managed_unit,
+    _readable_record,
     _save,
 )
 
@@ -54,7 +54,9 @@ def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _managed_record(request, Complaint, pk)
     return _form_page(
         request,
-        forms.ComplaintStaffForm(request.POST or None, initial=forms.complaint_details_initial(complaint)),
+        forms.ComplaintStaffForm(
+            request.POST or None, initial=forms.record_initial(complaint, forms.ComplaintStaffForm)
+        ),
         write=lambda data: services.complaint_update_details(actor=request.user, complaint=complaint, **data),
         done=_("Pengaduan diperbarui."),
         next_url=lambda saved: saved.get_absolute_url(),
@@ -65,7 +67,7 @@ def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = get_scoped_or_404(Complaint, request.user, see=Action.PROGRAMME_READ, pk=pk)
+    complaint = _readable_record(request, Complaint, pk)
     unit = complaint.unit
     can_manage = may(request.user, Action.PROGRAMME_MANAGE, unit)
     update_form = forms.ComplaintUpdateForm(

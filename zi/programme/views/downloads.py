@@ -8,10 +8,8 @@ from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.text import slugify
 
-from zi.organisations.access import Action, may
-from zi.organisations.models import Unit
-from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import exports
+from zi.programme.views.common import _readable_unit, _whistle_unit
 
 
 @login_required
@@ -19,14 +17,10 @@ def export(request: HttpRequest, pk: int, kind: str) -> HttpResponseBase:
     """CSV (default) or XLSX (``?format=xlsx``) of the complaint list or a register, as the person may see it."""
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     if kind == "wbs":
-        unit = Unit.objects.filter(pk=pk).first()
-        if unit is None or not may(request.user, Action.INTEGRITY_HANDLE, unit):
-            raise Http404
+        unit = _whistle_unit(request, pk)
         sheet = exports.whistle_sheet(user=request.user, unit=unit)
     else:
-        unit = get_scoped_or_404(
-            Unit.objects.select_related("agency", "unit_type"), request.user, see=Action.PROGRAMME_READ, pk=pk
-        )
+        unit = _readable_unit(request, pk)
         builders = {
             "pengaduan": lambda: exports.complaints_sheet(
                 user=request.user, unit=unit, status=request.GET.get("status", "")

@@ -6,18 +6,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zi.organisations.access import Action
-from zi.organisations.scoped import get_scoped_or_404
+from zi.core.feedback import attempt
 from zi.programme import forms, services
 from zi.programme.models import Activity, Complaint, Innovation
-from zi.programme.views.common import _draft_assessment
+from zi.programme.views.common import _draft_assessment, _readable_record
 
 _ATTACH_MODELS: dict[str, type[Model]] = {"activity": Activity, "complaint": Complaint, "innovation": Innovation}
 
@@ -28,26 +26,21 @@ def attach_evidence(request: HttpRequest, record_type: str, pk: int) -> HttpResp
     model = _ATTACH_MODELS.get(record_type)
     if model is None:
         raise Http404
-    record: Any = get_scoped_or_404(model, request.user, see=Action.PROGRAMME_READ, pk=pk)  # one of three models
+    record: Any = _readable_record(request, model, pk)  # one of three models
     period = record.period if isinstance(record, Activity) else None
     assessment = _draft_assessment(record.unit, period)
     form = forms.AttachEvidenceForm(request.POST)
     if assessment is None:
         messages.error(request, _("Belum ada penilaian (draf) unit ini untuk dilampiri data dukung."))
     elif form.is_valid():
-        try:
-            services.record_attach_as_evidence(
-                actor=request.user,
-                record=record,
-                assessment=assessment,
-                question_code=form.cleaned_data["question_code"].strip(),
-            )
-            messages.success(
-                request,
-                _("Dilampirkan sebagai data dukung %(code)s.") % {"code": form.cleaned_data["question_code"]},
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        code = form.cleaned_data["question_code"]
+        attempt(
+            request,
+            lambda: services.record_attach_as_evidence(
+                actor=request.user, record=record, assessment=assessment, question_code=code.strip()
+            ),
+            _("Dilampirkan sebagai data dukung %(code)s.") % {"code": code},
+        )
     else:
         messages.error(request, _("Pilih pertanyaan LKE."))
     return redirect(record.get_absolute_url())

@@ -11,17 +11,21 @@ from django.utils.translation import gettext as _
 
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
-from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, selectors, services
 from zi.programme.models import Complaint, Innovation, PublicService
-from zi.programme.views.common import _attach_context, _form_page, _managed_record, _managed_unit
+from zi.programme.views.common import (
+    _attach_context,
+    _form_page,
+    _managed_record,
+    _managed_unit,
+    _readable_record,
+    _readable_unit,
+)
 
 
 @login_required
 def innovation_list(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_scoped_or_404(
-        Unit.objects.select_related("agency", "unit_type"), request.user, see=Action.PROGRAMME_READ, pk=pk
-    )
+    unit = _readable_unit(request, pk)
     subtree = request.GET.get("subtree") == "1"
     innovations = selectors.innovations_for(user=request.user, unit=unit, subtree=subtree)
     return render(
@@ -80,7 +84,7 @@ def innovation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    innovation = get_scoped_or_404(Innovation, request.user, see=Action.PROGRAMME_READ, pk=pk)
+    innovation = _readable_record(request, Innovation, pk)
     context = {
         "unit": innovation.unit,
         "innovation": innovation,

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,11 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from zi.organisations.access import Action, may
-from zi.organisations.models import Unit
-from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, selectors, services
 from zi.programme.models import ConflictOfInterest, GratificationReport
-from zi.programme.views.common import _form_page, _register_entry, _save
+from zi.programme.views.common import _form_page, _readable_unit, _register_entry, _save, _whistle_unit
 
 
 @dataclass(frozen=True)
@@ -34,6 +33,12 @@ class RegisterPage:
     rows_name: str
     url_name: str
     created_message: str
+    # the edit page of one entry: ``update(actor, entry, cleaned_data)`` runs the register's service
+    model: type[Model]
+    edit_form: type
+    update: Callable[[Any, Any, dict[str, Any]], Any]
+    edit_title: str
+    updated_message: str
     prepare: Callable[[dict[str, Any]], dict[str, Any]] = dict
 
 
@@ -50,6 +55,11 @@ REGISTER_PAGES = {
         rows_name="reports",
         url_name="programme:gratification_list",
         created_message=gettext_noop("Laporan gratifikasi dicatat."),
+        model=GratificationReport,
+        edit_form=forms.GratificationDecisionForm,
+        update=lambda actor, report, data: services.gratification_decide(actor=actor, report=report, **data),
+        edit_title=gettext_noop("Keputusan atas laporan gratifikasi"),
+        updated_message=gettext_noop("Laporan gratifikasi diperbarui."),
         prepare=_gratification_data,
     ),
     "conflict": RegisterPage(
@@ -60,15 +70,18 @@ REGISTER_PAGES = {
         rows_name="conflicts",
         url_name="programme:conflict_list",
         created_message=gettext_noop("Benturan kepentingan dicatat."),
+        model=ConflictOfInterest,
+        edit_form=forms.ConflictUpdateForm,
+        update=lambda actor, conflict, data: services.conflict_update(actor=actor, conflict=conflict, **data),
+        edit_title=gettext_noop("Ubah penanganan benturan kepentingan"),
+        updated_message=gettext_noop("Catatan benturan kepentingan diperbarui."),
     ),
 }
 
 
 def _register_page(request: HttpRequest, pk: int, page: RegisterPage) -> HttpResponse:
     """A register: its rows for readers, and an entry form for the unit's ZI team and integrity handlers."""
-    unit = get_scoped_or_404(
-        Unit.objects.select_related("agency", "unit_type"), request.user, see=Action.PROGRAMME_READ, pk=pk
-    )
+    unit = _readable_unit(request, pk)
     can_write = may(request.user, Action.REGISTER_WRITE, unit)
     form = page.form(request.POST or None, unit=unit)
     if request.method == "POST":
@@ -87,36 +100,28 @@ def _register_page(request: HttpRequest, pk: int, page: RegisterPage) -> HttpRes
     )
 
 
-@login_required
-def gratification_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _register_entry(request, GratificationReport, pk)
+def _register_edit(request: HttpRequest, pk: int, page: RegisterPage) -> HttpResponse:
+    """One register entry's edit page (the gratification decision, the handling of a conflict of interest)."""
+    entry: Any = _register_entry(request, page.model, pk)
     return _form_page(
         request,
-        forms.GratificationDecisionForm(
-            request.POST or None, initial=forms.record_initial(report, forms.GratificationDecisionForm)
-        ),
-        write=lambda data: services.gratification_decide(actor=request.user, report=report, **data),
-        done=_("Laporan gratifikasi diperbarui."),
-        next_url=lambda saved: reverse("programme:gratification_list", args=[report.unit_id]),
-        unit=report.unit,
-        title=_("Keputusan atas laporan gratifikasi"),
+        page.edit_form(request.POST or None, initial=forms.record_initial(entry, page.edit_form)),
+        write=lambda data: page.update(request.user, entry, data),
+        done=_(page.updated_message),
+        next_url=lambda saved: reverse(page.url_name, args=[entry.unit_id]),
+        unit=entry.unit,
+        title=_(page.edit_title),
     )
+
+
+@login_required
+def gratification_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _register_edit(request, pk, REGISTER_PAGES["gratification"])
 
 
 @login_required
 def conflict_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    conflict = _register_entry(request, ConflictOfInterest, pk)
-    return _form_page(
-        request,
-        forms.ConflictUpdateForm(
-            request.POST or None, initial=forms.record_initial(conflict, forms.ConflictUpdateForm)
-        ),
-        write=lambda data: services.conflict_update(actor=request.user, conflict=conflict, **data),
-        done=_("Catatan benturan kepentingan diperbarui."),
-        next_url=lambda saved: reverse("programme:conflict_list", args=[conflict.unit_id]),
-        unit=conflict.unit,
-        title=_("Ubah penanganan benturan kepentingan"),
-    )
+    return _register_edit(request, pk, REGISTER_PAGES["conflict"])
 
 
 @login_required
@@ -131,9 +136,7 @@ def conflict_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def whistle_list(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = Unit.objects.filter(pk=pk).first()
-    if unit is None or not may(request.user, Action.INTEGRITY_HANDLE, unit):
-        raise Http404
+    unit = _whistle_unit(request, pk)
     reports = selectors.whistle_reports_for(user=request.user, unit=unit)
     return render(request, "programme/whistle_list.html", {"unit": unit, "reports": reports})
 

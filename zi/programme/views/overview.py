@@ -10,17 +10,13 @@ from django.urls import reverse
 from zi.core.links import absolute_url
 from zi.lke.services import labelled_inputs
 from zi.organisations.access import Action, may
-from zi.organisations.models import Unit
-from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import selectors
-from zi.programme.views.common import _period
+from zi.programme.views.common import _period, _readable_unit
 
 
 @login_required
 def unit_overview(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_scoped_or_404(
-        Unit.objects.select_related("agency", "unit_type"), request.user, see=Action.PROGRAMME_READ, pk=pk
-    )
+    unit = _readable_unit(request, pk)
     period = _period(request)
     user = request.user
     plan = selectors.work_plan_for(user=user, unit=unit, period=period)

@@ -11,18 +11,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from zi.organisations.access import Action, may
-from zi.organisations.models import Unit
-from zi.organisations.scoped import get_scoped_or_404
 from zi.programme import forms, selectors, services
 from zi.programme.models import PublicService
-from zi.programme.views.common import _form_page, _managed_record, _save
+from zi.programme.views.common import _form_page, _managed_record, _readable_unit, _save
 
 
 @login_required
 def service_list(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_scoped_or_404(
-        Unit.objects.select_related("agency", "unit_type"), request.user, see=Action.PROGRAMME_READ, pk=pk
-    )
+    unit = _readable_unit(request, pk)
     can_manage = may(request.user, Action.PROGRAMME_MANAGE, unit)
     form = forms.PublicServiceForm(request.POST or None)
     if request.method == "POST":

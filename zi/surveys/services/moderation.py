@@ -63,13 +63,23 @@ def _exclude_many(actor: Actor, responses: Sequence[Response], reason: str, now:
     audit.record_many(actor, changes)
 
 
+def _reason(reason: str, missing: str) -> str:
+    """A moderation decision's reason, trimmed: five characters at least, else ``missing`` as the refusal."""
+    reason = reason.strip()
+    if len(reason) < 5:
+        raise SurveyError(missing)
+    return reason
+
+
+def _locked(response: Response) -> Response:
+    return Response.objects.select_for_update().select_related("campaign__unit").get(pk=response.pk)
+
+
 @transaction.atomic
 def response_exclude(*, actor: Actor, response: Response, reason: str) -> Response:
     """Take a response out of every index, keeping the row; the reason and who/when are recorded and audited."""
-    reason = reason.strip()
-    if len(reason) < 5:
-        raise SurveyError(_("Alasan pengecualian wajib diisi (minimal 5 karakter)."))
-    response = Response.objects.select_for_update().select_related("campaign__unit").get(pk=response.pk)
+    reason = _reason(reason, _("Alasan pengecualian wajib diisi (minimal 5 karakter)."))
+    response = _locked(response)
     if response.excluded:
         raise SurveyError(_("Respons ini sudah dikecualikan."))
     _exclude_many(actor, [response], reason, timezone.now())
@@ -80,9 +90,7 @@ def response_exclude(*, actor: Actor, response: Response, reason: str) -> Respon
 def responses_exclude_flagged(*, actor: Actor, campaign: Campaign, flag: str, reason: str) -> int:
     """Exclude every counted response of a campaign carrying ``flag`` (e.g. one stuffing cluster reason) with one
     reason: one audit event per response, rollups corrected with one aggregate per table. Returns how many."""
-    reason = reason.strip()
-    if len(reason) < 5:
-        raise SurveyError(_("Alasan pengecualian wajib diisi (minimal 5 karakter)."))
+    reason = _reason(reason, _("Alasan pengecualian wajib diisi (minimal 5 karakter)."))
     if flag not in FLAG_REASONS:
         raise SurveyError(_("Tanda tidak dikenal."))
     responses = list(
@@ -99,10 +107,8 @@ def responses_exclude_flagged(*, actor: Actor, campaign: Campaign, flag: str, re
 @transaction.atomic
 def response_reinstate(*, actor: Actor, response: Response, reason: str) -> Response:
     """Undo an exclusion (also audited, with its own reason); the earlier reason stays in the audit trail."""
-    reason = reason.strip()
-    if len(reason) < 5:
-        raise SurveyError(_("Alasan wajib diisi (minimal 5 karakter)."))
-    response = Response.objects.select_for_update().select_related("campaign__unit").get(pk=response.pk)
+    reason = _reason(reason, _("Alasan wajib diisi (minimal 5 karakter)."))
+    response = _locked(response)
     if not response.excluded:
         raise SurveyError(_("Respons ini tidak dikecualikan."))
     before = audit.snapshot(response, ["excluded", "exclusion_reason", "excluded_by", "excluded_at"])

@@ -10,11 +10,10 @@ from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpRe
 from django.shortcuts import get_object_or_404
 
 from zi.core.tabular import formula_safe
-from zi.organisations.access import Action
-from zi.organisations.scoped import get_scoped_or_404
 from zi.organisations.timezones import unit_timezone
 from zi.surveys import documents, services
 from zi.surveys.models import Campaign, Response, ResponseItem, ServicePoint
+from zi.surveys.views.common import _campaign_for
 
 
 def _export_rows(campaign: Campaign):
@@ -87,9 +86,7 @@ class _Echo:
 
 @login_required
 def export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    campaign = get_scoped_or_404(
-        Campaign.objects.select_related("unit", "period"), request.user, see=Action.SURVEY_VIEW, pk=pk
-    )
+    campaign = _campaign_for(request, pk)
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
         (writer.writerow([formula_safe(v) for v in row]) for row in _export_rows(campaign)),
@@ -104,9 +101,7 @@ def export_xlsx(request: HttpRequest, pk: int) -> FileResponse:
     # lazy: openpyxl loads only when a workbook is asked for
     from openpyxl import Workbook
 
-    campaign = get_scoped_or_404(
-        Campaign.objects.select_related("unit", "period"), request.user, see=Action.SURVEY_VIEW, pk=pk
-    )
+    campaign = _campaign_for(request, pk)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Respons")
     for row in _export_rows(campaign):
@@ -124,9 +119,7 @@ def export_xlsx(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def poster_pdf(request: HttpRequest, pk: int, point_id: int) -> HttpResponse:
-    campaign = get_scoped_or_404(
-        Campaign.objects.select_related("unit", "period"), request.user, see=Action.SURVEY_VIEW, pk=pk
-    )
+    campaign = _campaign_for(request, pk)
     point = get_object_or_404(ServicePoint, pk=point_id, campaign=campaign)
     response = HttpResponse(documents.poster_pdf(campaign, point), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="poster-survei-{campaign.pk}-{point.pk}.pdf"'
@@ -136,9 +129,7 @@ def poster_pdf(request: HttpRequest, pk: int, point_id: int) -> HttpResponse:
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The campaign's results as an A4 report (whoever may see the results page)."""
-    campaign = get_scoped_or_404(
-        Campaign.objects.select_related("unit", "period"), request.user, see=Action.SURVEY_VIEW, pk=pk
-    )
+    campaign = _campaign_for(request, pk)
     pdf = documents.report_pdf(campaign, services.campaign_results(campaign))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="laporan-survei-{campaign.pk}.pdf"'

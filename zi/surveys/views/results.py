@@ -12,10 +12,9 @@ from django.urls import reverse
 
 from zi.core.links import absolute_url
 from zi.organisations.access import Action, may
-from zi.organisations.scoped import get_scoped_or_404
 from zi.surveys import services
-from zi.surveys.models import Campaign, InstrumentKind, ItemScale, Response
-from zi.surveys.views.common import GROUP_LABELS
+from zi.surveys.models import InstrumentKind, ItemScale, Response
+from zi.surveys.views.common import GROUP_LABELS, _campaign_for
 from zi.surveys.views.moderation import RescanForm
 
 
@@ -100,9 +99,7 @@ def _flag_rows(flags: dict) -> list[dict[str, Any]]:
 
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = get_scoped_or_404(
-        Campaign.objects.select_related("unit", "period"), request.user, see=Action.SURVEY_VIEW, pk=pk
-    )
+    campaign = _campaign_for(request, pk)
     results = services.campaign_results(campaign)
     public_url = absolute_url(reverse("surveys:public", args=[campaign.token]))
     charts = [(summary, _bars(summary)) for summary in results.overall]

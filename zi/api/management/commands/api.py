@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 from zi.api import idempotency, services
 from zi.api.models import ApiToken
 from zi.core.commands import ZiCommand
+from zi.core.feedback import refusal
 
 
 class Command(ZiCommand):
@@ -68,5 +69,5 @@ class Command(ZiCommand):
         try:
             _token, raw = services.token_create(actor=None, user=user, name=options["name"], expires_at=expires_at)
         except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from exc
+            raise CommandError(refusal(exc)) from exc
         self.stdout.write(raw)

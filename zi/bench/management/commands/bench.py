@@ -106,42 +106,39 @@ def synthetic_tree(agencies: list[Any], units_total: int, types: dict[str, Any],
     (depth 1, up to 34) and satker spread over them (depth 2), ``units_total`` in all. ``types`` maps
     ``eselon1``/``kanwil``/``satker`` to unit types; primary keys start at ``first_pk``."""
     per_agency = max(3, units_total // max(len(agencies), 1))
-    next_pk = first_pk
     units: list[Any] = []
+
+    def place(parent: Any, **fields: Any) -> Any:
+        """The next unit, below ``parent`` (None: a root), with its path and depth."""
+        unit = Unit(pk=first_pk + len(units), parent_id=parent.pk if parent else None, **fields)
+        unit.path = f"{parent.path if parent else ''}{unit.pk}/"
+        unit.depth = parent.depth + 1 if parent else 0
+        units.append(unit)
+        return unit
+
     for agency in agencies:
-        root = Unit(pk=next_pk, agency=agency, code="PUSAT", name=f"{agency.name} Pusat", unit_type=types["eselon1"])
-        root.path, root.depth = f"{root.pk}/", 0
-        next_pk += 1
-        units.append(root)
-        parents = []
-        for k in range(min(PROVINCES, max(1, per_agency // 30))):
-            unit = Unit(
-                pk=next_pk,
+        root = place(None, agency=agency, code="PUSAT", name=f"{agency.name} Pusat", unit_type=types["eselon1"])
+        parents = [
+            place(
+                root,
                 agency=agency,
-                parent_id=root.pk,
                 code=f"KW{k:02d}",
                 name=f"Kanwil {k}",
                 unit_type=types["kanwil"],
                 province=f"Provinsi {k}",
             )
-            unit.path, unit.depth = f"{root.path}{unit.pk}/", 1
-            next_pk += 1
-            units.append(unit)
-            parents.append(unit)
+            for k in range(min(PROVINCES, max(1, per_agency // 30)))
+        ]
         for s in range(per_agency - 1 - len(parents)):
             parent = parents[s % len(parents)]
-            unit = Unit(
-                pk=next_pk,
+            place(
+                parent,
                 agency=agency,
-                parent_id=parent.pk,
                 code=f"S{s:05d}",
                 name=f"Satker {agency.code}-{s}",
                 unit_type=types["satker"],
                 province=parent.province,
             )
-            unit.path, unit.depth = f"{parent.path}{unit.pk}/", 2
-            next_pk += 1
-            units.append(unit)
     return units
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_noop
 
 from zi.accounts.services import user_create
 from zi.core.commands import ZiCommand
+from zi.core.feedback import refusal
 from zi.organisations.importers.columns import AGENCY_LEVEL_ROLES  # roles held at a whole agency (others need --unit)
 from zi.organisations.models import Agency, Role, Unit
 from zi.organisations.services import role_assign
@@ -89,7 +90,7 @@ class Command(ZiCommand):
                 had_role = user.role_assignments.filter(role=role, agency=None if unit else agency, unit=unit).exists()
                 role_assign(actor=ACTOR_LABEL, user=user, role=role, unit=unit, agency=None if unit else agency)
         except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from exc
+            raise CommandError(refusal(exc)) from exc
         if existing is None:
             self.stdout.write(self.style.SUCCESS(_("Pengguna %(username)s dibuat.") % {"username": username}))
         else:
