@@ -46,6 +46,8 @@ for entry in "${MODULES[@]}"; do
 [tool.mutmut]
 source_paths = ["src"]
 only_mutate = ["src/$module"]
+# tests that compare code with its documentation (the role table of docs/security.md) read docs/
+also_copy = ["docs"]
 pytest_add_cli_args_test_selection = [${selection%, }]
 pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x", "--reuse-db"]
 # a mutant's tests may take this long before it counts as a timeout: generous, so that a loaded machine does not
