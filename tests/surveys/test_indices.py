@@ -294,6 +294,8 @@ def test_perception_index_result_whole_and_as_json():
         item_means={"AK1": Decimal("3.500"), "AK2": Decimal("3.333"), "AK3": None},
     )
     assert str(result.item_means["AK2"]) == "3.333"
+    # the kind decides the sample: 30 for IPAK even where the SKM would need 278 of 1 000
+    assert indices.perception_index("ipak", {"AK1": (30, 105)}, _moments(resp), population=1000).required == 30
     assert result.as_json() == {
         "kind": "ipak",
         "value": 3.42,
