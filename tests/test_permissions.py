@@ -305,6 +305,9 @@ def test_audit_scope_paths_each_kind_of_grant_sees(world):
 
     for obj in (world["agency"], world["other_agency"], *(world[name] for name in ALL_TREE), world["other"]):
         audit.record(None, "update", obj)
+    # a unit's path is its ancestors' ids: "<root id>0/" shares the root's digits without being below it
+    neighbour = f"{world['ditjen'].pk}0/"
+    audit.record(None, "update", object_type="organisations.unit", object_id="0", scope_path=neighbour)
     paths = {name: world[name].path for name in (*ALL_TREE, "other")}
     agency_paths = {f"a{world['agency'].pk}/"} | {paths[name] for name in ALL_TREE}
     other_paths = {f"a{world['other_agency'].pk}/", paths["other"]}
@@ -312,7 +315,7 @@ def test_audit_scope_paths_each_kind_of_grant_sees(world):
     def every():
         return set(AuditEvent.objects.values_list("scope_path", flat=True))
 
-    assert agency_paths | other_paths <= every()  # and, once users are made below, "" (a user's account)
+    assert agency_paths | other_paths | {neighbour} <= every()  # and, once users are made below, "" (their accounts)
 
     def seen(user):
         rows = AuditEvent.objects.filter(path_scope_filter(user, Action.AUDIT_VIEW, "scope_path"))
