@@ -282,3 +282,168 @@ def test_security_doc_matches_role_actions():
     doc = _doc_matrix()
     code = {str(role): {action.value for action in actions} for role, actions in ROLE_ACTIONS.items()}
     assert doc == code
+
+
+# --- audit scope paths and actors that are not users (what the mutation run found unasserted) -----------------
+
+
+def _add_role(user, role, *, unit=None, agency=None):
+    from zi.organisations import services as org_services
+    from zi.organisations.access import forget_grants
+
+    org_services.role_assign(actor=None, user=user, role=role, unit=unit, agency=agency)
+    forget_grants(user)
+    return user
+
+
+@pytest.mark.django_db
+def test_audit_scope_paths_each_kind_of_grant_sees(world):
+    """``path_scope_filter`` (the audit list): a unit grant sees its subtree's paths, an agency grant its units' paths
+    and the agency's own ``a<id>/`` records, a national grant everything; several grants add up."""
+    from zi.core import audit
+    from zi.organisations.access import path_scope_filter
+
+    for obj in (world["agency"], world["other_agency"], *(world[name] for name in ALL_TREE), world["other"]):
+        audit.record(None, "update", obj)
+    # a unit's path is its ancestors' ids: "<root id>0/" shares the root's digits without being below it
+    neighbour = f"{world['ditjen'].pk}0/"
+    audit.record(None, "update", object_type="organisations.unit", object_id="0", scope_path=neighbour)
+    paths = {name: world[name].path for name in (*ALL_TREE, "other")}
+    agency_paths = {f"a{world['agency'].pk}/"} | {paths[name] for name in ALL_TREE}
+    other_paths = {f"a{world['other_agency'].pk}/", paths["other"]}
+
+    def every():
+        return set(AuditEvent.objects.values_list("scope_path", flat=True))
+
+    assert agency_paths | other_paths | {neighbour} <= every()  # and, once users are made below, "" (their accounts)
+
+    def seen(user):
+        rows = AuditEvent.objects.filter(path_scope_filter(user, Action.AUDIT_VIEW, "scope_path"))
+        return set(rows.values_list("scope_path", flat=True))
+
+    admin = factories.make_user_with_role(Role.AGENCY_ADMIN, agency=world["agency"])
+    assert seen(admin) == agency_paths
+    assert seen(user_for(Role.NATIONAL_VIEWER, world)) == every()
+    tpi = factories.make_user_with_role(Role.TPI_EVALUATOR, unit=world["kepri"])
+    assert seen(tpi) == {paths["kepri"], paths["rutan_tpi"]}
+    assert seen(_add_role(tpi, Role.TPI_EVALUATOR, unit=world["lapas"])) == {
+        paths["kepri"],
+        paths["rutan_tpi"],
+        paths["lapas"],
+    }
+    assert seen(_add_role(admin, Role.TPI_EVALUATOR, unit=world["other"])) == agency_paths | {paths["other"]}
+    assert seen(_add_role(admin, Role.AGENCY_ADMIN, agency=world["other_agency"])) == agency_paths | other_paths
+    root = factories.UserFactory(username="root", is_superuser=True)
+    assert seen(root) == every()
+    root.is_active = False
+    assert seen(root) == set()
+    from django.contrib.auth.models import AnonymousUser
+
+    assert seen(AnonymousUser()) == seen(None) == seen("cli") == set()
+
+
+@pytest.mark.django_db
+def test_a_system_actor_string_is_granted_nothing(world):
+    """Services take a string actor for system processes (zi.core.actors): it may do nothing a user may."""
+    from zi.organisations.access import scope_filter
+
+    assert not any(may("cli", action, world["lapas"]) for action in Action)
+    assert not restrict(RoleAssignment.objects.all(), "cli", Action.UNIT_VIEW, unit_field="unit").exists()
+    assert not world["lapas"].__class__.objects.filter(scope_filter("cli", Action.UNIT_VIEW, "")).exists()
+
+
+@pytest.mark.django_db
+def test_placing_a_unit_needs_unit_manage_at_the_parent_or_agency_wide(world):
+    """``may_place_unit``: an admin held at a unit places below it, not beside or above it, nor at the agency's top;
+    an agency-wide admin places anywhere in the agency, at its top too, and nowhere in another agency."""
+    from zi.organisations.access import may_place_unit
+
+    agency, other_agency = world["agency"], world["other_agency"]
+    unit_admin = factories.make_user_with_role(Role.AGENCY_ADMIN, unit=world["sumsel"])
+    assert may_place_unit(unit_admin, world["sumsel"], agency)
+    assert may_place_unit(unit_admin, world["lapas"], agency)
+    assert not may_place_unit(unit_admin, world["ditjen"], agency)
+    assert not may_place_unit(unit_admin, None, agency)
+    admin = user_for(Role.AGENCY_ADMIN, world)
+    assert may_place_unit(admin, None, agency) and may_place_unit(admin, world["kepri"], agency)
+    assert not may_place_unit(admin, None, other_agency) and not may_place_unit(admin, world["other"], other_agency)
+    member = user_for(Role.UNIT_TEAM_MEMBER, world)
+    assert not may_place_unit(member, world["lapas"], agency)
+
+
+@pytest.mark.django_db
+def test_objects_are_placed_by_their_declared_field_scope_unit_or_unit(world):
+    """``unit_of`` (behind ``may``): a model's ``unit_field`` path, else its ``scope_unit()``, else its ``unit``; an
+    object with none of them (or an empty link) is in no unit, so only a grant without a place covers it."""
+    from types import SimpleNamespace
+
+    from zi.assessments.models import Answer
+    from zi.organisations.access import follow, unit_field_of, unit_of
+    from zi.programme.models import PlanItem
+
+    assert (unit_field_of(Answer), unit_field_of(PlanItem), unit_field_of(type(world["lapas"]))) == (
+        "assessment__unit",
+        "work_plan__unit",
+        "",
+    )
+    assert unit_field_of(RoleAssignment) == "unit"  # the default
+    lapas, rutan = world["lapas"], world["rutan"]
+    assert follow(lapas, "") is lapas
+    assert follow(SimpleNamespace(assessment=SimpleNamespace(unit=lapas)), "assessment__unit") is lapas
+    assert follow(SimpleNamespace(assessment=None), "assessment__unit") is None
+    assert follow(SimpleNamespace(), "assessment__unit") is None  # fails closed, never an AttributeError
+
+    class Placed:
+        def scope_unit(self):
+            return lapas
+
+    assert unit_of(Placed()) is lapas
+    assert unit_of(SimpleNamespace(unit=rutan)) is rutan
+    assert unit_of(SimpleNamespace()) is None
+    member = user_for(Role.UNIT_TEAM_MEMBER, world)  # held at the Lapas
+    assert may(member, Action.ASSESSMENT_ANSWER, Placed())
+    assert not may(member, Action.ASSESSMENT_ANSWER, SimpleNamespace(unit=rutan))
+    assert not may(member, Action.ASSESSMENT_ANSWER, SimpleNamespace())
+    assert may(user_for(Role.NATIONAL_VIEWER, world), Action.UNIT_VIEW, SimpleNamespace())
+
+
+@pytest.mark.django_db
+def test_restrict_takes_the_field_it_is_given_over_the_models_own(world):
+    """Units whose parent the reviewer (held at the Kanwil Sumsel) sees: its two children, not the Kanwil itself."""
+    reviewer = user_for(Role.REVIEWER, world)
+    below = restrict(world["lapas"].__class__.objects.all(), reviewer, Action.UNIT_VIEW, unit_field="parent")
+    assert set(below) == {world["lapas"], world["rutan"]}
+
+
+@pytest.mark.django_db
+def test_several_grants_add_up_and_an_inactive_superuser_has_none(world):
+    from zi.organisations.access import roles_of
+
+    reviewer = user_for(Role.REVIEWER, world)  # at the Kanwil Sumsel
+    _add_role(reviewer, Role.REVIEWER, unit=world["kepri"])
+    names = {"sumsel", "lapas", "rutan", "kepri", "rutan_tpi"}
+    assert set(visible_units(reviewer)) == {world[name] for name in names}
+    admin = user_for(Role.AGENCY_ADMIN, world)
+    _add_role(admin, Role.AGENCY_ADMIN, agency=world["other_agency"])
+    assert set(visible_units(admin, Action.UNIT_MANAGE)) == {world[name] for name in (*ALL_TREE, "other")}
+    _add_role(admin, Role.TPI_EVALUATOR, unit=world["lapas"])
+    assert roles_of(admin) == {Role.AGENCY_ADMIN, Role.TPI_EVALUATOR}
+    root = factories.UserFactory(username="root", is_superuser=True, is_active=False)
+    assert not may(root, Action.UNIT_VIEW, world["lapas"]) and not may(root, Action.UNIT_VIEW)
+    assert visible_units(root).count() == 0
+
+
+@pytest.mark.django_db
+def test_grants_only_for_an_active_user_and_only_of_known_roles(world):
+    """An inactive account, a system string or None hold no grant at all (not only no permission); a role the code
+    no longer knows (left in the database by an older version) grants nothing rather than failing."""
+    from zi.organisations.access import grants_for, roles_of
+
+    admin = user_for(Role.AGENCY_ADMIN, world)
+    assert roles_of(admin) == {Role.AGENCY_ADMIN}
+    admin.is_active = False
+    assert roles_of(admin) == set() and grants_for(None) == [] and roles_of("cli") == set()
+    member = user_for(Role.UNIT_TEAM_MEMBER, world)
+    RoleAssignment.objects.filter(user=member).update(role="retired_role")
+    assert roles_of(member) == {"retired_role"}
+    assert not any(may(member, action, world["lapas"]) for action in Action)

@@ -135,3 +135,176 @@ def test_perception_index_linear_mapping_and_small_sample():
 def test_perception_index_empty():
     result = indices.perception_index("ipak", {"AK1": (0, 0)}, indices.MomentStats())
     assert result.value is None and result.respondents == 0 and not result.sample_ok
+
+
+# --- what the mutation run (docs/testing.md "Mutation testing") found unasserted ------------------------------
+
+
+def test_round_half_up_reads_a_float_as_written_and_keeps_the_places():
+    assert str(indices.round_half_up(2.675, 2)) == "2.68"  # Decimal(2.675) is 2.67499…, which would give 2.67
+    assert str(indices.round_half_up(Decimal("88.305"), 2)) == "88.31"
+    assert str(indices.round_half_up(3, 2)) == "3.00"
+    assert str(indices.round_half_up(Fraction(10, 3), 3)) == "3.333"
+
+
+def test_grade_and_label_below_the_scale():
+    """A value under the 25–100 scale (only reachable with a non-standard weight) is still graded D."""
+    assert indices.ikm_grade(Decimal("88.31")) == ("A", "Sangat baik")
+    assert indices.ikm_grade(Decimal("24.99")) == ("D", "Tidak baik")
+
+
+def test_ikm_and_ikm_unit_keep_their_decimals():
+    result = indices.ikm_from_rows(SIKM_EXAMPLE)
+    assert (str(result.ikm), str(result.ikm_unit), str(result.nrr["U9"])) == ("91.48", "3.6590", "3.690")
+
+
+def test_ikm_undefined_result_is_whole():
+    """No IKM: no grade, no label, the element counts still shown (0 for an element nobody answered)."""
+    result = indices.ikm_from_rows([{"U1": 4, "U2": 3}])
+    assert result == indices.IkmResult(
+        ikm=None,
+        ikm_unit=None,
+        grade="",
+        performance="",
+        nrr={"U1": Decimal("4.000"), "U2": Decimal("3.000"), **{f"U{i}": None for i in range(3, 10)}},
+        respondents=1,
+        respondents_per_element={"U1": 1, "U2": 1, **{f"U{i}": 0 for i in range(3, 10)}},
+        missing_elements=tuple(f"U{i}" for i in range(3, 10)),
+    )
+
+
+def test_ikm_needs_a_respondent():
+    """Stats for every element but no respondent leave the IKM undefined; one respondent is enough."""
+    stats = {code: indices.ElementStat(code, 1, 4) for code in indices.SKM_ELEMENTS}
+    empty = indices.ikm_from_stats(stats, 0)
+    assert (empty.ikm, empty.grade, empty.performance, empty.missing_elements) == (None, "", "", ())
+    one = indices.ikm_from_stats(stats, 1)
+    assert (one.ikm, one.grade, one.respondents) == (Decimal("100.00"), "A", 1)
+
+
+def test_a_row_without_answers_is_not_a_respondent():
+    rows = [{f"U{i}": 4 for i in range(1, 10)}, {f"U{i}": None for i in range(1, 10)}, {"Nama": "x"}]
+    assert indices.ikm_from_rows(rows).respondents == 1
+
+
+def test_ikm_as_json():
+    assert indices.ikm_from_rows(SIKM_EXAMPLE).as_json() == {
+        "ikm": 91.48,
+        "ikm_unit": 3.659,
+        "grade": "A",
+        "performance": "Sangat baik",
+        "nrr": {**{f"U{i}": 3.655 for i in range(1, 9)}, "U9": 3.69},
+        "respondents": 29,
+        "respondents_per_element": {f"U{i}": 29 for i in range(1, 10)},
+        "weight": "1/9",
+        "missing_elements": [],
+    }
+    undefined = indices.ikm_from_rows([{"U1": 4}]).as_json()
+    assert (undefined["ikm"], undefined["ikm_unit"], undefined["nrr"]["U1"], undefined["nrr"]["U2"]) == (
+        None,
+        None,
+        4.0,
+        None,
+    )
+    assert undefined["missing_elements"] == [f"U{i}" for i in range(2, 10)]
+
+
+def test_krejcie_morgan_at_the_smallest_populations():
+    assert [indices.krejcie_morgan(n) for n in (-3, 0, 1, 2)] == [0, 0, 1, 2]
+
+
+def test_ipak_and_ipkp_need_thirty_whatever_the_population():
+    """Not the Krejcie–Morgan value the SKM needs (278 of 1 000)."""
+    assert indices.required_sample("ipak", 1000) == 30
+    assert indices.required_sample("ipkp", 1000) == 30
+
+
+def test_t_quantile_edges_and_the_expansion():
+    """The table up to 30 degrees of freedom; above, the Cornish–Fisher expansion to 1/df³ (Abramowitz & Stegun
+    26.7.5, terms written out here), within 2e-5 of the exact quantile."""
+    assert indices.t_quantile_975(30) == 2.042
+    with pytest.raises(ValueError, match="^df must be ≥ 1$"):
+        indices.t_quantile_975(0)
+    x = 1.959963984540054
+    g = [(x**3 + x) / 4, (5 * x**5 + 16 * x**3 + 3 * x) / 96, (3 * x**7 + 19 * x**5 + 17 * x**3 - 15 * x) / 384]
+    for df, exact in ((31, 2.039513), (60, 2.000298), (120, 1.979930)):
+        expansion = x + g[0] / df + g[1] / df**2 + g[2] / df**3
+        assert indices.t_quantile_975(df) == pytest.approx(expansion, abs=1e-12)
+        assert abs(expansion - exact) < 2e-5
+
+
+def test_moment_stats_add_up():
+    total = indices.MomentStats(2, 7.0, 25.0) + indices.MomentStats(3, 6.0, 14.0)
+    assert total == indices.MomentStats(5, 13.0, 39.0)
+
+
+def test_unknown_mapping_is_refused_by_name():
+    with pytest.raises(ValueError, match="^unknown mapping 'log'$"):
+        indices.map_to_0_4(3.0, "log")
+
+
+def _ci(result):
+    return tuple(str(v) for v in (result.value, result.ci_low, result.ci_high))
+
+
+def test_linear_mapping_widens_the_interval_by_four_thirds():
+    """Same answers as above on the linear scale: index (3.5 − 1) × 4/3 = 3.3333, half-width 0.18988 × 4/3 = 0.25317."""
+    resp = [4.0] * 15 + [3.0] * 15
+    result = indices.perception_index("ipak", {"AK1": (30, 105)}, _moments(resp), mapping="linear")
+    assert _ci(result) == ("3.33", "3.08", "3.59")
+
+
+def test_small_samples_use_the_t_value_of_n_minus_1_and_the_interval_stays_on_the_scale():
+    # 3 respondents, sd 0.1: half-width = t(2) 4.303 × 0.1/√3 = 0.24843
+    assert _ci(indices.perception_index("ipak", {"X": (3, 9)}, _moments([2.9, 3.0, 3.1]))) == ("3.00", "2.75", "3.25")
+    # near the top: 3.9 ± 0.24843 is clipped at 4
+    top = indices.perception_index("ipak", {"X": (10, 39)}, _moments([3.8, 3.9, 4.0]))
+    assert _ci(top) == ("3.90", "3.65", "4.00")
+    # linear, near the bottom: (1.5 − 1) × 4/3 = 0.6667 ± 0.33124 → 0.34 … 1.00 (the floor is 0, not 1)
+    low = indices.perception_index("ipak", {"X": (10, 15)}, _moments([1.4, 1.5, 1.6]), mapping="linear")
+    assert _ci(low) == ("0.67", "0.34", "1.00")
+
+
+def test_one_respondent_gives_a_value_without_an_interval():
+    result = indices.perception_index("ipkp", {"KP1": (1, 3)}, _moments([3.0]))
+    assert (result.value, result.ci_low, result.ci_high, result.respondents) == (Decimal("3.00"), None, None, 1)
+
+
+def test_no_index_without_answers_or_without_respondents():
+    no_respondents = indices.perception_index("ipkp", {"KP1": (2, 6)}, indices.MomentStats(), population=12)
+    assert no_respondents == indices.IndexResult(
+        "ipkp", None, None, None, 0, 12, False, "as_is", {"KP1": Decimal("3.000")}
+    )
+    no_answers = indices.perception_index("ipak", {"AK1": (0, 0)}, _moments([3.0, 4.0]), mapping="linear")
+    assert no_answers == indices.IndexResult("ipak", None, None, None, 2, 30, False, "linear", {"AK1": None})
+
+
+def test_perception_index_result_whole_and_as_json():
+    resp = [4.0] * 15 + [3.0] * 15
+    result = indices.perception_index("ipak", {"AK1": (30, 105), "AK2": (3, 10), "AK3": (0, 0)}, _moments(resp))
+    assert result == indices.IndexResult(
+        kind="ipak",
+        value=Decimal("3.42"),
+        ci_low=Decimal("3.23"),
+        ci_high=Decimal("3.61"),
+        respondents=30,
+        required=30,
+        sample_ok=True,
+        mapping="as_is",
+        item_means={"AK1": Decimal("3.500"), "AK2": Decimal("3.333"), "AK3": None},
+    )
+    assert str(result.item_means["AK2"]) == "3.333"
+    # the kind decides the sample: 30 for IPAK even where the SKM would need 278 of 1 000
+    assert indices.perception_index("ipak", {"AK1": (30, 105)}, _moments(resp), population=1000).required == 30
+    assert result.as_json() == {
+        "kind": "ipak",
+        "value": 3.42,
+        "ci95": [3.23, 3.61],
+        "respondents": 30,
+        "required": 30,
+        "sample_ok": True,
+        "mapping": "as_is",
+        "item_means": {"AK1": 3.5, "AK2": 3.333, "AK3": None},
+    }
+    empty = indices.perception_index("ipkp", {"KP1": (0, 0)}, indices.MomentStats()).as_json()
+    assert (empty["value"], empty["ci95"], empty["item_means"]) == (None, [None, None], {"KP1": None})

@@ -54,12 +54,14 @@ ZI_MINIMUM_RESPONDENTS = 30
 CHI_SQUARE_1DF_95 = 3.841
 
 
-def round_half_up(value: Fraction | Decimal | float | int, places: int = 2) -> Decimal:
-    """Round like the regulation's tables (0,005 goes up), from an exact value."""
+def round_half_up(value: Fraction | Decimal | float | int, places: int) -> Decimal:
+    """Round like the regulation's tables (0,005 goes up), from an exact value; ``places`` is always written out at
+    the call (no default: each figure's precision is part of its rule). A float is read as written (2.675 → 2.68),
+    not as its binary expansion (2.67499…)."""
     if isinstance(value, Fraction):
         quotient = Decimal(value.numerator) / Decimal(value.denominator)
     else:
-        quotient = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        quotient = Decimal(str(value))
     return quotient.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
@@ -124,7 +126,7 @@ def ikm_from_stats(
     shown = {code: round_half_up(v, 3) if v is not None else None for code, v in nrr.items()}
     if missing or respondents == 0:
         return IkmResult(None, None, "", "", shown, respondents, per_element, missing)
-    unit = sum((v * weight for v in nrr.values() if v is not None), Fraction(0))
+    unit = sum(v * weight for v in nrr.values() if v is not None)  # Fractions (nothing missing here)
     ikm = round_half_up(unit * 25, 2)
     grade, label = ikm_grade(ikm)
     return IkmResult(ikm, round_half_up(unit, 4), grade, label, shown, respondents, per_element)
@@ -317,7 +319,7 @@ def perception_index(
     n = respondent_stats.n
     if not means or n == 0:
         return IndexResult(kind, None, None, None, n, required, False, mapping, shown)
-    mean_1_4 = float(sum(means.values(), Fraction(0)) / len(means))
+    mean_1_4 = float(sum(means.values()) / len(means))
     value = map_to_0_4(mean_1_4, mapping)
     low = high = None
     sd = respondent_stats.sd
