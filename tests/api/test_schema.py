@@ -62,6 +62,10 @@ def _headers(world, who: str) -> dict[str, str]:
 
 
 @pytest.mark.slow
+# In CI on PostgreSQL only (about 40 s of CPU a case): the production database is where generated input meets its
+# limits (a 20-digit id overflows bigint there, not in SQLite) and where the connection handling above differs;
+# locally it runs on whatever database the run uses.
+@pytest.mark.once_in("postgresql")
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=lambda mode: mode.value)
 @pytest.mark.parametrize("who", ["narrow-role", "anonymous"])
 def test_api_conforms_to_schema(world, journey, wsgi_keeps_test_connection, who, mode):
