@@ -56,6 +56,12 @@ def snapshot(obj: models.Model, fields: Sequence[str] | None = None) -> dict[str
     return to_jsonable(data)
 
 
+def snapshot_with(obj: models.Model, fields: Sequence[str] | None = None, **related: Iterable[Any]) -> dict[str, Any]:
+    """The snapshot of ``obj`` with the sorted ids of its related rows under their names (an activity's attendees, a
+    team's members): a record's many-to-many is part of what its "create" event says."""
+    return {**snapshot(obj, fields), **{name: sorted(row.pk for row in rows) for name, rows in related.items()}}
+
+
 def _canonical(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 

@@ -47,6 +47,22 @@ from zi.predicates.selectors import current_predicate
 DEMO_YEAR = 2026
 
 
+def answer_change(
+    assessment: Assessment, lane: str, code: str, *, after: dict[str, Any], before: dict[str, Any] | None = None
+) -> audit.Change:
+    """The audit event of one demo answer written in bulk (``audit.record_many``), named and placed in the tree as
+    the worksheet names its answers (``<assessment>:<lane>:<code>``)."""
+    return audit.Change(
+        action="answer",
+        object_type="assessments.answer",
+        object_id=f"{assessment.pk}:{lane}:{code}",
+        object_repr=f"{assessment.unit.name} {code}",
+        scope_path=assessment.unit.path,
+        before=before,
+        after=after,
+    )
+
+
 def _counts_for(code: str, quality: float, rng: random.Random) -> dict[str, int] | None:
     """Plausible inputs of the LKE's counted items: one head of the satker, complaints in process plus done no
     more than those to follow up, parts never above their whole. None for an item not listed here."""
@@ -214,16 +230,8 @@ def seed_assessments(stdout: Any = None) -> dict[str, int]:
             rows.append(answer)
         Answer.objects.bulk_create(rows)
         for row in rows:
-            changes.append(
-                audit.Change(
-                    action="answer",
-                    object_type="assessments.answer",
-                    object_id=f"{assessment.pk}:{row.lane}:{row.question.code}",
-                    object_repr=f"{unit.name} {row.question.code}",
-                    scope_path=unit.path,
-                    after={"choice": row.choice, "inputs": row.inputs, "value": row.value},
-                )
-            )
+            after = {"choice": row.choice, "inputs": row.inputs, "value": row.value}
+            changes.append(answer_change(assessment, row.lane, row.question.code, after=after))
         for row in rows[:: max(1, len(rows) // 12) or 1]:
             evidence = Evidence.objects.create(
                 assessment=assessment,

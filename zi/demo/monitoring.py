@@ -25,8 +25,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from zi.assessments import services as assessment_services
 from zi.assessments.models import Assessment, Period
+from zi.demo.workflow import previous_period
 from zi.insights.services import rollup_refresh
 from zi.organisations.models import Unit
 from zi.predicates.models import Award
@@ -66,26 +66,8 @@ def _pick(awards: list[Award], used: set[int], fits: Callable[[Award], bool]) ->
     return chosen
 
 
-def _previous_period(period: Period) -> Period:
-    found = Period.objects.filter(year=period.year - 1).first()
-    if found is not None:
-        return found
-    year = period.year - 1
-    created = assessment_services.period_create(
-        actor=None,
-        year=year,
-        name=f"Evaluasi ZI {year}",
-        template=period.template,
-        starts_on=dt.date(year, 1, 2),
-        ends_on=dt.date(year, 12, 31),
-        self_assessment_deadline=dt.date(year, 12, 15),
-        is_open=False,
-    )
-    return created
-
-
 def _index_falling(award: Award, period: Period, today: dt.date) -> bool:
-    before = _previous_period(period)
+    before = previous_period(period, actor=None, self_assessment_deadline=dt.date(period.year - 1, 12, 15))
     if ExternalIndex.objects.filter(unit=award.unit, period=before).exists():
         return False
     now = survey_index_dicts([award.unit_id], period)[award.unit_id]

@@ -222,16 +222,8 @@ def _seed_unit(unit: Unit, period: Period, *, main: bool, changes: list[audit.Ch
             rng.sample(staff, k=min(len(staff), rng.randint(len(staff) // 4, len(staff) // 2 + 1))) if staff else []
         )
         Attendance.objects.bulk_create([Attendance(activity=activity, person=p) for p in attendees])
-        changes.append(
-            audit.Change(
-                "create",
-                obj=activity,
-                after={
-                    **audit.snapshot(activity, services.ACTIVITY_FIELDS),
-                    "attendees": sorted(p.pk for p in attendees),
-                },
-            )
-        )
+        created = audit.snapshot_with(activity, services.ACTIVITY_FIELDS, attendees=attendees)
+        changes.append(audit.Change("create", obj=activity, after=created))
         counts["activities"] += 1
 
     if len(staff) >= 5:
@@ -333,16 +325,8 @@ def _seed_unit(unit: Unit, period: Period, *, main: bool, changes: list[audit.Ch
             simplifications=list(SIMPLIFIED_BY.get(index, [])) if simplified else [],
         )
         innovation.services.set(simplified)
-        changes.append(
-            audit.Change(
-                "create",
-                obj=innovation,
-                after={
-                    **audit.snapshot(innovation, services.INNOVATION_FIELDS),
-                    "services": sorted(s.pk for s in simplified),
-                },
-            )
-        )
+        created = audit.snapshot_with(innovation, services.INNOVATION_FIELDS, services=simplified)
+        changes.append(audit.Change("create", obj=innovation, after=created))
         counts["innovations"] += 1
 
     if main and len(staff) >= 3:

@@ -36,7 +36,7 @@ from zi.assessments.models import Assessment, Lane, Period, Predicate
 from zi.assessments.scoring import lane_rescore
 from zi.core import audit
 from zi.demo import surveys as demo_surveys
-from zi.demo.workflow import SYSTEM, _previous_assessment, _previous_period
+from zi.demo.workflow import SYSTEM, _previous_assessment, previous_period
 from zi.organisations.models import Unit
 from zi.programme import services as programme_services
 from zi.programme.models import Innovation
@@ -174,7 +174,7 @@ def seed_reward_chasing(period: Period) -> int:
     journey = Journey.objects.filter(period=period, unit__name=REWARD_CHASING).select_related("unit").first()
     if journey is None:
         return 0
-    previous = _previous_period(period)
+    previous = previous_period(period)
     if Assessment.objects.filter(unit=journey.unit, period=previous).exists():
         return 0
     _previous_assessment(journey, previous, quality=PREVIOUS_QUALITY)

@@ -28,6 +28,7 @@ from zi.assessments.models import Answer, Assessment, Lane, Period
 from zi.assessments.scoring import lane_rescore
 from zi.assessments.suggestions import survey_kind
 from zi.core import audit
+from zi.demo.assessments import answer_change
 from zi.insights.services import rollup_refresh
 from zi.lke.formulas import normalize_answer
 from zi.lke.models import LkeQuestion
@@ -269,17 +270,8 @@ def align_lke_with_surveys(period: Period | None = None, stdout: Any = None) -> 
                 row.save()
                 written += 1
                 touched.add((assessment.pk, lane))
-                changes.append(
-                    audit.Change(
-                        action="answer",
-                        object_type="assessments.answer",
-                        object_id=f"{assessment.pk}:{lane}:{code}",
-                        object_repr=f"{assessment.unit.name} {code}",
-                        scope_path=assessment.unit.path,
-                        before=before,
-                        after={"inputs": row.inputs, "value": row.value, "source": index.source},
-                    )
-                )
+                after = {"inputs": row.inputs, "value": row.value, "source": index.source}
+                changes.append(answer_change(assessment, lane, code, before=before, after=after))
     if changes:
         audit.record_many(ACTOR, changes)
     by_pk = {a.pk: a for a in assessments}

@@ -352,18 +352,23 @@ def seed_workflow(stdout: Any = None) -> dict[str, int]:
     return {"journeys": created, "carried": carried}
 
 
-def _previous_period(period: Period) -> Period:
+def previous_period(
+    period: Period, *, actor: Actor | None = SYSTEM, self_assessment_deadline: dt.date | None = None
+) -> Period:
+    """The (closed) period of the year before ``period``, created by ``actor`` when the demo has none yet: the year
+    the carried-over answers, the reward-chasing example and the falling survey indices look back to."""
     previous = Period.objects.filter(year=period.year - 1).first()
     if previous is not None:
         return previous
     year = period.year - 1
     return assessment_services.period_create(
-        actor=SYSTEM,
+        actor=actor,
         year=year,
         name=f"Evaluasi ZI {year}",
         template=period.template,
         starts_on=dt.date(year, 1, 2),
         ends_on=dt.date(year, 12, 31),
+        self_assessment_deadline=self_assessment_deadline,
         is_open=False,
     )
 
@@ -446,7 +451,7 @@ def seed_carry_over(period: Period, unit_name: str = CARRY_OVER_UNIT, username: 
     )
     if actor is None or journey is None or CarriedQuestion.objects.filter(journey=journey).exists():
         return 0
-    _previous_assessment(journey, _previous_period(period))
+    _previous_assessment(journey, previous_period(period))
     carryover.carry_over(actor=actor, journey=journey)
     return CarriedQuestion.objects.filter(journey=journey).count()
 

@@ -5,6 +5,7 @@ through :mod:`zi.organisations.access`, an audit event. State changes only throu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -227,6 +228,17 @@ def _staff_users(unit: Unit, users: Any) -> list[Any]:
     return staff
 
 
+def _create_with_people(actor: Actor, record: Any, relation: str, people: Callable[[], Sequence[Any]]) -> None:
+    """Validate and save a new record, set its people (the many-to-many ``relation``: a declaration's signatories, a
+    TPI team's members) and record one "create" event that names them. ``people`` is asked after the save, so the
+    record's own errors are reported before those of its people."""
+    record.full_clean()
+    record.save()
+    chosen = list(people())
+    getattr(record, relation).set(chosen)
+    audit.record(actor, "create", record, after=audit.snapshot_with(record, **{relation: chosen}))
+
+
 @transaction.atomic
 def declaration_record(
     *,
@@ -245,12 +257,7 @@ def declaration_record(
         raise ValidationError(_("Predikat yang dituju tidak dikenal."))
     declaration = Declaration(unit=unit, declared_on=declared_on, place=" ".join((place or "").split()))
     declaration.target_predicate = target_predicate
-    declaration.full_clean()
-    declaration.save()
-    staff = _staff_users(unit, signatories)
-    declaration.signatories.set(staff)
-    after = {**audit.snapshot(declaration), "signatories": sorted(u.pk for u in staff)}
-    audit.record(actor, "create", declaration, after=after)
+    _create_with_people(actor, declaration, "signatories", lambda: _staff_users(unit, signatories))
     return declaration
 
 
@@ -343,11 +350,7 @@ def tpi_team_create(
     team = TpiTeam(agency=agency, period=period, name=" ".join((name or "").split()), leader=leader)
     team.controller = controller
     team.capacity = capacity
-    team.full_clean()
-    team.save()
-    team.members.set(members)
-    after = {**audit.snapshot(team), "members": sorted(m.pk for m in members)}
-    audit.record(actor, "create", team, after=after)
+    _create_with_people(actor, team, "members", lambda: members)
     return team
 
 

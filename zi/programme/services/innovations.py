@@ -139,7 +139,7 @@ def _innovation_services(innovation: Innovation, services: Iterable[Any]) -> lis
 
 
 def _innovation_snapshot(innovation: Innovation, services: Iterable[PublicService]) -> dict[str, Any]:
-    return {**audit.snapshot(innovation, INNOVATION_FIELDS), "services": sorted(s.pk for s in services)}
+    return audit.snapshot_with(innovation, INNOVATION_FIELDS, services=services)
 
 
 @transaction.atomic
