@@ -466,7 +466,16 @@ def main() -> None:
             "load_average_before": os.getloadavg(),
         }
         connection.close()
-        gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
+        # the shipped configuration, but workers are not recycled during the run: a worker restarting after its
+        # ``max_requests`` spends a second of CPU importing the app in whichever slot it falls (it once made the
+        # minimal view "slower" than the survey), and its CPU counters leave the meter with it
+        gunicorn = [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
+            "--max-requests",
+            "0",
+        ]
         server = stack.enter_context(started([*gunicorn, "zi.config.wsgi:application"], cwd=app_root, env=env, **quiet))
         consumer = stack.enter_context(
             started([sys.executable, "-m", "zi.cli", "run_huey", "--workers", "1"], cwd=app_root, env=env, **quiet)

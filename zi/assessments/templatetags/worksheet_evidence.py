@@ -13,11 +13,13 @@ from typing import Any
 from django import template
 from django.template.defaultfilters import filesizeformat, truncatechars
 from django.template.defaulttags import CsrfTokenNode
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from zi.assessments.models import EvidenceKind
 from zi.organisations.timezones import format_local
 
 register = template.Library()
@@ -25,10 +27,19 @@ register = template.Library()
 _A, _B = 9_876_543_210_123, 8_765_432_109_876  # placeholders: ids are plain integers in URLs (zi.core.converters)
 
 
+_FIXED: dict[tuple[str | None, str], dict[str, str]] = {}
+
+
 def _patterns() -> dict[str, str]:
-    """Each evidence URL as a format string, reversed once per render (``{0}``: evidence id, ``{1}``: number),
-    and the labels, translated and escaped once per render."""
-    patterns: dict[str, str] = {
+    """Each evidence URL as a format string (``{0}``: evidence id, ``{1}``: number), the labels translated and
+    escaped, and the kind badges: the same for every question of every page in one language under one script
+    prefix, so built once per process for each (each question's evidence is rendered by its own include, whose
+    render context is its own)."""
+    key = (get_language(), get_script_prefix())
+    patterns = _FIXED.get(key)
+    if patterns is not None:
+        return patterns
+    patterns = {
         key: conditional_escape(_(text))
         for key, text in (
             ("unduh", "unduh"),
@@ -41,19 +52,29 @@ def _patterns() -> dict[str, str]:
             ("withdrawn", "ditarik"),
         )
     }
+    for kind, label in EvidenceKind.choices:
+        patterns[f"kind:{kind}"] = conditional_escape(label)
     for name in ("evidence_revise", "evidence_withdraw"):
         patterns[name] = reverse(f"assessments:{name}", args=[_A]).replace(str(_A), "{0}")
     for name in ("evidence_preview", "evidence_file"):
         url = reverse(f"assessments:{name}", args=[_A, _B])
         patterns[name] = url.replace(str(_A), "{0}").replace(str(_B), "{1}")
+    _FIXED[key] = patterns
     return patterns
+
+
+def _shortened(url: str) -> str:
+    """``truncatechars:60`` of a link (an ASCII address, the usual case, without the Unicode-aware counting)."""
+    if url.isascii():
+        return url if len(url) <= 60 else url[:59] + "…"
+    return truncatechars(url, 60)
 
 
 def _revision(ev: Any, rev: Any, unit: Any, fixed: dict[str, str], esc: Any) -> str:
     if rev.url:
         link = (
             f'<a href="{esc(rev.url)}" rel="noopener noreferrer nofollow" target="_blank">'
-            f"r{rev.number} · {esc(truncatechars(rev.url, 60))}</a>"
+            f"r{rev.number} · {esc(_shortened(rev.url))}</a>"
         )
     else:
         preview = fixed["evidence_preview"].format(ev.pk, rev.number)
@@ -100,9 +121,7 @@ def evidence_items(context: template.Context, row: Any) -> SafeString:
     """The ``<li>`` of each evidence item of ``row`` (a worksheet ``QuestionRow``): title, kind, revisions newest
     first, and for the unit's team the revise and withdraw forms."""
     ws, assessment = context["ws"], context["a"]
-    fixed = context.render_context.get("zi_evidence_fixed")
-    if fixed is None:
-        fixed = context.render_context["zi_evidence_fixed"] = _patterns()
+    fixed = _patterns()
     esc = conditional_escape
     csrf = CsrfTokenNode().render(context)
     anchor = esc(row.anchor)
@@ -114,7 +133,7 @@ def evidence_items(context: template.Context, row: Any) -> SafeString:
         parts.append(
             f'\n    <li class="{"is-withdrawn" if withdrawn else ""}">\n'
             f"      <strong>{esc(ev.title)}</strong>\n"
-            f'      <span class="badge">{esc(ev.get_kind_display())}</span>\n'
+            f'      <span class="badge">{fixed.get(f"kind:{ev.kind}") or esc(ev.kind)}</span>\n'
             + (f'      <span class="badge badge-bad">{fixed["withdrawn"]}</span>\n' if withdrawn else "")
             + f'      <ol class="ws-revisions" reversed>{revisions}\n      </ol>'
             + (_actions(ev, anchor, csrf, fixed, esc) if ws.can_upload and not withdrawn else "")

@@ -90,6 +90,24 @@ class SubmitResult:
     created: bool  # False: the same form was submitted again (idempotent replay of one stamp)
 
 
+def _insert_answers(response_id: int, answered: Mapping[int, int]) -> None:
+    """The response's answers as **one** multi-row ``INSERT`` (item id → value). Written as SQL: every public
+    submit runs it, and ``bulk_create`` spent more Python time building 29 model instances and their placeholders
+    than the database took to store them (≈ 0.5 ms of the ≈ 3.5 ms a submit costs in-process; issue #24)."""
+    if not answered:
+        return
+    table = connection.ops.quote_name(ResponseItem._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in ("response_id", "item_id", "value"))
+    params: list[int] = []
+    for item_id, value in answered.items():
+        params += [response_id, item_id, value]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES {', '.join(['(%s, %s, %s)'] * len(answered))}",  # noqa: S608
+            params,
+        )
+
+
 def _device_used() -> SurveyError:
     return SurveyError(
         _("Perangkat ini sudah mengirim jawaban untuk survei ini. Terima kasih atas partisipasi Anda."),
@@ -271,9 +289,7 @@ def response_submit(
                 answer_vector=vector,
                 straight_line=straight,
             )
-            ResponseItem.objects.bulk_create(
-                [ResponseItem(response=response, item_id=item_id, value=value) for item_id, value in answered.items()]
-            )
+            _insert_answers(response.pk, answered)
             _cluster_flags(campaign, response, now)
             if code_row is not None:
                 code_row.used_at = now
