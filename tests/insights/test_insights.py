@@ -114,6 +114,23 @@ def test_dashboard_query_count_constant(world, client, django_assert_max_num_que
             client.get(url)
 
 
+def test_dashboards_do_not_fetch_the_lke_template_data(world, client, django_assert_max_num_queries, settings):
+    """The period menu lists every period with its template: the template's ``data`` (the whole LKE as JSON,
+    ≈ 100 KB a row) is not sent with them; its parsed spec is read once per process (``template_spec``)."""
+    settings.ZI_INSIGHTS_CACHE_SECONDS = 0
+    for year in (2023, 2024, 2025):
+        worlds.year_period(year)
+    client.force_login(factories.make_user_with_role(Role.NATIONAL_VIEWER, username="tpn-data"))
+    urls = [reverse("insights:overview") + "?periode=2026", reverse("insights:node", args=[world["lapas"].pk])]
+    urls.append(reverse("insights:unit_page", args=[world["lapas"].pk]) + "?periode=2026")
+    for url in urls:
+        assert client.get(url).status_code == 200  # the spec is parsed (and cached) here at the latest
+        with django_assert_max_num_queries(40) as ctx:
+            assert client.get(url).status_code == 200
+        sent = [q["sql"] for q in ctx.captured_queries if '"lke_lketemplate"."data"' in q["sql"]]
+        assert not sent, (url, sent)
+
+
 def test_dashboard_cached_until_the_next_refresh(world, client, django_assert_max_num_queries):
     viewer = factories.make_user_with_role(Role.NATIONAL_VIEWER, username="tpn3")
     client.force_login(viewer)

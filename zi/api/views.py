@@ -39,6 +39,7 @@ from zi.assessments.models import (
 )
 from zi.assessments.stages import status_for
 from zi.core.feedback import refusal
+from zi.lke.services import with_template
 from zi.organisations.access import Action, may, restrict, scope_filter
 from zi.organisations.models import Unit
 from zi.programme import selectors as programme_selectors
@@ -109,7 +110,7 @@ class PeriodViewSet(ScopedReadViewSet):
     ordering_fields = ["id", "year"]
 
     def scoped_queryset(self) -> QuerySet:
-        return Period.objects.select_related("template").order_by("-year")
+        return with_template(Period.objects.all()).order_by("-year")
 
 
 class AssessmentViewSet(ScopedReadViewSet):

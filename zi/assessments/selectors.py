@@ -30,7 +30,7 @@ from zi.core.numbers import number_input_value
 from zi.lke.formulas import ZeroDenominator, zero_denominator, zero_denominator_text
 from zi.lke.scoring.breakdown import expand_breakdown
 from zi.lke.scoring.engine import score
-from zi.lke.services import template_spec
+from zi.lke.services import template_spec, with_template
 from zi.lke.spec import Area, Question, Template
 from zi.organisations.access import Action, may, restrict, scope_filter
 from zi.organisations.models import Unit
@@ -77,7 +77,7 @@ def assessment_list(*, user: Any) -> QuerySet[Assessment]:
 
 def assessments_shown(user: Any) -> QuerySet[Assessment]:
     """The assessments ``user`` may open, with what their pages read (load one with ``get_scoped_or_404``)."""
-    return visible_assessments(user).select_related("unit__agency", "period__template")
+    return with_template(visible_assessments(user).select_related("unit__agency"), "period__template")
 
 
 def assessment_get(*, user: Any, pk: int) -> Assessment | None:
@@ -90,7 +90,7 @@ def startable_units(*, user: Any) -> QuerySet[Unit]:
 
 
 def open_periods() -> QuerySet[Period]:
-    return Period.objects.filter(is_open=True).select_related("template").order_by("-year")
+    return with_template(Period.objects.filter(is_open=True)).order_by("-year")
 
 
 def evidence_revision_get(*, user: Any, evidence_pk: int, number: int) -> EvidenceRevision | None:

@@ -33,7 +33,7 @@ from zi.insights.selectors.aggregates import (
 )
 from zi.insights.selectors.rollup_cache import bump_rollup_version
 from zi.lke.scoring.breakdown import stored_area_scores
-from zi.lke.services import template_spec
+from zi.lke.services import template_spec, with_template
 from zi.organisations.models import Unit
 from zi.predicates.selectors import held_awards
 from zi.programme.models import Activity, Innovation
@@ -258,7 +258,7 @@ def rollup_refresh_units(*, unit_ids: Iterable[int], period_id: int | None = Non
     if len(ids) > BATCH_SIZE:  # a bulk change (an import, a seeded demo): the set-based path in batches
         return sum(rollup_refresh(period=p, units=ids, actor="insights-events") for p in periods.order_by("year"))
     count = 0
-    for period in periods.select_related("template").order_by("year"):
+    for period in with_template(periods).order_by("year"):
         old = UnitPeriodRollup.objects.filter(period=period, unit_id__in=ids)
         keys = set(old.values_list("path", "agency_id", "unit_type_id"))
         keys |= {(path, agency, unit_type) for _pk, path, _depth, agency, unit_type, _zi in unit_rows}

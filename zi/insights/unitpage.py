@@ -19,7 +19,7 @@ from zi.insights.facts import warning_facts
 from zi.insights.rules import Warning, evaluate
 from zi.lke.models import LkeQuestion
 from zi.lke.scoring.breakdown import expand_breakdown, stored_area_scores
-from zi.lke.services import template_spec
+from zi.lke.services import template_spec, with_template
 from zi.organisations.models import Unit
 from zi.predicates.models import Award
 from zi.predicates.selectors import history as predicate_history
@@ -52,7 +52,9 @@ class UnitOverview:
 
 
 def unit_overview(*, user: Any, unit: Unit, period: Period) -> UnitOverview:
-    assessment = Assessment.objects.filter(unit=unit, period=period).select_related("period__template", "unit").first()
+    assessment = with_template(
+        Assessment.objects.filter(unit=unit, period=period).select_related("unit"), "period__template"
+    ).first()
     visible = assessment is not None and may_view(user, assessment)
     ov = UnitOverview(unit, period, assessment, visible)
     spec = template_spec(period.template)

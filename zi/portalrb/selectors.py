@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zi.assessments.models import Answer, Assessment, Evidence, Lane, Period
+from zi.lke.services import with_template
 from zi.organisations.models import Agency, Unit
 from zi.portalrb.models import SoalMapping
 from zi.workflow.selectors import proposed_units as workflow_proposed
@@ -48,7 +49,7 @@ def serving_period(today: dt.date | None = None) -> Period | None:
     if period is not None or getattr(settings, "PORTALRB_OUTSIDE_PERIOD", "not_found") != "latest":
         return period
     today = today or timezone.localdate()
-    started = Period.objects.filter(starts_on__lte=today).select_related("template")
+    started = with_template(Period.objects.filter(starts_on__lte=today))
     return started.order_by("-starts_on", "-year").first()
 
 
@@ -56,8 +57,7 @@ def current_period(today: dt.date | None = None) -> Period | None:
     """The open period whose dates contain today: PortalRB fetches only inside the proposal period (§8)."""
     today = today or timezone.localdate()
     return (
-        Period.objects.filter(is_open=True, starts_on__lte=today, ends_on__gte=today)
-        .select_related("template")
+        with_template(Period.objects.filter(is_open=True, starts_on__lte=today, ends_on__gte=today))
         .order_by("-year")
         .first()
     )

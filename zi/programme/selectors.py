@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from zi.assessments.models import Assessment, Period
 from zi.assessments.selectors import HASIL_SECTION
+from zi.lke.services import with_template
 from zi.organisations.access import Action, restrict
 from zi.organisations.models import Unit
 from zi.programme.models import (
@@ -55,7 +56,7 @@ def readable(queryset: QuerySet[_M], user: Any) -> QuerySet[_M]:
 
 
 def current_period(year: Any = None) -> Period | None:
-    periods = Period.objects.select_related("template")
+    periods = with_template(Period.objects.all())
     if year:
         try:
             return periods.filter(year=int(year)).first()

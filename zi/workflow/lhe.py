@@ -42,7 +42,7 @@ from zi.core.labels import actor_name
 from zi.core.pdf import render_pdf
 from zi.lke.content_names import content_name
 from zi.lke.scoring.breakdown import eligibility_checks, expand_breakdown
-from zi.lke.services import template_spec
+from zi.lke.services import template_spec, with_template
 from zi.organisations.letterhead import letterhead_for
 from zi.organisations.timezones import abbreviation, format_local, format_local_date, unit_timezone
 from zi.workflow import services
@@ -385,11 +385,10 @@ def render(journey: Journey, *, draft: bool, now: dt.datetime | None = None, ord
 
 
 def _locked(journey: Journey) -> Journey:
-    return (
-        Journey.objects.select_for_update(of=("self",))
-        .select_related("unit", "unit__agency", "assessment", "period", "period__template", "tpi_team")
-        .get(pk=journey.pk)
+    locked = Journey.objects.select_for_update(of=("self",)).select_related(
+        "unit", "unit__agency", "assessment", "tpi_team"
     )
+    return with_template(locked, "period__template").get(pk=journey.pk)
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from zi.assessments.stages import UNREGISTERED_STATES
 from zi.core.deadlines import deadline_status
 from zi.lke.formulas import zero_denominator, zero_denominator_text
 from zi.lke.scoring.breakdown import stored_area_scores
-from zi.lke.services import template_spec
+from zi.lke.services import template_spec, with_template
 from zi.organisations.access import ROLE_ACTIONS, Action, may, restrict, scope_filter
 from zi.organisations.models import Agency, RoleAssignment, Unit
 from zi.workflow.lanes import lane_visible
@@ -47,8 +47,8 @@ def journey_list(*, user: Any, period: Period | None = None) -> QuerySet[Journey
 
 def journeys_shown(user: Any) -> QuerySet[Journey]:
     """The journeys ``user`` may open, with what their pages read (load one with ``get_scoped_or_404``)."""
-    return journeys_visible(user).select_related(
-        "unit", "unit__agency", "period", "period__template", "assessment", "tpi_team"
+    return with_template(
+        journeys_visible(user).select_related("unit", "unit__agency", "assessment", "tpi_team"), "period__template"
     )
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from zi.assessments.models import Period
 from zi.insights.models import FUNNEL, UnitPeriodRollup
+from zi.lke.services import with_template
 from zi.organisations.access import Action, restrict, scope_filter, visible_units
 from zi.organisations.models import Unit
 
@@ -66,7 +67,7 @@ def _avg(value: float | None) -> float | None:
 
 
 def periods() -> QuerySet[Period]:
-    return Period.objects.select_related("template").order_by("-year")
+    return with_template(Period.objects.all()).order_by("-year")
 
 
 def period_for(year: Any) -> Period | None:
