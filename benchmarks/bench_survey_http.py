@@ -236,10 +236,11 @@ class CpuMeter:
             return None
         return int(fields[2]), (int(fields[11]) + int(fields[12])) / self.tick
 
-    def snapshot(self) -> dict[str, float]:
+    def snapshot(self) -> dict[str, dict[str, float]]:
+        """CPU seconds so far per part and process id."""
         from django.db import connection
 
-        totals = dict.fromkeys([*self.groups, "postgres", "loadgen"], 0.0)
+        totals: dict[str, dict[str, float]] = {name: {} for name in [*self.groups, "postgres", "loadgen"]}
         by_group = {pgid: name for name, pgid in self.groups.items()}
         with connection.cursor() as cursor:
             cursor.execute(
@@ -251,14 +252,23 @@ class CpuMeter:
             if stat is None:
                 continue
             if stat[0] in by_group:
-                totals[by_group[stat[0]]] += stat[1]
+                totals[by_group[stat[0]]][pid] = stat[1]
             elif pid in backends:
-                totals["postgres"] += stat[1]
-        totals["loadgen"] = time.process_time()
+                totals["postgres"][pid] = stat[1]
+        totals["loadgen"]["self"] = time.process_time()
         return totals
 
-    def per_request(self, before: dict[str, float], after: dict[str, float], requests: int) -> dict[str, float]:
-        parts = {k: round((after[k] - before[k]) / max(requests, 1) * 1000, 2) for k in after}
+    def per_request(
+        self, before: dict[str, dict[str, float]], after: dict[str, dict[str, float]], requests: int
+    ) -> dict[str, float]:
+        """CPU milliseconds per request by part: per process, what it used between the two snapshots (a process
+        started in between counts whole). A process that ended in between (a database connection reaching its
+        ``CONN_MAX_AGE`` closes its backend) takes its last seconds with it: the figure is a lower bound, never a
+        negative one."""
+        parts = {
+            part: round(sum(cpu - before[part].get(pid, 0.0) for pid, cpu in pids.items()) / max(requests, 1) * 1000, 2)
+            for part, pids in after.items()
+        }
         parts["total"] = round(sum(parts.values()), 2)
         return parts
 
