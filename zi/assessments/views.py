@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +28,7 @@ from zi.assessments.models import Assessment, AssessmentStatus, Evidence, Eviden
 from zi.assessments.submission import CARRIED, attach_markers, submission_check
 from zi.assessments.suggestions import suggestions_for
 from zi.core.feedback import refusal
+from zi.core.files import stored_file_response
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
 from zi.organisations.scoped import get_scoped_or_404
@@ -304,19 +305,13 @@ def evidence_file(request: HttpRequest, pk: int, number: int) -> HttpResponseBas
     inline = evidence_checks.is_inline_type(revision.content_type)
     if getattr(settings, "ZI_STORAGE", "filesystem") == "s3":
         return _signed_evidence_redirect(revision, pk, number, inline)
-    try:
-        handle = revision.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
+    response = stored_file_response(
+        revision.file,
         filename=revision.original_name or f"data-dukung-{pk}-r{number}",
-        content_type=revision.content_type or "application/octet-stream",
+        content_type=revision.content_type,
+        as_attachment=not inline,
     )
-    response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_CSP
-    response["Cache-Control"] = "private, max-age=0, no-store"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
 

@@ -232,6 +232,11 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _note(value: Any) -> str | None:
+    """A note cell's text: None when blank, without the apostrophe Excel keeps in front of text typed as text."""
+    return None if _blank(value) else str(value).lstrip("'")
+
+
 def parse_official(assessment: Assessment, uploaded_file: Any) -> tuple[dict[str, tuple[Any, str | None]], list]:
     """Cells → {question code: (raw answer, note)} and errors; nothing is written."""
     spec = template_spec(assessment.period.template)
@@ -246,8 +251,7 @@ def parse_official(assessment: Assessment, uploaded_file: Any) -> tuple[dict[str
         value = ws[m.workbook_cell].value
         cells[m.workbook_cell] = value
         if code not in notes:
-            note = ws[f"{NOTE_COLUMN}{m.workbook_cell[1:]}"].value
-            notes[code] = None if _blank(note) else str(note).lstrip("'")
+            notes[code] = _note(ws[f"{NOTE_COLUMN}{m.workbook_cell[1:]}"].value)
         if m.question.answer_type == "computed_percentage":
             if not _blank(value) and not isinstance(value, int | float):
                 errors.append(
@@ -326,8 +330,7 @@ def parse_jawaban(
         cell_of.setdefault(code, cell)
         value = ws[cell].value
         if code not in notes:
-            note = ws[f"{m.excel[note_key]}{m.excel_row}"].value
-            notes[code] = None if _blank(note) else str(note).lstrip("'")
+            notes[code] = _note(ws[f"{m.excel[note_key]}{m.excel_row}"].value)
         if m.question.answer_type in ("computed_percentage", "index_0_4"):
             labels = {i["key"]: i.get("label") or i["key"] for i in m.question.inputs or ()}
             label = labels.get(m.input_key) or next(iter(labels.values()), code)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from zi.core.numbers import NumberField
 from zi.workflow import rules
 from zi.workflow.models import DocumentKind, Predicate
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class DateInput(forms.DateInput):
@@ -22,6 +25,20 @@ class DateInput(forms.DateInput):
 def _grades(scale: str, blank: bool = True) -> list[tuple[str, str]]:
     options = [(g, g) for g in rules.rules()["scales"][scale]]
     return ([("", "–")] if blank else []) + options
+
+
+def _pipe_pairs(text: str, incomplete: StrOrPromise | None = None) -> list[tuple[str, str]]:
+    """The non-blank lines of a textarea written “left | right”, each side stripped. With ``incomplete`` (a message
+    with ``%(line)s``), a line without both sides is refused; without it, a missing side is an empty string."""
+    pairs = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        left, sep, right = line.partition("|")
+        if incomplete is not None and (not sep or not left.strip() or not right.strip()):
+            raise forms.ValidationError(incomplete % {"line": line.strip()[:80]})
+        pairs.append((left.strip(), right.strip()))
+    return pairs
 
 
 class DeclarationForm(forms.Form):
@@ -82,13 +99,7 @@ class PerformanceAgreementForm(forms.Form):
     )
 
     def clean_targets(self) -> list[tuple[str, str]]:
-        pairs = []
-        for line in self.cleaned_data["targets"].splitlines():
-            if not line.strip():
-                continue
-            indicator, _sep, target = line.partition("|")
-            pairs.append((indicator.strip(), target.strip()))
-        return pairs
+        return _pipe_pairs(self.cleaned_data["targets"])
 
 
 class AgencyProfileForm(forms.Form):
@@ -156,14 +167,6 @@ class ReturnForm(forms.Form):
     )
 
     def clean_flags(self) -> list[tuple[str, str]]:
-        pairs = []
-        for line in self.cleaned_data["flags"].splitlines():
-            if not line.strip():
-                continue
-            code, sep, note = line.partition("|")
-            if not sep or not code.strip() or not note.strip():
-                raise forms.ValidationError(
-                    _("Tulis setiap pertanyaan sebagai “kode | catatan”: %(line)s") % {"line": line.strip()[:80]}
-                )
-            pairs.append((code.strip(), note.strip()))
-        return pairs
+        return _pipe_pairs(
+            self.cleaned_data["flags"], incomplete=_("Tulis setiap pertanyaan sebagai “kode | catatan”: %(line)s")
+        )

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zi.accounts.actors import actor_user
 from zi.assessments.models import Answer, Lane, LaneScore
@@ -129,31 +130,30 @@ def _team(journey: Journey) -> list[dict[str, str]]:
     return rows
 
 
+# The eligibility checks' printed names: fixed words, or words around the survey index and its minimum.
+_CHECK_LABELS = {
+    "total": gettext_lazy("Nilai total (pengungkit + hasil)"),
+    "pengungkit": gettext_lazy("Nilai komponen pengungkit"),
+    "bersih": gettext_lazy("Hasil: birokrasi yang bersih dan akuntabel"),
+    "kinerja": gettext_lazy("Hasil: capaian kinerja lebih baik"),
+}
+_INDEX_CHECK_LABELS = {
+    "ipak": gettext_lazy("Hasil: survei persepsi antikorupsi (IPAK %(index)s; minimal %(minimum)s)"),
+    "pelayanan": gettext_lazy("Hasil: pelayanan publik yang prima (IPKP %(index)s; minimal %(minimum)s)"),
+}
+
+
 def _check_label(check: Any, predicate: str, fraction: float) -> str:
-    if check.key == "total":
-        return _("Nilai total (pengungkit + hasil)")
-    if check.key == "pengungkit":
-        return _("Nilai komponen pengungkit")
+    if check.key in _CHECK_LABELS:
+        return str(_CHECK_LABELS[check.key])
+    if check.key in _INDEX_CHECK_LABELS:
+        return str(_INDEX_CHECK_LABELS[check.key]) % {"index": _n(check.index), "minimum": _n(check.index_limit)}
     if check.key == "area":
         params = {"area": _(check.area), "percent": _n(fraction * 100, 0), "weight": _n(check.weight)}
         if check.aspect:
             params["aspect"] = _(check.aspect.capitalize())
             return _("Area %(area)s (%(aspect)s): minimal %(percent)s%% dari bobot %(weight)s") % params
         return _("Area %(area)s: minimal %(percent)s%% dari bobot %(weight)s") % params
-    if check.key == "bersih":
-        return _("Hasil: birokrasi yang bersih dan akuntabel")
-    if check.key == "ipak":
-        return _("Hasil: survei persepsi antikorupsi (IPAK %(index)s; minimal %(minimum)s)") % {
-            "index": _n(check.index),
-            "minimum": _n(check.index_limit),
-        }
-    if check.key == "kinerja":
-        return _("Hasil: capaian kinerja lebih baik")
-    if check.key == "pelayanan":
-        return _("Hasil: pelayanan publik yang prima (IPKP %(index)s; minimal %(minimum)s)") % {
-            "index": _n(check.index),
-            "minimum": _n(check.index_limit),
-        }
     return _("Telah memiliki predikat %(predicate)s") % {"predicate": check.required}
 
 

@@ -115,6 +115,14 @@ def _journey(journey: Journey) -> Journey:
     return Journey.objects.select_related("unit", "assessment", "period").get(pk=journey.pk)
 
 
+def _flagging(actor: Actor, journey: Journey, lane: str) -> Journey:
+    """The journey read afresh for flagging or unflagging a question of ``lane``; refused unless :func:`may_flag`."""
+    journey = _journey(journey)
+    if not may_flag(actor, journey, lane):
+        raise PermissionDenied(_("Anda tidak berwenang menandai pertanyaan pada jalur ini sekarang."))
+    return journey
+
+
 # --- writes ----------------------------------------------------------------------------------------------------
 
 
@@ -122,9 +130,7 @@ def _journey(journey: Journey) -> Journey:
 def note_flag(*, actor: Actor, journey: Journey, lane: str, question_code: str, note: str) -> ReturnNote:
     """Flag one question of the lane "tandai untuk diperbaiki" with a note (or change the note of a pending flag).
     Only the lane's scorers while the lane is open (``services.may_write_lane``)."""
-    journey = _journey(journey)
-    if not may_flag(actor, journey, lane):
-        raise PermissionDenied(_("Anda tidak berwenang menandai pertanyaan pada jalur ini sekarang."))
+    journey = _flagging(actor, journey, lane)
     text = _clean_note(note, required=True)
     question = _question(journey, question_code)
     row = (
@@ -151,9 +157,7 @@ def note_flag(*, actor: Actor, journey: Journey, lane: str, question_code: str, 
 @transaction.atomic
 def note_unflag(*, actor: Actor, journey: Journey, lane: str, question_code: str) -> None:
     """Remove a pending flag (not yet returned to the unit)."""
-    journey = _journey(journey)
-    if not may_flag(actor, journey, lane):
-        raise PermissionDenied(_("Anda tidak berwenang menandai pertanyaan pada jalur ini sekarang."))
+    journey = _flagging(actor, journey, lane)
     question = _question(journey, question_code)
     row = ReturnNote.objects.filter(journey=journey, lane=lane, question=question, lane_return__isnull=True).first()
     if row is None:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zi.assessments.models import Period
+from zi.core.files import stored_file_response
 from zi.organisations.access import Action, may
 from zi.organisations.scoped import get_scoped_or_404
 from zi.predicates.models import Award
@@ -176,16 +177,9 @@ def report_file(request: HttpRequest, pk: int) -> FileResponse:
     )
     if not report.file:
         raise Http404
-    try:
-        handle = report.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return stored_file_response(
+        report.file,
         filename=report.file_name or f"laporan-pemantauan-{report.pk}",
-        content_type=report.content_type or "application/octet-stream",
+        content_type=report.content_type,
+        as_attachment=True,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=0, no-store"
-    return response

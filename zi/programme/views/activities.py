@@ -19,6 +19,7 @@ from zi.programme.views.common import (
     _managed_record,
     _managed_unit,
     _period,
+    _photo_response,
     _readable_record,
 )
 
@@ -122,10 +123,7 @@ def activity_photo(request: HttpRequest, pk: int) -> FileResponse:
     photo = _readable_record(request, ActivityPhoto, pk)
     if photo.withdrawn_at is not None:
         raise Http404
-    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return _photo_response(photo)
 
 
 @login_required

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -70,6 +70,14 @@ def _register_entry(request: HttpRequest, model: type[_R], pk: int) -> _R:
         see=Action.PROGRAMME_READ,
         pk=pk,
     )
+
+
+def _photo_response(photo: Any) -> FileResponse:
+    """An activity's or a complaint's photo, shown inline and kept an hour by the reader's browser only."""
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def _period(request: HttpRequest) -> Any:

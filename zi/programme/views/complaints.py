@@ -20,6 +20,7 @@ from zi.programme.views.common import (
     _form_page,
     _managed_record,
     _managed_unit,
+    _photo_response,
     _readable_record,
     _save,
 )
@@ -118,10 +119,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def complaint_photo(request: HttpRequest, pk: int) -> FileResponse:
     """A complaint's photo, for those who handle the unit's complaints only (it may show the complainant)."""
     photo = _managed_record(request, ComplaintPhoto, pk)
-    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return _photo_response(photo)
 
 
 @login_required

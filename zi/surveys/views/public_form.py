@@ -68,7 +68,7 @@ def _form_context(
         )
         instrument_id = item.instrument_id
     groups = [
-        {"value": g, "label": GROUP_LABELS.get(g, g), "checked": values.get("kelompok") == g}
+        {"value": g, "label": GROUP_LABELS.get(g, g), "checked": values.get("kelompok") == g, "id": f"kelompok_{g}"}
         for g in campaign.respondent_groups
     ]
     if len(groups) == 1 and not values.get("kelompok"):
@@ -77,7 +77,10 @@ def _form_context(
         "campaign": campaign,
         "questions": questions,
         "groups": groups,
-        "service_types": [{"value": s, "checked": values.get("layanan") == s} for s in campaign.service_types],
+        "service_types": [
+            {"value": s, "label": s, "checked": values.get("layanan") == s, "id": f"layanan_{number}"}
+            for number, s in enumerate(campaign.service_types, start=1)
+        ],
         "values": values,
         "errors": errors,
         "kiosk": kiosk,
