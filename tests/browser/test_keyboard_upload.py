@@ -43,21 +43,34 @@ def png() -> bytes:
 
 
 def choose_file(page, key: str, name: str, mime: str, content: bytes) -> None:
-    """Open the focused file input's chooser with ``key`` (Enter or Space) and pick one file. On a loaded machine
-    the browser may drop the chooser of a key press it handled late (seen once in a CI run at load 7): the key is
-    pressed once more, still on the focused input, before the test fails."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    """Open the focused file input's chooser with ``key`` (Enter or Space) and pick one file.
 
-    for attempt in range(2):
-        assert page.evaluate("document.activeElement.type") == "file", "the file input lost the focus"
-        try:
-            with page.expect_file_chooser(timeout=10_000) as chooser:
-                page.keyboard.press(key)
-            break
-        except PlaywrightTimeout:
-            if attempt:
-                raise
-    chooser.value.set_files({"name": name, "mimeType": mime, "buffer": content})
+    The chooser is intercepted from before the key press on: a listener is registered and one round trip to the
+    page made first (Playwright turns the interception on without waiting for the browser, so under load a key
+    press could open the chooser before it was intercepted, and the event never came: seen at load 7 and again
+    with two CPU hogs beside the test). If the browser still drops a late key press, the key is pressed once more,
+    on the same focused input, before the test fails."""
+    chosen: list = []
+
+    def take(chooser) -> None:
+        chosen.append(chooser)
+
+    page.on("filechooser", take)
+    try:
+        page.evaluate("0")  # the interception request has reached the browser before the key is pressed
+        for _attempt in range(2):
+            assert page.evaluate("document.activeElement.type") == "file", "the file input lost the focus"
+            page.keyboard.press(key)
+            for _ in range(100):
+                if chosen:
+                    break
+                page.wait_for_timeout(100)
+            if chosen:
+                break
+        assert chosen, f"no file chooser opened by {key} on the focused file input"
+        chosen[0].set_files({"name": name, "mimeType": mime, "buffer": content})
+    finally:
+        page.remove_listener("filechooser", take)
 
 
 def test_evidence_upload_on_the_worksheet_by_keyboard(page, tree):
