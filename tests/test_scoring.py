@@ -89,6 +89,8 @@ def test_hand_computation_every_answer_type():
     assert d["reform"] == 1.45
     assert d["pengungkit"] == 2.83
     assert d["aspect_areas"]["A.I.1"] == 0.71  # 0.375 + 0.333333
+    # Manajemen Perubahan = Pemenuhan A.I.1 (0.708333) + Reform A.II.1 (1.45) = 2.158333
+    assert d["areas"]["Manajemen Perubahan"] == {"score": 2.16, "weight": 8.0, "pemenuhan": 0.71, "reform": 1.45}
     assert d["hasil_items"]["ipak"] == {"index": 3.71, "score": 16.23}
     assert d["hasil_items"]["kinerja"] == {"value": 0.75, "score": 3.75}
     assert d["hasil_items"]["ipkp"] == {"index": 3.45, "score": 15.09}
@@ -204,6 +206,34 @@ def test_ipkp_edges():
     assert scoring.score(TPL, {**lever(1.0), **hasil(4, 1, 3.6)}, "WBK").eligibility["WBBM"].eligible
     r = scoring.score(TPL, {**lever(1.0), **hasil(4, 1, 3.59)}, "WBK")
     assert reasons(r, "WBBM") == ["IPKP 3,59 < 3,60 (pelayanan publik prima 15,71 < 15,75)"]
+
+
+def test_threshold_precision_decides_and_shows_its_decimals():
+    """The figures are compared (and shown) at the template's threshold precision, not in hundredths."""
+    three = with_settings(threshold_precision=3)
+    r = scoring.score(three, {**WBK_EDGE, "A.II.3.iii.a": 0.7075})  # 74.99
+    assert reasons(r, "WBK") == ["Nilai total 74,990 < 75,000"]
+    r = scoring.score(three, {**lever(1.0), **hasil(3.59, 0.5, 4)})  # IPAK score 15.70625
+    assert reasons(r, "WBK") == [
+        "Birokrasi bersih dan akuntabel 18,206 < 18,250",
+        "IPAK 3,59 < 3,60 (nilai 15,706 < 15,750)",
+    ]
+    r = scoring.score(three, {**lever(1.0), **hasil(4, 1, 3.19)})
+    assert reasons(r, "WBK") == ["IPKP 3,19 < 3,20 (pelayanan publik prima 13,956 < 14,000)"]
+    one = with_settings(threshold_precision=1)
+    assert scoring.score(one, {**WBK_EDGE, "A.II.3.iii.a": 0.7075}).eligibility["WBK"].eligible  # 74.99 → 75.0
+
+
+def test_reason_text_leaves_what_is_not_a_code_of_the_template_as_written():
+    for predicate, code in [
+        ("WBK", "rank:1"),  # "rank" carries no figure
+        ("WBK", "lain:12"),  # no such check
+        ("WBK", "ipak:1571"),  # an index code without its index field
+        ("Lain", "total:6089"),  # no such predicate
+    ]:
+        assert scoring.reason_text(TPL, predicate, code) == code
+    assert scoring.reason_text(TPL, "WBBM", "rank") == "Belum memiliki predikat Menuju WBK"
+    assert scoring.reason_text(TPL, "WBK", "ipak::1571") == "IPAK belum diisi < 3,60 (nilai 15,71 < 15,75)"
 
 
 # --- WBBM edges --------------------------------------------------------------------------------------------
