@@ -131,7 +131,7 @@ STORED_VERSION = 2
 
 
 def _threshold_hundredths(value: float | Fraction, precision: int) -> int:
-    return round_half_up(Fraction(str(value)) if isinstance(value, float | int) else value, precision)
+    return round_half_up(Fraction(str(value)), precision)  # a float as written (0.1 is 1/10)
 
 
 _Reason = tuple[dict[Any, str], Callable[[Any], str]]  # memo, build(key) → reason code
@@ -140,10 +140,10 @@ _Reason = tuple[dict[Any, str], Callable[[Any], str]]  # memo, build(key) → re
 def _reason(reason: _Reason, key: Any) -> str:
     """A memoised failure reason: the texts repeat a lot across assessments, formatting is the slow part."""
     memo, build = reason
-    text = memo.get(key)
+    text = memo.get(key)  # pragma: no mutate - a memo: without it the same text is built again
     if text:
         return text
-    if len(memo) > 50_000:
+    if len(memo) > 50_000:  # pragma: no mutate - the memo's bound (memory, not the text)
         memo.clear()
     text = memo[key] = build(key)
     return text
@@ -227,7 +227,7 @@ def _percent(fraction: float) -> Decimal:
 
 
 def _layout(plan: Plan) -> _Layout:
-    cached = _LAYOUTS.get(id(plan))
+    cached = _LAYOUTS.get(id(plan))  # pragma: no mutate - a cache: without it the same layout is built again
     if cached is not None:
         return cached
     template = plan.template
@@ -549,13 +549,10 @@ def score_parts(template: spec.Template, parts: Parts, current_predicate: str | 
     )
 
 
-def reason_params(layout: _Layout, predicate: str, code: Any) -> tuple[str, dict[str, Any]] | None:
-    """The kind and parameters of a stored reason code of ``predicate`` (see :func:`zi.lke.reasons.render_reason`):
-    the code's figures with the check's limits and names from the template. None: not a code of this template (a
-    sentence stored by an earlier version, or a hand-written note)."""
-    ch = layout.checks.get(predicate)
-    if ch is None or not isinstance(code, str):
-        return None
+def reason_params(ch: _Checks, code: str) -> tuple[str, dict[str, Any]] | None:
+    """The kind and parameters of a stored reason code of the predicate checked by ``ch`` (see
+    :func:`zi.lke.reasons.render_reason`): the code's figures with the check's limits and names from the template.
+    None: not a code of this template (a sentence stored by an earlier version, or a hand-written note)."""
     tag, _sep, rest = code.partition(":")
     found = ch.kinds.get(tag)
     if found is None or (tag == "rank") != (code == "rank"):
@@ -578,16 +575,16 @@ def _reason_text(layout: _Layout, predicate: str, code: Any) -> Any:
     if ch is None or not isinstance(code, str):
         return code
     key = (reasons.language(), code)
-    text = ch.text_memo.get(key)
+    text = ch.text_memo.get(key)  # pragma: no mutate - a memo: without it the same sentence is rendered again
     if text is not None:
         return text
-    found = reason_params(layout, predicate, code)
+    found = reason_params(ch, code)
     if found is None:
         return code
     text = reasons.render_reason(*found)
-    if len(ch.text_memo) > 50_000:
+    if len(ch.text_memo) > 50_000:  # pragma: no mutate - the memo's bound (memory, not the sentence)
         ch.text_memo.clear()
-    ch.text_memo[key] = text
+    ch.text_memo[key] = text  # pragma: no mutate - a memo (a None stored is a miss: rendered again)
     return text
 
 
