@@ -236,6 +236,65 @@ def test_reason_text_leaves_what_is_not_a_code_of_the_template_as_written():
     assert scoring.reason_text(TPL, "WBK", "ipak::1571") == "IPAK belum diisi < 3,60 (nilai 15,71 < 15,75)"
 
 
+def test_threshold_precision_in_the_area_checks():
+    three = with_settings(threshold_precision=3)
+    values = {**lever(1.0), **{c: 0.6 for c in LEVER if c.split(".")[2] == "5"}, **hasil(4, 1, 4)}
+    r = scoring.score(three, {**values, "A.II.5.iii.a": 0.59}, "WBK")  # 8.99
+    assert reasons(r, "WBK") == ["Area Penguatan Pengawasan 8,990 < 9,000 (60% dari 15,00)"]
+    aspect = with_settings(per_area_minimum="aspect", threshold_precision=3)
+    lower = {**lever(1.0), **{c: 0.6 for c in questions_of("A.I.5")}, "A.I.5.i.a": 0.58, **hasil(4, 1, 4)}
+    assert reasons(scoring.score(aspect, lower), "WBK") == [
+        "Area Penguatan Pengawasan (Pemenuhan) 4,485 < 4,500 (60% dari 7,50)"
+    ]
+
+
+def with_required(predicate, required):
+    thresholds = {**TPL.thresholds, predicate: dataclasses.replace(TPL.thresholds[predicate], **required)}
+    return dataclasses.replace(TPL, thresholds=thresholds)
+
+
+def test_the_required_predicate_is_named_and_ranked_whatever_the_template_writes():
+    full = {code: 1.0 for code in TPL.questions}
+    plain = with_required("WBBM", {"requires_existing_predicate": "WBK"})  # without "Menuju"
+    assert reasons(scoring.score(plain, full), "WBBM") == ["Belum memiliki predikat Menuju WBK"]
+    assert scoring.score(plain, full, "Menuju WBK").eligible_wbbm
+    higher = with_required("WBBM", {"requires_existing_predicate": "Menuju WBBM"})
+    assert reasons(scoring.score(higher, full, "WBK"), "WBBM") == ["Belum memiliki predikat Menuju WBBM"]
+    assert scoring.score(higher, full, "WBBM").eligible_wbbm
+    unknown = with_required("WBBM", {"requires_existing_predicate": "WBK Nasional"})  # ranked as Menuju WBK
+    assert reasons(scoring.score(unknown, full), "WBBM") == ["Belum memiliki predikat Menuju WBK Nasional"]
+    assert scoring.score(unknown, full, "WBK").eligible_wbbm
+
+
+def test_eligibility_checks_list_every_check_of_a_predicate_with_its_limit():
+    values = {**lever(1.0), **{c: 0.6 for c in LEVER if c.split(".")[2] == "5"}, **hasil(4, 1, 4)}
+    stored = scoring.score(TPL, values).to_stored()  # no current predicate
+    checks = scoring.eligibility_checks(TPL, stored, "WBBM")
+    got = [(c.key, c.area, c.weight, c.value, c.limit, c.passed, c.index, c.index_limit, c.required) for c in checks]
+    areas = [
+        ("Manajemen Perubahan", 8.0, 6.0),
+        ("Penataan Tatalaksana", 7.0, 5.25),
+        ("Penataan Sistem Manajemen SDM", 10.0, 7.5),
+        ("Penguatan Akuntabilitas Kinerja", 10.0, 7.5),
+        ("Penguatan Pengawasan", 15.0, 11.25),
+        ("Peningkatan Kualitas Pelayanan Publik", 10.0, 7.5),
+    ]
+    assert got == [
+        ("total", "", None, 94.0, 85.0, True, None, None, ""),
+        ("pengungkit", "", None, 54.0, 48.0, True, None, None, ""),
+        *[
+            ("area", name, weight, 9.0 if weight == 15 else weight, limit, weight != 15, None, None, "")
+            for name, weight, limit in areas
+        ],
+        ("bersih", "", None, 22.5, 19.5, True, None, None, ""),
+        ("ipak", "", None, 17.5, 15.75, True, 4.0, 3.6, ""),
+        ("kinerja", "", None, 5.0, 3.75, True, None, None, ""),
+        ("pelayanan", "", None, 17.5, 15.75, True, 4.0, 3.6, ""),
+        ("rank", "", None, None, None, False, None, None, "Menuju WBK"),
+    ]
+    assert scoring.eligibility_checks(TPL, stored, "Lain") == []
+
+
 # --- WBBM edges --------------------------------------------------------------------------------------------
 
 # Lever 0.8 = 48.00 (every area 80 %); IPAK 4 = 17.50; kinerja B = 3.75; IPKP 3.60 = 15.75 → total 85.00.
