@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from zi.lke import reasons, spec
 from zi.lke.formulas import VALUE_SCALE, AnswerError, _, round_half_up
-from zi.lke.scoring.plan import PREDICATE_RANK, Parts, Plan, _cents_str, parts_from_values, plan_for
+from zi.lke.scoring.plan import PREDICATE_RANK, Parts, Plan, parts_from_values, plan_for
 
 # --------------------------------------------------------------------------------------------------------------
 # Result
@@ -160,10 +160,8 @@ class _Checks:
     areas: tuple[tuple[str, tuple[str, ...], int, dict[str, Any]], ...]  # label, aspect-area codes, limit, params
     bersih: int
     ipak: int
-    ipak_index: str
     kinerja: int
     pelayanan: int
-    ipkp_index: str
     required_rank: int
     required_name: str
     # for _evaluate: (index into _Layout.check_sets, limit, reason code) and the reason codes of the other checks
@@ -291,8 +289,6 @@ def _layout(plan: Plan) -> _Layout:
             "kinerja": _threshold_hundredths(th.kinerja_lebih_baik_min, prec),
             "pelayanan": _threshold_hundredths(th.pelayanan_prima_min, prec),
         }
-        ipak_index = _cents_str(round_half_up(Fraction(str(th.ipak_index_min))))
-        ipkp_index = _cents_str(round_half_up(Fraction(str(th.ipkp_index_min))))
 
         limit_units = {key: {"limit": _units(value, prec)} for key, value in limits.items()}
 
@@ -302,10 +298,8 @@ def _layout(plan: Plan) -> _Layout:
             areas=tuple(area_checks),
             bersih=limits["bersih"],
             ipak=limits["ipak"],
-            ipak_index=ipak_index,
             kinerja=limits["kinerja"],
             pelayanan=limits["pelayanan"],
-            ipkp_index=ipkp_index,
             required_rank=PREDICATE_RANK.get(required, 1) if required else 0,
             required_name=name,
             area_checks=tuple(
