@@ -236,6 +236,21 @@ def test_reason_text_leaves_what_is_not_a_code_of_the_template_as_written():
     assert scoring.reason_text(TPL, "WBK", "ipak::1571") == "IPAK belum diisi < 3,60 (nilai 15,71 < 15,75)"
 
 
+def test_an_area_without_its_reform_part_is_added_up_from_what_it_has():
+    """The regulation's layout (one Pemenuhan and one Reform aspect area per area) has a shortcut; any other layout
+    (here Pelayanan Publik without A.II.6) is added up area by area, with the same half-up rounding."""
+    partial = dataclasses.replace(TPL, lever=tuple(a for a in TPL.lever if a.code != "A.II.6"))
+    values = {**{c: 1.0 for c in partial.questions}, **{c: 0.5 for c in questions_of("A.I.6")}}
+    values.update({"A.I.1.i.a": 0.0, "A.I.1.iii.a": 0.0})  # −0.25 and −1/3: A.I.1 = 3.416667
+    r = scoring.score(partial, values, "WBK")
+    d = r.to_dict()
+    assert d["areas"]["Manajemen Perubahan"] == {"score": 7.42, "weight": 8.0, "pemenuhan": 3.42, "reform": 4.0}
+    area = {"score": 2.5, "weight": 10.0, "pemenuhan": 2.5, "reform": 0.0}
+    assert d["areas"]["Peningkatan Kualitas Pelayanan Publik"] == area
+    assert (d["pemenuhan"], d["reform"], d["pengungkit"]) == (26.92, 25.0, 51.92)  # 30 − 0.583333 − 2.5
+    assert reasons(r, "WBK") == ["Area Peningkatan Kualitas Pelayanan Publik 2,50 < 6,00 (60% dari 10,00)"]
+
+
 def test_threshold_precision_in_the_area_checks():
     three = with_settings(threshold_precision=3)
     values = {**lever(1.0), **{c: 0.6 for c in LEVER if c.split(".")[2] == "5"}, **hasil(4, 1, 4)}
