@@ -176,24 +176,21 @@ class _Checks:
 
 @dataclass(frozen=True)
 class _Layout:
-    pemenuhan: tuple[str, ...]
-    reform: tuple[str, ...]
     areas: tuple[tuple[str, tuple[str, ...], tuple[str, ...], int], ...]  # name, pem codes, ref codes, weight
-    result_coef: dict[str, int]
     checks: dict[str, _Checks]
     # positional forms: lever values are lists in ``template.lever`` order, results in ``result_codes`` order
-    lever_codes: tuple[str, ...] = ()
-    pem_idx: tuple[int, ...] = ()
-    ref_idx: tuple[int, ...] = ()
-    area_idx: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] = ()
-    area_pairs: tuple[tuple[int, int], ...] = ()  # (pemenuhan, reform) index per area when each has one of each
-    check_sets: tuple[tuple[int, ...], ...] = ()  # distinct index sets of the per-area minimum checks
-    check_areas: tuple[int, ...] = ()  # per check set: the area with exactly these aspect areas, or -1
-    result_codes: tuple[str, ...] = ()
-    result_coefs: tuple[int, ...] = ()
-    ipak_i: int = 0
-    kinerja_i: int = 0
-    ipkp_i: int = 0
+    lever_codes: tuple[str, ...]
+    pem_idx: tuple[int, ...]
+    ref_idx: tuple[int, ...]
+    area_idx: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]
+    area_pairs: tuple[tuple[int, int], ...]  # (pemenuhan, reform) index per area when each has one of each
+    check_sets: tuple[tuple[int, ...], ...]  # distinct index sets of the per-area minimum checks
+    check_areas: tuple[int | None, ...]  # per check set: the area with exactly these aspect areas, or None
+    result_codes: tuple[str, ...]
+    result_coefs: tuple[int, ...]
+    ipak_i: int
+    kinerja_i: int
+    ipkp_i: int
 
 
 _LAYOUTS: dict[int, _Layout] = {}
@@ -334,10 +331,7 @@ def _layout(plan: Plan) -> _Layout:
         else ()
     )
     layout = _Layout(
-        pemenuhan=tuple(a.code for a in lever if a.aspect == "pemenuhan"),
-        reform=tuple(a.code for a in lever if a.aspect == "reform"),
         areas=areas,
-        result_coef={code: int(w * plan.scale) for code, w in plan.result_weights.items()},
         checks=checks,
         lever_codes=lever_codes,
         pem_idx=tuple(i for i, a in enumerate(lever) if a.aspect == "pemenuhan"),
@@ -346,7 +340,7 @@ def _layout(plan: Plan) -> _Layout:
         area_pairs=area_pairs,
         check_sets=tuple(check_sets),
         check_areas=tuple(
-            next((k for k, (pem, ref) in enumerate(area_idx) if sorted(pem + ref) == sorted(idx)), -1)
+            next((k for k, (pem, ref) in enumerate(area_idx) if sorted(pem + ref) == sorted(idx)), None)
             for idx in check_sets
         ),
         result_codes=result_codes,
@@ -355,7 +349,7 @@ def _layout(plan: Plan) -> _Layout:
         kinerja_i=result_codes.index(plan.kinerja_code),
         ipkp_i=result_codes.index(plan.ipkp_code),
     )
-    _LAYOUTS[id(plan)] = layout
+    _LAYOUTS[id(plan)] = layout  # pragma: no mutate - the cache (a miss builds the same layout)
     return layout
 
 
@@ -444,7 +438,7 @@ def _evaluate(
         shown_pelayanan = (pscale * ipkp_score + d) // d2
     check_values = []
     for idx, area in zip(layout.check_sets, layout.check_areas, strict=True):
-        if same and area >= 0:  # the check's aspect areas are exactly one area's: its shown score
+        if same and area is not None:  # the check's aspect areas are exactly one area's: its shown score
             check_values.append(areas[area][0])
         elif same and len(idx) == 1:
             check_values.append(aspect[idx[0]])
