@@ -65,6 +65,8 @@ def test_full_marks_give_exactly_100_and_every_predicate():
     assert list(d["areas"]) == list(TPL.area_names)
     assert d["areas"]["Penguatan Pengawasan"] == {"score": 15.0, "weight": 15.0, "pemenuhan": 7.5, "reform": 7.5}
     assert d["hasil_items"]["ipak"] == {"index": 4.0, "score": 17.5}
+    assert d["hasil_items"]["kinerja"] == {"value": 1.0, "score": 5.0}
+    assert d["hasil_items"]["ipkp"] == {"index": 4.0, "score": 17.5}
     assert d["eligibility"] == {"WBK": {"eligible": True, "reasons": []}, "WBBM": {"eligible": True, "reasons": []}}
     assert (d["answered"], d["unanswered"]) == (113, 0)
 
@@ -105,6 +107,14 @@ def test_missing_answers_count_zero_or_are_excluded():
     excluded = with_settings(missing_answer="excluded")
     assert scoring.score(excluded, values).to_dict()["pemenuhan"] == 0.5  # 0.5 × mean(1)
     assert scoring.score(excluded, {}).to_dict()["total"] == 0.0  # no answers → 0
+
+
+def test_an_unanswered_result_counts_nothing_even_at_a_rounding_edge():
+    # kinerja 0.000997 × 5 points = 0.004985: 0.00 half up; a millionth more of IPAK (17.5 points) would make 0.01
+    d = scoring.score(TPL, {KINERJA: 0.000997}).to_dict()
+    assert d["hasil_items"]["kinerja"] == {"value": 0.0, "score": 0.0}
+    assert (d["hasil"], d["hasil_items"]["bersih_akuntabel"], d["total"]) == (0.0, 0.0, 0.0)
+    assert d["hasil_items"]["ipak"] == {"index": None, "score": 0.0}
 
 
 def test_lhkasn_quirk():
