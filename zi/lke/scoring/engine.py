@@ -400,16 +400,14 @@ def _evaluate(
             areas.append(((200 * (pem + ref) + d) // d2, (200 * pem + d) // d2, (200 * ref + d) // d2))
     pengungkit = pemenuhan + reform
 
-    hasil = 0
-    for coef, units in zip(layout.result_coefs, result, strict=True):
-        if units:
-            hasil += coef * units
+    scores = [coef * (units or 0) for coef, units in zip(layout.result_coefs, result, strict=True)]  # None: 0
+    hasil = sum(scores)
     ipak_units = result[layout.ipak_i]
     kinerja_units = result[layout.kinerja_i]
     ipkp_units = result[layout.ipkp_i]
-    ipak_score = layout.result_coefs[layout.ipak_i] * (ipak_units or 0)
-    kinerja_score = layout.result_coefs[layout.kinerja_i] * (kinerja_units or 0)
-    ipkp_score = layout.result_coefs[layout.ipkp_i] * (ipkp_units or 0)
+    ipak_score = scores[layout.ipak_i]
+    kinerja_score = scores[layout.kinerja_i]
+    ipkp_score = scores[layout.ipkp_i]
     bersih = ipak_score + kinerja_score
     total = pengungkit + hasil
 
