@@ -233,6 +233,8 @@ def test_threshold_precision_decides_and_shows_its_decimals():
     boosted = ["A.II.3.iii.a", "A.II.5.ii.a", "A.II.5.i.a", "A.II.1.ii.a", "A.II.1.iii.a", "A.II.2.i.a"]
     values = {**lever(0.6), **{c: 1.0 for c in boosted}, **hasil(4, 1, 4), "A.II.3.iii.a": 0.995}  # 39.99
     assert reasons(scoring.score(three, values), "WBK") == ["Nilai pengungkit 39,990 < 40,000"]
+    r = scoring.score(three, {**lever(1.0), **hasil(4, 0.25, 4)})
+    assert reasons(r, "WBK") == ["Capaian kinerja lebih baik 1,250 < 2,500"]
     one = with_settings(threshold_precision=1)
     assert scoring.score(one, {**WBK_EDGE, "A.II.3.iii.a": 0.7075}).eligibility["WBK"].eligible  # 74.99 → 75.0
 
