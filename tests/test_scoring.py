@@ -125,8 +125,9 @@ def test_lhkasn_quirk():
 
 
 def test_unknown_code_and_bad_value_rejected():
-    with pytest.raises(AnswerError):
-        scoring.score(TPL, {"A.9": 1.0})
+    with pytest.raises(AnswerError) as exc:
+        scoring.score(TPL, {"A.9": 1.0, "A.8": 0.5, "A.I.1.i.a": 1.0})
+    assert str(exc.value) == "Kode pertanyaan tidak dikenal: A.8, A.9"
     with pytest.raises(ValueError):
         scoring.score(TPL, {"A.I.1.i.a": 1.5})
 
