@@ -20,7 +20,7 @@ MUTATE_DB="${ZI_MUTATE_DATABASE:-postgres://postgres@127.0.0.1:5432}"  # a Postg
 
 # name | module to mutate (under zi/) | tests that decide on it
 MODULES=(
-  "formulas|zi/lke/formulas.py|tests/test_formulas.py tests/test_scoring.py tests/test_answer_services.py"
+  "formulas|zi/lke/formulas.py|tests/test_formulas.py tests/test_label_functions.py tests/test_scoring.py tests/test_answer_services.py"
   "scoring|zi/lke/scoring/engine.py|tests/test_scoring.py tests/test_rescoring.py"
   "access|zi/organisations/access.py|tests/test_permissions.py tests/test_scoped.py"
   "audit|zi/core/audit.py|tests/test_audit.py tests/test_audit_tamper.py"

@@ -380,3 +380,85 @@ def test_answers_are_read_the_indonesian_way_whatever_the_interface_language(tpl
             "jumlah_agen_perubahan": 1500.0,
             "jumlah_perubahan_dibuat": 750.0,
         }
+
+
+def test_every_input_is_checked_whatever_the_one_before_it(tpl):
+    """A missing, unreadable or negative input does not stop the check of the inputs after it."""
+    cases = [
+        (
+            {"jumlah_perubahan_dibuat": -3},
+            [
+                "Isian belum diisi untuk A.II.1.i.a: “Jumlah Agen Perubahan”",
+                "“Jumlah Perubahan yang dibuat” tidak boleh negatif (-3).",
+            ],
+        ),
+        (
+            {"jumlah_agen_perubahan": "sepuluh", "jumlah_perubahan_dibuat": -3},
+            [
+                "“Jumlah Agen Perubahan” harus berupa angka, bukan “sepuluh” (mis. 1.000 atau 2,5).",
+                "“Jumlah Perubahan yang dibuat” tidak boleh negatif (-3).",
+            ],
+        ),
+        (
+            {"jumlah_agen_perubahan": -2, "jumlah_perubahan_dibuat": "tujuh"},
+            [
+                "“Jumlah Agen Perubahan” tidak boleh negatif (-2).",
+                "“Jumlah Perubahan yang dibuat” harus berupa angka, bukan “tujuh” (mis. 1.000 atau 2,5).",
+            ],
+        ),
+    ]
+    for raw, problems in cases:
+        with pytest.raises(AnswerError) as exc:
+            norm(tpl, "A.II.1.i.a", raw)
+        assert exc.value.problems == problems, raw
+
+
+def test_a_limit_is_checked_only_between_valid_numbers(tpl):
+    part = "“Jumlah Perubahan yang telah diintegrasikan dalam sistem manajemen”"
+    for raw, problem in [
+        ({"jumlah_perubahan_dibuat": 4, "jumlah_perubahan_terintegrasi": -1}, f"{part} tidak boleh negatif (-1)."),
+        (
+            {"jumlah_perubahan_dibuat": -1, "jumlah_perubahan_terintegrasi": 4},
+            "“Jumlah Perubahan yang dibuat” tidak boleh negatif (-1).",
+        ),
+    ]:
+        with pytest.raises(AnswerError) as exc:
+            norm(tpl, "A.II.1.i.b", raw)
+        assert exc.value.problems == [problem]
+
+
+def test_a_limit_of_several_inputs_names_them_all(tpl):
+    raw = {"wajib_lhkpn_kepala_satker": 1, "wajib_lhkpn_pejabat": 1, "wajib_lhkpn_lainnya": 1}
+    with pytest.raises(AnswerError) as exc:
+        norm(tpl, "A.II.5.iii.a", {**raw, "lhkpn_sudah_melaporkan": 4})
+    assert exc.value.problems == [
+        "“Jumlah yang sudah melaporkan” (4) tidak boleh lebih besar dari “Jumlah yang harus melaporkan - Kepala "
+        "satuan kerja” + “Jumlah yang harus melaporkan - Pejabat yang diwajibkan menyampaikan LHKPN” + “Jumlah yang "
+        "harus melaporkan - Lainnya” (3)."
+    ]
+
+
+def test_a_computed_answer_is_whole(tpl):
+    raw = {"jumlah_agen_perubahan": 10, "jumlah_perubahan_dibuat": 7}
+    assert norm(tpl, "A.II.1.i.a", raw) == NormalizedAnswer(
+        "", {"jumlah_agen_perubahan": 10.0, "jumlah_perubahan_dibuat": 7.0}, 0.7
+    )
+
+
+def test_the_error_rule_refuses_a_zero_denominator_by_the_items_code(tpl):
+    from dataclasses import replace
+
+    settings = replace(tpl.settings, zero_denominator_overrides={"A.II.1.i.a": "error"})
+    raw = {"jumlah_agen_perubahan": 0, "jumlah_perubahan_dibuat": 0}
+    with pytest.raises(AnswerError) as exc:
+        normalize_answer(tpl.questions["A.II.1.i.a"], raw, settings)
+    assert exc.value.problems == ["Pembagian dengan nol untuk A.II.1.i.a: penyebut rumus bernilai 0"]
+
+
+def test_an_unknown_answer_type_is_refused_by_name(tpl):
+    from dataclasses import replace
+
+    question = replace(tpl.questions["A.I.1.i.a"], answer_type="teks")
+    with pytest.raises(AnswerError) as exc:
+        normalize_answer(question, "Ya", tpl.settings)
+    assert exc.value.problems == ["Jenis jawaban 'teks' untuk A.I.1.i.a tidak dikenal"]

@@ -31,6 +31,26 @@ def test_formula_sentence_uses_the_input_labels():
     assert formula_sentence("import os", {}) == "import os"  # outside the whitelist: as written
 
 
+def test_formula_sentence_reads_every_form_the_whitelist_allows():
+    cases = {
+        "a * b * 2.5": "a dikali b dikali 2,5",  # the same operator chains without brackets; a decimal comma
+        "(a - b) + c": "(a dikurangi b) ditambah c",  # another operator keeps its brackets
+        "jumlah_pegawai / 2": "jumlah pegawai dibagi 2",  # an input without a label: its key in words
+        "-(a + b)": "−(a ditambah b)",
+        "+a": "a",
+        "max(0, a)": "a, paling rendah 0",
+        "min(a)": "terkecil dari a",
+        "min(a, b)": "terkecil dari a; b",
+        "min(1, a, b)": "terkecil dari 1; a; b",
+        "max(a, b)": "terbesar dari a; b",
+    }
+    for expr, sentence in cases.items():
+        assert formula_sentence(expr, {}) == sentence, expr
+    with translation.override("en"):
+        assert formula_sentence("max(0, a * b)", {"a": "A"}) == "A times b, at least 0"
+        assert formula_sentence("max(a, b)", {}) == "the largest of a; b"
+
+
 def test_instrument_short_title_is_never_the_code():
     assert Instrument(code="ipak-zi", title="Survei Persepsi Anti Korupsi (IPAK)").short_title == "IPAK"
     skm = Instrument(code="skm-14-2017", title="Survei Kepuasan Masyarakat (PermenPAN-RB 14/2017)")

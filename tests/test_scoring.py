@@ -65,6 +65,8 @@ def test_full_marks_give_exactly_100_and_every_predicate():
     assert list(d["areas"]) == list(TPL.area_names)
     assert d["areas"]["Penguatan Pengawasan"] == {"score": 15.0, "weight": 15.0, "pemenuhan": 7.5, "reform": 7.5}
     assert d["hasil_items"]["ipak"] == {"index": 4.0, "score": 17.5}
+    assert d["hasil_items"]["kinerja"] == {"value": 1.0, "score": 5.0}
+    assert d["hasil_items"]["ipkp"] == {"index": 4.0, "score": 17.5}
     assert d["eligibility"] == {"WBK": {"eligible": True, "reasons": []}, "WBBM": {"eligible": True, "reasons": []}}
     assert (d["answered"], d["unanswered"]) == (113, 0)
 
@@ -89,6 +91,8 @@ def test_hand_computation_every_answer_type():
     assert d["reform"] == 1.45
     assert d["pengungkit"] == 2.83
     assert d["aspect_areas"]["A.I.1"] == 0.71  # 0.375 + 0.333333
+    # Manajemen Perubahan = Pemenuhan A.I.1 (0.708333) + Reform A.II.1 (1.45) = 2.158333
+    assert d["areas"]["Manajemen Perubahan"] == {"score": 2.16, "weight": 8.0, "pemenuhan": 0.71, "reform": 1.45}
     assert d["hasil_items"]["ipak"] == {"index": 3.71, "score": 16.23}
     assert d["hasil_items"]["kinerja"] == {"value": 0.75, "score": 3.75}
     assert d["hasil_items"]["ipkp"] == {"index": 3.45, "score": 15.09}
@@ -105,6 +109,14 @@ def test_missing_answers_count_zero_or_are_excluded():
     assert scoring.score(excluded, {}).to_dict()["total"] == 0.0  # no answers → 0
 
 
+def test_an_unanswered_result_counts_nothing_even_at_a_rounding_edge():
+    # kinerja 0.000997 × 5 points = 0.004985: 0.00 half up; a millionth more of IPAK (17.5 points) would make 0.01
+    d = scoring.score(TPL, {KINERJA: 0.000997}).to_dict()
+    assert d["hasil_items"]["kinerja"] == {"value": 0.0, "score": 0.0}
+    assert (d["hasil"], d["hasil_items"]["bersih_akuntabel"], d["total"]) == (0.0, 0.0, 0.0)
+    assert d["hasil_items"]["ipak"] == {"index": None, "score": 0.0}
+
+
 def test_lhkasn_quirk():
     values = {"A.II.5.iii.a": 1.0, "A.II.5.iii.b": 0.0}  # weight 2: LHKPN 100 %, LHKASN 0 %
     assert scoring.score(TPL, values).to_dict()["aspect_areas"]["A.II.5"] == 1.0  # regulation: 2 × (1 + 0) / 2
@@ -113,8 +125,9 @@ def test_lhkasn_quirk():
 
 
 def test_unknown_code_and_bad_value_rejected():
-    with pytest.raises(AnswerError):
-        scoring.score(TPL, {"A.9": 1.0})
+    with pytest.raises(AnswerError) as exc:
+        scoring.score(TPL, {"A.9": 1.0, "A.8": 0.5, "A.I.1.i.a": 1.0})
+    assert str(exc.value) == "Kode pertanyaan tidak dikenal: A.8, A.9"
     with pytest.raises(ValueError):
         scoring.score(TPL, {"A.I.1.i.a": 1.5})
 
@@ -204,6 +217,113 @@ def test_ipkp_edges():
     assert scoring.score(TPL, {**lever(1.0), **hasil(4, 1, 3.6)}, "WBK").eligibility["WBBM"].eligible
     r = scoring.score(TPL, {**lever(1.0), **hasil(4, 1, 3.59)}, "WBK")
     assert reasons(r, "WBBM") == ["IPKP 3,59 < 3,60 (pelayanan publik prima 15,71 < 15,75)"]
+
+
+def test_threshold_precision_decides_and_shows_its_decimals():
+    """The figures are compared (and shown) at the template's threshold precision, not in hundredths."""
+    three = with_settings(threshold_precision=3)
+    r = scoring.score(three, {**WBK_EDGE, "A.II.3.iii.a": 0.7075})  # 74.99
+    assert reasons(r, "WBK") == ["Nilai total 74,990 < 75,000"]
+    r = scoring.score(three, {**lever(1.0), **hasil(3.59, 0.5, 4)})  # IPAK score 15.70625
+    assert reasons(r, "WBK") == [
+        "Birokrasi bersih dan akuntabel 18,206 < 18,250",
+        "IPAK 3,59 < 3,60 (nilai 15,706 < 15,750)",
+    ]
+    r = scoring.score(three, {**lever(1.0), **hasil(4, 1, 3.19)})
+    assert reasons(r, "WBK") == ["IPKP 3,19 < 3,20 (pelayanan publik prima 13,956 < 14,000)"]
+    boosted = ["A.II.3.iii.a", "A.II.5.ii.a", "A.II.5.i.a", "A.II.1.ii.a", "A.II.1.iii.a", "A.II.2.i.a"]
+    values = {**lever(0.6), **{c: 1.0 for c in boosted}, **hasil(4, 1, 4), "A.II.3.iii.a": 0.995}  # 39.99
+    assert reasons(scoring.score(three, values), "WBK") == ["Nilai pengungkit 39,990 < 40,000"]
+    r = scoring.score(three, {**lever(1.0), **hasil(4, 0.25, 4)})
+    assert reasons(r, "WBK") == ["Capaian kinerja lebih baik 1,250 < 2,500"]
+    one = with_settings(threshold_precision=1)
+    assert scoring.score(one, {**WBK_EDGE, "A.II.3.iii.a": 0.7075}).eligibility["WBK"].eligible  # 74.99 → 75.0
+
+
+def test_reason_text_leaves_what_is_not_a_code_of_the_template_as_written():
+    for predicate, code in [
+        ("WBK", "rank:1"),  # "rank" carries no figure
+        ("WBK", "lain:12"),  # no such check
+        ("WBK", "ipak:1571"),  # an index code without its index field
+        ("Lain", "total:6089"),  # no such predicate
+    ]:
+        assert scoring.reason_text(TPL, predicate, code) == code
+    assert scoring.reason_text(TPL, "WBBM", "rank") == "Belum memiliki predikat Menuju WBK"
+    assert scoring.reason_text(TPL, "WBK", "ipak::1571") == "IPAK belum diisi < 3,60 (nilai 15,71 < 15,75)"
+
+
+def test_an_area_without_its_reform_part_is_added_up_from_what_it_has():
+    """The regulation's layout (one Pemenuhan and one Reform aspect area per area) has a shortcut; any other layout
+    (here Pelayanan Publik without A.II.6) is added up area by area, with the same half-up rounding."""
+    partial = dataclasses.replace(TPL, lever=tuple(a for a in TPL.lever if a.code != "A.II.6"))
+    values = {**{c: 1.0 for c in partial.questions}, **{c: 0.5 for c in questions_of("A.I.6")}}
+    values.update({"A.I.1.i.a": 0.0, "A.I.1.iii.a": 0.0})  # −0.25 and −1/3: A.I.1 = 3.416667
+    r = scoring.score(partial, values, "WBK")
+    d = r.to_dict()
+    assert d["areas"]["Manajemen Perubahan"] == {"score": 7.42, "weight": 8.0, "pemenuhan": 3.42, "reform": 4.0}
+    area = {"score": 2.5, "weight": 10.0, "pemenuhan": 2.5, "reform": 0.0}
+    assert d["areas"]["Peningkatan Kualitas Pelayanan Publik"] == area
+    assert (d["pemenuhan"], d["reform"], d["pengungkit"]) == (26.92, 25.0, 51.92)  # 30 − 0.583333 − 2.5
+    assert reasons(r, "WBK") == ["Area Peningkatan Kualitas Pelayanan Publik 2,50 < 6,00 (60% dari 10,00)"]
+
+
+def test_threshold_precision_in_the_area_checks():
+    three = with_settings(threshold_precision=3)
+    values = {**lever(1.0), **{c: 0.6 for c in LEVER if c.split(".")[2] == "5"}, **hasil(4, 1, 4)}
+    r = scoring.score(three, {**values, "A.II.5.iii.a": 0.59}, "WBK")  # 8.99
+    assert reasons(r, "WBK") == ["Area Penguatan Pengawasan 8,990 < 9,000 (60% dari 15,00)"]
+    aspect = with_settings(per_area_minimum="aspect", threshold_precision=3)
+    lower = {**lever(1.0), **{c: 0.6 for c in questions_of("A.I.5")}, "A.I.5.i.a": 0.58, **hasil(4, 1, 4)}
+    assert reasons(scoring.score(aspect, lower), "WBK") == [
+        "Area Penguatan Pengawasan (Pemenuhan) 4,485 < 4,500 (60% dari 7,50)"
+    ]
+
+
+def with_required(predicate, required):
+    thresholds = {**TPL.thresholds, predicate: dataclasses.replace(TPL.thresholds[predicate], **required)}
+    return dataclasses.replace(TPL, thresholds=thresholds)
+
+
+def test_the_required_predicate_is_named_and_ranked_whatever_the_template_writes():
+    full = {code: 1.0 for code in TPL.questions}
+    plain = with_required("WBBM", {"requires_existing_predicate": "WBK"})  # without "Menuju"
+    assert reasons(scoring.score(plain, full), "WBBM") == ["Belum memiliki predikat Menuju WBK"]
+    assert scoring.score(plain, full, "Menuju WBK").eligible_wbbm
+    higher = with_required("WBBM", {"requires_existing_predicate": "Menuju WBBM"})
+    assert reasons(scoring.score(higher, full, "WBK"), "WBBM") == ["Belum memiliki predikat Menuju WBBM"]
+    assert scoring.score(higher, full, "WBBM").eligible_wbbm
+    unknown = with_required("WBBM", {"requires_existing_predicate": "WBK Nasional"})  # ranked as Menuju WBK
+    assert reasons(scoring.score(unknown, full), "WBBM") == ["Belum memiliki predikat Menuju WBK Nasional"]
+    assert scoring.score(unknown, full, "WBK").eligible_wbbm
+
+
+def test_eligibility_checks_list_every_check_of_a_predicate_with_its_limit():
+    values = {**lever(1.0), **{c: 0.6 for c in LEVER if c.split(".")[2] == "5"}, **hasil(4, 1, 4)}
+    stored = scoring.score(TPL, values).to_stored()  # no current predicate
+    checks = scoring.eligibility_checks(TPL, stored, "WBBM")
+    got = [(c.key, c.area, c.weight, c.value, c.limit, c.passed, c.index, c.index_limit, c.required) for c in checks]
+    areas = [
+        ("Manajemen Perubahan", 8.0, 6.0),
+        ("Penataan Tatalaksana", 7.0, 5.25),
+        ("Penataan Sistem Manajemen SDM", 10.0, 7.5),
+        ("Penguatan Akuntabilitas Kinerja", 10.0, 7.5),
+        ("Penguatan Pengawasan", 15.0, 11.25),
+        ("Peningkatan Kualitas Pelayanan Publik", 10.0, 7.5),
+    ]
+    assert got == [
+        ("total", "", None, 94.0, 85.0, True, None, None, ""),
+        ("pengungkit", "", None, 54.0, 48.0, True, None, None, ""),
+        *[
+            ("area", name, weight, 9.0 if weight == 15 else weight, limit, weight != 15, None, None, "")
+            for name, weight, limit in areas
+        ],
+        ("bersih", "", None, 22.5, 19.5, True, None, None, ""),
+        ("ipak", "", None, 17.5, 15.75, True, 4.0, 3.6, ""),
+        ("kinerja", "", None, 5.0, 3.75, True, None, None, ""),
+        ("pelayanan", "", None, 17.5, 15.75, True, 4.0, 3.6, ""),
+        ("rank", "", None, None, None, False, None, None, "Menuju WBK"),
+    ]
+    assert scoring.eligibility_checks(TPL, stored, "Lain") == []
 
 
 # --- WBBM edges --------------------------------------------------------------------------------------------

@@ -294,7 +294,7 @@ def _fmt(number: float) -> str:
     return text.replace(".", ",")
 
 
-def _number(raw: object, label: str, code: str, whole: bool = False, below_thousand: bool = False) -> float:
+def _number(raw: object, label: str, whole: bool = False, below_thousand: bool = False) -> float:
     """One input as a float: numbers as they are, text read the Indonesian way ("1.000" = 1000, "2,5" = 2.5) by
     the one parser every entry point shares (:func:`zi.core.numbers.parse_number`); the message names ``label``."""
     # lazy: the engine also runs without Django configured
@@ -331,22 +331,19 @@ def normalize_answer(question: Question, raw: object, settings: Settings) -> Nor
                 % {"code": code, "choices": ", ".join(keys), "value": raw}
             )
         text = raw.strip()
-        key = text if text in keys else next((k for k in keys if k.casefold() == text.casefold()), None)
+        key = next((k for k in keys if k.casefold() == text.casefold()), None)
         if key is None:
             raise AnswerError(
                 _("Pilihan '%(key)s' tidak ada untuk %(code)s (pilihan: %(choices)s)")
                 % {"key": text, "code": code, "choices": ", ".join(keys)}
             )
-        table = settings.answer_values.get(kind) or {}
-        value = table.get(key, question.option_value(key))
-        if value is None:  # pragma: no cover - the template parser guarantees the table
-            raise AnswerError(_("Nilai pilihan '%(key)s' untuk %(code)s tidak ditentukan") % {"key": key, "code": code})
-        return NormalizedAnswer(key, None, quantize_value(float(value)))
+        value = question.option_value(key)  # the template's table for the type (zi.lke.spec fills the options)
+        assert value is not None  # key is one of option_keys
+        return NormalizedAnswer(key, None, quantize_value(value))
     if kind == "index_0_4":
-        name = question.inputs[0].key if question.inputs else "index"
+        name = question.inputs[0].key  # zi.lke.spec gives every index item its one input
         if isinstance(raw, Mapping):
-            unknown = sorted(str(k) for k in raw if k != name)
-            if unknown or name not in raw:
+            if set(raw) != {name}:
                 raise AnswerError(
                     _("Jawaban untuk %(code)s harus {'%(key)s': angka 0–4}; kunci tidak dikenal/kurang")
                     % {"code": code, "key": name}
@@ -354,8 +351,7 @@ def normalize_answer(question: Question, raw: object, settings: Settings) -> Nor
             raw = raw[name]
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 return NormalizedAnswer("", None, None)
-        label = question.inputs[0].label if question.inputs else name.upper()
-        index = _number(raw, label, code, below_thousand=True)
+        index = _number(raw, question.inputs[0].label, below_thousand=True)
         if not 0 <= index <= 4:
             raise AnswerError(
                 _("Nilai %(key)s untuk %(code)s harus antara 0 dan 4, bukan %(value)s")
@@ -387,10 +383,10 @@ def normalize_answer(question: Question, raw: object, settings: Settings) -> Nor
             )
         inputs: dict[str, float] = {}
         for item in question.inputs:
-            if item.key in missing or item.key not in raw:
+            if item.key in missing:  # every declared key not in raw is missing
                 continue
             try:
-                number = _number(raw[item.key], item.label, code, whole=item.whole)
+                number = _number(raw[item.key], item.label, whole=item.whole)
             except AnswerError as exc:
                 problems.append(str(exc))
                 continue
@@ -420,9 +416,7 @@ def normalize_answer(question: Question, raw: object, settings: Settings) -> Nor
         rule = settings.zero_denominator_rule(code)
         value = evaluate(question.formula, inputs, rule, code=code)
         return NormalizedAnswer("", inputs, value)
-    raise AnswerError(
-        _("Jenis jawaban %(kind)r untuk %(code)s tidak dikenal") % {"kind": kind, "code": code}
-    )  # pragma: no cover
+    raise AnswerError(_("Jenis jawaban %(kind)r untuk %(code)s tidak dikenal") % {"kind": kind, "code": code})
 
 
 def round_half_up(value: Fraction, places: int = 2) -> int:

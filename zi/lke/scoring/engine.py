@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from zi.lke import reasons, spec
 from zi.lke.formulas import VALUE_SCALE, AnswerError, _, round_half_up
-from zi.lke.scoring.plan import PREDICATE_RANK, Parts, Plan, _cents_str, parts_from_values, plan_for
+from zi.lke.scoring.plan import PREDICATE_RANK, Parts, Plan, parts_from_values, plan_for
 
 # --------------------------------------------------------------------------------------------------------------
 # Result
@@ -131,7 +131,7 @@ STORED_VERSION = 2
 
 
 def _threshold_hundredths(value: float | Fraction, precision: int) -> int:
-    return round_half_up(Fraction(str(value)) if isinstance(value, float | int) else value, precision)
+    return round_half_up(Fraction(str(value)), precision)  # a float as written (0.1 is 1/10)
 
 
 _Reason = tuple[dict[Any, str], Callable[[Any], str]]  # memo, build(key) → reason code
@@ -140,10 +140,10 @@ _Reason = tuple[dict[Any, str], Callable[[Any], str]]  # memo, build(key) → re
 def _reason(reason: _Reason, key: Any) -> str:
     """A memoised failure reason: the texts repeat a lot across assessments, formatting is the slow part."""
     memo, build = reason
-    text = memo.get(key)
+    text = memo.get(key)  # pragma: no mutate - a memo: without it the same text is built again
     if text:
         return text
-    if len(memo) > 50_000:
+    if len(memo) > 50_000:  # pragma: no mutate - the memo's bound (memory, not the text)
         memo.clear()
     text = memo[key] = build(key)
     return text
@@ -160,10 +160,8 @@ class _Checks:
     areas: tuple[tuple[str, tuple[str, ...], int, dict[str, Any]], ...]  # label, aspect-area codes, limit, params
     bersih: int
     ipak: int
-    ipak_index: str
     kinerja: int
     pelayanan: int
-    ipkp_index: str
     required_rank: int
     required_name: str
     # for _evaluate: (index into _Layout.check_sets, limit, reason code) and the reason codes of the other checks
@@ -178,24 +176,21 @@ class _Checks:
 
 @dataclass(frozen=True)
 class _Layout:
-    pemenuhan: tuple[str, ...]
-    reform: tuple[str, ...]
     areas: tuple[tuple[str, tuple[str, ...], tuple[str, ...], int], ...]  # name, pem codes, ref codes, weight
-    result_coef: dict[str, int]
     checks: dict[str, _Checks]
     # positional forms: lever values are lists in ``template.lever`` order, results in ``result_codes`` order
-    lever_codes: tuple[str, ...] = ()
-    pem_idx: tuple[int, ...] = ()
-    ref_idx: tuple[int, ...] = ()
-    area_idx: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] = ()
-    area_pairs: tuple[tuple[int, int], ...] = ()  # (pemenuhan, reform) index per area when each has one of each
-    check_sets: tuple[tuple[int, ...], ...] = ()  # distinct index sets of the per-area minimum checks
-    check_areas: tuple[int, ...] = ()  # per check set: the area with exactly these aspect areas, or -1
-    result_codes: tuple[str, ...] = ()
-    result_coefs: tuple[int, ...] = ()
-    ipak_i: int = 0
-    kinerja_i: int = 0
-    ipkp_i: int = 0
+    lever_codes: tuple[str, ...]
+    pem_idx: tuple[int, ...]
+    ref_idx: tuple[int, ...]
+    area_idx: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]
+    area_pairs: tuple[tuple[int, int], ...]  # (pemenuhan, reform) index per area when each has one of each
+    check_sets: tuple[tuple[int, ...], ...]  # distinct index sets of the per-area minimum checks
+    check_areas: tuple[int | None, ...]  # per check set: the area with exactly these aspect areas, or None
+    result_codes: tuple[str, ...]
+    result_coefs: tuple[int, ...]
+    ipak_i: int
+    kinerja_i: int
+    ipkp_i: int
 
 
 _LAYOUTS: dict[int, _Layout] = {}
@@ -227,7 +222,7 @@ def _percent(fraction: float) -> Decimal:
 
 
 def _layout(plan: Plan) -> _Layout:
-    cached = _LAYOUTS.get(id(plan))
+    cached = _LAYOUTS.get(id(plan))  # pragma: no mutate - a cache: without it the same layout is built again
     if cached is not None:
         return cached
     template = plan.template
@@ -291,8 +286,6 @@ def _layout(plan: Plan) -> _Layout:
             "kinerja": _threshold_hundredths(th.kinerja_lebih_baik_min, prec),
             "pelayanan": _threshold_hundredths(th.pelayanan_prima_min, prec),
         }
-        ipak_index = _cents_str(round_half_up(Fraction(str(th.ipak_index_min))))
-        ipkp_index = _cents_str(round_half_up(Fraction(str(th.ipkp_index_min))))
 
         limit_units = {key: {"limit": _units(value, prec)} for key, value in limits.items()}
 
@@ -302,10 +295,8 @@ def _layout(plan: Plan) -> _Layout:
             areas=tuple(area_checks),
             bersih=limits["bersih"],
             ipak=limits["ipak"],
-            ipak_index=ipak_index,
             kinerja=limits["kinerja"],
             pelayanan=limits["pelayanan"],
-            ipkp_index=ipkp_index,
             required_rank=PREDICATE_RANK.get(required, 1) if required else 0,
             required_name=name,
             area_checks=tuple(
@@ -340,10 +331,7 @@ def _layout(plan: Plan) -> _Layout:
         else ()
     )
     layout = _Layout(
-        pemenuhan=tuple(a.code for a in lever if a.aspect == "pemenuhan"),
-        reform=tuple(a.code for a in lever if a.aspect == "reform"),
         areas=areas,
-        result_coef={code: int(w * plan.scale) for code, w in plan.result_weights.items()},
         checks=checks,
         lever_codes=lever_codes,
         pem_idx=tuple(i for i, a in enumerate(lever) if a.aspect == "pemenuhan"),
@@ -352,7 +340,7 @@ def _layout(plan: Plan) -> _Layout:
         area_pairs=area_pairs,
         check_sets=tuple(check_sets),
         check_areas=tuple(
-            next((k for k, (pem, ref) in enumerate(area_idx) if sorted(pem + ref) == sorted(idx)), -1)
+            next((k for k, (pem, ref) in enumerate(area_idx) if sorted(pem + ref) == sorted(idx)), None)
             for idx in check_sets
         ),
         result_codes=result_codes,
@@ -361,7 +349,7 @@ def _layout(plan: Plan) -> _Layout:
         kinerja_i=result_codes.index(plan.kinerja_code),
         ipkp_i=result_codes.index(plan.ipkp_code),
     )
-    _LAYOUTS[id(plan)] = layout
+    _LAYOUTS[id(plan)] = layout  # pragma: no mutate - the cache (a miss builds the same layout)
     return layout
 
 
@@ -412,16 +400,14 @@ def _evaluate(
             areas.append(((200 * (pem + ref) + d) // d2, (200 * pem + d) // d2, (200 * ref + d) // d2))
     pengungkit = pemenuhan + reform
 
-    hasil = 0
-    for coef, units in zip(layout.result_coefs, result, strict=True):
-        if units:
-            hasil += coef * units
+    scores = [coef * (units or 0) for coef, units in zip(layout.result_coefs, result, strict=True)]  # None: 0
+    hasil = sum(scores)
     ipak_units = result[layout.ipak_i]
     kinerja_units = result[layout.kinerja_i]
     ipkp_units = result[layout.ipkp_i]
-    ipak_score = layout.result_coefs[layout.ipak_i] * (ipak_units or 0)
-    kinerja_score = layout.result_coefs[layout.kinerja_i] * (kinerja_units or 0)
-    ipkp_score = layout.result_coefs[layout.ipkp_i] * (ipkp_units or 0)
+    ipak_score = scores[layout.ipak_i]
+    kinerja_score = scores[layout.kinerja_i]
+    ipkp_score = scores[layout.ipkp_i]
     bersih = ipak_score + kinerja_score
     total = pengungkit + hasil
 
@@ -450,7 +436,7 @@ def _evaluate(
         shown_pelayanan = (pscale * ipkp_score + d) // d2
     check_values = []
     for idx, area in zip(layout.check_sets, layout.check_areas, strict=True):
-        if same and area >= 0:  # the check's aspect areas are exactly one area's: its shown score
+        if same and area is not None:  # the check's aspect areas are exactly one area's: its shown score
             check_values.append(areas[area][0])
         elif same and len(idx) == 1:
             check_values.append(aspect[idx[0]])
@@ -549,13 +535,10 @@ def score_parts(template: spec.Template, parts: Parts, current_predicate: str | 
     )
 
 
-def reason_params(layout: _Layout, predicate: str, code: Any) -> tuple[str, dict[str, Any]] | None:
-    """The kind and parameters of a stored reason code of ``predicate`` (see :func:`zi.lke.reasons.render_reason`):
-    the code's figures with the check's limits and names from the template. None: not a code of this template (a
-    sentence stored by an earlier version, or a hand-written note)."""
-    ch = layout.checks.get(predicate)
-    if ch is None or not isinstance(code, str):
-        return None
+def reason_params(ch: _Checks, code: str) -> tuple[str, dict[str, Any]] | None:
+    """The kind and parameters of a stored reason code of the predicate checked by ``ch`` (see
+    :func:`zi.lke.reasons.render_reason`): the code's figures with the check's limits and names from the template.
+    None: not a code of this template (a sentence stored by an earlier version, or a hand-written note)."""
     tag, _sep, rest = code.partition(":")
     found = ch.kinds.get(tag)
     if found is None or (tag == "rank") != (code == "rank"):
@@ -578,16 +561,16 @@ def _reason_text(layout: _Layout, predicate: str, code: Any) -> Any:
     if ch is None or not isinstance(code, str):
         return code
     key = (reasons.language(), code)
-    text = ch.text_memo.get(key)
+    text = ch.text_memo.get(key)  # pragma: no mutate - a memo: without it the same sentence is rendered again
     if text is not None:
         return text
-    found = reason_params(layout, predicate, code)
+    found = reason_params(ch, code)
     if found is None:
         return code
     text = reasons.render_reason(*found)
-    if len(ch.text_memo) > 50_000:
+    if len(ch.text_memo) > 50_000:  # pragma: no mutate - the memo's bound (memory, not the sentence)
         ch.text_memo.clear()
-    ch.text_memo[key] = text
+    ch.text_memo[key] = text  # pragma: no mutate - a memo (a None stored is a miss: rendered again)
     return text
 
 

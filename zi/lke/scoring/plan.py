@@ -15,13 +15,6 @@ PREDICATE_RANK = {"WBK": 1, "WBBM": 2, "Menuju WBK": 1, "Menuju WBBM": 2}
 EXCLUDED_GROUP = "-"
 
 
-def _cents_str(cents: int, places: int = 2) -> str:
-    sign = "-" if cents < 0 else ""
-    cents = abs(cents)
-    whole, frac = divmod(cents, 10**places)
-    return f"{sign}{whole},{frac:0{places}d}" if places else f"{sign}{whole}"
-
-
 def _percent_str(fraction: float) -> str:
     pct = Fraction(str(fraction)) * 100
     if pct.denominator == 1:
