@@ -231,6 +231,9 @@ def test_tpi_two_stages_team_and_conflict_of_interest(jw):
     assert refused.value.messages == ["Anda bukan anggota tim TPI yang ditugaskan untuk unit ini."]
     journey = go(jw, journey, State.TPI_EVALUATION, "tpi3")
     a, code = jw["assessment"], jw["codes"]["abc"]
+    for system in ("cli", None):  # a system process is no evaluator: refused (the team rule does not fail on it)
+        assert not assessment_services.may_answer(system, a, Lane.TPI)
+        assert not services.may_write_lane(system, journey, Lane.TPI)
     with pytest.raises(PermissionDenied):  # conflict of interest: may not score
         assessment_services.answer_save(actor=jw["tpi_home"], assessment=a, question_code=code, raw="A", lane="tpi")
     with pytest.raises(PermissionDenied):  # not in the assigned team
