@@ -112,10 +112,12 @@ def team(world, members=("tpi3",)):
     )
 
 
-def journey_at(world, state, fill=True):
+def journey_at(world, state, fill=True, target_predicate=None):
     """Drive a fresh journey to ``state`` along the main path."""
     declare(world)
-    journey = services.participation_create(actor=world["head"], assessment=world["assessment"])
+    journey = services.participation_create(
+        actor=world["head"], assessment=world["assessment"], target_predicate=target_predicate
+    )
     path = [
         (State.BUILDING, "head", ""),
         (State.SELF_SUBMITTED, "leader", ""),

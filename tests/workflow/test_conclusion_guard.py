@@ -9,12 +9,17 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
+from tests import factories
 from tests.pdf_checks import pdf_text
-from tests.workflow.conftest import OVERRIDE, go, journey_at
+from tests.workflow.conftest import OVERRIDE, fill_lane, go, journey_at
 from tests.workflow.test_proposal import _ready
+from tests.workflow.test_transitions import NO_OVERRIDE
+from zi.assessments.models import Lane, LaneScore
 from zi.core.audit import verify
 from zi.core.models import AuditEvent
+from zi.predicates import services as predicate_services
 from zi.workflow import lhe
 from zi.workflow.models import Journey, State
 
@@ -24,7 +29,8 @@ def test_memenuhi_refused_while_preconditions_fail(jw):
     with pytest.raises(ValidationError) as refused:
         go(jw, journey, State.TPI_MEETS, "tpi1", "Memenuhi")
     text = " ".join(refused.value.messages)
-    assert "Data syarat instansi" in text and "Kepatuhan LHKPN/LHKASN" in text and "pengecualian" in text
+    assert "Data syarat instansi" in text and "Kepatuhan LHKPN/LHKASN" in text
+    assert refused.value.messages[-1] == NO_OVERRIDE
     journey.refresh_from_db()
     assert (journey.state, journey.tpi_override_reason) == (State.TPI_EVALUATION, "")
     assert not AuditEvent.objects.filter(action="tpi_override").exists()
@@ -54,6 +60,52 @@ def test_override_with_reason_is_stored_audited_shown_and_printed(client, jw):
     # the proposal still checks the preconditions: the override only let the TPI conclude
     with pytest.raises(ValidationError, match="Data syarat instansi"):
         go(jw, journey, State.PROPOSED, "admin")
+
+
+def test_override_reason_at_most_2000_characters(jw):
+    journey = journey_at(jw, State.TPI_EVALUATION)
+    with pytest.raises(ValidationError) as refused:
+        go(jw, journey, State.TPI_MEETS, "tpi1", "Memenuhi", data={"override_reason": "x" * 2001})
+    assert refused.value.messages == ["Alasan pengecualian terlalu panjang (maksimal 2000 karakter)."]
+    journey = go(jw, journey, State.TPI_MEETS, "tpi1", "Memenuhi", data={"override_reason": "x" * 2000})
+    assert (journey.state, journey.tpi_override_reason) == (State.TPI_MEETS, "x" * 2000)
+
+
+def test_memenuhi_reads_this_journeys_tpi_lane(jw, tree):
+    """The TPI lane's stored score decides, not the unit's own lane nor another assessment's TPI lane."""
+    other = factories.make_assessment(unit=tree["rutan"], period=jw["period"])
+    figures = {"total": 90.0, "pengungkit": 52.0, "hasil": 38.0, "pemenuhan": 20.0, "reform": 12.0}
+    LaneScore.objects.create(  # another unit's TPI lane, stored before this one's: eligible
+        assessment=other,
+        lane=Lane.TPI,
+        **figures,
+        eligible_wbk=True,
+        eligible_wbbm=True,
+        breakdown={},
+        computed_at=timezone.now(),
+    )
+    journey = journey_at(jw, State.TPI_EVALUATION)  # the self and review lanes meet WBK
+    fill_lane(jw, quality=0.3, lane=Lane.TPI, actor=jw["tpi1"])
+    with pytest.raises(ValidationError) as refused:
+        go(jw, journey, State.TPI_MEETS, "tpi1", "Memenuhi", data={"override_reason": OVERRIDE})
+    assert refused.value.messages[:2] == ["Nilai jalur TPI belum memenuhi ambang WBK.", "Nilai total 54,81 < 75,00"]
+
+
+def test_memenuhi_for_wbbm_reads_the_wbbm_threshold(jw):
+    predicate_services.award_record(
+        actor="cli",
+        unit=jw["lapas"],
+        predicate="WBK",
+        year=2024,
+        decree_number="KEP-9/M.PAN-RB/12/2024",
+        decree_date=dt.date(2024, 12, 9),
+    )
+    journey = journey_at(jw, State.TPI_EVALUATION, target_predicate="WBBM")
+    tpi = LaneScore.objects.get(assessment=jw["assessment"], lane=Lane.TPI)
+    assert (tpi.eligible_wbk, tpi.eligible_wbbm) == (True, False)
+    with pytest.raises(ValidationError) as refused:
+        go(jw, journey, State.TPI_MEETS, "tpi1", "Memenuhi", data={"override_reason": OVERRIDE})
+    assert refused.value.messages[0] == "Nilai jalur TPI belum memenuhi ambang WBBM."
 
 
 def test_no_override_needed_or_stored_when_preconditions_hold(jw):

@@ -13,6 +13,7 @@ from tests import factories
 from tests.workflow.conftest import go, journey_at, pdf
 from zi.assessments import services as assessment_services
 from zi.core.audit import verify
+from zi.predicates import services as predicate_services
 from zi.workflow import selectors, services
 from zi.workflow.models import Declaration, Journey, State
 
@@ -102,20 +103,28 @@ def test_propose_award_revoke_and_ban(jw, tree):
         go(jw, journey, State.PROPOSED, "head")
     journey = go(jw, journey, State.PROPOSED, "admin", note="Surat usulan")
     assert [p.category for p in selectors.proposed_units(agency=jw["agency"], year=2026)] == ["WBK"]
-    with pytest.raises(ValidationError, match="Nomor keputusan"):
-        go(jw, journey, State.AWARDED, "admin", data={})
-    journey = go(
-        jw,
-        journey,
-        State.AWARDED,
-        "admin",
-        data={"decree_number": "KEP-123/M.PAN-RB/12/2026", "decree_date": dt.date(2026, 12, 1)},
-    )
+    with pytest.raises(ValidationError) as refused:
+        go(jw, journey, State.AWARDED, "admin", data={"decree_date": "2026-12-01"})
+    assert refused.value.messages == ["Nomor keputusan menteri wajib diisi.", "Tanggal keputusan wajib diisi."]
+    decree = {"decree_number": "KEP-123/M.PAN-RB/12/2026", "decree_date": dt.date(2026, 12, 1)}
+    with pytest.raises(ValidationError) as refused:  # the form's predicate, not the journey's target, is checked
+        go(jw, journey, State.AWARDED, "admin", data={**decree, "predicate": "WBK+"})
+    assert refused.value.messages == ["Predikat tidak dikenal."]
+    with pytest.raises(ValidationError) as refused:  # the register's own rules, checked where the award is recorded
+        go(jw, journey, State.AWARDED, "admin", data={**decree, "decree_date": timezone.localdate() + dt.timedelta(1)})
+    tomorrow = timezone.localdate() + dt.timedelta(1)
+    assert refused.value.messages == [f"Tanggal keputusan {tomorrow:%d-%m-%Y} belum tiba."]
+    assert Journey.objects.get(pk=journey.pk).state == State.PROPOSED
+    journey = go(jw, journey, State.AWARDED, "admin", data=decree)
     assert (journey.awarded_predicate, journey.decree_number) == ("WBK", "KEP-123/M.PAN-RB/12/2026")
     assert services.unit_holds_wbk(jw["lapas"])
     journey = go(jw, journey, State.MONITORED, "tpi1")
-    with pytest.raises(ValidationError):
-        go(jw, journey, State.REVOKED, "admin")  # needs a note
+    with pytest.raises(ValidationError) as refused:
+        go(jw, journey, State.REVOKED, "admin", note=" ", data={"revoked_on": "2026-12-02"})
+    assert refused.value.messages == [
+        "Catatan wajib diisi untuk mengembalikan atau memutuskan.",
+        "Tanggal pencabutan tidak valid.",
+    ]
     journey = go(jw, journey, State.REVOKED, "admin", note="Pelanggaran KKN", data={"revoked_on": timezone.localdate()})
     assert not services.unit_holds_wbk(jw["lapas"])
     # a new year's participation is refused for 2 years
@@ -135,10 +144,27 @@ def test_propose_award_revoke_and_ban(jw, tree):
 
 def test_wbbm_needs_wbk(jw, tree):
     a = jw["assessment"]
-    with pytest.raises(ValidationError, match="WBBM"):
+    with pytest.raises(ValidationError) as refused:
         services.participation_create(actor=jw["head"], assessment=a, target_predicate="WBBM")
+    assert refused.value.messages == ["Predikat WBBM hanya dapat dituju oleh unit yang telah berpredikat WBK."]
+    with pytest.raises(ValidationError) as refused:
+        services.participation_create(actor=jw["head"], assessment=a, target_predicate="WBK2")
+    assert refused.value.messages == ["Predikat yang dituju tidak dikenal."]
     journey = services.participation_create(actor=jw["head"], assessment=a, afirmasi=True)
     assert journey.category == "WBK-AFIRMASI"
+
+
+def test_a_unit_holding_wbk_may_aim_at_wbbm(jw):
+    predicate_services.award_record(
+        actor="cli",
+        unit=jw["lapas"],
+        predicate="WBK",
+        year=2024,
+        decree_number="KEP-9/M.PAN-RB/12/2024",
+        decree_date=dt.date(2024, 12, 9),
+    )
+    journey = services.participation_create(actor=jw["head"], assessment=jw["assessment"], target_predicate="WBBM")
+    assert (journey.state, journey.target_predicate) == (State.DECLARED, "WBBM")
 
 
 def test_pipeline_counts_per_subtree(jw, tree):

@@ -17,6 +17,13 @@ from zi.organisations.models import Role
 from zi.workflow import machine, services
 from zi.workflow.models import Journey, JourneyEvent, State
 
+COI = "Konflik kepentingan: evaluator berasal dari unit yang dievaluasi atau unit di bawahnya."
+NO_OVERRIDE = (
+    "Simpulan “memenuhi” ditolak selama syarat di atas belum terpenuhi, kecuali TPI mencatat pengecualian beserta "
+    "alasannya."
+)
+LEAD_ONLY = "Hanya ketua tim atau pengendali teknis yang dapat menyimpulkan LHE."
+
 
 def _unchanged(journey):
     fresh = Journey.objects.get(pk=journey.pk)
@@ -96,14 +103,18 @@ def test_stale_version_refused(jw):
 
 def test_declared_needs_pact_and_signatures(jw):
     journey = services.participation_create(actor=jw["head"], assessment=jw["assessment"])
-    with pytest.raises(ValidationError, match="pencanangan"):
+    with pytest.raises(ValidationError) as exc:
         go(jw, journey, State.BUILDING, "head")
+    assert exc.value.messages == ["Unit belum mencatat pencanangan."]
     declaration = services.declaration_record(
         actor=jw["head"], unit=jw["lapas"], declared_on=dt.date(2025, 2, 1), place="Palembang"
     )
     with pytest.raises(ValidationError) as exc:
         go(jw, journey, State.BUILDING, "head")
-    assert len(exc.value.messages) == 2  # pact document and signatures
+    assert exc.value.messages == [
+        "Dokumen pakta integritas belum diunggah.",
+        "Belum ada pegawai yang menandatangani pakta integritas.",
+    ]
     services.declaration_sign(actor=jw["head"], declaration=declaration, users=[jw["honorer"]])
     services.declaration_add_document(actor=jw["head"], declaration=declaration, kind="pact", uploaded_file=pdf())
     assert go(jw, journey, State.BUILDING, "head").state == State.BUILDING
@@ -136,6 +147,7 @@ def test_self_lane_follows_the_state(jw):
         assessment_services.answer_save(actor=jw["member"], assessment=a, question_code=code, raw="A")
     declare(jw)
     journey = go(jw, journey, State.BUILDING, "head")
+    assert services.may_write_lane(jw["member"], journey, Lane.SELF)  # the unit's own lane: the state decides
     with pytest.raises(ValidationError, match="belum dijawab"):  # the one pre-submit check: every question answered
         assessment_services.assessment_submit(actor=jw["leader"], assessment=a)
     fill_lane(jw)
@@ -149,8 +161,9 @@ def test_self_lane_follows_the_state(jw):
     services.lane_note_save(
         actor=jw["reviewer"], journey=journey, lane=Lane.REVIEW, question_code=code, text="Perbaiki SK"
     )
-    with pytest.raises(ValidationError):  # returning needs a note
-        go(jw, journey, State.RETURNED, "reviewer")
+    with pytest.raises(ValidationError) as refused:  # returning needs a note
+        go(jw, journey, State.RETURNED, "reviewer", note="  ")
+    assert refused.value.messages == ["Catatan wajib diisi untuk mengembalikan atau memutuskan."]
     journey = go(jw, journey, State.RETURNED, "reviewer", note="Lengkapi data dukung")
     a.refresh_from_db()
     assert a.status == AssessmentStatus.DRAFT
@@ -204,17 +217,25 @@ def test_direct_to_tpi_copies_self(jw):
 
 def test_tpi_two_stages_team_and_conflict_of_interest(jw):
     journey = journey_at(jw, State.REVIEWED)
-    with pytest.raises(ValidationError, match="tim TPI"):  # no team yet
+    with pytest.raises(ValidationError) as refused:  # no team yet
         go(jw, journey, State.TPI_EVALUATION, "tpi1")
+    assert refused.value.messages == ["Unit belum ditugaskan ke tim TPI."]
     t = team(jw, members=("tpi3", "tpi_home"))
     services.tpi_assign(actor=jw["admin"], journey=journey, team=t)
-    with pytest.raises(ValidationError, match="Konflik kepentingan"):
+    with pytest.raises(ValidationError) as refused:
         go(jw, journey, State.TPI_EVALUATION, "tpi_home")
+    assert refused.value.messages == [COI]
+    outsider = factories.make_user_with_role(Role.TPI_EVALUATOR, agency=jw["agency"], username="tpi-out")
+    with pytest.raises(ValidationError) as refused:
+        go(jw, journey, State.TPI_EVALUATION, outsider)
+    assert refused.value.messages == ["Anda bukan anggota tim TPI yang ditugaskan untuk unit ini."]
     journey = go(jw, journey, State.TPI_EVALUATION, "tpi3")
     a, code = jw["assessment"], jw["codes"]["abc"]
+    for system in ("cli", None):  # a system process is no evaluator: refused (the team rule does not fail on it)
+        assert not assessment_services.may_answer(system, a, Lane.TPI)
+        assert not services.may_write_lane(system, journey, Lane.TPI)
     with pytest.raises(PermissionDenied):  # conflict of interest: may not score
         assessment_services.answer_save(actor=jw["tpi_home"], assessment=a, question_code=code, raw="A", lane="tpi")
-    outsider = factories.make_user_with_role(Role.TPI_EVALUATOR, agency=jw["agency"], username="tpi-out")
     with pytest.raises(PermissionDenied):  # not in the assigned team
         assessment_services.answer_save(actor=outsider, assessment=a, question_code=code, raw="A", lane="tpi")
     assessment_services.answer_save(actor=jw["tpi3"], assessment=a, question_code=code, raw="A", lane="tpi")
@@ -224,12 +245,65 @@ def test_tpi_two_stages_team_and_conflict_of_interest(jw):
     assessment_services.assessment_submit(actor=jw["leader"], assessment=a)
     journey.refresh_from_db()
     assert (journey.state, journey.tpi_stage) == (State.TPI_EVALUATION, 2)
-    with pytest.raises(ValidationError, match="LHE 2"):
+    with pytest.raises(ValidationError) as refused:
         go(jw, journey, State.TPI_RETURNED, "tpi3", note="lagi")
-    with pytest.raises(ValidationError, match="ketua tim"):
+    assert refused.value.messages == ["LHE 1 sudah dikembalikan; tahap kedua harus disimpulkan (LHE 2)."]
+    with pytest.raises(ValidationError) as refused:
         go(jw, journey, State.TPI_NOT_MEETS, "tpi3", note="x")
+    assert refused.value.messages == [LEAD_ONLY]
+    with pytest.raises(ValidationError) as refused:  # "memenuhi" too, whatever else it lacks
+        go(jw, journey, State.TPI_MEETS, "tpi3", note="x", data={"override_reason": OVERRIDE})
+    assert refused.value.messages[0] == LEAD_ONLY
     data = {"override_reason": OVERRIDE}
     assert go(jw, journey, State.TPI_MEETS, "tpi2", note="LHE 2", data=data).state == State.TPI_MEETS
+
+
+def test_superuser_and_a_conflicted_controller(jw):
+    """A superuser may act for the TPI team without being in it; the team's leader and controller conclude, but not
+    one from the evaluated unit (conflict of interest)."""
+    journey = journey_at(jw, State.SELF_SUBMITTED)
+    t = services.tpi_team_create(
+        actor=jw["admin"],
+        agency=jw["agency"],
+        period=jw["period"],
+        name="Tim 2",
+        leader=jw["tpi1"],
+        controller=jw["tpi_home"],
+        members=[jw["tpi3"]],
+    )
+    services.tpi_assign(actor=jw["admin"], journey=journey, team=t)
+    root = factories.UserFactory(username="root", is_superuser=True, is_staff=True)
+    journey = go(jw, journey, State.TPI_EVALUATION, root)
+    with pytest.raises(ValidationError) as refused:
+        go(jw, journey, State.TPI_NOT_MEETS, "tpi_home", note="Belum")
+    assert refused.value.messages == [COI]
+    assert go(jw, journey, State.TPI_NOT_MEETS, root, note="Belum").state == State.TPI_NOT_MEETS
+
+
+def test_lane_notes_follow_the_state_the_team_and_the_role(jw, tree):
+    """Who may write a scored lane now (``services.may_write_lane``, used by the lane pages and notes): the lane open
+    in the state, the scorer's role in the unit's subtree, for the TPI lane the assigned team without a conflict."""
+    journey = journey_at(jw, State.SELF_SUBMITTED)
+    services.tpi_assign(actor=jw["admin"], journey=journey, team=team(jw, members=("tpi3", "tpi_home")))
+    journey = go(jw, journey, State.IN_REVIEW, "reviewer")
+    code = jw["codes"]["abc"]
+
+    def note(actor, lane):
+        services.lane_note_save(actor=actor, journey=journey, lane=lane, question_code=code, text="Cek bukti")
+
+    note(jw["reviewer"], Lane.REVIEW)  # a team is assigned: the TPI rule does not bind the review lane
+    kepri_reviewer = factories.make_user_with_role(Role.REVIEWER, unit=tree["kepri"], username="rev-kepri")
+    for actor, lane in ((jw["member"], Lane.REVIEW), (kepri_reviewer, Lane.REVIEW), (jw["tpi3"], Lane.TPI)):
+        with pytest.raises(PermissionDenied):  # no reviewer; a reviewer of another subtree; the TPI lane is closed
+            note(actor, lane)
+    journey = go(jw, journey, State.REVIEWED, "reviewer")
+    journey = go(jw, journey, State.TPI_EVALUATION, "tpi3")
+    note(jw["tpi3"], Lane.TPI)
+    outsider = factories.make_user_with_role(Role.TPI_EVALUATOR, agency=jw["agency"], username="tpi-out")
+    for actor, lane in ((jw["tpi_home"], Lane.TPI), (outsider, Lane.TPI), (jw["reviewer"], Lane.REVIEW)):
+        with pytest.raises(PermissionDenied):  # conflict of interest; not in the team; the review lane is closed
+            note(actor, lane)
+    assert Answer.objects.get(assessment=jw["assessment"], lane=Lane.TPI, question__code=code).note == "Cek bukti"
 
 
 def test_tpi_meets_requires_threshold(jw):
@@ -238,8 +312,15 @@ def test_tpi_meets_requires_threshold(jw):
     go(jw, journey, State.SELF_SUBMITTED, "leader")
     services.tpi_assign(actor=jw["admin"], journey=journey, team=team(jw))
     go(jw, journey, State.TPI_EVALUATION, "tpi1")
-    with pytest.raises(ValidationError, match="ambang"):
+    with pytest.raises(ValidationError) as refused:
         go(jw, journey, State.TPI_MEETS, "tpi1", note="ok")
+    # the head, the scorer's own reasons (zi.lke.scoring), then the preconditions and why they block "memenuhi"
+    assert refused.value.messages[:3] == [
+        "Nilai jalur TPI belum memenuhi ambang WBK.",
+        "Nilai total 54,81 < 75,00",
+        "Nilai pengungkit 27,94 < 40,00",
+    ]
+    assert refused.value.messages[-1] == NO_OVERRIDE
     assert go(jw, journey, State.TPI_NOT_MEETS, "tpi1", note="Belum").state == State.TPI_NOT_MEETS
 
 

@@ -25,7 +25,6 @@ from zi.core.actors import Actor
 from zi.lke.scoring.breakdown import expand_breakdown
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
-from zi.predicates.services import award_problems
 from zi.workflow import conditions
 from zi.workflow.models import Declaration, DocumentKind, Journey, Predicate, State
 
@@ -146,12 +145,12 @@ def eligibility_reasons(journey: Journey) -> list[str]:
     eligible = score is not None and (score.eligible_wbbm if predicate == Predicate.WBBM else score.eligible_wbk)
     if eligible:
         return []
-    reasons = []
-    if score is not None and score.breakdown:
-        expanded = expand_breakdown(template_spec(journey.period.template), score.breakdown).get("eligibility") or {}
-        reasons = list((expanded.get(predicate) or {}).get("reasons") or [])
     head = _("Nilai jalur TPI belum memenuhi ambang %(predicate)s.") % {"predicate": predicate}
-    return [head, *reasons]
+    if score is None:
+        return [head]
+    # an empty or earlier breakdown expands to no reasons
+    expanded = expand_breakdown(template_spec(journey.period.template), score.breakdown).get("eligibility") or {}
+    return [head, *((expanded.get(predicate) or {}).get("reasons") or [])]
 
 
 @dataclass
@@ -208,23 +207,17 @@ def _participate(move: Move) -> list[str]:
 
 
 def _award(move: Move) -> list[str]:
+    """What the TPN result form must hold. The register's own rules (no future decree, one award per year, WBBM
+    needs WBK, the ban after a revocation) are checked where the award is recorded: the move's effect calls
+    :func:`zi.predicates.services.award_record`, which refuses with :func:`~zi.predicates.services.award_problems`
+    inside the same transaction, so the move changes nothing then either."""
     reasons = []
     if not str(move.data.get("decree_number") or "").strip():
         reasons.append(_("Nomor keputusan menteri wajib diisi."))
     if not isinstance(move.data.get("decree_date"), dt.date):
         reasons.append(_("Tanggal keputusan wajib diisi."))
-    predicate = move.data.get("predicate") or move.journey.target_predicate
-    if predicate not in Predicate.values:
+    if (move.data.get("predicate") or move.journey.target_predicate) not in Predicate.values:
         reasons.append(_("Predikat tidak dikenal."))
-    if not reasons:  # the register's own rules: no future decree, one per year, WBBM needs WBK, ban after revocation
-        reasons += award_problems(
-            unit=move.journey.unit,
-            predicate=predicate,
-            year=move.journey.period.year,
-            decree_number=" ".join(str(move.data["decree_number"]).split()),
-            decree_date=move.data["decree_date"],
-            today=move.today,
-        )
     return reasons
 
 
