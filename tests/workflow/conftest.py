@@ -15,6 +15,7 @@ from zi.assessments import services as assessment_services
 from zi.assessments.models import Lane
 from zi.demo.assessments import _answer_for
 from zi.organisations.models import Role
+from zi.predicates import services as predicate_services
 from zi.workflow import services
 from zi.workflow.models import DocumentKind, State
 
@@ -100,15 +101,27 @@ def go(world, journey, to_state, actor, note="", data=None):
     )
 
 
-def team(world, members=("tpi3",)):
+def team(world, members=("tpi3",), name="Tim 1", leader="tpi1", controller="tpi2"):
     return services.tpi_team_create(
         actor=world["admin"],
         agency=world["agency"],
         period=world["period"],
-        name="Tim 1",
-        leader=world["tpi1"],
-        controller=world["tpi2"],
+        name=name,
+        leader=world[leader],
+        controller=world[controller],
         members=[world[m] for m in members],
+    )
+
+
+def lapas_holds_wbk(world):
+    """Lapas was awarded WBK in 2024 (the precondition of a WBBM target)."""
+    predicate_services.award_record(
+        actor="cli",
+        unit=world["lapas"],
+        predicate="WBK",
+        year=2024,
+        decree_number="KEP-9/M.PAN-RB/12/2024",
+        decree_date=dt.date(2024, 12, 9),
     )
 
 

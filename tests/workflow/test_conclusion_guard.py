@@ -13,13 +13,12 @@ from django.utils import timezone
 
 from tests import factories
 from tests.pdf_checks import pdf_text
-from tests.workflow.conftest import OVERRIDE, fill_lane, go, journey_at
+from tests.workflow.conftest import OVERRIDE, fill_lane, go, journey_at, lapas_holds_wbk
 from tests.workflow.test_proposal import _ready
 from tests.workflow.test_transitions import NO_OVERRIDE
 from zi.assessments.models import Lane, LaneScore
 from zi.core.audit import verify
 from zi.core.models import AuditEvent
-from zi.predicates import services as predicate_services
 from zi.workflow import lhe
 from zi.workflow.models import Journey, State
 
@@ -92,14 +91,7 @@ def test_memenuhi_reads_this_journeys_tpi_lane(jw, tree):
 
 
 def test_memenuhi_for_wbbm_reads_the_wbbm_threshold(jw):
-    predicate_services.award_record(
-        actor="cli",
-        unit=jw["lapas"],
-        predicate="WBK",
-        year=2024,
-        decree_number="KEP-9/M.PAN-RB/12/2024",
-        decree_date=dt.date(2024, 12, 9),
-    )
+    lapas_holds_wbk(jw)
     journey = journey_at(jw, State.TPI_EVALUATION, target_predicate="WBBM")
     tpi = LaneScore.objects.get(assessment=jw["assessment"], lane=Lane.TPI)
     assert (tpi.eligible_wbk, tpi.eligible_wbbm) == (True, False)

@@ -10,10 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tests import factories
-from tests.workflow.conftest import go, journey_at, pdf
+from tests.workflow.conftest import go, journey_at, lapas_holds_wbk, pdf
 from zi.assessments import services as assessment_services
 from zi.core.audit import verify
-from zi.predicates import services as predicate_services
 from zi.workflow import selectors, services
 from zi.workflow.models import Declaration, Journey, State
 
@@ -155,14 +154,7 @@ def test_wbbm_needs_wbk(jw, tree):
 
 
 def test_a_unit_holding_wbk_may_aim_at_wbbm(jw):
-    predicate_services.award_record(
-        actor="cli",
-        unit=jw["lapas"],
-        predicate="WBK",
-        year=2024,
-        decree_number="KEP-9/M.PAN-RB/12/2024",
-        decree_date=dt.date(2024, 12, 9),
-    )
+    lapas_holds_wbk(jw)
     journey = services.participation_create(actor=jw["head"], assessment=jw["assessment"], target_predicate="WBBM")
     assert (journey.state, journey.target_predicate) == (State.DECLARED, "WBBM")
 

@@ -262,15 +262,7 @@ def test_superuser_and_a_conflicted_controller(jw):
     """A superuser may act for the TPI team without being in it; the team's leader and controller conclude, but not
     one from the evaluated unit (conflict of interest)."""
     journey = journey_at(jw, State.SELF_SUBMITTED)
-    t = services.tpi_team_create(
-        actor=jw["admin"],
-        agency=jw["agency"],
-        period=jw["period"],
-        name="Tim 2",
-        leader=jw["tpi1"],
-        controller=jw["tpi_home"],
-        members=[jw["tpi3"]],
-    )
+    t = team(jw, name="Tim 2", controller="tpi_home")
     services.tpi_assign(actor=jw["admin"], journey=journey, team=t)
     root = factories.UserFactory(username="root", is_superuser=True, is_staff=True)
     journey = go(jw, journey, State.TPI_EVALUATION, root)
