@@ -230,6 +230,8 @@ def test_deleting_the_last_row_is_found(chain):
     ok, output = run_verify()
     assert not ok
     assert f"#{chain[-1]}" in output
+    checked = len(chain) - 1
+    assert audit.verify() == audit.VerifyResult(False, checked, checked + 1, "events after the last one were removed")
 
 
 @pytest.mark.django_db
@@ -289,3 +291,62 @@ def test_concurrent_appends_from_threads_keep_the_chain():
     assert not errors
     assert seqs() == list(range(1, 41))
     assert audit.verify().ok
+
+
+@pytest.mark.django_db
+def test_an_event_about_nothing_in_the_tree_has_empty_names_and_place(actor):
+    """An event without an object (a login, a process's note) and one about a record outside the unit tree (an LKE
+    template) store no invented id, name or place."""
+    from django.core.management import call_command as run
+
+    from zi.lke.models import LkeTemplate
+
+    run("lke", "load")
+    template = LkeTemplate.objects.get()
+    about_nothing = audit.record(actor, "login", None)
+    assert (about_nothing.object_type, about_nothing.object_id, about_nothing.object_repr) == ("", "", "")
+    assert about_nothing.scope_path == ""
+    about_template = audit.record(actor, "note", template)
+    assert (about_template.object_id, about_template.object_repr) == (str(template.pk), str(template))
+    assert about_template.scope_path == ""
+    assert audit.verify().ok
+
+
+@pytest.mark.django_db
+def test_a_confidential_record_is_stored_under_its_neutral_name_only(actor):
+    """The audit trail never stores an integrity report's own text as its name, whatever the caller passes."""
+    from zi.core import labels
+
+    event = audit.record(
+        actor, "create", None, object_type="programme.whistlereport", object_id="12", object_repr="Terlapor: Budi"
+    )
+    assert event.object_repr == labels.stored_label_for("programme.whistlereport", "12") == "Laporan WBS #12"
+    assert AuditEvent.objects.get(seq=event.seq).object_repr == "Laporan WBS #12"
+
+
+@pytest.mark.django_db
+def test_save_and_record_names_the_action_from_its_before_image(actor, tree):
+    """``save_and_record`` validates, saves and records: "create" without a before image, "update" with one, the
+    caller's own action when given, its ``extra`` kept; the after image is the saved row (or the named fields)."""
+    unit = tree["lapas"]
+    before = audit.snapshot(unit)
+    unit.name = "Lapas Kelas IIA Palembang"
+    updated = audit.save_and_record(actor, unit, before=before, extra={"alasan": "ejaan"})
+    assert (updated.action, updated.extra, updated.before) == ("update", {"alasan": "ejaan"}, before)
+    assert updated.after == audit.snapshot(unit)
+    renamed = audit.save_and_record(actor, unit, ["name"], before=before, action="rename")
+    assert (renamed.action, renamed.after, renamed.extra) == ("rename", {"name": "Lapas Kelas IIA Palembang"}, {})
+    fresh = factories.make_unit(agency=unit.agency, name="Rutan Baru")
+    fresh.name = "Rutan Kelas IIB Baru"
+    created = audit.save_and_record(actor, fresh)
+    assert (created.action, created.before, created.after["name"]) == ("create", None, "Rutan Kelas IIB Baru")
+
+
+@pytest.mark.django_db
+def test_snapshot_with_adds_the_sorted_ids_of_related_rows(actor, tree):
+    """A record's many-to-many is part of its snapshot: ``snapshot_with`` puts the sorted ids under each name."""
+    first, second = factories.UserFactory(), factories.UserFactory()
+    unit = tree["lapas"]
+    data = audit.snapshot_with(unit, ["name"], members=[second, first], guests=[])
+    assert data == {"name": unit.name, "members": sorted([first.pk, second.pk]), "guests": []}
+    assert audit.snapshot_with(unit) == audit.snapshot(unit)

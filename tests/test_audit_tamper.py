@@ -215,3 +215,42 @@ def test_values_are_stored_as_plain_json():
         "s": ["a", "b"],
         "o": "range(0, 2)",
     }
+
+
+@pytest.mark.django_db
+def test_an_auditor_can_recompute_every_hash_from_the_documented_recipe(tree):
+    """docs/architecture.md gives the recipe so that anyone with a copy of the table can check the chain without this
+    code: SHA-256 of the UTF-8 JSON object of the thirteen named fields (every stored field but ``id`` and
+    ``hash``, ``created_at`` in ISO 8601), keys sorted at every depth, no spaces, non-ASCII letters as they are.
+    Recomputed here by hand for events with nested, unsorted and non-ASCII values."""
+    import hashlib
+    import json
+
+    actor = factories.UserFactory(username="auditor-é")
+    audit.record(
+        actor,
+        "update",
+        tree["lapas"],
+        before={"z": 1, "a": {"y": [1, 2], "b": "Kelas ⅡA"}},
+        after={"name": "Lapas Perempuan Kelas IIA Palembang — Sumsel"},
+        extra={"alasan": "ejaan", "catatan": None},
+    )
+    audit.record("sistem-ü", "note", None, object_type="x", object_id="7", object_repr="Ü", scope_path="1/")
+    for event in AuditEvent.objects.order_by("seq"):
+        fields = {
+            "seq": event.seq,
+            "created_at": event.created_at.isoformat(),
+            "actor_id": event.actor_id,
+            "actor_label": event.actor_label,
+            "action": event.action,
+            "object_type": event.object_type,
+            "object_id": event.object_id,
+            "object_repr": event.object_repr,
+            "scope_path": event.scope_path,
+            "before": event.before,
+            "after": event.after,
+            "extra": event.extra,
+            "prev_hash": event.prev_hash,
+        }
+        text = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert hashlib.sha256(text.encode("utf-8")).hexdigest() == event.hash, event.seq

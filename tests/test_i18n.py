@@ -251,3 +251,22 @@ def test_key_pages_of_every_app_render_in_english(demo_db, client):
         failures += [f"{url} as {username}: no {text!r}" for text in english if text not in html]
         failures += [f"{url} as {username}: still {text!r}" for text in indonesian if text in html]
     assert not failures, "\n".join(failures)
+
+
+def test_every_translation_function_is_imported_under_a_name_makemessages_extracts():
+    """``makemessages`` finds a string only in a call of ``_``, ``gettext``, ``gettext_lazy``, ``gettext_noop``,
+    ``ngettext``, ``pgettext`` … under these names: a string marked with any other alias (``gettext_lazy as _lazy``
+    once left 14 survey labels and flags out of the catalogue, shown in Indonesian on the English pages)."""
+    extracted = {
+        "_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy",
+        "npgettext", "npgettext_lazy",
+    }  # fmt: skip
+    pattern = re.compile(r"from django\.utils\.translation import ([^\n(]+|\([^)]*\))")
+    wrong = []
+    for path in sorted(Path(zi.__file__).parent.rglob("*.py")):
+        for names in pattern.findall(path.read_text(encoding="utf-8")):
+            for name in names.strip("()").split(","):
+                parts = name.split()
+                if len(parts) == 3 and parts[1] == "as" and parts[0] in extracted and parts[2] not in extracted:
+                    wrong.append(f"{path.relative_to(Path(zi.__file__).parent)}: {name.strip()}")
+    assert not wrong, "import these under their own name or as _: " + "; ".join(wrong)

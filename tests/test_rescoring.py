@@ -363,8 +363,11 @@ def test_lke_rescore_command_rewrites_a_period_in_the_current_format(period, cap
         (assessments[1].pk, "tpi")
     ]
     assert "1 penilaian dinilai ulang (jalur tpi)" in capsys.readouterr().out
-    LaneScore.objects.filter(lane="tpi").update(total=0)
-    call_command("lke", "rescore", "2026", "--lane", "tpi", "--queue")
+    LaneScore.objects.filter(lane="tpi").update(total=0)  # by hand in the database: the inputs did not change
+    call_command("lke", "rescore", "2026", "--lane", "tpi")
+    assert LaneScore.objects.get(lane="tpi").total == 0
+    capsys.readouterr()
+    call_command("lke", "rescore", "2026", "--lane", "tpi", "--queue", "--force")
     # the embedded default has no worker: the task ran here, and the command says so (not "queued")
     said = capsys.readouterr().out
     assert "dijalankan langsung di sini: 1 penilaian dinilai ulang (jalur tpi)" in said and "antrean untuk" not in said
@@ -393,3 +396,77 @@ def test_rescore_period_rewrites_only_scores_that_changed(period):
     assert (
         LaneScore.objects.get(assessment=changed).total == scoring.score(spec, lane_values(changed, "self")).total / 100
     )
+
+
+def _writes(queries) -> list[str]:
+    """The statements of a rescore that write scores: the staging table (PostgreSQL) or the upsert (SQLite)."""
+    writes = ("TEMPORARY TABLE", "INSERT INTO assessments_lanescore")
+    return [q["sql"] for q in queries if any(w in q["sql"] for w in writes)]
+
+
+def test_unchanged_scores_are_skipped_before_they_reach_the_database(period):
+    """A rescore compares each new row with the stored figures and breakdown digest and sends only the rows that
+    differ: a second round over the same answers sends no write at all; a changed answer sends its one row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    changed, same = make_assessments(period, 2, random.Random(5))
+    with CaptureQueriesContext(connection) as first:
+        rescore_period(period=period)
+    assert _writes(first.captured_queries)
+    with CaptureQueriesContext(connection) as second:
+        assert rescore_period(period=period) == 2
+    assert _writes(second.captured_queries) == []
+    Answer.objects.filter(assessment=changed).update(value=1.0)
+    stamps = dict(LaneScore.objects.values_list("assessment_id", "computed_at"))
+    with CaptureQueriesContext(connection) as third:
+        rescore_period(period=period)
+    assert _writes(third.captured_queries)
+    after = dict(LaneScore.objects.values_list("assessment_id", "computed_at"))
+    assert after[same.pk] == stamps[same.pk] and after[changed.pk] > stamps[changed.pk]
+
+
+def test_both_paths_store_the_same_digest_and_a_missing_one_is_filled_without_moving_computed_at(period):
+    """``lane_rescore`` (after a save) and ``rescore_period`` write the same inputs digest; a row whose figures
+    are right but whose digest is missing (stored before digests, or by hand) gets it, keeping ``computed_at``;
+    figures edited by hand under an unchanged digest are repaired by ``force``."""
+    a, b = make_assessments(period, 2, random.Random(6))
+    lane_rescore(assessment=a, lane="self")
+    lane_rescore(assessment=b, lane="self")
+    by_save = dict(LaneScore.objects.values_list("assessment_id", "inputs_digest"))
+    assert None not in by_save.values() and by_save[a.pk] != by_save[b.pk]
+    LaneScore.objects.all().delete()
+    rescore_period(period=period)
+    assert dict(LaneScore.objects.values_list("assessment_id", "inputs_digest")) == by_save
+    LaneScore.objects.filter(assessment=a).update(inputs_digest=None)
+    LaneScore.objects.filter(assessment=b).update(total=0)
+    stamps = dict(LaneScore.objects.values_list("assessment_id", "computed_at"))
+    rescore_period(period=period)
+    assert dict(LaneScore.objects.values_list("assessment_id", "inputs_digest")) == by_save
+    stored = {s.assessment_id: s for s in LaneScore.objects.all()}
+    assert stored[a.pk].computed_at == stamps[a.pk]
+    assert stored[b.pk].total == 0  # the same inputs: not scored again
+    rescore_period(period=period, force=True)
+    stored = {s.assessment_id: s for s in LaneScore.objects.all()}
+    assert stored[b.pk].total > 0 and stored[b.pk].computed_at > stamps[b.pk]
+    assert stored[a.pk].computed_at == stamps[a.pk]
+
+
+def test_a_new_template_or_scoring_code_scores_every_row_again(period, monkeypatch):
+    """The digest covers the template (its content hash) and the scoring code (a fingerprint of its source): after
+    either changes, the next rescore scores every assessment again instead of trusting rows of the earlier one."""
+    from zi.assessments import scoring as stored_scoring
+
+    make_assessments(period, 2, random.Random(8))
+    rescore_period(period=period)
+    first = dict(LaneScore.objects.values_list("assessment_id", "inputs_digest"))
+    monkeypatch.setattr(stored_scoring, "_SPECS", {})  # restored after the test, like the fingerprint
+    monkeypatch.setattr(stored_scoring, "_code_fingerprint", lambda: "other code")
+    rescore_period(period=period)
+    second = dict(LaneScore.objects.values_list("assessment_id", "inputs_digest"))
+    assert second.keys() == first.keys() and not set(second.values()) & set(first.values())
+    stored_scoring._SPECS.clear()
+    LkeTemplate.objects.filter(pk=period.template_id).update(content_hash="another template")
+    rescore_period(period=period)
+    third = dict(LaneScore.objects.values_list("assessment_id", "inputs_digest"))
+    assert not set(third.values()) & set(second.values())

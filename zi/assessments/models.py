@@ -183,6 +183,10 @@ class LaneScore(models.Model):
     eligible_wbk = models.BooleanField()
     eligible_wbbm = models.BooleanField()
     breakdown = models.JSONField()
+    # 64 bits of BLAKE2b over what the row was computed from: the scoring code, the template, the exact per-area
+    # inputs and the current predicate (zi.assessments.scoring.inputs_digest). A rescore that finds the same digest
+    # neither scores nor writes the row. Empty for rows written otherwise (they are then scored and compared).
+    inputs_digest = models.BigIntegerField(null=True, blank=True, editable=False)
     computed_at = models.DateTimeField()
 
     class Meta:

@@ -14,10 +14,10 @@ from zi.core.tasks import db_task_retried
 
 
 @db_task_retried()
-def rescore_period(period_id: int, lane: str = "self", actor_id: int | None = None) -> int:
+def rescore_period(period_id: int, lane: str = "self", actor_id: int | None = None, force: bool = False) -> int:
     """Rescore every assessment of a period for a lane (``zi.assessments.scoring.rescore_period``)."""
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    return _rescore(period=Period.objects.get(pk=period_id), lane=lane, actor=actor)
+    return _rescore(period=Period.objects.get(pk=period_id), lane=lane, actor=actor, force=force)
 
 
 @db_task_retried()

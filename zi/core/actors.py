@@ -4,7 +4,7 @@
   against it and :func:`zi.core.audit.record` stores its id and username;
 - an anonymous user (a public form): ``zi.organisations.access.may`` grants it nothing; audited as ``system``;
 - a stand-in with a user's flags and no row (``zi.demo.workflow.SystemActor``: the seeding process acting as a
-  superuser), audited as ``system``;
+  superuser), audited under its username and no user id;
 - a string: a system process that needs no permission, audited under that label (``"seed_demo"``, ``"public"``,
   ``"oidc"``, ``"cli"``, ``"insights-periodic"`` …);
 - ``None``: the system, audited as ``system`` (management commands, scheduled tasks).
@@ -33,6 +33,9 @@ class ActingUser(Protocol):
 
     @property
     def is_superuser(self) -> bool: ...
+
+    @property
+    def username(self) -> str: ...
 
 
 Actor: TypeAlias = ActingUser | str | None

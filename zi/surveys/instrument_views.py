@@ -20,7 +20,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zi.assessments.models import Period
@@ -31,12 +31,14 @@ from zi.surveys.selectors import instrument_agencies, may_manage_instrument, vis
 
 
 class ItemForm(forms.Form):
-    code = forms.CharField(label=_lazy("Kode"), max_length=16, required=False)
-    aspect = forms.CharField(label=_lazy("Aspek/unsur"), max_length=64, required=False)
-    text = forms.CharField(label=_lazy("Pertanyaan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    scale = forms.ChoiceField(label=_lazy("Skala"), choices=ItemScale.choices, initial=ItemScale.LIKERT4)
-    labels = forms.CharField(label=_lazy("Label jawaban (dipisah |, dari terendah)"), max_length=400, required=False)
-    required = forms.BooleanField(label=_lazy("Wajib"), required=False, initial=True)
+    code = forms.CharField(label=gettext_lazy("Kode"), max_length=16, required=False)
+    aspect = forms.CharField(label=gettext_lazy("Aspek/unsur"), max_length=64, required=False)
+    text = forms.CharField(label=gettext_lazy("Pertanyaan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    scale = forms.ChoiceField(label=gettext_lazy("Skala"), choices=ItemScale.choices, initial=ItemScale.LIKERT4)
+    labels = forms.CharField(
+        label=gettext_lazy("Label jawaban (dipisah |, dari terendah)"), max_length=400, required=False
+    )
+    required = forms.BooleanField(label=gettext_lazy("Wajib"), required=False, initial=True)
 
     def spec(self) -> services.ItemSpec | None:
         """The question as a service input; None for an empty extra row."""
@@ -60,20 +62,22 @@ ItemFormSet = forms.formset_factory(ItemForm, extra=ADD_ROWS, can_delete=True, m
 
 
 class VersionForm(forms.Form):
-    version = forms.CharField(label=_lazy("Versi baru"), max_length=32)
-    title = forms.CharField(label=_lazy("Judul"), max_length=255)
-    description = forms.CharField(label=_lazy("Keterangan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.CharField(label=gettext_lazy("Versi baru"), max_length=32)
+    title = forms.CharField(label=gettext_lazy("Judul"), max_length=255)
+    description = forms.CharField(
+        label=gettext_lazy("Keterangan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     periods: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         queryset=Period.objects.order_by("-year"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label=_lazy("Berlaku untuk periode (kosong: semua periode)"),
+        label=gettext_lazy("Berlaku untuk periode (kosong: semua periode)"),
     )
 
 
 class InternalForm(VersionForm):
-    agency: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label=_lazy("Instansi pemilik"))
-    code = forms.SlugField(label=_lazy("Kode instrumen (huruf kecil, angka, tanda hubung)"), max_length=64)
+    agency: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Instansi pemilik"))
+    code = forms.SlugField(label=gettext_lazy("Kode instrumen (huruf kecil, angka, tanda hubung)"), max_length=64)
 
     field_order = ["agency", "code", "version", "title", "description", "periods"]
 
@@ -83,7 +87,7 @@ class InternalForm(VersionForm):
         if len(agencies) == 1:  # the usual case: an agency admin of one agency needs no choice
             self.fields["agency"].initial = agencies[0].pk
             self.fields["agency"].empty_label = None  # type: ignore[attr-defined]  # a ModelChoiceField
-        self.fields["version"].label = _lazy("Versi")
+        self.fields["version"].label = gettext_lazy("Versi")
 
 
 class PeriodsForm(forms.Form):

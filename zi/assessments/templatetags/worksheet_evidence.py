@@ -16,7 +16,7 @@ from django.template.defaulttags import CsrfTokenNode
 from django.urls import get_script_prefix, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from zi.assessments.models import EvidenceKind
@@ -41,15 +41,15 @@ def _patterns() -> dict[str, str]:
         return patterns
     patterns = {
         key: conditional_escape(_(text))
-        for key, text in (
-            ("unduh", "unduh"),
-            ("file", "Berkas revisi"),
-            ("link", "Tautan revisi"),
-            ("actions", "Revisi / tarik"),
-            ("revise", "Unggah revisi"),
-            ("reason", "Alasan penarikan"),
-            ("withdraw", "Tarik data dukung"),
-            ("withdrawn", "ditarik"),
+        for key, text in (  # gettext_noop: so that makemessages finds the texts translated here
+            ("unduh", gettext_noop("unduh")),
+            ("file", gettext_noop("Berkas revisi")),
+            ("link", gettext_noop("Tautan revisi")),
+            ("actions", gettext_noop("Revisi / tarik")),
+            ("revise", gettext_noop("Unggah revisi")),
+            ("reason", gettext_noop("Alasan penarikan")),
+            ("withdraw", gettext_noop("Tarik data dukung")),
+            ("withdrawn", gettext_noop("ditarik")),
         )
     }
     for kind, label in EvidenceKind.choices:

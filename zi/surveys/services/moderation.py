@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from zi.accounts.actors import actor_user
 from zi.core import audit
@@ -24,19 +24,19 @@ from zi.surveys.services.submissions import _vector_comparable, campaign_items
 
 # Why a response was flagged, for the evaluator (keys of ``Response.flags``; values are counts or True).
 FLAG_REASONS = {
-    "no_device_cookie": _lazy("Tanpa cookie perangkat (cookie diblokir atau kiriman otomatis)"),
-    "ip_burst": _lazy("Banyak kiriman dari satu jaringan dalam 10 menit"),
-    "device_burst": _lazy("Lebih dari satu kiriman dari satu perangkat"),
-    "unit_network": _lazy("Dikirim dari jaringan kantor unit sendiri"),
-    "pattern_cluster": _lazy("Pola jawaban identik dengan banyak respons lain dalam waktu berdekatan"),
-    "straightline_network": _lazy("Jawaban seragam (semua butir sama) berulang dari satu jaringan"),
-    "near_identical_network": _lazy(
+    "no_device_cookie": gettext_lazy("Tanpa cookie perangkat (cookie diblokir atau kiriman otomatis)"),
+    "ip_burst": gettext_lazy("Banyak kiriman dari satu jaringan dalam 10 menit"),
+    "device_burst": gettext_lazy("Lebih dari satu kiriman dari satu perangkat"),
+    "unit_network": gettext_lazy("Dikirim dari jaringan kantor unit sendiri"),
+    "pattern_cluster": gettext_lazy("Pola jawaban identik dengan banyak respons lain dalam waktu berdekatan"),
+    "straightline_network": gettext_lazy("Jawaban seragam (semua butir sama) berulang dari satu jaringan"),
+    "near_identical_network": gettext_lazy(
         "Pola jawaban hampir identik (hanya berbeda pada sedikit butir) berulang dari satu jaringan"
     ),
-    "offline_burst": _lazy("Perangkat luring: terlalu banyak jawaban dalam satu menit (menurut jam perangkat)"),
-    "offline_identical": _lazy("Perangkat luring: pola jawaban identik berulang dari satu perangkat"),
-    "offline_hours": _lazy("Perangkat luring: jawaban diberikan di luar jam layanan"),
-    "offline_clock": _lazy("Perangkat luring: jam perangkat jauh berbeda dari jam server"),
+    "offline_burst": gettext_lazy("Perangkat luring: terlalu banyak jawaban dalam satu menit (menurut jam perangkat)"),
+    "offline_identical": gettext_lazy("Perangkat luring: pola jawaban identik berulang dari satu perangkat"),
+    "offline_hours": gettext_lazy("Perangkat luring: jawaban diberikan di luar jam layanan"),
+    "offline_clock": gettext_lazy("Perangkat luring: jam perangkat jauh berbeda dari jam server"),
 }
 STATISTICAL_FLAGS = ("pattern_cluster", "straightline_network", "near_identical_network")
 

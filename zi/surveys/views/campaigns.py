@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zi.assessments.models import Period
@@ -42,38 +42,40 @@ class InstrumentChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg
 
 
 class CampaignForm(forms.Form):
-    unit: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label=_lazy("Unit kerja"))
-    period: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=Period.objects.all(), label=_lazy("Periode"))
-    title = forms.CharField(label=_lazy("Judul"), max_length=255)
+    unit: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Unit kerja"))
+    period: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=Period.objects.all(), label=gettext_lazy("Periode")
+    )
+    title = forms.CharField(label=gettext_lazy("Judul"), max_length=255)
     instruments: InstrumentChoice = InstrumentChoice(
         queryset=Instrument.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        label=_lazy("Instrumen"),
+        label=gettext_lazy("Instrumen"),
     )
     opens_at = forms.DateTimeField(
-        label=_lazy("Dibuka"),
+        label=gettext_lazy("Dibuka"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text=_lazy("Waktu setempat unit (WIB, WITA atau WIT)."),
+        help_text=gettext_lazy("Waktu setempat unit (WIB, WITA atau WIT)."),
     )
     closes_at = forms.DateTimeField(
-        label=_lazy("Ditutup"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=gettext_lazy("Ditutup"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     respondent_groups = forms.MultipleChoiceField(
-        choices=RespondentGroup.choices, widget=forms.CheckboxSelectMultiple, label=_lazy("Kelompok responden")
+        choices=RespondentGroup.choices, widget=forms.CheckboxSelectMultiple, label=gettext_lazy("Kelompok responden")
     )
     service_types = forms.CharField(
-        label=_lazy("Jenis layanan (satu per baris)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Jenis layanan (satu per baris)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     population_size = NumberField(
-        label=_lazy("Jumlah pengguna layanan pada periode (untuk ukuran sampel)"),
+        label=gettext_lazy("Jumlah pengguna layanan pada periode (untuk ukuran sampel)"),
         whole=True,
         required=False,
         min_value=1,
     )
-    kiosk_enabled = forms.BooleanField(label=_lazy("Aktifkan mode kios (tablet bersama)"), required=False)
-    require_code = forms.BooleanField(label=_lazy("Wajib kode sekali pakai dari struk"), required=False)
+    kiosk_enabled = forms.BooleanField(label=gettext_lazy("Aktifkan mode kios (tablet bersama)"), required=False)
+    require_code = forms.BooleanField(label=gettext_lazy("Wajib kode sekali pakai dari struk"), required=False)
     unit_networks = forms.CharField(
-        label=_lazy("Jaringan kantor (CIDR, satu per baris) — jawaban dari jaringan ini ditandai"),
+        label=gettext_lazy("Jaringan kantor (CIDR, satu per baris) — jawaban dari jaringan ini ditandai"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -125,7 +127,7 @@ class CampaignEditForm(CampaignForm):
         ).order_by("kind", "code", "version")
         if locked_instruments:
             self.fields["instruments"].disabled = True
-            self.fields["instruments"].help_text = _lazy("Tidak dapat diubah: kampanye sudah memiliki jawaban.")
+            self.fields["instruments"].help_text = gettext_lazy("Tidak dapat diubah: kampanye sudah memiliki jawaban.")
 
     @staticmethod
     def initial_for(campaign: Campaign) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zi.surveys import integrity, services
@@ -59,16 +59,18 @@ def flagged_exclude(request: HttpRequest, pk: int) -> HttpResponse:
 class RescanForm(forms.Form):
     """Thresholds for a re-scan; each defaults to the current setting (docs/operations.md)."""
 
-    window = forms.IntegerField(label=_lazy("Jendela waktu (detik)"), min_value=60, max_value=30 * 86400)
-    pattern_flag_at = forms.IntegerField(label=_lazy("Pola identik: tandai mulai (0 = mati)"), min_value=0)
+    window = forms.IntegerField(label=gettext_lazy("Jendela waktu (detik)"), min_value=60, max_value=30 * 86400)
+    pattern_flag_at = forms.IntegerField(label=gettext_lazy("Pola identik: tandai mulai (0 = mati)"), min_value=0)
     straightline_flag_at = forms.IntegerField(
-        label=_lazy("Jawaban seragam dari satu jaringan: tandai mulai"), min_value=0
+        label=gettext_lazy("Jawaban seragam dari satu jaringan: tandai mulai"), min_value=0
     )
-    near_flag_at = forms.IntegerField(label=_lazy("Pola hampir identik dari satu jaringan: tandai mulai"), min_value=0)
+    near_flag_at = forms.IntegerField(
+        label=gettext_lazy("Pola hampir identik dari satu jaringan: tandai mulai"), min_value=0
+    )
     near_max_diff = forms.IntegerField(
-        label=_lazy("Pola hampir identik: beda butir paling banyak"), min_value=0, max_value=5
+        label=gettext_lazy("Pola hampir identik: beda butir paling banyak"), min_value=0, max_value=5
     )
-    min_items = forms.IntegerField(label=_lazy("Jumlah butir minimal untuk dibandingkan"), min_value=1)
+    min_items = forms.IntegerField(label=gettext_lazy("Jumlah butir minimal untuk dibandingkan"), min_value=1)
 
     @classmethod
     def current(cls) -> RescanForm:

@@ -72,6 +72,14 @@ class Command(ZiCommand):
             action="store_true",
             help=_("serahkan ke antrean tugas (tanpa pekerja antrean tugas tetap dijalankan langsung di sini)"),
         )
+        rescore.add_argument(
+            "--force",
+            action="store_true",
+            help=_(
+                "hitung ulang setiap penilaian walau masukannya tidak berubah, dan perbaiki skor tersimpan yang "
+                "berbeda (misalnya diubah langsung di basis data)"
+            ),
+        )
 
     def handle(self, *args, **options) -> None:
         action = options["action"]
@@ -97,9 +105,9 @@ class Command(ZiCommand):
         elif action == "score":
             self._score(options["answers"], options.get("template_file"))
         elif action == "rescore":
-            self._rescore(options["year"], options["lane"], queue=options["queue"])
+            self._rescore(options["year"], options["lane"], queue=options["queue"], force=options["force"])
 
-    def _rescore(self, year: int, lane_option: str, *, queue: bool) -> None:
+    def _rescore(self, year: int, lane_option: str, *, queue: bool, force: bool) -> None:
         # lazy: the task queue's instance, only when --queue is asked
         from huey.contrib.djhuey import HUEY
 
@@ -115,16 +123,16 @@ class Command(ZiCommand):
         for lane in lanes:
             started = time.perf_counter()
             if queue and not HUEY.immediate:
-                tasks.rescore_period(period.pk, lane)
+                tasks.rescore_period(period.pk, lane, force=force)
                 self.stdout.write(
                     _("%(period)s: penilaian ulang jalur %(lane)s masuk antrean untuk pekerja (`zi run_huey`).")
                     % {"period": period, "lane": lane}
                 )
                 continue
             if queue:  # immediate mode (no ZI_TASKS_REDIS_URL): the task ran here, now
-                count = tasks.rescore_period(period.pk, lane)(blocking=True)
+                count = tasks.rescore_period(period.pk, lane, force=force)(blocking=True)
             else:
-                count = rescore_period(period=period, lane=lane)
+                count = rescore_period(period=period, lane=lane, force=force)
             message = _("%(period)s: %(count)d penilaian dinilai ulang (jalur %(lane)s) dalam %(seconds)s detik")
             values = {"period": period, "count": count, "lane": lane, "seconds": f"{time.perf_counter() - started:.1f}"}
             if queue:
