@@ -94,6 +94,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if found is not None:
             order.setdefault(found[0], len(order))
     items.sort(key=lambda item: order[worlds_of[item.nodeid][0]] if worlds_of[item.nodeid] else len(order))
+    items.sort(key=lambda item: item.get_closest_marker("first") is None)  # the longest tests start first
     ci_pass = os.environ.get("ZI_CI_PASS", "")
     for item in items:
         once = item.get_closest_marker("once_in")

@@ -445,10 +445,7 @@ def test_axe_fails_on_an_unlabelled_input(browser, db):
         checker.context.close()
 
 
-@pytest.mark.skipif(
-    bool(os.environ.get("ZI_CI_PASS")) and not os.environ.get("ZI_AXE_ALL"),
-    reason="about 5 min of CPU: outside CI's 20-minute budget; run it with ZI_AXE_ALL=1 (docs/testing.md)",
-)
+@pytest.mark.first  # the longest test (about 3 min): started first, beside the others, not left for the end
 @pytest.mark.django_db(transaction=True)
 def test_every_page_for_every_role_has_no_wcag_a_aa_violations(browser):
     from zi.demo import organisations as demo

@@ -13,18 +13,28 @@ from django.http import HttpRequest
 _T = TypeVar("_T")
 
 
-def refusal(exc: ValidationError) -> str:
-    """A service's refusal as one line: its messages, joined."""
-    return " ".join(str(message) for message in exc.messages)
+def refusal(exc: Exception) -> str:
+    """A service's refusal as one line: a ``ValidationError``'s messages joined, another refusal's text."""
+    if isinstance(exc, ValidationError):
+        return " ".join(str(message) for message in exc.messages)
+    return str(exc)
 
 
-def attempt(request: HttpRequest, write: Callable[[], _T], done: Any) -> bool:
-    """Run ``write`` (a service); its refusal becomes an error message, else ``done`` (a text, lazy or not, or a
-    function of the service's result) a success message. True when the service ran."""
+def attempt(
+    request: HttpRequest,
+    write: Callable[[], _T],
+    done: Any = None,
+    *,
+    refused: type[Exception] | tuple[type[Exception], ...] = ValidationError,
+) -> bool:
+    """Run ``write`` (a service); its refusal (``refused``: ``ValidationError``, or an app's own refusal such as
+    ``SurveyError``) becomes an error message, else ``done`` (a text, lazy or not, or a function of the service's
+    result; None: nothing to say) a success message. True when the service ran."""
     try:
         result = write()
-    except ValidationError as exc:
+    except refused as exc:
         messages.error(request, refusal(exc))
         return False
-    messages.success(request, done(result) if callable(done) else done)
+    if done is not None:
+        messages.success(request, done(result) if callable(done) else done)
     return True

@@ -23,10 +23,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from zi.core.feedback import attempt
 from zi.core.links import absolute_url
 from zi.surveys import devices, integrity, services, sync
 from zi.surveys.models import Campaign, DeviceKind, FieldDevice, ItemScale, RespondentGroup, ServicePoint
-from zi.surveys.views.common import _attempt, _managed_campaign
+from zi.surveys.services.errors import SurveyError
+from zi.surveys.views.common import _managed_campaign
 
 GROUP_LABELS = dict(RespondentGroup.choices)
 
@@ -86,10 +88,11 @@ def device_list(request: HttpRequest, pk: int) -> HttpResponse:
 def device_revoke(request: HttpRequest, pk: int, device_id: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
     device = get_object_or_404(FieldDevice, pk=device_id, campaign=campaign)
-    _attempt(
+    attempt(
         request,
         lambda: devices.device_revoke(actor=request.user, device=device, reason=request.POST.get("reason", "")),
         _("Perangkat %(name)s dicabut.") % {"name": device.name},
+        refused=SurveyError,
     )
     return redirect("surveys:device_list", pk=campaign.pk)
 

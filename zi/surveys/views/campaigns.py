@@ -20,13 +20,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zi.assessments.models import Period
+from zi.core.feedback import attempt
 from zi.core.numbers import NumberField
 from zi.organisations.access import Action, may, visible_units
 from zi.organisations.timezones import unit_timezone
 from zi.surveys import integrity, services
 from zi.surveys.models import Campaign, Instrument, RespondentGroup, Response
 from zi.surveys.selectors import campaign_instrument_choices, visible_campaigns
-from zi.surveys.views.common import _attempt, _form_attempt, _managed_campaign
+from zi.surveys.services.errors import SurveyError
+from zi.surveys.views.common import _form_attempt, _managed_campaign
 
 
 @login_required
@@ -208,10 +210,11 @@ def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("surveys:campaign_detail", pk=campaign.pk)
         context = {"campaign": campaign, "reason": request.GET.get("reason", "")[:1000]}
         return render(request, "surveys/campaign_close.html", context)
-    _attempt(
+    attempt(
         request,
         lambda: services.campaign_close(actor=request.user, campaign=campaign, reason=request.POST.get("reason", "")),
         _("Kampanye survei ditutup: formulir publik tidak menerima jawaban lagi."),
+        refused=SurveyError,
     )
     return redirect("surveys:campaign_detail", pk=campaign.pk)
 
@@ -220,9 +223,10 @@ def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def service_point_add(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
-    _attempt(
+    attempt(
         request,
         lambda: services.service_point_create(actor=request.user, campaign=campaign, name=request.POST.get("name", "")),
+        refused=SurveyError,
     )
     return redirect("surveys:campaign_detail", pk=campaign.pk)
 

@@ -40,19 +40,6 @@ def _evaluated_campaign(request: HttpRequest, pk: int) -> Campaign:
     return _campaign(request, pk, Action.SURVEY_EVALUATE)
 
 
-def _attempt(request: HttpRequest, write: Callable[[], Any], done: Callable[[Any], str] | str | None = None) -> bool:
-    """Run a service for a button: its refusal (``SurveyError``) becomes an error message, else ``done`` (a text, or
-    a function of the service's result) a success message. True when the service ran."""
-    try:
-        result = write()
-    except SurveyError as exc:
-        messages.error(request, str(exc))
-        return False
-    if done is not None:
-        messages.success(request, done(result) if callable(done) else done)
-    return True
-
-
 def _form_attempt(request: HttpRequest, form: Any, write: Callable[[], Any], done: str) -> Any:
     """Run a service for a valid form: its refusal (``SurveyError``) becomes a form error (None), else ``done`` a
     success message and the service's result."""

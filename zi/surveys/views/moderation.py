@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from zi.core.feedback import attempt
 from zi.surveys import integrity, services
 from zi.surveys.models import Response
-from zi.surveys.views.common import _attempt, _evaluated_campaign
+from zi.surveys.services.errors import SurveyError
+from zi.surveys.views.common import _evaluated_campaign
 
 
 @login_required
@@ -24,16 +26,18 @@ def response_exclude(request: HttpRequest, pk: int, response_id: int) -> HttpRes
     response = get_object_or_404(Response, pk=response_id, campaign=campaign)
     reason = request.POST.get("reason", "")
     if request.POST.get("reinstate"):
-        _attempt(
+        attempt(
             request,
             lambda: services.response_reinstate(actor=request.user, response=response, reason=reason),
             _("Respons #%(id)d dihitung kembali.") % {"id": response.pk},
+            refused=SurveyError,
         )
     else:
-        _attempt(
+        attempt(
             request,
             lambda: services.response_exclude(actor=request.user, response=response, reason=reason),
             _("Respons #%(id)d dikecualikan dari indeks.") % {"id": response.pk},
+            refused=SurveyError,
         )
     return redirect("surveys:campaign_detail", pk=campaign.pk)
 
@@ -43,7 +47,7 @@ def response_exclude(request: HttpRequest, pk: int, response_id: int) -> HttpRes
 def flagged_exclude(request: HttpRequest, pk: int) -> HttpResponse:
     """Exclude every counted response carrying one flag reason (e.g. a stuffing cluster), with one reason."""
     campaign = _evaluated_campaign(request, pk)
-    _attempt(
+    attempt(
         request,
         lambda: services.responses_exclude_flagged(
             actor=request.user,
@@ -52,6 +56,7 @@ def flagged_exclude(request: HttpRequest, pk: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         ),
         lambda count: _("%(count)d respons dikecualikan dari indeks.") % {"count": count},
+        refused=SurveyError,
     )
     return redirect("surveys:campaign_detail", pk=campaign.pk)
 
@@ -87,12 +92,13 @@ def campaign_rescan(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Ambang pemindaian tidak valid."))
         return redirect("surveys:campaign_detail", pk=campaign.pk)
-    _attempt(
+    attempt(
         request,
         lambda: services.responses_rescan(actor=request.user, campaign=campaign, **form.cleaned_data),
         lambda counts: (
             _("Pemindaian ulang selesai: %(count)d tanda baru. Tidak ada respons yang dihapus atau dikecualikan.")
             % {"count": sum(counts.values())}
         ),
+        refused=SurveyError,
     )
     return redirect(reverse("surveys:campaign_detail", args=[campaign.pk]) + "#ditandai")
