@@ -236,21 +236,9 @@ def test_an_auditor_can_recompute_every_hash_from_the_documented_recipe(tree):
         extra={"alasan": "ejaan", "catatan": None},
     )
     audit.record("sistem-ü", "note", None, object_type="x", object_id="7", object_repr="Ü", scope_path="1/")
+    names = "seq actor_id actor_label action object_type object_id object_repr scope_path before after extra prev_hash"
     for event in AuditEvent.objects.order_by("seq"):
-        fields = {
-            "seq": event.seq,
-            "created_at": event.created_at.isoformat(),
-            "actor_id": event.actor_id,
-            "actor_label": event.actor_label,
-            "action": event.action,
-            "object_type": event.object_type,
-            "object_id": event.object_id,
-            "object_repr": event.object_repr,
-            "scope_path": event.scope_path,
-            "before": event.before,
-            "after": event.after,
-            "extra": event.extra,
-            "prev_hash": event.prev_hash,
-        }
+        fields = {name: getattr(event, name) for name in names.split()}
+        fields["created_at"] = event.created_at.isoformat()
         text = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         assert hashlib.sha256(text.encode("utf-8")).hexdigest() == event.hash, event.seq
