@@ -208,13 +208,24 @@ def test_values_are_stored_as_plain_json():
     import decimal
     import uuid
 
+    from django.db import models
+    from django.db.models.fields.files import FieldFile
+
     key = uuid.UUID("12345678-1234-5678-1234-567812345678")
-    assert audit.to_jsonable({"d": decimal.Decimal("1.50"), "u": key, "s": {"b", "a"}, "o": range(2)}) == {
-        "d": "1.50",
-        "u": str(key),
-        "s": ["a", "b"],
-        "o": "range(0, 2)",
-    }
+    stored, empty = FieldFile(None, models.FileField(), "bukti/sk.pdf"), FieldFile(None, models.FileField(), "")
+    assert audit.to_jsonable(
+        {"d": decimal.Decimal("1.50"), "u": key, "s": {"b", "a"}, "o": range(2), "f": stored, "e": empty}
+    ) == {"d": "1.50", "u": str(key), "s": ["a", "b"], "o": "range(0, 2)", "f": "bukti/sk.pdf", "e": None}
+
+
+@pytest.mark.django_db
+def test_long_names_are_cut_to_the_stored_255_characters():
+    """The actor's label and the object's name are stored cut to their column's 255 characters (PostgreSQL would
+    refuse one more), and the hash covers what is stored."""
+    event = audit.record("p" * 300, "note", None, object_type="x", object_id="1", object_repr="n" * 300)
+    stored = AuditEvent.objects.get(seq=event.seq)
+    assert (stored.actor_label, stored.object_repr) == ("p" * 255, "n" * 255)
+    assert audit.verify().ok
 
 
 @pytest.mark.django_db

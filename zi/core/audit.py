@@ -106,7 +106,7 @@ def _scope_path_of(obj: models.Model | None) -> str:
         return ""
     getter = getattr(obj, "audit_scope_path", None)
     if callable(getter):
-        return getter() or ""
+        return getter()  # a str: "" for a record outside the tree
     return ""
 
 
