@@ -436,3 +436,14 @@ def test_row_scorer_equals_score_result(template, values, predicate, level):
     assert json.loads(got[7]) == expected.to_stored()
     assert json.dumps(json.loads(got[7])) == json.dumps(expected.to_stored())  # same key order and float reprs
     assert scoring.expand_breakdown(template, json.loads(got[7])) == expected.to_dict()  # the sentences, on read
+
+
+def test_an_unfilled_index_is_stored_as_an_empty_field_of_its_reason_code():
+    """IPAK and IPKP reason codes carry the index and the score (``ipak:<index>:<score>``); an index nobody filled in
+    is an empty field, not "None", and reads back as "not filled in"; a filled one keeps its hundredths."""
+    unfilled = scoring.score(TPL, lever(1.0), "WBK").to_stored()
+    codes = unfilled["reasons"]["WBK"].split()
+    assert "ipak::0" in codes and "ipkp::0" in codes, codes
+    filled = scoring.score(TPL, {**lever(1.0), **hasil(2.5, 0.5, 3.0)}, "WBK").to_stored()
+    codes = filled["reasons"]["WBK"].split()
+    assert "ipak:250:1094" in codes, codes
