@@ -118,7 +118,7 @@ def _public_urls() -> list[str]:
     urls = [
         reverse("accounts:login"),
         reverse("programme:complaint_public", args=[unit.pk]),
-        reverse("programme:whistle_public", args=[unit.pk]),
+        reverse("integrity:whistle_public", args=[unit.pk]),
         reverse("programme:track"),
         reverse("insights:public"),
     ]
@@ -150,7 +150,7 @@ def test_every_aria_reference_in_the_forms_error_state_exists(demo_db):
     unit = Unit.objects.filter(serves_public=True).order_by("pk").first()
     problems: list[str] = []
     anonymous = Client()
-    for name in ("programme:complaint_public", "programme:whistle_public"):
+    for name in ("programme:complaint_public", "integrity:whistle_public"):
         url = reverse(name, args=[unit.pk])
         response = anonymous.post(url, {"notify_email": "bukan-surel"})
         assert response.status_code == 200, (url, response.status_code)

@@ -108,7 +108,8 @@ NOT_PAGES = {
     "programme:attach_evidence": _POST,
     "programme:complaint_action_delete": _POST,
     "programme:complaint_photo": "image download",
-    "programme:export": "xlsx download",
+    "programme:complaints_export": "xlsx download",
+    "integrity:export": "xlsx download",
     "surveys:campaign_rescan": _POST,
     "surveys:codes_generate": _POST,
     "surveys:device_import": _POST,
@@ -157,6 +158,7 @@ def world() -> SimpleNamespace:
     """The demo objects the pages are opened with: Lapas Kelas I Palembang (the demo's own unit, inside every
     Kemenkumham role's scope) and its records; journeys of the agency in several states."""
     from zi.assessments.models import Evidence
+    from zi.integrity import models as im
     from zi.organisations.models import Unit
     from zi.portalrb.selectors import sign_evidence
     from zi.predicates.models import Award
@@ -198,9 +200,9 @@ def world() -> SimpleNamespace:
         action=first(pm.FollowUpAction, complaint__unit=unit),
         service=first(pm.PublicService, unit=unit),
         innovation=first(pm.Innovation, unit=unit),
-        gratification=first(pm.GratificationReport, unit=unit),
-        conflict=first(pm.ConflictOfInterest, unit=unit),
-        whistle=first(pm.WhistleReport, unit=unit),
+        gratification=first(im.GratificationReport, unit=unit),
+        conflict=first(im.ConflictOfInterest, unit=unit),
+        whistle=first(im.WhistleReport, unit=unit),
         signed=sign_evidence(own.assessment),
     )
 
@@ -261,9 +263,9 @@ def candidates(w: SimpleNamespace) -> dict[str, list[str]]:
         "programme:innovation_create",
         "programme:innovation_list",
         "programme:service_list",
-        "programme:gratification_list",
-        "programme:conflict_list",
-        "programme:whistle_list",
+        "integrity:gratification_list",
+        "integrity:conflict_list",
+        "integrity:whistle_list",
     ):
         pages[name] = [at(name, **unit)]
     one = {
@@ -285,7 +287,7 @@ def candidates(w: SimpleNamespace) -> dict[str, list[str]]:
         "surveys:kiosk": at("surveys:kiosk", token=w.campaign.token),
         "surveys:offline_app": at("surveys:offline_app", token=w.device_token),
         "programme:complaint_public": at("programme:complaint_public", unit_pk=w.unit.pk),
-        "programme:whistle_public": at("programme:whistle_public", unit_pk=w.unit.pk),
+        "integrity:whistle_public": at("integrity:whistle_public", unit_pk=w.unit.pk),
         "programme:workplan_edit": at("programme:workplan_edit", pk=w.plan.pk),
         "programme:plan_item_create": at("programme:plan_item_create", pk=w.plan.pk),
         "programme:plan_item_edit": at("programme:plan_item_edit", pk=w.item.pk),
@@ -300,9 +302,9 @@ def candidates(w: SimpleNamespace) -> dict[str, list[str]]:
         "programme:innovation_detail": at("programme:innovation_detail", pk=w.innovation.pk),
         "programme:innovation_edit": at("programme:innovation_edit", pk=w.innovation.pk),
         "programme:service_edit": at("programme:service_edit", pk=w.service.pk),
-        "programme:gratification_edit": at("programme:gratification_edit", pk=w.gratification.pk),
-        "programme:conflict_edit": at("programme:conflict_edit", pk=w.conflict.pk),
-        "programme:whistle_detail": at("programme:whistle_detail", pk=w.whistle.pk),
+        "integrity:gratification_edit": at("integrity:gratification_edit", pk=w.gratification.pk),
+        "integrity:conflict_edit": at("integrity:conflict_edit", pk=w.conflict.pk),
+        "integrity:whistle_detail": at("integrity:whistle_detail", pk=w.whistle.pk),
         "workflow:compare": at("workflow:compare", pk=j["tpi_evaluation"].pk),
         "workflow:lane_sheet": at("workflow:lane_sheet", pk=j["tpi_evaluation"].pk, lane="tpi"),
         "workflow:lhe_page": at("workflow:lhe_page", pk=j["proposed"].pk),

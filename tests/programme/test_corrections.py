@@ -11,9 +11,11 @@ from django.utils import timezone
 
 from tests import factories
 from zi.core.models import AuditEvent
+from zi.integrity import services as integrity_services
+from zi.integrity.models import ConflictOfInterest, GratificationReport
 from zi.organisations.models import Role
 from zi.programme import services
-from zi.programme.models import ActivityPhoto, ConflictOfInterest, FollowUpAction, GratificationReport
+from zi.programme.models import ActivityPhoto, FollowUpAction
 
 D = dt.date
 PNG_1PX = (
@@ -143,7 +145,7 @@ def test_follow_up_action_out_of_scope_and_read_only(client, action, reviewer, o
 
 @pytest.fixture
 def gratification(team, lapas, staff):
-    return services.gratification_report_create(
+    return integrity_services.gratification_report_create(
         actor=team,
         unit=lapas,
         reporter=staff[0],
@@ -155,15 +157,15 @@ def gratification(team, lapas, staff):
 
 @pytest.fixture
 def conflict(team, lapas, staff):
-    return services.conflict_create(
+    return integrity_services.conflict_create(
         actor=team, unit=lapas, person=staff[1], declared_on=D(2026, 3, 2), situation="Menangani kerabat"
     )
 
 
 def test_edit_gratification_entry(client, team, gratification):
-    url = reverse("programme:gratification_edit", args=[gratification.pk])
+    url = reverse("integrity:gratification_edit", args=[gratification.pk])
     client.force_login(team)
-    assert url in client.get(reverse("programme:gratification_list", args=[gratification.unit_id])).content.decode()
+    assert url in client.get(reverse("integrity:gratification_list", args=[gratification.unit_id])).content.decode()
     assert client.post(url, {"decision": "bogus"}).status_code == 200
     response = client.post(url, {"decision": "state_owned", "decision_note": "Diserahkan ke KPK"})
     assert response.status_code == 302
@@ -174,7 +176,7 @@ def test_edit_gratification_entry(client, team, gratification):
 
 
 def test_edit_conflict_entry(client, tpi, conflict):
-    url = reverse("programme:conflict_edit", args=[conflict.pk])
+    url = reverse("integrity:conflict_edit", args=[conflict.pk])
     client.force_login(tpi)  # integrity handlers write the registers too
     response = client.post(url, {"status": "mitigated", "mitigation": "Dialihkan ke petugas lain"})
     assert response.status_code == 302
@@ -187,7 +189,7 @@ def test_edit_conflict_entry(client, tpi, conflict):
 @pytest.mark.parametrize("kind", ["gratification", "conflict"])
 def test_register_entry_out_of_scope_and_read_only(client, kind, gratification, conflict, reviewer, outsider_team):
     record = gratification if kind == "gratification" else conflict
-    url = reverse(f"programme:{kind}_edit", args=[record.pk])
+    url = reverse(f"integrity:{kind}_edit", args=[record.pk])
     data = {"decision": "state_owned", "status": "closed"}
     client.force_login(outsider_team)
     assert client.get(url).status_code == 404
@@ -203,9 +205,9 @@ def test_register_entry_out_of_scope_and_read_only(client, kind, gratification, 
 
 def test_gratification_value_is_typed_the_indonesian_way(client, team, lapas, staff):
     """Issue #16 item 5: "1.500.000" is one and a half million rupiah, shown grouped; "1.5" is refused."""
-    from zi.programme.models import GratificationReport
+    from zi.integrity.models import GratificationReport
 
-    url = reverse("programme:gratification_list", args=[lapas.pk])
+    url = reverse("integrity:gratification_list", args=[lapas.pk])
     client.force_login(team)
     data = {
         "reporter": staff[0].pk,

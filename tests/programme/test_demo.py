@@ -6,8 +6,9 @@ import io
 
 from tests import factories
 from zi.core import audit as audit_module
+from zi.core import tracking
 from zi.demo import programme as demo
-from zi.programme import selectors, services, tracking
+from zi.programme import selectors, services
 from zi.programme.models import Activity, ChangeAgent, Complaint, Innovation, WorkPlan
 
 

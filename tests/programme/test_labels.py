@@ -13,10 +13,10 @@ from tests import factories
 from zi.core import audit
 from zi.core import labels as core_labels
 from zi.core.models import AuditEvent
+from zi.integrity import services as integrity_services
+from zi.integrity.models import WhistleReport
 from zi.organisations import labels
 from zi.organisations.models import Role
-from zi.programme import services
-from zi.programme.models import WhistleReport
 
 User = get_user_model()
 SUBJECT = "Kepala Lapas Budi Santoso minta setoran XQZ-77"
@@ -27,7 +27,7 @@ SITUATION = "Petugas Ahmad Fauzi menilai kakak iparnya sendiri"
 
 @pytest.fixture
 def report(lapas):
-    report, _code = services.whistle_submit_public(unit=lapas, subject=SUBJECT, description=DESCRIPTION)
+    report, _code = integrity_services.whistle_submit_public(unit=lapas, subject=SUBJECT, description=DESCRIPTION)
     return report
 
 
@@ -40,8 +40,8 @@ def legacy_event(report, monkeypatch):
             "public",
             "update",
             report,
-            before=audit.snapshot(report, services.WHISTLE_FIELDS),
-            after=audit.snapshot(report, services.WHISTLE_FIELDS),
+            before=audit.snapshot(report, integrity_services.WHISTLE_FIELDS),
+            after=audit.snapshot(report, integrity_services.WHISTLE_FIELDS),
         )
 
 
@@ -56,7 +56,7 @@ def national(db):
 
 
 def test_new_events_store_the_neutral_label(report):
-    event = AuditEvent.objects.get(object_type="programme.whistlereport", object_id=str(report.pk))
+    event = AuditEvent.objects.get(object_type="integrity.whistlereport", object_id=str(report.pk))
     assert event.object_repr == f"Laporan WBS #{report.pk}"
     assert SUBJECT not in event.object_repr
 
@@ -64,7 +64,9 @@ def test_new_events_store_the_neutral_label(report):
 @pytest.mark.parametrize("who", ["admin", "national"])
 def test_audit_trail_hides_the_subject_from_auditors(client, request, report, legacy_event, tpi, who):
     assert legacy_event.object_repr == SUBJECT  # the old row still holds it …
-    services.whistle_update(actor=tpi, report=report, status="investigating", handling_notes="Saksi: Wulan Pertiwi")
+    integrity_services.whistle_update(
+        actor=tpi, report=report, status="investigating", handling_notes="Saksi: Wulan Pertiwi"
+    )
     client.force_login(request.getfixturevalue(who))
     html = client.get(reverse("core:audit_list")).content.decode()
     assert f"Laporan WBS #{report.pk}" in html  # the record and its changes are still visible …
@@ -75,15 +77,17 @@ def test_audit_trail_hides_the_subject_from_auditors(client, request, report, le
 
 
 def test_handler_still_reads_the_subject(client, report, legacy_event, tpi):
-    services.whistle_update(actor=tpi, report=report, status="investigating", handling_notes="Saksi dipanggil")
+    integrity_services.whistle_update(
+        actor=tpi, report=report, status="investigating", handling_notes="Saksi dipanggil"
+    )
     client.force_login(tpi)
     html = client.get(reverse("core:audit_list")).content.decode()
     assert SUBJECT in html and "Saksi dipanggil" in html
 
 
 def test_label_of_each_integrity_type(lapas, staff, team, tpi, admin):
-    whistle, _code = services.whistle_submit_public(unit=lapas, subject=SUBJECT, description=DESCRIPTION)
-    gift = services.gratification_report_create(
+    whistle, _code = integrity_services.whistle_submit_public(unit=lapas, subject=SUBJECT, description=DESCRIPTION)
+    gift = integrity_services.gratification_report_create(
         actor=team,
         unit=lapas,
         reporter=staff[0],
@@ -91,7 +95,9 @@ def test_label_of_each_integrity_type(lapas, staff, team, tpi, admin):
         giver_description="Rekanan",
         gift_description=GIFT,
     )
-    conflict = services.conflict_create(actor=team, unit=lapas, declared_on=dt.date(2026, 3, 2), situation=SITUATION)
+    conflict = integrity_services.conflict_create(
+        actor=team, unit=lapas, declared_on=dt.date(2026, 3, 2), situation=SITUATION
+    )
     expected = {
         whistle: f"Laporan WBS #{whistle.pk}",
         gift: f"Laporan gratifikasi #{gift.pk}",

@@ -33,7 +33,7 @@ def test_complaint_export_and_page_in_the_units_zone(client, makassar, team):
         received_at=RECEIVED,
     )
     client.force_login(team)
-    url = reverse("programme:export", args=[makassar.pk, "pengaduan"])
+    url = reverse("programme:complaints_export", args=[makassar.pk])
     rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
     assert rows[1][0] == "07-12-2026 03.38 WITA"
     response = client.get(url + "?format=xlsx")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from zi.core import tasks
 from zi.core.models import AuditEvent
+from zi.integrity import forms as integrity_forms
 from zi.programme import forms, services
 from zi.programme.models import Complaint
 
@@ -107,7 +108,7 @@ def test_address_never_shown_to_the_unit(client, filed, team, lapas):
     client.force_login(team)
     page = client.get(reverse("programme:complaint_detail", args=[complaint.pk])).content.decode()
     assert ADDRESS not in page and "Kabar melalui surel" in page
-    export = client.get(reverse("programme:export", args=[lapas.pk, "pengaduan"])).content.decode("utf-8-sig")
+    export = client.get(reverse("programme:complaints_export", args=[lapas.pk])).content.decode("utf-8-sig")
     assert "0812-555" in export and ADDRESS not in export  # the team sees the contact, never the address
     api = client.get(f"/api/complaints/{complaint.pk}/")
     assert api.status_code == 200 and ADDRESS not in api.content.decode()
@@ -132,7 +133,7 @@ def test_bad_address_refused_and_whistle_form_has_none(client, lapas):
         services.complaint_submit_public(
             unit=lapas, category="pelayanan", subject="S", description="D", notify_email="a@b"
         )
-    assert "notify_email" not in forms.WhistlePublicForm().fields
+    assert "notify_email" not in integrity_forms.WhistlePublicForm().fields
     assert "tidak ditampilkan" in str(forms.ComplaintPublicForm().fields["notify_email"].help_text)
 
 

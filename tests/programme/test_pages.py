@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
+from zi.integrity import services as integrity_services
 from zi.organisations.models import Role
 from zi.programme import services
 from zi.programme.models import Activity, ActivityPhoto, Complaint, Innovation
@@ -284,7 +285,7 @@ def test_plan_agents_changes_and_complaint_handling_through_pages(client, team, 
 
 def test_integrity_registers_read_only_for_readers(client, reviewer, team, lapas, staff):
     client.force_login(reviewer)
-    url = reverse("programme:gratification_list", args=[lapas.pk])
+    url = reverse("integrity:gratification_list", args=[lapas.pk])
     page = client.get(url)
     assert page.status_code == 200 and 'name="giver_description"' not in page.content.decode()
     data = {
@@ -299,14 +300,16 @@ def test_integrity_registers_read_only_for_readers(client, reviewer, team, lapas
     response = client.post(url, {**data, "reporter": 999999})
     assert "pegawai aktif" in response.content.decode()
     assert client.post(url, data).status_code == 302
-    url = reverse("programme:conflict_list", args=[lapas.pk])
+    url = reverse("integrity:conflict_list", args=[lapas.pk])
     response = client.post(url, {"declared_on": "2026-03-01", "situation": "Menangani kerabat", "status": "identified"})
     assert response.status_code == 302
 
 
 def test_superuser_handles_whistle_reports(client, lapas):
-    services.whistle_submit_public(unit=lapas, subject="Laporan", description="d", reporter_contact="kontak@x.id")
+    integrity_services.whistle_submit_public(
+        unit=lapas, subject="Laporan", description="d", reporter_contact="kontak@x.id"
+    )
     admin = factories.UserFactory(is_superuser=True, is_staff=True)
     client.force_login(admin)
-    html = client.get(reverse("programme:whistle_list", args=[lapas.pk])).content.decode()
+    html = client.get(reverse("integrity:whistle_list", args=[lapas.pk])).content.decode()
     assert "Laporan" in html

@@ -7,8 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from zi.integrity.models import WhistleReport
 from zi.programme import services
-from zi.programme.models import Complaint, WhistleReport
+from zi.programme.models import Complaint
 
 CONTACT = "rahasia.pelapor@example.com"
 
@@ -84,13 +85,13 @@ def test_unknown_or_inactive_unit_404(client, lapas):
     assert client.get(reverse("programme:complaint_public", args=[999999])).status_code == 404
     lapas.is_active = False
     lapas.save()
-    assert client.get(reverse("programme:whistle_public", args=[lapas.pk])).status_code == 404
+    assert client.get(reverse("integrity:whistle_public", args=[lapas.pk])).status_code == 404
 
 
 @pytest.fixture
 def whistle(client, lapas):
     response = client.post(
-        reverse("programme:whistle_public", args=[lapas.pk]),
+        reverse("integrity:whistle_public", args=[lapas.pk]),
         {
             "subject": "Pungli kunjungan",
             "description": "Petugas meminta uang",
@@ -108,21 +109,21 @@ def test_whistle_identity_never_shown_to_unit(client, lapas, team, head, whistle
         client.force_login(user)
         pages = [
             reverse("programme:unit_overview", args=[lapas.pk]) + "?periode=2026",
-            reverse("programme:whistle_list", args=[lapas.pk]),
-            reverse("programme:whistle_detail", args=[whistle.pk]),
-            reverse("programme:gratification_list", args=[lapas.pk]),
-            reverse("programme:conflict_list", args=[lapas.pk]),
+            reverse("integrity:whistle_list", args=[lapas.pk]),
+            reverse("integrity:whistle_detail", args=[whistle.pk]),
+            reverse("integrity:gratification_list", args=[lapas.pk]),
+            reverse("integrity:conflict_list", args=[lapas.pk]),
             reverse("core:audit_list"),
         ]
         for url in pages:
             html = client.get(url).content.decode()
             assert CONTACT not in html and "Siti Rahasia" not in html, url
-        assert client.get(reverse("programme:whistle_detail", args=[whistle.pk])).status_code == 404
+        assert client.get(reverse("integrity:whistle_detail", args=[whistle.pk])).status_code == 404
     client.force_login(tpi)
-    html = client.get(reverse("programme:whistle_detail", args=[whistle.pk])).content.decode()
+    html = client.get(reverse("integrity:whistle_detail", args=[whistle.pk])).content.decode()
     assert CONTACT in html and "Siti Rahasia" in html
     response = client.post(
-        reverse("programme:whistle_detail", args=[whistle.pk]),
+        reverse("integrity:whistle_detail", args=[whistle.pk]),
         {"status": "investigating", "handling_notes": "Klarifikasi", "public_response": "Sedang ditelaah"},
     )
     assert response.status_code == 302

@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from tests.programme.conftest import lapas  # noqa: F401 - fixture
 from tests.surveys.conftest import answers_for, instruments, make_campaign, stamp_from  # noqa: F401
-from zi.programme.models import Complaint, WhistleReport
+from zi.integrity.models import WhistleReport
+from zi.programme.models import Complaint
 from zi.surveys.models import Response
 
 TEN_MB = 10 * 1024 * 1024
@@ -36,7 +37,7 @@ def public_forms(lapas, make_campaign):  # noqa: F811
         "campaign": campaign,
         "survey": reverse("surveys:public", args=[campaign.token]),
         "complaint": reverse("programme:complaint_public", args=[lapas.pk]),
-        "whistle": reverse("programme:whistle_public", args=[lapas.pk]),
+        "whistle": reverse("integrity:whistle_public", args=[lapas.pk]),
     }
 
 

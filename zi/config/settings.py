@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "zi.predicates",
     "zi.assessments",
     "zi.surveys",
+    "zi.integrity",
     "zi.programme",
     "zi.workflow",
     "zi.insights",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("penilaian/", include("zi.assessments.urls")),
     path("survei/", include("zi.surveys.urls")),
     path("program/", include("zi.programme.urls")),
+    path("program/", include("zi.integrity.urls")),  # the registers kept their addresses (zi/integrity/urls.py)
     path("alur/", include("zi.workflow.urls")),
     path("predikat/", include("zi.predicates.urls")),
     path("wawasan/", include("zi.insights.urls")),

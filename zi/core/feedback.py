@@ -1,5 +1,6 @@
-"""What a page says after a button's write: a service's refusal (``ValidationError``) as one error message, else a
-success message. Pages that show a form again with its errors keep their own form page."""
+"""What a page says after a write: a service's refusal (``ValidationError``) as one error message, else a success
+message (:func:`attempt`, for buttons); or, on a form page, the refusal as the form's errors and the page shown again
+(:func:`form_attempt`, :func:`form_page`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 _T = TypeVar("_T")
 
@@ -38,3 +40,34 @@ def attempt(
     if done is not None:
         messages.success(request, done(result) if callable(done) else done)
     return True
+
+
+def form_attempt(form: Any, write: Callable[[], _T]) -> _T | None:
+    """Run ``write`` (a service); its ``ValidationError`` becomes the form's errors (None when it was refused)."""
+    try:
+        return write()
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+        return None
+
+
+def form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    write: Callable[[dict[str, Any]], Any],
+    done: Any,
+    next_url: Callable[[Any], str],
+    template: str,
+    **context: Any,
+) -> HttpResponse:
+    """The one shape of a create or edit page: a valid POST runs ``write(cleaned_data)`` (a service, whose
+    ValidationError becomes a form error), then the ``done`` message and a redirect to ``next_url(result)``;
+    otherwise ``template`` with the form and its errors."""
+    if request.method == "POST" and form.is_valid():
+        result = form_attempt(form, lambda: write(form.cleaned_data))
+        if result is not None:
+            messages.success(request, done)
+            return redirect(next_url(result))
+    return render(request, template, {"form": form, **context})

@@ -41,16 +41,30 @@ class Confidential:
 
 
 CONFIDENTIAL: dict[str, Confidential] = {
-    "programme.whistlereport": Confidential(
+    "integrity.whistlereport": Confidential(
         _("Laporan WBS"), frozenset({"unit_id", "received_at", "status", "identity_given"})
     ),
-    "programme.gratificationreport": Confidential(
+    "integrity.gratificationreport": Confidential(
         _("Laporan gratifikasi"), frozenset({"unit_id", "offered_on", "refused", "decision"})
     ),
-    "programme.conflictofinterest": Confidential(
+    "integrity.conflictofinterest": Confidential(
         _("Catatan benturan kepentingan"), frozenset({"unit_id", "declared_on", "status"})
     ),
 }
+
+
+# Record types whose model moved to another app: audit events written before the move keep the name they were
+# written with (the trail is hash-chained and never rewritten), and every reader maps it to today's name.
+FORMER_TYPES: dict[str, str] = {
+    "programme.whistlereport": "integrity.whistlereport",
+    "programme.gratificationreport": "integrity.gratificationreport",
+    "programme.conflictofinterest": "integrity.conflictofinterest",
+}
+
+
+def current_type(object_type: str) -> str:
+    """An audit event's ``object_type`` as today's ``app_label.model`` (see :data:`FORMER_TYPES`)."""
+    return FORMER_TYPES.get(object_type, object_type)
 
 
 def type_of(obj: models.Model) -> str:
@@ -58,12 +72,12 @@ def type_of(obj: models.Model) -> str:
 
 
 def is_confidential(object_type: str) -> bool:
-    return object_type in CONFIDENTIAL
+    return current_type(object_type) in CONFIDENTIAL
 
 
 def neutral_label(object_type: str, object_id: Any) -> str:
     """ "Laporan WBS #12": the name every generic surface shows for a confidential record (active language)."""
-    return f"{CONFIDENTIAL[object_type].noun} #{object_id}"
+    return f"{CONFIDENTIAL[current_type(object_type)].noun} #{object_id}"
 
 
 def stored_label_for(object_type: str, object_id: Any) -> str:
@@ -84,7 +98,7 @@ def mask_snapshot(object_type: str, data: Any) -> Any:
     """A snapshot with every field a non-handler may not read replaced by "(dirahasiakan)"."""
     if not is_confidential(object_type) or not isinstance(data, dict):
         return data
-    public = CONFIDENTIAL[object_type].public_fields
+    public = CONFIDENTIAL[current_type(object_type)].public_fields
     return {key: (value if key in public else str(HIDDEN)) for key, value in data.items()}
 
 
@@ -385,7 +399,7 @@ def action_name(action: str) -> str:
 
 def _model(object_type: str) -> type[models.Model] | None:
     try:
-        return apps.get_model(object_type)
+        return apps.get_model(current_type(object_type))
     except (LookupError, ValueError):
         return None
 

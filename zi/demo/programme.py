@@ -30,10 +30,18 @@ from django.utils.translation import gettext
 
 from zi.assessments.models import Assessment, Period
 from zi.assessments.stages import DRAFT_STATES
-from zi.core import audit
+from zi.core import audit, tracking
 from zi.demo.workflow import SYSTEM
+from zi.integrity.models import (
+    ConflictOfInterest,
+    ConflictStatus,
+    GratificationDecision,
+    GratificationReport,
+    WhistleReport,
+)
+from zi.integrity.services import CONFLICT_FIELDS, GRATIFICATION_FIELDS, WHISTLE_FIELDS
 from zi.organisations.models import Unit
-from zi.programme import selectors, services, tracking
+from zi.programme import selectors, services
 from zi.programme.models import (
     Activity,
     ActivityKind,
@@ -45,18 +53,13 @@ from zi.programme.models import (
     ComplaintChannel,
     ComplaintStatus,
     ConcreteChange,
-    ConflictOfInterest,
-    ConflictStatus,
     FollowUpAction,
-    GratificationDecision,
-    GratificationReport,
     Innovation,
     PlanItem,
     PlanItemKind,
     PlanItemStatus,
     PublicService,
     Simplification,
-    WhistleReport,
     WorkPlan,
 )
 
@@ -341,7 +344,7 @@ def _seed_unit(unit: Unit, period: Period, *, main: bool, changes: list[audit.Ch
             decision=GratificationDecision.REFUSED,
             decision_note="Ditolak di tempat; dicatat oleh UPG.",
         )
-        changes.append(audit.Change("create", obj=report, after=audit.snapshot(report, services.GRATIFICATION_FIELDS)))
+        changes.append(audit.Change("create", obj=report, after=audit.snapshot(report, GRATIFICATION_FIELDS)))
         conflict = ConflictOfInterest.objects.create(
             unit=unit,
             person=None,
@@ -350,7 +353,7 @@ def _seed_unit(unit: Unit, period: Period, *, main: bool, changes: list[audit.Ch
             mitigation="Rotasi petugas dan larangan melayani kerabat (dicatat dalam SOP).",
             status=ConflictStatus.MITIGATED,
         )
-        changes.append(audit.Change("create", obj=conflict, after=audit.snapshot(conflict, services.CONFLICT_FIELDS)))
+        changes.append(audit.Change("create", obj=conflict, after=audit.snapshot(conflict, CONFLICT_FIELDS)))
         for subject, days_ago in (("Dugaan pungli titipan barang", 50), ("Dugaan penyalahgunaan jadwal piket", 10)):
             whistle = WhistleReport.objects.create(
                 unit=unit,
@@ -363,7 +366,7 @@ def _seed_unit(unit: Unit, period: Period, *, main: bool, changes: list[audit.Ch
                 audit.Change(
                     "create",
                     obj=whistle,
-                    after={**audit.snapshot(whistle, services.WHISTLE_FIELDS), "identity_given": False},
+                    after={**audit.snapshot(whistle, WHISTLE_FIELDS), "identity_given": False},
                 )
             )
     return counts

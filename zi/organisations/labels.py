@@ -27,6 +27,7 @@ from zi.core.labels import (
     LIVE_NAMES,
     action_name,
     actor_name,
+    current_type,
     display_value,
     field_name,
     is_confidential,
@@ -223,7 +224,7 @@ def describe_events(events: Iterable[Any], viewer: Any) -> list[EventView]:
             revealed[e.object_type].add(e.object_id)
     live: dict[tuple[str, str], str] = {}
     for object_type, ids in revealed.items():
-        model = apps.get_model(object_type)
+        model = apps.get_model(current_type(object_type))
         for obj in model._base_manager.filter(pk__in=[i for i in ids if i.isdigit()]):
             live[(object_type, str(obj.pk))] = str(obj)
     related = _related_names(events, viewer)

@@ -11,6 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from zi.assessments.models import Assessment
 from zi.core.numbers import NumberField
+from zi.organisations.fields import (
+    DateInput,
+    DateTimeInput,
+    StaffChoiceField,
+    StaffMultipleField,
+    record_initial,
+    staff_choices,
+    text_area,
+)
 from zi.organisations.models import Unit
 from zi.programme.models import (
     ActivityKind,
@@ -18,73 +27,26 @@ from zi.programme.models import (
     ComplaintCategory,
     ComplaintChannel,
     ComplaintStatus,
-    ConflictStatus,
-    GratificationDecision,
     PlanItem,
     PlanItemKind,
     PlanItemStatus,
     Simplification,
-    WhistleStatus,
 )
 from zi.programme.services.complaints import COMPLAINT_MAX_PHOTOS
 from zi.programme.services.images import check_image
 from zi.programme.services.innovations import NEED_REQUIRED_MESSAGE
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-def _text_area(label: Any, rows: int, *, required: bool = False) -> forms.CharField:
-    """A free-text field of ``rows`` lines (optional unless ``required``): the one shape of every notes field here."""
-    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": rows}), required=required)
-
-
-def _staff_choices(unit: Unit) -> list[tuple[int, str]]:
-    return [
-        (person.pk, f"{person.full_name}{' · ' + person.position if person.position else ''}")
-        for person in unit.staff.filter(is_active=True).order_by("full_name")
-    ]
-
-
-class StaffMultipleField(forms.TypedMultipleChoiceField):
-    """Checkboxes of the unit's staff; any submitted id is passed on so the service can name who is not staff."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(coerce=int, widget=forms.CheckboxSelectMultiple, required=False, **kwargs)
-
-    def valid_value(self, value: Any) -> bool:
-        return str(value).isdigit()
-
-
-class StaffChoiceField(forms.TypedChoiceField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(coerce=int, **kwargs)
-
-    def valid_value(self, value: Any) -> bool:
-        return str(value).isdigit()
-
-
 class WorkPlanForm(forms.Form):
     title = forms.CharField(label=_("Judul rencana kerja"), max_length=255, required=False)
-    notes = _text_area(_("Catatan"), 3)
+    notes = text_area(_("Catatan"), 3)
 
 
 class PlanItemForm(forms.Form):
     area_key = forms.TypedChoiceField(label=_("Area perubahan"), choices=ChangeArea.choices, coerce=int)
     kind = forms.ChoiceField(label=_("Jenis"), choices=PlanItemKind.choices, initial=PlanItemKind.ACTIVITY)
     title = forms.CharField(label=_("Judul"), max_length=255)
-    description = _text_area(_("Uraian"), 3)
+    description = text_area(_("Uraian"), 3)
     owner = StaffChoiceField(label=_("Penanggung jawab (pegawai unit)"))
     due_on = forms.DateField(label=_("Tenggat"), widget=DateInput())
     status = forms.ChoiceField(label=_("Status"), choices=PlanItemStatus.choices, initial=PlanItemStatus.PLANNED)
@@ -97,7 +59,7 @@ class PlanItemForm(forms.Form):
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "—")] + _staff_choices(unit)  # type: ignore[attr-defined]  # a ChoiceField
+        self.fields["owner"].choices = [("", "—")] + staff_choices(unit)  # type: ignore[attr-defined]  # a ChoiceField
 
 
 class ActivityForm(forms.Form):
@@ -113,13 +75,13 @@ class ActivityForm(forms.Form):
         empty_value=None,
     )
     plan_item = forms.TypedChoiceField(label=_("Butir rencana kerja"), coerce=int, required=False, empty_value=None)
-    description = _text_area(_("Uraian"), 3)
-    minutes = _text_area(_("Notulen"), 5)
+    description = text_area(_("Uraian"), 3)
+    minutes = text_area(_("Notulen"), 5)
     attendees = StaffMultipleField(label=_("Daftar hadir (pegawai unit)"))
 
     def __init__(self, *args: Any, unit: Unit, plan_items: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].choices = _staff_choices(unit)  # type: ignore[attr-defined]  # a ChoiceField
+        self.fields["attendees"].choices = staff_choices(unit)  # type: ignore[attr-defined]  # a ChoiceField
         self.fields["plan_item"].choices = [("", "—")] + [(item.pk, str(item)) for item in plan_items]  # type: ignore[attr-defined]  # a ChoiceField
 
 
@@ -128,7 +90,7 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].choices = _staff_choices(unit)  # type: ignore[attr-defined]  # a ChoiceField
+        self.fields["attendees"].choices = staff_choices(unit)  # type: ignore[attr-defined]  # a ChoiceField
 
 
 class PhotoForm(forms.Form):
@@ -146,15 +108,15 @@ class ChangeAgentForm(forms.Form):
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", "—")] + _staff_choices(unit)  # type: ignore[attr-defined]  # a ChoiceField
+        self.fields["person"].choices = [("", "—")] + staff_choices(unit)  # type: ignore[attr-defined]  # a ChoiceField
 
 
 class ConcreteChangeForm(forms.Form):
     title = forms.CharField(label=_("Judul perubahan"), max_length=255)
     made_on = forms.DateField(label=_("Tanggal"), widget=DateInput())
-    description = _text_area(_("Uraian"), 2)
+    description = text_area(_("Uraian"), 2)
     integrated = forms.BooleanField(label=_("Sudah terintegrasi dalam sistem manajemen"), required=False)
-    integration_how = _text_area(_("Bagaimana diintegrasikan (SOP, SK, sistem informasi …)"), 2)
+    integration_how = text_area(_("Bagaimana diintegrasikan (SOP, SK, sistem informasi …)"), 2)
 
 
 class ComplaintStaffForm(forms.Form):
@@ -165,7 +127,7 @@ class ComplaintStaffForm(forms.Form):
     category = forms.ChoiceField(label=_("Kategori"), choices=ComplaintCategory.choices)
     received_at = forms.DateTimeField(label=_("Diterima pada"), widget=DateTimeInput(), required=False)
     subject = forms.CharField(label=_("Pokok pengaduan"), max_length=255)
-    description = _text_area(_("Isi pengaduan"), 4, required=True)
+    description = text_area(_("Isi pengaduan"), 4, required=True)
     complainant_name = forms.CharField(label=_("Nama pengadu (boleh kosong)"), max_length=255, required=False)
     complainant_contact = forms.CharField(label=_("Kontak pengadu (boleh kosong)"), max_length=255, required=False)
 
@@ -190,7 +152,7 @@ class MultipleImageField(forms.FileField):
 class ComplaintPublicForm(forms.Form):
     category = forms.ChoiceField(label=_("Kategori"), choices=ComplaintCategory.choices)
     subject = forms.CharField(label=_("Pokok pengaduan"), max_length=255)
-    description = _text_area(_("Ceritakan apa yang terjadi"), 6, required=True)
+    description = text_area(_("Ceritakan apa yang terjadi"), 6, required=True)
     complainant_name = forms.CharField(label=_("Nama (boleh kosong)"), max_length=255, required=False)
     complainant_contact = forms.CharField(
         label=_("Kontak untuk tindak lanjut (boleh kosong)"), max_length=255, required=False
@@ -235,22 +197,14 @@ class ComplaintPublicForm(forms.Form):
         return photos
 
 
-class WhistlePublicForm(forms.Form):
-    subject = forms.CharField(label=_("Pokok laporan"), max_length=255)
-    description = _text_area(_("Uraian: apa, siapa, kapan, di mana, bagaimana"), 8, required=True)
-    reporter_name = forms.CharField(label=_("Nama (boleh kosong — laporan anonim)"), max_length=255, required=False)
-    reporter_contact = forms.CharField(label=_("Kontak (boleh kosong)"), max_length=255, required=False)
-    website = forms.CharField(required=False, label=_("Jangan diisi"))  # honeypot
-
-
 class TrackForm(forms.Form):
     code = forms.CharField(label=_("Kode lacak"), max_length=32)
 
 
 class ComplaintUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ComplaintStatus.choices)
-    handling_notes = _text_area(_("Catatan penanganan (internal)"), 3)
-    public_response = _text_area(_("Tanggapan untuk pengadu (tampil di halaman lacak)"), 3)
+    handling_notes = text_area(_("Catatan penanganan (internal)"), 3)
+    public_response = text_area(_("Tanggapan untuk pengadu (tampil di halaman lacak)"), 3)
 
     resolved_at = forms.DateField(
         label=_("Tanggal tanggapan/penyelesaian"),
@@ -273,27 +227,27 @@ def complaint_update_initial(complaint: Any) -> dict[str, Any]:
 
 class FollowUpForm(forms.Form):
     done_on = forms.DateField(label=_("Tanggal"), widget=DateInput())
-    description = _text_area(_("Tindak lanjut"), 2, required=True)
+    description = text_area(_("Tindak lanjut"), 2, required=True)
 
 
 class InnovationForm(forms.Form):
     title = forms.CharField(label=_("Nama inovasi"), max_length=255)
-    description = _text_area(_("Uraian"), 3)
+    description = text_area(_("Uraian"), 3)
     complaint = forms.TypedChoiceField(label=_("Pengaduan yang dijawab"), coerce=int, required=False, empty_value=None)
     survey_link = forms.ChoiceField(
         label=_("Temuan survei di platform (unsur/aspek bernilai rendah)"),
         required=False,
         help_text=_("Hasil survei unit ini, nilai terendah lebih dahulu (rata-rata skala 1–4)."),
     )
-    survey_finding = _text_area(_("Temuan survei"), 2)
+    survey_finding = text_area(_("Temuan survei"), 2)
     survey_reference = forms.CharField(label=_("Rujukan survei"), max_length=255, required=False)
-    problem_statement = _text_area(_("Rumusan masalah pelayanan"), 2)
+    problem_statement = text_area(_("Rumusan masalah pelayanan"), 2)
     beneficiaries = forms.CharField(label=_("Penerima manfaat"), max_length=255)
     started_on = forms.DateField(label=_("Mulai diterapkan"), widget=DateInput())
     measure_unit = forms.CharField(label=_("Satuan ukuran dampak"), max_length=100, required=False)
     value_before = NumberField(label=_("Nilai sebelum"), required=False, max_digits=14, decimal_places=2)
     value_after = NumberField(label=_("Nilai sesudah"), required=False, max_digits=14, decimal_places=2)
-    effect_note = _text_area(_("Catatan dampak"), 2)
+    effect_note = text_area(_("Catatan dampak"), 2)
     services = forms.TypedMultipleChoiceField(
         label=_("Layanan yang dipermudah (register layanan unit)"),
         coerce=int,
@@ -346,59 +300,13 @@ def innovation_initial(innovation: Any) -> dict[str, Any]:
 class PublicServiceForm(forms.Form):
     name = forms.CharField(label=_("Nama layanan"), max_length=255)
     standard_reference = forms.CharField(label=_("Rujukan standar pelayanan"), max_length=255, required=False)
-    description = _text_area(_("Uraian"), 2)
+    description = text_area(_("Uraian"), 2)
     is_active = forms.BooleanField(label=_("Masih diselenggarakan"), required=False, initial=True)
 
 
 class ChangeAgentEditForm(forms.Form):
     appointed_on = forms.DateField(label=_("Tanggal penetapan"), widget=DateInput())
     decree_ref = forms.CharField(label=_("Nomor SK"), max_length=255, required=False)
-
-
-class GratificationForm(forms.Form):
-    reporter = StaffChoiceField(label=_("Pelapor (pegawai unit)"))
-    offered_on = forms.DateField(label=_("Tanggal pemberian"), widget=DateInput())
-    giver_description = forms.CharField(label=_("Pemberi"), max_length=255)
-    gift_description = forms.CharField(label=_("Bentuk pemberian"), max_length=255)
-    value_estimate = NumberField(label=_("Perkiraan nilai (Rp)"), required=False, max_digits=14, decimal_places=0)
-    refused = forms.BooleanField(label=_("Ditolak saat diberikan"), required=False)
-    decision = forms.ChoiceField(
-        label=_("Keputusan"), choices=GratificationDecision.choices, initial=GratificationDecision.PENDING
-    )
-    decision_note = _text_area(_("Catatan"), 2)
-
-    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["reporter"].choices = [("", "—")] + _staff_choices(unit)  # type: ignore[attr-defined]  # a ChoiceField
-
-
-class ConflictForm(forms.Form):
-    person = StaffChoiceField(label=_("Pegawai (kosongkan untuk pemetaan jabatan/fungsi)"), required=False)
-    declared_on = forms.DateField(label=_("Tanggal"), widget=DateInput())
-    situation = _text_area(_("Situasi benturan kepentingan"), 3, required=True)
-    related_party = forms.CharField(label=_("Pihak terkait"), max_length=255, required=False)
-    mitigation = _text_area(_("Penanganan/mitigasi"), 2)
-    status = forms.ChoiceField(label=_("Status"), choices=ConflictStatus.choices)
-
-    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", "—")] + _staff_choices(unit)  # type: ignore[attr-defined]  # a ChoiceField
-
-
-class GratificationDecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Keputusan"), choices=GratificationDecision.choices)
-    decision_note = _text_area(_("Catatan"), 2)
-
-
-class ConflictUpdateForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=ConflictStatus.choices)
-    mitigation = _text_area(_("Penanganan/mitigasi"), 2)
-
-
-class WhistleUpdateForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=WhistleStatus.choices)
-    handling_notes = _text_area(_("Catatan penanganan"), 3)
-    public_response = _text_area(_("Tanggapan untuk pelapor (tampil di halaman lacak)"), 3)
 
 
 class AttachEvidenceForm(forms.Form):
@@ -409,12 +317,6 @@ class AttachEvidenceForm(forms.Form):
         self.assessment = assessment
         if suggestions:
             self.fields["question_code"].widget = forms.Select(choices=[(code, label) for code, label in suggestions])
-
-
-def record_initial(record: Any, form_class: type[forms.Form], **values: Any) -> dict[str, Any]:
-    """An edit form's starting values: the record's attributes named like the form's fields, but for the fields
-    given in ``values`` (a foreign key's id, a list, a value shown otherwise than stored)."""
-    return {name: values[name] if name in values else getattr(record, name) for name in form_class.base_fields}
 
 
 def activity_initial(activity: Any) -> dict[str, Any]:

@@ -26,10 +26,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from zi.core import tasks
+from zi.core import tasks, tracking
 from zi.core.links import absolute_url
 from zi.organisations.timezones import format_local
-from zi.programme import tracking
 
 LANGUAGE = "id"
 

@@ -28,13 +28,9 @@ from zi.programme.models import (
     Complaint,
     ComplaintStatus,
     ConcreteChange,
-    ConflictOfInterest,
-    GratificationReport,
     Innovation,
     PlanItem,
     PublicService,
-    WhistleReport,
-    WhistleStatus,
     WorkPlan,
 )
 from zi.surveys.models import Campaign, InstrumentItem, ItemRollup, ItemScale
@@ -302,30 +298,6 @@ def survey_finding_of(innovation: Innovation) -> dict[str, Any] | None:
         "mean": round(totals["s"] / n, 2) if n else None,
         "low": bool(n) and totals["s"] / n < LOW_SCORE,
     }
-
-
-def gratifications_for(*, user: Any, unit: Unit) -> QuerySet[GratificationReport]:
-    return readable(GratificationReport.objects.filter(unit=unit), user).select_related("reporter")
-
-
-def conflicts_for(*, user: Any, unit: Unit) -> QuerySet[ConflictOfInterest]:
-    return readable(ConflictOfInterest.objects.filter(unit=unit), user).select_related("person")
-
-
-def whistle_reports_for(*, user: Any, unit: Unit | None = None) -> QuerySet[WhistleReport]:
-    """Only integrity handlers see whistle-blowing reports (never the unit's own team)."""
-    reports = restrict(WhistleReport.objects.all(), user, Action.INTEGRITY_HANDLE)
-    if unit is not None:
-        reports = reports.filter(unit__path__startswith=unit.path)
-    return reports.select_related("unit")
-
-
-def whistle_counts(*, unit: Unit) -> dict[str, int]:
-    """What the unit may know about reports on itself: counts only."""
-    return WhistleReport.objects.filter(unit=unit).aggregate(
-        total=Count("pk"),
-        open=Count("pk", filter=Q(status__in=[WhistleStatus.RECEIVED, WhistleStatus.INVESTIGATING])),
-    )
 
 
 # --- LKE inputs -----------------------------------------------------------------------------------------------

@@ -34,17 +34,10 @@ urlpatterns = [
     path("inovasi/<id:pk>/ubah/", views.innovation_edit, name="innovation_edit"),
     path("unit/<id:pk>/layanan/", views.service_list, name="service_list"),
     path("layanan/<id:pk>/ubah/", views.service_edit, name="service_edit"),
-    path("unit/<id:pk>/unduh/<slug:kind>/", views.export, name="export"),
-    path("unit/<id:pk>/gratifikasi/", views.gratification_list, name="gratification_list"),
-    path("unit/<id:pk>/benturan-kepentingan/", views.conflict_list, name="conflict_list"),
-    path("gratifikasi/<id:pk>/ubah/", views.gratification_edit, name="gratification_edit"),
-    path("benturan-kepentingan/<id:pk>/ubah/", views.conflict_edit, name="conflict_edit"),
-    path("unit/<id:pk>/wbs/", views.whistle_list, name="whistle_list"),
-    path("wbs/<id:pk>/", views.whistle_detail, name="whistle_detail"),
+    path("unit/<id:pk>/unduh/pengaduan/", views.complaints_export, name="complaints_export"),
     path("lampirkan/<str:record_type>/<id:pk>/", views.attach_evidence, name="attach_evidence"),
     # public side (no login)
     path("pengaduan/<id:unit_pk>/baru/", views.complaint_public, name="complaint_public"),
-    path("wbs/<id:unit_pk>/baru/", views.whistle_public, name="whistle_public"),
     path("terkirim/", views.public_sent, name="public_sent"),
     path("pengaduan/lacak/", views.track, name="track"),
 ]

@@ -7,8 +7,9 @@ Every function checks permission through :mod:`zi.organisations.access`, validat
 Who may do what:
 
 - the unit's ZI team (``assessment.answer`` on the unit) records everything of its unit;
-- integrity handlers (``integrity.handle``) handle whistle-blowing reports and may decide gratification reports;
-- the public (no login) may only submit a complaint or a whistle-blowing report and track it by its code.
+- the public (no login) may only submit a complaint and track it by its code.
+
+The integrity registers (gratification, conflict of interest, whistle-blowing) are :mod:`zi.integrity`.
 
 This package re-exports every public name, so ``from zi.programme import services`` keeps working; new code
 imports from the record family's module (``zi.programme.services.complaints`` ...)."""
@@ -29,12 +30,7 @@ from zi.programme.services.change_agents import (
     change_create,
     change_update,
 )
-from zi.programme.services.common import (
-    MANAGE_DENIED,
-    TEXT_MAX,
-    Snapshot,
-    may_see_whistle_identity,
-)
+from zi.programme.services.common import MANAGE_DENIED
 from zi.programme.services.complaints import (
     ACTION_FIELDS,
     COMPLAINT_DETAIL_FIELDS,
@@ -69,17 +65,6 @@ from zi.programme.services.innovations import (
     innovation_create,
     innovation_update,
 )
-from zi.programme.services.integrity import (
-    CONFLICT_FIELDS,
-    GRATIFICATION_FIELDS,
-    WHISTLE_FIELDS,
-    conflict_create,
-    conflict_update,
-    gratification_decide,
-    gratification_report_create,
-    whistle_submit_public,
-    whistle_update,
-)
 from zi.programme.services.public_services import SERVICE_FIELDS, service_create, service_update
 from zi.programme.services.public_tracking import track
 from zi.programme.services.workplan import (
@@ -99,9 +84,7 @@ __all__ = [
     "COMPLAINT_DETAIL_FIELDS",
     "COMPLAINT_FIELDS",
     "COMPLAINT_MAX_PHOTOS",
-    "CONFLICT_FIELDS",
     "DEFAULT_SLA_DAYS",
-    "GRATIFICATION_FIELDS",
     "IMAGE_EXTENSIONS",
     "IMAGE_FORMATS",
     "IMAGE_INFO_KEPT",
@@ -113,9 +96,6 @@ __all__ = [
     "PLAN_ITEM_FIELDS",
     "SERVICE_FIELDS",
     "SLA_DAYS",
-    "Snapshot",
-    "TEXT_MAX",
-    "WHISTLE_FIELDS",
     "activity_add_photo",
     "activity_create",
     "activity_set_attendance",
@@ -134,13 +114,8 @@ __all__ = [
     "complaint_submit_public",
     "complaint_update",
     "complaint_update_details",
-    "conflict_create",
-    "conflict_update",
-    "gratification_decide",
-    "gratification_report_create",
     "innovation_create",
     "innovation_update",
-    "may_see_whistle_identity",
     "plan_item_create",
     "plan_item_update",
     "record_attach_as_evidence",
@@ -151,8 +126,6 @@ __all__ = [
     "sla_due",
     "strip_metadata",
     "track",
-    "whistle_submit_public",
-    "whistle_update",
     "workplan_create",
     "workplan_update",
 ]

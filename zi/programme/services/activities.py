@@ -17,18 +17,9 @@ from zi.assessments.models import Period
 from zi.core import audit
 from zi.core.actors import Actor
 from zi.organisations.models import Unit
+from zi.organisations.records import actor_or_none, clean_choice, clean_date, clean_text, set_fields
 from zi.programme.models import Activity, ActivityKind, ActivityPhoto, Attendance, ChangeArea, PlanItem
-from zi.programme.services.common import (
-    _actor_or_none,
-    _choice,
-    _date,
-    _in_period,
-    _record_create,
-    _record_update,
-    _require_manage,
-    _set_fields,
-    _text,
-)
+from zi.programme.services.common import _in_period, _record_create, _record_update, _require_manage
 from zi.programme.services.images import IMAGE_EXTENSIONS, check_image
 
 ACTIVITY_FIELDS = (
@@ -46,18 +37,18 @@ ACTIVITY_FIELDS = (
 
 
 def _clean_activity(activity: Activity) -> None:
-    _choice(activity.kind, ActivityKind, _("Jenis kegiatan"))
+    clean_choice(activity.kind, ActivityKind, _("Jenis kegiatan"))
     if activity.area_key in ("", None):
         activity.area_key = None
     else:
-        activity.area_key = int(_choice(int(activity.area_key), ChangeArea, _("Area perubahan")))
-    activity.title = _text(activity.title, _("Judul"), required=True, max_length=255, single_line=True)
+        activity.area_key = int(clean_choice(int(activity.area_key), ChangeArea, _("Area perubahan")))
+    activity.title = clean_text(activity.title, _("Judul"), required=True, max_length=255, single_line=True)
     activity.held_on = _in_period(
-        _date(activity.held_on, _("Tanggal kegiatan")), activity.period, _("Tanggal kegiatan")
+        clean_date(activity.held_on, _("Tanggal kegiatan")), activity.period, _("Tanggal kegiatan")
     )
-    activity.place = _text(activity.place, _("Tempat"), max_length=255, single_line=True)
-    activity.description = _text(activity.description, _("Uraian"))
-    activity.minutes = _text(activity.minutes, _("Notulen"), max_length=50_000)
+    activity.place = clean_text(activity.place, _("Tempat"), max_length=255, single_line=True)
+    activity.description = clean_text(activity.description, _("Uraian"))
+    activity.minutes = clean_text(activity.minutes, _("Notulen"), max_length=50_000)
     if activity.plan_item_id:
         plan_item = PlanItem.objects.select_related("work_plan").get(pk=activity.plan_item_id)
         if plan_item.work_plan.unit_id != activity.unit_id or plan_item.work_plan.period_id != activity.period_id:
@@ -93,7 +84,7 @@ def activity_create(
         minutes=minutes,
         area_key=area_key,
         plan_item_id=getattr(plan_item, "pk", plan_item),
-        created_by=_actor_or_none(actor),
+        created_by=actor_or_none(actor),
     )
     people: list[Any] = []
 
@@ -117,7 +108,7 @@ def activity_update(*, actor: Actor, activity: Activity, **changes: Any) -> Acti
     attendees = changes.pop("attendees", None)
 
     def apply(record: Activity) -> dict[str, tuple[Any, Any]]:
-        _set_fields(record, changes, ACTIVITY_EDITABLE, foreign=("plan_item",))
+        set_fields(record, changes, ACTIVITY_EDITABLE, foreign=("plan_item",))
         _clean_activity(record)
         if attendees is None:
             return {}
@@ -186,14 +177,14 @@ def activity_set_attendance(*, actor: Actor, activity: Activity, attendees: Iter
 def activity_add_photo(*, actor: Actor, activity: Activity, uploaded_file: Any, caption: str = "") -> ActivityPhoto:
     _require_manage(actor, activity.unit)
     content_type, size, sha256 = check_image(uploaded_file)
-    caption = _text(caption, _("Keterangan"), max_length=255, single_line=True)
+    caption = clean_text(caption, _("Keterangan"), max_length=255, single_line=True)
     photo = ActivityPhoto(
         activity=activity,
         caption=caption,
         content_type=content_type,
         size=size,
         sha256=sha256,
-        uploaded_by=_actor_or_none(actor),
+        uploaded_by=actor_or_none(actor),
     )
     uploaded_file.seek(0)
     photo.file.save(f"foto.{IMAGE_EXTENSIONS[content_type]}", ContentFile(uploaded_file.read()), save=False)
@@ -215,7 +206,7 @@ def activity_withdraw_photo(*, actor: Actor, photo: ActivityPhoto) -> ActivityPh
     if photo.withdrawn_at is not None:
         return photo
     photo.withdrawn_at = timezone.now()
-    photo.withdrawn_by = _actor_or_none(actor)
+    photo.withdrawn_by = actor_or_none(actor)
     photo.save(update_fields=["withdrawn_at", "withdrawn_by"])
     audit.record(
         actor,

@@ -13,17 +13,9 @@ from zi.assessments.models import Period
 from zi.core import audit
 from zi.core.actors import Actor
 from zi.organisations.models import Unit
+from zi.organisations.records import clean_date, clean_staff_of, clean_text, set_fields
 from zi.programme.models import ChangeAgent, ConcreteChange
-from zi.programme.services.common import (
-    _date,
-    _in_period,
-    _record_create,
-    _record_update,
-    _require_manage,
-    _set_fields,
-    _staff_of,
-    _text,
-)
+from zi.programme.services.common import _in_period, _record_create, _record_update, _require_manage
 
 
 @transaction.atomic
@@ -31,8 +23,8 @@ def change_agent_appoint(
     *, actor: Actor, unit: Unit, period: Period, person: Any, appointed_on: dt.date, decree_ref: str = ""
 ) -> ChangeAgent:
     _require_manage(actor, unit)
-    person = _staff_of(unit, person, _("Agen perubahan"))
-    appointed_on = _date(appointed_on, _("Tanggal penetapan"))
+    person = clean_staff_of(unit, person, _("Agen perubahan"))
+    appointed_on = clean_date(appointed_on, _("Tanggal penetapan"))
     if appointed_on > period.ends_on:
         raise ValidationError(_("Tanggal penetapan tidak boleh sesudah akhir periode."))
     if ChangeAgent.objects.filter(unit=unit, period=period, person=person).exists():
@@ -44,7 +36,7 @@ def change_agent_appoint(
         period=period,
         person=person,
         appointed_on=appointed_on,
-        decree_ref=_text(decree_ref, _("Nomor SK"), max_length=255, single_line=True),
+        decree_ref=clean_text(decree_ref, _("Nomor SK"), max_length=255, single_line=True),
     )
     audit.record(actor, "create", agent, after=audit.snapshot(agent))
     return agent
@@ -58,11 +50,11 @@ def change_agent_update(
     _require_manage(actor, agent.unit)
     before = audit.snapshot(agent)
     if appointed_on is not None:
-        agent.appointed_on = _date(appointed_on, _("Tanggal penetapan"))
+        agent.appointed_on = clean_date(appointed_on, _("Tanggal penetapan"))
         if agent.appointed_on > agent.period.ends_on:
             raise ValidationError(_("Tanggal penetapan tidak boleh sesudah akhir periode."))
     if decree_ref is not None:
-        agent.decree_ref = _text(decree_ref, _("Nomor SK"), max_length=255, single_line=True)
+        agent.decree_ref = clean_text(decree_ref, _("Nomor SK"), max_length=255, single_line=True)
     agent.save()
     audit.record(actor, "update", agent, before=before, after=audit.snapshot(agent))
     return agent
@@ -72,13 +64,13 @@ CHANGE_FIELDS = ("agent", "title", "description", "made_on", "integrated", "inte
 
 
 def _clean_change(change: ConcreteChange) -> None:
-    change.title = _text(change.title, _("Judul perubahan"), required=True, max_length=255, single_line=True)
-    change.description = _text(change.description, _("Uraian"))
+    change.title = clean_text(change.title, _("Judul perubahan"), required=True, max_length=255, single_line=True)
+    change.description = clean_text(change.description, _("Uraian"))
     change.made_on = _in_period(
-        _date(change.made_on, _("Tanggal perubahan")), change.agent.period, _("Tanggal perubahan")
+        clean_date(change.made_on, _("Tanggal perubahan")), change.agent.period, _("Tanggal perubahan")
     )
     change.integrated = bool(change.integrated)
-    change.integration_how = _text(change.integration_how, _("Cara integrasi"))
+    change.integration_how = clean_text(change.integration_how, _("Cara integrasi"))
     if change.integrated and not change.integration_how:
         raise ValidationError(
             _("Jelaskan bagaimana perubahan diintegrasikan ke sistem manajemen (mis. SOP, SK, sistem informasi).")
@@ -110,7 +102,7 @@ def change_create(
 @transaction.atomic
 def change_update(*, actor: Actor, change: ConcreteChange, **changes: Any) -> ConcreteChange:
     def apply(record: ConcreteChange) -> None:
-        _set_fields(record, changes, CHANGE_FIELDS[1:])
+        set_fields(record, changes, CHANGE_FIELDS[1:])
         _clean_change(record)
 
     return _record_update(

@@ -16,10 +16,11 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from zi.core import audit, events
+from zi.core import audit, events, tracking
 from zi.core.actors import Actor
 from zi.organisations.access import Action
 from zi.organisations.models import Unit
+from zi.organisations.records import actor_or_none, clean_choice, clean_date, clean_text, set_fields
 from zi.programme import notifications
 from zi.programme.models import (
     OPEN_COMPLAINT_STATUSES,
@@ -30,18 +31,8 @@ from zi.programme.models import (
     ComplaintStatus,
     FollowUpAction,
 )
-from zi.programme.services.common import (
-    _actor_or_none,
-    _choice,
-    _date,
-    _record_create,
-    _record_update,
-    _require_manage,
-    _set_fields,
-    _text,
-)
+from zi.programme.services.common import _record_create, _record_update, _require_manage
 from zi.programme.services.images import IMAGE_EXTENSIONS, check_image, strip_metadata
-from zi.programme.services.public_tracking import _new_tracking
 
 # Days to settle a complaint, per category (calendar days from receipt). Override per deployment with
 # settings.ZI_COMPLAINT_SLA_DAYS = {"pungli": 5, ...}; categories not listed use DEFAULT_SLA_DAYS.
@@ -103,7 +94,7 @@ def _new_complaint(
         _clean_complaint(record)
         record.notify_email = _notify_email(record.notify_email)
         record.sla_due_at = sla_due(record.received_at, record.category)
-        code, record.tracking_hash = _new_tracking(Complaint)
+        code, record.tracking_hash = tracking.new_tracking(Complaint)
         record.tracking_hint = code[-4:]
         codes.append(code)
 
@@ -120,7 +111,7 @@ def _new_complaint(
 
 
 def _notify_email(value: Any) -> str:
-    address = _text(value, _("Surel untuk pemberitahuan"), max_length=254, single_line=True)
+    address = clean_text(value, _("Surel untuk pemberitahuan"), max_length=254, single_line=True)
     if address:
         try:
             validate_email(address)
@@ -131,8 +122,8 @@ def _notify_email(value: Any) -> str:
 
 def _clean_complaint(complaint: Complaint) -> None:
     """The same rules for a new complaint and for correcting one."""
-    _choice(complaint.channel, ComplaintChannel, _("Kanal"))
-    _choice(complaint.category, ComplaintCategory, _("Kategori"))
+    clean_choice(complaint.channel, ComplaintChannel, _("Kanal"))
+    clean_choice(complaint.category, ComplaintCategory, _("Kategori"))
     if complaint.channel == ComplaintChannel.LAPOR and not str(complaint.channel_reference or "").strip():
         raise ValidationError(_("Pengaduan dari SP4N-LAPOR! wajib mencantumkan nomor tiketnya."))
     received_at = complaint.received_at
@@ -143,13 +134,17 @@ def _clean_complaint(complaint: Complaint) -> None:
     if received_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError(_("Waktu diterima tidak boleh di masa depan."))
     complaint.received_at = received_at
-    complaint.channel_reference = _text(
+    complaint.channel_reference = clean_text(
         complaint.channel_reference, _("Nomor referensi"), max_length=100, single_line=True
     )
-    complaint.subject = _text(complaint.subject, _("Pokok pengaduan"), required=True, max_length=255, single_line=True)
-    complaint.description = _text(complaint.description, _("Isi pengaduan"), required=True)
-    complaint.complainant_name = _text(complaint.complainant_name, _("Nama"), max_length=255, single_line=True)
-    complaint.complainant_contact = _text(complaint.complainant_contact, _("Kontak"), max_length=255, single_line=True)
+    complaint.subject = clean_text(
+        complaint.subject, _("Pokok pengaduan"), required=True, max_length=255, single_line=True
+    )
+    complaint.description = clean_text(complaint.description, _("Isi pengaduan"), required=True)
+    complaint.complainant_name = clean_text(complaint.complainant_name, _("Nama"), max_length=255, single_line=True)
+    complaint.complainant_contact = clean_text(
+        complaint.complainant_contact, _("Kontak"), max_length=255, single_line=True
+    )
 
 
 @transaction.atomic
@@ -181,7 +176,7 @@ def complaint_create(
         complainant_contact=complainant_contact,
         channel_reference=channel_reference,
         received_at=received_at or timezone.now(),
-        created_by=_actor_or_none(actor),
+        created_by=actor_or_none(actor),
     )
 
 
@@ -306,7 +301,7 @@ def complaint_update_details(*, actor: Actor, complaint: Complaint, **changes: A
         for field, value in changes.items():
             if field == "received_at" and (value is None or _same_minute(value, record.received_at)):
                 continue  # the form shows minutes: an unchanged value must not shift the deadline by seconds
-            _set_fields(record, {field: value}, COMPLAINT_DETAIL_FIELDS)
+            set_fields(record, {field: value}, COMPLAINT_DETAIL_FIELDS)
         _clean_complaint(record)
         if (record.category, record.received_at) != old_key:
             record.sla_due_at = sla_due(record.received_at, record.category)
@@ -331,7 +326,7 @@ def _resolved_moment(value: Any, complaint: Complaint) -> dt.datetime:
     if isinstance(value, dt.datetime):
         moment = value if timezone.is_aware(value) else timezone.make_aware(value)
     else:
-        day = _date(value, _("Tanggal selesai"))
+        day = clean_date(value, _("Tanggal selesai"))
         moment = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
         if day == timezone.localdate():
             moment = min(moment, timezone.now())
@@ -365,7 +360,7 @@ def complaint_update(
     def apply(record: Complaint) -> None:
         seen.update(status=record.status, public_response=record.public_response)
         if status is not None:
-            record.status = _choice(status, ComplaintStatus, _("Status"))
+            record.status = clean_choice(status, ComplaintStatus, _("Status"))
             if record.status == ComplaintStatus.RESOLVED and record.resolved_at is None:
                 record.resolved_at = timezone.now()
             elif record.status != ComplaintStatus.RESOLVED:
@@ -375,9 +370,9 @@ def complaint_update(
                 raise ValidationError(_("Tanggal selesai hanya diisi untuk pengaduan yang selesai ditindaklanjuti."))
             record.resolved_at = _resolved_moment(resolved_at, record)
         if handling_notes is not None:
-            record.handling_notes = _text(handling_notes, _("Catatan penanganan"))
+            record.handling_notes = clean_text(handling_notes, _("Catatan penanganan"))
         if public_response is not None:
-            record.public_response = _text(public_response, _("Tanggapan"))
+            record.public_response = clean_text(public_response, _("Tanggapan"))
         if record.status in (ComplaintStatus.RESOLVED, ComplaintStatus.REJECTED) and not record.public_response:
             raise ValidationError(_("Tuliskan tanggapan untuk pengadu sebelum menyelesaikan atau menolak pengaduan."))
 
@@ -394,17 +389,17 @@ ACTION_FIELDS = ("complaint", "done_on", "description")
 
 def _clean_action(action: FollowUpAction) -> None:
     """The same checks when a follow-up action is added and when it is corrected."""
-    action.done_on = _date(action.done_on, _("Tanggal tindak lanjut"))
+    action.done_on = clean_date(action.done_on, _("Tanggal tindak lanjut"))
     if action.done_on < timezone.localdate(action.complaint.received_at):
         raise ValidationError(_("Tanggal tindak lanjut tidak boleh sebelum pengaduan diterima."))
-    action.description = _text(action.description, _("Tindak lanjut"), required=True)
+    action.description = clean_text(action.description, _("Tindak lanjut"), required=True)
 
 
 @transaction.atomic
 def complaint_add_action(*, actor: Actor, complaint: Complaint, done_on: dt.date, description: str) -> FollowUpAction:
     """Record a step taken on a complaint; the first one moves a *received* complaint to *in progress*."""
     action = FollowUpAction(
-        complaint=complaint, done_on=done_on, description=description, created_by=_actor_or_none(actor)
+        complaint=complaint, done_on=done_on, description=description, created_by=actor_or_none(actor)
     )
 
     def then(record: FollowUpAction) -> None:

@@ -14,9 +14,9 @@ from zi.core.actors import Actor
 from zi.core.links import absolute_url
 from zi.lke.models import LkeQuestion
 from zi.organisations.access import Action, may
+from zi.organisations.records import actor_or_none, require
 from zi.organisations.timezones import format_local_date
 from zi.programme.models import Activity, AttachedEvidence, Complaint, Innovation
-from zi.programme.services.common import _actor_or_none, _require
 
 ATTACHABLE = {"activity": Activity, "complaint": Complaint, "innovation": Innovation}
 
@@ -46,7 +46,7 @@ def record_attach_as_evidence(*, actor: Actor, record: Any, assessment: Assessme
     record_type = record_type_of(record)
     if record.unit_id != assessment.unit_id:
         raise ValidationError(_("Catatan hanya dapat dilampirkan pada penilaian unitnya sendiri."))
-    _require(
+    require(
         may(actor, Action.EVIDENCE_UPLOAD, assessment.unit), _("Anda tidak berwenang menambah data dukung unit ini.")
     )
     if assessment.status != AssessmentStatus.DRAFT:
@@ -71,9 +71,9 @@ def record_attach_as_evidence(*, actor: Actor, record: Any, assessment: Assessme
         question=question,
         title=_evidence_title(record)[:255],
         kind=EvidenceKind.LINK,
-        created_by=_actor_or_none(actor),
+        created_by=actor_or_none(actor),
     )
-    revision = EvidenceRevision.objects.create(evidence=evidence, number=1, url=url, uploaded_by=_actor_or_none(actor))
+    revision = EvidenceRevision.objects.create(evidence=evidence, number=1, url=url, uploaded_by=actor_or_none(actor))
     try:
         with transaction.atomic():
             AttachedEvidence.objects.create(evidence=evidence, record_type=record_type, record_id=record.pk)

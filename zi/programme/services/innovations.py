@@ -15,16 +15,9 @@ from django.utils.translation import gettext_noop
 from zi.core import audit
 from zi.core.actors import Actor
 from zi.organisations.models import Unit
+from zi.organisations.records import actor_or_none, clean_choice, clean_date, clean_decimal, clean_text
 from zi.programme.models import Complaint, Innovation, PublicService, Simplification
-from zi.programme.services.common import (
-    _actor_or_none,
-    _choice,
-    _date,
-    _decimal,
-    _record_create,
-    _require_manage,
-    _text,
-)
+from zi.programme.services.common import _record_create, _require_manage
 from zi.surveys.models import Campaign, InstrumentItem, ItemRollup
 
 INNOVATION_FIELDS = (
@@ -85,13 +78,13 @@ def _clean_survey_link(innovation: Innovation) -> None:
 
 
 def _clean_innovation(innovation: Innovation) -> None:
-    innovation.title = _text(innovation.title, _("Nama inovasi"), required=True, max_length=255, single_line=True)
-    innovation.description = _text(innovation.description, _("Uraian"))
-    innovation.survey_finding = _text(innovation.survey_finding, _("Temuan survei"))
-    innovation.survey_reference = _text(
+    innovation.title = clean_text(innovation.title, _("Nama inovasi"), required=True, max_length=255, single_line=True)
+    innovation.description = clean_text(innovation.description, _("Uraian"))
+    innovation.survey_finding = clean_text(innovation.survey_finding, _("Temuan survei"))
+    innovation.survey_reference = clean_text(
         innovation.survey_reference, _("Rujukan survei"), max_length=255, single_line=True
     )
-    innovation.problem_statement = _text(innovation.problem_statement, _("Rumusan masalah"))
+    innovation.problem_statement = clean_text(innovation.problem_statement, _("Rumusan masalah"))
     if innovation.complaint_id:
         complaint = Complaint.objects.filter(pk=innovation.complaint_id).only("unit_id").first()
         if complaint is None or complaint.unit_id != innovation.unit_id:
@@ -102,19 +95,21 @@ def _clean_innovation(innovation: Innovation) -> None:
     need = innovation.complaint_id or innovation.survey_item_id or innovation.survey_finding
     if not (need or innovation.problem_statement):
         raise ValidationError(_(NEED_REQUIRED_MESSAGE), code="need_required")
-    innovation.beneficiaries = _text(innovation.beneficiaries, _("Penerima manfaat"), required=True, max_length=255)
-    innovation.started_on = _date(innovation.started_on, _("Tanggal mulai"))
-    innovation.measure_unit = _text(innovation.measure_unit, _("Satuan ukuran"), max_length=100, single_line=True)
-    innovation.value_before = _decimal(innovation.value_before, _("Nilai sebelum"))
-    innovation.value_after = _decimal(innovation.value_after, _("Nilai sesudah"))
+    innovation.beneficiaries = clean_text(
+        innovation.beneficiaries, _("Penerima manfaat"), required=True, max_length=255
+    )
+    innovation.started_on = clean_date(innovation.started_on, _("Tanggal mulai"))
+    innovation.measure_unit = clean_text(innovation.measure_unit, _("Satuan ukuran"), max_length=100, single_line=True)
+    innovation.value_before = clean_decimal(innovation.value_before, _("Nilai sebelum"))
+    innovation.value_after = clean_decimal(innovation.value_after, _("Nilai sesudah"))
     if (innovation.value_before is not None or innovation.value_after is not None) and not innovation.measure_unit:
         raise ValidationError(_("Sebutkan satuan ukuran dampak (mis. menit waktu tunggu, jumlah pengaduan)."))
-    innovation.effect_note = _text(innovation.effect_note, _("Catatan dampak"))
+    innovation.effect_note = clean_text(innovation.effect_note, _("Catatan dampak"))
     ways = innovation.simplifications or []
     if isinstance(ways, str):
         ways = [ways]
     for way in ways:
-        _choice(way, Simplification, _("Cara mempermudah"))
+        clean_choice(way, Simplification, _("Cara mempermudah"))
     innovation.simplifications = [value for value in Simplification.values if value in set(ways)]
 
 
@@ -181,7 +176,7 @@ def innovation_create(
         value_after=value_after,
         effect_note=effect_note,
         simplifications=list(simplifications),
-        created_by=_actor_or_none(actor),
+        created_by=actor_or_none(actor),
     )
     chosen: list[PublicService] = []
 

@@ -10,16 +10,17 @@ from django.utils.translation import gettext as _
 
 from zi.core.actors import Actor
 from zi.organisations.models import Unit
+from zi.organisations.records import actor_or_none, clean_text, set_fields
 from zi.programme.models import PublicService
-from zi.programme.services.common import _actor_or_none, _record_create, _record_update, _set_fields, _text
+from zi.programme.services.common import _record_create, _record_update
 
 SERVICE_FIELDS = ("unit", "name", "description", "standard_reference", "is_active")
 
 
 def _clean_service(service: PublicService) -> None:
-    service.name = _text(service.name, _("Nama layanan"), required=True, max_length=255, single_line=True)
-    service.description = _text(service.description, _("Uraian"))
-    service.standard_reference = _text(
+    service.name = clean_text(service.name, _("Nama layanan"), required=True, max_length=255, single_line=True)
+    service.description = clean_text(service.description, _("Uraian"))
+    service.standard_reference = clean_text(
         service.standard_reference, _("Rujukan standar pelayanan"), max_length=255, single_line=True
     )
     service.is_active = bool(service.is_active)
@@ -39,7 +40,7 @@ def service_create(
         description=description,
         standard_reference=standard_reference,
         is_active=is_active,
-        created_by=_actor_or_none(actor),
+        created_by=actor_or_none(actor),
     )
     return _record_create(actor=actor, record=service, snapshot=SERVICE_FIELDS, clean=_clean_service)
 
@@ -47,7 +48,7 @@ def service_create(
 @transaction.atomic
 def service_update(*, actor: Actor, service: PublicService, **changes: Any) -> PublicService:
     def apply(record: PublicService) -> None:
-        _set_fields(record, changes, SERVICE_FIELDS[1:])
+        set_fields(record, changes, SERVICE_FIELDS[1:])
         _clean_service(record)
 
     return _record_update(actor=actor, record=service, snapshot=SERVICE_FIELDS, apply=apply)

@@ -1,21 +1,13 @@
-"""Tracking codes: drawn unique when the public submits a complaint or a whistle-blowing report, looked up by the
-public (only the hash is stored)."""
+"""A tracking code looked up by the public: a complaint's, or a whistle-blowing report's (same page, same answer
+for malformed and unknown codes; only the hash is stored, :mod:`zi.core.tracking`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from zi.programme import tracking
-from zi.programme.models import Complaint, WhistleReport
-
-
-def _new_tracking(model: type[Complaint | WhistleReport]) -> tuple[str, str]:
-    for _attempt in range(5):
-        code = tracking.new_code()
-        digest = tracking.hash_code(code)
-        if not model.objects.filter(tracking_hash=digest).exists():
-            return code, digest
-    raise RuntimeError("could not draw a unique tracking code")  # pragma: no cover - 31^12 codes
+from zi.core import tracking
+from zi.integrity.services import whistle_tracked
+from zi.programme.models import Complaint
 
 
 def track(code: str) -> dict[str, Any] | None:
@@ -38,17 +30,4 @@ def track(code: str) -> dict[str, Any] | None:
             "public_response": complaint.public_response,
             "actions": [action.done_on for action in complaint.actions.all()],
         }
-    report = WhistleReport.objects.filter(tracking_hash=digest).select_related("unit").first()
-    if report is not None:
-        return {
-            "kind": "whistle",
-            "unit": report.unit.name,
-            "subject": "",
-            "received_at": report.received_at,
-            "sla_due_at": None,
-            "status": report.get_status_display(),
-            "status_code": report.status,
-            "public_response": report.public_response,
-            "actions": [],
-        }
-    return None
+    return whistle_tracked(digest)

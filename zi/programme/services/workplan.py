@@ -14,19 +14,9 @@ from zi.assessments.models import Period
 from zi.core import audit
 from zi.core.actors import Actor
 from zi.organisations.models import Unit
+from zi.organisations.records import clean_choice, clean_date, clean_staff_of, clean_text, set_fields
 from zi.programme.models import ChangeArea, PlanItem, PlanItemKind, PlanItemStatus, WorkPlan
-from zi.programme.services.common import (
-    _choice,
-    _date,
-    _in_period,
-    _lke_codes,
-    _record_create,
-    _record_update,
-    _require_manage,
-    _set_fields,
-    _staff_of,
-    _text,
-)
+from zi.programme.services.common import _in_period, _lke_codes, _record_create, _record_update, _require_manage
 
 PLAN_ITEM_FIELDS = (
     "work_plan",
@@ -47,10 +37,10 @@ def workplan_create(*, actor: Actor, unit: Unit, period: Period, title: str = ""
     _require_manage(actor, unit)
     if WorkPlan.objects.filter(unit=unit, period=period).exists():
         raise ValidationError(_("Rencana kerja unit ini untuk periode tersebut sudah ada."))
-    title = _text(title, _("Judul"), max_length=255, single_line=True) or _("Rencana Kerja Pembangunan ZI %(year)s") % {
-        "year": period.year
-    }
-    plan = WorkPlan.objects.create(unit=unit, period=period, title=title, notes=_text(notes, _("Catatan")))
+    title = clean_text(title, _("Judul"), max_length=255, single_line=True) or _(
+        "Rencana Kerja Pembangunan ZI %(year)s"
+    ) % {"year": period.year}
+    plan = WorkPlan.objects.create(unit=unit, period=period, title=title, notes=clean_text(notes, _("Catatan")))
     audit.record(actor, "create", plan, after=audit.snapshot(plan))
     return plan
 
@@ -61,9 +51,9 @@ def workplan_update(*, actor: Actor, plan: WorkPlan, title: str | None = None, n
     _require_manage(actor, plan.unit)
     before = audit.snapshot(plan)
     if title is not None:
-        plan.title = _text(title, _("Judul"), required=True, max_length=255, single_line=True)
+        plan.title = clean_text(title, _("Judul"), required=True, max_length=255, single_line=True)
     if notes is not None:
-        plan.notes = _text(notes, _("Catatan"))
+        plan.notes = clean_text(notes, _("Catatan"))
     plan.save()
     audit.record(actor, "update", plan, before=before, after=audit.snapshot(plan))
     return plan
@@ -71,13 +61,13 @@ def workplan_update(*, actor: Actor, plan: WorkPlan, title: str | None = None, n
 
 def _clean_plan_item(item: PlanItem, period: Period) -> None:
     unit = item.work_plan.unit
-    item.area_key = int(_choice(int(item.area_key or 0), ChangeArea, _("Area perubahan")))
-    _choice(item.kind, PlanItemKind, _("Jenis butir"))
-    _choice(item.status, PlanItemStatus, _("Status"))
-    item.title = _text(item.title, _("Judul"), required=True, max_length=255, single_line=True)
-    item.description = _text(item.description, _("Uraian"))
-    item.owner = _staff_of(unit, item.owner_id if item.owner_id else None, _("Penanggung jawab"))
-    item.due_on = _in_period(_date(item.due_on, _("Tenggat")), period, _("Tenggat"))
+    item.area_key = int(clean_choice(int(item.area_key or 0), ChangeArea, _("Area perubahan")))
+    clean_choice(item.kind, PlanItemKind, _("Jenis butir"))
+    clean_choice(item.status, PlanItemStatus, _("Status"))
+    item.title = clean_text(item.title, _("Judul"), required=True, max_length=255, single_line=True)
+    item.description = clean_text(item.description, _("Uraian"))
+    item.owner = clean_staff_of(unit, item.owner_id if item.owner_id else None, _("Penanggung jawab"))
+    item.due_on = _in_period(clean_date(item.due_on, _("Tenggat")), period, _("Tenggat"))
     try:
         item.progress = int(item.progress)
     except (TypeError, ValueError) as exc:
@@ -127,7 +117,7 @@ def plan_item_create(
 @transaction.atomic
 def plan_item_update(*, actor: Actor, item: PlanItem, **changes: Any) -> PlanItem:
     def apply(record: PlanItem) -> None:
-        _set_fields(record, changes, PLAN_ITEM_FIELDS[1:], foreign=("owner",))
+        set_fields(record, changes, PLAN_ITEM_FIELDS[1:], foreign=("owner",))
         _clean_plan_item(record, record.work_plan.period)
 
     return _record_update(

@@ -11,7 +11,7 @@ from zi.programme.views.activities import (
     activity_photo_withdraw,
 )
 from zi.programme.views.change_agents import agent_create, agent_edit, change_create, change_edit
-from zi.programme.views.common import SESSION_CODE_KEY, SUGGESTED_CODES
+from zi.programme.views.common import SUGGESTED_CODES
 from zi.programme.views.complaints import (
     complaint_action_delete,
     complaint_action_edit,
@@ -20,28 +20,15 @@ from zi.programme.views.complaints import (
     complaint_edit,
     complaint_photo,
 )
-from zi.programme.views.downloads import export
+from zi.programme.views.downloads import complaints_export
 from zi.programme.views.evidence import attach_evidence
 from zi.programme.views.innovations import innovation_create, innovation_detail, innovation_edit, innovation_list
-from zi.programme.views.integrity import (
-    REGISTER_PAGES,
-    RegisterPage,
-    conflict_edit,
-    conflict_list,
-    gratification_edit,
-    gratification_list,
-    whistle_detail,
-    whistle_list,
-)
 from zi.programme.views.overview import unit_overview
-from zi.programme.views.public import complaint_public, public_sent, track, whistle_public
+from zi.programme.views.public import complaint_public, public_sent, track
 from zi.programme.views.public_services import service_edit, service_list
 from zi.programme.views.workplan import plan_item_create, plan_item_edit, workplan_create, workplan_edit
 
 __all__ = [
-    "REGISTER_PAGES",
-    "RegisterPage",
-    "SESSION_CODE_KEY",
     "SUGGESTED_CODES",
     "activity_attendance",
     "activity_create",
@@ -62,11 +49,7 @@ __all__ = [
     "complaint_edit",
     "complaint_photo",
     "complaint_public",
-    "conflict_edit",
-    "conflict_list",
-    "export",
-    "gratification_edit",
-    "gratification_list",
+    "complaints_export",
     "innovation_create",
     "innovation_detail",
     "innovation_edit",
@@ -78,9 +61,6 @@ __all__ = [
     "service_list",
     "track",
     "unit_overview",
-    "whistle_detail",
-    "whistle_list",
-    "whistle_public",
     "workplan_create",
     "workplan_edit",
 ]

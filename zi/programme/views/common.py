@@ -4,19 +4,16 @@ are loaded with :func:`zi.organisations.scoped.get_scoped_or_404` (``programme.r
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from zi.assessments.models import Assessment
 from zi.assessments.stages import DRAFT_STATES
+from zi.core.feedback import form_page
 from zi.lke.models import LkeQuestion
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
@@ -25,8 +22,6 @@ from zi.programme import forms, selectors
 from zi.programme.models import AttachedEvidence
 
 _R = TypeVar("_R", bound=Model)
-
-SESSION_CODE_KEY = "zi_programme_new_code"
 
 
 def _units() -> Any:
@@ -43,14 +38,6 @@ def _managed_unit(request: HttpRequest, pk: int) -> Unit:
     return get_scoped_or_404(_units(), request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
 
 
-def _whistle_unit(request: HttpRequest, pk: int) -> Unit:
-    """A unit whose whistle-blowing reports the user handles; 404 for everyone else, who is not told it exists."""
-    unit = Unit.objects.filter(pk=pk).first()
-    if unit is None or not may(request.user, Action.INTEGRITY_HANDLE, unit):
-        raise Http404
-    return unit
-
-
 def _readable_record(request: HttpRequest, model: type[_R], pk: int) -> _R:
     """A programme record the user may read (placed in the tree by its model's ``unit_field``): 404 out of sight."""
     return get_scoped_or_404(model, request.user, see=Action.PROGRAMME_READ, pk=pk)
@@ -59,17 +46,6 @@ def _readable_record(request: HttpRequest, model: type[_R], pk: int) -> _R:
 def _managed_record(request: HttpRequest, model: type[_R], pk: int) -> _R:
     """A programme record the user may change (placed in the tree by its model's ``unit_field``)."""
     return get_scoped_or_404(model, request.user, Action.PROGRAMME_MANAGE, see=Action.PROGRAMME_READ, pk=pk)
-
-
-def _register_entry(request: HttpRequest, model: type[_R], pk: int) -> _R:
-    """An integrity register entry (gratification, conflict of interest) the user may write."""
-    return get_scoped_or_404(
-        model._default_manager.select_related("unit"),
-        request.user,
-        Action.REGISTER_WRITE,
-        see=Action.PROGRAMME_READ,
-        pk=pk,
-    )
 
 
 def _photo_response(photo: Any) -> FileResponse:
@@ -87,36 +63,10 @@ def _period(request: HttpRequest) -> Any:
     return period
 
 
-def _save(form: Any, call: Callable[[], Any]) -> Any:
-    """Run a service; its ValidationError becomes a form error (None when it failed)."""
-    try:
-        return call()
-    except ValidationError as exc:
-        for message in exc.messages:
-            form.add_error(None, message)
-        return None
-
-
-def _form_page(
-    request: HttpRequest,
-    form: Any,
-    *,
-    write: Callable[[dict[str, Any]], Any],
-    done: str,
-    next_url: Callable[[Any], str],
-    unit: Unit,
-    title: str,
-    **extra: Any,
-) -> HttpResponse:
-    """The one shape of every create and edit page: a valid POST runs ``write(cleaned_data)`` (a service, whose
-    ValidationError becomes a form error), then a message and a redirect to ``next_url(result)``; otherwise the
-    form page, with the errors."""
-    if request.method == "POST" and form.is_valid():
-        result = _save(form, lambda: write(form.cleaned_data))
-        if result is not None:
-            messages.success(request, done)
-            return redirect(next_url(result))
-    return render(request, "programme/form.html", {"unit": unit, "form": form, "title": title, **extra})
+def _form_page(request: HttpRequest, form: Any, *, unit: Unit, **page: Any) -> HttpResponse:
+    """:func:`zi.core.feedback.form_page` on the programme's form page (``write``, ``done``, ``next_url``, ``title``
+    and any extra context in ``page``)."""
+    return form_page(request, form, template="components/record_form.html", unit=unit, **page)
 
 
 def _overview_url(unit: Unit, period: Any = None) -> str:

@@ -11,23 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zi.core import tracking
+from zi.core.feedback import form_attempt
 from zi.organisations.access import Action, may
-from zi.programme import forms, services, tracking
+from zi.programme import forms, services
 from zi.programme.models import Complaint, ComplaintPhoto, FollowUpAction
 from zi.programme.views.common import (
-    SESSION_CODE_KEY,
     _attach_context,
     _form_page,
     _managed_record,
     _managed_unit,
     _photo_response,
     _readable_record,
-    _save,
 )
-
-
-def _show_code(request: HttpRequest, code: str) -> None:
-    request.session[SESSION_CODE_KEY] = tracking.format_code(code)
 
 
 @login_required
@@ -36,7 +32,7 @@ def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
 
     def shown_once(result: tuple[Complaint, str]) -> str:
         complaint, code = result
-        _show_code(request, code)
+        tracking.show_code(request, code)
         return complaint.get_absolute_url()
 
     return _form_page(
@@ -82,14 +78,14 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
-        saved = None
+        saved: object = None
         if update_form.is_bound and update_form.is_valid():
-            saved = _save(
+            saved = form_attempt(
                 update_form,
                 lambda: services.complaint_update(actor=request.user, complaint=complaint, **update_form.cleaned_data),
             )
         elif action_form.is_bound and action_form.is_valid():
-            saved = _save(
+            saved = form_attempt(
                 action_form,
                 lambda: services.complaint_add_action(
                     actor=request.user, complaint=complaint, **action_form.cleaned_data
@@ -109,7 +105,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_contact": can_manage,
         "update_form": update_form if can_manage else None,
         "action_form": action_form if can_manage else None,
-        "new_code": request.session.pop(SESSION_CODE_KEY, None) if can_manage else None,
+        "new_code": tracking.pop_shown_code(request) if can_manage else None,
         **_attach_context(request, complaint, "complaint"),
     }
     return render(request, "programme/complaint_detail.html", context)

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from zi.core.links import absolute_url
+from zi.integrity import selectors as integrity_selectors
 from zi.lke.services import labelled_inputs
 from zi.organisations.access import Action, may
 from zi.programme import selectors
@@ -39,7 +40,7 @@ def unit_overview(request: HttpRequest, pk: int) -> HttpResponse:
         "complaint_status": status,
         "complaint_summary": selectors.complaint_summary(unit=unit),
         "innovations": selectors.innovations_for(user=user, unit=unit),
-        "whistle_counts": selectors.whistle_counts(unit=unit),
+        "whistle_counts": integrity_selectors.whistle_counts(unit=unit),
         "lke_rows": [
             (code, {**data, "labelled": labelled_inputs(period.template, code, data.get("inputs") or {})})
             for code, data in selectors.lke_inputs_for(unit, period).items()
@@ -47,7 +48,7 @@ def unit_overview(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": may(user, Action.PROGRAMME_MANAGE, unit),
         "can_handle_integrity": may(user, Action.INTEGRITY_HANDLE, unit),
         "public_complaint_url": absolute_url(reverse("programme:complaint_public", args=[unit.pk])),
-        "public_whistle_url": absolute_url(reverse("programme:whistle_public", args=[unit.pk])),
+        "public_whistle_url": absolute_url(reverse("integrity:whistle_public", args=[unit.pk])),
     }
     if request.htmx and request.GET.get("fragment") == "complaints":  # type: ignore[attr-defined]  # django-htmx middleware
         return render(request, "programme/partials/complaint_rows.html", context)

@@ -10,10 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from zi.core.feedback import form_attempt
 from zi.organisations.access import Action, may
 from zi.programme import forms, selectors, services
 from zi.programme.models import PublicService
-from zi.programme.views.common import _form_page, _managed_record, _readable_unit, _save
+from zi.programme.views.common import _form_page, _managed_record, _readable_unit
 
 
 @login_required
@@ -25,7 +26,9 @@ def service_list(request: HttpRequest, pk: int) -> HttpResponse:
         if not can_manage:
             raise PermissionDenied
         if form.is_valid():
-            service = _save(form, lambda: services.service_create(actor=request.user, unit=unit, **form.cleaned_data))
+            service = form_attempt(
+                form, lambda: services.service_create(actor=request.user, unit=unit, **form.cleaned_data)
+            )
             if service is not None:
                 messages.success(request, _("Layanan didaftarkan."))
                 return redirect("programme:service_list", pk=unit.pk)

@@ -1,5 +1,7 @@
-"""The integrity registers: gratification reports, conflict-of-interest declarations and whistle-blowing reports.
-The whistle-blower's identity never enters the audit trail."""
+"""Writes on the integrity registers: gratification reports, conflict-of-interest declarations and whistle-blowing
+reports; the identity rule; a whistle-blowing report found by its tracking code. Keyword-only
+``<entity>_<verb>`` functions, one transaction each, through :mod:`zi.organisations.records` (permission,
+validation, write, audit event). The whistle-blower's identity never enters the audit trail."""
 
 from __future__ import annotations
 
@@ -13,11 +15,9 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zi.core import audit
+from zi.core import audit, tracking
 from zi.core.actors import Actor
-from zi.organisations.access import Action
-from zi.organisations.models import Unit
-from zi.programme.models import (
+from zi.integrity.models import (
     ConflictOfInterest,
     ConflictStatus,
     GratificationDecision,
@@ -25,17 +25,44 @@ from zi.programme.models import (
     WhistleReport,
     WhistleStatus,
 )
-from zi.programme.services.common import (
-    _actor_or_none,
-    _choice,
-    _date,
-    _decimal,
-    _record_create,
-    _record_update,
-    _staff_of,
-    _text,
+from zi.organisations.access import Action, may
+from zi.organisations.models import Unit
+from zi.organisations.records import (
+    actor_or_none,
+    clean_choice,
+    clean_date,
+    clean_decimal,
+    clean_staff_of,
+    clean_text,
+    record_create,
+    record_update,
 )
-from zi.programme.services.public_tracking import _new_tracking
+
+
+def may_see_whistle_identity(user: Any, report: WhistleReport) -> bool:
+    """Only integrity handlers who are not themselves staff of the reported unit see the reporter's identity."""
+    if not may(user, Action.INTEGRITY_HANDLE, report.unit):
+        return False
+    return getattr(user, "unit_id", None) != report.unit_id
+
+
+def whistle_tracked(digest: str) -> dict[str, Any] | None:
+    """What the holder of a whistle-blowing report's tracking code may see (the subject is never shown)."""
+    report = WhistleReport.objects.filter(tracking_hash=digest).select_related("unit").first()
+    if report is None:
+        return None
+    return {
+        "kind": "whistle",
+        "unit": report.unit.name,
+        "subject": "",
+        "received_at": report.received_at,
+        "sla_due_at": None,
+        "status": report.get_status_display(),
+        "status_code": report.status,
+        "public_response": report.public_response,
+        "actions": [],
+    }
+
 
 # Never put the whistle-blower's identity in the audit trail (agency admins and auditors read it).
 _R = TypeVar("_R", bound=models.Model)
@@ -57,13 +84,13 @@ class _Register(Generic[_R]):
 
     def create(self, *, actor: Actor, unit: Unit, denied: str, build: Callable[[], dict[str, Any]]) -> _R:
         """Create an entry: permission first, then ``build()`` validates and returns the field values."""
-        record = self.model(unit=unit, created_by=_actor_or_none(actor))
+        record = self.model(unit=unit, created_by=actor_or_none(actor))
 
         def clean(entry: Any) -> None:
             for field, value in build().items():
                 setattr(entry, field, value)
 
-        return _record_create(
+        return record_create(
             actor=actor, record=record, snapshot=self.fields, clean=clean, allowed=self.allowed, denied=denied
         )
 
@@ -71,7 +98,7 @@ class _Register(Generic[_R]):
         self, *, actor: Actor, record: _R, denied: str, apply: Callable[[Any], dict[str, tuple[Any, Any]] | None]
     ) -> _R:
         """Change an entry under a row lock: permission, ``apply(record)`` validates and sets, save, audit."""
-        return _record_update(
+        return record_update(
             actor=actor, record=record, snapshot=self.fields, apply=apply, allowed=self.allowed, denied=denied
         )
 
@@ -105,23 +132,23 @@ def gratification_report_create(
     decision_note: str = "",
 ) -> GratificationReport:
     def build() -> dict[str, Any]:
-        day = _date(offered_on, _("Tanggal pemberian"))
+        day = clean_date(offered_on, _("Tanggal pemberian"))
         if day > timezone.localdate():
             raise ValidationError(_("Tanggal pemberian tidak boleh di masa depan."))
         chosen = decision or (GratificationDecision.REFUSED if refused else GratificationDecision.PENDING)
         return {
-            "reporter": _staff_of(unit, reporter, _("Pelapor")),
+            "reporter": clean_staff_of(unit, reporter, _("Pelapor")),
             "offered_on": day,
-            "giver_description": _text(
+            "giver_description": clean_text(
                 giver_description, _("Pemberi"), required=True, max_length=255, single_line=True
             ),
-            "gift_description": _text(
+            "gift_description": clean_text(
                 gift_description, _("Bentuk pemberian"), required=True, max_length=255, single_line=True
             ),
-            "value_estimate": _decimal(value_estimate, _("Perkiraan nilai")) or 0,
+            "value_estimate": clean_decimal(value_estimate, _("Perkiraan nilai")) or 0,
             "refused": bool(refused),
-            "decision": _choice(chosen, GratificationDecision, _("Keputusan")),
-            "decision_note": _text(decision_note, _("Catatan keputusan")),
+            "decision": clean_choice(chosen, GratificationDecision, _("Keputusan")),
+            "decision_note": clean_text(decision_note, _("Catatan keputusan")),
         }
 
     return _GRATIFICATION.create(
@@ -134,8 +161,8 @@ def gratification_decide(
     *, actor: Actor, report: GratificationReport, decision: str, decision_note: str = ""
 ) -> GratificationReport:
     def apply(record: GratificationReport) -> None:
-        record.decision = _choice(decision, GratificationDecision, _("Keputusan"))
-        record.decision_note = _text(decision_note, _("Catatan keputusan"))
+        record.decision = clean_choice(decision, GratificationDecision, _("Keputusan"))
+        record.decision_note = clean_text(decision_note, _("Catatan keputusan"))
 
     return _GRATIFICATION.update(
         actor=actor, record=report, denied=_("Anda tidak berwenang memutuskan laporan gratifikasi ini."), apply=apply
@@ -160,12 +187,12 @@ def conflict_create(
 ) -> ConflictOfInterest:
     def build() -> dict[str, Any]:
         return {
-            "person": _staff_of(unit, person, _("Pegawai")) if person else None,
-            "declared_on": _date(declared_on, _("Tanggal")),
-            "situation": _text(situation, _("Situasi"), required=True),
-            "related_party": _text(related_party, _("Pihak terkait"), max_length=255, single_line=True),
-            "mitigation": _text(mitigation, _("Mitigasi")),
-            "status": _choice(status, ConflictStatus, _("Status")),
+            "person": clean_staff_of(unit, person, _("Pegawai")) if person else None,
+            "declared_on": clean_date(declared_on, _("Tanggal")),
+            "situation": clean_text(situation, _("Situasi"), required=True),
+            "related_party": clean_text(related_party, _("Pihak terkait"), max_length=255, single_line=True),
+            "mitigation": clean_text(mitigation, _("Mitigasi")),
+            "status": clean_choice(status, ConflictStatus, _("Status")),
         }
 
     return _CONFLICT.create(
@@ -178,9 +205,9 @@ def conflict_update(
     *, actor: Actor, conflict: ConflictOfInterest, status: str, mitigation: str | None = None
 ) -> ConflictOfInterest:
     def apply(record: ConflictOfInterest) -> None:
-        record.status = _choice(status, ConflictStatus, _("Status"))
+        record.status = clean_choice(status, ConflictStatus, _("Status"))
         if mitigation is not None:
-            record.mitigation = _text(mitigation, _("Mitigasi"))
+            record.mitigation = clean_text(mitigation, _("Mitigasi"))
 
     return _CONFLICT.update(
         actor=actor,
@@ -202,14 +229,14 @@ def whistle_submit_public(
     """An anonymous (or named) whistle-blowing report; returns the report and its tracking code."""
     if not unit.is_active:
         raise ValidationError(_("Unit ini tidak menerima laporan melalui formulir ini."))
-    code, digest = _new_tracking(WhistleReport)
+    code, digest = tracking.new_tracking(WhistleReport)
     report = WhistleReport.objects.create(
         unit=unit,
         received_at=timezone.now(),
-        subject=_text(subject, _("Pokok laporan"), required=True, max_length=255, single_line=True),
-        description=_text(description, _("Uraian"), required=True),
-        reporter_name=_text(reporter_name, _("Nama"), max_length=255, single_line=True),
-        reporter_contact=_text(reporter_contact, _("Kontak"), max_length=255, single_line=True),
+        subject=clean_text(subject, _("Pokok laporan"), required=True, max_length=255, single_line=True),
+        description=clean_text(description, _("Uraian"), required=True),
+        reporter_name=clean_text(reporter_name, _("Nama"), max_length=255, single_line=True),
+        reporter_contact=clean_text(reporter_contact, _("Kontak"), max_length=255, single_line=True),
         tracking_hash=digest,
     )
     audit.record(
@@ -236,11 +263,11 @@ def whistle_update(
 
     def apply(record: WhistleReport) -> None:
         if status is not None:
-            record.status = _choice(status, WhistleStatus, _("Status"))
+            record.status = clean_choice(status, WhistleStatus, _("Status"))
         if handling_notes is not None:
-            record.handling_notes = _text(handling_notes, _("Catatan penanganan"))
+            record.handling_notes = clean_text(handling_notes, _("Catatan penanganan"))
         if public_response is not None:
-            record.public_response = _text(public_response, _("Tanggapan"))
+            record.public_response = clean_text(public_response, _("Tanggapan"))
 
     return _WHISTLE.update(
         actor=actor, record=report, denied=_("Anda tidak berwenang menangani laporan ini."), apply=apply

@@ -1,4 +1,4 @@
-"""Public tracking codes and the per-address rate limits of the public pages.
+"""Public tracking codes and the per-address rate limits of the public pages (complaints, whistle-blowing).
 
 A tracking code is 12 characters from an alphabet without look-alikes (no 0/O, 1/I/L), shown grouped as
 ``ABCD-EFGH-JKMN`` (31^12 ≈ 7.9·10^17 possibilities). Only a keyed hash (HMAC-SHA256 with the secret key) is
@@ -17,6 +17,7 @@ import secrets
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import models
 from django.http import HttpRequest
 
 from zi.core.clients import client_address
@@ -29,6 +30,20 @@ DEFAULT_RATE_LIMITS = {
     "submit": (5, 3600),  # public complaint / whistle-blowing submissions per address per hour
     "track": (10, 900),  # tracking-code lookups per address per 15 minutes
 }
+
+
+# The session key under which a public form hands the new tracking code to the page that shows it once.
+SESSION_CODE_KEY = "zi_programme_new_code"
+
+
+def show_code(request: HttpRequest, code: str) -> None:
+    """Keep the new code for the next page, which shows it once (:func:`pop_shown_code`)."""
+    request.session[SESSION_CODE_KEY] = format_code(code)
+
+
+def pop_shown_code(request: HttpRequest) -> str | None:
+    code: str | None = request.session.pop(SESSION_CODE_KEY, None)
+    return code
 
 
 def new_code() -> str:
@@ -49,8 +64,19 @@ def is_well_formed(code: str) -> bool:
 
 
 def hash_code(code: str) -> str:
+    # The key's prefix is part of every stored hash: it keeps its first home's name so stored codes still match.
     key = f"zi.programme.tracking:{settings.SECRET_KEY}".encode()
     return hmac.new(key, normalize_code(code).encode(), hashlib.sha256).hexdigest()
+
+
+def new_tracking(model: type[models.Model]) -> tuple[str, str]:
+    """A fresh code and its hash, unique among ``model``'s ``tracking_hash`` values (complaints, whistle-blowing)."""
+    for _attempt in range(5):
+        code = new_code()
+        digest = hash_code(code)
+        if not model._default_manager.filter(tracking_hash=digest).exists():
+            return code, digest
+    raise RuntimeError("could not draw a unique tracking code")  # pragma: no cover - 31^12 codes
 
 
 def client_key(request: HttpRequest) -> str:
