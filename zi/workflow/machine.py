@@ -238,18 +238,18 @@ class Rule:
     recorded: bool = True
 
 
+# The two moves made from either of two states: registering the participation and starting the TPI evaluation.
+_REGISTER = Rule(Action.PARTICIPATION_MANAGE, _participate, gettext_lazy("Daftarkan keikutsertaan"), recorded=False)
+_TPI_START = Rule(Action.TPI_SCORE, _tpi_start, gettext_lazy("Mulai evaluasi TPI"))
+
 TRANSITIONS: dict[tuple[str, str], Rule] = {
     # An assessment starts as "started" (its self lane open) and may be submitted before the participation is
     # registered; registering it declares the journey (a submitted LKE comes back to the unit as a draft).
     (State.STARTED, State.SUBMITTED): Rule(
         Action.ASSESSMENT_SUBMIT, _ready_to_submit, gettext_lazy("Kirim penilaian mandiri"), recorded=False
     ),
-    (State.STARTED, State.DECLARED): Rule(
-        Action.PARTICIPATION_MANAGE, _participate, gettext_lazy("Daftarkan keikutsertaan"), recorded=False
-    ),
-    (State.SUBMITTED, State.DECLARED): Rule(
-        Action.PARTICIPATION_MANAGE, _participate, gettext_lazy("Daftarkan keikutsertaan"), recorded=False
-    ),
+    (State.STARTED, State.DECLARED): _REGISTER,
+    (State.SUBMITTED, State.DECLARED): _REGISTER,
     (State.DECLARED, State.BUILDING): Rule(Action.PARTICIPATION_MANAGE, _declared, gettext_lazy("Mulai pembangunan")),
     (State.BUILDING, State.SELF_SUBMITTED): Rule(
         Action.ASSESSMENT_SUBMIT, _ready_to_submit, gettext_lazy("Kirim penilaian mandiri")
@@ -261,10 +261,8 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     (State.IN_REVIEW, State.RETURNED): Rule(Action.REVIEW_SCORE, _note_required, gettext_lazy("Kembalikan ke unit")),
     (State.IN_REVIEW, State.REVIEWED): Rule(Action.REVIEW_SCORE, _ok, gettext_lazy("Teruskan ke TPI")),
     # Pemda and units without a preliminary review go straight to TPI (P90 Lampiran II, stage 5).
-    (State.SELF_SUBMITTED, State.TPI_EVALUATION): Rule(
-        Action.TPI_SCORE, _tpi_start, gettext_lazy("Mulai evaluasi TPI")
-    ),
-    (State.REVIEWED, State.TPI_EVALUATION): Rule(Action.TPI_SCORE, _tpi_start, gettext_lazy("Mulai evaluasi TPI")),
+    (State.SELF_SUBMITTED, State.TPI_EVALUATION): _TPI_START,
+    (State.REVIEWED, State.TPI_EVALUATION): _TPI_START,
     (State.TPI_EVALUATION, State.TPI_RETURNED): Rule(Action.TPI_SCORE, _tpi_return, gettext_lazy("LHE 1: kembalikan")),
     (State.TPI_RETURNED, State.TPI_EVALUATION): Rule(
         Action.ASSESSMENT_SUBMIT, _ready_to_submit, gettext_lazy("Kirim perbaikan ke TPI")
