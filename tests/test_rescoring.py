@@ -29,15 +29,6 @@ CHOICE_VALUES = {
 }
 
 
-@pytest.fixture
-def period(db):
-    call_command("lke", "load")
-    template = LkeTemplate.objects.get()
-    return Period.objects.create(
-        year=2026, name="ZI 2026", template=template, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31)
-    )
-
-
 def assert_breakdown(spec, breakdown, expected):
     """A stored breakdown holds the reason codes and expands to exactly what ``zi lke score`` prints."""
     assert breakdown == expected.to_stored()

@@ -1,3 +1,14 @@
 """The registers' tests stand on the programme tests' people and places (the same Lapas, team and TPI)."""
 
-from tests.programme.conftest import _clear_cache, integrity_handle, lapas, team, tpi  # noqa: F401
+from tests.programme.conftest import (  # noqa: F401  # fixtures, shared by name
+    _clear_cache,
+    head,
+    integrity_handle,
+    lapas,
+    outsider,
+    outsider_team,
+    reviewer,
+    staff,
+    team,
+    tpi,
+)

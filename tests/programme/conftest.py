@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.cache import cache
 
@@ -67,3 +69,16 @@ def tpi(agency, integrity_handle):
 @pytest.fixture
 def assessment(lapas, period):
     return factories.make_assessment(unit=lapas, period=period)
+
+
+@pytest.fixture
+def outsider_team(db):
+    """A unit team member of a unit outside the Lapas' tree."""
+    return factories.make_user_with_role(Role.UNIT_TEAM_MEMBER, unit=factories.make_unit(name="Unit Lain"))
+
+
+def code_in(response) -> str:
+    """The tracking code a public form's "sent" page shows once."""
+    match = re.search(r"<code>([A-Z0-9-]+)</code>", response.content.decode())
+    assert match, response.content.decode()
+    return match.group(1)

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
-from zi.integrity import services as integrity_services
 from zi.organisations.models import Role
 from zi.programme import services
 from zi.programme.models import Activity, ActivityPhoto, Complaint, Innovation
@@ -281,35 +280,3 @@ def test_plan_agents_changes_and_complaint_handling_through_pages(client, team, 
     assert fragment.content.decode().lstrip().startswith("<tbody") and "Antrean" in fragment.content.decode()
     fragment = client.get(overview(lapas) + "&fragment=complaints&status=open", HTTP_HX_REQUEST="true")
     assert "Antrean" not in fragment.content.decode()
-
-
-def test_integrity_registers_read_only_for_readers(client, reviewer, team, lapas, staff):
-    client.force_login(reviewer)
-    url = reverse("integrity:gratification_list", args=[lapas.pk])
-    page = client.get(url)
-    assert page.status_code == 200 and 'name="giver_description"' not in page.content.decode()
-    data = {
-        "reporter": staff[0].pk,
-        "offered_on": "2026-03-01",
-        "giver_description": "x",
-        "gift_description": "y",
-        "decision": "pending",
-    }
-    assert client.post(url, data).status_code == 403
-    client.force_login(team)
-    response = client.post(url, {**data, "reporter": 999999})
-    assert "pegawai aktif" in response.content.decode()
-    assert client.post(url, data).status_code == 302
-    url = reverse("integrity:conflict_list", args=[lapas.pk])
-    response = client.post(url, {"declared_on": "2026-03-01", "situation": "Menangani kerabat", "status": "identified"})
-    assert response.status_code == 302
-
-
-def test_superuser_handles_whistle_reports(client, lapas):
-    integrity_services.whistle_submit_public(
-        unit=lapas, subject="Laporan", description="d", reporter_contact="kontak@x.id"
-    )
-    admin = factories.UserFactory(is_superuser=True, is_staff=True)
-    client.force_login(admin)
-    html = client.get(reverse("integrity:whistle_list", args=[lapas.pk])).content.decode()
-    assert "Laporan" in html

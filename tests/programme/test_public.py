@@ -1,13 +1,11 @@
-"""The public side: complaint and whistle-blowing forms without login, tracking, brute-force protection."""
+"""The public side: the complaint form without login, tracking (a complaint's or a whistle-blowing report's
+code), brute-force protection. The whistle-blowing form itself: tests/integrity/test_pages.py."""
 
 from __future__ import annotations
 
-import re
-
-import pytest
 from django.urls import reverse
 
-from zi.integrity.models import WhistleReport
+from tests.programme.conftest import code_in
 from zi.programme import services
 from zi.programme.models import Complaint
 
@@ -17,12 +15,6 @@ CONTACT = "rahasia.pelapor@example.com"
 def submit_complaint(client, unit, **extra):
     data = {"category": "pelayanan", "subject": "Antrean panjang", "description": "Dua jam menunggu", **extra}
     return client.post(reverse("programme:complaint_public", args=[unit.pk]), data, follow=True)
-
-
-def code_in(response) -> str:
-    match = re.search(r"<code>([A-Z0-9-]+)</code>", response.content.decode())
-    assert match, response.content.decode()
-    return match.group(1)
 
 
 def test_public_complaint_and_tracking(client, lapas, team):
@@ -86,54 +78,3 @@ def test_unknown_or_inactive_unit_404(client, lapas):
     lapas.is_active = False
     lapas.save()
     assert client.get(reverse("integrity:whistle_public", args=[lapas.pk])).status_code == 404
-
-
-@pytest.fixture
-def whistle(client, lapas):
-    response = client.post(
-        reverse("integrity:whistle_public", args=[lapas.pk]),
-        {
-            "subject": "Pungli kunjungan",
-            "description": "Petugas meminta uang",
-            "reporter_name": "Siti Rahasia",
-            "reporter_contact": CONTACT,
-        },
-        follow=True,
-    )
-    code_in(response)
-    return WhistleReport.objects.get()
-
-
-def test_whistle_identity_never_shown_to_unit(client, lapas, team, head, whistle, tpi):
-    for user in (team, head):
-        client.force_login(user)
-        pages = [
-            reverse("programme:unit_overview", args=[lapas.pk]) + "?periode=2026",
-            reverse("integrity:whistle_list", args=[lapas.pk]),
-            reverse("integrity:whistle_detail", args=[whistle.pk]),
-            reverse("integrity:gratification_list", args=[lapas.pk]),
-            reverse("integrity:conflict_list", args=[lapas.pk]),
-            reverse("core:audit_list"),
-        ]
-        for url in pages:
-            html = client.get(url).content.decode()
-            assert CONTACT not in html and "Siti Rahasia" not in html, url
-        assert client.get(reverse("integrity:whistle_detail", args=[whistle.pk])).status_code == 404
-    client.force_login(tpi)
-    html = client.get(reverse("integrity:whistle_detail", args=[whistle.pk])).content.decode()
-    assert CONTACT in html and "Siti Rahasia" in html
-    response = client.post(
-        reverse("integrity:whistle_detail", args=[whistle.pk]),
-        {"status": "investigating", "handling_notes": "Klarifikasi", "public_response": "Sedang ditelaah"},
-    )
-    assert response.status_code == 302
-    # the audit trail tpi can read does not carry the identity either
-    html = client.get(reverse("core:audit_list")).content.decode()
-    assert CONTACT not in html
-
-
-def test_whistle_counts_visible_to_unit(client, lapas, team, whistle, period):
-    client.force_login(team)
-    html = client.get(reverse("programme:unit_overview", args=[lapas.pk]) + "?periode=2026").content.decode()
-    assert "1 laporan diterima" in html
-    assert "Pungli kunjungan" not in html

@@ -11,10 +11,6 @@ from django.utils import timezone
 from tests import factories
 from zi.core import tracking
 from zi.core.models import AuditEvent
-from zi.integrity import selectors as integrity_selectors
-from zi.integrity import services as integrity_services
-from zi.integrity.models import WhistleReport
-from zi.organisations.access import Action, may
 from zi.organisations.models import Role
 from zi.programme import selectors, services
 from zi.programme.models import ComplaintCategory, ComplaintChannel, ComplaintStatus, PlanItemStatus
@@ -399,97 +395,8 @@ def test_innovations_listed_per_subtree(team, lapas, tree, reviewer, reviewer_ke
 # --- integrity ------------------------------------------------------------------------------------------------
 
 
-def test_gratification_and_conflict_registers(team, lapas, staff, outsider, tpi):
-    report = integrity_services.gratification_report_create(
-        actor=team,
-        unit=lapas,
-        reporter=staff[0],
-        offered_on=D(2026, 3, 3),
-        giver_description="Keluarga WBP",
-        gift_description="Parsel buah",
-        value_estimate="350000",
-        refused=True,
-    )
-    assert report.decision == "refused"
-    with pytest.raises(ValidationError, match="pegawai aktif"):
-        integrity_services.gratification_report_create(
-            actor=team,
-            unit=lapas,
-            reporter=outsider,
-            offered_on=D(2026, 3, 3),
-            giver_description="x",
-            gift_description="y",
-        )
-    with pytest.raises(ValidationError, match="angka"):
-        integrity_services.gratification_report_create(
-            actor=team,
-            unit=lapas,
-            reporter=staff[0],
-            offered_on=D(2026, 3, 3),
-            giver_description="x",
-            gift_description="y",
-            value_estimate="banyak",
-        )
-    integrity_services.gratification_decide(
-        actor=tpi, report=report, decision="reported_kpk", decision_note="Dilaporkan ke UPG"
-    )
-    conflict = integrity_services.conflict_create(
-        actor=team,
-        unit=lapas,
-        declared_on=D(2026, 2, 2),
-        situation="Petugas registrasi menangani kerabatnya",
-        person=staff[1],
-        mitigation="Dialihkan ke petugas lain",
-    )
-    integrity_services.conflict_update(actor=team, conflict=conflict, status="mitigated")
-    assert audit_actions(conflict) == ["create", "update"]
-    assert audit_actions(report) == ["create", "update"]
-
-
-def test_whistle_report_identity_kept_from_audit_and_unit(lapas, team, head, tpi):
-    report, code = integrity_services.whistle_submit_public(
-        unit=lapas,
-        subject="Pungli kunjungan",
-        description="Diminta uang Rp50.000",
-        reporter_name="Siti Pelapor",
-        reporter_contact="siti.rahasia@example.com",
-    )
-    event = AuditEvent.objects.get(object_type="integrity.whistlereport", object_id=str(report.pk))
-    assert "Siti" not in str(event.after) and "siti.rahasia" not in str(event.after)
-    assert event.after["identity_given"] is True
-    assert services.track(code)["kind"] == "whistle"
-    for user in (team, head):
-        assert not integrity_selectors.whistle_reports_for(user=user).exists()
-        assert not integrity_services.may_see_whistle_identity(user, report)
-        with pytest.raises(PermissionDenied):
-            integrity_services.whistle_update(actor=user, report=report, status="closed")
-    assert list(integrity_selectors.whistle_reports_for(user=tpi)) == [report]
-    assert integrity_services.may_see_whistle_identity(tpi, report)
-    integrity_services.whistle_update(
-        actor=tpi, report=report, status="investigating", public_response="Sedang ditelaah"
-    )
-    assert integrity_selectors.whistle_counts(unit=lapas) == {"total": 1, "open": 1}
-
-
-def test_handler_who_is_staff_of_the_unit_does_not_see_identity(lapas, agency, integrity_handle):
-    insider = factories.make_user_with_role(Role.TPI_EVALUATOR, agency=agency, unit_id=lapas.pk)
-    report, _ = integrity_services.whistle_submit_public(
-        unit=lapas, subject="s", description="d", reporter_contact="x@y.id"
-    )
-    assert may(insider, Action.INTEGRITY_HANDLE, lapas)
-    assert not integrity_services.may_see_whistle_identity(insider, report)
-
-
 def test_tracking_codes_are_unique_and_unambiguous():
     codes = {tracking.new_code() for _ in range(500)}
     assert len(codes) == 500
     assert not any(ch in code for code in codes for ch in "01OIL")
     assert tracking.normalize_code(" abcd-efgh-jkmn ") == "ABCDEFGHJKMN"
-
-
-def test_whistle_unit_must_be_active(lapas):
-    lapas.is_active = False
-    lapas.save()
-    with pytest.raises(ValidationError):
-        integrity_services.whistle_submit_public(unit=lapas, subject="s", description="d")
-    assert not WhistleReport.objects.exists()

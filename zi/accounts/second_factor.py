@@ -4,18 +4,19 @@
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import qrcode
 import qrcode.image.svg
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from zi.core.actors import Actor
 
-def has_device(user: Any) -> bool:
+
+def has_device(user: Actor) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def pending_device(user: Any) -> TOTPDevice:
+def pending_device(user: Actor) -> TOTPDevice:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)

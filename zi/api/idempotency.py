@@ -30,6 +30,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from zi.api.models import IdempotencyKey
+from zi.core.actors import ActingUser
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -101,9 +102,9 @@ def _ttl() -> dt.timedelta:
     return dt.timedelta(hours=float(getattr(settings, "ZI_IDEMPOTENCY_KEY_HOURS", 24)))
 
 
-def _replay(user: Any, key: str, print_: str) -> Response | None:
+def _replay(user: ActingUser, key: str, print_: str) -> Response | None:
     cutoff = timezone.now() - _ttl()
-    stored = IdempotencyKey.objects.filter(user=user, key=key, created_at__gt=cutoff).first()
+    stored = IdempotencyKey.objects.filter(user_id=user.pk, key=key, created_at__gt=cutoff).first()
     if stored is None:
         return None
     if stored.fingerprint != print_:

@@ -38,7 +38,10 @@ def token_page(request: HttpRequest) -> HttpResponse:
                     raise ValidationError(_("Masa berlaku harus 1–366 hari."))
                 expires_at = timezone.now() + dt.timedelta(days=int(days_raw))
             _token, secret = services.token_create(
-                actor=request.user, user=request.user, name=name, expires_at=expires_at
+                actor=request.user,
+                user=request.user,  # type: ignore[arg-type]  # login_required: a User
+                name=name,
+                expires_at=expires_at,
             )
         except ValidationError as exc:
             messages.error(request, refusal(exc))

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zi.accounts.models import User
 from zi.api.models import ApiToken
 from zi.core import audit
 from zi.core.actors import Actor
@@ -26,12 +26,12 @@ def hash_key(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def _may_manage(actor: Actor, user: Any) -> bool:
+def _may_manage(actor: Actor, user: User) -> bool:
     return actor is None or getattr(actor, "is_superuser", False) or getattr(actor, "pk", None) == user.pk
 
 
 @transaction.atomic
-def token_create(*, actor: Actor, user: Any, name: str, expires_at: dt.datetime | None = None) -> tuple[ApiToken, str]:
+def token_create(*, actor: Actor, user: User, name: str, expires_at: dt.datetime | None = None) -> tuple[ApiToken, str]:
     """A new token for ``user`` (only the user themself, a superuser or the command line may create it).
 
     Returns the token row and the secret; the secret is not stored and cannot be shown again.

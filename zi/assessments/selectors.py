@@ -26,6 +26,7 @@ from zi.assessments.models import (
 )
 from zi.assessments.stages import SUBMITTED_STATES
 from zi.assessments.suggestions import survey_checks
+from zi.core.actors import Actor
 from zi.core.numbers import number_input_value
 from zi.lke.formulas import ZeroDenominator, zero_denominator, zero_denominator_text
 from zi.lke.scoring.breakdown import expand_breakdown
@@ -46,7 +47,7 @@ def section_for(code: str) -> str:
     return HASIL_SECTION
 
 
-def visibility_filter(user: Any, prefix: str = "") -> Q:
+def visibility_filter(user: Actor, prefix: str = "") -> Q:
     """Rows (assessments, or rows reaching one through ``prefix``) that ``user`` may see."""
     unit_field = f"{prefix}unit"
     drafts = scope_filter(user, Action.ASSESSMENT_VIEW_DRAFT, unit_field)
@@ -56,17 +57,17 @@ def visibility_filter(user: Any, prefix: str = "") -> Q:
     return drafts | submitted
 
 
-def visible_assessments(user: Any) -> QuerySet[Assessment]:
+def visible_assessments(user: Actor) -> QuerySet[Assessment]:
     return Assessment.objects.filter(visibility_filter(user))
 
 
-def may_view(user: Any, assessment: Assessment) -> bool:
+def may_view(user: Actor, assessment: Assessment) -> bool:
     if may(user, Action.ASSESSMENT_VIEW_DRAFT, assessment.unit):
         return True
     return assessment.status != AssessmentStatus.DRAFT and may(user, Action.ASSESSMENT_VIEW_SUBMITTED, assessment.unit)
 
 
-def assessment_list(*, user: Any) -> QuerySet[Assessment]:
+def assessment_list(*, user: Actor) -> QuerySet[Assessment]:
     return (
         visible_assessments(user)
         .select_related("unit", "unit__agency", "period")
@@ -75,16 +76,16 @@ def assessment_list(*, user: Any) -> QuerySet[Assessment]:
     )
 
 
-def assessments_shown(user: Any) -> QuerySet[Assessment]:
+def assessments_shown(user: Actor) -> QuerySet[Assessment]:
     """The assessments ``user`` may open, with what their pages read (load one with ``get_scoped_or_404``)."""
     return with_template(visible_assessments(user).select_related("unit__agency"), "period__template")
 
 
-def assessment_get(*, user: Any, pk: int) -> Assessment | None:
+def assessment_get(*, user: Actor, pk: int) -> Assessment | None:
     return assessments_shown(user).filter(pk=pk).first()
 
 
-def startable_units(*, user: Any) -> QuerySet[Unit]:
+def startable_units(*, user: Actor) -> QuerySet[Unit]:
     """Units where ``user`` may start an assessment (team with answer right, or agency admin)."""
     return restrict(Unit.objects.filter(unit_type__builds_zi=True), user, Action.ASSESSMENT_START).order_by("path")
 
@@ -93,7 +94,7 @@ def open_periods() -> QuerySet[Period]:
     return with_template(Period.objects.filter(is_open=True)).order_by("-year")
 
 
-def evidence_revision_get(*, user: Any, evidence_pk: int, number: int) -> EvidenceRevision | None:
+def evidence_revision_get(*, user: Actor, evidence_pk: int, number: int) -> EvidenceRevision | None:
     return (
         EvidenceRevision.objects.filter(visibility_filter(user, "evidence__assessment__"))
         .select_related("evidence", "evidence__question", "evidence__assessment", "evidence__assessment__unit")
@@ -102,7 +103,7 @@ def evidence_revision_get(*, user: Any, evidence_pk: int, number: int) -> Eviden
     )
 
 
-def evidence_shown(user: Any) -> QuerySet[Evidence]:
+def evidence_shown(user: Actor) -> QuerySet[Evidence]:
     """The evidence ``user`` may open (on assessments they see), with what its pages read."""
     return Evidence.objects.filter(visibility_filter(user, "assessment__")).select_related(
         "assessment", "assessment__unit", "assessment__period", "question"
@@ -362,7 +363,7 @@ def _area_scores(spec: Template, score: dict[str, Any]) -> list[AreaScore]:
 
 def worksheet(
     *,
-    user: Any,
+    user: Actor,
     assessment: Assessment,
     lane: str = Lane.SELF,
     section: str | None = None,
@@ -489,7 +490,7 @@ def _worksheet(
     sections: dict[str, Any],
     rows: dict[str, Any],
     score: dict[str, Any],
-    user: Any,
+    user: Actor,
     lane: str,
 ) -> Worksheet:
     return Worksheet(

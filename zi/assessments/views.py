@@ -27,6 +27,7 @@ from zi.assessments.excel import import_assessment_xlsx
 from zi.assessments.models import Assessment, AssessmentStatus, Evidence, EvidenceKind, Lane
 from zi.assessments.submission import CARRIED, attach_markers, submission_check
 from zi.assessments.suggestions import suggestions_for
+from zi.core import downloads
 from zi.core.feedback import refusal
 from zi.core.files import stored_file_response
 from zi.lke.services import template_spec
@@ -367,11 +368,7 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     from zi.assessments.excel import export_assessment_xlsx  # lazy: openpyxl loads only when a workbook is asked for
 
     content = export_assessment_xlsx(assessment, lane=Lane.SELF)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    filename = f"LKE-{assessment.unit.code}-{assessment.period.year}.xlsx".replace('"', "")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return downloads.attachment(content, f"LKE-{assessment.unit.code}-{assessment.period.year}.xlsx")
 
 
 @login_required

@@ -39,3 +39,11 @@ class ActingUser(Protocol):
 
 
 Actor: TypeAlias = ActingUser | str | None
+
+
+def acting_person(actor: Actor) -> ActingUser | None:
+    """The actor when it is an active, logged-in person (or a stand-in with a person's flags); None for the public,
+    a process (a string) and the system: the one test of "may this actor hold a permission at all"."""
+    if actor is None or isinstance(actor, str) or not actor.is_authenticated or not actor.is_active:
+        return None
+    return actor

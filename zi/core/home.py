@@ -22,6 +22,7 @@ from typing import Any
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from zi.core.actors import ActingUser, Actor
 from zi.core.deadlines import DeadlineStatus, deadline_status
 
 Panel = Callable[[HttpRequest], str | None]
@@ -86,7 +87,7 @@ def register_inbox(provider: InboxProvider) -> InboxProvider:
     return provider
 
 
-def inbox_items(user: Any) -> list[InboxItem]:
+def inbox_items(user: Actor) -> list[InboxItem]:
     """Every provider's items for ``user``: oldest deadline first (overdue at the top, no deadline last), then by
     kind and unit; watch items that duplicate an item to act on are left out."""
     if user is None or not getattr(user, "is_authenticated", False):
@@ -99,7 +100,7 @@ def inbox_items(user: Any) -> list[InboxItem]:
     return sorted(items, key=lambda i: (i.due_day or dt.date.max, i.watch, i.kind, i.unit, i.title))
 
 
-def _badge_key(user: Any) -> str:
+def _badge_key(user: ActingUser) -> str:
     # date_joined tells apart people who reuse a primary key (a deleted account, a test database rolled back)
     joined = getattr(user, "date_joined", None)
     return f"zi:inbox-count:{user.pk}:{joined.timestamp() if joined else ''}"

@@ -1,74 +1,39 @@
 """CSV and XLSX downloads of any :class:`~zi.insights.selectors.Table`: the same rows the page shows.
 
-XLSX uses openpyxl's write-only mode (constant memory) and streams the saved workbook from a temporary file.
+CSV is streamed line by line; XLSX uses openpyxl's write-only mode (constant memory) and is sent from a temporary
+file (:mod:`zi.core.tabular`, :mod:`zi.core.downloads`).
 """
 
 from __future__ import annotations
 
-import csv
-import tempfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.http import FileResponse, StreamingHttpResponse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
-from zi.core.tabular import formula_safe
+from zi.core import downloads, tabular
 from zi.insights.selectors.common import Table
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 def csv_rows(table: Table) -> Iterator[list[Any]]:
     yield list(table.headers)
-    for row in table.plain_rows():
-        yield [formula_safe(v) for v in row]
+    yield from table.plain_rows()
 
 
 def csv_response(tables: Iterable[Table], filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+    """The tables one after another, a blank line between two."""
 
-    def lines() -> Iterator[str]:
-        yield "\ufeff"
+    def rows() -> Iterator[list[Any]]:
         for index, table in enumerate(tables):
             if index:
-                yield writer.writerow([])
-            for row in csv_rows(table):
-                yield writer.writerow(["" if v is None else v for v in row])
+                yield []
+            yield from csv_rows(table)
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
-
-
-def write_workbook(tables: Iterable[Table], handle: Any, title_rows: list[str] | None = None) -> None:
-    """Each table on its own sheet (write-only)."""
-    wb = Workbook(write_only=True)
-    for table in tables:
-        ws = wb.create_sheet(title=table.key[:31] or "data")
-        if title_rows:
-            for text in title_rows:
-                ws.append([text])
-        bold = []
-        for header in table.headers:
-            cell = WriteOnlyCell(ws, value=str(header))
-            cell.font = Font(bold=True)
-            bold.append(cell)
-        ws.append(bold)
-        for row in table.plain_rows():
-            ws.append([formula_safe(v) for v in row])
-    wb.save(handle)
+    return downloads.streamed_attachment(tabular.csv_lines(rows()), f"{filename}.csv")
 
 
 def xlsx_response(tables: Iterable[Table], filename: str, title_rows: list[str] | None = None) -> FileResponse:
-    handle = tempfile.TemporaryFile()
-    write_workbook(tables, handle, title_rows)
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_TYPE)
+    """Each table on its own sheet, its header row in bold, below ``title_rows`` (what the table is of)."""
+    sheets = ((table.key, csv_rows(table)) for table in tables)
+    workbook = tabular.xlsx_file(sheets, lead=title_rows or (), bold_header=True)
+    return downloads.file_attachment(workbook, f"{filename}.xlsx")

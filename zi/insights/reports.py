@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from zi.assessments.models import Lane, LaneScore, Period
+from zi.core.actors import Actor
 from zi.core.pdf import render_pdf
 from zi.insights import selectors
 from zi.insights.models import UnitPeriodRollup
@@ -83,7 +84,7 @@ class RankRow:
     predicate: str = ""
 
 
-def _lane_scores(user: Any, qs: Any, period: Period) -> dict[int, tuple[str, int, dict[str, float]]]:
+def _lane_scores(user: Actor, qs: Any, period: Period) -> dict[int, tuple[str, int, dict[str, float]]]:
     """unit id → (path, agency id, {lane: total}) for the units of ``qs`` with a review or TPI total the reader may
     see (two queries: those lanes, then the self lane of just those assessments — a national report does not load
     every self-assessment)."""
@@ -106,7 +107,7 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(float(value), 2)
 
 
-def region_ranking(user: Any, period: Period, node: Unit | None) -> list[RankRow]:
+def region_ranking(user: Actor, period: Period, node: Unit | None) -> list[RankRow]:
     """The regions below ``node`` (its children; at the top the agencies, or the top visible nodes) ranked by the
     mean LKE total of their units, then by how many build ZI."""
     qs = selectors.scoped(user, period, node)
@@ -152,7 +153,7 @@ def region_ranking(user: Any, period: Period, node: Unit | None) -> list[RankRow
     return rows
 
 
-def unit_ranking(user: Any, period: Period, node: Unit | None) -> tuple[list[RankRow], int]:
+def unit_ranking(user: Actor, period: Period, node: Unit | None) -> tuple[list[RankRow], int]:
     """The units with an LKE total, best first (at most :data:`UNIT_RANKING_LIMIT`), and how many there are."""
     qs = selectors.scoped(user, period, node).filter(participates=True, total__isnull=False)
     count = qs.count()
@@ -187,7 +188,7 @@ def unit_ranking(user: Any, period: Period, node: Unit | None) -> tuple[list[Ran
     return rows, count
 
 
-def report_context(user: Any, period: Period, node: Unit | None) -> dict[str, Any]:
+def report_context(user: Actor, period: Period, node: Unit | None) -> dict[str, Any]:
     """Everything the report shows; times in the zone of the node, else of the reader's unit (with abbreviation)."""
     dash = selectors.dashboard(user=user, period=period, node=node)
     units, unit_count = unit_ranking(user, period, node)
@@ -209,5 +210,5 @@ def report_context(user: Any, period: Period, node: Unit | None) -> dict[str, An
     }
 
 
-def report_pdf(*, user: Any, period: Period, node: Unit | None, request: HttpRequest | None = None) -> bytes:
+def report_pdf(*, user: Actor, period: Period, node: Unit | None, request: HttpRequest | None = None) -> bytes:
     return render_pdf("insights/documents/report.html", report_context(user, period, node), request=request)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from zi.assessments.models import Answer, Assessment, Evidence, Lane, LaneScore, Period
 from zi.assessments.selectors import may_view, worksheet
 from zi.assessments.suggestions import survey_checks
+from zi.core.actors import Actor
 from zi.core.deadlines import deadline_status
 from zi.insights.facts import warning_facts
 from zi.insights.rules import Warning, evaluate
@@ -51,7 +52,7 @@ class UnitOverview:
     survey_checks: list[Any] = field(default_factory=list)  # the self-assessment's IPAK/IPKP beside them
 
 
-def unit_overview(*, user: Any, unit: Unit, period: Period) -> UnitOverview:
+def unit_overview(*, user: Actor, unit: Unit, period: Period) -> UnitOverview:
     assessment = with_template(
         Assessment.objects.filter(unit=unit, period=period).select_related("unit"), "period__template"
     ).first()

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from zi.assessments.models import Assessment
 from zi.assessments.selectors import may_view
+from zi.core import downloads
+from zi.core.actors import Actor
 from zi.insights import exports, reports, selectors, services
 from zi.insights import public as public_sel
 from zi.insights.facts import warning_facts_many
@@ -66,7 +68,7 @@ def _node(request: HttpRequest, pk: Any) -> Unit | None:
     )
 
 
-def _dashboard_units(user: Any, node: Unit | None) -> Any:
+def _dashboard_units(user: Actor, node: Unit | None) -> Any:
     units = restrict(Unit.objects.all(), user, Action.DASHBOARD_VIEW)
     return units.filter(path__startswith=node.path) if node is not None else units
 
@@ -248,9 +250,7 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
     _require_dashboard(request)
     node_, period = _list_scope(request)
     pdf = reports.report_pdf(user=request.user, period=period, node=node_, request=request)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="laporan-zi-{period.year}.pdf"'
-    return response
+    return downloads.attachment(pdf, f"laporan-zi-{period.year}.pdf")
 
 
 def _year(value: str) -> int | None:

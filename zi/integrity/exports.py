@@ -5,16 +5,15 @@ download."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 
+from zi.core.actors import Actor
 from zi.integrity import selectors, services
 from zi.organisations.models import Unit
 from zi.organisations.sheets import Sheet, local_moment
 
 
-def gratification_sheet(*, user: Any, unit: Unit) -> Sheet:
+def gratification_sheet(*, user: Actor, unit: Unit) -> Sheet:
     headers = [
         _("Tanggal pemberian"),
         _("Pelapor"),
@@ -41,7 +40,7 @@ def gratification_sheet(*, user: Any, unit: Unit) -> Sheet:
     return Sheet.of(_("Gratifikasi"), headers, rows)
 
 
-def conflict_sheet(*, user: Any, unit: Unit) -> Sheet:
+def conflict_sheet(*, user: Actor, unit: Unit) -> Sheet:
     headers = [_("Tanggal"), _("Pegawai"), _("Situasi"), _("Pihak terkait"), _("Penanganan/mitigasi"), _("Status")]
     rows = [
         [
@@ -57,7 +56,7 @@ def conflict_sheet(*, user: Any, unit: Unit) -> Sheet:
     return Sheet.of(_("Benturan kepentingan"), headers, rows)
 
 
-def whistle_sheet(*, user: Any, unit: Unit) -> Sheet:
+def whistle_sheet(*, user: Actor, unit: Unit) -> Sheet:
     """Only integrity handlers reach this (the view answers 404 to anyone else); identity per row as on the page."""
     headers = [
         _("Diterima"),

@@ -4,26 +4,25 @@ learns counts."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count, Q, QuerySet
 
+from zi.core.actors import Actor
 from zi.integrity.models import ConflictOfInterest, GratificationReport, WhistleReport, WhistleStatus
 from zi.organisations.access import Action, restrict
 from zi.organisations.models import Unit
 
 
-def gratifications_for(*, user: Any, unit: Unit) -> QuerySet[GratificationReport]:
+def gratifications_for(*, user: Actor, unit: Unit) -> QuerySet[GratificationReport]:
     return restrict(GratificationReport.objects.filter(unit=unit), user, Action.PROGRAMME_READ).select_related(
         "reporter"
     )
 
 
-def conflicts_for(*, user: Any, unit: Unit) -> QuerySet[ConflictOfInterest]:
+def conflicts_for(*, user: Actor, unit: Unit) -> QuerySet[ConflictOfInterest]:
     return restrict(ConflictOfInterest.objects.filter(unit=unit), user, Action.PROGRAMME_READ).select_related("person")
 
 
-def whistle_reports_for(*, user: Any, unit: Unit | None = None) -> QuerySet[WhistleReport]:
+def whistle_reports_for(*, user: Actor, unit: Unit | None = None) -> QuerySet[WhistleReport]:
     """Only integrity handlers see whistle-blowing reports (never the unit's own team)."""
     reports = restrict(WhistleReport.objects.all(), user, Action.INTEGRITY_HANDLE)
     if unit is not None:

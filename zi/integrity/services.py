@@ -39,7 +39,7 @@ from zi.organisations.records import (
 )
 
 
-def may_see_whistle_identity(user: Any, report: WhistleReport) -> bool:
+def may_see_whistle_identity(user: Actor, report: WhistleReport) -> bool:
     """Only integrity handlers who are not themselves staff of the reported unit see the reporter's identity."""
     if not may(user, Action.INTEGRITY_HANDLE, report.unit):
         return False

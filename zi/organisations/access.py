@@ -17,12 +17,14 @@ exactly "may review-score or TPI-score it" and its queryset form is the same rul
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
+from zi.core.actors import Actor, acting_person
 from zi.organisations.models import Agency, Role, RoleAssignment, Unit
 
 
@@ -156,33 +158,34 @@ class Grant:
         return unit.agency_id == self.agency_id
 
 
-def grants_for(user: Any) -> list[Grant]:
+def grants_for(user: Actor) -> list[Grant]:
     """The user's role grants, loaded once per user object (one query)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    person = acting_person(user)
+    if person is None:
         return []
-    cached = getattr(user, "_zi_grants", None)
+    cached: list[Grant] | None = getattr(person, "_zi_grants", None)
     if cached is None:
         cached = [
             Grant(role=role, agency_id=agency_id, unit_path=unit_path)
-            for role, agency_id, unit_path in RoleAssignment.objects.filter(user=user).values_list(
+            for role, agency_id, unit_path in RoleAssignment.objects.filter(user_id=person.pk).values_list(
                 "role", "agency_id", "unit__path"
             )
         ]
-        user._zi_grants = cached
+        setattr(person, "_zi_grants", cached)  # noqa: B010  # a cache on the object, not a declared attribute
     return cached
 
 
-def forget_grants(user: Any) -> None:
+def forget_grants(user: Actor) -> None:
     """Drop the per-object cache after the user's roles changed."""
     if hasattr(user, "_zi_grants"):
-        del user._zi_grants
+        delattr(user, "_zi_grants")
 
 
-def roles_of(user: Any) -> set[str]:
+def roles_of(user: Actor) -> set[str]:
     return {grant.role for grant in grants_for(user)}
 
 
-def _grants_with(user: Any, action: Action | str) -> list[Grant]:
+def _grants_with(user: Actor, action: Action | str) -> list[Grant]:
     return [g for g in grants_for(user) if action in ROLE_ACTIONS.get(g.role, frozenset())]
 
 
@@ -214,13 +217,14 @@ def unit_of(obj: Any) -> Unit | None:
     return getattr(obj, "unit", None)
 
 
-def may(user: Any, action: Action | str, obj: Any = None) -> bool:
+def may(user: Actor, action: Action | str, obj: Any = None) -> bool:
     """May ``user`` do ``action`` on ``obj`` (or anywhere, when ``obj`` is None)?"""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    person = acting_person(user)
+    if person is None:
         return False
-    if user.is_superuser:
+    if person.is_superuser:
         return True
-    grants = _grants_with(user, action)
+    grants = _grants_with(person, action)
     if obj is None:
         return bool(grants)
     if isinstance(obj, Agency):
@@ -231,7 +235,7 @@ def may(user: Any, action: Action | str, obj: Any = None) -> bool:
     return any(g.covers(unit) for g in grants)
 
 
-def may_place_unit(user: Any, parent: Unit | None, agency: Agency) -> bool:
+def may_place_unit(user: Actor, parent: Unit | None, agency: Agency) -> bool:
     """May ``user`` put a unit directly below ``parent`` (``None``: at the top of ``agency``)?
 
     The same rule answers "may they move or close this unit" (asked for the unit's current parent): an admin
@@ -240,26 +244,38 @@ def may_place_unit(user: Any, parent: Unit | None, agency: Agency) -> bool:
     return may(user, Action.UNIT_MANAGE, parent if parent is not None else agency)
 
 
-def scope_filter(user: Any, action: Action | str, unit_field: str = "unit") -> Q:
+def _grant_filter(user: Actor, action: Action | str, by_grants: Callable[[list[Grant]], Q]) -> Q:
+    """The one shape of a scope filter: nothing for an actor who may hold no permission, everything for a superuser
+    or a global grant ("everything" is ``pk IS NOT NULL``: a bare ``Q()`` would vanish when OR-ed with another Q),
+    else ``by_grants`` of the user's grants for ``action`` (no grant: matches nothing)."""
+    person = acting_person(user)
+    if person is None:
+        return Q(pk__in=[])
+    if person.is_superuser:
+        return Q(pk__isnull=False)
+    grants = _grants_with(person, action)
+    if any(grant.is_global for grant in grants):
+        return Q(pk__isnull=False)
+    return by_grants(grants)
+
+
+def scope_filter(user: Actor, action: Action | str, unit_field: str = "unit") -> Q:
     """A filter selecting the rows (placed by ``unit_field``) on which ``user`` may do ``action``.
 
     Returns a Q that matches nothing when the user has no grant for the action.
     """
-    nothing = Q(pk__in=[])
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return nothing
-    if user.is_superuser:
-        return Q(pk__isnull=False)
     prefix = f"{unit_field}__" if unit_field else ""
-    query = nothing
-    for grant in _grants_with(user, action):
-        if grant.is_global:
-            return Q(pk__isnull=False)  # "everything"; a bare Q() would vanish when OR-ed with another Q
-        if grant.unit_path is not None:
-            query |= Q(**{f"{prefix}path__startswith": grant.unit_path})
-        else:
-            query |= Q(**{f"{prefix}agency_id": grant.agency_id})
-    return query
+
+    def by_grants(grants: list[Grant]) -> Q:
+        query = Q(pk__in=[])
+        for grant in grants:
+            if grant.unit_path is not None:
+                query |= Q(**{f"{prefix}path__startswith": grant.unit_path})
+            else:
+                query |= Q(**{f"{prefix}agency_id": grant.agency_id})
+        return query
+
+    return _grant_filter(user, action, by_grants)
 
 
 _M = TypeVar("_M", bound=Model)
@@ -267,36 +283,31 @@ _Row = TypeVar("_Row")
 
 
 def restrict(
-    queryset: QuerySet[_M, _Row], user: Any, action: Action | str, unit_field: str | None = None
+    queryset: QuerySet[_M, _Row], user: Actor, action: Action | str, unit_field: str | None = None
 ) -> QuerySet[_M, _Row]:
     """``queryset`` cut down to what ``user`` may ``action`` (placed by the model's ``unit_field`` unless given)."""
     field = unit_field if unit_field is not None else unit_field_of(queryset.model)
     return queryset.filter(scope_filter(user, action, field))
 
 
-def visible_units(user: Any, action: Action | str = Action.UNIT_VIEW) -> QuerySet[Unit]:
+def visible_units(user: Actor, action: Action | str = Action.UNIT_VIEW) -> QuerySet[Unit]:
     return restrict(Unit.objects.all(), user, action)
 
 
-def path_scope_filter(user: Any, action: Action | str, path_field: str) -> Q:
+def path_scope_filter(user: Actor, action: Action | str, path_field: str) -> Q:
     """Like :func:`scope_filter` for rows that store a scope path string instead of a unit FK
     (audit events: a unit path, or ``"a<agency id>/"`` for agency-level records)."""
-    nothing = Q(pk__in=[])
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return nothing
-    if user.is_superuser:
-        return Q(pk__isnull=False)
-    query = nothing
-    agency_ids: set[int] = set()
-    for grant in _grants_with(user, action):
-        if grant.is_global:
-            return Q(pk__isnull=False)  # "everything"; a bare Q() would vanish when OR-ed with another Q
-        if grant.unit_path is not None:
-            query |= Q(**{f"{path_field}__startswith": grant.unit_path})
-        elif grant.agency_id is not None:
-            agency_ids.add(grant.agency_id)
-    if agency_ids:
-        query |= Q(**{f"{path_field}__in": [f"a{pk}/" for pk in agency_ids]})
-        for root_path in Unit.objects.filter(agency_id__in=agency_ids, depth=0).values_list("path", flat=True):
-            query |= Q(**{f"{path_field}__startswith": root_path})
-    return query
+
+    def by_grants(grants: list[Grant]) -> Q:
+        query = Q(pk__in=[])
+        agency_ids = {grant.agency_id for grant in grants if grant.unit_path is None and grant.agency_id is not None}
+        for grant in grants:
+            if grant.unit_path is not None:
+                query |= Q(**{f"{path_field}__startswith": grant.unit_path})
+        if agency_ids:
+            query |= Q(**{f"{path_field}__in": [f"a{pk}/" for pk in agency_ids]})
+            for root_path in Unit.objects.filter(agency_id__in=agency_ids, depth=0).values_list("path", flat=True):
+                query |= Q(**{f"{path_field}__startswith": root_path})
+        return query
+
+    return _grant_filter(user, action, by_grants)

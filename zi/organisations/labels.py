@@ -20,6 +20,7 @@ from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from zi.core.actors import Actor
 from zi.core.labels import (
     HIDDEN,
     KEY_NAMERS,
@@ -43,7 +44,7 @@ from zi.organisations.models import Unit
 from zi.organisations.timezones import format_local
 
 
-def may_reveal(viewer: Any, object_type: str, unit: Any) -> bool:
+def may_reveal(viewer: Actor, object_type: str, unit: Any) -> bool:
     """May ``viewer`` read the name and content of a confidential record placed at ``unit``?"""
     if not is_confidential(object_type):
         return True
@@ -52,7 +53,7 @@ def may_reveal(viewer: Any, object_type: str, unit: Any) -> bool:
     return may(viewer, Action.INTEGRITY_HANDLE, unit)
 
 
-def label(obj: models.Model, viewer: Any = None) -> str:
+def label(obj: models.Model, viewer: Actor = None) -> str:
     """How ``obj`` is named in a generic list seen by ``viewer`` (None: an unknown reader — neutral)."""
     object_type = type_of(obj)
     if is_confidential(object_type) and not may_reveal(viewer, object_type, getattr(obj, "unit", None)):
@@ -168,7 +169,7 @@ def _shown(object_type: str, key: str, value: Any, unit: Any, related: dict[tupl
     return _plain(value, key)
 
 
-def _related_names(events: list[Any], viewer: Any) -> dict[tuple[Any, str], str]:
+def _related_names(events: list[Any], viewer: Actor) -> dict[tuple[Any, str], str]:
     """The names of every record the page's snapshots point at: one query per related model."""
     wanted: dict[Any, set[str]] = defaultdict(set)
     for e in events:
@@ -192,7 +193,7 @@ def _related_names(events: list[Any], viewer: Any) -> dict[tuple[Any, str], str]
     return names
 
 
-def _related_label(obj: models.Model, viewer: Any) -> str:
+def _related_label(obj: models.Model, viewer: Actor) -> str:
     if obj._meta.label_lower == get_user_model()._meta.label_lower:  # a person by name, not by login
         return getattr(obj, "full_name", "") or getattr(obj, "username", "") or f"#{obj.pk}"
     return label(obj, viewer)
@@ -211,7 +212,7 @@ def _changes(
     ]
 
 
-def describe_events(events: Iterable[Any], viewer: Any) -> list[EventView]:
+def describe_events(events: Iterable[Any], viewer: Actor) -> list[EventView]:
     """Audit events ready to display to ``viewer``: the label through :func:`label`'s rule, snapshots masked for
     confidential types the viewer does not handle, the unit (for its local time). Two queries per page at most
     plus one per confidential type the viewer handles."""

@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 
+from zi.core.actors import Actor
 from zi.organisations.access import Action, may, restrict, unit_of
 from zi.organisations.models import Unit
 
@@ -31,7 +32,7 @@ Check = Action | str | Callable[[Any, Any], bool]
 
 
 class ScopedQuerySet(QuerySet):
-    def restrict(self, user: Any, action: Action | str) -> QuerySet:
+    def restrict(self, user: Actor, action: Action | str) -> QuerySet:
         """The rows on which ``user`` may do ``action``, placed by the model's ``unit_field``."""
         return restrict(self, user, action)
 
@@ -58,13 +59,13 @@ def _placed_in_tree(model: type[models.Model]) -> bool:
     return issubclass(model, Unit) or isinstance(getattr(model, "unit_field", None), str)
 
 
-def _allows(user: Any, check: Check, obj: Any) -> bool:
+def _allows(user: Actor, check: Check, obj: Any) -> bool:
     return check(user, obj) if callable(check) else may(user, check, obj)
 
 
 def get_scoped_or_404(
     queryset_or_model: QuerySet[M] | type[M],
-    user: Any,
+    user: Actor,
     action: Check | None = None,
     *,
     see: Check | None = None,

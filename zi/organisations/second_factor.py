@@ -5,18 +5,18 @@ because who must have one is decided by roles in the tree."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from zi.accounts.models import User
 from zi.accounts.second_factor import has_device
 from zi.organisations.models import Agency, RoleAssignment
 
 
-def second_factor_required(user: Any) -> bool:
+def second_factor_required(user: User) -> bool:
     """Admins and evaluators whose agency turned the rule on (by agency or by a unit of it)."""
     roles = settings.ZI_SECOND_FACTOR_ROLES
     assignments = RoleAssignment.objects.filter(user=user, role__in=roles)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from zi.core.actors import Actor
 from zi.organisations.access import Action, restrict
 from zi.organisations.models import RoleAssignment, Unit
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 PEOPLE_SHOWN = 20
 
 
-def unit_list(*, user: Any, query: str = "", root: Unit | None = None) -> QuerySet[Unit]:
+def unit_list(*, user: Actor, query: str = "", root: Unit | None = None) -> QuerySet[Unit]:
     units = restrict(Unit.objects.all(), user, Action.UNIT_VIEW)
     if root is not None:
         units = units.filter(path__startswith=root.path)
@@ -25,12 +26,12 @@ def unit_list(*, user: Any, query: str = "", root: Unit | None = None) -> QueryS
     return units.select_related("unit_type", "agency", "parent").order_by("agency__name", "path")
 
 
-def unit_children(*, user: Any, unit: Unit) -> QuerySet[Unit]:
+def unit_children(*, user: Actor, unit: Unit) -> QuerySet[Unit]:
     children = restrict(unit.children.all(), user, Action.UNIT_VIEW)
     return children.select_related("unit_type").annotate(n_children=Count("children")).order_by("name")
 
 
-def people_for_roles(*, user: Any, unit: Unit, query: str = "") -> QuerySet[User]:
+def people_for_roles(*, user: Actor, unit: Unit, query: str = "") -> QuerySet[User]:
     """Whom ``user`` may give a role at ``unit``: active people of the unit's agency whose own unit lies within
     the part of the tree ``user`` manages people in, matched by name, username or NIP; with their roles."""
     people = restrict(

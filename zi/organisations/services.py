@@ -14,6 +14,7 @@ from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
+from zi.accounts.models import User
 from zi.core import audit
 from zi.core.actors import Actor
 from zi.organisations.access import Action, forget_grants, may
@@ -172,7 +173,7 @@ def subtree(unit: Unit, include_self: bool = True) -> QuerySet[Unit]:
 
 @transaction.atomic
 def role_assign(
-    *, actor: Actor, user: Any, role: str, unit: Unit | None = None, agency: Agency | None = None
+    *, actor: Actor, user: User, role: str, unit: Unit | None = None, agency: Agency | None = None
 ) -> RoleAssignment:
     if role not in Role.values:
         raise ValidationError(_("Peran tidak dikenal: %(role)s") % {"role": role})

@@ -7,20 +7,16 @@ Every text cell is neutralised against spreadsheet formula injection through :fu
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
-from zi.core import tabular
+from zi.core import downloads, tabular
 from zi.core.tabular import formula_safe
 from zi.organisations.timezones import format_local
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def safe_cell(value: Any) -> Any:
@@ -49,28 +45,12 @@ class Sheet:
             yield [safe_cell(value) for value in row]
 
 
-def csv_bytes(sheet: Sheet) -> bytes:
-    return tabular.csv_bytes([sheet.headers, *sheet.safe_rows()])
-
-
 def sheet_response(sheet: Sheet, filename: str, fmt: str) -> HttpResponseBase:
-    """The sheet as CSV (default) or XLSX (``fmt == "xlsx"``), as a download."""
+    """The sheet as CSV (default) or XLSX (``fmt == "xlsx"``), as a download named ``filename`` + the ending."""
+    rows = [[safe_cell(h) for h in sheet.headers], *sheet.safe_rows()]
     if fmt == "xlsx":
-        # lazy: openpyxl loads only when a workbook is asked for
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        worksheet = workbook.create_sheet(title=sheet.name[:31])
-        worksheet.append([safe_cell(h) for h in sheet.headers])
-        for row in sheet.safe_rows():
-            worksheet.append(row)
-        handle = tempfile.TemporaryFile()
-        workbook.save(handle)
-        handle.seek(0)
-        return FileResponse(handle, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_TYPE)
-    result = HttpResponse(csv_bytes(sheet), content_type="text/csv; charset=utf-8")
-    result["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return result
+        return downloads.file_attachment(tabular.xlsx_file([(sheet.name, rows)]), f"{filename}.xlsx")
+    return downloads.attachment(tabular.csv_bytes(rows), f"{filename}.csv")
 
 
 def local_moment(value: dt.datetime | None, unit: Any) -> str | None:

@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Substr
 
+from zi.core.actors import Actor
 from zi.organisations.access import Action, restrict, scope_filter
 from zi.organisations.models import Unit
 
@@ -80,7 +81,7 @@ class Node:
         return self.below > 0
 
 
-def tree_roots(user: Any) -> QuerySet[Unit]:
+def tree_roots(user: Actor) -> QuerySet[Unit]:
     """The viewer's top nodes: visible units whose parent the viewer may not see (the roots for a viewer who sees
     everything, an index lookup)."""
     scope = scope_filter(user, Action.UNIT_VIEW, "")
@@ -92,7 +93,7 @@ def tree_roots(user: Any) -> QuerySet[Unit]:
     return units.select_related("unit_type", "agency").order_by("agency__name", "name")
 
 
-def tree_children(user: Any, unit: Unit) -> QuerySet[Unit]:
+def tree_children(user: Actor, unit: Unit) -> QuerySet[Unit]:
     children = restrict(Unit.objects.filter(parent=unit), user, Action.UNIT_VIEW, unit_field="")
     return children.select_related("unit_type", "agency").order_by("-is_active", "name")
 
@@ -116,7 +117,7 @@ def tree_nodes(units: Iterable[Unit]) -> list[Node]:
     return nodes
 
 
-def ancestors(user: Any, unit: Unit) -> list[Unit]:
+def ancestors(user: Actor, unit: Unit) -> list[Unit]:
     """The visible units above ``unit``, top first (the breadcrumb of a node opened without JavaScript)."""
     ids = unit.ancestor_ids
     if not ids:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from zi.core import downloads
+from zi.core.actors import Actor
 from zi.core.feedback import attempt
 from zi.organisations import selectors, services, tree
 from zi.organisations.access import Action, may, may_place_unit, visible_units
@@ -74,7 +74,7 @@ def unit_children(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "organisations/partials/unit_nodes.html", {"nodes": nodes})
 
 
-def _agency_in_scope(user: Any, agency: Agency) -> bool:
+def _agency_in_scope(user: Actor, agency: Agency) -> bool:
     """An agency exists for a person who sees one of its units (else 404)."""
     return visible_units(user).filter(agency=agency).exists()
 
@@ -161,12 +161,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in TEMPLATE_KINDS:
         raise Http404
 
-    response = HttpResponse(
-        template_xlsx(TEMPLATE_KINDS[kind]),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="templat-impor-{kind}.xlsx"'
-    return response
+    return downloads.attachment(template_xlsx(TEMPLATE_KINDS[kind]), f"templat-impor-{kind}.xlsx")
 
 
 class RoleAssignForm(forms.Form):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zi.assessments.models import Assessment, Evidence, EvidenceRevision, Lane
 from zi.assessments.selectors import assessment_get
+from zi.core import downloads
 from zi.core.links import absolute_url, site_url
 from zi.organisations.access import Action, may
 from zi.organisations.models import Agency
@@ -73,11 +74,7 @@ def snapshot_detail(request: HttpRequest, agency_pk: int, snapshot_pk: int) -> H
         Agency, request.user, page=Action.PORTALRB_MANAGE, see=Action.PORTALRB_MANAGE, pk=agency_pk
     )
     snap = get_object_or_404(FetchSnapshot, pk=snapshot_pk, agency=agency)
-    response = HttpResponse(snap.body.encode(), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="portalrb-{snap.endpoint}-{snap.pk}-{snap.sha256[:12]}.json"'
-    )
-    return response
+    return downloads.attachment(snap.body.encode(), f"portalrb-{snap.endpoint}-{snap.pk}-{snap.sha256[:12]}.json")
 
 
 @login_required
@@ -105,11 +102,7 @@ def workbook_export(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
         return redirect("assessments:worksheet", assessment.pk)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = (
-        f'attachment; filename="lke-lampiran-iii-{assessment.unit.code}-{assessment.period.year}.xlsx"'
-    )
-    return response
+    return downloads.attachment(content, f"lke-lampiran-iii-{assessment.unit.code}-{assessment.period.year}.xlsx")
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zi.core.actors import Actor
 from zi.organisations.access import Action, restrict
 from zi.organisations.models import Unit
 from zi.predicates.models import Award, Predicate
@@ -79,7 +80,7 @@ def histories(unit_ids: Iterable[int]) -> dict[int, list[Award]]:
     return found
 
 
-def register(user: Any, *, year: int | None = None, predicate: str = "", q: str = "") -> QuerySet[Award]:
+def register(user: Actor, *, year: int | None = None, predicate: str = "", q: str = "") -> QuerySet[Award]:
     """The awards of the units ``user`` may see, newest decree first."""
     qs = restrict(Award.objects.select_related("unit", "unit__agency"), user, Action.UNIT_VIEW)
     if year:
@@ -115,7 +116,7 @@ def holder_summary(units: QuerySet[Unit]) -> dict[str, Any]:
     return {"counts": counts, "holders": holders, "total": sum(counts.values())}
 
 
-def years_with_awards(user: Any) -> list[int]:
+def years_with_awards(user: Actor) -> list[int]:
     """The years of the awards ``user`` may see (the register's year filter offers nothing that would be empty)."""
     awards = restrict(Award.objects.all(), user, Action.UNIT_VIEW)
     return list(awards.order_by("-year").values_list("year", flat=True).distinct())

@@ -11,7 +11,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from zi.core import kept_uploads
+from zi.core import downloads, kept_uploads
+from zi.core.actors import Actor
 from zi.organisations.access import Action, may
 from zi.organisations.importers.web import format_errors
 from zi.organisations.models import Agency
@@ -43,7 +44,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
     return render(request, "predicates/register.html", context)
 
 
-def _agencies(user: Any) -> list[Agency]:
+def _agencies(user: Actor) -> list[Agency]:
     return [agency for agency in Agency.objects.order_by("name") if may(user, Action.TPN_RESULT_RECORD, agency)]
 
 
@@ -99,6 +100,4 @@ def _render(request: HttpRequest, form: Any, result: Any, kept_token: str, kept_
 def import_template(request: HttpRequest) -> HttpResponse:
     if not _agencies(request.user):
         raise PermissionDenied
-    response = HttpResponse(importer.template_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="templat-riwayat-predikat.csv"'
-    return response
+    return downloads.attachment(importer.template_csv(), "templat-riwayat-predikat.csv")

@@ -8,17 +8,16 @@ spreadsheet formula injection are :mod:`zi.organisations.sheets`; the integrity 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 
+from zi.core.actors import Actor
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
 from zi.organisations.sheets import Sheet, local_moment
 from zi.programme import selectors
 
 
-def complaints_sheet(*, user: Any, unit: Unit, status: str = "") -> Sheet:
+def complaints_sheet(*, user: Actor, unit: Unit, status: str = "") -> Sheet:
     with_contact = may(user, Action.PROGRAMME_MANAGE, unit)
     headers = [
         _("Diterima"),

@@ -3,11 +3,10 @@ those who handle them (the unit's ZI team, ``programme.manage``), oldest deadlin
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zi.core.actors import Actor
 from zi.core.home import PROVIDER_LIMIT, InboxItem
 from zi.organisations.access import Action, may, restrict
 from zi.programme.models import OPEN_COMPLAINT_STATUSES, Complaint
@@ -15,7 +14,7 @@ from zi.programme.models import OPEN_COMPLAINT_STATUSES, Complaint
 HANDLE = Action.PROGRAMME_MANAGE  # who records the building work handles its complaints
 
 
-def overdue_complaints(user: Any) -> list[InboxItem]:
+def overdue_complaints(user: Actor) -> list[InboxItem]:
     if not may(user, HANDLE):
         return []
     rows = (

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from zi.assessments.models import Assessment, Period
 from zi.assessments.selectors import HASIL_SECTION
+from zi.core.actors import Actor
 from zi.lke.services import with_template
 from zi.organisations.access import Action, restrict
 from zi.organisations.models import Unit
@@ -45,7 +46,7 @@ class Bounded(Protocol):
 _M = TypeVar("_M", bound=Model)
 
 
-def readable(queryset: QuerySet[_M], user: Any) -> QuerySet[_M]:
+def readable(queryset: QuerySet[_M], user: Actor) -> QuerySet[_M]:
     """Rows the user may read (``programme.read``: reviewers/leaders/TPI and the unit team), placed by the model's
     ``unit_field``."""
     return restrict(queryset, user, Action.PROGRAMME_READ)
@@ -61,7 +62,7 @@ def current_period(year: Any = None) -> Period | None:
     return periods.filter(is_open=True).order_by("-year").first() or periods.order_by("-year").first()
 
 
-def work_plan_for(*, user: Any, unit: Unit, period: Period) -> WorkPlan | None:
+def work_plan_for(*, user: Actor, unit: Unit, period: Period) -> WorkPlan | None:
     plans = readable(WorkPlan.objects.filter(unit=unit, period=period), user)
     return plans.prefetch_related(
         Prefetch("items", queryset=PlanItem.objects.select_related("owner").order_by("area_key", "due_on", "pk"))
@@ -135,7 +136,7 @@ def plan_item_evidence(plan: WorkPlan | None) -> dict[int, dict[str, Any]]:
     return result
 
 
-def activities_for(*, user: Any, unit: Unit, period: Period) -> QuerySet[Activity]:
+def activities_for(*, user: Actor, unit: Unit, period: Period) -> QuerySet[Activity]:
     return (
         readable(Activity.objects.filter(unit=unit, period=period), user)
         .annotate(n_attendees=Count("attendance"))
@@ -194,7 +195,7 @@ def reach_by_month(*, unit: Unit, period: Period) -> list[dict[str, Any]]:
     return result
 
 
-def change_agents_for(*, user: Any, unit: Unit, period: Period) -> QuerySet[ChangeAgent]:
+def change_agents_for(*, user: Actor, unit: Unit, period: Period) -> QuerySet[ChangeAgent]:
     return (
         readable(ChangeAgent.objects.filter(unit=unit, period=period), user)
         .select_related("person")
@@ -202,7 +203,7 @@ def change_agents_for(*, user: Any, unit: Unit, period: Period) -> QuerySet[Chan
     )
 
 
-def complaints_for(*, user: Any, unit: Unit, status: str = "") -> QuerySet[Complaint]:
+def complaints_for(*, user: Actor, unit: Unit, status: str = "") -> QuerySet[Complaint]:
     complaints = readable(Complaint.objects.filter(unit=unit), user)
     if status == "open":
         complaints = complaints.filter(status__in=OPEN_COMPLAINT_STATUSES)
@@ -223,7 +224,7 @@ def complaint_summary(*, unit: Unit) -> dict[str, int]:
     )
 
 
-def innovations_for(*, user: Any, unit: Unit, subtree: bool = False) -> QuerySet[Innovation]:
+def innovations_for(*, user: Actor, unit: Unit, subtree: bool = False) -> QuerySet[Innovation]:
     innovations = Innovation.objects.filter(unit__path__startswith=unit.path) if subtree else unit.innovations.all()
     return (
         readable(innovations, user)
@@ -232,7 +233,7 @@ def innovations_for(*, user: Any, unit: Unit, subtree: bool = False) -> QuerySet
     )
 
 
-def services_for(*, user: Any, unit: Unit) -> QuerySet[PublicService]:
+def services_for(*, user: Actor, unit: Unit) -> QuerySet[PublicService]:
     """The unit's register of services, each with how many innovations simplified it."""
     return (
         readable(PublicService.objects.filter(unit=unit), user)

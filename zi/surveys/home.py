@@ -6,13 +6,13 @@ respondents are counted in the database (excluded answers do not count), never l
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zi.core.actors import Actor
 from zi.core.home import PROVIDER_LIMIT, InboxItem
 from zi.organisations.access import Action, may, restrict
 from zi.surveys.indices import ZI_MINIMUM_RESPONDENTS
@@ -22,7 +22,7 @@ RUN = Action.SURVEY_MANAGE  # who runs a campaign
 NEAR_DAYS = 14
 
 
-def short_campaigns(user: Any) -> list[InboxItem]:
+def short_campaigns(user: Actor) -> list[InboxItem]:
     if not may(user, RUN):
         return []
     now = timezone.now()

@@ -44,7 +44,7 @@ DOSSIER_STATES = frozenset(
 )
 
 
-def may_download(user: Any, journey: Journey) -> bool:
+def may_download(user: Actor, journey: Journey) -> bool:
     return journey.state in DOSSIER_STATES and may(user, Action.PROPOSAL_SUBMIT, journey.unit)
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -32,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from zi.assessments.models import Lane
+from zi.core.actors import Actor
 from zi.core.home import PROVIDER_LIMIT, InboxItem
 from zi.organisations.access import Action, may, scope_filter
 from zi.workflow.conditions import proposal_deadline
@@ -78,7 +78,7 @@ def _key(journey: Journey) -> str:
     return f"journey:{journey.pk}"
 
 
-def _returned(user: Any) -> Iterator[InboxItem]:
+def _returned(user: Actor) -> Iterator[InboxItem]:
     if not (may(user, Action.ASSESSMENT_ANSWER) or may(user, Action.ASSESSMENT_SUBMIT)):
         return
     scope = scope_filter(user, Action.ASSESSMENT_ANSWER) | scope_filter(user, Action.ASSESSMENT_SUBMIT)
@@ -121,7 +121,7 @@ def _carried_reason(count: int) -> str:
     ) % {"n": count}
 
 
-def _building(user: Any) -> Iterator[InboxItem]:
+def _building(user: Actor) -> Iterator[InboxItem]:
     if not (may(user, Action.ASSESSMENT_ANSWER) or may(user, Action.ASSESSMENT_SUBMIT)):
         return
     scope = scope_filter(user, Action.ASSESSMENT_ANSWER) | scope_filter(user, Action.ASSESSMENT_SUBMIT)
@@ -144,7 +144,7 @@ def _building(user: Any) -> Iterator[InboxItem]:
         )
 
 
-def _review(user: Any) -> Iterator[InboxItem]:
+def _review(user: Actor) -> Iterator[InboxItem]:
     if not may(user, Action.REVIEW_SCORE):
         return
     rows = _journeys(scope_filter(user, Action.REVIEW_SCORE) & Q(assessment__state__in=REVIEW_STATES)).order_by(
@@ -163,7 +163,7 @@ def _review(user: Any) -> Iterator[InboxItem]:
         )
 
 
-def _tpi(user: Any) -> Iterator[InboxItem]:
+def _tpi(user: Actor) -> Iterator[InboxItem]:
     if not may(user, Action.TPI_SCORE):
         return
     for item in evaluator_queue(user=user, today=timezone.localdate()):
@@ -187,7 +187,7 @@ def _tpi(user: Any) -> Iterator[InboxItem]:
         )
 
 
-def _without_team(user: Any) -> Iterator[InboxItem]:
+def _without_team(user: Actor) -> Iterator[InboxItem]:
     if not may(user, Action.TPI_TEAM_MANAGE):
         return
     for item in without_tpi_team(user=user):
@@ -211,7 +211,7 @@ def _without_team(user: Any) -> Iterator[InboxItem]:
         )
 
 
-def _proposals(user: Any) -> Iterator[InboxItem]:
+def _proposals(user: Actor) -> Iterator[InboxItem]:
     if not may(user, Action.PROPOSAL_SUBMIT):
         return
     deadlines: dict[int, dt.date] = {}  # one calendar read per period, not per unit
@@ -233,7 +233,7 @@ def _proposals(user: Any) -> Iterator[InboxItem]:
         )
 
 
-def _tpn_results(user: Any) -> Iterator[InboxItem]:
+def _tpn_results(user: Actor) -> Iterator[InboxItem]:
     if not may(user, Action.TPN_RESULT_RECORD):
         return
     rows = _journeys(scope_filter(user, Action.TPN_RESULT_RECORD) & Q(assessment__state=State.PROPOSED)).order_by(
@@ -252,7 +252,7 @@ def _tpn_results(user: Any) -> Iterator[InboxItem]:
         )
 
 
-def _pact(user: Any) -> Iterator[InboxItem]:
+def _pact(user: Actor) -> Iterator[InboxItem]:
     """Active staff of the unit missing from the signatories of its latest declaration."""
     if not may(user, Action.PARTICIPATION_MANAGE):
         return
@@ -293,7 +293,7 @@ def _pact(user: Any) -> Iterator[InboxItem]:
         )
 
 
-def _late(user: Any) -> Iterator[InboxItem]:
+def _late(user: Actor) -> Iterator[InboxItem]:
     """Stages past their deadline in the units the person oversees: to follow up, not to act on themselves."""
     if not may(user, Action.DASHBOARD_VIEW):
         return
@@ -328,6 +328,6 @@ def _late(user: Any) -> Iterator[InboxItem]:
 KINDS = (_returned, _building, _review, _tpi, _without_team, _proposals, _tpn_results, _pact, _late)
 
 
-def workflow_inbox(user: Any) -> list[InboxItem]:
+def workflow_inbox(user: Actor) -> list[InboxItem]:
     """Every workflow item for ``user`` (registered with :func:`zi.core.home.register_inbox`)."""
     return [item for kind in KINDS for item in kind(user)]

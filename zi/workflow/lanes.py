@@ -22,13 +22,12 @@ then) see its review and TPI lanes.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q
 
 from zi.assessments.models import Assessment, Lane
 from zi.assessments.selectors import may_view, visibility_filter
 from zi.assessments.stages import UNREGISTERED_STATES
+from zi.core.actors import Actor, acting_person
 from zi.organisations.access import Action, may, scope_filter
 from zi.workflow.models import Journey, State, TpiTeam
 
@@ -58,31 +57,32 @@ def released_lanes(journey: Journey) -> frozenset[str]:
     return frozenset({Lane.SELF} | {lane for lane, states in RELEASED_IN.items() if journey.state in states})
 
 
-def _home_path(user: Any) -> str | None:
+def _home_path(user: Actor) -> str | None:
     unit = getattr(user, "unit", None)
     return unit.path if unit is not None else None
 
 
-def _conflicted(user: Any, unit_path: str) -> bool:
+def _conflicted(user: Actor, unit_path: str) -> bool:
     """The evaluator's own unit is the evaluated unit or inside its subtree (``machine.coi_reasons``)."""
     home = _home_path(user)
     return home is not None and home.startswith(unit_path)
 
 
-def scores_lane(user: Any, assessment: Assessment, journey: Journey, lane: str) -> bool:
+def scores_lane(user: Actor, assessment: Assessment, journey: Journey, lane: str) -> bool:
     """Is ``user`` a scorer of ``lane`` on this assessment (state aside: the author keeps seeing their lane)?"""
     if lane == Lane.REVIEW:
         return may(user, Action.REVIEW_SCORE, assessment.unit)
     if lane != Lane.TPI or not may(user, Action.TPI_SCORE, assessment.unit):
         return False
-    if journey.state in UNREGISTERED_STATES or getattr(user, "is_superuser", False):
-        return True
-    if _conflicted(user, assessment.unit.path):
+    person = acting_person(user)  # a person: ``may`` granted the action
+    if person is None or journey.state in UNREGISTERED_STATES or person.is_superuser:
+        return person is not None
+    if _conflicted(person, assessment.unit.path):
         return False
-    return journey.tpi_team is not None and user.pk in journey.tpi_team.member_ids()
+    return journey.tpi_team is not None and person.pk in journey.tpi_team.member_ids()
 
 
-def visible_lanes(user: Any, assessment: Assessment) -> frozenset[str]:
+def visible_lanes(user: Actor, assessment: Assessment) -> frozenset[str]:
     """The lanes of ``assessment`` whose values, scores and notes ``user`` may see (empty: not even the
     assessment)."""
     if not may_view(user, assessment):
@@ -97,7 +97,7 @@ def visible_lanes(user: Any, assessment: Assessment) -> frozenset[str]:
     return frozenset(lanes)
 
 
-def lane_visible(user: Any, assessment: Assessment, lane: str) -> bool:
+def lane_visible(user: Actor, assessment: Assessment, lane: str) -> bool:
     return lane in visible_lanes(user, assessment)
 
 
@@ -107,13 +107,14 @@ def _ancestor_paths(path: str) -> list[str]:
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
-def lane_filter(user: Any, prefix: str = "assessment__", lane_field: str = "lane") -> Q:
+def lane_filter(user: Actor, prefix: str = "assessment__", lane_field: str = "lane") -> Q:
     """:func:`visible_lanes` as a filter for rows with a ``lane_field`` that reach their assessment through
     ``prefix`` (``Answer`` and ``LaneScore``: ``"assessment__"``). Matches nothing for an anonymous user."""
     seen = visibility_filter(user, prefix)
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    person = acting_person(user)
+    if person is None:
         return Q(pk__in=[])
-    if user.is_superuser:
+    if person.is_superuser:
         return seen
     state = f"{prefix}state"
     released = Q(**{lane_field: Lane.SELF})

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zi.accounts.actors import actor_user
+from zi.accounts.models import User
 from zi.assessments.models import Answer, Lane, LaneScore
 from zi.assessments.suggestions import survey_checks, survey_kind
 from zi.core import audit
@@ -68,7 +69,7 @@ def facts() -> dict[str, Any]:
 # --- who may ---------------------------------------------------------------------------------------------------
 
 
-def may_work(user: Any, journey: Journey) -> bool:
+def may_work(user: Actor, journey: Journey) -> bool:
     """Write the notes and header, preview the draft: the assigned TPI team while the TPI lane is theirs."""
     if journey.state not in WORK_STATES or journey.tpi_team_id is None:
         return False
@@ -77,7 +78,7 @@ def may_work(user: Any, journey: Journey) -> bool:
     return scores_lane(user, journey.assessment, journey, Lane.TPI) and not coi_reasons(user, journey)
 
 
-def may_issue(user: Any, journey: Journey) -> bool:
+def may_issue(user: Actor, journey: Journey) -> bool:
     """Issue: the team's leader or technical controller (they sign it), without a conflict of interest; during the
     evaluation only in the first round (LHE 1 for fixes: the second round ends with a conclusion, then the LHE)."""
     if journey.state == State.TPI_EVALUATION and journey.tpi_stage >= 2:
@@ -85,7 +86,7 @@ def may_issue(user: Any, journey: Journey) -> bool:
     return may_work(user, journey) and not team_reasons(user, journey, lead=True)
 
 
-def may_download(user: Any, journey: Journey) -> bool:
+def may_download(user: Actor, journey: Journey) -> bool:
     """An issued LHE: whoever may see the TPI lane now (the TPI team; everyone who sees the assessment once the
     lane is released: LHE 1 returned or concluded)."""
     return lane_visible(user, journey.assessment, Lane.TPI)
@@ -102,8 +103,8 @@ def _n(value: Any, places: int = 2) -> str:
     return "–" if value is None else number_format(value, decimal_pos=places)
 
 
-def _name(user: Any) -> str:
-    return (user.get_full_name() or user.username) if user is not None else "–"
+def _name(person: User | None) -> str:
+    return (person.get_full_name() or person.username) if person is not None else "–"
 
 
 @dataclass
@@ -512,7 +513,7 @@ def issued_content(issued: IssuedLhe) -> bytes:
     return content
 
 
-def may_view_any(user: Any, journey: Journey) -> bool:
+def may_view_any(user: Actor, journey: Journey) -> bool:
     """The LHE page: the team at work, or anyone who may download an issued version."""
     if may_work(user, journey):
         return True

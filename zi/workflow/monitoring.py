@@ -25,6 +25,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from zi.assessments.models import Period
+from zi.core.actors import Actor
 from zi.organisations.access import Action, restrict
 from zi.organisations.models import Unit
 from zi.predicates.models import Award, Predicate
@@ -56,7 +57,7 @@ def thresholds() -> dict[str, Any]:
         return yaml.safe_load(handle)
 
 
-def watched_units(user: Any) -> Any:
+def watched_units(user: Actor) -> Any:
     """The units whose holders ``user`` may watch (dashboard or TPI scope)."""
     return restrict(Unit.objects.all(), user, Action.MONITORING_VIEW)
 
@@ -281,7 +282,7 @@ def index_baseline(unit_id: int, award: Award, by_year: dict[int, dict[int, dict
 # --- the list ----------------------------------------------------------------------------------------------------
 
 
-def predicate_watch(*, user: Any, period: Period, today: dt.date | None = None) -> list[WatchRow]:
+def predicate_watch(*, user: Actor, period: Period, today: dt.date | None = None) -> list[WatchRow]:
     """Every unit holding a predicate (today) within the user's dashboard or TPI scope, at-risk first."""
     today = today or timezone.localdate()
     held = held_awards(watched_units(user), on=today)
@@ -341,7 +342,7 @@ def predicate_watch(*, user: Any, period: Period, today: dt.date | None = None) 
 
 
 def holders_at_risk(
-    user: Any, period: Period, *, today: dt.date | None = None, under: Unit | None = None
+    user: Actor, period: Period, *, today: dt.date | None = None, under: Unit | None = None
 ) -> list[WatchRow]:
     """The holders in the user's scope (and in ``under``'s subtree, when given) with at least one reason (index
     falling or below the line, complaints rising or overdue, report overdue, revocation recommended), each with its

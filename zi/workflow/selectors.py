@@ -17,6 +17,7 @@ from django.db.models import Count, Q, QuerySet
 from zi.assessments.models import Answer, Assessment, Lane, LaneScore, Period
 from zi.assessments.selectors import may_view as may_view_assessment
 from zi.assessments.stages import UNREGISTERED_STATES
+from zi.core.actors import Actor
 from zi.core.deadlines import deadline_status
 from zi.lke.formulas import zero_denominator, zero_denominator_text
 from zi.lke.scoring.breakdown import stored_area_scores
@@ -34,18 +35,18 @@ def registered() -> QuerySet[Journey]:
     return Journey.objects.exclude(assessment__state__in=UNREGISTERED_STATES)
 
 
-def journeys_visible(user: Any) -> QuerySet[Journey]:
+def journeys_visible(user: Actor) -> QuerySet[Journey]:
     return restrict(registered(), user, Action.UNIT_VIEW)
 
 
-def journey_list(*, user: Any, period: Period | None = None) -> QuerySet[Journey]:
+def journey_list(*, user: Actor, period: Period | None = None) -> QuerySet[Journey]:
     qs = journeys_visible(user).select_related("unit", "assessment", "period", "tpi_team")
     if period is not None:
         qs = qs.filter(period=period)
     return qs.order_by("-period__year", "unit__path")
 
 
-def journeys_shown(user: Any) -> QuerySet[Journey]:
+def journeys_shown(user: Actor) -> QuerySet[Journey]:
     """The journeys ``user`` may open, with what their pages read (load one with ``get_scoped_or_404``)."""
     return with_template(
         journeys_visible(user).select_related("unit", "unit__agency", "assessment", "tpi_team"), "period__template"
@@ -64,7 +65,7 @@ class Decision:
     confirm: bool = False
 
 
-def decisions_for(user: Any, journey: Journey) -> list[Decision]:
+def decisions_for(user: Actor, journey: Journey) -> list[Decision]:
     """The moves the user may try from here (permission only; guards speak when tried)."""
     result = []
     for to_state, rule in moves_from(journey.state):
@@ -81,7 +82,7 @@ def declaration_share(declaration: Declaration) -> tuple[int, int, float]:
     return signed, staff, round(100 * signed / staff, 1) if staff else 0.0
 
 
-def may_compare(user: Any, journey: Journey) -> bool:
+def may_compare(user: Actor, journey: Journey) -> bool:
     if may_view_assessment(user, journey.assessment):
         return True
     return journey.state not in (State.DECLARED, State.BUILDING) and may(
@@ -89,7 +90,7 @@ def may_compare(user: Any, journey: Journey) -> bool:
     )
 
 
-def sees_lhe_pages(user: Any, journey: Journey) -> bool:
+def sees_lhe_pages(user: Actor, journey: Journey) -> bool:
     """The LHE pages: the TPI scorers and whoever may compare the lanes (403 for the others in scope)."""
     return may(user, Action.TPI_SCORE, journey.unit) or may_compare(user, journey)
 
@@ -167,7 +168,7 @@ def side_by_side(journey: Journey, lanes: Any) -> tuple[list[CompareArea], list[
     return areas, list(rows.values())
 
 
-def returned_notes(journey: Journey, user: Any) -> list[tuple[str, str, str]]:
+def returned_notes(journey: Journey, user: Actor) -> list[tuple[str, str, str]]:
     """(lane, question code, note) of the scorers, shown to the unit while its LKE is returned (to whoever may
     see that lane: :func:`zi.workflow.lanes.visible_lanes`)."""
     if journey.state not in (State.RETURNED, State.TPI_RETURNED):
@@ -193,7 +194,7 @@ class QueueItem:
     overdue: bool
 
 
-def evaluator_queue(*, user: Any, today: dt.date) -> list[QueueItem]:
+def evaluator_queue(*, user: Actor, today: dt.date) -> list[QueueItem]:
     """Units assigned to the user's TPI teams that are with TPI (or about to be), soonest deadline first."""
     teams = TpiTeam.objects.filter(Q(members=user) | Q(leader=user) | Q(controller=user)).values("pk")
     qs = (
@@ -216,7 +217,7 @@ class UnassignedItem:
     team: TpiTeam | None  # a team of the same agency and period (its page has the assignment form), or None
 
 
-def without_tpi_team(*, user: Any) -> list[UnassignedItem]:
+def without_tpi_team(*, user: Actor) -> list[UnassignedItem]:
     """LKEs waiting for TPI whose unit has no TPI team: they are in no evaluator's queue, so those who assign teams
     (``workflow.tpi_team``) see them, oldest submission first, each with a team to assign it to when one exists."""
     qs = (
@@ -254,7 +255,7 @@ class TeamLoad:
         return self.load >= self.capacity
 
 
-def team_loads(*, user: Any, period: Period) -> list[TeamLoad]:
+def team_loads(*, user: Actor, period: Period) -> list[TeamLoad]:
     minutes_per_unit = int(getattr(settings, "ZI_TPI_MINUTES_PER_UNIT", 240))
     agencies = [a.pk for a in Agency.objects.all() if may(user, Action.TPI_TEAM_MANAGE, a)]
     teams = (
@@ -270,7 +271,7 @@ def team_loads(*, user: Any, period: Period) -> list[TeamLoad]:
     return [TeamLoad(t, t.load, t.effective_capacity(), t.load * minutes_per_unit) for t in teams]
 
 
-def manageable_agencies(user: Any, action: Action) -> list[Agency]:
+def manageable_agencies(user: Actor, action: Action) -> list[Agency]:
     """Agencies on which the user holds ``action`` agency-wide (TPI teams, agency preconditions)."""
     return [a for a in Agency.objects.order_by("name") if may(user, action, a)]
 
@@ -289,7 +290,7 @@ def teams_shown() -> QuerySet[TpiTeam]:
     return TpiTeam.objects.select_related("agency", "period", "leader", "controller")
 
 
-def manages_team(user: Any, team: TpiTeam) -> bool:
+def manages_team(user: Actor, team: TpiTeam) -> bool:
     """A team is placed at its agency (no unit): the agency's ``workflow.tpi_team`` grant."""
     return may(user, Action.TPI_TEAM_MANAGE, team.agency)
 
@@ -311,7 +312,7 @@ def team_conflicts(team: TpiTeam, journeys: Any) -> dict[int, list[Any]]:
     return {j.pk: [p for p in people if coi_reasons(p, j)] for j in journeys}
 
 
-def proposal_list(*, user: Any, year: int) -> QuerySet[Journey]:
+def proposal_list(*, user: Actor, year: int) -> QuerySet[Journey]:
     """The proposal list of a year: units TPI found meeting the thresholds and those proposed since, per agency,
     within the user's ``workflow.propose`` scope."""
     states = (State.TPI_MEETS, State.PROPOSED, State.AWARDED, State.NOT_AWARDED, State.MONITORED, State.REVOKED)
@@ -329,7 +330,7 @@ def unit_staff(unit: Unit) -> QuerySet[Any]:
 # --- pipeline numbers (insights, PortalRB) ---------------------------------------------------------------------
 
 
-def _scoped(period: Period, root_unit: Unit | None, agency: Agency | None, user: Any) -> QuerySet[Journey]:
+def _scoped(period: Period, root_unit: Unit | None, agency: Agency | None, user: Actor) -> QuerySet[Journey]:
     qs = registered().filter(period=period)
     if root_unit is not None:
         qs = qs.filter(unit__path__startswith=root_unit.path)
@@ -341,7 +342,7 @@ def _scoped(period: Period, root_unit: Unit | None, agency: Agency | None, user:
 
 
 def pipeline_counts(
-    *, root_unit: Unit | None = None, agency: Agency | None = None, period: Period, user: Any = None
+    *, root_unit: Unit | None = None, agency: Agency | None = None, period: Period, user: Actor = None
 ) -> dict[str, int]:
     """Journeys per current state within a subtree (or agency) and period; every state present (0 if none).
     One grouped query. Pass ``user`` to cut to what they may see on dashboards."""
@@ -352,7 +353,7 @@ def pipeline_counts(
 
 
 def pipeline_reached(
-    *, root_unit: Unit | None = None, agency: Agency | None = None, period: Period, user: Any = None
+    *, root_unit: Unit | None = None, agency: Agency | None = None, period: Period, user: Actor = None
 ) -> dict[str, int]:
     """Journeys that ever entered each state (from the event log): "20 submitted, 11 passed to TPI"."""
     journeys = _scoped(period, root_unit, agency, user)
@@ -385,7 +386,7 @@ def proposed_units(*, agency: Agency, year: int) -> list[ProposedUnit]:
     return [ProposedUnit(unit=j.unit, category=j.category, afirmasi=j.afirmasi) for j in qs]
 
 
-def startable_assessments(*, user: Any) -> QuerySet[Assessment]:
+def startable_assessments(*, user: Actor) -> QuerySet[Assessment]:
     """Assessments whose participation is not registered yet where the user may register it."""
     return restrict(
         Assessment.objects.filter(state__in=UNREGISTERED_STATES), user, Action.PARTICIPATION_MANAGE

@@ -22,6 +22,7 @@ from zi.assessments import selectors as assessment_selectors
 from zi.assessments import services as assessment_services
 from zi.assessments.models import Lane, Period
 from zi.assessments.submission import submission_check
+from zi.core.actors import Actor
 from zi.core.feedback import refusal
 from zi.lke.services import template_spec
 from zi.organisations.access import Action, may
@@ -52,7 +53,7 @@ def journey_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _links(user: Any) -> list[tuple[str, str]]:
+def _links(user: Actor) -> list[tuple[str, str]]:
     """The workflow pages this user may open (each page checks again)."""
 
     links = []
@@ -126,7 +127,7 @@ def journey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workflow/journey_detail.html", context)
 
 
-def _current_return(user: Any, journey: Journey) -> dict[str, Any]:
+def _current_return(user: Actor, journey: Journey) -> dict[str, Any]:
     """The return the unit is working on, its reason and notes, for those who see the returning lane."""
     current = returns.current_return(journey)
     if current is None or not lane_visible(user, journey.assessment, current.lane):

@@ -12,18 +12,12 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zi.core import downloads
 from zi.core.feedback import attempt
 from zi.lke.services import template_spec
 from zi.organisations.scoped import get_scoped_or_404
 from zi.workflow import lhe, selectors
 from zi.workflow.models import IssuedLhe, Journey, LheNote
-
-
-def _pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _journey(request: HttpRequest, pk: int) -> Journey:
@@ -111,7 +105,7 @@ def lhe_preview(request: HttpRequest, pk: int) -> HttpResponse:
     journey = _journey(request, pk)
     if not lhe.may_work(request.user, journey):
         raise Http404
-    return _pdf(lhe.render(journey, draft=True), f"LHE-draf-{_base(journey)}.pdf")
+    return downloads.attachment(lhe.render(journey, draft=True), f"LHE-draf-{_base(journey)}.pdf")
 
 
 @login_required
@@ -123,7 +117,7 @@ def lhe_download(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     issued = IssuedLhe.objects.filter(journey=journey, stage=number).first()
     if issued is None:
         raise Http404
-    return _pdf(lhe.issued_content(issued), f"LHE-{issued.stage}-{_base(journey)}.pdf")
+    return downloads.attachment(lhe.issued_content(issued), f"LHE-{issued.stage}-{_base(journey)}.pdf")
 
 
 def current_pdf(request: HttpRequest, journey: Journey) -> HttpResponse:
@@ -131,7 +125,7 @@ def current_pdf(request: HttpRequest, journey: Journey) -> HttpResponse:
     if lhe.may_download(request.user, journey):
         latest = IssuedLhe.objects.filter(journey=journey).order_by("-stage").first()
         if latest is not None:
-            return _pdf(lhe.issued_content(latest), f"LHE-{latest.stage}-{_base(journey)}.pdf")
+            return downloads.attachment(lhe.issued_content(latest), f"LHE-{latest.stage}-{_base(journey)}.pdf")
     if lhe.may_work(request.user, journey):
-        return _pdf(lhe.render(journey, draft=True), f"LHE-draf-{_base(journey)}.pdf")
+        return downloads.attachment(lhe.render(journey, draft=True), f"LHE-draf-{_base(journey)}.pdf")
     raise Http404

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from zi.assessments import services as assessment_services
 from zi.assessments.models import Period
+from zi.core import downloads
 from zi.core.feedback import refusal
 from zi.core.links import absolute_url
 from zi.organisations.access import Action, may
@@ -458,11 +459,7 @@ def dossier_download(request: HttpRequest, pk: int) -> HttpResponse:
         return absolute_url(reverse("assessments:evidence_file", args=[evidence_pk, number]))
 
     content = dossier.dossier_export(actor=request.user, journey=journey, link_for=link_for)
-    response = HttpResponse(content, content_type="application/zip")
-    name = f"berkas-usulan-{journey.unit.code}-{journey.period.year}.zip"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return downloads.attachment(content, f"berkas-usulan-{journey.unit.code}-{journey.period.year}.zip")
 
 
 # --- proposal list -----------------------------------------------------------------------------------------------

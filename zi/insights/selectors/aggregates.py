@@ -11,6 +11,7 @@ from django.db.models.functions import StrIndex, Substr
 from django.utils.translation import gettext as _
 
 from zi.assessments.models import AssessmentStatus, Period
+from zi.core.actors import Actor
 from zi.insights.models import AREA_FIELDS, FUNNEL, UnitPeriodRollup
 from zi.insights.rules import ORDER, TITLES
 from zi.insights.selectors.common import RANKING_ROWS, Cell, Table, _avg, _Links, list_url, top_units
@@ -169,7 +170,7 @@ INDEX_AGGS = {"avg_ikm": Avg("ikm"), "avg_ipak": Avg("ipak"), "avg_ipkp": Avg("i
 
 
 def groups(
-    user: Any, qs: QuerySet[UnitPeriodRollup], node: Unit | None, aggs: dict[str, Any] | None = None
+    user: Actor, qs: QuerySet[UnitPeriodRollup], node: Unit | None, aggs: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
     """Per child region: the node's children; at the top, agencies (several visible) or the top visible nodes.
     ``aggs``: the aggregates per region (default :data:`GROUP_AGGS`; the leaders' report adds :data:`INDEX_AGGS`)."""

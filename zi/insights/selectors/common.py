@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from zi.assessments.models import Period
+from zi.core.actors import Actor
 from zi.insights.models import FUNNEL, UnitPeriodRollup
 from zi.lke.services import with_template
 from zi.organisations.access import Action, restrict, scope_filter, visible_units
@@ -78,7 +79,7 @@ def period_for(year: Any) -> Period | None:
         return qs.first()
 
 
-def scoped(user: Any, period: Period | None = None, node: Unit | None = None) -> QuerySet[UnitPeriodRollup]:
+def scoped(user: Actor, period: Period | None = None, node: Unit | None = None) -> QuerySet[UnitPeriodRollup]:
     """Rollup rows the user may see on dashboards, for one period (or all) and one node's subtree (or all)."""
     qs = restrict(UnitPeriodRollup.objects.all(), user, Action.DASHBOARD_VIEW)
     if period is not None:
@@ -93,12 +94,12 @@ def scoped(user: Any, period: Period | None = None, node: Unit | None = None) ->
     return qs
 
 
-def sees_everything(user: Any) -> bool:
+def sees_everything(user: Actor) -> bool:
     """Whether the user's dashboard scope is every unit (a national grant or a superuser)."""
     return scope_filter(user, Action.DASHBOARD_VIEW, "") == EVERYTHING
 
 
-def top_units(user: Any) -> QuerySet[Unit]:
+def top_units(user: Actor) -> QuerySet[Unit]:
     """The highest visible nodes: visible units whose parent the user may not see. For a viewer who sees every
     unit these are the roots (``parent IS NULL``, an index lookup); a scoped viewer's tops are computed against
     the scope (``parent NOT IN (visible)``, a scan of the units — 40–50 ms at 100,000 units)."""

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
 from zi.assessments.models import Period
+from zi.core.actors import Actor
 from zi.insights.models import PeriodSummary, UnitPeriodRollup
 from zi.insights.rules import TITLES
 from zi.insights.selectors.aggregates import (
@@ -48,7 +49,7 @@ class Dashboard:
         return next(t for t in self.tables if t.key == key)
 
 
-def _top_groups_from_summaries(user: Any, period: Period) -> list[dict[str, Any]] | None:
+def _top_groups_from_summaries(user: Actor, period: Period) -> list[dict[str, Any]] | None:
     """The ranking rows of a national overview over one agency (its top nodes) from the top nodes' summaries, or
     None when one of them has none in this period (a leaf, or summaries written before node summaries)."""
     tops = list(top_units(user)[:200])
@@ -63,7 +64,7 @@ def _top_groups_from_summaries(user: Any, period: Period) -> list[dict[str, Any]
     return [{**{key: found[top.path][key] for key in GROUP_AGGS}, "name": top.name, "unit": top} for top in tops]
 
 
-def _from_summaries(user: Any, period: Period) -> Dashboard | None:
+def _from_summaries(user: Actor, period: Period) -> Dashboard | None:
     """The national dashboard of a viewer who sees every unit, from :class:`PeriodSummary` (one query for the
     period's rows and the trend, one to check every period has been summarised). None when the summaries cannot
     stand in for the rollup: a narrower scope, or a period summarised by no refresh yet (then the rollup is read)."""
@@ -103,7 +104,7 @@ def _from_summaries(user: Any, period: Period) -> Dashboard | None:
     return _assembled(period, None, qs, data, groups_, coverage, trend_table(qs, None, trend, trend_periods))
 
 
-def _sees_whole_subtree(user: Any, node: Unit) -> bool:
+def _sees_whole_subtree(user: Actor, node: Unit) -> bool:
     """Whether the viewer's dashboard scope holds every row under ``node`` (then the node's summaries, computed over
     all those rows, are what the rollup would give them): a grant that covers the node — global, on the node's
     agency, or on a subtree at or above the node — covers its whole subtree (a subtree never leaves its agency), so
@@ -111,7 +112,7 @@ def _sees_whole_subtree(user: Any, node: Unit) -> bool:
     return may(user, Action.DASHBOARD_VIEW, node)
 
 
-def _node_from_summaries(user: Any, period: Period, node: Unit) -> Dashboard | None:
+def _node_from_summaries(user: Actor, period: Period, node: Unit) -> Dashboard | None:
     """A node's dashboard from its :class:`PeriodSummary` rows (one query, plus ``in_bulk`` for the children's
     names), when the node is summarised (depth ≤ :func:`summary_depth`, ``detail`` in this period), the viewer sees
     its whole subtree and every period was summarised with node rows. Else None: the rollup is read."""
@@ -176,7 +177,7 @@ def _assembled(
     return Dashboard(period, node, data, tables, data["refreshed_at"])
 
 
-def _build_dashboard(user: Any, period: Period, node: Unit | None) -> Dashboard:
+def _build_dashboard(user: Actor, period: Period, node: Unit | None) -> Dashboard:
     fast = _from_summaries(user, period) if node is None else _node_from_summaries(user, period, node)
     if fast is not None:
         return fast
@@ -185,7 +186,7 @@ def _build_dashboard(user: Any, period: Period, node: Unit | None) -> Dashboard:
     return _assembled(period, node, qs, data, groups(user, qs, node), None, trend_table(scoped(user, None, node), node))
 
 
-def dashboard(*, user: Any, period: Period, node: Unit | None = None) -> Dashboard:
+def dashboard(*, user: Actor, period: Period, node: Unit | None = None) -> Dashboard:
     """Everything a dashboard shows, in a fixed number of queries (about ten) for any size of subtree.
 
     The result is cached for ``ZI_INSIGHTS_CACHE_SECONDS`` (default 600; 0 turns it off) under a key made of the
@@ -202,7 +203,7 @@ def dashboard(*, user: Any, period: Period, node: Unit | None = None) -> Dashboa
     return cached
 
 
-def risk_rows(*, user: Any, period: Period, node: Unit | None = None, limit: int = 8) -> list[dict[str, Any]]:
+def risk_rows(*, user: Actor, period: Period, node: Unit | None = None, limit: int = 8) -> list[dict[str, Any]]:
     """Who is at risk and why, for the leader's first screen: the first ``limit`` units of the scope with early
     warnings (tree order) and the titles of their patterns, from the rollup in one query — cached like
     :func:`dashboard` (same key, so a refresh renews both). The explanations are on the warning list."""

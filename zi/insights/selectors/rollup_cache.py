@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Any
 
 from django.core.cache import cache
 from django.utils.translation import get_language
 
 from zi.assessments.models import Period
+from zi.core.actors import Actor
 from zi.organisations.access import Action, scope_filter
 from zi.organisations.models import Unit
 
@@ -31,7 +31,7 @@ def bump_rollup_version() -> None:
     cache.set(ROLLUP_VERSION_KEY, uuid.uuid4().hex, None)
 
 
-def _cache_key(user: Any, period: Period, node: Unit | None) -> str:
+def _cache_key(user: Actor, period: Period, node: Unit | None) -> str:
     """Same rows visible (the scope filter of the user's dashboard grants), period, node, language, rollup."""
     scope = str(scope_filter(user, Action.DASHBOARD_VIEW, ""))
     raw = f"{rollup_version()}|{scope}|{period.pk}|{node.pk if node else ''}|{get_language()}"

@@ -15,6 +15,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from zi.assessments.models import AssessmentStatus, Period
+from zi.core.actors import Actor
 from zi.insights.models import UnitPeriodRollup
 from zi.insights.rules import ORDER, TITLES
 from zi.insights.selectors.common import STAGE_FILTERS, Cell, Table, scoped
@@ -27,7 +28,7 @@ from zi.workflow.monitoring import holders_at_risk
 
 
 def unit_rows(
-    *, user: Any, period: Period, node: Unit | None = None, f: str = "all", params: dict[str, Any] | None = None
+    *, user: Actor, period: Period, node: Unit | None = None, f: str = "all", params: dict[str, Any] | None = None
 ) -> QuerySet[UnitPeriodRollup]:
     params = params or {}
     qs = scoped(user, period, node).select_related("unit", "unit_type")
@@ -115,7 +116,7 @@ def unit_table(rows: Any, period: Period) -> Table:
     return table
 
 
-def at_risk_rows(user: Any, period: Period, node: Unit | None) -> list[dict[str, Any]]:
+def at_risk_rows(user: Actor, period: Period, node: Unit | None) -> list[dict[str, Any]]:
     """The post-predicate "holders at risk" of the dashboard (``insights/partials/at_risk.html``) as plain data,
     cached like the dashboard (``ZI_INSIGHTS_CACHE_SECONDS``): a monitoring record, complaint or survey refreshes the
     rollup, which changes the key; what only time changes (a report falling overdue) shows the next day at the latest

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from zi.core import kept_uploads
+from zi.core.actors import Actor
 from zi.organisations.access import Action, may
 from zi.organisations.forms import ImportForm
 from zi.organisations.importers.columns import PEOPLE_COLUMNS, UNIT_COLUMNS
@@ -22,7 +22,7 @@ MAX_ERRORS_SHOWN = 500
 KEEP_PURPOSE = "organisations.import"
 
 
-def manageable_agencies(user: Any) -> list[Agency]:
+def manageable_agencies(user: Actor) -> list[Agency]:
     return [agency for agency in Agency.objects.order_by("name") if may(user, Action.UNIT_MANAGE, agency)]
 
 

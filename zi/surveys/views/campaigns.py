@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django import forms
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zi.assessments.models import Period
+from zi.core import downloads, tabular
 from zi.core.feedback import attempt
 from zi.core.numbers import NumberField
 from zi.organisations.access import Action, may, visible_units
@@ -241,9 +241,4 @@ def codes_generate(request: HttpRequest, pk: int) -> HttpResponse:
     except (ValueError, services.SurveyError) as exc:
         messages.error(request, str(exc) if isinstance(exc, services.SurveyError) else _("Jumlah tidak valid."))
         return redirect("surveys:campaign_detail", pk=campaign.pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="kode-survei-{campaign.pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["kode"])
-    writer.writerows([c] for c in codes)
-    return response
+    return downloads.attachment(tabular.csv_bytes([["kode"], *([c] for c in codes)]), f"kode-survei-{campaign.pk}.csv")

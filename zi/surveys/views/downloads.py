@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import tempfile
-
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 
-from zi.core.tabular import formula_safe
+from zi.core import downloads, tabular
 from zi.organisations.timezones import unit_timezone
 from zi.surveys import documents, services
 from zi.surveys.models import Campaign, Response, ResponseItem, ServicePoint
@@ -79,51 +76,24 @@ def _export_rows(campaign: Campaign):
             ]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 def export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     campaign = _campaign_for(request, pk)
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow([formula_safe(v) for v in row]) for row in _export_rows(campaign)),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="survei-{campaign.pk}.csv"'
-    return response
+    return downloads.streamed_attachment(tabular.csv_lines(_export_rows(campaign)), f"survei-{campaign.pk}.csv")
 
 
 @login_required
 def export_xlsx(request: HttpRequest, pk: int) -> FileResponse:
-    # lazy: openpyxl loads only when a workbook is asked for
-    from openpyxl import Workbook
-
     campaign = _campaign_for(request, pk)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Respons")
-    for row in _export_rows(campaign):
-        sheet.append([formula_safe(v) for v in row])
-    handle = tempfile.TemporaryFile()
-    workbook.save(handle)
-    handle.seek(0)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"survei-{campaign.pk}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    workbook = tabular.xlsx_file([("Respons", _export_rows(campaign))])
+    return downloads.file_attachment(workbook, f"survei-{campaign.pk}.xlsx")
 
 
 @login_required
 def poster_pdf(request: HttpRequest, pk: int, point_id: int) -> HttpResponse:
     campaign = _campaign_for(request, pk)
     point = get_object_or_404(ServicePoint, pk=point_id, campaign=campaign)
-    response = HttpResponse(documents.poster_pdf(campaign, point), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="poster-survei-{campaign.pk}-{point.pk}.pdf"'
-    return response
+    return downloads.attachment(documents.poster_pdf(campaign, point), f"poster-survei-{campaign.pk}-{point.pk}.pdf")
 
 
 @login_required
@@ -131,6 +101,4 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The campaign's results as an A4 report (whoever may see the results page)."""
     campaign = _campaign_for(request, pk)
     pdf = documents.report_pdf(campaign, services.campaign_results(campaign))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="laporan-survei-{campaign.pk}.pdf"'
-    return response
+    return downloads.attachment(pdf, f"laporan-survei-{campaign.pk}.pdf")
