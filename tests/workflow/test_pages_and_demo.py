@@ -7,6 +7,7 @@ import io
 
 from django.core import mail
 from django.core.management import call_command
+from django.db.models import F
 from django.urls import reverse
 
 from tests import factories
@@ -113,6 +114,17 @@ def test_demo_journeys_varied_and_idempotent(demo_db):
     returned = Journey.objects.get(assessment__state=State.RETURNED)
     assert returned.assessment.answers.filter(lane=Lane.REVIEW).exclude(note="").exists()
     assert verify().ok
+
+
+def test_a_journey_names_the_unit_and_period_of_its_assessment(demo_db):
+    """Journey.unit/period are copies of the assessment's, written once when the journey opens (docs/architecture.md
+    "One state, one owner"): across the whole demo, every journey's equal its assessment's."""
+    journeys = Journey.objects.all()
+    assert journeys.count() > 10
+    differing = journeys.exclude(unit_id=F("assessment__unit_id")) | journeys.exclude(
+        period_id=F("assessment__period_id")
+    )
+    assert not differing.exists()
 
 
 def test_worksheet_submit_button_moves_the_journey(client, jw):

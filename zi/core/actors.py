@@ -47,3 +47,11 @@ def acting_person(actor: Actor) -> ActingUser | None:
     if actor is None or isinstance(actor, str) or not actor.is_authenticated or not actor.is_active:
         return None
     return actor
+
+
+def actor_label(actor: Actor) -> str:
+    """Who the record names as having acted: a process under its name, a user or a signed-in stand-in under its
+    username, an anonymous visitor and the system (None) as "system"."""
+    if isinstance(actor, str):
+        return actor
+    return (actor.username if actor is not None else "") or "system"

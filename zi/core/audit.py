@@ -21,7 +21,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from zi.core import labels
-from zi.core.actors import Actor
+from zi.core.actors import Actor, actor_label
 from zi.core.models import AuditEvent, AuditHead
 
 GENESIS_HASH = "0" * 64
@@ -138,12 +138,10 @@ def record_many(actor: Actor, changes: Iterable[Change]) -> list[AuditEvent]:
     changes = list(changes)
     if not changes:
         return []
-    if isinstance(actor, str):  # a process, under its name
-        actor_id, actor_label = None, actor
-    else:  # a user (its id and username); a stand-in without a row (zi.demo.workflow.SystemActor) under its username;
-        # an anonymous visitor and the system (None) as "system"
-        actor_id = actor.pk if actor is not None else None
-        actor_label = (actor.username if actor is not None else "") or "system"
+    # a user: its id and username; a stand-in without a row (zi.demo.workflow.SystemActor): its username and its pk
+    # (None); a process (a string): its name; an anonymous visitor and the system (None): "system"
+    actor_id = None if actor is None or isinstance(actor, str) else actor.pk
+    label = actor_label(actor)
     with transaction.atomic():
         AuditHead.objects.get_or_create(id=1)
         head = AuditHead.objects.select_for_update().get(id=1)
@@ -163,7 +161,7 @@ def record_many(actor: Actor, changes: Iterable[Change]) -> list[AuditEvent]:
                 seq=seq,
                 created_at=now,
                 actor_id=actor_id,
-                actor_label=actor_label[:255],
+                actor_label=label[:255],
                 action=change.action,
                 object_type=object_type,
                 object_id=object_id,

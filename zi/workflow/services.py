@@ -22,7 +22,7 @@ from zi.assessments.models import Answer, Assessment, Lane
 from zi.assessments.scoring import lane_rescore
 from zi.assessments.stages import UNREGISTERED_STATES
 from zi.core import audit, events
-from zi.core.actors import Actor
+from zi.core.actors import Actor, actor_label
 from zi.lke.models import LkeQuestion
 from zi.organisations.access import Action, may
 from zi.organisations.models import Agency, Unit
@@ -94,16 +94,6 @@ ACTIVE_TPI_STATES = (State.SELF_SUBMITTED, State.REVIEWED, State.TPI_EVALUATION,
 def _snapshot(journey: Journey) -> dict[str, Any]:
     """The journey's audited fields, its state (kept on the assessment) included."""
     return {**audit.snapshot(journey, JOURNEY_FIELDS), "state": journey.state}
-
-
-def _user(actor: Actor) -> Any:
-    return actor_user(actor)
-
-
-def _label(actor: Actor) -> str:
-    if getattr(actor, "is_authenticated", False):
-        return str(getattr(actor, "username", ""))
-    return actor if isinstance(actor, str) else "system"
 
 
 # --- participation ---------------------------------------------------------------------------------------------
@@ -430,7 +420,7 @@ def copy_lane(*, actor: Actor, assessment: Assessment, source: str, target: str,
                     choice=row.choice,
                     inputs=row.inputs,
                     value=row.value,
-                    updated_by=_user(actor),
+                    updated_by=actor_user(actor),
                 )
             )
         elif (
@@ -481,7 +471,7 @@ def lane_note_save(*, actor: Actor, journey: Journey, lane: str, question_code: 
     answer = existing.first() or Answer(assessment=journey.assessment, lane=lane, question=question)
     before = answer.note if answer.pk else None
     answer.note = (text or "").strip()
-    answer.updated_by = _user(actor)
+    answer.updated_by = actor_user(actor)
     answer.save()
     audit.record(actor, "note", answer, before={"note": before}, after={"note": answer.note}, extra={"lane": lane})
     return answer
@@ -595,8 +585,8 @@ def transition(
     if rule.recorded:
         JourneyEvent.objects.create(
             journey=journey,
-            actor=_user(actor),
-            actor_label=_label(actor),
+            actor=actor_user(actor),
+            actor_label=actor_label(actor),
             from_state=frm,
             to_state=to_state,
             note=note,
