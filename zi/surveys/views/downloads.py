@@ -7,85 +7,23 @@ from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpRe
 from django.shortcuts import get_object_or_404
 
 from zi.core import downloads, tabular
-from zi.organisations.timezones import unit_timezone
-from zi.surveys import documents, services
-from zi.surveys.models import Campaign, Response, ResponseItem, ServicePoint
+from zi.surveys import documents, exports, services
+from zi.surveys.models import ServicePoint
 from zi.surveys.views.common import _campaign_for
-
-
-def _export_rows(campaign: Campaign):
-    items = services.campaign_items(campaign)
-    header = [
-        "id",
-        "waktu",
-        "kanal",
-        "kelompok",
-        "jenis_layanan",
-        "titik_layanan",
-        "ditandai",
-        "tanda",
-        "dikecualikan",
-        "alasan",
-    ] + [f"{i.instrument.code}:{i.code}" for i in items]
-    yield header
-    index = {item.pk: pos for pos, item in enumerate(items)}
-    points = dict(campaign.service_points.values_list("pk", "name"))
-    zone = unit_timezone(campaign.unit)  # times in the unit's zone, with their offset (ISO 8601)
-    responses = (
-        Response.objects.filter(campaign=campaign)
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "submitted_at",
-            "channel",
-            "group",
-            "service_type",
-            "service_point_id",
-            "is_flagged",
-            "flags",
-            "excluded",
-            "exclusion_reason",
-        )
-    )
-    chunk = 2000
-    last = 0
-    while True:
-        batch = list(responses.filter(pk__gt=last)[:chunk])
-        if not batch:
-            return
-        last = batch[-1][0]
-        answers: dict[int, list] = {row[0]: [""] * len(items) for row in batch}
-        for response_id, item_id, value in ResponseItem.objects.filter(response_id__in=list(answers)).values_list(
-            "response_id", "item_id", "value"
-        ):
-            if item_id in index:
-                answers[response_id][index[item_id]] = value
-        for pk, at, channel, group, stype, point, flagged, flags, excluded, reason in batch:
-            yield [
-                pk,
-                at.astimezone(zone).isoformat(timespec="seconds"),
-                channel,
-                group,
-                stype,
-                points.get(point, ""),
-                int(flagged),
-                ";".join(sorted(flags or {})),
-                int(excluded),
-                reason,
-                *answers[pk],
-            ]
 
 
 @login_required
 def export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     campaign = _campaign_for(request, pk)
-    return downloads.streamed_attachment(tabular.csv_lines(_export_rows(campaign)), f"survei-{campaign.pk}.csv")
+    return downloads.streamed_attachment(
+        tabular.csv_lines(exports.response_rows(campaign)), f"survei-{campaign.pk}.csv"
+    )
 
 
 @login_required
 def export_xlsx(request: HttpRequest, pk: int) -> FileResponse:
     campaign = _campaign_for(request, pk)
-    workbook = tabular.xlsx_file([("Respons", _export_rows(campaign))])
+    workbook = tabular.xlsx_file([("Respons", exports.response_rows(campaign))])
     return downloads.file_attachment(workbook, f"survei-{campaign.pk}.xlsx")
 
 

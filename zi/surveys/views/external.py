@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from zi.assessments.models import Period
-from zi.core.numbers import NumberField
 from zi.organisations.access import Action, may, visible_units
 from zi.surveys import services
+from zi.surveys.forms import ExternalIndexForm
 from zi.surveys.models import ExternalIndex, InstrumentKind
 from zi.surveys.views.common import _form_attempt
-
-
-class ExternalIndexForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Indeks"), choices=[(InstrumentKind.IPAK.value, "IPAK"), (InstrumentKind.IPKP.value, "IPKP")]
-    )
-    value = NumberField(
-        label=gettext_lazy("Nilai (0–4)"), below_thousand=True, min_value=0, max_value=4, decimal_places=2
-    )
-    source = forms.CharField(
-        label=gettext_lazy("Sumber (mis. Survei BPS 2026, lembaga survei independen)"), max_length=255
-    )
-    respondents = NumberField(
-        label=gettext_lazy("Jumlah responden (jika diketahui)"), whole=True, required=False, min_value=1
-    )
-    note = forms.CharField(label=gettext_lazy("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 @login_required

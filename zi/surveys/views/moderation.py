@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zi.core.feedback import attempt
-from zi.surveys import integrity, services
+from zi.surveys import services
+from zi.surveys.forms import RescanForm
 from zi.surveys.models import Response
 from zi.surveys.services.errors import SurveyError
 from zi.surveys.views.common import _evaluated_campaign
@@ -59,28 +58,6 @@ def flagged_exclude(request: HttpRequest, pk: int) -> HttpResponse:
         refused=SurveyError,
     )
     return redirect("surveys:campaign_detail", pk=campaign.pk)
-
-
-class RescanForm(forms.Form):
-    """Thresholds for a re-scan; each defaults to the current setting (docs/operations.md)."""
-
-    window = forms.IntegerField(label=gettext_lazy("Jendela waktu (detik)"), min_value=60, max_value=30 * 86400)
-    pattern_flag_at = forms.IntegerField(label=gettext_lazy("Pola identik: tandai mulai (0 = mati)"), min_value=0)
-    straightline_flag_at = forms.IntegerField(
-        label=gettext_lazy("Jawaban seragam dari satu jaringan: tandai mulai"), min_value=0
-    )
-    near_flag_at = forms.IntegerField(
-        label=gettext_lazy("Pola hampir identik dari satu jaringan: tandai mulai"), min_value=0
-    )
-    near_max_diff = forms.IntegerField(
-        label=gettext_lazy("Pola hampir identik: beda butir paling banyak"), min_value=0, max_value=5
-    )
-    min_items = forms.IntegerField(label=gettext_lazy("Jumlah butir minimal untuk dibandingkan"), min_value=1)
-
-    @classmethod
-    def current(cls) -> RescanForm:
-        limits = integrity.pattern_limits()
-        return cls(initial={name: getattr(limits, name) for name in cls.base_fields})
 
 
 @login_required

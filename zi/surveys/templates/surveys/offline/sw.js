@@ -1,4 +1,4 @@
-/* Service worker of one registered survey device (zi.surveys.views_offline.offline_sw). Written here, no library.
+/* Service worker of one registered survey device (zi.surveys.views.offline.offline_sw). Written here, no library.
    Keeps the device's page and its assets so the form opens without a network; the page is network-first (a fresh
    form when online), and when the server answers with an error (device revoked, campaign closed) the cached page
    is shown so the answers queued on the device can still be exported. Answers themselves live in IndexedDB

@@ -20,82 +20,18 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from zi.assessments.models import Period
-from zi.organisations.models import Agency
 from zi.surveys import services
-from zi.surveys.models import Instrument, ItemScale
+from zi.surveys.forms import (
+    MAX_ITEMS,
+    InternalForm,
+    ItemFormSet,
+    PeriodsForm,
+    VersionForm,
+)
+from zi.surveys.models import Instrument
 from zi.surveys.selectors import instrument_agencies, may_manage_instrument, visible_instruments
-
-
-class ItemForm(forms.Form):
-    code = forms.CharField(label=gettext_lazy("Kode"), max_length=16, required=False)
-    aspect = forms.CharField(label=gettext_lazy("Aspek/unsur"), max_length=64, required=False)
-    text = forms.CharField(label=gettext_lazy("Pertanyaan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    scale = forms.ChoiceField(label=gettext_lazy("Skala"), choices=ItemScale.choices, initial=ItemScale.LIKERT4)
-    labels = forms.CharField(
-        label=gettext_lazy("Label jawaban (dipisah |, dari terendah)"), max_length=400, required=False
-    )
-    required = forms.BooleanField(label=gettext_lazy("Wajib"), required=False, initial=True)
-
-    def spec(self) -> services.ItemSpec | None:
-        """The question as a service input; None for an empty extra row."""
-        data = self.cleaned_data
-        if not data or not (data.get("code") or data.get("text")):
-            return None
-        labels = tuple(part.strip() for part in (data.get("labels") or "").split("|") if part.strip())
-        return services.ItemSpec(
-            code=data["code"].strip().upper(),
-            aspect=data["aspect"].strip(),
-            text=data["text"].strip(),
-            scale=data["scale"],
-            labels=labels,
-            required=bool(data.get("required")),
-        )
-
-
-MAX_ITEMS = 60
-ADD_ROWS = 3
-ItemFormSet = forms.formset_factory(ItemForm, extra=ADD_ROWS, can_delete=True, max_num=MAX_ITEMS, validate_max=True)
-
-
-class VersionForm(forms.Form):
-    version = forms.CharField(label=gettext_lazy("Versi baru"), max_length=32)
-    title = forms.CharField(label=gettext_lazy("Judul"), max_length=255)
-    description = forms.CharField(
-        label=gettext_lazy("Keterangan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    periods: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
-        queryset=Period.objects.order_by("-year"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label=gettext_lazy("Berlaku untuk periode (kosong: semua periode)"),
-    )
-
-
-class InternalForm(VersionForm):
-    agency: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Instansi pemilik"))
-    code = forms.SlugField(label=gettext_lazy("Kode instrumen (huruf kecil, angka, tanda hubung)"), max_length=64)
-
-    field_order = ["agency", "code", "version", "title", "description", "periods"]
-
-    def __init__(self, *args: Any, agencies: list, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = _agency_queryset(agencies)  # type: ignore[attr-defined]  # a ModelChoiceField
-        if len(agencies) == 1:  # the usual case: an agency admin of one agency needs no choice
-            self.fields["agency"].initial = agencies[0].pk
-            self.fields["agency"].empty_label = None  # type: ignore[attr-defined]  # a ModelChoiceField
-        self.fields["version"].label = gettext_lazy("Versi")
-
-
-class PeriodsForm(forms.Form):
-    periods = VersionForm.base_fields["periods"]
-
-
-def _agency_queryset(agencies: list):
-    return Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by("name")
 
 
 def _instrument(request: HttpRequest, pk: int) -> Instrument:
