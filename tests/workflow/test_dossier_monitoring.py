@@ -17,8 +17,9 @@ from tests.workflow.conftest import OVERRIDE, fill_lane, go, journey_at, pdf, te
 from zi.assessments import services as assessment_services
 from zi.core.models import AuditEvent
 from zi.organisations.models import Role
-from zi.workflow import lhe, monitoring, services, views_monitoring
+from zi.workflow import lhe, monitoring, services
 from zi.workflow.models import State
+from zi.workflow.views import monitoring as views_monitoring
 
 
 def _meets_with_evidence(jw):

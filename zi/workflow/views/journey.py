@@ -37,7 +37,7 @@ from zi.workflow.lanes import lane_visible, visible_lanes
 from zi.workflow.machine import CONFIRM_STATES, SUBMIT_MOVES, TRANSITIONS, conclusion_checks
 from zi.workflow.models import Journey, PeriodCalendar, State
 from zi.workflow.reminders import next_deadline
-from zi.workflow.views_lhe import current_pdf
+from zi.workflow.views.lhe import current_pdf
 
 
 @login_required

@@ -1,8 +1,8 @@
 """Journey data pages: declaration, unit preconditions / SPTJM / performance agreement, agency preconditions,
 TPI teams, the period calendar, carry-over and the proposal dossier (post-predicate monitoring:
-``views_monitoring``).
+``views.monitoring``).
 
-Thin like :mod:`zi.workflow.views`: scoped loads (404), ``access.may`` for the page (403), services for writes
+Thin like :mod:`zi.workflow.views.journey`: scoped loads (404), ``access.may`` for the page (403), services for writes
 (which check again and audit). Forms work without JavaScript; refusals come back as messages.
 """
 
