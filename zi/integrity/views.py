@@ -15,8 +15,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
@@ -30,7 +28,7 @@ from zi.organisations.access import Action, may
 from zi.organisations.fields import record_initial
 from zi.organisations.models import Unit
 from zi.organisations.scoped import get_scoped_or_404
-from zi.organisations.sheets import sheet_response
+from zi.organisations.sheets import unit_sheet_response
 
 _R = TypeVar("_R", bound=Model)
 
@@ -235,5 +233,4 @@ def export(request: HttpRequest, pk: int, kind: str) -> HttpResponseBase:
         sheet = build(user=request.user, unit=unit)
     else:
         raise Http404
-    filename = f"{kind}-{slugify(unit.code) or unit.pk}-{timezone.localdate():%Y%m%d}"
-    return sheet_response(sheet, filename, fmt)
+    return unit_sheet_response(sheet, kind, unit, fmt)

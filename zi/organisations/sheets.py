@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http.response import HttpResponseBase
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from zi.core import downloads, tabular
@@ -43,6 +45,11 @@ class Sheet:
     def safe_rows(self) -> Iterator[list[Any]]:
         for row in self.rows:
             yield [safe_cell(value) for value in row]
+
+
+def unit_sheet_response(sheet: Sheet, kind: str, unit: Any, fmt: str) -> HttpResponseBase:
+    """A unit's list as a download named ``<kind>-<unit code>-<today>`` (``pengaduan-lp-plg-20261207.csv``)."""
+    return sheet_response(sheet, f"{kind}-{slugify(unit.code) or unit.pk}-{timezone.localdate():%Y%m%d}", fmt)
 
 
 def sheet_response(sheet: Sheet, filename: str, fmt: str) -> HttpResponseBase:

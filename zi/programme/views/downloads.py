@@ -6,10 +6,8 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from django.utils import timezone
-from django.utils.text import slugify
 
-from zi.organisations.sheets import sheet_response
+from zi.organisations.sheets import unit_sheet_response
 from zi.programme import exports
 from zi.programme.views.common import _readable_unit
 
@@ -20,5 +18,4 @@ def complaints_export(request: HttpRequest, pk: int) -> HttpResponseBase:
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     unit = _readable_unit(request, pk)
     sheet = exports.complaints_sheet(user=request.user, unit=unit, status=request.GET.get("status", ""))
-    filename = f"pengaduan-{slugify(unit.code) or unit.pk}-{timezone.localdate():%Y%m%d}"
-    return sheet_response(sheet, filename, fmt)
+    return unit_sheet_response(sheet, "pengaduan", unit, fmt)
