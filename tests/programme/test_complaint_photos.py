@@ -93,6 +93,15 @@ def test_only_the_handlers_see_the_photos(client, lapas, team, head, tree):
 
 
 @pytest.mark.django_db
+def test_a_photo_whose_stored_file_is_gone_answers_404(client, lapas, team):
+    send(client, lapas, ("jalan.jpg", jpeg_with_location()))
+    photo = ComplaintPhoto.objects.get()
+    photo.file.storage.delete(photo.file.name)
+    client.force_login(team)
+    assert client.get(f"/program/pengaduan/foto/{photo.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
 def test_a_file_that_is_not_an_image_is_refused_and_the_text_kept(client, lapas):
     response = send(client, lapas, ("foto.jpg", b"%PDF-1.4 bukan gambar"), subject="Pungutan liar di loket")
     html = response.content.decode()

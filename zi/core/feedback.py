@@ -22,6 +22,26 @@ def refusal(exc: Exception) -> str:
     return str(exc)
 
 
+def attempt_result(
+    request: HttpRequest,
+    write: Callable[[], _T],
+    done: Any = None,
+    *,
+    refused: type[Exception] | tuple[type[Exception], ...] = ValidationError,
+) -> tuple[bool, _T | None]:
+    """Run ``write`` (a service); its refusal (``refused``: ``ValidationError``, or an app's own refusal such as
+    ``SurveyError``) becomes an error message, else ``done`` (a text, lazy or not, or a function of the service's
+    result; None: nothing to say) a success message. ``(True, result)`` when the service ran, else ``(False, None)``."""
+    try:
+        result = write()
+    except refused as exc:
+        messages.error(request, refusal(exc))
+        return False, None
+    if done is not None:
+        messages.success(request, done(result) if callable(done) else done)
+    return True, result
+
+
 def attempt(
     request: HttpRequest,
     write: Callable[[], _T],
@@ -29,17 +49,8 @@ def attempt(
     *,
     refused: type[Exception] | tuple[type[Exception], ...] = ValidationError,
 ) -> bool:
-    """Run ``write`` (a service); its refusal (``refused``: ``ValidationError``, or an app's own refusal such as
-    ``SurveyError``) becomes an error message, else ``done`` (a text, lazy or not, or a function of the service's
-    result; None: nothing to say) a success message. True when the service ran."""
-    try:
-        result = write()
-    except refused as exc:
-        messages.error(request, refusal(exc))
-        return False
-    if done is not None:
-        messages.success(request, done(result) if callable(done) else done)
-    return True
+    """:func:`attempt_result` for a button that only needs to know whether the service ran."""
+    return attempt_result(request, write, done, refused=refused)[0]
 
 
 def form_attempt(form: Any, write: Callable[[], _T]) -> _T | None:

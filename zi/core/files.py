@@ -8,8 +8,11 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 
 
-def stored_file_response(file: FieldFile, *, filename: str, content_type: str, as_attachment: bool) -> FileResponse:
-    """``file``'s bytes under ``filename``; callers add headers of their own (e.g. a sandboxing CSP)."""
+def stored_file_response(
+    file: FieldFile, *, filename: str, content_type: str, as_attachment: bool, cache_seconds: int = 0
+) -> FileResponse:
+    """``file``'s bytes under ``filename``; callers add headers of their own (e.g. a sandboxing CSP). Kept by the
+    reader's browser only for ``cache_seconds`` (none by default), never by a shared cache."""
     try:
         handle = file.open("rb")
     except FileNotFoundError as exc:
@@ -21,5 +24,5 @@ def stored_file_response(file: FieldFile, *, filename: str, content_type: str, a
         content_type=content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=0, no-store"
+    response["Cache-Control"] = f"private, max-age={cache_seconds}" if cache_seconds else "private, max-age=0, no-store"
     return response

@@ -4,6 +4,7 @@ are loaded with :func:`zi.organisations.scoped.get_scoped_or_404` (``programme.r
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
 from django.db.models import Model
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from zi.assessments.models import Assessment
 from zi.assessments.stages import DRAFT_STATES
 from zi.core.feedback import form_page
+from zi.core.files import stored_file_response
 from zi.lke.models import LkeQuestion
 from zi.organisations.access import Action, may
 from zi.organisations.models import Unit
@@ -49,11 +51,12 @@ def _managed_record(request: HttpRequest, model: type[_R], pk: int) -> _R:
 
 
 def _photo_response(photo: Any) -> FileResponse:
-    """An activity's or a complaint's photo, shown inline and kept an hour by the reader's browser only."""
-    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    """An activity's or a complaint's photo, shown inline and kept an hour by the reader's browser only (404 when
+    the stored file is gone)."""
+    name = PurePosixPath(photo.file.name).name or f"foto-{photo.pk}"
+    return stored_file_response(
+        photo.file, filename=name, content_type=photo.content_type, as_attachment=False, cache_seconds=3600
+    )
 
 
 def _period(request: HttpRequest) -> Any:

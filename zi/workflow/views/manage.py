@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from zi.assessments import services as assessment_services
 from zi.assessments.models import Period
 from zi.core import downloads
-from zi.core.feedback import refusal
+from zi.core.feedback import attempt_result
 from zi.core.links import absolute_url
 from zi.organisations.access import Action, may
 from zi.organisations.models import Agency
@@ -64,13 +64,8 @@ def _apply(
     if form is not None and not form.is_valid():
         _refuse(request, form)
         return _Outcome(ok=False)
-    try:
-        value = action(form.cleaned_data if form is not None else {})
-    except ValidationError as exc:
-        messages.error(request, refusal(exc))
-        return _Outcome(ok=False)
-    messages.success(request, success(value) if callable(success) else success)
-    return _Outcome(ok=True, value=value)
+    ok, value = attempt_result(request, lambda: action(form.cleaned_data if form is not None else {}), success)
+    return _Outcome(ok=ok, value=value)
 
 
 def _journey_write(page: str) -> Callable[[Callable[..., Any]], Callable[..., HttpResponse]]:
