@@ -171,3 +171,16 @@ def test_pipeline_counts_per_subtree(jw, tree):
     reached = selectors.pipeline_reached(root_unit=tree["sumsel"], period=jw["period"])
     assert reached[S.SELF_SUBMITTED] == 1 and reached[S.DECLARED] == 2
     assert sum(selectors.pipeline_counts(period=jw["period"], user=jw["member"]).values()) == 0  # no dashboard right
+
+
+@pytest.mark.parametrize(
+    "value, message", [("NaN", "antara 0 dan 100"), ("101", "antara 0 dan 100"), ("-1", "antara"), ("x", "angka")]
+)
+def test_a_precondition_percentage_outside_0_to_100_is_refused_with_its_name(jw, value, message):
+    journey = journey_at(jw, State.BUILDING)
+    with pytest.raises(ValidationError, match=message):
+        services.preconditions_record(
+            actor=jw["head"], journey=journey, tlhp_percent=value, lhkpn_percent="", sakip_internal=""
+        )
+    journey.refresh_from_db()
+    assert journey.tlhp_percent is None

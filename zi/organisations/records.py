@@ -163,15 +163,29 @@ def clean_staff_of(unit: Unit, person: Any, label: str) -> Any:
     return found
 
 
+def _parse_decimal(value: Any, label: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError(_("%(label)s harus berupa angka.") % {"label": label}) from exc
+
+
 def clean_decimal(value: Any, label: str, *, required: bool = False) -> Decimal | None:
     if value in (None, ""):
         if required:
             raise ValidationError(_("%(label)s wajib diisi.") % {"label": label})
         return None
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError) as exc:
-        raise ValidationError(_("%(label)s harus berupa angka.") % {"label": label}) from exc
+    number = _parse_decimal(value, label)
     if not number.is_finite() or number < 0 or number >= Decimal("1e12"):
         raise ValidationError(_("%(label)s harus angka positif yang wajar.") % {"label": label})
+    return number
+
+
+def clean_percent(value: Any, label: str) -> Decimal | None:
+    """A percentage from 0 to 100 (None when left empty)."""
+    if value in (None, ""):
+        return None
+    number = _parse_decimal(value, label)
+    if not number.is_finite() or not Decimal(0) <= number <= Decimal(100):
+        raise ValidationError(_("%(label)s harus antara 0 dan 100.") % {"label": label})
     return number

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +25,7 @@ from zi.core.actors import Actor, actor_label
 from zi.lke.models import LkeQuestion
 from zi.organisations.access import Action, may
 from zi.organisations.models import Agency, Unit
+from zi.organisations.records import clean_percent
 from zi.predicates import services as predicate_services
 from zi.predicates.models import Award, Source
 from zi.workflow import conditions, machine, returns, rules
@@ -127,18 +127,6 @@ def participation_create(
     )
 
 
-def _decimal(value: Any, label: str) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise ValidationError(_("%(label)s harus berupa angka.") % {"label": label}) from exc
-    if not Decimal(0) <= number <= Decimal(100):
-        raise ValidationError(_("%(label)s harus antara 0 dan 100.") % {"label": label})
-    return number
-
-
 @transaction.atomic
 def preconditions_record(
     *, actor: Actor, journey: Journey, tlhp_percent: Any, lhkpn_percent: Any, sakip_internal: str
@@ -151,8 +139,8 @@ def preconditions_record(
     if sakip_internal and sakip_internal not in rules.rules()["scales"]["sakip"]:
         raise ValidationError(_("Nilai SAKIP internal tidak dikenal."))
     before = _snapshot(journey)
-    journey.tlhp_percent = _decimal(tlhp_percent, _("Tindak lanjut hasil pengawasan"))
-    journey.lhkpn_percent = _decimal(lhkpn_percent, _("Kepatuhan LHKPN/LHKASN"))
+    journey.tlhp_percent = clean_percent(tlhp_percent, _("Tindak lanjut hasil pengawasan"))
+    journey.lhkpn_percent = clean_percent(lhkpn_percent, _("Kepatuhan LHKPN/LHKASN"))
     journey.sakip_internal = sakip_internal
     journey.save(update_fields=["tlhp_percent", "lhkpn_percent", "sakip_internal", "updated_at"])
     audit.record(actor, "update", journey, before=before, after=_snapshot(journey))
