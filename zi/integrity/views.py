@@ -28,6 +28,7 @@ from zi.organisations.access import Action, may
 from zi.organisations.fields import record_initial
 from zi.organisations.models import Unit
 from zi.organisations.scoped import get_scoped_or_404
+from zi.organisations.selectors import public_unit
 from zi.organisations.sheets import unit_sheet_response
 
 _R = TypeVar("_R", bound=Model)
@@ -207,7 +208,7 @@ def whistle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @refuse_invalid_text
 def whistle_public(request: HttpRequest, unit_pk: int) -> HttpResponse:
     """The public whistle-blowing form (no login): anonymous unless the reporter gives a name or contact."""
-    unit = Unit.objects.filter(pk=unit_pk, is_active=True).select_related("agency").first()
+    unit = public_unit(unit_pk)
     if unit is None:
         raise Http404
     return public_submit(

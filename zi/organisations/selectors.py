@@ -48,3 +48,8 @@ def people_for_roles(*, user: Actor, unit: Unit, query: str = "") -> QuerySet[Us
         .prefetch_related(Prefetch("role_assignments", queryset=roles))
         .order_by("full_name", "username")
     )
+
+
+def public_unit(pk: int) -> Unit | None:
+    """The unit a public form (a complaint, a whistle-blowing report) is sent to: only an active one."""
+    return Unit.objects.filter(pk=pk, is_active=True).select_related("agency").first()

@@ -10,22 +10,16 @@ from django.views.decorators.cache import never_cache
 from zi.core import tracking
 from zi.core.errors import refuse_invalid_text
 from zi.core.public_forms import public_submit
-from zi.organisations.models import Unit
+from zi.organisations.selectors import public_unit
 from zi.programme import forms, services
-
-
-def public_unit(pk: int) -> Unit:
-    """An active unit, for the public forms (no login): 404 otherwise."""
-    unit = Unit.objects.filter(pk=pk, is_active=True).select_related("agency").first()
-    if unit is None:
-        raise Http404
-    return unit
 
 
 @never_cache
 @refuse_invalid_text
 def complaint_public(request: HttpRequest, unit_pk: int) -> HttpResponse:
     unit = public_unit(unit_pk)
+    if unit is None:
+        raise Http404
     return public_submit(
         request,
         form_class=forms.ComplaintPublicForm,
